@@ -1,0 +1,51 @@
+# anjungan: every target does its own set-up on a fresh Debian machine (apt as root, npm ci,
+# build), so `make demo` and `make test` work from a clean clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := demo
+
+# Debian packages the build, the PC/SC path and the browser tests need.
+APT_PACKAGES := python3 make g++ pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium
+LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)
+NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
+
+.PHONY: demo test build bench system-deps node-deps typecheck clean
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages (run as root or install): $$missing" >&2; exit 1; fi; \
+	  echo "installing: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node-deps: system-deps $(NODE_STAMP)
+
+build: node-deps
+	node build.mjs
+
+typecheck: node-deps
+	npx tsc --noEmit
+
+# PCSC=1 runs the kiosk on the real PC/SC path: pcscd + vpcd with the virtual KTP-el and SAM.
+demo: build
+ifeq ($(PCSC),1)
+	bash test/setup/pcscd.sh start
+	ANJUNGAN_MODE=pcsc-sim node --enable-source-maps dist/device/main.js; bash test/setup/pcscd.sh stop
+else
+	ANJUNGAN_MODE=demo node --enable-source-maps dist/device/main.js
+endif
+
+test: build typecheck
+	bash test/setup/pcscd.sh start
+	npx tap; rc=$$?; bash test/setup/pcscd.sh stop; exit $$rc
+
+bench: build
+	bash test/setup/pcscd.sh start
+	npm run -s bench; rc=$$?; bash test/setup/pcscd.sh stop; exit $$rc
+
+clean:
+	rm -rf dist .tap state test-artifacts

@@ -1,0 +1,32 @@
+// Bundles the daemon (Node, ESM) and the UI (browser) with esbuild.
+import { build } from 'esbuild';
+import { mkdir, copyFile } from 'node:fs/promises';
+
+const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
+
+await build({
+  entryPoints: ['device/main.ts'],
+  outdir: 'dist/device',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: ['ui/main.ts'],
+  outdir: 'dist/ui',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+await mkdir('dist/ui', { recursive: true });
+await copyFile('ui/index.html', 'dist/ui/index.html');

@@ -1,0 +1,93 @@
+/**
+ * The contract between the daemon and the touchscreen UI: the views the server pushes and the
+ * intents the UI sends back. ui/ imports only this file. A view carries only what its screen
+ * shows; labels and messages are chosen by the UI from codes, in Bahasa Indonesia or English.
+ */
+import type { OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
+import type { PermittedField } from '../domain/record.ts';
+import type { CaptureHint } from '../flow/ports.ts';
+
+export type Screen =
+  | 'outOfService'
+  | 'welcome'
+  | 'readingCard'
+  | 'awaitingFinger'
+  | 'staffAssist'
+  | 'validating'
+  | 'result'
+  | 'returnData'
+  | 'finished'
+  | 'failed';
+
+export type ResultOutcome = 'verified' | 'dataDiffers' | 'notFound' | 'deceased' | 'inactive' | 'duplicateRecords';
+
+export interface ResultField {
+  key: PermittedField;
+  label: { id: string; en: string };
+  card: string;
+  registry: string | null;
+  agrees: boolean;
+}
+
+interface ViewBase {
+  /** Increases with every view pushed; lets the UI drop stale ones. */
+  seq: number;
+  /** Set while the idle-timeout warning runs: seconds left before the session ends. */
+  idleWarning: { secondsLeft: number } | null;
+  demo: boolean;
+}
+
+export type KioskView = ViewBase &
+  (
+    | { screen: 'outOfService'; reason: OutOfServiceReason }
+    | { screen: 'welcome' }
+    | { screen: 'readingCard'; phase: 'templates' | 'record'; progress: number }
+    | {
+        screen: 'awaitingFinger';
+        attempt: number;
+        maxAttempts: number;
+        /** ISO/IEC 19794-2 finger position of the card's first template (1-10). */
+        fingerPosition: number;
+        feedback: 'noMatch' | CaptureHint | null;
+      }
+    | {
+        screen: 'staffAssist';
+        step: 'callStaff' | 'readingRecord' | 'compareFace';
+        why: 'fingerNotMatched' | 'taxpayerChoice';
+        pinRejected: boolean;
+        /** Data URL of the card photo; only in step compareFace, after a staff PIN. */
+        photo: string | null;
+      }
+    | { screen: 'validating' }
+    | {
+        screen: 'result';
+        outcome: ResultOutcome;
+        fields: ResultField[];
+        canLinkReturnData: boolean;
+      }
+    | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
+    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' }
+    | { screen: 'failed'; reason: SessionFailureReason; state: string; retriable: boolean }
+  );
+
+export type Intent =
+  | { type: 'cancel' }
+  | { type: 'extendTime' }
+  | { type: 'cannotGiveFinger' }
+  | { type: 'staffUnlock'; pin: string }
+  | { type: 'staffConfirmFace'; matches: boolean }
+  | { type: 'linkReturnData' }
+  | { type: 'submitReturnData'; nop?: string; npwpd?: string }
+  | { type: 'skipReturnData' }
+  | { type: 'finish' };
+
+export interface DemoPersonaSummary {
+  id: string;
+  /** What the persona demonstrates, for the demo panel (no personal data of real people). */
+  title: { id: string; en: string };
+}
+
+export interface IntentRefusal {
+  error: 'intentNotAllowed' | 'badRequest';
+  message: string;
+}
