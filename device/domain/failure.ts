@@ -20,6 +20,7 @@ export const SESSION_FAILURES = {
 export type SessionFailureReason = keyof typeof SESSION_FAILURES;
 
 export const OUT_OF_SERVICE_REASONS = [
+  'starting',
   'agreementNotInForce',
   'samMissing',
   'samRefused',

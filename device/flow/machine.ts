@@ -1,0 +1,684 @@
+/**
+ * The kiosk's flow: one XState machine from boot to "take your card". Pure: every side effect
+ * is an actor or action built from the ports in FlowDeps, so tests run it on fakes.
+ *
+ * Shape (after Governikus AusweisApp): each session step does one thing and either continues or
+ * fails; every failure funnels into the single `failed` state with a typed reason and the name
+ * of the step that was running. Card and reader removal are cross-cutting aborts. Leaving a
+ * step for `finished`/`failed` or leaving the session clears every piece of personal data.
+ */
+import { assign, fromPromise, raise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import {
+  DeviceError,
+  SESSION_FAILURES,
+  type OutOfServiceReason,
+  type SessionFailure,
+  type SessionFailureReason,
+} from '../domain/failure.ts';
+import type { CardRecord, PersonData } from '../domain/record.ts';
+import { parseNop, parseNpwpd, ReturnDataFormatError } from '../domain/nop.ts';
+import type { FingerTemplate } from '../fingerprint/template.ts';
+import type {
+  AuditEvent,
+  AuditPort,
+  CaptureHint,
+  CardPort,
+  CardTemplates,
+  ClockPort,
+  FingerMatcherPort,
+  FingerprintSensorPort,
+  GpioPort,
+  ReadinessPort,
+  ReadProgress,
+  RegistryOutcome,
+  RegistryRefusal,
+  RegistryVerdict,
+  ReturnDataPort,
+  StaffAuthPort,
+  ValidatorPort,
+} from './ports.ts';
+
+export interface FlowSettings {
+  /** Certified readers allow up to 4 fingerprint attempts. */
+  maxFingerAttempts: number;
+  /** Quiet time before the idle warning appears. */
+  idleTimeoutMs: number;
+  /** How long the warning gives to continue; at least 20 s. */
+  idleWarningMs: number;
+  /** How long a failure stays on screen when the card is already gone. */
+  failureDisplayMs: number;
+  /** How often an out-of-service kiosk checks whether it can serve again. */
+  outOfServiceRecheckMs: number;
+  /** The regency's NPWPD format (no national format exists). */
+  npwpdPattern: RegExp;
+}
+
+export interface FlowDeps {
+  card: CardPort;
+  sensor: FingerprintSensorPort;
+  matcher: FingerMatcherPort;
+  validator: ValidatorPort;
+  readiness: ReadinessPort;
+  staffAuth: StaffAuthPort;
+  audit: AuditPort;
+  returnData: ReturnDataPort;
+  gpio: GpioPort;
+  clock: ClockPort;
+  settings: FlowSettings;
+  newSessionId(): string;
+  /** A refusal that says our access is broken (login, IP, inactive): staff must act. */
+  onAccessRefused(kind: RegistryRefusal['kind']): void;
+}
+
+export type FingerAttemptOutcome =
+  { kind: 'matched'; score: number } | { kind: 'noMatch'; score: number } | { kind: 'poorQuality'; hint: CaptureHint };
+
+export type ReturnDataError = 'nopFormat' | 'npwpdFormat' | 'nothingEntered';
+
+export type SessionStep =
+  'readingTemplates' | 'awaitingFinger' | 'staffAssist' | 'readingRecord' | 'validating' | 'result' | 'returnData' | 'finished' | 'failed';
+
+export interface FlowContext {
+  outOfService: OutOfServiceReason | null;
+  sessionId: string | null;
+  sessionStartedAt: number;
+  step: SessionStep | null;
+  /** Sub-step of staffAssist, for the view and for failure reports. */
+  staffStep: 'callStaff' | 'verifyingPin' | 'readingRecord' | 'compareFace' | null;
+  progress: { phase: 'templates' | 'record'; ratio: number };
+  attempt: number;
+  fingerFeedback: 'noMatch' | CaptureHint | null;
+  staffAssistWhy: 'fingerNotMatched' | 'taxpayerChoice' | null;
+  staffId: string | null;
+  pinRejected: boolean;
+  idleWarningEndsAt: number | null;
+  finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | null;
+  failure: SessionFailure | null;
+  returnDataError: ReturnDataError | null;
+  // ---- personal data: this session only, cleared on finished/failed and on leaving the session
+  templates: FingerTemplate[] | null;
+  record: CardRecord | null;
+  verdict: RegistryVerdict | null;
+}
+
+export type FlowEvent =
+  | { type: 'CARD_INSERTED' }
+  | { type: 'CARD_REMOVED' }
+  | { type: 'READER_REMOVED' }
+  | { type: 'READINESS_CHANGED' }
+  | { type: 'TAMPER' }
+  | { type: 'READ_PROGRESS'; bytesRead: number; bytesTotal: number }
+  | { type: 'CANCEL' }
+  | { type: 'EXTEND_TIME' }
+  | { type: 'CANNOT_GIVE_FINGER' }
+  | { type: 'STAFF_UNLOCK'; pin: string }
+  | { type: 'STAFF_CONFIRM_FACE'; matches: boolean }
+  | { type: 'LINK_RETURN_DATA' }
+  | { type: 'SUBMIT_RETURN_DATA'; nop?: string; npwpd?: string }
+  | { type: 'SKIP_RETURN_DATA' }
+  | { type: 'FINISH' }
+  | { type: 'STEP_ENTERED' }
+  | { type: 'ACTIVITY' }
+  | { type: 'IDLE_EXPIRED' };
+
+type Readiness = { ready: true } | { ready: false; reason: OutOfServiceReason };
+
+const PERSONAL_DATA_CLEARED = { templates: null, record: null, verdict: null } as const;
+
+const REFUSALS_THAT_NEED_STAFF = new Set<RegistryRefusal['kind']>(['loginFailed', 'ipRefused', 'institutionInactive', 'userInactive']);
+
+function isVerdict(o: RegistryOutcome): o is RegistryVerdict {
+  return ['verified', 'dataDiffers', 'notFound', 'deceased', 'inactive', 'duplicateRecords'].includes(o.kind);
+}
+
+/** The typed reason of an error thrown by a port; anything unexpected is internalError. */
+export function failureReasonOf(error: unknown): SessionFailureReason {
+  if (error instanceof DeviceError && error.reason in SESSION_FAILURES) return error.reason as SessionFailureReason;
+  return 'internalError';
+}
+
+/** Staff assist's sub-step names are reported as `staffAssist.<sub-step>`. */
+function stepName(context: FlowContext): string {
+  return context.step === 'staffAssist' && context.staffStep ? `staffAssist.${context.staffStep}` : (context.step ?? 'unknown');
+}
+
+const WAITING_FOR_USER = new Set<SessionStep>(['awaitingFinger', 'staffAssist', 'result', 'returnData']);
+
+export function createKioskMachine(deps: FlowDeps) {
+  const { settings } = deps;
+  const auditEvent = (context: FlowContext, event: Omit<AuditEvent, 'sessionId' | 'durationMs'>) =>
+    deps.audit.record({
+      ...event,
+      ...(context.sessionId ? { sessionId: context.sessionId, durationMs: deps.clock.now().getTime() - context.sessionStartedAt } : {}),
+    });
+
+  return setup({
+    types: {
+      context: {} as FlowContext,
+      events: {} as FlowEvent,
+    },
+    actors: {
+      checkReadiness: fromPromise<Readiness>(() => deps.readiness.check()),
+      readTemplates: fromPromise<CardTemplates, { onProgress: (p: ReadProgress) => void }>(({ input, signal }) =>
+        deps.card.readTemplates(signal, input.onProgress),
+      ),
+      captureFinger: fromPromise<FingerAttemptOutcome, { fingerPosition: number; templates: FingerTemplate[] }>(
+        async ({ input, signal }) => {
+          const capture = await deps.sensor.capture(input.fingerPosition, signal);
+          if (capture.kind === 'poorQuality') return capture;
+          const decision = deps.matcher.decide(capture.template, input.templates);
+          return decision.matched ? { kind: 'matched', score: decision.score } : { kind: 'noMatch', score: decision.score };
+        },
+      ),
+      verifyStaffPin: fromPromise<{ staffId: string } | null, { pin: string }>(({ input }) => deps.staffAuth.verifyPin(input.pin)),
+      readRecord: fromPromise<CardRecord, { onProgress: (p: ReadProgress) => void }>(({ input, signal }) =>
+        deps.card.readRecord(signal, input.onProgress),
+      ),
+      validate: fromPromise<RegistryOutcome, { person: PersonData }>(({ input, signal }) => deps.validator.validate(input.person, signal)),
+    },
+    delays: {
+      idleTimeout: () => settings.idleTimeoutMs,
+      idleWarning: () => settings.idleWarningMs,
+      failureDisplay: () => settings.failureDisplayMs,
+      outOfServiceRecheck: () => settings.outOfServiceRecheckMs,
+    },
+    guards: {
+      waitingForUser: ({ context }) => context.step !== null && WAITING_FOR_USER.has(context.step),
+      readinessOk: (_, r: Readiness) => r.ready,
+      fingerMatched: (_, o: FingerAttemptOutcome) => o.kind === 'matched',
+      attemptsLeft: ({ context }) => context.attempt < settings.maxFingerAttempts,
+      signatureValid: ({ context }) => context.record?.signatureValid === true,
+      outcomeIsVerdict: (_, o: RegistryOutcome) => isVerdict(o),
+      cardAlreadyGone: ({ context }) => context.failure?.reason === 'cardRemoved' || context.failure?.reason === 'readerRemoved',
+    },
+    actions: {
+      setStep: assign((_, step: SessionStep) => ({ step, staffStep: null })),
+      setStaffStep: assign((_, staffStep: NonNullable<FlowContext['staffStep']>) => ({ staffStep })),
+      stepEntered: raise({ type: 'STEP_ENTERED' }),
+      startSession: assign(() => ({
+        sessionId: deps.newSessionId(),
+        sessionStartedAt: deps.clock.now().getTime(),
+        attempt: 1,
+        fingerFeedback: null,
+        staffAssistWhy: null,
+        staffId: null,
+        pinRejected: false,
+        idleWarningEndsAt: null,
+        finishedWhy: null,
+        failure: null,
+        returnDataError: null,
+        progress: { phase: 'templates' as const, ratio: 0 },
+        ...PERSONAL_DATA_CLEARED,
+      })),
+      clearPersonalData: assign(() => ({ ...PERSONAL_DATA_CLEARED })),
+      endCardSession: () => deps.card.endSession(),
+      endSession: assign(({ context }) => {
+        auditEvent(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' });
+        return { sessionId: null, step: null, staffStep: null, idleWarningEndsAt: null, ...PERSONAL_DATA_CLEARED };
+      }),
+      fail: assign(({ context }, reason: SessionFailureReason) => {
+        const failure = { reason, state: stepName(context) };
+        auditEvent(context, { code: 'sessionFailed', state: failure.state, outcome: reason });
+        return { failure };
+      }),
+      setOutOfService: assign((_, reason: OutOfServiceReason) => ({ outOfService: reason })),
+      clearOutOfService: assign(() => ({ outOfService: null })),
+      indicator: (_, state: Parameters<GpioPort['setIndicator']>[0]) => deps.gpio.setIndicator(state),
+      beep: (_, pattern: Parameters<GpioPort['beep']>[0]) => deps.gpio.beep(pattern),
+      audit: ({ context }, event: Omit<AuditEvent, 'sessionId' | 'durationMs'>) => auditEvent(context, event),
+    },
+  }).createMachine({
+    id: 'kiosk',
+    initial: 'booting',
+    context: {
+      outOfService: null,
+      sessionId: null,
+      sessionStartedAt: 0,
+      step: null,
+      staffStep: null,
+      progress: { phase: 'templates', ratio: 0 },
+      attempt: 1,
+      fingerFeedback: null,
+      staffAssistWhy: null,
+      staffId: null,
+      pinRejected: false,
+      idleWarningEndsAt: null,
+      finishedWhy: null,
+      failure: null,
+      returnDataError: null,
+      ...PERSONAL_DATA_CLEARED,
+    },
+    on: {
+      TAMPER: { target: '.outOfService', actions: { type: 'setOutOfService', params: 'tamper' } },
+    },
+    states: {
+      booting: {
+        invoke: {
+          id: 'checkReadiness',
+          src: 'checkReadiness',
+          onDone: [
+            {
+              guard: { type: 'readinessOk', params: ({ event }) => event.output },
+              target: 'idle',
+            },
+            {
+              target: 'outOfService',
+              actions: {
+                type: 'setOutOfService',
+                params: ({ event }) => (event.output.ready ? 'uplinkDown' : event.output.reason),
+              },
+            },
+          ],
+          onError: { target: 'outOfService', actions: { type: 'setOutOfService', params: 'uplinkDown' } },
+        },
+      },
+      outOfService: {
+        entry: [
+          { type: 'indicator', params: 'outOfService' },
+          ({ context }) => auditEvent(context, { code: 'outOfService', outcome: context.outOfService ?? 'unknown' }),
+        ],
+        on: { READINESS_CHANGED: 'booting' },
+        after: { outOfServiceRecheck: 'booting' },
+      },
+      idle: {
+        entry: [{ type: 'clearOutOfService' }, { type: 'indicator', params: 'idle' }],
+        on: {
+          CARD_INSERTED: 'session',
+          READINESS_CHANGED: 'booting',
+          READER_REMOVED: 'booting',
+        },
+      },
+      session: {
+        type: 'parallel',
+        entry: [{ type: 'startSession' }, ({ context }) => auditEvent(context, { code: 'sessionStart' })],
+        exit: [{ type: 'endCardSession' }, { type: 'endSession' }],
+        states: {
+          steps: {
+            initial: 'active',
+            states: {
+              /** Every step that holds or gathers personal data; the cross-cutting aborts apply here. */
+              active: {
+                initial: 'readingTemplates',
+                on: {
+                  CARD_REMOVED: { target: '#failed', actions: { type: 'fail', params: 'cardRemoved' } },
+                  READER_REMOVED: { target: '#failed', actions: { type: 'fail', params: 'readerRemoved' } },
+                  CANCEL: { target: '#finished', actions: assign({ finishedWhy: 'cancelled' }) },
+                  IDLE_EXPIRED: { target: '#failed', actions: { type: 'fail', params: 'sessionTimeout' } },
+                },
+                states: {
+                  readingTemplates: {
+                    entry: [{ type: 'setStep', params: 'readingTemplates' }, 'stepEntered', { type: 'indicator', params: 'busy' }],
+                    invoke: {
+                      id: 'readTemplates',
+                      src: 'readTemplates',
+                      input: ({ self }) => ({
+                        onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
+                      }),
+                      onDone: {
+                        target: 'awaitingFinger',
+                        actions: [
+                          assign({ templates: ({ event }) => event.output.templates }),
+                          { type: 'audit', params: { code: 'templatesRead' } },
+                        ],
+                      },
+                      onError: {
+                        target: '#failed',
+                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
+                      },
+                    },
+                    on: {
+                      READ_PROGRESS: {
+                        actions: assign({
+                          progress: ({ event }) => ({
+                            phase: 'templates' as const,
+                            ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0,
+                          }),
+                        }),
+                      },
+                    },
+                  },
+                  awaitingFinger: {
+                    entry: [{ type: 'setStep', params: 'awaitingFinger' }, 'stepEntered', { type: 'indicator', params: 'idle' }],
+                    invoke: {
+                      id: 'captureFinger',
+                      src: 'captureFinger',
+                      input: ({ context }) => ({
+                        fingerPosition: context.templates?.[0]?.fingerPosition ?? 0,
+                        templates: context.templates ?? [],
+                      }),
+                      onDone: [
+                        {
+                          guard: { type: 'fingerMatched', params: ({ event }) => event.output },
+                          target: 'readingRecord',
+                          actions: [
+                            { type: 'audit', params: { code: 'fingerMatched' } },
+                            { type: 'beep', params: 'ok' },
+                          ],
+                        },
+                        {
+                          guard: 'attemptsLeft',
+                          target: 'awaitingFinger',
+                          reenter: true,
+                          actions: [
+                            { type: 'audit', params: ({ event }) => ({ code: 'fingerAttempt' as const, outcome: event.output.kind }) },
+                            assign({
+                              attempt: ({ context }) => context.attempt + 1,
+                              fingerFeedback: ({ event }) => (event.output.kind === 'poorQuality' ? event.output.hint : 'noMatch'),
+                            }),
+                            { type: 'beep', params: 'error' },
+                          ],
+                        },
+                        {
+                          target: 'staffAssist',
+                          actions: [
+                            { type: 'audit', params: ({ event }) => ({ code: 'fingerAttempt' as const, outcome: event.output.kind }) },
+                            assign({ staffAssistWhy: 'fingerNotMatched' }),
+                          ],
+                        },
+                      ],
+                      onError: {
+                        target: '#failed',
+                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
+                      },
+                    },
+                    on: {
+                      CANNOT_GIVE_FINGER: { target: 'staffAssist', actions: assign({ staffAssistWhy: 'taxpayerChoice' }) },
+                    },
+                  },
+                  staffAssist: {
+                    initial: 'callStaff',
+                    entry: [
+                      { type: 'setStep', params: 'staffAssist' },
+                      'stepEntered',
+                      {
+                        type: 'audit',
+                        params: ({ context }) => ({ code: 'staffAssistStart' as const, outcome: context.staffAssistWhy ?? undefined }),
+                      },
+                      { type: 'beep', params: 'attention' },
+                    ],
+                    states: {
+                      callStaff: {
+                        entry: { type: 'setStaffStep', params: 'callStaff' },
+                        on: {
+                          STAFF_UNLOCK: 'verifyingPin',
+                        },
+                      },
+                      verifyingPin: {
+                        entry: { type: 'setStaffStep', params: 'verifyingPin' },
+                        invoke: {
+                          id: 'verifyStaffPin',
+                          src: 'verifyStaffPin',
+                          input: ({ event }) => ({ pin: event.type === 'STAFF_UNLOCK' ? event.pin : '' }),
+                          onDone: [
+                            {
+                              guard: ({ event }) => event.output !== null,
+                              target: 'readingRecord',
+                              actions: [
+                                assign({ staffId: ({ event }) => event.output?.staffId ?? null, pinRejected: false }),
+                                {
+                                  type: 'audit',
+                                  params: ({ event }) => ({ code: 'staffUnlocked' as const, staffId: event.output?.staffId }),
+                                },
+                              ],
+                            },
+                            {
+                              target: 'callStaff',
+                              actions: [assign({ pinRejected: true }), { type: 'audit', params: { code: 'staffPinRejected' } }],
+                            },
+                          ],
+                          onError: { target: 'callStaff', actions: assign({ pinRejected: true }) },
+                        },
+                      },
+                      readingRecord: {
+                        entry: { type: 'setStaffStep', params: 'readingRecord' },
+                        invoke: {
+                          id: 'readRecordForStaff',
+                          src: 'readRecord',
+                          input: ({ self }) => ({
+                            onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
+                          }),
+                          onDone: {
+                            target: 'compareFace',
+                            actions: [assign({ record: ({ event }) => event.output }), { type: 'audit', params: { code: 'recordRead' } }],
+                          },
+                          onError: {
+                            target: '#failed',
+                            actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
+                          },
+                        },
+                        on: {
+                          READ_PROGRESS: {
+                            actions: assign({
+                              progress: ({ event }) => ({
+                                phase: 'record' as const,
+                                ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0,
+                              }),
+                            }),
+                          },
+                        },
+                      },
+                      compareFace: {
+                        entry: [{ type: 'setStaffStep', params: 'compareFace' }, 'stepEntered'],
+                        on: {
+                          STAFF_CONFIRM_FACE: [
+                            {
+                              guard: ({ event, context }) => event.matches && context.record?.signatureValid === true,
+                              target: '#validating',
+                              actions: { type: 'audit', params: { code: 'staffFaceDecision', outcome: 'matches' } },
+                            },
+                            {
+                              guard: ({ event }) => event.matches,
+                              target: '#failed',
+                              actions: { type: 'fail', params: 'signatureInvalid' },
+                            },
+                            {
+                              target: '#failed',
+                              actions: [
+                                { type: 'audit', params: { code: 'staffFaceDecision', outcome: 'differs' } },
+                                { type: 'fail', params: 'identityNotConfirmed' },
+                              ],
+                            },
+                          ],
+                        },
+                      },
+                    },
+                  },
+                  readingRecord: {
+                    entry: [
+                      { type: 'setStep', params: 'readingRecord' },
+                      'stepEntered',
+                      assign({ progress: { phase: 'record', ratio: 0 } }),
+                      { type: 'indicator', params: 'busy' },
+                    ],
+                    invoke: {
+                      id: 'readRecord',
+                      src: 'readRecord',
+                      input: ({ self }) => ({
+                        onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
+                      }),
+                      onDone: {
+                        target: 'checkingSignature',
+                        actions: [assign({ record: ({ event }) => event.output }), { type: 'audit', params: { code: 'recordRead' } }],
+                      },
+                      onError: {
+                        target: '#failed',
+                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
+                      },
+                    },
+                    on: {
+                      READ_PROGRESS: {
+                        actions: assign({
+                          progress: ({ event }) => ({
+                            phase: 'record' as const,
+                            ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0,
+                          }),
+                        }),
+                      },
+                    },
+                  },
+                  checkingSignature: {
+                    always: [
+                      { guard: 'signatureValid', target: 'validating' },
+                      { target: '#failed', actions: { type: 'fail', params: 'signatureInvalid' } },
+                    ],
+                  },
+                  validating: {
+                    id: 'validating',
+                    entry: [{ type: 'setStep', params: 'validating' }, 'stepEntered', { type: 'indicator', params: 'busy' }],
+                    invoke: {
+                      id: 'validate',
+                      src: 'validate',
+                      input: ({ context }) => ({ person: context.record!.person }),
+                      onDone: [
+                        {
+                          guard: { type: 'outcomeIsVerdict', params: ({ event }) => event.output },
+                          target: 'result',
+                          actions: [
+                            assign({ verdict: ({ event }) => event.output as RegistryVerdict }),
+                            {
+                              type: 'audit',
+                              params: ({ event, context }) => ({
+                                code: 'validated' as const,
+                                outcome: event.output.kind,
+                                nik: context.record?.person.nik,
+                              }),
+                            },
+                          ],
+                        },
+                        {
+                          target: '#failed',
+                          actions: [
+                            { type: 'audit', params: ({ event }) => ({ code: 'validated' as const, outcome: event.output.kind }) },
+                            ({ event }) => {
+                              const kind = event.output.kind as RegistryRefusal['kind'];
+                              if (REFUSALS_THAT_NEED_STAFF.has(kind)) deps.onAccessRefused(kind);
+                            },
+                            {
+                              type: 'fail',
+                              params: ({ event }) =>
+                                REFUSALS_THAT_NEED_STAFF.has(event.output.kind as RegistryRefusal['kind'])
+                                  ? 'registryRefused'
+                                  : 'uplinkUnavailable',
+                            },
+                          ],
+                        },
+                      ],
+                      onError: {
+                        target: '#failed',
+                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
+                      },
+                    },
+                  },
+                  result: {
+                    entry: [{ type: 'setStep', params: 'result' }, 'stepEntered', { type: 'indicator', params: 'success' }],
+                    on: {
+                      LINK_RETURN_DATA: {
+                        guard: ({ context }) => context.verdict?.kind === 'verified' || context.verdict?.kind === 'dataDiffers',
+                        target: 'returnData',
+                      },
+                      FINISH: { target: '#finished', actions: assign({ finishedWhy: 'completed' }) },
+                    },
+                  },
+                  returnData: {
+                    entry: [{ type: 'setStep', params: 'returnData' }, 'stepEntered', assign({ returnDataError: null })],
+                    on: {
+                      SUBMIT_RETURN_DATA: [
+                        {
+                          guard: ({ event }) => !event.nop?.trim() && !event.npwpd?.trim(),
+                          actions: assign({ returnDataError: 'nothingEntered' }),
+                        },
+                        {
+                          target: '#finished',
+                          guard: ({ event }) => returnDataErrorOf(event, settings.npwpdPattern) === null,
+                          actions: [
+                            ({ context, event }) => {
+                              deps.returnData.enqueue({
+                                nik: context.record!.person.nik,
+                                nop: event.nop?.trim() ? parseNop(event.nop) : null,
+                                npwpd: event.npwpd?.trim() ? parseNpwpd(event.npwpd, settings.npwpdPattern) : null,
+                              });
+                            },
+                            { type: 'audit', params: { code: 'returnDataQueued' } },
+                            assign({ finishedWhy: 'returnDataSaved' }),
+                          ],
+                        },
+                        {
+                          actions: assign({ returnDataError: ({ event }) => returnDataErrorOf(event, settings.npwpdPattern) }),
+                        },
+                      ],
+                      SKIP_RETURN_DATA: { target: '#finished', actions: assign({ finishedWhy: 'completed' }) },
+                    },
+                  },
+                },
+              },
+              finished: {
+                id: 'finished',
+                entry: [{ type: 'setStep', params: 'finished' }, 'clearPersonalData', 'endCardSession', { type: 'beep', params: 'ok' }],
+                on: {
+                  CARD_REMOVED: '#kiosk.booting',
+                  READER_REMOVED: '#kiosk.booting',
+                },
+              },
+              failed: {
+                id: 'failed',
+                entry: [
+                  { type: 'setStep', params: 'failed' },
+                  'clearPersonalData',
+                  'endCardSession',
+                  { type: 'indicator', params: 'failure' },
+                  { type: 'beep', params: 'error' },
+                ],
+                on: {
+                  CARD_REMOVED: '#kiosk.booting',
+                  READER_REMOVED: '#kiosk.booting',
+                },
+                after: {
+                  failureDisplay: { guard: 'cardAlreadyGone', target: '#kiosk.booting' },
+                },
+              },
+            },
+          },
+          idle: {
+            initial: 'watching',
+            states: {
+              watching: {
+                after: {
+                  idleTimeout: [
+                    { guard: 'waitingForUser', target: 'warning' },
+                    { target: 'watching', reenter: true },
+                  ],
+                },
+              },
+              warning: {
+                on: { EXTEND_TIME: 'watching' },
+                entry: assign({ idleWarningEndsAt: () => deps.clock.now().getTime() + settings.idleWarningMs }),
+                exit: assign({ idleWarningEndsAt: null }),
+                after: { idleWarning: { target: 'watching', actions: raise({ type: 'IDLE_EXPIRED' }) } },
+              },
+            },
+            // Any touch restarts the quiet period; EXTEND_TIME is the warning's own button.
+            on: {
+              STEP_ENTERED: '.watching',
+              ACTIVITY: '.watching',
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+function returnDataErrorOf(event: { nop?: string; npwpd?: string }, npwpdPattern: RegExp): ReturnDataError | null {
+  try {
+    if (event.nop?.trim()) parseNop(event.nop);
+    if (event.npwpd?.trim()) parseNpwpd(event.npwpd, npwpdPattern);
+    return null;
+  } catch (e) {
+    if (e instanceof ReturnDataFormatError) return e.field === 'nop' ? 'nopFormat' : 'npwpdFormat';
+    throw e;
+  }
+}
+
+export type KioskMachine = ReturnType<typeof createKioskMachine>;
+export type KioskActor = ActorRefFrom<KioskMachine>;
+export type KioskSnapshot = SnapshotFrom<KioskMachine>;

@@ -1,0 +1,103 @@
+/**
+ * Runs the kiosk machine and turns its snapshots into a stream of views. The server and the
+ * device drivers talk to the flow only through this: device events in, user intents in (checked
+ * against the current state), views out.
+ */
+import { createActor, type ActorOptions } from 'xstate';
+import type { Intent, KioskView } from '../server/protocol.ts';
+import { deriveView } from '../server/view.ts';
+import type { Logger } from '../log.ts';
+import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from './machine.ts';
+import type { ClockPort } from './ports.ts';
+
+export function intentToEvent(intent: Intent): FlowEvent {
+  switch (intent.type) {
+    case 'cancel':
+      return { type: 'CANCEL' };
+    case 'extendTime':
+      return { type: 'EXTEND_TIME' };
+    case 'cannotGiveFinger':
+      return { type: 'CANNOT_GIVE_FINGER' };
+    case 'staffUnlock':
+      return { type: 'STAFF_UNLOCK', pin: intent.pin };
+    case 'staffConfirmFace':
+      return { type: 'STAFF_CONFIRM_FACE', matches: intent.matches };
+    case 'linkReturnData':
+      return { type: 'LINK_RETURN_DATA' };
+    case 'submitReturnData':
+      return { type: 'SUBMIT_RETURN_DATA', ...(intent.nop !== undefined ? { nop: intent.nop } : {}), ...(intent.npwpd !== undefined ? { npwpd: intent.npwpd } : {}) };
+    case 'skipReturnData':
+      return { type: 'SKIP_RETURN_DATA' };
+    case 'finish':
+      return { type: 'FINISH' };
+  }
+}
+
+export class KioskRuntime {
+  readonly actor: KioskActor;
+  private current: KioskView;
+  private seq = 0;
+  private readonly listeners = new Set<(view: KioskView) => void>();
+
+  constructor(
+    machine: KioskMachine,
+    private readonly opts: { demo: boolean; clock: ClockPort; logger: Logger; xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']> },
+  ) {
+    this.actor = createActor(machine, opts.xstateClock ? { clock: opts.xstateClock } : {});
+    this.current = deriveView(this.actor.getSnapshot(), { demo: opts.demo, now: opts.clock.now().getTime(), seq: 0 });
+    this.actor.subscribe({
+      next: (snapshot) => this.onSnapshot(snapshot),
+      error: (err) => opts.logger.fatal({ event: 'flowCrashed', err: { name: (err as Error).name } }, 'flow machine stopped'),
+    });
+  }
+
+  start(): void {
+    this.actor.start();
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  snapshot(): KioskSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  view(): KioskView {
+    return this.current;
+  }
+
+  onView(listener: (view: KioskView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A device event (card, reader, tamper, readiness); always delivered. */
+  send(event: FlowEvent): void {
+    this.actor.send(event);
+  }
+
+  /** A user intent from the screen: refused (false) when the current state does not take it. */
+  sendIntent(intent: Intent): boolean {
+    const event = intentToEvent(intent);
+    if (!this.actor.getSnapshot().can(event)) return false;
+    this.actor.send(event);
+    this.actor.send({ type: 'ACTIVITY' });
+    return true;
+  }
+
+  private onSnapshot(snapshot: KioskSnapshot): void {
+    const next = deriveView(snapshot, { demo: this.opts.demo, now: this.opts.clock.now().getTime(), seq: this.seq + 1 });
+    if (sameView(next, this.current)) return;
+    this.seq += 1;
+    this.current = next;
+    for (const l of this.listeners) l(next);
+  }
+}
+
+function sameView(a: KioskView, b: KioskView): boolean {
+  const { seq: _a, idleWarning: wa, ...ra } = a;
+  const { seq: _b, idleWarning: wb, ...rb } = b;
+  // A running countdown does not make a new view; its start and end do.
+  return (wa === null) === (wb === null) && JSON.stringify(ra) === JSON.stringify(rb);
+}

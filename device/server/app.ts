@@ -1,0 +1,191 @@
+/**
+ * The kiosk's HTTP side, built by a function so tests call inject() without a port (as in
+ * fastify/demo). Every route has schemas: a bad body is a 400 at the edge, never a 500.
+ */
+import Fastify from 'fastify';
+import websocket from '@fastify/websocket';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Type } from 'typebox';
+import type { Logger } from '../log.ts';
+import type { KioskRuntime } from '../flow/runtime.ts';
+import type { DemoPersonaSummary, Intent } from './protocol.ts';
+
+export interface DemoControls {
+  personas(): DemoPersonaSummary[];
+  /** Rejects with DemoConflict when a card is already in the reader. */
+  insertCard(personaId: string): Promise<void>;
+  removeCard(): Promise<void>;
+  /** Rejects with DemoConflict when no card is in the reader. */
+  presentFinger(genuine: boolean): void;
+}
+
+export class DemoConflict extends Error {
+  override readonly name = 'DemoConflict';
+}
+
+export interface HealthReport {
+  ready: boolean;
+  state: string;
+  devices: Record<string, unknown>;
+}
+
+export interface ServerDeps {
+  runtime: KioskRuntime;
+  logger: Logger;
+  uiDir: string;
+  health(): HealthReport;
+  demo?: DemoControls;
+}
+
+const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
+const ReturnDataValue = Type.String({ maxLength: 40 });
+
+const IntentSchema = Type.Union([
+  Type.Object({ type: Type.Literal('cancel') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('extendTime') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('cannotGiveFinger') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('staffUnlock'), pin: Pin }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('staffConfirmFace'), matches: Type.Boolean() }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('linkReturnData') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('submitReturnData'), nop: Type.Optional(ReturnDataValue), npwpd: Type.Optional(ReturnDataValue) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('skipReturnData') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('finish') }, { additionalProperties: false }),
+]);
+
+const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
+const OkReply = Type.Object({ ok: Type.Literal(true) });
+const ViewReply = Type.Object({ screen: Type.String(), seq: Type.Integer() }, { additionalProperties: true });
+
+const UI_FILES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/main.js': 'main.js',
+  '/main.js.map': 'main.js.map',
+};
+const MIME: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  map: 'application/json',
+};
+
+export async function buildServer(deps: ServerDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }),
+    disableRequestLogging: true,
+    bodyLimit: 16 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  // Validation errors become typed 400s whose text never echoes the input.
+  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
+    if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
+    }
+    deps.logger.error({ event: 'httpError', err: { name: err.name } }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'notFound', message: 'no such route' }));
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    );
+    return payload;
+  });
+
+  await app.register(websocket, { options: { maxPayload: 1024 } });
+
+  app.get('/healthz', { schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 503: Type.Object({}, { additionalProperties: true }) } } }, async (_req, reply) => {
+    const h = deps.health();
+    return reply.code(h.ready ? 200 : 503).send(h);
+  });
+
+  app.get('/api/view', { schema: { response: { 200: ViewReply } } }, async () => deps.runtime.view());
+
+  app.get('/api/stream', { websocket: true }, (socket) => {
+    socket.send(JSON.stringify(deps.runtime.view()));
+    const off = deps.runtime.onView((view) => socket.send(JSON.stringify(view)));
+    socket.on('close', off);
+    // The stream is one-way: intents go through POST /api/intent where they are validated.
+    socket.on('message', () => socket.close(1003, 'read-only stream'));
+  });
+
+  app.post<{ Body: Intent }>(
+    '/api/intent',
+    { schema: { body: IntentSchema, response: { 200: OkReply, 400: ErrorReply } } },
+    async (req, reply) => {
+      if (!deps.runtime.sendIntent(req.body)) {
+        return reply.code(400).send({ error: 'intentNotAllowed', message: `intent ${req.body.type} is not allowed on this screen` });
+      }
+      return { ok: true as const };
+    },
+  );
+
+  const demo = deps.demo;
+  if (demo) {
+    app.get('/api/demo/personas', { schema: { response: { 200: Type.Array(Type.Object({ id: Type.String(), title: Type.Object({ id: Type.String(), en: Type.String() }) })) } } }, async () =>
+      demo.personas(),
+    );
+    app.post<{ Body: { persona: string } }>(
+      '/api/demo/card',
+      {
+        schema: {
+          body: Type.Object({ persona: Type.String({ enum: demo.personas().map((p) => p.id) }) }, { additionalProperties: false }),
+          response: { 200: OkReply, 400: ErrorReply, 409: ErrorReply },
+        },
+      },
+      async (req, reply) => {
+        try {
+          await demo.insertCard(req.body.persona);
+          return { ok: true as const };
+        } catch (e) {
+          if (e instanceof DemoConflict) return reply.code(409).send({ error: 'conflict', message: e.message });
+          throw e;
+        }
+      },
+    );
+    app.delete('/api/demo/card', { schema: { response: { 200: OkReply } } }, async () => {
+      await demo.removeCard();
+      return { ok: true as const };
+    });
+    app.post<{ Body: { genuine: boolean } }>(
+      '/api/demo/finger',
+      {
+        schema: {
+          body: Type.Object({ genuine: Type.Boolean() }, { additionalProperties: false }),
+          response: { 200: OkReply, 400: ErrorReply, 409: ErrorReply },
+        },
+      },
+      async (req, reply) => {
+        try {
+          demo.presentFinger(req.body.genuine);
+          return { ok: true as const };
+        } catch (e) {
+          if (e instanceof DemoConflict) return reply.code(409).send({ error: 'conflict', message: e.message });
+          throw e;
+        }
+      },
+    );
+  }
+
+  for (const [route, file] of Object.entries(UI_FILES)) {
+    app.get(route, async (_req, reply) => {
+      try {
+        const body = await readFile(join(deps.uiDir, file));
+        return reply.type(MIME[file.split('.').pop()!]!).send(body);
+      } catch {
+        return reply.code(404).send({ error: 'notFound', message: 'UI not built: run make build' });
+      }
+    });
+  }
+
+  return app;
+}
+export type KioskServer = Awaited<ReturnType<typeof buildServer>>;

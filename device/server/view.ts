@@ -1,0 +1,77 @@
+/**
+ * Derives the KioskView (what the screen shows) from the flow's snapshot. Pure. Personal data
+ * crosses into a view only on the result screen (the nine fields) and in staff assist (the
+ * photo, after a staff PIN).
+ */
+import { SESSION_FAILURES } from '../domain/failure.ts';
+import { displayField, FIELD_LABELS, PERMITTED_FIELDS } from '../domain/record.ts';
+import type { FlowContext, KioskSnapshot } from '../flow/machine.ts';
+import type { KioskView, ResultField } from './protocol.ts';
+
+type ViewBody = KioskView extends infer V ? (V extends unknown ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
+
+export function deriveView(snapshot: KioskSnapshot, opts: { demo: boolean; now: number; seq: number }): KioskView {
+  const c = snapshot.context;
+  const idleWarning = c.idleWarningEndsAt === null ? null : { secondsLeft: Math.max(0, Math.ceil((c.idleWarningEndsAt - opts.now) / 1000)) };
+  return { seq: opts.seq, demo: opts.demo, idleWarning, ...body(snapshot) } as KioskView;
+}
+
+function body(snapshot: KioskSnapshot): ViewBody {
+  const c = snapshot.context;
+  if (snapshot.matches('booting')) return { screen: 'outOfService', reason: 'starting' };
+  if (snapshot.matches('outOfService')) return { screen: 'outOfService', reason: c.outOfService ?? 'starting' };
+  if (snapshot.matches('idle')) return { screen: 'welcome' };
+  switch (c.step) {
+    case 'readingTemplates':
+    case 'readingRecord':
+      return { screen: 'readingCard', phase: c.progress.phase, progress: c.progress.ratio };
+    case 'awaitingFinger':
+      return {
+        screen: 'awaitingFinger',
+        attempt: c.attempt,
+        maxAttempts: 4,
+        fingerPosition: c.templates?.[0]?.fingerPosition ?? 0,
+        feedback: c.fingerFeedback,
+      };
+    case 'staffAssist':
+      return {
+        screen: 'staffAssist',
+        step: c.staffStep === 'compareFace' ? 'compareFace' : c.staffStep === 'readingRecord' ? 'readingRecord' : 'callStaff',
+        why: c.staffAssistWhy ?? 'taxpayerChoice',
+        pinRejected: c.pinRejected,
+        photo: c.staffStep === 'compareFace' && c.record ? photoDataUrl(c.record.photo) : null,
+      };
+    case 'validating':
+      return { screen: 'validating' };
+    case 'result':
+      return resultView(c);
+    case 'returnData':
+      return { screen: 'returnData', error: c.returnDataError };
+    case 'finished':
+      return { screen: 'finished', why: c.finishedWhy ?? 'completed' };
+    case 'failed':
+    default: {
+      const failure = c.failure ?? { reason: 'internalError' as const, state: 'unknown' };
+      return { screen: 'failed', reason: failure.reason, state: failure.state, retriable: SESSION_FAILURES[failure.reason].retriable };
+    }
+  }
+}
+
+function resultView(c: FlowContext): ViewBody {
+  const verdict = c.verdict!;
+  const person = c.record!.person;
+  const fields: ResultField[] =
+    verdict.kind === 'verified' || verdict.kind === 'dataDiffers'
+      ? verdict.fields.map((f) => ({ ...f, label: FIELD_LABELS[f.key] }))
+      : PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: displayField(person, key), registry: null, agrees: false }));
+  return {
+    screen: 'result',
+    outcome: verdict.kind,
+    fields,
+    canLinkReturnData: verdict.kind === 'verified' || verdict.kind === 'dataDiffers',
+  };
+}
+
+function photoDataUrl(photo: { mime: string; bytes: Uint8Array }): string {
+  return `data:${photo.mime};base64,${Buffer.from(photo.bytes).toString('base64')}`;
+}
