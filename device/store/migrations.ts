@@ -25,4 +25,32 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_event_at ON audit_event (at);
     `,
   },
+  {
+    // Data balikan: the NIK with the NOP/NPWPD the taxpayer linked, sealed with AES-256-GCM
+    // under the kiosk's outbox key; only the export for Disdukcapil opens it.
+    version: 2,
+    sql: `
+      CREATE TABLE return_data_outbox (
+        id INTEGER PRIMARY KEY,
+        queued_at TEXT NOT NULL,
+        sealed BLOB NOT NULL,
+        exported_at TEXT
+      );
+    `,
+  },
+  {
+    // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
+    // A row counts against its WIB day unless released (the request provably never left).
+    version: 100,
+    sql: `
+      CREATE TABLE quota_hit (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'sent', 'released')),
+        reserved_at TEXT NOT NULL,
+        settled_at TEXT
+      );
+      CREATE INDEX quota_hit_day_state ON quota_hit (day, state);
+    `,
+  },
 ];
