@@ -1,0 +1,54 @@
+/**
+ * Debian's Chromium through playwright-core, with a fresh profile in a temp folder per launch.
+ * Shared by the UI screen tests and the end-to-end tests.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+export const VIEWPORTS = {
+  small: { width: 800, height: 480 },
+  large: { width: 1280, height: 800 },
+  portrait: { width: 720, height: 1280 },
+} satisfies Record<string, Viewport>;
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(viewport: Viewport = VIEWPORTS.small): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), 'anjungan-chromium-'));
+  // headless: true makes playwright pass --headless itself; the profile folder is the user-data-dir.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport,
+    locale: 'id-ID',
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Components raise what the user wants as DOM events; only the app element talks to the API.
+ */
+import type { Intent } from '../device/server/protocol.ts';
+
+export const INTENT_EVENT = 'anj-intent';
+export type DemoAction =
+  | { type: 'insertCard'; persona: string }
+  | { type: 'removeCard' }
+  | { type: 'presentFinger'; genuine: boolean };
+export const DEMO_EVENT = 'anj-demo';
+
+export function emitIntent(from: EventTarget, intent: Intent): void {
+  from.dispatchEvent(new CustomEvent<Intent>(INTENT_EVENT, { detail: intent, bubbles: true, composed: true }));
+}
+
+export function emitDemo(from: EventTarget, action: DemoAction): void {
+  from.dispatchEvent(new CustomEvent<DemoAction>(DEMO_EVENT, { detail: action, bubbles: true, composed: true }));
+}

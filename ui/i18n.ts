@@ -1,0 +1,522 @@
+/**
+ * Every string the kiosk shows, in Bahasa Indonesia (default) and English. Screens pick texts
+ * by the codes a view carries (failure reasons, out-of-service reasons, capture hints,
+ * outcomes), so the daemon never sends prose and both languages stay complete by type.
+ */
+import type { KioskView, ResultOutcome } from '../device/server/protocol.ts';
+
+export type Locale = 'id' | 'en';
+export const LOCALES: readonly Locale[] = ['id', 'en'];
+
+// Derived from the view protocol: ui/ imports nothing from device/ but the protocol.
+type SessionFailureReason = Extract<KioskView, { screen: 'failed' }>['reason'];
+type OutOfServiceReason = Extract<KioskView, { screen: 'outOfService' }>['reason'];
+type FingerFeedback = NonNullable<Extract<KioskView, { screen: 'awaitingFinger' }>['feedback']>;
+type ReturnDataError = NonNullable<Extract<KioskView, { screen: 'returnData' }>['error']>;
+type FinishedWhy = Extract<KioskView, { screen: 'finished' }>['why'];
+type StaffWhy = Extract<KioskView, { screen: 'staffAssist' }>['why'];
+
+/** A taxpayer-facing message: what happened, and what to do now. */
+export interface Advice {
+  title: string;
+  action: string;
+}
+
+export interface Messages {
+  appTitle: string;
+  office: string;
+  switchLanguage: string;
+  reconnecting: string;
+  cancel: string;
+  tryAgain: string;
+  done: string;
+  welcome: { title: string; instruction: string; privacy: string };
+  readingCard: { title: Record<'templates' | 'record', string>; keepCard: string; percent: (p: number) => string };
+  finger: {
+    title: (finger: string) => string;
+    attempt: (n: number, of: number) => string;
+    feedback: Record<FingerFeedback, string>;
+    cannotGive: string;
+    /** ISO/IEC 19794-2 finger position codes 1-10. */
+    names: Record<number, string>;
+    unknownFinger: string;
+    leftHand: string;
+    rightHand: string;
+  };
+  staff: {
+    callTitle: string;
+    why: Record<StaffWhy, string>;
+    pinLabel: string;
+    pinRejected: string;
+    unlock: string;
+    clear: string;
+    backspace: string;
+    readingRecord: string;
+    compareTitle: string;
+    compareInstruction: string;
+    photoAlt: string;
+    faceMatches: string;
+    faceDiffers: string;
+  };
+  validating: { title: string; detail: string };
+  result: {
+    outcome: Record<ResultOutcome, Advice>;
+    fieldHeader: string;
+    cardHeader: string;
+    registryHeader: string;
+    agrees: string;
+    differs: string;
+    noRegistryValue: string;
+    linkReturnData: string;
+  };
+  returnData: {
+    title: string;
+    intro: string;
+    nopLabel: string;
+    nopHint: string;
+    npwpdLabel: string;
+    npwpdHint: string;
+    error: Record<ReturnDataError, string>;
+    submit: string;
+    skip: string;
+    letters: string;
+    digits: string;
+  };
+  finished: { title: string; why: Record<FinishedWhy, string> };
+  failed: { reason: Record<SessionFailureReason, Advice>; staffCode: (reason: string, state: string) => string };
+  outOfService: { title: string; reason: Record<OutOfServiceReason, string>; goToCounter: string };
+  idle: { title: string; countdown: (s: number) => string; continue: string };
+  demo: {
+    panel: string;
+    panelShort: string;
+    hint: string;
+    persona: string;
+    insertCard: string;
+    genuineFinger: string;
+    strangerFinger: string;
+    removeCard: string;
+    failed: string;
+  };
+}
+
+const id: Messages = {
+  appTitle: 'Anjungan Verifikasi KTP-el',
+  office: 'Badan Keuangan Daerah Kabupaten Karanganyar',
+  switchLanguage: 'English',
+  reconnecting: 'Menghubungkan kembali ke anjungan…',
+  cancel: 'Batal',
+  tryAgain: 'Coba lagi',
+  done: 'Selesai',
+  welcome: {
+    title: 'Selamat datang',
+    instruction: 'Letakkan KTP-el Anda di atas pembaca kartu untuk memulai.',
+    privacy: 'Data Anda hanya dipakai untuk verifikasi ini dan tidak disimpan.',
+  },
+  readingCard: {
+    title: { templates: 'Membaca KTP-el…', record: 'Membaca data KTP-el…' },
+    keepCard: 'Biarkan kartu tetap di atas pembaca.',
+    percent: (p) => `${p}%`,
+  },
+  finger: {
+    title: (finger) => `Tempelkan ${finger} Anda pada pemindai sidik jari`,
+    attempt: (n, of) => `Percobaan ${n} dari ${of}`,
+    feedback: {
+      noMatch: 'Sidik jari belum cocok. Tempelkan lagi jari yang sama.',
+      pressLonger: 'Tahan jari sedikit lebih lama di pemindai.',
+      cleanFinger: 'Bersihkan jari dan kaca pemindai, lalu coba lagi.',
+      placeCentered: 'Letakkan jari tepat di tengah pemindai.',
+    },
+    cannotGive: 'Saya tidak dapat memberikan sidik jari',
+    names: {
+      1: 'ibu jari kanan',
+      2: 'telunjuk kanan',
+      3: 'jari tengah kanan',
+      4: 'jari manis kanan',
+      5: 'kelingking kanan',
+      6: 'ibu jari kiri',
+      7: 'telunjuk kiri',
+      8: 'jari tengah kiri',
+      9: 'jari manis kiri',
+      10: 'kelingking kiri',
+    },
+    unknownFinger: 'jari',
+    leftHand: 'Tangan kiri',
+    rightHand: 'Tangan kanan',
+  },
+  staff: {
+    callTitle: 'Mohon panggil petugas',
+    why: {
+      fingerNotMatched: 'Sidik jari tidak dapat dicocokkan. Petugas akan membantu memeriksa identitas Anda.',
+      taxpayerChoice: 'Petugas akan membantu memeriksa identitas Anda tanpa sidik jari.',
+    },
+    pinLabel: 'PIN petugas',
+    pinRejected: 'PIN salah. Silakan ulangi.',
+    unlock: 'Buka',
+    clear: 'Hapus',
+    backspace: 'Hapus satu',
+    readingRecord: 'Membaca data KTP-el…',
+    compareTitle: 'Petugas: bandingkan wajah',
+    compareInstruction: 'Apakah wajah wajib pajak sesuai dengan foto pada KTP-el?',
+    photoAlt: 'Foto pada KTP-el',
+    faceMatches: 'Wajah sesuai',
+    faceDiffers: 'Wajah tidak sesuai',
+  },
+  validating: {
+    title: 'Memeriksa data ke Dukcapil…',
+    detail: 'Mohon tunggu sebentar. Biarkan kartu tetap di atas pembaca.',
+  },
+  result: {
+    outcome: {
+      verified: { title: 'Data terverifikasi', action: 'Data KTP-el Anda sesuai dengan data kependudukan.' },
+      dataDiffers: {
+        title: 'Sebagian data berbeda',
+        action: 'Data yang berbeda ditandai di bawah. Silakan perbarui data Anda di Disdukcapil.',
+      },
+      notFound: {
+        title: 'NIK tidak ditemukan',
+        action: 'NIK Anda tidak ditemukan di data kependudukan. Silakan hubungi Disdukcapil.',
+      },
+      deceased: {
+        title: 'NIK tercatat meninggal dunia',
+        action: 'Data kependudukan mencatat NIK ini meninggal dunia. Silakan hubungi petugas di loket.',
+      },
+      inactive: {
+        title: 'NIK tidak aktif',
+        action: 'NIK ini tercatat tidak aktif. Silakan hubungi Disdukcapil untuk mengaktifkannya.',
+      },
+      duplicateRecords: {
+        title: 'Data ganda',
+        action: 'NIK ini tercatat lebih dari satu kali. Silakan hubungi Disdukcapil.',
+      },
+    },
+    fieldHeader: 'Data',
+    cardHeader: 'KTP-el',
+    registryHeader: 'Dukcapil',
+    agrees: 'Sesuai',
+    differs: 'Berbeda',
+    noRegistryValue: '—',
+    linkReturnData: 'Tautkan NOP/NPWPD',
+  },
+  returnData: {
+    title: 'Tautkan NOP PBB-P2 / NPWPD',
+    intro: 'Isi salah satu atau keduanya. Anda dapat melewati langkah ini.',
+    nopLabel: 'NOP PBB-P2',
+    nopHint: '18 angka, contoh 33.13.010.001.001-0001.0',
+    npwpdLabel: 'NPWPD',
+    npwpdHint: 'Sesuai kartu NPWPD Anda',
+    error: {
+      nopFormat: 'NOP harus 18 angka dan diakhiri kode 0, 7 atau 9. Periksa kembali.',
+      npwpdFormat: 'Format NPWPD tidak dikenali. Periksa kembali kartu NPWPD Anda.',
+      nothingEntered: 'Isi NOP atau NPWPD terlebih dahulu, atau pilih Lewati.',
+    },
+    submit: 'Simpan',
+    skip: 'Lewati',
+    letters: 'ABC',
+    digits: '123',
+  },
+  finished: {
+    title: 'Silakan ambil kartu Anda',
+    why: {
+      completed: 'Terima kasih telah menggunakan anjungan ini.',
+      cancelled: 'Sesi dibatalkan. Tidak ada data yang disimpan.',
+      returnDataSaved: 'NOP/NPWPD Anda telah dicatat. Terima kasih.',
+    },
+  },
+  failed: {
+    reason: {
+      cardRemoved: {
+        title: 'Kartu terangkat',
+        action: 'KTP-el terangkat sebelum selesai dibaca. Letakkan kembali dan biarkan sampai selesai.',
+      },
+      readerRemoved: {
+        title: 'Pembaca kartu terputus',
+        action: 'Pembaca kartu sempat terputus. Silakan coba lagi; jika berulang, panggil petugas.',
+      },
+      cardUnreadable: {
+        title: 'Kartu tidak terbaca',
+        action: 'Letakkan KTP-el tepat di tengah pembaca dan jangan digeser, lalu coba lagi.',
+      },
+      cardNotGenuine: {
+        title: 'Kartu tidak dapat diverifikasi',
+        action: 'Kartu ini tidak dikenali sebagai KTP-el. Silakan menuju loket pelayanan.',
+      },
+      signatureInvalid: {
+        title: 'Tanda tangan digital kartu tidak sah',
+        action: 'Data pada chip KTP-el tidak dapat dipastikan keasliannya. Silakan menuju loket pelayanan.',
+      },
+      sensorUnavailable: {
+        title: 'Pemindai sidik jari bermasalah',
+        action: 'Pemindai sidik jari sedang tidak dapat digunakan. Silakan coba lagi atau panggil petugas.',
+      },
+      identityNotConfirmed: {
+        title: 'Identitas tidak dapat dipastikan',
+        action: 'Verifikasi tidak dapat dilanjutkan. Silakan menuju loket pelayanan dengan KTP-el Anda.',
+      },
+      uplinkUnavailable: {
+        title: 'Layanan Dukcapil tidak terjangkau',
+        action: 'Koneksi ke Dukcapil sedang terganggu. Silakan coba lagi dalam beberapa menit.',
+      },
+      registryRefused: {
+        title: 'Permintaan ditolak Dukcapil',
+        action: 'Layanan Dukcapil menolak permintaan ini. Silakan menuju loket pelayanan.',
+      },
+      sessionTimeout: {
+        title: 'Waktu habis',
+        action: 'Sesi berakhir karena tidak ada aktivitas. Silakan mulai lagi.',
+      },
+      internalError: {
+        title: 'Terjadi gangguan',
+        action: 'Anjungan mengalami gangguan sesaat. Silakan coba lagi; jika berulang, panggil petugas.',
+      },
+    },
+    staffCode: (reason, state) => `Kode untuk petugas: ${reason} · ${state}`,
+  },
+  outOfService: {
+    title: 'Anjungan sedang tidak melayani',
+    reason: {
+      starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
+      agreementNotInForce: 'Layanan verifikasi sedang tidak tersedia.',
+      samMissing: 'Modul keamanan pembaca kartu tidak terpasang.',
+      samRefused: 'Modul keamanan pembaca kartu tidak dapat digunakan.',
+      readerMissing: 'Pembaca kartu tidak terhubung.',
+      quotaExhausted: 'Kuota verifikasi hari ini telah habis. Layanan tersedia kembali besok.',
+      tamper: 'Anjungan memerlukan pemeriksaan petugas.',
+      pausedByStaff: 'Anjungan dihentikan sementara oleh petugas.',
+      uplinkDown: 'Koneksi ke layanan Dukcapil sedang terputus.',
+      uplinkRejected: 'Akses ke layanan Dukcapil sedang ditolak.',
+    },
+    goToCounter: 'Silakan menuju loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
+  },
+  idle: {
+    title: 'Apakah Anda masih di sini?',
+    countdown: (s) => `Sesi akan berakhir dalam ${s} detik.`,
+    continue: 'Lanjutkan',
+  },
+  demo: {
+    panel: 'Tutup panel demo',
+    panelShort: 'Demo',
+    hint: 'Panel demo: meniru kartu dan jari sungguhan (dunia fisik).',
+    persona: 'Persona',
+    insertCard: 'Masukkan kartu',
+    genuineFinger: 'Tempelkan jari (pemilik)',
+    strangerFinger: 'Tempelkan jari (orang lain)',
+    removeCard: 'Cabut kartu',
+    failed: 'Aksi demo gagal',
+  },
+};
+
+const en: Messages = {
+  appTitle: 'KTP-el Verification Kiosk',
+  office: 'Regional Finance Agency of Karanganyar Regency',
+  switchLanguage: 'Bahasa Indonesia',
+  reconnecting: 'Reconnecting to the kiosk…',
+  cancel: 'Cancel',
+  tryAgain: 'Try again',
+  done: 'Done',
+  welcome: {
+    title: 'Welcome',
+    instruction: 'Place your KTP-el on the card reader to begin.',
+    privacy: 'Your data is used for this check only and is not stored.',
+  },
+  readingCard: {
+    title: { templates: 'Reading your KTP-el…', record: 'Reading your KTP-el data…' },
+    keepCard: 'Keep the card on the reader.',
+    percent: (p) => `${p}%`,
+  },
+  finger: {
+    title: (finger) => `Place your ${finger} on the fingerprint scanner`,
+    attempt: (n, of) => `Attempt ${n} of ${of}`,
+    feedback: {
+      noMatch: 'The fingerprint did not match yet. Place the same finger again.',
+      pressLonger: 'Hold your finger on the scanner a little longer.',
+      cleanFinger: 'Clean your finger and the scanner glass, then try again.',
+      placeCentered: 'Place your finger in the middle of the scanner.',
+    },
+    cannotGive: 'I cannot give a fingerprint',
+    names: {
+      1: 'right thumb',
+      2: 'right index finger',
+      3: 'right middle finger',
+      4: 'right ring finger',
+      5: 'right little finger',
+      6: 'left thumb',
+      7: 'left index finger',
+      8: 'left middle finger',
+      9: 'left ring finger',
+      10: 'left little finger',
+    },
+    unknownFinger: 'finger',
+    leftHand: 'Left hand',
+    rightHand: 'Right hand',
+  },
+  staff: {
+    callTitle: 'Please call a staff member',
+    why: {
+      fingerNotMatched: 'Your fingerprint could not be matched. A staff member will help check your identity.',
+      taxpayerChoice: 'A staff member will help check your identity without a fingerprint.',
+    },
+    pinLabel: 'Staff PIN',
+    pinRejected: 'Wrong PIN. Please try again.',
+    unlock: 'Unlock',
+    clear: 'Clear',
+    backspace: 'Delete one',
+    readingRecord: 'Reading your KTP-el data…',
+    compareTitle: 'Staff: compare the face',
+    compareInstruction: "Does the taxpayer's face match the photo on the KTP-el?",
+    photoAlt: 'Photo on the KTP-el',
+    faceMatches: 'Face matches',
+    faceDiffers: 'Face does not match',
+  },
+  validating: {
+    title: 'Checking with the civil registry…',
+    detail: 'Please wait a moment. Keep the card on the reader.',
+  },
+  result: {
+    outcome: {
+      verified: { title: 'Data verified', action: 'Your KTP-el data matches the civil registry.' },
+      dataDiffers: {
+        title: 'Some data differs',
+        action: 'The differing data is marked below. Please update your data at Disdukcapil.',
+      },
+      notFound: {
+        title: 'NIK not found',
+        action: 'Your NIK was not found in the civil registry. Please contact Disdukcapil.',
+      },
+      deceased: {
+        title: 'NIK recorded as deceased',
+        action: 'The civil registry records this NIK as deceased. Please see the staff at the counter.',
+      },
+      inactive: {
+        title: 'NIK inactive',
+        action: 'This NIK is recorded as inactive. Please contact Disdukcapil to reactivate it.',
+      },
+      duplicateRecords: {
+        title: 'Duplicate records',
+        action: 'This NIK is recorded more than once. Please contact Disdukcapil.',
+      },
+    },
+    fieldHeader: 'Data',
+    cardHeader: 'KTP-el',
+    registryHeader: 'Registry',
+    agrees: 'Agrees',
+    differs: 'Differs',
+    noRegistryValue: '—',
+    linkReturnData: 'Link NOP/NPWPD',
+  },
+  returnData: {
+    title: 'Link your NOP PBB-P2 / NPWPD',
+    intro: 'Fill in one or both. You may skip this step.',
+    nopLabel: 'NOP PBB-P2',
+    nopHint: '18 digits, e.g. 33.13.010.001.001-0001.0',
+    npwpdLabel: 'NPWPD',
+    npwpdHint: 'As on your NPWPD card',
+    error: {
+      nopFormat: 'The NOP must be 18 digits ending in code 0, 7 or 9. Please check it.',
+      npwpdFormat: 'The NPWPD format was not recognised. Please check your NPWPD card.',
+      nothingEntered: 'Enter a NOP or an NPWPD first, or choose Skip.',
+    },
+    submit: 'Save',
+    skip: 'Skip',
+    letters: 'ABC',
+    digits: '123',
+  },
+  finished: {
+    title: 'Please take your card',
+    why: {
+      completed: 'Thank you for using this kiosk.',
+      cancelled: 'The session was cancelled. No data was kept.',
+      returnDataSaved: 'Your NOP/NPWPD has been recorded. Thank you.',
+    },
+  },
+  failed: {
+    reason: {
+      cardRemoved: {
+        title: 'Card lifted',
+        action: 'The KTP-el was lifted before reading finished. Place it back and leave it until done.',
+      },
+      readerRemoved: {
+        title: 'Card reader disconnected',
+        action: 'The card reader was briefly disconnected. Please try again; if it repeats, call a staff member.',
+      },
+      cardUnreadable: {
+        title: 'Card could not be read',
+        action: 'Place the KTP-el in the middle of the reader without moving it, then try again.',
+      },
+      cardNotGenuine: {
+        title: 'Card could not be verified',
+        action: 'This card was not recognised as a KTP-el. Please go to the service counter.',
+      },
+      signatureInvalid: {
+        title: "The card's digital signature is not valid",
+        action: 'The data on the KTP-el chip could not be confirmed as genuine. Please go to the service counter.',
+      },
+      sensorUnavailable: {
+        title: 'Fingerprint scanner problem',
+        action: 'The fingerprint scanner cannot be used right now. Please try again or call a staff member.',
+      },
+      identityNotConfirmed: {
+        title: 'Identity could not be confirmed',
+        action: 'The check cannot continue. Please go to the service counter with your KTP-el.',
+      },
+      uplinkUnavailable: {
+        title: 'Civil registry unreachable',
+        action: 'The connection to the civil registry is disturbed. Please try again in a few minutes.',
+      },
+      registryRefused: {
+        title: 'Request refused by the registry',
+        action: 'The civil registry service refused this request. Please go to the service counter.',
+      },
+      sessionTimeout: {
+        title: 'Time is up',
+        action: 'The session ended because nothing happened for a while. Please start again.',
+      },
+      internalError: {
+        title: 'Something went wrong',
+        action: 'The kiosk had a brief problem. Please try again; if it repeats, call a staff member.',
+      },
+    },
+    staffCode: (reason, state) => `Code for staff: ${reason} · ${state}`,
+  },
+  outOfService: {
+    title: 'This kiosk is not in service',
+    reason: {
+      starting: 'The kiosk is starting up. Please wait a moment.',
+      agreementNotInForce: 'The verification service is not available at the moment.',
+      samMissing: "The card reader's security module is not installed.",
+      samRefused: "The card reader's security module cannot be used.",
+      readerMissing: 'The card reader is not connected.',
+      quotaExhausted: "Today's verification quota is used up. Service resumes tomorrow.",
+      tamper: 'The kiosk needs to be checked by staff.',
+      pausedByStaff: 'The kiosk has been paused by staff.',
+      uplinkDown: 'The connection to the civil registry is down.',
+      uplinkRejected: 'Access to the civil registry is being refused.',
+    },
+    goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
+  },
+  idle: {
+    title: 'Are you still there?',
+    countdown: (s) => `The session ends in ${s} seconds.`,
+    continue: 'Continue',
+  },
+  demo: {
+    panel: 'Close demo panel',
+    panelShort: 'Demo',
+    hint: 'Demo panel: stands in for a real card and finger (the physical world).',
+    persona: 'Persona',
+    insertCard: 'Insert card',
+    genuineFinger: 'Present finger (holder)',
+    strangerFinger: 'Present finger (someone else)',
+    removeCard: 'Remove card',
+    failed: 'Demo action failed',
+  },
+};
+
+export const CATALOGUE: Record<Locale, Messages> = { id, en };
+
+export function messages(locale: Locale): Messages {
+  return CATALOGUE[locale];
+}
+
+export function fingerName(m: Messages, position: number): string {
+  return m.finger.names[position] ?? m.finger.unknownFinger;
+}

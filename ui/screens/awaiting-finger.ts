@@ -1,0 +1,42 @@
+import { css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { ScreenElement } from './base.ts';
+import { fingerName } from '../i18n.ts';
+import '../components/hand.ts';
+
+@customElement('anj-screen-awaiting-finger')
+export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
+  readonly screenName = 'awaitingFinger';
+  static override styles = [
+    ...ScreenElement.styles,
+    css`
+      anj-hand {
+        width: min(26em, 70vw);
+      }
+      .attempt {
+        font-weight: 700;
+      }
+      .feedback {
+        padding: 0.3em 0.8em;
+        border-radius: var(--anj-radius);
+        background: var(--anj-warn-bg);
+        color: var(--anj-warn);
+        border: 2px solid var(--anj-warn);
+        font-weight: 700;
+      }
+    `,
+  ];
+
+  override render() {
+    const m = this.messages.finger;
+    const v = this.view;
+    return html`<h1>${m.title(fingerName(this.messages, v.fingerPosition))}</h1>
+      <anj-hand .position=${v.fingerPosition} leftLabel=${m.leftHand} rightLabel=${m.rightHand}></anj-hand>
+      <p class="attempt" data-testid="finger-attempt">${m.attempt(v.attempt, v.maxAttempts)}</p>
+      ${v.feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${m.feedback[v.feedback]}</p>` : null}
+      <div class="actions">
+        <button class="btn" data-testid="cannot-give-finger" @click=${() => this.intent({ type: 'cannotGiveFinger' })}>${m.cannotGive}</button>
+        <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+      </div>`;
+  }
+}

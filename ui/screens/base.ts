@@ -1,0 +1,31 @@
+/**
+ * What every screen element shares: the view it renders, the messages of the current language,
+ * a `data-screen` attribute naming it (a stable handle for tests and styling) and the styles.
+ */
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { KioskView, Screen } from '../../device/server/protocol.ts';
+import { controls, screen, tokens } from '../styles.ts';
+import { emitIntent } from '../events.ts';
+import type { Intent } from '../../device/server/protocol.ts';
+import type { Locale, Messages } from '../i18n.ts';
+
+export type ViewOf<S extends Screen> = Extract<KioskView, { screen: S }>;
+
+export abstract class ScreenElement<S extends Screen> extends LitElement {
+  abstract readonly screenName: S;
+  @property({ attribute: false }) view!: ViewOf<S>;
+  @property({ attribute: false }) messages!: Messages;
+  @property() locale: Locale = 'id';
+
+  static override styles = [tokens, controls, screen];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.dataset.screen = this.screenName;
+  }
+
+  protected intent(intent: Intent): void {
+    emitIntent(this, intent);
+  }
+}

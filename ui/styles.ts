@@ -1,0 +1,133 @@
+/**
+ * Shared look: high contrast, large type readable at arm's length, and touch targets of at
+ * least 56 px (the guideline minimum is 48). Sizes scale with the viewport's short side so the
+ * same screens fit 800×480, 1280×800 and 720×1280.
+ */
+import { css } from 'lit';
+
+export const tokens = css`
+  :host {
+    --anj-ink: #0d1b2a;
+    --anj-muted: #3d4a5c;
+    --anj-paper: #ffffff;
+    --anj-canvas: #eef2f7;
+    --anj-primary: #0b3d91;
+    --anj-primary-ink: #ffffff;
+    --anj-ok: #0f6b2f;
+    --anj-ok-bg: #e3f4e8;
+    --anj-warn: #8a4b00;
+    --anj-warn-bg: #fff1d6;
+    --anj-bad: #a4161a;
+    --anj-bad-bg: #fde8e8;
+    --anj-focus: #ffbf00;
+    --anj-touch: 56px;
+    --anj-text: clamp(17px, 2.6vmin + 6px, 26px);
+    --anj-title: clamp(24px, 4.6vmin + 6px, 44px);
+    --anj-gap: clamp(8px, 2vmin, 20px);
+    --anj-radius: 12px;
+    color: var(--anj-ink);
+    font-family: 'Noto Sans', 'DejaVu Sans', system-ui, sans-serif;
+    font-size: var(--anj-text);
+    line-height: 1.35;
+  }
+`;
+
+export const controls = css`
+  button,
+  select,
+  input {
+    font: inherit;
+  }
+  .btn {
+    min-height: var(--anj-touch);
+    min-width: var(--anj-touch);
+    padding: 0 1.1em;
+    border-radius: var(--anj-radius);
+    border: 3px solid var(--anj-primary);
+    background: var(--anj-paper);
+    color: var(--anj-primary);
+    font-weight: 700;
+    cursor: pointer;
+    touch-action: manipulation;
+  }
+  .btn.primary {
+    background: var(--anj-primary);
+    color: var(--anj-primary-ink);
+  }
+  .btn.ok {
+    background: var(--anj-ok);
+    border-color: var(--anj-ok);
+    color: #fff;
+  }
+  .btn.bad {
+    background: var(--anj-bad);
+    border-color: var(--anj-bad);
+    color: #fff;
+  }
+  .btn.quiet {
+    border-color: var(--anj-muted);
+    color: var(--anj-muted);
+  }
+  .btn:focus-visible {
+    outline: 4px solid var(--anj-focus);
+    outline-offset: 2px;
+  }
+  .btn:active {
+    transform: translateY(1px);
+  }
+  .btn[disabled] {
+    opacity: 0.45;
+    cursor: default;
+  }
+`;
+
+/** Layout every screen shares: centred column, title, body text, row of actions. */
+export const screen = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: safe center;
+    gap: var(--anj-gap);
+    box-sizing: border-box;
+    min-height: 100%;
+    padding: var(--anj-gap) calc(var(--anj-gap) * 2);
+    text-align: center;
+  }
+  h1 {
+    font-size: var(--anj-title);
+    line-height: 1.15;
+    margin: 0;
+  }
+  p {
+    margin: 0;
+    max-width: 40em;
+  }
+  .muted {
+    color: var(--anj-muted);
+  }
+  /* Two panes side by side in landscape (PIN pad, keypad, photo), stacked in portrait. */
+  .split {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: center;
+    gap: calc(var(--anj-gap) * 1.5);
+  }
+  @media (orientation: landscape) {
+    .split {
+      flex-wrap: nowrap;
+    }
+  }
+  @media (orientation: landscape) and (max-height: 560px) {
+    .optional {
+      display: none;
+    }
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: var(--anj-gap);
+  }
+`;
