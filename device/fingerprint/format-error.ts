@@ -19,7 +19,8 @@ export type TemplateFormatErrorCode =
   | 'badAngle'
   | 'badViewNumber'
   | 'badImpressionType'
-  | 'badExtendedData';
+  | 'badExtendedData'
+  | 'reservedBits';
 
 export class TemplateFormatError extends Error {
   override readonly name = 'TemplateFormatError';

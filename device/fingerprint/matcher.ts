@@ -1,0 +1,404 @@
+/**
+ * 1:1 minutiae matcher: how strongly a live probe template and a card reference template look
+ * like the same finger. Pure and deterministic; no I/O.
+ *
+ * The approach follows the pair-table idea of NIST Bozorth3 and SourceAFIS's edge matching, in
+ * our own form:
+ *  1. Both templates go to one frame: millimetres scaled to 500 dpi pixels, y upwards.
+ *  2. Each minutia gets edges to its nearest neighbours. An edge (length, and both minutia
+ *     directions relative to the edge) does not change when the finger is rotated or moved,
+ *     so edges that agree between the templates are evidence for minutia correspondences.
+ *  3. The best-supported edge correspondences become root alignments. For each, the probe is
+ *     rotated and moved onto the reference, minutiae are paired greedily within tolerances, the
+ *     rigid alignment is refitted by least squares on those pairs (absorbing error from the
+ *     root), and pairing is repeated.
+ *  4. The score rewards many paired minutiae relative to how many each template has inside
+ *     the other's footprint, so a small overlap of a few chance pairs stays low.
+ * Skin distortion is absorbed by the position tolerance; missing and spurious minutiae only cost
+ * score, they never block a match.
+ */
+import type { FingerMatcherPort, MatchDecision } from '../flow/ports.ts';
+import type { FingerTemplate } from './template.ts';
+
+/**
+ * Decision threshold: scores at or above it are the same finger. Calibrated by
+ * test/bench/fingerprint.ts (`npm run bench`) at a false match rate of 0.1 % on its synthetic
+ * evaluation set; see the run recorded below the value.
+ */
+export const MATCH_THRESHOLD = 40;
+
+const FRAME_DPI = 500;
+const NEIGHBOURS = 6;
+const EDGE_LENGTH_TOLERANCE = 8;
+const EDGE_LENGTH_RELATIVE_TOLERANCE = 0.06;
+const EDGE_ANGLE_TOLERANCE = (22 * Math.PI) / 180;
+const ROOTS = 10;
+const COARSE_DISTANCE = 26;
+const FINE_DISTANCE = 17;
+const PAIR_ANGLE_TOLERANCE = (30 * Math.PI) / 180;
+const MIN_PAIRS = 3;
+
+interface Prepared {
+  n: number;
+  x: Float64Array;
+  y: Float64Array;
+  angle: Float64Array;
+  type: Uint8Array;
+  /** Edges sorted by length. */
+  edgeFrom: Int32Array;
+  edgeTo: Int32Array;
+  edgeLength: Float64Array;
+  edgeDirection: Float64Array;
+  edgeFromAngle: Float64Array;
+  edgeToAngle: Float64Array;
+  hull: Float64Array;
+}
+
+const TYPE_CODE = { other: 0, ending: 1, bifurcation: 2 } as const;
+
+/** Smallest absolute difference of two angles, 0..π. */
+function angleDistance(a: number, b: number): number {
+  let d = Math.abs(a - b) % (2 * Math.PI);
+  if (d > Math.PI) d = 2 * Math.PI - d;
+  return d;
+}
+
+function prepare(t: FingerTemplate): Prepared {
+  const n = t.minutiae.length;
+  const scale = t.resolutionDpi > 0 ? FRAME_DPI / t.resolutionDpi : 1;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const angle = new Float64Array(n);
+  const type = new Uint8Array(n);
+  t.minutiae.forEach((m, i) => {
+    x[i] = m.x * scale;
+    y[i] = -m.y * scale;
+    angle[i] = m.angle;
+    type[i] = TYPE_CODE[m.type];
+  });
+  const k = Math.min(NEIGHBOURS, n - 1);
+  const count = Math.max(0, n * k);
+  const from = new Int32Array(count);
+  const to = new Int32Array(count);
+  const length = new Float64Array(count);
+  // The k nearest neighbours by insertion into a short sorted list: cheaper than sorting all.
+  const nearD = new Float64Array(k + 1);
+  const nearJ = new Int32Array(k + 1);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    let filled = 0;
+    const xi = x[i] as number;
+    const yi = y[i] as number;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const dx = (x[j] as number) - xi;
+      const dy = (y[j] as number) - yi;
+      const d2 = dx * dx + dy * dy;
+      if (filled === k && d2 >= (nearD[k - 1] as number)) continue;
+      let q = filled < k ? filled++ : k - 1;
+      while (q > 0 && (nearD[q - 1] as number) > d2) {
+        nearD[q] = nearD[q - 1] as number;
+        nearJ[q] = nearJ[q - 1] as number;
+        q--;
+      }
+      nearD[q] = d2;
+      nearJ[q] = j;
+    }
+    for (let q = 0; q < k; q++) {
+      from[e] = i;
+      to[e] = nearJ[q] as number;
+      length[e] = Math.sqrt(nearD[q] as number);
+      e++;
+    }
+  }
+  // Sort edges by length: pack (length, index) into one number so the typed-array sort needs no comparator.
+  const keys = new Float64Array(count);
+  for (let q = 0; q < count; q++) keys[q] = Math.floor((length[q] as number) * 16) * 4096 + q;
+  keys.sort();
+  const byLength = Array.from(keys, (key) => key % 4096);
+  const p: Prepared = {
+    n, x, y, angle, type,
+    edgeFrom: new Int32Array(count),
+    edgeTo: new Int32Array(count),
+    edgeLength: new Float64Array(count),
+    edgeDirection: new Float64Array(count),
+    edgeFromAngle: new Float64Array(count),
+    edgeToAngle: new Float64Array(count),
+    hull: convexHull(x, y),
+  };
+  byLength.forEach((src, dst) => {
+    const i = from[src] as number;
+    const j = to[src] as number;
+    const dir = Math.atan2((y[j] as number) - (y[i] as number), (x[j] as number) - (x[i] as number));
+    p.edgeFrom[dst] = i;
+    p.edgeTo[dst] = j;
+    p.edgeLength[dst] = length[src] as number;
+    p.edgeDirection[dst] = dir;
+    p.edgeFromAngle[dst] = (angle[i] as number) - dir;
+    p.edgeToAngle[dst] = (angle[j] as number) - dir;
+  });
+  return p;
+}
+
+/**
+ * Convex hull (monotone chain), counter-clockwise, kept as its edge lines: for each edge
+ * [nx, ny, c] with nx·x + ny·y + c the signed distance, positive inside.
+ */
+function convexHull(x: Float64Array, y: Float64Array): Float64Array {
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number) || (y[a] as number) - (y[b] as number));
+  if (idx.length < 3) return new Float64Array(0);
+  const cross = (o: number, a: number, b: number): number =>
+    ((x[a] as number) - (x[o] as number)) * ((y[b] as number) - (y[o] as number)) -
+    ((y[a] as number) - (y[o] as number)) * ((x[b] as number) - (x[o] as number));
+  const lower: number[] = [];
+  for (const i of idx) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2] as number, lower[lower.length - 1] as number, i) <= 0) lower.pop();
+    lower.push(i);
+  }
+  const upper: number[] = [];
+  for (let q = idx.length - 1; q >= 0; q--) {
+    const i = idx[q] as number;
+    while (upper.length >= 2 && cross(upper[upper.length - 2] as number, upper[upper.length - 1] as number, i) <= 0) upper.pop();
+    upper.push(i);
+  }
+  const ring = lower.slice(0, -1).concat(upper.slice(0, -1));
+  const out = new Float64Array(ring.length * 3);
+  ring.forEach((a, q) => {
+    const b = ring[(q + 1) % ring.length] as number;
+    const ax = x[a] as number;
+    const ay = y[a] as number;
+    const ex = (x[b] as number) - ax;
+    const ey = (y[b] as number) - ay;
+    const len = Math.hypot(ex, ey) || 1;
+    out[3 * q] = -ey / len;
+    out[3 * q + 1] = ex / len;
+    out[3 * q + 2] = (ey * ax - ex * ay) / len;
+  });
+  return out;
+}
+
+/** Inside the hull, with `margin` pixels of slack. */
+function insideHull(hull: Float64Array, px: number, py: number, margin: number): boolean {
+  if (hull.length < 9) return false;
+  for (let q = 0; q < hull.length; q += 3) {
+    if ((hull[q] as number) * px + (hull[q + 1] as number) * py + (hull[q + 2] as number) < -margin) return false;
+  }
+  return true;
+}
+
+interface Alignment {
+  rotation: number;
+  tx: number;
+  ty: number;
+}
+
+interface Pairing {
+  pairs: number;
+  probeOf: Int32Array;
+  typeAgreement: number;
+}
+
+/** Greedy one-to-one pairing of the aligned probe with the reference, closest pairs first. */
+function pairUp(probe: Prepared, reference: Prepared, al: Alignment, tolerance: number): Pairing {
+  const cos = Math.cos(al.rotation);
+  const sin = Math.sin(al.rotation);
+  const candidates: number[] = [];
+  const costs: number[] = [];
+  const nR = reference.n;
+  for (let i = 0; i < probe.n; i++) {
+    const px = cos * (probe.x[i] as number) - sin * (probe.y[i] as number) + al.tx;
+    const py = sin * (probe.x[i] as number) + cos * (probe.y[i] as number) + al.ty;
+    const pa = (probe.angle[i] as number) + al.rotation;
+    for (let k = 0; k < nR; k++) {
+      const dx = (reference.x[k] as number) - px;
+      if (dx > tolerance || dx < -tolerance) continue;
+      const dy = (reference.y[k] as number) - py;
+      if (dy > tolerance || dy < -tolerance) continue;
+      const d = Math.sqrt(dx * dx + dy * dy);
+      if (d > tolerance) continue;
+      const da = angleDistance(pa, reference.angle[k] as number);
+      if (da > PAIR_ANGLE_TOLERANCE) continue;
+      candidates.push(i * nR + k);
+      costs.push(d / tolerance + da / PAIR_ANGLE_TOLERANCE);
+    }
+  }
+  const order = candidates.map((_, q) => q).sort((a, b) => (costs[a] as number) - (costs[b] as number));
+  const probeOf = new Int32Array(nR).fill(-1);
+  const probeTaken = new Uint8Array(probe.n);
+  let pairs = 0;
+  let typeAgreement = 0;
+  for (const q of order) {
+    const c = candidates[q] as number;
+    const i = Math.floor(c / nR);
+    const k = c - i * nR;
+    if (probeTaken[i] || probeOf[k] !== -1) continue;
+    probeTaken[i] = 1;
+    probeOf[k] = i;
+    pairs++;
+    if (probe.type[i] === reference.type[k]) typeAgreement++;
+  }
+  return { pairs, probeOf, typeAgreement };
+}
+
+/** Least-squares rigid alignment of the paired probe minutiae onto their reference partners. */
+function refit(probe: Prepared, reference: Prepared, probeOf: Int32Array): Alignment | undefined {
+  let n = 0;
+  let pcx = 0, pcy = 0, rcx = 0, rcy = 0;
+  for (let k = 0; k < reference.n; k++) {
+    const i = probeOf[k] as number;
+    if (i < 0) continue;
+    n++;
+    pcx += probe.x[i] as number;
+    pcy += probe.y[i] as number;
+    rcx += reference.x[k] as number;
+    rcy += reference.y[k] as number;
+  }
+  if (n < 2) return undefined;
+  pcx /= n; pcy /= n; rcx /= n; rcy /= n;
+  let dot = 0;
+  let cross = 0;
+  for (let k = 0; k < reference.n; k++) {
+    const i = probeOf[k] as number;
+    if (i < 0) continue;
+    const ax = (probe.x[i] as number) - pcx;
+    const ay = (probe.y[i] as number) - pcy;
+    const bx = (reference.x[k] as number) - rcx;
+    const by = (reference.y[k] as number) - rcy;
+    dot += ax * bx + ay * by;
+    cross += ax * by - ay * bx;
+  }
+  const rotation = Math.atan2(cross, dot);
+  const cos = Math.cos(rotation);
+  const sin = Math.sin(rotation);
+  return { rotation, tx: rcx - (cos * pcx - sin * pcy), ty: rcy - (sin * pcx + cos * pcy) };
+}
+
+/** Root alignments: reference/probe edge pairs that agree, best supported first. */
+function rootAlignments(probe: Prepared, reference: Prepared): Alignment[] {
+  const nR = reference.n;
+  const support = new Float64Array(probe.n * nR);
+  const matchP: number[] = [];
+  const matchR: number[] = [];
+  const matchW: number[] = [];
+  const rCount = reference.edgeLength.length;
+  let lo = 0;
+  for (let p = 0; p < probe.edgeLength.length; p++) {
+    const len = probe.edgeLength[p] as number;
+    const tol = EDGE_LENGTH_TOLERANCE + EDGE_LENGTH_RELATIVE_TOLERANCE * len;
+    while (lo < rCount && (reference.edgeLength[lo] as number) < len - tol) lo++;
+    for (let r = lo; r < rCount && (reference.edgeLength[r] as number) <= len + tol; r++) {
+      const d1 = angleDistance(probe.edgeFromAngle[p] as number, reference.edgeFromAngle[r] as number);
+      if (d1 > EDGE_ANGLE_TOLERANCE) continue;
+      const d2 = angleDistance(probe.edgeToAngle[p] as number, reference.edgeToAngle[r] as number);
+      if (d2 > EDGE_ANGLE_TOLERANCE) continue;
+      const w = 1 - (Math.abs((reference.edgeLength[r] as number) - len) / tol + d1 / EDGE_ANGLE_TOLERANCE + d2 / EDGE_ANGLE_TOLERANCE) / 3;
+      const a = (probe.edgeFrom[p] as number) * nR + (reference.edgeFrom[r] as number);
+      const b = (probe.edgeTo[p] as number) * nR + (reference.edgeTo[r] as number);
+      support[a] = (support[a] as number) + w;
+      support[b] = (support[b] as number) + w;
+      matchP.push(p);
+      matchR.push(r);
+      matchW.push(w);
+    }
+  }
+  // Keep the ROOTS best-ranked edge matches by insertion; there can be hundreds of matches.
+  const bestRank: number[] = [];
+  const best: number[] = [];
+  for (let q = 0; q < matchW.length; q++) {
+    const p = matchP[q] as number;
+    const r = matchR[q] as number;
+    const rank = (matchW[q] as number) +
+      (support[(probe.edgeFrom[p] as number) * nR + (reference.edgeFrom[r] as number)] as number) +
+      (support[(probe.edgeTo[p] as number) * nR + (reference.edgeTo[r] as number)] as number);
+    if (best.length === ROOTS && rank <= (bestRank[ROOTS - 1] as number)) continue;
+    let at = best.length < ROOTS ? best.length : ROOTS - 1;
+    while (at > 0 && (bestRank[at - 1] as number) < rank) {
+      bestRank[at] = bestRank[at - 1] as number;
+      best[at] = best[at - 1] as number;
+      at--;
+    }
+    bestRank[at] = rank;
+    best[at] = q;
+  }
+  return best.map((q) => {
+    const p = matchP[q] as number;
+    const r = matchR[q] as number;
+    const rotation = (reference.edgeDirection[r] as number) - (probe.edgeDirection[p] as number);
+    const cos = Math.cos(rotation);
+    const sin = Math.sin(rotation);
+    // Align the probe edge's midpoint onto the reference edge's midpoint.
+    const pi = probe.edgeFrom[p] as number, pj = probe.edgeTo[p] as number;
+    const ri = reference.edgeFrom[r] as number, rj = reference.edgeTo[r] as number;
+    const pmx = ((probe.x[pi] as number) + (probe.x[pj] as number)) / 2;
+    const pmy = ((probe.y[pi] as number) + (probe.y[pj] as number)) / 2;
+    const rmx = ((reference.x[ri] as number) + (reference.x[rj] as number)) / 2;
+    const rmy = ((reference.y[ri] as number) + (reference.y[rj] as number)) / 2;
+    return { rotation, tx: rmx - (cos * pmx - sin * pmy), ty: rmy - (sin * pmx + cos * pmy) };
+  });
+}
+
+/** Minutiae of each template that lie inside the other's footprint under the alignment. */
+function overlap(probe: Prepared, reference: Prepared, al: Alignment): [number, number] {
+  const cos = Math.cos(al.rotation);
+  const sin = Math.sin(al.rotation);
+  let probeInside = 0;
+  for (let i = 0; i < probe.n; i++) {
+    const px = cos * (probe.x[i] as number) - sin * (probe.y[i] as number) + al.tx;
+    const py = sin * (probe.x[i] as number) + cos * (probe.y[i] as number) + al.ty;
+    if (insideHull(reference.hull, px, py, FINE_DISTANCE)) probeInside++;
+  }
+  let referenceInside = 0;
+  for (let k = 0; k < reference.n; k++) {
+    // Inverse alignment takes the reference into the probe's frame.
+    const dx = (reference.x[k] as number) - al.tx;
+    const dy = (reference.y[k] as number) - al.ty;
+    if (insideHull(probe.hull, cos * dx + sin * dy, -sin * dx + cos * dy, FINE_DISTANCE)) referenceInside++;
+  }
+  return [probeInside, referenceInside];
+}
+
+export interface MatchDetail {
+  score: number;
+  pairs: number;
+  probeInside: number;
+  referenceInside: number;
+}
+
+export function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
+  const probe = prepare(probeTemplate);
+  const reference = prepare(referenceTemplate);
+  let best: MatchDetail = { score: 0, pairs: 0, probeInside: 0, referenceInside: 0 };
+  if (probe.n < MIN_PAIRS || reference.n < MIN_PAIRS) return best;
+  for (const root of rootAlignments(probe, reference)) {
+    const coarse = pairUp(probe, reference, root, COARSE_DISTANCE);
+    if (coarse.pairs < MIN_PAIRS) continue;
+    const aligned = refit(probe, reference, coarse.probeOf) ?? root;
+    const fine = pairUp(probe, reference, aligned, FINE_DISTANCE);
+    if (fine.pairs < MIN_PAIRS) continue;
+    const [probeInside, referenceInside] = overlap(probe, reference, aligned);
+    const score = scoreOf(fine.pairs, fine.typeAgreement, probeInside, referenceInside);
+    if (score > best.score) best = { score, pairs: fine.pairs, probeInside, referenceInside };
+  }
+  return best;
+}
+
+function scoreOf(pairs: number, typeAgreement: number, probeInside: number, referenceInside: number): number {
+  const weighted = pairs + 0.25 * typeAgreement;
+  const expected = Math.max(Math.sqrt(Math.max(probeInside, pairs) * Math.max(referenceInside, pairs)), 12);
+  return Math.round(100 * weighted * Math.min(1, weighted / expected)) / 10;
+}
+
+/** Similarity of two templates: 0 for nothing in common, growing with the paired evidence. */
+export function matchScore(probe: FingerTemplate, reference: FingerTemplate): number {
+  return matchDetail(probe, reference).score;
+}
+
+export function createMatcher(threshold = MATCH_THRESHOLD): FingerMatcherPort {
+  return {
+    decide(probe: FingerTemplate, references: readonly FingerTemplate[]): MatchDecision {
+      let score = 0;
+      for (const reference of references) score = Math.max(score, matchScore(probe, reference));
+      return { matched: score >= threshold, score };
+    },
+  };
+}
