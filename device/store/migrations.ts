@@ -39,6 +39,11 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Kiosk-wide flags that must survive a restart: paused by staff, uplink access refused.
+    version: 3,
+    sql: `CREATE TABLE kiosk_flag (name TEXT PRIMARY KEY, value TEXT NOT NULL, set_at TEXT NOT NULL);`,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

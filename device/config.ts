@@ -1,0 +1,153 @@
+/**
+ * The kiosk's configuration: a JSON file (production: /etc/anjungan/config.json) checked against
+ * a schema, with a few environment overrides for development and tests. It holds no secrets:
+ * those live in the credential file in the state folder (store/credentials.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const ConfigSchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('demo'), Type.Literal('pcsc-sim'), Type.Literal('production')]),
+    stateDir: Type.String({ minLength: 1 }),
+    http: Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) }, { additionalProperties: false }),
+    logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')]),
+    session: Type.Object(
+      {
+        idleTimeoutS: Type.Integer({ minimum: 5, maximum: 600 }),
+        idleWarningS: Type.Integer({ minimum: 20, maximum: 120 }),
+        failureDisplayS: Type.Integer({ minimum: 1, maximum: 60 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** The regency's NPWPD pattern (anchored regular expression source). */
+    npwpdPattern: Type.String({ minLength: 2 }),
+    /** Agreement in force: the kiosk verifies nobody outside it (Pasal 5, addenda extend it). */
+    agreement: Type.Object(
+      {
+        numbers: Type.Array(Type.String()),
+        start: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+        end: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+      },
+      { additionalProperties: false },
+    ),
+    card: Type.Object(
+      {
+        idReaderPattern: Type.String(),
+        samReaderPattern: Type.String(),
+        issuerPublicKeyFile: Type.Optional(Type.String()),
+        transmitTimeoutMs: Type.Integer({ minimum: 100, maximum: 30000 }),
+      },
+      { additionalProperties: false },
+    ),
+    uplink: Type.Object(
+      {
+        baseUrl: Type.Optional(Type.String({ pattern: '^https://' })),
+        institution: Type.String({ pattern: '^[A-Za-z0-9_-]+$' }),
+        keyCasing: Type.Union([Type.Literal('upper'), Type.Literal('lower')]),
+        method: Type.Union([Type.Literal('CALL_NIK'), Type.Literal('CALL_VERIFY_BY_ELEMEN')]),
+        verifyThreshold: Type.Integer({ minimum: 0, maximum: 100 }),
+        caFile: Type.Optional(Type.String()),
+        spkiSha256: Type.Optional(Type.String()),
+        connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
+        totalTimeoutMs: Type.Integer({ minimum: 500, maximum: 120000 }),
+        dailyQuota: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type KioskConfig = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`configuration is not valid: ${problems.join('; ')}`);
+  }
+}
+
+/** Demo defaults: a developer machine, every device simulated, an agreement in force today. */
+export function demoDefaults(today: Date): KioskConfig {
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const yearAgo = new Date(today.getTime() - 365 * 86_400_000);
+  const yearAhead = new Date(today.getTime() + 365 * 86_400_000);
+  return {
+    mode: 'demo',
+    stateDir: 'state',
+    http: { host: '127.0.0.1', port: 8080 },
+    logLevel: 'info',
+    session: { idleTimeoutS: 60, idleWarningS: 20, failureDisplayS: 6 },
+    npwpdPattern: '^P\\.[12]\\.[0-9]{7}\\.[0-9]{2}\\.[0-9]{2}$',
+    agreement: { numbers: ['DEMO/AGREEMENT/1', 'DEMO/AGREEMENT/2'], start: iso(yearAgo), end: iso(yearAhead) },
+    card: { idReaderPattern: 'PCD 00 00|PICC|Contactless', samReaderPattern: 'PCD 00 01|SAM', transmitTimeoutMs: 5000 },
+    uplink: {
+      institution: 'BKD_KARANGANYAR',
+      keyCasing: 'upper',
+      method: 'CALL_NIK',
+      verifyThreshold: 90,
+      connectTimeoutMs: 3000,
+      totalTimeoutMs: 10000,
+      dailyQuota: 1000,
+    },
+  };
+}
+
+const ENV_OVERRIDES: Array<[string, (c: KioskConfig, v: string) => void]> = [
+  ['ANJUNGAN_MODE', (c, v) => (c.mode = v as KioskConfig['mode'])],
+  ['ANJUNGAN_STATE_DIR', (c, v) => (c.stateDir = v)],
+  ['ANJUNGAN_HOST', (c, v) => (c.http.host = v)],
+  ['ANJUNGAN_PORT', (c, v) => (c.http.port = Number(v))],
+  ['ANJUNGAN_LOG_LEVEL', (c, v) => (c.logLevel = v as KioskConfig['logLevel'])],
+  ['ANJUNGAN_IDLE_TIMEOUT_S', (c, v) => (c.session.idleTimeoutS = Number(v))],
+  ['ANJUNGAN_DAILY_QUOTA', (c, v) => (c.uplink.dailyQuota = Number(v))],
+];
+
+/**
+ * Loads the file named by ANJUNGAN_CONFIG (if any) over the demo defaults, then the environment
+ * overrides, and checks the result. Production requires a file.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
+  const config = demoDefaults(today);
+  if (env.ANJUNGAN_CONFIG) {
+    let file: unknown;
+    try {
+      file = JSON.parse(readFileSync(env.ANJUNGAN_CONFIG, 'utf8'));
+    } catch {
+      throw new ConfigError([`cannot read ${env.ANJUNGAN_CONFIG} as JSON`]);
+    }
+    deepMerge(config as unknown as Record<string, unknown>, file);
+  }
+  for (const [name, apply] of ENV_OVERRIDES) {
+    const v = env[name];
+    if (v !== undefined && v !== '') apply(config, v);
+  }
+  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+  if (config.mode === 'production') {
+    if (!env.ANJUNGAN_CONFIG) problems.push('production needs ANJUNGAN_CONFIG');
+    if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
+    if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
+    if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
+  }
+  try {
+    new RegExp(config.npwpdPattern);
+  } catch {
+    problems.push('/npwpdPattern is not a regular expression');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function deepMerge(target: Record<string, unknown>, source: unknown): void {
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new ConfigError(['the config file must hold a JSON object']);
+  for (const [k, v] of Object.entries(source)) {
+    const t = target[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof t === 'object' && t !== null && !Array.isArray(t)) {
+      deepMerge(t as Record<string, unknown>, v);
+    } else {
+      target[k] = v;
+    }
+  }
+}

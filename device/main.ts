@@ -1,0 +1,282 @@
+/**
+ * The daemon: reads the configuration, opens the store and the credential file, chooses real
+ * drivers or simulators by mode, runs the flow and serves the UI. Tells systemd when it is ready
+ * and pets the watchdog while the flow is alive.
+ */
+import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type KioskConfig } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openDatabase } from './store/db.ts';
+import { AuditLog } from './store/audit-log.ts';
+import { ReturnDataOutbox } from './store/return-data-outbox.ts';
+import { KioskFlags } from './store/kiosk-flags.ts';
+import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
+import { createKioskMachine } from './flow/machine.ts';
+import { KioskRuntime } from './flow/runtime.ts';
+import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
+import { createReadiness } from './readiness.ts';
+import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
+import { SimulatedGpio } from './gpio/simulated.ts';
+import { createOnoffGpio } from './gpio/onoff-gpio.ts';
+import { createMatcher } from './fingerprint/matcher.ts';
+import { SimulatedFingerSensor } from './sim/finger-sensor.ts';
+import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
+import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
+import { createPcscCardPort } from './card/pcsc-card.ts';
+import { createInProcessCardPort } from './sim/vcard/in-process.ts';
+import { startVirtualDevices } from './sim/vcard/vpcd-devices.ts';
+import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './sim/vcard/demo-keys.ts';
+import { startDukcapilSimulator } from './sim/dukcapil/server.ts';
+import { allPersonas, isPersonaId, persona, type Persona } from './sim/personas.ts';
+
+/** The demo staff PIN; demo and pcsc-sim only. A real kiosk's PINs are set by provisioning. */
+export const DEMO_STAFF_PIN = '246810';
+
+/** Board pins of the reference enclosure (BCM numbering). */
+const GPIO_PINS = { ledGreen: 17, ledAmber: 27, ledRed: 22, buzzer: 23, readerPower: 24, tamper: 25 };
+
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
+  const sam = demoSamSecret();
+  return {
+    dukcapil,
+    sam: { pcid: toHex(sam.pcid), configuration: toHex(sam.configuration) },
+    auditKey: newKey(),
+    outboxKey: newKey(),
+    staff: [await hashStaffPin('petugas-demo', DEMO_STAFF_PIN)],
+  };
+}
+
+function notifySystemd(state: string): void {
+  if (!process.env.NOTIFY_SOCKET) return;
+  execFile('systemd-notify', [state], () => undefined);
+}
+
+export interface Kiosk {
+  port: number;
+  runtime: KioskRuntime;
+  close(): Promise<void>;
+}
+
+export async function startKiosk(config: KioskConfig, logger: Logger): Promise<Kiosk> {
+  const simulated = config.mode !== 'production';
+  const clock: ClockPort = { now: () => new Date() };
+  const closers: Array<() => Promise<void> | void> = [];
+  const db = openDatabase(config.stateDir);
+  closers.push(() => db.close());
+
+  // ---- uplink: the Dukcapil simulator stands in for the closed network outside production
+  let endpoint: UplinkEndpoint;
+  let simulatorCredentials: Credentials['dukcapil'] | null = null;
+  const uplinkTimes = { connectTimeoutMs: config.uplink.connectTimeoutMs, totalTimeoutMs: config.uplink.totalTimeoutMs };
+  const uplinkShape = { keyCasing: config.uplink.keyCasing, method: config.uplink.method, verifyThreshold: config.uplink.verifyThreshold };
+  if (simulated) {
+    const sim = await startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
+    closers.push(() => sim.close());
+    simulatorCredentials = sim.credentials;
+    endpoint = { baseUrl: sim.baseUrl, institution: sim.institution, caPem: sim.caPem, ...uplinkShape, ...uplinkTimes };
+  } else {
+    endpoint = {
+      baseUrl: config.uplink.baseUrl!,
+      institution: config.uplink.institution,
+      caPem: readFileSync(config.uplink.caFile!, 'utf8'),
+      ...(config.uplink.spkiSha256 ? { spkiSha256: config.uplink.spkiSha256 } : {}),
+      ...uplinkShape,
+      ...uplinkTimes,
+    };
+  }
+
+  // ---- credentials: created with demo values on a developer machine, provisioned otherwise
+  const credentialFile = join(config.stateDir, 'credentials.json');
+  if (simulated && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
+  const credentials = readCredentials(credentialFile);
+  const samSecret = { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') };
+  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
+
+  // ---- devices
+  const gpio: GpioPort = simulated ? new SimulatedGpio() : createOnoffGpio(GPIO_PINS);
+  closers.push(() => gpio.close());
+  const sensor = simulated ? new SimulatedFingerSensor() : null;
+  if (!sensor) throw new Error('no fingerprint sensor driver is configured for production');
+  const fingerSensor: FingerprintSensorPort = sensor;
+
+  let card: CardPort;
+  let demo: DemoControls | undefined;
+  const cardLogger = logger.child({ component: 'card' });
+  let holder: () => Persona | null = () => null;
+  if (config.mode === 'demo') {
+    const inProcess = createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
+    card = inProcess.port;
+    holder = () => inProcess.slot.current();
+    demo = demoControls({
+      insert: async (p) => inProcess.slot.insert(p),
+      remove: async () => inProcess.slot.remove(),
+      current: holder,
+      sensor,
+    });
+  } else {
+    const idReaderPattern = new RegExp(config.card.idReaderPattern);
+    const samReaderPattern = new RegExp(config.card.samReaderPattern);
+    if (config.mode === 'pcsc-sim') {
+      const devices = await startVirtualDevices({ samSecret: demoSamSecret() });
+      closers.unshift(() => devices.close());
+      holder = () => devices.current();
+      demo = demoControls({ insert: (p) => devices.insert(p), remove: () => devices.remove(), current: holder, sensor });
+    }
+    card = createPcscCardPort({ idReaderPattern, samReaderPattern, samSecret, issuerPublicKeyPem, logger: cardLogger, transmitTimeoutMs: config.card.transmitTimeoutMs });
+  }
+  closers.unshift(() => card.stop());
+  await card.start();
+
+  // ---- store-backed parts and the validator
+  const flags = new KioskFlags(db, clock);
+  const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
+  const validator = createValidator({
+    endpoint,
+    credentials: credentials.dukcapil,
+    ledger,
+    clock,
+    logger: logger.child({ component: 'uplink' }),
+    onQuotaAlert: (level, used, limit) => logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota'),
+  });
+  closers.unshift(() => validator.close());
+
+  const machine = createKioskMachine({
+    card,
+    sensor: fingerSensor,
+    matcher: createMatcher(),
+    validator,
+    readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags }),
+    staffAuth: new StaffPinVerifier(credentials.staff, clock),
+    audit: new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock),
+    returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
+    gpio,
+    clock,
+    settings: {
+      maxFingerAttempts: 4,
+      idleTimeoutMs: config.session.idleTimeoutS * 1000,
+      idleWarningMs: config.session.idleWarningS * 1000,
+      failureDisplayMs: config.session.failureDisplayS * 1000,
+      outOfServiceRecheckMs: 30_000,
+      npwpdPattern: new RegExp(config.npwpdPattern),
+    },
+    newSessionId: randomUUID,
+    onAccessRefused: (kind) => {
+      flags.set('uplinkRejected', kind);
+      logger.error({ event: 'uplinkRejected', kind }, 'registry refused our access: staff must check the credentials');
+    },
+  });
+  const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger });
+  closers.unshift(() => runtime.stop());
+
+  card.subscribe((e) => {
+    if (e.type === 'cardInserted') runtime.send({ type: 'CARD_INSERTED' });
+    else if (e.type === 'cardRemoved') runtime.send({ type: 'CARD_REMOVED' });
+    else if (e.type === 'readerRemoved') runtime.send({ type: 'READER_REMOVED' });
+    else runtime.send({ type: 'READINESS_CHANGED' });
+  });
+  gpio.subscribe((e) => {
+    if (e.type === 'tamper' && e.open) runtime.send({ type: 'TAMPER' });
+    else if (e.type === 'tamper') runtime.send({ type: 'READINESS_CHANGED' });
+  });
+  runtime.onView((view) => logger.info({ event: 'view', screen: view.screen, seq: view.seq }, 'screen'));
+  runtime.start();
+
+  const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
+  const server = await buildServer({
+    runtime,
+    logger,
+    uiDir,
+    ...(demo ? { demo } : {}),
+    health: () => {
+      const snapshot = runtime.snapshot();
+      const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+      return {
+        ready: state !== 'booting' && state !== 'outOfService',
+        state,
+        devices: { reader: card.health(), sensor: fingerSensor.health(), uplink: validator.health(), tamperOpen: gpio.tamperOpen() },
+      };
+    },
+  });
+  closers.unshift(() => server.close());
+  await server.listen({ host: config.http.host, port: config.http.port });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+
+  notifySystemd('--ready');
+  const watchdog = setInterval(() => {
+    if (runtime.actor.getSnapshot().status === 'active') notifySystemd('WATCHDOG=1');
+  }, 10_000);
+  watchdog.unref();
+  closers.unshift(() => clearInterval(watchdog));
+
+  logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port }, 'ready');
+  return {
+    port,
+    runtime,
+    async close() {
+      for (const close of closers) {
+        try {
+          await close();
+        } catch (err) {
+          logger.warn({ event: 'closeFailed', err: { name: (err as Error).name } }, 'a part did not close cleanly');
+        }
+      }
+    },
+  };
+}
+
+function demoControls(slot: {
+  insert(p: Persona): Promise<void>;
+  remove(): Promise<void>;
+  current(): Persona | null;
+  sensor: SimulatedFingerSensor;
+}): DemoControls {
+  return {
+    personas: () => allPersonas().map((p) => ({ id: p.id, title: p.title })),
+    async insertCard(id) {
+      if (!isPersonaId(id)) throw new DemoConflict('unknown persona');
+      if (slot.current()) throw new DemoConflict('a card is already in the reader');
+      await slot.insert(persona(id));
+    },
+    async removeCard() {
+      if (slot.current()) await slot.remove();
+    },
+    presentFinger(genuine) {
+      const holder = slot.current();
+      if (!holder) throw new DemoConflict('no card in the reader');
+      slot.sensor.present(holder, genuine);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, new Date());
+  const logger = createLogger({ level: config.logLevel });
+  const kiosk = await startKiosk(config, logger);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ event: 'shutdown', signal }, 'shutting down');
+    notifySystemd('--stopping');
+    await kiosk.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    // Only the error's name and message: configuration and credential errors carry no secrets.
+    const e = err as Error;
+    process.stderr.write(`anjungan: cannot start: ${e.name}: ${e.message}\n`);
+    process.exit(1);
+  });
+}

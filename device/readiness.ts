@@ -1,0 +1,35 @@
+/**
+ * Whether the kiosk may serve now, checked at boot, after every session and while out of
+ * service. The order is the order a technician would fix things in.
+ */
+import { agreementInForce, type AgreementPeriod } from './domain/agreement.ts';
+import type { OutOfServiceReason } from './domain/failure.ts';
+import type { CardPort, ClockPort, GpioPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
+import type { KioskFlags } from './store/kiosk-flags.ts';
+
+export function createReadiness(deps: {
+  agreement: AgreementPeriod;
+  clock: ClockPort;
+  gpio: GpioPort;
+  card: CardPort;
+  validator: ValidatorPort & { probe(): Promise<boolean> };
+  flags: KioskFlags;
+}): ReadinessPort {
+  const notReady = (reason: OutOfServiceReason) => ({ ready: false as const, reason });
+  return {
+    async check() {
+      if (!agreementInForce(deps.agreement, deps.clock.now())) return notReady('agreementNotInForce');
+      if (deps.gpio.tamperOpen()) return notReady('tamper');
+      if (deps.flags.isSet('pausedByStaff')) return notReady('pausedByStaff');
+      const reader = deps.card.health();
+      if (reader.idReader !== 'ready') return notReady('readerMissing');
+      if (reader.sam === 'refused') return notReady('samRefused');
+      if (reader.sam !== 'ready') return notReady('samMissing');
+      if (deps.flags.isSet('uplinkRejected')) return notReady('uplinkRejected');
+      if (deps.validator.health().quota.used >= deps.validator.health().quota.limit) return notReady('quotaExhausted');
+      // An open breaker is probed with a TLS handshake only: it never spends a quota hit.
+      if (deps.validator.health().breaker === 'open' && !(await deps.validator.probe())) return notReady('uplinkDown');
+      return { ready: true as const };
+    },
+  };
+}

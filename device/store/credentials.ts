@@ -1,0 +1,118 @@
+/**
+ * The credential file: secrets the kiosk needs and must never log or show (Dukcapil User ID,
+ * password and IP_USER, the SAM's PCID and configuration, the audit and outbox keys, staff PIN
+ * hashes). One JSON file, mode 0600, written atomically (temp file, fsync, rename) so a power
+ * cut leaves either the old or the new file.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type BinaryLike } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import type { ClockPort, StaffAuthPort } from '../flow/ports.ts';
+
+const Hex = (bytes?: number) => Type.String({ pattern: bytes ? `^[0-9a-f]{${bytes * 2}}$` : '^([0-9a-f]{2})+$' });
+
+const CredentialsSchema = Type.Object(
+  {
+    dukcapil: Type.Object(
+      { userId: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }), ipUser: Type.String({ minLength: 1 }) },
+      { additionalProperties: false },
+    ),
+    sam: Type.Object({ pcid: Hex(32), configuration: Hex(32) }, { additionalProperties: false }),
+    auditKey: Hex(32),
+    outboxKey: Hex(32),
+    staff: Type.Array(
+      Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }), salt: Hex(16), hash: Hex(32) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Credentials = Static<typeof CredentialsSchema>;
+
+export class CredentialFileError extends Error {
+  override readonly name = 'CredentialFileError';
+  constructor(readonly code: 'missing' | 'permissions' | 'malformed') {
+    super(`credential file ${code}`); // never the content: it holds secrets
+  }
+}
+
+export function readCredentials(path: string): Credentials {
+  let text: string;
+  try {
+    const st = statSync(path);
+    if ((st.mode & 0o077) !== 0) throw new CredentialFileError('permissions');
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof CredentialFileError) throw e;
+    throw new CredentialFileError('missing');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new CredentialFileError('malformed');
+  }
+  if (!Value.Check(CredentialsSchema, data)) throw new CredentialFileError('malformed');
+  return data;
+}
+
+export function writeCredentials(path: string, credentials: Credentials): void {
+  if (!Value.Check(CredentialsSchema, credentials)) throw new CredentialFileError('malformed');
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(credentials, null, 2));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+const scrypt = promisify(scryptCb) as (password: BinaryLike, salt: BinaryLike, keylen: number) => Promise<Buffer>;
+
+export async function hashStaffPin(id: string, pin: string): Promise<Credentials['staff'][number]> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(pin, salt, 32);
+  return { id, salt: salt.toString('hex'), hash: hash.toString('hex') };
+}
+
+export function newKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * Staff PIN check. Five wrong PINs in a row lock the check for five minutes: a kiosk screen is
+ * public, and a PIN pad must not be a guessing game.
+ */
+export class StaffPinVerifier implements StaffAuthPort {
+  private failures = 0;
+  private lockedUntil = 0;
+  static readonly MAX_FAILURES = 5;
+  static readonly LOCK_MS = 5 * 60_000;
+
+  constructor(
+    private readonly staff: Credentials['staff'],
+    private readonly clock: ClockPort,
+  ) {}
+
+  async verifyPin(pin: string): Promise<{ staffId: string } | null> {
+    const now = this.clock.now().getTime();
+    if (now < this.lockedUntil) return null;
+    for (const s of this.staff) {
+      const hash = await scrypt(pin, Buffer.from(s.salt, 'hex'), 32);
+      if (timingSafeEqual(hash, Buffer.from(s.hash, 'hex'))) {
+        this.failures = 0;
+        return { staffId: s.id };
+      }
+    }
+    this.failures += 1;
+    if (this.failures >= StaffPinVerifier.MAX_FAILURES) {
+      this.lockedUntil = now + StaffPinVerifier.LOCK_MS;
+      this.failures = 0;
+    }
+    return null;
+  }
+}

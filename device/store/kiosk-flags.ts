@@ -1,0 +1,26 @@
+/** Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access. */
+import type { ClockPort } from '../flow/ports.ts';
+import type { Db } from './db.ts';
+
+export type KioskFlag = 'pausedByStaff' | 'uplinkRejected';
+
+export class KioskFlags {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: ClockPort,
+  ) {}
+
+  isSet(flag: KioskFlag): boolean {
+    return this.db.prepare('SELECT 1 FROM kiosk_flag WHERE name = ?').get(flag) !== undefined;
+  }
+
+  set(flag: KioskFlag, value: string): void {
+    this.db
+      .prepare('INSERT INTO kiosk_flag (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at')
+      .run(flag, value, this.clock.now().toISOString());
+  }
+
+  clear(flag: KioskFlag): void {
+    this.db.prepare('DELETE FROM kiosk_flag WHERE name = ?').run(flag);
+  }
+}
