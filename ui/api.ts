@@ -158,7 +158,6 @@ export class KioskApi {
     let closed = false;
 
     const connect = (): void => {
-      onState(attempt === 0 ? 'connecting' : 'reconnecting');
       sequencer.reset();
       const s = this.openSocket(wsUrl);
       socket = s;
@@ -183,6 +182,7 @@ export class KioskApi {
         timer = this.schedule(connect, reconnectDelay(attempt++, this.backoff));
       };
     };
+    onState('connecting');
     connect();
 
     return {

@@ -83,7 +83,7 @@ export interface Messages {
     digits: string;
   };
   finished: { title: string; why: Record<FinishedWhy, string> };
-  failed: { reason: Record<SessionFailureReason, Advice>; staffCode: (reason: string, state: string) => string };
+  failed: { reason: Record<SessionFailureReason, Advice>; retryHow: string; staffCode: (reason: string, state: string) => string };
   outOfService: { title: string; reason: Record<OutOfServiceReason, string>; goToCounter: string };
   idle: { title: string; countdown: (s: number) => string; continue: string };
   demo: {
@@ -269,6 +269,7 @@ const id: Messages = {
         action: 'Anjungan mengalami gangguan sesaat. Silakan coba lagi; jika berulang, panggil petugas.',
       },
     },
+    retryHow: 'angkat KTP-el Anda dari pembaca, lalu letakkan kembali.',
     staffCode: (reason, state) => `Kode untuk petugas: ${reason} · ${state}`,
   },
   outOfService: {
@@ -475,6 +476,7 @@ const en: Messages = {
         action: 'The kiosk had a brief problem. Please try again; if it repeats, call a staff member.',
       },
     },
+    retryHow: 'lift your KTP-el off the reader, then place it back.',
     staffCode: (reason, state) => `Code for staff: ${reason} · ${state}`,
   },
   outOfService: {

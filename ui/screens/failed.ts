@@ -2,7 +2,11 @@ import { css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 
-/** The single ending for every failure; "try again" only where trying again can help. */
+/**
+ * The single ending for every failure. The flow leaves this screen when the card is lifted, so
+ * the way on is an instruction, not a button: "try again" (put the card back) only where
+ * trying again can help, otherwise "take your card" and the counter.
+ */
 @customElement('anj-screen-failed')
 export class FailedScreen extends ScreenElement<'failed'> {
   readonly screenName = 'failed';
@@ -11,6 +15,13 @@ export class FailedScreen extends ScreenElement<'failed'> {
     css`
       h1 {
         color: var(--anj-bad);
+      }
+      .next {
+        border: 3px solid var(--anj-primary);
+        border-radius: var(--anj-radius);
+        padding: 0.4em 0.9em;
+        font-weight: 700;
+        color: var(--anj-primary);
       }
       .code {
         font-size: 0.7em;
@@ -21,14 +32,13 @@ export class FailedScreen extends ScreenElement<'failed'> {
 
   override render() {
     const v = this.view;
-    const advice = this.messages.failed.reason[v.reason];
+    const m = this.messages.failed;
+    const advice = m.reason[v.reason];
     return html`<h1 data-testid="failure-title" data-reason=${v.reason}>${advice.title}</h1>
       <p>${advice.action}</p>
-      <div class="actions">
-        ${v.retriable
-          ? html`<button class="btn primary" data-testid="try-again" @click=${() => this.intent({ type: 'finish' })}>${this.messages.tryAgain}</button>`
-          : html`<button class="btn primary" data-testid="finish" @click=${() => this.intent({ type: 'finish' })}>${this.messages.done}</button>`}
-      </div>
-      <p class="code" data-testid="failure-code">${this.messages.failed.staffCode(v.reason, v.state)}</p>`;
+      ${v.retriable
+        ? html`<p class="next" data-testid="try-again"><strong>${this.messages.tryAgain}:</strong> ${m.retryHow}</p>`
+        : html`<p class="next" data-testid="take-card">${this.messages.finished.title}</p>`}
+      <p class="code" data-testid="failure-code">${m.staffCode(v.reason, v.state)}</p>`;
   }
 }
