@@ -68,7 +68,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const clock: ClockPort = { now: () => new Date() };
   const closers: Array<() => Promise<void> | void> = [];
   const db = openDatabase(config.stateDir);
-  closers.push(() => db.close());
+  closers.push(() => {
+    db.close();
+  });
 
   // ---- uplink: the Dukcapil simulator stands in for the closed network outside production
   let endpoint: UplinkEndpoint;

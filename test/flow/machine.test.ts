@@ -1,0 +1,224 @@
+/**
+ * The flow as a taxpayer lives it, on fake ports: each test drives the machine through one path
+ * and checks what the screen would show and what was kept.
+ */
+import t from 'tap';
+import { createKioskMachine } from '../../device/flow/machine.ts';
+import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { createLogger } from '../../device/log.ts';
+import type { KioskView } from '../../device/server/protocol.ts';
+import { makeFakes, RECORD, settle, type Fakes } from './fakes.ts';
+import { Writable } from 'node:stream';
+
+const quietLogger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
+
+async function start(configure?: (f: Fakes) => void) {
+  const f = makeFakes();
+  configure?.(f);
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger: quietLogger, xstateClock: f.clock });
+  runtime.start();
+  await settle();
+  const view = () => runtime.view();
+  const send = async (e: Parameters<KioskRuntime['send']>[0]) => {
+    runtime.send(e);
+    await settle();
+    await settle();
+  };
+  const advance = async (ms: number) => {
+    f.clock.increment(ms);
+    await settle();
+    await settle();
+  };
+  return { f, runtime, view, send, advance, ctx: () => runtime.snapshot().context };
+}
+
+function screen(v: KioskView) {
+  return v.screen;
+}
+
+t.test('valid card: finger matches, registry verifies, return data is queued, card removal returns to welcome', async (t) => {
+  const k = await start();
+  t.equal(screen(k.view()), 'welcome');
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.equal(screen(k.view()), 'result', 'finger matched at once, record read and validated');
+  const v = k.view();
+  t.equal(v.screen === 'result' && v.outcome, 'verified');
+  t.ok(k.runtime.sendIntent({ type: 'linkReturnData' }));
+  await settle();
+  t.equal(screen(k.view()), 'returnData');
+  t.ok(k.runtime.sendIntent({ type: 'submitReturnData', nop: '33.13.010.001.001-0001.5' }), 'a malformed NOP is taken and answered');
+  await settle();
+  t.match(k.view(), { screen: 'returnData', error: 'nopFormat' });
+  t.equal(k.f.outbox.length, 0, 'nothing queued for a malformed NOP');
+  t.ok(k.runtime.sendIntent({ type: 'submitReturnData', nop: '33.13.010.001.001-0001.0', npwpd: 'P.2.0001234.33.13' }));
+  await settle();
+  t.match(k.view(), { screen: 'finished', why: 'returnDataSaved' });
+  t.same(k.f.outbox, [{ nik: RECORD.person.nik, nop: '331301000100100010', npwpd: 'P.2.0001234.33.13' }]);
+  t.equal(k.ctx().record, null, 'personal data is cleared on the take-your-card screen');
+  t.equal(k.ctx().templates, null);
+  await k.send({ type: 'CARD_REMOVED' });
+  t.equal(screen(k.view()), 'welcome');
+  t.ok(k.f.audit.some((e) => e.code === 'sessionEnd' && e.outcome === 'returnDataSaved'));
+});
+
+t.test('an empty return-data form is refused with its own error', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  k.runtime.sendIntent({ type: 'linkReturnData' });
+  k.runtime.sendIntent({ type: 'submitReturnData', nop: '  ' });
+  await settle();
+  t.match(k.view(), { screen: 'returnData', error: 'nothingEntered' });
+  k.runtime.sendIntent({ type: 'submitReturnData', npwpd: '12345' });
+  await settle();
+  t.match(k.view(), { screen: 'returnData', error: 'npwpdFormat' });
+  k.runtime.sendIntent({ type: 'skipReturnData' });
+  await settle();
+  t.match(k.view(), { screen: 'finished', why: 'completed' });
+});
+
+t.test('four unmatched fingers lead to staff assist; a wrong PIN is refused; staff confirm the face', async (t) => {
+  const k = await start((f) => f.set.finger(['noMatch', 'poorQuality', 'noMatch', 'noMatch']));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', photo: null });
+  t.equal(k.f.calls.readRecord, 0, 'biodata is not read before identity is established');
+  t.equal(k.f.audit.filter((e) => e.code === 'fingerAttempt').length, 4);
+  t.ok(k.runtime.sendIntent({ type: 'staffUnlock', pin: '0000' }));
+  await settle();
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', pinRejected: true });
+  k.runtime.sendIntent({ type: 'staffUnlock', pin: '1357' });
+  await settle();
+  await settle();
+  const v = k.view();
+  t.match(v, { screen: 'staffAssist', step: 'compareFace' });
+  t.match(v.screen === 'staffAssist' && v.photo, /^data:image\/svg\+xml;base64,/);
+  k.runtime.sendIntent({ type: 'staffConfirmFace', matches: true });
+  await settle();
+  await settle();
+  t.match(k.view(), { screen: 'result', outcome: 'verified' });
+});
+
+t.test('the feedback of a failed attempt is shown with the next attempt number', async (t) => {
+  const k = await start((f) => f.set.finger(['poorQuality', 'hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, feedback: 'cleanFinger', fingerPosition: 2 });
+});
+
+t.test('a taxpayer who cannot give a fingerprint goes to staff; a face that differs ends the session', async (t) => {
+  const k = await start((f) => f.set.finger(['hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(screen(k.view()), 'awaitingFinger');
+  t.ok(k.runtime.sendIntent({ type: 'cannotGiveFinger' }));
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', why: 'taxpayerChoice' });
+  k.runtime.sendIntent({ type: 'staffUnlock', pin: '1357' });
+  await settle();
+  await settle();
+  k.runtime.sendIntent({ type: 'staffConfirmFace', matches: false });
+  await settle();
+  t.match(k.view(), { screen: 'failed', reason: 'identityNotConfirmed', state: 'staffAssist.compareFace', retriable: false });
+  t.equal(k.f.calls.validate, 0, 'no registry hit for an unconfirmed identity');
+});
+
+t.test('a card whose issuer signature fails never reaches the registry', async (t) => {
+  const k = await start((f) => f.set.record({ ok: { ...RECORD, signatureValid: false } }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'failed', reason: 'signatureInvalid', state: 'readingRecord' });
+  t.equal(k.f.calls.validate, 0);
+});
+
+t.test('registry answers about the person are results; the other-regency NIK is served like any other', async (t) => {
+  for (const kind of ['notFound', 'deceased', 'inactive', 'duplicateRecords'] as const) {
+    const k = await start((f) => f.set.registry({ ok: { kind } }));
+    await k.send({ type: 'CARD_INSERTED' });
+    await settle();
+    const v = k.view();
+    t.match(v, { screen: 'result', outcome: kind, canLinkReturnData: false }, kind);
+    t.equal(v.screen === 'result' && v.fields.length, 9, 'the card side of the nine fields is shown');
+    t.notOk(k.runtime.sendIntent({ type: 'linkReturnData' }), 'no return data for a person the registry does not confirm');
+  }
+});
+
+t.test('quota reached: the session fails without a retry and the kiosk goes out of service', async (t) => {
+  const k = await start((f) => f.set.registry({ ok: { kind: 'quotaReached' } }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'failed', reason: 'uplinkUnavailable', state: 'validating' });
+  t.equal(k.f.calls.validate, 1);
+  k.f.set.readiness({ ready: false, reason: 'quotaExhausted' });
+  await k.send({ type: 'CARD_REMOVED' });
+  t.match(k.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(k.f.calls.readTemplates, 1, 'a card inserted out of service is not read');
+});
+
+t.test('refused access (login failed) is reported for staff', async (t) => {
+  const k = await start((f) => f.set.registry({ ok: { kind: 'loginFailed' } }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'failed', reason: 'registryRefused', retriable: false });
+  t.same(k.f.accessRefusals, ['loginFailed']);
+});
+
+t.test('idle: the warning gives 20 s, extending keeps the session, silence ends it', async (t) => {
+  const k = await start((f) => f.set.finger(['hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(k.view().idleWarning, null);
+  t.notOk(k.runtime.sendIntent({ type: 'extendTime' }), 'nothing to extend before the warning');
+  await k.advance(60_000);
+  t.same(k.view().idleWarning, { secondsLeft: 20 });
+  t.ok(k.runtime.sendIntent({ type: 'extendTime' }));
+  await settle();
+  t.equal(k.view().idleWarning, null);
+  t.equal(screen(k.view()), 'awaitingFinger');
+  await k.advance(60_000);
+  await k.advance(19_000);
+  t.equal(screen(k.view()), 'awaitingFinger', 'still there one second before the end');
+  await k.advance(1_000);
+  t.match(k.view(), { screen: 'failed', reason: 'sessionTimeout', state: 'awaitingFinger', retriable: true });
+  t.equal(k.ctx().templates, null);
+});
+
+t.test('card removed mid-read: failure names the step, nothing kept, back to welcome after the display time', async (t) => {
+  const k = await start((f) => f.set.templates('hang'));
+  await k.send({ type: 'CARD_INSERTED' });
+  t.match(k.view(), { screen: 'readingCard', phase: 'templates' });
+  await k.send({ type: 'CARD_REMOVED' });
+  t.match(k.view(), { screen: 'failed', reason: 'cardRemoved', state: 'readingTemplates', retriable: true });
+  t.equal(k.f.calls.validate, 0);
+  await k.advance(6_000);
+  t.equal(screen(k.view()), 'welcome');
+});
+
+t.test('tamper during a session: out of service at once, personal data gone', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.equal(screen(k.view()), 'result');
+  await k.send({ type: 'TAMPER' });
+  t.match(k.view(), { screen: 'outOfService', reason: 'tamper' });
+  t.equal(k.ctx().record, null);
+  t.equal(k.ctx().verdict, null);
+  t.equal(k.f.gpio.indicator, 'outOfService');
+});
+
+t.test('boot refuses to serve outside the agreement and rechecks on its own', async (t) => {
+  const k = await start((f) => f.set.readiness({ ready: false, reason: 'agreementNotInForce' }));
+  t.match(k.view(), { screen: 'outOfService', reason: 'agreementNotInForce' });
+  k.f.set.readiness({ ready: true });
+  await k.advance(30_000);
+  t.equal(screen(k.view()), 'welcome');
+});
+
+t.test('intents that do not fit the screen are refused', async (t) => {
+  const k = await start();
+  for (const intent of [{ type: 'finish' }, { type: 'cancel' }, { type: 'staffUnlock', pin: '1357' }, { type: 'skipReturnData' }] as const) {
+    t.notOk(k.runtime.sendIntent(intent), `${intent.type} on the welcome screen`);
+  }
+  t.equal(screen(k.view()), 'welcome');
+});
