@@ -1,0 +1,276 @@
+/**
+ * The KTP-el read profile: the APDU sequence that opens the SAM, authenticates the card through
+ * the SAM and reads the EFs under secure messaging. This is our reference profile; a vendor's
+ * profile (its APDUs are under NDA) replaces this module behind the same ReadProfile interface.
+ *
+ * Order (DESIGN.md): readTemplates authenticates and reads only the directory and the two
+ * fingerprint files; readRecord, after the finger matched, reads biodata, photo, signature image
+ * and the issuer's signature, and verifies it over everything read.
+ */
+import type { CardRecord } from '../domain/record.ts';
+import { DeviceError, type SessionFailureReason } from '../domain/failure.ts';
+import type { CardTemplates, ReadProgress } from '../flow/ports.ts';
+import { decodeCardTemplateFile } from '../fingerprint/card-file.ts';
+import { command, concatBytes, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
+import { transceive, type ApduChannel } from './channel.ts';
+import {
+  CardLayoutError,
+  decodeBiodata,
+  decodeDirectory,
+  decodeImage,
+  decodeSignatureFile,
+  DF_KTP,
+  EF,
+  verifyIssuerSignature,
+  type Directory,
+} from './ktp-layout.ts';
+import { SAM_CLA, SAM_INS, samOpenToken, type SamSecret } from './sam-protocol.ts';
+
+export type SamOpenResult = 'ready' | 'refused';
+
+export interface ProfileChannels {
+  card: ApduChannel;
+  sam: ApduChannel;
+}
+
+export interface ProfileSession {
+  readTemplates(signal: AbortSignal, onProgress: (p: ReadProgress) => void): Promise<CardTemplates>;
+  readRecord(signal: AbortSignal, onProgress: (p: ReadProgress) => void): Promise<CardRecord>;
+  /** Zeroes every buffer read from the card. Idempotent. */
+  end(): void;
+}
+
+export interface ReadProfile {
+  /** One F0 to the SAM. Never repeated by the profile: a refused SAM counts every try. */
+  openSam(sam: ApduChannel, secret: SamSecret): Promise<SamOpenResult>;
+  begin(channels: ProfileChannels): ProfileSession;
+}
+
+/** Largest plain chunk whose protected response still fits a short APDU (ICAO uses the same). */
+const READ_CHUNK = 0xdf;
+const HEADER_PROBE = 4;
+
+const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
+
+function fail(reason: SessionFailureReason | 'samMissing', message: string, detail?: string): DeviceError {
+  return new DeviceError(reason, message, detail);
+}
+
+export function createKtpProfile(opts: { issuerPublicKeyPem: string }): ReadProfile {
+  return {
+    async openSam(sam, secret) {
+      const token = samOpenToken(secret.pcid, secret.configuration);
+      try {
+        const r = await transceive(sam, command(SAM_CLA, SAM_INS.open, 0, 0, token), 'samMissing');
+        if (r.sw === SW.OK) return 'ready';
+        if (r.sw === SW.SECURITY_STATUS_NOT_SATISFIED || r.sw === SW.AUTH_METHOD_BLOCKED || r.sw === SW.VERIFICATION_FAILED) return 'refused';
+        throw fail('samMissing', 'SAM open answered unexpectedly', swHex(r.sw));
+      } finally {
+        token.fill(0);
+      }
+    },
+    begin(channels) {
+      return new KtpSession(channels, opts.issuerPublicKeyPem);
+    },
+  };
+}
+
+class KtpSession implements ProfileSession {
+  private directory: Directory | null = null;
+  /** Raw EF contents kept until the signature is verified; zeroed by end(). */
+  private readonly files = new Map<number, Uint8Array>();
+  private authenticated = false;
+
+  constructor(
+    private readonly ch: ProfileChannels,
+    private readonly issuerPublicKeyPem: string,
+  ) {}
+
+  end(): void {
+    for (const b of this.files.values()) b.fill(0);
+    this.files.clear();
+    this.directory = null;
+    this.authenticated = false;
+  }
+
+  async readTemplates(signal: AbortSignal, onProgress: (p: ReadProgress) => void): Promise<CardTemplates> {
+    await this.authenticate(signal);
+    const dir = await this.readDirectory(signal);
+    const fids = [EF.finger1, EF.finger2];
+    const progress = this.progress(fids.map((f) => this.sizeOf(dir, f)), onProgress);
+    const templates = [];
+    for (const fid of fids) {
+      const bytes = await this.readEf(fid, this.sizeOf(dir, fid), signal, progress);
+      this.files.set(fid, bytes);
+      try {
+        templates.push(decodeCardTemplateFile(bytes));
+      } catch {
+        throw fail('cardUnreadable', 'fingerprint file on the card is malformed');
+      }
+    }
+    return { templates };
+  }
+
+  async readRecord(signal: AbortSignal, onProgress: (p: ReadProgress) => void): Promise<CardRecord> {
+    const dir = this.directory;
+    if (!this.authenticated || !dir || !this.files.has(EF.finger1) || !this.files.has(EF.finger2)) {
+      throw new DeviceError('internalError', 'record read without an authenticated template read');
+    }
+    const fids = [EF.biodata, EF.photo, EF.signatureImage, EF.digitalSignature];
+    const progress = this.progress(fids.map((f) => this.sizeOf(dir, f)), onProgress);
+    for (const fid of fids) this.files.set(fid, await this.readEf(fid, this.sizeOf(dir, fid), signal, progress));
+    try {
+      const signature = decodeSignatureFile(this.files.get(EF.digitalSignature)!);
+      if (!verifyIssuerSignature(this.files, signature, this.issuerPublicKeyPem)) {
+        throw fail('signatureInvalid', "the issuer's signature over the card data does not verify");
+      }
+      decodeImage('signatureImage', this.files.get(EF.signatureImage)!);
+      return {
+        person: decodeBiodata(this.files.get(EF.biodata)!),
+        photo: decodeImage('photo', this.files.get(EF.photo)!),
+        signatureValid: true,
+      };
+    } catch (e) {
+      if (e instanceof CardLayoutError) throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', e.code);
+      throw e;
+    } finally {
+      for (const fid of [EF.biodata, EF.photo, EF.signatureImage]) this.files.get(fid)?.fill(0);
+    }
+  }
+
+  private sizeOf(dir: Directory, fid: number): number {
+    const size = dir.get(fid);
+    if (size === undefined || size === 0) throw fail('cardUnreadable', 'card directory lacks a file');
+    return size;
+  }
+
+  private progress(sizes: number[], onProgress: (p: ReadProgress) => void): (n: number) => void {
+    const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+    let bytesRead = 0;
+    onProgress({ bytesRead, bytesTotal });
+    return (n) => {
+      bytesRead += n;
+      onProgress({ bytesRead, bytesTotal });
+    };
+  }
+
+  // ---- Authentication -------------------------------------------------------------------------
+
+  private async authenticate(signal: AbortSignal): Promise<void> {
+    this.end();
+    const uid = await this.card(command(0xff, 0xca, 0, 0, undefined, 256), signal, 'card UID');
+    if (uid.length < 4 || uid.length > 10) throw fail('cardUnreadable', 'card UID has an unexpected length');
+    await this.card(command(0x00, 0xa4, 0x01, 0x0c, fid2(DF_KTP)), signal, 'SELECT DF');
+    const rndIc = await this.card(command(0x00, 0x84, 0, 0, undefined, 8), signal, 'GET CHALLENGE');
+    if (rndIc.length !== 8) throw fail('cardUnreadable', 'card challenge has an unexpected length');
+    const terminalCryptogram = await this.sam(command(SAM_CLA, SAM_INS.challenge, 0, 0, concatBytes(uid, rndIc), 40), signal, 'SAM challenge');
+    if (terminalCryptogram.length !== 40) throw fail('cardUnreadable', 'SAM cryptogram has an unexpected length');
+    signal.throwIfAborted();
+    const ext = await transceive(this.ch.card, command(0x00, 0x82, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
+    if (ext.sw === SW.VERIFICATION_FAILED || ext.sw === SW.SECURITY_STATUS_NOT_SATISFIED) {
+      throw fail('cardNotGenuine', 'card did not accept the SAM cryptogram', swHex(ext.sw));
+    }
+    if (ext.sw !== SW.OK || ext.data.length !== 40) throw fail('cardUnreadable', 'EXTERNAL AUTHENTICATE failed', swHex(ext.sw));
+    signal.throwIfAborted();
+    const check = await transceive(this.ch.sam, command(SAM_CLA, SAM_INS.internalAuthenticate, 0, 0, ext.data), 'samMissing');
+    if (check.sw === SW.VERIFICATION_FAILED) throw fail('cardNotGenuine', 'SAM did not accept the card cryptogram');
+    if (check.sw !== SW.OK) throw this.samError(check.sw, 'SAM internal authenticate');
+    this.authenticated = true;
+  }
+
+  private async card(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
+    signal.throwIfAborted();
+    const r = await transceive(this.ch.card, c, 'cardUnreadable');
+    if (r.sw !== SW.OK) throw fail('cardUnreadable', `${what} failed`, swHex(r.sw));
+    return r.data;
+  }
+
+  private async sam(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
+    signal.throwIfAborted();
+    const r = await transceive(this.ch.sam, c, 'samMissing');
+    if (r.sw !== SW.OK) throw this.samError(r.sw, what);
+    return r.data;
+  }
+
+  private samError(sw: number, what: string): DeviceError {
+    // 6982 after a successful open means the SAM was power-cycled: treat as gone, reopen once.
+    if (sw === SW.SECURITY_STATUS_NOT_SATISFIED) return fail('samMissing', `${what}: SAM is not open`);
+    if (sw === SW.SM_DATA_INCORRECT) return fail('cardUnreadable', `${what}: card response failed its MAC`);
+    return fail('cardUnreadable', `${what} failed`, swHex(sw));
+  }
+
+  // ---- Protected reads ------------------------------------------------------------------------------
+
+  /** One command through the SAM-protected channel: F3 wrap, card, F4 unwrap. */
+  private async secure(c: CommandApdu, signal: AbortSignal): Promise<ResponseApdu> {
+    if (!this.authenticated) throw fail('cardUnreadable', 'no secure channel');
+    const wrapped = await this.sam(command(SAM_CLA, SAM_INS.wrap, 0, 0, encodeCommand(c), 256), signal, 'SAM wrap');
+    signal.throwIfAborted();
+    const reply = await transceive(this.ch.card, wrapped, 'cardUnreadable');
+    if (reply.sw !== SW.OK) {
+      this.authenticated = false;
+      throw fail('cardUnreadable', 'card refused a protected command', swHex(reply.sw));
+    }
+    const plain = await this.sam(command(SAM_CLA, SAM_INS.unwrap, 0, 0, encodeResponse(reply), 256), signal, 'SAM unwrap');
+    try {
+      return parseResponse(plain);
+    } catch {
+      throw fail('cardUnreadable', 'SAM returned a malformed response');
+    }
+  }
+
+  private async select(fid: number, signal: AbortSignal): Promise<void> {
+    const r = await this.secure(command(0x00, 0xa4, 0x02, 0x0c, fid2(fid)), signal);
+    if (r.sw !== SW.OK) throw fail('cardUnreadable', 'SELECT EF failed', swHex(r.sw));
+  }
+
+  private async readBinary(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
+    if (offset > 0x7fff) throw fail('cardUnreadable', 'file too large for the profile');
+    const r = await this.secure(command(0x00, 0xb0, offset >> 8, offset & 0xff, undefined, length), signal);
+    if (r.sw !== SW.OK || r.data.length !== length) throw fail('cardUnreadable', 'READ BINARY failed', swHex(r.sw));
+    return r.data;
+  }
+
+  private async readEf(fid: number, size: number, signal: AbortSignal, progress: (n: number) => void): Promise<Uint8Array> {
+    await this.select(fid, signal);
+    const out = new Uint8Array(size);
+    for (let offset = 0; offset < size; offset += READ_CHUNK) {
+      const n = Math.min(READ_CHUNK, size - offset);
+      const chunk = await this.readBinary(offset, n, signal);
+      out.set(chunk, offset);
+      chunk.fill(0);
+      progress(n);
+    }
+    return out;
+  }
+
+  private async readDirectory(signal: AbortSignal): Promise<Directory> {
+    await this.select(EF.directory, signal);
+    const head = await this.readBinary(0, HEADER_PROBE, signal);
+    const total = tlvTotalLength(head);
+    const rest = total > HEADER_PROBE ? await this.readBinaryAll(HEADER_PROBE, total - HEADER_PROBE, signal) : new Uint8Array(0);
+    try {
+      this.directory = decodeDirectory(concatBytes(head, rest).subarray(0, total));
+    } catch {
+      throw fail('cardUnreadable', 'card directory is malformed');
+    }
+    return this.directory;
+  }
+
+  private async readBinaryAll(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    for (let o = 0; o < length; o += READ_CHUNK) out.set(await this.readBinary(offset + o, Math.min(READ_CHUNK, length - o), signal), o);
+    return out;
+  }
+}
+
+/** Total encoded length of the TLV whose first bytes are `head` (one-byte tag). */
+function tlvTotalLength(head: Uint8Array): number {
+  const l0 = head[1];
+  if (l0 === undefined) throw fail('cardUnreadable', 'card directory header is short');
+  if (l0 < 0x80) return 2 + l0;
+  if (l0 === 0x81) return 3 + head[2]!;
+  if (l0 === 0x82) return 4 + ((head[2]! << 8) | head[3]!);
+  throw fail('cardUnreadable', 'card directory header is malformed');
+}
+
