@@ -74,13 +74,15 @@ t.test('the count survives closing and reopening the store', async (t) => {
 });
 
 t.test('a hit is released only while the request has not left', async (t) => {
-  const ledger = new SqliteQuotaLedger(openDatabase(stateDir()), { dailyLimit: 10, clock: fixedClock('2024-03-10T03:00:00Z') });
+  const db = openDatabase(stateDir());
+  const ledger = new SqliteQuotaLedger(db, { dailyLimit: 10, clock: fixedClock('2024-03-10T03:00:00Z') });
   const a = await ledger.reserve();
   const b = await ledger.reserve();
   if (!a.granted || !b.granted) throw new Error('expected grants');
   await ledger.release(a.id);
   t.equal(ledger.usage().used, 1, 'a released hit no longer counts');
   await ledger.markSent(b.id);
+  t.equal(db.pragma('synchronous', { simple: true }), 2, 'the store stays at synchronous FULL after a sent mark');
   await t.rejects(ledger.release(b.id), new QuotaLedgerError('alreadySent'), 'a sent hit can never be given back');
   t.equal(ledger.usage().used, 1);
   await t.rejects(ledger.release(a.id), new QuotaLedgerError('alreadyReleased'));
