@@ -187,7 +187,6 @@ export function createKioskMachine(deps: FlowDeps) {
       readinessOk: (_, r: Readiness) => r.ready,
       fingerMatched: (_, o: FingerAttemptOutcome) => o.kind === 'matched',
       attemptsLeft: ({ context }) => context.attempt < settings.maxFingerAttempts,
-      signatureValid: ({ context }) => context.record?.signatureValid === true,
       outcomeIsVerdict: (_, o: RegistryOutcome) => isVerdict(o),
       cardAlreadyGone: ({ context }) => context.failure?.reason === 'cardRemoved' || context.failure?.reason === 'readerRemoved',
     },
@@ -496,10 +495,20 @@ export function createKioskMachine(deps: FlowDeps) {
                       input: ({ self }) => ({
                         onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
                       }),
-                      onDone: {
-                        target: 'checkingSignature',
-                        actions: [assign({ record: ({ event }) => event.output }), { type: 'audit', params: { code: 'recordRead' } }],
-                      },
+                      onDone: [
+                        {
+                          guard: ({ event }) => event.output.signatureValid,
+                          target: 'validating',
+                          actions: [assign({ record: ({ event }) => event.output }), { type: 'audit', params: { code: 'recordRead' } }],
+                        },
+                        {
+                          target: '#failed',
+                          actions: [
+                            { type: 'audit', params: { code: 'recordRead', outcome: 'signatureInvalid' } },
+                            { type: 'fail', params: 'signatureInvalid' },
+                          ],
+                        },
+                      ],
                       onError: {
                         target: '#failed',
                         actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
@@ -515,12 +524,6 @@ export function createKioskMachine(deps: FlowDeps) {
                         }),
                       },
                     },
-                  },
-                  checkingSignature: {
-                    always: [
-                      { guard: 'signatureValid', target: 'validating' },
-                      { target: '#failed', actions: { type: 'fail', params: 'signatureInvalid' } },
-                    ],
                   },
                   validating: {
                     id: 'validating',

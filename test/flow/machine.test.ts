@@ -15,7 +15,12 @@ const quietLogger = createLogger({ destination: new Writable({ write: (_c, _e, c
 async function start(configure?: (f: Fakes) => void) {
   const f = makeFakes();
   configure?.(f);
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger: quietLogger, xstateClock: f.clock });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
+    demo: false,
+    clock: f.deps.clock,
+    logger: quietLogger,
+    xstateClock: f.clock,
+  });
   runtime.start();
   await settle();
   const view = () => runtime.view();
@@ -217,7 +222,12 @@ t.test('boot refuses to serve outside the agreement and rechecks on its own', as
 
 t.test('intents that do not fit the screen are refused', async (t) => {
   const k = await start();
-  for (const intent of [{ type: 'finish' }, { type: 'cancel' }, { type: 'staffUnlock', pin: '1357' }, { type: 'skipReturnData' }] as const) {
+  for (const intent of [
+    { type: 'finish' },
+    { type: 'cancel' },
+    { type: 'staffUnlock', pin: '1357' },
+    { type: 'skipReturnData' },
+  ] as const) {
     t.notOk(k.runtime.sendIntent(intent), `${intent.type} on the welcome screen`);
   }
   t.equal(screen(k.view()), 'welcome');
