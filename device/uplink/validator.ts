@@ -80,7 +80,7 @@ export function createValidator(opts: {
       throw new DeviceError('cardUnreadable', 'card NIK is not 16 digits; nothing sent');
     }
     const started = clock.now().getTime();
-    const log = (fields: Record<string, unknown>, outcome: RegistryOutcome['kind']) =>
+    const log = (fields: Record<string, unknown>, outcome: RegistryOutcome['kind'] | 'aborted') =>
       logger.info(
         { event: 'uplink.validate', method: endpoint.method, outcome, durationMs: clock.now().getTime() - started, ...fields },
         'validation finished',
@@ -111,7 +111,7 @@ export function createValidator(opts: {
     });
     if (result.kind === 'failure' && !result.sent) await ledger.release(id);
     if (result.kind === 'failure' && result.failure === 'aborted') {
-      log({ sent: result.sent }, 'unavailable');
+      log({ sent: result.sent }, 'aborted');
       signal.throwIfAborted();
     }
     const outcome = interpret(result, card);

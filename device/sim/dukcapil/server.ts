@@ -7,7 +7,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import type { DukcapilCredentials } from '../../uplink/endpoint.ts';
+import type { DukcapilCredentials, UplinkEndpoint } from '../../uplink/endpoint.ts';
 import type { ClockPort } from '../../flow/ports.ts';
 import { generateTestPki, type TestPki } from './pki.ts';
 import {
@@ -254,4 +254,19 @@ export async function startDukcapilSimulator(opts: {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The endpoint configuration that points the real client at a running simulator (demo mode). */
+export function simulatorEndpoint(sim: DukcapilSimulator, overrides: Partial<UplinkEndpoint> = {}): UplinkEndpoint {
+  return {
+    baseUrl: sim.baseUrl,
+    institution: sim.institution,
+    keyCasing: 'upper',
+    method: 'CALL_NIK',
+    verifyThreshold: 80,
+    caPem: sim.caPem,
+    connectTimeoutMs: 3000,
+    totalTimeoutMs: 10000,
+    ...overrides,
+  };
 }

@@ -9,7 +9,7 @@ import { createLogger } from '../../../device/log.ts';
 import { openDatabase, type Db } from '../../../device/store/db.ts';
 import { SqliteQuotaLedger } from '../../../device/uplink/quota-ledger.ts';
 import { createValidator, type QuotaAlertLevel, type UplinkEndpoint } from '../../../device/uplink/validator.ts';
-import type { DukcapilSimulator } from '../../../device/sim/dukcapil/server.ts';
+import { simulatorEndpoint, type DukcapilSimulator } from '../../../device/sim/dukcapil/server.ts';
 import type { ClockPort } from '../../../device/flow/ports.ts';
 
 export const logLines: string[] = [];
@@ -19,17 +19,7 @@ export function capturingLogger() {
 }
 
 export function endpointFor(sim: DukcapilSimulator, overrides: Partial<UplinkEndpoint> = {}): UplinkEndpoint {
-  return {
-    baseUrl: sim.baseUrl,
-    institution: sim.institution,
-    keyCasing: 'upper',
-    method: 'CALL_NIK',
-    verifyThreshold: 80,
-    caPem: sim.caPem,
-    connectTimeoutMs: 2000,
-    totalTimeoutMs: 4000,
-    ...overrides,
-  };
+  return simulatorEndpoint(sim, { connectTimeoutMs: 2000, totalTimeoutMs: 4000, ...overrides });
 }
 
 export interface Rig {
