@@ -47,6 +47,23 @@ t.test('a server whose certificate comes from another CA is refused before any r
   t.equal(await validator.probe(), false, 'the handshake probe refuses it too');
 });
 
+t.test('NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not turn verification off', async (t) => {
+  const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  sim.setFault({ kind: 'foreignCertificate' });
+  t.teardown(() => {
+    sim.setFault(null);
+    if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+  });
+  const { validator, ledger } = rig(sim);
+  const before = sim.hits();
+  t.equal((await validator.validate(card, live())).kind, 'unavailable');
+  t.equal(await validator.probe(), false);
+  t.equal(sim.hits(), before);
+  t.equal(ledger.usage().used, 0);
+});
+
 t.test('the SPKI pin: the right key passes, any other key is refused', async (t) => {
   const leaf = await new Promise<X509Certificate>((resolve, reject) => {
     const url = new URL(sim.baseUrl);
