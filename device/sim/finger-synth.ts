@@ -204,10 +204,10 @@ export const WORN_PROFILE: ImpressionProfile = {
   rotationDeg: 30,
   translationPx: 50,
   distortionPx: 18,
-  missing: [0.8, 0.95],
+  missing: [0.9, 0.97],
   spurious: [0.6, 1.2],
-  positionNoisePx: 12,
-  angleNoiseDeg: 40,
+  positionNoisePx: 15,
+  angleNoiseDeg: 45,
   typeFlip: 0.5,
   quality: [5, 35],
 };
