@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := demo
 
 # Debian packages the build, the PC/SC path and the browser tests need.
-APT_PACKAGES := python3 make g++ pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium
+APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 

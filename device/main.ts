@@ -186,7 +186,11 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     if (e.type === 'tamper' && e.open) runtime.send({ type: 'TAMPER' });
     else if (e.type === 'tamper') runtime.send({ type: 'READINESS_CHANGED' });
   });
-  runtime.onView((view) => logger.info({ event: 'view', screen: view.screen, seq: view.seq }, 'screen'));
+  let lastScreen = '';
+  runtime.onView((view) => {
+    if (view.screen !== lastScreen) logger.info({ event: 'screen', screen: view.screen }, 'screen changed');
+    lastScreen = view.screen;
+  });
   runtime.start();
 
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');

@@ -74,8 +74,8 @@ const MIME: Record<string, string> = {
 
 export async function buildServer(deps: ServerDeps) {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }),
-    disableRequestLogging: true,
+    // Request lines are not worth a log entry on a kiosk; warnings and errors are.
+    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }),
     bodyLimit: 16 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
