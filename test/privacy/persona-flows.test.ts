@@ -1,0 +1,125 @@
+/**
+ * Privacy: the real daemon runs every persona's flow; then everything it wrote (the state
+ * folder including SQLite's WAL and SHM files, and its whole log output) is scanned for each
+ * persona's personal data in clear and for the secrets it holds. Nothing may be found, except
+ * the secrets in the credential file whose job is to hold them.
+ */
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { allPersonas } from '../../device/sim/personas.ts';
+import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
+import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
+import { formatAlamat } from '../../device/domain/record.ts';
+import { KioskClient, runPersona, DEMO_STAFF_PIN } from './drive.ts';
+
+if (!existsSync('dist/device/main.js')) execFileSync(process.execPath, ['build.mjs']);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** The forms a value could take in a file: as text, and as UTF-16 (SQLite may store either). */
+function needles(value: string): Buffer[] {
+  return [Buffer.from(value, 'utf8'), Buffer.from(value, 'utf16le')];
+}
+
+t.test('no personal data or secret in anything the kiosk wrote', async (t) => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'anjungan-privacy-'));
+  t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['dist/device/main.js'], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ANJUNGAN_MODE: 'demo',
+      ANJUNGAN_STATE_DIR: stateDir,
+      ANJUNGAN_PORT: '0',
+      ANJUNGAN_LOG_LEVEL: 'debug',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise((r) => child.once('exit', r));
+  child.stderr.on('data', (d: Buffer) => (output += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${output.slice(-500)}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      output += d;
+      const m = /"port":(\d+),"msg":"ready"/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const k = new KioskClient(`http://127.0.0.1:${port}`);
+  const outcomes: Record<string, string> = {};
+  for (const p of allPersonas()) {
+    const end = await runPersona(k, p.id);
+    outcomes[p.id] = end.screen === 'result' ? end.outcome : end.screen === 'failed' ? end.reason : end.screen;
+  }
+  t.same(
+    outcomes,
+    {
+      valid: 'verified',
+      'address-changed': 'dataDiffers',
+      'not-found': 'notFound',
+      deceased: 'deceased',
+      inactive: 'inactive',
+      'tampered-card': 'signatureInvalid',
+      'finger-unreadable': 'verified',
+      'other-regency': 'verified',
+    },
+    'every persona ran its whole path',
+  );
+  child.kill('SIGTERM');
+  await exited;
+
+  const written = filesUnder(stateDir);
+  t.ok(
+    written.some((f) => f.endsWith('.sqlite')),
+    'the database was written',
+  );
+  const blobs = [
+    ...written.map((f) => ({ name: f.slice(stateDir.length + 1), bytes: readFileSync(f) })),
+    { name: 'process output', bytes: Buffer.from(output) },
+  ];
+  t.ok(output.length > 1000, 'the process logged');
+
+  for (const p of allPersonas()) {
+    const personal = [
+      p.card.nik,
+      p.card.nomorKk,
+      p.card.namaLengkap,
+      p.card.tanggalLahir,
+      p.card.tanggalLahir.split('-').reverse().join('-'),
+      p.card.alamat.jalan,
+      formatAlamat(p.card.alamat),
+      p.cardExtras.namaIbu,
+    ];
+    for (const value of personal) {
+      const hits = blobs.filter((b) => needles(value).some((n) => b.bytes.includes(n))).map((b) => b.name);
+      t.same(hits, [], `${p.id}: a personal value is in none of the ${blobs.length} outputs`);
+    }
+  }
+  const sam = demoSamSecret();
+  const secrets = [
+    DEMO_CREDENTIALS.userId,
+    DEMO_CREDENTIALS.password,
+    DEMO_CREDENTIALS.ipUser,
+    Buffer.from(sam.pcid).toString('hex'),
+    Buffer.from(sam.configuration).toString('hex'),
+    DEMO_STAFF_PIN,
+  ];
+  for (const secret of secrets) {
+    const hits = blobs.filter((b) => b.name !== 'credentials.json' && needles(secret).some((n) => b.bytes.includes(n))).map((b) => b.name);
+    t.same(hits, [], 'a secret is only in the credential file');
+  }
+  const mode = statSync(join(stateDir, 'credentials.json')).mode & 0o777;
+  t.equal(mode, 0o600, 'the credential file is readable by its owner only');
+});
