@@ -1,0 +1,147 @@
+/**
+ * Flow figures.
+ * - flow_overhead_ms_p95: CARD_INSERTED → result view pushed, every port answering at once
+ *   (zero-latency fakes), over 1,000 sessions: the cost of the machine, runtime and views.
+ * - boot_to_ready_ms: spawn of the built daemon (demo mode) → its "ready" log line, median of 3.
+ * - rss_mb_after_1000_sessions: resident memory of that daemon after 1,000 full sessions driven
+ *   through its HTTP API (real in-process card with SAM cryptography, real matcher, HTTPS
+ *   Dukcapil simulator).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createKioskMachine } from '../../device/flow/machine.ts';
+import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { createLogger } from '../../device/log.ts';
+import { makeFakes } from '../flow/fakes.ts';
+import { KioskClient } from '../privacy/drive.ts';
+
+const SESSIONS = 1000;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+async function flowOverhead(): Promise<number> {
+  const f = makeFakes();
+  const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, xstateClock: f.clock });
+  runtime.start();
+  const waitFor = (screen: string) =>
+    new Promise<void>((resolve) => {
+      if (runtime.view().screen === screen) return resolve();
+      const off = runtime.onView((v) => {
+        if (v.screen === screen) {
+          off();
+          resolve();
+        }
+      });
+    });
+  await waitFor('welcome');
+  const times: number[] = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const result = waitFor('result');
+    const t0 = performance.now();
+    runtime.send({ type: 'CARD_INSERTED' });
+    await result;
+    times.push(performance.now() - t0);
+    runtime.sendIntent({ type: 'finish' });
+    const welcome = waitFor('welcome');
+    runtime.send({ type: 'CARD_REMOVED' });
+    await welcome;
+  }
+  runtime.stop();
+  return percentile(times, 95);
+}
+
+interface Daemon {
+  child: ChildProcess;
+  port: number;
+  bootMs: number;
+  stop(): Promise<void>;
+}
+
+async function startDaemon(): Promise<Daemon> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'anjungan-bench-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['dist/device/main.js'], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ANJUNGAN_MODE: 'demo',
+      ANJUNGAN_STATE_DIR: stateDir,
+      ANJUNGAN_PORT: '0',
+      ANJUNGAN_DAILY_QUOTA: '1000000',
+      ANJUNGAN_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  let out = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('daemon not ready')), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /"port":(\d+),"msg":"ready"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const bootMs = performance.now() - t0;
+  return {
+    child,
+    port,
+    bootMs,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m![1]) / 1024;
+}
+
+async function sessionsThroughDaemon(d: Daemon): Promise<void> {
+  const k = new KioskClient(`http://127.0.0.1:${d.port}`);
+  for (let i = 0; i < SESSIONS; i++) {
+    await k.until((v) => v.screen === 'welcome', 'welcome');
+    await k.call('POST', '/api/demo/card', { persona: 'valid' });
+    await k.until((v) => v.screen === 'awaitingFinger', 'finger prompt');
+    await k.call('POST', '/api/demo/finger', { genuine: true });
+    await k.until((v) => v.screen === 'result', 'result');
+    await k.intent({ type: 'finish' });
+    await k.call('DELETE', '/api/demo/card');
+  }
+}
+
+export async function bench(): Promise<Record<string, number>> {
+  if (!existsSync('dist/device/main.js')) execFileSync(process.execPath, ['build.mjs']);
+  const flow_overhead_ms_p95 = await flowOverhead();
+  const boots: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const d = await startDaemon();
+    boots.push(d.bootMs);
+    if (i < 2) await d.stop();
+    else {
+      await sessionsThroughDaemon(d);
+      const rss = rssMb(d.child.pid!);
+      await d.stop();
+      return {
+        flow_overhead_ms_p95: round(flow_overhead_ms_p95, 3),
+        boot_to_ready_ms: round(percentile(boots, 50), 0),
+        rss_mb_after_1000_sessions: round(rss, 1),
+      };
+    }
+  }
+  throw new Error('unreachable');
+}
