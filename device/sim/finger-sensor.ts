@@ -5,6 +5,9 @@
  * template extracted from its image. A vendor sensor replaces this class behind
  * FingerprintSensorPort.
  *
+ * A finger position outside 0..10 is refused with TemplateFormatError('badFingerPosition');
+ * a finger presented to a sensor that is not ready is ignored.
+ *
  * A finger presented while no capture waits is kept for HELD_FINGER_MS only: a touch made just
  * before the screen asks for it still counts (a person often puts the finger down early), but a
  * stale touch from a previous session or attempt does not silently feed the next capture.
@@ -12,6 +15,7 @@
 import { DeviceError } from '../domain/failure.ts';
 import type { CaptureHint, FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
 import type { FingerTemplate } from '../fingerprint/template.ts';
+import { TemplateFormatError } from '../fingerprint/format-error.ts';
 import type { Persona } from './personas.ts';
 import { liveImpression, strangerImpression } from './persona-fingers.ts';
 import { createRng, type Rng } from './finger-synth.ts';
@@ -66,6 +70,7 @@ export class SimulatedFingerSensor implements FingerprintSensorPort {
 
   /** A finger touches the sensor: the holder's own (genuine) or somebody else's. */
   present(holder: Persona, genuine: boolean): void {
+    if (this.state !== 'ready') return;
     const waiter = this.waiting.shift();
     if (waiter) {
       waiter.resolve(this.read(holder, genuine, waiter.fingerPosition));
@@ -76,6 +81,9 @@ export class SimulatedFingerSensor implements FingerprintSensorPort {
 
   capture(fingerPosition: number, signal: AbortSignal): Promise<FingerCapture> {
     if (signal.aborted) return Promise.reject(signal.reason);
+    if (!Number.isInteger(fingerPosition) || fingerPosition < 0 || fingerPosition > 10) {
+      return Promise.reject(new TemplateFormatError('badFingerPosition', 'finger position code must be 0..10'));
+    }
     if (this.state !== 'ready') {
       return Promise.reject(new DeviceError('sensorUnavailable', 'fingerprint sensor is not ready'));
     }

@@ -10,7 +10,7 @@
  * Run alone: node --import=tsx test/bench/fingerprint.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createMaster, createRng, impression, LIVE_PROFILE } from '../../device/sim/finger-synth.ts';
+import { createMaster, createRng, impression, LIVE_PROFILE, type ImpressionProfile } from '../../device/sim/finger-synth.ts';
 import { decodeCardTemplateFile, encodeCardTemplateFile } from '../../device/fingerprint/card-file.ts';
 import { MATCH_THRESHOLD, matchScore } from '../../device/fingerprint/matcher.ts';
 import type { FingerTemplate } from '../../device/fingerprint/template.ts';
@@ -58,6 +58,28 @@ export function evaluate(masters = MASTERS, impostorNeighbours = IMPOSTOR_NEIGHB
     }
   }
   return result;
+}
+
+/**
+ * Beyond the issue's set: touches worse than it specifies (more missing and spurious minutiae,
+ * stronger distortion and noise), to show how fast accuracy falls off outside the lab profile.
+ */
+const HARSH_PROFILE: ImpressionProfile = {
+  ...LIVE_PROFILE,
+  missing: [0.25, 0.4],
+  spurious: [0.15, 0.3],
+  distortionPx: 16,
+  positionNoisePx: 4,
+  angleNoiseDeg: 10,
+};
+
+function harshGenuineScores(masters = 200): number[] {
+  const rng = createRng('fingerprint-bench-harsh');
+  return Array.from({ length: masters }, (_, m) => {
+    const master = createMaster(`fingerprint-bench-harsh-${m}`);
+    const probe = impression(master, rng, HARSH_PROFILE, 2);
+    return matchScore(probe, decodeCardTemplateFile(encodeCardTemplateFile(impression(master, rng, HARSH_PROFILE, 2))));
+  });
 }
 
 /** Lowest threshold (on the score grid) with impostor acceptance ≤ target. */
@@ -142,6 +164,7 @@ export async function bench(): Promise<Record<string, number>> {
     fingerprint_code_threshold: MATCH_THRESHOLD,
     fingerprint_fmr_at_code_threshold_pct: pct(rate(impostor, (s) => s >= MATCH_THRESHOLD)),
     fingerprint_fnmr_at_code_threshold_pct: pct(rate(genuine, (s) => s < MATCH_THRESHOLD)),
+    fingerprint_fnmr_harsh_touches_pct: pct(rate(harshGenuineScores(), (s) => s < threshold)),
     fingerprint_genuine_pairs: genuine.length,
     fingerprint_impostor_pairs: impostor.length,
   };

@@ -66,8 +66,20 @@ t.test('an unavailable sensor refuses captures with sensorUnavailable', async (t
   t.equal(sensor.health(), 'missing');
   await t.rejects(waiting, { name: 'DeviceError', reason: 'sensorUnavailable' }, 'the waiting capture fails');
   await t.rejects(sensor.capture(2, new AbortController().signal), { name: 'DeviceError', reason: 'sensorUnavailable' });
+  sensor.present(holder, true);
   sensor.setHealth('ready');
+  const ac = new AbortController();
+  const afterUnplugged = sensor.capture(2, ac.signal);
+  t.notOk(await settled(afterUnplugged), 'a touch on the unplugged sensor was not kept');
+  ac.abort(new Error('done'));
+  await t.rejects(afterUnplugged);
   const again = sensor.capture(2, new AbortController().signal);
   sensor.present(holder, true);
   t.equal((await again).kind, 'captured', 'works again once back');
+});
+
+t.test('refuses a finger position that does not exist', async (t) => {
+  const { sensor } = sensorWithClock();
+  await t.rejects(sensor.capture(11, new AbortController().signal), { name: 'TemplateFormatError', code: 'badFingerPosition' });
+  await t.rejects(sensor.capture(1.5, new AbortController().signal), { name: 'TemplateFormatError', code: 'badFingerPosition' });
 });
