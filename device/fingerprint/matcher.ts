@@ -366,14 +366,14 @@ function overlap(probe: Prepared, reference: Prepared, al: Alignment): [number, 
   return [probeInside, referenceInside];
 }
 
-export interface MatchDetail {
+interface MatchDetail {
   score: number;
   pairs: number;
   probeInside: number;
   referenceInside: number;
 }
 
-export function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
+function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
   const probe = prepare(probeTemplate);
   const reference = prepare(referenceTemplate);
   let best: MatchDetail = { score: 0, pairs: 0, probeInside: 0, referenceInside: 0 };
