@@ -8,10 +8,15 @@ import type { PersonaId } from '../../device/sim/personas.ts';
 export const DEMO_STAFF_PIN = '246810';
 
 export class KioskClient {
+  /** Every distinct view the client saw, for scans of what the screen was given. */
+  readonly seen = new Map<number, KioskView>();
+
   constructor(readonly url: string) {}
 
   async view(): Promise<KioskView> {
-    return (await fetch(`${this.url}/api/view`)).json() as Promise<KioskView>;
+    const v = (await (await fetch(`${this.url}/api/view`)).json()) as KioskView;
+    this.seen.set(v.seq, v);
+    return v;
   }
 
   async call(method: string, path: string, body?: unknown): Promise<number> {

@@ -116,7 +116,10 @@ t.test('no personal data or secret in anything the kiosk wrote', async (t) => {
     Buffer.from(sam.configuration).toString('hex'),
     DEMO_STAFF_PIN,
   ];
+  const views = JSON.stringify([...k.seen.values()]);
+  t.ok(k.seen.size > 40, `${k.seen.size} views seen`);
   for (const secret of secrets) {
+    t.notOk(views.includes(secret), 'no secret in any view the screen was given');
     const hits = blobs.filter((b) => b.name !== 'credentials.json' && needles(secret).some((n) => b.bytes.includes(n))).map((b) => b.name);
     t.same(hits, [], 'a secret is only in the credential file');
   }
