@@ -5,8 +5,12 @@ SHELL := /bin/bash
 
 # Debian packages the build, the PC/SC path and the browser tests need.
 APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium
-LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)
+LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
+# npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
+# per lock file and Node version, so a second clone on the same machine unpacks it instead.
+CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
+NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
 .PHONY: demo test build bench system-deps node-deps typecheck clean
 
@@ -19,7 +23,12 @@ system-deps:
 	fi
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@if [ -f "$(NODE_CACHE)" ]; then \
+	  echo "node_modules from $(NODE_CACHE)"; rm -rf node_modules && tar -xf "$(NODE_CACHE)"; \
+	else \
+	  npm ci --no-audit --no-fund && mkdir -p "$(CACHE_DIR)" && rm -f "$(CACHE_DIR)"/node_modules-*.tar && \
+	  tar -cf "$(NODE_CACHE).tmp" node_modules && mv "$(NODE_CACHE).tmp" "$(NODE_CACHE)"; \
+	fi
 	touch $@
 
 node-deps: system-deps $(NODE_STAMP)
