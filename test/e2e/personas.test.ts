@@ -1,0 +1,237 @@
+/**
+ * End to end: the real kiosk (`node dist/device/main.js`, demo mode) and Debian's Chromium. For
+ * each demo persona a person taps through the whole path (the demo panel standing in for card
+ * and finger) and we check what the screen shows. Screenshots of each screen at 800×480 (and a
+ * few at 1280×800 and 720×1280) go to test-artifacts/screens.
+ */
+import t, { type Test } from 'tap';
+import { allPersonas, persona as personaById, type PersonaId } from '../../device/sim/personas.ts';
+import { PERMITTED_FIELDS, type PermittedField } from '../../device/domain/record.ts';
+import type { ResultOutcome } from '../../device/server/protocol.ts';
+import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
+import { buildKiosk, startKiosk } from './kiosk-process.ts';
+import { KioskDriver } from './driver.ts';
+
+const STAFF_PIN = '246810'; // the demo staff PIN
+const FINGER_ID: Record<number, string> = { 1: 'ibu jari kanan', 2: 'telunjuk kanan', 6: 'ibu jari kiri', 7: 'telunjuk kiri' };
+
+await buildKiosk();
+const kiosk = await startKiosk();
+const browser = await launchBrowser(VIEWPORTS.small);
+const page = await browser.context.newPage();
+const pageErrors: string[] = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+const ui = new KioskDriver(page);
+t.teardown(async () => {
+  await browser.close();
+  await kiosk.stop();
+});
+await ui.open(kiosk.url);
+
+/** Card in, the screen asks for the card's first finger; returns once the finger screen shows. */
+async function insertAndReachFinger(t: Test, id: PersonaId): Promise<void> {
+  const p = personaById(id);
+  await ui.waitFor('welcome');
+  t.match(await ui.text('welcome'), /Selamat datang/, 'welcome in Bahasa Indonesia');
+  await ui.shot(`${id}-welcome`);
+  await ui.insertCard(id);
+  await ui.waitFor('awaitingFinger');
+  t.match(await ui.page.locator('[data-screen="awaitingFinger"] h1').innerText(), new RegExp(FINGER_ID[p.fingerPositions[0]]!), 'asks for the finger on the card');
+  t.equal(await ui.testId('finger-attempt').innerText(), 'Percobaan 1 dari 4');
+  t.equal(await ui.page.locator('rect.target').getAttribute('data-finger'), String(p.fingerPositions[0]), 'the hand picture highlights that finger');
+  await ui.shot(`${id}-awaitingFinger`);
+}
+
+/** The result screen: outcome, and for each of the nine fields whether it agrees. */
+async function checkResult(t: Test, id: PersonaId, outcome: ResultOutcome, differing: PermittedField[] = []): Promise<void> {
+  await ui.waitFor('result');
+  const p = personaById(id);
+  t.equal(await ui.testId('outcome').getAttribute('data-outcome'), outcome, `outcome ${outcome}`);
+  const rows = ui.page.locator('[data-testid^="field-"][data-agrees]');
+  t.equal(await rows.count(), PERMITTED_FIELDS.length, 'exactly the nine permitted fields');
+  const registryKnown = outcome === 'verified' || outcome === 'dataDiffers';
+  for (const key of PERMITTED_FIELDS) {
+    const row = ui.testId(`field-${key}`);
+    t.equal(await row.getAttribute('data-agrees'), String(registryKnown && !differing.includes(key)), `${key} ${differing.includes(key) ? 'differs' : registryKnown ? 'agrees' : 'has no registry value'}`);
+    if (!registryKnown) t.equal(await row.getByTestId('registry-value').innerText(), '—');
+  }
+  t.equal(await ui.testId('field-nik').getByTestId('card-value').innerText(), p.card.nik, 'the card NIK is shown to its holder');
+  t.equal(await ui.testId('field-namaLengkap').getByTestId('card-value').innerText(), p.card.namaLengkap);
+  t.equal(await ui.testId('link-return-data').count(), registryKnown ? 1 : 0, 'linking NOP/NPWPD only when the registry knows the person');
+  await ui.shot(`${id}-result`);
+}
+
+async function finishAndTakeCard(t: Test, id: PersonaId, why: RegExp): Promise<void> {
+  await ui.waitFor('finished');
+  t.match(await ui.text('finished'), /Silakan ambil kartu Anda/);
+  t.match(await ui.testId('finished-why').innerText(), why);
+  await ui.shot(`${id}-finished`);
+  await ui.removeCard();
+  await ui.waitFor('welcome');
+}
+
+t.test('valid: everything agrees; the taxpayer links a NOP and an NPWPD', async (t) => {
+  await insertAndReachFinger(t, 'valid');
+  await ui.presentFinger(true);
+  await checkResult(t, 'valid', 'verified');
+  t.match(await ui.testId('outcome').innerText(), /Data terverifikasi/);
+  await ui.shotAllSizes('valid-result');
+  await ui.tap('link-return-data');
+  await ui.waitFor('returnData');
+  await ui.tap('nop-input');
+  await ui.typeOnKeypad('331301000100100011'); // code 1 does not exist
+  t.equal(await ui.testId('nop-input').inputValue(), '33.13.010.001.001-0001.1', 'the NOP is laid out as printed');
+  await ui.tap('submit-return-data');
+  await ui.testId('return-data-error').waitFor();
+  t.match(await ui.testId('return-data-error').innerText(), /NOP harus 18 angka/);
+  await ui.shot('valid-returnData-error');
+  await ui.tap('key-backspace');
+  await ui.typeOnKeypad('0');
+  t.equal(await ui.testId('nop-input').inputValue(), '33.13.010.001.001-0001.0');
+  await ui.tap('npwpd-input');
+  await ui.typeOnKeypad('P.2.0001234.33.13');
+  t.equal(await ui.testId('npwpd-input').inputValue(), 'P.2.0001234.33.13');
+  await ui.shotAllSizes('valid-returnData');
+  await ui.tap('submit-return-data');
+  await finishAndTakeCard(t, 'valid', /NOP\/NPWPD Anda telah dicatat/);
+});
+
+t.test('valid: cancelling at the finger ends the session', async (t) => {
+  await ui.waitFor('welcome');
+  await ui.insertCard('valid');
+  await ui.waitFor('awaitingFinger');
+  await ui.tap('cancel');
+  await ui.waitFor('finished');
+  t.match(await ui.testId('finished-why').innerText(), /Sesi dibatalkan/);
+  await ui.shot('valid-cancelled');
+  await ui.removeCard();
+  await ui.waitFor('welcome');
+});
+
+t.test('valid: a stranger finger does not match; the holder then does', async (t) => {
+  await ui.waitFor('welcome');
+  await ui.insertCard('valid');
+  await ui.waitFor('awaitingFinger');
+  await ui.presentFinger(false);
+  await ui.waitForText('Percobaan 2 dari 4');
+  t.match(await ui.testId('finger-feedback').innerText(), /belum cocok/, 'told to try again');
+  await ui.shot('valid-awaitingFinger-noMatch');
+  await ui.presentFinger(true);
+  await checkResult(t, 'valid', 'verified');
+  await ui.tap('finish');
+  await finishAndTakeCard(t, 'valid', /Terima kasih/);
+});
+
+t.test('address-changed: the address differs, everything else agrees', async (t) => {
+  await insertAndReachFinger(t, 'address-changed');
+  await ui.presentFinger(true);
+  await checkResult(t, 'address-changed', 'dataDiffers', ['alamat']);
+  const address = ui.testId('field-alamat');
+  const p = personaById('address-changed');
+  t.match(await address.getByTestId('card-value').innerText(), p.card.alamat.jalan);
+  t.match(await address.getByTestId('registry-value').innerText(), p.registry.status === 'active' ? p.registry.person.alamat.jalan : '');
+  t.match(await address.getByTestId('field-mark').innerText(), /Berbeda/);
+  await ui.shotAllSizes('address-changed-result');
+  await ui.tap('finish');
+  await finishAndTakeCard(t, 'address-changed', /Terima kasih/);
+});
+
+for (const [id, outcome, headline] of [
+  ['not-found', 'notFound', /NIK tidak ditemukan/],
+  ['deceased', 'deceased', /meninggal dunia/],
+  ['inactive', 'inactive', /NIK tidak aktif/],
+] as const) {
+  t.test(`${id}: the registry answer is shown as ${outcome}`, async (t) => {
+    await insertAndReachFinger(t, id);
+    await ui.presentFinger(true);
+    await checkResult(t, id, outcome);
+    t.match(await ui.testId('outcome').innerText(), headline);
+    await ui.tap('finish');
+    await finishAndTakeCard(t, id, /Terima kasih/);
+  });
+}
+
+t.test('tampered-card: the broken issuer signature ends on the failure screen', async (t) => {
+  await insertAndReachFinger(t, 'tampered-card');
+  await ui.presentFinger(true);
+  await ui.waitFor('failed');
+  t.equal(await ui.testId('failure-title').getAttribute('data-reason'), 'signatureInvalid');
+  t.match(await ui.testId('failure-title').innerText(), /Tanda tangan digital kartu tidak sah/);
+  t.notMatch(await ui.text('failed'), /Coba lagi/, 'no retry for a card that is not genuine');
+  t.equal(await ui.page.locator('[data-screen="result"]').count(), 0, 'no result is shown for a tampered card');
+  await ui.shotAllSizes('tampered-card-failed');
+  await ui.removeCard();
+  await ui.waitFor('welcome');
+});
+
+t.test('finger-unreadable: four failed attempts, then staff PIN and face check', async (t) => {
+  await insertAndReachFinger(t, 'finger-unreadable');
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    t.equal(await ui.testId('finger-attempt').innerText(), `Percobaan ${attempt} dari 4`);
+    await ui.presentFinger(true);
+    if (attempt < 4) {
+      await ui.waitForText(`Percobaan ${attempt + 1} dari 4`);
+      t.ok(await ui.testId('finger-feedback').isVisible(), 'the taxpayer is told what to do next');
+      if (attempt === 1) await ui.shot('finger-unreadable-awaitingFinger-retry');
+    }
+  }
+  await ui.waitFor('staffAssist');
+  t.match(await ui.text('staffAssist'), /Mohon panggil petugas[\s\S]*Sidik jari tidak dapat dicocokkan/);
+  await ui.shotAllSizes('finger-unreadable-staffAssist');
+  for (const d of '000000') await ui.tap(`pin-key-${d}`);
+  await ui.tap('pin-submit');
+  await ui.testId('pin-rejected').waitFor();
+  t.match(await ui.testId('pin-rejected').innerText(), /PIN salah/, 'a wrong staff PIN is refused');
+  for (const d of STAFF_PIN) await ui.tap(`pin-key-${d}`);
+  t.notMatch(await ui.text('staffAssist'), new RegExp(STAFF_PIN), 'the PIN is never shown');
+  await ui.tap('pin-submit');
+  await ui.testId('card-photo').waitFor({ timeout: 30_000 });
+  t.match(await ui.testId('card-photo').getAttribute('src'), /^data:image\//, 'the card photo is shown to staff');
+  await ui.shotAllSizes('finger-unreadable-compareFace');
+  await ui.tap('face-matches');
+  await checkResult(t, 'finger-unreadable', 'verified');
+  await ui.tap('finish');
+  await finishAndTakeCard(t, 'finger-unreadable', /Terima kasih/);
+});
+
+t.test('other-regency: a KTP-el from outside Karanganyar is verified like any other, here in English', async (t) => {
+  await ui.waitFor('welcome');
+  await ui.tap('language');
+  t.match(await ui.text('welcome'), /Welcome/);
+  await ui.insertCard('other-regency');
+  await ui.waitFor('awaitingFinger');
+  t.match(await ui.page.locator('[data-screen="awaitingFinger"] h1').innerText(), /right index finger/);
+  await ui.shot('other-regency-awaitingFinger-en');
+  await ui.presentFinger(true);
+  await checkResult(t, 'other-regency', 'verified');
+  t.match(await ui.testId('outcome').innerText(), /Data verified/);
+  t.match(await ui.testId('field-alamat').innerText(), /Current address[\s\S]*YOGYAKARTA/);
+  await ui.tap('finish');
+  await ui.waitFor('finished');
+  t.match(await ui.text('finished'), /Please take your card/);
+  await ui.removeCard();
+  await ui.waitFor('welcome');
+  t.match(await ui.text('welcome'), /Selamat datang/, 'the next person meets Bahasa Indonesia again');
+});
+
+t.test('cannot give a fingerprint: staff assist by the taxpayer\'s choice', async (t) => {
+  await insertAndReachFinger(t, 'valid');
+  await ui.tap('cannot-give-finger');
+  await ui.waitFor('staffAssist');
+  t.match(await ui.text('staffAssist'), /tanpa sidik jari/);
+  await ui.tap('cancel');
+  await ui.waitFor('finished');
+  await ui.removeCard();
+  await ui.waitFor('welcome');
+});
+
+t.test('every persona was served, and none of their personal data reached the logs', async (t) => {
+  const out = kiosk.output();
+  for (const p of allPersonas()) {
+    for (const secret of [p.card.nik, p.card.namaLengkap, p.card.alamat.jalan, p.card.nomorKk]) {
+      t.notOk(out.includes(secret), `${p.id}: log holds no ${secret === p.card.nik ? 'NIK' : 'personal data'}`);
+    }
+  }
+  t.notOk(out.includes(STAFF_PIN), 'the staff PIN is not logged');
+  t.same(pageErrors, [], 'no script errors in the page');
+});
