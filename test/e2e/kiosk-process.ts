@@ -4,7 +4,7 @@
  * printed so tests can check the logs too.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,9 +17,48 @@ export interface KioskProcess {
   stop(): Promise<void>;
 }
 
-/** Bundles daemon and UI as `make build` does. */
+const SOURCES = ['device', 'ui', 'build.mjs', 'package-lock.json'];
+const OUTPUTS = ['dist/device/main.js', 'dist/ui/main.js', 'dist/ui/index.html'];
+const BUILD_LOCK = 'dist/.e2e-build.lock';
+
+async function newestMtime(path: string): Promise<number> {
+  const s = await stat(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  const entries = await readdir(path);
+  return Math.max(s.mtimeMs, ...(await Promise.all(entries.map((e) => newestMtime(join(path, e))))));
+}
+
+async function builtIsFresh(): Promise<boolean> {
+  try {
+    const built = Math.min(...(await Promise.all(OUTPUTS.map(async (o) => (await stat(o)).mtimeMs))));
+    const source = Math.max(...(await Promise.all(SOURCES.map(newestMtime))));
+    return built >= source;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Bundles daemon and UI as `make build` does, unless dist/ is already newer than every source
+ * (make test builds first). Test files run in parallel: a lock folder keeps two of them from
+ * rewriting dist/ under each other's running kiosk.
+ */
 export async function buildKiosk(): Promise<void> {
-  await promisify(execFile)(process.execPath, ['build.mjs'], { cwd: process.cwd() });
+  await mkdir('dist', { recursive: true });
+  for (let waited = 0; ; waited += 100) {
+    try {
+      await mkdir(BUILD_LOCK);
+      break;
+    } catch {
+      if (waited > 120_000) throw new Error(`${BUILD_LOCK} held for 2 minutes; remove it if no build runs`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    if (!(await builtIsFresh())) await promisify(execFile)(process.execPath, ['build.mjs'], { cwd: process.cwd() });
+  } finally {
+    await rmdir(BUILD_LOCK);
+  }
 }
 
 export async function startKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
