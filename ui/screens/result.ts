@@ -72,7 +72,9 @@ export class ResultScreen extends ScreenElement<'result'> {
       tr.differs td {
         background: var(--anj-warn-bg);
       }
+      /* The mark sits under the label: three columns fit portrait without sideways scrolling. */
       .mark {
+        display: block;
         white-space: nowrap;
         font-weight: 700;
       }
@@ -83,7 +85,7 @@ export class ResultScreen extends ScreenElement<'result'> {
         color: var(--anj-bad);
       }
       .value {
-        overflow-wrap: anywhere;
+        overflow-wrap: break-word;
       }
     `,
   ];
@@ -99,15 +101,17 @@ export class ResultScreen extends ScreenElement<'result'> {
       <div class="table-wrap">
         <table>
           <thead>
-            <tr><th scope="col">${m.fieldHeader}</th><th scope="col">${m.cardHeader}</th><th scope="col">${m.registryHeader}</th><th scope="col"></th></tr>
+            <tr><th scope="col">${m.fieldHeader}</th><th scope="col">${m.cardHeader}</th><th scope="col">${m.registryHeader}</th></tr>
           </thead>
           <tbody>
             ${v.fields.map(
               (f) => html`<tr class=${f.agrees ? 'agrees' : 'differs'} data-testid=${`field-${f.key}`} data-agrees=${String(f.agrees)}>
-                <th scope="row">${f.label[this.locale]}</th>
+                <th scope="row">
+                  ${f.label[this.locale]}
+                  <span class="mark ${f.agrees ? 'agrees' : 'differs'}" data-testid="field-mark">${f.agrees ? `✓ ${m.agrees}` : `✗ ${m.differs}`}</span>
+                </th>
                 <td class="value" data-testid="card-value">${f.card}</td>
                 <td class="value" data-testid="registry-value">${f.registry ?? m.noRegistryValue}</td>
-                <td class="mark ${f.agrees ? 'agrees' : 'differs'}" data-testid="field-mark">${f.agrees ? `✓ ${m.agrees}` : `✗ ${m.differs}`}</td>
               </tr>`,
             )}
           </tbody>
