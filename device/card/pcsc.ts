@@ -112,6 +112,21 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
   let running = false;
   let retry: NodeJS.Timeout | null = null;
   let notify: () => void = () => undefined;
+  // Native calls still running. Closing a reader while one holds its lock deadlocks the binding,
+  // so contexts are only torn down once these have settled.
+  const inflight = new Set<Promise<unknown>>();
+  function native<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    inflight.add(settled);
+    void settled.then(() => inflight.delete(settled));
+    return p;
+  }
+  async function settle(): Promise<void> {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  }
 
   const find = (pattern: RegExp): TrackedReader | undefined => [...readers.values()].find((r) => pattern.test(r.reader.name));
 
@@ -186,10 +201,13 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
     c.on('error', (e) => {
       if (context !== c) return;
       log.warn({ event: 'pcscContextLost', code: pcscErrorCode(e) }, 'PC/SC context lost; making a new one');
-      dropContext();
       serviceDown = true;
+      readers.clear();
       notify();
-      scheduleReconnect();
+      void settle().then(() => {
+        if (context === c) dropContext();
+        scheduleReconnect();
+      });
     });
     log.info({ event: 'pcscContext' }, 'PC/SC context established');
     notify();
@@ -241,6 +259,7 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       running = false;
       if (retry) clearTimeout(retry);
       retry = null;
+      await settle();
       dropContext();
       notify = () => undefined;
     },
@@ -262,13 +281,13 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       if (!entry) throw slot === 'sam' ? missing('sam') : new DeviceError('readerRemoved', 'no ID reader');
       if (!entry.present) throw missing(slot);
       const reader = entry.reader;
-      if (reader.connected) await new Promise<void>((r) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => r()));
-      const protocol = await new Promise<number>((resolve, reject) => {
+      if (reader.connected) await native(new Promise<void>((r) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => r())));
+      const protocol = await native(new Promise<number>((resolve, reject) => {
         reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE, protocol: reader.SCARD_PROTOCOL_T0 | reader.SCARD_PROTOCOL_T1 }, (err, p) => {
           if (err || p === undefined) reject(err ?? new Error('no protocol'));
           else resolve(p);
         });
-      }).catch(async (e) => {
+      })).catch(async (e) => {
         throw await mapError(slot, e, () => readers.get(reader.name)?.present === true);
       });
       let closed = false;
@@ -277,16 +296,20 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
           if (closed) return Promise.reject(missing(slot));
           return new Promise<Uint8Array>((resolve, reject) => {
             let settled = false;
+            let done: () => void = () => undefined;
+            void native(new Promise<void>((r) => (done = r)));
             const timer = setTimeout(() => {
               settled = true;
               reject(slot === 'sam' ? new DeviceError('samMissing', 'SAM did not answer in time') : new DeviceError('cardUnreadable', 'card did not answer in time'));
             }, timeoutMs);
             reader.transmit(Buffer.from(apdu), max, protocol, (err, res) => {
+              done();
               if (settled) return;
               settled = true;
               clearTimeout(timer);
-              if (err || !res) {
-                void mapError(slot, err, () => readers.get(reader.name)?.present === true).then(reject);
+              // vpcd answers an exchange the card never finished with zero bytes: same as an error.
+              if (err || !res || res.length < 2) {
+                void mapError(slot, err ?? new Error('empty response'), () => readers.get(reader.name)?.present === true).then(reject);
               } else resolve(new Uint8Array(res));
             });
           });
@@ -294,13 +317,15 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
         close() {
           if (closed) return Promise.resolve();
           closed = true;
-          return new Promise<void>((resolve) => {
-            try {
-              reader.disconnect(reader.SCARD_UNPOWER_CARD, () => resolve());
-            } catch {
-              resolve();
-            }
-          });
+          return native(
+            new Promise<void>((resolve) => {
+              try {
+                reader.disconnect(reader.SCARD_UNPOWER_CARD, () => resolve());
+              } catch {
+                resolve();
+              }
+            }),
+          );
         },
       };
       return channel;

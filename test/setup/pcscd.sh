@@ -48,7 +48,7 @@ start() {
   echo $! >"$pidfile"
   for _ in $(seq 1 100); do
     if ready; then return 0; fi
-    running_pid >/dev/null || die "pcscd exited at start; see $logfile"
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || die "pcscd exited at start; see $logfile"
     sleep 0.1
   done
   die "pcscd did not become ready within 10 s; see $logfile"

@@ -1,0 +1,124 @@
+/**
+ * The same card-reading specification runs over two transports: in-process (fast, demo mode's
+ * path) and real PC/SC (node -> pcscd -> vpcd -> virtual card, SAM in the second reader).
+ */
+import { existsSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import type { CardPort } from '../../device/flow/ports.ts';
+import type { SamSecret } from '../../device/card/sam-protocol.ts';
+import { createLogger, type Logger } from '../../device/log.ts';
+import type { Persona } from '../../device/sim/personas.ts';
+import { createPcscCardPort } from '../../device/card/pcsc-card.ts';
+import { PCSCD_SOCKET } from '../../device/card/pcsc.ts';
+import { createInProcessCardPort } from '../../device/sim/vcard/in-process.ts';
+import { startVirtualDevices } from '../../device/sim/vcard/vpcd-devices.ts';
+import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
+import type { CardFaults } from '../../device/sim/vcard/faults.ts';
+
+export interface Harness {
+  port: CardPort;
+  /** Inserts the persona's card and waits until the port sees it. */
+  insert(p: Persona, faults?: CardFaults): Promise<void>;
+  /** Removes the card (if any) and waits until the port sees it gone. */
+  remove(): Promise<void>;
+  samOpenAttempts(): number;
+  /** Everything the port logged. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** The kiosk's configured secret; default: the one the virtual SAM was activated with. */
+  samSecret?: SamSecret;
+  withoutSam?: boolean;
+}
+
+export type MakeHarness = (o?: HarnessOptions) => Promise<Harness>;
+
+export function capturingLogger(): { logger: Logger; text: () => string } {
+  let text = '';
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), text: () => text };
+}
+
+export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const inProcessHarness: MakeHarness = async (o = {}) => {
+  const log = capturingLogger();
+  const { port, slot, sam } = createInProcessCardPort({
+    issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM,
+    samSecret: o.samSecret ?? demoSamSecret(),
+    logger: log.logger,
+    withoutSam: o.withoutSam === true,
+  });
+  await port.start();
+  return {
+    port,
+    async insert(p, faults) {
+      slot.insert(p, faults);
+      await until(() => port.health().cardPresent, 'card present');
+    },
+    async remove() {
+      slot.remove();
+      await until(() => !port.health().cardPresent, 'card absent');
+    },
+    samOpenAttempts: () => sam?.openAttempts ?? 0,
+    logs: log.text,
+    close: () => port.stop(),
+  };
+};
+
+/** Why PC/SC tests cannot run here, or null when they can (in CI they always must). */
+export function pcscUnavailable(): string | null {
+  if (existsSync(PCSCD_SOCKET) || process.env.CI) return null;
+  return `pcscd is not running (${PCSCD_SOCKET} absent): run "bash test/setup/pcscd.sh start" or make test`;
+}
+
+export const pcscHarness: MakeHarness = async (o = {}) => {
+  const log = capturingLogger();
+  const devices = await startVirtualDevices({ samSecret: demoSamSecret(), withoutSam: o.withoutSam === true });
+  const port = createPcscCardPort({
+    idReaderPattern: /^Virtual PCD 00 00$/,
+    samReaderPattern: /^Virtual PCD 00 01$/,
+    samSecret: o.samSecret ?? demoSamSecret(),
+    issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM,
+    logger: log.logger,
+    transmitTimeoutMs: 3000,
+  });
+  await port.start();
+  // On a booted kiosk the SAM is in its reader: wait until pcscd has seen it and it was opened.
+  if (!o.withoutSam) await until(() => !['unknown', 'missing'].includes(port.health().sam), 'SAM opened or refused');
+  return {
+    port,
+    async insert(p, faults) {
+      // pcscd learns of a removal on its next poll: wait for it, so presence is never stale.
+      await devices.remove();
+      await until(() => !port.health().cardPresent, 'previous card absent');
+      await devices.insert(p, faults);
+      await until(() => port.health().cardPresent, 'card present');
+    },
+    async remove() {
+      await devices.remove();
+      await until(() => !port.health().cardPresent, 'card absent');
+    },
+    samOpenAttempts: () => devices.sam?.openAttempts ?? 0,
+    logs: log.text,
+    async close() {
+      await devices.remove();
+      await until(() => !port.health().cardPresent, 'card absent');
+      await port.stop();
+      await devices.close();
+    },
+  };
+};
