@@ -22,8 +22,8 @@ interface PcscReader {
   SCARD_PROTOCOL_T1: number;
   SCARD_STATE_PRESENT: number;
   SCARD_STATE_MUTE: number;
-  SCARD_UNPOWER_CARD: number;
   SCARD_LEAVE_CARD: number;
+  SCARD_RESET_CARD: number;
   on(event: 'status', l: (s: { state: number }) => void): void;
   on(event: 'end' | 'error', l: (e?: unknown) => void): void;
   connect(o: { share_mode: number; protocol: number }, cb: (err: unknown, protocol?: number) => void): void;
@@ -320,7 +320,7 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
           return native(
             new Promise<void>((resolve) => {
               try {
-                reader.disconnect(reader.SCARD_UNPOWER_CARD, () => resolve());
+                reader.disconnect(reader.SCARD_RESET_CARD, () => resolve());
               } catch {
                 resolve();
               }

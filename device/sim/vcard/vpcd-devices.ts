@@ -28,6 +28,8 @@ export interface VirtualDevices {
   insert(p: Persona, faults?: CardFaults): Promise<void>;
   remove(): Promise<void>;
   current(): Persona | null;
+  /** APDUs the current card has received since insertion (0 without a card). */
+  apdusReceived(): number;
   close(): Promise<void>;
   /** The virtual SAM (tests count its open attempts), or null without one. */
   readonly sam: VirtualSam | null;
@@ -43,7 +45,7 @@ export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<
   let closing = false;
   let samConn: VpcdCard | null = null;
   let samTimer: NodeJS.Timeout | null = null;
-  let card: { persona: Persona; conn: VpcdCard } | null = null;
+  let card: { persona: Persona; conn: VpcdCard; icc: FaultyIcc } | null = null;
 
   const connectSam = async (): Promise<void> => {
     if (!sam || closing) return;
@@ -70,17 +72,18 @@ export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<
       await devices.remove();
       const f = faults ?? opts.faults ?? {};
       const icc = new FaultyIcc(new VirtualKtpCard(personaCardImage(p)), f);
-      const entry = { persona: p, conn: null as unknown as VpcdCard };
-      entry.conn = await connectVpcdCard({
+      let gone = false;
+      const conn = await connectVpcdCard({
         host,
         port: cardPort,
         icc,
         linkModel424k: f.linkModel424k === true,
         onClosed: () => {
-          if (card === entry) card = null;
+          gone = true;
+          if (card?.conn === conn) card = null;
         },
       });
-      card = entry;
+      if (!gone) card = { persona: p, conn, icc };
     },
     async remove() {
       const c = card;
@@ -88,6 +91,7 @@ export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<
       if (c) await c.conn.close();
     },
     current: () => card?.persona ?? null,
+    apdusReceived: () => card?.icc.count ?? 0,
     async close() {
       closing = true;
       if (samTimer) clearTimeout(samTimer);
