@@ -152,6 +152,11 @@ export function createKioskMachine(deps: FlowDeps) {
       ...(context.sessionId ? { sessionId: context.sessionId, durationMs: deps.clock.now().getTime() - context.sessionStartedAt } : {}),
     });
 
+  // Card reads report progress to the machine itself, for the progress bar.
+  const progressToSelf = ({ self }: { self: { send(event: FlowEvent): void } }) => ({
+    onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
+  });
+
   return setup({
     types: {
       context: {} as FlowContext,
@@ -220,6 +225,12 @@ export function createKioskMachine(deps: FlowDeps) {
         auditEvent(context, { code: 'sessionFailed', state: failure.state, outcome: reason });
         return { failure };
       }),
+      recordProgress: assign(({ event }, phase: 'templates' | 'record') => ({
+        progress:
+          event.type === 'READ_PROGRESS'
+            ? { phase, ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0 }
+            : { phase, ratio: 0 },
+      })),
       setOutOfService: assign((_, reason: OutOfServiceReason) => ({ outOfService: reason })),
       clearOutOfService: assign(() => ({ outOfService: null })),
       indicator: (_, state: Parameters<GpioPort['setIndicator']>[0]) => deps.gpio.setIndicator(state),
@@ -310,9 +321,7 @@ export function createKioskMachine(deps: FlowDeps) {
                     invoke: {
                       id: 'readTemplates',
                       src: 'readTemplates',
-                      input: ({ self }) => ({
-                        onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
-                      }),
+                      input: progressToSelf,
                       onDone: {
                         target: 'awaitingFinger',
                         actions: [
@@ -326,14 +335,7 @@ export function createKioskMachine(deps: FlowDeps) {
                       },
                     },
                     on: {
-                      READ_PROGRESS: {
-                        actions: assign({
-                          progress: ({ event }) => ({
-                            phase: 'templates' as const,
-                            ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0,
-                          }),
-                        }),
-                      },
+                      READ_PROGRESS: { actions: { type: 'recordProgress', params: 'templates' } },
                     },
                   },
                   awaitingFinger: {
@@ -433,9 +435,7 @@ export function createKioskMachine(deps: FlowDeps) {
                         invoke: {
                           id: 'readRecordForStaff',
                           src: 'readRecord',
-                          input: ({ self }) => ({
-                            onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
-                          }),
+                          input: progressToSelf,
                           onDone: {
                             target: 'compareFace',
                             actions: [assign({ record: ({ event }) => event.output }), { type: 'audit', params: { code: 'recordRead' } }],
@@ -446,14 +446,7 @@ export function createKioskMachine(deps: FlowDeps) {
                           },
                         },
                         on: {
-                          READ_PROGRESS: {
-                            actions: assign({
-                              progress: ({ event }) => ({
-                                phase: 'record' as const,
-                                ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0,
-                              }),
-                            }),
-                          },
+                          READ_PROGRESS: { actions: { type: 'recordProgress', params: 'record' } },
                         },
                       },
                       compareFace: {
@@ -492,9 +485,7 @@ export function createKioskMachine(deps: FlowDeps) {
                     invoke: {
                       id: 'readRecord',
                       src: 'readRecord',
-                      input: ({ self }) => ({
-                        onProgress: (p: ReadProgress) => self.send({ type: 'READ_PROGRESS', ...p }),
-                      }),
+                      input: progressToSelf,
                       onDone: [
                         {
                           guard: ({ event }) => event.output.signatureValid,
@@ -515,14 +506,7 @@ export function createKioskMachine(deps: FlowDeps) {
                       },
                     },
                     on: {
-                      READ_PROGRESS: {
-                        actions: assign({
-                          progress: ({ event }) => ({
-                            phase: 'record' as const,
-                            ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0,
-                          }),
-                        }),
-                      },
+                      READ_PROGRESS: { actions: { type: 'recordProgress', params: 'record' } },
                     },
                   },
                   validating: {

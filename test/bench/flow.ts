@@ -7,16 +7,14 @@
  *   through its HTTP API (real in-process card with SAM cryptography, real matcher, HTTPS
  *   Dukcapil simulator).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/flow/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import { makeFakes } from '../flow/fakes.ts';
-import { KioskClient } from '../privacy/drive.ts';
+import { KioskClient } from '../support/kiosk-client.ts';
+import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 
 const SESSIONS = 1000;
 
@@ -59,60 +57,13 @@ async function flowOverhead(): Promise<number> {
   return percentile(times, 95);
 }
 
-interface Daemon {
-  child: ChildProcess;
-  port: number;
-  bootMs: number;
-  stop(): Promise<void>;
-}
-
-async function startDaemon(): Promise<Daemon> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'anjungan-bench-'));
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['dist/device/main.js'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      ANJUNGAN_MODE: 'demo',
-      ANJUNGAN_STATE_DIR: stateDir,
-      ANJUNGAN_PORT: '0',
-      ANJUNGAN_DAILY_QUOTA: '1000000',
-      ANJUNGAN_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('daemon not ready')), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /"port":(\d+),"msg":"ready"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
-  const bootMs = performance.now() - t0;
-  return {
-    child,
-    port,
-    bootMs,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
-}
-
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m![1]) / 1024;
 }
 
-async function sessionsThroughDaemon(d: Daemon): Promise<void> {
-  const k = new KioskClient(`http://127.0.0.1:${d.port}`);
+async function sessionsThroughDaemon(d: KioskProcess): Promise<void> {
+  const k = new KioskClient(d.url);
   for (let i = 0; i < SESSIONS; i++) {
     await k.until((v) => v.screen === 'welcome', 'welcome');
     await k.call('POST', '/api/demo/card', { persona: 'valid' });
@@ -125,23 +76,23 @@ async function sessionsThroughDaemon(d: Daemon): Promise<void> {
 }
 
 export async function bench(): Promise<Record<string, number>> {
-  if (!existsSync('dist/device/main.js')) execFileSync(process.execPath, ['build.mjs']);
+  await buildKiosk();
   const flow_overhead_ms_p95 = await flowOverhead();
+  const env = { ANJUNGAN_DAILY_QUOTA: '1000000', ANJUNGAN_LOG_LEVEL: 'info' };
   const boots: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const d = await startDaemon();
+  for (let i = 0; i < 2; i++) {
+    const d = await startKiosk(env);
     boots.push(d.bootMs);
-    if (i < 2) await d.stop();
-    else {
-      await sessionsThroughDaemon(d);
-      const rss = rssMb(d.child.pid!);
-      await d.stop();
-      return {
-        flow_overhead_ms_p95: round(flow_overhead_ms_p95, 3),
-        boot_to_ready_ms: round(percentile(boots, 50), 0),
-        rss_mb_after_1000_sessions: round(rss, 1),
-      };
-    }
+    await d.stop();
   }
-  throw new Error('unreachable');
+  const d = await startKiosk(env);
+  boots.push(d.bootMs);
+  await sessionsThroughDaemon(d);
+  const rss = rssMb(d.pid);
+  await d.stop();
+  return {
+    flow_overhead_ms_p95: round(flow_overhead_ms_p95, 3),
+    boot_to_ready_ms: round(percentile(boots, 50), 0),
+    rss_mb_after_1000_sessions: round(rss, 1),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
-import { buildKiosk, startKiosk } from './kiosk-process.ts';
+import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
 import { KioskDriver } from './driver.ts';
 
 const QUIET_S = 5;

@@ -9,7 +9,7 @@ import { allPersonas, persona as personaById, type PersonaId } from '../../devic
 import { PERMITTED_FIELDS, type PermittedField } from '../../device/domain/record.ts';
 import type { ResultOutcome } from '../../device/server/protocol.ts';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
-import { buildKiosk, startKiosk } from './kiosk-process.ts';
+import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
 import { KioskDriver } from './driver.ts';
 
 const STAFF_PIN = '246810'; // the demo staff PIN

@@ -5,18 +5,14 @@
  * the secrets in the credential file whose job is to hold them.
  */
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { allPersonas } from '../../device/sim/personas.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
 import { formatAlamat } from '../../device/domain/record.ts';
-import { KioskClient, runPersona, DEMO_STAFF_PIN } from './drive.ts';
-
-if (!existsSync('dist/device/main.js')) execFileSync(process.execPath, ['build.mjs']);
+import { KioskClient, runPersona, DEMO_STAFF_PIN } from '../support/kiosk-client.ts';
+import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -31,33 +27,11 @@ function needles(value: string): Buffer[] {
 }
 
 t.test('no personal data or secret in anything the kiosk wrote', async (t) => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'anjungan-privacy-'));
-  t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['dist/device/main.js'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      ANJUNGAN_MODE: 'demo',
-      ANJUNGAN_STATE_DIR: stateDir,
-      ANJUNGAN_PORT: '0',
-      ANJUNGAN_LOG_LEVEL: 'debug',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise((r) => child.once('exit', r));
-  child.stderr.on('data', (d: Buffer) => (output += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${output.slice(-500)}`)), 30_000);
-    child.stdout.on('data', (d: Buffer) => {
-      output += d;
-      const m = /"port":(\d+),"msg":"ready"/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
-  const k = new KioskClient(`http://127.0.0.1:${port}`);
+  await buildKiosk();
+  const kiosk = await startKiosk({ ANJUNGAN_LOG_LEVEL: 'debug' });
+  t.teardown(() => kiosk.stop());
+  const stateDir = kiosk.stateDir;
+  const k = new KioskClient(kiosk.url);
   const outcomes: Record<string, string> = {};
   for (const p of allPersonas()) {
     const end = await runPersona(k, p.id);
@@ -77,8 +51,8 @@ t.test('no personal data or secret in anything the kiosk wrote', async (t) => {
     },
     'every persona ran its whole path',
   );
-  child.kill('SIGTERM');
-  await exited;
+  await kiosk.halt();
+  const output = kiosk.output();
 
   const written = filesUnder(stateDir);
   t.ok(

@@ -11,9 +11,15 @@ import { promisify } from 'node:util';
 
 export interface KioskProcess {
   url: string;
+  pid: number;
   stateDir: string;
+  /** How long from spawn to the ready line. */
+  bootMs: number;
   /** Everything written to stdout and stderr so far. */
   output(): string;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and keeps its state folder. */
+  halt(): Promise<void>;
+  /** Stops the process and removes its state folder. */
   stop(): Promise<void>;
 }
 
@@ -63,6 +69,7 @@ export async function buildKiosk(): Promise<void> {
 
 export async function startKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
   const stateDir = await mkdtemp(join(tmpdir(), 'anjungan-e2e-state-'));
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['dist/device/main.js'], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -105,17 +112,24 @@ export async function startKiosk(env: Record<string, string> = {}): Promise<Kios
     });
   });
 
+  const bootMs = performance.now() - spawnedAt;
+  const halt = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stateDir,
+    bootMs,
     output: () => out,
+    halt,
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await halt();
       await rm(stateDir, { recursive: true, force: true });
     },
   };
