@@ -37,7 +37,11 @@ function frame(payload: Uint8Array): Buffer {
 /** Connects the card to vpcd; rejects when vpcd does not accept the connection. */
 export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = connect({ host: opts.host, port: opts.port, noDelay: true });
+    // vpcd's ports lie in Linux's ephemeral range: reconnecting to 127.0.0.1 while vpcd is down
+    // can pick the destination port as source and connect the socket to itself, which then
+    // holds the port and keeps pcscd from listening on it. From 127.0.0.2 that cannot happen.
+    const loopback = opts.host === '127.0.0.1' || opts.host === 'localhost';
+    const socket: Socket = connect({ host: opts.host, port: opts.port, noDelay: true, ...(loopback ? { localAddress: '127.0.0.2' } : {}) });
     let buffered = Buffer.alloc(0);
     let queue: Promise<void> = Promise.resolve();
     let closed = false;
@@ -78,6 +82,11 @@ export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
     };
 
     socket.on('connect', () => {
+      if (socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress) {
+        socket.destroy();
+        reject(new Error('vpcd is not listening (the socket connected to itself)'));
+        return;
+      }
       connected = true;
       resolve(card);
     });
@@ -88,9 +97,11 @@ export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
         if (buffered.length < 2 + n) break;
         const msg = buffered.subarray(2, 2 + n);
         buffered = buffered.subarray(2 + n);
-        queue = queue.then(() => handle(msg)).catch(() => {
-          socket.destroy();
-        });
+        queue = queue
+          .then(() => handle(msg))
+          .catch(() => {
+            socket.destroy();
+          });
       }
     });
     socket.on('error', (e) => {
@@ -98,7 +109,9 @@ export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
     });
     socket.on('close', () => {
       closed = true;
-      opts.onClosed?.();
+      // A connection that never opened is reported by the rejection alone: reporting it twice
+      // would start two reconnect loops for one failure, and they multiply.
+      if (connected) opts.onClosed?.();
     });
   });
 }
