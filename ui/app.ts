@@ -199,7 +199,7 @@ export class AnjApp extends LitElement {
           ${m.switchLanguage}
         </button>
       </header>
-      <main>
+      <main data-seq=${view?.seq ?? -1}>
         ${this.connection === 'reconnecting' ? html`<div class="banner" role="status" data-testid="reconnecting">${m.reconnecting}</div>` : nothing}
         ${view ? this.screen(view) : nothing}
         ${view?.idleWarning

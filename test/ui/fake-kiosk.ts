@@ -33,7 +33,8 @@ export interface FakeKiosk {
   intents: Intent[];
   demoCalls: { method: string; path: string; body: unknown }[];
   /** Pushes a new view to every connected UI (and serves it from GET /api/view). */
-  show(view: ViewBody, extra?: { idleWarning?: { secondsLeft: number } | null; demo?: boolean }): void;
+  /** Pushes a view; returns its seq. */
+  show(view: ViewBody, extra?: { idleWarning?: { secondsLeft: number } | null; demo?: boolean }): number;
   /** Drops every stream connection, as a restarting daemon would. */
   dropConnections(): void;
   /** Refuse the next intents with 400 (as the real server does for an intent not valid now). */
@@ -62,6 +63,7 @@ export async function startFakeKiosk(uiDir: string, demo = true): Promise<FakeKi
       current = { ...view, seq: ++seq, idleWarning: extra.idleWarning ?? null, demo: extra.demo ?? demo } as KioskView;
       const text = JSON.stringify(current);
       for (const s of sockets) s.send(text);
+      return seq;
     },
     dropConnections() {
       for (const s of sockets) s.terminate();

@@ -29,8 +29,10 @@ t.teardown(async () => {
 await page.goto(kiosk.url);
 
 type Shown = Parameters<FakeKiosk['show']>;
+/** Pushes a view and waits until the app has rendered that very view (same screens repeat). */
 async function show(...args: Shown): Promise<void> {
-  kiosk.show(...args);
+  const seq = kiosk.show(...args);
+  await page.locator(`main[data-seq="${seq}"]`).waitFor();
   await page.locator(`[data-screen="${args[0].screen}"]`).waitFor();
 }
 async function lastIntent() {
