@@ -12,7 +12,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { concatBytes, bytesEqual, encodeCommand, type CommandApdu, type ResponseApdu, decodeCommand, encodeResponse, parseResponse } from './apdu.ts';
-import { decodeTlvAt, encodeTlv, type Tlv } from './tlv.ts';
+import { decodeTlvs, encodeTlv, type Tlv } from './tlv.ts';
 
 export type SmErrorCode = 'badPadding' | 'badMac' | 'badStructure' | 'badLength';
 
@@ -163,14 +163,7 @@ function leFromBytes(v: Uint8Array): number {
 
 function decodeAll(bytes: Uint8Array): Tlv[] {
   try {
-    const out: Tlv[] = [];
-    let i = 0;
-    while (i < bytes.length) {
-      const { tlv, next } = decodeTlvAt(bytes, i);
-      out.push(tlv);
-      i = next;
-    }
-    return out;
+    return decodeTlvs(bytes);
   } catch {
     throw new SecureMessagingError('badStructure');
   }
