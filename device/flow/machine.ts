@@ -216,15 +216,10 @@ export function createKioskMachine(deps: FlowDeps) {
       })),
       clearPersonalData: assign(() => ({ ...PERSONAL_DATA_CLEARED })),
       endCardSession: () => deps.card.endSession(),
-      endSession: assign(({ context }) => {
-        auditEvent(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' });
-        return { sessionId: null, step: null, staffStep: null, idleWarningEndsAt: null, ...PERSONAL_DATA_CLEARED };
-      }),
-      fail: assign(({ context }, reason: SessionFailureReason) => {
-        const failure = { reason, state: stepName(context) };
-        auditEvent(context, { code: 'sessionFailed', state: failure.state, outcome: reason });
-        return { failure };
-      }),
+      auditSessionEnd: ({ context }) =>
+        auditEvent(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' }),
+      endSession: assign(() => ({ sessionId: null, step: null, staffStep: null, idleWarningEndsAt: null, ...PERSONAL_DATA_CLEARED })),
+      fail: assign(({ context }, reason: SessionFailureReason) => ({ failure: { reason, state: stepName(context) } })),
       recordProgress: assign(({ event }, phase: 'templates' | 'record') => ({
         progress:
           event.type === 'READ_PROGRESS'
@@ -301,7 +296,7 @@ export function createKioskMachine(deps: FlowDeps) {
       session: {
         type: 'parallel',
         entry: [{ type: 'startSession' }, ({ context }) => auditEvent(context, { code: 'sessionStart' })],
-        exit: [{ type: 'endCardSession' }, { type: 'endSession' }],
+        exit: [{ type: 'endCardSession' }, { type: 'auditSessionEnd' }, { type: 'endSession' }],
         states: {
           steps: {
             initial: 'active',
@@ -609,6 +604,8 @@ export function createKioskMachine(deps: FlowDeps) {
               failed: {
                 id: 'failed',
                 entry: [
+                  ({ context }) =>
+                    auditEvent(context, { code: 'sessionFailed', state: context.failure?.state, outcome: context.failure?.reason }),
                   { type: 'setStep', params: 'failed' },
                   'clearPersonalData',
                   'endCardSession',

@@ -196,7 +196,13 @@ t.test('card removed mid-read: failure names the step, nothing kept, back to wel
   await k.send({ type: 'CARD_REMOVED' });
   t.match(k.view(), { screen: 'failed', reason: 'cardRemoved', state: 'readingTemplates', retriable: true });
   t.equal(k.f.calls.validate, 0);
+  t.match(
+    k.f.audit.filter((e) => e.code === 'sessionFailed'),
+    [{ sessionId: 'session-1', state: 'readingTemplates', outcome: 'cardRemoved' }],
+    'the audit trail records the failure and where it happened',
+  );
   await k.advance(6_000);
+  t.match(k.f.audit.at(-1), { code: 'sessionEnd', outcome: 'cardRemoved' });
   t.equal(screen(k.view()), 'welcome');
 });
 
