@@ -152,9 +152,7 @@ export interface ClockPort {
 
 /** Audit event codes: one per step of a session plus device-level events. */
 export type AuditCode =
-  | 'boot'
   | 'outOfService'
-  | 'inService'
   | 'sessionStart'
   | 'templatesRead'
   | 'fingerAttempt'
