@@ -131,6 +131,10 @@ t.test('address-changed: the address differs, everything else agrees', async (t)
   t.match(await address.getByTestId('card-value').innerText(), p.card.alamat.jalan);
   t.match(await address.getByTestId('registry-value').innerText(), p.registry.status === 'active' ? p.registry.person.alamat.jalan : '');
   t.match(await address.getByTestId('field-mark').innerText(), /Berbeda/);
+  // At 800×480 the table scrolls: the differing row must be in sight without the taxpayer scrolling.
+  const row = await address.boundingBox();
+  const table = await ui.page.locator('[data-screen="result"] .table-wrap').boundingBox();
+  t.ok(row && table && row.y >= table.y && row.y + row.height <= table.y + table.height + 1, 'the differing row is in sight');
   await ui.shotAllSizes('address-changed-result');
   await ui.tap('finish');
   await finishAndTakeCard(t, 'address-changed', /Terima kasih/);

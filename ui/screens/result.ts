@@ -1,4 +1,4 @@
-import { css, html } from 'lit';
+import { css, html, type PropertyValues } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 import type { ResultOutcome } from '../../device/server/protocol.ts';
@@ -89,6 +89,14 @@ export class ResultScreen extends ScreenElement<'result'> {
       }
     `,
   ];
+
+  /** On a small screen the table scrolls: bring the first differing row into sight. */
+  override updated(changed: PropertyValues<this>) {
+    super.updated(changed);
+    if (changed.has('view') && this.view.outcome === 'dataDiffers') {
+      this.renderRoot.querySelector('tr.differs')?.scrollIntoView({ block: 'nearest' });
+    }
+  }
 
   override render() {
     const m = this.messages.result;
