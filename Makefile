@@ -43,9 +43,9 @@ typecheck: node-deps
 demo: build
 ifeq ($(PCSC),1)
 	bash test/setup/pcscd.sh start
-	ANJUNGAN_MODE=pcsc-sim node --enable-source-maps dist/device/main.js; bash test/setup/pcscd.sh stop
+	ANJUNGAN_MODE=pcsc-sim npm start --silent; bash test/setup/pcscd.sh stop
 else
-	ANJUNGAN_MODE=demo node --enable-source-maps dist/device/main.js
+	ANJUNGAN_MODE=demo npm start --silent
 endif
 
 test: build typecheck

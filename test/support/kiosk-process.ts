@@ -1,9 +1,10 @@
 /**
- * The real kiosk as a child process (`node dist/device/main.js`) in demo mode with its own state
+ * The real kiosk as a child process (as `npm start` runs it) in demo mode with its own state
  * folder and a free port; ready when it logs `"msg":"ready"` with the port. Keeps everything it
  * printed so tests can check the logs too.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,9 @@ export interface KioskProcess {
 
 const SOURCES = ['device', 'ui', 'build.mjs', 'package-lock.json'];
 const OUTPUTS = ['dist/device/main.js', 'dist/ui/main.js', 'dist/ui/index.html'];
+
+/** The kiosk is started as `npm start` starts it: the same Node flags (its heap cap among them). */
+const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
 const BUILD_LOCK = 'dist/.e2e-build.lock';
 
 async function newestMtime(path: string): Promise<number> {
@@ -70,7 +74,7 @@ export async function buildKiosk(): Promise<void> {
 export async function startKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
   const stateDir = await mkdtemp(join(tmpdir(), 'anjungan-e2e-state-'));
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['dist/device/main.js'], {
+  const child: ChildProcess = spawn(process.execPath, START_ARGS, {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       ANJUNGAN_MODE: 'demo',
