@@ -220,6 +220,10 @@ export function createKioskMachine(deps: FlowDeps) {
         auditEvent(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' }),
       endSession: assign(() => ({ sessionId: null, step: null, staffStep: null, idleWarningEndsAt: null, ...PERSONAL_DATA_CLEARED })),
       fail: assign(({ context }, reason: SessionFailureReason) => ({ failure: { reason, state: stepName(context) } })),
+      /** An invoked step rejected: its error's typed reason, or internalError. */
+      failFromError: assign(({ context, event }) => ({
+        failure: { reason: failureReasonOf('error' in event ? event.error : undefined), state: stepName(context) },
+      })),
       recordProgress: assign(({ event }, phase: 'templates' | 'record') => ({
         progress:
           event.type === 'READ_PROGRESS'
@@ -324,10 +328,7 @@ export function createKioskMachine(deps: FlowDeps) {
                           { type: 'audit', params: { code: 'templatesRead' } },
                         ],
                       },
-                      onError: {
-                        target: '#failed',
-                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
-                      },
+                      onError: { target: '#failed', actions: 'failFromError' },
                     },
                     on: {
                       READ_PROGRESS: { actions: { type: 'recordProgress', params: 'templates' } },
@@ -372,10 +373,7 @@ export function createKioskMachine(deps: FlowDeps) {
                           ],
                         },
                       ],
-                      onError: {
-                        target: '#failed',
-                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
-                      },
+                      onError: { target: '#failed', actions: 'failFromError' },
                     },
                     on: {
                       CANNOT_GIVE_FINGER: { target: 'staffAssist', actions: assign({ staffAssistWhy: 'taxpayerChoice' }) },
@@ -435,10 +433,7 @@ export function createKioskMachine(deps: FlowDeps) {
                             target: 'compareFace',
                             actions: [assign({ record: ({ event }) => event.output }), { type: 'audit', params: { code: 'recordRead' } }],
                           },
-                          onError: {
-                            target: '#failed',
-                            actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
-                          },
+                          onError: { target: '#failed', actions: 'failFromError' },
                         },
                         on: {
                           READ_PROGRESS: { actions: { type: 'recordProgress', params: 'record' } },
@@ -495,10 +490,7 @@ export function createKioskMachine(deps: FlowDeps) {
                           ],
                         },
                       ],
-                      onError: {
-                        target: '#failed',
-                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
-                      },
+                      onError: { target: '#failed', actions: 'failFromError' },
                     },
                     on: {
                       READ_PROGRESS: { actions: { type: 'recordProgress', params: 'record' } },
@@ -545,10 +537,7 @@ export function createKioskMachine(deps: FlowDeps) {
                           ],
                         },
                       ],
-                      onError: {
-                        target: '#failed',
-                        actions: { type: 'fail', params: ({ event }) => failureReasonOf(event.error) },
-                      },
+                      onError: { target: '#failed', actions: 'failFromError' },
                     },
                   },
                   result: {
