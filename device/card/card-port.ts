@@ -18,6 +18,12 @@ export interface ReaderSnapshot {
   samReader: boolean;
   cardPresent: boolean;
   samPresent: boolean;
+  /**
+   * How many insertions and removals the reader service counted in the ID and SAM readers. A
+   * count that moved while the card stayed present means it was swapped between two looks.
+   */
+  cardEvents: number;
+  samEvents: number;
   /** The reader service (pcscd) cannot be reached. */
   serviceDown: boolean;
 }
@@ -38,6 +44,8 @@ export interface ReaderBackend {
 
 type SamState = ReaderHealth['sam'];
 
+const SAM_RETRY_MS = 5000;
+
 interface Session {
   channel: ConnectedChannel;
   profile: ProfileSession;
@@ -55,8 +63,11 @@ export function createCardPort(
   let sam: SamState = 'unknown';
   let samChannel: ConnectedChannel | null = null;
   let samOpening: Promise<void> | null = null;
+  // After an open that failed in transport (never a refusal), the next try waits for the SAM to be
+  // reseated or for this pause: a SAM that is present but does not answer is not hammered.
+  let samRetry: NodeJS.Timeout | null = null;
   let session: Session | null = null;
-  let last: ReaderSnapshot = { readers: 0, idReader: false, samReader: false, cardPresent: false, samPresent: false, serviceDown: false };
+  let last: ReaderSnapshot = { readers: 0, idReader: false, samReader: false, cardPresent: false, samPresent: false, cardEvents: 0, samEvents: 0, serviceDown: false };
   let lastHealth: ReaderHealth = health();
 
   function health(): ReaderHealth {
@@ -114,6 +125,12 @@ export function createCardPort(
         if (ch) void ch.close();
         sam = 'missing';
         log.warn({ event: 'samUnavailable', reason: e instanceof DeviceError ? e.reason : 'error' }, 'SAM could not be opened');
+        if (running) {
+          samRetry = setTimeout(() => {
+            samRetry = null;
+            changed();
+          }, SAM_RETRY_MS);
+        }
       } finally {
         samOpening = null;
         changed();
@@ -129,16 +146,22 @@ export function createCardPort(
     last = now;
     if (now.readers > before.readers) emit({ type: 'readerAdded' });
     if (now.readers < before.readers) emit({ type: 'readerRemoved' });
-    if (before.cardPresent && !now.cardPresent) {
+    const cardSwapped = before.cardPresent && now.cardPresent && now.cardEvents !== before.cardEvents;
+    if ((before.cardPresent && !now.cardPresent) || cardSwapped) {
       dropSession('removed');
       emit({ type: 'cardRemoved' });
     }
-    if (!before.cardPresent && now.cardPresent) emit({ type: 'cardInserted' });
-    if (!now.samPresent && sam !== 'refused') {
+    if ((!before.cardPresent && now.cardPresent) || cardSwapped) emit({ type: 'cardInserted' });
+    const samSwapped = before.samPresent && now.samPresent && now.samEvents !== before.samEvents;
+    if ((!now.samPresent || samSwapped) && sam !== 'refused') {
       dropSam();
       sam = 'missing';
     }
-    if (now.samPresent && sam !== 'refused' && sam !== 'ready' && !samOpening) void openSam();
+    if (samRetry && ((!before.samPresent && now.samPresent) || samSwapped)) {
+      clearTimeout(samRetry);
+      samRetry = null;
+    }
+    if (now.samPresent && sam !== 'refused' && sam !== 'ready' && !samOpening && !samRetry) void openSam();
     const h = health();
     if (JSON.stringify(h) !== JSON.stringify(lastHealth)) {
       lastHealth = h;
@@ -216,6 +239,8 @@ export function createCardPort(
       dropSession('ended');
       if (samOpening) await samOpening.catch(() => undefined);
       running = false;
+      if (samRetry) clearTimeout(samRetry);
+      samRetry = null;
       dropSam();
       await backend.stop();
     },

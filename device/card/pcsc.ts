@@ -13,15 +13,14 @@ import type { Logger } from '../log.ts';
 import { DeviceError } from '../domain/failure.ts';
 import type { ConnectedChannel, ReaderBackend, ReaderSnapshot } from './card-port.ts';
 
-// The subset of the binding's API this module uses.
-interface PcscReader {
+// The subset of the binding's API this module uses (exported for unit tests' fakes).
+export interface PcscReader {
   name: string;
   connected: boolean;
   SCARD_SHARE_EXCLUSIVE: number;
   SCARD_PROTOCOL_T0: number;
   SCARD_PROTOCOL_T1: number;
   SCARD_STATE_PRESENT: number;
-  SCARD_STATE_MUTE: number;
   SCARD_LEAVE_CARD: number;
   SCARD_RESET_CARD: number;
   on(event: 'status', l: (s: { state: number }) => void): void;
@@ -31,18 +30,22 @@ interface PcscReader {
   transmit(data: Buffer, resLen: number, protocol: number, cb: (err: unknown, res?: Buffer) => void): void;
   close(): void;
 }
-interface PcscContext {
+export interface PcscContext {
   on(event: 'reader', l: (r: PcscReader) => void): void;
   on(event: 'error', l: (e: unknown) => void): void;
   close(): void;
 }
-type PcscFactory = () => PcscContext;
+export type PcscFactory = () => PcscContext;
 
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 const RECONNECT_MS = 300;
 const FIRST_LIST_MS = 1500;
-/** pcscd polls vpcd about every 400 ms; a real reader reports removal faster. */
-const REMOVAL_SETTLE_MS = 1000;
+/**
+ * How long a failed exchange waits for the reader to report the card gone before calling it
+ * unreadable. pcscd polls vpcd about every 400 ms (a real reader reports faster); a busy machine
+ * can stretch that past a second, and the taxpayer reads a different screen for each answer.
+ */
+const REMOVAL_SETTLE_MS = 2000;
 
 let factory: PcscFactory | null | undefined;
 
@@ -91,6 +94,8 @@ const SCARD = {
 interface TrackedReader {
   reader: PcscReader;
   present: boolean;
+  /** pcscd's count of insertions and removals in this reader (the high 16 bits of its state). */
+  events: number;
   statusSeen: boolean;
 }
 
@@ -100,6 +105,8 @@ export interface PcscBackendOptions {
   logger: Logger;
   transmitTimeoutMs?: number;
   socketPath?: string;
+  /** Unit tests: a fake binding instead of node-pcsclite. */
+  binding?: PcscFactory;
 }
 
 export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
@@ -159,11 +166,14 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
   }
 
   function track(reader: PcscReader): void {
-    const entry: TrackedReader = { reader, present: false, statusSeen: false };
+    const entry: TrackedReader = { reader, present: false, events: 0, statusSeen: false };
     readers.set(reader.name, entry);
     reader.on('status', (s) => {
       entry.statusSeen = true;
-      entry.present = (s.state & reader.SCARD_STATE_PRESENT) !== 0 && (s.state & reader.SCARD_STATE_MUTE) === 0;
+      // A mute card (one whose reset failed) is still in the slot: reporting it gone would send
+      // the taxpayer away without their KTP-el. Connecting powers it up again, or fails readably.
+      entry.present = (s.state & reader.SCARD_STATE_PRESENT) !== 0;
+      entry.events = s.state >>> 16;
       notify();
     });
     reader.on('end', () => {
@@ -178,7 +188,7 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
 
   async function establish(): Promise<void> {
     if (!running || context) return;
-    const make = loadPcscLite();
+    const make = opts.binding ?? loadPcscLite();
     if (!make) {
       serviceDown = true;
       log.error({ event: 'pcscUnavailable' }, 'PC/SC binding is not installed');
@@ -272,6 +282,8 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
         samReader: sam !== undefined,
         cardPresent: id?.present === true,
         samPresent: sam?.present === true,
+        cardEvents: id?.events ?? 0,
+        samEvents: sam?.events ?? 0,
         serviceDown,
       };
     },

@@ -49,16 +49,20 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
   const sam = opts.withoutSam ? null : new VirtualSam(demoSamSecret(), DEMO_CARD_MASTER_KEY);
   let inserted: { persona: Persona; icc: Icc; delay: boolean } | null = null;
   let notify: (() => void) | null = null;
+  let cardEvents = 0;
 
   const slot: CardSlot = {
     insert(p, faults) {
       const f = faults ?? opts.faults ?? {};
+      if (inserted) cardEvents++;
       inserted = { persona: p, icc: new FaultyIcc(new VirtualKtpCard(personaCardImage(p)), f), delay: f.linkModel424k === true };
+      cardEvents++;
       notify?.();
     },
     remove() {
       if (!inserted) return;
       inserted = null;
+      cardEvents++;
       notify?.();
     },
     current: () => inserted?.persona ?? null,
@@ -105,6 +109,8 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
         samReader: true,
         cardPresent: inserted !== null,
         samPresent: sam !== null,
+        cardEvents,
+        samEvents: 0,
         serviceDown: false,
       };
     },

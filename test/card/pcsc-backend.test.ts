@@ -1,0 +1,149 @@
+/**
+ * The PC/SC reader manager's state logic, against a fake node-pcsclite binding (the real one is
+ * exercised over pcscd + vpcd in profile-pcsc.test.ts). Covers what vpcd cannot model: a card
+ * that stays in the slot while pcscd reports it mute.
+ */
+import t, { type Test } from 'tap';
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPcscBackend, type PcscContext, type PcscReader } from '../../device/card/pcsc.ts';
+import { createCardPort } from '../../device/card/card-port.ts';
+import { createKtpProfile } from '../../device/card/ktp-profile.ts';
+import type { CardReaderEvent } from '../../device/flow/ports.ts';
+import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
+import { capturingLogger, until } from './harness.ts';
+
+// pcsclite.h
+const STATE = { empty: 0x10, present: 0x20, mute: 0x200 } as const;
+/** pcscd puts its count of insertions and removals in the high 16 bits of a reader's state. */
+const counted = (events: number, state: number) => ((events << 16) | state) >>> 0;
+
+class FakeReader extends EventEmitter {
+  connected = false;
+  connects = 0;
+  readonly SCARD_SHARE_EXCLUSIVE = 1;
+  readonly SCARD_PROTOCOL_T0 = 1;
+  readonly SCARD_PROTOCOL_T1 = 2;
+  readonly SCARD_STATE_PRESENT = STATE.present;
+  readonly SCARD_LEAVE_CARD = 0;
+  readonly SCARD_RESET_CARD = 1;
+  constructor(readonly name: string) {
+    super();
+  }
+  status(state: number): void {
+    this.emit('status', { state });
+  }
+  connect(_o: unknown, cb: (err: unknown, protocol?: number) => void): void {
+    this.connects++;
+    cb(new Error('SCardConnect error: Card is unresponsive. (0x80100066)'));
+  }
+  disconnect(_d: number, cb: (err: unknown) => void): void {
+    cb(null);
+  }
+  transmit(_d: Buffer, _n: number, _p: number, cb: (err: unknown) => void): void {
+    cb(new Error('not connected'));
+  }
+  close(): void {}
+}
+
+async function fixture(t: Test, opts: { started: boolean } = { started: true }) {
+  const dir = mkdtempSync(join(tmpdir(), 'anjungan-pcsc-'));
+  const socketPath = join(dir, 'pcscd.comm');
+  const server: Server = createServer((s) => s.destroy());
+  await new Promise<void>((r) => server.listen(socketPath, r));
+  const contexts: (EventEmitter & PcscContext)[] = [];
+  const id = new FakeReader('Virtual PCD 00 00');
+  const sam = new FakeReader('Virtual PCD 00 01');
+  const backend = createPcscBackend({
+    idReaderPattern: /00 00$/,
+    samReaderPattern: /00 01$/,
+    logger: capturingLogger().logger,
+    socketPath,
+    binding: () => {
+      const c = Object.assign(new EventEmitter(), { close: () => undefined });
+      contexts.push(c);
+      setImmediate(() => {
+        c.emit('reader', id as unknown as PcscReader);
+        c.emit('reader', sam as unknown as PcscReader);
+        id.status(STATE.empty);
+        sam.status(STATE.present);
+      });
+      return c;
+    },
+  });
+  if (opts.started) await backend.start(() => undefined);
+  t.teardown(async () => {
+    await backend.stop();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { backend, id, sam, contexts };
+}
+
+t.test('a mute card (its reset failed) is still in the slot until pcscd reports the slot empty', async (t) => {
+  const { backend, id } = await fixture(t);
+  t.equal(backend.snapshot().cardPresent, false);
+  id.status(STATE.present);
+  t.equal(backend.snapshot().cardPresent, true);
+  id.status(STATE.present | STATE.mute);
+  t.equal(backend.snapshot().cardPresent, true, 'mute: the taxpayer must still be told to take the card');
+  id.status(STATE.empty);
+  t.equal(backend.snapshot().cardPresent, false, 'taken out');
+});
+
+t.test('connecting to a mute card fails as unreadable, not as removed', async (t) => {
+  const { backend, id } = await fixture(t);
+  id.status(STATE.present | STATE.mute);
+  await t.rejects(backend.connect('card'), { name: 'DeviceError', reason: 'cardUnreadable' });
+});
+
+t.test('a lost PC/SC context is replaced by a new one and the readers come back', async (t) => {
+  const { backend, contexts } = await fixture(t);
+  t.equal(backend.snapshot().readers, 2);
+  contexts[0]!.emit('error', new Error('SCardGetStatusChange error: Service was stopped. (0x8010001E)'));
+  t.equal(backend.snapshot().serviceDown, true, 'out of service while the context is lost');
+  t.equal(backend.snapshot().readers, 0);
+  await until(() => contexts.length === 2 && backend.snapshot().readers === 2, 'a new context with both readers');
+  t.equal(backend.snapshot().serviceDown, false);
+});
+
+t.test('a card swapped between two looks (pcscd counted a removal and an insertion) ends the session', async (t) => {
+  const { backend, id } = await fixture(t, { started: false });
+  const port = createCardPort(backend, {
+    profile: createKtpProfile({ issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM }),
+    samSecret: demoSamSecret(),
+    logger: capturingLogger().logger,
+  });
+  const events: CardReaderEvent['type'][] = [];
+  port.subscribe((e) => events.push(e.type));
+  await port.start();
+  t.teardown(() => port.stop());
+  id.status(counted(1, STATE.present));
+  t.same(events.filter((e) => e.startsWith('card')), ['cardInserted']);
+  events.length = 0;
+  id.status(counted(1, STATE.present));
+  t.same(events.filter((e) => e.startsWith('card')), [], 'the same card, looked at again');
+  id.status(counted(3, STATE.present));
+  t.same(events.filter((e) => e.startsWith('card')), ['cardRemoved', 'cardInserted'], 'another card: the session ends, a new one may start');
+});
+
+t.test('a SAM that is present but does not answer is tried again only when reseated (or after a pause)', async (t) => {
+  const { backend, sam } = await fixture(t, { started: false });
+  const port = createCardPort(backend, {
+    profile: createKtpProfile({ issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM }),
+    samSecret: demoSamSecret(),
+    logger: capturingLogger().logger,
+  });
+  await port.start();
+  t.teardown(() => port.stop());
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(port.health().sam, 'missing');
+  t.equal(sam.connects, 1, 'one try, not a loop');
+  sam.status(counted(1, STATE.empty));
+  sam.status(counted(2, STATE.present));
+  await until(() => sam.connects === 2, 'a try after the SAM was reseated');
+  t.pass('reseated: tried again');
+});
