@@ -26,7 +26,7 @@ import { createMatcher } from './fingerprint/matcher.ts';
 import { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
-import { createPcscCardPort } from './card/pcsc-card.ts';
+import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
 import { createInProcessCardPort } from './sim/vcard/in-process.ts';
 import { startVirtualDevices } from './sim/vcard/vpcd-devices.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './sim/vcard/demo-keys.ts';
@@ -124,13 +124,23 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   } else {
     const idReaderPattern = new RegExp(config.card.idReaderPattern);
     const samReaderPattern = new RegExp(config.card.samReaderPattern);
+    let pcscCard: PcscCardPort | null = null;
     if (config.mode === 'pcsc-sim') {
-      const devices = await startVirtualDevices({ samSecret: demoSamSecret() });
+      // Removals wait until pcscd counted them (see vpcd-devices.ts), so a quick re-insert is seen.
+      const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => pcscCard!.readers() });
       closers.unshift(() => devices.close());
       holder = () => devices.current();
-      demo = demoControls({ insert: (p) => devices.insert(p), remove: () => devices.remove(), current: holder, sensor });
+      demo = demoControls({
+        // A slot pcscd has not yet seen empty is a state the demo user can wait out: 409.
+        insert: (p) => devices.insert(p).catch((e: Error) => Promise.reject(new DemoConflict(e.message))),
+        // The card is out either way; a slow pcscd shows up at the next insert.
+        remove: () => devices.remove().catch(() => undefined),
+        current: holder,
+        sensor,
+      });
     }
-    card = createPcscCardPort({ idReaderPattern, samReaderPattern, samSecret, issuerPublicKeyPem, logger: cardLogger, transmitTimeoutMs: config.card.transmitTimeoutMs });
+    pcscCard = createPcscCardPort({ idReaderPattern, samReaderPattern, samSecret, issuerPublicKeyPem, logger: cardLogger, transmitTimeoutMs: config.card.transmitTimeoutMs });
+    card = pcscCard;
   }
   closers.unshift(() => card.stop());
   await card.start();

@@ -4,10 +4,15 @@
  */
 import type { Logger } from '../log.ts';
 import type { CardPort } from '../flow/ports.ts';
-import { createCardPort } from './card-port.ts';
+import { createCardPort, type ReaderSnapshot } from './card-port.ts';
 import { createKtpProfile } from './ktp-profile.ts';
 import { createPcscBackend } from './pcsc.ts';
 import type { SamSecret } from './sam-protocol.ts';
+
+export interface PcscCardPort extends CardPort {
+  /** What pcscd reports of the readers (pcsc-sim's virtual devices wait on it). */
+  readers(): ReaderSnapshot;
+}
 
 export function createPcscCardPort(opts: {
   idReaderPattern: RegExp;
@@ -16,14 +21,17 @@ export function createPcscCardPort(opts: {
   issuerPublicKeyPem: string;
   logger: Logger;
   transmitTimeoutMs?: number;
-}): CardPort {
-  return createCardPort(
-    createPcscBackend({
-      idReaderPattern: opts.idReaderPattern,
-      samReaderPattern: opts.samReaderPattern,
-      logger: opts.logger,
-      ...(opts.transmitTimeoutMs === undefined ? {} : { transmitTimeoutMs: opts.transmitTimeoutMs }),
-    }),
-    { profile: createKtpProfile({ issuerPublicKeyPem: opts.issuerPublicKeyPem }), samSecret: opts.samSecret, logger: opts.logger },
-  );
+}): PcscCardPort {
+  const backend = createPcscBackend({
+    idReaderPattern: opts.idReaderPattern,
+    samReaderPattern: opts.samReaderPattern,
+    logger: opts.logger,
+    ...(opts.transmitTimeoutMs === undefined ? {} : { transmitTimeoutMs: opts.transmitTimeoutMs }),
+  });
+  const port = createCardPort(backend, {
+    profile: createKtpProfile({ issuerPublicKeyPem: opts.issuerPublicKeyPem }),
+    samSecret: opts.samSecret,
+    logger: opts.logger,
+  });
+  return { ...port, readers: () => backend.snapshot() };
 }

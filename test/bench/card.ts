@@ -2,6 +2,7 @@
  * Card-read figures through real PC/SC (node -> pcscd -> vpcd -> virtual card, SAM in the
  * second reader). Assumes pcscd is running (make bench starts it).
  */
+import type { ReaderSnapshot } from '../../device/card/card-port.ts';
 import { createPcscBackend } from '../../device/card/pcsc.ts';
 import { createPcscCardPort } from '../../device/card/pcsc-card.ts';
 import { createLogger } from '../../device/log.ts';
@@ -29,8 +30,6 @@ async function until(cond: () => boolean): Promise<void> {
 }
 
 async function insert(devices: VirtualDevices, port: { health(): { cardPresent: boolean } }, faults: CardFaults = {}): Promise<void> {
-  await devices.remove();
-  await until(() => !port.health().cardPresent);
   await devices.insert(persona('valid'), faults);
   await until(() => port.health().cardPresent);
 }
@@ -46,7 +45,9 @@ async function timedRead(port: CardPort): Promise<number> {
 
 export async function bench(): Promise<Record<string, number>> {
   const logger = createLogger({ level: 'silent' });
-  const devices = await startVirtualDevices({ samSecret: demoSamSecret() });
+  // Removals wait until pcscd counted them: first through the port, then the bare backend.
+  let readers: () => ReaderSnapshot = () => port.readers();
+  const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => readers() });
   const port = createPcscCardPort({ idReaderPattern: ID_READER, samReaderPattern: SAM_READER, samSecret: demoSamSecret(), issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM, logger });
   await port.start();
   await until(() => port.health().sam === 'ready');
@@ -70,6 +71,7 @@ export async function bench(): Promise<Record<string, number>> {
   // Raw round trips of the card UID command, without the profile or the SAM.
   const backend = createPcscBackend({ idReaderPattern: ID_READER, samReaderPattern: SAM_READER, logger });
   await backend.start(() => undefined);
+  readers = () => backend.snapshot();
   await devices.insert(persona('valid'));
   await until(() => backend.snapshot().cardPresent);
   const channel = await backend.connect('card');

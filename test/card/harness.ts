@@ -8,7 +8,7 @@ import type { CardPort } from '../../device/flow/ports.ts';
 import type { SamSecret } from '../../device/card/sam-protocol.ts';
 import { createLogger, type Logger } from '../../device/log.ts';
 import type { Persona } from '../../device/sim/personas.ts';
-import { createPcscCardPort } from '../../device/card/pcsc-card.ts';
+import { createPcscCardPort, type PcscCardPort } from '../../device/card/pcsc-card.ts';
 import { PCSCD_SOCKET } from '../../device/card/pcsc.ts';
 import { createInProcessCardPort } from '../../device/sim/vcard/in-process.ts';
 import { startVirtualDevices } from '../../device/sim/vcard/vpcd-devices.ts';
@@ -87,8 +87,14 @@ export function pcscUnavailable(): string | null {
 
 export const pcscHarness: MakeHarness = async (o = {}) => {
   const log = capturingLogger();
-  const devices = await startVirtualDevices({ samSecret: demoSamSecret(), withoutSam: o.withoutSam === true });
-  const port = createPcscCardPort({
+  let port: PcscCardPort | null = null;
+  const devices = await startVirtualDevices({
+    samSecret: demoSamSecret(),
+    withoutSam: o.withoutSam === true,
+    // Removals wait until pcscd counted them (see vpcd-devices.ts), so presence is never stale.
+    readers: () => port!.readers(),
+  });
+  port = createPcscCardPort({
     idReaderPattern: /^Virtual PCD 00 00$/,
     samReaderPattern: /^Virtual PCD 00 01$/,
     samSecret: o.samSecret ?? demoSamSecret(),
@@ -96,29 +102,29 @@ export const pcscHarness: MakeHarness = async (o = {}) => {
     logger: log.logger,
     transmitTimeoutMs: 3000,
   });
-  await port.start();
+  const p = port;
+  await p.start();
   // On a booted kiosk the SAM is in its reader: wait until pcscd has seen it and it was opened.
-  if (!o.withoutSam) await until(() => !['unknown', 'missing'].includes(port.health().sam), 'SAM opened or refused');
+  if (!o.withoutSam) await until(() => !['unknown', 'missing'].includes(p.health().sam), 'SAM opened or refused');
   return {
-    port,
-    async insert(p, faults) {
-      // pcscd learns of a removal on its next poll: wait for it, so presence is never stale.
-      await devices.remove();
-      await until(() => !port.health().cardPresent, 'previous card absent');
-      await devices.insert(p, faults);
-      await until(() => port.health().cardPresent, 'card present');
+    port: p,
+    async insert(persona, faults) {
+      await devices.insert(persona, faults);
+      await until(() => p.health().cardPresent, 'card present');
     },
     async remove() {
       await devices.remove();
-      await until(() => !port.health().cardPresent, 'card absent');
+      await until(() => !p.health().cardPresent, 'card absent');
     },
     samOpenAttempts: () => devices.sam?.openAttempts ?? 0,
     logs: log.text,
     async close() {
-      await devices.remove();
-      await until(() => !port.health().cardPresent, 'card absent');
-      await port.stop();
-      await devices.close();
+      // The next test's SAM and card must find their slots seen empty.
+      try {
+        await devices.close();
+      } finally {
+        await p.stop();
+      }
     },
   };
 };
