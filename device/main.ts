@@ -200,6 +200,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   runtime.onView((view) => {
     if (view.screen !== lastScreen) logger.info({ event: 'screen', screen: view.screen }, 'screen changed');
     lastScreen = view.screen;
+    // A card put in while the kiosk could not take it (a failure on screen, out of service) is
+    // read once the kiosk is ready, without the taxpayer pulling it out and trying again.
+    if (view.screen === 'welcome' && card.health().cardPresent) runtime.send({ type: 'CARD_INSERTED' });
   });
   runtime.start();
 
