@@ -125,6 +125,21 @@ type Readiness = { ready: true } | { ready: false; reason: OutOfServiceReason };
 
 const PERSONAL_DATA_CLEARED = { templates: null, record: null, verdict: null } as const;
 
+/** Everything a session step keeps, as a new session starts (and as the kiosk boots). */
+const FRESH_SESSION = {
+  progress: { phase: 'templates' as const, ratio: 0 },
+  attempt: 1,
+  fingerFeedback: null,
+  staffAssistWhy: null,
+  staffId: null,
+  pinRejected: false,
+  idleWarningEndsAt: null,
+  finishedWhy: null,
+  failure: null,
+  returnDataError: null,
+  ...PERSONAL_DATA_CLEARED,
+};
+
 const REFUSALS_THAT_NEED_STAFF = new Set<RegistryRefusal['kind']>(['loginFailed', 'ipRefused', 'institutionInactive', 'userInactive']);
 
 function isVerdict(o: RegistryOutcome): o is RegistryVerdict {
@@ -199,21 +214,7 @@ export function createKioskMachine(deps: FlowDeps) {
       setStep: assign((_, step: SessionStep) => ({ step, staffStep: null })),
       setStaffStep: assign((_, staffStep: NonNullable<FlowContext['staffStep']>) => ({ staffStep })),
       stepEntered: raise({ type: 'STEP_ENTERED' }),
-      startSession: assign(() => ({
-        sessionId: deps.newSessionId(),
-        sessionStartedAt: deps.clock.now().getTime(),
-        attempt: 1,
-        fingerFeedback: null,
-        staffAssistWhy: null,
-        staffId: null,
-        pinRejected: false,
-        idleWarningEndsAt: null,
-        finishedWhy: null,
-        failure: null,
-        returnDataError: null,
-        progress: { phase: 'templates' as const, ratio: 0 },
-        ...PERSONAL_DATA_CLEARED,
-      })),
+      startSession: assign(() => ({ sessionId: deps.newSessionId(), sessionStartedAt: deps.clock.now().getTime(), ...FRESH_SESSION })),
       clearPersonalData: assign(() => ({ ...PERSONAL_DATA_CLEARED })),
       endCardSession: () => deps.card.endSession(),
       auditSessionEnd: ({ context }) =>
@@ -245,17 +246,7 @@ export function createKioskMachine(deps: FlowDeps) {
       sessionStartedAt: 0,
       step: null,
       staffStep: null,
-      progress: { phase: 'templates', ratio: 0 },
-      attempt: 1,
-      fingerFeedback: null,
-      staffAssistWhy: null,
-      staffId: null,
-      pinRejected: false,
-      idleWarningEndsAt: null,
-      finishedWhy: null,
-      failure: null,
-      returnDataError: null,
-      ...PERSONAL_DATA_CLEARED,
+      ...FRESH_SESSION,
     },
     on: {
       TAMPER: { target: '.outOfService', actions: { type: 'setOutOfService', params: 'tamper' } },

@@ -11,6 +11,7 @@ import { persona } from '../../device/sim/personas.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
 import type { CardFaults } from '../../device/sim/vcard/faults.ts';
 import { startVirtualDevices, type VirtualDevices } from '../../device/sim/vcard/vpcd-devices.ts';
+import { until } from '../support/until.ts';
 
 const ID_READER = /^Virtual PCD 00 00$/;
 const SAM_READER = /^Virtual PCD 00 01$/;
@@ -21,17 +22,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-async function until(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('bench: reader state did not settle');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 async function insert(devices: VirtualDevices, port: { health(): { cardPresent: boolean } }, faults: CardFaults = {}): Promise<void> {
   await devices.insert(persona('valid'), faults);
-  await until(() => port.health().cardPresent);
+  await until(() => port.health().cardPresent, 'the card', 10_000);
 }
 
 async function timedRead(port: CardPort): Promise<number> {
@@ -50,7 +43,7 @@ export async function bench(): Promise<Record<string, number>> {
   const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => readers() });
   const port = createPcscCardPort({ idReaderPattern: ID_READER, samReaderPattern: SAM_READER, samSecret: demoSamSecret(), issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM, logger });
   await port.start();
-  await until(() => port.health().sam === 'ready');
+  await until(() => port.health().sam === 'ready', 'the SAM opened', 10_000);
 
   const plain: number[] = [];
   let apdus = 0;
@@ -65,7 +58,7 @@ export async function bench(): Promise<Record<string, number>> {
     modelled.push(await timedRead(port));
   }
   await devices.remove();
-  await until(() => !port.health().cardPresent);
+  await until(() => !port.health().cardPresent, 'the card gone', 10_000);
   await port.stop();
 
   // Raw round trips of the card UID command, without the profile or the SAM.
@@ -73,7 +66,7 @@ export async function bench(): Promise<Record<string, number>> {
   await backend.start(() => undefined);
   readers = () => backend.snapshot();
   await devices.insert(persona('valid'));
-  await until(() => backend.snapshot().cardPresent);
+  await until(() => backend.snapshot().cardPresent, 'the card', 10_000);
   const channel = await backend.connect('card');
   const uid = Uint8Array.of(0xff, 0xca, 0, 0, 0);
   const trips: number[] = [];

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../device/log.ts';
 import { openDatabase } from '../../device/store/db.ts';
-import { startDukcapilSimulator } from '../../device/sim/dukcapil/server.ts';
+import { simulatorEndpoint, startDukcapilSimulator } from '../../device/sim/dukcapil/server.ts';
 import { persona } from '../../device/sim/personas.ts';
 import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
 import { createValidator } from '../../device/uplink/validator.ts';
@@ -29,16 +29,7 @@ export async function bench(): Promise<Record<string, number>> {
     const clock = { now: () => new Date() };
     const ledger = new SqliteQuotaLedger(openDatabase(mkdtempSync(join(tmpdir(), 'anjungan-bench-uplink-'))), { dailyLimit: 100_000, clock });
     const validator = createValidator({
-      endpoint: {
-        baseUrl: sim.baseUrl,
-        institution: sim.institution,
-        keyCasing: 'upper',
-        method: 'CALL_NIK',
-        verifyThreshold: 80,
-        caPem: sim.caPem,
-        connectTimeoutMs: 5000,
-        totalTimeoutMs: 10000,
-      },
+      endpoint: simulatorEndpoint(sim, { connectTimeoutMs: 5000 }),
       credentials: sim.credentials,
       ledger,
       clock,

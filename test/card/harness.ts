@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import type { CardPort } from '../../device/flow/ports.ts';
 import type { SamSecret } from '../../device/card/sam-protocol.ts';
 import { createLogger, type Logger } from '../../device/log.ts';
+import { until } from '../support/until.ts';
 import type { Persona } from '../../device/sim/personas.ts';
 import { createPcscCardPort, type PcscCardPort } from '../../device/card/pcsc-card.ts';
 import { PCSCD_SOCKET } from '../../device/card/pcsc.ts';
@@ -44,14 +45,6 @@ export function capturingLogger(): { logger: Logger; text: () => string } {
     },
   });
   return { logger: createLogger({ level: 'debug', destination }), text: () => text };
-}
-
-export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export const inProcessHarness: MakeHarness = async (o = {}) => {

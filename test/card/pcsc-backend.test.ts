@@ -14,7 +14,8 @@ import { createCardPort } from '../../device/card/card-port.ts';
 import { createKtpProfile } from '../../device/card/ktp-profile.ts';
 import type { CardReaderEvent } from '../../device/flow/ports.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
-import { capturingLogger, until } from './harness.ts';
+import { capturingLogger } from './harness.ts';
+import { until } from '../support/until.ts';
 
 // pcsclite.h
 const STATE = { empty: 0x10, present: 0x20, mute: 0x200 } as const;

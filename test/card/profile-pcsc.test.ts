@@ -6,7 +6,8 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { persona } from '../../device/sim/personas.ts';
-import { pcscHarness, pcscUnavailable, until } from './harness.ts';
+import { pcscHarness, pcscUnavailable } from './harness.ts';
+import { until } from '../support/until.ts';
 import { profileSuite } from './profile-suite.ts';
 
 const why = pcscUnavailable();

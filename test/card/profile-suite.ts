@@ -12,6 +12,7 @@ import { allPersonas, persona } from '../../device/sim/personas.ts';
 import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
 import type { CardFaults } from '../../device/sim/vcard/faults.ts';
 import type { Harness, MakeHarness } from './harness.ts';
+import { until } from '../support/until.ts';
 
 const signal = () => new AbortController().signal;
 
@@ -88,7 +89,7 @@ export function profileSuite(t: Test, make: MakeHarness, opts: { removalStride: 
       if (reason === 'resolved') break;
       failures++;
       t.equal(reason, 'cardRemoved', `removed after ${k} APDUs`);
-      await until(() => !h.port.health().cardPresent);
+      await until(() => !h.port.health().cardPresent, 'the card gone');
       t.equal(await reasonOf(h.port.readRecord(signal(), () => undefined)), 'cardRemoved', `after ${k}: no session left`);
       k += opts.removalStride;
     }
@@ -141,8 +142,4 @@ export function profileSuite(t: Test, make: MakeHarness, opts: { removalStride: 
       t.equal(await readReason(h), 'resolved', 'the next card reads normally');
     });
   }
-}
-
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
 }

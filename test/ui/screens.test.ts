@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { OUT_OF_SERVICE_REASONS } from '../../device/domain/failure.ts';
 import { buildUi, startFakeKiosk, type FakeKiosk } from './fake-kiosk.ts';
 import { launchBrowser, VIEWPORTS, type Browser } from './browser.ts';
+import { until } from '../support/until.ts';
 
 const SHOTS = 'test-artifacts/screens';
 const uiDir = await mkdtemp(join(tmpdir(), 'anjungan-ui-'));
@@ -36,13 +37,7 @@ async function show(...args: Shown): Promise<void> {
   await page.locator(`[data-screen="${args[0].screen}"]`).waitFor();
 }
 /** Waits for what the page sends; generous, since Chromium shares two cores with other tests. */
-async function eventually(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const eventually = (cond: () => boolean, what: string) => until(cond, what, 10_000);
 async function lastIntent() {
   await eventually(() => kiosk.intents.length > 0, 'an intent');
   return kiosk.intents.pop();
