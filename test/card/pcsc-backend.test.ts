@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPcscBackend, type PcscContext, type PcscReader } from '../../device/card/pcsc.ts';
-import { createCardPort } from '../../device/card/card-port.ts';
+import { createCardPort, type ReaderBackend } from '../../device/card/card-port.ts';
 import { createKtpProfile } from '../../device/card/ktp-profile.ts';
 import type { CardReaderEvent } from '../../device/flow/ports.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
@@ -84,6 +84,14 @@ async function fixture(t: Test, opts: { started: boolean } = { started: true }) 
   return { backend, id, sam, contexts };
 }
 
+/** The kiosk's card port over the backend under test (not started). */
+const cardPortOver = (backend: ReaderBackend) =>
+  createCardPort(backend, {
+    profile: createKtpProfile({ issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM }),
+    samSecret: demoSamSecret(),
+    logger: capturingLogger().logger,
+  });
+
 t.test('a mute card (its reset failed) is still in the slot until pcscd reports the slot empty', async (t) => {
   const { backend, id } = await fixture(t);
   t.equal(backend.snapshot().cardPresent, false);
@@ -113,11 +121,7 @@ t.test('a lost PC/SC context is replaced by a new one and the readers come back'
 
 t.test('a card swapped between two looks (pcscd counted a removal and an insertion) ends the session', async (t) => {
   const { backend, id } = await fixture(t, { started: false });
-  const port = createCardPort(backend, {
-    profile: createKtpProfile({ issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM }),
-    samSecret: demoSamSecret(),
-    logger: capturingLogger().logger,
-  });
+  const port = cardPortOver(backend);
   const events: CardReaderEvent['type'][] = [];
   port.subscribe((e) => events.push(e.type));
   await port.start();
@@ -133,11 +137,7 @@ t.test('a card swapped between two looks (pcscd counted a removal and an inserti
 
 t.test('a SAM that is present but does not answer is tried again only when reseated (or after a pause)', async (t) => {
   const { backend, sam } = await fixture(t, { started: false });
-  const port = createCardPort(backend, {
-    profile: createKtpProfile({ issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM }),
-    samSecret: demoSamSecret(),
-    logger: capturingLogger().logger,
-  });
+  const port = cardPortOver(backend);
   await port.start();
   t.teardown(() => port.stop());
   await new Promise((r) => setTimeout(r, 300));
