@@ -4,7 +4,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := demo
 
 # Debian packages the build, the PC/SC path and the browser tests need.
-APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium
+APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium \
+  libfprint-2-2 libfprint-2-dev libglib2.0-dev
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
@@ -12,7 +13,7 @@ NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
-.PHONY: demo test build bench system-deps node-deps typecheck clean
+.PHONY: demo test build bench system-deps node-deps typecheck clean capture-helper
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -33,7 +34,11 @@ $(NODE_STAMP): package.json package-lock.json
 
 node-deps: system-deps $(NODE_STAMP)
 
-build: node-deps
+# The libfprint capture helper (C), built into the cache when its source changed.
+capture-helper: system-deps
+	@bash device/fingerprint/build-capture-helper.sh >/dev/null
+
+build: node-deps capture-helper
 	node build.mjs
 
 typecheck: node-deps
