@@ -7,6 +7,31 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
+/**
+ * The fingerprint sensor of a production kiosk: an image sensor through libfprint, captured by our
+ * helper program (built from device/fingerprint/capture-helper.c). Demo and pcsc-sim simulate it.
+ */
+const FingerprintSchema = Type.Object(
+  {
+    driver: Type.Literal('libfprint'),
+    /** Absolute path of the capture helper binary. */
+    helperPath: Type.String({ pattern: '^/', maxLength: 4096 }),
+    /** Which libfprint device: by driver name (e.g. "uru4000"), then the n-th such device. */
+    device: Type.Optional(
+      Type.Object(
+        { driver: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), index: Type.Integer({ minimum: 0, maximum: 15 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Resolution assumed when the device reports none; our extractor resamples to 500 dpi. */
+    defaultResolutionDpi: Type.Optional(Type.Integer({ minimum: 250, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+/** The panel's GPIO (issue 9 owns this section; only the driver choice is read here). */
+const GpioSchema = Type.Object({ driver: Type.Union([Type.Literal('onoff'), Type.Literal('none')]) }, { additionalProperties: false });
+
 const ConfigSchema = Type.Object(
   {
     mode: Type.Union([Type.Literal('demo'), Type.Literal('pcsc-sim'), Type.Literal('production')]),
@@ -56,11 +81,14 @@ const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    fingerprint: Type.Optional(FingerprintSchema),
+    gpio: Type.Optional(GpioSchema),
   },
   { additionalProperties: false },
 );
 
 export type KioskConfig = Static<typeof ConfigSchema>;
+export type FingerprintConfig = Static<typeof FingerprintSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -130,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
     if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
     if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
+    if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
+    if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff"} for the panel, or {"driver": "none"} for a kiosk without one');
   }
   try {
     new RegExp(config.npwpdPattern);

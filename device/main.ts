@@ -24,6 +24,7 @@ import { SimulatedGpio } from './gpio/simulated.ts';
 import { createOnoffGpio } from './gpio/onoff-gpio.ts';
 import { createMatcher } from './fingerprint/matcher.ts';
 import { SimulatedFingerSensor } from './sim/finger-sensor.ts';
+import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
@@ -101,11 +102,18 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
 
   // ---- devices
-  const gpio: GpioPort = simulated ? new SimulatedGpio() : createOnoffGpio(GPIO_PINS);
+  const gpio: GpioPort = simulated || config.gpio?.driver === 'none' ? new SimulatedGpio() : createOnoffGpio(GPIO_PINS);
   closers.push(() => gpio.close());
   const sensor = simulated ? new SimulatedFingerSensor() : null;
-  if (!sensor) throw new Error('no fingerprint sensor driver is configured for production');
-  const fingerSensor: FingerprintSensorPort = sensor;
+  let fingerSensor: FingerprintSensorPort;
+  if (sensor) fingerSensor = sensor;
+  else {
+    // loadConfig refuses production without a fingerprint section.
+    const libfprint = libfprintSensorFromConfig(config.fingerprint!, logger.child({ component: 'sensor' }), process.env);
+    closers.unshift(() => libfprint.stop());
+    await libfprint.start();
+    fingerSensor = libfprint;
+  }
 
   let card: CardPort;
   let demo: DemoControls | undefined;
@@ -119,7 +127,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       insert: async (p) => inProcess.slot.insert(p),
       remove: async () => inProcess.slot.remove(),
       current: holder,
-      sensor,
+      sensor: sensor!,
     });
   } else {
     const idReaderPattern = new RegExp(config.card.idReaderPattern);
@@ -136,7 +144,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         // The card is out either way; a slow pcscd shows up at the next insert.
         remove: () => devices.remove().catch(() => undefined),
         current: holder,
-        sensor,
+        sensor: sensor!,
       });
     }
     pcscCard = createPcscCardPort({ idReaderPattern, samReaderPattern, samSecret, issuerPublicKeyPem, logger: cardLogger, transmitTimeoutMs: config.card.transmitTimeoutMs });

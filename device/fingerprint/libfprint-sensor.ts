@@ -16,20 +16,17 @@
 import { DeviceError } from '../domain/failure.ts';
 import type { CaptureHint, FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
-import type { FingerTemplate } from './template.ts';
+import type { FingerprintConfig } from '../config.ts';
 import { TemplateFormatError } from './format-error.ts';
+import { extractTemplate, type ExtractedTemplate } from './extract/index.ts';
 import { CaptureHelper, CaptureHelperError, type FingerImage, type RetryReason, type SensorDevice } from './capture-helper.ts';
 
-/** What an image yields: a template, or a hint for the taxpayer when the image is not usable. */
-export interface ImageExtraction {
-  template: FingerTemplate | null;
-  /** 0-100 image quality. */
-  quality: number;
-  hint?: CaptureHint;
-}
+/** The image → minutiae extractor, as the sensor uses it: a hint means "do not match this". */
+export type TemplateExtractor = (image: FingerImage, fingerPosition: number) => ExtractedTemplate;
 
-/** The image → minutiae extractor (device/fingerprint/extract), as the sensor uses it. */
-export type TemplateExtractor = (image: FingerImage) => ImageExtraction;
+/** Our own extractor (./extract): the one production uses. */
+export const isoTemplateExtractor: TemplateExtractor = (image, fingerPosition) =>
+  extractTemplate({ width: image.width, height: image.height, pixels: image.pixels, dpi: image.resolutionDpi }, fingerPosition);
 
 export interface DeviceSelection {
   /** libfprint driver name to use (e.g. "uru4000", "virtual_image"); any when absent. */
@@ -143,8 +140,14 @@ export class LibfprintSensor implements FingerprintSensorPort {
     }
     if (signal.aborted) throw signal.reason;
     const resolutionDpi = image.resolutionDpi > 0 ? image.resolutionDpi : this.options.defaultResolutionDpi;
-    const extraction = this.options.extractor({ ...image, resolutionDpi });
-    if (!extraction.template || extraction.hint) return { kind: 'poorQuality', hint: extraction.hint ?? 'placeCentered' };
+    let extraction: ExtractedTemplate;
+    try {
+      extraction = this.options.extractor({ ...image, resolutionDpi }, fingerPosition);
+    } catch (err) {
+      // An image the extractor refuses outright (size, resolution) is a misconfigured or failing device.
+      throw new DeviceError('sensorUnavailable', 'fingerprint image cannot be used', (err as Error).name);
+    }
+    if (extraction.hint) return { kind: 'poorQuality', hint: extraction.hint };
     return { kind: 'captured', template: { ...extraction.template, fingerPosition }, quality: extraction.quality };
   }
 
@@ -241,4 +244,20 @@ export class LibfprintSensor implements FingerprintSensorPort {
 export function pickDevice(devices: readonly SensorDevice[], selection: DeviceSelection): number {
   const matching = devices.map((d, i) => ({ d, i })).filter(({ d }) => !selection.driver || d.driver === selection.driver);
   return matching[selection.index]?.i ?? -1;
+}
+
+/**
+ * The sensor a production config names. libfprint's own environment variables (FP_*, e.g.
+ * FP_DRIVERS_WHITELIST, or FP_VIRTUAL_IMAGE in the rehearsal) reach the helper unchanged.
+ */
+export function libfprintSensorFromConfig(config: FingerprintConfig, logger: Logger, env: NodeJS.ProcessEnv): LibfprintSensor {
+  const libfprintEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('FP_') && e[1] !== undefined));
+  return new LibfprintSensor({
+    helperPath: config.helperPath,
+    device: config.device ?? { index: 0 },
+    defaultResolutionDpi: config.defaultResolutionDpi ?? 500,
+    extractor: isoTemplateExtractor,
+    logger,
+    env: libfprintEnv,
+  });
 }

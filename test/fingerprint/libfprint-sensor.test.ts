@@ -6,10 +6,10 @@
  */
 import t from 'tap';
 import { CaptureHelper, CaptureHelperError, type FingerImage } from '../../device/fingerprint/capture-helper.ts';
-import { LibfprintSensor, pickDevice, type ImageExtraction } from '../../device/fingerprint/libfprint-sensor.ts';
+import { LibfprintSensor, pickDevice, type TemplateExtractor } from '../../device/fingerprint/libfprint-sensor.ts';
 import { DeviceError } from '../../device/domain/failure.ts';
 import { createLogger } from '../../device/log.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import { captureHelperPath, ridgePattern, virtualSensor } from '../support/virtual-fingerprint-sensor.ts';
 import { until } from '../support/until.ts';
 
@@ -18,7 +18,7 @@ const logger = createLogger({ level: 'silent' });
 const W = 256;
 const H = 320;
 
-function recordingExtractor(): { seen: FingerImage[]; extract: (image: FingerImage) => ImageExtraction } {
+function recordingExtractor(): { seen: FingerImage[]; extract: TemplateExtractor } {
   const seen: FingerImage[] = [];
   return {
     seen,
@@ -90,7 +90,7 @@ t.test('device selection by driver name and index', async (t) => {
   t.equal(pickDevice(devices, { driver: 'elan', index: 0 }), -1);
 });
 
-function newSensor(env: Record<string, string>, extract: (image: FingerImage) => ImageExtraction, extra: Partial<ConstructorParameters<typeof LibfprintSensor>[0]> = {}) {
+function newSensor(env: Record<string, string>, extract: TemplateExtractor, extra: Partial<ConstructorParameters<typeof LibfprintSensor>[0]> = {}) {
   return new LibfprintSensor({
     helperPath,
     device: { driver: 'virtual_image', index: 0 },
@@ -127,7 +127,7 @@ t.test('LibfprintSensor: a placed finger becomes the extractor’s template for 
 t.test('LibfprintSensor: the extractor’s hint reaches the taxpayer instead of a template', async (t) => {
   const virtual = virtualSensor();
   t.teardown(() => virtual.cleanup());
-  const sensor = newSensor(virtual.env, () => ({ template: null, quality: 5, hint: 'pressLonger' }));
+  const sensor = newSensor(virtual.env, (image) => ({ template: { fingerPosition: 1, width: image.width, height: image.height, resolutionDpi: 500, quality: 5, minutiae: [] }, quality: 5, hint: 'pressLonger' }));
   t.teardown(() => sensor.stop());
   await sensor.start();
   const capture = sensor.capture(1, new AbortController().signal);
