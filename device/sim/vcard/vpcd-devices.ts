@@ -14,6 +14,7 @@ import { VirtualKtpCard } from './card.ts';
 import { DEMO_CARD_MASTER_KEY } from './demo-keys.ts';
 import { FaultyIcc, type CardFaults } from './faults.ts';
 import { personaCardImage } from './in-process.ts';
+import type { CardImage } from './personalise.ts';
 import { VirtualSam } from './sam.ts';
 import { connectVpcdCard, type VpcdCard } from './vpcd.ts';
 
@@ -29,6 +30,8 @@ export interface VirtualDevicesOptions {
   withoutSam?: boolean;
   /** What the kiosk's PC/SC backend sees; without it, removals do not wait for pcscd. */
   readers?: () => ReaderSnapshot;
+  /** How a persona's card is personalised; the demo personalisation by default. */
+  cardImage?: (p: Persona) => CardImage;
 }
 
 export interface VirtualDevices {
@@ -108,7 +111,7 @@ export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<
     async insert(p, faults) {
       await devices.remove();
       const f = faults ?? opts.faults ?? {};
-      const icc = new FaultyIcc(new VirtualKtpCard(personaCardImage(p)), f);
+      const icc = new FaultyIcc(new VirtualKtpCard((opts.cardImage ?? personaCardImage)(p)), f);
       let gone = false;
       const conn = await connectVpcdCard({
         host,

@@ -1,0 +1,61 @@
+/**
+ * Production rehearsal (see rehearsal.ts): the daemon in production mode verifies the `valid`
+ * persona by an image of its own finger, captured through libfprint by the capture helper and
+ * turned into minutiae by our extractor; another finger's images are refused four times and the
+ * taxpayer is sent to staff. Needs pcscd (run under the PC/SC lock, as `make test` does).
+ */
+import t from 'tap';
+import { persona } from '../../device/sim/personas.ts';
+import { KioskClient } from '../support/kiosk-client.ts';
+import { holderTouch, strangerTouch } from '../support/rendered-persona-fingers.ts';
+import { startRehearsal } from './rehearsal.ts';
+
+const rehearsal = await startRehearsal();
+t.teardown(() => rehearsal.stop());
+const k = new KioskClient(rehearsal.kiosk.url);
+const valid = persona('valid');
+
+t.test('the production daemon starts on its config file with the libfprint sensor ready', async (t) => {
+  await k.until((v) => v.screen === 'welcome', 'welcome', 30_000);
+  const health = (await (await fetch(`${k.url}/healthz`)).json()) as { devices: { sensor: string; reader: { sam: string } } };
+  t.equal(health.devices.sensor, 'ready', 'the libfprint sensor is open');
+  t.equal(health.devices.reader.sam, 'ready', 'the SAM opened with the provisioned secret');
+  t.equal((await k.view()).demo, false, 'no demo controls in production');
+  t.equal(await k.call('POST', '/api/demo/card', { persona: 'valid' }), 404, 'the demo API does not exist in production');
+});
+
+t.test('valid: an image of the holder’s own finger verifies, through to the registry’s answer', async (t) => {
+  await rehearsal.devices.insert(valid);
+  const prompt = await k.until((v) => v.screen === 'awaitingFinger', 'finger prompt', 30_000);
+  t.equal(prompt.screen === 'awaitingFinger' && prompt.fingerPosition, valid.fingerPositions[0]);
+  await rehearsal.sensor.place(holderTouch(valid, 'rehearsal-1'));
+  const end = await k.until((v) => v.screen === 'result' || v.screen === 'failed' || v.screen === 'staffAssist' || (v.screen === 'awaitingFinger' && v.attempt > 1), 'decision', 60_000);
+  t.equal(end.screen, 'result', 'the finger matched and the card was read and validated');
+  if (end.screen === 'result') t.equal(end.outcome, 'verified');
+  await k.intent({ type: 'finish' });
+  await k.until((v) => v.screen === 'finished', 'take your card');
+  await rehearsal.devices.remove();
+  await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
+});
+
+t.test('another finger is refused four times, then the taxpayer is sent to staff', async (t) => {
+  await rehearsal.devices.insert(valid);
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    const v = await k.until((v) => v.screen === 'awaitingFinger' && v.attempt === attempt, `attempt ${attempt}`, 30_000);
+    if (attempt > 1) t.equal(v.screen === 'awaitingFinger' && v.feedback, 'noMatch', `attempt ${attempt - 1} was refused as no match`);
+    await rehearsal.sensor.place(strangerTouch('impostor', `rehearsal-${attempt}`));
+    await k.until((v) => !(v.screen === 'awaitingFinger' && v.attempt === attempt), `decision on attempt ${attempt}`, 60_000);
+  }
+  const v = await k.view();
+  t.equal(v.screen, 'staffAssist', 'staff assistance after four refusals');
+  if (v.screen === 'staffAssist') t.equal(v.why, 'fingerNotMatched');
+  await rehearsal.devices.remove();
+  await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
+});
+
+t.test('nothing personal in what the production daemon wrote', async (t) => {
+  const out = rehearsal.kiosk.output();
+  t.notOk(out.includes(valid.card.nik), 'no NIK in the logs');
+  t.notOk(out.includes(valid.card.namaLengkap), 'no name in the logs');
+  t.match(out, /"event":"sensorHealth","health":"ready"/, 'the sensor reported ready');
+});
