@@ -45,8 +45,13 @@ typecheck: node-deps
 	npx tsc --noEmit
 
 # PCSC=1 runs the kiosk on the real PC/SC path: pcscd + vpcd with the virtual KTP-el and SAM.
+# PROD=1 runs the production rehearsal: production mode on virtual devices (libfprint's virtual
+# sensor, pcscd + vpcd, the Dukcapil simulator behind a pinned CA); the terminal places cards and fingers.
 demo: build
-ifeq ($(PCSC),1)
+ifeq ($(PROD),1)
+	bash test/setup/pcscd.sh start
+	node --import=tsx test/e2e/rehearsal-demo.ts; bash test/setup/pcscd.sh stop
+else ifeq ($(PCSC),1)
 	bash test/setup/pcscd.sh start
 	ANJUNGAN_MODE=pcsc-sim npm start --silent; bash test/setup/pcscd.sh stop
 else
