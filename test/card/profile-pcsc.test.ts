@@ -9,12 +9,15 @@ import { persona } from '../../device/sim/personas.ts';
 import { pcscHarness, pcscUnavailable } from './harness.ts';
 import { until } from '../support/until.ts';
 import { profileSuite } from './profile-suite.ts';
+import { takeVpcdSlots } from '../support/vpcd-slots.ts';
 
 const why = pcscUnavailable();
 if (why) {
   t.comment(why);
   t.pass('skipped: pcscd not running outside CI');
 } else {
+  // The production rehearsal puts cards into the same vpcd slots: one test file at a time.
+  t.teardown(await takeVpcdSlots());
   profileSuite(t, pcscHarness, { removalStride: 1 });
 
   t.test('pcscd stopped and restarted while idle: the kiosk is back to ready', async (t) => {

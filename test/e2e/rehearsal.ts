@@ -19,6 +19,7 @@ import { demoDefaults, type KioskConfig } from '../../device/config.ts';
 import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 import { captureHelperPath, virtualSensor, type VirtualSensor } from '../support/virtual-fingerprint-sensor.ts';
 import { renderedFingerCard } from '../support/rendered-persona-fingers.ts';
+import { takeVpcdSlots } from '../support/vpcd-slots.ts';
 
 /** The rehearsal kiosk's staff PIN (a test value, provisioned into its credential file). */
 export const REHEARSAL_STAFF_PIN = '975310';
@@ -70,6 +71,7 @@ export async function startRehearsal(opts: { port?: number } = {}): Promise<Rehe
       staff: [await hashStaffPin('petugas-gladi', REHEARSAL_STAFF_PIN)],
     });
 
+    cleanups.push(await takeVpcdSlots());
     // The SAM sits in its reader before the kiosk starts, as in the enclosure.
     const devices = await startVirtualDevices({ samSecret: sam, cardImage: renderedFingerCard });
     cleanups.push(() => devices.close());
