@@ -70,7 +70,8 @@ export class LibfprintSensor implements FingerprintSensorPort {
   private backoffMs: number;
   private restartTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
-  private capturing = false;
+  /** The capture in flight, settled or not; null when none. */
+  private previous: Promise<void> | null = null;
   private readonly healthListeners: Array<(h: SensorHealth) => void> = [];
   /** How many helpers were started (1 + restarts); for health reporting and tests. */
   starts = 0;
@@ -109,7 +110,7 @@ export class LibfprintSensor implements FingerprintSensorPort {
     const helper = this.helper;
     this.helper = null;
     if (helper) {
-      if (this.capturing) helper.cancel();
+      if (this.previous) helper.cancel();
       await helper.shutdown();
     }
   }
@@ -119,15 +120,22 @@ export class LibfprintSensor implements FingerprintSensorPort {
     if (!Number.isInteger(fingerPosition) || fingerPosition < 0 || fingerPosition > 10) {
       throw new TemplateFormatError('badFingerPosition', 'finger position code must be 0..10');
     }
+    // A cancelled capture ends when the helper confirms it (or is killed as hung): wait for that.
+    while (this.previous) await this.previous;
+    if (signal.aborted) throw signal.reason;
     const helper = this.helper;
     if (this.state !== 'ready' || !helper) throw new DeviceError('sensorUnavailable', 'fingerprint sensor is not ready');
-    if (this.capturing) throw new DeviceError('sensorUnavailable', 'a capture is already waiting for a finger');
-    this.capturing = true;
     const onAbort = (): void => helper.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     let image: FingerImage;
+    const capture = helper.capture();
+    const settled = capture.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.previous = settled;
     try {
-      image = await helper.capture();
+      image = await capture;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (err instanceof CaptureHelperError && err.code === 'retry') return { kind: 'poorQuality', hint: RETRY_HINTS[err.retry ?? 'general'] };
@@ -135,7 +143,7 @@ export class LibfprintSensor implements FingerprintSensorPort {
       if (err instanceof CaptureHelperError && err.code === 'captureFailed' && helper.alive) return { kind: 'poorQuality', hint: 'cleanFinger' };
       throw new DeviceError('sensorUnavailable', 'fingerprint capture failed', err instanceof CaptureHelperError ? err.code : undefined);
     } finally {
-      this.capturing = false;
+      if (this.previous === settled) this.previous = null;
       signal.removeEventListener('abort', onAbort);
     }
     if (signal.aborted) throw signal.reason;
