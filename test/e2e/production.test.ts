@@ -7,7 +7,7 @@
 import t from 'tap';
 import { persona } from '../../device/sim/personas.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
-import { holderTouch, strangerTouch } from '../support/rendered-persona-fingers.ts';
+import { holderFingertipTouch, holderTouch, strangerTouch } from '../support/rendered-persona-fingers.ts';
 import { startRehearsal } from './rehearsal.ts';
 
 const rehearsal = await startRehearsal();
@@ -36,6 +36,24 @@ t.test('valid: an image of the holder’s own finger verifies, through to the re
   await k.until((v) => v.screen === 'finished', 'take your card');
   await rehearsal.devices.remove();
   await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
+});
+
+t.test('a fingertip barely touching gets a hint, not a match attempt; cancelling ends the capture', async (t) => {
+  await rehearsal.devices.insert(valid);
+  await k.until((v) => v.screen === 'awaitingFinger' && v.attempt === 1, 'finger prompt', 30_000);
+  await rehearsal.sensor.place(holderFingertipTouch(valid, 'rehearsal-tip'));
+  const v = await k.until((v) => !(v.screen === 'awaitingFinger' && v.attempt === 1), 'the touch judged', 60_000);
+  t.equal(v.screen, 'awaitingFinger', 'asked again');
+  if (v.screen === 'awaitingFinger') {
+    t.not(v.feedback, 'noMatch', 'not matched against the card');
+    t.ok(['placeCentered', 'pressLonger', 'cleanFinger'].includes(String(v.feedback)), `the taxpayer is told what to do (${v.feedback})`);
+  }
+  await k.intent({ type: 'cancel' });
+  await k.until((v) => v.screen === 'finished' || v.screen === 'welcome', 'session ended', 15_000);
+  await rehearsal.devices.remove();
+  await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
+  const health = (await (await fetch(`${k.url}/healthz`)).json()) as { devices: { sensor: string } };
+  t.equal(health.devices.sensor, 'ready', 'the sensor is ready for the next taxpayer');
 });
 
 t.test('another finger is refused four times, then the taxpayer is sent to staff', async (t) => {

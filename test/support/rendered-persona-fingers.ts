@@ -48,6 +48,11 @@ export function holderTouch(p: Persona, touch: string): RenderedImpression {
   return renderImpression(master(personaMasterSeed(p, p.fingerPositions[0])), touch, KIOSK_TOUCH);
 }
 
+/** The persona's finger barely touching the sensor's edge: too little of it to verify. */
+export function holderFingertipTouch(p: Persona, touch: string): RenderedImpression {
+  return renderImpression(master(personaMasterSeed(p, p.fingerPositions[0])), touch, { ...KIOSK_TOUCH, contact: [0.2, 0.25] });
+}
+
 /** A touch of a finger that is on nobody's card. */
 export function strangerTouch(stranger: string, touch: string): RenderedImpression {
   return renderImpression(master(`rehearsal-stranger/${stranger}`), touch, KIOSK_TOUCH);
