@@ -41,7 +41,7 @@ const GPIO_PINS = { ledGreen: 17, ledAmber: 27, ledRed: 22, buzzer: 23, readerPo
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
+export async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
   const sam = demoSamSecret();
   return {
     dukcapil,
@@ -52,9 +52,20 @@ async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Crede
   };
 }
 
+// Node has no AF_UNIX datagram sockets, so the messages go through systemd-notify, a child
+// process (the unit allows it with NotifyAccess=all). It waits until systemd has taken the
+// message, so the ready and watchdog states are attributed to this service.
 function notifySystemd(state: string): void {
   if (!process.env.NOTIFY_SOCKET) return;
   execFile('systemd-notify', [state], () => undefined);
+}
+
+/** Half of systemd's watchdog period (WATCHDOG_USEC), or null when no watchdog is asked for. */
+export function watchdogPingIntervalMs(env: NodeJS.ProcessEnv, pid: number): number | null {
+  const usec = Number(env.WATCHDOG_USEC);
+  if (!Number.isFinite(usec) || usec <= 0) return null;
+  if (env.WATCHDOG_PID && Number(env.WATCHDOG_PID) !== pid) return null;
+  return Math.max(100, Math.floor(usec / 2000));
 }
 
 export interface Kiosk {
@@ -94,8 +105,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   }
 
   // ---- credentials: created with demo values on a developer machine, provisioned otherwise
-  const credentialFile = join(config.stateDir, 'credentials.json');
-  if (simulated && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
+  // Under systemd the file arrives through LoadCredential= (anjungan.service).
+  const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
+  if (simulated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
   const credentials = readCredentials(credentialFile);
   const samSecret = { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') };
   const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
@@ -228,11 +240,16 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const port = typeof address === 'object' && address ? address.port : config.http.port;
 
   notifySystemd('--ready');
-  const watchdog = setInterval(() => {
-    if (runtime.actor.getSnapshot().status === 'active') notifySystemd('WATCHDOG=1');
-  }, 10_000);
-  watchdog.unref();
-  closers.unshift(() => clearInterval(watchdog));
+  // The pings come from a timer on the event loop: a blocked or stopped loop misses them and
+  // systemd kills and restarts the daemon.
+  const pingMs = watchdogPingIntervalMs(process.env, process.pid);
+  if (pingMs !== null) {
+    const watchdog = setInterval(() => {
+      if (runtime.actor.getSnapshot().status === 'active') notifySystemd('WATCHDOG=1');
+    }, pingMs);
+    watchdog.unref();
+    closers.unshift(() => clearInterval(watchdog));
+  }
 
   logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port }, 'ready');
   return {
