@@ -43,7 +43,14 @@ export function egressDestinations(config: KioskConfig): Destination[] {
 }
 
 export function renderEgressRules(config: KioskConfig): string {
-  const allow = egressDestinations(config).map(
+  return renderRuleSet(egressDestinations(config));
+}
+
+/** Loopback (and the link's own DHCP and neighbour discovery) only: what a broken configuration gets. */
+export const CLOSED_RULES = (): string => renderRuleSet([]);
+
+function renderRuleSet(destinations: Destination[]): string {
+  const allow = destinations.map(
     (d) => `    ${isIP(d.address) === 6 ? 'ip6' : 'ip'} daddr ${d.address} ${d.protocol} dport ${d.port} accept`,
   );
   return [
@@ -67,11 +74,12 @@ export function renderEgressRules(config: KioskConfig): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Fails closed: a configuration that cannot be read or rendered still gets a rule set.
   try {
     process.stdout.write(renderEgressRules(loadConfig(process.env, new Date())));
   } catch (err) {
     const e = err as Error;
-    process.stderr.write(`anjungan-firewall: ${e.name}: ${e.message}\n`);
-    process.exit(1);
+    process.stderr.write(`anjungan-firewall: ${e.name}: ${e.message}; only loopback is allowed\n`);
+    process.stdout.write(CLOSED_RULES());
   }
 }

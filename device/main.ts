@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type KioskConfig } from './config.ts';
@@ -20,6 +20,7 @@ import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
+import { UiWatch } from './server/ui-watch.ts';
 import { SimulatedGpio } from './gpio/simulated.ts';
 import { createOnoffGpio } from './gpio/onoff-gpio.ts';
 import { createMatcher } from './fingerprint/matcher.ts';
@@ -35,6 +36,9 @@ import { allPersonas, isPersonaId, persona, type Persona } from './sim/personas.
 
 /** The demo staff PIN; demo and pcsc-sim only. A real kiosk's PINs are set by provisioning. */
 export const DEMO_STAFF_PIN = '246810';
+
+/** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
+const UI_FROZEN_AFTER_MS = 30_000;
 
 /** Board pins of the reference enclosure (BCM numbering). */
 const GPIO_PINS = { ledGreen: 17, ledAmber: 27, ledRed: 22, buzzer: 23, readerPower: 24, tamper: 25 };
@@ -218,12 +222,26 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   });
   runtime.start();
 
+  // A page that stopped pinging is frozen: under systemd the daemon writes the flag file that
+  // anjungan-kiosk-restart.path turns into a restart of the browser unit (it may not do that itself).
+  const runtimeDir = process.env.RUNTIME_DIRECTORY?.split(':')[0];
+  const uiWatch = new UiWatch({
+    timeoutMs: UI_FROZEN_AFTER_MS,
+    onFrozen: (silentMs) => {
+      logger.warn({ event: 'uiFrozen', silentMs }, 'the kiosk page stopped pinging');
+      if (runtimeDir) writeFileSync(join(runtimeDir, 'kiosk-frozen'), `${new Date().toISOString()}\n`);
+    },
+  });
+  uiWatch.start();
+  closers.unshift(() => uiWatch.stop());
+
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
   const server = await buildServer({
     runtime,
     logger,
     uiDir,
     ...(demo ? { demo } : {}),
+    uiPing: () => uiWatch.ping(),
     health: () => {
       const snapshot = runtime.snapshot();
       const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;

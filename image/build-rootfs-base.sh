@@ -9,6 +9,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 packages="$(grep -v -e '^#' -e '^$' "$here/packages-rootfs.txt" | sort | paste -sd, -)"
 key="$( (cat "$0" "$here/packages-rootfs.txt"; echo "$arch") | sha256sum | cut -c1-16)"
 tree="$cache/rootfs-base-$arch-$key"
+mkdir -p "$cache"
+# One build at a time: parallel test files (or checkouts) wait for the first and reuse its tree.
+exec 9>"$cache/rootfs-base-$arch.lock"
+flock 9
 if [ -f "$tree/.anjungan-complete" ]; then echo "$tree"; exit 0; fi
 debs="$cache/debs-trixie-$arch"
 mkdir -p "$debs"
