@@ -112,7 +112,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // Under systemd the file arrives through LoadCredential= (anjungan.service).
   const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
   if (simulated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
-  const credentials = readCredentials(credentialFile);
+  const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
   const samSecret = { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') };
   const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
 

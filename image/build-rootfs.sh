@@ -38,6 +38,7 @@ chmod 0755 "$out/usr/local/bin/anjungan-provision"
 units="$out/etc/systemd/system"
 install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.timer "$repo"/systemd/*.path "$units/"
 install -D -m 0644 "$repo/systemd/pam-anjungan-kiosk" "$out/etc/pam.d/anjungan-kiosk"
+install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1/rules.d/50-anjungan-pcsc.rules"
 install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/etc/chromium/policies/managed/anjungan.json"
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
   anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket
