@@ -6,6 +6,9 @@ SHELL := /bin/bash
 # Debian packages the build, the PC/SC path and the browser tests need.
 APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium \
   libfprint-2-2 libfprint-2-dev libglib2.0-dev
+# The appliance tests: units checked by systemd-analyze, a root file system booted with
+# systemd-nspawn, the egress firewall in network namespaces.
+APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
@@ -13,14 +16,14 @@ NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
-.PHONY: demo test build bench system-deps node-deps typecheck clean capture-helper
+.PHONY: demo test build bench system-deps node-deps typecheck clean image appliance-base capture-helper
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages (run as root or install): $$missing" >&2; exit 1; fi; \
 	  echo "installing: $$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 $(NODE_STAMP): package.json package-lock.json
@@ -58,13 +61,29 @@ else
 	ANJUNGAN_MODE=demo npm start --silent
 endif
 
-test: build typecheck
+# The booted tests' Debian base tree (minutes the first time, cached after): built before the
+# tests run so no test file waits on it.
+appliance-base: system-deps
+	@if [ "$$(id -u)" = 0 ]; then bash image/build-rootfs-base.sh $(ARCH) $(CACHE_DIR) >/dev/null; fi
+
+test: build typecheck appliance-base
 	bash test/setup/pcscd.sh start
 	npx tap; rc=$$?; bash test/setup/pcscd.sh stop; exit $$rc
 
 bench: build
 	bash test/setup/pcscd.sh start
 	npm run -s bench; rc=$$?; bash test/setup/pcscd.sh stop; exit $$rc
+
+# The appliance's root file system for the host architecture (ARCH=amd64 FORMAT=rootfs): the
+# cached Debian trixie base with the built app and the units of systemd/ installed.
+ARCH ?= $(shell dpkg --print-architecture)
+FORMAT ?= rootfs
+image: build
+ifeq ($(FORMAT),rootfs)
+	bash image/build-rootfs.sh $(ARCH) image/out/rootfs-$(ARCH) $(CACHE_DIR)
+else
+	@echo "make image FORMAT=$(FORMAT): only FORMAT=rootfs is built so far" >&2; exit 2
+endif
 
 clean:
 	rm -rf dist .tap state test-artifacts

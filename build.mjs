@@ -1,11 +1,11 @@
 // Bundles the daemon (Node, ESM) and the UI (browser) with esbuild.
 import { build } from 'esbuild';
-import { mkdir, copyFile } from 'node:fs/promises';
+import { mkdir, copyFile, writeFile } from 'node:fs/promises';
 
 const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
 
 await build({
-  entryPoints: ['device/main.ts'],
+  entryPoints: ['device/main.ts', 'device/firewall.ts'],
   outdir: 'dist/device',
   bundle: true,
   platform: 'node',
@@ -29,4 +29,6 @@ await build({
   logLevel: 'warning',
 });
 await mkdir('dist/ui', { recursive: true });
+// What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
+await writeFile('dist/externals.json', JSON.stringify(external) + '\n');
 await copyFile('ui/index.html', 'dist/ui/index.html');

@@ -83,6 +83,16 @@ const ConfigSchema = Type.Object(
     ),
     fingerprint: Type.Optional(FingerprintSchema),
     gpio: Type.Optional(GpioSchema),
+    /** Other destinations the egress firewall allows (IP literals: it is loaded before DNS works). */
+    egress: Type.Optional(
+      Type.Object(
+        {
+          returnDataUrl: Type.Optional(Type.String({ pattern: '^https://' })),
+          ntpServers: Type.Array(Type.String({ minLength: 2, maxLength: 45 }), { maxItems: 8 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

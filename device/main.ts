@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type KioskConfig } from './config.ts';
@@ -20,6 +20,7 @@ import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
+import { UiWatch } from './server/ui-watch.ts';
 import { SimulatedGpio } from './gpio/simulated.ts';
 import { createOnoffGpio } from './gpio/onoff-gpio.ts';
 import { createMatcher } from './fingerprint/matcher.ts';
@@ -37,12 +38,15 @@ import { allPersonas, isPersonaId, persona, type Persona } from './sim/personas.
 /** The demo staff PIN; demo and pcsc-sim only. A real kiosk's PINs are set by provisioning. */
 export const DEMO_STAFF_PIN = '246810';
 
+/** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
+const UI_FROZEN_AFTER_MS = 30_000;
+
 /** Board pins of the reference enclosure (BCM numbering). */
 const GPIO_PINS = { ledGreen: 17, ledAmber: 27, ledRed: 22, buzzer: 23, readerPower: 24, tamper: 25 };
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
+export async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
   const sam = demoSamSecret();
   return {
     dukcapil,
@@ -53,9 +57,20 @@ async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Crede
   };
 }
 
+// Node has no AF_UNIX datagram sockets, so the messages go through systemd-notify, a child
+// process (the unit allows it with NotifyAccess=all). It waits until systemd has taken the
+// message, so the ready and watchdog states are attributed to this service.
 function notifySystemd(state: string): void {
   if (!process.env.NOTIFY_SOCKET) return;
   execFile('systemd-notify', [state], () => undefined);
+}
+
+/** Half of systemd's watchdog period (WATCHDOG_USEC), or null when no watchdog is asked for. */
+export function watchdogPingIntervalMs(env: NodeJS.ProcessEnv, pid: number): number | null {
+  const usec = Number(env.WATCHDOG_USEC);
+  if (!Number.isFinite(usec) || usec <= 0) return null;
+  if (env.WATCHDOG_PID && Number(env.WATCHDOG_PID) !== pid) return null;
+  return Math.max(100, Math.floor(usec / 2000));
 }
 
 export interface Kiosk {
@@ -95,9 +110,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   }
 
   // ---- credentials: created with demo values on a developer machine, provisioned otherwise
-  const credentialFile = join(config.stateDir, 'credentials.json');
-  if (simulated && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
-  const credentials = readCredentials(credentialFile);
+  // Under systemd the file arrives through LoadCredential= (anjungan.service).
+  const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
+  if (simulated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
+  const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
   const samSecret = { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') };
   const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
 
@@ -214,12 +230,26 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   });
   runtime.start();
 
+  // A page that stopped pinging is frozen: under systemd the daemon writes the flag file that
+  // anjungan-kiosk-restart.path turns into a restart of the browser unit (it may not do that itself).
+  const runtimeDir = process.env.RUNTIME_DIRECTORY?.split(':')[0];
+  const uiWatch = new UiWatch({
+    timeoutMs: UI_FROZEN_AFTER_MS,
+    onFrozen: (silentMs) => {
+      logger.warn({ event: 'uiFrozen', silentMs }, 'the kiosk page stopped pinging');
+      if (runtimeDir) writeFileSync(join(runtimeDir, 'kiosk-frozen'), `${new Date().toISOString()}\n`);
+    },
+  });
+  uiWatch.start();
+  closers.unshift(() => uiWatch.stop());
+
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
   const server = await buildServer({
     runtime,
     logger,
     uiDir,
     ...(demo ? { demo } : {}),
+    uiPing: () => uiWatch.ping(),
     health: () => {
       const snapshot = runtime.snapshot();
       const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
@@ -236,11 +266,16 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const port = typeof address === 'object' && address ? address.port : config.http.port;
 
   notifySystemd('--ready');
-  const watchdog = setInterval(() => {
-    if (runtime.actor.getSnapshot().status === 'active') notifySystemd('WATCHDOG=1');
-  }, 10_000);
-  watchdog.unref();
-  closers.unshift(() => clearInterval(watchdog));
+  // The pings come from a timer on the event loop: a blocked or stopped loop misses them and
+  // systemd kills and restarts the daemon.
+  const pingMs = watchdogPingIntervalMs(process.env, process.pid);
+  if (pingMs !== null) {
+    const watchdog = setInterval(() => {
+      if (runtime.actor.getSnapshot().status === 'active') notifySystemd('WATCHDOG=1');
+    }, pingMs);
+    watchdog.unref();
+    closers.unshift(() => clearInterval(watchdog));
+  }
 
   logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port }, 'ready');
   return {

@@ -72,6 +72,9 @@ function isView(v: unknown): v is KioskView {
   return typeof v === 'object' && v !== null && typeof (v as { screen?: unknown }).screen === 'string' && typeof (v as { seq?: unknown }).seq === 'number';
 }
 
+/** How often the page tells the daemon it is alive (the daemon's UiWatch waits several times this). */
+export const UI_PING_INTERVAL_MS = 5000;
+
 export class KioskApi {
   private readonly fetchImpl: typeof fetch;
   private readonly openSocket: (url: string) => StreamSocket;
@@ -111,6 +114,11 @@ export class KioskApi {
 
   private static post(body: unknown): RequestInit {
     return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  }
+
+  /** Tells the daemon this page's event loop still runs (it restarts a frozen browser). */
+  async ping(): Promise<void> {
+    await this.request('/api/ui-ping', { method: 'POST' });
   }
 
   async view(): Promise<KioskView> {

@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DemoPersonaSummary, Intent, KioskView } from '../device/server/protocol.ts';
-import { KioskApi, type ConnectionState } from './api.ts';
+import { KioskApi, UI_PING_INTERVAL_MS, type ConnectionState } from './api.ts';
 import { DEMO_EVENT, INTENT_EVENT, type DemoAction } from './events.ts';
 import { messages, type Locale } from './i18n.ts';
 import { controls, tokens } from './styles.ts';
@@ -35,6 +35,7 @@ export class AnjApp extends LitElement {
   @state() private demoNotice = '';
   private api = new KioskApi({ baseUrl: location.origin });
   private stream: { close(): void } | null = null;
+  private pinger: ReturnType<typeof setInterval> | undefined;
 
   static override styles = [
     tokens,
@@ -116,11 +117,13 @@ export class AnjApp extends LitElement {
       (view) => this.show(view),
       (state) => (this.connection = state),
     );
+    this.pinger = setInterval(() => void this.api.ping().catch(() => undefined), UI_PING_INTERVAL_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stream?.close();
+    clearInterval(this.pinger);
   }
 
   private show(view: KioskView): void {

@@ -36,6 +36,8 @@ export interface ServerDeps {
   uiDir: string;
   health(): HealthReport;
   demo?: DemoControls;
+  /** The page's keep-alive (server/ui-watch.ts). */
+  uiPing?: () => void;
 }
 
 const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
@@ -105,6 +107,11 @@ export async function buildServer(deps: ServerDeps) {
   app.get('/healthz', { schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 503: Type.Object({}, { additionalProperties: true }) } } }, async (_req, reply) => {
     const h = deps.health();
     return reply.code(h.ready ? 200 : 503).send(h);
+  });
+
+  app.post('/api/ui-ping', { schema: { response: { 204: Type.Null() } } }, async (_req, reply) => {
+    deps.uiPing?.();
+    return reply.code(204).send();
   });
 
   app.get('/api/view', { schema: { response: { 200: ViewReply } } }, async () => deps.runtime.view());

@@ -38,11 +38,15 @@ export class CredentialFileError extends Error {
   }
 }
 
-export function readCredentials(path: string): Credentials {
+/**
+ * `groupReadable`: systemd hands LoadCredential= files over as 0440 in a directory only the
+ * service can enter; everywhere else the file must be 0600 or narrower.
+ */
+export function readCredentials(path: string, opts: { groupReadable?: boolean } = {}): Credentials {
   let text: string;
   try {
     const st = statSync(path);
-    if ((st.mode & 0o077) !== 0) throw new CredentialFileError('permissions');
+    if ((st.mode & (opts.groupReadable ? 0o037 : 0o077)) !== 0) throw new CredentialFileError('permissions');
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof CredentialFileError) throw e;

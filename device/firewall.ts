@@ -1,0 +1,85 @@
+/**
+ * The egress allowlist, rendered from the kiosk configuration as an nftables rule set: output
+ * only to loopback, the uplink host:port, the data balikan endpoint and the NTP servers (plus
+ * the DHCP client and IPv6 neighbour discovery the link itself needs); everything else is
+ * rejected and counted. Loaded at boot by anjungan-firewall.service before the network is up, so
+ * destinations must be IP literals (no DNS then, and a name could resolve anywhere).
+ * Run as a script it prints the rule set for the configuration in ANJUNGAN_CONFIG.
+ */
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type KioskConfig } from './config.ts';
+
+export const EGRESS_TABLE = 'anjungan_egress';
+export const REJECTED_COUNTER = 'rejected';
+
+export class EgressConfigError extends Error {
+  override readonly name = 'EgressConfigError';
+}
+
+interface Destination {
+  address: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+}
+
+function urlDestination(url: string, what: string): Destination {
+  const parsed = new URL(url);
+  const address = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(address) === 0) throw new EgressConfigError(`${what}: the egress allowlist needs an IP address, not "${parsed.hostname}"`);
+  return { address, protocol: 'tcp', port: parsed.port ? Number(parsed.port) : 443 };
+}
+
+export function egressDestinations(config: KioskConfig): Destination[] {
+  const out: Destination[] = [];
+  if (config.uplink.baseUrl) out.push(urlDestination(config.uplink.baseUrl, 'uplink.baseUrl'));
+  if (config.egress?.returnDataUrl) out.push(urlDestination(config.egress.returnDataUrl, 'egress.returnDataUrl'));
+  for (const ntp of config.egress?.ntpServers ?? []) {
+    if (isIP(ntp) === 0) throw new EgressConfigError(`egress.ntpServers: the egress allowlist needs an IP address, not "${ntp}"`);
+    out.push({ address: ntp, protocol: 'udp', port: 123 });
+  }
+  return out;
+}
+
+export function renderEgressRules(config: KioskConfig): string {
+  return renderRuleSet(egressDestinations(config));
+}
+
+/** Loopback (and the link's own DHCP and neighbour discovery) only: what a broken configuration gets. */
+export const CLOSED_RULES = (): string => renderRuleSet([]);
+
+function renderRuleSet(destinations: Destination[]): string {
+  const allow = destinations.map(
+    (d) => `    ${isIP(d.address) === 6 ? 'ip6' : 'ip'} daddr ${d.address} ${d.protocol} dport ${d.port} accept`,
+  );
+  return [
+    `# Rendered by anjungan from its configuration; do not edit (see device/firewall.ts).`,
+    `table inet ${EGRESS_TABLE}`,
+    `delete table inet ${EGRESS_TABLE}`,
+    `table inet ${EGRESS_TABLE} {`,
+    `  counter ${REJECTED_COUNTER} {}`,
+    `  chain output {`,
+    `    type filter hook output priority filter; policy accept;`,
+    `    oif "lo" accept`,
+    `    ct state established,related accept`,
+    `    udp sport 68 udp dport 67 accept`,
+    `    icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept`,
+    ...allow,
+    `    counter name ${REJECTED_COUNTER} reject with icmpx admin-prohibited`,
+    `  }`,
+    `}`,
+    ``,
+  ].join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Fails closed: a configuration that cannot be read or rendered still gets a rule set.
+  try {
+    process.stdout.write(renderEgressRules(loadConfig(process.env, new Date())));
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`anjungan-firewall: ${e.name}: ${e.message}; only loopback is allowed\n`);
+    process.stdout.write(CLOSED_RULES());
+  }
+}

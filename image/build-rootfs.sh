@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The appliance's root file system as a folder: the cached base (build-rootfs-base.sh) with the
+# built app, its run-time node_modules, the units of systemd/ (enabled) and their companions
+# installed on top. `make image ARCH=amd64 FORMAT=rootfs` runs it after `make build`.
+# The tree hard-links the cached base's files: boot it with a volatile or read-only root (as the
+# booted tests do), never write into it in place.
+# Usage: image/build-rootfs.sh ARCH OUT_DIR [CACHE_DIR]
+set -euo pipefail
+arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+  # Native modules must then be compiled inside the tree (the SD-card image build does that).
+  echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built here" >&2
+  exit 2
+fi
+[ -f "$repo/dist/device/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
+base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
+
+rm -rf "$out"
+mkdir -p "$(dirname "$out")"
+cp -al "$base" "$out"
+rm -f "$out/.anjungan-complete"
+
+app="$out/opt/anjungan"
+mkdir -p "$app/node_modules"
+cp -r "$repo/dist" "$app/dist"
+cp "$repo/package.json" "$repo/README.md" "$app/"
+(cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
+  mkdir -p "$app/$(dirname "$module")"
+  cp -r "$repo/$module" "$app/$module"
+done
+cat > "$out/usr/local/bin/anjungan-provision" <<'WRAPPER'
+#!/bin/sh
+exec /usr/bin/node /opt/anjungan/dist/provisioning/main.js "$@"
+WRAPPER
+chmod 0755 "$out/usr/local/bin/anjungan-provision"
+
+units="$out/etc/systemd/system"
+install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.timer "$repo"/systemd/*.path "$units/"
+install -D -m 0644 "$repo/systemd/pam-anjungan-kiosk" "$out/etc/pam.d/anjungan-kiosk"
+install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1/rules.d/50-anjungan-pcsc.rules"
+install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/etc/chromium/policies/managed/anjungan.json"
+systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
+  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket
+systemctl --root="$out" --quiet set-default graphical.target
+echo "$out"

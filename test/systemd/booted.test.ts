@@ -1,0 +1,251 @@
+/**
+ * The appliance booted for real: the amd64 root file system of image/build-rootfs.sh (cached
+ * Debian trixie base + the built app + the units of systemd/, enabled) boots under
+ * `systemd-nspawn -b` with a volatile root and no network but its own loopback, and the units
+ * are checked by the systemd inside it.
+ *
+ * The daemon runs from anjungan.service as shipped plus one test-only drop-in choosing demo mode
+ * (production needs a fingerprint sensor driver this machine does not have yet). The kiosk
+ * browser has no display here: the container boots multi-user.target, which leaves it out.
+ */
+import t from 'tap';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { demoCredentials } from '../../device/main.ts';
+import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
+
+const run = promisify(execFile);
+const repo = join(import.meta.dirname, '../..');
+const root = process.getuid?.() === 0;
+// Longer than .taprc's 300 s: a loaded 2-core machine needs minutes to boot and wait out the watchdog.
+t.setTimeout(600_000);
+
+t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, systemd-nspawn)', timeout: 600_000 }, async (t) => {
+  const work = mkdtempSync('/var/tmp/anj15-boot-');
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  const tree = join(work, 'root');
+  const started = Date.now();
+  execFileSync('bash', [join(repo, 'image/build-rootfs.sh'), 'amd64', tree], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  t.comment(`root file system ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // What provisioning would have written, plus the test-only choice of demo mode.
+  // The config file as provisioning leaves it: root:anjungan 0640 (it holds no secrets).
+  const daemonGid = Number(/^anjungan:x:(\d+):/m.exec(readFileSync(join(tree, 'etc/group'), 'utf8'))![1]);
+  mkdirSync(join(tree, 'etc/anjungan'), { recursive: true });
+  writeFileSync(join(tree, 'etc/anjungan/config.json'), '{}\n', { mode: 0o640 });
+  chownSync(join(tree, 'etc/anjungan/config.json'), 0, daemonGid);
+  mkdirSync(join(tree, 'var/lib/anjungan'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(tree, 'var/lib/anjungan/credentials.json'), JSON.stringify(await demoCredentials(DEMO_CREDENTIALS)), { mode: 0o600 });
+  chmodSync(join(tree, 'var/lib/anjungan/credentials.json'), 0o600);
+  mkdirSync(join(tree, 'etc/systemd/system/anjungan.service.d'), { recursive: true });
+  writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), '[Service]\nEnvironment=ANJUNGAN_MODE=demo\n');
+
+  const nspawn = spawn(
+    'systemd-nspawn',
+    [
+      '-q',
+      '-b',
+      '-D',
+      tree,
+      '--volatile=overlay',
+      '--register=no',
+      '--keep-unit',
+      '--private-network',
+      '--console=pipe',
+      'systemd.unit=multi-user.target',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let consoleLog = '';
+  nspawn.stdout!.on('data', (d) => (consoleLog += String(d)));
+  nspawn.stderr!.on('data', (d) => (consoleLog += String(d)));
+  const exited = new Promise<void>((resolve) => nspawn.on('exit', () => resolve()));
+  t.teardown(async () => {
+    if (nspawn.exitCode === null) {
+      nspawn.kill('SIGKILL');
+      await exited;
+    }
+  });
+
+  // The container's PID 1 is nspawn's child; commands run inside through its namespaces.
+  const leader = await poll(
+    async () => {
+      const pid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { encoding: 'utf8' })
+        .trim()
+        .split(/\s+/)[0];
+      return pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' ? pid : null;
+    },
+    'the container init',
+    60_000,
+  );
+  const inside = async (...cmd: string[]) =>
+    (await run('nsenter', ['--target', leader, '--all', ...cmd], { encoding: 'utf8' })).stdout.trim();
+  const show = async (unit: string, ...props: string[]) => {
+    const out = await inside('systemctl', 'show', unit, ...props.flatMap((p) => ['-p', p]));
+    return Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  };
+  // /healthz from the container's own network namespace (it has only loopback).
+  const healthz = async () => {
+    const script = `fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })), (e) => console.log(JSON.stringify({ error: String(e.cause?.code ?? e) })))`;
+    const out = (await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8' })).stdout;
+    return JSON.parse(out) as {
+      status?: number;
+      body?: { ready: boolean; devices: { uplink: { quota: { used: number } } } };
+      error?: string;
+    };
+  };
+  const post = async (path: string, body: unknown) => {
+    const script = `fetch('http://127.0.0.1:8080${path}', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(body))} }).then((r) => console.log(r.status))`;
+    return Number((await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8' })).stdout);
+  };
+
+  try {
+    await poll(
+      async () => ((await show('anjungan.service', 'ActiveState')).ActiveState === 'active' ? true : null),
+      'anjungan.service active',
+      180_000,
+    );
+    t.comment(`booted, daemon active ${((Date.now() - started) / 1000).toFixed(1)} s after the start of the test`);
+
+    await t.test('every unit passes systemd-analyze verify of the systemd that runs it', async (t) => {
+      const units = readdirSync(join(repo, 'systemd')).filter((f) => /\.(service|timer|path)$/.test(f));
+      t.ok(units.length >= 7);
+      for (const unit of units) {
+        const out = await run('nsenter', ['--target', leader, '--all', 'systemd-analyze', 'verify', unit], { encoding: 'utf8' }).then(
+          (r) => r.stderr.trim(),
+          (e: { stderr: string }) => `exit status non-zero: ${e.stderr}`,
+        );
+        t.equal(out, '', `systemd-analyze verify ${unit}`);
+      }
+    });
+
+    await t.test('the firewall unit loaded the rendered allowlist', async (t) => {
+      t.equal((await show('anjungan-firewall.service', 'ActiveState')).ActiveState, 'active');
+      t.match(await inside('nft', 'list', 'table', 'inet', 'anjungan_egress'), /counter name "?rejected"? reject/);
+    });
+
+    await t.test('active only once the daemon said READY: /healthz answers the moment start returns', async (t) => {
+      const unit = await show('anjungan.service', 'Type', 'NotifyAccess', 'WatchdogUSec');
+      t.equal(unit.Type, 'notify');
+      // `systemctl restart` returns when the unit is active: for Type=notify that is READY=1,
+      // sent after the HTTP server listens. (Type=simple would return before node has started.)
+      for (let i = 0; i < 2; i++) {
+        await inside('systemctl', 'restart', 'anjungan.service');
+        const h = await healthz();
+        t.equal(h.status, 200, `restart ${i + 1}: /healthz answers at once`);
+        t.equal(h.body?.ready, true);
+      }
+    });
+
+    await t.test('state survives a restart', async (t) => {
+      t.equal(await post('/api/demo/card', { persona: 'valid' }), 200, 'a demo card goes in');
+      await poll(
+        async () =>
+          ((await healthz()).body?.devices.uplink.quota.used ?? 0) > 0 || (await post('/api/demo/finger', { genuine: true }), null),
+        'one NIK validation',
+        60_000,
+      );
+      const used = (await healthz()).body!.devices.uplink.quota.used;
+      await inside('systemctl', 'restart', 'anjungan.service');
+      t.equal((await healthz()).body?.devices.uplink.quota.used, used, `the quota ledger still counts ${used} after the restart`);
+    });
+
+    await t.test('a stopped daemon is killed by the watchdog and restarted', async (t) => {
+      const before = await show('anjungan.service', 'MainPID', 'NRestarts', 'WatchdogUSec', 'ExecMainStartTimestampMonotonic');
+      const watchdogMs = timespanMs(String(before.WatchdogUSec));
+      t.ok(watchdogMs > 0, `WatchdogSec is ${watchdogMs / 1000} s`);
+      // Alive for longer than the watchdog period without a restart: the pings arrive.
+      await new Promise((r) => setTimeout(r, watchdogMs + 3000));
+      const alive = await show('anjungan.service', 'MainPID', 'NRestarts');
+      t.equal(alive.MainPID, before.MainPID, 'not restarted while its event loop runs');
+      await inside('kill', '-STOP', String(before.MainPID));
+      const stoppedAt = Date.now();
+      const after = await poll(
+        async () => {
+          const s = await show('anjungan.service', 'MainPID', 'NRestarts', 'ActiveState');
+          return s.MainPID !== before.MainPID && s.MainPID !== '0' && s.ActiveState === 'active' ? s : null;
+        },
+        'a restart after the watchdog timeout',
+        watchdogMs * 4 + 60_000,
+      );
+      t.comment(`restarted ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after SIGSTOP`);
+      t.equal(Number(after.NRestarts), Number(before.NRestarts) + 1, 'one automatic restart');
+      t.match(await inside('journalctl', '-u', 'anjungan.service', '--no-pager', '-o', 'cat'), /[Ww]atchdog timeout/);
+      t.equal((await healthz()).status, 200, '/healthz answers again');
+    });
+
+    await t.test('polkit lets the daemon, and no other user, use pcscd', async (t) => {
+      const pkcheck = (pid: string) =>
+        inside('pkcheck', '--action-id', 'org.debian.pcsc-lite.access_pcsc', '--process', pid).then(
+          () => 'allowed',
+          () => 'refused',
+        );
+      t.equal(await pkcheck((await show('anjungan.service', 'MainPID')).MainPID!), 'allowed', 'the daemon may');
+      await inside('systemd-run', '--unit=anj15-nobody', '-p', 'User=nobody', 'sleep', '120');
+      const other = await poll(
+        async () => {
+          const pid = (await show('anj15-nobody.service', 'MainPID')).MainPID;
+          return pid && pid !== '0' ? pid : null;
+        },
+        'a process of another user',
+        10_000,
+      );
+      t.equal(await pkcheck(other), 'refused', 'another system user may not');
+      await inside('systemctl', 'stop', 'anj15-nobody.service');
+    });
+
+    await t.test('a page that stops pinging gets the browser restarted', async (t) => {
+      t.equal(await post('/api/ui-ping', {}), 204, 'the page pings once, then falls silent');
+      const restart = await poll(
+        async () => {
+          const s = await show('anjungan-kiosk-restart.service', 'ExecMainStartTimestampMonotonic');
+          return Number(s.ExecMainStartTimestampMonotonic) > 0 ? s : null;
+        },
+        'anjungan-kiosk-restart.service to run',
+        90_000,
+      );
+      t.ok(restart, 'the path unit started the restart of the browser unit');
+      t.match(await inside('journalctl', '-u', 'anjungan.service', '--no-pager', '-o', 'cat'), /stopped pinging/);
+    });
+
+    await t.test('the agreement timer is scheduled', async (t) => {
+      const timer = await show('anjungan-agreement.timer', 'ActiveState', 'NextElapseUSecRealtime', 'NextElapseUSecMonotonic');
+      t.equal(timer.ActiveState, 'active');
+      t.ok(
+        timer.NextElapseUSecRealtime !== '' || Number(timer.NextElapseUSecMonotonic) > 0,
+        `next run: ${timer.NextElapseUSecRealtime || timer.NextElapseUSecMonotonic}`,
+      );
+    });
+  } catch (err) {
+    t.comment(consoleLog.slice(-4000));
+    t.comment(await inside('journalctl', '--no-pager', '-n', '80', '-o', 'cat').catch(() => 'no journal'));
+    throw err;
+  } finally {
+    await inside('systemctl', 'poweroff', '--no-block').catch(() => undefined);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+  }
+});
+
+async function poll<T>(probe: () => Promise<T | null>, what: string, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== null && v !== false) return v;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** systemctl show prints time spans the way a person writes them: "15s", "1min 30s", "500ms". */
+function timespanMs(span: string): number {
+  const unit: Record<string, number> = { h: 3_600_000, min: 60_000, s: 1000, ms: 1, us: 0.001 };
+  let total = 0;
+  for (const [, n, u] of span.matchAll(/(\d+(?:\.\d+)?)\s*(h|min|s|ms|us)\b/g)) total += Number(n) * unit[u!]!;
+  return total > 0 ? total : NaN;
+}
