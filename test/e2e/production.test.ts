@@ -56,11 +56,6 @@ t.test('a fingertip barely touching gets a hint, not a match attempt; cancelling
   t.equal(health.devices.sensor, 'ready', 'the sensor is ready for the next taxpayer');
 });
 
-// Known failure, kept visible as a TODO assertion: an impostor image ('impostor' touch 3) scores
-// 86.6 against the card's second finger, above the matcher's 85.4, whose threshold is not yet
-// calibrated on image probes (issue 12, item 7). Drop the todo once it is.
-const IMPOSTOR_TODO = 'matcher threshold not yet calibrated on image probes: an impostor image scores 86.6 > 85.4';
-
 t.test('another finger is refused four times, then the taxpayer is sent to staff', async (t) => {
   await rehearsal.devices.insert(valid);
   for (let attempt = 1; attempt <= 4; attempt++) {
@@ -72,7 +67,7 @@ t.test('another finger is refused four times, then the taxpayer is sent to staff
     if (next.screen !== 'awaitingFinger') break;
   }
   const end = await k.until((v) => ['staffAssist', 'result', 'failed', 'finished'].includes(v.screen), 'the end of the finger step', 60_000);
-  t.equal(end.screen, 'staffAssist', 'staff assistance after four refusals, never a match', { todo: IMPOSTOR_TODO });
+  t.equal(end.screen, 'staffAssist', 'staff assistance after four refusals, never a match');
   if (end.screen === 'staffAssist') t.equal(end.why, 'fingerNotMatched');
   await rehearsal.devices.remove();
   await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
