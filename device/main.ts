@@ -240,6 +240,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     runtime,
     logger,
     uiDir,
+    http: config.http,
     ...(demo ? { demo } : {}),
     uiPing: () => uiWatch.ping(),
     health: () => {
@@ -309,9 +310,31 @@ function demoControls(slot: {
   };
 }
 
+/**
+ * After an error nothing caught, the daemon's state is unknown: it logs the error's name (never
+ * its message or stack, which may hold data and whose formatting costs memory) and exits, and
+ * systemd (Restart=always) starts a clean one. A limping kiosk would serve on broken state.
+ */
+export function installCrashPolicy(logger: Logger): void {
+  const die = (event: string) => (err: unknown) => {
+    const name = err instanceof Error ? err.name : typeof err;
+    try {
+      logger.fatal({ event, err: { name } }, 'unexpected error: exiting for a restart');
+      logger.flush();
+    } finally {
+      process.exit(70);
+    }
+  };
+  process.on('uncaughtException', die('uncaughtException'));
+  process.on('unhandledRejection', die('unhandledRejection'));
+}
+
 async function main(): Promise<void> {
+  // Whatever the daemon creates (database, journal, credentials) is the owner's only.
+  process.umask(0o077);
   const config = loadConfig(process.env, new Date());
   const logger = createLogger({ level: config.logLevel });
+  installCrashPolicy(logger);
   const kiosk = await startKiosk(config, logger);
   let closing = false;
   const shutdown = async (signal: string) => {
