@@ -14,6 +14,7 @@ import { openDatabase } from './store/db.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
+import { PinLockout } from './store/pin-lockout.ts';
 import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
 import { createKioskMachine } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
@@ -163,6 +164,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 
   // ---- store-backed parts and the validator
   const flags = new KioskFlags(db, clock);
+  const pinLockout = new PinLockout(db, clock);
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const validator = createValidator({
     endpoint,
@@ -180,7 +182,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     matcher: createMatcher(),
     validator,
     readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags }),
-    staffAuth: new StaffPinVerifier(credentials.staff, clock),
+    staffAuth: new StaffPinVerifier(credentials.staff, pinLockout),
     audit: new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock),
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
     gpio,
@@ -199,7 +201,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       logger.error({ event: 'uplinkRejected', kind }, 'registry refused our access: staff must check the credentials');
     },
   });
-  const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger });
+  const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger, staffPinLockedUntil: () => pinLockout.state().lockedUntil });
   closers.unshift(() => runtime.stop());
 
   card.subscribe((e) => {

@@ -44,6 +44,11 @@ export const MIGRATIONS: Migration[] = [
     sql: `CREATE TABLE kiosk_flag (name TEXT PRIMARY KEY, value TEXT NOT NULL, set_at TEXT NOT NULL);`,
   },
   {
+    // The staff PIN lockout (store/pin-lockout.ts): one row per kiosk, no PIN, no staff id.
+    version: 4,
+    sql: `CREATE TABLE staff_pin_lockout (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until INTEGER);`,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,
