@@ -165,6 +165,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // ---- store-backed parts and the validator
   const flags = new KioskFlags(db, clock);
   const pinLockout = new PinLockout(db, clock);
+  const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
+  const interrupted = audit.closeInterruptedSessions();
+  if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const validator = createValidator({
     endpoint,
@@ -183,7 +186,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     validator,
     readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags }),
     staffAuth: new StaffPinVerifier(credentials.staff, pinLockout),
-    audit: new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock),
+    audit,
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
     gpio,
     clock,
