@@ -143,3 +143,17 @@ t.test('slow clients are cut off within the configured times', async (t) => {
   t.ok(b <= EDGE_LIMITS.requestTimeoutMs + 3000, `trickled body cut after ${b} ms`);
   t.ok(await servesView(), 'the kiosk still serves');
 });
+
+t.test('connections past the cap are dropped; the kiosk serves again once they go', async (t) => {
+  const held = [];
+  for (let i = 0; i < EDGE_LIMITS.maxConnections; i++) held.push(await openRaw(port));
+  await new Promise((r) => setTimeout(r, 200));
+  const extra = await openRaw(port);
+  extra.socket.write(`GET /api/view HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`);
+  await Promise.race([extra.closed, new Promise((r) => setTimeout(r, 3000))]);
+  t.ok(extra.isClosed(), 'the connection over the cap was closed');
+  t.equal(extra.received().length, 0, 'and got no answer');
+  for (const c of held) c.socket.destroy();
+  await new Promise((r) => setTimeout(r, 200));
+  t.ok(await servesView(), 'served again');
+});
