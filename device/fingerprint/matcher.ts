@@ -18,7 +18,7 @@
  * score, they never block a match.
  */
 import type { FingerMatcherPort, MatchDecision } from '../flow/ports.ts';
-import type { FingerTemplate } from './template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 
 /**
  * Decision threshold: scores at or above it are the same finger. Calibrated by

@@ -17,7 +17,7 @@ import {
 } from '../domain/failure.ts';
 import type { CardRecord, PersonData } from '../domain/record.ts';
 import { parseNop, parseNpwpd, ReturnDataFormatError } from '../domain/nop.ts';
-import type { FingerTemplate } from '../fingerprint/template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 import type {
   AuditEvent,
   AuditPort,

@@ -4,7 +4,7 @@
  * PersonData and FieldComparison, which stay in the session context.
  */
 import type { CardRecord, PersonData, PermittedField } from '../domain/record.ts';
-import type { FingerTemplate } from '../fingerprint/template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 import type { OutOfServiceReason } from '../domain/failure.ts';
 
 // ---- Card reader, SAM and the KTP-el read profile -------------------------------------------

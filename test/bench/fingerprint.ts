@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createMaster, createRng, impression, LIVE_PROFILE, type ImpressionProfile } from '../../device/sim/finger-synth.ts';
 import { decodeCardTemplateFile, encodeCardTemplateFile } from '../../device/fingerprint/card-file.ts';
 import { MATCH_THRESHOLD, matchScore } from '../../device/fingerprint/matcher.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 
 const MASTERS = 500;
 const IMPRESSIONS = 4;

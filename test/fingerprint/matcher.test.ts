@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { MATCH_THRESHOLD, createMatcher, matchScore } from '../../device/fingerprint/matcher.ts';
 import { decodeCardTemplateFile, encodeCardTemplateFile } from '../../device/fingerprint/card-file.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import { createMaster, createRng, impression, LIVE_PROFILE } from '../../device/sim/finger-synth.ts';
 
 const rng = createRng('matcher-test');

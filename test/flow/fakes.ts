@@ -5,7 +5,7 @@
 import { SimulatedClock } from 'xstate';
 import { DeviceError, type SessionFailureReason } from '../../device/domain/failure.ts';
 import type { CardRecord } from '../../device/domain/record.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import type { FlowDeps, FingerAttemptOutcome } from '../../device/flow/machine.ts';
 import type {
   AuditEvent,
