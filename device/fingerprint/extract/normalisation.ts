@@ -10,7 +10,9 @@ export function normaliseLocally(image: FloatImage, mask: MaskImage): FloatImage
   const { width, height, data } = image;
   const r = PARAMETERS.normalisationRadius;
   const mean = boxMean(data, width, height, r);
-  const squared = boxMean(Float32Array.from(data, (v) => v * v), width, height, r);
+  const square = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) square[i] = data[i]! * data[i]!;
+  const squared = boxMean(square, width, height, r);
   const out = new Float32Array(width * height);
   for (let i = 0; i < out.length; i++) {
     if (!mask.data[i]) continue;

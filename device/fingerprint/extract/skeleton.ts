@@ -27,16 +27,19 @@ export function thin(binary: Uint8Array, width: number, height: number): Skeleto
   // The frame is cleared so neighbour reads never leave the image.
   for (let x = 0; x < width; x++) { img[x] = 0; img[(height - 1) * width + x] = 0; }
   for (let y = 0; y < height; y++) { img[y * width] = 0; img[y * width + width - 1] = 0; }
-  let candidates: number[] = [];
-  for (let i = 0; i < img.length; i++) if (img[i]) candidates.push(i);
+  let count0 = 0;
+  for (let i = 0; i < img.length; i++) if (img[i]) count0++;
+  let candidates = new Int32Array(count0);
+  for (let i = 0, c = 0; i < img.length; i++) if (img[i]) candidates[c++] = i;
   const offsets = DX.map((dx, k) => DY[k]! * width + dx);
-  const remove: number[] = [];
+  const remove = new Int32Array(count0);
   let changed = true;
   while (changed) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
-      remove.length = 0;
-      for (const i of candidates) {
+      let removeCount = 0;
+      for (let q = 0; q < candidates.length; q++) {
+        const i = candidates[q]!;
         if (!img[i]) continue;
         let count = 0, transitions = 0;
         for (let k = 0; k < 8; k++) {
@@ -47,12 +50,12 @@ export function thin(binary: Uint8Array, width: number, height: number): Skeleto
         if (count < 2 || count > 6 || transitions !== 1) continue;
         const p2 = img[i + offsets[0]!]!, p4 = img[i + offsets[2]!]!, p6 = img[i + offsets[4]!]!, p8 = img[i + offsets[6]!]!;
         if (pass === 0 ? p2 * p4 * p6 || p4 * p6 * p8 : p2 * p4 * p8 || p2 * p6 * p8) continue;
-        remove.push(i);
+        remove[removeCount++] = i;
       }
-      for (const i of remove) img[i] = 0;
-      if (remove.length) changed = true;
+      for (let q = 0; q < removeCount; q++) img[remove[q]!] = 0;
+      if (removeCount) changed = true;
     }
-    candidates = candidates.filter((i) => img[i]);
+    candidates = candidates.filter((i) => img[i] === 1);
   }
   removeRedundantCorners(img, width, offsets);
   return { width, height, data: img };
