@@ -38,7 +38,7 @@ export const PARAMETERS = {
   clusterRadius: 12,
   clusterSize: 2,
   /** Skeleton length traced from a minutia to find its direction. */
-  directionTraceLength: 10,
+  directionTraceLength: 16,
   /** Orientation coherence below this is unreadable ridge flow (smudge, scar). */
   minCoherence: 0.35,
   /** At most this many minutiae are kept, best quality first (the card format holds 255). */

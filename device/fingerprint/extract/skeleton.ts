@@ -92,6 +92,8 @@ export function neighbourOffsets(width: number): number[] {
   return DX.map((dx, k) => DY[k]! * width + dx);
 }
 
+const JUNCTION_RADIUS = 2;
+
 export interface Trace {
   /** Index of the pixel the walk stopped on. */
   end: number;
@@ -104,18 +106,23 @@ export interface Trace {
 export function traceLine(skeleton: Skeleton, start: number, first: number, maxLength: number): Trace {
   const { data, width } = skeleton;
   const offsets = neighbourOffsets(width);
+  const startX = start % width;
+  const startY = (start - startX) / width;
   let previous = start;
   let before = start;
   let current = first;
   let length = 1;
   while (length < maxLength) {
-    const cn = crossingNumber(data, current, offsets);
-    if (cn !== 2) return { end: current, length, hitMinutia: true };
+    // Pixels right beside a junction read as junctions too: only stop once clear of the start.
+    if (length > JUNCTION_RADIUS && crossingNumber(data, current, offsets) !== 2) return { end: current, length, hitMinutia: true };
     let next = -1;
-    // 4-neighbours first, so a diagonal shortcut does not skip a pixel of the line.
+    // 4-neighbours first, so a diagonal shortcut does not skip a pixel of the line; never back
+    // next to the start, which would cross into another branch of a bifurcation.
     for (const k of [0, 2, 4, 6, 1, 3, 5, 7]) {
       const j = current + offsets[k]!;
-      if (!data[j] || j === previous || j === before || j === start) continue;
+      if (!data[j] || j === previous || j === before) continue;
+      const jx = j % width;
+      if (Math.abs(jx - startX) <= 1 && Math.abs((j - jx) / width - startY) <= 1) continue;
       next = j;
       break;
     }

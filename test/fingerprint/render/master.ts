@@ -178,11 +178,11 @@ function groundTruth(ridges: Float32Array, width: number, height: number, orient
       if (cn === 1) {
         const [first] = branchStarts(skeleton.data, i, offsets);
         if (first === undefined) continue;
-        const t = traceLine(skeleton, i, first, 10);
+        const t = traceLine(skeleton, i, first, 16);
         if (t.hitMinutia && t.length < 5) continue; // a thinning spur
         found.push({ x, y, angle: iso(sense(vec(t.end, i), orientation[i]!)), type: 'ending', quality: 100 });
       } else if (cn === 3) {
-        const ends = branchStarts(skeleton.data, i, offsets).map((b) => vec(i, traceLine(skeleton, i, b, 10).end));
+        const ends = branchStarts(skeleton.data, i, offsets).map((b) => vec(i, traceLine(skeleton, i, b, 16).end));
         if (ends.length !== 3) continue;
         let stem = 0, widest = -1;
         for (let k = 0; k < 3; k++) {
