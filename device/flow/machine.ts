@@ -187,6 +187,7 @@ export function createKioskMachine(deps: FlowDeps) {
           const capture = await deps.sensor.capture(input.fingerPosition, signal);
           if (capture.kind === 'poorQuality') return capture;
           const decision = deps.matcher.decide(capture.template, input.templates);
+          if (decision.poorQuality) return { kind: 'poorQuality', hint: 'cleanFinger' };
           return decision.matched ? { kind: 'matched', score: decision.score } : { kind: 'noMatch', score: decision.score };
         },
       ),

@@ -76,6 +76,8 @@ export interface MatchDecision {
   matched: boolean;
   /** Best score over the card's templates. */
   score: number;
+  /** The probe is not fit to match (e.g. far denser than a finger): ask for another touch. */
+  poorQuality?: true;
 }
 
 export interface FingerMatcherPort {

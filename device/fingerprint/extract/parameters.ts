@@ -51,7 +51,7 @@ export const CAPTURE_LIMITS = {
   minContactAreaMm2: 120,
   /** Mean grey of the contact area: darker means a wet or pressed finger, lighter a dry one. */
   maxMeanGrey: 190,
-  minMeanGrey: 40,
+  minMeanGrey: 70,
   /** Ridge/valley contrast (standard deviation of grey in the contact area) below this is faint. */
   minContrast: 18,
   /** Share of the contact area with readable ridge flow; below it the print is smudged. */
