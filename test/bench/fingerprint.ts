@@ -117,7 +117,7 @@ function harshImpression(master: ReturnType<typeof createMaster>, rng: Rng): Fin
   return { ...t, minutiae };
 }
 
-function harshScores(): { genuine: number[]; impostor: number[] } {
+export function harshScores(): { genuine: number[]; impostor: number[] } {
   const rng = createRng('fingerprint-bench-harsh-model');
   const probes: FingerTemplate[][] = [];
   const references: FingerTemplate[][] = [];
