@@ -22,7 +22,7 @@
  * grid, and decoding loses nothing. The compact format carries no quality, so decoded
  * qualities are 0.
  */
-import type { FingerTemplate, Minutia, MinutiaType } from './template.ts';
+import type { FingerTemplate, Minutia, MinutiaType } from '../domain/finger-template.ts';
 import { TemplateFormatError } from './format-error.ts';
 
 export const CARD_RESOLUTION_DPI = 254;

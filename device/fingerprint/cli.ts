@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { decodeFingerMinutiaeRecord } from './record.ts';
 import { isTemplateFormatError } from './format-error.ts';
 import { MATCH_THRESHOLD, matchScore } from './matcher.ts';
-import type { FingerTemplate } from './template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 
 function load(path: string, role: string): FingerTemplate[] {
   let bytes: Uint8Array;

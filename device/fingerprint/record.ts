@@ -29,7 +29,7 @@
  * kept; encoding writes an empty block. Impression type is checked, not kept; encoding writes
  * live-scan plain.
  */
-import type { FingerTemplate, Minutia, MinutiaType } from './template.ts';
+import type { FingerTemplate, Minutia, MinutiaType } from '../domain/finger-template.ts';
 import { TemplateFormatError } from './format-error.ts';
 import { quantizeAngle } from './card-file.ts';
 

@@ -17,7 +17,7 @@ import {
 } from '../domain/failure.ts';
 import type { CardRecord, PersonData } from '../domain/record.ts';
 import { parseNop, parseNpwpd, ReturnDataFormatError } from '../domain/nop.ts';
-import type { FingerTemplate } from '../fingerprint/template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 import type {
   AuditEvent,
   AuditPort,
@@ -187,6 +187,7 @@ export function createKioskMachine(deps: FlowDeps) {
           const capture = await deps.sensor.capture(input.fingerPosition, signal);
           if (capture.kind === 'poorQuality') return capture;
           const decision = deps.matcher.decide(capture.template, input.templates);
+          if (decision.poorQuality) return { kind: 'poorQuality', hint: 'cleanFinger' };
           return decision.matched ? { kind: 'matched', score: decision.score } : { kind: 'noMatch', score: decision.score };
         },
       ),

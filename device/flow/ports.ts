@@ -4,7 +4,7 @@
  * PersonData and FieldComparison, which stay in the session context.
  */
 import type { CardRecord, PersonData, PermittedField } from '../domain/record.ts';
-import type { FingerTemplate } from '../fingerprint/template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 import type { OutOfServiceReason } from '../domain/failure.ts';
 
 // ---- Card reader, SAM and the KTP-el read profile -------------------------------------------
@@ -76,6 +76,8 @@ export interface MatchDecision {
   matched: boolean;
   /** Best score over the card's templates. */
   score: number;
+  /** The probe is not fit to match (e.g. far denser than a finger): ask for another touch. */
+  poorQuality?: true;
 }
 
 export interface FingerMatcherPort {

@@ -14,7 +14,7 @@
  */
 import { DeviceError } from '../domain/failure.ts';
 import type { CaptureHint, FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
-import type { FingerTemplate } from '../fingerprint/template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 import { TemplateFormatError } from '../fingerprint/format-error.ts';
 import type { Persona } from './personas.ts';
 import { liveImpression, strangerImpression } from './persona-fingers.ts';

@@ -10,7 +10,7 @@
  * moves the finger (rotation, translation), bends the skin with a smooth displacement field,
  * crops to the sensor window, loses some minutiae, adds spurious ones and jitters the rest.
  */
-import type { FingerTemplate, Minutia, MinutiaType } from '../fingerprint/template.ts';
+import type { FingerTemplate, Minutia, MinutiaType } from '../domain/finger-template.ts';
 
 export interface Rng {
   /** Uniform in [0, 1). */

@@ -6,7 +6,7 @@
  * from the RNG the caller passes.
  */
 import type { Persona } from './personas.ts';
-import type { FingerTemplate } from '../fingerprint/template.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
 import { encodeCardTemplateFile } from '../fingerprint/card-file.ts';
 import { ENROLMENT_PROFILE, LIVE_PROFILE, WORN_PROFILE, createMaster, createRng, impression, type MasterFinger, type Rng } from './finger-synth.ts';
 

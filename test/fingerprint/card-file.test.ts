@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import fc from 'fast-check';
 import { decodeCardTemplateFile, encodeCardTemplateFile } from '../../device/fingerprint/card-file.ts';
 import { TemplateFormatError } from '../../device/fingerprint/format-error.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 
 // Right index finger, two minutiae: an ending at (10.0 mm, 20.0 mm) pointing at 90°, and a
 // bifurcation at (0.5 mm, 25.5 mm) pointing at 5.625°.

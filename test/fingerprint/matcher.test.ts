@@ -1,8 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { MATCH_THRESHOLD, createMatcher, matchScore } from '../../device/fingerprint/matcher.ts';
+import { MATCH_THRESHOLD, createMatcher, hasAbnormalDensity, matchScore } from '../../device/fingerprint/matcher.ts';
 import { decodeCardTemplateFile, encodeCardTemplateFile } from '../../device/fingerprint/card-file.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import { createMaster, createRng, impression, LIVE_PROFILE } from '../../device/sim/finger-synth.ts';
 
 const rng = createRng('matcher-test');
@@ -108,4 +108,51 @@ t.test('the kiosk decision takes the best of the card templates', async (t) => {
   t.equal(either.score, matchScore(live, thisFinger));
   t.notOk(matcher.decide(live, [otherFinger]).matched, 'refused when no template is this finger');
   t.notOk(matcher.decide(live, []).matched, 'refused against an empty card');
+});
+
+/** Minutiae scattered uniformly over the window: what a noisy image read as ridges looks like. */
+function randomTemplate(r: typeof rng, count: number): FingerTemplate {
+  return {
+    fingerPosition: 2,
+    width: 400,
+    height: 500,
+    resolutionDpi: 500,
+    quality: 50,
+    minutiae: Array.from({ length: count }, () => ({
+      x: r.range(0, 400),
+      y: r.range(0, 500),
+      angle: r.range(0, 2 * Math.PI),
+      type: r.next() < 0.5 ? ('ending' as const) : ('bifurcation' as const),
+      quality: 50,
+    })),
+  };
+}
+
+t.test('1,000 pairs of unrelated dense templates: the kiosk matches none', async (t) => {
+  const r = createRng('matcher-test-dense');
+  const matcher = createMatcher();
+  let matched = 0;
+  for (let k = 0; k < 1000; k++) {
+    if (matcher.decide(randomTemplate(r, r.int(235, 255)), [randomTemplate(r, r.int(235, 255))]).matched) matched++;
+  }
+  t.equal(matched, 0);
+});
+
+t.test('density earns no score: unrelated templates of 255 minutiae stay below the threshold', async (t) => {
+  const r = createRng('matcher-test-dense-score');
+  let highest = 0;
+  for (let k = 0; k < 40; k++) highest = Math.max(highest, matchScore(randomTemplate(r, 255), randomTemplate(r, 255)));
+  t.ok(highest < MATCH_THRESHOLD, `highest of 40 scores ${highest} < ${MATCH_THRESHOLD}`);
+});
+
+t.test('a probe far denser than a finger is refused as a poor capture, not matched', async (t) => {
+  const r = createRng('matcher-test-abnormal');
+  const dense = randomTemplate(r, 255);
+  t.ok(hasAbnormalDensity(dense), 'the dense template is flagged');
+  const [, genuineReference] = pairsOf[0] as readonly [FingerTemplate, FingerTemplate];
+  // The card's own minutiae buried in noise still do not get through.
+  const buried = { ...dense, minutiae: [...genuineReference.minutiae, ...dense.minutiae].slice(0, 255) };
+  const decision = createMatcher().decide(buried, [onCard(genuineReference)]);
+  t.same(decision, { matched: false, score: 0, poorQuality: true });
+  for (const [m, [a]] of pairsOf.entries()) t.notOk(hasAbnormalDensity(a), `a real impression (master ${m}) is not flagged`);
 });

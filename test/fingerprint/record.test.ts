@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import fc from 'fast-check';
 import { decodeFingerMinutiaeRecord, encodeFingerMinutiaeRecord, MAX_FINGER_VIEWS } from '../../device/fingerprint/record.ts';
 import { wideRecord } from './wide-record.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 
 // One view of the right index finger in a 400 × 500 image at 197 px/cm (500 dpi), quality 80,
 // two minutiae: an ending at (100, 200) at 90°, a bifurcation at (399, 499) at 0°. No

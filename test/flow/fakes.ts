@@ -5,7 +5,7 @@
 import { SimulatedClock } from 'xstate';
 import { DeviceError, type SessionFailureReason } from '../../device/domain/failure.ts';
 import type { CardRecord } from '../../device/domain/record.ts';
-import type { FingerTemplate } from '../../device/fingerprint/template.ts';
+import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import type { FlowDeps, FingerAttemptOutcome } from '../../device/flow/machine.ts';
 import type {
   AuditEvent,
@@ -49,7 +49,7 @@ export interface Fakes {
     readiness(r: { ready: true } | { ready: false; reason: import('../../device/domain/failure.ts').OutOfServiceReason }): void;
     templates(a: Answer<CardTemplates>): void;
     record(a: Answer<CardRecord>): void;
-    finger(outcomes: Array<FingerAttemptOutcome['kind'] | 'hang'>): void;
+    finger(outcomes: Array<FingerAttemptOutcome['kind'] | 'hang' | 'tooDense'>): void;
     registry(a: Answer<RegistryOutcome>): void;
   };
 }
@@ -64,7 +64,7 @@ export function makeFakes(): Fakes {
   let readiness: Awaited<ReturnType<FlowDeps['readiness']['check']>> = { ready: true };
   let templates: Answer<CardTemplates> = { ok: { templates: [TEMPLATE, { ...TEMPLATE, fingerPosition: 7 }] } };
   let record: Answer<CardRecord> = { ok: RECORD };
-  let fingers: Array<FingerAttemptOutcome['kind'] | 'hang'> = ['matched'];
+  let fingers: Array<FingerAttemptOutcome['kind'] | 'hang' | 'tooDense'> = ['matched'];
   let registry: Answer<RegistryOutcome> = {
     ok: { kind: 'verified', fields: [{ key: 'nik', card: RECORD.person.nik, registry: RECORD.person.nik, agrees: true }] },
   };
@@ -94,11 +94,11 @@ export function makeFakes(): Fakes {
         const next = fingers.length > 1 ? fingers.shift()! : fingers[0]!;
         if (next === 'hang') return answer<never>('hang', signal);
         if (next === 'poorQuality') return Promise.resolve({ kind: 'poorQuality', hint: 'cleanFinger' });
-        return Promise.resolve({ kind: 'captured', template: { ...TEMPLATE, quality: next === 'matched' ? 99 : 1 }, quality: 80 });
+        return Promise.resolve({ kind: 'captured', template: { ...TEMPLATE, quality: next === 'matched' ? 99 : next === 'tooDense' ? 50 : 1 }, quality: 80 });
       },
     },
-    // The fake sensor marks a genuine finger with quality 99.
-    matcher: { decide: (probe) => ({ matched: probe.quality === 99, score: probe.quality }) },
+    // The fake sensor marks a genuine finger with quality 99, a probe the matcher refuses with 50.
+    matcher: { decide: (probe) => (probe.quality === 50 ? { matched: false, score: 0, poorQuality: true } : { matched: probe.quality === 99, score: probe.quality }) },
     validator: {
       validate: (_person, signal) => {
         calls.validate += 1;

@@ -113,6 +113,13 @@ t.test('the feedback of a failed attempt is shown with the next attempt number',
   t.match(k.view(), { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, feedback: 'cleanFinger', fingerPosition: 2 });
 });
 
+t.test('a probe the matcher refuses as unfit asks for a clean finger, as a poor capture does', async (t) => {
+  const k = await start((f) => f.set.finger(['tooDense', 'hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, feedback: 'cleanFinger' });
+});
+
 t.test('a taxpayer who cannot give a fingerprint goes to staff; a face that differs ends the session', async (t) => {
   const k = await start((f) => f.set.finger(['hang']));
   await k.send({ type: 'CARD_INSERTED' });

@@ -1,0 +1,145 @@
+/**
+ * Fingerprint image → ISO/IEC 19794-2 minutiae template: the extractor the production sensor
+ * driver runs on every capture. A pipeline of small pure stages on typed arrays (after SourceAFIS
+ * and NIST mindtct), each in its own module with its parameters in ./parameters.ts:
+ *
+ *   resample to 500 dpi → segment the finger → normalise locally → orientation field →
+ *   ridge period → Gabor enhancement → binarise → thin → crossing-number minutiae →
+ *   remove spurious minutiae → quality
+ *
+ * `extractMinutiae` returns every intermediate image (for a debug dump); `extractTemplate` is
+ * what the driver calls, and turns an unusable image into the taxpayer's capture hint instead of
+ * a template nobody should match against.
+ */
+import type { CaptureHint } from '../../flow/ports.ts';
+import type { FingerTemplate, Minutia } from '../../domain/finger-template.ts';
+import { distanceToOutside, type FloatImage, type MaskImage } from './image.ts';
+import { enhanceRidges } from './enhancement.ts';
+import { estimateRidgePeriod } from './frequency.ts';
+import { detectMinutiae, removeSpurious } from './minutiae.ts';
+import { normaliseLocally } from './normalisation.ts';
+import { estimateOrientation, type OrientationField } from './orientation.ts';
+import { CAPTURE_LIMITS, EXTRACTOR_DPI, PARAMETERS } from './parameters.ts';
+import { assessImage, minutiaQuality, type ImageQuality } from './quality.ts';
+import { resampleTo500Dpi, type SensorImage } from './resample.ts';
+import { segmentForeground } from './segmentation.ts';
+import { binarise, thin, type Skeleton } from './skeleton.ts';
+
+export type { SensorImage } from './resample.ts';
+export type { ImageQuality } from './quality.ts';
+
+export interface Extraction {
+  /** Minutiae in the 500 dpi frame, ISO angles, best quality first. */
+  minutiae: Minutia[];
+  width: number;
+  height: number;
+  quality: ImageQuality;
+  meanGrey: number;
+  contrast: number;
+  stages: {
+    resampled: FloatImage;
+    mask: MaskImage;
+    normalised: FloatImage;
+    orientation: OrientationField;
+    ridgePeriod: Float32Array;
+    enhanced: FloatImage;
+    binary: Uint8Array;
+    skeleton: Skeleton;
+  };
+}
+
+export function extractMinutiae(image: SensorImage): Extraction {
+  checkImage(image);
+  const resampled = resampleTo500Dpi(image);
+  const { mask, meanGrey, contrast } = segmentForeground(resampled);
+  const normalised = normaliseLocally(resampled, mask);
+  const orientation = estimateOrientation(normalised);
+  const ridgePeriod = estimateRidgePeriod(normalised, mask, orientation);
+  const enhanced = enhanceRidges(normalised, mask, orientation, ridgePeriod);
+  const binary = binarise(enhanced, mask);
+  const skeleton = thin(binary, resampled.width, resampled.height);
+  const edge = distanceToOutside(mask);
+  const candidates = removeSpurious(detectMinutiae(skeleton, orientation, edge), skeleton);
+  const minutiae = candidates
+    .map((c): Minutia => ({
+      x: c.x,
+      y: c.y,
+      angle: isoAngle(c.direction),
+      type: c.type,
+      quality: minutiaQuality(orientation, edge, resampled.width, c.x, c.y),
+    }))
+    .sort((a, b) => b.quality - a.quality)
+    .slice(0, PARAMETERS.maxMinutiae);
+  return {
+    minutiae,
+    width: resampled.width,
+    height: resampled.height,
+    quality: assessImage(mask, orientation, contrast),
+    meanGrey,
+    contrast,
+    stages: { resampled, mask, normalised, orientation, ridgePeriod, enhanced, binary, skeleton },
+  };
+}
+
+/** Image axes (y down) → ISO: counter-clockwise from the x axis, 0..2π. */
+function isoAngle(direction: number): number {
+  const turn = 2 * Math.PI;
+  return (((-direction) % turn) + turn) % turn;
+}
+
+/** Images larger than any fingerprint sensor (or malformed) are refused before any work. */
+export const MAX_IMAGE_SIDE = 2000;
+
+export class FingerImageError extends Error {
+  override readonly name = 'FingerImageError';
+}
+
+function checkImage(image: SensorImage): void {
+  const { width, height, pixels, dpi } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 64 || height < 64 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new FingerImageError(`image size ${width}×${height} is outside 64..${MAX_IMAGE_SIDE} px`);
+  }
+  if (pixels.length !== width * height) throw new FingerImageError(`image has ${pixels.length} pixels, expected ${width * height}`);
+  if (!(dpi >= 250 && dpi <= 1000)) throw new FingerImageError(`image resolution ${dpi} dpi is outside 250..1000`);
+}
+
+export interface ExtractedTemplate {
+  template: FingerTemplate;
+  /** 0-100 image quality. */
+  quality: number;
+  /** Set when the image is not fit for a match attempt: what the taxpayer should do. */
+  hint?: CaptureHint;
+}
+
+/**
+ * The sensor driver's entry point. A template is always returned (possibly empty); when `hint`
+ * is set the caller must not match it. The checks go from what the taxpayer can most easily fix.
+ */
+export function extractTemplate(image: SensorImage, fingerPosition = 0): ExtractedTemplate {
+  const e = extractMinutiae(image);
+  const template: FingerTemplate = {
+    fingerPosition,
+    width: e.width,
+    height: e.height,
+    resolutionDpi: EXTRACTOR_DPI,
+    quality: e.quality.score,
+    minutiae: e.minutiae,
+  };
+  const result: ExtractedTemplate = { template, quality: e.quality.score };
+  const hint = captureHint(e);
+  if (hint) result.hint = hint;
+  return result;
+}
+
+function captureHint(e: Extraction): CaptureHint | undefined {
+  const q = e.quality;
+  if (q.contactAreaMm2 < CAPTURE_LIMITS.minContactAreaMm2) return 'placeCentered';
+  // Light and faint: a dry finger or too little pressure. Dark: a wet or smeared finger.
+  if (e.meanGrey > CAPTURE_LIMITS.maxMeanGrey || e.contrast < CAPTURE_LIMITS.minContrast) return 'pressLonger';
+  if (e.meanGrey < CAPTURE_LIMITS.minMeanGrey) return 'cleanFinger';
+  if (q.readableShare < CAPTURE_LIMITS.minReadableShare) return 'cleanFinger';
+  const density = e.minutiae.length / q.contactAreaMm2;
+  if (density > CAPTURE_LIMITS.maxMinutiaeDensityPerMm2) return 'cleanFinger';
+  if (e.minutiae.length < CAPTURE_LIMITS.minMinutiae) return 'placeCentered';
+  return undefined;
+}

@@ -1,0 +1,198 @@
+/**
+ * Rendered master fingers, SFinGe-style (Cappelli, Maio & Maltoni): a fingerprint class is
+ * chosen (arch, loops, whorl) and gives the ridge orientation field through the zero-pole model
+ * of Sherlock & Monro; the ridge period varies slowly around 9 px (500 dpi). Starting from
+ * random seeds, the ridge pattern is grown by filtering the image again and again with Gabor
+ * filters tuned to the local orientation and period and clipping the result: ridges spread from
+ * the seeds, and minutiae appear where growing ridge fronts meet, as on a finger.
+ *
+ * The ground-truth minutiae are read from the clean master (which has no noise): its ridges are
+ * thinned and the crossing number gives endings and bifurcations; the few artefacts of thinning
+ * a clean pattern (spurs of a pixel or two, minutiae on the finger's edge) are dropped. Their
+ * angles follow ISO/IEC 19794-2 (see device/fingerprint/extract/minutiae.ts).
+ *
+ * Deterministic from the seed; test-only code.
+ */
+import { createRng, type Rng } from '../../../device/sim/finger-synth.ts';
+import type { Minutia } from '../../../device/domain/finger-template.ts';
+import { branchStarts, crossingNumber, neighbourOffsets, thin, traceLine } from '../../../device/fingerprint/extract/skeleton.ts';
+
+export const RENDER_WIDTH = 400;
+export const RENDER_HEIGHT = 500;
+export const RENDER_DPI = 500;
+export const FINGER_CENTER_X = RENDER_WIDTH / 2;
+export const FINGER_CENTER_Y = RENDER_HEIGHT / 2;
+/** Half-axes of the fingertip's ellipse, px (about 17 × 22 mm). */
+export const FINGER_RX = 170;
+export const FINGER_RY = 220;
+
+const GROWTH_SCALE = 2;
+const GROWTH_ITERATIONS = 14;
+const GROWTH_GAIN = 1.2;
+const SEED_DENSITY = 0.01;
+const KERNEL_RADIUS = 3;
+const KERNEL_SIGMA = 1.8;
+const ORIENTATION_STEPS = 32;
+
+interface Singularity { x: number; y: number; sign: 1 | -1 }
+
+export interface MasterPrint {
+  seed: string;
+  width: number;
+  height: number;
+  /** Ridge pattern, −1 valley … +1 ridge; 0 outside the finger. */
+  ridges: Float32Array;
+  /** Ridge direction per pixel (image axes, mod π). */
+  orientation: Float32Array;
+  /** Ground truth in the master's frame. */
+  minutiae: Minutia[];
+}
+
+function singularities(rng: Rng): Singularity[] {
+  const j = (v: number, s: number): number => v + rng.normal() * s;
+  const cx = FINGER_CENTER_X, cy = FINGER_CENTER_Y;
+  switch (rng.int(0, 4)) {
+    case 0: return [{ x: j(cx, 20), y: j(cy - 30, 20), sign: 1 }, { x: j(cx - 100, 20), y: j(cy + 130, 20), sign: -1 }];
+    case 1: return [{ x: j(cx, 20), y: j(cy - 30, 20), sign: 1 }, { x: j(cx + 100, 20), y: j(cy + 130, 20), sign: -1 }];
+    case 2: return [
+      { x: j(cx - 15, 10), y: j(cy - 35, 10), sign: 1 }, { x: j(cx + 15, 10), y: j(cy + 5, 10), sign: 1 },
+      { x: j(cx - 130, 20), y: j(cy + 140, 20), sign: -1 }, { x: j(cx + 130, 20), y: j(cy + 140, 20), sign: -1 },
+    ];
+    case 3: return [{ x: j(cx, 15), y: j(cy - 10, 15), sign: 1 }, { x: j(cx, 15), y: j(cy + 60, 15), sign: -1 }];
+    default: return []; // plain arch: no singularity, the bending below gives the shape
+  }
+}
+
+export function insideFinger(x: number, y: number, margin = 0): boolean {
+  const dx = (x - FINGER_CENTER_X) / (FINGER_RX + margin);
+  const dy = (y - FINGER_CENTER_Y) / (FINGER_RY + margin);
+  return dx * dx + dy * dy <= 1;
+}
+
+/** Gabor kernel across ridges running at orientation step `step` with period `quarterPx / 4` (growth pixels). */
+const kernelCache = new Map<number, Float32Array>();
+function kernel(step: number, quarterPx: number): Float32Array {
+  const key = step * 100 + quarterPx;
+  const hit = kernelCache.get(key);
+  if (hit) return hit;
+  const side = 2 * KERNEL_RADIUS + 1;
+  const k = new Float32Array(side * side);
+  const a = (step * Math.PI) / ORIENTATION_STEPS;
+  const nx = -Math.sin(a), ny = Math.cos(a);
+  const period = quarterPx / 4;
+  for (let dy = -KERNEL_RADIUS; dy <= KERNEL_RADIUS; dy++) {
+    for (let dx = -KERNEL_RADIUS; dx <= KERNEL_RADIUS; dx++) {
+      const across = dx * nx + dy * ny;
+      k[(dy + KERNEL_RADIUS) * side + dx + KERNEL_RADIUS] = Math.exp(-(dx * dx + dy * dy) / (2 * KERNEL_SIGMA * KERNEL_SIGMA)) * Math.cos((2 * Math.PI * across) / period);
+    }
+  }
+  kernelCache.set(key, k);
+  return k;
+}
+
+export function renderMaster(seed: string): MasterPrint {
+  const rng = createRng(`render-master:${seed}`);
+  const width = RENDER_WIDTH, height = RENDER_HEIGHT;
+  const sing = singularities(rng);
+  const base = rng.normal() * 0.15;
+  const archBend = sing.length === 0 ? rng.range(0.4, 0.8) : 0;
+  const periodPhase = rng.range(0, 2 * Math.PI);
+  const orientationAt = (x: number, y: number): number => {
+    // Ridges run across the finger (θ near 0) far from the singularities.
+    let o = base + archBend * Math.exp(-((x - FINGER_CENTER_X) ** 2) / 8000) * Math.tanh((FINGER_CENTER_X - x) / 60) * 0.8;
+    for (const s of sing) o += (s.sign * Math.atan2(y - s.y, x - s.x)) / 2;
+    return ((o % Math.PI) + Math.PI) % Math.PI;
+  };
+  const periodAt = (x: number, y: number): number => 9.2 + 0.8 * Math.sin(x / 70 + periodPhase) * Math.cos(y / 90);
+  // Growth runs at half resolution (a quarter of the work); the result is interpolated back.
+  const gw = width / GROWTH_SCALE, gh = height / GROWTH_SCALE, gn = gw * gh;
+  const step = new Uint8Array(gn);
+  const halfPeriod = new Uint8Array(gn);
+  const inside = new Uint8Array(gn);
+  let img = new Float32Array(gn);
+  for (let y = 0; y < gh; y++) {
+    for (let x = 0; x < gw; x++) {
+      const i = y * gw + x;
+      const fx = (x + 0.5) * GROWTH_SCALE, fy = (y + 0.5) * GROWTH_SCALE;
+      step[i] = Math.round((orientationAt(fx, fy) / Math.PI) * ORIENTATION_STEPS) % ORIENTATION_STEPS;
+      halfPeriod[i] = Math.round((periodAt(fx, fy) / GROWTH_SCALE) * 4);
+      inside[i] = insideFinger(fx, fy, 10) ? 1 : 0;
+      if (inside[i] && rng.next() < SEED_DENSITY) img[i] = rng.next() < 0.5 ? -1 : 1;
+    }
+  }
+  const r = KERNEL_RADIUS, side = 2 * r + 1;
+  for (let it = 0; it < GROWTH_ITERATIONS; it++) {
+    const next = new Float32Array(gn);
+    for (let y = r; y < gh - r; y++) {
+      for (let x = r; x < gw - r; x++) {
+        const i = y * gw + x;
+        if (!inside[i]) continue;
+        const k = kernel(step[i]!, halfPeriod[i]!);
+        let s = 0;
+        for (let dy = -r; dy <= r; dy++) {
+          const row = (y + dy) * gw + x - r;
+          const kr = (dy + r) * side;
+          for (let dx = 0; dx < side; dx++) s += k[kr + dx]! * img[row + dx]!;
+        }
+        next[i] = Math.max(-1, Math.min(1, s * GROWTH_GAIN));
+      }
+    }
+    img = next;
+  }
+  const ridges = new Float32Array(width * height);
+  const orientation = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      orientation[i] = orientationAt(x, y);
+      if (!insideFinger(x, y)) continue;
+      const sx = Math.min(gw - 1.001, Math.max(0, (x + 0.5) / GROWTH_SCALE - 0.5));
+      const sy = Math.min(gh - 1.001, Math.max(0, (y + 0.5) / GROWTH_SCALE - 0.5));
+      const x0 = Math.floor(sx), y0 = Math.floor(sy), ax = sx - x0, ay = sy - y0;
+      const g = (xx: number, yy: number): number => img[yy * gw + xx]!;
+      ridges[i] = (g(x0, y0) * (1 - ax) + g(x0 + 1, y0) * ax) * (1 - ay) + (g(x0, y0 + 1) * (1 - ax) + g(x0 + 1, y0 + 1) * ax) * ay;
+    }
+  }
+  return { seed, width, height, ridges, orientation, minutiae: groundTruth(ridges, width, height, orientation) };
+}
+
+function angleDistance(a: number, b: number): number {
+  let d = Math.abs(a - b) % (2 * Math.PI);
+  if (d > Math.PI) d = 2 * Math.PI - d;
+  return d;
+}
+
+function groundTruth(ridges: Float32Array, width: number, height: number, orientation: Float32Array): Minutia[] {
+  const binary = Uint8Array.from(ridges, (v) => (v > 0 ? 1 : 0));
+  const skeleton = thin(binary, width, height);
+  const offsets = neighbourOffsets(width);
+  const found: Minutia[] = [];
+  const vec = (from: number, to: number): number => Math.atan2(Math.floor(to / width) - Math.floor(from / width), (to % width) - (from % width));
+  const sense = (traced: number, o: number): number => (angleDistance(traced, o) <= Math.PI / 2 ? o : o + Math.PI);
+  const iso = (a: number): number => ((-a % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      if (!skeleton.data[i] || !insideFinger(x, y, -12)) continue;
+      const cn = crossingNumber(skeleton.data, i, offsets);
+      if (cn === 1) {
+        const [first] = branchStarts(skeleton.data, i, offsets);
+        if (first === undefined) continue;
+        const t = traceLine(skeleton, i, first, 16);
+        if (t.hitMinutia && t.length < 5) continue; // a thinning spur
+        found.push({ x, y, angle: iso(sense(vec(t.end, i), orientation[i]!)), type: 'ending', quality: 100 });
+      } else if (cn === 3) {
+        const ends = branchStarts(skeleton.data, i, offsets).map((b) => vec(i, traceLine(skeleton, i, b, 16).end));
+        if (ends.length !== 3) continue;
+        let stem = 0, widest = -1;
+        for (let k = 0; k < 3; k++) {
+          const spread = angleDistance(ends[k]!, ends[(k + 1) % 3]!) + angleDistance(ends[k]!, ends[(k + 2) % 3]!);
+          if (spread > widest) { widest = spread; stem = k; }
+        }
+        found.push({ x, y, angle: iso(sense(ends[stem]!, orientation[i]!)), type: 'bifurcation', quality: 100 });
+      }
+    }
+  }
+  // One feature thinned into two neighbouring points counts once.
+  return found.filter((m, k) => !found.some((o, j) => j < k && Math.hypot(o.x - m.x, o.y - m.y) < 4));
+}
