@@ -14,6 +14,7 @@ import { openDatabase } from './store/db.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
+import { PinLockout } from './store/pin-lockout.ts';
 import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
 import { createKioskMachine } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
@@ -171,6 +172,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 
   // ---- store-backed parts and the validator
   const flags = new KioskFlags(db, clock);
+  const pinLockout = new PinLockout(db, clock);
+  const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
+  const interrupted = audit.closeInterruptedSessions();
+  if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const validator = createValidator({
     endpoint,
@@ -188,8 +193,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     matcher: createMatcher(),
     validator,
     readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags }),
-    staffAuth: new StaffPinVerifier(credentials.staff, clock),
-    audit: new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock),
+    staffAuth: new StaffPinVerifier(credentials.staff, pinLockout),
+    audit,
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
     gpio,
     clock,
@@ -207,7 +212,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       logger.error({ event: 'uplinkRejected', kind }, 'registry refused our access: staff must check the credentials');
     },
   });
-  const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger });
+  const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger, staffPinLockedUntil: () => pinLockout.state().lockedUntil });
   closers.unshift(() => runtime.stop());
 
   card.subscribe((e) => {
@@ -248,6 +253,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     runtime,
     logger,
     uiDir,
+    http: config.http,
     ...(demo ? { demo } : {}),
     uiPing: () => uiWatch.ping(),
     health: () => {
@@ -317,9 +323,31 @@ function demoControls(slot: {
   };
 }
 
+/**
+ * After an error nothing caught, the daemon's state is unknown: it logs the error's name (never
+ * its message or stack, which may hold data and whose formatting costs memory) and exits, and
+ * systemd (Restart=always) starts a clean one. A limping kiosk would serve on broken state.
+ */
+export function installCrashPolicy(logger: Logger): void {
+  const die = (event: string) => (err: unknown) => {
+    const name = err instanceof Error ? err.name : typeof err;
+    try {
+      logger.fatal({ event, err: { name } }, 'unexpected error: exiting for a restart');
+      logger.flush();
+    } finally {
+      process.exit(70);
+    }
+  };
+  process.on('uncaughtException', die('uncaughtException'));
+  process.on('unhandledRejection', die('unhandledRejection'));
+}
+
 async function main(): Promise<void> {
+  // Whatever the daemon creates (database, journal, credentials) is the owner's only.
+  process.umask(0o077);
   const config = loadConfig(process.env, new Date());
   const logger = createLogger({ level: config.logLevel });
+  installCrashPolicy(logger);
   const kiosk = await startKiosk(config, logger);
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -18,6 +18,8 @@ export type TemplateFormatErrorCode =
   | 'badQuality'
   | 'badAngle'
   | 'badViewNumber'
+  | 'tooManyViews'
+  | 'duplicateView'
   | 'badImpressionType'
   | 'badExtendedData'
   | 'reservedBits';

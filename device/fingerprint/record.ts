@@ -41,6 +41,12 @@ const MINUTIA_LENGTH = 6;
 const ANGLE_STEPS = 256;
 const CM_PER_INCH = 2.54;
 const IMPRESSION_TYPES = new Set([0, 1, 2, 3, 8]);
+/**
+ * Finger views a record may hold. A KTP-el holds two templates and a sensor gives one view; the
+ * matcher scores every probe view against every reference view, so this bounds the work one
+ * record can cause (2 × 2 pairs of at most 255 minutiae) where the format allows 255 × 255.
+ */
+export const MAX_FINGER_VIEWS = 2;
 
 const TYPE_CODE: Record<MinutiaType, number> = { other: 0, ending: 1, bifurcation: 2 };
 const TYPE_OF_CODE: readonly (MinutiaType | undefined)[] = ['other', 'ending', 'bifurcation', undefined];
@@ -85,13 +91,19 @@ export function decodeFingerMinutiaeRecord(bytes: Uint8Array): FingerTemplate[] 
   }
   const views = r.u8();
   if (views === 0) throw new TemplateFormatError('countMismatch', 'record holds no finger view');
+  if (views > MAX_FINGER_VIEWS) throw new TemplateFormatError('tooManyViews', `a record may hold at most ${MAX_FINGER_VIEWS} finger views`);
   if (r.u8() !== 0) throw new TemplateFormatError('reservedBits', 'reserved header byte must be 0');
   const resolutionDpi = Math.round(xResolution * CM_PER_INCH);
   const templates: FingerTemplate[] = [];
+  const seenViews = new Set<number>();
   for (let v = 0; v < views; v++) {
     const fingerPosition = r.u8();
     if (fingerPosition > 10) throw new TemplateFormatError('badFingerPosition', 'finger position code must be 0..10');
     const viewAndImpression = r.u8();
+    // One view number of one finger is one impression; a second copy of it is not a new view.
+    const viewKey = (fingerPosition << 4) | (viewAndImpression >> 4);
+    if (seenViews.has(viewKey)) throw new TemplateFormatError('duplicateView', 'a finger position and view number appear twice');
+    seenViews.add(viewKey);
     if (!IMPRESSION_TYPES.has(viewAndImpression & 0x0f)) {
       throw new TemplateFormatError('badImpressionType', 'unknown impression type');
     }
@@ -144,7 +156,8 @@ function skipExtendedData(r: Reader, total: number): void {
 /** Encodes one record holding the given finger views; they must share image size and resolution. */
 export function encodeFingerMinutiaeRecord(views: readonly FingerTemplate[]): Uint8Array {
   const first = views[0];
-  if (first === undefined || views.length > 255) throw new TemplateFormatError('countMismatch', 'a record holds 1..255 finger views');
+  if (first === undefined) throw new TemplateFormatError('countMismatch', 'a record holds at least one finger view');
+  if (views.length > MAX_FINGER_VIEWS) throw new TemplateFormatError('tooManyViews', `a record may hold at most ${MAX_FINGER_VIEWS} finger views`);
   const { width, height, resolutionDpi } = first;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 0x3fff || height > 0x3fff) {
     throw new TemplateFormatError('badImageSize', 'image size must be 1..16383 pixels');

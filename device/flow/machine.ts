@@ -559,7 +559,7 @@ export function createKioskMachine(deps: FlowDeps) {
                                 nik: context.record!.person.nik,
                                 nop: event.nop?.trim() ? parseNop(event.nop) : null,
                                 npwpd: event.npwpd?.trim() ? parseNpwpd(event.npwpd, settings.npwpdPattern) : null,
-                              });
+                              }, context.sessionId!);
                             },
                             { type: 'audit', params: { code: 'returnDataQueued' } },
                             assign({ finishedWhy: 'returnDataSaved' }),

@@ -192,7 +192,8 @@ export interface ReturnDataEntry {
 
 /** Data balikan outbox: the one place the NIK is kept, encrypted at rest. */
 export interface ReturnDataPort {
-  enqueue(entry: ReturnDataEntry): void;
+  /** Stored once per idempotency key (the session id), so a retried submission is not doubled. */
+  enqueue(entry: ReturnDataEntry, idempotencyKey: string): void;
 }
 
 export interface StaffAuthPort {

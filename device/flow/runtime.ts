@@ -41,10 +41,17 @@ export class KioskRuntime {
 
   constructor(
     machine: KioskMachine,
-    private readonly opts: { demo: boolean; clock: ClockPort; logger: Logger; xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']> },
+    private readonly opts: {
+      demo: boolean;
+      clock: ClockPort;
+      logger: Logger;
+      xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']>;
+      /** When the staff PIN check is locked (store/pin-lockout.ts), for the staff-assist view. */
+      staffPinLockedUntil?: () => number | null;
+    },
   ) {
     this.actor = createActor(machine, opts.xstateClock ? { clock: opts.xstateClock } : {});
-    this.current = deriveView(this.actor.getSnapshot(), { demo: opts.demo, now: opts.clock.now().getTime(), seq: 0 });
+    this.current = deriveView(this.actor.getSnapshot(), this.viewOptions(0));
     this.actor.subscribe({
       next: (snapshot) => this.onSnapshot(snapshot),
       error: (err) => opts.logger.fatal({ event: 'flowCrashed', err: { name: (err as Error).name } }, 'flow machine stopped'),
@@ -86,8 +93,12 @@ export class KioskRuntime {
     return true;
   }
 
+  private viewOptions(seq: number) {
+    return { demo: this.opts.demo, now: this.opts.clock.now().getTime(), seq, staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null };
+  }
+
   private onSnapshot(snapshot: KioskSnapshot): void {
-    const next = deriveView(snapshot, { demo: this.opts.demo, now: this.opts.clock.now().getTime(), seq: this.seq + 1 });
+    const next = deriveView(snapshot, this.viewOptions(this.seq + 1));
     if (sameView(next, this.current)) return;
     this.seq += 1;
     this.current = next;

@@ -10,6 +10,8 @@ import { Type } from 'typebox';
 import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../flow/runtime.ts';
 import type { DemoPersonaSummary, Intent } from './protocol.ts';
+import { EDGE_LIMITS } from './limits.ts';
+import { refuseAtEdge, type EdgeAddress } from './edge.ts';
 
 export interface DemoControls {
   personas(): DemoPersonaSummary[];
@@ -38,6 +40,8 @@ export interface ServerDeps {
   demo?: DemoControls;
   /** The page's keep-alive (server/ui-watch.ts). */
   uiPing?: () => void;
+  /** The configured listen address; a Host or Origin must name it (or loopback) and its port. */
+  http: EdgeAddress;
 }
 
 const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
@@ -78,7 +82,13 @@ export async function buildServer(deps: ServerDeps) {
   const app = Fastify({
     // Request lines are not worth a log entry on a kiosk; warnings and errors are.
     loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }),
-    bodyLimit: 16 * 1024,
+    bodyLimit: EDGE_LIMITS.bodyBytes,
+    requestTimeout: EDGE_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: EDGE_LIMITS.keepAliveTimeoutMs,
+    connectionTimeout: EDGE_LIMITS.connectionIdleTimeoutMs,
+    // Node checks the header and request deadlines on this tick; its default (30 s) would let a
+    // slow client hold a connection far past them.
+    http: { headersTimeout: EDGE_LIMITS.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
@@ -92,6 +102,26 @@ export async function buildServer(deps: ServerDeps) {
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'notFound', message: 'no such route' }));
 
+  app.server.maxConnections = EDGE_LIMITS.maxConnections;
+
+  // Host and Origin before anything else runs, the WebSocket upgrade included (see edge.ts).
+  app.addHook('onRequest', async (req, reply) => {
+    const upgrade = req.headers.upgrade !== undefined;
+    const changesState = upgrade || (req.method !== 'GET' && req.method !== 'HEAD');
+    // inject() and injectWS() build requests without a real socket: the configured port stands in.
+    const address = { host: deps.http.host, port: req.socket?.localPort ?? deps.http.port };
+    const refusal = refuseAtEdge(req.headers, req.socket?.remoteAddress, address, changesState);
+    if (refusal) {
+      deps.logger.warn({ event: 'edgeRefused', refusal, method: req.method }, 'request refused at the edge');
+      return reply.code(refusal === 'foreignHost' ? 421 : 403).send({ error: refusal, message: 'request refused' });
+    }
+    if (upgrade && app.websocketServer.clients.size >= EDGE_LIMITS.maxStreamClients) {
+      deps.logger.warn({ event: 'edgeRefused', refusal: 'tooManyStreams' }, 'stream refused: too many clients');
+      return reply.code(503).send({ error: 'tooManyStreams', message: 'too many streams' });
+    }
+    return undefined;
+  });
+
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
@@ -102,7 +132,15 @@ export async function buildServer(deps: ServerDeps) {
     return payload;
   });
 
-  await app.register(websocket, { options: { maxPayload: 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: EDGE_LIMITS.streamMessageBytes },
+    // A bad frame (oversize, bad opcode, bad UTF-8, unmasked) or a reset ends that stream only.
+    // Only the error's name is logged: formatting a stack is work a stranger should not cause.
+    errorHandler: (err, socket) => {
+      deps.logger.warn({ event: 'streamError', err: { name: err.name } }, 'stream closed after an error');
+      socket.terminate();
+    },
+  });
 
   app.get('/healthz', { schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 503: Type.Object({}, { additionalProperties: true }) } } }, async (_req, reply) => {
     const h = deps.health();
@@ -119,7 +157,18 @@ export async function buildServer(deps: ServerDeps) {
   app.get('/api/stream', { websocket: true }, (socket) => {
     socket.send(JSON.stringify(deps.runtime.view()));
     const off = deps.runtime.onView((view) => socket.send(JSON.stringify(view)));
-    socket.on('close', off);
+    // A client that stops answering pings is dropped, so a vanished page does not hold a slot.
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, EDGE_LIMITS.streamPingMs);
+    socket.on('close', () => {
+      clearInterval(ping);
+      off();
+    });
     // The stream is one-way: intents go through POST /api/intent where they are validated.
     socket.on('message', () => socket.close(1003, 'read-only stream'));
   });

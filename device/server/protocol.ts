@@ -55,6 +55,8 @@ export type KioskView = ViewBase &
         step: 'callStaff' | 'readingRecord' | 'compareFace';
         why: 'fingerNotMatched' | 'taxpayerChoice';
         pinRejected: boolean;
+        /** Present while five wrong PINs keep the PIN check locked: the ISO time the lock ends. */
+        pinLockedUntil?: string;
         /** Data URL of the card photo; only in step compareFace, after a staff PIN. */
         photo: string | null;
       }

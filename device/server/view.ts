@@ -10,13 +10,21 @@ import type { KioskView, ResultField } from './protocol.ts';
 
 type ViewBody = KioskView extends infer V ? (V extends unknown ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
 
-export function deriveView(snapshot: KioskSnapshot, opts: { demo: boolean; now: number; seq: number }): KioskView {
-  const c = snapshot.context;
-  const idleWarning = c.idleWarningEndsAt === null ? null : { secondsLeft: Math.max(0, Math.ceil((c.idleWarningEndsAt - opts.now) / 1000)) };
-  return { seq: opts.seq, demo: opts.demo, idleWarning, ...body(snapshot) } as KioskView;
+export interface ViewOptions {
+  demo: boolean;
+  now: number;
+  seq: number;
+  /** Epoch ms until which the staff PIN check refuses every PIN; null when not locked. */
+  staffPinLockedUntil?: number | null;
 }
 
-function body(snapshot: KioskSnapshot): ViewBody {
+export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskView {
+  const c = snapshot.context;
+  const idleWarning = c.idleWarningEndsAt === null ? null : { secondsLeft: Math.max(0, Math.ceil((c.idleWarningEndsAt - opts.now) / 1000)) };
+  return { seq: opts.seq, demo: opts.demo, idleWarning, ...body(snapshot, opts) } as KioskView;
+}
+
+function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
   const c = snapshot.context;
   if (snapshot.matches('booting')) return { screen: 'outOfService', reason: 'starting' };
   if (snapshot.matches('outOfService')) return { screen: 'outOfService', reason: c.outOfService ?? 'starting' };
@@ -39,6 +47,7 @@ function body(snapshot: KioskSnapshot): ViewBody {
         step: c.staffStep === 'compareFace' ? 'compareFace' : c.staffStep === 'readingRecord' ? 'readingRecord' : 'callStaff',
         why: c.staffAssistWhy ?? 'taxpayerChoice',
         pinRejected: c.pinRejected,
+        ...(opts.staffPinLockedUntil ? { pinLockedUntil: new Date(opts.staffPinLockedUntil).toISOString() } : {}),
         photo: c.staffStep === 'compareFace' && c.record ? photoDataUrl(c.record.photo) : null,
       };
     case 'validating':

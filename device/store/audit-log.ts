@@ -11,7 +11,7 @@ export class AuditLog implements AuditPort {
   private readonly insert;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly auditKey: Uint8Array,
     private readonly clock: ClockPort,
   ) {
@@ -31,6 +31,28 @@ export class AuditLog implements AuditPort {
       e.nik ? this.nikHmac(e.nik) : null,
       e.staffId ?? null,
     );
+  }
+
+  /**
+   * Closes, at boot, every session a crash or power cut left open: a `sessionEnd` row with
+   * outcome `interrupted` (nothing else is known, and nothing personal is written). Returns how
+   * many were closed.
+   */
+  closeInterruptedSessions(): number {
+    const open = this.db
+      .prepare(
+        `SELECT s.session_id AS sessionId, s.at AS startedAt FROM audit_event s
+         WHERE s.code = 'sessionStart' AND s.session_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.session_id = s.session_id AND e.code = 'sessionEnd')`,
+      )
+      .all() as Array<{ sessionId: string; startedAt: string }>;
+    const now = this.clock.now();
+    this.db.transaction(() => {
+      for (const o of open) {
+        this.insert.run(now.toISOString(), 'sessionEnd', o.sessionId, null, 'interrupted', Math.max(0, now.getTime() - Date.parse(o.startedAt)), null, null);
+      }
+    })();
+    return open.length;
   }
 
   nikHmac(nik: string): string {

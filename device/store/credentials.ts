@@ -9,7 +9,8 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type BinaryLike } fro
 import { promisify } from 'node:util';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import type { ClockPort, StaffAuthPort } from '../flow/ports.ts';
+import type { StaffAuthPort } from '../flow/ports.ts';
+import type { PinLockout } from './pin-lockout.ts';
 
 const Hex = (bytes?: number) => Type.String({ pattern: bytes ? `^[0-9a-f]{${bytes * 2}}$` : '^([0-9a-f]{2})+$' });
 
@@ -89,33 +90,24 @@ export function newKey(): string {
 
 /**
  * Staff PIN check. Five wrong PINs in a row lock the check for five minutes: a kiosk screen is
- * public, and a PIN pad must not be a guessing game.
+ * public, and a PIN pad must not be a guessing game. The count lives in the database
+ * (pin-lockout.ts), so a restart or a crash does not reset it.
  */
 export class StaffPinVerifier implements StaffAuthPort {
-  private failures = 0;
-  private lockedUntil = 0;
-  static readonly MAX_FAILURES = 5;
-  static readonly LOCK_MS = 5 * 60_000;
-
   constructor(
     private readonly staff: Credentials['staff'],
-    private readonly clock: ClockPort,
+    private readonly lockout: PinLockout,
   ) {}
 
   async verifyPin(pin: string): Promise<{ staffId: string } | null> {
-    const now = this.clock.now().getTime();
-    if (now < this.lockedUntil) return null;
+    if (this.lockout.state().lockedUntil !== null) return null;
+    this.lockout.beginAttempt();
     for (const s of this.staff) {
       const hash = await scrypt(pin, Buffer.from(s.salt, 'hex'), 32);
       if (timingSafeEqual(hash, Buffer.from(s.hash, 'hex'))) {
-        this.failures = 0;
+        this.lockout.succeeded();
         return { staffId: s.id };
       }
-    }
-    this.failures += 1;
-    if (this.failures >= StaffPinVerifier.MAX_FAILURES) {
-      this.lockedUntil = now + StaffPinVerifier.LOCK_MS;
-      this.failures = 0;
     }
     return null;
   }

@@ -4,15 +4,40 @@
  * applied in order inside one transaction each.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
 
+/** The state folder or database is open to other users: the daemon refuses to start. */
+export class StatePermissionError extends Error {
+  override readonly name = 'StatePermissionError';
+  constructor(path: string, mode: number) {
+    super(`${path} is open to other users (mode ${(mode & 0o777).toString(8)}); it must be 0700 for a folder, 0600 for a file`);
+  }
+}
+
+function refuseIfOpenToOthers(path: string): void {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return; // not there yet: created below with the owner's bits only
+  }
+  if ((mode & 0o077) !== 0) throw new StatePermissionError(path, mode);
+}
+
 export function openDatabase(stateDir: string, fileName = 'anjungan.sqlite'): Db {
+  // The audit trail, outbox and lockout are the owner's only: a folder or file others can read
+  // is a misconfiguration to fix, not to work around.
+  refuseIfOpenToOthers(stateDir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(stateDir, fileName));
+  const path = join(stateDir, fileName);
+  refuseIfOpenToOthers(path);
+  // Created 0600 before SQLite opens it; SQLite gives its journal files the same mode.
+  closeSync(openSync(path, 'a', 0o600));
+  const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -44,6 +44,20 @@ export const MIGRATIONS: Migration[] = [
     sql: `CREATE TABLE kiosk_flag (name TEXT PRIMARY KEY, value TEXT NOT NULL, set_at TEXT NOT NULL);`,
   },
   {
+    // The staff PIN lockout (store/pin-lockout.ts): one row per kiosk, no PIN, no staff id.
+    version: 4,
+    sql: `CREATE TABLE staff_pin_lockout (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, locked_until INTEGER);`,
+  },
+  {
+    // Finding sessions a crash left open at boot; and data balikan stored once per session key.
+    version: 5,
+    sql: `
+      CREATE INDEX audit_event_session ON audit_event (session_id, code);
+      ALTER TABLE return_data_outbox ADD COLUMN idempotency_key TEXT;
+      CREATE UNIQUE INDEX return_data_outbox_idempotency ON return_data_outbox (idempotency_key);
+    `,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

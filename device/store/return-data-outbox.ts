@@ -16,12 +16,18 @@ export class ReturnDataOutbox implements ReturnDataPort {
     if (key.length !== 32) throw new Error('outbox key must be 32 bytes');
   }
 
-  enqueue(entry: ReturnDataEntry): void {
+  /**
+   * Stores the entry once per idempotency key (the session's id): a retried submission of the
+   * same session changes nothing.
+   */
+  enqueue(entry: ReturnDataEntry, idempotencyKey: string): void {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(JSON.stringify(entry), 'utf8'), cipher.final()]);
     const sealed = Buffer.concat([iv, cipher.getAuthTag(), body]);
-    this.db.prepare('INSERT INTO return_data_outbox (queued_at, sealed) VALUES (?, ?)').run(this.clock.now().toISOString(), sealed);
+    this.db
+      .prepare('INSERT INTO return_data_outbox (queued_at, sealed, idempotency_key) VALUES (?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING')
+      .run(this.clock.now().toISOString(), sealed, idempotencyKey);
   }
 
   pendingCount(): number {

@@ -40,9 +40,9 @@ export function compareByElements(card: PersonData, elements: Partial<Record<Per
   });
 }
 
-/** Verified only when there is something to agree on and every compared field agrees. */
+/** Verified only when all nine fields were compared and every one agrees. */
 export function verdictFromFields(fields: FieldComparison[]): Extract<RegistryVerdict, { fields: FieldComparison[] }> {
-  const allAgree = fields.length > 0 && fields.every((f) => f.agrees);
+  const allAgree = PERMITTED_FIELDS.every((key) => fields.some((f) => f.key === key)) && fields.every((f) => f.agrees);
   return allAgree ? { kind: 'verified', fields } : { kind: 'dataDiffers', fields };
 }
 

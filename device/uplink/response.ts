@@ -39,7 +39,9 @@ export type ServiceProblem =
   | 'unknownCode'
   | 'unknownRespon'
   | 'incompleteParameters'
-  | 'nikNotProcessable';
+  | 'nikNotProcessable'
+  /** A CALL_VERIFY_BY_ELEMEN answer that leaves an element we sent unjudged. */
+  | 'incompleteAnswer';
 
 export type RegistryAnswer =
   | { kind: 'record'; record: RegistryRecord }
@@ -115,8 +117,12 @@ function interpretEntries(entries: Array<Map<string, unknown>>, verifyThreshold:
     if (byCode) return byCode();
     return typeof respon === 'string' ? byResponText(respon) : serviceError('unknownCode');
   }
-  const elements = elementVerdicts(first, verifyThreshold);
-  if (elements) return { kind: 'elements', elements };
+  const verdicts = elementVerdicts(first, verifyThreshold);
+  if (verdicts) {
+    // Every element we sent must be judged: a deployment that ignores the element names and
+    // answers for the NIK alone would otherwise pass every card.
+    return verdicts.complete ? { kind: 'elements', elements: verdicts.elements } : serviceError('incompleteAnswer');
+  }
   const records = entries.filter((e) => e.has('NIK'));
   if (records.length > 1) return outcome('duplicateRecords');
   if (records.length === 1) return { kind: 'record', record: toRecord(records[0]!) };
@@ -214,18 +220,26 @@ function elementVerdict(v: unknown, threshold: number): ElementVerdict | null {
   return { agrees: m[1] === undefined && (score === null || score >= threshold), score };
 }
 
-/** Per-element verdicts when the entry is a CALL_VERIFY_BY_ELEMEN answer, otherwise null. */
-function elementVerdicts(e: Map<string, unknown>, threshold: number): Partial<Record<PermittedField, ElementVerdict>> | null {
+/**
+ * Per-element verdicts when the entry is a CALL_VERIFY_BY_ELEMEN answer, otherwise null;
+ * `complete` when every element the request sends (request.ts) was judged.
+ */
+function elementVerdicts(
+  e: Map<string, unknown>,
+  threshold: number,
+): { complete: boolean; elements: Partial<Record<PermittedField, ElementVerdict>> } | null {
   const out: Partial<Record<PermittedField, ElementVerdict>> = {};
   let any = false;
+  let complete = true;
   for (const [key, field] of ELEMENT_KEYS) {
     const v = elementVerdict(e.get(key), threshold);
     if (v) {
       out[field] = v;
       any = true;
-    }
+    } else complete = false;
   }
   const addressVerdicts = ADDRESS_ELEMENT_KEYS.map((k) => elementVerdict(e.get(k), threshold)).filter((v) => v !== null);
+  if (addressVerdicts.length < ADDRESS_ELEMENT_KEYS.length) complete = false;
   if (addressVerdicts.length > 0) {
     any = true;
     const scores = addressVerdicts.map((v) => v.score).filter((s) => s !== null);
@@ -234,7 +248,7 @@ function elementVerdicts(e: Map<string, unknown>, threshold: number): Partial<Re
       score: scores.length > 0 ? Math.min(...scores) : null,
     };
   }
-  return any ? out : null;
+  return any ? { complete, elements: out } : null;
 }
 
 /**

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFingerMinutiaeRecord } from '../../device/fingerprint/record.ts';
+import { wideRecord } from './wide-record.ts';
 import { MATCH_THRESHOLD } from '../../device/fingerprint/matcher.ts';
 import { createMaster, createRng, impression } from '../../device/sim/finger-synth.ts';
 
@@ -47,4 +48,18 @@ t.test('exits 2 with a clear message on malformed input or bad usage', async (t)
   const usage = run(probe);
   t.equal(usage.status, 2);
   t.match(usage.stderr, /usage: fingerprint-match PROBE REFERENCE/);
+});
+
+t.test('any record gets an answer after bounded work: too many views are refused before scoring', async (t) => {
+  const dir = t.testdir();
+  const full = join(dir, 'full.fmr');
+  const wide = join(dir, 'wide.fmr');
+  writeFileSync(full, wideRecord(2));
+  writeFileSync(wide, wideRecord(176));
+  const worst = run(full, full);
+  t.equal(worst.status, 0, 'two views of 255 minutiae against the same: scored');
+  t.match(JSON.parse(worst.stdout), { decision: String });
+  const refused = run(wide, full);
+  t.equal(refused.status, 2);
+  t.match(refused.stderr, /\(tooManyViews\)/);
 });

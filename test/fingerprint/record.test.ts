@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { decodeFingerMinutiaeRecord, encodeFingerMinutiaeRecord } from '../../device/fingerprint/record.ts';
+import { decodeFingerMinutiaeRecord, encodeFingerMinutiaeRecord, MAX_FINGER_VIEWS } from '../../device/fingerprint/record.ts';
+import { wideRecord } from './wide-record.ts';
 import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 
 // One view of the right index finger in a 400 × 500 image at 197 px/cm (500 dpi), quality 80,
@@ -104,7 +105,7 @@ const view = (width: number, height: number): fc.Arbitrary<FingerTemplate> =>
   });
 
 t.test('round-trips any record', async (t) => {
-  const record = fc.tuple(fc.integer({ min: 1, max: 16383 }), fc.integer({ min: 1, max: 16383 })).chain(([w, h]) => fc.array(view(w, h), { minLength: 1, maxLength: 4 }));
+  const record = fc.tuple(fc.integer({ min: 1, max: 16383 }), fc.integer({ min: 1, max: 16383 })).chain(([w, h]) => fc.array(view(w, h), { minLength: 1, maxLength: MAX_FINGER_VIEWS }));
   fc.assert(
     fc.property(record, (views) => {
       const bytes = encodeFingerMinutiaeRecord(views);
@@ -134,4 +135,14 @@ t.test('random bytes decode or fail with a TemplateFormatError, nothing else', a
     { numRuns: 3000 },
   );
   t.pass('no other exception escaped');
+});
+
+t.test('views are bounded and duplicates refused before any scoring', async (t) => {
+  t.equal(decodeFingerMinutiaeRecord(wideRecord(MAX_FINGER_VIEWS)).length, MAX_FINGER_VIEWS, 'two full views are a valid record');
+  t.throws(() => decodeFingerMinutiaeRecord(wideRecord(MAX_FINGER_VIEWS + 1)), { code: 'tooManyViews' });
+  t.throws(() => decodeFingerMinutiaeRecord(wideRecord(176)), { code: 'tooManyViews' }, 'the 176-view record of the report');
+  t.throws(() => decodeFingerMinutiaeRecord(wideRecord(2, () => 3, () => 0)), { code: 'duplicateView' }, 'the same finger and view twice');
+  t.equal(decodeFingerMinutiaeRecord(wideRecord(2, () => 3, (v) => v)).length, 2, 'two views of one finger are fine');
+  const three = [0, 1, 2].map((fingerPosition) => ({ fingerPosition, width: 10, height: 10, resolutionDpi: 500, quality: 50, minutiae: [] }));
+  t.throws(() => encodeFingerMinutiaeRecord(three), { code: 'tooManyViews' });
 });

@@ -44,6 +44,8 @@ async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
     uiDir,
     ...(opts.demo ? { demo } : {}),
     health: () => ({ ready, state: 'idle', devices: {} }),
+    // inject() sends Host localhost:80 and has no socket port: the configured one stands in.
+    http: { host: '127.0.0.1', port: 80 },
   });
   t.teardown(() => app.close());
   return { app, runtime, f, setReady: (r: boolean) => (ready = r) };
@@ -114,7 +116,7 @@ t.test('WebSocket /api/stream sends the current view, then every new one', async
   const twoMessages = new Promise<void>((resolve) => (resolveTwo = resolve));
   const ws = await app.injectWS(
     '/api/stream',
-    {},
+    { headers: { host: 'localhost:80', origin: 'http://localhost' } },
     {
       onInit: (socket) =>
         socket.on('message', (m: Buffer) => {

@@ -74,7 +74,10 @@ export async function buildKiosk(): Promise<void> {
 export async function startKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
   const stateDir = await mkdtemp(join(tmpdir(), 'anjungan-e2e-state-'));
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, START_ARGS, {
+  // tap instruments child processes through NODE_OPTIONS, source maps on among other things;
+  // `env -u` drops it (and execs node in place, so the pid is the daemon's) to run the daemon
+  // as production does.
+  const child: ChildProcess = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...START_ARGS], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       ANJUNGAN_MODE: 'demo',

@@ -159,13 +159,20 @@ t.test('CALL_VERIFY_BY_ELEMEN scores: "Sesuai (NN)" against the threshold, plain
     content: [
       {
         NIK: 'Sesuai (100)',
+        NO_KK: 'Sesuai (100)',
         NAMA_LGKP: 'sesuai (85)',
         TGL_LHR: 'Tidak Sesuai (59)',
         JENIS_KLMIN: 'SESUAI',
         TMPT_LHR: 'Tidak Sesuai',
+        JENIS_PKRJN: 'Sesuai (100)',
+        STATUS_KAWIN: 'Sesuai (100)',
         ALAMAT: 'Sesuai (90)',
         NO_RT: 'Sesuai (100)',
+        NO_RW: 'Sesuai (100)',
         KEL_NAME: 'Sesuai (70)',
+        KEC_NAME: 'Sesuai (100)',
+        KAB_NAME: 'Sesuai (100)',
+        PROP_NAME: 'Sesuai (100)',
         AGAMA: 'Sesuai (100)',
         RESPONSE_CODE: '01',
       },
@@ -176,10 +183,13 @@ t.test('CALL_VERIFY_BY_ELEMEN scores: "Sesuai (NN)" against the threshold, plain
   if (a.kind !== 'elements') return;
   t.same(a.elements, {
     nik: { agrees: true, score: 100 },
+    nomorKk: { agrees: true, score: 100 },
     namaLengkap: { agrees: true, score: 85 },
     tanggalLahir: { agrees: false, score: 59 },
     jenisKelamin: { agrees: true, score: null },
     tempatLahir: { agrees: false, score: null },
+    jenisPekerjaan: { agrees: true, score: 100 },
+    statusPerkawinan: { agrees: true, score: 100 },
     // KEL_NAME scored 70, under the threshold of 80: the address as a whole does not agree.
     alamat: { agrees: false, score: 70 },
   });
@@ -187,4 +197,18 @@ t.test('CALL_VERIFY_BY_ELEMEN scores: "Sesuai (NN)" against the threshold, plain
   t.equal(strict.kind === 'elements' && strict.elements.namaLengkap?.agrees, false, 'a "Sesuai (85)" under our threshold of 90 does not agree');
   const lower = parseRegistryResponse(200, body.replace(/"([A-Z_]+)":/g, (_, k: string) => `"${k.toLowerCase()}":`), 80);
   t.same(lower, a, 'lower-case keys give the same verdicts');
+});
+
+t.test('a verify answer that leaves any element sent unjudged is a serviceError (incompleteAnswer)', async (t) => {
+  t.same(parseRegistryResponse(200, '{"content":[{"NIK":"Sesuai"}]}', 80), { kind: 'outcome', outcome: { kind: 'serviceError' }, problem: 'incompleteAnswer' });
+  const full: Record<string, string> = Object.fromEntries(
+    ['NIK', 'NO_KK', 'NAMA_LGKP', 'JENIS_KLMIN', 'TMPT_LHR', 'TGL_LHR', 'JENIS_PKRJN', 'STATUS_KAWIN', 'ALAMAT', 'NO_RT', 'NO_RW', 'KEL_NAME', 'KEC_NAME', 'KAB_NAME', 'PROP_NAME'].map((k) => [k, 'Sesuai (100)']),
+  );
+  t.equal(parseRegistryResponse(200, JSON.stringify({ content: [full] }), 80).kind, 'elements', 'all fifteen judged: usable');
+  for (const key of Object.keys(full)) {
+    const missing = { ...full };
+    delete missing[key];
+    t.match(parseRegistryResponse(200, JSON.stringify({ content: [missing] }), 80), { problem: 'incompleteAnswer' }, `${key} left out`);
+    t.match(parseRegistryResponse(200, JSON.stringify({ content: [{ ...full, [key]: 'Tidak Diketahui' }] }), 80), { problem: 'incompleteAnswer' }, `${key} not judged`);
+  }
 });

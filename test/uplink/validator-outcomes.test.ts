@@ -2,7 +2,7 @@ import t from 'tap';
 import { startDukcapilSimulator } from '../../device/sim/dukcapil/server.ts';
 import { DEFAULT_STYLE } from '../../device/sim/dukcapil/registry.ts';
 import { allPersonas, persona, type PersonaId } from '../../device/sim/personas.ts';
-import { live, rig } from './helpers/harness.ts';
+import { live, logLines, rig } from './helpers/harness.ts';
 
 const sim = await startDukcapilSimulator();
 t.teardown(() => sim.close());
@@ -49,6 +49,18 @@ for (const method of ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const) {
     }
   }
 }
+
+t.test('a deployment that judges the NIK alone verifies nobody: serviceError, logged as incompleteAnswer', async (t) => {
+  sim.setConditions({ style: DEFAULT_STYLE, judgesNikOnly: true });
+  t.teardown(() => sim.setConditions({ judgesNikOnly: false }));
+  const { validator } = rig(sim, { endpoint: { method: 'CALL_VERIFY_BY_ELEMEN' } });
+  const p = persona('valid');
+  const from = logLines.length;
+  t.same(await validator.validate(p.card, live()), { kind: 'serviceError' });
+  const logged = logLines.slice(from).join('');
+  t.match(logged, /"problem":"incompleteAnswer"/);
+  t.notOk(logged.includes(p.card.nik) || logged.includes(p.card.namaLengkap), 'no personal data in the log');
+});
 
 t.test('the registry values are shown next to the card values for CALL_NIK', async (t) => {
   sim.setConditions({ style: DEFAULT_STYLE });

@@ -53,6 +53,8 @@ export interface SimulatorConditions {
   /** NIKs for which the registry holds two records. */
   duplicateNiks: string[];
   style: ResponseStyle;
+  /** A deployment that ignores the element names and judges the NIK only (CALL_VERIFY_BY_ELEMEN). */
+  judgesNikOnly: boolean;
 }
 
 export interface DukcapilSimulator {
@@ -99,6 +101,7 @@ export async function startDukcapilSimulator(opts: {
     userActive: true,
     institutionActive: true,
     duplicateNiks: [],
+    judgesNikOnly: false,
     style: DEFAULT_STYLE,
     ...opts.conditions,
   };
@@ -219,7 +222,8 @@ export async function startDukcapilSimulator(opts: {
     if (found.kind === 'refused') return refuse(found.name);
     if (method === 'CALL_NIK') return send(callNikAnswer(found, style, conditions.duplicateNiks.includes(found.person.nik)));
     const threshold = Number(body.get('TRESHOLD'));
-    return send(verifyAnswer(found, body, Number.isFinite(threshold) ? threshold : 80, style));
+    const judged = conditions.judgesNikOnly ? new Map([...body].filter(([k]) => k === 'NIK')) : body;
+    return send(verifyAnswer(found, judged, Number.isFinite(threshold) ? threshold : 80, style));
   }
 
   app.post<{ Params: { institution: string } }>('/dukcapil/get_json/:institution/CALL_NIK', (req, reply) => handle('CALL_NIK', req, reply));

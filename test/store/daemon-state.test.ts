@@ -1,0 +1,97 @@
+/**
+ * What the real daemon keeps on disk, across `kill -9` and restart: the staff PIN lockout, and
+ * files only its owner can read. A state folder others can read stops it with a clear message.
+ */
+import t from 'tap';
+import Database from 'better-sqlite3';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { DEMO_STAFF_PIN, KioskClient } from '../support/kiosk-client.ts';
+import { until } from '../support/until.ts';
+
+await buildKiosk();
+
+const stateDir = mkdtempSync(join(tmpdir(), 'anj8-state-'));
+t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
+
+function lockoutRow(): { failures: number; locked_until: number | null } | undefined {
+  const db = new Database(join(stateDir, 'anjungan.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT failures, locked_until FROM staff_pin_lockout').get() as { failures: number; locked_until: number | null } | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+async function killHard(kiosk: KioskProcess): Promise<void> {
+  process.kill(kiosk.pid, 'SIGKILL');
+  await kiosk.stop();
+}
+
+async function toStaffAssist(k: KioskClient): Promise<void> {
+  await k.until((v) => v.screen === 'welcome', 'welcome');
+  if ((await k.call('POST', '/api/demo/card', { persona: 'valid' })) !== 200) throw new Error('card refused');
+  await k.until((v) => v.screen === 'awaitingFinger', 'finger prompt');
+  await k.intent({ type: 'cannotGiveFinger' });
+  await k.until((v) => v.screen === 'staffAssist', 'staff assist');
+}
+
+/** Sends a PIN once the screen takes one (it refuses a PIN while the previous one is checked). */
+async function sendPin(k: KioskClient, pin: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await k.call('POST', '/api/intent', { type: 'staffUnlock', pin })) !== 200) {
+    if (Date.now() > deadline) throw new Error('the PIN was never taken');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+t.test('five wrong PINs stay locked across kill -9 and restart', async (t) => {
+  let kiosk = await startKiosk({ ANJUNGAN_STATE_DIR: stateDir });
+  let k = new KioskClient(kiosk.url);
+  await toStaffAssist(k);
+  for (let i = 1; i <= 5; i++) {
+    await sendPin(k, '000000');
+    await until(() => (i < 5 ? lockoutRow()?.failures === i : lockoutRow()?.locked_until != null), `wrong PIN ${i} counted`, 10_000);
+  }
+  const locked = await k.until((v) => v.screen === 'staffAssist' && v.pinLockedUntil !== undefined, 'the lock in the view');
+  t.ok(locked.screen === 'staffAssist' && Date.parse(locked.pinLockedUntil!) > Date.now(), 'the view says until when the PIN check is locked');
+  await killHard(kiosk);
+
+  kiosk = await startKiosk({ ANJUNGAN_STATE_DIR: stateDir });
+  t.teardown(() => kiosk.stop());
+  k = new KioskClient(kiosk.url);
+  await toStaffAssist(k);
+  t.ok((await k.view()).screen === 'staffAssist', 'a new session reached staff assist');
+  await sendPin(k, DEMO_STAFF_PIN);
+  const after = await k.until((v) => v.screen === 'staffAssist' && v.pinRejected, 'the right PIN refused while locked');
+  t.equal(after.screen === 'staffAssist' && after.step, 'callStaff', 'the photo is not unlocked');
+  t.ok(after.screen === 'staffAssist' && after.pinLockedUntil, 'the lock is still shown');
+  await kiosk.halt();
+});
+
+t.test('everything the daemon created is the owner’s only', async (t) => {
+  t.equal(statSync(stateDir).mode & 0o777, 0o700, 'state folder 0700');
+  const files = readdirSync(stateDir);
+  t.ok(files.includes('anjungan.sqlite') && files.includes('credentials.json'), `files: ${files.join(', ')}`);
+  for (const f of files) t.equal(statSync(join(stateDir, f)).mode & 0o777, 0o600, `${f} is 0600`);
+});
+
+t.test('a state folder or database others can read stops the daemon with a clear message', async (t) => {
+  for (const [what, path, mode] of [
+    ['folder', stateDir, 0o755],
+    ['database', join(stateDir, 'anjungan.sqlite'), 0o644],
+  ] as const) {
+    chmodSync(path, mode);
+    const run = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '--max-old-space-size=48', 'dist/device/main.js'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ANJUNGAN_MODE: 'demo', ANJUNGAN_STATE_DIR: stateDir, ANJUNGAN_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    chmodSync(path, what === 'folder' ? 0o700 : 0o600);
+    t.equal(run.status, 1, `${what} ${mode.toString(8)}: the daemon does not start`);
+    t.match(run.stderr, new RegExp(`cannot start: StatePermissionError: ${path.replace(/[.]/g, '\\.')} is open to other users \\(mode ${mode.toString(8)}\\)`), `${what}: the message names it`);
+  }
+});
