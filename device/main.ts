@@ -184,7 +184,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     sensor: fingerSensor,
     matcher: createMatcher(),
     validator,
-    readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags }),
+    readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags, logger }),
     staffAuth: new StaffPinVerifier(credentials.staff, pinLockout),
     audit,
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
@@ -199,10 +199,6 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       npwpdPattern: new RegExp(config.npwpdPattern),
     },
     newSessionId: randomUUID,
-    onAccessRefused: (kind) => {
-      flags.set('uplinkRejected', kind);
-      logger.error({ event: 'uplinkRejected', kind }, 'registry refused our access: staff must check the credentials');
-    },
   });
   const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger, staffPinLockedUntil: () => pinLockout.state().lockedUntil });
   closers.unshift(() => runtime.stop());
@@ -221,9 +217,6 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   runtime.onView((view) => {
     if (view.screen !== lastScreen) logger.info({ event: 'screen', screen: view.screen }, 'screen changed');
     lastScreen = view.screen;
-    // A card put in while the kiosk could not take it (a failure on screen, out of service) is
-    // read once the kiosk is ready, without the taxpayer pulling it out and trying again.
-    if (view.screen === 'welcome' && card.health().cardPresent) runtime.send({ type: 'CARD_INSERTED' });
   });
   runtime.start();
 

@@ -52,7 +52,7 @@ const HEADER_PROBE = 4;
 
 const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
 
-function fail(reason: SessionFailureReason | 'samMissing', message: string, detail?: string): DeviceError {
+function fail(reason: SessionFailureReason, message: string, detail?: string): DeviceError {
   return new DeviceError(reason, message, detail);
 }
 

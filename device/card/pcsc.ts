@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import type { Logger } from '../log.ts';
 import { DeviceError } from '../domain/failure.ts';
-import type { ConnectedChannel, ReaderBackend, ReaderSnapshot } from './card-port.ts';
+import type { ConnectedChannel, ReaderBackend, ReaderSnapshot, SlotStatus } from './card-port.ts';
 
 // The subset of the binding's API this module uses (exported for unit tests' fakes).
 export interface PcscReader {
@@ -274,18 +274,12 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       notify = () => undefined;
     },
     snapshot(): ReaderSnapshot {
-      const id = find(opts.idReaderPattern);
-      const sam = find(opts.samReaderPattern);
-      return {
-        readers: readers.size,
-        idReader: id !== undefined,
-        samReader: sam !== undefined,
-        cardPresent: id?.present === true,
-        samPresent: sam?.present === true,
-        cardEvents: id?.events ?? 0,
-        samEvents: sam?.events ?? 0,
-        serviceDown,
+      const slot = (r: TrackedReader | undefined): SlotStatus => {
+        if (serviceDown) return { status: 'serviceDown' };
+        if (!r) return { status: 'noReader' };
+        return { status: r.present ? 'present' : 'empty', events: r.events };
       };
+      return { readers: readers.size, id: slot(find(opts.idReaderPattern)), sam: slot(find(opts.samReaderPattern)) };
     },
     async connect(slot) {
       const pattern = slot === 'sam' ? opts.samReaderPattern : opts.idReaderPattern;

@@ -10,7 +10,7 @@
 import { assign, fromPromise, raise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import {
   DeviceError,
-  SESSION_FAILURES,
+  REGISTRY_REFUSALS,
   type OutOfServiceReason,
   type SessionFailure,
   type SessionFailureReason,
@@ -66,8 +66,6 @@ export interface FlowDeps {
   clock: ClockPort;
   settings: FlowSettings;
   newSessionId(): string;
-  /** A refusal that says our access is broken (login, IP, inactive): staff must act. */
-  onAccessRefused(kind: RegistryRefusal['kind']): void;
 }
 
 export type FingerAttemptOutcome =
@@ -92,6 +90,10 @@ export interface FlowContext {
   staffId: string | null;
   pinRejected: boolean;
   idleWarningEndsAt: number | null;
+  /** A card is in the ID reader (as the reader last reported), in or out of a session. */
+  cardInReader: boolean;
+  /** This session's card has left the reader: its last screen need not wait for it. */
+  cardLifted: boolean;
   finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | null;
   failure: SessionFailure | null;
   returnDataError: ReturnDataError | null;
@@ -134,13 +136,12 @@ const FRESH_SESSION = {
   staffId: null,
   pinRejected: false,
   idleWarningEndsAt: null,
+  cardLifted: false,
   finishedWhy: null,
   failure: null,
   returnDataError: null,
   ...PERSONAL_DATA_CLEARED,
 };
-
-const REFUSALS_THAT_NEED_STAFF = new Set<RegistryRefusal['kind']>(['loginFailed', 'ipRefused', 'institutionInactive', 'userInactive']);
 
 function isVerdict(o: RegistryOutcome): o is RegistryVerdict {
   return ['verified', 'dataDiffers', 'notFound', 'deceased', 'inactive', 'duplicateRecords'].includes(o.kind);
@@ -148,9 +149,10 @@ function isVerdict(o: RegistryOutcome): o is RegistryVerdict {
 
 /** The typed reason of an error thrown by a port; anything unexpected is internalError. */
 export function failureReasonOf(error: unknown): SessionFailureReason {
-  if (error instanceof DeviceError && error.reason in SESSION_FAILURES) return error.reason as SessionFailureReason;
-  return 'internalError';
+  return error instanceof DeviceError ? error.reason : 'internalError';
 }
+
+const CARD_GONE_REASONS = new Set<SessionFailureReason>(['cardRemoved', 'readerRemoved']);
 
 /** Staff assist's sub-step names are reported as `staffAssist.<sub-step>`. */
 function stepName(context: FlowContext): string {
@@ -208,7 +210,8 @@ export function createKioskMachine(deps: FlowDeps) {
       fingerMatched: (_, o: FingerAttemptOutcome) => o.kind === 'matched',
       attemptsLeft: ({ context }) => context.attempt < settings.maxFingerAttempts,
       outcomeIsVerdict: (_, o: RegistryOutcome) => isVerdict(o),
-      cardAlreadyGone: ({ context }) => context.failure?.reason === 'cardRemoved' || context.failure?.reason === 'readerRemoved',
+      cardLifted: ({ context }) => context.cardLifted,
+      cardInReader: ({ context }) => context.cardInReader,
     },
     actions: {
       setStep: assign((_, step: SessionStep) => ({ step, staffStep: null })),
@@ -220,11 +223,17 @@ export function createKioskMachine(deps: FlowDeps) {
       auditSessionEnd: ({ context }) =>
         auditEvent(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' }),
       endSession: assign(() => ({ sessionId: null, step: null, staffStep: null, idleWarningEndsAt: null, ...PERSONAL_DATA_CLEARED })),
-      fail: assign(({ context }, reason: SessionFailureReason) => ({ failure: { reason, state: stepName(context) } })),
-      /** An invoked step rejected: its error's typed reason, or internalError. */
-      failFromError: assign(({ context, event }) => ({
-        failure: { reason: failureReasonOf('error' in event ? event.error : undefined), state: stepName(context) },
+      fail: assign(({ context }, reason: SessionFailureReason) => ({
+        failure: { reason, state: stepName(context) },
+        cardLifted: context.cardLifted || CARD_GONE_REASONS.has(reason),
       })),
+      /** An invoked step rejected: its error's typed reason, or internalError. */
+      failFromError: assign(({ context, event }) => {
+        const reason = failureReasonOf('error' in event ? event.error : undefined);
+        return { failure: { reason, state: stepName(context) }, cardLifted: context.cardLifted || CARD_GONE_REASONS.has(reason) };
+      }),
+      cardArrived: assign({ cardInReader: true }),
+      cardLeft: assign({ cardInReader: false, cardLifted: true }),
       recordProgress: assign(({ event }, phase: 'templates' | 'record') => ({
         progress:
           event.type === 'READ_PROGRESS'
@@ -240,16 +249,21 @@ export function createKioskMachine(deps: FlowDeps) {
   }).createMachine({
     id: 'kiosk',
     initial: 'booting',
-    context: {
+    context: () => ({
       outOfService: null,
       sessionId: null,
       sessionStartedAt: 0,
       step: null,
       staffStep: null,
+      cardInReader: deps.card.health().cardPresent,
       ...FRESH_SESSION,
-    },
+    }),
     on: {
       TAMPER: { target: '.outOfService', actions: { type: 'setOutOfService', params: 'tamper' } },
+      // Wherever no step takes them, reader events only keep the card's presence up to date.
+      CARD_INSERTED: { actions: 'cardArrived' },
+      CARD_REMOVED: { actions: 'cardLeft' },
+      READER_REMOVED: { actions: 'cardLeft' },
     },
     states: {
       booting: {
@@ -282,10 +296,13 @@ export function createKioskMachine(deps: FlowDeps) {
       },
       idle: {
         entry: [{ type: 'clearOutOfService' }, { type: 'indicator', params: 'idle' }],
+        // A card put in while the kiosk could not take it (a failure on screen, out of service)
+        // is read once the kiosk is ready, without the taxpayer pulling it out and trying again.
+        always: { guard: 'cardInReader', target: 'session' },
         on: {
-          CARD_INSERTED: 'session',
+          CARD_INSERTED: { target: 'session', actions: 'cardArrived' },
           READINESS_CHANGED: 'booting',
-          READER_REMOVED: 'booting',
+          READER_REMOVED: { target: 'booting', actions: 'cardLeft' },
         },
       },
       session: {
@@ -300,8 +317,8 @@ export function createKioskMachine(deps: FlowDeps) {
               active: {
                 initial: 'readingTemplates',
                 on: {
-                  CARD_REMOVED: { target: '#failed', actions: { type: 'fail', params: 'cardRemoved' } },
-                  READER_REMOVED: { target: '#failed', actions: { type: 'fail', params: 'readerRemoved' } },
+                  CARD_REMOVED: { target: '#failed', actions: ['cardLeft', { type: 'fail', params: 'cardRemoved' }] },
+                  READER_REMOVED: { target: '#failed', actions: ['cardLeft', { type: 'fail', params: 'readerRemoved' }] },
                   CANCEL: { target: '#finished', actions: assign({ finishedWhy: 'cancelled' }) },
                   IDLE_EXPIRED: { target: '#failed', actions: { type: 'fail', params: 'sessionTimeout' } },
                 },
@@ -516,14 +533,12 @@ export function createKioskMachine(deps: FlowDeps) {
                             { type: 'audit', params: ({ event }) => ({ code: 'validated' as const, outcome: event.output.kind }) },
                             ({ event }) => {
                               const kind = event.output.kind as RegistryRefusal['kind'];
-                              if (REFUSALS_THAT_NEED_STAFF.has(kind)) deps.onAccessRefused(kind);
+                              const stop = REGISTRY_REFUSALS[kind].stopsService;
+                              if (stop) deps.readiness.stopService(stop, kind);
                             },
                             {
                               type: 'fail',
-                              params: ({ event }) =>
-                                REFUSALS_THAT_NEED_STAFF.has(event.output.kind as RegistryRefusal['kind'])
-                                  ? 'registryRefused'
-                                  : 'uplinkUnavailable',
+                              params: ({ event }) => REGISTRY_REFUSALS[event.output.kind as RegistryRefusal['kind']].reason,
                             },
                           ],
                         },
@@ -534,6 +549,10 @@ export function createKioskMachine(deps: FlowDeps) {
                   result: {
                     entry: [{ type: 'setStep', params: 'result' }, 'stepEntered', { type: 'indicator', params: 'success' }],
                     on: {
+                      // The card has done its work here: taking it ends the session normally (a half-typed
+                      // entry is dropped, nothing is stored).
+                      CARD_REMOVED: { target: '#finished', actions: ['cardLeft', assign({ finishedWhy: 'completed' })] },
+                      READER_REMOVED: { target: '#finished', actions: ['cardLeft', assign({ finishedWhy: 'completed' })] },
                       LINK_RETURN_DATA: {
                         guard: ({ context }) => context.verdict?.kind === 'verified' || context.verdict?.kind === 'dataDiffers',
                         target: 'returnData',
@@ -544,6 +563,10 @@ export function createKioskMachine(deps: FlowDeps) {
                   returnData: {
                     entry: [{ type: 'setStep', params: 'returnData' }, 'stepEntered', assign({ returnDataError: null })],
                     on: {
+                      // The card has done its work here: taking it ends the session normally (a half-typed
+                      // entry is dropped, nothing is stored).
+                      CARD_REMOVED: { target: '#finished', actions: ['cardLeft', assign({ finishedWhy: 'completed' })] },
+                      READER_REMOVED: { target: '#finished', actions: ['cardLeft', assign({ finishedWhy: 'completed' })] },
                       SUBMIT_RETURN_DATA: [
                         {
                           guard: ({ event }) => !event.nop?.trim() && !event.npwpd?.trim(),
@@ -577,8 +600,11 @@ export function createKioskMachine(deps: FlowDeps) {
                 id: 'finished',
                 entry: [{ type: 'setStep', params: 'finished' }, 'clearPersonalData', 'endCardSession', { type: 'beep', params: 'ok' }],
                 on: {
-                  CARD_REMOVED: '#kiosk.booting',
-                  READER_REMOVED: '#kiosk.booting',
+                  CARD_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },
+                  READER_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },
+                },
+                after: {
+                  failureDisplay: { guard: 'cardLifted', target: '#kiosk.booting' },
                 },
               },
               failed: {
@@ -593,11 +619,11 @@ export function createKioskMachine(deps: FlowDeps) {
                   { type: 'beep', params: 'error' },
                 ],
                 on: {
-                  CARD_REMOVED: '#kiosk.booting',
-                  READER_REMOVED: '#kiosk.booting',
+                  CARD_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },
+                  READER_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },
                 },
                 after: {
-                  failureDisplay: { guard: 'cardAlreadyGone', target: '#kiosk.booting' },
+                  failureDisplay: { guard: 'cardLifted', target: '#kiosk.booting' },
                 },
               },
             },

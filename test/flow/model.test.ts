@@ -19,7 +19,7 @@ const fields = [{ key: 'nik' as const, card: 'x', registry: 'x', agrees: true }]
 function eventsOfType(type: string): AnyEvent[] {
   const done = (output: unknown) => ({ type, output });
   const error = (reason: string) => ({ type, error: new DeviceError(reason as never, 'model') });
-  if (type.startsWith('xstate.error.actor.')) return [error('cardUnreadable'), { type, error: new Error('unexpected') }];
+  if (type.startsWith('xstate.error.actor.')) return [error('cardUnreadable'), error('samRefused'), { type, error: new Error('unexpected') }];
   switch (type) {
     case 'xstate.done.actor.checkReadiness':
       return [done({ ready: true }), done({ ready: false, reason: 'quotaExhausted' })];
@@ -81,6 +81,8 @@ function serialize(s: KioskSnapshot): string {
     rec: c.record?.signatureValid ?? null,
     ver: c.verdict?.kind ?? null,
     warn: c.idleWarningEndsAt !== null,
+    card: c.cardInReader,
+    lifted: c.cardLifted,
   });
 }
 
@@ -128,8 +130,11 @@ t.test('personal data exists only inside the active steps of a session', async (
   t.equal(leaks.length, 0, 'no state outside the active session steps holds a record, templates or a verdict');
 });
 
-t.test('card removed and reader removed abort every active session state, naming it', async (t) => {
-  const active = reached.filter((a) => inActiveSession(a.state));
+/** The steps where the card has done its work: taking it ends the session normally. */
+const CARD_DONE_STEPS = new Set(['result', 'returnData']);
+
+t.test('card removed and reader removed abort every reading, finger, staff and validating step, naming it', async (t) => {
+  const active = reached.filter((a) => inActiveSession(a.state) && !CARD_DONE_STEPS.has(a.state.context.step ?? ''));
   t.ok(active.length > 10);
   for (const a of active) {
     const s = a.state;
@@ -148,6 +153,33 @@ t.test('card removed and reader removed abort every active session state, naming
       t.equal(next.context.verdict, null);
     }
   }
+});
+
+t.test('on the result and return-data steps, taking the card ends the session as finished with nothing kept', async (t) => {
+  const done = reached.filter((a) => inActiveSession(a.state) && CARD_DONE_STEPS.has(a.state.context.step ?? ''));
+  t.ok(done.length >= 2);
+  for (const a of done) {
+    for (const type of ['CARD_REMOVED', 'READER_REMOVED']) {
+      const next = Object.values(a.transitions).find((tr) => tr.event.type === type)!.state;
+      t.ok(next.matches({ session: { steps: 'finished' } }), `${type} from ${a.state.context.step} finishes`);
+      t.equal(next.context.finishedWhy, 'completed');
+      t.equal(next.context.failure, null);
+      t.equal(next.context.record, null);
+      t.equal(next.context.verdict, null);
+    }
+  }
+});
+
+t.test('the kiosk never rests on the welcome screen with a card in the reader', async (t) => {
+  const resting = reached.filter((a) => a.state.matches('idle') && a.state.context.cardInReader);
+  t.equal(resting.length, 0, 'a card present when the kiosk becomes ready starts a session');
+  const started = reached.some(
+    (a) =>
+      !a.state.matches('idle') &&
+      !a.state.matches('session') &&
+      Object.values(a.transitions).some((tr) => tr.event.type === 'xstate.done.actor.checkReadiness' && tr.state.matches('session')),
+  );
+  t.ok(started, 'readiness coming back with a card already in the reader goes straight into a session');
 });
 
 t.test('tamper from any state takes the kiosk out of service with nothing personal left', async (t) => {
