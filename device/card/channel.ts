@@ -3,7 +3,7 @@
  * need: 61xx means "more data, ask with GET RESPONSE"; 6Cxx means "wrong Le, re-send with Le xx".
  * Responses longer than the command asked for, or shorter than a status word, are refused.
  */
-import { DeviceError, type SessionFailureReason } from '../domain/failure.ts';
+import { DeviceError, type DeviceErrorCode } from '../domain/failure.ts';
 import { ApduFormatError, concatBytes, decodeCommand, encodeCommand, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.ts';
 
 /** A connected reader slot (the card or the SAM). Rejects with DeviceError only. */
@@ -17,7 +17,7 @@ const MAX_GET_RESPONSE_ROUNDS = 256;
 export async function transceive(
   channel: ApduChannel,
   cmd: CommandApdu | Uint8Array,
-  malformed: SessionFailureReason,
+  malformed: DeviceErrorCode,
 ): Promise<ResponseApdu> {
   let c: CommandApdu;
   try {

@@ -8,7 +8,7 @@
  * and the issuer's signature, and verifies it over everything read.
  */
 import type { CardRecord } from '../domain/record.ts';
-import { DeviceError, type SessionFailureReason } from '../domain/failure.ts';
+import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail } from '../domain/failure.ts';
 import type { CardTemplates, ReadProgress } from '../flow/ports.ts';
 import { decodeCardTemplateFile } from '../fingerprint/card-file.ts';
 import { command, concatBytes, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
@@ -52,7 +52,9 @@ const HEADER_PROBE = 4;
 
 const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
 
-function fail(reason: SessionFailureReason, message: string, detail?: string): DeviceError {
+const swDetail = (sw: number): DeviceErrorDetail => ({ kind: 'statusWord', value: swHex(sw) });
+
+function fail(reason: DeviceErrorCode, message: string, detail?: DeviceErrorDetail): DeviceError {
   return new DeviceError(reason, message, detail);
 }
 
@@ -64,7 +66,7 @@ export function createKtpProfile(opts: { issuerPublicKeyPem: string }): ReadProf
         const r = await transceive(sam, command(SAM_CLA, SAM_INS.open, 0, 0, token), 'samMissing');
         if (r.sw === SW.OK) return 'ready';
         if (r.sw === SW.SECURITY_STATUS_NOT_SATISFIED || r.sw === SW.AUTH_METHOD_BLOCKED || r.sw === SW.VERIFICATION_FAILED) return 'refused';
-        throw fail('samMissing', 'SAM open answered unexpectedly', swHex(r.sw));
+        throw fail('samMissing', 'SAM open answered unexpectedly', swDetail(r.sw));
       } finally {
         token.fill(0);
       }
@@ -131,7 +133,7 @@ class KtpSession implements ProfileSession {
         signatureValid: true,
       };
     } catch (e) {
-      if (e instanceof CardLayoutError) throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', e.code);
+      if (e instanceof CardLayoutError) throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', { kind: 'cardLayout', value: e.code });
       throw e;
     } finally {
       for (const fid of [EF.biodata, EF.photo, EF.signatureImage]) this.files.get(fid)?.fill(0);
@@ -168,9 +170,9 @@ class KtpSession implements ProfileSession {
     signal.throwIfAborted();
     const ext = await transceive(this.ch.card, command(0x00, 0x82, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
     if (ext.sw === SW.VERIFICATION_FAILED || ext.sw === SW.SECURITY_STATUS_NOT_SATISFIED) {
-      throw fail('cardNotGenuine', 'card did not accept the SAM cryptogram', swHex(ext.sw));
+      throw fail('cardNotGenuine', 'card did not accept the SAM cryptogram', swDetail(ext.sw));
     }
-    if (ext.sw !== SW.OK || ext.data.length !== 40) throw fail('cardUnreadable', 'EXTERNAL AUTHENTICATE failed', swHex(ext.sw));
+    if (ext.sw !== SW.OK || ext.data.length !== 40) throw fail('cardUnreadable', 'EXTERNAL AUTHENTICATE failed', swDetail(ext.sw));
     signal.throwIfAborted();
     const check = await transceive(this.ch.sam, command(SAM_CLA, SAM_INS.internalAuthenticate, 0, 0, ext.data), 'samMissing');
     if (check.sw === SW.VERIFICATION_FAILED) throw fail('cardNotGenuine', 'SAM did not accept the card cryptogram');
@@ -181,7 +183,7 @@ class KtpSession implements ProfileSession {
   private async card(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
     signal.throwIfAborted();
     const r = await transceive(this.ch.card, c, 'cardUnreadable');
-    if (r.sw !== SW.OK) throw fail('cardUnreadable', `${what} failed`, swHex(r.sw));
+    if (r.sw !== SW.OK) throw fail('cardUnreadable', `${what} failed`, swDetail(r.sw));
     return r.data;
   }
 
@@ -196,7 +198,7 @@ class KtpSession implements ProfileSession {
     // 6982 after a successful open means the SAM was power-cycled: treat as gone, reopen once.
     if (sw === SW.SECURITY_STATUS_NOT_SATISFIED) return fail('samMissing', `${what}: SAM is not open`);
     if (sw === SW.SM_DATA_INCORRECT) return fail('cardUnreadable', `${what}: card response failed its MAC`);
-    return fail('cardUnreadable', `${what} failed`, swHex(sw));
+    return fail('cardUnreadable', `${what} failed`, swDetail(sw));
   }
 
   // ---- Protected reads ------------------------------------------------------------------------------
@@ -209,7 +211,7 @@ class KtpSession implements ProfileSession {
     const reply = await transceive(this.ch.card, wrapped, 'cardUnreadable');
     if (reply.sw !== SW.OK) {
       this.authenticated = false;
-      throw fail('cardUnreadable', 'card refused a protected command', swHex(reply.sw));
+      throw fail('cardUnreadable', 'card refused a protected command', swDetail(reply.sw));
     }
     const plain = await this.sam(command(SAM_CLA, SAM_INS.unwrap, 0, 0, encodeResponse(reply), 256), signal, 'SAM unwrap');
     try {
@@ -221,13 +223,13 @@ class KtpSession implements ProfileSession {
 
   private async select(fid: number, signal: AbortSignal): Promise<void> {
     const r = await this.secure(command(0x00, 0xa4, 0x02, 0x0c, fid2(fid)), signal);
-    if (r.sw !== SW.OK) throw fail('cardUnreadable', 'SELECT EF failed', swHex(r.sw));
+    if (r.sw !== SW.OK) throw fail('cardUnreadable', 'SELECT EF failed', swDetail(r.sw));
   }
 
   private async readBinary(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
     if (offset > 0x7fff) throw fail('cardUnreadable', 'file too large for the profile');
     const r = await this.secure(command(0x00, 0xb0, offset >> 8, offset & 0xff, undefined, length), signal);
-    if (r.sw !== SW.OK || r.data.length !== length) throw fail('cardUnreadable', 'READ BINARY failed', swHex(r.sw));
+    if (r.sw !== SW.OK || r.data.length !== length) throw fail('cardUnreadable', 'READ BINARY failed', swDetail(r.sw));
     return r.data;
   }
 

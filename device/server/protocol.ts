@@ -3,7 +3,7 @@
  * intents the UI sends back. ui/ imports only this file. A view carries only what its screen
  * shows; labels and messages are chosen by the UI from codes, in Bahasa Indonesia or English.
  */
-import type { OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
+import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
 import type { PermittedField } from '../domain/record.ts';
 import type { CaptureHint } from '../flow/ports.ts';
 
@@ -69,7 +69,17 @@ export type KioskView = ViewBase &
       }
     | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
     | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' }
-    | { screen: 'failed'; reason: SessionFailureReason; state: string; retriable: boolean }
+    | {
+        screen: 'failed';
+        reason: SessionFailureReason;
+        /** The step that was running, e.g. `readingRecord`, `staffAssist.compareFace`. */
+        state: string;
+        retriable: boolean;
+        /** For staff: the status word, reader error, refusal kind… behind the reason. */
+        detail: FailureDetail | null;
+        /** For staff, in both languages: what happened and what to check. */
+        staffMessage: Bilingual;
+      }
   );
 
 export type Intent =

@@ -3,7 +3,7 @@
  * and answers what the test told it to.
  */
 import { SimulatedClock } from 'xstate';
-import { DeviceError, type ServiceStop, type SessionFailureReason } from '../../device/domain/failure.ts';
+import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail, type ServiceStop } from '../../device/domain/failure.ts';
 import type { CardRecord } from '../../device/domain/record.ts';
 import type { FingerTemplate } from '../../device/fingerprint/template.ts';
 import type { FlowDeps, FingerAttemptOutcome } from '../../device/flow/machine.ts';
@@ -27,13 +27,13 @@ export const RECORD: CardRecord = {
 };
 
 /** A step that resolves, rejects with a typed reason, or waits until aborted. */
-export type Answer<T> = { ok: T } | { fail: SessionFailureReason } | 'hang';
+export type Answer<T> = { ok: T } | { fail: DeviceErrorCode; detail?: DeviceErrorDetail } | 'hang';
 
 function answer<T>(a: Answer<T>, signal?: AbortSignal): Promise<T> {
   if (a === 'hang') {
     return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new DeviceError('cardRemoved', 'aborted'))));
   }
-  if ('fail' in a) return Promise.reject(new DeviceError(a.fail, 'fake failure'));
+  if ('fail' in a) return Promise.reject(new DeviceError(a.fail, 'fake failure', a.detail));
   return Promise.resolve(a.ok);
 }
 

@@ -18,6 +18,7 @@ async function start(configure?: (f: Fakes) => void) {
   const runtime = new KioskRuntime(createKioskMachine(f.deps), {
     demo: false,
     clock: f.deps.clock,
+    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
     logger: quietLogger,
     xstateClock: f.clock,
   });
@@ -191,6 +192,24 @@ t.test('the SAM refusing or vanishing mid-session gives its own reason, not an i
   await k.send({ type: 'CARD_INSERTED' });
   await settle();
   t.match(k.view(), { screen: 'failed', reason: 'samRefused', state: 'readingRecord' });
+});
+
+t.test('the failure screen carries the detail and the staff message behind the reason', async (t) => {
+  const k = await start((f) => f.set.record({ fail: 'cardUnreadable', detail: { kind: 'statusWord', value: '6A82' } }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), {
+    screen: 'failed',
+    reason: 'cardUnreadable',
+    state: 'readingRecord',
+    detail: { kind: 'statusWord', value: '6A82' },
+    staffMessage: { id: /kode status/, en: /status word/ },
+  });
+  const q = await start((f) => f.set.registry({ ok: { kind: 'ipRefused' } }));
+  await q.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(q.view(), { screen: 'failed', reason: 'registryRefused', detail: { kind: 'registryRefusal', value: 'ipRefused' }, staffMessage: { en: /IP/ } });
+  t.match(q.f.audit.find((e) => e.code === 'validated'), { outcome: 'ipRefused' }, 'the audit trail keeps the refusal kind');
 });
 
 t.test('card lifted on the result screen: the session ends as finished, nothing kept, welcome after the display time', async (t) => {
