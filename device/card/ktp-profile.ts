@@ -11,8 +11,9 @@ import type { CardRecord } from '../domain/record.ts';
 import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail } from '../domain/failure.ts';
 import type { CardTemplates, ReadProgress } from '../flow/ports.ts';
 import { decodeCardTemplateFile } from '../fingerprint/card-file.ts';
-import { command, concatBytes, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
+import { CLA_PCSC_READER, command, concatBytes, expectOk, ResponseApduError, INS, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
 import { transceive, type ApduChannel } from './channel.ts';
+import { decodeTlvHeader } from './tlv.ts';
 import {
   CardLayoutError,
   decodeBiodata,
@@ -160,15 +161,15 @@ class KtpSession implements ProfileSession {
 
   private async authenticate(signal: AbortSignal): Promise<void> {
     this.end();
-    const uid = await this.card(command(0xff, 0xca, 0, 0, undefined, 256), signal, 'card UID');
+    const uid = await this.card(command(CLA_PCSC_READER, INS.getData, 0, 0, undefined, 256), signal, 'card UID');
     if (uid.length < 4 || uid.length > 10) throw fail('cardUnreadable', 'card UID has an unexpected length');
-    await this.card(command(0x00, 0xa4, 0x01, 0x0c, fid2(DF_KTP)), signal, 'SELECT DF');
-    const rndIc = await this.card(command(0x00, 0x84, 0, 0, undefined, 8), signal, 'GET CHALLENGE');
+    await this.card(command(0x00, INS.select, 0x01, 0x0c, fid2(DF_KTP)), signal, 'SELECT DF');
+    const rndIc = await this.card(command(0x00, INS.getChallenge, 0, 0, undefined, 8), signal, 'GET CHALLENGE');
     if (rndIc.length !== 8) throw fail('cardUnreadable', 'card challenge has an unexpected length');
     const terminalCryptogram = await this.sam(command(SAM_CLA, SAM_INS.challenge, 0, 0, concatBytes(uid, rndIc), 40), signal, 'SAM challenge');
     if (terminalCryptogram.length !== 40) throw fail('cardUnreadable', 'SAM cryptogram has an unexpected length');
     signal.throwIfAborted();
-    const ext = await transceive(this.ch.card, command(0x00, 0x82, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
+    const ext = await transceive(this.ch.card, command(0x00, INS.externalAuthenticate, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
     if (ext.sw === SW.VERIFICATION_FAILED || ext.sw === SW.SECURITY_STATUS_NOT_SATISFIED) {
       throw fail('cardNotGenuine', 'card did not accept the SAM cryptogram', swDetail(ext.sw));
     }
@@ -182,9 +183,7 @@ class KtpSession implements ProfileSession {
 
   private async card(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
     signal.throwIfAborted();
-    const r = await transceive(this.ch.card, c, 'cardUnreadable');
-    if (r.sw !== SW.OK) throw fail('cardUnreadable', `${what} failed`, swDetail(r.sw));
-    return r.data;
+    return cardData(await transceive(this.ch.card, c, 'cardUnreadable'), what);
   }
 
   private async sam(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
@@ -222,15 +221,14 @@ class KtpSession implements ProfileSession {
   }
 
   private async select(fid: number, signal: AbortSignal): Promise<void> {
-    const r = await this.secure(command(0x00, 0xa4, 0x02, 0x0c, fid2(fid)), signal);
-    if (r.sw !== SW.OK) throw fail('cardUnreadable', 'SELECT EF failed', swDetail(r.sw));
+    cardData(await this.secure(command(0x00, INS.select, 0x02, 0x0c, fid2(fid)), signal), 'SELECT EF');
   }
 
   private async readBinary(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
     if (offset > 0x7fff) throw fail('cardUnreadable', 'file too large for the profile');
-    const r = await this.secure(command(0x00, 0xb0, offset >> 8, offset & 0xff, undefined, length), signal);
-    if (r.sw !== SW.OK || r.data.length !== length) throw fail('cardUnreadable', 'READ BINARY failed', swDetail(r.sw));
-    return r.data;
+    const data = cardData(await this.secure(command(0x00, INS.readBinary, offset >> 8, offset & 0xff, undefined, length), signal), 'READ BINARY');
+    if (data.length !== length) throw fail('cardUnreadable', 'READ BINARY returned a short chunk');
+    return data;
   }
 
   private async readEf(fid: number, size: number, signal: AbortSignal, progress: (n: number) => void): Promise<Uint8Array> {
@@ -266,13 +264,23 @@ class KtpSession implements ProfileSession {
   }
 }
 
-/** Total encoded length of the TLV whose first bytes are `head` (one-byte tag). */
+/** Total encoded length of the TLV whose first bytes are `head`. */
 function tlvTotalLength(head: Uint8Array): number {
-  const l0 = head[1];
-  if (l0 === undefined) throw fail('cardUnreadable', 'card directory header is short');
-  if (l0 < 0x80) return 2 + l0;
-  if (l0 === 0x81) return 3 + head[2]!;
-  if (l0 === 0x82) return 4 + ((head[2]! << 8) | head[3]!);
-  throw fail('cardUnreadable', 'card directory header is malformed');
+  try {
+    const h = decodeTlvHeader(head);
+    return h.valueOffset + h.length;
+  } catch {
+    throw fail('cardUnreadable', 'card directory header is malformed');
+  }
+}
+
+/** The response data on 9000; otherwise the card's failure, carrying its status word. */
+function cardData(r: ResponseApdu, what: string): Uint8Array {
+  try {
+    return expectOk(r, what);
+  } catch (e) {
+    if (e instanceof ResponseApduError) throw fail('cardUnreadable', `${what} failed`, swDetail(e.sw));
+    throw e;
+  }
 }
 

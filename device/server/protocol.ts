@@ -6,6 +6,7 @@
 import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
 import type { PermittedField } from '../domain/record.ts';
 import type { CaptureHint } from '../flow/ports.ts';
+import { Type, type Static } from 'typebox';
 
 export type Screen =
   | 'outOfService'
@@ -82,16 +83,27 @@ export type KioskView = ViewBase &
       }
   );
 
-export type Intent =
-  | { type: 'cancel' }
-  | { type: 'extendTime' }
-  | { type: 'cannotGiveFinger' }
-  | { type: 'staffUnlock'; pin: string }
-  | { type: 'staffConfirmFace'; matches: boolean }
-  | { type: 'linkReturnData' }
-  | { type: 'submitReturnData'; nop?: string; npwpd?: string }
-  | { type: 'skipReturnData' }
-  | { type: 'finish' };
+// The intents the UI may send, as the schema the server checks them against at the edge; the
+// type is derived from it, so the two cannot drift apart.
+const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
+const ReturnDataValue = Type.String({ maxLength: 40 });
+
+export const IntentSchema = Type.Union([
+  Type.Object({ type: Type.Literal('cancel') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('extendTime') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('cannotGiveFinger') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('staffUnlock'), pin: Pin }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('staffConfirmFace'), matches: Type.Boolean() }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('linkReturnData') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('submitReturnData'), nop: Type.Optional(ReturnDataValue), npwpd: Type.Optional(ReturnDataValue) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('skipReturnData') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('finish') }, { additionalProperties: false }),
+]);
+
+export type Intent = Static<typeof IntentSchema>;
 
 export interface DemoPersonaSummary {
   id: string;
