@@ -71,8 +71,8 @@ t.test('the data balikan outbox seals each entry; only the outbox key opens it; 
   const { db, dir } = open(t);
   const key = Buffer.from(newKey(), 'hex');
   const outbox = new ReturnDataOutbox(db, key, clock);
-  outbox.enqueue({ nik: NIK, nop: '331301000100100010', npwpd: null });
-  outbox.enqueue({ nik: NIK, nop: null, npwpd: 'P.2.0001234.33.13' });
+  outbox.enqueue({ nik: NIK, nop: '331301000100100010', npwpd: null }, 'session-1');
+  outbox.enqueue({ nik: NIK, nop: null, npwpd: 'P.2.0001234.33.13' }, 'session-2');
   t.equal(outbox.pendingCount(), 2);
   const pending = outbox.pending();
   t.same(pending.map((p) => p.entry), [
