@@ -16,7 +16,7 @@ import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
-import { createKioskMachine } from './flow/machine.ts';
+import { createKioskMachine, type FlowSettings } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
@@ -187,32 +187,35 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   });
   closers.unshift(() => validator.close());
 
+  const settings: FlowSettings = {
+    maxFingerAttempts: 4,
+    idleTimeoutMs: config.session.idleTimeoutS * 1000,
+    idleWarningMs: config.session.idleWarningS * 1000,
+    failureDisplayMs: config.session.failureDisplayS * 1000,
+    outOfServiceRecheckMs: 30_000,
+    npwpdPattern: new RegExp(config.npwpdPattern),
+  };
   const machine = createKioskMachine({
     card,
     sensor: fingerSensor,
     matcher: createMatcher(),
     validator,
-    readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags }),
+    readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags, logger }),
     staffAuth: new StaffPinVerifier(credentials.staff, pinLockout),
     audit,
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
     gpio,
     clock,
-    settings: {
-      maxFingerAttempts: 4,
-      idleTimeoutMs: config.session.idleTimeoutS * 1000,
-      idleWarningMs: config.session.idleWarningS * 1000,
-      failureDisplayMs: config.session.failureDisplayS * 1000,
-      outOfServiceRecheckMs: 30_000,
-      npwpdPattern: new RegExp(config.npwpdPattern),
-    },
+    settings,
     newSessionId: randomUUID,
-    onAccessRefused: (kind) => {
-      flags.set('uplinkRejected', kind);
-      logger.error({ event: 'uplinkRejected', kind }, 'registry refused our access: staff must check the credentials');
-    },
   });
-  const runtime = new KioskRuntime(machine, { demo: demo !== undefined, clock, logger, staffPinLockedUntil: () => pinLockout.state().lockedUntil });
+  const runtime = new KioskRuntime(machine, {
+    demo: demo !== undefined,
+    clock,
+    logger,
+    maxFingerAttempts: settings.maxFingerAttempts,
+    staffPinLockedUntil: () => pinLockout.state().lockedUntil,
+  });
   closers.unshift(() => runtime.stop());
 
   card.subscribe((e) => {
@@ -229,9 +232,6 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   runtime.onView((view) => {
     if (view.screen !== lastScreen) logger.info({ event: 'screen', screen: view.screen }, 'screen changed');
     lastScreen = view.screen;
-    // A card put in while the kiosk could not take it (a failure on screen, out of service) is
-    // read once the kiosk is ready, without the taxpayer pulling it out and trying again.
-    if (view.screen === 'welcome' && card.health().cardPresent) runtime.send({ type: 'CARD_INSERTED' });
   });
   runtime.start();
 

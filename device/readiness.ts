@@ -2,18 +2,20 @@
  * Whether the kiosk may serve now, checked at boot, after every session and while out of
  * service. The order is the order a technician would fix things in.
  */
-import { agreementInForce, type AgreementPeriod } from './domain/agreement.ts';
+import { agreementInForce, wibDate, type AgreementPeriod } from './domain/agreement.ts';
 import type { OutOfServiceReason } from './domain/failure.ts';
 import type { CardPort, ClockPort, GpioPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
+import type { Logger } from './log.ts';
 import type { KioskFlags } from './store/kiosk-flags.ts';
 
 export function createReadiness(deps: {
   agreement: AgreementPeriod;
   clock: ClockPort;
   gpio: GpioPort;
-  card: CardPort;
+  card: Pick<CardPort, 'health'>;
   validator: ValidatorPort & { probe(): Promise<boolean> };
   flags: KioskFlags;
+  logger: Logger;
 }): ReadinessPort {
   const notReady = (reason: OutOfServiceReason) => ({ ready: false as const, reason });
   return {
@@ -27,9 +29,20 @@ export function createReadiness(deps: {
       if (reader.sam !== 'ready') return notReady('samMissing');
       if (deps.flags.isSet('uplinkRejected')) return notReady('uplinkRejected');
       if (deps.validator.health().quota.used >= deps.validator.health().quota.limit) return notReady('quotaExhausted');
+      // The quota is shared with other kiosks: the registry may say it is gone before our ledger does.
+      if (deps.flags.value('quotaReached') === wibDate(deps.clock.now())) return notReady('quotaExhausted');
       // An open breaker is probed with a TLS handshake only: it never spends a quota hit.
       if (deps.validator.health().breaker === 'open' && !(await deps.validator.probe())) return notReady('uplinkDown');
       return { ready: true as const };
+    },
+    stopService(reason, cause) {
+      if (reason === 'quotaExhausted') {
+        deps.flags.set('quotaReached', wibDate(deps.clock.now()));
+        deps.logger.warn({ event: 'quotaReachedAtRegistry' }, 'the registry says the day\'s quota is gone: out of service until tomorrow');
+      } else {
+        deps.flags.set('uplinkRejected', cause);
+        deps.logger.error({ event: 'uplinkRejected', kind: cause }, 'registry refused our access: staff must check the credentials');
+      }
     },
   };
 }

@@ -244,6 +244,14 @@ const id: Messages = {
         title: 'Tanda tangan digital kartu tidak sah',
         action: 'Data pada chip KTP-el tidak dapat dipastikan keasliannya. Silakan menuju loket pelayanan.',
       },
+      samMissing: {
+        title: 'Modul keamanan pembaca tidak menjawab',
+        action: 'Kartu tidak dapat dibaca saat ini. Ambil KTP-el Anda dan silakan menuju loket pelayanan.',
+      },
+      samRefused: {
+        title: 'Modul keamanan pembaca tidak dapat digunakan',
+        action: 'Kartu tidak dapat dibaca di anjungan ini. Ambil KTP-el Anda dan silakan menuju loket pelayanan.',
+      },
       sensorUnavailable: {
         title: 'Pemindai sidik jari bermasalah',
         action: 'Pemindai sidik jari sedang tidak dapat digunakan. Silakan coba lagi atau panggil petugas.',
@@ -255,6 +263,10 @@ const id: Messages = {
       uplinkUnavailable: {
         title: 'Layanan Dukcapil tidak terjangkau',
         action: 'Koneksi ke Dukcapil sedang terganggu. Silakan coba lagi dalam beberapa menit.',
+      },
+      quotaReached: {
+        title: 'Kuota verifikasi hari ini habis',
+        action: 'Verifikasi NIK hari ini sudah mencapai batas. Layanan tersedia kembali besok; silakan menuju loket pelayanan.',
       },
       registryRefused: {
         title: 'Permintaan ditolak Dukcapil',
@@ -451,6 +463,14 @@ const en: Messages = {
         title: "The card's digital signature is not valid",
         action: 'The data on the KTP-el chip could not be confirmed as genuine. Please go to the service counter.',
       },
+      samMissing: {
+        title: "The reader's security module is not answering",
+        action: 'The card cannot be read right now. Take your KTP-el and please go to the service counter.',
+      },
+      samRefused: {
+        title: "The reader's security module cannot be used",
+        action: 'Cards cannot be read at this kiosk. Take your KTP-el and please go to the service counter.',
+      },
       sensorUnavailable: {
         title: 'Fingerprint scanner problem',
         action: 'The fingerprint scanner cannot be used right now. Please try again or call a staff member.',
@@ -462,6 +482,10 @@ const en: Messages = {
       uplinkUnavailable: {
         title: 'Civil registry unreachable',
         action: 'The connection to the civil registry is disturbed. Please try again in a few minutes.',
+      },
+      quotaReached: {
+        title: "Today's verification quota is used up",
+        action: 'NIK checks have reached their limit for today; the service resumes tomorrow. Please go to the service counter.',
       },
       registryRefused: {
         title: 'Request refused by the registry',

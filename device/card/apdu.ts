@@ -64,6 +64,23 @@ export const SW = {
   CLA_NOT_SUPPORTED: 0x6e00,
 } as const;
 
+/**
+ * The card instructions the KTP-el profile, the T=0 transport rules and the virtual card use
+ * (ISO/IEC 7816-4; GET DATA with CLA FF is PC/SC's pseudo-APDU a contactless reader answers
+ * with the card's UID). The SAM's own instructions are in sam-protocol.ts.
+ */
+export const INS = {
+  select: 0xa4,
+  getChallenge: 0x84,
+  externalAuthenticate: 0x82,
+  readBinary: 0xb0,
+  getResponse: 0xc0,
+  getData: 0xca,
+} as const;
+
+/** CLA FF: a command the PC/SC reader answers itself (part 3 of the PC/SC specification). */
+export const CLA_PCSC_READER = 0xff;
+
 export function swHex(sw: number): string {
   return sw.toString(16).toUpperCase().padStart(4, '0');
 }

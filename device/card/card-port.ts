@@ -11,22 +11,38 @@ import type { ApduChannel } from './channel.ts';
 import type { ProfileSession, ReadProfile } from './ktp-profile.ts';
 import type { SamSecret } from './sam-protocol.ts';
 
+/**
+ * What one reader slot holds, as a closed union (after vxsuite's card reader status): the reader
+ * service cannot be reached, no attached reader matches the slot's name pattern, the reader is
+ * empty, or a card (the SAM, in the SAM slot) is in it. `events` is how many insertions and
+ * removals the reader service counted in that reader: a count that moved while the card stayed
+ * present means it was swapped between two looks.
+ */
+export type SlotStatus =
+  | { status: 'serviceDown' }
+  | { status: 'noReader' }
+  | { status: 'empty'; events: number }
+  | { status: 'present'; events: number };
+
 export interface ReaderSnapshot {
-  /** PC/SC readers attached (any name). */
+  /** PC/SC readers attached (any name), for health: losing one of two is not "no reader". */
   readers: number;
-  idReader: boolean;
-  samReader: boolean;
-  cardPresent: boolean;
-  samPresent: boolean;
-  /**
-   * How many insertions and removals the reader service counted in the ID and SAM readers. A
-   * count that moved while the card stayed present means it was swapped between two looks.
-   */
-  cardEvents: number;
-  samEvents: number;
-  /** The reader service (pcscd) cannot be reached. */
-  serviceDown: boolean;
+  /** The contactless reader the taxpayer puts the KTP-el on, found by its name pattern. */
+  id: SlotStatus;
+  /** The reader holding the SAM, found by its name pattern. */
+  sam: SlotStatus;
 }
+
+export const slotPresent = (s: SlotStatus): boolean => s.status === 'present';
+export const slotAttached = (s: SlotStatus): boolean => s.status === 'present' || s.status === 'empty';
+export const slotEvents = (s: SlotStatus): number => (s.status === 'present' || s.status === 'empty' ? s.events : 0);
+
+/** The slot held something at both looks, but the reader counted it leaving and coming back. */
+function swapped(before: SlotStatus, now: SlotStatus): boolean {
+  return slotPresent(before) && slotPresent(now) && slotEvents(before) !== slotEvents(now);
+}
+
+const NOTHING_SEEN: ReaderSnapshot = { readers: 0, id: { status: 'noReader' }, sam: { status: 'noReader' } };
 
 export interface ConnectedChannel extends ApduChannel {
   /** Disconnects; the card is powered down. Idempotent, never rejects. */
@@ -67,13 +83,13 @@ export function createCardPort(
   // reseated or for this pause: a SAM that is present but does not answer is not hammered.
   let samRetry: NodeJS.Timeout | null = null;
   let session: Session | null = null;
-  let last: ReaderSnapshot = { readers: 0, idReader: false, samReader: false, cardPresent: false, samPresent: false, cardEvents: 0, samEvents: 0, serviceDown: false };
+  let last: ReaderSnapshot = NOTHING_SEEN;
   let lastHealth: ReaderHealth = health();
 
   function health(): ReaderHealth {
     return {
-      idReader: last.serviceDown ? 'error' : last.idReader ? 'ready' : 'noReader',
-      cardPresent: last.cardPresent,
+      idReader: last.id.status === 'serviceDown' ? 'error' : slotAttached(last.id) ? 'ready' : 'noReader',
+      cardPresent: slotPresent(last.id),
       sam,
       readers: last.readers,
     };
@@ -89,7 +105,8 @@ export function createCardPort(
     }
   }
 
-  function dropSession(why: 'removed' | 'ended'): void {
+  /** Ends the card session: the profile zeroes what it read, the card is powered down. */
+  function endSession(why: 'removed' | 'ended'): void {
     const s = session;
     if (!s) return;
     session = null;
@@ -144,24 +161,25 @@ export function createCardPort(
     const now = backend.snapshot();
     const before = last;
     last = now;
-    if (now.readers > before.readers) emit({ type: 'readerAdded' });
-    if (now.readers < before.readers) emit({ type: 'readerRemoved' });
-    const cardSwapped = before.cardPresent && now.cardPresent && now.cardEvents !== before.cardEvents;
-    if ((before.cardPresent && !now.cardPresent) || cardSwapped) {
-      dropSession('removed');
+    // Reader events are about the ID reader only: the SAM reader coming or going changes health.
+    if (!slotAttached(before.id) && slotAttached(now.id)) emit({ type: 'readerAdded' });
+    if (slotAttached(before.id) && !slotAttached(now.id)) emit({ type: 'readerRemoved' });
+    const cardSwapped = swapped(before.id, now.id);
+    if ((slotPresent(before.id) && !slotPresent(now.id)) || cardSwapped) {
+      endSession('removed');
       emit({ type: 'cardRemoved' });
     }
-    if ((!before.cardPresent && now.cardPresent) || cardSwapped) emit({ type: 'cardInserted' });
-    const samSwapped = before.samPresent && now.samPresent && now.samEvents !== before.samEvents;
-    if ((!now.samPresent || samSwapped) && sam !== 'refused') {
+    if ((!slotPresent(before.id) && slotPresent(now.id)) || cardSwapped) emit({ type: 'cardInserted' });
+    const samSwapped = swapped(before.sam, now.sam);
+    if ((!slotPresent(now.sam) || samSwapped) && sam !== 'refused') {
       dropSam();
       sam = 'missing';
     }
-    if (samRetry && ((!before.samPresent && now.samPresent) || samSwapped)) {
+    if (samRetry && ((!slotPresent(before.sam) && slotPresent(now.sam)) || samSwapped)) {
       clearTimeout(samRetry);
       samRetry = null;
     }
-    if (now.samPresent && sam !== 'refused' && sam !== 'ready' && !samOpening && !samRetry) void openSam();
+    if (slotPresent(now.sam) && sam !== 'refused' && sam !== 'ready' && !samOpening && !samRetry) void openSam();
     const h = health();
     if (JSON.stringify(h) !== JSON.stringify(lastHealth)) {
       lastHealth = h;
@@ -179,7 +197,7 @@ export function createCardPort(
   function guardedCard(channel: ConnectedChannel, state: { removed: boolean }): ApduChannel {
     return {
       async transmit(apdu, max) {
-        if (state.removed || !last.cardPresent) throw new DeviceError('cardRemoved', 'card removed');
+        if (state.removed || !slotPresent(last.id)) throw new DeviceError('cardRemoved', 'card removed');
         try {
           return await channel.transmit(apdu, max);
         } catch (e) {
@@ -211,7 +229,7 @@ export function createCardPort(
     try {
       return await op(s);
     } catch (e) {
-      dropSession(s.state.removed ? 'removed' : 'ended');
+      endSession(s.state.removed ? 'removed' : 'ended');
       if (e instanceof DeviceError) {
         if (e.reason === 'samMissing' && samChannel && sam === 'ready') {
           // The SAM forgot it was open (power cycle): close it so it is opened again, once.
@@ -236,7 +254,7 @@ export function createCardPort(
     },
     async stop() {
       if (!running) return;
-      dropSession('ended');
+      endSession('ended');
       if (samOpening) await samOpening.catch(() => undefined);
       running = false;
       if (samRetry) clearTimeout(samRetry);
@@ -252,11 +270,11 @@ export function createCardPort(
     async readTemplates(signal, onProgress) {
       signal.throwIfAborted();
       const samCh = await ready();
-      if (!last.idReader) throw new DeviceError('readerRemoved', 'no ID reader');
-      if (!last.cardPresent) throw new DeviceError('cardRemoved', 'no card in the reader');
-      dropSession('ended');
+      if (!slotAttached(last.id)) throw new DeviceError('readerRemoved', 'no ID reader');
+      if (!slotPresent(last.id)) throw new DeviceError('cardRemoved', 'no card in the reader');
+      endSession('ended');
       const channel = await backend.connect('card');
-      const state = { removed: !last.cardPresent };
+      const state = { removed: !slotPresent(last.id) };
       const s: Session = { channel, profile: opts.profile.begin({ card: guardedCard(channel, state), sam: guardedSam(samCh) }), state };
       session = s;
       return run((x) => x.profile.readTemplates(signal, onProgress), s);
@@ -269,7 +287,7 @@ export function createCardPort(
       return run((x) => x.profile.readRecord(signal, onProgress), s);
     },
     endSession() {
-      dropSession('ended');
+      endSession('ended');
     },
   };
 }

@@ -3,8 +3,8 @@
  * need: 61xx means "more data, ask with GET RESPONSE"; 6Cxx means "wrong Le, re-send with Le xx".
  * Responses longer than the command asked for, or shorter than a status word, are refused.
  */
-import { DeviceError, type OutOfServiceReason, type SessionFailureReason } from '../domain/failure.ts';
-import { ApduFormatError, concatBytes, decodeCommand, encodeCommand, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.ts';
+import { DeviceError, type DeviceErrorCode } from '../domain/failure.ts';
+import { ApduFormatError, concatBytes, INS, decodeCommand, encodeCommand, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.ts';
 
 /** A connected reader slot (the card or the SAM). Rejects with DeviceError only. */
 export interface ApduChannel {
@@ -17,7 +17,7 @@ const MAX_GET_RESPONSE_ROUNDS = 256;
 export async function transceive(
   channel: ApduChannel,
   cmd: CommandApdu | Uint8Array,
-  malformed: SessionFailureReason | OutOfServiceReason,
+  malformed: DeviceErrorCode,
 ): Promise<ResponseApdu> {
   let c: CommandApdu;
   try {
@@ -46,7 +46,7 @@ export async function transceive(
   while (r.sw >> 8 === 0x61) {
     if (++rounds > MAX_GET_RESPONSE_ROUNDS) throw bad('kept announcing more data');
     const ne = r.sw & 0xff || 256;
-    r = await send({ cla: c.cla & 0x80 ? 0x00 : c.cla & 0x03, ins: 0xc0, p1: 0, p2: 0, data: new Uint8Array(0), ne });
+    r = await send({ cla: c.cla & 0x80 ? 0x00 : c.cla & 0x03, ins: INS.getResponse, p1: 0, p2: 0, data: new Uint8Array(0), ne });
     data = concatBytes(data, r.data);
     if (data.length > Math.max(c.ne, 0)) break;
   }

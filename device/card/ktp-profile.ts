@@ -8,11 +8,12 @@
  * and the issuer's signature, and verifies it over everything read.
  */
 import type { CardRecord } from '../domain/record.ts';
-import { DeviceError, type SessionFailureReason } from '../domain/failure.ts';
+import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail } from '../domain/failure.ts';
 import type { CardTemplates, ReadProgress } from '../flow/ports.ts';
 import { decodeCardTemplateFile } from '../fingerprint/card-file.ts';
-import { command, concatBytes, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
+import { CLA_PCSC_READER, command, concatBytes, expectOk, ResponseApduError, INS, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
 import { transceive, type ApduChannel } from './channel.ts';
+import { decodeTlvHeader } from './tlv.ts';
 import {
   CardLayoutError,
   decodeBiodata,
@@ -52,7 +53,9 @@ const HEADER_PROBE = 4;
 
 const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
 
-function fail(reason: SessionFailureReason | 'samMissing', message: string, detail?: string): DeviceError {
+const swDetail = (sw: number): DeviceErrorDetail => ({ kind: 'statusWord', value: swHex(sw) });
+
+function fail(reason: DeviceErrorCode, message: string, detail?: DeviceErrorDetail): DeviceError {
   return new DeviceError(reason, message, detail);
 }
 
@@ -64,7 +67,7 @@ export function createKtpProfile(opts: { issuerPublicKeyPem: string }): ReadProf
         const r = await transceive(sam, command(SAM_CLA, SAM_INS.open, 0, 0, token), 'samMissing');
         if (r.sw === SW.OK) return 'ready';
         if (r.sw === SW.SECURITY_STATUS_NOT_SATISFIED || r.sw === SW.AUTH_METHOD_BLOCKED || r.sw === SW.VERIFICATION_FAILED) return 'refused';
-        throw fail('samMissing', 'SAM open answered unexpectedly', swHex(r.sw));
+        throw fail('samMissing', 'SAM open answered unexpectedly', swDetail(r.sw));
       } finally {
         token.fill(0);
       }
@@ -131,7 +134,7 @@ class KtpSession implements ProfileSession {
         signatureValid: true,
       };
     } catch (e) {
-      if (e instanceof CardLayoutError) throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', e.code);
+      if (e instanceof CardLayoutError) throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', { kind: 'cardLayout', value: e.code });
       throw e;
     } finally {
       for (const fid of [EF.biodata, EF.photo, EF.signatureImage]) this.files.get(fid)?.fill(0);
@@ -158,19 +161,19 @@ class KtpSession implements ProfileSession {
 
   private async authenticate(signal: AbortSignal): Promise<void> {
     this.end();
-    const uid = await this.card(command(0xff, 0xca, 0, 0, undefined, 256), signal, 'card UID');
+    const uid = await this.card(command(CLA_PCSC_READER, INS.getData, 0, 0, undefined, 256), signal, 'card UID');
     if (uid.length < 4 || uid.length > 10) throw fail('cardUnreadable', 'card UID has an unexpected length');
-    await this.card(command(0x00, 0xa4, 0x01, 0x0c, fid2(DF_KTP)), signal, 'SELECT DF');
-    const rndIc = await this.card(command(0x00, 0x84, 0, 0, undefined, 8), signal, 'GET CHALLENGE');
+    await this.card(command(0x00, INS.select, 0x01, 0x0c, fid2(DF_KTP)), signal, 'SELECT DF');
+    const rndIc = await this.card(command(0x00, INS.getChallenge, 0, 0, undefined, 8), signal, 'GET CHALLENGE');
     if (rndIc.length !== 8) throw fail('cardUnreadable', 'card challenge has an unexpected length');
     const terminalCryptogram = await this.sam(command(SAM_CLA, SAM_INS.challenge, 0, 0, concatBytes(uid, rndIc), 40), signal, 'SAM challenge');
     if (terminalCryptogram.length !== 40) throw fail('cardUnreadable', 'SAM cryptogram has an unexpected length');
     signal.throwIfAborted();
-    const ext = await transceive(this.ch.card, command(0x00, 0x82, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
+    const ext = await transceive(this.ch.card, command(0x00, INS.externalAuthenticate, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
     if (ext.sw === SW.VERIFICATION_FAILED || ext.sw === SW.SECURITY_STATUS_NOT_SATISFIED) {
-      throw fail('cardNotGenuine', 'card did not accept the SAM cryptogram', swHex(ext.sw));
+      throw fail('cardNotGenuine', 'card did not accept the SAM cryptogram', swDetail(ext.sw));
     }
-    if (ext.sw !== SW.OK || ext.data.length !== 40) throw fail('cardUnreadable', 'EXTERNAL AUTHENTICATE failed', swHex(ext.sw));
+    if (ext.sw !== SW.OK || ext.data.length !== 40) throw fail('cardUnreadable', 'EXTERNAL AUTHENTICATE failed', swDetail(ext.sw));
     signal.throwIfAborted();
     const check = await transceive(this.ch.sam, command(SAM_CLA, SAM_INS.internalAuthenticate, 0, 0, ext.data), 'samMissing');
     if (check.sw === SW.VERIFICATION_FAILED) throw fail('cardNotGenuine', 'SAM did not accept the card cryptogram');
@@ -180,9 +183,7 @@ class KtpSession implements ProfileSession {
 
   private async card(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
     signal.throwIfAborted();
-    const r = await transceive(this.ch.card, c, 'cardUnreadable');
-    if (r.sw !== SW.OK) throw fail('cardUnreadable', `${what} failed`, swHex(r.sw));
-    return r.data;
+    return cardData(await transceive(this.ch.card, c, 'cardUnreadable'), what);
   }
 
   private async sam(c: CommandApdu, signal: AbortSignal, what: string): Promise<Uint8Array> {
@@ -196,7 +197,7 @@ class KtpSession implements ProfileSession {
     // 6982 after a successful open means the SAM was power-cycled: treat as gone, reopen once.
     if (sw === SW.SECURITY_STATUS_NOT_SATISFIED) return fail('samMissing', `${what}: SAM is not open`);
     if (sw === SW.SM_DATA_INCORRECT) return fail('cardUnreadable', `${what}: card response failed its MAC`);
-    return fail('cardUnreadable', `${what} failed`, swHex(sw));
+    return fail('cardUnreadable', `${what} failed`, swDetail(sw));
   }
 
   // ---- Protected reads ------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ class KtpSession implements ProfileSession {
     const reply = await transceive(this.ch.card, wrapped, 'cardUnreadable');
     if (reply.sw !== SW.OK) {
       this.authenticated = false;
-      throw fail('cardUnreadable', 'card refused a protected command', swHex(reply.sw));
+      throw fail('cardUnreadable', 'card refused a protected command', swDetail(reply.sw));
     }
     const plain = await this.sam(command(SAM_CLA, SAM_INS.unwrap, 0, 0, encodeResponse(reply), 256), signal, 'SAM unwrap');
     try {
@@ -220,15 +221,14 @@ class KtpSession implements ProfileSession {
   }
 
   private async select(fid: number, signal: AbortSignal): Promise<void> {
-    const r = await this.secure(command(0x00, 0xa4, 0x02, 0x0c, fid2(fid)), signal);
-    if (r.sw !== SW.OK) throw fail('cardUnreadable', 'SELECT EF failed', swHex(r.sw));
+    cardData(await this.secure(command(0x00, INS.select, 0x02, 0x0c, fid2(fid)), signal), 'SELECT EF');
   }
 
   private async readBinary(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
     if (offset > 0x7fff) throw fail('cardUnreadable', 'file too large for the profile');
-    const r = await this.secure(command(0x00, 0xb0, offset >> 8, offset & 0xff, undefined, length), signal);
-    if (r.sw !== SW.OK || r.data.length !== length) throw fail('cardUnreadable', 'READ BINARY failed', swHex(r.sw));
-    return r.data;
+    const data = cardData(await this.secure(command(0x00, INS.readBinary, offset >> 8, offset & 0xff, undefined, length), signal), 'READ BINARY');
+    if (data.length !== length) throw fail('cardUnreadable', 'READ BINARY returned a short chunk');
+    return data;
   }
 
   private async readEf(fid: number, size: number, signal: AbortSignal, progress: (n: number) => void): Promise<Uint8Array> {
@@ -264,13 +264,23 @@ class KtpSession implements ProfileSession {
   }
 }
 
-/** Total encoded length of the TLV whose first bytes are `head` (one-byte tag). */
+/** Total encoded length of the TLV whose first bytes are `head`. */
 function tlvTotalLength(head: Uint8Array): number {
-  const l0 = head[1];
-  if (l0 === undefined) throw fail('cardUnreadable', 'card directory header is short');
-  if (l0 < 0x80) return 2 + l0;
-  if (l0 === 0x81) return 3 + head[2]!;
-  if (l0 === 0x82) return 4 + ((head[2]! << 8) | head[3]!);
-  throw fail('cardUnreadable', 'card directory header is malformed');
+  try {
+    const h = decodeTlvHeader(head);
+    return h.valueOffset + h.length;
+  } catch {
+    throw fail('cardUnreadable', 'card directory header is malformed');
+  }
+}
+
+/** The response data on 9000; otherwise the card's failure, carrying its status word. */
+function cardData(r: ResponseApdu, what: string): Uint8Array {
+  try {
+    return expectOk(r, what);
+  } catch (e) {
+    if (e instanceof ResponseApduError) throw fail('cardUnreadable', `${what} failed`, swDetail(e.sw));
+    throw e;
+  }
 }
 

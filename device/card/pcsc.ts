@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import type { Logger } from '../log.ts';
-import { DeviceError } from '../domain/failure.ts';
-import type { ConnectedChannel, ReaderBackend, ReaderSnapshot } from './card-port.ts';
+import { DeviceError, type DeviceErrorDetail } from '../domain/failure.ts';
+import type { ConnectedChannel, ReaderBackend, ReaderSnapshot, SlotStatus } from './card-port.ts';
 
 // The subset of the binding's API this module uses (exported for unit tests' fakes).
 export interface PcscReader {
@@ -77,6 +77,8 @@ export function pcscErrorCode(e: unknown): number | null {
   const m = /0x([0-9a-fA-F]{8})/.exec(e instanceof Error ? e.message : String(e));
   return m ? parseInt(m[1]!, 16) : null;
 }
+
+const readerErrorDetail = (code: number): DeviceErrorDetail => ({ kind: 'readerError', value: code.toString(16).toUpperCase().padStart(8, '0') });
 
 const SCARD = {
   E_INSUFFICIENT_BUFFER: 0x80100008,
@@ -235,8 +237,8 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
 
   function mapError(slot: 'card' | 'sam', e: unknown, present: () => boolean): Promise<DeviceError> {
     const code = pcscErrorCode(e);
-    if (slot === 'sam') return Promise.resolve(new DeviceError('samMissing', 'SAM transmit failed', code === null ? undefined : code.toString(16)));
-    const detail = code === null ? undefined : code.toString(16);
+    if (slot === 'sam') return Promise.resolve(new DeviceError('samMissing', 'SAM transmit failed', code === null ? undefined : readerErrorDetail(code)));
+    const detail = code === null ? undefined : readerErrorDetail(code);
     if (code === SCARD.W_REMOVED_CARD || code === SCARD.E_NO_SMARTCARD) return Promise.resolve(new DeviceError('cardRemoved', 'card removed', detail));
     if (code === SCARD.E_UNKNOWN_READER || code === SCARD.E_READER_UNAVAILABLE || code === SCARD.E_NO_SERVICE || code === SCARD.E_SERVICE_STOPPED) {
       return Promise.resolve(new DeviceError('readerRemoved', 'reader gone', detail));
@@ -274,18 +276,12 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       notify = () => undefined;
     },
     snapshot(): ReaderSnapshot {
-      const id = find(opts.idReaderPattern);
-      const sam = find(opts.samReaderPattern);
-      return {
-        readers: readers.size,
-        idReader: id !== undefined,
-        samReader: sam !== undefined,
-        cardPresent: id?.present === true,
-        samPresent: sam?.present === true,
-        cardEvents: id?.events ?? 0,
-        samEvents: sam?.events ?? 0,
-        serviceDown,
+      const slot = (r: TrackedReader | undefined): SlotStatus => {
+        if (serviceDown) return { status: 'serviceDown' };
+        if (!r) return { status: 'noReader' };
+        return { status: r.present ? 'present' : 'empty', events: r.events };
       };
+      return { readers: readers.size, id: slot(find(opts.idReaderPattern)), sam: slot(find(opts.samReaderPattern)) };
     },
     async connect(slot) {
       const pattern = slot === 'sam' ? opts.samReaderPattern : opts.idReaderPattern;

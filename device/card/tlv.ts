@@ -76,8 +76,8 @@ export function encodeConstructed(tag: number, children: Uint8Array[]): Uint8Arr
   return encodeTlv(tag, value);
 }
 
-/** Decodes one TLV at `offset`; returns it and the offset just past it. */
-export function decodeTlvAt(bytes: Uint8Array, offset: number): { tlv: Tlv; next: number } {
+/** The tag and length of the TLV at `offset`, from its header alone (its value may not be there). */
+export function decodeTlvHeader(bytes: Uint8Array, offset = 0): { tag: number; length: number; valueOffset: number } {
   let i = offset;
   const byte = (): number => {
     if (i >= bytes.length) throw new TlvError('truncated');
@@ -109,6 +109,12 @@ export function decodeTlvAt(bytes: Uint8Array, offset: number): { tlv: Tlv; next
     const minimal = n === 1 ? length >= 0x80 : length >= 1 << (8 * (n - 1));
     if (!minimal) throw new TlvError('nonMinimalLength');
   }
+  return { tag, length, valueOffset: i };
+}
+
+/** Decodes one TLV at `offset`; returns it and the offset just past it. */
+export function decodeTlvAt(bytes: Uint8Array, offset: number): { tlv: Tlv; next: number } {
+  const { tag, length, valueOffset: i } = decodeTlvHeader(bytes, offset);
   if (i + length > bytes.length) throw new TlvError('truncated');
   return { tlv: { tag, value: bytes.slice(i, i + length) }, next: i + length };
 }

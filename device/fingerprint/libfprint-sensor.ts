@@ -141,7 +141,7 @@ export class LibfprintSensor implements FingerprintSensorPort {
       if (err instanceof CaptureHelperError && err.code === 'retry') return { kind: 'poorQuality', hint: RETRY_HINTS[err.retry ?? 'general'] };
       // libfprint's own check refused the image (e.g. no minutiae at all): a bad touch, not a broken sensor.
       if (err instanceof CaptureHelperError && err.code === 'captureFailed' && helper.alive) return { kind: 'poorQuality', hint: 'cleanFinger' };
-      throw new DeviceError('sensorUnavailable', 'fingerprint capture failed', err instanceof CaptureHelperError ? err.code : undefined);
+      throw new DeviceError('sensorUnavailable', 'fingerprint capture failed', err instanceof CaptureHelperError ? { kind: 'sensorError', value: err.code } : undefined);
     } finally {
       if (this.previous === settled) this.previous = null;
       signal.removeEventListener('abort', onAbort);
@@ -153,7 +153,7 @@ export class LibfprintSensor implements FingerprintSensorPort {
       extraction = this.options.extractor({ ...image, resolutionDpi }, fingerPosition);
     } catch (err) {
       // An image the extractor refuses outright (size, resolution) is a misconfigured or failing device.
-      throw new DeviceError('sensorUnavailable', 'fingerprint image cannot be used', (err as Error).name);
+      throw new DeviceError('sensorUnavailable', 'fingerprint image cannot be used', { kind: 'sensorError', value: (err as Error).name });
     }
     if (extraction.hint) return { kind: 'poorQuality', hint: extraction.hint };
     return { kind: 'captured', template: { ...extraction.template, fingerPosition }, quality: extraction.quality };

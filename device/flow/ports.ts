@@ -5,7 +5,7 @@
  */
 import type { CardRecord, PersonData, PermittedField } from '../domain/record.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
-import type { OutOfServiceReason } from '../domain/failure.ts';
+import type { OutOfServiceReason, ServiceStop } from '../domain/failure.ts';
 
 // ---- Card reader, SAM and the KTP-el read profile -------------------------------------------
 
@@ -204,4 +204,9 @@ export interface StaffAuthPort {
 /** What the kiosk needs before it can serve: agreement in force, SAM, reader, quota. */
 export interface ReadinessPort {
   check(): Promise<{ ready: true } | { ready: false; reason: OutOfServiceReason }>;
+  /**
+   * A session learnt that the kiosk must stop serving (the day's quota is gone, our access is
+   * refused); later checks answer accordingly, across restarts.
+   */
+  stopService(reason: ServiceStop, cause: RegistryRefusal['kind']): void;
 }

@@ -45,6 +45,7 @@ export class KioskRuntime {
       demo: boolean;
       clock: ClockPort;
       logger: Logger;
+      maxFingerAttempts: number;
       xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']>;
       /** When the staff PIN check is locked (store/pin-lockout.ts), for the staff-assist view. */
       staffPinLockedUntil?: () => number | null;
@@ -94,7 +95,13 @@ export class KioskRuntime {
   }
 
   private viewOptions(seq: number) {
-    return { demo: this.opts.demo, now: this.opts.clock.now().getTime(), seq, staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null };
+    return {
+      demo: this.opts.demo,
+      now: this.opts.clock.now().getTime(),
+      seq,
+      maxFingerAttempts: this.opts.maxFingerAttempts,
+      staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null,
+    };
   }
 
   private onSnapshot(snapshot: KioskSnapshot): void {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../flow/runtime.ts';
-import type { DemoPersonaSummary, Intent } from './protocol.ts';
+import { IntentSchema, type DemoPersonaSummary, type Intent } from './protocol.ts';
 import { EDGE_LIMITS } from './limits.ts';
 import { refuseAtEdge, type EdgeAddress } from './edge.ts';
 
@@ -44,24 +44,6 @@ export interface ServerDeps {
   http: EdgeAddress;
 }
 
-const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
-const ReturnDataValue = Type.String({ maxLength: 40 });
-
-const IntentSchema = Type.Union([
-  Type.Object({ type: Type.Literal('cancel') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('extendTime') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('cannotGiveFinger') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('staffUnlock'), pin: Pin }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('staffConfirmFace'), matches: Type.Boolean() }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('linkReturnData') }, { additionalProperties: false }),
-  Type.Object(
-    { type: Type.Literal('submitReturnData'), nop: Type.Optional(ReturnDataValue), npwpd: Type.Optional(ReturnDataValue) },
-    { additionalProperties: false },
-  ),
-  Type.Object({ type: Type.Literal('skipReturnData') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('finish') }, { additionalProperties: false }),
-]);
-
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
 const OkReply = Type.Object({ ok: Type.Literal(true) });
 const ViewReply = Type.Object({ screen: Type.String(), seq: Type.Integer() }, { additionalProperties: true });
@@ -93,7 +75,9 @@ export async function buildServer(deps: ServerDeps) {
   });
 
   // Validation errors become typed 400s whose text never echoes the input.
-  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
+  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string; message?: string }, _req, reply) => {
+    // A demo action the current slot state does not allow: the demo user can wait it out.
+    if (err instanceof DemoConflict) return reply.code(409).send({ error: 'conflict', message: err.message });
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
     }
@@ -197,14 +181,9 @@ export async function buildServer(deps: ServerDeps) {
           response: { 200: OkReply, 400: ErrorReply, 409: ErrorReply },
         },
       },
-      async (req, reply) => {
-        try {
-          await demo.insertCard(req.body.persona);
-          return { ok: true as const };
-        } catch (e) {
-          if (e instanceof DemoConflict) return reply.code(409).send({ error: 'conflict', message: e.message });
-          throw e;
-        }
+      async (req) => {
+        await demo.insertCard(req.body.persona);
+        return { ok: true as const };
       },
     );
     app.delete('/api/demo/card', { schema: { response: { 200: OkReply } } }, async () => {
@@ -219,14 +198,9 @@ export async function buildServer(deps: ServerDeps) {
           response: { 200: OkReply, 400: ErrorReply, 409: ErrorReply },
         },
       },
-      async (req, reply) => {
-        try {
-          demo.presentFinger(req.body.genuine);
-          return { ok: true as const };
-        } catch (e) {
-          if (e instanceof DemoConflict) return reply.code(409).send({ error: 'conflict', message: e.message });
-          throw e;
-        }
+      async (req) => {
+        demo.presentFinger(req.body.genuine);
+        return { ok: true as const };
       },
     );
   }

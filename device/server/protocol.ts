@@ -3,9 +3,10 @@
  * intents the UI sends back. ui/ imports only this file. A view carries only what its screen
  * shows; labels and messages are chosen by the UI from codes, in Bahasa Indonesia or English.
  */
-import type { OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
+import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
 import type { PermittedField } from '../domain/record.ts';
 import type { CaptureHint } from '../flow/ports.ts';
+import { Type, type Static } from 'typebox';
 
 export type Screen =
   | 'outOfService'
@@ -69,19 +70,40 @@ export type KioskView = ViewBase &
       }
     | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
     | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' }
-    | { screen: 'failed'; reason: SessionFailureReason; state: string; retriable: boolean }
+    | {
+        screen: 'failed';
+        reason: SessionFailureReason;
+        /** The step that was running, e.g. `readingRecord`, `staffAssist.compareFace`. */
+        state: string;
+        retriable: boolean;
+        /** For staff: the status word, reader error, refusal kind… behind the reason. */
+        detail: FailureDetail | null;
+        /** For staff, in both languages: what happened and what to check. */
+        staffMessage: Bilingual;
+      }
   );
 
-export type Intent =
-  | { type: 'cancel' }
-  | { type: 'extendTime' }
-  | { type: 'cannotGiveFinger' }
-  | { type: 'staffUnlock'; pin: string }
-  | { type: 'staffConfirmFace'; matches: boolean }
-  | { type: 'linkReturnData' }
-  | { type: 'submitReturnData'; nop?: string; npwpd?: string }
-  | { type: 'skipReturnData' }
-  | { type: 'finish' };
+// The intents the UI may send, as the schema the server checks them against at the edge; the
+// type is derived from it, so the two cannot drift apart.
+const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
+const ReturnDataValue = Type.String({ maxLength: 40 });
+
+export const IntentSchema = Type.Union([
+  Type.Object({ type: Type.Literal('cancel') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('extendTime') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('cannotGiveFinger') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('staffUnlock'), pin: Pin }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('staffConfirmFace'), matches: Type.Boolean() }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('linkReturnData') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('submitReturnData'), nop: Type.Optional(ReturnDataValue), npwpd: Type.Optional(ReturnDataValue) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('skipReturnData') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('finish') }, { additionalProperties: false }),
+]);
+
+export type Intent = Static<typeof IntentSchema>;
 
 export interface DemoPersonaSummary {
   id: string;

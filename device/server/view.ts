@@ -3,7 +3,7 @@
  * crosses into a view only on the result screen (the nine fields) and in staff assist (the
  * photo, after a staff PIN).
  */
-import { SESSION_FAILURES } from '../domain/failure.ts';
+import { failure, SESSION_FAILURES, staffMessage } from '../domain/failure.ts';
 import { displayField, FIELD_LABELS, PERMITTED_FIELDS } from '../domain/record.ts';
 import type { FlowContext, KioskSnapshot } from '../flow/machine.ts';
 import type { KioskView, ResultField } from './protocol.ts';
@@ -14,6 +14,8 @@ export interface ViewOptions {
   demo: boolean;
   now: number;
   seq: number;
+  /** The flow's setting, so the screen counts attempts against the same number. */
+  maxFingerAttempts: number;
   /** Epoch ms until which the staff PIN check refuses every PIN; null when not locked. */
   staffPinLockedUntil?: number | null;
 }
@@ -28,7 +30,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
   const c = snapshot.context;
   if (snapshot.matches('booting')) return { screen: 'outOfService', reason: 'starting' };
   if (snapshot.matches('outOfService')) return { screen: 'outOfService', reason: c.outOfService ?? 'starting' };
-  if (snapshot.matches('idle')) return { screen: 'welcome' };
+  if (snapshot.matches('welcome')) return { screen: 'welcome' };
   switch (c.step) {
     case 'readingTemplates':
     case 'readingRecord':
@@ -37,7 +39,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
       return {
         screen: 'awaitingFinger',
         attempt: c.attempt,
-        maxAttempts: 4,
+        maxAttempts: opts.maxFingerAttempts,
         fingerPosition: c.templates?.[0]?.fingerPosition ?? 0,
         feedback: c.fingerFeedback,
       };
@@ -59,9 +61,16 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
     case 'finished':
       return { screen: 'finished', why: c.finishedWhy ?? 'completed' };
     case 'failed':
-    default: {
-      const failure = c.failure ?? { reason: 'internalError' as const, state: 'unknown' };
-      return { screen: 'failed', reason: failure.reason, state: failure.state, retriable: SESSION_FAILURES[failure.reason].retriable };
+    case null: {
+      const f = c.failure ?? failure('internalError', 'unknown');
+      return {
+        screen: 'failed',
+        reason: f.reason,
+        state: f.state,
+        retriable: SESSION_FAILURES[f.reason].retriable,
+        detail: f.detail,
+        staffMessage: staffMessage(f),
+      };
     }
   }
 }

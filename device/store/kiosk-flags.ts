@@ -1,8 +1,11 @@
-/** Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access. */
+/**
+ * Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access, and
+ * the WIB day on which the registry said the shared quota was gone.
+ */
 import type { ClockPort } from '../flow/ports.ts';
 import type { Db } from './db.ts';
 
-export type KioskFlag = 'pausedByStaff' | 'uplinkRejected';
+export type KioskFlag = 'pausedByStaff' | 'uplinkRejected' | 'quotaReached';
 
 export class KioskFlags {
   constructor(
@@ -12,6 +15,12 @@ export class KioskFlags {
 
   isSet(flag: KioskFlag): boolean {
     return this.db.prepare('SELECT 1 FROM kiosk_flag WHERE name = ?').get(flag) !== undefined;
+  }
+
+  /** The flag's value, or null when it is not set. */
+  value(flag: KioskFlag): string | null {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM kiosk_flag WHERE name = ?').get(flag);
+    return row?.value ?? null;
   }
 
   set(flag: KioskFlag, value: string): void {

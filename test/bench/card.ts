@@ -2,7 +2,7 @@
  * Card-read figures through real PC/SC (node -> pcscd -> vpcd -> virtual card, SAM in the
  * second reader). Assumes pcscd is running (make bench starts it).
  */
-import type { ReaderSnapshot } from '../../device/card/card-port.ts';
+import { slotPresent, type ReaderSnapshot } from '../../device/card/card-port.ts';
 import { createPcscBackend } from '../../device/card/pcsc.ts';
 import { createPcscCardPort } from '../../device/card/pcsc-card.ts';
 import { createLogger } from '../../device/log.ts';
@@ -66,7 +66,7 @@ export async function bench(): Promise<Record<string, number>> {
   await backend.start(() => undefined);
   readers = () => backend.snapshot();
   await devices.insert(persona('valid'));
-  await until(() => backend.snapshot().cardPresent, 'the card', 10_000);
+  await until(() => slotPresent(backend.snapshot().id), 'the card', 10_000);
   const channel = await backend.connect('card');
   const uid = Uint8Array.of(0xff, 0xca, 0, 0, 0);
   const trips: number[] = [];

@@ -28,7 +28,7 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 async function flowOverhead(): Promise<number> {
   const f = makeFakes();
   const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, xstateClock: f.clock });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, maxFingerAttempts: f.deps.settings.maxFingerAttempts, xstateClock: f.clock });
   runtime.start();
   const waitFor = (screen: string) =>
     new Promise<void>((resolve) => {

@@ -16,7 +16,7 @@ import {
   toHex,
   type CommandApdu,
 } from '../../device/card/apdu.ts';
-import { decodeSingleTlv, decodeTlvs, encodeTlv, TlvError } from '../../device/card/tlv.ts';
+import { decodeSingleTlv, decodeTlvHeader, decodeTlvs, encodeTlv, TlvError } from '../../device/card/tlv.ts';
 import { SecureChannel, SecureMessagingError } from '../../device/card/sm.ts';
 
 const byte = fc.integer({ min: 0, max: 255 });
@@ -116,6 +116,14 @@ t.test('BER-TLV length forms, byte for byte', async (t) => {
     t.throws(() => decodeTlvs(fromHex(hex)), { code }, hex);
   }
   t.throws(() => decodeSingleTlv(fromHex('870101AA')), { code: 'trailingBytes' });
+});
+
+t.test('a TLV header alone gives the tag and the total length, as a card directory probe needs', async (t) => {
+  const big = encodeTlv(0x61, new Uint8Array(300));
+  t.same(decodeTlvHeader(big.subarray(0, 4)), { tag: 0x61, length: 300, valueOffset: 4 });
+  t.same(decodeTlvHeader(Uint8Array.of(0x61, 0x05)), { tag: 0x61, length: 5, valueOffset: 2 });
+  t.throws(() => decodeTlvHeader(Uint8Array.of(0x61, 0x82, 0x01)), new TlvError('truncated'));
+  t.throws(() => decodeTlvHeader(Uint8Array.of(0x61, 0x81, 0x05)), new TlvError('nonMinimalLength'));
 });
 
 t.test('property: TLV sequences round-trip', async () => {

@@ -94,13 +94,13 @@ const cardPortOver = (backend: ReaderBackend) =>
 
 t.test('a mute card (its reset failed) is still in the slot until pcscd reports the slot empty', async (t) => {
   const { backend, id } = await fixture(t);
-  t.equal(backend.snapshot().cardPresent, false);
+  t.equal(backend.snapshot().id.status, 'empty');
   id.status(STATE.present);
-  t.equal(backend.snapshot().cardPresent, true);
+  t.equal(backend.snapshot().id.status, 'present');
   id.status(STATE.present | STATE.mute);
-  t.equal(backend.snapshot().cardPresent, true, 'mute: the taxpayer must still be told to take the card');
+  t.equal(backend.snapshot().id.status, 'present', 'mute: the taxpayer must still be told to take the card');
   id.status(STATE.empty);
-  t.equal(backend.snapshot().cardPresent, false, 'taken out');
+  t.equal(backend.snapshot().id.status, 'empty', 'taken out');
 });
 
 t.test('connecting to a mute card fails as unreadable, not as removed', async (t) => {
@@ -113,10 +113,10 @@ t.test('a lost PC/SC context is replaced by a new one and the readers come back'
   const { backend, contexts } = await fixture(t);
   t.equal(backend.snapshot().readers, 2);
   contexts[0]!.emit('error', new Error('SCardGetStatusChange error: Service was stopped. (0x8010001E)'));
-  t.equal(backend.snapshot().serviceDown, true, 'out of service while the context is lost');
+  t.equal(backend.snapshot().id.status, 'serviceDown', 'out of service while the context is lost');
   t.equal(backend.snapshot().readers, 0);
   await until(() => contexts.length === 2 && backend.snapshot().readers === 2, 'a new context with both readers');
-  t.equal(backend.snapshot().serviceDown, false);
+  t.not(backend.snapshot().id.status, 'serviceDown');
 });
 
 t.test('a card swapped between two looks (pcscd counted a removal and an insertion) ends the session', async (t) => {
@@ -147,4 +147,22 @@ t.test('a SAM that is present but does not answer is tried again only when resea
   sam.status(counted(2, STATE.present));
   await until(() => sam.connects === 2, 'a try after the SAM was reseated');
   t.pass('reseated: tried again');
+});
+
+t.test('reader events are keyed to the ID reader: unplugging the SAM reader is not "reader removed"', async (t) => {
+  const { backend, id, sam } = await fixture(t, { started: false });
+  const port = cardPortOver(backend);
+  const events: CardReaderEvent['type'][] = [];
+  port.subscribe((e) => events.push(e.type));
+  await port.start();
+  t.teardown(() => port.stop());
+  sam.emit('end');
+  t.same(backend.snapshot().sam, { status: 'noReader' });
+  t.same(backend.snapshot().id, { status: 'empty', events: 0 }, 'the ID reader is untouched');
+  t.notOk(events.includes('readerRemoved'), 'no reader-removed event for the SAM reader');
+  t.equal(port.health().idReader, 'ready');
+  t.equal(port.health().sam, 'missing', 'the SAM is reported missing through health instead');
+  id.emit('end');
+  t.ok(events.includes('readerRemoved'), 'the ID reader leaving is "reader removed"');
+  t.equal(port.health().idReader, 'noReader');
 });

@@ -3,7 +3,7 @@
  * and answers what the test told it to.
  */
 import { SimulatedClock } from 'xstate';
-import { DeviceError, type SessionFailureReason } from '../../device/domain/failure.ts';
+import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail, type ServiceStop } from '../../device/domain/failure.ts';
 import type { CardRecord } from '../../device/domain/record.ts';
 import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import type { FlowDeps, FingerAttemptOutcome } from '../../device/flow/machine.ts';
@@ -27,13 +27,13 @@ export const RECORD: CardRecord = {
 };
 
 /** A step that resolves, rejects with a typed reason, or waits until aborted. */
-export type Answer<T> = { ok: T } | { fail: SessionFailureReason } | 'hang';
+export type Answer<T> = { ok: T } | { fail: DeviceErrorCode; detail?: DeviceErrorDetail } | 'hang';
 
 function answer<T>(a: Answer<T>, signal?: AbortSignal): Promise<T> {
   if (a === 'hang') {
     return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new DeviceError('cardRemoved', 'aborted'))));
   }
-  if ('fail' in a) return Promise.reject(new DeviceError(a.fail, 'fake failure'));
+  if ('fail' in a) return Promise.reject(new DeviceError(a.fail, 'fake failure', a.detail));
   return Promise.resolve(a.ok);
 }
 
@@ -43,8 +43,11 @@ export interface Fakes {
   audit: AuditEvent[];
   outbox: ReturnDataEntry[];
   gpio: SimulatedGpio;
-  accessRefusals: RegistryRefusal['kind'][];
+  /** What the flow told readiness to stop serving for, and why. */
+  serviceStops: Array<{ reason: ServiceStop; cause: RegistryRefusal['kind'] }>;
   calls: { readTemplates: number; readRecord: number; validate: number; endSession: number };
+  /** What the ID reader reports before the machine starts. */
+  setCardPresent(present: boolean): void;
   set: {
     readiness(r: { ready: true } | { ready: false; reason: import('../../device/domain/failure.ts').OutOfServiceReason }): void;
     templates(a: Answer<CardTemplates>): void;
@@ -58,7 +61,7 @@ export function makeFakes(): Fakes {
   const clock = new SimulatedClock();
   const audit: AuditEvent[] = [];
   const outbox: ReturnDataEntry[] = [];
-  const accessRefusals: RegistryRefusal['kind'][] = [];
+  const serviceStops: Fakes['serviceStops'] = [];
   const gpio = new SimulatedGpio();
   const calls = { readTemplates: 0, readRecord: 0, validate: 0, endSession: 0 };
   let readiness: Awaited<ReturnType<FlowDeps['readiness']['check']>> = { ready: true };
@@ -106,7 +109,14 @@ export function makeFakes(): Fakes {
       },
       health: () => ({ breaker: 'closed', quota: { used: 0, limit: 1000, day: '2026-11-27' } }),
     },
-    readiness: { check: async () => readiness },
+    // Like the real readiness, a stop the flow reported holds until the test says otherwise.
+    readiness: {
+      check: async () => readiness,
+      stopService: (reason, cause) => {
+        serviceStops.push({ reason, cause });
+        readiness = { ready: false, reason };
+      },
+    },
     staffAuth: { verifyPin: async (pin) => (pin === '1357' ? { staffId: 'petugas-1' } : null) },
     audit: { record: (e) => audit.push(e) },
     returnData: { enqueue: (e) => outbox.push(e) },
@@ -124,7 +134,6 @@ export function makeFakes(): Fakes {
       let n = 0;
       return () => `session-${++n}`;
     })(),
-    onAccessRefused: (kind) => accessRefusals.push(kind),
   };
   return {
     deps,
@@ -132,8 +141,9 @@ export function makeFakes(): Fakes {
     audit,
     outbox,
     gpio,
-    accessRefusals,
+    serviceStops,
     calls,
+    setCardPresent: (present) => (health.cardPresent = present),
     set: {
       readiness: (r) => (readiness = r),
       templates: (a) => (templates = a),

@@ -7,7 +7,7 @@ import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/flow/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import type { KioskView } from '../../device/server/protocol.ts';
-import { makeFakes, RECORD, settle, type Fakes } from './fakes.ts';
+import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';
 import { Writable } from 'node:stream';
 
 const quietLogger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
@@ -18,6 +18,7 @@ async function start(configure?: (f: Fakes) => void) {
   const runtime = new KioskRuntime(createKioskMachine(f.deps), {
     demo: false,
     clock: f.deps.clock,
+    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
     logger: quietLogger,
     xstateClock: f.clock,
   });
@@ -156,25 +157,129 @@ t.test('registry answers about the person are results; the other-regency NIK is 
   }
 });
 
-t.test('quota reached: the session fails without a retry and the kiosk goes out of service', async (t) => {
+t.test('quota reached mid-day: not retriable, and the kiosk goes out of service until readiness says otherwise', async (t) => {
   const k = await start((f) => f.set.registry({ ok: { kind: 'quotaReached' } }));
   await k.send({ type: 'CARD_INSERTED' });
   await settle();
-  t.match(k.view(), { screen: 'failed', reason: 'uplinkUnavailable', state: 'validating' });
+  t.match(k.view(), { screen: 'failed', reason: 'quotaReached', state: 'validating', retriable: false });
   t.equal(k.f.calls.validate, 1);
-  k.f.set.readiness({ ready: false, reason: 'quotaExhausted' });
+  t.same(k.f.serviceStops, [{ reason: 'quotaExhausted', cause: 'quotaReached' }], 'readiness is told the quota is gone');
   await k.send({ type: 'CARD_REMOVED' });
   t.match(k.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
   await k.send({ type: 'CARD_INSERTED' });
   t.equal(k.f.calls.readTemplates, 1, 'a card inserted out of service is not read');
 });
 
-t.test('refused access (login failed) is reported for staff', async (t) => {
+t.test('refused access (login failed) is reported for staff and stops service', async (t) => {
   const k = await start((f) => f.set.registry({ ok: { kind: 'loginFailed' } }));
   await k.send({ type: 'CARD_INSERTED' });
   await settle();
   t.match(k.view(), { screen: 'failed', reason: 'registryRefused', retriable: false });
-  t.same(k.f.accessRefusals, ['loginFailed']);
+  t.same(k.f.serviceStops, [{ reason: 'uplinkRejected', cause: 'loginFailed' }]);
+});
+
+t.test('a registry that is down or answers badly is retriable and does not stop service', async (t) => {
+  for (const kind of ['unavailable', 'serviceError', 'outsideHours'] as const) {
+    const k = await start((f) => f.set.registry({ ok: { kind } }));
+    await k.send({ type: 'CARD_INSERTED' });
+    await settle();
+    t.match(k.view(), { screen: 'failed', reason: 'uplinkUnavailable', retriable: true }, kind);
+    t.same(k.f.serviceStops, []);
+  }
+});
+
+t.test('the SAM refusing or vanishing mid-session gives its own reason, not an internal error', async (t) => {
+  for (const reason of ['samRefused', 'samMissing'] as const) {
+    const k = await start((f) => f.set.templates({ fail: reason }));
+    await k.send({ type: 'CARD_INSERTED' });
+    await settle();
+    t.match(k.view(), { screen: 'failed', reason, state: 'readingTemplates', retriable: false }, reason);
+  }
+  const k = await start((f) => f.set.record({ fail: 'samRefused' }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'failed', reason: 'samRefused', state: 'readingRecord' });
+});
+
+t.test('the failure screen carries the detail and the staff message behind the reason', async (t) => {
+  const k = await start((f) => f.set.record({ fail: 'cardUnreadable', detail: { kind: 'statusWord', value: '6A82' } }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), {
+    screen: 'failed',
+    reason: 'cardUnreadable',
+    state: 'readingRecord',
+    detail: { kind: 'statusWord', value: '6A82' },
+    staffMessage: { id: /kode status/, en: /status word/ },
+  });
+  const q = await start((f) => f.set.registry({ ok: { kind: 'ipRefused' } }));
+  await q.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(q.view(), { screen: 'failed', reason: 'registryRefused', detail: { kind: 'registryRefusal', value: 'ipRefused' }, staffMessage: { en: /IP/ } });
+  t.match(q.f.audit.find((e) => e.code === 'validated'), { outcome: 'ipRefused' }, 'the audit trail keeps the refusal kind');
+});
+
+t.test('card lifted on the result screen: the session ends as finished, nothing kept, welcome after the display time', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.equal(screen(k.view()), 'result');
+  await k.send({ type: 'CARD_REMOVED' });
+  t.match(k.view(), { screen: 'finished', why: 'completed' });
+  t.equal(k.ctx().record, null);
+  t.equal(k.ctx().verdict, null);
+  t.notOk(k.f.audit.some((e) => e.code === 'sessionFailed'), 'no failure is recorded');
+  await k.advance(6_000);
+  t.equal(screen(k.view()), 'welcome');
+  t.match(k.f.audit.at(-1), { code: 'sessionEnd', outcome: 'completed' });
+});
+
+t.test('card lifted while typing return data: the half-typed entry is dropped and nothing is stored', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  k.runtime.sendIntent({ type: 'linkReturnData' });
+  k.runtime.sendIntent({ type: 'submitReturnData', nop: '33.13.010' });
+  await settle();
+  t.match(k.view(), { screen: 'returnData', error: 'nopFormat' });
+  await k.send({ type: 'READER_REMOVED' });
+  t.match(k.view(), { screen: 'finished', why: 'completed' });
+  t.same(k.f.outbox, [], 'nothing queued');
+  t.equal(k.ctx().record, null);
+  await k.advance(6_000);
+  t.notOk(screen(k.view()) === 'finished', 'the screen does not wait for a card that is gone');
+});
+
+t.test('a card put in while the kiosk could not take it is read once it can, without taking it out', async (t) => {
+  const k = await start((f) => f.set.readiness({ ready: false, reason: 'uplinkDown' }));
+  t.match(k.view(), { screen: 'outOfService', reason: 'uplinkDown' });
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(k.f.calls.readTemplates, 0);
+  k.f.set.readiness({ ready: true });
+  await k.send({ type: 'READINESS_CHANGED' });
+  await settle();
+  t.equal(k.f.calls.readTemplates, 1, 'the card already in the reader is read');
+  t.equal(screen(k.view()), 'result');
+});
+
+t.test('a new card put on while the last failure is still shown is read when that screen ends', async (t) => {
+  const k = await start((f) => f.set.templates('hang'));
+  await k.send({ type: 'CARD_INSERTED' });
+  await k.send({ type: 'CARD_REMOVED' });
+  t.match(k.view(), { screen: 'failed', reason: 'cardRemoved' });
+  k.f.set.templates({ ok: { templates: [TEMPLATE] } });
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(screen(k.view()), 'failed', 'the failure stays for its display time');
+  await k.advance(6_000);
+  await settle();
+  t.equal(k.f.calls.readTemplates, 2);
+  t.equal(screen(k.view()), 'result');
+});
+
+t.test('a card already in the reader when the kiosk starts is read', async (t) => {
+  const k = await start((f) => f.setCardPresent(true));
+  await settle();
+  t.equal(k.f.calls.readTemplates, 1);
 });
 
 t.test('idle: the warning gives 20 s, extending keeps the session, silence ends it', async (t) => {

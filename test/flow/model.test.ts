@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { getAdjacencyMap, getStateNodes } from 'xstate/graph';
-import { DeviceError } from '../../device/domain/failure.ts';
+import { DeviceError, RegistryRefusedError } from '../../device/domain/failure.ts';
 import { createKioskMachine, type FlowEvent, type KioskSnapshot } from '../../device/flow/machine.ts';
 import { makeFakes, RECORD, TEMPLATE } from './fakes.ts';
 
@@ -19,7 +19,10 @@ const fields = [{ key: 'nik' as const, card: 'x', registry: 'x', agrees: true }]
 function eventsOfType(type: string): AnyEvent[] {
   const done = (output: unknown) => ({ type, output });
   const error = (reason: string) => ({ type, error: new DeviceError(reason as never, 'model') });
-  if (type.startsWith('xstate.error.actor.')) return [error('cardUnreadable'), { type, error: new Error('unexpected') }];
+  if (type === 'xstate.error.actor.validate') {
+    return [error('cardUnreadable'), { type, error: new RegistryRefusedError('quotaReached') }, { type, error: new RegistryRefusedError('loginFailed') }];
+  }
+  if (type.startsWith('xstate.error.actor.')) return [error('cardUnreadable'), error('samRefused'), { type, error: new Error('unexpected') }];
   switch (type) {
     case 'xstate.done.actor.checkReadiness':
       return [done({ ready: true }), done({ ready: false, reason: 'quotaExhausted' })];
@@ -41,8 +44,6 @@ function eventsOfType(type: string): AnyEvent[] {
         done({ kind: 'verified', fields }),
         done({ kind: 'dataDiffers', fields }),
         done({ kind: 'notFound' }),
-        done({ kind: 'quotaReached' }),
-        done({ kind: 'loginFailed' }),
       ];
     case 'STAFF_UNLOCK':
       return [{ type, pin: '1357' }];
@@ -81,6 +82,8 @@ function serialize(s: KioskSnapshot): string {
     rec: c.record?.signatureValid ?? null,
     ver: c.verdict?.kind ?? null,
     warn: c.idleWarningEndsAt !== null,
+    card: c.cardInReader,
+    lifted: c.cardLifted,
   });
 }
 
@@ -91,7 +94,8 @@ const adjacency = getAdjacencyMap(machine, {
 });
 type Walked = { state: KioskSnapshot; transitions: Record<string, { event: AnyEvent; state: KioskSnapshot }> };
 const reached = Object.values(adjacency) as unknown as Walked[];
-const inActiveSession = (s: KioskSnapshot) => s.matches({ session: { steps: 'active' } });
+/** The session steps before its end: the only states that may hold personal data. */
+const inActiveSession = (s: KioskSnapshot) => s.hasTag('cardNeeded') || s.hasTag('cardDone');
 
 t.test('every state of the machine is reached', async (t) => {
   const reachedIds = new Set(reached.flatMap((a) => a.state._nodes.map((n) => n.id)));
@@ -128,8 +132,8 @@ t.test('personal data exists only inside the active steps of a session', async (
   t.equal(leaks.length, 0, 'no state outside the active session steps holds a record, templates or a verdict');
 });
 
-t.test('card removed and reader removed abort every active session state, naming it', async (t) => {
-  const active = reached.filter((a) => inActiveSession(a.state));
+t.test('card removed and reader removed abort every reading, finger, staff and validating step, naming it', async (t) => {
+  const active = reached.filter((a) => a.state.hasTag('cardNeeded'));
   t.ok(active.length > 10);
   for (const a of active) {
     const s = a.state;
@@ -148,6 +152,33 @@ t.test('card removed and reader removed abort every active session state, naming
       t.equal(next.context.verdict, null);
     }
   }
+});
+
+t.test('on the result and return-data steps, taking the card ends the session as finished with nothing kept', async (t) => {
+  const done = reached.filter((a) => a.state.hasTag('cardDone'));
+  t.ok(done.length >= 2);
+  for (const a of done) {
+    for (const type of ['CARD_REMOVED', 'READER_REMOVED']) {
+      const next = Object.values(a.transitions).find((tr) => tr.event.type === type)!.state;
+      t.ok(next.matches({ session: { steps: 'finished' } }), `${type} from ${a.state.context.step} finishes`);
+      t.equal(next.context.finishedWhy, 'completed');
+      t.equal(next.context.failure, null);
+      t.equal(next.context.record, null);
+      t.equal(next.context.verdict, null);
+    }
+  }
+});
+
+t.test('the kiosk never rests on the welcome screen with a card in the reader', async (t) => {
+  const resting = reached.filter((a) => a.state.matches('welcome') && a.state.context.cardInReader);
+  t.equal(resting.length, 0, 'a card present when the kiosk becomes ready starts a session');
+  const started = reached.some(
+    (a) =>
+      !a.state.matches('welcome') &&
+      !a.state.matches('session') &&
+      Object.values(a.transitions).some((tr) => tr.event.type === 'xstate.done.actor.checkReadiness' && tr.state.matches('session')),
+  );
+  t.ok(started, 'readiness coming back with a card already in the reader goes straight into a session');
 });
 
 t.test('tamper from any state takes the kiosk out of service with nothing personal left', async (t) => {

@@ -16,7 +16,7 @@ const logger = createLogger({ destination: new Writable({ write: (c, _e, cb) => 
 async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
   const f = makeFakes();
   f.set.finger(['hang']);
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: !!opts.demo, clock: f.deps.clock, logger, xstateClock: f.clock });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: !!opts.demo, clock: f.deps.clock, logger, maxFingerAttempts: f.deps.settings.maxFingerAttempts, xstateClock: f.clock });
   runtime.start();
   await settle();
   let cardIn = false;

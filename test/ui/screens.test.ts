@@ -168,9 +168,9 @@ t.test('return data: the keypad types a masked NOP and an NPWPD with letters; er
 });
 
 t.test('failures: "Coba lagi" only when retrying can help; the staff code names reason and state', async (t) => {
-  await show({ screen: 'failed', reason: 'cardRemoved', state: 'readingCard', retriable: true });
+  await show({ screen: 'failed', reason: 'cardRemoved', state: 'readingCard', retriable: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
   t.match(await screenText('failed'), /Kartu terangkat[\s\S]*Coba lagi/);
-  await show({ screen: 'failed', reason: 'signatureInvalid', state: 'readingRecord', retriable: false });
+  await show({ screen: 'failed', reason: 'signatureInvalid', state: 'readingRecord', retriable: false, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
   t.match(await page.getByTestId('failure-title').innerText(), /Tanda tangan digital kartu tidak sah/);
   t.notMatch(await screenText('failed'), /Coba lagi/);
   t.match(await page.getByTestId('take-card').innerText(), /ambil kartu/);
@@ -261,7 +261,7 @@ const LAYOUT_VIEWS: { name: string; args: Shown }[] = [
   { name: 'result', args: [{ screen: 'result', outcome: 'dataDiffers', fields: RESULT_FIELDS as never, canLinkReturnData: true }] },
   { name: 'returnData', args: [{ screen: 'returnData', error: 'nopFormat' }] },
   { name: 'finished', args: [{ screen: 'finished', why: 'completed' }] },
-  { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true }] },
+  { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, detail: { kind: 'registryRefusal', value: 'unavailable' }, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }] },
   { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
   { name: 'idleWarning', args: [{ screen: 'validating' }, { idleWarning: { secondsLeft: 20 } }] },
 ];

@@ -5,13 +5,11 @@
  * only secure-messaging SELECT EF / READ BINARY. Synchronous `transmit(apdu)`.
  */
 import { randomBytes } from 'node:crypto';
-import { bytesEqual, concatBytes, decodeCommand, encodeResponse, SW, type CommandApdu } from '../../card/apdu.ts';
+import { bytesEqual, CLA_PCSC_READER, concatBytes, decodeCommand, encodeResponse, INS, SW, type CommandApdu } from '../../card/apdu.ts';
 import { DF_KTP } from '../../card/ktp-layout.ts';
 import { authCryptogram, openAuthCryptogram, SecureChannel, SecureMessagingError, sessionKeys } from '../../card/sm.ts';
 import { atrWithHistory } from './keys.ts';
 import type { CardImage } from './personalise.ts';
-
-const INS = { select: 0xa4, getChallenge: 0x84, externalAuthenticate: 0x82, readBinary: 0xb0, getData: 0xca } as const;
 
 export interface Icc {
   readonly atr: Uint8Array;
@@ -45,7 +43,7 @@ export class VirtualKtpCard implements Icc {
     } catch {
       return sw(SW.WRONG_LENGTH);
     }
-    if (c.cla === 0xff && c.ins === INS.getData && c.p1 === 0 && c.p2 === 0) return encodeResponse({ data: this.image.uid, sw: SW.OK });
+    if (c.cla === CLA_PCSC_READER && c.ins === INS.getData && c.p1 === 0 && c.p2 === 0) return encodeResponse({ data: this.image.uid, sw: SW.OK });
     if ((c.cla & 0x0c) === 0x0c) return this.secured(apdu);
     if (c.cla !== 0x00) return sw(SW.CLA_NOT_SUPPORTED);
     switch (c.ins) {

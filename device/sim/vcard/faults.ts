@@ -4,7 +4,7 @@
  * response at a chosen APDU, and the card leaving the field after k APDUs. APDUs are counted
  * from 0 over everything the card receives.
  */
-import { concatBytes, decodeCommand, encodeResponse, parseResponse, toHex } from '../../card/apdu.ts';
+import { concatBytes, decodeCommand, encodeResponse, INS, parseResponse, toHex } from '../../card/apdu.ts';
 import type { Icc } from './card.ts';
 
 export interface CardFaults {
@@ -76,7 +76,7 @@ export class FaultyIcc implements Icc {
   }
 
   private withGetResponse(apdu: Uint8Array): Uint8Array {
-    const isGetResponse = apdu.length === 5 && apdu[1] === 0xc0;
+    const isGetResponse = apdu.length === 5 && apdu[1] === INS.getResponse;
     if (isGetResponse && this.pendingGetResponse) {
       const le = apdu[4] || 256;
       const p = this.pendingGetResponse;

@@ -105,13 +105,8 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
     snapshot(): ReaderSnapshot {
       return {
         readers: 2,
-        idReader: true,
-        samReader: true,
-        cardPresent: inserted !== null,
-        samPresent: sam !== null,
-        cardEvents,
-        samEvents: 0,
-        serviceDown: false,
+        id: { status: inserted ? 'present' : 'empty', events: cardEvents },
+        sam: { status: sam ? 'present' : 'empty', events: 0 },
       };
     },
     async connect(which) {

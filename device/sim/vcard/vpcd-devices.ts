@@ -7,7 +7,7 @@
  * taken for the card before it, and pcscd then reports no insertion at all. Given the kiosk's
  * view of the readers, a card or SAM leaving is complete only once pcscd counted it leaving.
  */
-import type { ReaderSnapshot } from '../../card/card-port.ts';
+import { slotAttached, slotEvents, slotPresent, type ReaderSnapshot } from '../../card/card-port.ts';
 import type { SamSecret } from '../../card/sam-protocol.ts';
 import type { Persona } from '../personas.ts';
 import { VirtualKtpCard } from './card.ts';
@@ -51,8 +51,9 @@ const RECONNECT_MS = 200;
 const SLOT_SETTLE_MS = 3000;
 
 type Slot = 'card' | 'sam';
-const present = (s: ReaderSnapshot, slot: Slot) => (slot === 'card' ? s.cardPresent : s.samPresent);
-const counted = (s: ReaderSnapshot, slot: Slot) => (slot === 'card' ? s.cardEvents : s.samEvents);
+const slotOf = (s: ReaderSnapshot, slot: Slot) => (slot === 'card' ? s.id : s.sam);
+const present = (s: ReaderSnapshot, slot: Slot) => slotPresent(slotOf(s, slot));
+const counted = (s: ReaderSnapshot, slot: Slot) => slotEvents(slotOf(s, slot));
 
 export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<VirtualDevices> {
   const host = opts.host ?? '127.0.0.1';
@@ -78,7 +79,7 @@ export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<
     for (;;) {
       const s = opts.readers();
       // A reader view without the reader (kiosk stopped, pcscd gone) has nothing left to see.
-      const attached = slot === 'card' ? s.idReader : s.samReader;
+      const attached = slotAttached(slotOf(s, slot));
       if (!attached || (!present(s, slot) && counted(s, slot) !== before)) break;
       if (Date.now() > deadline) throw new Error(`pcscd did not see the ${slot} leave within ${SLOT_SETTLE_MS} ms`);
       await new Promise((r) => setTimeout(r, 10));

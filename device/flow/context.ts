@@ -1,0 +1,137 @@
+/**
+ * What the flow machine is made of: the settings and ports it is given, the context it keeps and
+ * the events it takes. The machine (machine.ts) and its steps (steps/) share these.
+ */
+import type { OutOfServiceReason, SessionFailure } from '../domain/failure.ts';
+import type { CardRecord } from '../domain/record.ts';
+import type { FingerTemplate } from '../domain/finger-template.ts';
+import type {
+  AuditPort,
+  CaptureHint,
+  CardPort,
+  ClockPort,
+  FingerMatcherPort,
+  FingerprintSensorPort,
+  GpioPort,
+  ReadinessPort,
+  RegistryVerdict,
+  ReturnDataPort,
+  StaffAuthPort,
+  ValidatorPort,
+} from './ports.ts';
+
+export interface FlowSettings {
+  /** Certified readers allow up to 4 fingerprint attempts. */
+  maxFingerAttempts: number;
+  /** Quiet time before the idle warning appears. */
+  idleTimeoutMs: number;
+  /** How long the warning gives to continue; at least 20 s. */
+  idleWarningMs: number;
+  /** How long the last screen of a session (a failure, a thank-you) stays once the card is gone. */
+  failureDisplayMs: number;
+  /** How often an out-of-service kiosk checks whether it can serve again. */
+  outOfServiceRecheckMs: number;
+  /** The regency's NPWPD format (no national format exists). */
+  npwpdPattern: RegExp;
+}
+
+export interface FlowDeps {
+  card: CardPort;
+  sensor: FingerprintSensorPort;
+  matcher: FingerMatcherPort;
+  validator: ValidatorPort;
+  readiness: ReadinessPort;
+  staffAuth: StaffAuthPort;
+  audit: AuditPort;
+  returnData: ReturnDataPort;
+  gpio: GpioPort;
+  clock: ClockPort;
+  settings: FlowSettings;
+  newSessionId(): string;
+}
+
+export type FingerAttemptOutcome =
+  { kind: 'matched'; score: number } | { kind: 'noMatch'; score: number } | { kind: 'poorQuality'; hint: CaptureHint };
+
+export type ReturnDataError = 'nopFormat' | 'npwpdFormat' | 'nothingEntered';
+
+export type SessionStep =
+  'readingTemplates' | 'awaitingFinger' | 'staffAssist' | 'readingRecord' | 'validating' | 'result' | 'returnData' | 'finished' | 'failed';
+
+export type StaffStep = 'callStaff' | 'verifyingPin' | 'readingRecord' | 'compareFace';
+
+export interface FlowContext {
+  outOfService: OutOfServiceReason | null;
+  sessionId: string | null;
+  sessionStartedAt: number;
+  step: SessionStep | null;
+  /** Sub-step of staffAssist, for the view and for failure reports. */
+  staffStep: StaffStep | null;
+  progress: { phase: 'templates' | 'record'; ratio: number };
+  attempt: number;
+  fingerFeedback: 'noMatch' | CaptureHint | null;
+  staffAssistWhy: 'fingerNotMatched' | 'taxpayerChoice' | null;
+  staffId: string | null;
+  pinRejected: boolean;
+  idleWarningEndsAt: number | null;
+  /** A card is in the ID reader (as the reader last reported), in or out of a session. */
+  cardInReader: boolean;
+  /** This session's card has left the reader: its last screen need not wait for it. */
+  cardLifted: boolean;
+  finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | null;
+  failure: SessionFailure | null;
+  returnDataError: ReturnDataError | null;
+  // ---- personal data: this session only, cleared when the session ends
+  templates: FingerTemplate[] | null;
+  record: CardRecord | null;
+  verdict: RegistryVerdict | null;
+}
+
+export type FlowEvent =
+  | { type: 'CARD_INSERTED' }
+  | { type: 'CARD_REMOVED' }
+  | { type: 'READER_REMOVED' }
+  | { type: 'READINESS_CHANGED' }
+  | { type: 'TAMPER' }
+  | { type: 'READ_PROGRESS'; bytesRead: number; bytesTotal: number }
+  | { type: 'CANCEL' }
+  | { type: 'EXTEND_TIME' }
+  | { type: 'CANNOT_GIVE_FINGER' }
+  | { type: 'STAFF_UNLOCK'; pin: string }
+  | { type: 'STAFF_CONFIRM_FACE'; matches: boolean }
+  | { type: 'LINK_RETURN_DATA' }
+  | { type: 'SUBMIT_RETURN_DATA'; nop?: string; npwpd?: string }
+  | { type: 'SKIP_RETURN_DATA' }
+  | { type: 'FINISH' }
+  | { type: 'STEP_ENTERED' }
+  | { type: 'ACTIVITY' }
+  | { type: 'IDLE_EXPIRED' };
+
+/**
+ * State tags: whether the card is still needed (lifting it aborts the step) or has done its
+ * work (lifting it ends the session normally). Only tagged states hold personal data.
+ */
+export type FlowTag = 'cardNeeded' | 'cardDone';
+
+export const PERSONAL_DATA_CLEARED = { templates: null, record: null, verdict: null } as const;
+
+/** Everything a session step keeps, as a new session starts (and as the kiosk boots). */
+export const FRESH_SESSION = {
+  progress: { phase: 'templates' as const, ratio: 0 },
+  attempt: 1,
+  fingerFeedback: null,
+  staffAssistWhy: null,
+  staffId: null,
+  pinRejected: false,
+  idleWarningEndsAt: null,
+  cardLifted: false,
+  finishedWhy: null,
+  failure: null,
+  returnDataError: null,
+  ...PERSONAL_DATA_CLEARED,
+};
+
+/** Staff assist's sub-step names are reported as `staffAssist.<sub-step>`. */
+export function stepName(context: FlowContext): string {
+  return context.step === 'staffAssist' && context.staffStep ? `staffAssist.${context.staffStep}` : (context.step ?? 'unknown');
+}

@@ -1,0 +1,84 @@
+/**
+ * The configuration: demo defaults, a JSON file over them, environment overrides, and a clear
+ * list of problems for anything invalid (the daemon then refuses to start).
+ */
+import t, { type Test } from 'tap';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, demoDefaults, loadConfig } from '../device/config.ts';
+
+const today = new Date('2026-11-27T03:00:00Z');
+
+function configFile(t: Test, content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'anj10-config-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'config.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function problemsOf(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+t.test('without a file the demo defaults apply, with an agreement in force around today', async (t) => {
+  const c = loadConfig({}, today);
+  t.same(c, demoDefaults(today));
+  t.equal(c.mode, 'demo');
+  t.equal(c.http.host, '127.0.0.1', 'loopback by default');
+  t.ok(c.agreement.start < '2026-11-27' && c.agreement.end > '2026-11-27');
+});
+
+t.test('a file is merged over the defaults section by section; the environment overrides both', async (t) => {
+  const path = configFile(t, { session: { idleTimeoutS: 90 }, uplink: { dailyQuota: 500 } });
+  const c = loadConfig({ ANJUNGAN_CONFIG: path, ANJUNGAN_PORT: '9090', ANJUNGAN_DAILY_QUOTA: '700', ANJUNGAN_LOG_LEVEL: '' }, today);
+  t.equal(c.session.idleTimeoutS, 90);
+  t.equal(c.session.idleWarningS, 20, 'the rest of the section keeps its default');
+  t.equal(c.uplink.dailyQuota, 700, 'environment over file');
+  t.equal(c.http.port, 9090);
+  t.equal(c.logLevel, 'info', 'an empty variable is no override');
+});
+
+t.test('invalid values are listed by path, all at once', async (t) => {
+  const path = configFile(t, { session: { idleWarningS: 5 }, card: { transmitTimeoutMs: 10 }, unknownKey: true });
+  const problems = problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: path, ANJUNGAN_MODE: 'kiosk' }, today));
+  t.ok(problems.some((p) => p.startsWith('/session/idleWarningS')), 'a warning shorter than 20 s');
+  t.ok(problems.some((p) => p.startsWith('/card/transmitTimeoutMs')));
+  t.ok(problems.some((p) => p.startsWith('/mode')), 'an unknown mode');
+  t.ok(problems.length >= 4, 'the unknown key too');
+});
+
+t.test('a file that is not JSON, or not an object, is refused', async (t) => {
+  t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: configFile(t, '{ not json') }, today)), [/cannot read .* as JSON/]);
+  t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: configFile(t, '[1, 2]') }, today)), [/must hold a JSON object/]);
+  t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: '/nonexistent/anj10.json' }, today)), [/cannot read/]);
+});
+
+t.test('production needs the file, an https uplink with its CA file and the issuer key', async (t) => {
+  t.match(problemsOf(() => loadConfig({ ANJUNGAN_MODE: 'production' }, today)), [
+    'production needs ANJUNGAN_CONFIG',
+    '/uplink/baseUrl is required in production',
+    '/uplink/caFile is required in production',
+    '/card/issuerPublicKeyFile is required in production',
+  ]);
+  const plain = configFile(t, { mode: 'production', uplink: { baseUrl: 'http://10.0.0.1:8000' } });
+  t.ok(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: plain }, today)).some((p) => p.startsWith('/uplink/baseUrl')), 'no plain http');
+  const complete = configFile(t, {
+    mode: 'production',
+    stateDir: '/var/lib/anjungan',
+    uplink: { baseUrl: 'https://dukcapil.test:8443', caFile: '/etc/anjungan/ca.pem' },
+    card: { issuerPublicKeyFile: '/etc/anjungan/issuer.pem' },
+  });
+  t.equal(loadConfig({ ANJUNGAN_CONFIG: complete }, today).mode, 'production');
+});
+
+t.test('an NPWPD pattern that is not a regular expression is refused', async (t) => {
+  t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: configFile(t, { npwpdPattern: '^P[' }) }, today)), ['/npwpdPattern is not a regular expression']);
+});
