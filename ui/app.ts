@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { DemoPersonaSummary, Intent, KioskView } from '../device/server/protocol.ts';
+import type { DemoPersonaSummary, Intent, KioskView } from '../device/view/protocol.ts';
 import { KioskApi, UI_PING_INTERVAL_MS, type ConnectionState } from './api.ts';
 import { DEMO_EVENT, INTENT_EVENT, type DemoAction } from './events.ts';
 import { messages, type Locale } from './i18n.ts';

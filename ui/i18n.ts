@@ -3,7 +3,7 @@
  * by the codes a view carries (failure reasons, out-of-service reasons, capture hints,
  * outcomes), so the daemon never sends prose and both languages stay complete by type.
  */
-import type { KioskView, ResultOutcome } from '../device/server/protocol.ts';
+import type { KioskView, ResultOutcome } from '../device/view/protocol.ts';
 
 export type Locale = 'id' | 'en';
 export const LOCALES: readonly Locale[] = ['id', 'en'];

@@ -4,8 +4,8 @@
  * against the current state), views out.
  */
 import { createActor, type ActorOptions } from 'xstate';
-import type { Intent, KioskView } from '../server/protocol.ts';
-import { deriveView } from '../server/view.ts';
+import type { Intent, KioskView } from '../view/protocol.ts';
+import { deriveView } from '../view/derive.ts';
 import type { Logger } from '../log.ts';
 import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from './machine.ts';
 import type { ClockPort } from './ports.ts';

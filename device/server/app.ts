@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../flow/runtime.ts';
-import type { DemoPersonaSummary, Intent } from './protocol.ts';
+import type { DemoPersonaSummary, Intent } from '../view/protocol.ts';
 import { EDGE_LIMITS } from './limits.ts';
 import { refuseAtEdge, type EdgeAddress } from './edge.ts';
 

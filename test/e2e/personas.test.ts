@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { allPersonas, persona as personaById, type PersonaId } from '../../device/sim/personas.ts';
 import { PERMITTED_FIELDS, type PermittedField } from '../../device/domain/record.ts';
-import type { ResultOutcome } from '../../device/server/protocol.ts';
+import type { ResultOutcome } from '../../device/view/protocol.ts';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
 import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
 import { KioskDriver } from './driver.ts';

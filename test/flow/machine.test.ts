@@ -6,7 +6,7 @@ import t from 'tap';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/flow/runtime.ts';
 import { createLogger } from '../../device/log.ts';
-import type { KioskView } from '../../device/server/protocol.ts';
+import type { KioskView } from '../../device/view/protocol.ts';
 import { makeFakes, RECORD, settle, type Fakes } from './fakes.ts';
 import { Writable } from 'node:stream';
 

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import Fastify from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import type { DemoPersonaSummary, Intent, KioskView } from '../../device/server/protocol.ts';
+import type { DemoPersonaSummary, Intent, KioskView } from '../../device/view/protocol.ts';
 
 /** Bundles the UI exactly as build.mjs does, into a folder of the test's choosing. */
 export async function buildUi(outdir: string): Promise<void> {

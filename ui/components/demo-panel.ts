@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { DemoPersonaSummary } from '../../device/server/protocol.ts';
+import type { DemoPersonaSummary } from '../../device/view/protocol.ts';
 import { controls } from '../styles.ts';
 import { emitDemo } from '../events.ts';
 import type { Locale, Messages } from '../i18n.ts';

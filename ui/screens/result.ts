@@ -1,7 +1,7 @@
 import { css, html, type PropertyValues } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
-import type { ResultOutcome } from '../../device/server/protocol.ts';
+import type { ResultOutcome } from '../../device/view/protocol.ts';
 
 const TONE: Record<ResultOutcome, 'ok' | 'warn' | 'bad'> = {
   verified: 'ok',
