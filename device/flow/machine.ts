@@ -159,6 +159,11 @@ function stepName(context: FlowContext): string {
 
 const WAITING_FOR_USER = new Set<SessionStep>(['awaitingFinger', 'staffAssist', 'result', 'returnData']);
 
+/** The taxpayer asked for staff and no staff member has signed in yet ("help needed"). */
+export function staffCallPending(context: Pick<FlowContext, 'step' | 'staffStep'>): boolean {
+  return context.step === 'staffAssist' && (context.staffStep === 'callStaff' || context.staffStep === 'verifyingPin');
+}
+
 export function createKioskMachine(deps: FlowDeps) {
   const { settings } = deps;
   const auditEvent = (context: FlowContext, event: Omit<AuditEvent, 'sessionId' | 'durationMs'>) =>
@@ -204,7 +209,8 @@ export function createKioskMachine(deps: FlowDeps) {
       outOfServiceRecheck: () => settings.outOfServiceRecheckMs,
     },
     guards: {
-      waitingForUser: ({ context }) => context.step !== null && WAITING_FOR_USER.has(context.step),
+      // A pending staff call is not idleness: the taxpayer has gone to fetch help.
+      waitingForUser: ({ context }) => context.step !== null && WAITING_FOR_USER.has(context.step) && !staffCallPending(context),
       readinessOk: (_, r: Readiness) => r.ready,
       fingerMatched: (_, o: FingerAttemptOutcome) => o.kind === 'matched',
       attemptsLeft: ({ context }) => context.attempt < settings.maxFingerAttempts,

@@ -14,6 +14,8 @@ export function intentToEvent(intent: Intent): FlowEvent {
   switch (intent.type) {
     case 'cancel':
       return { type: 'CANCEL' };
+    case 'activity':
+      return { type: 'ACTIVITY' };
     case 'extendTime':
       return { type: 'EXTEND_TIME' };
     case 'cannotGiveFinger':
@@ -89,7 +91,7 @@ export class KioskRuntime {
     const event = intentToEvent(intent);
     if (!this.actor.getSnapshot().can(event)) return false;
     this.actor.send(event);
-    this.actor.send({ type: 'ACTIVITY' });
+    if (event.type !== 'ACTIVITY') this.actor.send({ type: 'ACTIVITY' });
     return true;
   }
 

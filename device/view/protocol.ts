@@ -57,6 +57,10 @@ export type KioskView = ViewBase &
         pinRejected: boolean;
         /** Present while five wrong PINs keep the PIN check locked: the ISO time the lock ends. */
         pinLockedUntil?: string;
+        /** A staff call is pending: the taxpayer is waiting for help, so the idle timer does not run. */
+        helpNeeded: boolean;
+        /** The staff PIN's rate limit; null where the daemon does not know it. lockedUntil is epoch ms. */
+        staffPin: { attemptsLeft: number | null; lockedUntil: number | null };
         /** Data URL of the card photo; only in step compareFace, after a staff PIN. */
         photo: string | null;
       }
@@ -65,15 +69,19 @@ export type KioskView = ViewBase &
         screen: 'result';
         outcome: ResultOutcome;
         fields: ResultField[];
+        /** False when the registry returned nothing to compare with (not found, deceased, …). */
+        compared: boolean;
         canLinkReturnData: boolean;
       }
     | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
-    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' }
+    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' }
     | { screen: 'failed'; reason: SessionFailureReason; state: string; retriable: boolean }
   );
 
 export type Intent =
   | { type: 'cancel' }
+  /** A touch, key press or scroll: the taxpayer is still there. */
+  | { type: 'activity' }
   | { type: 'extendTime' }
   | { type: 'cannotGiveFinger' }
   | { type: 'staffUnlock'; pin: string }
