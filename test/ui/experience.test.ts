@@ -170,6 +170,8 @@ t.test('11. portrait: the settings and language are within reach at the bottom, 
   t.ok(lang.y > VIEWPORTS.portrait.height * 0.8, `language button at y=${Math.round(lang.y)}, in the bottom fifth`);
   const title = (await page.locator('[data-screen="result"] h1').boundingBox())!;
   t.ok(title.y < VIEWPORTS.portrait.height / 3, 'the result starts in the top third');
+  const finish = (await page.getByTestId('finish').boundingBox())!;
+  t.ok(finish.y < VIEWPORTS.portrait.height * 0.7, `the result's buttons follow the table (y=${Math.round(finish.y)}), not at the bottom edge`);
   await show({ screen: 'validating' });
   const h1 = (await page.locator('[data-screen="validating"] h1').boundingBox())!;
   t.ok(h1.y < VIEWPORTS.portrait.height / 3, 'a short screen starts in the top third, not the middle');

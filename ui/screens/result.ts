@@ -88,6 +88,12 @@ export class ResultScreen extends ScreenElement<'result'> {
       .headline h1 {
         font-size: calc(var(--anj-title) * 0.8);
       }
+      /* Portrait: the buttons follow the table, in reach, instead of sinking to the bottom edge. */
+      @media (orientation: portrait) {
+        .table-wrap {
+          flex: 0 1 auto;
+        }
+      }
       /* A short landscape screen (7" 800×480): verdict and buttons on the left, the table gets the full height. */
       @media (orientation: landscape) and (max-height: 560px) {
         :host {
