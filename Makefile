@@ -3,9 +3,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := demo
 
-# Debian packages the build, the PC/SC path and the browser tests need.
+# Debian packages the build (espeak-ng and opusenc speak the prompts), the PC/SC path and the browser tests need.
 APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium \
-  libfprint-2-2 libfprint-2-dev libglib2.0-dev
+  libfprint-2-2 libfprint-2-dev libglib2.0-dev espeak-ng opus-tools
 # The appliance tests: units checked by systemd-analyze, a root file system booted with
 # systemd-nspawn, the egress firewall in network namespaces.
 APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux

@@ -1,6 +1,7 @@
 // Bundles the daemon (Node, ESM) and the UI (browser) with esbuild.
 import { build } from 'esbuild';
 import { mkdir, copyFile, writeFile } from 'node:fs/promises';
+import { buildPromptPack } from './build-prompts.mjs';
 
 const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
 
@@ -32,3 +33,4 @@ await mkdir('dist/ui', { recursive: true });
 // What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
 await writeFile('dist/externals.json', JSON.stringify(external) + '\n');
 await copyFile('ui/index.html', 'dist/ui/index.html');
+await buildPromptPack('dist/ui');

@@ -2,7 +2,7 @@
  * The UI's only door to the daemon: typed HTTP calls and the view stream. Components never call
  * fetch or open sockets themselves; they raise intents and the app passes them here.
  */
-import type { DemoPersonaSummary, Intent, IntentRefusal, KioskView } from '../device/server/protocol.ts';
+import type { DemoPersonaSummary, Intent, IntentRefusal, KioskView } from '../device/view/protocol.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 

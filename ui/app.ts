@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { DemoPersonaSummary, Intent, KioskView } from '../device/server/protocol.ts';
+import type { DemoPersonaSummary, Intent, KioskView } from '../device/view/protocol.ts';
 import { KioskApi, UI_PING_INTERVAL_MS, type ConnectionState } from './api.ts';
 import { DEMO_EVENT, INTENT_EVENT, type DemoAction } from './events.ts';
 import { messages, type Locale } from './i18n.ts';
@@ -22,9 +22,19 @@ import './screens/failed.ts';
 import './screens/out-of-service.ts';
 import './components/idle-overlay.ts';
 import './components/demo-panel.ts';
+import { stepOf } from './components/step-bar.ts';
+import { promptFile, promptKeyFor, SOUNDS, type Sound } from './prompts.ts';
+import './components/step-bar.ts';
 
-/** Screens where nobody is mid-session: the next person should meet the default language. */
+/** Screens where nobody is mid-session: the next person should meet the default settings. */
 const RESTING_SCREENS = new Set<KioskView['screen']>(['welcome', 'outOfService']);
+/** Screens on which the taxpayer's touches keep the session alive. */
+const ACTIVE_SCREENS = new Set<KioskView['screen']>(['readingCard', 'awaitingFinger', 'staffAssist', 'validating', 'result', 'returnData']);
+/** At most one activity report per this many ms: enough for a 20 s warning, light on the daemon. */
+const ACTIVITY_REPORT_MS = 2000;
+/** The volume steps of the sound button, quietest first; a session starts at the loudest. */
+const VOLUMES = [0.35, 0.65, 1] as const;
+const DEFAULT_VOLUME = VOLUMES.length - 1;
 
 @customElement('anj-app')
 export class AnjApp extends LitElement {
@@ -33,6 +43,15 @@ export class AnjApp extends LitElement {
   @state() private connection: ConnectionState = 'connecting';
   @state() private personas: DemoPersonaSummary[] = [];
   @state() private demoNotice = '';
+  @state() private largeText = false;
+  @state() private highContrast = false;
+  @state() private muted = false;
+  @state() private volume: number = DEFAULT_VOLUME;
+  /** The prompt last started, so a repeated view of the same screen does not repeat it. */
+  private spokenPrompt = '';
+  /** What assistive technology hears on a screen change (the new screen's heading). */
+  @state() private announcement = '';
+  private lastActivityReport = 0;
   private api = new KioskApi({ baseUrl: location.origin });
   private stream: { close(): void } | null = null;
   private pinger: ReturnType<typeof setInterval> | undefined;
@@ -44,8 +63,8 @@ export class AnjApp extends LitElement {
       :host {
         display: grid;
         grid-template-columns: minmax(0, 1fr);
-        grid-template-rows: auto minmax(0, 1fr) auto;
-        grid-template-areas: 'header' 'main' 'demo';
+        grid-template-rows: auto minmax(0, 1fr) auto auto;
+        grid-template-areas: 'header' 'main' 'tools' 'demo';
         height: 100vh;
         height: 100dvh;
         background: var(--anj-canvas);
@@ -54,13 +73,53 @@ export class AnjApp extends LitElement {
       /* In landscape the demo panel becomes a side column, so the kiosk screen keeps its height. */
       @media (orientation: landscape) {
         :host {
-          grid-template-columns: minmax(0, 1fr) auto;
+          grid-template-columns: minmax(0, 1fr) auto auto;
           grid-template-rows: auto minmax(0, 1fr);
-          grid-template-areas: 'header header' 'main demo';
+          grid-template-areas: 'header tools tools' 'main main demo';
         }
       }
+      /* The one-tap settings: in the header row in landscape, at the bottom (in reach) in portrait. */
+      .tools {
+        grid-area: tools;
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: flex-end;
+        align-items: center;
+        gap: 6px;
+        padding: 4px var(--anj-gap);
+        background: var(--anj-primary);
+      }
+      @media (orientation: portrait) {
+        .tools {
+          justify-content: center;
+        }
+      }
+      .tools .btn {
+        background: transparent;
+        border-color: #fff;
+        color: #fff;
+        min-height: 48px;
+        padding: 0 0.5em;
+      }
+      .tools .btn[aria-pressed='true'] {
+        background: #fff;
+        color: var(--anj-primary);
+      }
+      .sr-only {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
+      /* The kiosk's frame (brand, settings, demo panel) keeps its size in large-text mode: the screen's content grows. */
       anj-demo-panel {
         grid-area: demo;
+      }
+      header,
+      .tools {
+        font-size: clamp(15px, 1.6vmin + 8px, 22px);
       }
       header {
         grid-area: header;
@@ -83,20 +142,20 @@ export class AnjApp extends LitElement {
         font-size: 0.72em;
         opacity: 0.9;
       }
-      .lang {
-        background: transparent;
-        border-color: #fff;
-        color: #fff;
-        min-height: 48px;
-      }
       main {
         grid-area: main;
         position: relative;
         min-height: 0;
-        overflow: auto;
+        display: flex;
+        flex-direction: column;
         background: var(--anj-paper);
       }
-      main > * {
+      .screen {
+        flex: 1 1 auto;
+        min-height: 0;
+        overflow: auto;
+      }
+      .screen > * {
         height: 100%;
       }
       .banner {
@@ -113,6 +172,11 @@ export class AnjApp extends LitElement {
     super.connectedCallback();
     this.addEventListener(INTENT_EVENT, (e) => void this.sendIntent((e as CustomEvent<Intent>).detail));
     this.addEventListener(DEMO_EVENT, (e) => void this.demo((e as CustomEvent<DemoAction>).detail));
+    // Touches, key presses and scrolling all mean the taxpayer is still there.
+    for (const type of ['pointerdown', 'keydown', 'wheel', 'touchmove', 'anj-activity']) {
+      this.addEventListener(type, () => this.reportActivity(), { passive: true, capture: true });
+    }
+    this.renderRoot.addEventListener?.('scroll', () => this.reportActivity(), { passive: true, capture: true });
     this.stream = this.api.streamViews(
       (view) => this.show(view),
       (state) => (this.connection = state),
@@ -127,10 +191,100 @@ export class AnjApp extends LitElement {
   }
 
   private show(view: KioskView): void {
-    if (RESTING_SCREENS.has(view.screen) && this.view !== null && !RESTING_SCREENS.has(this.view.screen)) this.locale = 'id';
+    const previous = this.view;
+    if (RESTING_SCREENS.has(view.screen) && previous !== null && !RESTING_SCREENS.has(previous.screen)) {
+      this.locale = 'id';
+      this.largeText = false;
+      this.highContrast = false;
+      this.muted = false;
+      this.volume = DEFAULT_VOLUME;
+    }
     if (view.demo && this.personas.length === 0) void this.loadPersonas();
     this.view = view;
-    document.documentElement.lang = this.locale;
+    this.applySettings();
+    if (previous === null || previous.screen !== view.screen || stepOf(previous) !== stepOf(view)) void this.announceScreen();
+    if (view.idleWarning && !previous?.idleWarning) this.playSound('timeoutWarning');
+    else if (view.screen === 'failed' && previous?.screen !== 'failed') this.playSound('error');
+    else if (view.screen === 'finished' && view.why === 'cardTaken' && previous?.screen !== 'finished') this.playSound('cardTaken');
+    this.speak(promptKeyFor(view));
+  }
+
+  private audio(testId: 'prompt-audio' | 'sound-audio'): HTMLAudioElement | null {
+    return this.renderRoot.querySelector<HTMLAudioElement>(`audio[data-testid="${testId}"]`);
+  }
+
+  /** Starts the spoken prompt of a screen (the kiosk's Chromium runs with autoplay allowed). */
+  private speak(key: string, again = false): void {
+    if (key === this.spokenPrompt && !again) return;
+    this.spokenPrompt = key;
+    void this.updateComplete.then(() => {
+      const audio = this.audio('prompt-audio');
+      if (!audio) return;
+      audio.src = `/prompts/${promptFile(key, this.locale)}`;
+      audio.dataset.prompt = key;
+      this.playIfAudible(audio);
+    });
+  }
+
+  private playSound(sound: Sound): void {
+    void this.updateComplete.then(() => {
+      const audio = this.audio('sound-audio');
+      if (!audio) return;
+      audio.src = `/prompts/${SOUNDS[sound]}`;
+      audio.dataset.sound = sound;
+      this.playIfAudible(audio);
+    });
+  }
+
+  private playIfAudible(audio: HTMLAudioElement): void {
+    audio.volume = VOLUMES[this.volume] ?? 1;
+    audio.muted = this.muted;
+    if (!this.muted) audio.play().catch(() => undefined);
+  }
+
+  private toggleMute(): void {
+    this.muted = !this.muted;
+    for (const audio of [this.audio('prompt-audio'), this.audio('sound-audio')]) {
+      if (!audio) continue;
+      audio.muted = this.muted;
+      if (this.muted) audio.pause();
+    }
+  }
+
+  private nextVolume(): void {
+    this.volume = (this.volume + 1) % VOLUMES.length;
+    this.muted = false;
+    if (this.view) this.speak(promptKeyFor(this.view), true);
+  }
+
+  /** The page-wide settings live on <html> so every shadow root inherits them. */
+  private applySettings(): void {
+    const root = document.documentElement;
+    root.lang = this.locale;
+    root.dataset.textSize = this.largeText ? 'large' : 'normal';
+    root.dataset.contrast = this.highContrast ? 'high' : 'normal';
+  }
+
+  /** A new screen: focus its heading (so a screen reader and the keyboard start there) and announce it. */
+  private async announceScreen(): Promise<void> {
+    await this.updateComplete;
+    const screen = this.renderRoot.querySelector<LitElement>('[data-screen]');
+    if (!screen) return;
+    await screen.updateComplete;
+    const heading = screen.shadowRoot?.querySelector<HTMLElement>('h1');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+    this.announcement = heading.textContent?.trim() ?? '';
+  }
+
+  private reportActivity(): void {
+    const view = this.view;
+    if (!view || !ACTIVE_SCREENS.has(view.screen)) return;
+    const now = Date.now();
+    if (now - this.lastActivityReport < ACTIVITY_REPORT_MS) return;
+    this.lastActivityReport = now;
+    void this.sendIntent({ type: 'activity' });
   }
 
   private async loadPersonas(): Promise<void> {
@@ -163,7 +317,18 @@ export class AnjApp extends LitElement {
 
   private toggleLocale(): void {
     this.locale = this.locale === 'id' ? 'en' : 'id';
-    document.documentElement.lang = this.locale;
+    this.applySettings();
+    if (this.view) this.speak(promptKeyFor(this.view), true);
+  }
+
+  private toggleLargeText(): void {
+    this.largeText = !this.largeText;
+    this.applySettings();
+  }
+
+  private toggleContrast(): void {
+    this.highContrast = !this.highContrast;
+    this.applySettings();
   }
 
   private screen(view: KioskView) {
@@ -196,15 +361,34 @@ export class AnjApp extends LitElement {
   override render() {
     const m = messages(this.locale);
     const view = this.view;
+    const step = view ? stepOf(view) : null;
     return html`<header>
         <div class="brand"><strong>${m.appTitle}</strong><span>${m.office}</span></div>
-        <button class="btn lang" data-testid="language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
+      </header>
+      <div class="tools" role="toolbar" aria-label=${m.toolbar.settings}>
+        <button class="btn" data-testid="large-text" aria-pressed=${String(this.largeText)} @click=${() => this.toggleLargeText()}>
+          <span aria-hidden="true">A+</span> ${m.toolbar.largeText}
+        </button>
+        <button class="btn" data-testid="high-contrast" aria-pressed=${String(this.highContrast)} @click=${() => this.toggleContrast()}>
+          <span aria-hidden="true">◐</span> ${m.toolbar.contrast}
+        </button>
+        <button class="btn" data-testid="mute" aria-pressed=${String(this.muted)} aria-label=${m.toolbar.mute} @click=${() => this.toggleMute()}>
+          <span aria-hidden="true">${this.muted ? '♪✕' : '♪'}</span>
+        </button>
+        <button class="btn" data-testid="volume" aria-label=${`${m.toolbar.volume} ${this.volume + 1}/${VOLUMES.length}`} @click=${() => this.nextVolume()}>
+          <span aria-hidden="true">${'▮'.repeat(this.volume + 1)}${'▯'.repeat(VOLUMES.length - this.volume - 1)}</span>
+        </button>
+        <button class="btn" data-testid="language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
           ${m.switchLanguage}
         </button>
-      </header>
+      </div>
+      <audio data-testid="prompt-audio" preload="auto"></audio>
+      <audio data-testid="sound-audio" preload="auto"></audio>
       <main data-seq=${view?.seq ?? -1}>
+        <div class="sr-only" role="status" aria-live="polite" data-testid="announcement">${this.announcement}</div>
         ${this.connection === 'reconnecting' ? html`<div class="banner" role="status" data-testid="reconnecting">${m.reconnecting}</div>` : nothing}
-        ${view ? this.screen(view) : nothing}
+        ${step ? html`<anj-step-bar .messages=${m} current=${step}></anj-step-bar>` : nothing}
+        <div class="screen">${view ? this.screen(view) : nothing}</div>
         ${view?.idleWarning
           ? html`<anj-idle-overlay .messages=${m} .secondsLeft=${view.idleWarning.secondsLeft} .seq=${view.seq}></anj-idle-overlay>`
           : nothing}

@@ -1,7 +1,7 @@
 /**
  * Components raise what the user wants as DOM events; only the app element talks to the API.
  */
-import type { Intent } from '../device/server/protocol.ts';
+import type { Intent } from '../device/view/protocol.ts';
 
 export const INTENT_EVENT = 'anj-intent';
 export type DemoAction =

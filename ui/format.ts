@@ -28,6 +28,16 @@ export function cleanNpwpd(input: string): string {
   return input.toUpperCase().replace(/[^A-Z0-9.\-]/g, '').slice(0, 32);
 }
 
+/**
+ * A NIK or No KK as a passer-by may see it: the six-digit region code and the last four
+ * digits, the middle (which holds the birth date) hidden.
+ */
+export function maskIdNumber(value: string): string {
+  const digits = value.replace(/\s/g, '');
+  if (digits.length < 12) return '•'.repeat(digits.length);
+  return `${digits.slice(0, 6)}${'•'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+}
+
 /** Progress 0..1 from the view as a whole percentage, clamped against bad values. */
 export function percent(progress: number): number {
   if (!Number.isFinite(progress)) return 0;

@@ -3,7 +3,7 @@
  * by the codes a view carries (failure reasons, out-of-service reasons, capture hints,
  * outcomes), so the daemon never sends prose and both languages stay complete by type.
  */
-import type { KioskView, ResultOutcome } from '../device/server/protocol.ts';
+import type { KioskView, ResultOutcome } from '../device/view/protocol.ts';
 
 export type Locale = 'id' | 'en';
 export const LOCALES: readonly Locale[] = ['id', 'en'];
@@ -30,6 +30,10 @@ export interface Messages {
   cancel: string;
   tryAgain: string;
   done: string;
+  /** The one-tap settings on every screen. */
+  toolbar: { largeText: string; contrast: string; sound: string; mute: string; volume: string; settings: string };
+  /** The step bar: where the taxpayer is in the session. */
+  steps: { label: string; card: string; finger: string; check: string; result: string; current: string };
   welcome: { title: string; instruction: string; privacy: string };
   readingCard: { title: Record<'templates' | 'record', string>; keepCard: string; percent: (p: number) => string };
   finger: {
@@ -42,12 +46,18 @@ export interface Messages {
     unknownFinger: string;
     leftHand: string;
     rightHand: string;
+    handsAlt: (finger: string) => string;
   };
   staff: {
     callTitle: string;
     why: Record<StaffWhy, string>;
     pinLabel: string;
     pinRejected: string;
+    helpNeeded: string;
+    staffButton: string;
+    hidePad: string;
+    attemptsLeft: (n: number) => string;
+    lockedUntil: (time: string) => string;
     unlock: string;
     clear: string;
     backspace: string;
@@ -67,7 +77,11 @@ export interface Messages {
     agrees: string;
     differs: string;
     noRegistryValue: string;
+    notCompared: string;
     linkReturnData: string;
+    tableLabel: string;
+    moreRows: (n: number) => string;
+    holdToShow: string;
   };
   returnData: {
     title: string;
@@ -76,15 +90,23 @@ export interface Messages {
     nopHint: string;
     npwpdLabel: string;
     npwpdHint: string;
+    digitCount: (n: number, of: number) => string;
+    keptFor: string;
     error: Record<ReturnDataError, string>;
     submit: string;
     skip: string;
     letters: string;
     digits: string;
   };
-  finished: { title: string; why: Record<FinishedWhy, string> };
-  failed: { reason: Record<SessionFailureReason, Advice>; retryHow: string; staffCode: (reason: string, state: string) => string };
-  outOfService: { title: string; reason: Record<OutOfServiceReason, string>; goToCounter: string };
+  finished: { title: Record<FinishedWhy, string>; why: Record<FinishedWhy, string> };
+  failed: {
+    reason: Record<SessionFailureReason, Advice>;
+    retryHow: string;
+    staffCodeLabel: string;
+    /** Names of the steps a failure can happen in, for the staff line. */
+    stateNames: Record<string, string>;
+  };
+  outOfService: { title: string; startingTitle: string; reason: Record<OutOfServiceReason, string>; goToCounter: string };
   idle: { title: string; countdown: (s: number) => string; continue: string };
   demo: {
     panel: string;
@@ -107,6 +129,8 @@ const id: Messages = {
   cancel: 'Batal',
   tryAgain: 'Coba lagi',
   done: 'Selesai',
+  toolbar: { largeText: 'Huruf besar', contrast: 'Kontras tinggi', sound: 'Suara', mute: 'Bisukan suara', volume: 'Volume suara', settings: 'Pengaturan tampilan dan suara' },
+  steps: { label: 'Langkah', card: 'Kartu', finger: 'Sidik jari', check: 'Pemeriksaan', result: 'Hasil', current: 'langkah saat ini' },
   welcome: {
     title: 'Selamat datang',
     instruction: 'Letakkan KTP-el Anda di atas pembaca kartu untuk memulai.',
@@ -142,6 +166,7 @@ const id: Messages = {
     unknownFinger: 'jari',
     leftHand: 'Tangan kiri',
     rightHand: 'Tangan kanan',
+    handsAlt: (finger) => `Gambar kedua tangan; jari yang diminta: ${finger}, ditandai kuning bergaris`,
   },
   staff: {
     callTitle: 'Mohon panggil petugas',
@@ -151,6 +176,11 @@ const id: Messages = {
     },
     pinLabel: 'PIN petugas',
     pinRejected: 'PIN salah. Silakan ulangi.',
+    helpNeeded: 'Petugas sedang dipanggil. Silakan tunggu; sesi tidak akan berakhir selama menunggu.',
+    staffButton: 'Petugas',
+    hidePad: 'Tutup',
+    attemptsLeft: (n) => `Sisa ${n} kali percobaan PIN`,
+    lockedUntil: (time) => `PIN petugas terkunci sampai pukul ${time}`,
     unlock: 'Buka',
     clear: 'Hapus',
     backspace: 'Hapus satu',
@@ -195,7 +225,11 @@ const id: Messages = {
     agrees: 'Sesuai',
     differs: 'Berbeda',
     noRegistryValue: '—',
-    linkReturnData: 'Tautkan NOP/NPWPD',
+    notCompared: 'Dukcapil tidak mengirim data untuk dibandingkan; berikut data pada KTP-el Anda.',
+    linkReturnData: 'Tambahkan NOP/NPWPD',
+    tableLabel: 'Tabel data KTP-el',
+    moreRows: (n) => `${n} baris lagi di bawah — geser ke atas untuk melihat`,
+    holdToShow: 'Tahan untuk melihat',
   },
   returnData: {
     title: 'Tautkan NOP PBB-P2 / NPWPD',
@@ -203,23 +237,31 @@ const id: Messages = {
     nopLabel: 'NOP PBB-P2',
     nopHint: '18 angka, contoh 33.13.010.001.001-0001.0',
     npwpdLabel: 'NPWPD',
-    npwpdHint: 'Sesuai kartu NPWPD Anda',
+    npwpdHint: 'Sesuai kartu NPWPD Anda, contoh P.2.0001234.33.13',
+    digitCount: (n, of) => `${n} dari ${of} angka`,
+    keptFor: 'NIK Anda dan NOP/NPWPD yang Anda isi disimpan tersegel untuk Disdukcapil (data balikan).',
     error: {
       nopFormat: 'NOP harus 18 angka dan diakhiri kode 0, 7 atau 9. Periksa kembali.',
-      npwpdFormat: 'Format NPWPD tidak dikenali. Periksa kembali kartu NPWPD Anda.',
-      nothingEntered: 'Isi NOP atau NPWPD terlebih dahulu, atau pilih Lewati.',
+      npwpdFormat: 'Format NPWPD tidak dikenali. Contoh: P.2.0001234.33.13. Periksa kembali kartu NPWPD Anda.',
+      nothingEntered: 'Isi NOP atau NPWPD terlebih dahulu, atau pilih "Selesai tanpa NOP/NPWPD".',
     },
-    submit: 'Simpan',
-    skip: 'Lewati',
+    submit: 'Simpan NOP/NPWPD',
+    skip: 'Selesai tanpa NOP/NPWPD',
     letters: 'ABC',
     digits: '123',
   },
   finished: {
-    title: 'Silakan ambil kartu Anda',
+    title: {
+      completed: 'Silakan ambil kartu Anda',
+      cancelled: 'Silakan ambil kartu Anda',
+      returnDataSaved: 'Silakan ambil kartu Anda',
+      cardTaken: 'Terima kasih',
+    },
     why: {
       completed: 'Terima kasih telah menggunakan anjungan ini.',
       cancelled: 'Sesi dibatalkan. Tidak ada data yang disimpan.',
       returnDataSaved: 'NOP/NPWPD Anda telah dicatat. Terima kasih.',
+      cardTaken: 'Verifikasi selesai. Data Anda sudah dihapus dari layar.',
     },
   },
   failed: {
@@ -282,10 +324,20 @@ const id: Messages = {
       },
     },
     retryHow: 'angkat KTP-el Anda dari pembaca, lalu letakkan kembali.',
-    staffCode: (reason, state) => `Kode untuk petugas: ${reason} · ${state}`,
+    staffCodeLabel: 'Untuk petugas',
+    stateNames: {
+      readingTemplates: 'membaca sidik jari pada kartu',
+      readingRecord: 'membaca data kartu',
+      awaitingFinger: 'pemindaian sidik jari',
+      staffAssist: 'bantuan petugas',
+      validating: 'pemeriksaan ke Dukcapil',
+      result: 'hasil',
+      returnData: 'data balikan',
+    },
   },
   outOfService: {
     title: 'Anjungan sedang tidak melayani',
+    startingTitle: 'Anjungan sedang disiapkan',
     reason: {
       starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
       agreementNotInForce: 'Layanan verifikasi sedang tidak tersedia.',
@@ -326,6 +378,8 @@ const en: Messages = {
   cancel: 'Cancel',
   tryAgain: 'Try again',
   done: 'Done',
+  toolbar: { largeText: 'Large text', contrast: 'High contrast', sound: 'Sound', mute: 'Mute sound', volume: 'Sound volume', settings: 'Display and sound settings' },
+  steps: { label: 'Steps', card: 'Card', finger: 'Fingerprint', check: 'Check', result: 'Result', current: 'current step' },
   welcome: {
     title: 'Welcome',
     instruction: 'Place your KTP-el on the card reader to begin.',
@@ -361,6 +415,7 @@ const en: Messages = {
     unknownFinger: 'finger',
     leftHand: 'Left hand',
     rightHand: 'Right hand',
+    handsAlt: (finger) => `Picture of both hands; the finger asked for: ${finger}, marked yellow with stripes`,
   },
   staff: {
     callTitle: 'Please call a staff member',
@@ -370,6 +425,11 @@ const en: Messages = {
     },
     pinLabel: 'Staff PIN',
     pinRejected: 'Wrong PIN. Please try again.',
+    helpNeeded: 'Staff have been called. Please wait; the session does not end while you wait.',
+    staffButton: 'Staff',
+    hidePad: 'Close',
+    attemptsLeft: (n) => `${n} PIN attempts left`,
+    lockedUntil: (time) => `Staff PIN locked until ${time}`,
     unlock: 'Unlock',
     clear: 'Clear',
     backspace: 'Delete one',
@@ -414,7 +474,11 @@ const en: Messages = {
     agrees: 'Agrees',
     differs: 'Differs',
     noRegistryValue: '—',
-    linkReturnData: 'Link NOP/NPWPD',
+    notCompared: 'The registry sent no data to compare with; this is the data on your KTP-el.',
+    linkReturnData: 'Add NOP/NPWPD',
+    tableLabel: 'Table of KTP-el data',
+    moreRows: (n) => `${n} more rows below — swipe up to see them`,
+    holdToShow: 'Hold to show',
   },
   returnData: {
     title: 'Link your NOP PBB-P2 / NPWPD',
@@ -422,23 +486,31 @@ const en: Messages = {
     nopLabel: 'NOP PBB-P2',
     nopHint: '18 digits, e.g. 33.13.010.001.001-0001.0',
     npwpdLabel: 'NPWPD',
-    npwpdHint: 'As on your NPWPD card',
+    npwpdHint: 'As on your NPWPD card, e.g. P.2.0001234.33.13',
+    digitCount: (n, of) => `${n} of ${of} digits`,
+    keptFor: 'Your NIK and the NOP/NPWPD you enter are kept sealed for Disdukcapil (data balikan).',
     error: {
       nopFormat: 'The NOP must be 18 digits ending in code 0, 7 or 9. Please check it.',
-      npwpdFormat: 'The NPWPD format was not recognised. Please check your NPWPD card.',
-      nothingEntered: 'Enter a NOP or an NPWPD first, or choose Skip.',
+      npwpdFormat: 'The NPWPD format was not recognised. Example: P.2.0001234.33.13. Please check your NPWPD card.',
+      nothingEntered: 'Enter a NOP or an NPWPD first, or choose "Finish without NOP/NPWPD".',
     },
-    submit: 'Save',
-    skip: 'Skip',
+    submit: 'Save NOP/NPWPD',
+    skip: 'Finish without NOP/NPWPD',
     letters: 'ABC',
     digits: '123',
   },
   finished: {
-    title: 'Please take your card',
+    title: {
+      completed: 'Please take your card',
+      cancelled: 'Please take your card',
+      returnDataSaved: 'Please take your card',
+      cardTaken: 'Thank you',
+    },
     why: {
       completed: 'Thank you for using this kiosk.',
       cancelled: 'The session was cancelled. No data was kept.',
       returnDataSaved: 'Your NOP/NPWPD has been recorded. Thank you.',
+      cardTaken: 'The check is complete. Your data has been cleared from the screen.',
     },
   },
   failed: {
@@ -501,10 +573,20 @@ const en: Messages = {
       },
     },
     retryHow: 'lift your KTP-el off the reader, then place it back.',
-    staffCode: (reason, state) => `Code for staff: ${reason} · ${state}`,
+    staffCodeLabel: 'For staff',
+    stateNames: {
+      readingTemplates: 'reading the fingerprints on the card',
+      readingRecord: 'reading the card data',
+      awaitingFinger: 'fingerprint scan',
+      staffAssist: 'staff assistance',
+      validating: 'registry check',
+      result: 'result',
+      returnData: 'data balikan',
+    },
   },
   outOfService: {
     title: 'This kiosk is not in service',
+    startingTitle: 'The kiosk is getting ready',
     reason: {
       starting: 'The kiosk is starting up. Please wait a moment.',
       agreementNotInForce: 'The verification service is not available at the moment.',

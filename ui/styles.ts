@@ -21,14 +21,37 @@ export const tokens = css`
     --anj-bad-bg: #fde8e8;
     --anj-focus: #ffbf00;
     --anj-touch: 56px;
-    --anj-text: clamp(17px, 2.6vmin + 6px, 26px);
-    --anj-title: clamp(24px, 4.6vmin + 6px, 44px);
+    --anj-text: calc(clamp(20px, 2.6vmin + 8px, 28px) * var(--anj-text-scale, 1));
+    --anj-title: calc(clamp(24px, 4.6vmin + 6px, 44px) * var(--anj-text-scale, 1));
     --anj-gap: clamp(8px, 2vmin, 20px);
     --anj-radius: 12px;
+    --anj-focus-ring: #0d1b2a;
     color: var(--anj-ink);
     font-family: 'Noto Sans', 'DejaVu Sans', system-ui, sans-serif;
     font-size: var(--anj-text);
     line-height: 1.35;
+  }
+  /* High-contrast mode (one tap, reset after the session): black on white, no tinted states. */
+  :host-context(html[data-contrast='high']) {
+    --anj-ink: #000000;
+    --anj-muted: #000000;
+    --anj-canvas: #ffffff;
+    --anj-primary: #000000;
+    --anj-ok: #004d1a;
+    --anj-ok-bg: #ffffff;
+    --anj-warn: #5c2e00;
+    --anj-warn-bg: #ffffff;
+    --anj-bad: #7a0000;
+    --anj-bad-bg: #ffffff;
+  }
+  /* Animations go when the system asks for reduced motion (shadow roots do not see the page's rule). */
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+    }
   }
 `;
 
@@ -69,8 +92,9 @@ export const controls = css`
     color: var(--anj-muted);
   }
   .btn:focus-visible {
-    outline: 4px solid var(--anj-focus);
+    outline: 4px solid var(--anj-focus-ring);
     outline-offset: 2px;
+    box-shadow: 0 0 0 8px var(--anj-focus);
   }
   .btn:active {
     transform: translateY(1px);
@@ -123,6 +147,16 @@ export const screen = css`
     .optional {
       display: none;
     }
+  }
+  /* Portrait: content starts high and actions stay within reach, not in the middle third. */
+  @media (orientation: portrait) {
+    :host {
+      justify-content: flex-start;
+      padding-top: calc(var(--anj-gap) * 3);
+    }
+  }
+  h1:focus {
+    outline: none;
   }
   .actions {
     display: flex;

@@ -60,6 +60,11 @@ export type SessionStep =
 
 export type StaffStep = 'callStaff' | 'verifyingPin' | 'readingRecord' | 'compareFace';
 
+/** The taxpayer asked for staff and no staff member has signed in yet ("help needed"). */
+export function staffCallPending(context: Pick<FlowContext, 'step' | 'staffStep'>): boolean {
+  return context.step === 'staffAssist' && (context.staffStep === 'callStaff' || context.staffStep === 'verifyingPin');
+}
+
 export interface FlowContext {
   outOfService: OutOfServiceReason | null;
   sessionId: string | null;
@@ -78,7 +83,7 @@ export interface FlowContext {
   cardInReader: boolean;
   /** This session's card has left the reader: its last screen need not wait for it. */
   cardLifted: boolean;
-  finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | null;
+  finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' | null;
   failure: SessionFailure | null;
   returnDataError: ReturnDataError | null;
   // ---- personal data: this session only, cleared when the session ends

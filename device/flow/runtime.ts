@@ -4,8 +4,8 @@
  * against the current state), views out.
  */
 import { createActor, type ActorOptions } from 'xstate';
-import type { Intent, KioskView } from '../server/protocol.ts';
-import { deriveView } from '../server/view.ts';
+import type { Intent, KioskView } from '../view/protocol.ts';
+import { deriveView } from '../view/derive.ts';
 import type { Logger } from '../log.ts';
 import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from './machine.ts';
 import type { ClockPort } from './ports.ts';
@@ -14,6 +14,8 @@ export function intentToEvent(intent: Intent): FlowEvent {
   switch (intent.type) {
     case 'cancel':
       return { type: 'CANCEL' };
+    case 'activity':
+      return { type: 'ACTIVITY' };
     case 'extendTime':
       return { type: 'EXTEND_TIME' };
     case 'cannotGiveFinger':
@@ -90,7 +92,7 @@ export class KioskRuntime {
     const event = intentToEvent(intent);
     if (!this.actor.getSnapshot().can(event)) return false;
     this.actor.send(event);
-    this.actor.send({ type: 'ACTIVITY' });
+    if (event.type !== 'ACTIVITY') this.actor.send({ type: 'ACTIVITY' });
     return true;
   }
 

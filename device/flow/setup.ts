@@ -25,6 +25,7 @@ import {
   type FlowTag,
   type SessionStep,
   type StaffStep,
+  staffCallPending,
 } from './context.ts';
 import type { AuditEvent, CardTemplates, GpioPort, ReadProgress, RegistryVerdict } from './ports.ts';
 
@@ -79,7 +80,8 @@ export function kioskSetup(deps: FlowDeps) {
       outOfServiceRecheck: () => settings.outOfServiceRecheckMs,
     },
     guards: {
-      waitingForUser: ({ context }) => context.step !== null && WAITING_FOR_USER.has(context.step),
+      // A pending staff call is not idleness: the taxpayer has gone to fetch help.
+      waitingForUser: ({ context }) => context.step !== null && WAITING_FOR_USER.has(context.step) && !staffCallPending(context),
       readinessOk: (_, r: Readiness) => r.ready,
       fingerMatched: (_, o: FingerAttemptOutcome) => o.kind === 'matched',
       attemptsLeft: ({ context }) => context.attempt < settings.maxFingerAttempts,

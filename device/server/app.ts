@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../flow/runtime.ts';
-import { IntentSchema, type DemoPersonaSummary, type Intent } from './protocol.ts';
+import { IntentSchema, type DemoPersonaSummary, type Intent } from '../view/protocol.ts';
 import { EDGE_LIMITS } from './limits.ts';
 import { refuseAtEdge, type EdgeAddress } from './edge.ts';
 
@@ -58,7 +58,12 @@ const MIME: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   map: 'application/json',
+  json: 'application/json',
+  opus: 'audio/ogg',
+  wav: 'audio/wav',
 };
+/** Files of the spoken-prompt pack (see build-prompts.mjs); the pattern keeps requests inside its folder. */
+const PromptFileParams = Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9-]+(\\.(id|en))?\\.(opus|wav|json)$', maxLength: 80 }) });
 
 export async function buildServer(deps: ServerDeps) {
   const app = Fastify({
@@ -204,6 +209,15 @@ export async function buildServer(deps: ServerDeps) {
       },
     );
   }
+
+  app.get<{ Params: { file: string } }>('/prompts/:file', { schema: { params: PromptFileParams } }, async (req, reply) => {
+    try {
+      const body = await readFile(join(deps.uiDir, 'prompts', req.params.file));
+      return reply.type(MIME[req.params.file.split('.').pop()!]!).send(body);
+    } catch {
+      return reply.code(404).send({ error: 'notFound', message: 'no such prompt: run make build' });
+    }
+  });
 
   for (const [route, file] of Object.entries(UI_FILES)) {
     app.get(route, async (_req, reply) => {

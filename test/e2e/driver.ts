@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Screen } from '../../device/server/protocol.ts';
+import type { Screen } from '../../device/view/protocol.ts';
 import { VIEWPORTS, type Viewport } from '../ui/browser.ts';
 
 export const SHOTS = 'test-artifacts/screens';

@@ -6,7 +6,7 @@ import t from 'tap';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/flow/runtime.ts';
 import { createLogger } from '../../device/log.ts';
-import type { KioskView } from '../../device/server/protocol.ts';
+import type { KioskView } from '../../device/view/protocol.ts';
 import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';
 import { Writable } from 'node:stream';
 
@@ -349,4 +349,27 @@ t.test('intents that do not fit the screen are refused', async (t) => {
     t.notOk(k.runtime.sendIntent(intent), `${intent.type} on the welcome screen`);
   }
   t.equal(screen(k.view()), 'welcome');
+});
+
+t.test('help needed: while a staff call is pending the taxpayer is not timed out; an activity intent restarts the quiet period', async (t) => {
+  const k = await start((f) => f.set.finger(['hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  t.ok(k.runtime.sendIntent({ type: 'cannotGiveFinger' }));
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true });
+  await k.advance(60_000);
+  t.equal(k.view().idleWarning, null, 'no warning while help is on its way');
+  await k.advance(10 * 60_000);
+  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true }, 'still waiting for staff after ten minutes');
+  k.runtime.sendIntent({ type: 'staffUnlock', pin: '1357' });
+  await settle();
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', step: 'compareFace', helpNeeded: false });
+  await k.advance(50_000);
+  t.ok(k.runtime.sendIntent({ type: 'activity' }), 'a touch is taken on a session screen');
+  await settle();
+  await k.advance(50_000);
+  t.equal(k.view().idleWarning, null, 'the touch restarted the quiet period');
+  await k.advance(10_000);
+  t.same(k.view().idleWarning, { secondsLeft: 20 }, 'staff at the kiosk are timed like anyone');
 });

@@ -1,6 +1,6 @@
 /** Every route of the kiosk server through inject(): good requests, refused intents, bad bodies. */
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -48,7 +48,7 @@ async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
     http: { host: '127.0.0.1', port: 80 },
   });
   t.teardown(() => app.close());
-  return { app, runtime, f, setReady: (r: boolean) => (ready = r) };
+  return { app, runtime, f, uiDir, setReady: (r: boolean) => (ready = r) };
 }
 
 const post = (url: string, payload: unknown) => ({ method: 'POST' as const, url, payload: payload as object });
@@ -184,6 +184,21 @@ t.test('the UI is served from its folder; an unknown path is a JSON 404', async 
   t.equal(missing.statusCode, 404, 'an unbuilt bundle is a 404, not a crash');
   const unknown = await withUi.app.inject({ method: 'GET', url: '/../../etc/passwd' });
   t.equal(unknown.statusCode, 404);
+});
+
+t.test('the prompt pack is served from the UI folder; a name outside its pattern is 400, a missing file 404', async (t) => {
+  const { app, uiDir } = await setup({ ui: true });
+  const missing = await app.inject({ method: 'GET', url: '/prompts/welcome.id.opus' });
+  t.equal(missing.statusCode, 404, 'an unbuilt pack is a 404, not a crash');
+  mkdirSync(join(uiDir, 'prompts'));
+  writeFileSync(join(uiDir, 'prompts', 'staff-call-fingerNotMatched.id.opus'), 'OggS');
+  const prompt = await app.inject({ method: 'GET', url: '/prompts/staff-call-fingerNotMatched.id.opus' });
+  t.equal(prompt.statusCode, 200);
+  t.equal(prompt.headers['content-type'], 'audio/ogg');
+  for (const bad of ['..%2F..%2Fetc%2Fpasswd', 'welcome.id.mp3', 'welcome.fr.opus', `${'a'.repeat(90)}.opus`]) {
+    t.equal((await app.inject({ method: 'GET', url: `/prompts/${bad}` })).statusCode, 400, bad);
+  }
+  t.equal((await app.inject({ method: 'POST', url: '/api/intent', payload: { type: 'activity' } })).statusCode, 400, 'activity outside a session is refused like any intent not valid now');
 });
 
 t.test('the server wrote no error log for any of this', async (t) => {

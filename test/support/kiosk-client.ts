@@ -2,7 +2,7 @@
  * Drives the real kiosk's HTTP API through one persona's whole path, as the demo panel and the
  * screen would: insert the card, present fingers, answer staff assist, link return data, remove.
  */
-import type { KioskView } from '../../device/server/protocol.ts';
+import type { KioskView } from '../../device/view/protocol.ts';
 import type { PersonaId } from '../../device/sim/personas.ts';
 
 export const DEMO_STAFF_PIN = '246810';

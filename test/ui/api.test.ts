@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ApiError, KioskApi, ViewSequencer, reconnectDelay, type ConnectionState, type StreamSocket } from '../../ui/api.ts';
-import type { KioskView } from '../../device/server/protocol.ts';
+import type { KioskView } from '../../device/view/protocol.ts';
 
 const view = (seq: number, screen: 'welcome' | 'validating' = 'welcome'): KioskView => ({ seq, screen, idleWarning: null, demo: false });
 

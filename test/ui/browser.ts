@@ -16,6 +16,9 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // As on the kiosk: spoken prompts start without a tap.
+  '--autoplay-policy=no-user-gesture-required',
+  '--mute-audio',
 ];
 
 export interface Viewport {
@@ -26,7 +29,7 @@ export interface Viewport {
 export const VIEWPORTS = {
   small: { width: 800, height: 480 },
   large: { width: 1280, height: 800 },
-  portrait: { width: 720, height: 1280 },
+  portrait: { width: 1080, height: 1920 },
 } satisfies Record<string, Viewport>;
 
 export interface Browser {

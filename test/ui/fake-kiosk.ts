@@ -6,10 +6,11 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { buildPromptPack } from '../../build-prompts.mjs';
 import Fastify from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import type { DemoPersonaSummary, Intent, KioskView } from '../../device/server/protocol.ts';
+import type { DemoPersonaSummary, Intent, KioskView } from '../../device/view/protocol.ts';
 
 /** Bundles the UI exactly as build.mjs does, into a folder of the test's choosing. */
 export async function buildUi(outdir: string): Promise<void> {
@@ -24,6 +25,7 @@ export async function buildUi(outdir: string): Promise<void> {
     logLevel: 'warning',
   });
   await copyFile('ui/index.html', join(outdir, 'index.html'));
+  await buildPromptPack(outdir);
 }
 
 type ViewBody = KioskView extends infer V ? (V extends KioskView ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
@@ -32,6 +34,8 @@ export interface FakeKiosk {
   url: string;
   intents: Intent[];
   demoCalls: { method: string; path: string; body: unknown }[];
+  /** Prompt-pack files the page fetched. */
+  promptRequests: string[];
   /** Pushes a new view to every connected UI (and serves it from GET /api/view). */
   /** Pushes a view; returns its seq. */
   show(view: ViewBody, extra?: { idleWarning?: { secondsLeft: number } | null; demo?: boolean }): number;
@@ -58,6 +62,7 @@ export async function startFakeKiosk(uiDir: string, demo = true): Promise<FakeKi
     url: '',
     intents: [],
     demoCalls: [],
+    promptRequests: [],
     refuseIntents: false,
     show(view, extra = {}) {
       current = { ...view, seq: ++seq, idleWarning: extra.idleWarning ?? null, demo: extra.demo ?? demo } as KioskView;
@@ -79,6 +84,12 @@ export async function startFakeKiosk(uiDir: string, demo = true): Promise<FakeKi
   const bundle = await readFile(join(uiDir, 'main.js'));
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(index));
   app.get('/main.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(bundle));
+  app.get<{ Params: { file: string } }>('/prompts/:file', async (req, reply) => {
+    const file = req.params.file;
+    if (!/^[A-Za-z0-9.-]+$/.test(file)) return reply.code(404).send();
+    kiosk.promptRequests.push(file);
+    return reply.type(file.endsWith('.opus') ? 'audio/ogg' : file.endsWith('.wav') ? 'audio/wav' : 'application/json').send(await readFile(join(uiDir, 'prompts', file)));
+  });
   app.get('/api/view', async () => current);
   app.get('/api/stream', { websocket: true }, (socket) => {
     sockets.add(socket);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { cleanNpwpd, maskNop, nopDigitCount, percent, returnDataIntent, secondsUntil } from '../../ui/format.ts';
+import { cleanNpwpd, maskIdNumber, maskNop, nopDigitCount, percent, returnDataIntent, secondsUntil } from '../../ui/format.ts';
 import { formatNop } from '../../device/domain/nop.ts';
 
 t.test('a NOP typed digit by digit reads like the printed number', async (t) => {
@@ -47,4 +47,10 @@ t.test('return data leaves out empty fields instead of sending blanks', async (t
   t.same(returnDataIntent('33.13.010.001.001-0001.0', ''), { type: 'submitReturnData', nop: '33.13.010.001.001-0001.0' });
   t.same(returnDataIntent(' ', 'P.2.0001234.33.13'), { type: 'submitReturnData', npwpd: 'P.2.0001234.33.13' });
   t.same(returnDataIntent('', ''), { type: 'submitReturnData' });
+});
+
+t.test('a NIK or No KK for a public screen keeps the region code and the last four digits', async (t) => {
+  t.equal(maskIdNumber('3313115507920003'), '331311••••••0003');
+  t.notMatch(maskIdNumber('3313115507920003'), /550792/, 'the birth date in the middle is hidden');
+  t.equal(maskIdNumber('12345'), '•••••', 'too short to keep anything');
 });

@@ -1,55 +1,21 @@
 /**
  * Every screen of the UI in Debian's Chromium, fed by a stand-in daemon: what the taxpayer sees
  * for each view, which intent each tap sends, and that every screen fits and keeps its touch
- * targets large at 800×480, 1280×800 and 720×1280. Screenshots go to test-artifacts/screens.
+ * targets large at 800×480, 1280×800 and 1080×1920. Screenshots go to test-artifacts/screens.
  */
 import t from 'tap';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { OUT_OF_SERVICE_REASONS } from '../../device/domain/failure.ts';
-import { buildUi, startFakeKiosk, type FakeKiosk } from './fake-kiosk.ts';
-import { launchBrowser, VIEWPORTS, type Browser } from './browser.ts';
-import { until } from '../support/until.ts';
+import { VIEWPORTS } from './browser.ts';
+import { startUi, type Shown } from './harness.ts';
 
 const SHOTS = 'test-artifacts/screens';
-const uiDir = await mkdtemp(join(tmpdir(), 'anjungan-ui-'));
-await buildUi(uiDir);
 await mkdir(SHOTS, { recursive: true });
-const kiosk: FakeKiosk = await startFakeKiosk(uiDir);
-const browser: Browser = await launchBrowser(VIEWPORTS.small);
-const page: Page = await browser.context.newPage();
-const pageErrors: string[] = [];
-page.on('pageerror', (e) => pageErrors.push(e.message));
-t.teardown(async () => {
-  await browser.close();
-  await kiosk.close();
-  await rm(uiDir, { recursive: true, force: true });
-});
-await page.goto(kiosk.url);
-
-type Shown = Parameters<FakeKiosk['show']>;
-/** Pushes a view and waits until the app has rendered that very view (same screens repeat). */
-async function show(...args: Shown): Promise<void> {
-  const seq = kiosk.show(...args);
-  await page.locator(`main[data-seq="${seq}"]`).waitFor();
-  await page.locator(`[data-screen="${args[0].screen}"]`).waitFor();
-}
-/** Waits for what the page sends; generous, since Chromium shares two cores with other tests. */
-const eventually = (cond: () => boolean, what: string) => until(cond, what, 10_000);
-async function lastIntent() {
-  await eventually(() => kiosk.intents.length > 0, 'an intent');
-  return kiosk.intents.pop();
-}
-async function tapAndGetIntent(testId: string) {
-  kiosk.intents.length = 0;
-  await page.getByTestId(testId).click();
-  return lastIntent();
-}
+const ui = await startUi();
+const { kiosk, page, pageErrors, show, eventually, tapAndGetIntent, screenText } = ui;
+t.teardown(() => ui.close());
 const text = (sel: string) => page.locator(sel).first().innerText();
-/** All text a screen shows (its content lives in shadow roots, which innerText of the host skips). */
-const screenText = async (screen: string) => (await page.locator(`[data-screen="${screen}"] :is(h1, h2, p, td, th, button, span)`).allInnerTexts()).join('\n');
 
 const RESULT_FIELDS = [
   { key: 'nik', label: { id: 'NIK', en: 'NIK' }, card: '3313115507920003', registry: '3313115507920003', agrees: true },
@@ -62,6 +28,7 @@ const RESULT_FIELDS = [
     agrees: false,
   },
 ] as const;
+const NO_PIN_LIMIT = { attemptsLeft: null, lockedUntil: null };
 const PHOTO = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="40"><rect width="30" height="40" fill="#888"/></svg>').toString('base64')}`;
 
 t.test('welcome greets in Bahasa Indonesia and switches to English and back', async (t) => {
@@ -98,22 +65,23 @@ t.test('the finger screen names and highlights the finger, counts attempts and g
 });
 
 t.test('staff assist: the PIN is typed on the pad, hidden, sent once, and a rejection is shown', async (t) => {
-  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, photo: null });
+  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
   t.match(await screenText('staffAssist'), /Mohon panggil petugas/);
+  await page.getByTestId('staff-pad-open').click();
   for (const d of '2468109') await page.getByTestId(`pin-key-${d}`).click();
   await page.getByTestId('pin-back').click();
   t.equal(await page.getByTestId('pin-dots').innerText(), '●●●●●●', 'digits are masked');
   t.notMatch(await screenText('staffAssist'), /246810/);
   t.same(await tapAndGetIntent('pin-submit'), { type: 'staffUnlock', pin: '246810' });
   t.equal(await page.getByTestId('pin-dots').innerText(), '', 'the pad forgets the PIN once sent');
-  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, photo: null });
+  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
   t.match(await page.getByTestId('pin-rejected').innerText(), /PIN salah/);
 });
 
 t.test('staff assist: the card photo is shown for the face comparison', async (t) => {
-  await show({ screen: 'staffAssist', step: 'readingRecord', why: 'taxpayerChoice', pinRejected: false, photo: null });
+  await show({ screen: 'staffAssist', step: 'readingRecord', why: 'taxpayerChoice', pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
   t.equal(await page.getByRole('progressbar').count(), 1);
-  await show({ screen: 'staffAssist', step: 'compareFace', why: 'taxpayerChoice', pinRejected: false, photo: PHOTO });
+  await show({ screen: 'staffAssist', step: 'compareFace', why: 'taxpayerChoice', pinRejected: false, helpNeeded: false, staffPin: NO_PIN_LIMIT, photo: PHOTO });
   t.equal(await page.getByTestId('card-photo').getAttribute('src'), PHOTO);
   t.same(await tapAndGetIntent('face-differs'), { type: 'staffConfirmFace', matches: false });
   t.same(await tapAndGetIntent('face-matches'), { type: 'staffConfirmFace', matches: true });
@@ -127,7 +95,7 @@ t.test('validating shows an indeterminate bar', async (t) => {
 
 t.test('the result lists card and registry values with agree/differ marks, in the chosen language', async (t) => {
   const fields = [...RESULT_FIELDS, { key: 'jenisPekerjaan', label: { id: 'Jenis pekerjaan', en: 'Occupation' }, card: 'GURU', registry: null, agrees: false }];
-  await show({ screen: 'result', outcome: 'dataDiffers', fields: fields as never, canLinkReturnData: true });
+  await show({ screen: 'result', outcome: 'dataDiffers', fields: fields as never, compared: true, canLinkReturnData: true });
   t.equal(await page.getByTestId('outcome').getAttribute('data-outcome'), 'dataDiffers');
   t.match(await page.getByTestId('outcome').innerText(), /Sebagian data berbeda/);
   const address = page.getByTestId('field-alamat');
@@ -140,7 +108,7 @@ t.test('the result lists card and registry values with agree/differ marks, in th
   await page.getByTestId('language').click();
   t.same(await tapAndGetIntent('link-return-data'), { type: 'linkReturnData' });
   t.same(await tapAndGetIntent('finish'), { type: 'finish' });
-  await show({ screen: 'result', outcome: 'notFound', fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: false }], canLinkReturnData: false });
+  await show({ screen: 'result', outcome: 'notFound', fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: false }], compared: false, canLinkReturnData: false });
   t.match(await page.getByTestId('outcome').innerText(), /NIK tidak ditemukan/);
   t.equal(await page.getByTestId('link-return-data').count(), 0, 'no linking when the registry does not know the person');
 });
@@ -174,7 +142,7 @@ t.test('failures: "Coba lagi" only when retrying can help; the staff code names 
   t.match(await page.getByTestId('failure-title').innerText(), /Tanda tangan digital kartu tidak sah/);
   t.notMatch(await screenText('failed'), /Coba lagi/);
   t.match(await page.getByTestId('take-card').innerText(), /ambil kartu/);
-  t.match(await page.getByTestId('failure-code').innerText(), /signatureInvalid · readingRecord/);
+  t.match(await page.getByTestId('failure-code').innerText(), /Untuk petugas: Tanda tangan digital kartu tidak sah \(membaca data kartu\) · signatureInvalid\/readingRecord/);
 });
 
 t.test('finished asks for the card back', async (t) => {
@@ -251,16 +219,31 @@ t.test('a lost connection is shown and recovered from; the fresh view replaces t
   t.pass('reconnected and showed the current view');
 });
 
+const NINE_FIELDS = [
+  ...RESULT_FIELDS,
+  { key: 'nomorKk', label: { id: 'No KK', en: 'Family card no.' }, card: '3313110101090007', registry: '3313110101090007', agrees: true },
+  { key: 'tempatLahir', label: { id: 'Tempat lahir', en: 'Place of birth' }, card: 'KARANGANYAR', registry: 'KARANGANYAR', agrees: true },
+  { key: 'tanggalLahir', label: { id: 'Tanggal lahir', en: 'Date of birth' }, card: '15-07-1992', registry: '15-07-1992', agrees: true },
+  { key: 'jenisKelamin', label: { id: 'Jenis kelamin', en: 'Sex' }, card: 'PEREMPUAN', registry: 'PEREMPUAN', agrees: true },
+  { key: 'jenisPekerjaan', label: { id: 'Jenis pekerjaan', en: 'Occupation' }, card: 'GURU', registry: 'GURU', agrees: true },
+  { key: 'statusPerkawinan', label: { id: 'Status perkawinan', en: 'Marital status' }, card: 'KAWIN', registry: 'KAWIN', agrees: true },
+];
 const LAYOUT_VIEWS: { name: string; args: Shown }[] = [
   { name: 'welcome', args: [{ screen: 'welcome' }] },
+  { name: 'starting', args: [{ screen: 'outOfService', reason: 'starting' }] },
   { name: 'readingCard', args: [{ screen: 'readingCard', phase: 'templates', progress: 0.5 }] },
   { name: 'awaitingFinger', args: [{ screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 7, feedback: 'cleanFinger' }] },
-  { name: 'staffAssist-callStaff', args: [{ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, photo: null }] },
-  { name: 'staffAssist-compareFace', args: [{ screen: 'staffAssist', step: 'compareFace', why: 'fingerNotMatched', pinRejected: false, photo: PHOTO }] },
+  {
+    name: 'staffAssist-callStaff',
+    args: [{ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, helpNeeded: true, staffPin: { attemptsLeft: 2, lockedUntil: null }, photo: null }],
+  },
+  { name: 'staffAssist-compareFace', args: [{ screen: 'staffAssist', step: 'compareFace', why: 'fingerNotMatched', pinRejected: false, helpNeeded: false, staffPin: NO_PIN_LIMIT, photo: PHOTO }] },
   { name: 'validating', args: [{ screen: 'validating' }] },
-  { name: 'result', args: [{ screen: 'result', outcome: 'dataDiffers', fields: RESULT_FIELDS as never, canLinkReturnData: true }] },
+  { name: 'result', args: [{ screen: 'result', outcome: 'dataDiffers', fields: NINE_FIELDS as never, compared: true, canLinkReturnData: true }] },
+  { name: 'result-notFound', args: [{ screen: 'result', outcome: 'notFound', fields: NINE_FIELDS.map((f) => ({ ...f, registry: null, agrees: false })) as never, compared: false, canLinkReturnData: false }] },
   { name: 'returnData', args: [{ screen: 'returnData', error: 'nopFormat' }] },
   { name: 'finished', args: [{ screen: 'finished', why: 'completed' }] },
+  { name: 'finished-cardTaken', args: [{ screen: 'finished', why: 'cardTaken' }] },
   { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, detail: { kind: 'registryRefusal', value: 'unavailable' }, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }] },
   { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
   { name: 'idleWarning', args: [{ screen: 'validating' }, { idleWarning: { secondsLeft: 20 } }] },
@@ -295,16 +278,38 @@ async function layoutProblems(): Promise<string[]> {
 }
 
 for (const viewport of Object.values(VIEWPORTS)) {
-  t.test(`at ${viewport.width}×${viewport.height} every screen keeps touch targets ≥ 48 px inside the screen`, async (t) => {
+  t.test(`at ${viewport.width}×${viewport.height} every screen keeps touch targets ≥ 48 px inside the screen, with no serious accessibility violation`, async (t) => {
     await page.setViewportSize(viewport);
     for (const v of LAYOUT_VIEWS) {
       await show(...v.args);
+      if (v.name === 'staffAssist-callStaff') await page.getByTestId('staff-pad-open').click();
       await page.waitForTimeout(150); // let transitions settle before the picture
       t.same(await layoutProblems(), [], v.name);
+      t.same(await ui.axeViolations(), [], `${v.name}: axe-core finds no serious or critical violation`);
       await page.screenshot({ path: join(SHOTS, `ui-${v.name}-${viewport.width}x${viewport.height}.png`) });
     }
   });
 }
+
+t.test('large-text mode (≥ 1.4×) keeps every screen free of sideways scrolling at 800×480', async (t) => {
+  await page.setViewportSize(VIEWPORTS.small);
+  await show({ screen: 'validating' });
+  const bodySize = () => page.getByTestId('cancel').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const normal = await bodySize();
+  await page.getByTestId('large-text').click();
+  t.ok((await bodySize()) >= normal * 1.4 - 0.5, `text grows from ${normal} px to at least 1.4×`);
+  for (const v of LAYOUT_VIEWS) {
+    await show(...v.args);
+    // Welcome and out of service end a session, which resets the mode: a new person turns it on again.
+    if ((await page.getByTestId('large-text').getAttribute('aria-pressed')) === 'false') await page.getByTestId('large-text').click();
+    if (v.name === 'staffAssist-callStaff') await page.getByTestId('staff-pad-open').click();
+    await page.waitForTimeout(100);
+    t.same((await layoutProblems()).filter((p) => /sideways/.test(p)), [], `${v.name} in large text`);
+    await page.screenshot({ path: join(SHOTS, `ui-large-text-${v.name}-800x480.png`) });
+  }
+  await show({ screen: 'welcome' });
+  t.equal(await page.getByTestId('large-text').getAttribute('aria-pressed'), 'false', 'the next person starts with normal text');
+});
 
 t.test('no script errors on the page', async (t) => {
   t.same(pageErrors, []);

@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { DemoPersonaSummary } from '../../device/server/protocol.ts';
+import type { DemoPersonaSummary } from '../../device/view/protocol.ts';
 import { controls } from '../styles.ts';
 import { emitDemo } from '../events.ts';
 import type { Locale, Messages } from '../i18n.ts';
@@ -27,7 +27,8 @@ export class AnjDemoPanel extends LitElement {
         background: repeating-linear-gradient(135deg, #2b2d42, #2b2d42 14px, #34374f 14px, #34374f 28px);
         color: #fff;
         border-top: 4px dashed #ffbf00;
-        font-size: calc(var(--anj-text) * 0.8);
+        /* A developer's tool, not the kiosk's content: its size does not follow large-text mode. */
+        font-size: clamp(14px, 1.6vmin + 7px, 20px);
       }
       .bar {
         display: flex;

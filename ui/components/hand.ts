@@ -21,6 +21,8 @@ export class AnjHand extends LitElement {
   @property({ type: Number }) position = 0;
   @property() leftLabel = '';
   @property() rightLabel = '';
+  /** Names the finger asked for, for those who cannot see the picture. */
+  @property() alt = '';
 
   static override styles = css`
     :host {
@@ -36,15 +38,21 @@ export class AnjHand extends LitElement {
       stroke: #5a4636;
       stroke-width: 3;
     }
+    /* The target is marked by shape as well as colour: dark stripes and a thick dark outline. */
     .target {
-      fill: #ffbf00;
+      fill: url(#target-stripes);
       stroke: #0d1b2a;
-      stroke-width: 5;
+      stroke-width: 7;
       animation: pulse 1.2s ease-in-out infinite alternate;
     }
     @keyframes pulse {
       to {
-        fill: #ff8c00;
+        stroke-width: 10;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .target {
+        animation: none;
       }
     }
     text {
@@ -68,7 +76,13 @@ export class AnjHand extends LitElement {
   }
 
   override render() {
-    return html`<svg viewBox="0 0 440 270" role="img" aria-label=${`${this.leftLabel} / ${this.rightLabel}`}>
+    return html`<svg viewBox="0 0 440 270" role="img" aria-label=${this.alt || `${this.leftLabel} / ${this.rightLabel}`}>
+      <defs>
+        <pattern id="target-stripes" width="12" height="12" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width="12" height="12" fill="#ffbf00"></rect>
+          <rect width="5" height="12" fill="#0d1b2a"></rect>
+        </pattern>
+      </defs>
       ${this.hand(6, true, 0)} ${this.hand(1, false, 240)}
       <text x="100" y="262" text-anchor="middle">${this.leftLabel}</text>
       <text x="340" y="262" text-anchor="middle">${this.rightLabel}</text>

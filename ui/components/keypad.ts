@@ -8,11 +8,14 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { controls } from '../styles.ts';
 
 const DIGIT_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '.', '0', '-'];
+/** The NOP's separators are placed by the mask, so its keypad has digits only. */
+const PLAIN_DIGIT_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 const LETTER_KEYS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
 
 @customElement('anj-keypad')
 export class AnjKeypad extends LitElement {
   @property({ type: Boolean }) allowLetters = false;
+  @property({ type: Boolean }) separators = true;
   @property() lettersLabel = 'ABC';
   @property() digitsLabel = '123';
   @property() backspaceLabel = '';
@@ -53,7 +56,7 @@ export class AnjKeypad extends LitElement {
   }
 
   override render() {
-    const keys = this.letters ? LETTER_KEYS : DIGIT_KEYS;
+    const keys = this.letters ? LETTER_KEYS : this.separators ? DIGIT_KEYS : PLAIN_DIGIT_KEYS;
     const cols = this.letters ? 7 : 3;
     return html`<div class="keys" style=${`--cols:${cols}`}>
       ${keys.map((k) => html`<button class="btn" data-testid=${`key-${k}`} @pointerdown=${(e: Event) => e.preventDefault()} @click=${() => this.key(k)}>${k}</button>`)}

@@ -40,9 +40,16 @@ export class AnjProgress extends LitElement {
         left: 100%;
       }
     }
+    /* Without motion the indeterminate bar is a still, striped full bar: busy, but not moving. */
     @media (prefers-reduced-motion: reduce) {
+      .bar {
+        transition: none;
+      }
       .indeterminate .bar {
-        animation-duration: 4s;
+        animation: none;
+        left: 0;
+        width: 100%;
+        background: repeating-linear-gradient(45deg, var(--anj-primary, #0b3d91) 0 14px, #cfd8e3 14px 28px);
       }
     }
     .figure {

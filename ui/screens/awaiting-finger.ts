@@ -30,8 +30,9 @@ export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
   override render() {
     const m = this.messages.finger;
     const v = this.view;
-    return html`<h1>${m.title(fingerName(this.messages, v.fingerPosition))}</h1>
-      <anj-hand .position=${v.fingerPosition} leftLabel=${m.leftHand} rightLabel=${m.rightHand}></anj-hand>
+    const finger = fingerName(this.messages, v.fingerPosition);
+    return html`<h1>${m.title(finger)}</h1>
+      <anj-hand .position=${v.fingerPosition} leftLabel=${m.leftHand} rightLabel=${m.rightHand} alt=${m.handsAlt(finger)}></anj-hand>
       <p class="attempt" data-testid="finger-attempt">${m.attempt(v.attempt, v.maxAttempts)}</p>
       ${v.feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${m.feedback[v.feedback]}</p>` : null}
       <div class="actions">

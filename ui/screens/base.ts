@@ -4,10 +4,10 @@
  */
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { KioskView, Screen } from '../../device/server/protocol.ts';
+import type { KioskView, Screen } from '../../device/view/protocol.ts';
 import { controls, screen, tokens } from '../styles.ts';
 import { emitIntent } from '../events.ts';
-import type { Intent } from '../../device/server/protocol.ts';
+import type { Intent } from '../../device/view/protocol.ts';
 import type { Locale, Messages } from '../i18n.ts';
 
 export type ViewOf<S extends Screen> = Extract<KioskView, { screen: S }>;

@@ -16,16 +16,23 @@ export class FailedScreen extends ScreenElement<'failed'> {
       h1 {
         color: var(--anj-bad);
       }
+      /* An instruction, not a control: no box, no button shape; an arrow says "do this next". */
       .next {
-        border: 3px solid var(--anj-primary);
-        border-radius: var(--anj-radius);
-        padding: 0.4em 0.9em;
         font-weight: 700;
+        color: var(--anj-ink);
+        cursor: default;
+      }
+      .next::before {
+        content: '➜ ';
         color: var(--anj-primary);
       }
       .code {
-        font-size: 0.7em;
+        font-size: 0.85em;
         color: var(--anj-muted);
+      }
+      .code code {
+        font-family: 'DejaVu Sans Mono', monospace;
+        font-size: 0.95em;
       }
     `,
   ];
@@ -34,11 +41,12 @@ export class FailedScreen extends ScreenElement<'failed'> {
     const v = this.view;
     const m = this.messages.failed;
     const advice = m.reason[v.reason];
+    const where = m.stateNames[v.state.split('.')[0] ?? ''] ?? v.state;
     return html`<h1 data-testid="failure-title" data-reason=${v.reason}>${advice.title}</h1>
       <p>${advice.action}</p>
       ${v.retriable
         ? html`<p class="next" data-testid="try-again"><strong>${this.messages.tryAgain}:</strong> ${m.retryHow}</p>`
-        : html`<p class="next" data-testid="take-card">${this.messages.finished.title}</p>`}
-      <p class="code" data-testid="failure-code">${m.staffCode(v.reason, v.state)}</p>`;
+        : html`<p class="next" data-testid="take-card">${this.messages.finished.title.completed}</p>`}
+      <p class="code" data-testid="failure-code">${m.staffCodeLabel}: ${advice.title} (${where}) · <code>${v.reason}/${v.state}</code></p>`;
   }
 }

@@ -8,7 +8,7 @@ export class FinishedScreen extends ScreenElement<'finished'> {
 
   override render() {
     const m = this.messages.finished;
-    return html`<h1>${m.title}</h1>
+    return html`<h1 data-testid="finished-title">${m.title[this.view.why]}</h1>
       <p data-testid="finished-why">${m.why[this.view.why]}</p>`;
   }
 }

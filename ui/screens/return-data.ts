@@ -1,7 +1,7 @@
 import { css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
-import { cleanNpwpd, maskNop, returnDataIntent } from '../format.ts';
+import { cleanNpwpd, maskNop, NOP_DIGITS, nopDigitCount, returnDataIntent } from '../format.ts';
 import '../components/keypad.ts';
 
 type Field = 'nop' | 'npwpd';
@@ -13,6 +13,8 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
   @state() private nop = '';
   @state() private npwpd = '';
   @state() private active: Field = 'nop';
+  /** The daemon's error stands for what was submitted; once the taxpayer edits, it no longer applies. */
+  @state() private editedSinceError = false;
 
   static override styles = [
     ...ScreenElement.styles,
@@ -41,13 +43,22 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
         font-variant-numeric: tabular-nums;
         letter-spacing: 0.04em;
       }
+      /* The active field: a thick dark ring (≥ 3:1 against the page), not colour alone. */
       input.active {
         border-color: var(--anj-primary);
-        outline: 4px solid var(--anj-focus);
+        outline: 4px solid var(--anj-ink);
+        outline-offset: 2px;
+        box-shadow: 0 0 0 10px var(--anj-focus);
       }
       .hint {
-        font-size: 0.8em;
+        font-size: 0.85em;
         color: var(--anj-muted);
+      }
+      .count {
+        font-weight: 700;
+      }
+      .kept {
+        font-size: 0.85em;
       }
       .error {
         color: var(--anj-bad);
@@ -66,7 +77,12 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
     `,
   ];
 
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('view')) this.editedSinceError = false;
+  }
+
   private set(field: Field, raw: string): void {
+    this.editedSinceError = true;
     if (field === 'nop') this.nop = maskNop(raw);
     else this.npwpd = cleanNpwpd(raw);
   }
@@ -92,6 +108,7 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
         class=${this.active === field ? 'active' : ''}
         inputmode="none"
         autocomplete="off"
+        aria-describedby=${`${field}-hint`}
         spellcheck="false"
         .value=${value}
         @focus=${() => (this.active = field)}
@@ -101,20 +118,26 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
           el.value = field === 'nop' ? this.nop : this.npwpd;
         }}
       />
-      <span class="hint optional">${field === 'nop' ? m.nopHint : m.npwpdHint}</span>`;
+      <span class="hint" id=${`${field}-hint`}>${field === 'nop' ? m.nopHint : m.npwpdHint}</span>
+      ${field === 'nop'
+        ? html`<span class="count" data-testid="nop-count" aria-live="polite">${m.digitCount(nopDigitCount(this.nop), NOP_DIGITS)}</span>`
+        : null}`;
   }
 
   override render() {
     const m = this.messages.returnData;
-    return html`<h1>${m.title}</h1>
+    const error = this.view.error && !this.editedSinceError ? this.view.error : null;
+    return html`<h1 tabindex="-1">${m.title}</h1>
       <p class="muted optional">${m.intro}</p>
+      <p class="kept" data-testid="kept-for">${m.keptFor}</p>
       <div class="split">
         <div class="fields">
           ${this.input('nop')} ${this.input('npwpd')}
-          ${this.view.error ? html`<p class="error" role="alert" data-testid="return-data-error">${m.error[this.view.error]}</p>` : null}
+          ${error ? html`<p class="error" role="alert" data-testid="return-data-error">${m.error[error]}</p>` : null}
         </div>
         <anj-keypad
           ?allowLetters=${this.active === 'npwpd'}
+          .separators=${this.active === 'npwpd'}
           lettersLabel=${m.letters}
           digitsLabel=${m.digits}
           backspaceLabel=${this.messages.staff.backspace}
@@ -124,7 +147,6 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
       <div class="actions">
         <button class="btn primary" data-testid="submit-return-data" @click=${() => this.intent(returnDataIntent(this.nop, this.npwpd))}>${m.submit}</button>
         <button class="btn" data-testid="skip-return-data" @click=${() => this.intent({ type: 'skipReturnData' })}>${m.skip}</button>
-        <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
       </div>`;
   }
 }

@@ -1,5 +1,5 @@
 import { css, html, type PropertyValues } from 'lit';
-import { customElement, query } from 'lit/decorators.js';
+import { customElement, query, state } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 import type { AnjPinPad } from '../components/pin-pad.ts';
 import '../components/pin-pad.ts';
@@ -13,6 +13,8 @@ import '../components/progress.ts';
 export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
   readonly screenName = 'staffAssist';
   @query('anj-pin-pad') private pinPad?: AnjPinPad;
+  /** The PIN pad is for staff: hidden behind a "Petugas" button, so a taxpayer's taps cannot lock staff out. */
+  @state() private padOpen = false;
 
   static override styles = [
     ...ScreenElement.styles,
@@ -42,27 +44,57 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
     `,
   ];
 
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('view') && (this.view.step !== 'callStaff' || this.lockedUntil() !== null)) this.padOpen = false;
+  }
+
   override updated(changed: PropertyValues<this>): void {
     if (changed.has('view') && this.view.pinRejected) this.pinPad?.clear();
   }
 
+  private lockedUntil(): string | null {
+    const until = this.view.staffPin.lockedUntil;
+    if (until === null || until <= Date.now()) return null;
+    return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta' }).format(new Date(until)).replace('.', ':');
+  }
+
   private callStaff() {
     const m = this.messages.staff;
+    const locked = this.lockedUntil();
+    const attemptsLeft = this.view.staffPin.attemptsLeft;
     return html`<div class="split">
       <div class="side">
-        <h1>${m.callTitle}</h1>
+        <h1 tabindex="-1">${m.callTitle}</h1>
         <p>${m.why[this.view.why]}</p>
-        ${this.view.pinRejected ? html`<p class="error" role="alert" data-testid="pin-rejected">${m.pinRejected}</p>` : null}
-        <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+        ${this.view.helpNeeded ? html`<p data-testid="help-needed">${m.helpNeeded}</p>` : null}
+        ${locked !== null
+          ? html`<p class="error" role="alert" data-testid="pin-locked">${m.lockedUntil(locked)}</p>`
+          : this.view.pinRejected
+            ? html`<p class="error" role="alert" data-testid="pin-rejected">${m.pinRejected}</p>`
+            : null}
+        ${locked === null && attemptsLeft !== null && (this.view.pinRejected || this.padOpen)
+          ? html`<p data-testid="pin-attempts-left">${m.attemptsLeft(attemptsLeft)}</p>`
+          : null}
+        <div class="actions">
+          ${this.padOpen
+            ? html`<button class="btn quiet" data-testid="staff-pad-close" @click=${() => (this.padOpen = false)}>${m.hidePad}</button>`
+            : html`<button class="btn" data-testid="staff-pad-open" ?disabled=${locked !== null} @click=${() => (this.padOpen = true)}>${m.staffButton}</button>`}
+          <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+        </div>
       </div>
-      <anj-pin-pad
+      ${this.padOpen && locked === null ? this.pinPadElement() : null}
+    </div>`;
+  }
+
+  private pinPadElement() {
+    const m = this.messages.staff;
+    return html`<anj-pin-pad
         label=${m.pinLabel}
         unlockLabel=${m.unlock}
         clearLabel=${m.clear}
         backspaceLabel=${m.backspace}
         @anj-pin=${(e: CustomEvent<string>) => this.intent({ type: 'staffUnlock', pin: e.detail })}
-      ></anj-pin-pad>
-    </div>`;
+      ></anj-pin-pad>`;
   }
 
   private compareFace() {
@@ -70,7 +102,7 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
     return html`<div class="split">
       ${this.view.photo ? html`<img src=${this.view.photo} alt=${m.photoAlt} data-testid="card-photo" />` : null}
       <div class="side">
-        <h1>${m.compareTitle}</h1>
+        <h1 tabindex="-1">${m.compareTitle}</h1>
         <p>${m.compareInstruction}</p>
         <div class="actions">
           <button class="btn ok" data-testid="face-matches" @click=${() => this.intent({ type: 'staffConfirmFace', matches: true })}>${m.faceMatches}</button>
@@ -86,7 +118,7 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
       case 'callStaff':
         return this.callStaff();
       case 'readingRecord':
-        return html`<h1>${this.messages.staff.readingRecord}</h1>
+        return html`<h1 tabindex="-1">${this.messages.staff.readingRecord}</h1>
           <anj-progress .value=${null} label=${this.messages.staff.readingRecord}></anj-progress>`;
       case 'compareFace':
         return this.compareFace();

@@ -14,7 +14,7 @@ export const CARD_REMOVAL_ABORTS = {
  * normally (a half-typed entry is dropped, nothing is stored).
  */
 export const CARD_REMOVAL_ENDS = {
-  CARD_REMOVED: { target: '#finished', actions: ['cardLeft', { type: 'finish', params: 'completed' }] },
+  CARD_REMOVED: { target: '#finished', actions: ['cardLeft', { type: 'finish', params: 'cardTaken' }] },
   READER_REMOVED: { target: '#finished', actions: ['cardLeft', { type: 'finish', params: 'completed' }] },
 } as const;
 

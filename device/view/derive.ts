@@ -4,8 +4,8 @@
  * photo, after a staff PIN).
  */
 import { failure, SESSION_FAILURES, staffMessage } from '../domain/failure.ts';
-import { displayField, FIELD_LABELS, PERMITTED_FIELDS } from '../domain/record.ts';
-import type { FlowContext, KioskSnapshot } from '../flow/machine.ts';
+import { displayField, FIELD_LABELS, PERMITTED_FIELDS, type PermittedField } from '../domain/record.ts';
+import { staffCallPending, type FlowContext, type KioskSnapshot } from '../flow/machine.ts';
 import type { KioskView, ResultField } from './protocol.ts';
 
 type ViewBody = KioskView extends infer V ? (V extends unknown ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
@@ -50,6 +50,8 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
         why: c.staffAssistWhy ?? 'taxpayerChoice',
         pinRejected: c.pinRejected,
         ...(opts.staffPinLockedUntil ? { pinLockedUntil: new Date(opts.staffPinLockedUntil).toISOString() } : {}),
+        helpNeeded: staffCallPending(c),
+        staffPin: { attemptsLeft: null, lockedUntil: opts.staffPinLockedUntil ?? null },
         photo: c.staffStep === 'compareFace' && c.record ? photoDataUrl(c.record.photo) : null,
       };
     case 'validating':
@@ -78,16 +80,35 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
 function resultView(c: FlowContext): ViewBody {
   const verdict = c.verdict!;
   const person = c.record!.person;
-  const fields: ResultField[] =
-    verdict.kind === 'verified' || verdict.kind === 'dataDiffers'
-      ? verdict.fields.map((f) => ({ ...f, label: FIELD_LABELS[f.key] }))
-      : PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: displayField(person, key), registry: null, agrees: false }));
+  const compared = verdict.kind === 'verified' || verdict.kind === 'dataDiffers';
+  const fields: ResultField[] = compared
+    ? verdict.fields.map((f) => ({
+        ...f,
+        label: FIELD_LABELS[f.key],
+        card: shownAsOnCard(f.key, f.card),
+        registry: f.registry === null ? null : shownAsOnCard(f.key, f.registry),
+      }))
+    : PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: shownAsOnCard(key, displayField(person, key)), registry: null, agrees: false }));
   return {
     screen: 'result',
     outcome: verdict.kind,
     fields,
+    compared,
     canLinkReturnData: verdict.kind === 'verified' || verdict.kind === 'dataDiffers',
   };
+}
+
+/**
+ * A value written the way the KTP-el prints it, so card and registry read alike: dates as
+ * DD-MM-YYYY, RT/RW with three digits (the registry may send "3" for the card's "003").
+ */
+export function shownAsOnCard(key: PermittedField, value: string): string {
+  if (key === 'tanggalLahir') {
+    const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    return iso ? `${iso[3]}-${iso[2]}-${iso[1]}` : value;
+  }
+  if (key === 'alamat') return value.replace(/\bRT (\d{1,3})\/RW (\d{1,3})\b/, (_m, rt: string, rw: string) => `RT ${rt.padStart(3, '0')}/RW ${rw.padStart(3, '0')}`);
+  return value;
 }
 
 function photoDataUrl(photo: { mime: string; bytes: Uint8Array }): string {

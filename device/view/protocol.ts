@@ -58,6 +58,10 @@ export type KioskView = ViewBase &
         pinRejected: boolean;
         /** Present while five wrong PINs keep the PIN check locked: the ISO time the lock ends. */
         pinLockedUntil?: string;
+        /** A staff call is pending: the taxpayer is waiting for help, so the idle timer does not run. */
+        helpNeeded: boolean;
+        /** The staff PIN's rate limit; null where the daemon does not know it. lockedUntil is epoch ms. */
+        staffPin: { attemptsLeft: number | null; lockedUntil: number | null };
         /** Data URL of the card photo; only in step compareFace, after a staff PIN. */
         photo: string | null;
       }
@@ -66,10 +70,12 @@ export type KioskView = ViewBase &
         screen: 'result';
         outcome: ResultOutcome;
         fields: ResultField[];
+        /** False when the registry returned nothing to compare with (not found, deceased, …). */
+        compared: boolean;
         canLinkReturnData: boolean;
       }
     | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
-    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' }
+    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' }
     | {
         screen: 'failed';
         reason: SessionFailureReason;
@@ -90,6 +96,8 @@ const ReturnDataValue = Type.String({ maxLength: 40 });
 
 export const IntentSchema = Type.Union([
   Type.Object({ type: Type.Literal('cancel') }, { additionalProperties: false }),
+  // A touch, key press or scroll: the taxpayer is still there.
+  Type.Object({ type: Type.Literal('activity') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('extendTime') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('cannotGiveFinger') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('staffUnlock'), pin: Pin }, { additionalProperties: false }),
