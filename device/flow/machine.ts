@@ -27,7 +27,6 @@ import type {
   ClockPort,
   FingerMatcherPort,
   FingerprintSensorPort,
-  GpioPort,
   ReadinessPort,
   ReadProgress,
   RegistryOutcome,
@@ -62,7 +61,6 @@ export interface FlowDeps {
   staffAuth: StaffAuthPort;
   audit: AuditPort;
   returnData: ReturnDataPort;
-  gpio: GpioPort;
   clock: ClockPort;
   settings: FlowSettings;
   newSessionId(): string;
@@ -234,8 +232,6 @@ export function createKioskMachine(deps: FlowDeps) {
       })),
       setOutOfService: assign((_, reason: OutOfServiceReason) => ({ outOfService: reason })),
       clearOutOfService: assign(() => ({ outOfService: null })),
-      indicator: (_, state: Parameters<GpioPort['setIndicator']>[0]) => deps.gpio.setIndicator(state),
-      beep: (_, pattern: Parameters<GpioPort['beep']>[0]) => deps.gpio.beep(pattern),
       audit: ({ context }, event: Omit<AuditEvent, 'sessionId' | 'durationMs'>) => auditEvent(context, event),
     },
   }).createMachine({
@@ -275,14 +271,13 @@ export function createKioskMachine(deps: FlowDeps) {
       },
       outOfService: {
         entry: [
-          { type: 'indicator', params: 'outOfService' },
           ({ context }) => auditEvent(context, { code: 'outOfService', outcome: context.outOfService ?? 'unknown' }),
         ],
         on: { READINESS_CHANGED: 'booting' },
         after: { outOfServiceRecheck: 'booting' },
       },
       idle: {
-        entry: [{ type: 'clearOutOfService' }, { type: 'indicator', params: 'idle' }],
+        entry: [{ type: 'clearOutOfService' }],
         on: {
           CARD_INSERTED: 'session',
           READINESS_CHANGED: 'booting',
@@ -308,7 +303,7 @@ export function createKioskMachine(deps: FlowDeps) {
                 },
                 states: {
                   readingTemplates: {
-                    entry: [{ type: 'setStep', params: 'readingTemplates' }, 'stepEntered', { type: 'indicator', params: 'busy' }],
+                    entry: [{ type: 'setStep', params: 'readingTemplates' }, 'stepEntered'],
                     invoke: {
                       id: 'readTemplates',
                       src: 'readTemplates',
@@ -327,7 +322,7 @@ export function createKioskMachine(deps: FlowDeps) {
                     },
                   },
                   awaitingFinger: {
-                    entry: [{ type: 'setStep', params: 'awaitingFinger' }, 'stepEntered', { type: 'indicator', params: 'idle' }],
+                    entry: [{ type: 'setStep', params: 'awaitingFinger' }, 'stepEntered'],
                     invoke: {
                       id: 'captureFinger',
                       src: 'captureFinger',
@@ -341,7 +336,6 @@ export function createKioskMachine(deps: FlowDeps) {
                           target: 'readingRecord',
                           actions: [
                             { type: 'audit', params: { code: 'fingerMatched' } },
-                            { type: 'beep', params: 'ok' },
                           ],
                         },
                         {
@@ -354,7 +348,6 @@ export function createKioskMachine(deps: FlowDeps) {
                               attempt: ({ context }) => context.attempt + 1,
                               fingerFeedback: ({ event }) => (event.output.kind === 'poorQuality' ? event.output.hint : 'noMatch'),
                             }),
-                            { type: 'beep', params: 'error' },
                           ],
                         },
                         {
@@ -380,7 +373,6 @@ export function createKioskMachine(deps: FlowDeps) {
                         type: 'audit',
                         params: ({ context }) => ({ code: 'staffAssistStart' as const, outcome: context.staffAssistWhy ?? undefined }),
                       },
-                      { type: 'beep', params: 'attention' },
                     ],
                     states: {
                       callStaff: {
@@ -462,7 +454,6 @@ export function createKioskMachine(deps: FlowDeps) {
                       { type: 'setStep', params: 'readingRecord' },
                       'stepEntered',
                       assign({ progress: { phase: 'record', ratio: 0 } }),
-                      { type: 'indicator', params: 'busy' },
                     ],
                     invoke: {
                       id: 'readRecord',
@@ -490,7 +481,7 @@ export function createKioskMachine(deps: FlowDeps) {
                   },
                   validating: {
                     id: 'validating',
-                    entry: [{ type: 'setStep', params: 'validating' }, 'stepEntered', { type: 'indicator', params: 'busy' }],
+                    entry: [{ type: 'setStep', params: 'validating' }, 'stepEntered'],
                     invoke: {
                       id: 'validate',
                       src: 'validate',
@@ -533,7 +524,7 @@ export function createKioskMachine(deps: FlowDeps) {
                     },
                   },
                   result: {
-                    entry: [{ type: 'setStep', params: 'result' }, 'stepEntered', { type: 'indicator', params: 'success' }],
+                    entry: [{ type: 'setStep', params: 'result' }, 'stepEntered'],
                     on: {
                       LINK_RETURN_DATA: {
                         guard: ({ context }) => context.verdict?.kind === 'verified' || context.verdict?.kind === 'dataDiffers',
@@ -576,7 +567,7 @@ export function createKioskMachine(deps: FlowDeps) {
               },
               finished: {
                 id: 'finished',
-                entry: [{ type: 'setStep', params: 'finished' }, 'clearPersonalData', 'endCardSession', { type: 'beep', params: 'ok' }],
+                entry: [{ type: 'setStep', params: 'finished' }, 'clearPersonalData', 'endCardSession'],
                 on: {
                   CARD_REMOVED: '#kiosk.booting',
                   READER_REMOVED: '#kiosk.booting',
@@ -590,8 +581,6 @@ export function createKioskMachine(deps: FlowDeps) {
                   { type: 'setStep', params: 'failed' },
                   'clearPersonalData',
                   'endCardSession',
-                  { type: 'indicator', params: 'failure' },
-                  { type: 'beep', params: 'error' },
                 ],
                 on: {
                   CARD_REMOVED: '#kiosk.booting',

@@ -1,8 +1,8 @@
-/** Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access. */
+/** Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access, tamper lock. */
 import type { ClockPort } from '../flow/ports.ts';
 import type { Db } from './db.ts';
 
-export type KioskFlag = 'pausedByStaff' | 'uplinkRejected';
+export type KioskFlag = 'pausedByStaff' | 'uplinkRejected' | 'tamperLatched';
 
 export class KioskFlags {
   constructor(
