@@ -134,6 +134,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     card = inProcess.port;
     holder = () => inProcess.slot.current();
     demo = demoControls({
+      gpio,
       insert: async (p) => inProcess.slot.insert(p),
       remove: async () => inProcess.slot.remove(),
       current: holder,
@@ -149,6 +150,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       closers.unshift(() => devices.close());
       holder = () => devices.current();
       demo = demoControls({
+        gpio,
         // A slot pcscd has not yet seen empty is a state the demo user can wait out: 409.
         insert: (p) => devices.insert(p).catch((e: Error) => Promise.reject(new DemoConflict(e.message))),
         // The card is out either way; a slow pcscd shows up at the next insert.
@@ -277,6 +279,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     http: config.http,
     ...(demo ? { demo } : {}),
     uiPing: () => uiWatch.ping(),
+    clearTamper: (pin) => tamper.clear(pin),
     health: () => {
       const snapshot = runtime.snapshot();
       const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
@@ -321,6 +324,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 }
 
 function demoControls(slot: {
+  gpio: GpioPort;
   insert(p: Persona): Promise<void>;
   remove(): Promise<void>;
   current(): Persona | null;
@@ -340,6 +344,10 @@ function demoControls(slot: {
       const holder = slot.current();
       if (!holder) throw new DemoConflict('no card in the reader');
       slot.sensor.present(holder, genuine);
+    },
+    setTamper(open) {
+      // Outside production the panel is always simulated.
+      if (slot.gpio instanceof SimulatedGpio) slot.gpio.setTamper(open);
     },
   };
 }
