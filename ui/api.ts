@@ -152,6 +152,10 @@ export class KioskApi {
     await this.json<unknown>('/api/demo/finger', KioskApi.post({ genuine }));
   }
 
+  async demoSetTamper(open: boolean): Promise<void> {
+    await this.json<unknown>('/api/demo/tamper', KioskApi.post({ open }));
+  }
+
   /**
    * Streams views: the first message of each connection is the current view. Reconnects with
    * growing back-off until closed; each new connection restarts the sequence check because a

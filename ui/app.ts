@@ -155,6 +155,7 @@ export class AnjApp extends LitElement {
     try {
       if (action.type === 'insertCard') await this.api.demoInsertCard(action.persona);
       else if (action.type === 'removeCard') await this.api.demoRemoveCard();
+      else if (action.type === 'setTamper') await this.api.demoSetTamper(action.open);
       else await this.api.demoPresentFinger(action.genuine);
     } catch {
       this.demoNotice = messages(this.locale).demo.failed;
@@ -210,7 +211,7 @@ export class AnjApp extends LitElement {
           : nothing}
       </main>
       ${view?.demo
-        ? html`<anj-demo-panel .messages=${m} locale=${this.locale} .personas=${this.personas} notice=${this.demoNotice}></anj-demo-panel>`
+        ? html`<anj-demo-panel .messages=${m} locale=${this.locale} .personas=${this.personas} .view=${view} notice=${this.demoNotice}></anj-demo-panel>`
         : nothing}`;
   }
 }

@@ -7,7 +7,8 @@ export const INTENT_EVENT = 'anj-intent';
 export type DemoAction =
   | { type: 'insertCard'; persona: string }
   | { type: 'removeCard' }
-  | { type: 'presentFinger'; genuine: boolean };
+  | { type: 'presentFinger'; genuine: boolean }
+  | { type: 'setTamper'; open: boolean };
 export const DEMO_EVENT = 'anj-demo';
 
 export function emitIntent(from: EventTarget, intent: Intent): void {

@@ -95,6 +95,10 @@ export interface Messages {
     genuineFinger: string;
     strangerFinger: string;
     removeCard: string;
+    lights: string;
+    light: { green: string; amber: string; red: string };
+    openEnclosure: string;
+    closeEnclosure: string;
     failed: string;
   };
 }
@@ -302,6 +306,10 @@ const id: Messages = {
     genuineFinger: 'Tempelkan jari (pemilik)',
     strangerFinger: 'Tempelkan jari (orang lain)',
     removeCard: 'Cabut kartu',
+    lights: 'Lampu panel',
+    light: { green: 'hijau', amber: 'kuning', red: 'merah' },
+    openEnclosure: 'Buka casing (tamper)',
+    closeEnclosure: 'Tutup casing',
     failed: 'Aksi demo gagal',
   },
 };
@@ -509,6 +517,10 @@ const en: Messages = {
     genuineFinger: 'Present finger (holder)',
     strangerFinger: 'Present finger (someone else)',
     removeCard: 'Remove card',
+    lights: 'Panel lights',
+    light: { green: 'green', amber: 'amber', red: 'red' },
+    openEnclosure: 'Open enclosure (tamper)',
+    closeEnclosure: 'Close enclosure',
     failed: 'Demo action failed',
   },
 };

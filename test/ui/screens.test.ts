@@ -211,7 +211,7 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
   kiosk.demoCalls.length = 0;
   await page.getByTestId('demo-persona').selectOption('address-changed');
   // One click at a time, as a person clicks: each request has arrived before the next click.
-  for (const [n, id] of ['demo-insert', 'demo-finger-genuine', 'demo-finger-stranger', 'demo-remove'].entries()) {
+  for (const [n, id] of ['demo-insert', 'demo-finger-genuine', 'demo-finger-stranger', 'demo-remove', 'demo-tamper', 'demo-tamper'].entries()) {
     await page.getByTestId(id).click();
     await eventually(() => kiosk.demoCalls.length > n, `the request of ${id}`);
   }
@@ -222,8 +222,18 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
       ['POST', '/api/demo/finger', { genuine: true }],
       ['POST', '/api/demo/finger', { genuine: false }],
       ['DELETE', '/api/demo/card', null],
+      ['POST', '/api/demo/tamper', { open: true }],
+      ['POST', '/api/demo/tamper', { open: false }],
     ],
   );
+  const lights = async () =>
+    Promise.all(['green', 'amber', 'red'].map((c) => page.getByTestId(`demo-light-${c}`).getAttribute('data-state')));
+  t.same(await lights(), ['on', 'off', 'off'], 'welcome: green');
+  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, photo: null });
+  t.same(await lights(), ['off', 'blink', 'off'], 'help needed: amber blinks');
+  await show({ screen: 'outOfService', reason: 'tamper' });
+  t.same(await lights(), ['off', 'off', 'on'], 'out of service: red');
+  await show({ screen: 'welcome' });
   await page.getByTestId('demo-toggle').click();
   t.equal(await page.getByTestId('demo-insert').count(), 0, 'the panel collapses');
   await page.getByTestId('demo-toggle').click();
