@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DemoPersonaSummary, Intent, KioskView } from '../device/server/protocol.ts';
 import { KioskApi, UI_PING_INTERVAL_MS, type ConnectionState } from './api.ts';
-import { DEMO_EVENT, INTENT_EVENT, type DemoAction } from './events.ts';
+import { DEMO_EVENT, INTENT_EVENT, STAFF_EVENT, type DemoAction, type StaffAction } from './events.ts';
 import { messages, type Locale } from './i18n.ts';
 import { controls, tokens } from './styles.ts';
 import './screens/welcome.ts';
@@ -33,6 +33,8 @@ export class AnjApp extends LitElement {
   @state() private connection: ConnectionState = 'connecting';
   @state() private personas: DemoPersonaSummary[] = [];
   @state() private demoNotice = '';
+  /** The answer to a staff PIN on the out-of-service screen (tamper lock). */
+  @state() private staffNotice: 'pinRejected' | 'switchOpen' | null = null;
   private api = new KioskApi({ baseUrl: location.origin });
   private stream: { close(): void } | null = null;
   private pinger: ReturnType<typeof setInterval> | undefined;
@@ -113,6 +115,7 @@ export class AnjApp extends LitElement {
     super.connectedCallback();
     this.addEventListener(INTENT_EVENT, (e) => void this.sendIntent((e as CustomEvent<Intent>).detail));
     this.addEventListener(DEMO_EVENT, (e) => void this.demo((e as CustomEvent<DemoAction>).detail));
+    this.addEventListener(STAFF_EVENT, (e) => void this.staff((e as CustomEvent<StaffAction>).detail));
     this.stream = this.api.streamViews(
       (view) => this.show(view),
       (state) => (this.connection = state),
@@ -129,8 +132,19 @@ export class AnjApp extends LitElement {
   private show(view: KioskView): void {
     if (RESTING_SCREENS.has(view.screen) && this.view !== null && !RESTING_SCREENS.has(this.view.screen)) this.locale = 'id';
     if (view.demo && this.personas.length === 0) void this.loadPersonas();
+    if (view.screen !== 'outOfService') this.staffNotice = null;
     this.view = view;
     document.documentElement.lang = this.locale;
+  }
+
+  private async staff(action: StaffAction): Promise<void> {
+    this.staffNotice = null;
+    try {
+      const result = await this.api.staffClearTamper(action.pin);
+      this.staffNotice = result === 'pinRejected' || result === 'switchOpen' ? result : null;
+    } catch {
+      this.connection = 'reconnecting';
+    }
   }
 
   private async loadPersonas(): Promise<void> {
@@ -190,7 +204,7 @@ export class AnjApp extends LitElement {
       case 'failed':
         return html`<anj-screen-failed .view=${view} .messages=${m} locale=${l}></anj-screen-failed>`;
       case 'outOfService':
-        return html`<anj-screen-out-of-service .view=${view} .messages=${m} locale=${l}></anj-screen-out-of-service>`;
+        return html`<anj-screen-out-of-service .view=${view} .messages=${m} locale=${l} .staffNotice=${this.staffNotice}></anj-screen-out-of-service>`;
     }
   }
 

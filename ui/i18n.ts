@@ -84,7 +84,13 @@ export interface Messages {
   };
   finished: { title: string; why: Record<FinishedWhy, string> };
   failed: { reason: Record<SessionFailureReason, Advice>; retryHow: string; staffCode: (reason: string, state: string) => string };
-  outOfService: { title: string; reason: Record<OutOfServiceReason, string>; goToCounter: string };
+  outOfService: {
+    title: string;
+    reason: Record<OutOfServiceReason, string>;
+    goToCounter: string;
+    /** Staff clearing the tamper lock on the kiosk itself. */
+    tamperClear: { instruction: string; closeFirst: string };
+  };
   idle: { title: string; countdown: (s: number) => string; continue: string };
   demo: {
     panel: string;
@@ -291,6 +297,10 @@ const id: Messages = {
       uplinkRejected: 'Akses ke layanan Dukcapil sedang ditolak.',
     },
     goToCounter: 'Silakan menuju loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
+    tamperClear: {
+      instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN untuk membuka kunci.',
+      closeFirst: 'Casing masih terbuka. Tutup casing terlebih dahulu.',
+    },
   },
   idle: {
     title: 'Apakah Anda masih di sini?',
@@ -502,6 +512,10 @@ const en: Messages = {
       uplinkRejected: 'Access to the civil registry is being refused.',
     },
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
+    tamperClear: {
+      instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN to unlock it.',
+      closeFirst: 'The enclosure is still open. Close it first.',
+    },
   },
   idle: {
     title: 'Are you still there?',

@@ -242,6 +242,30 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
   await show({ screen: 'welcome' }, { demo: true });
 });
 
+t.test('tamper: staff unlock the kiosk with their PIN on the screen; refusals are shown', async (t) => {
+  await show({ screen: 'outOfService', reason: 'tamper' });
+  const typePin = async (pin: string) => {
+    for (const d of pin) await page.getByTestId(`pin-key-${d}`).click();
+    await page.getByTestId('pin-submit').click();
+  };
+  kiosk.tamperClears.length = 0;
+  kiosk.tamperAnswer = { status: 409, body: { error: 'switchOpen', message: 'close the enclosure first' } };
+  await typePin('1357');
+  await eventually(() => kiosk.tamperClears.length === 1, 'the PIN request');
+  t.same(kiosk.tamperClears, [{ pin: '1357' }]);
+  t.match(await page.getByTestId('tamper-clear-notice').innerText(), /Casing masih terbuka/);
+  t.equal(await page.getByTestId('pin-dots').innerText(), '', 'the pad is cleared after a refusal');
+  kiosk.tamperAnswer = { status: 403, body: { error: 'pinRejected', message: 'staff PIN not accepted' } };
+  await typePin('2468');
+  await eventually(() => kiosk.tamperClears.length === 2, 'the second PIN request');
+  await page.getByTestId('tamper-clear-notice').filter({ hasText: 'PIN salah' }).waitFor();
+  kiosk.tamperAnswer = { status: 200, body: { ok: true } };
+  await typePin('1357');
+  await eventually(() => kiosk.tamperClears.length === 3, 'the third PIN request');
+  await show({ screen: 'welcome' });
+  t.equal(await page.getByTestId('tamper-clear-notice').count(), 0);
+});
+
 t.test('a refused intent leaves the screen as it is', async (t) => {
   await show({ screen: 'validating' });
   kiosk.refuseIntents = true;
@@ -273,6 +297,7 @@ const LAYOUT_VIEWS: { name: string; args: Shown }[] = [
   { name: 'finished', args: [{ screen: 'finished', why: 'completed' }] },
   { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true }] },
   { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
+  { name: 'tamper', args: [{ screen: 'outOfService', reason: 'tamper' }] },
   { name: 'idleWarning', args: [{ screen: 'validating' }, { idleWarning: { secondsLeft: 20 } }] },
 ];
 
