@@ -232,6 +232,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   tamper.start();
   closers.unshift(() => tamper.stop());
   attachPanel(runtime, gpio);
+  // A kiosk without a panel (gpio driver "none") has no relay to cycle: no cycle is pretended.
+  const hasReaderRelay = !(config.mode === 'production' && config.gpio?.driver === 'none');
   const readerPower = new ReaderPowerPolicy({
     gpio,
     reader: card,
@@ -243,7 +245,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   });
   let previousView: KioskView | null = null;
   runtime.onView((view) => {
-    const signal = readerSignal(previousView, view);
+    const signal = hasReaderRelay ? readerSignal(previousView, view) : null;
     if (signal === 'failed') readerPower.readerFailed();
     else if (signal === 'worked') readerPower.readerWorked();
     previousView = view;
@@ -286,7 +288,13 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       return {
         ready: state !== 'booting' && state !== 'outOfService',
         state,
-        devices: { reader: card.health(), sensor: fingerSensor.health(), uplink: validator.health(), tamperOpen: gpio.tamperOpen() },
+        devices: {
+          reader: card.health(),
+          sensor: fingerSensor.health(),
+          uplink: validator.health(),
+          tamperOpen: gpio.tamperOpen(),
+          tamperLocked: tamper.locked(),
+        },
       };
     },
   });
