@@ -69,10 +69,19 @@ function runDaemon(configFile: string, stateDir: string): Promise<{ code: number
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (d) => (output += String(d)));
-    child.stderr.on('data', (d) => (output += String(d)));
-    // Whatever comes after the GPIO (readers, sensor) is not this test's business: 20 s is plenty.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 20_000);
+    // Whatever comes after the GPIO (readers, sensor) is not this test's business: once the
+    // panel was chosen the daemon is stopped, and on a busy machine it gets two minutes to get there.
+    let stopping = false;
+    const collect = (d: Buffer) => {
+      output += String(d);
+      if (!stopping && /"event":"gpio(None|Onoff)"/.test(output)) {
+        stopping = true;
+        setTimeout(() => child.kill('SIGTERM'), 1000);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => child.kill('SIGTERM'), 120_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
