@@ -29,8 +29,37 @@ const FingerprintSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** The panel's GPIO (issue 9 owns this section; only the driver choice is read here). */
-const GpioSchema = Type.Object({ driver: Type.Union([Type.Literal('onoff'), Type.Literal('none')]) }, { additionalProperties: false });
+const GpioLine = Type.Object(
+  {
+    chip: Type.String({ minLength: 1, maxLength: 64 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1023 }),
+    direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+    activeLow: Type.Optional(Type.Boolean()),
+    debounceMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The panel's GPIO: `onoff` drives the lines named here; `none` is a kiosk without a panel (a
+ * bench, a rehearsal), chosen explicitly. Production without this section does not start.
+ */
+const GpioSchema = Type.Object(
+  {
+    driver: Type.Union([Type.Literal('onoff'), Type.Literal('none')]),
+    /** Where sysfs is mounted; tests point it at a fake tree. */
+    sysfsRoot: Type.Optional(Type.String({ minLength: 1 })),
+    lines: Type.Optional(
+      Type.Object(
+        { ledGreen: GpioLine, ledAmber: GpioLine, ledRed: GpioLine, buzzer: GpioLine, readerPower: GpioLine, tamper: GpioLine },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Consecutive reader failures before the reader's power is cycled (at most once per 10 min). */
+    readerFailuresBeforePowerCycle: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  },
+  { additionalProperties: false },
+);
 
 const ConfigSchema = Type.Object(
   {
@@ -99,6 +128,7 @@ const ConfigSchema = Type.Object(
 
 export type KioskConfig = Static<typeof ConfigSchema>;
 export type FingerprintConfig = Static<typeof FingerprintSchema>;
+export type GpioConfig = Static<typeof GpioSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -169,7 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
     if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
     if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
-    if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff"} for the panel, or {"driver": "none"} for a kiosk without one');
+    if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
+  }
+  if (config.gpio?.driver === 'onoff' && !config.gpio.lines) {
+    problems.push('/gpio/lines is required with driver "onoff"');
   }
   try {
     new RegExp(config.npwpdPattern);

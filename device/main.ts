@@ -16,14 +16,18 @@ import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
-import { createKioskMachine, type FlowSettings } from './flow/machine.ts';
+import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
 import { SimulatedGpio } from './gpio/simulated.ts';
-import { createOnoffGpio } from './gpio/onoff-gpio.ts';
+import { openPanelGpio } from './gpio/open.ts';
+import { attachPanel } from './gpio/panel.ts';
+import { TamperLock } from './gpio/tamper-lock.ts';
+import { DEFAULT_READER_POWER, ReaderPowerPolicy, readerSignal } from './gpio/reader-power.ts';
+import type { KioskView } from './view/protocol.ts';
 import { createMatcher } from './fingerprint/matcher.ts';
 import { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
@@ -41,9 +45,6 @@ export const DEMO_STAFF_PIN = '246810';
 
 /** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
 const UI_FROZEN_AFTER_MS = 30_000;
-
-/** Board pins of the reference enclosure (BCM numbering). */
-const GPIO_PINS = { ledGreen: 17, ledAmber: 27, ledRed: 22, buzzer: 23, readerPower: 24, tamper: 25 };
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -119,7 +120,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
 
   // ---- devices
-  const gpio: GpioPort = simulated || config.gpio?.driver === 'none' ? new SimulatedGpio() : createOnoffGpio(GPIO_PINS);
+  const gpio: GpioPort = openPanelGpio(config, logger.child({ component: 'gpio' }));
   closers.push(() => gpio.close());
   const sensor = simulated ? new SimulatedFingerSensor() : null;
   let fingerSensor: FingerprintSensorPort;
@@ -141,6 +142,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     card = inProcess.port;
     holder = () => inProcess.slot.current();
     demo = demoControls({
+      gpio,
       insert: async (p) => inProcess.slot.insert(p),
       remove: async () => inProcess.slot.remove(),
       current: holder,
@@ -156,6 +158,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       closers.unshift(() => devices.close());
       holder = () => devices.current();
       demo = demoControls({
+        gpio,
         // A slot pcscd has not yet seen empty is a state the demo user can wait out: 409.
         insert: (p) => devices.insert(p).catch((e: Error) => Promise.reject(new DemoConflict(e.message))),
         // The card is out either way; a slow pcscd shows up at the next insert.
@@ -176,6 +179,18 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
   const interrupted = audit.closeInterruptedSessions();
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
+  const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout);
+  // Device events reach the flow once the runtime exists (below).
+  let toFlow: (e: FlowEvent) => void = () => undefined;
+  const tamper = new TamperLock({
+    gpio,
+    flags,
+    staffAuth,
+    audit,
+    logger: logger.child({ component: 'gpio' }),
+    onOpened: () => toFlow({ type: 'TAMPER' }),
+    onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
+  });
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const validator = createValidator({
     endpoint,
@@ -200,11 +215,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     sensor: fingerSensor,
     matcher: createMatcher(),
     validator,
-    readiness: createReadiness({ agreement: config.agreement, clock, gpio, card, validator, flags, logger }),
-    staffAuth: new StaffPinVerifier(credentials.staff, pinLockout),
+    readiness: createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
+    staffAuth,
     audit,
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
-    gpio,
     clock,
     settings,
     newSessionId: randomUUID,
@@ -224,9 +238,28 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     else if (e.type === 'readerRemoved') runtime.send({ type: 'READER_REMOVED' });
     else runtime.send({ type: 'READINESS_CHANGED' });
   });
-  gpio.subscribe((e) => {
-    if (e.type === 'tamper' && e.open) runtime.send({ type: 'TAMPER' });
-    else if (e.type === 'tamper') runtime.send({ type: 'READINESS_CHANGED' });
+  toFlow = (e) => runtime.send(e);
+  // Before the runtime starts, so an enclosure found open at boot is audited and locks at once.
+  tamper.start();
+  closers.unshift(() => tamper.stop());
+  attachPanel(runtime, gpio);
+  // A kiosk without a panel (gpio driver "none") has no relay to cycle: no cycle is pretended.
+  const hasReaderRelay = !(config.mode === 'production' && config.gpio?.driver === 'none');
+  const readerPower = new ReaderPowerPolicy({
+    gpio,
+    reader: card,
+    clock,
+    audit,
+    logger: logger.child({ component: 'gpio' }),
+    settings: { ...DEFAULT_READER_POWER, afterFailures: config.gpio?.readerFailuresBeforePowerCycle ?? DEFAULT_READER_POWER.afterFailures },
+    onCycled: () => runtime.send({ type: 'READINESS_CHANGED' }),
+  });
+  let previousView: KioskView | null = null;
+  runtime.onView((view) => {
+    const signal = hasReaderRelay ? readerSignal(previousView, view) : null;
+    if (signal === 'failed') readerPower.readerFailed();
+    else if (signal === 'worked') readerPower.readerWorked();
+    previousView = view;
   });
   let lastScreen = '';
   runtime.onView((view) => {
@@ -256,13 +289,20 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     http: config.http,
     ...(demo ? { demo } : {}),
     uiPing: () => uiWatch.ping(),
+    clearTamper: (pin) => tamper.clear(pin),
     health: () => {
       const snapshot = runtime.snapshot();
       const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
       return {
         ready: state !== 'booting' && state !== 'outOfService',
         state,
-        devices: { reader: card.health(), sensor: fingerSensor.health(), uplink: validator.health(), tamperOpen: gpio.tamperOpen() },
+        devices: {
+          reader: card.health(),
+          sensor: fingerSensor.health(),
+          uplink: validator.health(),
+          tamperOpen: gpio.tamperOpen(),
+          tamperLocked: tamper.locked(),
+        },
       };
     },
   });
@@ -300,6 +340,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 }
 
 function demoControls(slot: {
+  gpio: GpioPort;
   insert(p: Persona): Promise<void>;
   remove(): Promise<void>;
   current(): Persona | null;
@@ -319,6 +360,10 @@ function demoControls(slot: {
       const holder = slot.current();
       if (!holder) throw new DemoConflict('no card in the reader');
       slot.sensor.present(holder, genuine);
+    },
+    setTamper(open) {
+      // Outside production the panel is always simulated.
+      if (slot.gpio instanceof SimulatedGpio) slot.gpio.setTamper(open);
     },
   };
 }

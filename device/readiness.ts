@@ -4,14 +4,15 @@
  */
 import { agreementInForce, wibDate, type AgreementPeriod } from './domain/agreement.ts';
 import type { OutOfServiceReason } from './domain/failure.ts';
-import type { CardPort, ClockPort, GpioPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
+import type { CardPort, ClockPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
 import type { Logger } from './log.ts';
 import type { KioskFlags } from './store/kiosk-flags.ts';
 
 export function createReadiness(deps: {
   agreement: AgreementPeriod;
   clock: ClockPort;
-  gpio: GpioPort;
+  /** The enclosure's tamper lock (device/gpio/tamper-lock.ts): open, or opened and not yet cleared. */
+  tamper: { locked(): boolean };
   card: Pick<CardPort, 'health'>;
   validator: ValidatorPort & { probe(): Promise<boolean> };
   flags: KioskFlags;
@@ -21,7 +22,7 @@ export function createReadiness(deps: {
   return {
     async check() {
       if (!agreementInForce(deps.agreement, deps.clock.now())) return notReady('agreementNotInForce');
-      if (deps.gpio.tamperOpen()) return notReady('tamper');
+      if (deps.tamper.locked()) return notReady('tamper');
       if (deps.flags.isSet('pausedByStaff')) return notReady('pausedByStaff');
       const reader = deps.card.health();
       if (reader.idReader !== 'ready') return notReady('readerMissing');

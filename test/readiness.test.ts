@@ -33,7 +33,7 @@ function fixture(t: Test) {
   const readiness = createReadiness({
     agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2026-12-31' },
     clock,
-    gpio,
+    tamper: { locked: () => gpio.tamperOpen() },
     card: { health: () => reader },
     validator: {
       validate: async () => ({ kind: 'unavailable' }),
@@ -109,7 +109,7 @@ t.test('the registry saying the shared quota is gone stops service until the nex
   const again = createReadiness({
     agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2026-12-31' },
     clock: { now: () => new Date('2026-11-27T16:59:59Z') },
-    gpio: f.gpio,
+    tamper: { locked: () => f.gpio.tamperOpen() },
     card: { health: () => f.reader },
     validator: { validate: async () => ({ kind: 'unavailable' }), health: () => f.uplink, probe: async () => true },
     flags: f.flags,

@@ -152,6 +152,18 @@ export class KioskApi {
     await this.json<unknown>('/api/demo/finger', KioskApi.post({ genuine }));
   }
 
+  /** Staff PIN to clear the tamper lock; a refusal (403, 409) is an answer, not an error. */
+  async staffClearTamper(pin: string): Promise<'cleared' | 'pinRejected' | 'switchOpen' | 'notLocked'> {
+    const { status, body } = await this.json<{ error?: string }>('/api/staff/tamper/clear', KioskApi.post({ pin }), (s) => s === 200 || s === 403 || s === 409);
+    if (status === 200) return 'cleared';
+    if (body.error === 'pinRejected' || body.error === 'switchOpen' || body.error === 'notLocked') return body.error;
+    throw new ApiError('badResponse', '/api/staff/tamper/clear', status);
+  }
+
+  async demoSetTamper(open: boolean): Promise<void> {
+    await this.json<unknown>('/api/demo/tamper', KioskApi.post({ open }));
+  }
+
   /**
    * Streams views: the first message of each connection is the current view. Reconnects with
    * growing back-off until closed; each new connection restarts the sequence check because a

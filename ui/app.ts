@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { DemoPersonaSummary, Intent, KioskView } from '../device/view/protocol.ts';
 import { KioskApi, UI_PING_INTERVAL_MS, type ConnectionState } from './api.ts';
-import { DEMO_EVENT, INTENT_EVENT, type DemoAction } from './events.ts';
+import { DEMO_EVENT, INTENT_EVENT, STAFF_EVENT, type DemoAction, type StaffAction } from './events.ts';
 import { messages, type Locale } from './i18n.ts';
 import { controls, tokens } from './styles.ts';
 import './screens/welcome.ts';
@@ -52,6 +52,8 @@ export class AnjApp extends LitElement {
   /** What assistive technology hears on a screen change (the new screen's heading). */
   @state() private announcement = '';
   private lastActivityReport = 0;
+  /** The answer to a staff PIN on the out-of-service screen (tamper lock). */
+  @state() private staffNotice: 'pinRejected' | 'switchOpen' | null = null;
   private api = new KioskApi({ baseUrl: location.origin });
   private stream: { close(): void } | null = null;
   private pinger: ReturnType<typeof setInterval> | undefined;
@@ -177,6 +179,7 @@ export class AnjApp extends LitElement {
       this.addEventListener(type, () => this.reportActivity(), { passive: true, capture: true });
     }
     this.renderRoot.addEventListener?.('scroll', () => this.reportActivity(), { passive: true, capture: true });
+    this.addEventListener(STAFF_EVENT, (e) => void this.staff((e as CustomEvent<StaffAction>).detail));
     this.stream = this.api.streamViews(
       (view) => this.show(view),
       (state) => (this.connection = state),
@@ -200,6 +203,7 @@ export class AnjApp extends LitElement {
       this.volume = DEFAULT_VOLUME;
     }
     if (view.demo && this.personas.length === 0) void this.loadPersonas();
+    if (view.screen !== 'outOfService') this.staffNotice = null;
     this.view = view;
     this.applySettings();
     if (previous === null || previous.screen !== view.screen || stepOf(previous) !== stepOf(view)) void this.announceScreen();
@@ -287,6 +291,16 @@ export class AnjApp extends LitElement {
     void this.sendIntent({ type: 'activity' });
   }
 
+  private async staff(action: StaffAction): Promise<void> {
+    this.staffNotice = null;
+    try {
+      const result = await this.api.staffClearTamper(action.pin);
+      this.staffNotice = result === 'pinRejected' || result === 'switchOpen' ? result : null;
+    } catch {
+      this.connection = 'reconnecting';
+    }
+  }
+
   private async loadPersonas(): Promise<void> {
     try {
       this.personas = await this.api.demoPersonas();
@@ -309,6 +323,7 @@ export class AnjApp extends LitElement {
     try {
       if (action.type === 'insertCard') await this.api.demoInsertCard(action.persona);
       else if (action.type === 'removeCard') await this.api.demoRemoveCard();
+      else if (action.type === 'setTamper') await this.api.demoSetTamper(action.open);
       else await this.api.demoPresentFinger(action.genuine);
     } catch {
       this.demoNotice = messages(this.locale).demo.failed;
@@ -354,7 +369,7 @@ export class AnjApp extends LitElement {
       case 'failed':
         return html`<anj-screen-failed .view=${view} .messages=${m} locale=${l}></anj-screen-failed>`;
       case 'outOfService':
-        return html`<anj-screen-out-of-service .view=${view} .messages=${m} locale=${l}></anj-screen-out-of-service>`;
+        return html`<anj-screen-out-of-service .view=${view} .messages=${m} locale=${l} .staffNotice=${this.staffNotice}></anj-screen-out-of-service>`;
     }
   }
 
@@ -394,7 +409,7 @@ export class AnjApp extends LitElement {
           : nothing}
       </main>
       ${view?.demo
-        ? html`<anj-demo-panel .messages=${m} locale=${this.locale} .personas=${this.personas} notice=${this.demoNotice}></anj-demo-panel>`
+        ? html`<anj-demo-panel .messages=${m} locale=${this.locale} .personas=${this.personas} .view=${view} notice=${this.demoNotice}></anj-demo-panel>`
         : nothing}`;
   }
 }

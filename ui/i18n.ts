@@ -106,7 +106,14 @@ export interface Messages {
     /** Names of the steps a failure can happen in, for the staff line. */
     stateNames: Record<string, string>;
   };
-  outOfService: { title: string; startingTitle: string; reason: Record<OutOfServiceReason, string>; goToCounter: string };
+  outOfService: {
+    title: string;
+    startingTitle: string;
+    reason: Record<OutOfServiceReason, string>;
+    goToCounter: string;
+    /** Staff clearing the tamper lock on the kiosk itself. */
+    tamperClear: { instruction: string; closeFirst: string };
+  };
   idle: { title: string; countdown: (s: number) => string; continue: string };
   demo: {
     panel: string;
@@ -117,6 +124,10 @@ export interface Messages {
     genuineFinger: string;
     strangerFinger: string;
     removeCard: string;
+    lights: string;
+    light: { green: string; amber: string; red: string };
+    openEnclosure: string;
+    closeEnclosure: string;
     failed: string;
   };
 }
@@ -351,6 +362,10 @@ const id: Messages = {
       uplinkRejected: 'Akses ke layanan Dukcapil sedang ditolak.',
     },
     goToCounter: 'Silakan menuju loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
+    tamperClear: {
+      instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN untuk membuka kunci.',
+      closeFirst: 'Casing masih terbuka. Tutup casing terlebih dahulu.',
+    },
   },
   idle: {
     title: 'Apakah Anda masih di sini?',
@@ -366,6 +381,10 @@ const id: Messages = {
     genuineFinger: 'Tempelkan jari (pemilik)',
     strangerFinger: 'Tempelkan jari (orang lain)',
     removeCard: 'Cabut kartu',
+    lights: 'Lampu panel',
+    light: { green: 'hijau', amber: 'kuning', red: 'merah' },
+    openEnclosure: 'Buka casing (tamper)',
+    closeEnclosure: 'Tutup casing',
     failed: 'Aksi demo gagal',
   },
 };
@@ -600,6 +619,10 @@ const en: Messages = {
       uplinkRejected: 'Access to the civil registry is being refused.',
     },
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
+    tamperClear: {
+      instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN to unlock it.',
+      closeFirst: 'The enclosure is still open. Close it first.',
+    },
   },
   idle: {
     title: 'Are you still there?',
@@ -615,6 +638,10 @@ const en: Messages = {
     genuineFinger: 'Present finger (holder)',
     strangerFinger: 'Present finger (someone else)',
     removeCard: 'Remove card',
+    lights: 'Panel lights',
+    light: { green: 'green', amber: 'amber', red: 'red' },
+    openEnclosure: 'Open enclosure (tamper)',
+    closeEnclosure: 'Close enclosure',
     failed: 'Demo action failed',
   },
 };

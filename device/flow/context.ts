@@ -12,7 +12,6 @@ import type {
   ClockPort,
   FingerMatcherPort,
   FingerprintSensorPort,
-  GpioPort,
   ReadinessPort,
   RegistryVerdict,
   ReturnDataPort,
@@ -44,7 +43,6 @@ export interface FlowDeps {
   staffAuth: StaffAuthPort;
   audit: AuditPort;
   returnData: ReturnDataPort;
-  gpio: GpioPort;
   clock: ClockPort;
   settings: FlowSettings;
   newSessionId(): string;

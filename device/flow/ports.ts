@@ -133,14 +133,25 @@ export interface ValidatorPort {
 
 // ---- GPIO --------------------------------------------------------------------------------------
 
-export type IndicatorState = 'idle' | 'busy' | 'success' | 'failure' | 'outOfService';
+export type Light = 'off' | 'on' | 'blink';
 
-export type GpioEvent = { type: 'tamper'; open: boolean } | { type: 'fingerTouch'; touching: boolean };
+/** The panel's three lights: green ready, amber busy or waiting for the taxpayer, red fault. */
+export interface PanelLights {
+  green: Light;
+  amber: Light;
+  red: Light;
+}
+
+/** Buzzer tones: short on a card read, distinct on an error and on the idle warning. */
+export type PanelTone = 'cardRead' | 'error' | 'idleWarning';
+
+export type GpioEvent = { type: 'tamper'; open: boolean };
 
 export interface GpioPort {
-  setIndicator(state: IndicatorState): void;
-  beep(pattern: 'ok' | 'error' | 'attention'): void;
+  setLights(lights: PanelLights): void;
+  sound(tone: PanelTone): void;
   setReaderPower(on: boolean): Promise<void>;
+  /** The enclosure's tamper switch, debounced. */
   tamperOpen(): boolean;
   subscribe(listener: (event: GpioEvent) => void): () => void;
   close(): void;
@@ -167,7 +178,11 @@ export type AuditCode =
   | 'validated'
   | 'returnDataQueued'
   | 'sessionEnd'
-  | 'sessionFailed';
+  | 'sessionFailed'
+  | 'tamperOpened'
+  | 'tamperCleared'
+  | 'tamperClearRefused'
+  | 'readerPowerCycled';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

@@ -27,7 +27,7 @@ import {
   type StaffStep,
   staffCallPending,
 } from './context.ts';
-import type { AuditEvent, CardTemplates, GpioPort, ReadProgress, RegistryVerdict } from './ports.ts';
+import type { AuditEvent, CardTemplates, ReadProgress, RegistryVerdict } from './ports.ts';
 
 type Readiness = { ready: true } | { ready: false; reason: OutOfServiceReason };
 type AuditFields = Omit<AuditEvent, 'sessionId' | 'durationMs'>;
@@ -117,8 +117,6 @@ export function kioskSetup(deps: FlowDeps) {
       })),
       setOutOfService: assign((_, reason: OutOfServiceReason) => ({ outOfService: reason })),
       clearOutOfService: assign({ outOfService: null }),
-      indicator: (_, state: Parameters<GpioPort['setIndicator']>[0]) => deps.gpio.setIndicator(state),
-      beep: (_, pattern: Parameters<GpioPort['beep']>[0]) => deps.gpio.beep(pattern),
       audit: ({ context }, event: AuditFields) => audit(context, event),
     },
   });

@@ -1,24 +1,31 @@
 /** In-memory GPIO for demo mode and tests: remembers what the lines would show. */
-import type { GpioEvent, GpioPort, IndicatorState } from '../flow/ports.ts';
+import type { GpioEvent, GpioPort, PanelLights, PanelTone } from '../flow/ports.ts';
 
 export class SimulatedGpio implements GpioPort {
-  indicator: IndicatorState = 'idle';
-  readonly beeps: string[] = [];
+  lights: PanelLights = { green: 'off', amber: 'off', red: 'off' };
+  readonly tones: PanelTone[] = [];
   readerPowered = true;
+  readonly powerChanges: boolean[] = [];
   private tamper = false;
   private readonly listeners = new Set<(e: GpioEvent) => void>();
+  private readonly lightListeners = new Set<(lights: PanelLights) => void>();
 
-  setIndicator(state: IndicatorState): void {
-    this.indicator = state;
+  constructor(private readonly onReaderPower?: (on: boolean) => Promise<void>) {}
+
+  setLights(lights: PanelLights): void {
+    this.lights = lights;
+    for (const l of this.lightListeners) l(lights);
   }
 
-  beep(pattern: 'ok' | 'error' | 'attention'): void {
-    this.beeps.push(pattern);
-    if (this.beeps.length > 100) this.beeps.shift();
+  sound(tone: PanelTone): void {
+    this.tones.push(tone);
+    if (this.tones.length > 100) this.tones.shift();
   }
 
   async setReaderPower(on: boolean): Promise<void> {
     this.readerPowered = on;
+    this.powerChanges.push(on);
+    await this.onReaderPower?.(on);
   }
 
   tamperOpen(): boolean {
@@ -27,6 +34,7 @@ export class SimulatedGpio implements GpioPort {
 
   /** The enclosure's tamper switch, as a test or the demo would flip it. */
   setTamper(open: boolean): void {
+    if (open === this.tamper) return;
     this.tamper = open;
     for (const l of this.listeners) l({ type: 'tamper', open });
   }
@@ -36,7 +44,14 @@ export class SimulatedGpio implements GpioPort {
     return () => this.listeners.delete(listener);
   }
 
+  /** Demo panel: the lights as the enclosure would show them. */
+  onLights(listener: (lights: PanelLights) => void): () => void {
+    this.lightListeners.add(listener);
+    return () => this.lightListeners.delete(listener);
+  }
+
   close(): void {
     this.listeners.clear();
+    this.lightListeners.clear();
   }
 }

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../flow/runtime.ts';
-import { IntentSchema, type DemoPersonaSummary, type Intent } from '../view/protocol.ts';
+import { IntentSchema, Pin, type DemoPersonaSummary, type Intent } from '../view/protocol.ts';
 import { EDGE_LIMITS } from './limits.ts';
 import { refuseAtEdge, type EdgeAddress } from './edge.ts';
+import type { TamperClearResult } from '../gpio/tamper-lock.ts';
 
 export interface DemoControls {
   personas(): DemoPersonaSummary[];
@@ -20,6 +21,8 @@ export interface DemoControls {
   removeCard(): Promise<void>;
   /** Rejects with DemoConflict when no card is in the reader. */
   presentFinger(genuine: boolean): void;
+  /** Opens or closes the enclosure's (simulated) tamper switch. */
+  setTamper(open: boolean): void;
 }
 
 export class DemoConflict extends Error {
@@ -37,6 +40,8 @@ export interface ServerDeps {
   logger: Logger;
   uiDir: string;
   health(): HealthReport;
+  /** Clears the tamper lock with a staff PIN (device/gpio/tamper-lock.ts). */
+  clearTamper(pin: string): Promise<TamperClearResult>;
   demo?: DemoControls;
   /** The page's keep-alive (server/ui-watch.ts). */
   uiPing?: () => void;
@@ -173,8 +178,29 @@ export async function buildServer(deps: ServerDeps) {
     },
   );
 
+  // Staff only: the PIN is the authentication (rate-limited by the verifier) and is never logged.
+  app.post<{ Body: { pin: string } }>(
+    '/api/staff/tamper/clear',
+    { schema: { body: Type.Object({ pin: Pin }, { additionalProperties: false }), response: { 200: OkReply, 400: ErrorReply, 403: ErrorReply, 409: ErrorReply } } },
+    async (req, reply) => {
+      const result = await deps.clearTamper(req.body.pin);
+      if (result === 'cleared') return { ok: true as const };
+      if (result === 'pinRejected') return reply.code(403).send({ error: 'pinRejected', message: 'staff PIN not accepted' });
+      if (result === 'switchOpen') return reply.code(409).send({ error: 'switchOpen', message: 'close the enclosure first' });
+      return reply.code(409).send({ error: 'notLocked', message: 'the kiosk is not locked by the tamper switch' });
+    },
+  );
+
   const demo = deps.demo;
   if (demo) {
+    app.post<{ Body: { open: boolean } }>(
+      '/api/demo/tamper',
+      { schema: { body: Type.Object({ open: Type.Boolean() }, { additionalProperties: false }), response: { 200: OkReply, 400: ErrorReply } } },
+      async (req) => {
+        demo.setTamper(req.body.open);
+        return { ok: true as const };
+      },
+    );
     app.get('/api/demo/personas', { schema: { response: { 200: Type.Array(Type.Object({ id: Type.String(), title: Type.Object({ id: Type.String(), en: Type.String() }) })) } } }, async () =>
       demo.personas(),
     );

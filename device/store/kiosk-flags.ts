@@ -1,11 +1,11 @@
 /**
  * Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access, and
- * the WIB day on which the registry said the shared quota was gone.
+ * the WIB day on which the registry said the shared quota was gone, the tamper lock.
  */
 import type { ClockPort } from '../flow/ports.ts';
 import type { Db } from './db.ts';
 
-export type KioskFlag = 'pausedByStaff' | 'uplinkRejected' | 'quotaReached';
+export type KioskFlag = 'pausedByStaff' | 'uplinkRejected' | 'quotaReached' | 'tamperLatched';
 
 export class KioskFlags {
   constructor(

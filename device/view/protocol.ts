@@ -91,7 +91,7 @@ export type KioskView = ViewBase &
 
 // The intents the UI may send, as the schema the server checks them against at the edge; the
 // type is derived from it, so the two cannot drift apart.
-const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
+export const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
 const ReturnDataValue = Type.String({ maxLength: 40 });
 
 export const IntentSchema = Type.Union([

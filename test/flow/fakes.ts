@@ -16,7 +16,6 @@ import type {
   RegistryRefusal,
   ReturnDataEntry,
 } from '../../device/flow/ports.ts';
-import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { persona } from '../../device/sim/personas.ts';
 
 export const TEMPLATE: FingerTemplate = { fingerPosition: 2, width: 400, height: 500, resolutionDpi: 500, quality: 80, minutiae: [] };
@@ -42,7 +41,6 @@ export interface Fakes {
   clock: SimulatedClock;
   audit: AuditEvent[];
   outbox: ReturnDataEntry[];
-  gpio: SimulatedGpio;
   /** What the flow told readiness to stop serving for, and why. */
   serviceStops: Array<{ reason: ServiceStop; cause: RegistryRefusal['kind'] }>;
   calls: { readTemplates: number; readRecord: number; validate: number; endSession: number };
@@ -62,7 +60,6 @@ export function makeFakes(): Fakes {
   const audit: AuditEvent[] = [];
   const outbox: ReturnDataEntry[] = [];
   const serviceStops: Fakes['serviceStops'] = [];
-  const gpio = new SimulatedGpio();
   const calls = { readTemplates: 0, readRecord: 0, validate: 0, endSession: 0 };
   let readiness: Awaited<ReturnType<FlowDeps['readiness']['check']>> = { ready: true };
   let templates: Answer<CardTemplates> = { ok: { templates: [TEMPLATE, { ...TEMPLATE, fingerPosition: 7 }] } };
@@ -120,7 +117,6 @@ export function makeFakes(): Fakes {
     staffAuth: { verifyPin: async (pin) => (pin === '1357' ? { staffId: 'petugas-1' } : null) },
     audit: { record: (e) => audit.push(e) },
     returnData: { enqueue: (e) => outbox.push(e) },
-    gpio,
     clock: { now: () => new Date(clock.now()) },
     settings: {
       maxFingerAttempts: 4,
@@ -140,7 +136,6 @@ export function makeFakes(): Fakes {
     clock,
     audit,
     outbox,
-    gpio,
     serviceStops,
     calls,
     setCardPresent: (present) => (health.cardPresent = present),

@@ -327,7 +327,6 @@ t.test('tamper during a session: out of service at once, personal data gone', as
   t.match(k.view(), { screen: 'outOfService', reason: 'tamper' });
   t.equal(k.ctx().record, null);
   t.equal(k.ctx().verdict, null);
-  t.equal(k.f.gpio.indicator, 'outOfService');
 });
 
 t.test('boot refuses to serve outside the agreement and rechecks on its own', async (t) => {

@@ -34,6 +34,7 @@ async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
     presentFinger: () => {
       if (!cardIn) throw new DemoConflict('no card in the reader');
     },
+    setTamper: () => undefined,
   };
   const uiDir = mkdtempSync(join(tmpdir(), 'anjungan-ui-'));
   if (opts.ui) writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>anjungan</title>');
@@ -46,6 +47,7 @@ async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
     health: () => ({ ready, state: 'idle', devices: {} }),
     // inject() sends Host localhost:80 and has no socket port: the configured one stands in.
     http: { host: '127.0.0.1', port: 80 },
+    clearTamper: async () => 'notLocked',
   });
   t.teardown(() => app.close());
   return { app, runtime, f, uiDir, setReady: (r: boolean) => (ready = r) };

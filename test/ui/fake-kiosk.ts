@@ -36,6 +36,9 @@ export interface FakeKiosk {
   demoCalls: { method: string; path: string; body: unknown }[];
   /** Prompt-pack files the page fetched. */
   promptRequests: string[];
+  /** Staff PINs sent to clear the tamper lock, and the answer the fake gives. */
+  tamperClears: unknown[];
+  tamperAnswer: { status: number; body: object };
   /** Pushes a new view to every connected UI (and serves it from GET /api/view). */
   /** Pushes a view; returns its seq. */
   show(view: ViewBody, extra?: { idleWarning?: { secondsLeft: number } | null; demo?: boolean }): number;
@@ -63,6 +66,8 @@ export async function startFakeKiosk(uiDir: string, demo = true): Promise<FakeKi
     intents: [],
     demoCalls: [],
     promptRequests: [],
+    tamperClears: [],
+    tamperAnswer: { status: 200, body: { ok: true } },
     refuseIntents: false,
     show(view, extra = {}) {
       current = { ...view, seq: ++seq, idleWarning: extra.idleWarning ?? null, demo: extra.demo ?? demo } as KioskView;
@@ -100,6 +105,10 @@ export async function startFakeKiosk(uiDir: string, demo = true): Promise<FakeKi
     kiosk.intents.push(req.body as Intent);
     if (kiosk.refuseIntents) return reply.code(400).send({ error: 'intentNotAllowed', message: 'not now' });
     return { ok: true };
+  });
+  app.post('/api/staff/tamper/clear', async (req, reply) => {
+    kiosk.tamperClears.push(req.body);
+    return reply.code(kiosk.tamperAnswer.status).send(kiosk.tamperAnswer.body);
   });
   app.get('/api/demo/personas', async () => FAKE_PERSONAS);
   for (const method of ['POST', 'DELETE'] as const) {

@@ -179,7 +179,7 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
   kiosk.demoCalls.length = 0;
   await page.getByTestId('demo-persona').selectOption('address-changed');
   // One click at a time, as a person clicks: each request has arrived before the next click.
-  for (const [n, id] of ['demo-insert', 'demo-finger-genuine', 'demo-finger-stranger', 'demo-remove'].entries()) {
+  for (const [n, id] of ['demo-insert', 'demo-finger-genuine', 'demo-finger-stranger', 'demo-remove', 'demo-tamper', 'demo-tamper'].entries()) {
     await page.getByTestId(id).click();
     await eventually(() => kiosk.demoCalls.length > n, `the request of ${id}`);
   }
@@ -190,14 +190,48 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
       ['POST', '/api/demo/finger', { genuine: true }],
       ['POST', '/api/demo/finger', { genuine: false }],
       ['DELETE', '/api/demo/card', null],
+      ['POST', '/api/demo/tamper', { open: true }],
+      ['POST', '/api/demo/tamper', { open: false }],
     ],
   );
+  const lights = async () =>
+    Promise.all(['green', 'amber', 'red'].map((c) => page.getByTestId(`demo-light-${c}`).getAttribute('data-state')));
+  t.same(await lights(), ['on', 'off', 'off'], 'welcome: green');
+  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, helpNeeded: true, staffPin: { attemptsLeft: null, lockedUntil: null }, photo: null });
+  t.same(await lights(), ['off', 'blink', 'off'], 'help needed: amber blinks');
+  await show({ screen: 'outOfService', reason: 'tamper' });
+  t.same(await lights(), ['off', 'off', 'on'], 'out of service: red');
+  await show({ screen: 'welcome' });
   await page.getByTestId('demo-toggle').click();
   t.equal(await page.getByTestId('demo-insert').count(), 0, 'the panel collapses');
   await page.getByTestId('demo-toggle').click();
   await show({ screen: 'welcome' }, { demo: false });
   t.equal(await page.getByTestId('demo-panel').count(), 0);
   await show({ screen: 'welcome' }, { demo: true });
+});
+
+t.test('tamper: staff unlock the kiosk with their PIN on the screen; refusals are shown', async (t) => {
+  await show({ screen: 'outOfService', reason: 'tamper' });
+  const typePin = async (pin: string) => {
+    for (const d of pin) await page.getByTestId(`pin-key-${d}`).click();
+    await page.getByTestId('pin-submit').click();
+  };
+  kiosk.tamperClears.length = 0;
+  kiosk.tamperAnswer = { status: 409, body: { error: 'switchOpen', message: 'close the enclosure first' } };
+  await typePin('1357');
+  await eventually(() => kiosk.tamperClears.length === 1, 'the PIN request');
+  t.same(kiosk.tamperClears, [{ pin: '1357' }]);
+  t.match(await page.getByTestId('tamper-clear-notice').innerText(), /Casing masih terbuka/);
+  t.equal(await page.getByTestId('pin-dots').innerText(), '', 'the pad is cleared after a refusal');
+  kiosk.tamperAnswer = { status: 403, body: { error: 'pinRejected', message: 'staff PIN not accepted' } };
+  await typePin('2468');
+  await eventually(() => kiosk.tamperClears.length === 2, 'the second PIN request');
+  await page.getByTestId('tamper-clear-notice').filter({ hasText: 'PIN salah' }).waitFor();
+  kiosk.tamperAnswer = { status: 200, body: { ok: true } };
+  await typePin('1357');
+  await eventually(() => kiosk.tamperClears.length === 3, 'the third PIN request');
+  await show({ screen: 'welcome' });
+  t.equal(await page.getByTestId('tamper-clear-notice').count(), 0);
 });
 
 t.test('a refused intent leaves the screen as it is', async (t) => {
@@ -246,6 +280,7 @@ const LAYOUT_VIEWS: { name: string; args: Shown }[] = [
   { name: 'finished-cardTaken', args: [{ screen: 'finished', why: 'cardTaken' }] },
   { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, detail: { kind: 'registryRefusal', value: 'unavailable' }, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }] },
   { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
+  { name: 'tamper', args: [{ screen: 'outOfService', reason: 'tamper' }] },
   { name: 'idleWarning', args: [{ screen: 'validating' }, { idleWarning: { secondsLeft: 20 } }] },
 ];
 

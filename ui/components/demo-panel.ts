@@ -1,11 +1,12 @@
 /**
  * Demo mode only: a strip at the bottom that stands for the physical world (a persona's card on
- * the reader, a finger on the scanner). Drawn unlike the kiosk screens so nobody mistakes it for
+ * the reader, a finger on the scanner, the enclosure's tamper switch, the panel's lights). Drawn unlike the kiosk screens so nobody mistakes it for
  * part of the taxpayer's flow.
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { DemoPersonaSummary } from '../../device/view/protocol.ts';
+import type { DemoPersonaSummary, KioskView } from '../../device/view/protocol.ts';
+import { panelLights } from '../../device/gpio/panel.ts';
 import { controls } from '../styles.ts';
 import { emitDemo } from '../events.ts';
 import type { Locale, Messages } from '../i18n.ts';
@@ -16,7 +17,10 @@ export class AnjDemoPanel extends LitElement {
   @property() locale: Locale = 'id';
   @property({ attribute: false }) personas: DemoPersonaSummary[] = [];
   @property() notice = '';
+  /** The lights are the daemon's own function of the view, so they show what the panel shows. */
+  @property({ attribute: false }) view: KioskView | null = null;
   @state() private open = true;
+  @state() private enclosureOpen = false;
   @state() private persona = '';
 
   static override styles = [
@@ -82,6 +86,30 @@ export class AnjDemoPanel extends LitElement {
         font-size: 0.8em;
         opacity: 0.85;
       }
+      .lights {
+        display: inline-flex;
+        gap: 6px;
+        align-items: center;
+      }
+      .light {
+        width: 1.4em;
+        height: 1.4em;
+        border-radius: 50%;
+        border: 2px solid #fff;
+        opacity: 0.25;
+      }
+      .light[data-state='on'],
+      .light[data-state='blink'] {
+        opacity: 1;
+      }
+      .light[data-state='blink'] {
+        animation: blink 1s steps(2, jump-none) infinite;
+      }
+      @keyframes blink {
+        50% {
+          opacity: 0.25;
+        }
+      }
       .notice {
         color: #ffbf00;
         font-weight: 700;
@@ -91,6 +119,23 @@ export class AnjDemoPanel extends LitElement {
 
   override willUpdate(): void {
     if (this.persona === '' && this.personas[0]) this.persona = this.personas[0].id;
+  }
+
+  private toggleEnclosure(): void {
+    this.enclosureOpen = !this.enclosureOpen;
+    emitDemo(this, { type: 'setTamper', open: this.enclosureOpen });
+  }
+
+  private renderLights() {
+    if (!this.view) return null;
+    const lights = panelLights(this.view);
+    const colour = { green: '#2dc653', amber: '#ffbf00', red: '#e5383b' } as const;
+    return html`<span class="lights" role="img" aria-label=${this.messages.demo.lights} data-testid="demo-lights">
+      ${(['green', 'amber', 'red'] as const).map(
+        (c) =>
+          html`<span class="light" style="background:${colour[c]}" title=${this.messages.demo.light[c]} data-testid=${`demo-light-${c}`} data-state=${lights[c]}></span>`,
+      )}
+    </span>`;
   }
 
   override render() {
@@ -111,6 +156,10 @@ export class AnjDemoPanel extends LitElement {
             <button class="btn" data-testid="demo-finger-genuine" @click=${() => emitDemo(this, { type: 'presentFinger', genuine: true })}>${m.genuineFinger}</button>
             <button class="btn" data-testid="demo-finger-stranger" @click=${() => emitDemo(this, { type: 'presentFinger', genuine: false })}>${m.strangerFinger}</button>
             <button class="btn" data-testid="demo-remove" @click=${() => emitDemo(this, { type: 'removeCard' })}>${m.removeCard}</button>
+            <button class="btn" data-testid="demo-tamper" aria-pressed=${String(this.enclosureOpen)} @click=${() => this.toggleEnclosure()}>
+              ${this.enclosureOpen ? m.closeEnclosure : m.openEnclosure}
+            </button>
+            ${this.renderLights()}
             ${this.notice ? html`<span class="notice" role="status" data-testid="demo-notice">${this.notice}</span>` : null}`
         : null}
     </div>`;

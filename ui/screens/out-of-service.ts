@@ -1,11 +1,17 @@
-import { css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { css, html, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 import '../components/progress.ts';
+import type { AnjPinPad } from '../components/pin-pad.ts';
+import '../components/pin-pad.ts';
+import { emitStaff } from '../events.ts';
 
 @customElement('anj-screen-out-of-service')
 export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
   readonly screenName = 'outOfService';
+  /** The answer to the last staff PIN for the tamper lock. */
+  @property({ attribute: false }) staffNotice: 'pinRejected' | 'switchOpen' | null = null;
+  @query('anj-pin-pad') private pinPad?: AnjPinPad;
   static override styles = [
     ...ScreenElement.styles,
     css`
@@ -15,8 +21,36 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       svg {
         width: calc(var(--anj-title) * 2);
       }
+      .error {
+        color: var(--anj-bad);
+        background: var(--anj-bad-bg);
+        border: 2px solid var(--anj-bad);
+        border-radius: var(--anj-radius);
+        padding: 0.3em 0.8em;
+        font-weight: 700;
+      }
     `,
   ];
+
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('staffNotice') && this.staffNotice) this.pinPad?.clear();
+  }
+
+  /** An opened enclosure keeps the kiosk locked until staff clear it here with their PIN. */
+  private tamperClear() {
+    const m = this.messages.outOfService.tamperClear;
+    const s = this.messages.staff;
+    const notice = this.staffNotice === 'pinRejected' ? s.pinRejected : this.staffNotice === 'switchOpen' ? m.closeFirst : null;
+    return html`<p>${m.instruction}</p>
+      ${notice ? html`<p class="error" role="alert" data-testid="tamper-clear-notice">${notice}</p>` : null}
+      <anj-pin-pad
+        label=${s.pinLabel}
+        unlockLabel=${s.unlock}
+        clearLabel=${s.clear}
+        backspaceLabel=${s.backspace}
+        @anj-pin=${(e: CustomEvent<string>) => emitStaff(this, { type: 'clearTamper', pin: e.detail })}
+      ></anj-pin-pad>`;
+  }
 
   override render() {
     const m = this.messages.outOfService;
@@ -25,6 +59,11 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       return html`<h1>${m.startingTitle}</h1>
         <anj-progress .value=${null} label=${m.startingTitle}></anj-progress>
         <p data-testid="out-of-service-reason" data-reason="starting">${m.reason.starting}</p>`;
+    }
+    if (this.view.reason === 'tamper') {
+      return html`<h1>${m.title}</h1>
+        <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
+        ${this.tamperClear()}`;
     }
     return html`<svg data-testid="no-entry-sign" viewBox="0 0 100 100" aria-hidden="true">
         <circle cx="50" cy="50" r="44" fill="#a4161a"></circle><rect x="22" y="42" width="56" height="16" rx="4" fill="#fff"></rect>

@@ -6,7 +6,7 @@ import { CARD_REMOVAL_ABORTS, STEP_EXITS } from './card-removal.ts';
 export const awaitingFingerStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     tags: 'cardNeeded',
-    entry: [{ type: 'setStep', params: 'awaitingFinger' }, 'stepEntered', { type: 'indicator', params: 'idle' }],
+    entry: [{ type: 'setStep', params: 'awaitingFinger' }, 'stepEntered'],
     invoke: {
       id: 'captureFinger',
       src: 'captureFinger',
@@ -15,7 +15,7 @@ export const awaitingFingerStep = (kiosk: KioskSetup) =>
         {
           guard: { type: 'fingerMatched', params: ({ event }) => event.output },
           target: 'readingRecord',
-          actions: [{ type: 'audit', params: { code: 'fingerMatched' } }, { type: 'beep', params: 'ok' }],
+          actions: [{ type: 'audit', params: { code: 'fingerMatched' } }],
         },
         {
           guard: 'attemptsLeft',
@@ -27,7 +27,6 @@ export const awaitingFingerStep = (kiosk: KioskSetup) =>
               attempt: ({ context }) => context.attempt + 1,
               fingerFeedback: ({ event }) => (event.output.kind === 'poorQuality' ? event.output.hint : 'noMatch'),
             }),
-            { type: 'beep', params: 'error' },
           ],
         },
         {

@@ -14,8 +14,6 @@ export const failedStep = (kiosk: KioskSetup) =>
       },
       { type: 'setStep', params: 'failed' },
       'endSession',
-      { type: 'indicator', params: 'failure' },
-      { type: 'beep', params: 'error' },
     ],
     on: {
       CARD_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },

@@ -4,7 +4,7 @@ import type { KioskSetup } from '../setup.ts';
 export const finishedStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     id: 'finished',
-    entry: [{ type: 'setStep', params: 'finished' }, 'endSession', { type: 'beep', params: 'ok' }],
+    entry: [{ type: 'setStep', params: 'finished' }, 'endSession'],
     on: {
       CARD_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },
       READER_REMOVED: { target: '#kiosk.booting', actions: 'cardLeft' },

@@ -4,7 +4,6 @@ import type { KioskSetup } from '../setup.ts';
 export const outOfServiceStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     entry: [
-      { type: 'indicator', params: 'outOfService' },
       { type: 'audit', params: ({ context }) => ({ code: 'outOfService' as const, outcome: context.outOfService ?? 'unknown' }) },
     ],
     on: { READINESS_CHANGED: 'booting' },

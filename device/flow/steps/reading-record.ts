@@ -10,7 +10,6 @@ export const readingRecordStep = (kiosk: KioskSetup) =>
       { type: 'setStep', params: 'readingRecord' },
       'stepEntered',
       assign({ progress: { phase: 'record', ratio: 0 } }),
-      { type: 'indicator', params: 'busy' },
     ],
     invoke: {
       id: 'readRecord',

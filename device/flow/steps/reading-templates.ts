@@ -6,7 +6,7 @@ import { CARD_REMOVAL_ABORTS, STEP_EXITS } from './card-removal.ts';
 export const readingTemplatesStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     tags: 'cardNeeded',
-    entry: [{ type: 'setStep', params: 'readingTemplates' }, 'stepEntered', { type: 'indicator', params: 'busy' }],
+    entry: [{ type: 'setStep', params: 'readingTemplates' }, 'stepEntered'],
     invoke: {
       id: 'readTemplates',
       src: 'readTemplates',

@@ -5,7 +5,7 @@ import { CARD_REMOVAL_ENDS, STEP_EXITS } from './card-removal.ts';
 export const resultStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     tags: 'cardDone',
-    entry: [{ type: 'setStep', params: 'result' }, 'stepEntered', { type: 'indicator', params: 'success' }],
+    entry: [{ type: 'setStep', params: 'result' }, 'stepEntered'],
     on: {
       ...CARD_REMOVAL_ENDS,
       ...STEP_EXITS,

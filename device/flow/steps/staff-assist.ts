@@ -14,7 +14,6 @@ export const staffAssistStep = (kiosk: KioskSetup) =>
       { type: 'setStep', params: 'staffAssist' },
       'stepEntered',
       { type: 'audit', params: ({ context }) => ({ code: 'staffAssistStart' as const, outcome: context.staffAssistWhy ?? undefined }) },
-      { type: 'beep', params: 'attention' },
     ],
     on: { ...CARD_REMOVAL_ABORTS, ...STEP_EXITS },
     states: {

@@ -8,7 +8,7 @@ export const validatingStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     id: 'validating',
     tags: 'cardNeeded',
-    entry: [{ type: 'setStep', params: 'validating' }, 'stepEntered', { type: 'indicator', params: 'busy' }],
+    entry: [{ type: 'setStep', params: 'validating' }, 'stepEntered'],
     invoke: {
       id: 'validate',
       src: 'validate',
