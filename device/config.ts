@@ -46,6 +46,24 @@ const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Which kiosk this is and where it stands (set by `anjungan-provision init`). */
+    kiosk: Type.Optional(
+      Type.Object(
+        {
+          id: Type.String({ pattern: '^[A-Za-z0-9-]{1,32}$' }),
+          site: Type.String({ minLength: 1, maxLength: 200 }),
+          /** Kemendagri region code of the office, e.g. 33.13 (Kabupaten Karanganyar). */
+          regionCode: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2}){0,3}$' }),
+          officeAddress: Type.Optional(Type.String({ maxLength: 300 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /**
+     * Set when the kiosk was taken down at the end of its agreement (its SAM material and uplink
+     * credentials erased): it serves nobody until provisioned again.
+     */
+    deactivated: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
     /** The regency's NPWPD pattern (anchored regular expression source). */
     npwpdPattern: Type.String({ minLength: 2 }),
     /** Agreement in force: the kiosk verifies nobody outside it (Pasal 5, addenda extend it). */
@@ -54,6 +72,19 @@ const ConfigSchema = Type.Object(
         numbers: Type.Array(Type.String()),
         start: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
         end: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+        /** Addenda that extended the period, oldest first; `end` already includes them. */
+        addenda: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                number: Type.String({ minLength: 1 }),
+                until: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+                recordedAt: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -162,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     const v = env[name];
     if (v !== undefined && v !== '') apply(config, v);
   }
-  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+  const problems = configProblems(config);
   if (config.mode === 'production') {
     if (!env.ANJUNGAN_CONFIG) problems.push('production needs ANJUNGAN_CONFIG');
     if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
@@ -171,17 +202,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
     if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff"} for the panel, or {"driver": "none"} for a kiosk without one');
   }
-  try {
-    new RegExp(config.npwpdPattern);
-  } catch {
-    problems.push('/npwpdPattern is not a regular expression');
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
+/** What is wrong with a whole configuration, by the file's own rules (provisioning checks with it too). */
+export function configProblems(config: unknown): string[] {
+  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+  const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
+  try {
+    new RegExp(String(pattern));
+  } catch {
+    problems.push('/npwpdPattern is not a regular expression');
+  }
+  return problems;
+}
+
 function deepMerge(target: Record<string, unknown>, source: unknown): void {
-  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new ConfigError(['the config file must hold a JSON object']);
+  if (typeof source !== 'object' || source === null || Array.isArray(source))
+    throw new ConfigError(['the config file must hold a JSON object']);
   for (const [k, v] of Object.entries(source)) {
     const t = target[k];
     if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof t === 'object' && t !== null && !Array.isArray(t)) {

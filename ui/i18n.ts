@@ -276,6 +276,7 @@ const id: Messages = {
     title: 'Anjungan sedang tidak melayani',
     reason: {
       starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
+      deactivated: 'Anjungan ini sudah tidak digunakan.',
       agreementNotInForce: 'Layanan verifikasi sedang tidak tersedia.',
       samMissing: 'Modul keamanan pembaca kartu tidak terpasang.',
       samRefused: 'Modul keamanan pembaca kartu tidak dapat digunakan.',
@@ -483,6 +484,7 @@ const en: Messages = {
     title: 'This kiosk is not in service',
     reason: {
       starting: 'The kiosk is starting up. Please wait a moment.',
+      deactivated: 'This kiosk is no longer in use.',
       agreementNotInForce: 'The verification service is not available at the moment.',
       samMissing: "The card reader's security module is not installed.",
       samRefused: "The card reader's security module cannot be used.",
