@@ -13,6 +13,7 @@ import { init } from './init.ts';
 import { setCredentials, showCredentials } from './credentials.ts';
 import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
 import { setUplink, testUplink } from './uplink.ts';
+import { installSam, samStatus } from './sam.ts';
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -194,6 +195,24 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
       ctx.progress('TLS handshake with the uplink');
       return testUplink(ctx);
     },
+  );
+
+  const sam = group('sam', "the reader's SAM: its PCID and configuration file from Disdukcapil");
+  command(
+    sam,
+    'install',
+    'check the PCID and configuration file, open the SAM exactly once to prove the pair, store both (0600)',
+    ['sam install --pcid 0123...ef --config /media/usb/sam-configuration.bin'],
+    (ctx, o: { pcid: string; config: string }) => installSam(ctx, o),
+  )
+    .requiredOption('--pcid <hex>', 'the PCID, 32 bytes as 64 hex digits')
+    .requiredOption('--config <file>', 'the SAM configuration file as Disdukcapil delivered it');
+  command(
+    sam,
+    'status',
+    'reader, ATR, state and the agreement the SAM serves (the SAM is not opened)',
+    ['sam status', 'sam status --json'],
+    (ctx) => samStatus(ctx),
   );
 
   try {
