@@ -14,6 +14,7 @@ import { setCredentials, showCredentials } from './credentials.ts';
 import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
 import { setUplink, testUplink } from './uplink.ts';
 import { installSam, samStatus } from './sam.ts';
+import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -214,6 +215,40 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     ['sam status', 'sam status --json'],
     (ctx) => samStatus(ctx),
   );
+
+  const operators = group('operators', 'staff who may use the kiosk (NDA signed first); PINs from here');
+  command(
+    operators,
+    'add',
+    'add an operator; the PIN is asked without echo (or read from stdin)',
+    [
+      'operators add --user-id budi --name "Budi Contoh" --nip 198001012010011001 --employment-status PNS --position "Pengelola Layanan" --nda-signed 2024-01-15',
+    ],
+    (ctx, o: AddOptions) => addOperator(ctx, o),
+  )
+    .requiredOption('--user-id <id>', 'local user ID: lowercase letters, digits, -')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--nip <nip>', 'NIP, 18 digits')
+    .requiredOption('--employment-status <status>', EMPLOYMENT_STATUSES.join(' | '))
+    .requiredOption('--position <title>', 'position (jabatan)')
+    .option('--nda-signed <date>', 'date the NDA was signed, YYYY-MM-DD (required)');
+  command(operators, 'list', 'operators, their NDA date and whether they are active', ['operators list', 'operators list --json'], (ctx) =>
+    listOperators(ctx),
+  );
+  command(
+    operators,
+    'disable',
+    'disable an operator: the PIN stops working (the record stays)',
+    ['operators disable budi'],
+    (ctx, _o, args) => disableOperator(ctx, args[0]!),
+  ).argument('<user-id>', 'the operator to disable');
+  command(
+    operators,
+    'roster',
+    'write the User ID request fields (Juknis) of active operators as CSV',
+    ['operators roster --out roster.csv'],
+    (ctx, o: { out: string }) => writeRoster(ctx, o.out),
+  ).requiredOption('--out <file>', 'CSV file to write');
 
   try {
     await program.parseAsync(argv, { from: 'user' });
