@@ -14,6 +14,7 @@ import { setCredentials, showCredentials } from './credentials.ts';
 import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
 import { setUplink, testUplink } from './uplink.ts';
 import { installSam, samStatus } from './sam.ts';
+import { deactivate, type DeactivateOptions } from './deactivate.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
 export interface CliIo {
@@ -249,6 +250,21 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     ['operators roster --out roster.csv'],
     (ctx, o: { out: string }) => writeRoster(ctx, o.out),
   ).requiredOption('--out <file>', 'CSV file to write');
+
+  command(
+    program,
+    'deactivate',
+    'end of agreement: write and verify the return package for Disdukcapil, then erase the SAM material and credentials',
+    [
+      'deactivate --out /media/usb/pengembalian-KRA-01 --reason "Perjanjian berakhir tanpa addendum" --technician "Andi Teknisi"',
+      'deactivate --out /media/usb/pengembalian --reason "..." --technician "..." --yes   # scripts: no typed confirmation',
+    ],
+    (ctx, o: DeactivateOptions) => deactivate(ctx, o),
+  )
+    .requiredOption('--out <dir>', 'new or empty folder for the return package (e.g. on a USB stick)')
+    .requiredOption('--reason <text>', 'why the kiosk is taken down (goes into the letter and the manifest)')
+    .requiredOption('--technician <name>', 'who does this (signs the letter)')
+    .option('--yes', 'skip the typed confirmation (scripts)');
 
   try {
     await program.parseAsync(argv, { from: 'user' });
