@@ -14,6 +14,7 @@ import { setCredentials, showCredentials } from './credentials.ts';
 import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
 import { setUplink, testUplink } from './uplink.ts';
 import { installSam, samStatus } from './sam.ts';
+import { doctor } from './doctor.ts';
 import { deactivate, type DeactivateOptions } from './deactivate.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
@@ -265,6 +266,14 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     .requiredOption('--reason <text>', 'why the kiosk is taken down (goes into the letter and the manifest)')
     .requiredOption('--technician <name>', 'who does this (signs the letter)')
     .option('--yes', 'skip the typed confirmation (scripts)');
+
+  command(
+    program,
+    'doctor',
+    'one table of checks with pass/fail and the fix for each (looks only, changes nothing)',
+    ['doctor', 'doctor --json'],
+    (ctx) => doctor(ctx),
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

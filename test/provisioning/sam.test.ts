@@ -4,7 +4,10 @@
  */
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../../device/config.ts';
+import { startDukcapilSimulator } from '../../device/sim/dukcapil/server.ts';
+import { DEMO_ISSUER_PUBLIC_KEY_PEM } from '../../device/sim/vcard/demo-keys.ts';
 import { join } from 'node:path';
 import { startVirtualDevices, type VirtualDevices } from '../../device/sim/vcard/vpcd-devices.ts';
 import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
@@ -103,5 +106,104 @@ if (skip) {
     }
     t.equal(devices.sam!.openAttempts, before, 'the SAM was never asked');
     t.equal(treeHash(root), tree);
+  });
+
+  t.test('a fresh tree to a provisioned kiosk and back to a deactivated one, with this CLI only', async (t) => {
+    const devices = await withSam();
+    const sim = await startDukcapilSimulator({});
+    t.teardown(() => sim.close());
+    const root = tempRoot(t, 'life');
+    const l = layout(root);
+    const file = (name: string, content: string | Uint8Array) => {
+      writeFileSync(join(root, name), content);
+      return join(root, name);
+    };
+    const step = async (args: string[], stdin?: string) => {
+      const r = await cli([...args, '--root', root], stdin === undefined ? {} : { stdin });
+      t.equal(r.code, 0, `${args.slice(0, 2).join(' ')}: ${r.stderr}`);
+      return r;
+    };
+    await step([...INIT, '--issuer-key', file('issuer.pem', DEMO_ISSUER_PUBLIC_KEY_PEM)]);
+    await step(['credentials', 'set', '--user-id', sim.credentials.userId], `${sim.credentials.password}\n${sim.credentials.ipUser}\n`);
+    await step(['uplink', 'set', '--url', sim.baseUrl, '--institution', sim.institution, '--ca', file('ca.pem', sim.caPem)]);
+    await step(['uplink', 'test']);
+    const today = new Date().toISOString().slice(0, 10);
+    await step([
+      'agreement',
+      'set',
+      '--numbers',
+      'SIM/1,SIM/2',
+      '--from',
+      '2022-11-10',
+      '--until',
+      `${Number(today.slice(0, 4)) + 1}-12-31`,
+    ]);
+    await step(['sam', 'install', '--pcid', pcidHex, '--config', file('sam.bin', secret.configuration)]);
+    await step(
+      [
+        'operators',
+        'add',
+        '--user-id',
+        'siti',
+        '--name',
+        'Siti Sintetis',
+        '--nip',
+        '199001012015012001',
+        '--employment-status',
+        'PPPK',
+        '--position',
+        'Operator',
+        '--nda-signed',
+        '2022-11-01',
+      ],
+      '975310\n',
+    );
+
+    // What the daemon reads in production loads with its own loader and reader.
+    const config = loadConfig({ ANJUNGAN_CONFIG: l.configFile }, new Date());
+    t.equal(config.mode, 'production');
+    t.match(readCredentials(l.credentialFile), { dukcapil: sim.credentials, sam: { pcid: pcidHex }, staff: [{ id: 'siti' }] });
+
+    const tree = treeHash(root);
+    const doctor = await cli(['doctor', '--root', root, '--json']);
+    t.equal(treeHash(root), tree, 'doctor changes nothing');
+    const checks = Object.fromEntries((doctor.json!.checks as Array<{ name: string; ok: boolean }>).map((c) => [c.name, c.ok]));
+    t.match(checks, {
+      'not deactivated': true,
+      'agreement in force': true,
+      'Dukcapil credentials': true,
+      'SAM installed': true,
+      'operator PINs': true,
+      'file modes': true,
+      'pcscd running': true,
+      'both readers present': true,
+      'SAM answering': true,
+      'uplink TLS': true,
+      'fingerprint sensor': false,
+    });
+    t.equal(doctor.code, 5, 'a failing check (no sensor driver yet) fails doctor');
+    chmodSync(l.credentialFile, 0o644);
+    const loose = await cli(['doctor', '--root', root, '--json']);
+    t.match(loose.json, { checks: [{ name: 'not deactivated', ok: true }] });
+    t.ok(
+      (loose.json!.checks as Array<{ name: string; ok: boolean }>).some((c) => c.name === 'credential file' && !c.ok),
+      'a readable credential file is flagged',
+    );
+    chmodSync(l.credentialFile, 0o600);
+
+    const opens = devices.sam!.openAttempts;
+    await step([
+      'deactivate',
+      '--out',
+      join(root, 'pengembalian'),
+      '--reason',
+      'Perjanjian berakhir',
+      '--technician',
+      'Teknisi Sintetis',
+      '--yes',
+    ]);
+    t.equal(devices.sam!.openAttempts, opens, 'deactivation never opens the SAM');
+    const after = await cli(['doctor', '--root', root, '--json']);
+    t.match(after.json, { checks: [{ name: 'not deactivated', ok: false }] });
   });
 }
