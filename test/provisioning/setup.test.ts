@@ -165,6 +165,14 @@ t.test('every command has help with examples and exit codes', async (t) => {
     ['agreement', 'check'],
     ['uplink', 'set'],
     ['uplink', 'test'],
+    ['sam', 'install'],
+    ['sam', 'status'],
+    ['operators', 'add'],
+    ['operators', 'list'],
+    ['operators', 'disable'],
+    ['operators', 'roster'],
+    ['deactivate'],
+    ['doctor'],
   ]) {
     const r = await cli([...cmd, '--help']);
     t.equal(r.code, 0, cmd.join(' '));
