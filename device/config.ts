@@ -219,8 +219,7 @@ export function configProblems(config: unknown): string[] {
 }
 
 function deepMerge(target: Record<string, unknown>, source: unknown): void {
-  if (typeof source !== 'object' || source === null || Array.isArray(source))
-    throw new ConfigError(['the config file must hold a JSON object']);
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new ConfigError(['the config file must hold a JSON object']);
   for (const [k, v] of Object.entries(source)) {
     const t = target[k];
     if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof t === 'object' && t !== null && !Array.isArray(t)) {

@@ -2,6 +2,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCredentials, StaffPinVerifier } from '../../device/store/credentials.ts';
+import { openDatabase } from '../../device/store/db.ts';
+import { PinLockout } from '../../device/store/pin-lockout.ts';
 import { layout } from '../../provisioning/layout.ts';
 import { cli, INIT, mode, tempRoot, treeHash } from './cli-harness.ts';
 
@@ -48,9 +50,11 @@ t.test('operators: NDA first, PIN hashed where the daemon checks it, disable, ro
   const staff = readCredentials(l.credentialFile).staff;
   t.equal(staff.length, 1);
   t.notMatch(readFileSync(l.credentialFile, 'utf8') + readFileSync(l.operatorsFile, 'utf8'), /135790/, 'the PIN is stored only as a hash');
-  const clock = { now: () => NOW };
-  t.same(await new StaffPinVerifier(staff, clock).verifyPin('135790'), { staffId: 'budi' }, "the daemon's PIN check accepts it");
-  t.equal(await new StaffPinVerifier(staff, clock).verifyPin('246810'), null, 'the demo PIN is not a staff PIN here');
+  const db = openDatabase(join(root, 'db'));
+  t.teardown(() => db.close());
+  const lockout = new PinLockout(db, { now: () => NOW });
+  t.same(await new StaffPinVerifier(staff, lockout).verifyPin('135790'), { staffId: 'budi' }, "the daemon's PIN check accepts it");
+  t.equal(await new StaffPinVerifier(staff, lockout).verifyPin('246810'), null, 'the demo PIN is not a staff PIN here');
   t.equal((await cli([...ADD, '--nda-signed', '2024-01-15', '--root', root], { stdin: '135790\n', now: NOW })).code, 2, 'a user ID once');
 
   const list = await cli(['operators', 'list', '--root', root, '--json']);
