@@ -19,7 +19,7 @@ await build({
 
 // The technician CLI, so a device runs it without tsx (provisioning/bin.mjs picks it up).
 await build({
-  entryPoints: ['provisioning/cli.ts'],
+  entryPoints: ['provisioning/main.ts'],
   outdir: 'dist/provisioning',
   bundle: true,
   platform: 'node',
