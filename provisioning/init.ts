@@ -45,6 +45,9 @@ export function init(ctx: CommandContext, o: InitOptions): Outcome {
     mode: 'production',
     stateDir: l.stateDir,
     agreement: NO_AGREEMENT,
+    // The reference enclosure: libfprint sensor through the capture helper the image installs, GPIO panel.
+    fingerprint: { driver: 'libfprint', helperPath: '/usr/lib/anjungan/anjungan-fprint-capture' },
+    gpio: { driver: 'onoff' },
   };
   delete config.deactivated;
   config.stateDir = l.stateDir;
