@@ -18,6 +18,20 @@ await build({
   logLevel: 'warning',
 });
 
+// The technician CLI, so a device runs it without tsx (provisioning/bin.mjs picks it up).
+await build({
+  entryPoints: ['provisioning/main.ts'],
+  outdir: 'dist/provisioning',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external: [...external, 'playwright-core'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
 await build({
   entryPoints: ['ui/main.ts'],
   outdir: 'dist/ui',

@@ -75,6 +75,24 @@ const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Which kiosk this is and where it stands (set by `anjungan-provision init`). */
+    kiosk: Type.Optional(
+      Type.Object(
+        {
+          id: Type.String({ pattern: '^[A-Za-z0-9-]{1,32}$' }),
+          site: Type.String({ minLength: 1, maxLength: 200 }),
+          /** Kemendagri region code of the office, e.g. 33.13 (Kabupaten Karanganyar). */
+          regionCode: Type.String({ pattern: '^[0-9]{2}(\\.[0-9]{2}){0,3}$' }),
+          officeAddress: Type.Optional(Type.String({ maxLength: 300 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /**
+     * Set when the kiosk was taken down at the end of its agreement (its SAM material and uplink
+     * credentials erased): it serves nobody until provisioned again.
+     */
+    deactivated: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
     /** The regency's NPWPD pattern (anchored regular expression source). */
     npwpdPattern: Type.String({ minLength: 2 }),
     /** Agreement in force: the kiosk verifies nobody outside it (Pasal 5, addenda extend it). */
@@ -83,6 +101,19 @@ const ConfigSchema = Type.Object(
         numbers: Type.Array(Type.String()),
         start: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
         end: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+        /** Addenda that extended the period, oldest first; `end` already includes them. */
+        addenda: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                number: Type.String({ minLength: 1 }),
+                until: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+                recordedAt: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -129,6 +160,20 @@ const ConfigSchema = Type.Object(
 export type KioskConfig = Static<typeof ConfigSchema>;
 export type FingerprintConfig = Static<typeof FingerprintSchema>;
 export type GpioConfig = Static<typeof GpioSchema>;
+
+const out = (offset: number) => ({ chip: 'pinctrl-bcm2711', offset, direction: 'out' as const });
+/** The reference enclosure on a Raspberry Pi 4: its panel lines by chip label and offset. */
+export const REFERENCE_PANEL_GPIO: GpioConfig = {
+  driver: 'onoff',
+  lines: {
+    ledGreen: out(17),
+    ledAmber: out(27),
+    ledRed: out(22),
+    buzzer: out(23),
+    readerPower: out(24),
+    tamper: { chip: 'pinctrl-bcm2711', offset: 25, direction: 'in', debounceMs: 50 },
+  },
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -192,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     const v = env[name];
     if (v !== undefined && v !== '') apply(config, v);
   }
-  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+  const problems = configProblems(config);
   if (config.mode === 'production') {
     if (!env.ANJUNGAN_CONFIG) problems.push('production needs ANJUNGAN_CONFIG');
     if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
@@ -201,16 +246,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
     if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
   }
-  if (config.gpio?.driver === 'onoff' && !config.gpio.lines) {
-    problems.push('/gpio/lines is required with driver "onoff"');
-  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** What is wrong with a whole configuration, by the file's own rules (provisioning checks with it too). */
+export function configProblems(config: unknown): string[] {
+  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+  const gpio = (config as { gpio?: { driver?: unknown; lines?: unknown } } | null)?.gpio;
+  if (gpio?.driver === 'onoff' && !gpio.lines) problems.push('/gpio/lines is required with driver "onoff"');
+  const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
   try {
-    new RegExp(config.npwpdPattern);
+    new RegExp(String(pattern));
   } catch {
     problems.push('/npwpdPattern is not a regular expression');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return problems;
 }
 
 function deepMerge(target: Record<string, unknown>, source: unknown): void {

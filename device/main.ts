@@ -20,6 +20,8 @@ import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/ma
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
+import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidator } from './detached.ts';
+import { wibDate } from './domain/agreement.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
 import { SimulatedGpio } from './gpio/simulated.ts';
@@ -83,6 +85,8 @@ export interface Kiosk {
 
 export async function startKiosk(config: KioskConfig, logger: Logger): Promise<Kiosk> {
   const simulated = config.mode !== 'production';
+  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
+  const deactivated = config.deactivated !== undefined;
   const clock: ClockPort = { now: () => new Date() };
   const closers: Array<() => Promise<void> | void> = [];
   const db = openDatabase(config.stateDir);
@@ -91,16 +95,16 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   });
 
   // ---- uplink: the Dukcapil simulator stands in for the closed network outside production
-  let endpoint: UplinkEndpoint;
+  let endpoint: UplinkEndpoint | null = null;
   let simulatorCredentials: Credentials['dukcapil'] | null = null;
   const uplinkTimes = { connectTimeoutMs: config.uplink.connectTimeoutMs, totalTimeoutMs: config.uplink.totalTimeoutMs };
   const uplinkShape = { keyCasing: config.uplink.keyCasing, method: config.uplink.method, verifyThreshold: config.uplink.verifyThreshold };
-  if (simulated) {
+  if (simulated && !deactivated) {
     const sim = await startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
     closers.push(() => sim.close());
     simulatorCredentials = sim.credentials;
     endpoint = { baseUrl: sim.baseUrl, institution: sim.institution, caPem: sim.caPem, ...uplinkShape, ...uplinkTimes };
-  } else {
+  } else if (!deactivated) {
     endpoint = {
       baseUrl: config.uplink.baseUrl!,
       institution: config.uplink.institution,
@@ -114,9 +118,14 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // ---- credentials: created with demo values on a developer machine, provisioned otherwise
   // Under systemd the file arrives through LoadCredential= (anjungan.service).
   const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
-  if (simulated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
+  if (simulated && !deactivated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
   const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
-  const samSecret = { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') };
+  if (!deactivated && (!credentials.dukcapil || !credentials.sam)) {
+    throw new Error('credentials are incomplete: set them with anjungan-provision credentials set and sam install');
+  }
+  const samSecret = credentials.sam
+    ? { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') }
+    : null;
   const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
 
   // ---- devices
@@ -124,7 +133,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   closers.push(() => gpio.close());
   const sensor = simulated ? new SimulatedFingerSensor() : null;
   let fingerSensor: FingerprintSensorPort;
-  if (sensor) fingerSensor = sensor;
+  if (deactivated) fingerSensor = detachedSensor;
+  else if (sensor) fingerSensor = sensor;
   else {
     // loadConfig refuses production without a fingerprint section.
     const libfprint = libfprintSensorFromConfig(config.fingerprint!, logger.child({ component: 'sensor' }), process.env);
@@ -137,7 +147,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   let demo: DemoControls | undefined;
   const cardLogger = logger.child({ component: 'card' });
   let holder: () => Persona | null = () => null;
-  if (config.mode === 'demo') {
+  if (deactivated || !samSecret) {
+    card = detachedCardPort();
+  } else if (config.mode === 'demo') {
     const inProcess = createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
     card = inProcess.port;
     holder = () => inProcess.slot.current();
@@ -192,14 +204,17 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
   });
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
-  const validator = createValidator({
-    endpoint,
-    credentials: credentials.dukcapil,
-    ledger,
-    clock,
-    logger: logger.child({ component: 'uplink' }),
-    onQuotaAlert: (level, used, limit) => logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota'),
-  });
+  const validator =
+    !endpoint || !credentials.dukcapil
+      ? detachedValidator(config.uplink.dailyQuota, () => wibDate(clock.now()))
+      : createValidator({
+          endpoint,
+          credentials: credentials.dukcapil,
+          ledger,
+          clock,
+          logger: logger.child({ component: 'uplink' }),
+          onQuotaAlert: (level, used, limit) => logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota'),
+        });
   closers.unshift(() => validator.close());
 
   const settings: FlowSettings = {
@@ -215,7 +230,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     sensor: fingerSensor,
     matcher: createMatcher(),
     validator,
-    readiness: createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
+    readiness: deactivated ? deactivatedReadiness : createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
     staffAuth,
     audit,
     returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),

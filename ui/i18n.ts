@@ -351,6 +351,7 @@ const id: Messages = {
     startingTitle: 'Anjungan sedang disiapkan',
     reason: {
       starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
+      deactivated: 'Anjungan ini sudah tidak digunakan.',
       agreementNotInForce: 'Layanan verifikasi sedang tidak tersedia.',
       samMissing: 'Modul keamanan pembaca kartu tidak terpasang.',
       samRefused: 'Modul keamanan pembaca kartu tidak dapat digunakan.',
@@ -608,6 +609,7 @@ const en: Messages = {
     startingTitle: 'The kiosk is getting ready',
     reason: {
       starting: 'The kiosk is starting up. Please wait a moment.',
+      deactivated: 'This kiosk is no longer in use.',
       agreementNotInForce: 'The verification service is not available at the moment.',
       samMissing: "The card reader's security module is not installed.",
       samRefused: "The card reader's security module cannot be used.",

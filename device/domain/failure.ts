@@ -120,6 +120,7 @@ export type SessionFailureReason = keyof typeof SESSION_FAILURES;
 
 export const OUT_OF_SERVICE_REASONS = [
   'starting',
+  'deactivated',
   'agreementNotInForce',
   'samMissing',
   'samRefused',

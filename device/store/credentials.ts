@@ -16,11 +16,31 @@ const Hex = (bytes?: number) => Type.String({ pattern: bytes ? `^[0-9a-f]{${byte
 
 const CredentialsSchema = Type.Object(
   {
-    dukcapil: Type.Object(
-      { userId: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }), ipUser: Type.String({ minLength: 1 }) },
-      { additionalProperties: false },
+    // Absent on a kiosk being provisioned or deactivated (anjungan-provision sets and erases them).
+    dukcapil: Type.Optional(
+      Type.Object(
+        {
+          userId: Type.String({ minLength: 1 }),
+          password: Type.String({ minLength: 1 }),
+          ipUser: Type.String({ minLength: 1 }),
+          setAt: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
     ),
-    sam: Type.Object({ pcid: Hex(32), configuration: Hex(32) }, { additionalProperties: false }),
+    sam: Type.Optional(
+      Type.Object(
+        {
+          pcid: Hex(32),
+          configuration: Hex(32),
+          /** SHA-256 of the configuration file as Disdukcapil delivered it, the ATR seen at install. */
+          configurationSha256: Type.Optional(Hex(32)),
+          atr: Type.Optional(Hex()),
+          installedAt: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     auditKey: Hex(32),
     outboxKey: Hex(32),
     staff: Type.Array(

@@ -1,0 +1,310 @@
+/**
+ * anjungan-provision: the technician's command line. Sets a kiosk up (init, credentials,
+ * uplink, agreement, SAM, operators), keeps its agreement, checks it (doctor), and takes it down
+ * at the end of the agreement (deactivate). It writes the very files the daemon reads, through
+ * the daemon's own schema and writer; it never talks to a running kiosk (restart the service).
+ */
+import { Command, CommanderError } from 'commander';
+import type { Readable, Writable } from 'node:stream';
+import type { CommandContext, Outcome } from './context.ts';
+import { EXIT, EXIT_CODES_HELP, ProvisionError, type ExitCode } from './errors.ts';
+import { layout } from './layout.ts';
+import { init } from './init.ts';
+import { setCredentials, showCredentials } from './credentials.ts';
+import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
+import { setUplink, testUplink } from './uplink.ts';
+import { installSam, samStatus } from './sam.ts';
+import { doctor } from './doctor.ts';
+import { deactivate, type DeactivateOptions } from './deactivate.ts';
+import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
+
+export interface CliIo {
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+/** Options a secret could be passed by: refused outright, never parsed. */
+const SECRET_FLAGS = /^--?(password|pass|passwd|ip-?user|pin|secret)(=|$)/i;
+
+interface Common {
+  root?: string;
+  json?: boolean;
+  at?: string;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  const write = (s: Writable, text: string) => s.write(text.endsWith('\n') ? text : `${text}\n`);
+  const fail = (e: ProvisionError, json: boolean): ExitCode => {
+    write(io.stderr, `anjungan-provision: ${e.message}`);
+    if (json) write(io.stdout, JSON.stringify({ ok: false, exitCode: e.exitCode, error: e.message }));
+    return e.exitCode;
+  };
+  const json = argv.includes('--json');
+  const secretFlag = argv.find((a) => SECRET_FLAGS.test(a));
+  if (secretFlag) {
+    return fail(
+      new ProvisionError(
+        EXIT.badInput,
+        `${secretFlag.split('=')[0]} is not accepted: secrets are typed at the prompt (no echo) or piped on stdin, never given on the command line`,
+      ),
+      json,
+    );
+  }
+
+  let exitCode: ExitCode = EXIT.ok;
+  const program = new Command('anjungan-provision')
+    .description('Technician tool: set up a kiosk, keep its agreement, take its SAM back at the end.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, w) => w(`anjungan-provision: ${s.replace(/^error: /, '')}`),
+    })
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}
+
+Order on a new kiosk: init, credentials set, uplink set, uplink test, agreement set, sam install,
+operators add, doctor. The daemon reads what this writes when its service (re)starts.`,
+    );
+
+  const command = (
+    parent: Command,
+    name: string,
+    description: string,
+    examples: string[],
+    run: (ctx: CommandContext, opts: never, args: string[]) => Outcome | Promise<Outcome>,
+  ) => {
+    const c = parent
+      .command(name)
+      .description(description)
+      .option('--root <dir>', 'the tree under this folder instead of / (tests, image builds)')
+      .option('--json', 'one JSON object on stdout, for scripts')
+      .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ anjungan-provision ${e}`).join('\n')}\n${EXIT_CODES_HELP}`)
+      .action(async (...all: unknown[]) => {
+        const cmd = all[all.length - 1] as Command;
+        const opts = cmd.opts() as Common;
+        const now = opts.at !== undefined ? parseAt(opts.at) : (io.now?.() ?? new Date());
+        const ctx: CommandContext = {
+          layout: layout(opts.root ?? '/'),
+          now,
+          secrets: { stdin: io.stdin, prompt: io.stderr },
+          progress: (line) => write(io.stderr, `… ${line}`),
+          env: io.env,
+        };
+        const outcome = await run(ctx, opts as never, cmd.args);
+        exitCode = outcome.exitCode ?? EXIT.ok;
+        if (opts.json) write(io.stdout, JSON.stringify({ ok: exitCode === EXIT.ok, exitCode, ...outcome.data }));
+        else for (const line of outcome.lines) write(io.stdout, line);
+      });
+    return c;
+  };
+  const group = (name: string, description: string) => program.command(name).description(description);
+
+  command(
+    program,
+    'init',
+    'create the config and state folders and files (config 0640, state 0700, secrets 0600)',
+    [
+      'init --kiosk-id KRA-01 --site "BKD Kabupaten Karanganyar" --region-code 33.13',
+      'init --kiosk-id KRA-01 --site "BKD Karanganyar" --region-code 33.13 --office-address "Jl. Lawu No. 385" --issuer-key issuer.pem --owner anjungan',
+    ],
+    (ctx, o: { kioskId: string; site: string; regionCode: string; officeAddress?: string; issuerKey?: string; owner?: string }) =>
+      init(ctx, o),
+  )
+    .requiredOption('--kiosk-id <id>', 'kiosk identifier: letters, digits, -')
+    .requiredOption('--site <name>', 'office name where the kiosk stands')
+    .requiredOption('--region-code <code>', 'Kemendagri region code of the office, e.g. 33.13')
+    .option('--office-address <text>', 'office address (for the operators roster)')
+    .option('--issuer-key <file>', 'KTP-el issuer public key (PEM) the kiosk checks card signatures with')
+    .option('--owner <user>', "the daemon's user: owns the state folder, its group reads the config");
+
+  const credentials = group('credentials', 'the Dukcapil User ID, password and IP_USER');
+  command(
+    credentials,
+    'set',
+    'store the User ID; password and IP_USER are asked without echo (or read from stdin, one per line)',
+    [
+      'credentials set --user-id BKD-KRA-01',
+      'printf \'%s\\n%s\\n\' "$PASSWORD" "$IP_USER" | anjungan-provision credentials set --user-id BKD-KRA-01',
+    ],
+    (ctx, o: { userId: string }) => setCredentials(ctx, o),
+  ).requiredOption('--user-id <id>', 'the User ID Dukcapil issued');
+  command(
+    credentials,
+    'show',
+    'which secrets are set and when (never their values)',
+    ['credentials show', 'credentials show --json'],
+    (ctx) => showCredentials(ctx),
+  );
+
+  const agreement = group('agreement', 'the data-access agreement with Disdukcapil and its addenda');
+  command(
+    agreement,
+    'set',
+    'record the agreement numbers and period (whole days in WIB, both ends included)',
+    ['agreement set --numbers 470/123/2022,027/45/2022 --from 2022-11-10 --until 2024-11-09'],
+    (ctx, o: { numbers: string; from: string; until: string }) => setAgreement(ctx, o),
+  )
+    .requiredOption('--numbers <list>', 'agreement numbers of both parties, separated by commas')
+    .requiredOption('--from <date>', 'first day in force, YYYY-MM-DD')
+    .requiredOption('--until <date>', 'last day in force, YYYY-MM-DD');
+  command(
+    agreement,
+    'extend',
+    'record an addendum that extends the period',
+    ['agreement extend --addendum 470/9/2024 --until 2026-11-09'],
+    (ctx, o: { addendum: string; until: string }) => extendAgreement(ctx, o),
+  )
+    .requiredOption('--addendum <number>', 'the addendum number')
+    .requiredOption('--until <date>', 'new last day in force, YYYY-MM-DD');
+  command(agreement, 'show', 'the agreement, its addenda and its state today', ['agreement show'], (ctx) => showAgreement(ctx)).option(
+    '--at <time>',
+    'as at this ISO time instead of now',
+  );
+  command(
+    agreement,
+    'check',
+    'exit 0 in force, 3 ending within 30 days, 4 ended or not started (for a daily timer)',
+    ['agreement check', 'agreement check --at 2024-11-09T23:59:00+07:00'],
+    (ctx) => checkAgreement(ctx),
+  ).option('--at <time>', 'as at this ISO time instead of now');
+
+  const uplink = group('uplink', 'the Dukcapil web service endpoint and its pinned CA');
+  command(
+    uplink,
+    'set',
+    'set the endpoint URL, institution segment and the CA to pin',
+    [
+      'uplink set --url https://10.1.2.3:8443 --institution BKD_KARANGANYAR --ca dukcapil-ca.pem',
+      'uplink set --url https://10.1.2.3:8443 --institution BKD_KARANGANYAR --ca ca.pem --spki-pin 3q2+7w...=',
+    ],
+    (ctx, o: { url: string; institution: string; ca: string; spkiPin?: string }) => setUplink(ctx, o),
+  )
+    .requiredOption('--url <url>', 'https://host[:port][/prefix]')
+    .requiredOption('--institution <segment>', 'the institution path segment Dukcapil assigned')
+    .requiredOption('--ca <file>', 'PEM CA certificate the server certificate must chain to')
+    .option('--spki-pin <base64>', "optional pin of the server's public key (base64 SHA-256 of its SPKI)");
+  command(
+    uplink,
+    'test',
+    'TLS handshake and certificate check against the pinned CA; sends no request, spends no quota',
+    ['uplink test'],
+    async (ctx) => {
+      ctx.progress('TLS handshake with the uplink');
+      return testUplink(ctx);
+    },
+  );
+
+  const sam = group('sam', "the reader's SAM: its PCID and configuration file from Disdukcapil");
+  command(
+    sam,
+    'install',
+    'check the PCID and configuration file, open the SAM exactly once to prove the pair, store both (0600)',
+    ['sam install --pcid 0123...ef --config /media/usb/sam-configuration.bin'],
+    (ctx, o: { pcid: string; config: string }) => installSam(ctx, o),
+  )
+    .requiredOption('--pcid <hex>', 'the PCID, 32 bytes as 64 hex digits')
+    .requiredOption('--config <file>', 'the SAM configuration file as Disdukcapil delivered it');
+  command(
+    sam,
+    'status',
+    'reader, ATR, state and the agreement the SAM serves (the SAM is not opened)',
+    ['sam status', 'sam status --json'],
+    (ctx) => samStatus(ctx),
+  );
+
+  const operators = group('operators', 'staff who may use the kiosk (NDA signed first); PINs from here');
+  command(
+    operators,
+    'add',
+    'add an operator; the PIN is asked without echo (or read from stdin)',
+    [
+      'operators add --user-id budi --name "Budi Contoh" --nip 198001012010011001 --employment-status PNS --position "Pengelola Layanan" --nda-signed 2024-01-15',
+    ],
+    (ctx, o: AddOptions) => addOperator(ctx, o),
+  )
+    .requiredOption('--user-id <id>', 'local user ID: lowercase letters, digits, -')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--nip <nip>', 'NIP, 18 digits')
+    .requiredOption('--employment-status <status>', EMPLOYMENT_STATUSES.join(' | '))
+    .requiredOption('--position <title>', 'position (jabatan)')
+    .option('--nda-signed <date>', 'date the NDA was signed, YYYY-MM-DD (required)');
+  command(operators, 'list', 'operators, their NDA date and whether they are active', ['operators list', 'operators list --json'], (ctx) =>
+    listOperators(ctx),
+  );
+  command(
+    operators,
+    'disable',
+    'disable an operator: the PIN stops working (the record stays)',
+    ['operators disable budi'],
+    (ctx, _o, args) => disableOperator(ctx, args[0]!),
+  ).argument('<user-id>', 'the operator to disable');
+  command(
+    operators,
+    'roster',
+    'write the User ID request fields (Juknis) of active operators as CSV',
+    ['operators roster --out roster.csv'],
+    (ctx, o: { out: string }) => writeRoster(ctx, o.out),
+  ).requiredOption('--out <file>', 'CSV file to write');
+
+  command(
+    program,
+    'deactivate',
+    'end of agreement: write and verify the return package for Disdukcapil, then erase the SAM material and credentials',
+    [
+      'deactivate --out /media/usb/pengembalian-KRA-01 --reason "Perjanjian berakhir tanpa addendum" --technician "Andi Teknisi"',
+      'deactivate --out /media/usb/pengembalian --reason "..." --technician "..." --yes   # scripts: no typed confirmation',
+    ],
+    (ctx, o: DeactivateOptions) => deactivate(ctx, o),
+  )
+    .requiredOption('--out <dir>', 'new or empty folder for the return package (e.g. on a USB stick)')
+    .requiredOption('--reason <text>', 'why the kiosk is taken down (goes into the letter and the manifest)')
+    .requiredOption('--technician <name>', 'who does this (signs the letter)')
+    .option('--yes', 'skip the typed confirmation (scripts)');
+
+  command(
+    program,
+    'doctor',
+    'one table of checks with pass/fail and the fix for each (looks only, changes nothing)',
+    ['doctor', 'doctor --json'],
+    (ctx) => doctor(ctx),
+  );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT.ok;
+      if (json) write(io.stdout, JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: e.message }));
+      return EXIT.badInput;
+    }
+    if (e instanceof ProvisionError) return fail(e, json);
+    const err = e as NodeJS.ErrnoException;
+    return fail(new ProvisionError(EXIT.failure, `unexpected failure: ${err.code ?? err.name}: ${err.message}`), json);
+  }
+}
+
+function parseAt(value: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(d.getTime())) {
+    throw new ProvisionError(EXIT.badInput, `--at ${JSON.stringify(value)} is not an ISO time, e.g. 2024-11-09T23:59:00+07:00`);
+  }
+  return d;
+}
+
+/** Entry point for the bin launcher and the bundle. */
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,195 @@
+/**
+ * `deactivate`: at the end of the agreement, the return package for Disdukcapil (the SAM
+ * configuration file as installed, a manifest with every file's SHA-256, and a letter as HTML
+ * and PDF), written, fsynced and verified by reading it back; only then are the SAM material and
+ * the uplink credentials erased and the kiosk marked deactivated. A marker in the state folder
+ * records a verified package, so a crash before the erase is completed by running it again.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
+import { wibDate } from '../device/domain/agreement.ts';
+import type { Credentials } from '../device/store/credentials.ts';
+import type { KioskConfig } from '../device/config.ts';
+import type { CommandContext, Outcome } from './context.ts';
+import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
+import { eraseFile, fsyncDir, writeFileAtomic } from './files.ts';
+import type { Layout } from './layout.ts';
+import { MODES } from './layout.ts';
+import { letterHtml, renderPdf } from './return-letter.ts';
+import { readSecrets } from './secret-input.ts';
+import { loadConfigFile, loadCredentials, saveConfigFile, saveCredentials } from './state.ts';
+
+export const PACKAGE_FILES = {
+  sam: 'konfigurasi-sam.bin',
+  html: 'surat-pengembalian.html',
+  pdf: 'surat-pengembalian.pdf',
+  manifest: 'manifest.json',
+} as const;
+
+/** Tests only: kill the process between a verified package and the erase. */
+const CRASH_ENV = 'ANJUNGAN_PROVISION_TEST_CRASH';
+
+const PendingSchema = Type.Object(
+  { out: Type.String(), manifestSha256: Type.String(), reason: Type.String(), at: Type.String() },
+  { additionalProperties: false },
+);
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+export interface DeactivateOptions {
+  out: string;
+  reason: string;
+  technician: string;
+  yes?: boolean;
+}
+
+export async function deactivate(ctx: CommandContext, o: DeactivateOptions): Promise<Outcome> {
+  const l = ctx.layout;
+  const config = loadConfigFile(l);
+  if (config.deactivated) throw wrongState(`this kiosk is already deactivated (${config.deactivated.at})`);
+  if (o.reason.trim() === '' || o.reason.length > 500) throw badInput('--reason must say why, in up to 500 characters');
+  if (o.technician.trim() === '' || o.technician.length > 100) throw badInput('--technician must name who does this');
+  const credentials = loadCredentials(l);
+  const pending = readPending(l);
+  if (!pending && !credentials.sam) throw wrongState('no SAM is installed on this kiosk: there is nothing to return');
+
+  if (!o.yes) await confirm(ctx, config.kiosk?.id ?? 'kiosk');
+
+  let out = pending?.out ?? o.out;
+  let reused = false;
+  if (pending && verifyPackage(pending.out, pending.manifestSha256)) {
+    reused = true;
+    ctx.progress(`a verified return package from an earlier run is in ${pending.out}: completing the erase`);
+  } else {
+    if (!credentials.sam || !existsSync(l.samConfigurationFile)) {
+      throw new ProvisionError(
+        EXIT.failure,
+        'the SAM configuration is no longer on this kiosk and no verified return package exists: contact the project',
+      );
+    }
+    out = o.out;
+    const existing = existsSync(out) ? readdirSync(out) : [];
+    if (existing.length > 0 && !(pending && pending.out === out)) throw badInput(`--out ${out} is not empty: choose a new folder`);
+    ctx.progress('writing the return package (the letter is rendered by Chromium)');
+    const manifestSha256 = await writePackage(ctx, config, credentials as Credentials & { sam: NonNullable<Credentials['sam']> }, out, o);
+    if (!verifyPackage(out, manifestSha256))
+      throw new ProvisionError(EXIT.failure, `the return package in ${out} did not verify when read back: nothing was erased`);
+    writeFileAtomic(
+      l.deactivationPendingFile,
+      JSON.stringify({ out, manifestSha256, reason: o.reason, at: ctx.now.toISOString() }),
+      MODES.secret,
+    );
+  }
+  if (ctx.env[CRASH_ENV] === 'after-package') process.kill(process.pid, 'SIGKILL');
+
+  ctx.progress('erasing the SAM material and the uplink credentials');
+  const { sam: _sam, dukcapil: _dukcapil, ...kept } = loadCredentials(l);
+  saveCredentials(l, kept);
+  eraseFile(l.samConfigurationFile);
+  const reason = pending?.reason ?? o.reason;
+  saveConfigFile(l, { ...config, deactivated: { at: ctx.now.toISOString(), reason } });
+  unlinkSync(l.deactivationPendingFile);
+  fsyncDir(l.stateDir);
+  return {
+    data: { deactivated: true, package: out, completedEarlierPackage: reused, files: Object.values(PACKAGE_FILES) },
+    lines: [
+      `return package verified in ${out}: ${Object.values(PACKAGE_FILES).join(', ')}`,
+      'SAM configuration, PCID and Dukcapil credentials erased; the kiosk is deactivated.',
+      'Restart the kiosk service: it shows "out of service" and serves nobody until `anjungan-provision init`.',
+      'Deliver the package and the SAM to Disdukcapil.',
+    ],
+  };
+}
+
+function readPending(l: Layout): { out: string; manifestSha256: string; reason: string } | null {
+  if (!existsSync(l.deactivationPendingFile)) return null;
+  let data: unknown = null;
+  try {
+    data = JSON.parse(readFileSync(l.deactivationPendingFile, 'utf8'));
+  } catch {
+    data = null;
+  }
+  return Value.Check(PendingSchema, data) ? data : null;
+}
+
+async function confirm(ctx: CommandContext, kioskId: string): Promise<void> {
+  if (!ctx.secrets.stdin.isTTY) throw badInput('deactivate asks for typed confirmation: run it in a terminal, or pass --yes in a script');
+  const expected = `DEACTIVATE ${kioskId}`;
+  const [typed] = await readSecrets(ctx.secrets, [`Type "${expected}" to erase the SAM material after the package is written`]);
+  if (typed !== expected) throw badInput('not confirmed: nothing was changed');
+}
+
+async function writePackage(
+  ctx: CommandContext,
+  config: KioskConfig,
+  credentials: Credentials & { sam: NonNullable<Credentials['sam']> },
+  out: string,
+  o: DeactivateOptions,
+): Promise<string> {
+  const samFile = readFileSync(ctx.layout.samConfigurationFile);
+  const samSha = sha256(samFile);
+  if (credentials.sam.configurationSha256 && samSha !== credentials.sam.configurationSha256) {
+    throw new ProvisionError(
+      EXIT.failure,
+      'the stored SAM configuration file no longer matches the SHA-256 recorded at install: nothing was erased',
+    );
+  }
+  const a = config.agreement;
+  const html = letterHtml({
+    kioskId: config.kiosk?.id ?? '-',
+    site: config.kiosk?.site ?? '-',
+    officeAddress: config.kiosk?.officeAddress ?? '',
+    agreementNumbers: a.numbers,
+    start: a.start,
+    end: a.end,
+    addenda: (a.addenda ?? []).map((x) => ({ number: x.number, until: x.until })),
+    samAtr: credentials.sam.atr ?? null,
+    configurationSha256: samSha,
+    reason: o.reason,
+    technician: o.technician,
+    date: wibDate(ctx.now),
+  });
+  const pdf = await renderPdf(html);
+  const files: Array<[string, Buffer]> = [
+    [PACKAGE_FILES.sam, samFile],
+    [PACKAGE_FILES.html, Buffer.from(html, 'utf8')],
+    [PACKAGE_FILES.pdf, pdf],
+  ];
+  mkdirSync(out, { recursive: true, mode: 0o700 });
+  for (const [name, bytes] of files) writeFileAtomic(join(out, name), bytes, MODES.secret);
+  const manifest = {
+    kind: 'anjungan SAM return package',
+    kioskId: config.kiosk?.id ?? null,
+    site: config.kiosk?.site ?? null,
+    regionCode: config.kiosk?.regionCode ?? null,
+    samAtr: credentials.sam.atr ?? null,
+    samInstalledAt: credentials.sam.installedAt ?? null,
+    agreement: { numbers: a.numbers, start: a.start, end: a.end, addenda: a.addenda ?? [] },
+    reason: o.reason,
+    technician: o.technician,
+    createdAt: ctx.now.toISOString(),
+    files: files.map(([name, bytes]) => ({ name, bytes: bytes.length, sha256: sha256(bytes) })),
+  };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  writeFileAtomic(join(out, PACKAGE_FILES.manifest), manifestBytes, MODES.secret);
+  return sha256(manifestBytes);
+}
+
+/** Reads the package back from disk: the manifest is the one written, every file matches it. */
+export function verifyPackage(out: string, manifestSha256: string): boolean {
+  try {
+    const manifestBytes = readFileSync(join(out, PACKAGE_FILES.manifest));
+    if (sha256(manifestBytes) !== manifestSha256) return false;
+    const manifest = JSON.parse(manifestBytes.toString('utf8')) as { files: Array<{ name: string; bytes: number; sha256: string }> };
+    if (manifest.files.length !== 3) return false;
+    return manifest.files.every((f) => {
+      const bytes = readFileSync(join(out, f.name));
+      return bytes.length === f.bytes && sha256(bytes) === f.sha256;
+    });
+  } catch {
+    return false;
+  }
+}

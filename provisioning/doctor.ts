@@ -1,0 +1,167 @@
+/**
+ * `doctor`: one table of what a kiosk needs to serve, each with pass/fail and the fix. It only
+ * looks: no SAM is opened (ATR only), no request is sent (TLS handshake only), nothing is written.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, statfsSync, statSync } from 'node:fs';
+import type { CommandContext, Outcome } from './context.ts';
+import { EXIT } from './errors.ts';
+import { MODES } from './layout.ts';
+import { scanReaders } from './readers.ts';
+import { loadConfigFile, loadCredentials } from './state.ts';
+import { agreementState } from './agreement.ts';
+import { handshake } from './uplink.ts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What to do when it fails. */
+  fix: string;
+}
+
+const MIN_FREE_BYTES = 200 * 1024 * 1024;
+
+export async function doctor(ctx: CommandContext): Promise<Outcome> {
+  const l = ctx.layout;
+  const config = loadConfigFile(l);
+  const checks: Check[] = [];
+  const add = (name: string, ok: boolean, detail: string, fix: string) => checks.push({ name, ok, detail, fix: ok ? '' : fix });
+
+  add(
+    'not deactivated',
+    !config.deactivated,
+    config.deactivated ? `deactivated ${config.deactivated.at}` : 'active',
+    'run `anjungan-provision init` to provision the kiosk again',
+  );
+  const a = agreementState(config.agreement, ctx.now);
+  add(
+    'agreement in force',
+    a.state === 'inForce' || a.state === 'endingSoon',
+    a.state === 'none'
+      ? 'none recorded'
+      : `${a.state}${a.daysLeft ? `, ${a.daysLeft} days left` : ''} (${config.agreement.start} to ${config.agreement.end})`,
+    '`agreement set`, or `agreement extend` with the addendum',
+  );
+
+  let credentials = null;
+  try {
+    credentials = loadCredentials(l);
+  } catch (e) {
+    add('credential file', false, (e as Error).message, 'run `anjungan-provision init` (or restore the file, mode 0600)');
+  }
+  if (credentials) {
+    add(
+      'Dukcapil credentials',
+      credentials.dukcapil !== undefined,
+      credentials.dukcapil ? 'set' : 'not set',
+      '`credentials set --user-id ...`',
+    );
+    add(
+      'SAM installed',
+      credentials.sam !== undefined,
+      credentials.sam ? `installed ${credentials.sam.installedAt ?? ''}` : 'not installed',
+      '`sam install --pcid ... --config ...`',
+    );
+    add('operator PINs', credentials.staff.length > 0, `${credentials.staff.length} active`, '`operators add ...` (NDA signed first)');
+  }
+
+  const modeProblems: string[] = [];
+  const expect = (path: string, mode: number) => {
+    if (!existsSync(path)) return;
+    const actual = statSync(path).mode & 0o777;
+    if (actual !== mode) modeProblems.push(`${path} is ${actual.toString(8)}, should be ${mode.toString(8)}`);
+  };
+  expect(l.configDir, MODES.configDir);
+  expect(l.configFile, MODES.config);
+  expect(l.stateDir, MODES.stateDir);
+  for (const f of [l.credentialFile, l.samConfigurationFile, l.operatorsFile]) expect(f, MODES.secret);
+  add(
+    'file modes',
+    modeProblems.length === 0,
+    modeProblems.join('; ') || 'config 0640, state 0700, secrets 0600',
+    `chmod as stated: ${modeProblems.join('; ')}`,
+  );
+
+  try {
+    const fs = statfsSync(l.stateDir);
+    const free = fs.bavail * fs.bsize;
+    add(
+      'disk space',
+      free >= MIN_FREE_BYTES,
+      `${Math.floor(free / 1048576)} MB free for the state folder`,
+      'free space on the state partition (at least 200 MB)',
+    );
+  } catch {
+    add('disk space', false, 'state folder missing', 'run `anjungan-provision init`');
+  }
+
+  add(
+    'clock synchronised',
+    clockSynchronised(),
+    clockSynchronised() ? 'NTP synchronised' : 'not synchronised',
+    'enable time sync (systemd-timesyncd) and check the NTP server is reachable',
+  );
+
+  ctx.progress('looking at the readers through pcscd (ATR only)');
+  const scan = await scanReaders();
+  add(
+    'pcscd running',
+    scan.service === 'up',
+    scan.service === 'up' ? 'reachable' : scan.service === 'down' ? 'not reachable' : 'PC/SC binding missing',
+    'systemctl enable --now pcscd',
+  );
+  const readers = scan.service === 'up' ? scan.readers : [];
+  const idReader = readers.find((r) => new RegExp(config.card.idReaderPattern).test(r.name));
+  const samReader = readers.find((r) => new RegExp(config.card.samReaderPattern).test(r.name));
+  add(
+    'both readers present',
+    !!idReader && !!samReader,
+    `ID reader: ${idReader?.name ?? 'missing'}; SAM reader: ${samReader?.name ?? 'missing'}`,
+    'check the reader cable and power; `pcsc_scan` lists what pcscd sees',
+  );
+  add('SAM answering', !!samReader?.atr, samReader?.atr ? `ATR ${samReader.atr}` : 'no ATR', 'seat the SAM in its slot');
+  add(
+    'fingerprint sensor',
+    false,
+    'no production sensor driver in this build',
+    'install the release with the sensor driver (not yet available)',
+  );
+
+  if (config.uplink.baseUrl && config.uplink.caFile) {
+    ctx.progress('TLS handshake with the uplink (no request)');
+    const ok = await handshake(config).catch(() => false);
+    add(
+      'uplink TLS',
+      ok,
+      `${config.uplink.baseUrl}: ${ok ? 'handshake ok' : 'handshake failed'}`,
+      'check the closed-network route and `uplink set --ca`; then `uplink test`',
+    );
+  } else add('uplink TLS', false, 'no uplink set', '`uplink set --url ... --institution ... --ca ...`');
+
+  const failed = checks.filter((c) => !c.ok);
+  const width = Math.max(...checks.map((c) => c.name.length));
+  return {
+    data: { ok: failed.length === 0, checks },
+    lines: [
+      ...checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(width)}  ${c.detail}${c.ok ? '' : `\n      fix: ${c.fix}`}`),
+      failed.length === 0 ? 'all checks passed' : `${failed.length} check(s) failed`,
+    ],
+    ...(failed.length === 0 ? {} : { exitCode: EXIT.checkFailed }),
+  };
+}
+
+function clockSynchronised(): boolean {
+  if (existsSync('/run/systemd/timesync/synchronized')) return true;
+  try {
+    return (
+      execFileSync('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], {
+        encoding: 'utf8',
+        timeout: 3000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() === 'yes'
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Where a kiosk's files live. Production: the config in /etc/anjungan, the state (secrets, the
+ * database) in /var/lib/anjungan. `--root DIR` puts the same tree under DIR (tests, image
+ * builds); the paths written into the config then point into DIR as well.
+ */
+import { join, resolve } from 'node:path';
+
+export interface Layout {
+  root: string;
+  configDir: string;
+  configFile: string;
+  stateDir: string;
+  credentialFile: string;
+  /** The SAM configuration file exactly as Disdukcapil delivered it (returned at deactivation). */
+  samConfigurationFile: string;
+  operatorsFile: string;
+  /** Written once a return package is verified, removed once the erase is complete. */
+  deactivationPendingFile: string;
+  uplinkCaFile: string;
+  issuerKeyFile: string;
+}
+
+export function layout(root = '/'): Layout {
+  const r = resolve(root);
+  const configDir = join(r, 'etc/anjungan');
+  const stateDir = join(r, 'var/lib/anjungan');
+  return {
+    root: r,
+    configDir,
+    configFile: join(configDir, 'config.json'),
+    stateDir,
+    // The daemon's own name for it (device/main.ts: stateDir/credentials.json).
+    credentialFile: join(stateDir, 'credentials.json'),
+    samConfigurationFile: join(stateDir, 'sam-configuration'),
+    operatorsFile: join(stateDir, 'operators.json'),
+    deactivationPendingFile: join(stateDir, 'deactivation-pending.json'),
+    uplinkCaFile: join(configDir, 'uplink-ca.pem'),
+    issuerKeyFile: join(configDir, 'issuer-public-key.pem'),
+  };
+}
+
+/** File modes the kiosk's tree must have (doctor checks them). */
+export const MODES = { configDir: 0o750, config: 0o640, stateDir: 0o700, secret: 0o600 } as const;

@@ -1,0 +1,59 @@
+/**
+ * What pcscd sees, for `sam status`, `sam install` and `doctor`: reader names, whether a card is
+ * in each, and its ATR. Looking never connects to a card: a SAM is not opened by a status check.
+ */
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { loadPcscLite, PCSCD_SOCKET, type PcscReader } from '../device/card/pcsc.ts';
+
+export interface ReaderView {
+  name: string;
+  present: boolean;
+  /** Hex ATR of the card in it, when present. */
+  atr: string | null;
+}
+
+export type ReaderScan = { service: 'down' | 'noBinding' } | { service: 'up'; readers: ReaderView[] };
+
+const SCAN_MS = 1500;
+
+export function pcscdReachable(): Promise<boolean> {
+  if (!existsSync(PCSCD_SOCKET)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const s = connect(PCSCD_SOCKET);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+export async function scanReaders(expected = 2): Promise<ReaderScan> {
+  const make = loadPcscLite();
+  if (!make) return { service: 'noBinding' };
+  if (!(await pcscdReachable())) return { service: 'down' };
+  const ctx = make();
+  const seen = new Map<string, { reader: PcscReader; view: ReaderView | null }>();
+  ctx.on('error', () => undefined);
+  ctx.on('reader', (reader) => {
+    const entry = { reader, view: null as ReaderView | null };
+    seen.set(reader.name, entry);
+    reader.on('error', () => undefined);
+    reader.on('status', (s) => {
+      const status = s as { state: number; atr?: Buffer };
+      const present = (status.state & reader.SCARD_STATE_PRESENT) !== 0;
+      entry.view = { name: reader.name, present, atr: present && status.atr && status.atr.length > 0 ? status.atr.toString('hex') : null };
+    });
+  });
+  const deadline = Date.now() + SCAN_MS;
+  while (Date.now() < deadline) {
+    const all = [...seen.values()];
+    if (all.length >= expected && all.every((e) => e.view)) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const readers = [...seen.values()].flatMap((e) => (e.view ? [e.view] : []));
+  for (const e of seen.values()) e.reader.close();
+  ctx.close();
+  return { service: 'up', readers };
+}
