@@ -61,7 +61,7 @@ t.test('a file that is not JSON, or not an object, is refused', async (t) => {
   t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: '/nonexistent/anj10.json' }, today)), [/cannot read/]);
 });
 
-t.test('production needs the file, an https uplink with its CA file and the issuer key', async (t) => {
+t.test('production needs the file, an https uplink with its CA file, the issuer key, a sensor and a gpio choice', async (t) => {
   t.match(problemsOf(() => loadConfig({ ANJUNGAN_MODE: 'production' }, today)), [
     'production needs ANJUNGAN_CONFIG',
     '/uplink/baseUrl is required in production',
@@ -75,6 +75,8 @@ t.test('production needs the file, an https uplink with its CA file and the issu
     stateDir: '/var/lib/anjungan',
     uplink: { baseUrl: 'https://dukcapil.test:8443', caFile: '/etc/anjungan/ca.pem' },
     card: { issuerPublicKeyFile: '/etc/anjungan/issuer.pem' },
+    fingerprint: { driver: 'libfprint', helperPath: '/usr/lib/anjungan/anjungan-fprint-capture' },
+    gpio: { driver: 'none' },
   });
   t.equal(loadConfig({ ANJUNGAN_CONFIG: complete }, today).mode, 'production');
 });

@@ -225,13 +225,13 @@ t.test('card lifted on the result screen: the session ends as finished, nothing 
   await settle();
   t.equal(screen(k.view()), 'result');
   await k.send({ type: 'CARD_REMOVED' });
-  t.match(k.view(), { screen: 'finished', why: 'completed' });
+  t.match(k.view(), { screen: 'finished', why: 'cardTaken' });
   t.equal(k.ctx().record, null);
   t.equal(k.ctx().verdict, null);
   t.notOk(k.f.audit.some((e) => e.code === 'sessionFailed'), 'no failure is recorded');
   await k.advance(6_000);
   t.equal(screen(k.view()), 'welcome');
-  t.match(k.f.audit.at(-1), { code: 'sessionEnd', outcome: 'completed' });
+  t.match(k.f.audit.at(-1), { code: 'sessionEnd', outcome: 'cardTaken' });
 });
 
 t.test('card lifted while typing return data: the half-typed entry is dropped and nothing is stored', async (t) => {

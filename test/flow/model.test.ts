@@ -161,7 +161,7 @@ t.test('on the result and return-data steps, taking the card ends the session as
     for (const type of ['CARD_REMOVED', 'READER_REMOVED']) {
       const next = Object.values(a.transitions).find((tr) => tr.event.type === type)!.state;
       t.ok(next.matches({ session: { steps: 'finished' } }), `${type} from ${a.state.context.step} finishes`);
-      t.equal(next.context.finishedWhy, 'completed');
+      t.equal(next.context.finishedWhy, type === 'CARD_REMOVED' ? 'cardTaken' : 'completed');
       t.equal(next.context.failure, null);
       t.equal(next.context.record, null);
       t.equal(next.context.verdict, null);

@@ -30,6 +30,7 @@ function productionFiles(t: Test, gpio: object | undefined) {
     agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2027-12-31' },
     uplink: { baseUrl: 'https://127.0.0.1:1/', caFile: join(dir, 'ca.pem'), institution: 'BKD_TEST', keyCasing: 'upper', method: 'CALL_NIK', verifyThreshold: 90, connectTimeoutMs: 1000, totalTimeoutMs: 2000, dailyQuota: 10 },
     card: { idReaderPattern: 'PCD 00 00', samReaderPattern: 'PCD 00 01', issuerPublicKeyFile: join(dir, 'issuer.pem'), transmitTimeoutMs: 5000 },
+    fingerprint: { driver: 'libfprint', helperPath: '/usr/lib/anjungan/anjungan-fprint-capture' },
     ...(gpio ? { gpio } : {}),
   };
   const configFile = join(dir, 'config.json');
