@@ -15,7 +15,7 @@ import { AuditLog } from './store/audit-log.ts';
 import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
-import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
+import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
 import { createKioskMachine } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
@@ -25,38 +25,19 @@ import { UiWatch } from './server/ui-watch.ts';
 import { SimulatedGpio } from './gpio/simulated.ts';
 import { createOnoffGpio } from './gpio/onoff-gpio.ts';
 import { createMatcher } from './fingerprint/matcher.ts';
-import { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
-import { createInProcessCardPort } from './sim/vcard/in-process.ts';
-import { startVirtualDevices } from './sim/vcard/vpcd-devices.ts';
-import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './sim/vcard/demo-keys.ts';
-import { startDukcapilSimulator } from './sim/dukcapil/server.ts';
-import { allPersonas, isPersonaId, persona, type Persona } from './sim/personas.ts';
-
-/** The demo staff PIN; demo and pcsc-sim only. A real kiosk's PINs are set by provisioning. */
-export const DEMO_STAFF_PIN = '246810';
+import { loadSimulation, type Simulation } from './simulation.ts';
+import type { Persona } from './sim/personas.ts';
+import type { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 
 /** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
 const UI_FROZEN_AFTER_MS = 30_000;
 
 /** Board pins of the reference enclosure (BCM numbering). */
 const GPIO_PINS = { ledGreen: 17, ledAmber: 27, ledRed: 22, buzzer: 23, readerPower: 24, tamper: 25 };
-
-const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-export async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
-  const sam = demoSamSecret();
-  return {
-    dukcapil,
-    sam: { pcid: toHex(sam.pcid), configuration: toHex(sam.configuration) },
-    auditKey: newKey(),
-    outboxKey: newKey(),
-    staff: [await hashStaffPin('petugas-demo', DEMO_STAFF_PIN)],
-  };
-}
 
 // Node has no AF_UNIX datagram sockets, so the messages go through systemd-notify, a child
 // process (the unit allows it with NotifyAccess=all). It waits until systemd has taken the
@@ -82,6 +63,7 @@ export interface Kiosk {
 
 export async function startKiosk(config: KioskConfig, logger: Logger): Promise<Kiosk> {
   const simulated = config.mode !== 'production';
+  const sim: Simulation | null = simulated ? await loadSimulation() : null;
   const clock: ClockPort = { now: () => new Date() };
   const closers: Array<() => Promise<void> | void> = [];
   const db = openDatabase(config.stateDir);
@@ -94,11 +76,11 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   let simulatorCredentials: Credentials['dukcapil'] | null = null;
   const uplinkTimes = { connectTimeoutMs: config.uplink.connectTimeoutMs, totalTimeoutMs: config.uplink.totalTimeoutMs };
   const uplinkShape = { keyCasing: config.uplink.keyCasing, method: config.uplink.method, verifyThreshold: config.uplink.verifyThreshold };
-  if (simulated) {
-    const sim = await startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
-    closers.push(() => sim.close());
-    simulatorCredentials = sim.credentials;
-    endpoint = { baseUrl: sim.baseUrl, institution: sim.institution, caPem: sim.caPem, ...uplinkShape, ...uplinkTimes };
+  if (sim) {
+    const dukcapil = await sim.startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
+    closers.push(() => dukcapil.close());
+    simulatorCredentials = dukcapil.credentials;
+    endpoint = { baseUrl: dukcapil.baseUrl, institution: dukcapil.institution, caPem: dukcapil.caPem, ...uplinkShape, ...uplinkTimes };
   } else {
     endpoint = {
       baseUrl: config.uplink.baseUrl!,
@@ -113,15 +95,15 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // ---- credentials: created with demo values on a developer machine, provisioned otherwise
   // Under systemd the file arrives through LoadCredential= (anjungan.service).
   const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
-  if (simulated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
+  if (sim && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await sim.demoCredentials(simulatorCredentials!));
   const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
   const samSecret = { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') };
-  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
+  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : sim!.DEMO_ISSUER_PUBLIC_KEY_PEM;
 
   // ---- devices
   const gpio: GpioPort = simulated || config.gpio?.driver === 'none' ? new SimulatedGpio() : createOnoffGpio(GPIO_PINS);
   closers.push(() => gpio.close());
-  const sensor = simulated ? new SimulatedFingerSensor() : null;
+  const sensor = sim ? new sim.SimulatedFingerSensor() : null;
   let fingerSensor: FingerprintSensorPort;
   if (sensor) fingerSensor = sensor;
   else {
@@ -136,11 +118,11 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   let demo: DemoControls | undefined;
   const cardLogger = logger.child({ component: 'card' });
   let holder: () => Persona | null = () => null;
-  if (config.mode === 'demo') {
-    const inProcess = createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
+  if (config.mode === 'demo' && sim) {
+    const inProcess = sim.createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
     card = inProcess.port;
     holder = () => inProcess.slot.current();
-    demo = demoControls({
+    demo = demoControls(sim, {
       insert: async (p) => inProcess.slot.insert(p),
       remove: async () => inProcess.slot.remove(),
       current: holder,
@@ -150,12 +132,12 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     const idReaderPattern = new RegExp(config.card.idReaderPattern);
     const samReaderPattern = new RegExp(config.card.samReaderPattern);
     let pcscCard: PcscCardPort | null = null;
-    if (config.mode === 'pcsc-sim') {
+    if (config.mode === 'pcsc-sim' && sim) {
       // Removals wait until pcscd counted them (see vpcd-devices.ts), so a quick re-insert is seen.
-      const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => pcscCard!.readers() });
+      const devices = await sim.startVirtualDevices({ samSecret: sim.demoSamSecret(), readers: () => pcscCard!.readers() });
       closers.unshift(() => devices.close());
       holder = () => devices.current();
-      demo = demoControls({
+      demo = demoControls(sim, {
         // A slot pcscd has not yet seen empty is a state the demo user can wait out: 409.
         insert: (p) => devices.insert(p).catch((e: Error) => Promise.reject(new DemoConflict(e.message))),
         // The card is out either way; a slow pcscd shows up at the next insert.
@@ -299,18 +281,18 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   };
 }
 
-function demoControls(slot: {
+function demoControls(sim: Simulation, slot: {
   insert(p: Persona): Promise<void>;
   remove(): Promise<void>;
   current(): Persona | null;
   sensor: SimulatedFingerSensor;
 }): DemoControls {
   return {
-    personas: () => allPersonas().map((p) => ({ id: p.id, title: p.title })),
+    personas: () => sim.allPersonas().map((p) => ({ id: p.id, title: p.title })),
     async insertCard(id) {
-      if (!isPersonaId(id)) throw new DemoConflict('unknown persona');
+      if (!sim.isPersonaId(id)) throw new DemoConflict('unknown persona');
       if (slot.current()) throw new DemoConflict('a card is already in the reader');
-      await slot.insert(persona(id));
+      await slot.insert(sim.persona(id));
     },
     async removeCard() {
       if (slot.current()) await slot.remove();

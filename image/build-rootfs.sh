@@ -13,7 +13,7 @@ if [ "$arch" != "$(dpkg --print-architecture)" ]; then
   echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built here" >&2
   exit 2
 fi
-[ -f "$repo/dist/device/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
+[ -f "$repo/dist/appliance/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
 base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
 
 rm -rf "$out"
@@ -22,8 +22,10 @@ cp -al "$base" "$out"
 rm -f "$out/.anjungan-complete"
 
 app="$out/opt/anjungan"
-mkdir -p "$app/node_modules"
-cp -r "$repo/dist" "$app/dist"
+mkdir -p "$app/node_modules" "$app/dist"
+# Only the production bundle (no simulators, virtual devices or demo personas) and the UI.
+cp -r "$repo/dist/appliance" "$repo/dist/ui" "$app/dist/"
+[ ! -d "$repo/dist/provisioning" ] || cp -r "$repo/dist/provisioning" "$app/dist/"
 cp "$repo/package.json" "$repo/README.md" "$app/"
 (cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
   mkdir -p "$app/$(dirname "$module")"

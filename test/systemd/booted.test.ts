@@ -5,7 +5,8 @@
  * are checked by the systemd inside it.
  *
  * The daemon runs from anjungan.service as shipped plus one test-only drop-in choosing demo mode
- * (production needs a fingerprint sensor driver this machine does not have yet). The kiosk
+ * (production needs a fingerprint sensor driver this machine does not have yet): the image holds
+ * only the production bundle, so the demo bundle is bound in read-only for the test. The kiosk
  * browser has no display here: the container boots multi-user.target, which leaves it out.
  */
 import t from 'tap';
@@ -13,7 +14,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { demoCredentials } from '../../device/main.ts';
+import { demoCredentials } from '../../device/sim/kit.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 
 const run = promisify(execFile);
@@ -40,7 +41,11 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
   writeFileSync(join(tree, 'var/lib/anjungan/credentials.json'), JSON.stringify(await demoCredentials(DEMO_CREDENTIALS)), { mode: 0o600 });
   chmodSync(join(tree, 'var/lib/anjungan/credentials.json'), 0o600);
   mkdirSync(join(tree, 'etc/systemd/system/anjungan.service.d'), { recursive: true });
-  writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), '[Service]\nEnvironment=ANJUNGAN_MODE=demo\n');
+  const demoExec = readFileSync(join(repo, 'systemd/anjungan.service'), 'utf8')
+    .match(/^ExecStart=.*$/m)![0]
+    .replace('/dist/appliance/', '/dist/device/');
+  writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), `[Service]\nEnvironment=ANJUNGAN_MODE=demo\nExecStart=\n${demoExec}\n`);
+  mkdirSync(join(tree, 'opt/anjungan/dist/device'));
 
   const nspawn = spawn(
     'systemd-nspawn',
@@ -50,6 +55,7 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       '-D',
       tree,
       '--volatile=overlay',
+      `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
       '--register=no',
       '--keep-unit',
       '--private-network',
