@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The appliance's root file system as a folder: the cached base (build-rootfs-base.sh) with the
 # built app, its run-time node_modules, the units of systemd/ (enabled) and their companions
-# installed on top. `make image ARCH=amd64 FORMAT=rootfs` runs it after `make build`.
-# The tree hard-links the cached base's files: boot it with a volatile or read-only root (as the
-# booted tests do), never write into it in place.
+# installed on top, with the read-only root's settings (image/rootfs/). `make image ARCH=amd64
+# FORMAT=rootfs` runs it after `make build`. The tree hard-links the cached base's files: boot it
+# read-only (as the booted test does), never write into it in place.
 # Usage: image/build-rootfs.sh ARCH OUT_DIR [CACHE_DIR]
 set -euo pipefail
 arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
@@ -42,6 +42,14 @@ install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.timer "$repo"/system
 install -D -m 0644 "$repo/systemd/pam-anjungan-kiosk" "$out/etc/pam.d/anjungan-kiosk"
 install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1/rules.d/50-anjungan-pcsc.rules"
 install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/etc/chromium/policies/managed/anjungan.json"
+# The read-only root: fstab (tmpfs for the volatile paths), the data and boot partition mounts,
+# journald in memory, the hardware watchdog, SSH off unless enabled (image/rootfs/). Files are
+# replaced, never written through: the tree shares its inodes with the cached base.
+cp -r --remove-destination "$repo/image/rootfs/." "$out/"
+kiosk_ids="$(awk -F: '$1 == "anjungan-kiosk" { print "s/@KIOSK_UID@/" $3 "/; s/@KIOSK_GID@/" $4 "/" }' "$out/etc/passwd")"
+sed "$kiosk_ids" "$repo/image/rootfs/etc/fstab" > "$out/etc/fstab.new" && mv "$out/etc/fstab.new" "$out/etc/fstab"
+mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan"
+systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
   anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket
 systemctl --root="$out" --quiet set-default graphical.target
