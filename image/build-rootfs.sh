@@ -8,13 +8,18 @@
 set -euo pipefail
 arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-if [ "$arch" != "$(dpkg --print-architecture)" ]; then
-  # Native modules must then be compiled inside the tree (the SD-card image build does that).
-  echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built here" >&2
-  exit 2
-fi
 [ -f "$repo/dist/appliance/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
-base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
+# ANJUNGAN_ROOTFS_BASE: a base tree whose /opt/anjungan/node_modules was installed and compiled
+# inside it (the arm64 image, build-image-arm64.sh); otherwise the cached base for the host.
+base="${ANJUNGAN_ROOTFS_BASE:-}"
+if [ -z "$base" ]; then
+  if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+    # Native modules must then be compiled inside the tree (build-image-arm64.sh does that).
+    echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built from the cached base" >&2
+    exit 2
+  fi
+  base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
+fi
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
@@ -26,11 +31,13 @@ mkdir -p "$app/node_modules" "$app/dist"
 # Only the production bundle (no simulators, virtual devices or demo personas) and the UI.
 cp -r "$repo/dist/appliance" "$repo/dist/ui" "$app/dist/"
 [ ! -d "$repo/dist/provisioning" ] || cp -r "$repo/dist/provisioning" "$app/dist/"
-cp "$repo/package.json" "$repo/README.md" "$app/"
-(cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
-  mkdir -p "$app/$(dirname "$module")"
-  cp -r "$repo/$module" "$app/$module"
-done
+cp --remove-destination "$repo/package.json" "$repo/README.md" "$app/"
+if [ -z "${ANJUNGAN_ROOTFS_BASE:-}" ]; then
+  (cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
+    mkdir -p "$app/$(dirname "$module")"
+    cp -r "$repo/$module" "$app/$module"
+  done
+fi
 cat > "$out/usr/local/bin/anjungan-provision" <<'WRAPPER'
 #!/bin/sh
 exec /usr/bin/node /opt/anjungan/dist/provisioning/main.js "$@"
