@@ -44,9 +44,10 @@ ids="$(awk -F: '$1 == "anjungan" { print $3 ":" $4 }' "$tree/etc/passwd")"
 install -d -m 0700 -o "${ids%:*}" -g "${ids#*:}" "$data/lib/anjungan"
 install -d -m 0750 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
 
-# Sizes in MiB: the root gets a fifth more than its content; the data partition starts small
-# and grows on the card.
-root_mib=$(( $(du -s -B1M --apparent-size "$tree" | cut -f1) * 6 / 5 + 64 ))
+# Sizes in MiB: the root gets a fifth more than its content, rounded up to 4 MiB so the data
+# partition after it starts on an erase-block boundary; the data partition starts small and
+# grows on the card.
+root_mib=$(( ($(du -s -B1M --apparent-size "$tree" | cut -f1) * 6 / 5 + 64 + 3) / 4 * 4 ))
 boot_mib=256 data_mib=64
 mkfs.vfat -C -F 32 -n ANJ-BOOT -i 414e4a42 --invariant "$work/boot.vfat" $((boot_mib * 1024)) >/dev/null
 mcopy -s -m -i "$work/boot.vfat" "$boot"/* ::/

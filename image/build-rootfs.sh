@@ -32,11 +32,14 @@ mkdir -p "$app/node_modules" "$app/dist"
 cp -r "$repo/dist/appliance" "$repo/dist/ui" "$app/dist/"
 [ ! -d "$repo/dist/provisioning" ] || cp -r "$repo/dist/provisioning" "$app/dist/"
 cp --remove-destination "$repo/package.json" "$repo/README.md" "$app/"
+# The host-architecture tree takes the node modules and the fingerprint capture helper built
+# here; an arm64 base has them compiled inside it.
 if [ -z "${ANJUNGAN_ROOTFS_BASE:-}" ]; then
   (cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
     mkdir -p "$app/$(dirname "$module")"
     cp -r "$repo/$module" "$app/$module"
   done
+  install -D -m 0755 "$(bash "$repo/device/fingerprint/build-capture-helper.sh")" "$out/usr/lib/anjungan/anjungan-fprint-capture"
 fi
 cat > "$out/usr/local/bin/anjungan-provision" <<'WRAPPER'
 #!/bin/sh

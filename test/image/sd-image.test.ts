@@ -70,6 +70,7 @@ t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the
     const dist = debugfs(root, 'ls -p /opt/anjungan/dist');
     t.match(dist, /\/appliance\//);
     t.notMatch(dist, /\/device\//, 'no demo bundle');
+    t.match(debugfs(root, 'stat /usr/lib/anjungan/anjungan-fprint-capture'), /Mode:\s+0755/, 'the fingerprint capture helper');
     t.match(debugfs(root, 'ls -p /etc/systemd/system/local-fs.target.wants'), /\/data\.mount\//, 'the data partition is mounted at boot');
     const uid = /^anjungan:x:(\d+):/m.exec(debugfs(root, 'cat /etc/passwd'))![1];
     t.match(debugfs(data, 'ls -l /lib'), new RegExp(`40700 \\(2\\)\\s+${uid}\\s+\\d+\\s+\\d+\\s+\\S+\\s+\\S+\\s+anjungan`), "the daemon's own state folder, 0700");
