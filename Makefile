@@ -9,6 +9,8 @@ APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmart
 # The appliance tests: units checked by systemd-analyze, a root file system booted with
 # systemd-nspawn, the egress firewall in network namespaces.
 APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux
+# The SD-card image, made without loop mounts: FAT and ext4 file systems from folders, an MBR.
+APT_PACKAGES += dosfstools mtools e2fsprogs fdisk zstd
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
@@ -16,7 +18,7 @@ NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
-.PHONY: demo test build bench system-deps node-deps typecheck clean image appliance-base capture-helper
+.PHONY: demo test build bench system-deps node-deps typecheck clean image image-arm64 appliance-base capture-helper
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -77,16 +79,29 @@ bench: build
 	bash test/setup/pcscd.sh start
 	npm run -s bench; rc=$$?; bash test/setup/pcscd.sh stop; exit $$rc
 
-# The appliance's root file system for the host architecture (ARCH=amd64 FORMAT=rootfs): the
-# cached Debian trixie base with the built app and the units of systemd/ installed.
+# FORMAT=rootfs: the appliance's root file system as a folder (host architecture): the cached
+# Debian trixie base with the built app and the units of systemd/ installed.
+# FORMAT=img: the partitioned, compressed SD-card image with its SHA-256 and package manifest in
+# image/out/. ARCH=arm64 (make image-arm64) is the Raspberry Pi 4/5 image.
 ARCH ?= $(shell dpkg --print-architecture)
-FORMAT ?= rootfs
+FORMAT ?= img
 image: build
 ifeq ($(FORMAT),rootfs)
 	bash image/build-rootfs.sh $(ARCH) image/out/rootfs-$(ARCH) $(CACHE_DIR)
+else ifeq ($(FORMAT),img)
+ifeq ($(ARCH),arm64)
+	bash image/build-image-arm64.sh image/out $(CACHE_DIR)
 else
-	@echo "make image FORMAT=$(FORMAT): only FORMAT=rootfs is built so far" >&2; exit 2
+	bash image/build-image.sh $(ARCH) image/out $(CACHE_DIR)
 endif
+else
+	@echo "make image FORMAT=$(FORMAT): FORMAT is rootfs or img" >&2; exit 2
+endif
+
+# The Raspberry Pi 4/5 image: Debian arm64 built under qemu-user emulation (slow: see README).
+image-arm64: APT_PACKAGES += qemu-user-static binfmt-support arch-test
+image-arm64: build
+	$(MAKE) image ARCH=arm64 FORMAT=img
 
 clean:
 	rm -rf dist .tap state test-artifacts

@@ -15,7 +15,7 @@ import { AuditLog } from './store/audit-log.ts';
 import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
-import { hashStaffPin, newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
+import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
 import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
@@ -31,35 +31,17 @@ import { TamperLock } from './gpio/tamper-lock.ts';
 import { DEFAULT_READER_POWER, ReaderPowerPolicy, readerSignal } from './gpio/reader-power.ts';
 import type { KioskView } from './view/protocol.ts';
 import { createMatcher } from './fingerprint/matcher.ts';
-import { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
-import { createInProcessCardPort } from './sim/vcard/in-process.ts';
-import { startVirtualDevices } from './sim/vcard/vpcd-devices.ts';
-import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './sim/vcard/demo-keys.ts';
-import { startDukcapilSimulator } from './sim/dukcapil/server.ts';
-import { allPersonas, isPersonaId, persona, type Persona } from './sim/personas.ts';
-
-/** The demo staff PIN; demo and pcsc-sim only. A real kiosk's PINs are set by provisioning. */
-export const DEMO_STAFF_PIN = '246810';
+import { loadSimulation, type Simulation } from './simulation.ts';
+import type { Persona } from './sim/personas.ts';
+import type { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 
 /** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
 const UI_FROZEN_AFTER_MS = 30_000;
 
-const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-export async function demoCredentials(dukcapil: Credentials['dukcapil']): Promise<Credentials> {
-  const sam = demoSamSecret();
-  return {
-    dukcapil,
-    sam: { pcid: toHex(sam.pcid), configuration: toHex(sam.configuration) },
-    auditKey: newKey(),
-    outboxKey: newKey(),
-    staff: [await hashStaffPin('petugas-demo', DEMO_STAFF_PIN)],
-  };
-}
 
 // Node has no AF_UNIX datagram sockets, so the messages go through systemd-notify, a child
 // process (the unit allows it with NotifyAccess=all). It waits until systemd has taken the
@@ -87,6 +69,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const simulated = config.mode !== 'production';
   // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
   const deactivated = config.deactivated !== undefined;
+  const sim: Simulation | null = simulated ? await loadSimulation() : null;
   const clock: ClockPort = { now: () => new Date() };
   const closers: Array<() => Promise<void> | void> = [];
   const db = openDatabase(config.stateDir);
@@ -99,11 +82,11 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   let simulatorCredentials: Credentials['dukcapil'] | null = null;
   const uplinkTimes = { connectTimeoutMs: config.uplink.connectTimeoutMs, totalTimeoutMs: config.uplink.totalTimeoutMs };
   const uplinkShape = { keyCasing: config.uplink.keyCasing, method: config.uplink.method, verifyThreshold: config.uplink.verifyThreshold };
-  if (simulated && !deactivated) {
-    const sim = await startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
-    closers.push(() => sim.close());
-    simulatorCredentials = sim.credentials;
-    endpoint = { baseUrl: sim.baseUrl, institution: sim.institution, caPem: sim.caPem, ...uplinkShape, ...uplinkTimes };
+  if (sim && !deactivated) {
+    const dukcapil = await sim.startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
+    closers.push(() => dukcapil.close());
+    simulatorCredentials = dukcapil.credentials;
+    endpoint = { baseUrl: dukcapil.baseUrl, institution: dukcapil.institution, caPem: dukcapil.caPem, ...uplinkShape, ...uplinkTimes };
   } else if (!deactivated) {
     endpoint = {
       baseUrl: config.uplink.baseUrl!,
@@ -118,7 +101,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // ---- credentials: created with demo values on a developer machine, provisioned otherwise
   // Under systemd the file arrives through LoadCredential= (anjungan.service).
   const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
-  if (simulated && !deactivated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await demoCredentials(simulatorCredentials!));
+  if (sim && !deactivated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await sim.demoCredentials(simulatorCredentials!));
   const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
   if (!deactivated && (!credentials.dukcapil || !credentials.sam)) {
     throw new Error('credentials are incomplete: set them with anjungan-provision credentials set and sam install');
@@ -126,12 +109,15 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const samSecret = credentials.sam
     ? { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') }
     : null;
-  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : DEMO_ISSUER_PUBLIC_KEY_PEM;
+  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : sim!.DEMO_ISSUER_PUBLIC_KEY_PEM;
 
   // ---- devices
   const gpio: GpioPort = openPanelGpio(config, logger.child({ component: 'gpio' }));
   closers.push(() => gpio.close());
-  const sensor = simulated ? new SimulatedFingerSensor() : null;
+  // The simulated sensor draws a fresh impression per touch; tests fix the draws with
+  // ANJUNGAN_SIM_FINGER_SEED so a run is reproducible (the matcher's error rates are the bench's).
+  const fingerSeed = process.env.ANJUNGAN_SIM_FINGER_SEED;
+  const sensor = sim ? new sim.SimulatedFingerSensor(fingerSeed ? { rng: sim.createRng(fingerSeed) } : {}) : null;
   let fingerSensor: FingerprintSensorPort;
   if (deactivated) fingerSensor = detachedSensor;
   else if (sensor) fingerSensor = sensor;
@@ -149,11 +135,11 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   let holder: () => Persona | null = () => null;
   if (deactivated || !samSecret) {
     card = detachedCardPort();
-  } else if (config.mode === 'demo') {
-    const inProcess = createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
+  } else if (config.mode === 'demo' && sim) {
+    const inProcess = sim.createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
     card = inProcess.port;
     holder = () => inProcess.slot.current();
-    demo = demoControls({
+    demo = demoControls(sim, {
       gpio,
       insert: async (p) => inProcess.slot.insert(p),
       remove: async () => inProcess.slot.remove(),
@@ -164,12 +150,12 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     const idReaderPattern = new RegExp(config.card.idReaderPattern);
     const samReaderPattern = new RegExp(config.card.samReaderPattern);
     let pcscCard: PcscCardPort | null = null;
-    if (config.mode === 'pcsc-sim') {
+    if (config.mode === 'pcsc-sim' && sim) {
       // Removals wait until pcscd counted them (see vpcd-devices.ts), so a quick re-insert is seen.
-      const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => pcscCard!.readers() });
+      const devices = await sim.startVirtualDevices({ samSecret: sim.demoSamSecret(), readers: () => pcscCard!.readers() });
       closers.unshift(() => devices.close());
       holder = () => devices.current();
-      demo = demoControls({
+      demo = demoControls(sim, {
         gpio,
         // A slot pcscd has not yet seen empty is a state the demo user can wait out: 409.
         insert: (p) => devices.insert(p).catch((e: Error) => Promise.reject(new DemoConflict(e.message))),
@@ -244,6 +230,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     logger,
     maxFingerAttempts: settings.maxFingerAttempts,
     staffPinLockedUntil: () => pinLockout.state().lockedUntil,
+    staffPinAttemptsLeft: () => PinLockout.MAX_FAILURES - pinLockout.state().failures,
   });
   closers.unshift(() => runtime.stop());
 
@@ -354,7 +341,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   };
 }
 
-function demoControls(slot: {
+function demoControls(sim: Simulation, slot: {
   gpio: GpioPort;
   insert(p: Persona): Promise<void>;
   remove(): Promise<void>;
@@ -362,11 +349,11 @@ function demoControls(slot: {
   sensor: SimulatedFingerSensor;
 }): DemoControls {
   return {
-    personas: () => allPersonas().map((p) => ({ id: p.id, title: p.title })),
+    personas: () => sim.allPersonas().map((p) => ({ id: p.id, title: p.title })),
     async insertCard(id) {
-      if (!isPersonaId(id)) throw new DemoConflict('unknown persona');
+      if (!sim.isPersonaId(id)) throw new DemoConflict('unknown persona');
       if (slot.current()) throw new DemoConflict('a card is already in the reader');
-      await slot.insert(persona(id));
+      await slot.insert(sim.persona(id));
     },
     async removeCard() {
       if (slot.current()) await slot.remove();

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # The appliance's root file system as a folder: the cached base (build-rootfs-base.sh) with the
 # built app, its run-time node_modules, the units of systemd/ (enabled) and their companions
-# installed on top. `make image ARCH=amd64 FORMAT=rootfs` runs it after `make build`.
-# The tree hard-links the cached base's files: boot it with a volatile or read-only root (as the
-# booted tests do), never write into it in place.
+# installed on top, with the read-only root's settings (image/rootfs/). `make image ARCH=amd64
+# FORMAT=rootfs` runs it after `make build`. The tree hard-links the cached base's files: boot it
+# read-only (as the booted test does), never write into it in place.
 # Usage: image/build-rootfs.sh ARCH OUT_DIR [CACHE_DIR]
 set -euo pipefail
 arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-if [ "$arch" != "$(dpkg --print-architecture)" ]; then
-  # Native modules must then be compiled inside the tree (the SD-card image build does that).
-  echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built here" >&2
-  exit 2
+[ -f "$repo/dist/appliance/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
+# ANJUNGAN_ROOTFS_BASE: a base tree whose /opt/anjungan/node_modules was installed and compiled
+# inside it (the arm64 image, build-image-arm64.sh); otherwise the cached base for the host.
+base="${ANJUNGAN_ROOTFS_BASE:-}"
+if [ -z "$base" ]; then
+  if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+    # Native modules must then be compiled inside the tree (build-image-arm64.sh does that).
+    echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built from the cached base" >&2
+    exit 2
+  fi
+  base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
 fi
-[ -f "$repo/dist/device/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
-base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
@@ -22,13 +27,20 @@ cp -al "$base" "$out"
 rm -f "$out/.anjungan-complete"
 
 app="$out/opt/anjungan"
-mkdir -p "$app/node_modules"
-cp -r "$repo/dist" "$app/dist"
-cp "$repo/package.json" "$repo/README.md" "$app/"
-(cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
-  mkdir -p "$app/$(dirname "$module")"
-  cp -r "$repo/$module" "$app/$module"
-done
+mkdir -p "$app/node_modules" "$app/dist"
+# Only the production bundle (no simulators, virtual devices or demo personas) and the UI.
+cp -r "$repo/dist/appliance" "$repo/dist/ui" "$app/dist/"
+[ ! -d "$repo/dist/provisioning" ] || cp -r "$repo/dist/provisioning" "$app/dist/"
+cp --remove-destination "$repo/package.json" "$repo/README.md" "$app/"
+# The host-architecture tree takes the node modules and the fingerprint capture helper built
+# here; an arm64 base has them compiled inside it.
+if [ -z "${ANJUNGAN_ROOTFS_BASE:-}" ]; then
+  (cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
+    mkdir -p "$app/$(dirname "$module")"
+    cp -r "$repo/$module" "$app/$module"
+  done
+  install -D -m 0755 "$(bash "$repo/device/fingerprint/build-capture-helper.sh")" "$out/usr/lib/anjungan/anjungan-fprint-capture"
+fi
 cat > "$out/usr/local/bin/anjungan-provision" <<'WRAPPER'
 #!/bin/sh
 exec /usr/bin/node /opt/anjungan/dist/provisioning/main.js "$@"
@@ -40,6 +52,14 @@ install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.timer "$repo"/system
 install -D -m 0644 "$repo/systemd/pam-anjungan-kiosk" "$out/etc/pam.d/anjungan-kiosk"
 install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1/rules.d/50-anjungan-pcsc.rules"
 install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/etc/chromium/policies/managed/anjungan.json"
+# The read-only root: fstab (tmpfs for the volatile paths), the data and boot partition mounts,
+# journald in memory, the hardware watchdog, SSH off unless enabled (image/rootfs/). Files are
+# replaced, never written through: the tree shares its inodes with the cached base.
+cp -r --remove-destination "$repo/image/rootfs/." "$out/"
+kiosk_ids="$(awk -F: '$1 == "anjungan-kiosk" { print "s/@KIOSK_UID@/" $3 "/; s/@KIOSK_GID@/" $4 "/" }' "$out/etc/passwd")"
+sed "$kiosk_ids" "$repo/image/rootfs/etc/fstab" > "$out/etc/fstab.new" && mv "$out/etc/fstab.new" "$out/etc/fstab"
+mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan"
+systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
   anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket
 systemctl --root="$out" --quiet set-default graphical.target

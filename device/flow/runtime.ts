@@ -51,6 +51,8 @@ export class KioskRuntime {
       xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']>;
       /** When the staff PIN check is locked (store/pin-lockout.ts), for the staff-assist view. */
       staffPinLockedUntil?: () => number | null;
+      /** Wrong staff PINs left before the lockout, for the staff-assist view. */
+      staffPinAttemptsLeft?: () => number;
     },
   ) {
     this.actor = createActor(machine, opts.xstateClock ? { clock: opts.xstateClock } : {});
@@ -103,6 +105,7 @@ export class KioskRuntime {
       seq,
       maxFingerAttempts: this.opts.maxFingerAttempts,
       staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null,
+      staffPinAttemptsLeft: this.opts.staffPinAttemptsLeft?.() ?? null,
     };
   }
 

@@ -18,6 +18,8 @@ export interface ViewOptions {
   maxFingerAttempts: number;
   /** Epoch ms until which the staff PIN check refuses every PIN; null when not locked. */
   staffPinLockedUntil?: number | null;
+  /** Wrong PINs left before the staff PIN check locks (store/pin-lockout.ts); null when unknown. */
+  staffPinAttemptsLeft?: number | null;
 }
 
 export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskView {
@@ -51,7 +53,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
         pinRejected: c.pinRejected,
         ...(opts.staffPinLockedUntil ? { pinLockedUntil: new Date(opts.staffPinLockedUntil).toISOString() } : {}),
         helpNeeded: staffCallPending(c),
-        staffPin: { attemptsLeft: null, lockedUntil: opts.staffPinLockedUntil ?? null },
+        staffPin: { attemptsLeft: opts.staffPinAttemptsLeft ?? null, lockedUntil: opts.staffPinLockedUntil ?? null },
         photo: c.staffStep === 'compareFace' && c.record ? photoDataUrl(c.record.photo) : null,
       };
     case 'validating':

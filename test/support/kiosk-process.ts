@@ -25,7 +25,7 @@ export interface KioskProcess {
 }
 
 const SOURCES = ['device', 'ui', 'build.mjs', 'package-lock.json'];
-const OUTPUTS = ['dist/device/main.js', 'dist/ui/main.js', 'dist/ui/index.html'];
+const OUTPUTS = ['dist/device/main.js', 'dist/appliance/main.js', 'dist/ui/main.js', 'dist/ui/index.html'];
 
 /** The kiosk is started as `npm start` starts it: the same Node flags (its heap cap among them). */
 const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
@@ -84,6 +84,8 @@ export async function startKiosk(env: Record<string, string> = {}): Promise<Kios
       ANJUNGAN_STATE_DIR: stateDir,
       ANJUNGAN_PORT: '0',
       ANJUNGAN_IDLE_TIMEOUT_S: '60',
+      // Reproducible touches of the simulated sensor (device/main.ts).
+      ANJUNGAN_SIM_FINGER_SEED: 'anjungan-tests',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

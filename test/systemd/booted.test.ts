@@ -1,11 +1,13 @@
 /**
  * The appliance booted for real: the amd64 root file system of image/build-rootfs.sh (cached
  * Debian trixie base + the built app + the units of systemd/, enabled) boots under
- * `systemd-nspawn -b` with a volatile root and no network but its own loopback, and the units
- * are checked by the systemd inside it.
+ * `systemd-nspawn -b` with the root read-only, as on the board, and no network but its own
+ * loopback; the units are checked by the systemd inside it. The test's data folder stands in for
+ * the data partition: bound onto /var/lib/anjungan and /etc/anjungan.
  *
  * The daemon runs from anjungan.service as shipped plus one test-only drop-in choosing demo mode
- * (production needs a fingerprint sensor driver this machine does not have yet). The kiosk
+ * (production needs a fingerprint sensor driver this machine does not have yet): the image holds
+ * only the production bundle, so the demo bundle is bound in read-only for the test. The kiosk
  * browser has no display here: the container boots multi-user.target, which leaves it out.
  */
 import t from 'tap';
@@ -13,7 +15,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { demoCredentials } from '../../device/main.ts';
+import { demoCredentials } from '../../device/sim/kit.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 
 const run = promisify(execFile);
@@ -33,14 +35,20 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
   // What provisioning would have written, plus the test-only choice of demo mode.
   // The config file as provisioning leaves it: root:anjungan 0640 (it holds no secrets).
   const daemonGid = Number(/^anjungan:x:(\d+):/m.exec(readFileSync(join(tree, 'etc/group'), 'utf8'))![1]);
-  mkdirSync(join(tree, 'etc/anjungan'), { recursive: true });
-  writeFileSync(join(tree, 'etc/anjungan/config.json'), '{}\n', { mode: 0o640 });
-  chownSync(join(tree, 'etc/anjungan/config.json'), 0, daemonGid);
-  mkdirSync(join(tree, 'var/lib/anjungan'), { recursive: true, mode: 0o700 });
-  writeFileSync(join(tree, 'var/lib/anjungan/credentials.json'), JSON.stringify(await demoCredentials(DEMO_CREDENTIALS)), { mode: 0o600 });
-  chmodSync(join(tree, 'var/lib/anjungan/credentials.json'), 0o600);
+  const dataEtc = join(work, 'data/etc/anjungan');
+  const dataLib = join(work, 'data/lib/anjungan');
+  mkdirSync(dataEtc, { recursive: true });
+  writeFileSync(join(dataEtc, 'config.json'), '{}\n', { mode: 0o640 });
+  chownSync(join(dataEtc, 'config.json'), 0, daemonGid);
+  mkdirSync(dataLib, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dataLib, 'credentials.json'), JSON.stringify(await demoCredentials(DEMO_CREDENTIALS)), { mode: 0o600 });
+  chmodSync(join(dataLib, 'credentials.json'), 0o600);
   mkdirSync(join(tree, 'etc/systemd/system/anjungan.service.d'), { recursive: true });
-  writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), '[Service]\nEnvironment=ANJUNGAN_MODE=demo\n');
+  const demoExec = readFileSync(join(repo, 'systemd/anjungan.service'), 'utf8')
+    .match(/^ExecStart=.*$/m)![0]
+    .replace('/dist/appliance/', '/dist/device/');
+  writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), `[Service]\nEnvironment=ANJUNGAN_MODE=demo\nExecStart=\n${demoExec}\n`);
+  mkdirSync(join(tree, 'opt/anjungan/dist/device'));
 
   const nspawn = spawn(
     'systemd-nspawn',
@@ -49,7 +57,10 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       '-b',
       '-D',
       tree,
-      '--volatile=overlay',
+      '--read-only',
+      `--bind=${dataEtc}:/etc/anjungan`,
+      `--bind=${dataLib}:/var/lib/anjungan`,
+      `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
       '--register=no',
       '--keep-unit',
       '--private-network',
@@ -119,6 +130,31 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
         );
         t.equal(out, '', `systemd-analyze verify ${unit}`);
       }
+    });
+
+    await t.test('the root is read-only: writes land only on the data partition and tmpfs', async (t) => {
+      t.match(await inside('findmnt', '-no', 'OPTIONS', '/'), /(^|,)ro(,|$)/, 'the root is mounted read-only');
+      const write = (path: string) =>
+        inside('sh', '-c', `echo x > ${path} && rm ${path}`).then(
+          () => 'written',
+          () => 'refused',
+        );
+      for (const path of ['/anj16-probe', '/etc/anj16-probe', '/usr/anj16-probe', '/opt/anjungan/anj16-probe', '/var/lib/anj16-probe', '/home/anj16-probe', '/root/anj16-probe']) {
+        t.equal(await write(path), 'refused', `${path} cannot be written`);
+      }
+      for (const path of ['/var/lib/anjungan/anj16-probe', '/etc/anjungan/anj16-probe', '/tmp/anj16-probe', '/var/tmp/anj16-probe', '/var/log/anj16-probe', '/run/anj16-probe']) {
+        t.equal(await write(path), 'written', `${path} can be written`);
+      }
+      for (const path of ['/tmp', '/var/tmp', '/var/log', '/var/cache', '/var/lib/systemd', '/var/lib/anjungan-kiosk']) {
+        t.equal(await inside('findmnt', '-no', 'FSTYPE', path), 'tmpfs', `${path} is on tmpfs`);
+      }
+      t.equal(await inside('stat', '-c', '%U %a', '/var/lib/anjungan-kiosk'), 'anjungan-kiosk 700', 'the browser profile tmpfs belongs to the kiosk user');
+      const journal = await inside('journalctl', '--header', '--no-pager');
+      t.match(journal, /File path: \/run\/log\/journal\//, 'the journal is in memory');
+      t.notMatch(journal, /\/var\/log\/journal\//, 'and not on the card');
+      t.equal(await inside('systemctl', 'show', '-p', 'RuntimeWatchdogUSec', '--value'), '10s', 'PID 1 asks for the hardware watchdog (10 s)');
+      t.match(await inside('systemctl', 'show', 'data.mount', '-p', 'ConditionResult', '--value'), /no/, 'the data partition mount is for the board only');
+      t.equal(readFileSync(join(dataLib, 'anjungan.sqlite')).length > 0, true, "the daemon's database is on the data folder");
     });
 
     await t.test('the firewall unit loaded the rendered allowlist', async (t) => {
