@@ -15,6 +15,7 @@ import { readCredentials } from '../../device/store/credentials.ts';
 import { layout } from '../../provisioning/layout.ts';
 import { scanReaders } from '../../provisioning/readers.ts';
 import { pcscUnavailable } from '../card/harness.ts';
+import { takeVpcdSlots } from '../support/vpcd-slots.ts';
 import { cli, INIT, mode, tempRoot, treeHash } from './cli-harness.ts';
 
 const skip = pcscUnavailable();
@@ -27,9 +28,15 @@ if (skip) {
   // One SAM for the whole file, as in a kiosk: it stays in its reader (a vpcd SAM put back at
   // once may not be seen leaving by pcscd).
   let shared: VirtualDevices | null = null;
-  t.teardown(() => shared?.close());
+  let releaseSlots: (() => void) | null = null;
+  t.teardown(async () => {
+    await shared?.close();
+    releaseSlots?.();
+  });
   const withSam = async (): Promise<VirtualDevices> => {
     if (shared) return shared;
+    // The vpcd slots are the machine's: other test files (the production rehearsal) take turns.
+    releaseSlots = await takeVpcdSlots();
     shared = await startVirtualDevices({ samSecret: secret });
     for (let tries = 0; ; tries++) {
       const s = await scanReaders();
