@@ -1,5 +1,5 @@
 /** Stage 0: the sensor's image at any resolution → float grey at the extractor's 500 dpi. */
-import type { FloatImage } from './image.ts';
+import { boxMean, type FloatImage } from './image.ts';
 import { EXTRACTOR_DPI } from './parameters.ts';
 
 export interface SensorImage {
@@ -19,7 +19,7 @@ export function resampleTo500Dpi(image: SensorImage): FloatImage {
   let from: Float32Array = src;
   if (scale < 1) {
     const r = Math.max(0, Math.round(0.5 / scale - 0.5));
-    if (r > 0) from = boxMeanInline(src, width, height, r);
+    if (r > 0) from = boxMean(src, width, height, r);
   }
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
@@ -40,26 +40,4 @@ export function resampleTo500Dpi(image: SensorImage): FloatImage {
     }
   }
   return { width: w, height: h, data: out };
-}
-
-function boxMeanInline(src: Float32Array, width: number, height: number, r: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      let n = 0;
-      for (let dy = -r; dy <= r; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -r; dx <= r; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          s += src[yy * width + xx]!;
-          n++;
-        }
-      }
-      out[y * width + x] = s / n;
-    }
-  }
-  return out;
 }
