@@ -111,6 +111,19 @@ t.test('a foreign Host (DNS rebinding) gets nothing', async (t) => {
   }
 });
 
+t.test('every state-changing route refuses a foreign Origin and a foreign Host, and echoes no PIN', async (t) => {
+  const body = '{"pin":"975310"}';
+  for (const path of ['/api/intent', '/api/ui-ping', '/api/staff/tamper/clear', '/api/demo/tamper', '/api/demo/finger']) {
+    const head = (host: string, origin: string) =>
+      `POST ${path} HTTP/1.1\r\nhost: ${host}\r\norigin: ${origin}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}`;
+    const foreignOrigin = await rawRequest(port, head(`127.0.0.1:${port}`, 'http://attacker.example'), body);
+    t.equal(foreignOrigin.status, 403, `${path}: foreign Origin refused`);
+    const foreignHost = await rawRequest(port, head(`attacker.example:${port}`, `http://attacker.example:${port}`), body);
+    t.equal(foreignHost.status, 421, `${path}: foreign Host refused`);
+    for (const res of [foreignOrigin, foreignHost]) t.notMatch(res.body, /975310/, `${path}: the PIN is not echoed`);
+  }
+});
+
 t.test('streams are capped; a freed slot is usable again', async (t) => {
   const open = [];
   for (let i = 0; i < EDGE_LIMITS.maxStreamClients; i++) open.push(await openStream(port));
