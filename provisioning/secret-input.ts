@@ -45,8 +45,9 @@ function readAll(stdin: Readable): Promise<string> {
 
 function readHidden(src: SecretSource, prompt: string): Promise<string> {
   const stdin = src.stdin;
-  src.prompt.write(prompt);
+  // Echo off before the prompt shows: a key typed the moment the prompt appears is not echoed.
   stdin.setRawMode!(true);
+  src.prompt.write(prompt);
   stdin.setEncoding('utf8');
   stdin.resume();
   return new Promise((resolve, reject) => {
