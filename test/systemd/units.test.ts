@@ -1,6 +1,7 @@
 /** The daemon's unit against systemd's own exposure score (offline, as the unit file is shipped). */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** systemd-analyze's "OK" band ends at 2.5 (its --threshold= is on a ×10 scale). */
 const EXPOSURE_TARGET = 2.5;
@@ -32,4 +33,21 @@ t.test('anjungan.service scores at or below the exposure target', async (t) => {
     const c = checks.find((x) => x.name === name);
     t.equal(c?.exposure ?? 0, 0, `${name} is set`);
   }
+});
+
+t.test('the unit starts the daemon with the Node flags the edge tests run it with', async (t) => {
+  // test/support/kiosk-process.ts starts the daemon as `npm start` does; the memory the edge
+  // tests measure (a bad frame under the 48 MB heap cap) holds on a device only with these flags.
+  const unit = readFileSync('systemd/anjungan.service', 'utf8');
+  const exec = unit.match(/^ExecStart=(.*)$/m)![1]!.split(/\s+/);
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  const flags = (argv: string[]) => argv.filter((a) => a.startsWith('--'));
+  t.same(flags(exec), flags(start));
+  t.notOk(exec.includes('--enable-source-maps'), 'no source maps at run time');
+});
+
+t.test('a kiosk not yet provisioned does not start the daemon into a restart loop', async (t) => {
+  const unit = readFileSync('systemd/anjungan.service', 'utf8');
+  const loaded = unit.match(/^LoadCredential=credentials\.json:(.*)$/m)![1];
+  t.match(unit, new RegExp(`^ConditionPathExists=${loaded}$`, 'm'), 'the unit is skipped until the credential file exists');
 });
