@@ -58,6 +58,18 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Data balikan delivery by web service (device/return-data/): when Disdukcapil confirmed an
+    // entry, or refused it for good (it then waits for a file export). Entries from before
+    // version 5 get a random key so every entry can be delivered idempotently.
+    version: 20,
+    sql: `
+      ALTER TABLE return_data_outbox ADD COLUMN delivered_at TEXT;
+      ALTER TABLE return_data_outbox ADD COLUMN delivery_refused_at TEXT;
+      UPDATE return_data_outbox SET idempotency_key = lower(hex(randomblob(16))) WHERE idempotency_key IS NULL;
+      CREATE INDEX return_data_outbox_delivered ON return_data_outbox (delivered_at);
+    `,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

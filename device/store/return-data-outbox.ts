@@ -7,6 +7,16 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { ClockPort, ReturnDataEntry, ReturnDataPort } from '../flow/ports.ts';
 import type { Db } from './db.ts';
 
+/** Neither delivered by web service nor exported to a file. */
+const PENDING = 'delivered_at IS NULL AND exported_at IS NULL';
+
+/** One entry on its way to the web service, under the key Disdukcapil de-duplicates by. */
+export interface DeliveryItem {
+  idempotencyKey: string;
+  queuedAt: string;
+  entry: ReturnDataEntry;
+}
+
 export class ReturnDataOutbox implements ReturnDataPort {
   constructor(
     private readonly db: Db,
@@ -30,17 +40,71 @@ export class ReturnDataOutbox implements ReturnDataPort {
       .run(this.clock.now().toISOString(), sealed, idempotencyKey);
   }
 
+  /** Entries neither delivered nor exported: what Disdukcapil has not yet received by any method. */
   pendingCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE exported_at IS NULL').get() as { n: number }).n;
+    return (this.db.prepare(`SELECT count(*) AS n FROM return_data_outbox WHERE ${PENDING}`).get() as { n: number }).n;
+  }
+
+  /** Entries Disdukcapil's web service confirmed (kept until purged). */
+  deliveredCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE delivered_at IS NOT NULL').get() as { n: number }).n;
+  }
+
+  /** Counts for staff: pending and, of those, refused by the web service (left for a file export). */
+  counts(): { pending: number; delivered: number; exported: number; deliveryRefused: number } {
+    return this.db
+      .prepare(
+        `SELECT
+           coalesce(sum(CASE WHEN ${PENDING} THEN 1 ELSE 0 END), 0) AS pending,
+           coalesce(sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered,
+           coalesce(sum(CASE WHEN exported_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS exported,
+           coalesce(sum(CASE WHEN ${PENDING} AND delivery_refused_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS deliveryRefused
+         FROM return_data_outbox`,
+      )
+      .get() as { pending: number; delivered: number; exported: number; deliveryRefused: number };
   }
 
   /** Opens the pending entries for an export; the caller marks them exported once written. */
   pending(): Array<{ id: number; entry: ReturnDataEntry }> {
-    const rows = this.db.prepare('SELECT id, sealed FROM return_data_outbox WHERE exported_at IS NULL ORDER BY id').all() as Array<{
+    const rows = this.db.prepare(`SELECT id, sealed FROM return_data_outbox WHERE ${PENDING} ORDER BY id`).all() as Array<{
       id: number;
       sealed: Buffer;
     }>;
     return rows.map((r) => ({ id: r.id, entry: this.open(r.sealed) }));
+  }
+
+  /**
+   * Opens the oldest entries the web service should receive next: pending and not refused by it.
+   * An entry exported meanwhile is never offered again.
+   */
+  deliveryBatch(limit: number): DeliveryItem[] {
+    const rows = this.db
+      .prepare(`SELECT idempotency_key AS key, queued_at AS queuedAt, sealed FROM return_data_outbox WHERE ${PENDING} AND delivery_refused_at IS NULL ORDER BY id LIMIT ?`)
+      .all(limit) as Array<{ key: string; queuedAt: string; sealed: Buffer }>;
+    return rows.map((r) => ({ idempotencyKey: r.key, queuedAt: r.queuedAt, entry: this.open(r.sealed) }));
+  }
+
+  /** Records the web service's confirmation; an entry already confirmed keeps its first date. */
+  markDelivered(idempotencyKeys: string[]): void {
+    const mark = this.db.prepare('UPDATE return_data_outbox SET delivered_at = ? WHERE idempotency_key = ? AND delivered_at IS NULL');
+    const at = this.clock.now().toISOString();
+    this.db.transaction(() => idempotencyKeys.forEach((k) => mark.run(at, k)))();
+  }
+
+  /** The web service refused these for good: they stay pending for a file export, not re-sent. */
+  markDeliveryRefused(idempotencyKeys: string[]): void {
+    const mark = this.db.prepare('UPDATE return_data_outbox SET delivery_refused_at = ? WHERE idempotency_key = ? AND delivered_at IS NULL');
+    const at = this.clock.now().toISOString();
+    this.db.transaction(() => idempotencyKeys.forEach((k) => mark.run(at, k)))();
+  }
+
+  /**
+   * Deletes entries confirmed by the web service more than `retentionDays` ago (secure_delete
+   * zeroes their pages). Never touches an unconfirmed entry. Returns how many went.
+   */
+  purgeDelivered(retentionDays: number): number {
+    const cutoff = new Date(this.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
+    return this.db.prepare('DELETE FROM return_data_outbox WHERE delivered_at IS NOT NULL AND delivered_at <= ?').run(cutoff).changes;
   }
 
   markExported(ids: number[]): void {
