@@ -12,6 +12,7 @@ export { createRng } from './finger-synth.ts';
 export { createInProcessCardPort } from './vcard/in-process.ts';
 export { startVirtualDevices } from './vcard/vpcd-devices.ts';
 export { startDukcapilSimulator } from './dukcapil/server.ts';
+export { startReturnDataSimulator } from './return-data/server.ts';
 export { allPersonas, isPersonaId, persona, type Persona } from './personas.ts';
 export { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret };
 
