@@ -61,6 +61,26 @@ const GpioSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Delivery of data balikan to Disdukcapil's web service through the uplink's pinned-TLS transport.
+ * Production needs `url` and `caFile`; demo modes deliver to the built-in simulator instead.
+ */
+const ReturnDataDeliverySchema = Type.Object(
+  {
+    /** Full https URL of the return-data method on the closed network. */
+    url: Type.Optional(Type.String({ pattern: '^https://', maxLength: 2048 })),
+    caFile: Type.Optional(Type.String({ minLength: 1 })),
+    spkiSha256: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    idleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    retryBaseMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+    retryMaxMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+    connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000 })),
+    totalTimeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 120000 })),
+  },
+  { additionalProperties: false },
+);
+
 const ConfigSchema = Type.Object(
   {
     mode: Type.Union([Type.Literal('demo'), Type.Literal('pcsc-sim'), Type.Literal('production')]),
@@ -140,6 +160,17 @@ const ConfigSchema = Type.Object(
         dailyQuota: Type.Integer({ minimum: 1 }),
       },
       { additionalProperties: false },
+    ),
+    /** Data balikan: delivery by web service (optional: many sites upload files instead) and retention. */
+    returnData: Type.Optional(
+      Type.Object(
+        {
+          delivery: Type.Optional(ReturnDataDeliverySchema),
+          /** Days a delivered entry is kept before it is deleted (default 30). */
+          retentionDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+        },
+        { additionalProperties: false },
+      ),
     ),
     fingerprint: Type.Optional(FingerprintSchema),
     gpio: Type.Optional(GpioSchema),
@@ -244,6 +275,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
     if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
     if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
+    const delivery = config.returnData?.delivery;
+    if (delivery && (!delivery.url || !delivery.caFile)) problems.push('/returnData/delivery needs url and caFile in production');
     if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -35,6 +35,8 @@ export function egressDestinations(config: KioskConfig): Destination[] {
   const out: Destination[] = [];
   if (config.uplink.baseUrl) out.push(urlDestination(config.uplink.baseUrl, 'uplink.baseUrl'));
   if (config.egress?.returnDataUrl) out.push(urlDestination(config.egress.returnDataUrl, 'egress.returnDataUrl'));
+  const delivery = config.returnData?.delivery?.url;
+  if (delivery) out.push(urlDestination(delivery, 'returnData.delivery.url'));
   for (const ntp of config.egress?.ntpServers ?? []) {
     if (isIP(ntp) === 0) throw new EgressConfigError(`egress.ntpServers: the egress allowlist needs an IP address, not "${ntp}"`);
     out.push({ address: ntp, protocol: 'udp', port: 123 });

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.ts';
 import { openDatabase } from './store/db.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { ReturnDataOutbox } from './store/return-data-outbox.ts';
+import { DEFAULT_DELIVERY, startReturnDataDelivery, type ReturnDataEndpoint } from './return-data/delivery.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
@@ -189,6 +190,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     onOpened: () => toFlow({ type: 'TAMPER' }),
     onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
   });
+  const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
+  await startDelivery(config, { sim, outbox, credentials, clock, logger, closers, deactivated });
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const validator =
     !endpoint || !credentials.dukcapil
@@ -219,7 +222,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     readiness: deactivated ? deactivatedReadiness : createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
     staffAuth,
     audit,
-    returnData: new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock),
+    returnData: outbox,
     clock,
     settings,
     newSessionId: randomUUID,
@@ -339,6 +342,61 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       }
     },
   };
+}
+
+/**
+ * Data balikan delivery by web service, when configured (many sites upload files instead): to
+ * the configured endpoint in production, to the built-in simulator in the demo modes. A
+ * deactivated kiosk holds no credentials and delivers nothing.
+ */
+async function startDelivery(
+  config: KioskConfig,
+  deps: {
+    sim: Simulation | null;
+    outbox: ReturnDataOutbox;
+    credentials: Credentials;
+    clock: ClockPort;
+    logger: Logger;
+    closers: Array<() => Promise<void> | void>;
+    deactivated: boolean;
+  },
+): Promise<void> {
+  const delivery = config.returnData?.delivery;
+  const credentials = deps.credentials.dukcapil;
+  if (!delivery || deps.deactivated || !credentials) return;
+  const timeouts = {
+    connectTimeoutMs: delivery.connectTimeoutMs ?? config.uplink.connectTimeoutMs,
+    totalTimeoutMs: delivery.totalTimeoutMs ?? config.uplink.totalTimeoutMs,
+  };
+  let endpoint: ReturnDataEndpoint;
+  if (deps.sim) {
+    const simulator = await deps.sim.startReturnDataSimulator({ credentials });
+    deps.closers.push(() => simulator.close());
+    endpoint = { url: simulator.url, caPem: simulator.caPem, ...timeouts };
+  } else {
+    // loadConfig refuses production without url and caFile.
+    endpoint = {
+      url: delivery.url!,
+      caPem: readFileSync(delivery.caFile!, 'utf8'),
+      ...(delivery.spkiSha256 ? { spkiSha256: delivery.spkiSha256 } : {}),
+      ...timeouts,
+    };
+  }
+  const worker = startReturnDataDelivery({
+    outbox: deps.outbox,
+    endpoint,
+    credentials,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'returnData' }),
+    settings: {
+      batchSize: delivery.batchSize ?? DEFAULT_DELIVERY.batchSize,
+      idleIntervalMs: (delivery.idleIntervalS ?? DEFAULT_DELIVERY.idleIntervalMs / 1000) * 1000,
+      retryBaseMs: delivery.retryBaseMs ?? DEFAULT_DELIVERY.retryBaseMs,
+      retryMaxMs: delivery.retryMaxMs ?? DEFAULT_DELIVERY.retryMaxMs,
+      retentionDays: config.returnData?.retentionDays ?? DEFAULT_DELIVERY.retentionDays,
+    },
+  });
+  deps.closers.unshift(() => worker.stop());
 }
 
 function demoControls(sim: Simulation, slot: {
