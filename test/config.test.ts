@@ -84,3 +84,22 @@ t.test('production needs the file, an https uplink with its CA file, the issuer 
 t.test('an NPWPD pattern that is not a regular expression is refused', async (t) => {
   t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: configFile(t, { npwpdPattern: '^P[' }) }, today)), ['/npwpdPattern is not a regular expression']);
 });
+
+t.test('data balikan delivery is optional; in production it needs an https URL and a CA file, with bounded batches', async (t) => {
+  t.equal(loadConfig({}, today).returnData, undefined, 'no delivery by default: the site may upload files instead');
+  const production = {
+    mode: 'production',
+    uplink: { baseUrl: 'https://dukcapil.test:8443', caFile: '/etc/anjungan/ca.pem' },
+    card: { issuerPublicKeyFile: '/etc/anjungan/issuer.pem' },
+    fingerprint: { driver: 'libfprint', helperPath: '/usr/lib/anjungan/anjungan-fprint-capture' },
+    gpio: { driver: 'none' },
+  };
+  const withoutCa = configFile(t, { ...production, returnData: { delivery: { url: 'https://10.0.0.9:8443/x' } } });
+  t.same(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: withoutCa }, today)), ['/returnData/delivery needs url and caFile in production']);
+  const plain = configFile(t, { ...production, returnData: { delivery: { url: 'http://10.0.0.9/x', caFile: '/etc/ca.pem', batchSize: 1000 } } });
+  const problems = problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: plain }, today));
+  t.ok(problems.some((p) => p.startsWith('/returnData/delivery/url')), 'no plain http');
+  t.ok(problems.some((p) => p.startsWith('/returnData/delivery/batchSize')), 'batch size bounded');
+  const complete = configFile(t, { ...production, returnData: { delivery: { url: 'https://10.0.0.9:8443/x', caFile: '/etc/ca.pem' }, retentionDays: 14 } });
+  t.match(loadConfig({ ANJUNGAN_CONFIG: complete }, today).returnData, { retentionDays: 14, delivery: { url: 'https://10.0.0.9:8443/x' } });
+});

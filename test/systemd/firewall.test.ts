@@ -33,6 +33,14 @@ t.test('rendering refuses names: the rules load before DNS works', async (t) => 
   t.match(rules, 'ip6 daddr fd15::9 udp dport 123 accept');
 });
 
+t.test('the data balikan delivery endpoint is allowed too, by IP address only', async (t) => {
+  const config = configWith(`https://${ENDPOINT_IP}:${UPLINK_PORT}/`);
+  config.returnData = { delivery: { url: `https://${OTHER_IP}:${OTHER_PORT}/dukcapil/get_json/BKD/DATA_BALIKAN` } };
+  t.match(renderEgressRules(config), `ip daddr ${OTHER_IP} tcp dport ${OTHER_PORT} accept`);
+  config.returnData = { delivery: { url: 'https://balikan.example:8443/' } };
+  t.throws(() => renderEgressRules(config), EgressConfigError);
+});
+
 const nsExec = (ns: string, cmd: string[], input?: string) =>
   execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input ? { input } : {}) });
 
