@@ -178,6 +178,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
   const interrupted = audit.closeInterruptedSessions();
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
+  const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
+  await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
   const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout);
   // Device events reach the flow once the runtime exists (below).
   let toFlow: (e: FlowEvent) => void = () => undefined;
@@ -190,8 +192,6 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     onOpened: () => toFlow({ type: 'TAMPER' }),
     onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
   });
-  const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
-  await startDelivery(config, { sim, outbox, credentials, clock, logger, closers, deactivated });
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const validator =
     !endpoint || !credentials.dukcapil
@@ -354,6 +354,7 @@ async function startDelivery(
   deps: {
     sim: Simulation | null;
     outbox: ReturnDataOutbox;
+    audit: AuditLog;
     credentials: Credentials;
     clock: ClockPort;
     logger: Logger;
@@ -388,6 +389,7 @@ async function startDelivery(
     credentials,
     clock: deps.clock,
     logger: deps.logger.child({ component: 'returnData' }),
+    audit: deps.audit,
     settings: {
       batchSize: delivery.batchSize ?? DEFAULT_DELIVERY.batchSize,
       idleIntervalMs: (delivery.idleIntervalS ?? DEFAULT_DELIVERY.idleIntervalMs / 1000) * 1000,

@@ -177,6 +177,8 @@ export type AuditCode =
   | 'recordRead'
   | 'validated'
   | 'returnDataQueued'
+  | 'returnDataDelivered'
+  | 'returnDataDeliveryRefused'
   | 'sessionEnd'
   | 'sessionFailed'
   | 'tamperOpened'

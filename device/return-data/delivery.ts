@@ -10,7 +10,7 @@
  * Confirmed entries are purged after the retention period.
  */
 import { X509Certificate } from 'node:crypto';
-import type { ClockPort } from '../flow/ports.ts';
+import type { AuditPort, ClockPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import type { ReturnDataOutbox } from '../store/return-data-outbox.ts';
 import type { DukcapilCredentials } from '../uplink/endpoint.ts';
@@ -114,6 +114,8 @@ export interface DeliveryDeps {
   clock: ClockPort;
   logger: Logger;
   settings: DeliverySettings;
+  /** Gets one row per entry confirmed or refused, under the entry's session id (the semester report counts them). */
+  audit?: AuditPort;
   random?: () => number;
 }
 
@@ -142,8 +144,9 @@ export class ReturnDataDelivery {
     const verdict = readAnswer(result.body, keys);
     if (verdict.kind === 'malformed') return { kind: 'failed', reason: 'malformedAnswer' };
     if (verdict.kind === 'batchRefused') return { kind: 'failed', reason: `refused${verdict.code}` };
-    outbox.markDelivered(verdict.confirmed);
-    outbox.markDeliveryRefused(verdict.refused);
+    const audit = this.deps.audit;
+    outbox.markDelivered(verdict.confirmed, (sessionId) => audit?.record({ code: 'returnDataDelivered', sessionId }));
+    outbox.markDeliveryRefused(verdict.refused, (sessionId) => audit?.record({ code: 'returnDataDeliveryRefused', sessionId }));
     const answered = { confirmed: verdict.confirmed.length, refused: verdict.refused.length, unanswered: verdict.unanswered };
     logger.info({ event: 'returnDataDelivered', sent: keys.length, ...answered, ms: Date.now() - started }, 'data balikan batch answered');
     if (verdict.refused.length > 0) {
@@ -224,6 +227,7 @@ export function startReturnDataDelivery(deps: {
   credentials: DukcapilCredentials;
   clock: ClockPort;
   logger: Logger;
+  audit?: AuditPort;
   settings?: Partial<DeliverySettings>;
 }): { delivery: ReturnDataDelivery; stop(): Promise<void> } {
   const { transport, path } = returnDataTransport(deps.endpoint);
@@ -234,6 +238,7 @@ export function startReturnDataDelivery(deps: {
     credentials: deps.credentials,
     clock: deps.clock,
     logger: deps.logger,
+    ...(deps.audit ? { audit: deps.audit } : {}),
     settings: { ...DEFAULT_DELIVERY, ...deps.settings },
   });
   delivery.start();

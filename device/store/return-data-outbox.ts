@@ -84,18 +84,26 @@ export class ReturnDataOutbox implements ReturnDataPort {
     return rows.map((r) => ({ idempotencyKey: r.key, queuedAt: r.queuedAt, entry: this.open(r.sealed) }));
   }
 
-  /** Records the web service's confirmation; an entry already confirmed keeps its first date. */
-  markDelivered(idempotencyKeys: string[]): void {
-    const mark = this.db.prepare('UPDATE return_data_outbox SET delivered_at = ? WHERE idempotency_key = ? AND delivered_at IS NULL');
-    const at = this.clock.now().toISOString();
-    this.db.transaction(() => idempotencyKeys.forEach((k) => mark.run(at, k)))();
+  /**
+   * Records the web service's confirmation; an entry already confirmed keeps its first date.
+   * `onMarked` runs inside the same transaction for each entry newly marked (e.g. its audit row),
+   * so the mark and what goes with it are committed together or not at all.
+   */
+  markDelivered(idempotencyKeys: string[], onMarked: (idempotencyKey: string) => void = () => undefined): void {
+    this.mark('delivered_at', idempotencyKeys, onMarked);
   }
 
   /** The web service refused these for good: they stay pending for a file export, not re-sent. */
-  markDeliveryRefused(idempotencyKeys: string[]): void {
-    const mark = this.db.prepare('UPDATE return_data_outbox SET delivery_refused_at = ? WHERE idempotency_key = ? AND delivered_at IS NULL');
+  markDeliveryRefused(idempotencyKeys: string[], onMarked: (idempotencyKey: string) => void = () => undefined): void {
+    this.mark('delivery_refused_at', idempotencyKeys, onMarked);
+  }
+
+  private mark(column: 'delivered_at' | 'delivery_refused_at', keys: string[], onMarked: (key: string) => void): void {
+    const mark = this.db.prepare(`UPDATE return_data_outbox SET ${column} = ? WHERE idempotency_key = ? AND delivered_at IS NULL AND ${column} IS NULL`);
     const at = this.clock.now().toISOString();
-    this.db.transaction(() => idempotencyKeys.forEach((k) => mark.run(at, k)))();
+    this.db.transaction(() => {
+      for (const k of keys) if (mark.run(at, k).changes === 1) onMarked(k);
+    })();
   }
 
   /**

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { generateTestPki } from '../../device/sim/dukcapil/pki.ts';
 import { returnDataSimulatorEndpoint, startReturnDataSimulator, type ReturnDataSimulator } from '../../device/sim/return-data/server.ts';
 import { ReturnDataDelivery, retryDelayMs, returnDataTransport, DEFAULT_DELIVERY, type DeliverySettings, type ReturnDataEndpoint } from '../../device/return-data/delivery.ts';
+import { AuditLog } from '../../device/store/audit-log.ts';
 import { until } from '../support/until.ts';
 import { capturedLogger, forbiddenInLogs, openStore, syntheticEntry, type Store } from './support.ts';
 import type { ReturnDataEntry } from '../../device/flow/ports.ts';
@@ -30,12 +31,14 @@ const fast: DeliverySettings = { ...DEFAULT_DELIVERY, batchSize: 5, idleInterval
 
 function worker(store: Store, opts: { endpoint?: Partial<ReturnDataEndpoint>; settings?: Partial<DeliverySettings>; clock?: { now(): Date } } = {}) {
   const { transport, path } = returnDataTransport(returnDataSimulatorEndpoint(sim, opts.endpoint));
+  const clock = opts.clock ?? { now: () => new Date() };
   return new ReturnDataDelivery({
+    audit: new AuditLog(store.db, key, clock),
     outbox: store.outbox,
     transport,
     path,
     credentials: sim.credentials,
-    clock: opts.clock ?? { now: () => new Date() },
+    clock,
     logger: log.logger,
     settings: { ...fast, ...opts.settings },
   });
@@ -51,6 +54,13 @@ function enqueue(store: Store, prefix: string, from: number, to: number): Map<st
     everyEntry.push(entry);
   }
   return byKey;
+}
+
+/** Audit rows of delivery, as `code session`, in order. */
+function auditedDelivery(store: Store): string[] {
+  return (store.db.prepare("SELECT code, session_id AS s FROM audit_event WHERE code LIKE 'returnDataDeliver%' ORDER BY id").all() as Array<{ code: string; s: string }>).map(
+    (r) => `${r.code} ${r.s}`,
+  );
 }
 
 function recordedAs(keys: Iterable<string>): Array<{ key: string; nik: string; nop: string | null; npwpd: string | null } | undefined> {
@@ -80,6 +90,7 @@ t.test('a lost confirmation is resent: the server sees duplicates, records each 
   t.same(recordedAs(sent.keys()), [...sent].map(([k, e]) => ({ key: k, ...e })), 'each entry recorded once, as enqueued');
   t.same(store.outbox.counts(), { pending: 0, delivered: 5, exported: 0, deliveryRefused: 0 });
   t.same(await delivery.deliverBatch(signal), { kind: 'idle' }, 'nothing is sent again');
+  t.same(auditedDelivery(store), [...sent.keys()].map((k) => `returnDataDelivered ${k}`), 'one audit row per entry, under its session, despite the repeats');
 });
 
 t.test('a server that fails, then recovers: the worker backs off and delivers everything', async (t) => {
@@ -161,6 +172,7 @@ t.test('an exported entry is not delivered; a refused one stays pending for expo
   t.same(store.outbox.pending().map((p) => p.entry.nik), ['3313990000540001'], 'the refused entry waits for a file export');
   const before = sim.entriesReceived();
   t.same(await delivery.deliverBatch(new AbortController().signal), { kind: 'idle' }, 'and is not resent');
+  t.same(auditedDelivery(store), ['returnDataDelivered mixed-51', 'returnDataDelivered mixed-52', 'returnDataDeliveryRefused mixed-empty']);
   t.equal(sim.entriesReceived(), before);
   t.equal(sent.size, 3);
 });

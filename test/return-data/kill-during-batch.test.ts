@@ -90,6 +90,8 @@ t.test('kill -9 during a batch, then restart: every acknowledged entry is record
     if (!r || r.NIK !== e.nik || r.NOP_PBB !== e.nop || r.NPWPD !== e.npwpd) t.fail(`entry ${k} not recorded as enqueued`);
   }
   t.ok(sim.entriesReceived() > sim.recorded().size, 'the interrupted batch was sent again and de-duplicated');
+  const audited = (db.prepare("SELECT session_id AS s FROM audit_event WHERE code = 'returnDataDelivered'").all() as Array<{ s: string }>).map((r) => r.s);
+  t.same(audited.sort(), [...inOutbox].sort(), 'one audit row per delivered entry, committed with its mark');
 
   const logs = output.replace(/^ACK kill-\d+$/gm, '');
   t.ok(logs.includes('returnDataDelivered'), 'the children logged their deliveries');
