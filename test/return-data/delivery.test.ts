@@ -145,6 +145,8 @@ t.test('the pinned CA is enforced: a server certified by another CA gets no requ
   t.match(await wrongPin.deliverBatch(new AbortController().signal), { kind: 'failed', reason: 'pinMismatch' });
   t.equal(sim.requests(), requestsBefore, 'no request reached the server');
   t.equal(store.outbox.deliveredCount(), 0);
+  const rightPin = worker(store, { endpoint: { spkiSha256: sim.spkiSha256 } });
+  t.match(await rightPin.deliverBatch(new AbortController().signal), { kind: 'answered', confirmed: 2 }, 'the server\'s own key passes the pin');
   t.throws(() => returnDataTransport(returnDataSimulatorEndpoint(sim, { url: sim.url.replace('https:', 'http:') })), { name: 'ReturnDataConfigError', problem: 'url' });
   t.throws(() => returnDataTransport(returnDataSimulatorEndpoint(sim, { caPem: 'not a certificate' })), { name: 'ReturnDataConfigError', problem: 'caPem' });
 });

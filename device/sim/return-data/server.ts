@@ -6,11 +6,13 @@
  * Demo modes deliver to it; it never ships in the production bundle. Listens on 127.0.0.1.
  */
 import Fastify from 'fastify';
+import { X509Certificate } from 'node:crypto';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { DukcapilCredentials } from '../../uplink/endpoint.ts';
+import { spkiSha256 } from '../../uplink/transport.ts';
 import type { ReturnDataEndpoint } from '../../return-data/delivery.ts';
 import { RESPON, type WireAnswer, type WireEntry } from '../../return-data/wire.ts';
 import { DEMO_CREDENTIALS, DEMO_INSTITUTION } from '../dukcapil/server.ts';
@@ -29,6 +31,8 @@ export type ReturnDataFault =
 export interface ReturnDataSimulator {
   url: string;
   caPem: string;
+  /** The server key's pin (base64 SHA-256 of its SubjectPublicKeyInfo), for the SPKI pin setting. */
+  spkiSha256: string;
   credentials: DukcapilCredentials;
   /** The next `count` requests meet `fault`; later ones are served normally. */
   failNext(count: number, fault: ReturnDataFault): void;
@@ -120,6 +124,7 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
   return {
     url: `https://127.0.0.1:${address.port}${path}`,
     caPem: pki.caPem,
+    spkiSha256: spkiSha256({ raw: new X509Certificate(pki.serverCertPem).raw }),
     credentials,
     failNext: (count, fault) => {
       for (let i = 0; i < count; i++) queued.push(fault);
