@@ -16,6 +16,7 @@ import { setUplink, testUplink } from './uplink.ts';
 import { installSam, samStatus } from './sam.ts';
 import { doctor } from './doctor.ts';
 import { deactivate, type DeactivateOptions } from './deactivate.ts';
+import { exportReturnDataFile } from './return-data.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
 export interface CliIo {
@@ -251,6 +252,17 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     ['operators roster --out roster.csv'],
     (ctx, o: { out: string }) => writeRoster(ctx, o.out),
   ).requiredOption('--out <file>', 'CSV file to write');
+
+  const returnData = group('return-data', 'data balikan (NIK with NOP PBB-P2 / NPWPD) for Disdukcapil');
+  command(
+    returnData,
+    'export',
+    'write the pending entries as XLSX or CSV with a manifest (SHA-256) and mark them exported',
+    ['return-data export --format xlsx --out /media/KINGSTON', 'return-data export --format csv --out /srv/unggah --json'],
+    (ctx, o: { format: string; out: string }) => exportReturnDataFile(ctx, o),
+  )
+    .requiredOption('--format <format>', 'xlsx | csv')
+    .requiredOption('--out <dir>', 'existing folder to write into (e.g. a mounted USB stick)');
 
   command(
     program,

@@ -195,7 +195,7 @@ export async function exportReturnData(req: ExportRequest): Promise<ExportResult
         version: 1,
         exportId,
         generatedAt: req.now.toISOString(),
-        kiosk: req.kiosk,
+        kiosk: req.kiosk && { id: req.kiosk.id, site: req.kiosk.site, regionCode: req.kiosk.regionCode },
         format: req.format,
         count: batch.length,
         counts: {
