@@ -9,7 +9,7 @@
  * renamed last, so a data file without its manifest is an interrupted export.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ReturnDataEntry } from '../flow/ports.ts';
@@ -47,11 +47,21 @@ export interface ExportResult {
 /** The file operations whose order makes an export durable; tests inject a failing one. */
 export interface ExportFileSystem {
   open: typeof open;
+  readdir: typeof readdir;
   rename: typeof rename;
   unlink: typeof unlink;
 }
 
-const NODE_FS: ExportFileSystem = { open, rename, unlink };
+const NODE_FS: ExportFileSystem = { open, readdir, rename, unlink };
+
+/** Temporary names of a file being exported: hidden, and never taken for a finished export. */
+const PARTIAL = /^\.data-balikan-[A-Za-z0-9-]+\.(xlsx|csv|manifest\.json)\.partial$/;
+
+/** Removes what an export cut by a crash or power loss left in the folder (its entries stayed pending). */
+async function removeLeftovers(fs: ExportFileSystem, dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) if (PARTIAL.test(name)) await fs.unlink(join(dir, name)).catch(() => undefined);
+}
 
 export type ExportErrorCode = 'nothingPending' | 'targetUnavailable';
 
@@ -215,6 +225,7 @@ export async function exportReturnData(req: ExportRequest): Promise<ExportResult
   const temporary = (f: ExportedFile) => join(req.dir, `.${f.name}.partial`);
   const written: string[] = [];
   try {
+    await removeLeftovers(fs, req.dir);
     for (const [file, content] of [
       [dataFile, data],
       [manifestFile, manifest],

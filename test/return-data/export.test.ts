@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   exportReturnData,
@@ -153,6 +153,7 @@ const failing = (step: 'rename' | 'manifestRename' | 'folderSync' | 'write'): Ex
       return rename(from, to);
     }) as typeof rename,
     unlink,
+    readdir,
     open: (async (path, flags, mode) => {
       const handle = await open(path, flags, mode);
       if (step === 'folderSync' && flags === 'r') handle.sync = async () => Promise.reject(Object.assign(new Error('injected'), { code: 'EIO' }));

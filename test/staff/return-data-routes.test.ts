@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import ExcelJS from 'exceljs';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -226,6 +226,7 @@ t.test('a stick pulled before the rename: 409, every entry still pending, the fa
   const pulled: ExportFileSystem = {
     open,
     unlink,
+    readdir,
     rename: (async () => {
       throw Object.assign(new Error('injected'), { code: 'EIO' });
     }) as unknown as typeof rename,

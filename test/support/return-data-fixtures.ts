@@ -34,6 +34,8 @@ export interface OutboxFixture {
   dir: string;
   db: Db;
   outbox: ReturnDataOutbox;
+  /** The outbox key, for a second connection (a restarted daemon, a child process). */
+  key: Buffer;
   /** Entries in the order enqueued (the order pending() gives them). */
   entries: ReturnDataEntry[];
   queuedAt: string;
@@ -47,9 +49,10 @@ export function outboxWith(t: Test, entries: ReturnDataEntry[], prefix = 'anj14e
     rmSync(dir, { recursive: true, force: true });
   });
   const queuedAt = '2026-11-30T03:15:00.000Z';
-  const outbox = new ReturnDataOutbox(db, randomBytes(32), { now: () => new Date(queuedAt) });
+  const key = randomBytes(32);
+  const outbox = new ReturnDataOutbox(db, key, { now: () => new Date(queuedAt) });
   entries.forEach((e, i) => outbox.enqueue(e, `session-${i}`));
-  return { dir, db, outbox, entries, queuedAt };
+  return { dir, db, outbox, key, entries, queuedAt };
 }
 
 export function exportFolder(t: Test, prefix = 'anj14e-'): string {
