@@ -138,7 +138,11 @@ export async function returnDataXlsx(rows: string[][], generatedAt: Date): Promi
   const header = sheet.addRow([...RETURN_DATA_HEADERS]);
   header.font = { bold: true };
   header.commit();
-  for (const r of rows) sheet.addRow(r).commit();
+  for (const [i, r] of rows.entries()) {
+    sheet.addRow(r).commit();
+    // The kiosk shares this event loop (views, the watchdog): let it run between slices.
+    if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
+  }
   sheet.commit();
   await book.commit();
   return Buffer.concat(chunks);
