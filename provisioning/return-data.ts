@@ -10,6 +10,7 @@ import { openDatabase } from '../device/store/db.ts';
 import { AuditLog } from '../device/store/audit-log.ts';
 import { ReturnDataOutbox } from '../device/store/return-data-outbox.ts';
 import { exportReturnData, ReturnDataExportError, type ExportFormat } from '../device/return-data/export.ts';
+import { isCalendarDay } from '../device/domain/agreement.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError } from './errors.ts';
 import { loadConfigFile, loadCredentials } from './state.ts';
@@ -17,8 +18,19 @@ import { loadConfigFile, loadCredentials } from './state.ts';
 /** Who the audit row names: the technician's tool, not an operator. */
 const AUDIT_ACTOR = 'anjungan-provision';
 
-export async function exportReturnDataFile(ctx: CommandContext, o: { format: string; out: string }): Promise<Outcome> {
+export interface ReturnDataExportOptions {
+  format: string;
+  out: string;
+  from?: string;
+  until?: string;
+}
+
+export async function exportReturnDataFile(ctx: CommandContext, o: ReturnDataExportOptions): Promise<Outcome> {
   if (o.format !== 'xlsx' && o.format !== 'csv') throw badInput('--format must be xlsx or csv');
+  for (const [flag, day] of [['--from', o.from], ['--until', o.until]] as const) {
+    if (day !== undefined && !isCalendarDay(day)) throw badInput(`${flag} must be a day, YYYY-MM-DD`);
+  }
+  if (o.from && o.until && o.from > o.until) throw badInput('--from is after --until');
   const format: ExportFormat = o.format;
   const dir = resolve(o.out);
   let isFolder = false;
@@ -37,7 +49,7 @@ export async function exportReturnDataFile(ctx: CommandContext, o: { format: str
     const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
     const kiosk = config.kiosk ? { id: config.kiosk.id, site: config.kiosk.site, regionCode: config.kiosk.regionCode } : null;
     try {
-      const result = await exportReturnData({ source: outbox, dir, format, now: ctx.now, kiosk });
+      const result = await exportReturnData({ source: outbox, dir, format, queuedFrom: o.from, queuedUntil: o.until, now: ctx.now, kiosk });
       audit.record({ code: 'returnDataExported', staffId: AUDIT_ACTOR, outcome: format, count: result.count });
       return {
         data: {

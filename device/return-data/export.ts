@@ -185,6 +185,9 @@ export interface ExportRequest {
   format: ExportFormat;
   /** Only these pending entries (staff chose them); all pending ones if absent. */
   ids?: number[];
+  /** Only entries queued on these WIB days, both included (YYYY-MM-DD); open-ended if absent. */
+  queuedFrom?: string;
+  queuedUntil?: string;
   now: Date;
   kiosk: ExportingKiosk | null;
   fs?: ExportFileSystem;
@@ -193,7 +196,11 @@ export interface ExportRequest {
 export async function exportReturnData(req: ExportRequest): Promise<ExportResult> {
   const fs = req.fs ?? NODE_FS;
   const chosen = req.ids ? new Set(req.ids) : null;
-  const pending = req.source.pending().filter((p) => !chosen || chosen.has(p.id));
+  const inRange = (queuedAt: string) => {
+    const day = wibMinute(queuedAt).slice(0, 10);
+    return (!req.queuedFrom || day >= req.queuedFrom) && (!req.queuedUntil || day <= req.queuedUntil);
+  };
+  const pending = req.source.pending().filter((p) => (!chosen || chosen.has(p.id)) && inRange(p.queuedAt));
   if (pending.length === 0) throw new ReturnDataExportError('nothingPending', 'no pending data balikan entry to export');
   const batch = pending.slice(0, MAX_ENTRIES_PER_EXPORT);
 

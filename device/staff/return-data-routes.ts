@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { isCalendarDay } from '../domain/agreement.ts';
 import type { AuditPort, ClockPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import { ExportTargetRefused, type ExportTargets } from '../return-data/export-targets.ts';
@@ -57,6 +58,9 @@ const ExportBody = Type.Object(
     target: Type.String({ minLength: 1, maxLength: 4096 }),
     /** Only these pending entries (outbox ids); every pending entry if absent. */
     ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: MAX_ENTRIES_PER_EXPORT, uniqueItems: true })),
+    /** Only entries queued on these WIB days, both included (e.g. one month for a monthly upload). */
+    from: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+    until: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
   },
   { additionalProperties: false },
 );
@@ -123,7 +127,11 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
         { schema: { body: ExportBody, response: { 200: ExportReply, 400: ErrorBody, 409: ErrorBody } } },
         async (req, reply) => {
           const staffId = operatorOf(req);
-          const { format, target, ids } = req.body;
+          const { format, target, ids, from, until } = req.body;
+          const days = [from, until].filter((d): d is string => d !== undefined);
+          if (!days.every(isCalendarDay) || (from && until && from > until)) {
+            return reply.code(400).send({ error: 'badRequest', message: 'request is not valid' });
+          }
           const refuse = (status: 400 | 409, error: string, message: string) => {
             deps.audit.record({ code: 'returnDataExportFailed', staffId, outcome: error });
             deps.logger.warn({ event: 'returnDataExportRefused', error }, 'data balikan export refused');
@@ -141,7 +149,17 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
           exporting = true;
           let result: ExportResult;
           try {
-            result = await exportReturnData({ source: deps.outbox, dir, format, ids, now: deps.clock.now(), kiosk: deps.kiosk, fs: deps.fs });
+            result = await exportReturnData({
+              source: deps.outbox,
+              dir,
+              format,
+              ids,
+              queuedFrom: from,
+              queuedUntil: until,
+              now: deps.clock.now(),
+              kiosk: deps.kiosk,
+              fs: deps.fs,
+            });
           } catch (e) {
             if (e instanceof ReturnDataExportError) return refuse(409, e.code, e.message);
             throw e;

@@ -53,8 +53,13 @@ t.test('return-data export writes the pending entries once, with a manifest, and
   t.match(again.stderr, /no data balikan entry is pending/);
   t.equal(readdirSync(stick).length, 2, 'nothing more written');
 
-  outbox.enqueue(syntheticEntry(40), 'session-later');
-  const csv = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--json'], { now: NOW });
+  new ReturnDataOutbox(db, Buffer.from(readCredentials(l.credentialFile).outboxKey, 'hex'), { now: () => new Date('2026-12-02T01:00:00Z') }).enqueue(
+    syntheticEntry(40),
+    'session-later',
+  );
+  const early = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--until', '2026-12-01'], { now: NOW });
+  t.equal(early.code, 6, 'nothing pending up to 1 Dec');
+  const csv = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--from', '2026-12-02', '--json'], { now: NOW });
   t.equal(csv.code, 0);
   const rows = parseCsv(readFileSync(join(stick, (csv.json?.files as string[])[0]!), 'utf8'));
   t.same(rows.slice(1).map((row) => row[1]), [syntheticEntry(40).nik], 'only what was still pending');
@@ -66,6 +71,15 @@ t.test('return-data export refuses a bad format or a missing folder and changes 
   const bad = await cli(['return-data', 'export', '--format', 'pdf', '--out', tmpdir(), '--root', root]);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--format must be xlsx or csv/);
+  for (const [args, message] of [
+    [['--from', '2026-02-30'], /--from must be a day/],
+    [['--until', 'tomorrow'], /--until must be a day/],
+    [['--from', '2026-12-01', '--until', '2026-11-01'], /--from is after --until/],
+  ] as Array<[string[], RegExp]>) {
+    const r = await cli(['return-data', 'export', '--format', 'csv', '--out', tmpdir(), '--root', root, ...args]);
+    t.equal(r.code, 2);
+    t.match(r.stderr, message);
+  }
   const missing = await cli(['return-data', 'export', '--format', 'csv', '--out', join(root, 'no-stick'), '--root', root]);
   t.equal(missing.code, 2);
   t.match(missing.stderr, /not an existing folder/);

@@ -19,6 +19,7 @@ import {
   type ExportFileSystem,
 } from '../../device/return-data/export.ts';
 import type { ReturnDataEntry } from '../../device/flow/ports.ts';
+import { ReturnDataOutbox } from '../../device/store/return-data-outbox.ts';
 import { exportFolder, FORMULA_LIKE, outboxWith, parseCsv, syntheticEntry } from '../support/return-data-fixtures.ts';
 
 const now = new Date('2026-12-01T02:30:00.000Z');
@@ -186,4 +187,24 @@ t.test('a target that cannot be written is a typed error and changes nothing', a
     { code: 'targetUnavailable' },
   );
   t.equal(outbox.pendingCount(), 1);
+});
+
+t.test('a range of WIB days chooses the entries queued in it, at the day boundaries of WIB not UTC', async (t) => {
+  const { outbox, db, key } = outboxWith(t, []);
+  const queued = [
+    ['2026-10-31T16:59:00Z', syntheticEntry(0)], // 31 Oct 23:59 WIB
+    ['2026-10-31T17:00:00Z', syntheticEntry(1)], // 1 Nov 00:00 WIB
+    ['2026-11-30T16:59:00Z', syntheticEntry(2)], // 30 Nov 23:59 WIB
+    ['2026-11-30T17:00:00Z', syntheticEntry(3)], // 1 Dec 00:00 WIB
+  ] as const;
+  for (const [at, entry] of queued) new ReturnDataOutbox(db, key, { now: () => new Date(at) }).enqueue(entry, at);
+  const dir = exportFolder(t);
+  const november = await exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, queuedFrom: '2026-11-01', queuedUntil: '2026-11-30' });
+  const rows = parseCsv(readFileSync(join(dir, november.data.name), 'utf8'));
+  t.same(rows.slice(1).map((r) => [r[1], r[4]]), [
+    [queued[1][1].nik, '2026-11-01 00:00'],
+    [queued[2][1].nik, '2026-11-30 23:59'],
+  ]);
+  t.same(outbox.pending().map((p) => p.entry.nik), [queued[0][1].nik, queued[3][1].nik], 'October and December stay pending');
+  await t.rejects(exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, queuedFrom: '2026-11-01', queuedUntil: '2026-11-30' }), { code: 'nothingPending' });
 });

@@ -128,6 +128,26 @@ t.test('an export to a stick writes the file and manifest, marks the entries, au
   for (const value of personal(entries)) t.notOk(said.includes(value), 'no NIK, NOP or NPWPD outside the file');
 });
 
+t.test('a range of WIB days chooses the entries queued in it', async (t) => {
+  const h = await harness(t);
+  const outside = await h.app.inject({
+    method: 'POST',
+    url: '/api/staff/return-data/export',
+    headers: JSON_BODY,
+    payload: { format: 'csv', target: h.folder, from: '2026-12-01', until: '2026-12-31' },
+  });
+  t.equal(outside.statusCode, 409, 'all nine were queued on 30 Nov (WIB)');
+  t.equal(outside.json().error, 'nothingPending');
+  const inside = await h.app.inject({
+    method: 'POST',
+    url: '/api/staff/return-data/export',
+    headers: JSON_BODY,
+    payload: { format: 'csv', target: h.folder, from: '2026-11-30', until: '2026-11-30' },
+  });
+  t.equal(inside.statusCode, 200);
+  t.equal(inside.json().count, 9);
+});
+
 t.test('chosen entries only: a CSV of two', async (t) => {
   const h = await harness(t);
   const ids = h.outbox.pending().map((p) => p.id);
@@ -180,6 +200,10 @@ t.test('bad input is a typed 400 that echoes nothing and changes nothing', async
     { format: 'csv', target: stick, ids: ['1'] },
     { format: 'csv', target: stick, ids: [1, 1] },
     { format: 'csv', target: 'x'.repeat(5000) },
+    { format: 'csv', target: stick, from: '2026-11-31x' },
+    { format: 'csv', target: stick, from: '2026-13-01' },
+    { format: 'csv', target: stick, until: '2026-02-30' },
+    { format: 'csv', target: stick, from: '2026-12-01', until: '2026-11-01' },
     [],
   ];
   for (const payload of bodies) {
