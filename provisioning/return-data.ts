@@ -27,7 +27,10 @@ export interface ReturnDataExportOptions {
 
 export async function exportReturnDataFile(ctx: CommandContext, o: ReturnDataExportOptions): Promise<Outcome> {
   if (o.format !== 'xlsx' && o.format !== 'csv') throw badInput('--format must be xlsx or csv');
-  for (const [flag, day] of [['--from', o.from], ['--until', o.until]] as const) {
+  for (const [flag, day] of [
+    ['--from', o.from],
+    ['--until', o.until],
+  ] as const) {
     if (day !== undefined && !isCalendarDay(day)) throw badInput(`${flag} must be a day, YYYY-MM-DD`);
   }
   if (o.from && o.until && o.from > o.until) throw badInput('--from is after --until');

@@ -219,6 +219,13 @@ export async function exportReturnData(req: ExportRequest): Promise<ExportResult
         kiosk: req.kiosk && { id: req.kiosk.id, site: req.kiosk.site, regionCode: req.kiosk.regionCode },
         format: req.format,
         count: batch.length,
+        /** When the entries in the file were queued (UTC), and the WIB days asked for, if any. */
+        queued: {
+          first: batch.reduce((min, b) => (b.queuedAt < min ? b.queuedAt : min), batch[0]!.queuedAt),
+          last: batch.reduce((max, b) => (b.queuedAt > max ? b.queuedAt : max), batch[0]!.queuedAt),
+          from: req.queuedFrom ?? null,
+          until: req.queuedUntil ?? null,
+        },
         counts: {
           entries: batch.length,
           withNop: batch.filter((b) => b.entry.nop).length,

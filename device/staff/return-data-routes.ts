@@ -106,10 +106,16 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
     await staffScope.register(async (scope) => {
       // Checked exactly as declared whatever the server's ajv options: no property dropped, no
       // string turned into a number, so what reaches a handler is what the client sent.
-      scope.setValidatorCompiler(({ schema }) => (data) => (Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('request is not valid') }));
+      scope.setValidatorCompiler(
+        ({ schema }) =>
+          (data) =>
+            Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('request is not valid') },
+      );
       scope.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
         if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-          return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
+          return reply
+            .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
+            .send({ error: 'badRequest', message: 'request is not valid' });
         }
         deps.logger.error({ event: 'returnDataRouteError', err: { name: err.name } }, 'data balikan request failed');
         return reply.code(500).send({ error: 'internal', message: 'internal error' });
@@ -167,7 +173,10 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
             exporting = false;
           }
           deps.audit.record({ code: 'returnDataExported', staffId, outcome: format, count: result.count });
-          deps.logger.info({ event: 'returnDataExported', format, count: result.count, exportId: result.exportId }, 'data balikan exported');
+          deps.logger.info(
+            { event: 'returnDataExported', format, count: result.count, exportId: result.exportId },
+            'data balikan exported',
+          );
           recent.set(result.exportId, {
             dir,
             files: new Map([result.data, result.manifest].map((f) => [f.name, f.sha256])),

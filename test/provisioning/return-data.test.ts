@@ -38,7 +38,11 @@ t.test('return-data export writes the pending entries once, with a manifest, and
   book.getWorksheet('Data Balikan')?.eachRow((row, n) => {
     if (n > 1) nops.push(String(row.getCell(3).value ?? ''));
   });
-  t.same(nops, entries.map((e) => (e.nop ?? '').replace(/\r\n?/g, '\n')), 'the NOPs as queued (a CR read back as XML line end)');
+  t.same(
+    nops,
+    entries.map((e) => (e.nop ?? '').replace(/\r\n?/g, '\n')),
+    'the NOPs as queued (a CR read back as XML line end)',
+  );
   const manifest = JSON.parse(readFileSync(join(stick, files[1]!), 'utf8'));
   t.equal(manifest.files[0].sha256, r.json?.sha256);
   t.same(manifest.kiosk, { id: 'KRA-01', site: manifest.kiosk.site, regionCode: '33.13' }, 'the kiosk from its config');
@@ -53,16 +57,23 @@ t.test('return-data export writes the pending entries once, with a manifest, and
   t.match(again.stderr, /no data balikan entry is pending/);
   t.equal(readdirSync(stick).length, 2, 'nothing more written');
 
-  new ReturnDataOutbox(db, Buffer.from(readCredentials(l.credentialFile).outboxKey, 'hex'), { now: () => new Date('2026-12-02T01:00:00Z') }).enqueue(
-    syntheticEntry(40),
-    'session-later',
-  );
-  const early = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--until', '2026-12-01'], { now: NOW });
+  new ReturnDataOutbox(db, Buffer.from(readCredentials(l.credentialFile).outboxKey, 'hex'), {
+    now: () => new Date('2026-12-02T01:00:00Z'),
+  }).enqueue(syntheticEntry(40), 'session-later');
+  const early = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--until', '2026-12-01'], {
+    now: NOW,
+  });
   t.equal(early.code, 6, 'nothing pending up to 1 Dec');
-  const csv = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--from', '2026-12-02', '--json'], { now: NOW });
+  const csv = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--from', '2026-12-02', '--json'], {
+    now: NOW,
+  });
   t.equal(csv.code, 0);
   const rows = parseCsv(readFileSync(join(stick, (csv.json?.files as string[])[0]!), 'utf8'));
-  t.same(rows.slice(1).map((row) => row[1]), [syntheticEntry(40).nik], 'only what was still pending');
+  t.same(
+    rows.slice(1).map((row) => row[1]),
+    [syntheticEntry(40).nik],
+    'only what was still pending',
+  );
 });
 
 t.test('return-data export refuses a bad format or a missing folder and changes nothing', async (t) => {

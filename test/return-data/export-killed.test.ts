@@ -16,9 +16,13 @@ t.test('kill -9 between fsync and rename: nothing marked, nothing mistaken for a
   const { dir: stateDir, key } = outboxWith(t, entries);
   const target = exportFolder(t);
 
-  const child = spawn(process.execPath, ['--import=tsx', join(import.meta.dirname, 'export-killed.child.ts'), stateDir, key.toString('hex'), target], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import=tsx', join(import.meta.dirname, 'export-killed.child.ts'), stateDir, key.toString('hex'), target],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       if (c.toString().includes('written')) resolve();
@@ -31,7 +35,10 @@ t.test('kill -9 between fsync and rename: nothing marked, nothing mistaken for a
 
   const left = readdirSync(target);
   t.equal(left.length, 2, 'two files were on disk when it died');
-  t.ok(left.every((n) => n.startsWith('.') && n.endsWith('.partial')), 'only under hidden temporary names');
+  t.ok(
+    left.every((n) => n.startsWith('.') && n.endsWith('.partial')),
+    'only under hidden temporary names',
+  );
 
   // The daemon after its restart: a fresh connection to the same database.
   const db = openDatabase(stateDir);

@@ -73,7 +73,11 @@ t.test('an XLSX export read back with exceljs equals the outbox, and the entries
 
   t.equal(outbox.pendingCount(), 0, 'nothing left pending');
   t.equal(outbox.exportedCount(), entries.length);
-  await t.rejects(exportReturnData({ source: outbox, dir, format: 'xlsx', now, kiosk }), { code: 'nothingPending' }, 'written once: a second export finds nothing');
+  await t.rejects(
+    exportReturnData({ source: outbox, dir, format: 'xlsx', now, kiosk }),
+    { code: 'nothingPending' },
+    'written once: a second export finds nothing',
+  );
   t.same(readdirSync(dir).sort(), [result.data.name, result.manifest.name].sort(), 'the data file and its manifest, nothing else');
 });
 
@@ -85,7 +89,11 @@ t.test('a CSV export parsed back equals the outbox, with formula-like cells neut
   t.match(result.data.name, /^data-balikan-anjungan-.*\.csv$/);
   const rows = parseCsv(readFileSync(join(dir, result.data.name), 'utf8'));
   t.same(rows[0], [...RETURN_DATA_HEADERS]);
-  t.same(rows.slice(1), entries.map((e, i) => expectedRow(e, i).map(neutraliseCsvCell)), 'every entry, neutralised where needed');
+  t.same(
+    rows.slice(1),
+    entries.map((e, i) => expectedRow(e, i).map(neutraliseCsvCell)),
+    'every entry, neutralised where needed',
+  );
   // No cell a spreadsheet would start as a formula; removing the apostrophe gives the value back.
   for (const cell of rows.flat()) t.notMatch(cell, /^[=+\-@\t\r]/, `cell ${JSON.stringify(cell)} starts no formula`);
   const unneutralised = rows.slice(1).map((r) => r.map((c) => (/^'[=+\-@\t\r\n]/.test(c) ? c.slice(1) : c)));
@@ -112,7 +120,10 @@ t.test('the manifest counts the entries and holds the SHA-256 of the file beside
   const result = await exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk });
   const { data, manifest: manifestFile } = result;
   const manifest = JSON.parse(readFileSync(join(dir, manifestFile.name), 'utf8'));
-  const hashOf = (name: string) => createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  const hashOf = (name: string) =>
+    createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex');
   t.equal(manifest.files[0].name, data.name);
   t.equal(manifest.files[0].sha256, hashOf(data.name), 'manifest hash = file hash');
   t.equal(data.sha256, hashOf(data.name), 'reported hash = file hash');
@@ -124,6 +135,7 @@ t.test('the manifest counts the entries and holds the SHA-256 of the file beside
     withNpwpd: entries.filter((e) => e.npwpd).length,
   });
   t.same(manifest.kiosk, kiosk);
+  t.same(manifest.queued, { first: '2026-11-30T03:15:00.000Z', last: '2026-11-30T03:15:00.000Z', from: null, until: null });
   t.equal(manifest.generatedAt, now.toISOString());
   t.equal(manifest.exportId, result.exportId);
   for (const f of [data, manifestFile]) t.equal(statSync(join(dir, f.name)).mode & 0o777, 0o600, `${f.name} is 0600`);
@@ -140,9 +152,19 @@ t.test('only the entries staff chose are exported; the others stay pending', asy
   const result = await exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, ids: [second, fifth] });
   t.equal(result.count, 2);
   const rows = parseCsv(readFileSync(join(dir, result.data.name), 'utf8'));
-  t.same(rows.slice(1).map((r) => r[1]), [entries[1]!.nik, entries[4]!.nik]);
-  t.same(outbox.pending().map((p) => p.entry.nik), [0, 2, 3, 5].map((i) => entries[i]!.nik));
-  await t.rejects(exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, ids: [second] }), { code: 'nothingPending' }, 'an exported entry is not exported again');
+  t.same(
+    rows.slice(1).map((r) => r[1]),
+    [entries[1]!.nik, entries[4]!.nik],
+  );
+  t.same(
+    outbox.pending().map((p) => p.entry.nik),
+    [0, 2, 3, 5].map((i) => entries[i]!.nik),
+  );
+  await t.rejects(
+    exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, ids: [second] }),
+    { code: 'nothingPending' },
+    'an exported entry is not exported again',
+  );
 });
 
 const failing = (step: 'rename' | 'manifestRename' | 'folderSync' | 'write'): ExportFileSystem => {
@@ -157,8 +179,10 @@ const failing = (step: 'rename' | 'manifestRename' | 'folderSync' | 'write'): Ex
     readdir,
     open: (async (path, flags, mode) => {
       const handle = await open(path, flags, mode);
-      if (step === 'folderSync' && flags === 'r') handle.sync = async () => Promise.reject(Object.assign(new Error('injected'), { code: 'EIO' }));
-      if (step === 'write' && flags === 'wx') handle.sync = async () => Promise.reject(Object.assign(new Error('injected'), { code: 'ENOSPC' }));
+      if (step === 'folderSync' && flags === 'r')
+        handle.sync = async () => Promise.reject(Object.assign(new Error('injected'), { code: 'EIO' }));
+      if (step === 'write' && flags === 'wx')
+        handle.sync = async () => Promise.reject(Object.assign(new Error('injected'), { code: 'ENOSPC' }));
       return handle;
     }) as typeof open,
   };
@@ -182,10 +206,9 @@ for (const step of ['write', 'rename', 'manifestRename', 'folderSync'] as const)
 
 t.test('a target that cannot be written is a typed error and changes nothing', async (t) => {
   const { outbox } = outboxWith(t, [syntheticEntry(0)]);
-  await t.rejects(
-    exportReturnData({ source: outbox, dir: join(exportFolder(t), 'unplugged'), format: 'csv', now, kiosk }),
-    { code: 'targetUnavailable' },
-  );
+  await t.rejects(exportReturnData({ source: outbox, dir: join(exportFolder(t), 'unplugged'), format: 'csv', now, kiosk }), {
+    code: 'targetUnavailable',
+  });
   t.equal(outbox.pendingCount(), 1);
 });
 
@@ -199,12 +222,30 @@ t.test('a range of WIB days chooses the entries queued in it, at the day boundar
   ] as const;
   for (const [at, entry] of queued) new ReturnDataOutbox(db, key, { now: () => new Date(at) }).enqueue(entry, at);
   const dir = exportFolder(t);
-  const november = await exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, queuedFrom: '2026-11-01', queuedUntil: '2026-11-30' });
+  const november = await exportReturnData({
+    source: outbox,
+    dir,
+    format: 'csv',
+    now,
+    kiosk,
+    queuedFrom: '2026-11-01',
+    queuedUntil: '2026-11-30',
+  });
   const rows = parseCsv(readFileSync(join(dir, november.data.name), 'utf8'));
-  t.same(rows.slice(1).map((r) => [r[1], r[4]]), [
-    [queued[1][1].nik, '2026-11-01 00:00'],
-    [queued[2][1].nik, '2026-11-30 23:59'],
-  ]);
-  t.same(outbox.pending().map((p) => p.entry.nik), [queued[0][1].nik, queued[3][1].nik], 'October and December stay pending');
-  await t.rejects(exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, queuedFrom: '2026-11-01', queuedUntil: '2026-11-30' }), { code: 'nothingPending' });
+  t.same(
+    rows.slice(1).map((r) => [r[1], r[4]]),
+    [
+      [queued[1][1].nik, '2026-11-01 00:00'],
+      [queued[2][1].nik, '2026-11-30 23:59'],
+    ],
+  );
+  t.same(
+    outbox.pending().map((p) => p.entry.nik),
+    [queued[0][1].nik, queued[3][1].nik],
+    'October and December stay pending',
+  );
+  await t.rejects(
+    exportReturnData({ source: outbox, dir, format: 'csv', now, kiosk, queuedFrom: '2026-11-01', queuedUntil: '2026-11-30' }),
+    { code: 'nothingPending' },
+  );
 });

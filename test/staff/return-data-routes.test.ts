@@ -31,13 +31,18 @@ function mediaTree(t: Test) {
   const runMedia = join(base, 'run-media');
   const outside = join(base, 'outside');
   const folder = join(base, 'ekspor');
-  for (const d of [join(media, 'KINGSTON'), join(runMedia, 'petugas', 'SANDISK'), join(media, '.Trash-0'), outside, folder]) mkdirSync(d, { recursive: true });
+  for (const d of [join(media, 'KINGSTON'), join(runMedia, 'petugas', 'SANDISK'), join(media, '.Trash-0'), outside, folder])
+    mkdirSync(d, { recursive: true });
   writeFileSync(join(media, 'not-a-folder'), 'x');
   symlinkSync(outside, join(media, 'LINK-OUT'));
   return { media, runMedia, outside, folder, targets: new ExportTargets({ roots: [media, join(runMedia, '*')], folder }) };
 }
 
-async function harness(t: Test, entries: ReturnDataEntry[] = Array.from({ length: 9 }, (_, i) => syntheticEntry(i)), fs?: ExportFileSystem) {
+async function harness(
+  t: Test,
+  entries: ReturnDataEntry[] = Array.from({ length: 9 }, (_, i) => syntheticEntry(i)),
+  fs?: ExportFileSystem,
+) {
   const fixture = outboxWith(t, entries);
   const tree = mediaTree(t);
   const logged: string[] = [];
@@ -53,7 +58,17 @@ async function harness(t: Test, entries: ReturnDataEntry[] = Array.from({ length
   const clock = { now: () => new Date('2026-12-01T02:30:00.000Z') };
   const audit = new AuditLog(fixture.db, randomBytes(32), clock);
   const app = await signedInStaffServer(
-    [returnDataRoutes({ outbox: fixture.outbox, targets: tree.targets, audit, clock, kiosk: { id: 'KRA-01', site: 'BKD Karanganyar', regionCode: '33.13' }, logger, fs })],
+    [
+      returnDataRoutes({
+        outbox: fixture.outbox,
+        targets: tree.targets,
+        audit,
+        clock,
+        kiosk: { id: 'KRA-01', site: 'BKD Karanganyar', regionCode: '33.13' },
+        logger,
+        fs,
+      }),
+    ],
     'op-0007',
   );
   t.teardown(() => app.close());
@@ -86,47 +101,67 @@ t.test('GET /return-data gives the counts and offers each stick in a root plus t
   );
 });
 
-t.test('an export to a stick writes the file and manifest, marks the entries, audits who and how many, and can be downloaded', async (t) => {
-  const entries = [...Array.from({ length: 9 }, (_, i) => syntheticEntry(i)), ...FORMULA_LIKE];
-  const h = await harness(t, entries);
-  const stick = join(h.media, 'KINGSTON');
-  const res = await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: { format: 'xlsx', target: stick } });
-  t.equal(res.statusCode, 200);
-  const body = res.json();
-  t.equal(body.count, entries.length);
-  t.equal(body.remaining, 0);
-  t.same(readdirSync(stick).sort(), [...body.files].sort(), 'on the stick: the file and its manifest');
+t.test(
+  'an export to a stick writes the file and manifest, marks the entries, audits who and how many, and can be downloaded',
+  async (t) => {
+    const entries = [...Array.from({ length: 9 }, (_, i) => syntheticEntry(i)), ...FORMULA_LIKE];
+    const h = await harness(t, entries);
+    const stick = join(h.media, 'KINGSTON');
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/staff/return-data/export',
+      headers: JSON_BODY,
+      payload: { format: 'xlsx', target: stick },
+    });
+    t.equal(res.statusCode, 200);
+    const body = res.json();
+    t.equal(body.count, entries.length);
+    t.equal(body.remaining, 0);
+    t.same(readdirSync(stick).sort(), [...body.files].sort(), 'on the stick: the file and its manifest');
 
-  const file = await h.app.inject({ method: 'GET', url: `/api/staff/return-data/exports/${body.exportId}/${body.files[0]}` });
-  t.equal(file.statusCode, 200);
-  t.equal(file.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  t.equal(file.headers['content-disposition'], `attachment; filename="${body.files[0]}"`);
-  t.equal(createHash('sha256').update(file.rawPayload).digest('hex'), body.sha256, 'the download is the file whose hash was reported');
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
-  const niks: string[] = [];
-  book.getWorksheet('Data Balikan')?.eachRow((row, n) => {
-    if (n > 1) niks.push(String(row.getCell(2).value));
-  });
-  t.same(niks, entries.map((e) => e.nik), 'the downloaded workbook holds every entry');
+    const file = await h.app.inject({ method: 'GET', url: `/api/staff/return-data/exports/${body.exportId}/${body.files[0]}` });
+    t.equal(file.statusCode, 200);
+    t.equal(file.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    t.equal(file.headers['content-disposition'], `attachment; filename="${body.files[0]}"`);
+    t.equal(createHash('sha256').update(file.rawPayload).digest('hex'), body.sha256, 'the download is the file whose hash was reported');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const niks: string[] = [];
+    book.getWorksheet('Data Balikan')?.eachRow((row, n) => {
+      if (n > 1) niks.push(String(row.getCell(2).value));
+    });
+    t.same(
+      niks,
+      entries.map((e) => e.nik),
+      'the downloaded workbook holds every entry',
+    );
 
-  const manifest = await h.app.inject({ method: 'GET', url: `/api/staff/return-data/exports/${body.exportId}/${body.files[1]}` });
-  t.equal(manifest.statusCode, 200);
-  t.equal(manifest.json().files[0].sha256, body.sha256);
+    const manifest = await h.app.inject({ method: 'GET', url: `/api/staff/return-data/exports/${body.exportId}/${body.files[1]}` });
+    t.equal(manifest.statusCode, 200);
+    t.equal(manifest.json().files[0].sha256, body.sha256);
 
-  const after = (await h.app.inject({ method: 'GET', url: '/api/staff/return-data' })).json();
-  t.same({ pending: after.pending, exported: after.exported }, { pending: 0, exported: entries.length });
-  t.same(h.auditRows(), [{ code: 'returnDataExported', staffId: 'op-0007', outcome: 'xlsx', count: entries.length }]);
+    const after = (await h.app.inject({ method: 'GET', url: '/api/staff/return-data' })).json();
+    t.same({ pending: after.pending, exported: after.exported }, { pending: 0, exported: entries.length });
+    t.same(h.auditRows(), [{ code: 'returnDataExported', staffId: 'op-0007', outcome: 'xlsx', count: entries.length }]);
 
-  const again = await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: { format: 'csv', target: stick } });
-  t.equal(again.statusCode, 409);
-  t.same(again.json(), { error: 'nothingPending', message: 'no pending data balikan entry to export' }, 'entries are written once');
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/staff/return-data/export',
+      headers: JSON_BODY,
+      payload: { format: 'csv', target: stick },
+    });
+    t.equal(again.statusCode, 409);
+    t.same(again.json(), { error: 'nothingPending', message: 'no pending data balikan entry to export' }, 'entries are written once');
 
-  // Nothing personal outside the files themselves: not in any JSON reply, log line or audit row.
-  const said = [res.body, manifest.body, JSON.stringify(after), again.body, JSON.stringify(h.auditRows()), ...h.logged].join('\n');
-  t.ok(h.logged.some((l) => l.includes('returnDataExported')), 'the export was logged');
-  for (const value of personal(entries)) t.notOk(said.includes(value), 'no NIK, NOP or NPWPD outside the file');
-});
+    // Nothing personal outside the files themselves: not in any JSON reply, log line or audit row.
+    const said = [res.body, manifest.body, JSON.stringify(after), again.body, JSON.stringify(h.auditRows()), ...h.logged].join('\n');
+    t.ok(
+      h.logged.some((l) => l.includes('returnDataExported')),
+      'the export was logged',
+    );
+    for (const value of personal(entries)) t.notOk(said.includes(value), 'no NIK, NOP or NPWPD outside the file');
+  },
+);
 
 t.test('a range of WIB days chooses the entries queued in it', async (t) => {
   const h = await harness(t);
@@ -151,12 +186,22 @@ t.test('a range of WIB days chooses the entries queued in it', async (t) => {
 t.test('chosen entries only: a CSV of two', async (t) => {
   const h = await harness(t);
   const ids = h.outbox.pending().map((p) => p.id);
-  const res = await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: { format: 'csv', target: h.folder, ids: [ids[2], ids[3]] } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/staff/return-data/export',
+    headers: JSON_BODY,
+    payload: { format: 'csv', target: h.folder, ids: [ids[2], ids[3]] },
+  });
   t.equal(res.statusCode, 200);
   const body = res.json();
   const file = await h.app.inject({ method: 'GET', url: `/api/staff/return-data/exports/${body.exportId}/${body.files[0]}` });
   t.equal(file.headers['content-type'], 'text/csv; charset=utf-8');
-  t.same(parseCsv(file.body).slice(1).map((r) => r[1]), [h.entries[2]!.nik, h.entries[3]!.nik]);
+  t.same(
+    parseCsv(file.body)
+      .slice(1)
+      .map((r) => r[1]),
+    [h.entries[2]!.nik, h.entries[3]!.nik],
+  );
   t.equal(h.outbox.pendingCount(), 7);
 });
 
@@ -177,7 +222,12 @@ t.test('a target outside the roots, by any path, is a typed 400 that writes noth
     `${h.media}/KINGSTON\u0000`,
   ];
   for (const target of attempts) {
-    const res = await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: { format: 'csv', target } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/staff/return-data/export',
+      headers: JSON_BODY,
+      payload: { format: 'csv', target },
+    });
     t.equal(res.statusCode, 400, `refused: ${JSON.stringify(target)}`);
     t.equal(res.json().error, 'targetRefused');
     t.notOk(res.body.includes(target), 'the reply does not echo the path');
@@ -207,7 +257,12 @@ t.test('bad input is a typed 400 that echoes nothing and changes nothing', async
     [],
   ];
   for (const payload of bodies) {
-    const res = await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: JSON.stringify(payload) });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/staff/return-data/export',
+      headers: JSON_BODY,
+      payload: JSON.stringify(payload),
+    });
     t.equal(res.statusCode, 400, `refused: ${JSON.stringify(payload).slice(0, 60)}`);
     t.same(res.json(), { error: 'badRequest', message: 'request is not valid' });
   }
@@ -234,7 +289,14 @@ t.test('only the files of an export are served from its folder, and only unchang
   const h = await harness(t);
   const stick = join(h.media, 'KINGSTON');
   writeFileSync(join(stick, 'other.csv'), 'someone else');
-  const body = (await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: { format: 'csv', target: stick } })).json();
+  const body = (
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/staff/return-data/export',
+      headers: JSON_BODY,
+      payload: { format: 'csv', target: stick },
+    })
+  ).json();
   const other = await h.app.inject({ method: 'GET', url: `/api/staff/return-data/exports/${body.exportId}/other.csv` });
   t.equal(other.statusCode, 404, 'another file in the same folder is not served');
   writeFileSync(join(stick, body.files[0]), 'changed');
@@ -257,7 +319,12 @@ t.test('a stick pulled before the rename: 409, every entry still pending, the fa
   };
   const h = await harness(t, undefined, pulled);
   const stick = join(h.media, 'KINGSTON');
-  const res = await h.app.inject({ method: 'POST', url: '/api/staff/return-data/export', headers: JSON_BODY, payload: { format: 'xlsx', target: stick } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/staff/return-data/export',
+    headers: JSON_BODY,
+    payload: { format: 'xlsx', target: stick },
+  });
   t.equal(res.statusCode, 409);
   t.same(res.json(), { error: 'targetUnavailable', message: 'the export target could not be written' });
   t.equal(h.outbox.pendingCount(), 9);
