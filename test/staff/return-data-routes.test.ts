@@ -331,3 +331,42 @@ t.test('a stick pulled before the rename: 409, every entry still pending, the fa
   t.same(readdirSync(stick), []);
   t.same(h.auditRows(), [{ code: 'returnDataExportFailed', staffId: 'op-0007', outcome: 'targetUnavailable', count: null }]);
 });
+
+t.test('a second export while one is being written is refused; the first completes alone', async (t) => {
+  let release: () => void = () => undefined;
+  let reachedRename: () => void = () => undefined;
+  const atRename = new Promise<void>((resolve) => (reachedRename = resolve));
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const slow: ExportFileSystem = {
+    open,
+    unlink,
+    readdir,
+    rename: (async (from: string, to: string) => {
+      reachedRename();
+      await held;
+      return rename(from, to);
+    }) as typeof rename,
+  };
+  const h = await harness(t, undefined, slow);
+  const stick = join(h.media, 'KINGSTON');
+  const first = h.app.inject({
+    method: 'POST',
+    url: '/api/staff/return-data/export',
+    headers: JSON_BODY,
+    payload: { format: 'csv', target: stick },
+  });
+  await atRename;
+  const second = await h.app.inject({
+    method: 'POST',
+    url: '/api/staff/return-data/export',
+    headers: JSON_BODY,
+    payload: { format: 'csv', target: h.folder },
+  });
+  t.equal(second.statusCode, 409);
+  t.equal(second.json().error, 'exportInProgress');
+  release();
+  const done = await first;
+  t.equal(done.statusCode, 200);
+  t.equal(done.json().count, 9, 'every entry in the one export');
+  t.same(readdirSync(h.folder), [], 'nothing written by the refused one');
+});
