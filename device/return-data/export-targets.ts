@@ -4,8 +4,9 @@
  * named by its real path, and a request may only name a target this list offers at that moment:
  * a path outside the roots, a `..`, or a symbolic link leading out is refused, not normalised.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { KioskConfig } from '../config.ts';
 
 export interface ExportTargetsConfig {
   roots: string[];
@@ -98,4 +99,16 @@ export class ExportTargets {
     }
     return roots;
   }
+}
+
+/**
+ * The daemon's targets from its configuration. Demo and pcsc-sim kiosks, which have no stick,
+ * also get a folder in their state folder (`data-balikan`, 0700) unless one is configured.
+ */
+export function exportTargetsFor(config: Pick<KioskConfig, 'mode' | 'stateDir' | 'returnDataExport'>): ExportTargets {
+  const configured = config.returnDataExport ?? DEFAULT_EXPORT_ROOTS;
+  if (configured.folder || config.mode === 'production') return new ExportTargets(configured);
+  const folder = join(resolve(config.stateDir), 'data-balikan');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return new ExportTargets({ ...configured, folder });
 }
