@@ -127,7 +127,7 @@ export async function returnDataXlsx(rows: string[][], generatedAt: Date): Promi
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useSharedStrings: true, useStyles: true });
   book.creator = 'anjungan';
   book.created = generatedAt;
-  const sheet = book.addWorksheet('Data Balikan');
+  const sheet = book.addWorksheet('Data Balikan', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
     { key: 'no', width: 7 },
     { key: 'nik', width: 20 },
