@@ -13,7 +13,15 @@ t.test('a demo kiosk without a stick offers a folder in its state folder; produc
   const demo = exportTargetsFor({ mode: 'demo', stateDir, returnDataExport: roots }).list();
   t.same(demo, [{ id: join(stateDir, 'data-balikan'), label: join(stateDir, 'data-balikan') }]);
   t.equal(statSync(join(stateDir, 'data-balikan')).mode & 0o777, 0o700);
-  t.same(exportTargetsFor({ mode: 'production', stateDir: join(base, 'other'), returnDataExport: roots }).list(), [], 'no stick, no folder: nothing');
+  t.same(
+    exportTargetsFor({ mode: 'production', stateDir: join(base, 'other'), returnDataExport: roots }).list(),
+    [],
+    'no stick, no folder: nothing',
+  );
   const folder = join(base, 'ekspor');
-  t.same(exportTargetsFor({ mode: 'pcsc-sim', stateDir, returnDataExport: { ...roots, folder } }).list(), [], 'a configured folder that is missing is not offered');
+  t.same(
+    exportTargetsFor({ mode: 'pcsc-sim', stateDir, returnDataExport: { ...roots, folder } }).list(),
+    [],
+    'a configured folder that is missing is not offered',
+  );
 });
