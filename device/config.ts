@@ -172,6 +172,21 @@ const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Where staff may write data balikan files (the upload and removable-media methods): every
+     * folder directly inside a root (a mounted USB stick) is offered, plus `folder` if set.
+     */
+    returnDataExport: Type.Optional(
+      Type.Object(
+        {
+          /** Absolute folders; a last segment `*` stands for each folder inside (`/run/media/*`: one per user). */
+          roots: Type.Array(Type.String({ pattern: '^/', maxLength: 4096 }), { maxItems: 16 }),
+          /** A fixed export folder (absolute), e.g. one the office's upload PC shares. */
+          folder: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     fingerprint: Type.Optional(FingerprintSchema),
     gpio: Type.Optional(GpioSchema),
     /** Other destinations the egress firewall allows (IP literals: it is loaded before DNS works). */

@@ -16,6 +16,7 @@ import { setUplink, testUplink } from './uplink.ts';
 import { installSam, samStatus } from './sam.ts';
 import { doctor } from './doctor.ts';
 import { deactivate, type DeactivateOptions } from './deactivate.ts';
+import { exportReturnDataFile, type ReturnDataExportOptions } from './return-data.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
 export interface CliIo {
@@ -251,6 +252,22 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     ['operators roster --out roster.csv'],
     (ctx, o: { out: string }) => writeRoster(ctx, o.out),
   ).requiredOption('--out <file>', 'CSV file to write');
+
+  const returnData = group('return-data', 'data balikan (NIK with NOP PBB-P2 / NPWPD) for Disdukcapil');
+  command(
+    returnData,
+    'export',
+    'write the pending entries as XLSX or CSV with a manifest (SHA-256) and mark them exported',
+    [
+      'return-data export --format xlsx --out /media/KINGSTON',
+      'return-data export --format csv --out /media/KINGSTON --from 2026-11-01 --until 2026-11-30 --json',
+    ],
+    (ctx, o: ReturnDataExportOptions) => exportReturnDataFile(ctx, o),
+  )
+    .requiredOption('--format <format>', 'xlsx | csv')
+    .requiredOption('--out <dir>', 'existing folder to write into (e.g. a mounted USB stick)')
+    .option('--from <date>', 'only entries queued from this WIB day, YYYY-MM-DD')
+    .option('--until <date>', 'only entries queued until this WIB day (included), YYYY-MM-DD');
 
   command(
     program,

@@ -184,7 +184,9 @@ export type AuditCode =
   | 'tamperOpened'
   | 'tamperCleared'
   | 'tamperClearRefused'
-  | 'readerPowerCycled';
+  | 'readerPowerCycled'
+  | 'returnDataExported'
+  | 'returnDataExportFailed';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {
@@ -195,6 +197,8 @@ export interface AuditEvent {
   durationMs?: number;
   nik?: string; // hashed with the kiosk's audit key by the store before it is written
   staffId?: string;
+  /** How many items an action covered (e.g. data balikan entries exported); never who. */
+  count?: number;
 }
 
 export interface AuditPort {

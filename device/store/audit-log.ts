@@ -16,7 +16,7 @@ export class AuditLog implements AuditPort {
     private readonly clock: ClockPort,
   ) {
     this.insert = db.prepare(
-      'INSERT INTO audit_event (at, code, session_id, state, outcome, duration_ms, nik_hmac, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO audit_event (at, code, session_id, state, outcome, duration_ms, nik_hmac, staff_id, item_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -30,6 +30,7 @@ export class AuditLog implements AuditPort {
       e.durationMs === undefined ? null : Math.round(e.durationMs),
       e.nik ? this.nikHmac(e.nik) : null,
       e.staffId ?? null,
+      e.count ?? null,
     );
   }
 
@@ -49,7 +50,7 @@ export class AuditLog implements AuditPort {
     const now = this.clock.now();
     this.db.transaction(() => {
       for (const o of open) {
-        this.insert.run(now.toISOString(), 'sessionEnd', o.sessionId, null, 'interrupted', Math.max(0, now.getTime() - Date.parse(o.startedAt)), null, null);
+        this.insert.run(now.toISOString(), 'sessionEnd', o.sessionId, null, 'interrupted', Math.max(0, now.getTime() - Date.parse(o.startedAt)), null, null, null);
       }
     })();
     return open.length;

@@ -70,6 +70,11 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // How many items a staff action covered (data balikan entries in one export), for the report.
+    version: 30,
+    sql: `ALTER TABLE audit_event ADD COLUMN item_count INTEGER;`,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

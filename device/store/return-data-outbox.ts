@@ -64,13 +64,19 @@ export class ReturnDataOutbox implements ReturnDataPort {
       .get() as { pending: number; delivered: number; exported: number; deliveryRefused: number };
   }
 
+  /** Entries written to a data balikan file (device/return-data/export.ts). */
+  exportedCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE exported_at IS NOT NULL').get() as { n: number }).n;
+  }
+
   /** Opens the pending entries for an export; the caller marks them exported once written. */
-  pending(): Array<{ id: number; entry: ReturnDataEntry }> {
-    const rows = this.db.prepare(`SELECT id, sealed FROM return_data_outbox WHERE ${PENDING} ORDER BY id`).all() as Array<{
+  pending(): Array<{ id: number; queuedAt: string; entry: ReturnDataEntry }> {
+    const rows = this.db.prepare(`SELECT id, queued_at, sealed FROM return_data_outbox WHERE ${PENDING} ORDER BY id`).all() as Array<{
       id: number;
+      queued_at: string;
       sealed: Buffer;
     }>;
-    return rows.map((r) => ({ id: r.id, entry: this.open(r.sealed) }));
+    return rows.map((r) => ({ id: r.id, queuedAt: r.queued_at, entry: this.open(r.sealed) }));
   }
 
   /**
@@ -115,8 +121,9 @@ export class ReturnDataOutbox implements ReturnDataPort {
     return this.db.prepare('DELETE FROM return_data_outbox WHERE delivered_at IS NOT NULL AND delivered_at <= ?').run(cutoff).changes;
   }
 
+  /** Marks entries written to a durable file; an entry already exported keeps its first time. */
   markExported(ids: number[]): void {
-    const mark = this.db.prepare('UPDATE return_data_outbox SET exported_at = ? WHERE id = ?');
+    const mark = this.db.prepare('UPDATE return_data_outbox SET exported_at = ? WHERE id = ? AND exported_at IS NULL');
     const at = this.clock.now().toISOString();
     this.db.transaction(() => ids.forEach((id) => mark.run(at, id)))();
   }

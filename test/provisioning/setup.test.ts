@@ -171,6 +171,7 @@ t.test('every command has help with examples and exit codes', async (t) => {
     ['operators', 'list'],
     ['operators', 'disable'],
     ['operators', 'roster'],
+    ['return-data', 'export'],
     ['deactivate'],
     ['doctor'],
   ]) {
