@@ -107,6 +107,23 @@ t.test('four unmatched fingers lead to staff assist; a wrong PIN is refused; sta
   t.match(k.view(), { screen: 'result', outcome: 'verified' });
 });
 
+t.test('an operator signed in to the dashboard unlocks without a PIN and the face decision carries their ID', async (t) => {
+  const k = await start((f) => f.set.finger(['hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  t.ok(k.runtime.sendIntent({ type: 'cannotGiveFinger' }));
+  await settle();
+  t.notOk(k.runtime.snapshot().can({ type: 'STAFF_CONFIRM_FACE', matches: true, staffId: 'op-7' }), 'no face decision before the unlock');
+  await k.send({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'op-7' });
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', step: 'compareFace' });
+  t.match(k.f.audit.find((e) => e.code === 'staffUnlocked'), { staffId: 'op-7', outcome: 'dashboard' });
+  t.notOk(k.runtime.snapshot().can({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'op-7' }), 'a second unlock is not taken in compareFace');
+  await k.send({ type: 'STAFF_CONFIRM_FACE', matches: true, staffId: 'op-7' });
+  await settle();
+  t.match(k.view(), { screen: 'result', outcome: 'verified' });
+  t.match(k.f.audit.find((e) => e.code === 'staffFaceDecision'), { staffId: 'op-7', outcome: 'matches' });
+});
+
 t.test('the feedback of a failed attempt is shown with the next attempt number', async (t) => {
   const k = await start((f) => f.set.finger(['poorQuality', 'hang']));
   await k.send({ type: 'CARD_INSERTED' });
