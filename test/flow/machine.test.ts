@@ -68,6 +68,26 @@ t.test('valid card: finger matches, registry verifies, return data is queued, ca
   t.ok(k.f.audit.some((e) => e.code === 'sessionEnd' && e.outcome === 'returnDataSaved'));
 });
 
+t.test('result, finished and failed screens carry the session reference: the first 8 hex digits of its id, upper-case', async (t) => {
+  const k = await start((f) => {
+    f.deps.newSessionId = () => '3f9a01bc-7d2e-4c1a-9b8e-0123456789ab';
+  });
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'result', reference: '3F9A01BC' });
+  t.ok(k.runtime.sendIntent({ type: 'finish' }));
+  await settle();
+  t.match(k.view(), { screen: 'finished', reference: '3F9A01BC' });
+  await k.send({ type: 'CARD_REMOVED' });
+  k.f.set.templates({ fail: 'cardUnreadable' });
+  await k.send({ type: 'CARD_INSERTED' });
+  t.match(k.view(), { screen: 'failed', reason: 'cardUnreadable', reference: '3F9A01BC' });
+  await k.send({ type: 'CARD_REMOVED' });
+  await k.advance(6_000);
+  t.match(k.view(), { screen: 'welcome' });
+  t.notOk('reference' in k.view(), 'no reference outside a session');
+});
+
 t.test('an empty return-data form is refused with its own error', async (t) => {
   const k = await start();
   await k.send({ type: 'CARD_INSERTED' });
