@@ -182,7 +182,10 @@ export type AuditCode =
   | 'tamperOpened'
   | 'tamperCleared'
   | 'tamperClearRefused'
-  | 'readerPowerCycled';
+  | 'readerPowerCycled'
+  | 'kioskPaused'
+  | 'kioskResumed'
+  | 'alertAcknowledged';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {
