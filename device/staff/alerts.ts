@@ -8,7 +8,7 @@
  * not raised again that day.
  */
 import { wibDate } from '../domain/agreement.ts';
-import type { ClockPort } from '../flow/ports.ts';
+import type { ClockPort, GpioPort } from '../flow/ports.ts';
 import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
 import type { KioskView } from '../view/protocol.ts';
@@ -120,13 +120,17 @@ function conditionsOf(view: KioskView): Set<AlertKind> {
  * begins (an enclosure opened, access refused, a staff call), not on every view while it lasts:
  * an out-of-service kiosk re-checks every 30 s and passes through "starting" each time, which
  * neither begins nor ends a condition. Also checks the quota thresholds whenever the screen
- * changes, so a threshold crossed before a restart is still raised. Returns the unsubscriber.
+ * changes, so a threshold crossed before a restart is still raised. Every opening of the
+ * enclosure raises from the panel's switch itself: a kiosk already locked shows no new view when
+ * it is opened again. Returns the unsubscriber.
  */
 export function attachAlerts(deps: {
   runtime: { view(): KioskView; onView(listener: (view: KioskView) => void): () => void };
   alerts: AlertLog;
   /** Today's quota figures (the ledger's usage()). */
   quota: () => QuotaUsage;
+  /** The panel, whose tamper switch events are watched. */
+  gpio: Pick<GpioPort, 'subscribe'>;
 }): () => void {
   let active = new Set<AlertKind>();
   let lastScreen: string | null = null;
@@ -144,5 +148,12 @@ export function attachAlerts(deps: {
     }
   };
   onView(deps.runtime.view());
-  return deps.runtime.onView(onView);
+  const stopViews = deps.runtime.onView(onView);
+  const stopSwitch = deps.gpio.subscribe((e) => {
+    if (e.type === 'tamper' && e.open) deps.alerts.raise('tamper');
+  });
+  return () => {
+    stopViews();
+    stopSwitch();
+  };
 }

@@ -8,6 +8,7 @@
 import { statfs } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
 import type { AuditPort, CardPort, ClockPort, FingerprintSensorPort, GpioPort, ValidatorPort } from '../flow/ports.ts';
@@ -109,6 +110,8 @@ export function dashboardRoutes(deps: DashboardDeps): StaffRoutes {
 }
 
 async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  // Input is checked exactly as declared on any server: no coercion, unknown properties refused.
+  app.setValidatorCompiler(({ schema }) => (data: unknown) => (Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('invalid') }));
   app.setErrorHandler((err: { validation?: unknown; statusCode?: number }, _req, reply) => {
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send(refusal('badRequest', 'request is not valid'));
