@@ -4,5 +4,8 @@
  * personal; the staff dashboard lists sessions by it.
  */
 export function sessionReference(sessionId: string): string {
-  return sessionId.replace(/[^0-9a-fA-F]/g, '').slice(0, 8).toUpperCase();
+  return sessionId
+    .replace(/[^0-9a-fA-F]/g, '')
+    .slice(0, 8)
+    .toUpperCase();
 }

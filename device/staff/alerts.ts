@@ -78,21 +78,25 @@ export class AlertLog {
   }
 
   acknowledge(id: number, operatorId: string): AcknowledgeResult {
-    return this.db.transaction((): AcknowledgeResult => {
-      const row = this.db.prepare<[number], AlertRow>('SELECT * FROM staff_alert WHERE id = ?').get(id);
-      if (!row) return { refused: 'alertNotFound' };
-      if (row.acknowledged_at !== null) return { refused: 'alreadyAcknowledged' };
-      const at = this.clock.now().toISOString();
-      this.db.prepare('UPDATE staff_alert SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?').run(at, operatorId, id);
-      return { acknowledged: toAlert({ ...row, acknowledged_at: at, acknowledged_by: operatorId }) };
-    }).immediate();
+    return this.db
+      .transaction((): AcknowledgeResult => {
+        const row = this.db.prepare<[number], AlertRow>('SELECT * FROM staff_alert WHERE id = ?').get(id);
+        if (!row) return { refused: 'alertNotFound' };
+        if (row.acknowledged_at !== null) return { refused: 'alreadyAcknowledged' };
+        const at = this.clock.now().toISOString();
+        this.db.prepare('UPDATE staff_alert SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?').run(at, operatorId, id);
+        return { acknowledged: toAlert({ ...row, acknowledged_at: at, acknowledged_by: operatorId }) };
+      })
+      .immediate();
   }
 
   /** Open alerts, and those acknowledged in the last week; newest first. */
   list(): StaffAlert[] {
     const since = new Date(this.clock.now().getTime() - LISTED_DAYS * 86_400_000).toISOString();
     return this.db
-      .prepare<[string, number], AlertRow>('SELECT * FROM staff_alert WHERE acknowledged_at IS NULL OR raised_at >= ? ORDER BY id DESC LIMIT ?')
+      .prepare<[string, number], AlertRow>(
+        'SELECT * FROM staff_alert WHERE acknowledged_at IS NULL OR raised_at >= ? ORDER BY id DESC LIMIT ?',
+      )
       .all(since, MAX_LISTED)
       .map(toAlert);
   }

@@ -111,17 +111,25 @@ export function dashboardRoutes(deps: DashboardDeps): StaffRoutes {
 
 async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   // Input is checked exactly as declared on any server: no coercion, unknown properties refused.
-  app.setValidatorCompiler(({ schema }) => (data: unknown) => (Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('invalid') }));
+  app.setValidatorCompiler(
+    ({ schema }) =>
+      (data: unknown) =>
+        Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('invalid') },
+  );
   app.setErrorHandler((err: { validation?: unknown; statusCode?: number }, _req, reply) => {
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send(refusal('badRequest', 'request is not valid'));
+      return reply
+        .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
+        .send(refusal('badRequest', 'request is not valid'));
     }
     return reply.code(500).send(refusal('internal', 'internal error'));
   });
 
   app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async (): Promise<Overview> => overview(deps));
 
-  app.get('/alerts', { schema: { response: { 200: Type.Object({ alerts: Type.Array(AlertSchema) }) } } }, async () => ({ alerts: deps.alerts.list() }));
+  app.get('/alerts', { schema: { response: { 200: Type.Object({ alerts: Type.Array(AlertSchema) }) } } }, async () => ({
+    alerts: deps.alerts.list(),
+  }));
 
   app.post<{ Params: Static<typeof AlertIdParams> }>(
     '/alerts/:id/ack',

@@ -23,5 +23,10 @@ export function recentSessions(db: Db, limit: number): RecentSession[] {
        ORDER BY s.id DESC LIMIT ?`,
     )
     .all(limit);
-  return rows.map((r) => ({ reference: sessionReference(r.sessionId), startedAt: r.startedAt, outcome: r.outcome, durationMs: r.durationMs }));
+  return rows.map((r) => ({
+    reference: sessionReference(r.sessionId),
+    startedAt: r.startedAt,
+    outcome: r.outcome,
+    durationMs: r.durationMs,
+  }));
 }

@@ -57,7 +57,10 @@ t.test('acknowledged alerts leave the list after a week; open ones stay', async 
   s.log.raise('accessRefused');
   s.log.acknowledge(done.alert.id, 'op-1');
   s.advance(8 * 24 * HOUR);
-  t.same(s.log.list().map((a) => a.kind), ['accessRefused']);
+  t.same(
+    s.log.list().map((a) => a.kind),
+    ['accessRefused'],
+  );
 });
 
 t.test('projection of the daily limit at the recent rate', async (t) => {
@@ -75,9 +78,12 @@ t.test('projection of the daily limit at the recent rate', async (t) => {
   t.equal(projectLimitAt(opening, 10, 8 * HOUR + MIN, dayEnd), 8 * HOUR + MIN + (8 * MIN_RATE_WINDOW_MS) / 2);
   // Random arrivals at a known mean rate project near the true time.
   let seed = 7;
-  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const poisson: number[] = [];
   for (let at = 8 * HOUR; at < 12 * HOUR; at += -Math.log(1 - random()) * (HOUR / 60)) poisson.push(at);
   const projected = projectLimitAt(poisson, poisson.length + 300, 12 * HOUR, dayEnd)!;
-  t.ok(Math.abs(projected - 17 * HOUR) < 45 * MIN, `300 more hits at 60 an hour: about 17:00, projected ${((projected / HOUR) | 0)}:${String(Math.round((projected % HOUR) / MIN)).padStart(2, '0')}`);
+  t.ok(
+    Math.abs(projected - 17 * HOUR) < 45 * MIN,
+    `300 more hits at 60 an hour: about 17:00, projected ${(projected / HOUR) | 0}:${String(Math.round((projected % HOUR) / MIN)).padStart(2, '0')}`,
+  );
 });

@@ -42,7 +42,10 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
   f.deps.clock = clock;
   f.deps.newSessionId = randomUUID;
   const logLines: string[] = [];
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }) as never });
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }) as never,
+  });
   const flags = new KioskFlags(db, clock);
   const audit = new AuditLog(db, randomBytes(32), clock);
   f.deps.audit = audit;
@@ -83,7 +86,24 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
   runtime.start();
   const detachAlerts = attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio });
   const app = await signedInStaffServer(
-    [dashboardRoutes({ runtime, card: f.deps.card, sensor: f.deps.sensor, validator: f.deps.validator, gpio, tamper, flags, ledger, alerts, audit, db, agreement: AGREEMENT, stateDir: dir, clock })],
+    [
+      dashboardRoutes({
+        runtime,
+        card: f.deps.card,
+        sensor: f.deps.sensor,
+        validator: f.deps.validator,
+        gpio,
+        tamper,
+        flags,
+        ledger,
+        alerts,
+        audit,
+        db,
+        agreement: AGREEMENT,
+        stateDir: dir,
+        clock,
+      }),
+    ],
     OPERATOR,
   );
   await settle();
@@ -122,7 +142,13 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
 
   /** Puts a persona's card in the reader; the registry answers for it or as told. Staff assist is left to the caller. */
   const insertCard = async (p: Persona, fingers: Parameters<typeof f.set.finger>[0] = ['matched'], answer?: RegistryOutcome) => {
-    f.set.record({ ok: { person: p.card, photo: { mime: 'image/svg+xml', bytes: new TextEncoder().encode('<svg/>') }, signatureValid: !p.tamperedSignature } });
+    f.set.record({
+      ok: {
+        person: p.card,
+        photo: { mime: 'image/svg+xml', bytes: new TextEncoder().encode('<svg/>') },
+        signatureValid: !p.tamperedSignature,
+      },
+    });
     f.set.finger(fingers);
     registry = answer ?? answerFor(p);
     await send({ type: 'CARD_INSERTED' });
@@ -155,6 +181,8 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
     ledger,
     alerts,
     call,
+    /** A request as sent, for bodies the JSON helper cannot build. */
+    raw: (opts: { method: 'POST'; url: string; headers: Record<string, string>; payload: string }) => app.inject(opts),
     send,
     advance,
     insertCard,

@@ -83,9 +83,15 @@ t.test('no name, NIK, birth date or address in any dashboard answer or in the ro
   for (const p of allPersonas()) {
     for (const value of personalValues(p)) {
       t.notOk(answers.includes(value), `${p.id}: not in any dashboard answer`);
-      t.same(rows.filter((r) => r.text.includes(value)).map((r) => r.name), [], `${p.id}: not in the tables`);
       t.same(
-        files.filter((f) => f.bytes.includes(Buffer.from(value, 'utf8')) || f.bytes.includes(Buffer.from(value, 'utf16le'))).map((f) => f.name),
+        rows.filter((r) => r.text.includes(value)).map((r) => r.name),
+        [],
+        `${p.id}: not in the tables`,
+      );
+      t.same(
+        files
+          .filter((f) => f.bytes.includes(Buffer.from(value, 'utf8')) || f.bytes.includes(Buffer.from(value, 'utf16le')))
+          .map((f) => f.name),
         [],
         `${p.id}: not in the state folder's files`,
       );
@@ -93,5 +99,8 @@ t.test('no name, NIK, birth date or address in any dashboard answer or in the ro
     }
   }
   // A scan that cannot fail proves nothing: the values were on the kiosk's screen.
-  t.ok(k.f.outbox.some((e) => e.nik === allPersonas()[0]!.card.nik), 'the personas\' data did pass through the flow');
+  t.ok(
+    k.f.outbox.some((e) => e.nik === allPersonas()[0]!.card.nik),
+    "the personas' data did pass through the flow",
+  );
 });

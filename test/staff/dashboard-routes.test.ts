@@ -14,7 +14,7 @@ t.test('overview of a kiosk at rest: devices, disk, screen, empty quota, agreeme
   const { status, body } = await k.call('GET', '/overview');
   t.equal(status, 200);
   t.match(body.health, { idReader: 'ready', sam: 'ready', sensor: 'ready', uplink: 'ready', tamper: 'closed' });
-  t.ok(body.health.disk.totalBytes > 0 && body.health.disk.freeBytes > 0, 'the state folder\'s file system has a size and free space');
+  t.ok(body.health.disk.totalBytes > 0 && body.health.disk.freeBytes > 0, "the state folder's file system has a size and free space");
   t.ok(body.health.disk.freeBytes <= body.health.disk.totalBytes);
   t.same(body.kiosk, { screen: 'welcome', reason: null, paused: false });
   t.same(body.quota, { day: '2026-12-01', used: 0, limit: 1000, perHour: new Array(24).fill(0), projectedLimitAt: null });
@@ -42,7 +42,10 @@ t.test('quota: hits land in their WIB hour, and the projection follows the recen
   t.equal(body.quota.used, 9);
   t.equal(body.quota.perHour[8], 3, 'three hits between 08:00 and 08:59 WIB');
   t.equal(body.quota.perHour[10], 6, 'six between 10:00 and 10:59 WIB');
-  t.equal(body.quota.perHour.reduce((a: number, b: number) => a + b, 0), 9);
+  t.equal(
+    body.quota.perHour.reduce((a: number, b: number) => a + b, 0),
+    9,
+  );
   // Now is 11:00:18 WIB; the last hour holds the six hits from 10:30 on. At 6 an hour, the 31
   // hits left take 5 h 10 min.
   const now = START + 3 * HOUR + 18_000;
@@ -61,14 +64,21 @@ t.test('alerts: quota thresholds once a day, acknowledged by the operator; quota
   await k.insertCard(p);
   await k.finishSession();
   let alerts = (await k.call('GET', '/alerts')).body.alerts;
-  t.same(alerts.map((a: { kind: string }) => a.kind), ['quota80']);
+  t.same(
+    alerts.map((a: { kind: string }) => a.kind),
+    ['quota80'],
+  );
   t.match(alerts[0], { acknowledgedAt: null, acknowledgedBy: null });
   await k.insertCard(p);
   await k.finishSession();
   await k.insertCard(p);
   await k.finishSession();
   alerts = (await k.call('GET', '/alerts')).body.alerts;
-  t.same(alerts.map((a: { kind: string }) => a.kind), ['quota100', 'quota95', 'quota80'], 'newest first');
+  t.same(
+    alerts.map((a: { kind: string }) => a.kind),
+    ['quota100', 'quota95', 'quota80'],
+    'newest first',
+  );
   t.match(k.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
 
   const quota80 = alerts[2];
@@ -97,7 +107,10 @@ t.test('alerts: quota thresholds once a day, acknowledged by the operator; quota
     await k.finishSession();
   }
   alerts = (await k.call('GET', '/alerts')).body.alerts;
-  t.same(alerts.map((a: { kind: string }) => a.kind), ['quota80', 'quota100', 'quota95', 'quota80']);
+  t.same(
+    alerts.map((a: { kind: string }) => a.kind),
+    ['quota80', 'quota100', 'quota95', 'quota80'],
+  );
 });
 
 t.test('alerts: an opened enclosure raises one tamper alert, however long the kiosk stays locked', async (t) => {
@@ -106,7 +119,10 @@ t.test('alerts: an opened enclosure raises one tamper alert, however long the ki
   k.gpio.setTamper(true);
   await k.advance(0);
   let alerts = (await k.call('GET', '/alerts')).body.alerts;
-  t.same(alerts.map((a: { kind: string }) => a.kind), ['tamper']);
+  t.same(
+    alerts.map((a: { kind: string }) => a.kind),
+    ['tamper'],
+  );
   t.match((await k.call('GET', '/overview')).body.health, { tamper: 'open' });
   await k.call('POST', `/alerts/${alerts[0].id}/ack`);
   k.gpio.setTamper(false);
@@ -118,7 +134,10 @@ t.test('alerts: an opened enclosure raises one tamper alert, however long the ki
   // Opened again: a new event, a new alert.
   k.gpio.setTamper(true);
   await k.advance(0);
-  t.same((await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind), ['tamper', 'tamper']);
+  t.same(
+    (await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind),
+    ['tamper', 'tamper'],
+  );
 });
 
 t.test('alerts: the registry refusing our access raises accessRefused and shows in the uplink health', async (t) => {
@@ -128,7 +147,10 @@ t.test('alerts: the registry refusing our access raises accessRefused and shows 
   t.match(k.view(), { screen: 'failed', reason: 'registryRefused' });
   await k.finishSession();
   t.match(k.view(), { screen: 'outOfService', reason: 'uplinkRejected' });
-  t.same((await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind), ['accessRefused']);
+  t.same(
+    (await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind),
+    ['accessRefused'],
+  );
   t.equal((await k.call('GET', '/overview')).body.health.uplink, 'accessRefused');
   await k.advance(95_000);
   t.equal((await k.call('GET', '/alerts')).body.alerts.length, 1, 'the out-of-service rechecks raise nothing new');
@@ -155,7 +177,10 @@ t.test('recent sessions: reference, start, outcome and duration, newest first, b
     t.match(s.reference, /^[0-9A-F]{8}$/);
     t.same(Object.keys(s).sort(), ['durationMs', 'outcome', 'reference', 'startedAt']);
   }
-  const sessionIds = k.auditRows().filter((r) => r.code === 'sessionStart').map((r) => String(r.session_id));
+  const sessionIds = k
+    .auditRows()
+    .filter((r) => r.code === 'sessionStart')
+    .map((r) => String(r.session_id));
   t.same(
     body.sessions.map((s: { reference: string }) => s.reference),
     sessionIds.reverse().map((id) => id.slice(0, 8).toUpperCase()),
@@ -179,7 +204,10 @@ t.test('pause at rest takes the kiosk out of service at once; resume brings it b
   t.match((await k.call('GET', '/overview')).body.kiosk, { screen: 'outOfService', reason: 'pausedByStaff', paused: true });
   await k.call('POST', '/kiosk/pause');
   t.same(
-    k.auditRows().filter((r) => r.code === 'kioskPaused').map((r) => r.staff_id),
+    k
+      .auditRows()
+      .filter((r) => r.code === 'kioskPaused')
+      .map((r) => r.staff_id),
     [OPERATOR],
     'pausing a paused kiosk changes nothing and is not audited twice',
   );
@@ -187,7 +215,13 @@ t.test('pause at rest takes the kiosk out of service at once; resume brings it b
   t.match(k.view(), { screen: 'outOfService' }, 'a paused kiosk takes no card');
   t.same(await k.call('POST', '/kiosk/resume'), { status: 200, body: { paused: false, sessionRunning: false } });
   t.match(k.view(), { screen: 'result' }, 'the card left in the reader is read once resumed');
-  t.same(k.auditRows().filter((r) => r.code === 'kioskResumed').map((r) => r.staff_id), [OPERATOR]);
+  t.same(
+    k
+      .auditRows()
+      .filter((r) => r.code === 'kioskResumed')
+      .map((r) => r.staff_id),
+    [OPERATOR],
+  );
 });
 
 t.test('pause during a session lets it finish, then the kiosk is out of service', async (t) => {
@@ -211,7 +245,10 @@ t.test('assist: the signed-in operator unlocks the record read and confirms the 
   await k.insertCard(persona('finger-unreadable'), ['noMatch']);
   t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true });
   t.same((await k.call('GET', '/overview')).body.assist, { step: 'callStaff' });
-  t.same((await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind), ['helpNeeded']);
+  t.same(
+    (await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind),
+    ['helpNeeded'],
+  );
   t.same(await k.call('POST', '/assist/face', { matches: true }), refused, 'no face decision before the unlock');
   for (const bad of [{}, { matches: 'yes' }, { matches: true, extra: 1 }, null]) {
     const res = await k.call('POST', '/assist/face', bad);
@@ -224,9 +261,27 @@ t.test('assist: the signed-in operator unlocks the record read and confirms the 
   t.match(await k.call('POST', '/assist/face', { matches: true }), { status: 200 });
   t.match(k.view(), { screen: 'result', outcome: 'verified' });
   const rows = k.auditRows();
-  t.match(rows.find((r) => r.code === 'staffUnlocked'), { staff_id: OPERATOR, outcome: 'dashboard' });
-  t.match(rows.find((r) => r.code === 'staffFaceDecision'), { staff_id: OPERATOR, outcome: 'matches' });
+  t.match(
+    rows.find((r) => r.code === 'staffUnlocked'),
+    { staff_id: OPERATOR, outcome: 'dashboard' },
+  );
+  t.match(
+    rows.find((r) => r.code === 'staffFaceDecision'),
+    { staff_id: OPERATOR, outcome: 'matches' },
+  );
   t.same(await k.call('POST', '/assist/face', { matches: false }), refused, 'no decision once the step is over');
+});
+
+t.test('a body that is not JSON is a typed 400 that echoes nothing', async (t) => {
+  const k = await dashboardKiosk();
+  t.teardown(() => k.close());
+  const secretish = '3313115507920003';
+  for (const payload of [`{"matches": ${secretish}`, `matches=${secretish}`]) {
+    const res = await k.raw({ method: 'POST', url: '/api/staff/assist/face', headers: { 'content-type': 'application/json' }, payload });
+    t.equal(res.statusCode, 400);
+    t.same(res.json(), { error: 'badRequest', message: 'request is not valid' });
+    t.notOk(res.body.includes(secretish));
+  }
 });
 
 t.test('assist: a face that differs, decided on the dashboard, ends the session unconfirmed', async (t) => {
