@@ -275,7 +275,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   });
   runtime.start();
   // Staff alerts (staff/alerts.ts) from what the kiosk shows, the quota and the tamper switch.
-  closers.unshift(attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio }));
+  closers.unshift(attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio, logger: logger.child({ component: 'staff' }) }));
 
   // A page that stopped pinging is frozen: under systemd the daemon writes the flag file that
   // anjungan-kiosk-restart.path turns into a restart of the browser unit (it may not do that itself).

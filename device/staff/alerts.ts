@@ -9,6 +9,7 @@
  */
 import { wibDate } from '../domain/agreement.ts';
 import type { ClockPort, GpioPort } from '../flow/ports.ts';
+import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
 import type { KioskView } from '../view/protocol.ts';
@@ -135,26 +136,44 @@ export function attachAlerts(deps: {
   quota: () => QuotaUsage;
   /** The panel, whose tamper switch events are watched. */
   gpio: Pick<GpioPort, 'subscribe'>;
+  logger: Pick<Logger, 'warn' | 'error'>;
 }): () => void {
+  // Runs inside the flow's view listeners: a store that cannot write must not stop the kiosk.
+  const raise = (kind: AlertKind) => {
+    try {
+      if (deps.alerts.raise(kind).raised) deps.logger.warn({ event: 'staffAlert', kind }, 'staff alert raised');
+    } catch (err) {
+      deps.logger.error({ event: 'staffAlertFailed', kind, err: { name: (err as Error).name } }, 'a staff alert could not be stored');
+    }
+  };
   let active = new Set<AlertKind>();
   let lastScreen: string | null = null;
   const onView = (view: KioskView) => {
     if (view.screen === 'outOfService' && view.reason === 'starting') return;
     const now = conditionsOf(view);
-    for (const kind of now) if (!active.has(kind)) deps.alerts.raise(kind);
+    for (const kind of now) if (!active.has(kind)) raise(kind);
     active = now;
     if (view.screen !== lastScreen) {
       lastScreen = view.screen;
-      const { used, limit } = deps.quota();
-      if (used * 100 >= limit * 80) deps.alerts.raise('quota80');
-      if (used * 100 >= limit * 95) deps.alerts.raise('quota95');
-      if (used >= limit) deps.alerts.raise('quota100');
+      let usage: QuotaUsage;
+      try {
+        usage = deps.quota();
+      } catch (err) {
+        deps.logger.error(
+          { event: 'staffAlertFailed', err: { name: (err as Error).name } },
+          'the quota could not be read for staff alerts',
+        );
+        return;
+      }
+      if (usage.used * 100 >= usage.limit * 80) raise('quota80');
+      if (usage.used * 100 >= usage.limit * 95) raise('quota95');
+      if (usage.used >= usage.limit) raise('quota100');
     }
   };
   onView(deps.runtime.view());
   const stopViews = deps.runtime.onView(onView);
   const stopSwitch = deps.gpio.subscribe((e) => {
-    if (e.type === 'tamper' && e.open) deps.alerts.raise('tamper');
+    if (e.type === 'tamper' && e.open) raise('tamper');
   });
   return () => {
     stopViews();

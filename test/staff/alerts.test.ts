@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../device/store/db.ts';
-import { AlertLog } from '../../device/staff/alerts.ts';
+import { AlertLog, attachAlerts } from '../../device/staff/alerts.ts';
+import type { KioskView } from '../../device/view/protocol.ts';
 import { MIN_RATE_WINDOW_MS, projectLimitAt } from '../../device/staff/quota-outlook.ts';
 
 const MIN = 60_000;
@@ -24,7 +25,7 @@ function store(t: { teardown(fn: () => void): void }) {
     second.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { log: new AlertLog(db, clock), other: new AlertLog(second, clock), advance: (ms: number) => (now += ms) };
+  return { db, log: new AlertLog(db, clock), other: new AlertLog(second, clock), advance: (ms: number) => (now += ms) };
 }
 
 t.test('one open alert per kind per WIB day, even raised through two connections', async (t) => {
@@ -61,6 +62,40 @@ t.test('acknowledged alerts leave the list after a week; open ones stay', async 
     s.log.list().map((a) => a.kind),
     ['accessRefused'],
   );
+});
+
+t.test("a store that cannot write an alert is logged and does not stop the flow's views", async (t) => {
+  const s = store(t);
+  const listeners: Array<(v: KioskView) => void> = [];
+  const errors: string[] = [];
+  const help: KioskView = {
+    seq: 2,
+    demo: false,
+    idleWarning: null,
+    screen: 'staffAssist',
+    step: 'callStaff',
+    why: 'taxpayerChoice',
+    pinRejected: false,
+    helpNeeded: true,
+    staffPin: { attemptsLeft: null, lockedUntil: null },
+    photo: null,
+  };
+  attachAlerts({
+    runtime: {
+      view: () => ({ seq: 1, demo: false, idleWarning: null, screen: 'welcome' }),
+      onView: (l) => (listeners.push(l), () => undefined),
+    },
+    alerts: s.log,
+    quota: () => {
+      throw new Error('disk I/O error');
+    },
+    gpio: { subscribe: () => () => undefined },
+    logger: { warn: () => undefined, error: (o: object) => void errors.push(JSON.stringify(o)) } as never,
+  });
+  s.db.close();
+  t.doesNotThrow(() => listeners[0]!(help));
+  t.match(errors.join('\n'), /staffAlertFailed[\s\S]*helpNeeded/);
+  t.notMatch(errors.join('\n'), /disk I\/O error/, "only the error's name is logged");
 });
 
 t.test('projection of the daily limit at the recent rate', async (t) => {

@@ -84,7 +84,7 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
   const alerts = new AlertLog(db, clock);
   tamper.start();
   runtime.start();
-  const detachAlerts = attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio });
+  const detachAlerts = attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio, logger });
   const app = await signedInStaffServer(
     [
       dashboardRoutes({
