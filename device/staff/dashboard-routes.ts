@@ -96,6 +96,8 @@ const SessionSchema = Type.Object({
 const PauseSchema = Type.Object({ paused: Type.Boolean(), sessionRunning: Type.Boolean() });
 const FaceBody = Type.Object({ matches: Type.Boolean() }, { additionalProperties: false });
 const AssistSchema = Type.Object({ step: Type.String() });
+/** Actions that take nothing: no body, or an empty JSON object. */
+const NoBody = Type.Union([Type.Undefined(), Type.Null(), Type.Object({}, { additionalProperties: false })]);
 
 export const SESSIONS_DEFAULT = 20;
 export const SESSIONS_MAX = 200;
@@ -133,7 +135,13 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
 
   app.post<{ Params: Static<typeof AlertIdParams> }>(
     '/alerts/:id/ack',
-    { schema: { params: AlertIdParams, response: { 200: Type.Object({ alert: AlertSchema }), 404: ErrorSchema, 409: ErrorSchema } } },
+    {
+      schema: {
+        params: AlertIdParams,
+        body: NoBody,
+        response: { 200: Type.Object({ alert: AlertSchema }), 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
     async (req, reply) => {
       const operatorId = operatorOf(req);
       const result = deps.alerts.acknowledge(Number(req.params.id), operatorId);
@@ -168,7 +176,7 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
     deps.runtime.send({ type: 'READINESS_CHANGED' });
     return { paused, sessionRunning: deps.runtime.snapshot().matches('session') };
   };
-  const pauseSchema = { schema: { response: { 200: PauseSchema } } };
+  const pauseSchema = { schema: { body: NoBody, response: { 200: PauseSchema } } };
   app.post('/kiosk/pause', pauseSchema, async (req) => setPaused(true, operatorOf(req)));
   app.post('/kiosk/resume', pauseSchema, async (req) => setPaused(false, operatorOf(req)));
 
@@ -182,7 +190,7 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
   };
   app.post(
     '/assist/unlock',
-    { schema: { response: { 200: AssistSchema, 409: ErrorSchema } } },
+    { schema: { body: NoBody, response: { 200: AssistSchema, 409: ErrorSchema } } },
     async (req, reply) => assist({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: operatorOf(req) }) ?? reply.code(409).send(notInStaffAssist),
   );
   app.post<{ Body: Static<typeof FaceBody> }>(

@@ -284,6 +284,18 @@ t.test('a body that is not JSON is a typed 400 that echoes nothing', async (t) =
   }
 });
 
+t.test('actions that take nothing accept no body or {}, and refuse anything else', async (t) => {
+  const k = await dashboardKiosk();
+  t.teardown(() => k.close());
+  t.equal((await k.call('POST', '/kiosk/pause')).status, 200, 'no body');
+  t.equal((await k.call('POST', '/kiosk/resume', {})).status, 200, 'an empty object');
+  for (const url of ['/kiosk/pause', '/kiosk/resume', '/assist/unlock', '/alerts/1/ack']) {
+    const res = await k.call('POST', url, { pin: '1357' });
+    t.same(res, { status: 400, body: { error: 'badRequest', message: 'request is not valid' } }, url);
+  }
+  t.notOk(k.flags.isSet('pausedByStaff'), 'a refused pause changed nothing');
+});
+
 t.test('assist: a face that differs, decided on the dashboard, ends the session unconfirmed', async (t) => {
   const k = await dashboardKiosk();
   t.teardown(() => k.close());
