@@ -12,6 +12,7 @@ import { Value } from 'typebox/value';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
 import type { AuditPort, CardPort, ClockPort, FingerprintSensorPort, GpioPort, ValidatorPort } from '../flow/ports.ts';
+import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { KioskFlags } from '../store/kiosk-flags.ts';
 import type { QuotaLedger } from '../uplink/quota-ledger.ts';
@@ -37,6 +38,7 @@ export interface DashboardDeps {
   /** The state folder: its file system's free space is the disk figure. */
   stateDir: string;
   clock: ClockPort;
+  logger: Pick<Logger, 'error'>;
 }
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -118,12 +120,13 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
       (data: unknown) =>
         Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('invalid') },
   );
-  app.setErrorHandler((err: { validation?: unknown; statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       return reply
         .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
         .send(refusal('badRequest', 'request is not valid'));
     }
+    deps.logger.error({ event: 'staffRouteFailed', err: { name: err.name } }, 'a staff dashboard request failed');
     return reply.code(500).send(refusal('internal', 'internal error'));
   });
 

@@ -102,6 +102,7 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
         agreement: AGREEMENT,
         stateDir: dir,
         clock,
+        logger,
       }),
     ],
     OPERATOR,

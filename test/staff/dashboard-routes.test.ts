@@ -3,6 +3,7 @@
  * and store: what a staff member sees of the kiosk and what their actions do to it.
  */
 import t from 'tap';
+import { rmSync } from 'node:fs';
 import { persona } from '../../device/sim/personas.ts';
 import { dashboardKiosk, OPERATOR, START } from './dashboard-harness.ts';
 
@@ -294,6 +295,16 @@ t.test('actions that take nothing accept no body or {}, and refuse anything else
     t.same(res, { status: 400, body: { error: 'badRequest', message: 'request is not valid' } }, url);
   }
   t.notOk(k.flags.isSet('pausedByStaff'), 'a refused pause changed nothing');
+});
+
+t.test("a failure inside a route is a plain 500 and a log line with the error's name only", async (t) => {
+  const k = await dashboardKiosk();
+  t.teardown(() => k.close());
+  rmSync(k.dir, { recursive: true, force: true });
+  t.same(await k.call('GET', '/overview'), { status: 500, body: { error: 'internal', message: 'internal error' } });
+  const line = k.logLines.find((l) => l.includes('staffRouteFailed'));
+  t.match(line, /"name":"Error"/);
+  t.notMatch(line, new RegExp(k.dir), 'no path or message in the log');
 });
 
 t.test('assist: a face that differs, decided on the dashboard, ends the session unconfirmed', async (t) => {
