@@ -35,6 +35,7 @@ import { createMatcher } from './fingerprint/matcher.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
+import { AlertLog, attachAlerts, quotaAlertKind } from './staff/alerts.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
 import { loadSimulation, type Simulation } from './simulation.ts';
 import type { Persona } from './sim/personas.ts';
@@ -193,6 +194,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
   });
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
+  const alerts = new AlertLog(db, clock);
   const validator =
     !endpoint || !credentials.dukcapil
       ? detachedValidator(config.uplink.dailyQuota, () => wibDate(clock.now()))
@@ -202,7 +204,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
           ledger,
           clock,
           logger: logger.child({ component: 'uplink' }),
-          onQuotaAlert: (level, used, limit) => logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota'),
+          onQuotaAlert: (level, used, limit) => {
+            logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota');
+            alerts.raise(quotaAlertKind(level));
+          },
         });
   closers.unshift(() => validator.close());
 
@@ -272,6 +277,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     lastScreen = view.screen;
   });
   runtime.start();
+  // Staff alerts (staff/alerts.ts) from what the kiosk shows, the quota and the tamper switch.
+  closers.unshift(attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio, logger: logger.child({ component: 'staff' }) }));
 
   // A page that stopped pinging is frozen: under systemd the daemon writes the flag file that
   // anjungan-kiosk-restart.path turns into a restart of the browser unit (it may not do that itself).

@@ -30,6 +30,8 @@ export interface Messages {
   cancel: string;
   tryAgain: string;
   done: string;
+  /** Label of the session's reference code on the last screens of a session. */
+  sessionReference: string;
   /** The one-tap settings on every screen. */
   toolbar: { largeText: string; contrast: string; sound: string; mute: string; volume: string; settings: string };
   /** The step bar: where the taxpayer is in the session. */
@@ -140,6 +142,7 @@ const id: Messages = {
   cancel: 'Batal',
   tryAgain: 'Coba lagi',
   done: 'Selesai',
+  sessionReference: 'Kode sesi (sebutkan kepada petugas bila perlu)',
   toolbar: { largeText: 'Huruf besar', contrast: 'Kontras tinggi', sound: 'Suara', mute: 'Bisukan suara', volume: 'Volume suara', settings: 'Pengaturan tampilan dan suara' },
   steps: { label: 'Langkah', card: 'Kartu', finger: 'Sidik jari', check: 'Pemeriksaan', result: 'Hasil', current: 'langkah saat ini' },
   welcome: {
@@ -398,6 +401,7 @@ const en: Messages = {
   cancel: 'Cancel',
   tryAgain: 'Try again',
   done: 'Done',
+  sessionReference: 'Session code (quote it to staff if needed)',
   toolbar: { largeText: 'Large text', contrast: 'High contrast', sound: 'Sound', mute: 'Mute sound', volume: 'Sound volume', settings: 'Display and sound settings' },
   steps: { label: 'Steps', card: 'Card', finger: 'Fingerprint', check: 'Check', result: 'Result', current: 'current step' },
   welcome: {

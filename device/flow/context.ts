@@ -101,7 +101,10 @@ export type FlowEvent =
   | { type: 'EXTEND_TIME' }
   | { type: 'CANNOT_GIVE_FINGER' }
   | { type: 'STAFF_UNLOCK'; pin: string }
-  | { type: 'STAFF_CONFIRM_FACE'; matches: boolean }
+  /** An operator already signed in to the staff dashboard unlocks the record read: no PIN here. */
+  | { type: 'STAFF_UNLOCK_SIGNED_IN'; staffId: string }
+  /** staffId is set when the decision comes from the staff dashboard (the operator who made it). */
+  | { type: 'STAFF_CONFIRM_FACE'; matches: boolean; staffId?: string }
   | { type: 'LINK_RETURN_DATA' }
   | { type: 'SUBMIT_RETURN_DATA'; nop?: string; npwpd?: string }
   | { type: 'SKIP_RETURN_DATA' }

@@ -186,7 +186,10 @@ export type AuditCode =
   | 'tamperClearRefused'
   | 'readerPowerCycled'
   | 'returnDataExported'
-  | 'returnDataExportFailed';
+  | 'returnDataExportFailed'
+  | 'kioskPaused'
+  | 'kioskResumed'
+  | 'alertAcknowledged';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

@@ -58,6 +58,24 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Staff alerts (device/staff/alerts.ts): a kind, when, and who acknowledged it; nothing
+    // personal. One open alert per kind per WIB day: the partial unique index makes a second
+    // raise of an open kind a no-op even across processes.
+    version: 10,
+    sql: `
+      CREATE TABLE staff_alert (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('quota80', 'quota95', 'quota100', 'accessRefused', 'tamper', 'helpNeeded')),
+        day TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT
+      );
+      CREATE UNIQUE INDEX staff_alert_open ON staff_alert (kind, day) WHERE acknowledged_at IS NULL;
+      CREATE INDEX staff_alert_raised ON staff_alert (raised_at);
+    `,
+  },
+  {
     // Data balikan delivery by web service (device/return-data/): when Disdukcapil confirmed an
     // entry, or refused it for good (it then waits for a file export). Entries from before
     // version 5 get a random key so every entry can be delivered idempotently.

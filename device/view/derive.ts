@@ -4,6 +4,7 @@
  * photo, after a staff PIN).
  */
 import { failure, SESSION_FAILURES, staffMessage } from '../domain/failure.ts';
+import { sessionReference } from '../domain/session-reference.ts';
 import { displayField, FIELD_LABELS, PERMITTED_FIELDS, type PermittedField } from '../domain/record.ts';
 import { staffCallPending, type FlowContext, type KioskSnapshot } from '../flow/machine.ts';
 import type { KioskView, ResultField } from './protocol.ts';
@@ -63,7 +64,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
     case 'returnData':
       return { screen: 'returnData', error: c.returnDataError };
     case 'finished':
-      return { screen: 'finished', why: c.finishedWhy ?? 'completed' };
+      return { screen: 'finished', why: c.finishedWhy ?? 'completed', ...referenceOf(c) };
     case 'failed':
     case null: {
       const f = c.failure ?? failure('internalError', 'unknown');
@@ -74,6 +75,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
         retriable: SESSION_FAILURES[f.reason].retriable,
         detail: f.detail,
         staffMessage: staffMessage(f),
+        ...referenceOf(c),
       };
     }
   }
@@ -97,7 +99,13 @@ function resultView(c: FlowContext): ViewBody {
     fields,
     compared,
     canLinkReturnData: verdict.kind === 'verified' || verdict.kind === 'dataDiffers',
+    ...referenceOf(c),
   };
+}
+
+/** The session's reference, on the screens that end a session, so a taxpayer can quote it to staff. */
+function referenceOf(c: FlowContext): { reference?: string } {
+  return c.sessionId ? { reference: sessionReference(c.sessionId) } : {};
 }
 
 /**

@@ -73,9 +73,11 @@ export type KioskView = ViewBase &
         /** False when the registry returned nothing to compare with (not found, deceased, …). */
         compared: boolean;
         canLinkReturnData: boolean;
+        /** The session's reference (domain/session-reference.ts), for the taxpayer to quote to staff. */
+        reference?: string;
       }
     | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
-    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' }
+    | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken'; reference?: string }
     | {
         screen: 'failed';
         reason: SessionFailureReason;
@@ -86,6 +88,7 @@ export type KioskView = ViewBase &
         detail: FailureDetail | null;
         /** For staff, in both languages: what happened and what to check. */
         staffMessage: Bilingual;
+        reference?: string;
       }
   );
 

@@ -68,6 +68,26 @@ t.test('valid card: finger matches, registry verifies, return data is queued, ca
   t.ok(k.f.audit.some((e) => e.code === 'sessionEnd' && e.outcome === 'returnDataSaved'));
 });
 
+t.test('result, finished and failed screens carry the session reference: the first 8 hex digits of its id, upper-case', async (t) => {
+  const k = await start((f) => {
+    f.deps.newSessionId = () => '3f9a01bc-7d2e-4c1a-9b8e-0123456789ab';
+  });
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'result', reference: '3F9A01BC' });
+  t.ok(k.runtime.sendIntent({ type: 'finish' }));
+  await settle();
+  t.match(k.view(), { screen: 'finished', reference: '3F9A01BC' });
+  await k.send({ type: 'CARD_REMOVED' });
+  k.f.set.templates({ fail: 'cardUnreadable' });
+  await k.send({ type: 'CARD_INSERTED' });
+  t.match(k.view(), { screen: 'failed', reason: 'cardUnreadable', reference: '3F9A01BC' });
+  await k.send({ type: 'CARD_REMOVED' });
+  await k.advance(6_000);
+  t.match(k.view(), { screen: 'welcome' });
+  t.notOk('reference' in k.view(), 'no reference outside a session');
+});
+
 t.test('an empty return-data form is refused with its own error', async (t) => {
   const k = await start();
   await k.send({ type: 'CARD_INSERTED' });
@@ -105,6 +125,23 @@ t.test('four unmatched fingers lead to staff assist; a wrong PIN is refused; sta
   await settle();
   await settle();
   t.match(k.view(), { screen: 'result', outcome: 'verified' });
+});
+
+t.test('an operator signed in to the dashboard unlocks without a PIN and the face decision carries their ID', async (t) => {
+  const k = await start((f) => f.set.finger(['hang']));
+  await k.send({ type: 'CARD_INSERTED' });
+  t.ok(k.runtime.sendIntent({ type: 'cannotGiveFinger' }));
+  await settle();
+  t.notOk(k.runtime.snapshot().can({ type: 'STAFF_CONFIRM_FACE', matches: true, staffId: 'op-7' }), 'no face decision before the unlock');
+  await k.send({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'op-7' });
+  await settle();
+  t.match(k.view(), { screen: 'staffAssist', step: 'compareFace' });
+  t.match(k.f.audit.find((e) => e.code === 'staffUnlocked'), { staffId: 'op-7', outcome: 'dashboard' });
+  t.notOk(k.runtime.snapshot().can({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'op-7' }), 'a second unlock is not taken in compareFace');
+  await k.send({ type: 'STAFF_CONFIRM_FACE', matches: true, staffId: 'op-7' });
+  await settle();
+  t.match(k.view(), { screen: 'result', outcome: 'verified' });
+  t.match(k.f.audit.find((e) => e.code === 'staffFaceDecision'), { staffId: 'op-7', outcome: 'matches' });
 });
 
 t.test('the feedback of a failed attempt is shown with the next attempt number', async (t) => {

@@ -47,10 +47,13 @@ function eventsOfType(type: string): AnyEvent[] {
       ];
     case 'STAFF_UNLOCK':
       return [{ type, pin: '1357' }];
+    case 'STAFF_UNLOCK_SIGNED_IN':
+      return [{ type, staffId: 'operator-1' }];
     case 'STAFF_CONFIRM_FACE':
       return [
         { type, matches: true },
         { type, matches: false },
+        { type, matches: true, staffId: 'operator-1' },
       ];
     case 'SUBMIT_RETURN_DATA':
       return [{ type, nop: '331301000100100010' }, { type, nop: '1' }, { type, npwpd: 'x' }, { type }];
@@ -179,6 +182,21 @@ t.test('the kiosk never rests on the welcome screen with a card in the reader', 
       Object.values(a.transitions).some((tr) => tr.event.type === 'xstate.done.actor.checkReadiness' && tr.state.matches('session')),
   );
   t.ok(started, 'readiness coming back with a card already in the reader goes straight into a session');
+});
+
+t.test('a signed-in operator unlocks the record read only while staff are being called', async (t) => {
+  let unlocked = 0;
+  for (const a of reached) {
+    const next = Object.values(a.transitions).find((tr) => tr.event.type === 'STAFF_UNLOCK_SIGNED_IN')?.state;
+    if (!next) continue;
+    t.equal(a.state.context.staffStep, 'callStaff', `taken from ${JSON.stringify(a.state.value)}`);
+    t.equal(next.context.staffStep, 'readingRecord');
+    t.equal(next.context.staffId, 'operator-1', 'the operator becomes the session\'s staff member');
+    unlocked += 1;
+  }
+  t.ok(unlocked > 0, 'the event was taken somewhere');
+  const elsewhere = reached.filter((a) => a.state.context.staffStep !== 'callStaff' && a.state.can({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'operator-1' }));
+  t.equal(elsewhere.length, 0, 'no other state takes it');
 });
 
 t.test('tamper from any state takes the kiosk out of service with nothing personal left', async (t) => {

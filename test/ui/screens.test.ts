@@ -150,6 +150,23 @@ t.test('finished asks for the card back', async (t) => {
   t.match(await screenText('finished'), /Silakan ambil kartu Anda[\s\S]*NOP\/NPWPD Anda telah dicatat/);
 });
 
+t.test('the last screens of a session show its reference code small, in both languages', async (t) => {
+  const staffMessage = { id: 'Pesan untuk petugas', en: 'Message for staff' };
+  await show({ screen: 'finished', why: 'completed', reference: '3F9A01BC' });
+  t.match(await page.getByTestId('session-reference').innerText(), /Kode sesi[\s\S]*3F9A01BC/);
+  const size = (sel: string) => page.locator(sel).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  t.ok((await size('[data-testid="session-reference"]')) < (await size('[data-testid="finished-why"]')), 'smaller than the message');
+  await page.getByTestId('language').click();
+  t.match(await page.getByTestId('session-reference').innerText(), /Session code[\s\S]*3F9A01BC/);
+  await page.getByTestId('language').click();
+  await show({ screen: 'failed', reason: 'cardRemoved', state: 'readingCard', retriable: true, detail: null, staffMessage, reference: '00C0FFEE' });
+  t.match(await page.getByTestId('session-reference').innerText(), /00C0FFEE/);
+  await show({ screen: 'result', outcome: 'notFound', fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: false }], compared: false, canLinkReturnData: false, reference: 'ABCDEF12' });
+  t.match(await page.getByTestId('session-reference').innerText(), /ABCDEF12/);
+  await show({ screen: 'finished', why: 'completed' });
+  t.equal(await page.getByTestId('session-reference').count(), 0, 'no line without a reference');
+});
+
 t.test('every out-of-service reason shows its own message', async (t) => {
   const seen = new Set<string>();
   for (const reason of OUT_OF_SERVICE_REASONS) {
@@ -273,12 +290,12 @@ const LAYOUT_VIEWS: { name: string; args: Shown }[] = [
   },
   { name: 'staffAssist-compareFace', args: [{ screen: 'staffAssist', step: 'compareFace', why: 'fingerNotMatched', pinRejected: false, helpNeeded: false, staffPin: NO_PIN_LIMIT, photo: PHOTO }] },
   { name: 'validating', args: [{ screen: 'validating' }] },
-  { name: 'result', args: [{ screen: 'result', outcome: 'dataDiffers', fields: NINE_FIELDS as never, compared: true, canLinkReturnData: true }] },
+  { name: 'result', args: [{ screen: 'result', outcome: 'dataDiffers', fields: NINE_FIELDS as never, compared: true, canLinkReturnData: true, reference: '3F9A01BC' }] },
   { name: 'result-notFound', args: [{ screen: 'result', outcome: 'notFound', fields: NINE_FIELDS.map((f) => ({ ...f, registry: null, agrees: false })) as never, compared: false, canLinkReturnData: false }] },
   { name: 'returnData', args: [{ screen: 'returnData', error: 'nopFormat' }] },
-  { name: 'finished', args: [{ screen: 'finished', why: 'completed' }] },
+  { name: 'finished', args: [{ screen: 'finished', why: 'completed', reference: '3F9A01BC' }] },
   { name: 'finished-cardTaken', args: [{ screen: 'finished', why: 'cardTaken' }] },
-  { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, detail: { kind: 'registryRefusal', value: 'unavailable' }, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }] },
+  { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, detail: { kind: 'registryRefusal', value: 'unavailable' }, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' }, reference: '3F9A01BC' }] },
   { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
   { name: 'tamper', args: [{ screen: 'outOfService', reason: 'tamper' }] },
   { name: 'idleWarning', args: [{ screen: 'validating' }, { idleWarning: { secondsLeft: 20 } }] },

@@ -2,7 +2,8 @@
  * What every screen element shares: the view it renders, the messages of the current language,
  * a `data-screen` attribute naming it (a stable handle for tests and styling) and the styles.
  */
-import { LitElement } from 'lit';
+import { LitElement, html, nothing } from 'lit';
+import '../components/session-reference.ts';
 import { property } from 'lit/decorators.js';
 import type { KioskView, Screen } from '../../device/view/protocol.ts';
 import { controls, screen, tokens } from '../styles.ts';
@@ -23,6 +24,12 @@ export abstract class ScreenElement<S extends Screen> extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.dataset.screen = this.screenName;
+  }
+
+  /** The session's reference code, on the screens whose view carries one. */
+  protected referenceLine() {
+    const reference = (this.view as { reference?: string }).reference;
+    return reference ? html`<anj-session-reference .reference=${reference} .label=${this.messages.sessionReference}></anj-session-reference>` : nothing;
   }
 
   protected intent(intent: Intent): void {

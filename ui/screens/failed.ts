@@ -47,6 +47,7 @@ export class FailedScreen extends ScreenElement<'failed'> {
       ${v.retriable
         ? html`<p class="next" data-testid="try-again"><strong>${this.messages.tryAgain}:</strong> ${m.retryHow}</p>`
         : html`<p class="next" data-testid="take-card">${this.messages.finished.title.completed}</p>`}
-      <p class="code" data-testid="failure-code">${m.staffCodeLabel}: ${advice.title} (${where}) · <code>${v.reason}/${v.state}</code></p>`;
+      <p class="code" data-testid="failure-code">${m.staffCodeLabel}: ${advice.title} (${where}) · <code>${v.reason}/${v.state}</code></p>
+      ${this.referenceLine()}`;
   }
 }

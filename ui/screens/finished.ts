@@ -9,6 +9,7 @@ export class FinishedScreen extends ScreenElement<'finished'> {
   override render() {
     const m = this.messages.finished;
     return html`<h1 data-testid="finished-title">${m.title[this.view.why]}</h1>
-      <p data-testid="finished-why">${m.why[this.view.why]}</p>`;
+      <p data-testid="finished-why">${m.why[this.view.why]}</p>
+      ${this.referenceLine()}`;
   }
 }

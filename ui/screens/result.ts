@@ -288,6 +288,7 @@ export class ResultScreen extends ScreenElement<'result'> {
           ? html`<button class="btn" data-testid="link-return-data" @click=${() => this.intent({ type: 'linkReturnData' })}>${m.linkReturnData}</button>`
           : null}
         <button class="btn primary" data-testid="finish" @click=${() => this.intent({ type: 'finish' })}>${this.messages.done}</button>
-      </div>`;
+      </div>
+      ${this.referenceLine()}`;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Staff assist, for a taxpayer whose finger did not match or who cannot give one: a staff PIN
- * unlocks the record read, staff compare the face with the card photo.
+ * on the kiosk, or an operator signed in to the staff dashboard, unlocks the record read; staff
+ * compare the face with the card photo.
  */
 import { assign } from 'xstate';
 import { progressToSelf, type KioskSetup } from '../setup.ts';
@@ -19,7 +20,17 @@ export const staffAssistStep = (kiosk: KioskSetup) =>
     states: {
       callStaff: {
         entry: { type: 'setStaffStep', params: 'callStaff' },
-        on: { STAFF_UNLOCK: 'verifyingPin' },
+        on: {
+          STAFF_UNLOCK: 'verifyingPin',
+          // The dashboard authenticated the operator (sign-in, CSRF) before sending this.
+          STAFF_UNLOCK_SIGNED_IN: {
+            target: 'readingRecordForStaff',
+            actions: [
+              assign({ staffId: ({ event }) => event.staffId, pinRejected: false }),
+              { type: 'audit', params: ({ event }) => ({ code: 'staffUnlocked' as const, staffId: event.staffId, outcome: 'dashboard' }) },
+            ],
+          },
+        },
       },
       verifyingPin: {
         entry: { type: 'setStaffStep', params: 'verifyingPin' },
@@ -62,15 +73,23 @@ export const staffAssistStep = (kiosk: KioskSetup) =>
             {
               guard: ({ event, context }) => event.matches && context.record?.signatureValid === true,
               target: '#validating',
-              actions: { type: 'audit', params: { code: 'staffFaceDecision', outcome: 'matches' } },
+              actions: { type: 'audit', params: ({ event, context }) => faceDecision('matches', event.staffId ?? context.staffId) },
             },
             { guard: ({ event }) => event.matches, target: '#failed', actions: { type: 'fail', params: 'signatureInvalid' } },
             {
               target: '#failed',
-              actions: [{ type: 'audit', params: { code: 'staffFaceDecision', outcome: 'differs' } }, { type: 'fail', params: 'identityNotConfirmed' }],
+              actions: [
+                { type: 'audit', params: ({ event, context }) => faceDecision('differs', event.staffId ?? context.staffId) },
+                { type: 'fail', params: 'identityNotConfirmed' },
+              ],
             },
           ],
         },
       },
     },
   });
+
+/** The face decision is audited with the staff member who made it. */
+function faceDecision(outcome: 'matches' | 'differs', staffId: string | null) {
+  return { code: 'staffFaceDecision' as const, outcome, ...(staffId ? { staffId } : {}) };
+}

@@ -1,0 +1,32 @@
+/**
+ * The latest sessions for the staff dashboard, from the audit trail: when, how it ended, how
+ * long, and the reference the taxpayer saw on the screen. Never the NIK's keyed hash or any
+ * other personal data.
+ */
+import { sessionReference } from '../domain/session-reference.ts';
+import type { Db } from '../store/db.ts';
+
+export interface RecentSession {
+  reference: string;
+  startedAt: string;
+  /** The sessionEnd outcome (a finish or failure code); null while the session runs. */
+  outcome: string | null;
+  durationMs: number | null;
+}
+
+export function recentSessions(db: Db, limit: number): RecentSession[] {
+  const rows = db
+    .prepare<[number], { sessionId: string; startedAt: string; outcome: string | null; durationMs: number | null }>(
+      `SELECT s.session_id AS sessionId, s.at AS startedAt, e.outcome AS outcome, e.duration_ms AS durationMs
+       FROM audit_event s LEFT JOIN audit_event e ON e.session_id = s.session_id AND e.code = 'sessionEnd'
+       WHERE s.code = 'sessionStart' AND s.session_id IS NOT NULL
+       ORDER BY s.id DESC LIMIT ?`,
+    )
+    .all(limit);
+  return rows.map((r) => ({
+    reference: sessionReference(r.sessionId),
+    startedAt: r.startedAt,
+    outcome: r.outcome,
+    durationMs: r.durationMs,
+  }));
+}

@@ -1,0 +1,206 @@
+/**
+ * A kiosk for the dashboard's route tests: the real flow machine on the fake card, sensor and
+ * registry (test/flow/fakes.ts), with the real store in a temp folder (audit trail, flags, quota
+ * ledger, alerts), the real readiness and tamper lock on the simulated panel, and the dashboard
+ * routes in a signed-in staff scope. The fake registry spends a hit of the real ledger per
+ * question, so quota figures move as sessions run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createKioskMachine } from '../../device/flow/machine.ts';
+import { KioskRuntime } from '../../device/flow/runtime.ts';
+import type { FlowEvent } from '../../device/flow/machine.ts';
+import type { RegistryOutcome } from '../../device/flow/ports.ts';
+import { createLogger } from '../../device/log.ts';
+import { createReadiness } from '../../device/readiness.ts';
+import { openDatabase } from '../../device/store/db.ts';
+import { AuditLog } from '../../device/store/audit-log.ts';
+import { KioskFlags } from '../../device/store/kiosk-flags.ts';
+import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
+import { SimulatedGpio } from '../../device/gpio/simulated.ts';
+import { TamperLock } from '../../device/gpio/tamper-lock.ts';
+import { AlertLog, attachAlerts } from '../../device/staff/alerts.ts';
+import { dashboardRoutes } from '../../device/staff/dashboard-routes.ts';
+import { displayField, PERMITTED_FIELDS } from '../../device/domain/record.ts';
+import type { Persona } from '../../device/sim/personas.ts';
+import { makeFakes, settle } from '../flow/fakes.ts';
+import { signedInStaffServer } from '../support/staff-scope.ts';
+
+/** 08:00 WIB on 1 December 2026. */
+export const START = Date.parse('2026-12-01T01:00:00.000Z');
+export const AGREEMENT = { numbers: ['001/PKS/2026'], start: '2026-01-01', end: '2026-12-31' };
+export const OPERATOR = 'petugas-07';
+
+export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'anj14ops-'));
+  const db = openDatabase(dir);
+  const f = makeFakes();
+  const clock = { now: () => new Date(START + f.clock.now()) };
+  f.deps.clock = clock;
+  f.deps.newSessionId = randomUUID;
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }) as never,
+  });
+  const flags = new KioskFlags(db, clock);
+  const audit = new AuditLog(db, randomBytes(32), clock);
+  f.deps.audit = audit;
+  const ledger = new SqliteQuotaLedger(db, { dailyLimit: opts.dailyQuota ?? 1000, clock });
+  let registry: RegistryOutcome = { kind: 'notFound' };
+  f.deps.validator = {
+    validate: async () => {
+      const r = await ledger.reserve();
+      if (!r.granted) return { kind: 'quotaReached' };
+      await ledger.markSent(r.id);
+      return registry;
+    },
+    health: () => ({ breaker: 'closed', quota: ledger.usage() }),
+  };
+  const gpio = new SimulatedGpio();
+  let runtime: KioskRuntime | null = null;
+  const tamper = new TamperLock({
+    gpio,
+    flags,
+    staffAuth: f.deps.staffAuth,
+    audit,
+    logger,
+    onOpened: () => runtime?.send({ type: 'TAMPER' }),
+    onChanged: () => runtime?.send({ type: 'READINESS_CHANGED' }),
+  });
+  f.deps.readiness = createReadiness({
+    agreement: AGREEMENT,
+    clock,
+    tamper,
+    card: f.deps.card,
+    validator: { ...f.deps.validator, probe: async () => true },
+    flags,
+    logger,
+  });
+  runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock, maxFingerAttempts: 4, logger, xstateClock: f.clock });
+  const alerts = new AlertLog(db, clock);
+  tamper.start();
+  runtime.start();
+  const detachAlerts = attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio, logger });
+  const app = await signedInStaffServer(
+    [
+      dashboardRoutes({
+        runtime,
+        card: f.deps.card,
+        sensor: f.deps.sensor,
+        validator: f.deps.validator,
+        gpio,
+        tamper,
+        flags,
+        ledger,
+        alerts,
+        audit,
+        db,
+        agreement: AGREEMENT,
+        stateDir: dir,
+        clock,
+        logger,
+      }),
+    ],
+    OPERATOR,
+  );
+  await settle();
+
+  const responses: string[] = [];
+  const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+    const res = await app.inject({ method, url: `/api/staff${url}`, ...(payload === undefined ? {} : { payload: payload as object }) });
+    responses.push(res.body);
+    await settle();
+    await settle();
+    return { status: res.statusCode, body: res.json() };
+  };
+  const send = async (e: FlowEvent) => {
+    runtime!.send(e);
+    await settle();
+    await settle();
+  };
+  const advance = async (ms: number) => {
+    f.clock.increment(ms);
+    await settle();
+    await settle();
+  };
+
+  /** What the registry answers for this persona, as the real comparison would shape it. */
+  const answerFor = (p: Persona): RegistryOutcome => {
+    if (p.registry.status === 'notFound') return { kind: 'notFound' };
+    if (p.registry.status !== 'active') return { kind: p.registry.status };
+    const person = p.registry.person;
+    const fields = PERMITTED_FIELDS.map((key) => {
+      const card = displayField(p.card, key);
+      const reg = displayField(person, key);
+      return { key, card, registry: reg, agrees: card === reg };
+    });
+    return { kind: fields.every((x) => x.agrees) ? 'verified' : 'dataDiffers', fields };
+  };
+
+  /** Puts a persona's card in the reader; the registry answers for it or as told. Staff assist is left to the caller. */
+  const insertCard = async (p: Persona, fingers: Parameters<typeof f.set.finger>[0] = ['matched'], answer?: RegistryOutcome) => {
+    f.set.record({
+      ok: {
+        person: p.card,
+        photo: { mime: 'image/svg+xml', bytes: new TextEncoder().encode('<svg/>') },
+        signatureValid: !p.tamperedSignature,
+      },
+    });
+    f.set.finger(fingers);
+    registry = answer ?? answerFor(p);
+    await send({ type: 'CARD_INSERTED' });
+    await settle();
+  };
+
+  /** Ends whatever session runs: links a NOP where offered, then takes the card and waits the screen out. */
+  const finishSession = async () => {
+    const v = runtime!.view();
+    if (v.screen === 'result' && v.canLinkReturnData) {
+      runtime!.sendIntent({ type: 'linkReturnData' });
+      await settle();
+      runtime!.sendIntent({ type: 'submitReturnData', nop: '331301000100100010' });
+      await settle();
+    } else if (v.screen === 'result') {
+      runtime!.sendIntent({ type: 'finish' });
+      await settle();
+    }
+    await send({ type: 'CARD_REMOVED' });
+    await advance(6_000);
+  };
+
+  return {
+    f,
+    db,
+    dir,
+    runtime,
+    gpio,
+    flags,
+    ledger,
+    alerts,
+    call,
+    /** A request as sent, for bodies the JSON helper cannot build. */
+    raw: (opts: { method: 'POST'; url: string; headers: Record<string, string>; payload: string }) => app.inject(opts),
+    send,
+    advance,
+    insertCard,
+    finishSession,
+    responses,
+    logLines,
+    view: () => runtime!.view(),
+    auditRows: () => db.prepare('SELECT * FROM audit_event ORDER BY id').all() as Array<Record<string, unknown>>,
+    async close() {
+      detachAlerts();
+      await app.close();
+      runtime!.stop();
+      tamper.stop();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type DashboardKiosk = Awaited<ReturnType<typeof dashboardKiosk>>;
