@@ -53,7 +53,8 @@ export function refuseAtEdge(
   if (host === undefined || !hosts.has(host)) return 'foreignHost';
   if (!changesState) return null;
   const origin = headers.origin;
-  if (origin === undefined) return isLoopback(remoteAddress) ? null : 'missingOrigin';
+  // The staff LAN listener (tls) serves browsers only: the device's own tools use loopback HTTP.
+  if (origin === undefined) return isLoopback(remoteAddress) && !address.tls ? null : 'missingOrigin';
   let parsed: URL;
   try {
     parsed = new URL(origin);

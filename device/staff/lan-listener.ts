@@ -43,11 +43,13 @@ export async function buildStaffLanServer(deps: StaffLanServerDeps): Promise<{ a
   app.get('/staff', async (_req, reply) => reply.redirect('/staff/', 308));
   for (const [route, { file, type }] of Object.entries(DASHBOARD_FILES)) {
     app.get(route, async (_req, reply) => {
+      let body: Buffer;
       try {
-        return reply.type(type).send(await readFile(join(deps.uiDir, 'dashboard', file)));
+        body = await readFile(join(deps.uiDir, 'dashboard', file));
       } catch {
         return reply.code(404).send({ error: 'notFound', message: 'dashboard not built: run make build' });
       }
+      return reply.type(type).send(body);
     });
   }
   return { app, scope };
