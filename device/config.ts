@@ -266,7 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
     if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
   }
-  if (problems.length === 0 && config.staffLan?.enabled) problems.push(...readStaffLanTls(config.staffLan).problems);
+  if (problems.length === 0 && config.staffLan?.enabled) problems.push(...readStaffLanTls(config.staffLan, today).problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
