@@ -17,7 +17,7 @@ import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
 import { SignInLockout } from './store/sign-in-lockout.ts';
-import { permittedOperatorIds, readRoster, RosterFileError, type Operator } from './staff/roster.ts';
+import { permittedOperatorIds, readSignInRoster, RosterFileError, type SignInEntry } from './staff/roster.ts';
 import { OperatorSignIn } from './staff/sign-in.ts';
 import { StaffSessions } from './staff/sessions.ts';
 import { buildStaffLanServer } from './staff/lan-listener.ts';
@@ -115,9 +115,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // and not disabled may use a staff PIN. Unreadable, it permits nobody; the kiosk still serves.
   const rosterFile = join(config.stateDir, 'operators.json');
   if (sim && !deactivated && !existsSync(rosterFile)) writeFileSync(rosterFile, JSON.stringify(sim.demoRoster(clock.now()), null, 2), { mode: 0o600 });
-  let roster: Operator[] = [];
+  let roster: SignInEntry[] = [];
   try {
-    roster = readRoster(rosterFile);
+    roster = readSignInRoster(rosterFile);
   } catch (err) {
     if (!(err instanceof RosterFileError)) throw err;
     logger.error({ event: 'rosterUnreadable' }, 'the operator roster is malformed: no staff PIN works until it is restored');

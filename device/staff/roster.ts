@@ -48,11 +48,17 @@ export function readRoster(path: string): Operator[] {
   return data.operators;
 }
 
+/** What sign-in needs of an operator: the daemon has no use for names or NIPs and does not hold them. */
+export type SignInEntry = Pick<Operator, 'userId' | 'ndaSigned' | 'disabledAt'>;
+
+export function readSignInRoster(path: string): SignInEntry[] {
+  return readRoster(path).map(({ userId, ndaSigned, disabledAt }) => ({ userId, ndaSigned, ...(disabledAt ? { disabledAt } : {}) }));
+}
+
 /**
  * The user IDs that may sign in on `today` (a WIB calendar day, YYYY-MM-DD): on the roster, with
- * an NDA signed on or before that day, not disabled. Only IDs leave this function: the daemon
- * has no use for names or NIPs and does not hold them.
+ * an NDA signed on or before that day, not disabled.
  */
-export function permittedOperatorIds(roster: Operator[], today: string): Set<string> {
+export function permittedOperatorIds(roster: SignInEntry[], today: string): Set<string> {
   return new Set(roster.filter((o) => o.disabledAt === undefined && o.ndaSigned <= today).map((o) => o.userId));
 }
