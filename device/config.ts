@@ -71,7 +71,8 @@ const StaffLanSchema = Type.Object(
     enabled: Type.Boolean(),
     /** The kiosk's address on the office LAN (an IP literal, or a name staff type in the browser). */
     host: Type.String({ minLength: 1, maxLength: 253 }),
-    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    /** Not a privileged port: the daemon runs without capabilities (anjungan.service). */
+    port: Type.Integer({ minimum: 1024, maximum: 65535 }),
     /** PEM certificate (chain) and private key; readable by the daemon's group only. */
     certFile: Type.String({ pattern: '^/', maxLength: 4096 }),
     keyFile: Type.String({ pattern: '^/', maxLength: 4096 }),

@@ -32,6 +32,7 @@ export function enableStaffLan(ctx: CommandContext, o: { cert: string; key: stri
   const { host, port } = parseListen(o.listen);
   const config = loadConfigFile(l);
   requireActive(config);
+  if (port < 1024) throw badInput(`--listen port ${port} is privileged and the daemon runs without capabilities: use 1024 or above, e.g. 8443`);
   if (port === config.http.port) throw badInput(`--listen port ${port} is the kiosk screen's own port`);
   // The daemon's own check on the files as given, before anything is copied.
   const given: StaffLanConfig = { enabled: true, host, port, certFile: o.cert, keyFile: o.key };

@@ -30,6 +30,7 @@ t.test('staff-lan enable checks the pair and the address, installs both files, d
     [{ '--listen': '127.0.0.1:8443' }, /not a wildcard, not loopback/],
     [{ '--listen': '192.0.2.10' }, /must be HOST:PORT/],
     [{ '--listen': '192.0.2.10:70000' }, /must be HOST:PORT/],
+    [{ '--listen': '192.0.2.10:443' }, /privileged .* 1024 or above/],
     [{ '--listen': 'bad_name!:8443' }, /neither an IP address nor a host name/],
   ] as Array<[Record<string, string>, RegExp]>) {
     const r = await enable(over);
