@@ -20,7 +20,7 @@ import { SignInLockout } from './store/sign-in-lockout.ts';
 import { permittedOperatorIds, readSignInRoster, RosterFileError, type SignInEntry } from './staff/roster.ts';
 import { OperatorSignIn } from './staff/sign-in.ts';
 import { StaffSessions } from './staff/sessions.ts';
-import { buildStaffLanServer } from './staff/lan-listener.ts';
+import { buildStaffLanServer, listenOnLan } from './staff/lan-listener.ts';
 import type { StaffRoutes } from './staff/scope.ts';
 import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
@@ -67,7 +67,7 @@ export function watchdogPingIntervalMs(env: NodeJS.ProcessEnv, pid: number): num
 
 export interface Kiosk {
   port: number;
-  /** The staff LAN listener's port; null when it is off. */
+  /** The staff LAN listener's configured port; null when it is off. */
   staffLanPort: number | null;
   runtime: KioskRuntime;
   close(): Promise<void>;
@@ -345,10 +345,12 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     const { tls, problems } = readStaffLanTls(config.staffLan);
     if (!tls) throw new ConfigError(problems);
     const lan = await buildStaffLanServer({ host: config.staffLan.host, port: config.staffLan.port, tls, logger, uiDir, staff: staffScope() });
-    closers.unshift(() => lan.app.close());
-    await lan.app.listen({ host: config.staffLan.host, port: config.staffLan.port });
-    const lanAddress = lan.app.server.address();
-    staffLanPort = typeof lanAddress === 'object' && lanAddress ? lanAddress.port : config.staffLan.port;
+    const listening = await listenOnLan(lan.app, { host: config.staffLan.host, port: config.staffLan.port }, logger);
+    closers.unshift(() => {
+      listening.stop();
+      return lan.app.close();
+    });
+    staffLanPort = config.staffLan.port;
   }
 
   notifySystemd('--ready');

@@ -54,3 +54,43 @@ export async function buildStaffLanServer(deps: StaffLanServerDeps): Promise<{ a
   }
   return { app, scope };
 }
+
+/** How often a LAN listener that could not bind tries again. */
+export const STAFF_LAN_RETRY_MS = 10_000;
+
+/**
+ * Listens on the LAN address; when that fails (the address is not up yet, the cable is out, the
+ * port is taken) it logs and tries again every `retryMs`, so the kiosk screen never waits on the
+ * office LAN. The first try is awaited: on a healthy kiosk the listener is up before READY.
+ */
+export async function listenOnLan(
+  app: FastifyInstance,
+  address: { host: string; port: number },
+  logger: Logger,
+  retryMs = STAFF_LAN_RETRY_MS,
+): Promise<{ stop(): void }> {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let warned = false;
+  const attempt = async () => {
+    timer = null;
+    try {
+      await app.listen(address);
+      logger.info({ event: 'staffLanListening', port: address.port }, 'staff LAN listener up');
+    } catch (err) {
+      if (stopped) return;
+      // Once per outage: a cable out for a day must not fill the journal.
+      if (!warned) logger.warn({ event: 'staffLanUnavailable', err: { code: (err as NodeJS.ErrnoException).code } }, 'staff LAN listener cannot bind; retrying');
+      warned = true;
+      timer = setTimeout(() => void attempt(), retryMs);
+      timer.unref();
+    }
+  };
+  await attempt();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -19,11 +19,12 @@ import { SignInLockout, OPERATOR_LOCK } from '../../device/store/sign-in-lockout
 import { permittedOperatorIds, type Operator } from '../../device/staff/roster.ts';
 import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
-import { buildStaffLanServer } from '../../device/staff/lan-listener.ts';
+import { buildStaffLanServer, listenOnLan } from '../../device/staff/lan-listener.ts';
 import { operatorOf, type StaffRoutes } from '../../device/staff/scope.ts';
 import { wibDate } from '../../device/domain/agreement.ts';
 import { httpsRequest, makeTestTls, type HttpsReply } from '../support/test-tls.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { createServer } from 'node:net';
 
 const at = { ms: Date.parse('2026-03-10T03:00:00Z') };
 const clock = { now: () => new Date(at.ms) };
@@ -269,4 +270,34 @@ t.test('the LAN listener serves the staff scope and the dashboard files only, an
   const plain = await rawRequest(s.port, `GET /api/staff/session HTTP/1.1\r\nhost: 127.0.0.1:${s.port}`);
   t.not(plain.status, 200, 'plain HTTP gets no answer');
   t.not(plain.status, 401);
+});
+
+t.test('a LAN listener that cannot bind does not hold the daemon up: it logs once and keeps trying', async (t) => {
+  const tls = makeTestTls(t);
+  const pair = readStaffLanTls({ enabled: true, host: '127.0.0.1', port: 8443, certFile: tls.certFile, keyFile: tls.keyFile });
+  let logText = '';
+  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => ((logText += String(c)), cb()) }) as never });
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  const { app } = await buildStaffLanServer({
+    host: '127.0.0.1',
+    port,
+    tls: pair.tls!,
+    logger,
+    uiDir: tmpdir(),
+    staff: { signIn: { signIn: async () => ({ ok: false, refusal: 'notPermitted', operatorId: null }) }, sessions: new StaffSessions(clock), audit: { record: () => undefined }, routes: [] },
+  });
+  const listening = await listenOnLan(app, { host: '127.0.0.1', port }, logger, 100);
+  t.teardown(async () => {
+    listening.stop();
+    await app.close();
+  });
+  t.equal(logText.match(/staffLanUnavailable/g)?.length, 1, 'the bind failure is logged');
+  await new Promise((r) => setTimeout(r, 350));
+  t.equal(logText.match(/staffLanUnavailable/g)?.length, 1, 'once per outage, not per retry');
+  await new Promise((resolve) => blocker.close(resolve));
+  for (let waited = 0; !logText.includes('staffLanListening') && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  const res = await httpsRequest(port, tls.caPem, { path: '/api/staff/session' });
+  t.equal(res.status, 401, 'up once the port is free');
 });
