@@ -5,12 +5,11 @@
  * for its own address; the kiosk's screen, stream and demo routes do not exist on it.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { StaffLanTls } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { edgeServerOptions, guardEdge } from '../server/guard.ts';
 import { registerStaffScope, type StaffScope, type StaffScopeDeps } from './auth.ts';
+import { registerDashboardFiles } from './dashboard-files.ts';
 
 export interface StaffLanServerDeps {
   /** The configured LAN address: Host and Origin must name it. */
@@ -23,35 +22,18 @@ export interface StaffLanServerDeps {
   staff: Omit<StaffScopeDeps, 'logger'>;
 }
 
-/** The dashboard's files (built into <uiDir>/dashboard/ by build.mjs); 404 until it is built. */
-const DASHBOARD_FILES: Record<string, { file: string; type: string }> = {
-  '/staff/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/staff/main.js': { file: 'main.js', type: 'text/javascript; charset=utf-8' },
-};
-
 export async function buildStaffLanServer(deps: StaffLanServerDeps): Promise<{ app: FastifyInstance; scope: StaffScope }> {
   const logger = deps.logger.child({ listener: 'staffLan' });
   const app = Fastify(edgeServerOptions(logger, deps.tls));
   guardEdge(app, { logger, address: { host: deps.host, port: deps.port, tls: true } });
-  // Cookies are Secure; a page reached any other way than https is not ours.
+  // A browser that once reached the dashboard never tries its address over plain HTTP again.
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('strict-transport-security', 'max-age=31536000');
     return payload;
   });
   const scope = await registerStaffScope(app, { ...deps.staff, logger });
 
-  app.get('/staff', async (_req, reply) => reply.redirect('/staff/', 308));
-  for (const [route, { file, type }] of Object.entries(DASHBOARD_FILES)) {
-    app.get(route, async (_req, reply) => {
-      let body: Buffer;
-      try {
-        body = await readFile(join(deps.uiDir, 'dashboard', file));
-      } catch {
-        return reply.code(404).send({ error: 'notFound', message: 'dashboard not built: run make build' });
-      }
-      return reply.type(type).send(body);
-    });
-  }
+  registerDashboardFiles(app, deps.uiDir);
   return { app, scope };
 }
 
