@@ -4,6 +4,7 @@
  * those live in the credential file in the state folder (store/credentials.ts).
  */
 import { readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -77,6 +78,24 @@ const ReturnDataDeliverySchema = Type.Object(
     retryMaxMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
     connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000 })),
     totalTimeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 120000 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The staff dashboard on the office LAN: a second listener, HTTPS only, with a certificate the
+ * technician installs (`anjungan-provision staff-lan enable`). Off unless enabled.
+ */
+const StaffLanSchema = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    /** The kiosk's address on the office LAN (an IP literal, or a name staff type in the browser). */
+    host: Type.String({ minLength: 1, maxLength: 253 }),
+    /** Not a privileged port: the daemon runs without capabilities (anjungan.service). */
+    port: Type.Integer({ minimum: 1024, maximum: 65535 }),
+    /** PEM certificate (chain) and private key; readable by the daemon's group only. */
+    certFile: Type.String({ pattern: '^/', maxLength: 4096 }),
+    keyFile: Type.String({ pattern: '^/', maxLength: 4096 }),
   },
   { additionalProperties: false },
 );
@@ -189,6 +208,7 @@ const ConfigSchema = Type.Object(
     ),
     fingerprint: Type.Optional(FingerprintSchema),
     gpio: Type.Optional(GpioSchema),
+    staffLan: Type.Optional(StaffLanSchema),
     /** Other destinations the egress firewall allows (IP literals: it is loaded before DNS works). */
     egress: Type.Optional(
       Type.Object(
@@ -206,6 +226,7 @@ const ConfigSchema = Type.Object(
 export type KioskConfig = Static<typeof ConfigSchema>;
 export type FingerprintConfig = Static<typeof FingerprintSchema>;
 export type GpioConfig = Static<typeof GpioSchema>;
+export type StaffLanConfig = Static<typeof StaffLanSchema>;
 
 const out = (offset: number) => ({ chip: 'pinctrl-bcm2711', offset, direction: 'out' as const });
 /** The reference enclosure on a Raspberry Pi 4: its panel lines by chip label and offset. */
@@ -294,9 +315,52 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (delivery && (!delivery.url || !delivery.caFile)) problems.push('/returnData/delivery needs url and caFile in production');
     if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
   }
+  if (problems.length === 0 && config.staffLan?.enabled) problems.push(...readStaffLanTls(config.staffLan, today).problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+/** The staff LAN listener's certificate and key, read and checked as a pair. */
+export interface StaffLanTls {
+  cert: string;
+  key: string;
+}
+
+/**
+ * Reads the LAN listener's certificate and key: both readable PEM, the key the certificate's,
+ * the certificate not expired. The daemon refuses to start on any problem: a LAN listener
+ * without TLS is never the fallback.
+ */
+export function readStaffLanTls(lan: StaffLanConfig, now = new Date()): { tls: StaffLanTls | null; problems: string[] } {
+  const read = (path: string, what: string): string | null => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      problems.push(`/staffLan/${what} ${path} cannot be read`);
+      return null;
+    }
+  };
+  const problems: string[] = [];
+  const cert = read(lan.certFile, 'certFile');
+  const key = read(lan.keyFile, 'keyFile');
+  if (cert === null || key === null) return { tls: null, problems };
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch {
+    return { tls: null, problems: ['/staffLan/certFile is not a PEM certificate'] };
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    return { tls: null, problems: ['/staffLan/keyFile is not a PEM private key (or it is encrypted)'] };
+  }
+  if (!x509.checkPrivateKey(privateKey)) problems.push('/staffLan/keyFile is not the key of /staffLan/certFile');
+  if (Date.parse(x509.validTo) <= now.getTime()) problems.push(`/staffLan/certFile expired on ${new Date(x509.validTo).toISOString().slice(0, 10)}`);
+  return problems.length > 0 ? { tls: null, problems } : { tls: { cert, key }, problems };
+}
+
 
 /** What is wrong with a whole configuration, by the file's own rules (provisioning checks with it too). */
 export function configProblems(config: unknown): string[] {

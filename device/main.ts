@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type KioskConfig } from './config.ts';
+import { ConfigError, loadConfig, readStaffLanTls, type KioskConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openDatabase } from './store/db.ts';
 import { AuditLog } from './store/audit-log.ts';
@@ -17,6 +17,12 @@ import { DEFAULT_DELIVERY, startReturnDataDelivery, type ReturnDataEndpoint } fr
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
+import { SignInLockout } from './store/sign-in-lockout.ts';
+import { permittedOperatorIds, readSignInRoster, RosterFileError, type SignInEntry } from './staff/roster.ts';
+import { OperatorSignIn } from './staff/sign-in.ts';
+import { StaffSessions } from './staff/sessions.ts';
+import { buildStaffLanServer, listenOnLan } from './staff/lan-listener.ts';
+import type { StaffRoutes } from './staff/scope.ts';
 import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/machine.ts';
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
@@ -63,6 +69,8 @@ export function watchdogPingIntervalMs(env: NodeJS.ProcessEnv, pid: number): num
 
 export interface Kiosk {
   port: number;
+  /** The staff LAN listener's configured port; null when it is off. */
+  staffLanPort: number | null;
   runtime: KioskRuntime;
   close(): Promise<void>;
 }
@@ -105,6 +113,18 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
   if (sim && !deactivated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await sim.demoCredentials(simulatorCredentials!));
   const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
+  // The operator roster (anjungan-provision operators): only operators on it with an NDA signed
+  // and not disabled may use a staff PIN. Unreadable, it permits nobody; the kiosk still serves.
+  const rosterFile = join(config.stateDir, 'operators.json');
+  if (sim && !deactivated && !existsSync(rosterFile)) writeFileSync(rosterFile, JSON.stringify(sim.demoRoster(clock.now()), null, 2), { mode: 0o600 });
+  let roster: SignInEntry[] = [];
+  try {
+    roster = readSignInRoster(rosterFile);
+  } catch (err) {
+    if (!(err instanceof RosterFileError)) throw err;
+    logger.error({ event: 'rosterUnreadable' }, 'the operator roster is malformed: no staff PIN works until it is restored');
+  }
+  const permittedOperator = (operatorId: string) => permittedOperatorIds(roster, wibDate(clock.now())).has(operatorId);
   if (!deactivated && (!credentials.dukcapil || !credentials.sam)) {
     throw new Error('credentials are incomplete: set them with anjungan-provision credentials set and sam install');
   }
@@ -181,7 +201,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
   await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
-  const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout);
+  const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout, permittedOperator);
+  const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, lockout: new SignInLockout(db, clock) });
   // Device events reach the flow once the runtime exists (below).
   let toFlow: (e: FlowEvent) => void = () => undefined;
   const tamper = new TamperLock({
@@ -294,7 +315,12 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   closers.unshift(() => uiWatch.stop());
 
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
+  // Every staff feature's route plugin; both listeners mount them in their staff scope.
+  const staffRoutes: StaffRoutes[] = [];
+  // Each listener has its own sessions: a cookie from one is no session on the other.
+  const staffScope = () => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes });
   const server = await buildServer({
+    staff: staffScope(),
     runtime,
     logger,
     uiDir,
@@ -323,6 +349,20 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
 
+  let staffLanPort: number | null = null;
+  if (config.staffLan?.enabled) {
+    // loadConfig checked the pair already; a config built in code is checked here.
+    const { tls, problems } = readStaffLanTls(config.staffLan);
+    if (!tls) throw new ConfigError(problems);
+    const lan = await buildStaffLanServer({ host: config.staffLan.host, port: config.staffLan.port, tls, logger, uiDir, staff: staffScope() });
+    const listening = await listenOnLan(lan.app, { host: config.staffLan.host, port: config.staffLan.port }, logger);
+    closers.unshift(() => {
+      listening.stop();
+      return lan.app.close();
+    });
+    staffLanPort = config.staffLan.port;
+  }
+
   notifySystemd('--ready');
   // The pings come from a timer on the event loop: a blocked or stopped loop misses them and
   // systemd kills and restarts the daemon.
@@ -335,9 +375,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     closers.unshift(() => clearInterval(watchdog));
   }
 
-  logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port }, 'ready');
+  logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port, staffLanPort }, 'ready');
   return {
     port,
+    staffLanPort,
     runtime,
     async close() {
       for (const close of closers) {

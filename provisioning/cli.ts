@@ -17,6 +17,7 @@ import { installSam, samStatus } from './sam.ts';
 import { doctor } from './doctor.ts';
 import { deactivate, type DeactivateOptions } from './deactivate.ts';
 import { exportReturnDataFile, type ReturnDataExportOptions } from './return-data.ts';
+import { disableStaffLan, enableStaffLan, showStaffLan } from './staff-lan.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
 export interface CliIo {
@@ -268,6 +269,20 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     .requiredOption('--out <dir>', 'existing folder to write into (e.g. a mounted USB stick)')
     .option('--from <date>', 'only entries queued from this WIB day, YYYY-MM-DD')
     .option('--until <date>', 'only entries queued until this WIB day (included), YYYY-MM-DD');
+
+  const staffLan = group('staff-lan', 'the staff dashboard on the office LAN (HTTPS only, off by default)');
+  command(
+    staffLan,
+    'enable',
+    'install the certificate and key and listen on one LAN address (the service restart applies it)',
+    ['staff-lan enable --cert kiosk-kra-01.pem --key kiosk-kra-01.key --listen 192.168.10.20:8443'],
+    (ctx, o: { cert: string; key: string; listen: string }) => enableStaffLan(ctx, o),
+  )
+    .requiredOption('--cert <file>', 'PEM server certificate (with its chain) for the LAN address')
+    .requiredOption('--key <file>', 'its PEM private key, unencrypted')
+    .requiredOption('--listen <host:port>', "the kiosk's own LAN address and a port, e.g. 192.168.10.20:8443");
+  command(staffLan, 'disable', 'stop the LAN listener and erase its key', ['staff-lan disable'], (ctx) => disableStaffLan(ctx));
+  command(staffLan, 'show', 'whether the LAN listener is on, where, and any problem with its files', ['staff-lan show'], (ctx) => showStaffLan(ctx));
 
   command(
     program,

@@ -9,6 +9,7 @@ import { EXIT } from './errors.ts';
 import { MODES } from './layout.ts';
 import { scanReaders } from './readers.ts';
 import { loadConfigFile, loadCredentials } from './state.ts';
+import { readStaffLanTls } from '../device/config.ts';
 import { agreementState } from './agreement.ts';
 import { handshake } from './uplink.ts';
 
@@ -138,6 +139,16 @@ export async function doctor(ctx: CommandContext): Promise<Outcome> {
       'check the closed-network route and `uplink set --ca`; then `uplink test`',
     );
   } else add('uplink TLS', false, 'no uplink set', '`uplink set --url ... --institution ... --ca ...`');
+
+  if (config.staffLan?.enabled) {
+    const { problems } = readStaffLanTls(config.staffLan, ctx.now);
+    add(
+      'staff LAN certificate',
+      problems.length === 0,
+      problems.length === 0 ? `https://${config.staffLan.host}:${config.staffLan.port}/staff/` : problems.join('; '),
+      '`staff-lan enable --cert ... --key ... --listen ...` with a valid pair, or `staff-lan disable` (the daemon does not start otherwise)',
+    );
+  }
 
   const failed = checks.filter((c) => !c.ok);
   const width = Math.max(...checks.map((c) => c.name.length));

@@ -18,6 +18,9 @@ export interface Layout {
   deactivationPendingFile: string;
   uplinkCaFile: string;
   issuerKeyFile: string;
+  /** The staff LAN listener's certificate (chain) and key, readable by the daemon's group. */
+  staffLanCertFile: string;
+  staffLanKeyFile: string;
 }
 
 export function layout(root = '/'): Layout {
@@ -36,6 +39,8 @@ export function layout(root = '/'): Layout {
     deactivationPendingFile: join(stateDir, 'deactivation-pending.json'),
     uplinkCaFile: join(configDir, 'uplink-ca.pem'),
     issuerKeyFile: join(configDir, 'issuer-public-key.pem'),
+    staffLanCertFile: join(configDir, 'staff-lan-cert.pem'),
+    staffLanKeyFile: join(configDir, 'staff-lan-key.pem'),
   };
 }
 

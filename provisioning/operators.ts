@@ -4,9 +4,8 @@
  * credential file's `staff` list, which the daemon checks PINs against; the roster details (the
  * fields of the User ID request in the Juknis) live beside it in operators.json (0600).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { EMPLOYMENT_STATUSES, OperatorSchema, readRoster, RosterFileError, type Operator } from '../device/staff/roster.ts';
 import { hashStaffPin } from '../device/store/credentials.ts';
 import { isCalendarDay, wibDate } from '../device/domain/agreement.ts';
 import type { CommandContext, Outcome } from './context.ts';
@@ -16,36 +15,15 @@ import { MODES, type Layout } from './layout.ts';
 import { readSecrets } from './secret-input.ts';
 import { loadConfigFile, loadCredentials, requireActive, saveCredentials } from './state.ts';
 
-export const EMPLOYMENT_STATUSES = ['PNS', 'PPPK', 'Non-ASN'] as const;
-
-const OperatorSchema = Type.Object(
-  {
-    userId: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    /** Nomor Induk Pegawai: 18 digits. */
-    nip: Type.String({ pattern: '^[0-9]{18}$' }),
-    employmentStatus: Type.Union(EMPLOYMENT_STATUSES.map((s) => Type.Literal(s))),
-    position: Type.String({ minLength: 1, maxLength: 100 }),
-    ndaSigned: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
-    addedAt: Type.String(),
-    disabledAt: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
-const OperatorsFileSchema = Type.Object({ operators: Type.Array(OperatorSchema) }, { additionalProperties: false });
-export type Operator = Static<typeof OperatorSchema>;
+export { EMPLOYMENT_STATUSES };
 
 export function loadOperators(l: Layout): Operator[] {
-  if (!existsSync(l.operatorsFile)) return [];
-  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(l.operatorsFile, 'utf8'));
-  } catch {
-    data = null;
+    return readRoster(l.operatorsFile);
+  } catch (e) {
+    if (e instanceof RosterFileError) throw new ProvisionError(EXIT.failure, `${l.operatorsFile} is malformed: restore it from a backup`);
+    throw e;
   }
-  if (!Value.Check(OperatorsFileSchema, data))
-    throw new ProvisionError(EXIT.failure, `${l.operatorsFile} is malformed: restore it from a backup`);
-  return data.operators;
 }
 
 function saveOperators(l: Layout, operators: Operator[]): void {

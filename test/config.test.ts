@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, demoDefaults, loadConfig } from '../device/config.ts';
+import { makeTestTls } from './support/test-tls.ts';
 
 const today = new Date('2026-11-27T03:00:00Z');
 
@@ -102,4 +103,19 @@ t.test('data balikan delivery is optional; in production it needs an https URL a
   t.ok(problems.some((p) => p.startsWith('/returnData/delivery/batchSize')), 'batch size bounded');
   const complete = configFile(t, { ...production, returnData: { delivery: { url: 'https://10.0.0.9:8443/x', caFile: '/etc/ca.pem' }, retentionDays: 14 } });
   t.match(loadConfig({ ANJUNGAN_CONFIG: complete }, today).returnData, { retentionDays: 14, delivery: { url: 'https://10.0.0.9:8443/x' } });
+});
+
+t.test('the staff LAN listener: off by default; enabled only with a readable certificate and its key', async (t) => {
+  t.equal(loadConfig({}, today).staffLan, undefined, 'no LAN listener unless configured');
+  const tls = makeTestTls(t);
+  const lan = (over: Record<string, unknown> = {}) => ({ staffLan: { enabled: true, host: '192.0.2.10', port: 8443, certFile: tls.certFile, keyFile: tls.keyFile, ...over } });
+  const env = (content: unknown) => ({ ANJUNGAN_CONFIG: configFile(t, content) });
+  t.same(loadConfig(env(lan()), today).staffLan?.port, 8443, 'a valid pair loads');
+  t.same(problemsOf(() => loadConfig(env(lan({ certFile: join(tls.dir, 'absent.pem') })), today)), [`/staffLan/certFile ${join(tls.dir, 'absent.pem')} cannot be read`]);
+  t.same(problemsOf(() => loadConfig(env(lan({ keyFile: join(tls.dir, 'absent.key') })), today)), [`/staffLan/keyFile ${join(tls.dir, 'absent.key')} cannot be read`]);
+  t.same(problemsOf(() => loadConfig(env(lan({ keyFile: tls.otherKeyFile })), today)), ['/staffLan/keyFile is not the key of /staffLan/certFile']);
+  t.same(problemsOf(() => loadConfig(env(lan({ certFile: tls.keyFile })), today)), ['/staffLan/certFile is not a PEM certificate']);
+  t.match(problemsOf(() => loadConfig(env(lan()), new Date(Date.now() + 5 * 86_400_000))), [/^\/staffLan\/certFile expired on /]);
+  t.match(problemsOf(() => loadConfig(env(lan({ certFile: undefined })), today)), [/\/staffLan/], 'no certificate configured at all');
+  t.same(loadConfig(env(lan({ enabled: false, certFile: join(tls.dir, 'absent.pem') })), today).staffLan?.enabled, false, 'a disabled listener needs no files');
 });

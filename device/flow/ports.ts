@@ -189,7 +189,15 @@ export type AuditCode =
   | 'returnDataExportFailed'
   | 'kioskPaused'
   | 'kioskResumed'
-  | 'alertAcknowledged';
+  | 'alertAcknowledged'
+  // Staff sign-in (device/staff/auth.ts): staffId is the operator's ID, never anything typed.
+  | 'staffSignIn'
+  | 'staffSignInRefused'
+  | 'staffSignInLocked'
+  | 'staffSignOut'
+  | 'staffCsrfRefused'
+  /** A state-changing request in the staff scope: state = method and route pattern, outcome = status. */
+  | 'staffAction';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

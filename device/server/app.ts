@@ -11,7 +11,9 @@ import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../flow/runtime.ts';
 import { IntentSchema, Pin, type DemoPersonaSummary, type Intent } from '../view/protocol.ts';
 import { EDGE_LIMITS } from './limits.ts';
-import { refuseAtEdge, type EdgeAddress } from './edge.ts';
+import type { EdgeAddress } from './edge.ts';
+import { edgeServerOptions, guardEdge } from './guard.ts';
+import { registerStaffScope, type StaffScopeDeps } from '../staff/auth.ts';
 import type { TamperClearResult } from '../gpio/tamper-lock.ts';
 
 export interface DemoControls {
@@ -47,6 +49,8 @@ export interface ServerDeps {
   uiPing?: () => void;
   /** The configured listen address; a Host or Origin must name it (or loopback) and its port. */
   http: EdgeAddress;
+  /** The staff scope under /api/staff (staff/auth.ts): sign-in and every staff feature. */
+  staff?: Omit<StaffScopeDeps, 'logger'>;
 }
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
@@ -71,59 +75,17 @@ const MIME: Record<string, string> = {
 const PromptFileParams = Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9-]+(\\.(id|en))?\\.(opus|wav|json)$', maxLength: 80 }) });
 
 export async function buildServer(deps: ServerDeps) {
-  const app = Fastify({
-    // Request lines are not worth a log entry on a kiosk; warnings and errors are.
-    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }),
-    bodyLimit: EDGE_LIMITS.bodyBytes,
-    requestTimeout: EDGE_LIMITS.requestTimeoutMs,
-    keepAliveTimeout: EDGE_LIMITS.keepAliveTimeoutMs,
-    connectionTimeout: EDGE_LIMITS.connectionIdleTimeoutMs,
-    // Node checks the header and request deadlines on this tick; its default (30 s) would let a
-    // slow client hold a connection far past them.
-    http: { headersTimeout: EDGE_LIMITS.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-  });
+  const app = Fastify(edgeServerOptions(deps.logger));
+  // A demo action the current slot state does not allow: the demo user can wait it out.
+  const mapError = (err: unknown) => (err instanceof DemoConflict ? { statusCode: 409, error: 'conflict', message: err.message } : null);
+  guardEdge(app, { logger: deps.logger, address: deps.http, mapError });
 
-  // Validation errors become typed 400s whose text never echoes the input.
-  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string; message?: string }, _req, reply) => {
-    // A demo action the current slot state does not allow: the demo user can wait it out.
-    if (err instanceof DemoConflict) return reply.code(409).send({ error: 'conflict', message: err.message });
-    if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
-    }
-    deps.logger.error({ event: 'httpError', err: { name: err.name } }, 'request failed');
-    return reply.code(500).send({ error: 'internal', message: 'internal error' });
-  });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'notFound', message: 'no such route' }));
-
-  app.server.maxConnections = EDGE_LIMITS.maxConnections;
-
-  // Host and Origin before anything else runs, the WebSocket upgrade included (see edge.ts).
   app.addHook('onRequest', async (req, reply) => {
-    const upgrade = req.headers.upgrade !== undefined;
-    const changesState = upgrade || (req.method !== 'GET' && req.method !== 'HEAD');
-    // inject() and injectWS() build requests without a real socket: the configured port stands in.
-    const address = { host: deps.http.host, port: req.socket?.localPort ?? deps.http.port };
-    const refusal = refuseAtEdge(req.headers, req.socket?.remoteAddress, address, changesState);
-    if (refusal) {
-      deps.logger.warn({ event: 'edgeRefused', refusal, method: req.method }, 'request refused at the edge');
-      return reply.code(refusal === 'foreignHost' ? 421 : 403).send({ error: refusal, message: 'request refused' });
-    }
-    if (upgrade && app.websocketServer.clients.size >= EDGE_LIMITS.maxStreamClients) {
+    if (req.headers.upgrade !== undefined && app.websocketServer.clients.size >= EDGE_LIMITS.maxStreamClients) {
       deps.logger.warn({ event: 'edgeRefused', refusal: 'tooManyStreams' }, 'stream refused: too many clients');
       return reply.code(503).send({ error: 'tooManyStreams', message: 'too many streams' });
     }
     return undefined;
-  });
-
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
-    );
-    return payload;
   });
 
   await app.register(websocket, {
@@ -190,6 +152,8 @@ export async function buildServer(deps: ServerDeps) {
       return reply.code(409).send({ error: 'notLocked', message: 'the kiosk is not locked by the tamper switch' });
     },
   );
+
+  if (deps.staff) await registerStaffScope(app, { ...deps.staff, logger: deps.logger });
 
   const demo = deps.demo;
   if (demo) {

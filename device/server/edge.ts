@@ -14,6 +14,8 @@ export interface EdgeAddress {
   host: string;
   /** The port the server listens on. */
   port: number;
+  /** Served over HTTPS (the staff LAN listener): pages' origins are https:, the default port 443. */
+  tls?: boolean;
 }
 
 export type EdgeRefusal = 'foreignHost' | 'foreignOrigin' | 'missingOrigin';
@@ -27,8 +29,10 @@ function allowedHosts(address: EdgeAddress): Set<string> {
   names.delete('[::]');
   const withPort = [...names].map((n) => `${n}:${address.port}`);
   // A browser leaves the default port out of Host.
-  return new Set(address.port === 80 ? [...withPort, ...names] : withPort);
+  return new Set(address.port === defaultPort(address) ? [...withPort, ...names] : withPort);
 }
+
+const defaultPort = (address: EdgeAddress) => (address.tls ? 443 : 80);
 
 export function isLoopback(remoteAddress: string | undefined): boolean {
   return remoteAddress === '127.0.0.1' || remoteAddress === '::1' || remoteAddress === '::ffff:127.0.0.1';
@@ -49,15 +53,17 @@ export function refuseAtEdge(
   if (host === undefined || !hosts.has(host)) return 'foreignHost';
   if (!changesState) return null;
   const origin = headers.origin;
-  if (origin === undefined) return isLoopback(remoteAddress) ? null : 'missingOrigin';
+  // The staff LAN listener (tls) serves browsers only: the device's own tools use loopback HTTP.
+  if (origin === undefined) return isLoopback(remoteAddress) && !address.tls ? null : 'missingOrigin';
   let parsed: URL;
   try {
     parsed = new URL(origin);
   } catch {
     return 'foreignOrigin';
   }
-  if (parsed.protocol !== 'http:' || `${parsed.protocol}//${parsed.host}` !== origin.toLowerCase()) return 'foreignOrigin';
+  const scheme = address.tls ? 'https:' : 'http:';
+  if (parsed.protocol !== scheme || `${parsed.protocol}//${parsed.host}` !== origin.toLowerCase()) return 'foreignOrigin';
   // URL drops a default port; the kiosk's own page always names its port.
-  const originHost = parsed.port === '' ? `${parsed.hostname}:80` : parsed.host;
+  const originHost = parsed.port === '' ? `${parsed.hostname}:${defaultPort(address)}` : parsed.host;
   return hosts.has(originHost.toLowerCase()) ? null : 'foreignOrigin';
 }

@@ -5,6 +5,7 @@
  * which the production bundle replaces (build.mjs), so none of it ships on a kiosk.
  */
 import { newKey, hashStaffPin, type Credentials } from '../store/credentials.ts';
+import type { Operator } from '../staff/roster.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './vcard/demo-keys.ts';
 
 export { SimulatedFingerSensor } from './finger-sensor.ts';
@@ -29,5 +30,22 @@ export async function demoCredentials(dukcapil: Credentials['dukcapil']): Promis
     auditKey: newKey(),
     outboxKey: newKey(),
     staff: [await hashStaffPin('petugas-demo', DEMO_STAFF_PIN)],
+  };
+}
+
+/** The demo operator's roster entry (synthetic name and NIP), NDA signed, as provisioning writes it. */
+export function demoRoster(now: Date): { operators: Operator[] } {
+  return {
+    operators: [
+      {
+        userId: 'petugas-demo',
+        name: 'Petugas Demo',
+        nip: '199001012020011001',
+        employmentStatus: 'PNS',
+        position: 'Pengelola Layanan',
+        ndaSigned: '2024-01-02',
+        addedAt: now.toISOString(),
+      },
+    ],
   };
 }

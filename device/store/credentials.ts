@@ -98,6 +98,12 @@ export function writeCredentials(path: string, credentials: Credentials): void {
 
 const scrypt = promisify(scryptCb) as (password: BinaryLike, salt: BinaryLike, keylen: number) => Promise<Buffer>;
 
+/** Whether `pin` is the one `entry` was hashed from (scrypt, compared in constant time). */
+export async function staffPinMatches(entry: Credentials['staff'][number], pin: string): Promise<boolean> {
+  const hash = await scrypt(pin, Buffer.from(entry.salt, 'hex'), 32);
+  return timingSafeEqual(hash, Buffer.from(entry.hash, 'hex'));
+}
+
 export async function hashStaffPin(id: string, pin: string): Promise<Credentials['staff'][number]> {
   const salt = randomBytes(16);
   const hash = await scrypt(pin, salt, 32);
@@ -109,22 +115,24 @@ export function newKey(): string {
 }
 
 /**
- * Staff PIN check. Five wrong PINs in a row lock the check for five minutes: a kiosk screen is
- * public, and a PIN pad must not be a guessing game. The count lives in the database
- * (pin-lockout.ts), so a restart or a crash does not reset it.
+ * Staff PIN check on the kiosk's PIN pad (staff assist, tamper clear). Five wrong PINs in a row
+ * lock the check for five minutes: a kiosk screen is public, and a PIN pad must not be a
+ * guessing game. The count lives in the database (pin-lockout.ts), so a restart or a crash does
+ * not reset it. `permitted` says whether an operator may act today (on the roster, NDA signed,
+ * not disabled: staff/roster.ts); a PIN without a permitted operator is no staff PIN.
  */
 export class StaffPinVerifier implements StaffAuthPort {
   constructor(
     private readonly staff: Credentials['staff'],
     private readonly lockout: PinLockout,
+    private readonly permitted: (operatorId: string) => boolean,
   ) {}
 
   async verifyPin(pin: string): Promise<{ staffId: string } | null> {
     if (this.lockout.state().lockedUntil !== null) return null;
     this.lockout.beginAttempt();
     for (const s of this.staff) {
-      const hash = await scrypt(pin, Buffer.from(s.salt, 'hex'), 32);
-      if (timingSafeEqual(hash, Buffer.from(s.hash, 'hex'))) {
+      if ((await staffPinMatches(s, pin)) && this.permitted(s.id)) {
         this.lockout.succeeded();
         return { staffId: s.id };
       }

@@ -58,6 +58,19 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Staff sign-in lockout (store/sign-in-lockout.ts): one row per operator ID on the roster
+    // and one kiosk-wide row ('*'); no PIN, and never an ID that is not on the roster.
+    version: 6,
+    sql: `
+      CREATE TABLE staff_sign_in_lockout (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_started INTEGER NOT NULL,
+        locked_until INTEGER
+      );
+    `,
+  },
+  {
     // Staff alerts (device/staff/alerts.ts): a kind, when, and who acknowledged it; nothing
     // personal. One open alert per kind per WIB day: the partial unique index makes a second
     // raise of an open kind a no-op even across processes.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readCredentials, StaffPinVerifier } from '../../device/store/credentials.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { PinLockout } from '../../device/store/pin-lockout.ts';
+import { permittedOperatorIds, readRoster } from '../../device/staff/roster.ts';
 import { layout } from '../../provisioning/layout.ts';
 import { cli, INIT, mode, tempRoot, treeHash } from './cli-harness.ts';
 
@@ -53,8 +54,10 @@ t.test('operators: NDA first, PIN hashed where the daemon checks it, disable, ro
   const db = openDatabase(join(root, 'db'));
   t.teardown(() => db.close());
   const lockout = new PinLockout(db, { now: () => NOW });
-  t.same(await new StaffPinVerifier(staff, lockout).verifyPin('135790'), { staffId: 'budi' }, "the daemon's PIN check accepts it");
-  t.equal(await new StaffPinVerifier(staff, lockout).verifyPin('246810'), null, 'the demo PIN is not a staff PIN here');
+  const permitted = permittedOperatorIds(readRoster(l.operatorsFile), '2024-06-01');
+  const verifier = new StaffPinVerifier(staff, lockout, (id) => permitted.has(id));
+  t.same(await verifier.verifyPin('135790'), { staffId: 'budi' }, "the daemon's PIN check accepts it, the roster permitting");
+  t.equal(await verifier.verifyPin('246810'), null, 'the demo PIN is not a staff PIN here');
   t.equal((await cli([...ADD, '--nda-signed', '2024-01-15', '--root', root], { stdin: '135790\n', now: NOW })).code, 2, 'a user ID once');
 
   const list = await cli(['operators', 'list', '--root', root, '--json']);

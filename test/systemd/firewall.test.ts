@@ -16,6 +16,7 @@ const ENDPOINT_IP = '10.215.15.2';
 const OTHER_IP = '10.215.15.3';
 const UPLINK_PORT = 8443;
 const OTHER_PORT = 9443;
+const STAFF_LAN_PORT = 8444;
 
 function configWith(uplinkUrl: string, egress?: KioskConfig['egress']): KioskConfig {
   const config = demoDefaults(new Date());
@@ -44,14 +45,14 @@ t.test('the data balikan delivery endpoint is allowed too, by IP address only', 
 const nsExec = (ns: string, cmd: string[], input?: string) =>
   execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input ? { input } : {}) });
 
-/** Connects from the kiosk namespace; 'answered' when the endpoint sent its greeting, else the error code. */
-function probe(address: string, port: number): string {
+/** Connects from the kiosk namespace (or `from`); 'answered' when the endpoint sent its greeting, else the error code. */
+function probe(address: string, port: number, from = KIOSK_NS): string {
   const script = `
     const s = require('node:net').connect({ host: '${address}', port: ${port}, timeout: 3000 });
     s.on('data', () => { console.log('answered'); s.destroy(); });
     s.on('timeout', () => { console.log('timeout'); s.destroy(); });
     s.on('error', (e) => console.log(e.code));`;
-  return nsExec(KIOSK_NS, [process.execPath, '-e', script]).trim();
+  return nsExec(from, [process.execPath, '-e', script]).trim();
 }
 
 function rejectedPackets(): number {
@@ -133,5 +134,20 @@ t.test(
     nsExec(KIOSK_NS, ['nft', '-f', '-'], rules);
     t.equal(rejectedPackets(), 0, 'reloading starts a fresh table');
     t.equal(probe(ENDPOINT_IP, UPLINK_PORT), 'answered');
+
+    // The staff LAN listener is inbound: the rules filter output only and let the replies of an
+    // accepted connection out, so it needs no rule of its own.
+    const listener = spawn(
+      'ip',
+      ['netns', 'exec', KIOSK_NS, process.execPath, '-e', `require('node:net').createServer((s) => s.end('hello\\n')).listen(${STAFF_LAN_PORT}, '${KIOSK_IP}', () => console.log('listening'));`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    servers.push(listener);
+    await new Promise<void>((resolve, reject) => {
+      listener.stdout!.on('data', (d) => String(d).includes('listening') && resolve());
+      listener.on('exit', () => reject(new Error('the staff LAN stand-in exited')));
+    });
+    t.equal(probe(KIOSK_IP, STAFF_LAN_PORT, NET_NS), 'answered', 'a LAN client reaches a port the kiosk listens on');
+    t.equal(rejectedPackets(), 0, 'none of its packets was rejected');
   },
 );

@@ -1,0 +1,154 @@
+/**
+ * The staff scope under /api/staff, the same on every listener (the kiosk's loopback one and the
+ * staff LAN one): sign-in by user ID + PIN (staff/sign-in.ts), a session cookie, and one
+ * authenticated scope in which every StaffRoutes plugin is registered. In that scope a request
+ * without a live session gets 401 before its body is even parsed, and any method but GET and
+ * HEAD must carry the session's CSRF token in `x-anjungan-csrf` (on top of the Origin check of
+ * server/edge.ts, which runs before everything). Sign-in, refusals, sign-out and every
+ * state-changing request are audited with the operator's ID; a PIN is never logged or stored.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AuditPort } from '../flow/ports.ts';
+import type { Logger } from '../log.ts';
+import type { StaffRoutes } from './scope.ts';
+import type { OperatorSignIn } from './sign-in.ts';
+import type { StaffSessions } from './sessions.ts';
+
+export const STAFF_COOKIE = 'anjungan_staff';
+export const CSRF_HEADER = 'x-anjungan-csrf';
+export const STAFF_PREFIX = '/api/staff';
+
+export interface StaffScopeDeps {
+  signIn: Pick<OperatorSignIn, 'signIn'>;
+  /** One store per listener: a cookie of one listener is no session on the other. */
+  sessions: StaffSessions;
+  audit: AuditPort;
+  logger: Logger;
+  /** Every staff feature (paths relative to /api/staff). */
+  routes: StaffRoutes[];
+}
+
+export interface RegisteredStaffRoute {
+  method: string;
+  /** The full path pattern, e.g. /api/staff/alerts/:id/ack. */
+  url: string;
+}
+
+export interface StaffScope {
+  /** Every route of the authenticated scope (known once the server is ready). */
+  routes(): RegisteredStaffRoute[];
+}
+
+const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
+const LockedReply = Type.Object({ error: Type.Literal('locked'), message: Type.String(), lockedUntil: Type.String() });
+const SessionReply = Type.Object({ operatorId: Type.String(), csrf: Type.String() });
+const SignInBody = Type.Object(
+  { userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Type.String({ pattern: '^[0-9]{4,12}$' }) },
+  { additionalProperties: false },
+);
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+function cookieToken(req: FastifyRequest): string | null {
+  const header = req.headers.cookie;
+  if (typeof header !== 'string') return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === STAFF_COOKIE) {
+      const value = part.slice(eq + 1).trim();
+      return TOKEN.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+function cookie(token: string, maxAgeS: number): string {
+  return `${STAFF_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeS}`;
+}
+
+function sameToken(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const signInRequired = (reply: FastifyReply) => reply.code(401).send({ error: 'signInRequired', message: 'sign in first' });
+
+export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeDeps): Promise<StaffScope> {
+  const { sessions, audit, logger } = deps;
+  const registered: RegisteredStaffRoute[] = [];
+  if (!app.hasRequestDecorator('staff')) app.decorateRequest('staff', null);
+
+  await app.register(
+    async (outer) => {
+      outer.post<{ Body: { userId: string; pin: string } }>(
+        '/session',
+        { schema: { body: SignInBody, response: { 200: SessionReply, 400: ErrorReply, 401: ErrorReply, 423: LockedReply } } },
+        async (req, reply) => {
+          const outcome = await deps.signIn.signIn(req.body.userId, req.body.pin);
+          if (outcome.ok) {
+            const previous = cookieToken(req);
+            if (previous) sessions.end(previous);
+            const { token, session } = sessions.create(outcome.operatorId);
+            audit.record({ code: 'staffSignIn', staffId: outcome.operatorId });
+            logger.info({ event: 'staffSignIn' }, 'staff signed in');
+            reply.header('set-cookie', cookie(token, Math.floor(sessions.policy.absoluteMs / 1000)));
+            return { operatorId: session.operatorId, csrf: session.csrf };
+          }
+          if (outcome.refusal === 'locked') {
+            logger.info({ event: 'staffSignInLocked' }, 'staff sign-in refused: locked');
+            return reply.code(423).send({ error: 'locked', message: 'too many wrong PINs: wait', lockedUntil: new Date(outcome.lockedUntil).toISOString() });
+          }
+          audit.record({ code: 'staffSignInRefused', outcome: outcome.refusal, ...(outcome.operatorId ? { staffId: outcome.operatorId } : {}) });
+          logger.warn({ event: 'staffSignInRefused', refusal: outcome.refusal }, 'staff sign-in refused');
+          return reply.code(401).send({ error: 'signInRefused', message: 'user ID or PIN not accepted' });
+        },
+      );
+
+      await outer.register(async (authenticated) => {
+        authenticated.addHook('onRoute', (route) => {
+          for (const method of [route.method].flat()) if (method !== 'HEAD') registered.push({ method, url: route.url });
+        });
+        authenticated.addHook('onRequest', async (req, reply) => {
+          const token = cookieToken(req);
+          const session = token ? sessions.touch(token) : null;
+          if (!session) return signInRequired(reply);
+          if (req.method !== 'GET' && req.method !== 'HEAD' && !sameToken(req.headers[CSRF_HEADER], session.csrf)) {
+            audit.record({ code: 'staffCsrfRefused', staffId: session.operatorId, state: req.method });
+            logger.warn({ event: 'staffCsrfRefused', method: req.method }, 'staff request refused: CSRF token missing or wrong');
+            return reply.code(403).send({ error: 'csrfRefused', message: 'request refused' });
+          }
+          req.staff = { operatorId: session.operatorId };
+          return undefined;
+        });
+
+        authenticated.get('/session', { schema: { response: { 200: SessionReply, 401: ErrorReply } } }, async (req, reply) => {
+          const session = sessions.touch(cookieToken(req)!);
+          if (!session) return signInRequired(reply);
+          return { operatorId: session.operatorId, csrf: session.csrf };
+        });
+        authenticated.delete('/session', { schema: { response: { 200: Type.Object({ ok: Type.Literal(true) }) } } }, async (req, reply) => {
+          sessions.end(cookieToken(req)!);
+          audit.record({ code: 'staffSignOut', staffId: req.staff!.operatorId });
+          reply.header('set-cookie', cookie('', 0));
+          return { ok: true as const };
+        });
+
+        await authenticated.register(async (features) => {
+          // The features audit their own actions in detail; this row makes sure none goes unrecorded.
+          features.addHook('onResponse', async (req, reply) => {
+            if (req.staff && req.method !== 'GET' && req.method !== 'HEAD') {
+              audit.record({ code: 'staffAction', staffId: req.staff.operatorId, state: `${req.method} ${req.routeOptions.url ?? ''}`, outcome: String(reply.statusCode) });
+            }
+          });
+          for (const routes of deps.routes) await routes(features);
+        });
+      });
+    },
+    { prefix: STAFF_PREFIX },
+  );
+
+  return { routes: () => [...registered] };
+}
