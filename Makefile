@@ -11,6 +11,8 @@ APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmart
 APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux
 # The SD-card image, made without loop mounts: FAT and ext4 file systems from folders, an MBR.
 APT_PACKAGES += dosfstools mtools e2fsprogs fdisk zstd
+# The semester report test turns the first page of its PDF into an image.
+APT_PACKAGES += poppler-utils
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
