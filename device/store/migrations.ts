@@ -58,6 +58,12 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // The semester report (device/report/semester.ts) reads the audit trail by code over a
+    // semester: out-of-service periods, quota refusals.
+    version: 40,
+    sql: `CREATE INDEX audit_event_code_at ON audit_event (code, at);`,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,
