@@ -20,6 +20,8 @@ export interface Semester {
   /** First instant (inclusive) and last (exclusive), as ISO UTC strings comparable with `at`. */
   from: string;
   until: string;
+  /** The first instant of each of the six months, ISO UTC. */
+  monthStarts: string[];
 }
 
 /** A semester that is not `YYYY-1` or `YYYY-2` (years 2000-2199): nothing is computed. */
@@ -45,6 +47,7 @@ export function parseSemester(text: string): Semester {
     months,
     from: wibMidnight(year, firstMonth),
     until: half === 1 ? wibMidnight(year, 7) : wibMidnight(year + 1, 1),
+    monthStarts: months.map((_, i) => wibMidnight(year, firstMonth + i)),
   };
 }
 
@@ -164,22 +167,26 @@ export function wibMonth(ms: number): string {
 }
 
 const COUNTED_CODES = ['sessionStart', 'templatesRead', 'sessionFailed', 'fingerMatched', 'staffAssistStart', 'staffFaceDecision', 'validated', 'returnDataQueued'];
-const PERIOD_CODES = ['outOfService', 'inService', 'sessionStart'];
 
 export function computeSemesterReport(deps: SemesterReportDeps, semester: Semester): SemesterReport {
   const { db } = deps;
   const byMonth = new Map(semester.months.map((m) => [m, emptyMonth(m)]));
   const month = (m: string) => byMonth.get(m);
 
+  // Rows are put in their month by comparing ISO strings with the months' first instants
+  // (cheaper than date arithmetic on every row); the index on (code, at, outcome, state) covers it.
+  const monthIndex = (column: string) =>
+    `CASE ${semester.monthStarts.slice(1).map((_, i) => `WHEN ${column} < ? THEN ${i}`).join(' ')} ELSE 5 END`;
+  const boundaries = semester.monthStarts.slice(1);
   const counted = db
     .prepare(
-      `SELECT strftime('%Y-%m', at, '+7 hours') AS month, code, state, outcome, count(*) AS n FROM audit_event
-       WHERE at >= ? AND at < ? AND code IN (${COUNTED_CODES.map(() => '?').join(',')})
+      `SELECT ${monthIndex('at')} AS month, code, state, outcome, count(*) AS n FROM audit_event
+       WHERE code IN (${COUNTED_CODES.map(() => '?').join(',')}) AND at >= ? AND at < ?
        GROUP BY month, code, state, outcome`,
     )
-    .all(semester.from, semester.until, ...COUNTED_CODES) as Array<{ month: string; code: string; state: string | null; outcome: string | null; n: number }>;
+    .all(...boundaries, ...COUNTED_CODES, semester.from, semester.until) as Array<{ month: number; code: string; state: string | null; outcome: string | null; n: number }>;
   for (const r of counted) {
-    const f = month(r.month);
+    const f = month(semester.months[r.month]!);
     if (!f) continue;
     switch (r.code) {
       case 'sessionStart':
@@ -226,7 +233,7 @@ export function computeSemesterReport(deps: SemesterReportDeps, semester: Semest
   const refusedDays = db
     .prepare(
       `SELECT DISTINCT date(at, '+7 hours') AS day FROM audit_event
-       WHERE at >= ? AND at < ? AND ((code = 'validated' AND outcome = 'quotaReached') OR (code = 'outOfService' AND outcome = 'quotaExhausted'))`,
+       WHERE code IN ('validated', 'outOfService') AND at >= ? AND at < ? AND outcome IN ('quotaReached', 'quotaExhausted')`,
     )
     .all(semester.from, semester.until) as Array<{ day: string }>;
   for (const d of refusedDays) exhausted.add(d.day);
@@ -237,12 +244,12 @@ export function computeSemesterReport(deps: SemesterReportDeps, semester: Semest
 
   const pending = db
     .prepare(
-      `SELECT strftime('%Y-%m', queued_at, '+7 hours') AS month, count(*) AS n FROM return_data_outbox
+      `SELECT ${monthIndex('queued_at')} AS month, count(*) AS n FROM return_data_outbox
        WHERE queued_at >= ? AND queued_at < ? AND ${outboxPendingCondition(db)} GROUP BY month`,
     )
-    .all(semester.from, semester.until) as Array<{ month: string; n: number }>;
+    .all(...boundaries, semester.from, semester.until) as Array<{ month: number; n: number }>;
   for (const p of pending) {
-    const f = month(p.month);
+    const f = month(semester.months[p.month]!);
     if (f) f.returnData.pending += p.n;
   }
   for (const f of byMonth.values()) {
@@ -286,34 +293,44 @@ function addOutOfServiceHours(
   add: (month: string, reason: OutOfServiceReportReason, hours: number) => void,
 ): void {
   const { db } = deps;
-  const placeholders = PERIOD_CODES.map(() => '?').join(',');
   const before = db
-    .prepare(`SELECT code, outcome FROM audit_event WHERE at < ? AND code IN (${placeholders}) ORDER BY at DESC, id DESC LIMIT 1`)
-    .get(semester.from, ...PERIOD_CODES) as { code: string; outcome: string | null } | undefined;
+    .prepare(`SELECT code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'sessionStart') AND at < ? ORDER BY at DESC, id DESC LIMIT 1`)
+    .get(semester.from) as { code: string; outcome: string | null } | undefined;
+  // Sessions are many and periods few: the first session after a period opened is looked up.
+  const firstSessionAfter = db.prepare<[string], { at: string | null }>("SELECT min(at) AS at FROM audit_event WHERE code = 'sessionStart' AND at > ?");
+  const sessionAfter = (iso: string) => {
+    const at = firstSessionAfter.get(iso)?.at;
+    return at ? Date.parse(at) : Infinity;
+  };
   const start = Date.parse(semester.from);
   const end = Math.min(Date.parse(semester.until), Math.max(start, deps.now().getTime()));
-  let open: { reason: OutOfServiceReportReason; since: number } | null =
-    before?.code === 'outOfService' ? { reason: oneOf(OUT_OF_SERVICE_REPORT_REASONS, before.outcome, 'unknown'), since: start } : null;
+  type Open = { reason: OutOfServiceReportReason; since: number; sessionAt: number };
+  let open: Open | null =
+    before?.code === 'outOfService'
+      ? { reason: oneOf(OUT_OF_SERVICE_REPORT_REASONS, before.outcome, 'unknown'), since: start, sessionAt: sessionAfter(semester.from) }
+      : null;
   const close = (at: number) => {
-    if (!open) return;
-    splitByMonth(open.since, Math.min(at, end), (m, ms) => add(m, open!.reason, ms / HOUR_MS));
+    const o = open as Open | null;
+    if (!o) return;
+    splitByMonth(o.since, Math.min(at, end), (m, ms) => add(m, o.reason, ms / HOUR_MS));
     open = null;
   };
   const rows = db
-    .prepare(`SELECT at, code, outcome FROM audit_event WHERE at >= ? AND at < ? AND code IN (${placeholders}) ORDER BY at, id`)
-    .iterate(semester.from, semester.until, ...PERIOD_CODES) as Iterable<{ at: string; code: string; outcome: string | null }>;
+    .prepare(`SELECT at, code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService') AND at >= ? AND at < ? ORDER BY at, id`)
+    .iterate(semester.from, semester.until) as Iterable<{ at: string; code: string; outcome: string | null }>;
   for (const r of rows) {
     const at = Date.parse(r.at);
-    if (r.code === 'outOfService') {
-      const reason = oneOf(OUT_OF_SERVICE_REPORT_REASONS, r.outcome, 'unknown');
-      if (open?.reason === reason) continue;
+    if (open && open.sessionAt <= at) close(open.sessionAt);
+    if (r.code === 'inService') {
       close(at);
-      open = { reason, since: at };
-    } else if (open) {
-      close(at);
+      continue;
     }
+    const reason = oneOf(OUT_OF_SERVICE_REPORT_REASONS, r.outcome, 'unknown');
+    if (open?.reason === reason) continue;
+    close(at);
+    open = { reason, since: at, sessionAt: sessionAfter(r.at) };
   }
-  close(end);
+  if (open) close(Math.min((open as Open).sessionAt, end));
 }
 
 function splitByMonth(from: number, to: number, add: (month: string, ms: number) => void): void {

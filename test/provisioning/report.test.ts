@@ -3,7 +3,7 @@
  * typed refusals (bad semester, no database, a folder it cannot write, a kiosk not initialised),
  * each with its exit code and nothing written.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import ExcelJS from 'exceljs';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { cli, INIT, tempRoot } from './cli-harness.ts';
 
 const NOW = new Date('2027-01-04T03:00:00Z');
 
-async function kioskWithHistory(t: Parameters<typeof tempRoot>[0]) {
+async function kioskWithHistory(t: Test) {
   const root = tempRoot(t, 'report');
   t.equal((await cli([...INIT, '--root', root])).code, 0, 'init');
   const db = openDatabase(layout(root).stateDir);
