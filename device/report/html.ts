@@ -9,7 +9,20 @@ import { formatFigure, monthName, OUT_OF_SERVICE_LABELS, REPORT_ROWS, wibTime } 
 import { OUT_OF_SERVICE_REPORT_REASONS, type SemesterReport } from './semester.ts';
 import { stackedBarChart } from './svg.ts';
 
-const COLORS = ['#1b6ca8', '#e07b1a', '#3a9d5d', '#c23b3b', '#7a5ab5', '#8c6d3f', '#d4a017', '#4a8f9e', '#b05c8a', '#666666', '#2f4f4f', '#999999'];
+const COLORS = [
+  '#1b6ca8',
+  '#e07b1a',
+  '#3a9d5d',
+  '#c23b3b',
+  '#7a5ab5',
+  '#8c6d3f',
+  '#d4a017',
+  '#4a8f9e',
+  '#b05c8a',
+  '#666666',
+  '#2f4f4f',
+  '#999999',
+];
 
 export function semesterReportHtml(report: SemesterReport): string {
   const { semester, months } = report;
@@ -52,7 +65,18 @@ export function semesterReportHtml(report: SemesterReport): string {
           color: COLORS[3]!,
           values: months.map((m) => {
             const u = m.uplink;
-            return u.quotaReached + u.loginFailed + u.ipRefused + u.outsideHours + u.institutionInactive + u.userInactive + u.serviceError + u.unavailable + u.error + u.other;
+            return (
+              u.quotaReached +
+              u.loginFailed +
+              u.ipRefused +
+              u.outsideHours +
+              u.institutionInactive +
+              u.userInactive +
+              u.serviceError +
+              u.unavailable +
+              u.error +
+              u.other
+            );
           }),
         },
       ],
@@ -86,7 +110,9 @@ export function semesterReportHtml(report: SemesterReport): string {
   for (const r of REPORT_ROWS) {
     if (r.group.id !== group) {
       group = r.group.id;
-      rows.push(`<tr class="grp"><th colspan="${months.length + 2}">${escapeHtml(r.group.id)} <span class="en">/ ${escapeHtml(r.group.en)}</span></th></tr>`);
+      rows.push(
+        `<tr class="grp"><th colspan="${months.length + 2}">${escapeHtml(r.group.id)} <span class="en">/ ${escapeHtml(r.group.en)}</span></th></tr>`,
+      );
     }
     const cells = [...months, report.total].map((m) => `<td>${escapeHtml(formatFigure(r.value(m), r.hours === true))}</td>`).join('');
     rows.push(`<tr><th>${escapeHtml(r.label.id)} <span class="en">/ ${escapeHtml(r.label.en)}</span></th>${cells}</tr>`);

@@ -83,7 +83,11 @@ export const REPORT_ROWS: ReportRow[] = [
   ...CARD_READ_OUTCOMES.map((k) => ({ group: GROUPS.cardReads, label: CARD_READ_LABELS[k], value: (m: MonthFigures) => m.cardReads[k] })),
   { group: GROUPS.fingerprint, label: { id: 'Cocok', en: 'Matched' }, value: (m) => m.fingerprint.pass },
   { group: GROUPS.fingerprint, label: { id: 'Tidak cocok', en: 'Not matched' }, value: (m) => m.fingerprint.fail },
-  { group: GROUPS.fingerprint, label: { id: 'Tidak dapat memberi sidik jari', en: 'Could not give a finger' }, value: (m) => m.fingerprint.noFingerGiven },
+  {
+    group: GROUPS.fingerprint,
+    label: { id: 'Tidak dapat memberi sidik jari', en: 'Could not give a finger' },
+    value: (m) => m.fingerprint.noFingerGiven,
+  },
   { group: GROUPS.fingerprint, label: { id: 'Diverifikasi petugas', en: 'Verified by staff' }, value: (m) => m.fingerprint.staffAssisted },
   ...UPLINK_OUTCOMES.map((k) => ({ group: GROUPS.uplink, label: UPLINK_LABELS[k], value: (m: MonthFigures) => m.uplink[k] })),
   { group: GROUPS.quota, label: { id: 'Akses terhitung kuota', en: 'Hits counted' }, value: (m) => m.quotaHits },
@@ -99,7 +103,20 @@ export const REPORT_ROWS: ReportRow[] = [
   })),
 ];
 
-const MONTHS_ID = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+const MONTHS_ID = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
 
 /** `2026-07` → `Juli 2026`. */
 export function monthName(month: string): string {

@@ -141,8 +141,7 @@ export interface SemesterReportDeps {
   now: () => Date;
 }
 
-const zeros = <K extends string>(keys: readonly K[]): Record<K, number> =>
-  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 function emptyMonth(month: string): MonthFigures {
   return {
@@ -166,7 +165,16 @@ export function wibMonth(ms: number): string {
   return new Date(ms + WIB_OFFSET_MS).toISOString().slice(0, 7);
 }
 
-const COUNTED_CODES = ['sessionStart', 'templatesRead', 'sessionFailed', 'fingerMatched', 'staffAssistStart', 'staffFaceDecision', 'validated', 'returnDataQueued'];
+const COUNTED_CODES = [
+  'sessionStart',
+  'templatesRead',
+  'sessionFailed',
+  'fingerMatched',
+  'staffAssistStart',
+  'staffFaceDecision',
+  'validated',
+  'returnDataQueued',
+];
 
 export function computeSemesterReport(deps: SemesterReportDeps, semester: Semester): SemesterReport {
   const { db } = deps;
@@ -176,7 +184,10 @@ export function computeSemesterReport(deps: SemesterReportDeps, semester: Semest
   // Rows are put in their month by comparing ISO strings with the months' first instants
   // (cheaper than date arithmetic on every row); the index on (code, at, outcome, state) covers it.
   const monthIndex = (column: string) =>
-    `CASE ${semester.monthStarts.slice(1).map((_, i) => `WHEN ${column} < ? THEN ${i}`).join(' ')} ELSE 5 END`;
+    `CASE ${semester.monthStarts
+      .slice(1)
+      .map((_, i) => `WHEN ${column} < ? THEN ${i}`)
+      .join(' ')} ELSE 5 END`;
   const boundaries = semester.monthStarts.slice(1);
   const counted = db
     .prepare(
@@ -184,7 +195,13 @@ export function computeSemesterReport(deps: SemesterReportDeps, semester: Semest
        WHERE code IN (${COUNTED_CODES.map(() => '?').join(',')}) AND at >= ? AND at < ?
        GROUP BY month, code, state, outcome`,
     )
-    .all(...boundaries, ...COUNTED_CODES, semester.from, semester.until) as Array<{ month: number; code: string; state: string | null; outcome: string | null; n: number }>;
+    .all(...boundaries, ...COUNTED_CODES, semester.from, semester.until) as Array<{
+    month: number;
+    code: string;
+    state: string | null;
+    outcome: string | null;
+    n: number;
+  }>;
   for (const r of counted) {
     const f = month(semester.months[r.month]!);
     if (!f) continue;
@@ -294,10 +311,14 @@ function addOutOfServiceHours(
 ): void {
   const { db } = deps;
   const before = db
-    .prepare(`SELECT code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'sessionStart') AND at < ? ORDER BY at DESC, id DESC LIMIT 1`)
+    .prepare(
+      `SELECT code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'sessionStart') AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
+    )
     .get(semester.from) as { code: string; outcome: string | null } | undefined;
   // Sessions are many and periods few: the first session after a period opened is looked up.
-  const firstSessionAfter = db.prepare<[string], { at: string | null }>("SELECT min(at) AS at FROM audit_event WHERE code = 'sessionStart' AND at > ?");
+  const firstSessionAfter = db.prepare<[string], { at: string | null }>(
+    "SELECT min(at) AS at FROM audit_event WHERE code = 'sessionStart' AND at > ?",
+  );
   const sessionAfter = (iso: string) => {
     const at = firstSessionAfter.get(iso)?.at;
     return at ? Date.parse(at) : Infinity;

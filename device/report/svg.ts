@@ -60,7 +60,9 @@ export function stackedBarChart(c: BarChart): string {
       }
       base += v;
     }
-    parts.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${PAD.top + plotH + 12}" class="a" text-anchor="middle">${escapeHtml(cat)}</text>`);
+    parts.push(
+      `<text x="${(x + barW / 2).toFixed(1)}" y="${PAD.top + plotH + 12}" class="a" text-anchor="middle">${escapeHtml(cat)}</text>`,
+    );
   });
   c.series.forEach((s, i) => {
     const lx = PAD.left + (i % 2) * (plotW / 2);

@@ -37,4 +37,3 @@ export async function semesterReportXlsx(report: SemesterReport): Promise<Buffer
   for (let c = 4; c <= 10; c++) sheet.getColumn(c).width = 15;
   return Buffer.from(await book.xlsx.writeBuffer());
 }
-

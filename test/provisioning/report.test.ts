@@ -38,7 +38,9 @@ t.test('writes the XLSX and the PDF of the semester into the folder', async (t) 
   const sheet = book.getWorksheet(REPORT_SHEET)!;
   t.equal(sheet.getRow(3).getCell(2).value, 'BKD Kabupaten Karanganyar (KRA-01, 33.13)', 'the site from the kiosk configuration');
   t.equal(sheet.getRow(10).getCell(10).value, expectedSessions, 'sessions of the semester');
-  const xlsxOnly = await cli(['report', 'semester', '2026-1', '--out', join(root, 'only'), '--format', 'xlsx', '--root', root], { now: NOW });
+  const xlsxOnly = await cli(['report', 'semester', '2026-1', '--out', join(root, 'only'), '--format', 'xlsx', '--root', root], {
+    now: NOW,
+  });
   t.equal(xlsxOnly.code, 0);
   t.same(readdirSync(join(root, 'only')), ['laporan-semester-KRA-01-2026-1.xlsx']);
   t.match(xlsxOnly.stdout, 'semester 2026-1: 20 sessions', 'the evening before semester 2 belongs to semester 1');

@@ -66,7 +66,16 @@ t.test('a bad semester or format is a typed 400 that echoes nothing and audits n
   const audited: AuditEvent[] = [];
   const app = await server(audited);
   t.teardown(() => app.close());
-  for (const file of ['2026-3.xlsx', '2026-2.csv', '1999-1.pdf', 'abcd-1.pdf', '2026-2', `${'9'.repeat(40)}-1.xlsx`, '2026-2.xlsx.pdf', '%3Cb%3E-1.pdf']) {
+  for (const file of [
+    '2026-3.xlsx',
+    '2026-2.csv',
+    '1999-1.pdf',
+    'abcd-1.pdf',
+    '2026-2',
+    `${'9'.repeat(40)}-1.xlsx`,
+    '2026-2.xlsx.pdf',
+    '%3Cb%3E-1.pdf',
+  ]) {
     const res = await app.inject({ method: 'GET', url: `/api/staff/report/semester/${file}` });
     t.equal(res.statusCode, 400, file);
     const body = res.json() as { error: string; message: string };

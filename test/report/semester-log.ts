@@ -75,7 +75,9 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
 
   // Random session ids make scattered index inserts: a large page cache keeps the writing quick.
   db.pragma('cache_size = -262144');
-  const hasDeliveredColumn = (db.prepare('PRAGMA table_info(return_data_outbox)').all() as Array<{ name: string }>).some((c) => c.name === 'delivered_at');
+  const hasDeliveredColumn = (db.prepare('PRAGMA table_info(return_data_outbox)').all() as Array<{ name: string }>).some(
+    (c) => c.name === 'delivered_at',
+  );
   const insertAudit = db.prepare(
     'INSERT INTO audit_event (at, code, session_id, state, outcome, duration_ms, nik_hmac, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -107,7 +109,11 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
   let rows = 0;
   let sessions = 0;
 
-  const audit = (at: number, code: string, f: { sessionId?: string; state?: string; outcome?: string; nikHmac?: string; staffId?: string; startedAt?: number } = {}) => {
+  const audit = (
+    at: number,
+    code: string,
+    f: { sessionId?: string; state?: string; outcome?: string; nikHmac?: string; staffId?: string; startedAt?: number } = {},
+  ) => {
     insertAudit.run(
       new Date(at).toISOString(),
       code,
@@ -288,7 +294,10 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
     hit('sent');
     const nikHmac = randomBytes(32).toString('hex');
     if (secrets.nikHmacs.length < 50) secrets.nikHmacs.push(nikHmac);
-    ev('validated', { outcome: answer, ...(answer === 'verified' || answer === 'dataDiffers' || answer === 'notFound' || answer === 'deceased' ? { nikHmac } : {}) });
+    ev('validated', {
+      outcome: answer,
+      ...(answer === 'verified' || answer === 'dataDiffers' || answer === 'notFound' || answer === 'deceased' ? { nikHmac } : {}),
+    });
     count((m) => m.uplink[answer]++);
     if (answer === 'unavailable' || answer === 'serviceError') return fail('validating', 'uplinkUnavailable');
     if (answer === 'error') return fail('validating', 'internalError');
@@ -302,7 +311,8 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
       const queuedAt = new Date(t).toISOString();
       const later = new Date(t + 2 * DAY).toISOString();
       const sealed = randomBytes(80);
-      if (hasDeliveredColumn) insertOutbox.run(queuedAt, sealed, sessionId, state === 'exported' ? later : null, state === 'delivered' ? later : null);
+      if (hasDeliveredColumn)
+        insertOutbox.run(queuedAt, sealed, sessionId, state === 'exported' ? later : null, state === 'delivered' ? later : null);
       else insertOutbox.run(queuedAt, sealed, sessionId, state === 'pending' ? null : later);
       rows++;
       ev('returnDataQueued');
@@ -352,7 +362,15 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
       if (d % 9 === 3) outage(dayStart + 10 * HOUR, [['uplinkDown', 90 * MINUTE]], 'inService');
       if (d % 23 === 7) outage(dayStart + 13 * HOUR, [['tamper', 45 * MINUTE]], 'inService');
       if (d % 31 === 2) outage(dayStart + 12 * HOUR, [['pausedByStaff', 60 * MINUTE]], 'inService');
-      if (d % 17 === 4) outage(dayStart + 15 * HOUR, [['readerMissing', 20 * MINUTE], ['tamper', 20 * MINUTE]], 'inService');
+      if (d % 17 === 4)
+        outage(
+          dayStart + 15 * HOUR,
+          [
+            ['readerMissing', 20 * MINUTE],
+            ['tamper', 20 * MINUTE],
+          ],
+          'inService',
+        );
       if (d === 40) outage(dayStart + 8 * HOUR + 30 * MINUTE, [['samMissing', 37 * MINUTE]], 'session');
       const nextDay = dayStart + DAY;
       const crossesMonth = monthOf(nextDay) !== monthOf(dayStart) && nextDay < semesterEnd;

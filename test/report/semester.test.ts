@@ -28,7 +28,8 @@ const NUMBERS = ['473.3/2741.12/XI/2022', '473.3/215.1/XI/2022'];
 const PER_DAY = 250;
 
 /** Hours are sums of fractions: compared to the microsecond-hour. */
-const rounded = (m: MonthFigures) => JSON.parse(JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))) as MonthFigures;
+const rounded = (m: MonthFigures) =>
+  JSON.parse(JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))) as MonthFigures;
 
 function generate(semester: string, perDay: number, seed: number) {
   const db = openDatabase(mkdtempSync(join(dir, 'state-')));
@@ -43,25 +44,47 @@ const report = computeSemesterReport(
 );
 
 t.test('every figure of every month equals the tally of the generated semester', async (t) => {
-  t.ok(second.generated.sessions > 150 * PER_DAY, `a whole semester was generated (${second.generated.sessions} sessions, ${second.generated.rows} rows)`);
-  t.same(report.months.map((m) => m.month), ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+  t.ok(
+    second.generated.sessions > 150 * PER_DAY,
+    `a whole semester was generated (${second.generated.sessions} sessions, ${second.generated.rows} rows)`,
+  );
+  t.same(
+    report.months.map((m) => m.month),
+    ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'],
+  );
   for (const m of report.months) t.same(rounded(m), rounded(second.generated.expected.get(m.month)!), `figures of ${m.month}`);
   t.same(report.quotaExhaustedDates, second.generated.expectedExhaustedDates, 'the days the quota ran out');
   t.ok(report.quotaExhaustedDates.length >= 15, 'busy days and days Dukcapil refused first both count');
   const total = report.total;
   const sum = (f: (m: MonthFigures) => number) => [...second.generated.expected.values()].reduce((s, m) => s + f(m), 0);
-  t.equal(total.sessions, sum((m) => m.sessions), 'the total is the sum of the months');
-  t.equal(total.returnData.pending, sum((m) => m.returnData.pending));
+  t.equal(
+    total.sessions,
+    sum((m) => m.sessions),
+    'the total is the sum of the months',
+  );
+  t.equal(
+    total.returnData.pending,
+    sum((m) => m.returnData.pending),
+  );
   t.ok(total.outOfServiceHours.uplinkDown > 0 && total.outOfServiceHours.tamper > 0 && total.outOfServiceHours.samMissing > 0);
   t.ok(total.cardReads.cardUnreadable > 0 && total.fingerprint.staffAssisted > 0 && total.uplink.quotaReached > 0);
 });
 
 t.test('semester 1 (January to June) counts its own months only', async (t) => {
   const first = generate('2027-1', 30, 20271);
-  const r = computeSemesterReport({ db: first.db, kiosk: null, agreementNumbers: [], dailyQuota: 30, now: () => new Date('2027-07-02T00:00:00Z') }, parseSemester('2027-1'));
-  t.same(r.months.map((m) => m.month), ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06']);
+  const r = computeSemesterReport(
+    { db: first.db, kiosk: null, agreementNumbers: [], dailyQuota: 30, now: () => new Date('2027-07-02T00:00:00Z') },
+    parseSemester('2027-1'),
+  );
+  t.same(
+    r.months.map((m) => m.month),
+    ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'],
+  );
   for (const m of r.months) t.same(rounded(m), rounded(first.generated.expected.get(m.month)!), `figures of ${m.month}`);
-  const empty = computeSemesterReport({ db: first.db, kiosk: null, agreementNumbers: [], dailyQuota: 30, now: () => new Date('2027-07-02T00:00:00Z') }, parseSemester('2026-2'));
+  const empty = computeSemesterReport(
+    { db: first.db, kiosk: null, agreementNumbers: [], dailyQuota: 30, now: () => new Date('2027-07-02T00:00:00Z') },
+    parseSemester('2026-2'),
+  );
   t.equal(empty.total.sessions, 20, 'the other semester sees only the sessions on its last evening');
   first.db.close();
 });
@@ -108,7 +131,10 @@ t.test('the XLSX re-read with exceljs has the header and every figure', async (t
   const sheet = book.getWorksheet(REPORT_SHEET)!;
   const rows: unknown[][] = [];
   sheet.eachRow({ includeEmpty: false }, (row) => rows.push((row.values as unknown[]).slice(1)));
-  const header = rows.slice(0, 7).map((r) => r.join(' | ')).join('\n');
+  const header = rows
+    .slice(0, 7)
+    .map((r) => r.join(' | '))
+    .join('\n');
   t.match(header, 'BKD Kabupaten Karanganyar (KRA-01, 33.13)');
   t.match(header, NUMBERS.join(', '));
   t.match(header, '2026-2 (Juli 2026 - Desember 2026)');
@@ -119,7 +145,8 @@ t.test('the XLSX re-read with exceljs has the header and every figure', async (t
     const row = table[i]!;
     t.equal(row[1], def.label.id);
     const expected = [...report.months, report.total].map((m) => (def.hours ? Math.round(def.value(m) * 10) / 10 : def.value(m)));
-    if (JSON.stringify(row.slice(3, 10)) !== JSON.stringify(expected)) t.fail(`${def.label.en}: ${JSON.stringify(row.slice(3, 10))} ≠ ${JSON.stringify(expected)}`);
+    if (JSON.stringify(row.slice(3, 10)) !== JSON.stringify(expected))
+      t.fail(`${def.label.en}: ${JSON.stringify(row.slice(3, 10))} ≠ ${JSON.stringify(expected)}`);
   });
   t.equal(table[0]![9], second.generated.sessions - 40, 'the total of sessions is every generated session inside the semester');
   t.match(rows.at(-2)!.join(' '), report.quotaExhaustedDates[0]!);
@@ -152,7 +179,10 @@ t.test('the PDF renders: its first page, as an image, carries the report', async
 });
 
 t.test('Chromium missing or too slow is a typed error, and the browser is ended', async (t) => {
-  await t.rejects(printPdf('<p>x</p>', { chromiumPath: join(dir, 'no-such-chromium'), timeoutMs: 5_000 }), new PdfPrintError('chromiumMissing'));
+  await t.rejects(
+    printPdf('<p>x</p>', { chromiumPath: join(dir, 'no-such-chromium'), timeoutMs: 5_000 }),
+    new PdfPrintError('chromiumMissing'),
+  );
   const slow = join(dir, 'slow-chromium');
   const marker = join(dir, 'slow-still-running');
   writeFileSync(slow, `#!/bin/sh\nsleep 3\ntouch ${marker}\n`);
@@ -163,7 +193,11 @@ t.test('Chromium missing or too slow is a typed error, and the browser is ended'
   const broken = join(dir, 'broken-chromium');
   writeFileSync(broken, '#!/bin/sh\nexit 0\n');
   chmodSync(broken, 0o700);
-  await t.rejects(printPdf('<p>x</p>', { chromiumPath: broken, timeoutMs: 5_000 }), new PdfPrintError('chromiumFailed'), 'no PDF written is a failure');
+  await t.rejects(
+    printPdf('<p>x</p>', { chromiumPath: broken, timeoutMs: 5_000 }),
+    new PdfPrintError('chromiumFailed'),
+    'no PDF written is a failure',
+  );
 });
 
 t.teardown(() => second.db.close());
