@@ -13,7 +13,7 @@ import { computeSemesterReport, parseSemester, SemesterFormatError, type Semeste
 import { semesterReportXlsx } from '../device/report/xlsx.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { takeFolderOwner, writeFileAtomic } from './files.ts';
 import { loadConfigFile } from './state.ts';
 
 export const DATABASE_FILE = 'anjungan.sqlite';
@@ -84,6 +84,18 @@ export async function semesterReport(ctx: CommandContext, semesterText: string, 
     throw e;
   } finally {
     db.close();
+    handOverSharedMemoryFiles(dbFile);
+  }
+}
+
+/**
+ * A read-only connection still creates the database's -wal and -shm files when they are absent
+ * (the daemon stopped) and leaves them. Made by root they would lock the daemon's user out of
+ * its own database, so they take the state folder's owner, as every file provisioning writes.
+ */
+function handOverSharedMemoryFiles(dbFile: string): void {
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(`${dbFile}${suffix}`)) takeFolderOwner(`${dbFile}${suffix}`);
   }
 }
 

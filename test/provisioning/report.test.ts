@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import ExcelJS from 'exceljs';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_SHEET } from '../../device/report/xlsx.ts';
 import { openDatabase } from '../../device/store/db.ts';
@@ -75,3 +75,19 @@ t.test('refusals are typed, with their exit codes, and write nothing', async (t)
   t.match(notInitialised.stderr, 'not initialised');
   t.notOk(existsSync(out));
 });
+
+t.test(
+  'run as root on a stopped kiosk, the database files it leaves belong to the daemon user',
+  { skip: process.getuid?.() !== 0 && 'needs root' },
+  async (t) => {
+    const { root } = await kioskWithHistory(t);
+    const state = layout(root).stateDir;
+    const daemonUser = 4242;
+    for (const name of readdirSync(state)) chownSync(join(state, name), daemonUser, daemonUser);
+    chownSync(state, daemonUser, daemonUser);
+    t.notOk(existsSync(join(state, 'anjungan.sqlite-shm')), 'the daemon is stopped: no shared-memory file');
+    const run = await cli(['report', 'semester', '2026-2', '--out', join(root, 'out'), '--format', 'xlsx', '--root', root], { now: NOW });
+    t.equal(run.code, 0, run.stderr);
+    for (const name of readdirSync(state)) t.equal(statSync(join(state, name)).uid, daemonUser, `${name} belongs to the daemon user`);
+  },
+);
