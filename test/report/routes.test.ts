@@ -51,11 +51,16 @@ t.test('the XLSX download has the semester figures and is audited with the opera
   t.same(audited, [{ code: 'semesterReport', state: '2026-2', outcome: 'xlsx', staffId: 'petugas-uji' }]);
 });
 
-t.test('the PDF download is a PDF, audited', async (t) => {
+t.test('the PDF download is a PDF, audited; a second request meanwhile is told to retry', async (t) => {
   const audited: AuditEvent[] = [];
   const app = await server(audited);
   t.teardown(() => app.close());
-  const res = await app.inject({ method: 'GET', url: '/api/staff/report/semester/2026-2.pdf' });
+  const [res, meanwhile] = await Promise.all([
+    app.inject({ method: 'GET', url: '/api/staff/report/semester/2026-2.pdf' }),
+    app.inject({ method: 'GET', url: '/api/staff/report/semester/2026-2.pdf' }),
+  ]);
+  t.equal(meanwhile.statusCode, 429);
+  t.equal((meanwhile.json() as { error: string }).error, 'busy');
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'application/pdf');
   t.equal(res.rawPayload.subarray(0, 5).toString('latin1'), '%PDF-');
