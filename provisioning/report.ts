@@ -49,7 +49,7 @@ export async function semesterReport(ctx: CommandContext, semesterText: string, 
   try {
     db.pragma('busy_timeout = 5000');
     ctx.progress(`computing semester ${semester.label}`);
-    const report = computeSemesterReport({ db, ...reportHeaderFromConfig(config), now: () => ctx.now }, semester);
+    const report = await computeSemesterReport({ db, ...reportHeaderFromConfig(config), now: () => ctx.now }, semester);
     const base = join(out, `laporan-semester-${config.kiosk ? `${config.kiosk.id}-` : ''}${semester.label}`);
     const files: string[] = [];
     if (formats.includes('xlsx')) {

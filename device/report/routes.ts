@@ -49,7 +49,7 @@ export function reportRoutes(deps: ReportRouteDeps): StaffRoutes {
         if (busy) return reply.code(429).send({ error: 'busy', message: 'a report is being made; try again shortly' });
         busy = true;
         try {
-          const report = computeSemesterReport(deps, semester);
+          const report = await computeSemesterReport(deps, semester);
           const body = format === 'xlsx' ? await semesterReportXlsx(report) : await printPdf(semesterReportHtml(report), deps.pdf);
           deps.audit.record({ code: 'semesterReport', state: semester.label, outcome: format, staffId: operatorOf(req) });
           const name = `laporan-semester-${report.kiosk ? `${report.kiosk.id}-` : ''}${semester.label}.${format}`;

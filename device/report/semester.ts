@@ -176,32 +176,41 @@ const COUNTED_CODES = [
   'returnDataQueued',
 ];
 
-export function computeSemesterReport(deps: SemesterReportDeps, semester: Semester): SemesterReport {
+/** Lets the event loop run (the kiosk's screen and flow share the daemon with staff downloads). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function computeSemesterReport(deps: SemesterReportDeps, semester: Semester): Promise<SemesterReport> {
   const { db } = deps;
   const byMonth = new Map(semester.months.map((m) => [m, emptyMonth(m)]));
   const month = (m: string) => byMonth.get(m);
 
-  // Rows are put in their month by comparing ISO strings with the months' first instants
-  // (cheaper than date arithmetic on every row); the index on (code, at, outcome, state) covers it.
+  // One month per query, with a pause between them, so a whole semester never holds the event
+  // loop for long; the index on (code, at, outcome, state) covers the counts.
+  const countMonth = db.prepare(
+    `SELECT code, state, outcome, count(*) AS n FROM audit_event
+     WHERE code IN (${COUNTED_CODES.map(() => '?').join(',')}) AND at >= ? AND at < ?
+     GROUP BY code, state, outcome`,
+  );
+  const counted: Array<{ month: number; code: string; state: string | null; outcome: string | null; n: number }> = [];
+  for (let m = 0; m < semester.months.length; m++) {
+    const from = semester.monthStarts[m]!;
+    const until = semester.monthStarts[m + 1] ?? semester.until;
+    const rows = countMonth.all(...COUNTED_CODES, from, until) as Array<{
+      code: string;
+      state: string | null;
+      outcome: string | null;
+      n: number;
+    }>;
+    for (const r of rows) counted.push({ month: m, ...r });
+    await yieldToEventLoop();
+  }
+  // Outbox rows are few: put in their month by comparing ISO strings with the months' starts.
   const monthIndex = (column: string) =>
     `CASE ${semester.monthStarts
       .slice(1)
       .map((_, i) => `WHEN ${column} < ? THEN ${i}`)
       .join(' ')} ELSE 5 END`;
   const boundaries = semester.monthStarts.slice(1);
-  const counted = db
-    .prepare(
-      `SELECT ${monthIndex('at')} AS month, code, state, outcome, count(*) AS n FROM audit_event
-       WHERE code IN (${COUNTED_CODES.map(() => '?').join(',')}) AND at >= ? AND at < ?
-       GROUP BY month, code, state, outcome`,
-    )
-    .all(...boundaries, ...COUNTED_CODES, semester.from, semester.until) as Array<{
-    month: number;
-    code: string;
-    state: string | null;
-    outcome: string | null;
-    n: number;
-  }>;
   for (const r of counted) {
     const f = month(semester.months[r.month]!);
     if (!f) continue;
@@ -274,6 +283,7 @@ export function computeSemesterReport(deps: SemesterReportDeps, semester: Semest
     f.returnData.delivered = Math.max(0, f.returnData.queued - f.returnData.pending);
   }
 
+  await yieldToEventLoop();
   addOutOfServiceHours(deps, semester, (m, reason, hours) => {
     const f = month(m);
     if (f) f.outOfServiceHours[reason] += hours;

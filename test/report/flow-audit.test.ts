@@ -102,7 +102,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   await advance(2 * 60 * 60_000);
   runtime.stop();
 
-  const report = computeSemesterReport(
+  const report = await computeSemesterReport(
     { db, kiosk: null, agreementNumbers: [], dailyQuota: 1000, now: clock.now },
     parseSemester('2026-2'),
   );

@@ -41,7 +41,7 @@ function generate(semester: string, perDay: number, seed: number, withDelivery =
 }
 
 const second = generate('2026-2', PER_DAY, 20262);
-const report = computeSemesterReport(
+const report = await computeSemesterReport(
   { db: second.db, kiosk: KIOSK, agreementNumbers: NUMBERS, dailyQuota: PER_DAY, now: () => new Date('2027-01-05T02:00:00Z') },
   parseSemester('2026-2'),
 );
@@ -75,7 +75,7 @@ t.test('every figure of every month equals the tally of the generated semester',
 
 t.test('semester 1 (January to June) counts its own months only; delivered and exported entries are both handed over', async (t) => {
   const first = generate('2027-1', 30, 20271, true);
-  const r = computeSemesterReport(
+  const r = await computeSemesterReport(
     { db: first.db, kiosk: null, agreementNumbers: [], dailyQuota: 30, now: () => new Date('2027-07-02T00:00:00Z') },
     parseSemester('2027-1'),
   );
@@ -84,7 +84,7 @@ t.test('semester 1 (January to June) counts its own months only; delivered and e
     ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'],
   );
   for (const m of r.months) t.same(rounded(m), rounded(first.generated.expected.get(m.month)!), `figures of ${m.month}`);
-  const empty = computeSemesterReport(
+  const empty = await computeSemesterReport(
     { db: first.db, kiosk: null, agreementNumbers: [], dailyQuota: 30, now: () => new Date('2027-07-02T00:00:00Z') },
     parseSemester('2026-2'),
   );
@@ -93,12 +93,12 @@ t.test('semester 1 (January to June) counts its own months only; delivered and e
 });
 
 t.test('a period still open is counted up to now, not to the end of the semester', async (t) => {
-  const midway = computeSemesterReport(
+  const midway = await computeSemesterReport(
     { db: second.db, kiosk: null, agreementNumbers: [], dailyQuota: PER_DAY, now: () => new Date('2026-07-01T00:00:00+07:00') },
     parseSemester('2026-2'),
   );
   t.equal(midway.total.outOfServiceHours.uplinkDown, 0, 'the outage open when the semester starts has no hours before it starts');
-  const oneHourIn = computeSemesterReport(
+  const oneHourIn = await computeSemesterReport(
     { db: second.db, kiosk: null, agreementNumbers: [], dailyQuota: PER_DAY, now: () => new Date('2026-07-01T00:20:00+07:00') },
     parseSemester('2026-2'),
   );
