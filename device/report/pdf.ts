@@ -55,7 +55,9 @@ export async function printPdf(html: string, options: PdfPrinterOptions = DEFAUL
       `--print-to-pdf=${out}`,
       pathToFileURL(page).href,
     ];
-    await run(options.chromiumPath, args, options.timeoutMs);
+    // Its home and caches in the same private folder: the daemon's user has no home to write to.
+    const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache') };
+    await run(options.chromiumPath, args, env, options.timeoutMs);
     let pdf: Buffer;
     try {
       pdf = await readFile(out);
@@ -69,10 +71,10 @@ export async function printPdf(html: string, options: PdfPrinterOptions = DEFAUL
   }
 }
 
-function run(command: string, args: string[], timeoutMs: number): Promise<void> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout ends Chromium's helper processes too.
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, env });
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
