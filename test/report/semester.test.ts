@@ -164,6 +164,13 @@ t.test('the PDF renders: its first page, as an image, carries the report', async
   t.match(text, 'Laporan Pemanfaatan Anjungan KTP-el, Semester 2 Tahun 2026', 'the title is on the first page');
   t.match(text, 'BKD Kabupaten Karanganyar');
   t.match(text, NUMBERS[0]!);
+  const allText = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+  const { nikHmacs, staffIds, sessionIds } = second.generated.secrets;
+  t.ok(allText.includes('Jumlah sesi'), 'the table is in the PDF');
+  t.notOk(
+    [...nikHmacs, ...staffIds, ...sessionIds.map((id) => id.slice(0, 8).toUpperCase())].some((x) => allText.includes(x)),
+    'no NIK hash, operator or session in the PDF',
+  );
   // Grey page image: pdftoppm writes PGM (P5 header, then one byte per pixel).
   const pgm = execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '40', '-gray', file]);
   const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'));
