@@ -320,11 +320,15 @@ function addOutOfServiceHours(
   add: (month: string, reason: OutOfServiceReportReason, hours: number) => void,
 ): void {
   const { db } = deps;
-  const before = db
-    .prepare(
-      `SELECT code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'sessionStart') AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
-    )
-    .get(semester.from) as { code: string; outcome: string | null } | undefined;
+  // Was a period open when the semester began? The latest row of each kind before it, each an
+  // index seek (one query over the three would sort every session ever held).
+  const latestBefore = db.prepare<[string, string], { at: string; id: number; code: string; outcome: string | null }>(
+    'SELECT at, id, code, outcome FROM audit_event WHERE code = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1',
+  );
+  const before = ['outOfService', 'inService', 'sessionStart']
+    .map((code) => latestBefore.get(code, semester.from))
+    .filter((r) => r !== undefined)
+    .sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1))[0];
   // Sessions are many and periods few: the first session after a period opened is looked up.
   const firstSessionAfter = db.prepare<[string], { at: string | null }>(
     "SELECT min(at) AS at FROM audit_event WHERE code = 'sessionStart' AND at > ?",
