@@ -13,6 +13,8 @@ APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux
 APT_PACKAGES += dosfstools mtools e2fsprogs fdisk zstd
 # Data balikan export tests read the XLSX sheet XML below exceljs.
 APT_PACKAGES += unzip
+# The semester report test turns the first page of its PDF into an image.
+APT_PACKAGES += poppler-utils
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached

@@ -219,6 +219,16 @@ const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** The semester report's PDF: the Chromium binary that prints it and how long it may take. */
+    report: Type.Optional(
+      Type.Object(
+        {
+          chromiumPath: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096 })),
+          pdfTimeoutS: Type.Optional(Type.Integer({ minimum: 5, maximum: 600 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -18,6 +18,7 @@ import { doctor } from './doctor.ts';
 import { deactivate, type DeactivateOptions } from './deactivate.ts';
 import { exportReturnDataFile, type ReturnDataExportOptions } from './return-data.ts';
 import { disableStaffLan, enableStaffLan, showStaffLan } from './staff-lan.ts';
+import { semesterReport, type SemesterReportOptions } from './report.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 
 export interface CliIo {
@@ -298,6 +299,18 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     .requiredOption('--reason <text>', 'why the kiosk is taken down (goes into the letter and the manifest)')
     .requiredOption('--technician <name>', 'who does this (signs the letter)')
     .option('--yes', 'skip the typed confirmation (scripts)');
+
+  const report = group('report', 'reports the agreement asks for, from the kiosk database (read-only)');
+  command(
+    report,
+    'semester',
+    'the semester utilisation report (1: January-June, 2: July-December, WIB) as XLSX and PDF',
+    ['report semester 2026-2 --out /media/usb/laporan', 'report semester 2026-1 --out . --format xlsx'],
+    (ctx, o: SemesterReportOptions, args) => semesterReport(ctx, args[0]!, o),
+  )
+    .argument('<semester>', 'YYYY-1 or YYYY-2')
+    .requiredOption('--out <dir>', 'folder for the report files (created if missing)')
+    .option('--format <list>', 'xlsx, pdf or xlsx,pdf', 'xlsx,pdf');
 
   command(
     program,

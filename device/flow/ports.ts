@@ -166,6 +166,8 @@ export interface ClockPort {
 /** Audit event codes: one per step of a session plus device-level events. */
 export type AuditCode =
   | 'outOfService'
+  /** The kiosk serves again after being out of service; the outcome is the reason that ended. */
+  | 'inService'
   | 'sessionStart'
   | 'templatesRead'
   | 'fingerAttempt'
@@ -197,7 +199,9 @@ export type AuditCode =
   | 'staffSignOut'
   | 'staffCsrfRefused'
   /** A state-changing request in the staff scope: state = method and route pattern, outcome = status. */
-  | 'staffAction';
+  | 'staffAction'
+  /** Staff downloaded a semester report (state: the semester, outcome: the format). */
+  | 'semesterReport';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

@@ -116,6 +116,10 @@ export function kioskSetup(deps: FlowDeps) {
         progress: event.type === 'READ_PROGRESS' ? { phase, ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0 } : { phase, ratio: 0 },
       })),
       setOutOfService: assign((_, reason: OutOfServiceReason) => ({ outOfService: reason })),
+      /** The end of an out-of-service period, so the semester report can count its hours. */
+      auditBackInService: ({ context }) => {
+        if (context.outOfService !== null) audit(context, { code: 'inService', outcome: context.outOfService });
+      },
       clearOutOfService: assign({ outOfService: null }),
       audit: ({ context }, event: AuditFields) => audit(context, event),
     },

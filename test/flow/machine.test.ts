@@ -372,6 +372,13 @@ t.test('boot refuses to serve outside the agreement and rechecks on its own', as
   k.f.set.readiness({ ready: true });
   await k.advance(30_000);
   t.equal(screen(k.view()), 'welcome');
+  const ends = k.f.audit.filter((e) => e.code === 'inService');
+  t.same(ends, [{ code: 'inService', outcome: 'agreementNotInForce' }], 'the end of the out-of-service period is audited once, with its reason');
+  await k.send({ type: 'CARD_INSERTED' });
+  await k.send({ type: 'CARD_REMOVED' });
+  await k.advance(6_000);
+  t.equal(screen(k.view()), 'welcome');
+  t.equal(k.f.audit.filter((e) => e.code === 'inService').length, 1, 'a session ending in service is no end of an out-of-service period');
 });
 
 t.test('intents that do not fit the screen are refused', async (t) => {

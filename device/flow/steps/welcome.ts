@@ -3,7 +3,7 @@ import type { KioskSetup } from '../setup.ts';
 
 export const welcomeStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
-    entry: [{ type: 'clearOutOfService' }],
+    entry: ['auditBackInService', { type: 'clearOutOfService' }],
     // A card put in while the kiosk could not take it (a failure on screen, out of service) is
     // read once the kiosk is ready, without the taxpayer pulling it out and trying again.
     always: { guard: 'cardInReader', target: 'session' },
