@@ -31,6 +31,11 @@ import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidat
 import { wibDate } from './domain/agreement.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
+import { dashboardRoutes } from './staff/dashboard-routes.ts';
+import { returnDataRoutes } from './staff/return-data-routes.ts';
+import { exportTargetsFor } from './return-data/export-targets.ts';
+import { reportRoutes } from './report/routes.ts';
+import { pdfPrinterFromConfig, reportHeaderFromConfig } from './report/from-config.ts';
 import { SimulatedGpio } from './gpio/simulated.ts';
 import { openPanelGpio } from './gpio/open.ts';
 import { attachPanel } from './gpio/panel.ts';
@@ -316,7 +321,13 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
   // Every staff feature's route plugin; both listeners mount them in their staff scope.
-  const staffRoutes: StaffRoutes[] = [];
+  // One instance of each, shared by both listeners (an export in progress is one lock, its files one list).
+  const staffRoutes: StaffRoutes[] = [
+    dashboardRoutes({ runtime, card, sensor: fingerSensor, validator, gpio, tamper, flags, ledger, alerts, audit, db,
+      agreement: config.agreement, stateDir: config.stateDir, clock, logger: logger.child({ component: 'staff' }) }),
+    returnDataRoutes({ outbox, targets: exportTargetsFor(config), audit, clock, kiosk: config.kiosk ?? null, logger: logger.child({ component: 'return-data' }) }),
+    reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
+  ];
   // Each listener has its own sessions: a cookie from one is no session on the other.
   const staffScope = () => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes });
   const server = await buildServer({
