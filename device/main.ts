@@ -32,6 +32,7 @@ import { wibDate } from './domain/agreement.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
 import { dashboardRoutes } from './staff/dashboard-routes.ts';
+import type { RegisteredStaffRoute, StaffScope } from './staff/auth.ts';
 import { returnDataRoutes } from './staff/return-data-routes.ts';
 import { exportTargetsFor } from './return-data/export-targets.ts';
 import { reportRoutes } from './report/routes.ts';
@@ -77,6 +78,8 @@ export interface Kiosk {
   /** The staff LAN listener's configured port; null when it is off. */
   staffLanPort: number | null;
   runtime: KioskRuntime;
+  /** Every route of the kiosk listener's staff scope: sign-in and each staff feature. */
+  staffRoutes(): RegisteredStaffRoute[];
   close(): Promise<void>;
 }
 
@@ -330,8 +333,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   ];
   // Each listener has its own sessions: a cookie from one is no session on the other.
   const staffScope = () => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes });
+  let kioskStaffScope: StaffScope | null = null;
   const server = await buildServer({
     staff: staffScope(),
+    onStaffScope: (scope) => (kioskStaffScope = scope),
     runtime,
     logger,
     uiDir,
@@ -391,6 +396,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     port,
     staffLanPort,
     runtime,
+    staffRoutes: () => kioskStaffScope?.routes() ?? [],
     async close() {
       for (const close of closers) {
         try {

@@ -13,7 +13,7 @@ import { IntentSchema, Pin, type DemoPersonaSummary, type Intent } from '../view
 import { EDGE_LIMITS } from './limits.ts';
 import type { EdgeAddress } from './edge.ts';
 import { edgeServerOptions, guardEdge } from './guard.ts';
-import { registerStaffScope, type StaffScopeDeps } from '../staff/auth.ts';
+import { registerStaffScope, type StaffScope, type StaffScopeDeps } from '../staff/auth.ts';
 import type { TamperClearResult } from '../gpio/tamper-lock.ts';
 
 export interface DemoControls {
@@ -51,6 +51,8 @@ export interface ServerDeps {
   http: EdgeAddress;
   /** The staff scope under /api/staff (staff/auth.ts): sign-in and every staff feature. */
   staff?: Omit<StaffScopeDeps, 'logger'>;
+  /** Told the staff scope once it is registered (its routes are listed once the server is ready). */
+  onStaffScope?: (scope: StaffScope) => void;
 }
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
@@ -153,7 +155,7 @@ export async function buildServer(deps: ServerDeps) {
     },
   );
 
-  if (deps.staff) await registerStaffScope(app, { ...deps.staff, logger: deps.logger });
+  if (deps.staff) deps.onStaffScope?.(await registerStaffScope(app, { ...deps.staff, logger: deps.logger }));
 
   const demo = deps.demo;
   if (demo) {

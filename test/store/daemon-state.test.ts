@@ -76,7 +76,10 @@ t.test('everything the daemon created is the owner’s only', async (t) => {
   t.equal(statSync(stateDir).mode & 0o777, 0o700, 'state folder 0700');
   const files = readdirSync(stateDir);
   t.ok(files.includes('anjungan.sqlite') && files.includes('credentials.json'), `files: ${files.join(', ')}`);
-  for (const f of files) t.equal(statSync(join(stateDir, f)).mode & 0o777, 0o600, `${f} is 0600`);
+  for (const f of files) {
+    const st = statSync(join(stateDir, f));
+    t.equal(st.mode & 0o777, st.isDirectory() ? 0o700 : 0o600, `${f} is ${st.isDirectory() ? '0700' : '0600'}`);
+  }
 });
 
 t.test('a state folder or database others can read stops the daemon with a clear message', async (t) => {
