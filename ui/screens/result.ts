@@ -243,6 +243,7 @@ export class ResultScreen extends ScreenElement<'result'> {
         <h1 tabindex="-1">${advice.title}</h1>
         <p>${advice.action}</p>
         ${compared ? null : html`<p data-testid="not-compared">${m.notCompared}</p>`}
+        ${this.referenceLine()}
       </div>
       <div
         class="table-wrap"
@@ -288,7 +289,6 @@ export class ResultScreen extends ScreenElement<'result'> {
           ? html`<button class="btn" data-testid="link-return-data" @click=${() => this.intent({ type: 'linkReturnData' })}>${m.linkReturnData}</button>`
           : null}
         <button class="btn primary" data-testid="finish" @click=${() => this.intent({ type: 'finish' })}>${this.messages.done}</button>
-      </div>
-      ${this.referenceLine()}`;
+      </div>`;
   }
 }
