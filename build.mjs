@@ -47,9 +47,21 @@ await build({
   logLevel: 'warning',
 });
 
+// The kiosk UI and, beside it, the staff dashboard (served at /staff/ by both listeners).
 await build({
   entryPoints: ['ui/main.ts'],
   outdir: 'dist/ui',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: ['ui/dashboard/main.ts'],
+  outdir: 'dist/ui/dashboard',
   bundle: true,
   platform: 'browser',
   format: 'esm',
@@ -62,4 +74,5 @@ await mkdir('dist/ui', { recursive: true });
 // What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
 await writeFile('dist/externals.json', JSON.stringify(external) + '\n');
 await copyFile('ui/index.html', 'dist/ui/index.html');
+await copyFile('ui/dashboard/index.html', 'dist/ui/dashboard/index.html');
 await buildPromptPack('dist/ui');

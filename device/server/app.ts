@@ -64,6 +64,11 @@ const UI_FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/main.js': 'main.js',
   '/main.js.map': 'main.js.map',
+  // The staff dashboard (ui/dashboard/), opened from the kiosk's "Petugas" entry; the LAN listener serves the same files.
+  '/staff/': 'dashboard/index.html',
+  '/staff/index.html': 'dashboard/index.html',
+  '/staff/main.js': 'dashboard/main.js',
+  '/staff/main.js.map': 'dashboard/main.js.map',
 };
 const MIME: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -210,6 +215,9 @@ export async function buildServer(deps: ServerDeps) {
       return reply.code(404).send({ error: 'notFound', message: 'no such prompt: run make build' });
     }
   });
+
+  // The dashboard loads ./main.js: without the slash that would resolve outside /staff/.
+  app.get('/staff', async (_req, reply) => reply.redirect('/staff/', 301));
 
   for (const [route, file] of Object.entries(UI_FILES)) {
     app.get(route, async (_req, reply) => {

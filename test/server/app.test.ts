@@ -188,6 +188,25 @@ t.test('the UI is served from its folder; an unknown path is a JSON 404', async 
   t.equal(unknown.statusCode, 404);
 });
 
+t.test('the staff dashboard is served at /staff/ from the UI folder, under the same CSP', async (t) => {
+  const { app, uiDir } = await setup({ ui: true });
+  t.equal((await app.inject({ method: 'GET', url: '/staff/main.js' })).statusCode, 404, 'an unbuilt dashboard is a 404');
+  mkdirSync(join(uiDir, 'dashboard'));
+  writeFileSync(join(uiDir, 'dashboard', 'index.html'), '<!doctype html><title>dasbor</title>');
+  writeFileSync(join(uiDir, 'dashboard', 'main.js'), 'export {};');
+  const page = await app.inject({ method: 'GET', url: '/staff/' });
+  t.equal(page.statusCode, 200);
+  t.match(page.headers['content-type'], /text\/html/);
+  t.match(page.body, /dasbor/, 'the dashboard page, not the kiosk page');
+  t.match(page.headers['content-security-policy'], /default-src 'self'/);
+  const script = await app.inject({ method: 'GET', url: '/staff/main.js' });
+  t.equal(script.statusCode, 200);
+  t.match(script.headers['content-type'], /text\/javascript/);
+  const bare = await app.inject({ method: 'GET', url: '/staff' });
+  t.equal(bare.statusCode, 301, 'without the slash the page would load ./main.js from the root');
+  t.equal(bare.headers.location, '/staff/');
+});
+
 t.test('the prompt pack is served from the UI folder; a name outside its pattern is 400, a missing file 404', async (t) => {
   const { app, uiDir } = await setup({ ui: true });
   const missing = await app.inject({ method: 'GET', url: '/prompts/welcome.id.opus' });

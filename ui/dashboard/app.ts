@@ -1,0 +1,370 @@
+/**
+ * The staff dashboard shell: sign-in, then the panels, kept fresh by polling the staff API. It is
+ * the only element that holds the API; panels raise actions as events (events.ts). Served at
+ * /staff/ by the kiosk's own listener (the kiosk's browser, on loopback) and by the LAN listener.
+ * On the kiosk it keeps the kiosk page's keep-alive going, offers the way back to the kiosk, and
+ * signs out by itself when left alone, so a taxpayer never finds a signed-in dashboard.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { UI_PING_INTERVAL_MS } from '../api.ts';
+import type { Locale } from '../i18n.ts';
+import { controls, tokens } from '../styles.ts';
+import { SignedOut, StaffApi, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert, type StaffSession } from './api.ts';
+import { STAFF_ACTION_EVENT, type StaffAction } from './events.ts';
+import { dashboardMessages, wibTime } from './i18n.ts';
+import { dashboardTokens } from './styles.ts';
+import type { AnjSignIn, SignInRequest } from './components/sign-in.ts';
+import './components/sign-in.ts';
+import './components/panels.ts';
+
+/** How often the panels are refreshed. */
+export const POLL_MS = 3000;
+/** On the kiosk, a dashboard nobody touched for this long signs out and hands the screen back. */
+export const KIOSK_IDLE_SIGN_OUT_MS = 120_000;
+const RECENT_SESSIONS = 20;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+type Phase = 'checking' | 'signedOut' | 'signedIn';
+type Busy = 'pause' | 'assist' | 'export' | 'report' | 'ack';
+
+@customElement('anj-dashboard')
+export class AnjDashboard extends LitElement {
+  @state() private phase: Phase = 'checking';
+  @state() private locale: Locale = 'id';
+  @state() private session: StaffSession | null = null;
+  @state() private overview: Overview | null = null;
+  @state() private alerts: StaffAlert[] = [];
+  @state() private sessions: SessionSummary[] = [];
+  @state() private returnData: ReturnDataStatus | null = null;
+  @state() private exportResult: ExportResult | null = null;
+  @state() private connectionLost = false;
+  @state() private signInNotice = '';
+  @state() private signInBusy = false;
+  @state() private busy = new Set<Busy>();
+  @state() private actionFailed = false;
+  /** Served by the kiosk's own listener into the kiosk's browser. */
+  private readonly onKiosk = LOOPBACK.has(location.hostname);
+  private readonly api = new StaffApi({ baseUrl: location.origin });
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private pinger: ReturnType<typeof setInterval> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onInput = () => this.armIdleSignOut();
+
+  static override styles = [
+    tokens,
+    dashboardTokens,
+    controls,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+        background: var(--anj-canvas);
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 10px;
+        padding: 8px 16px;
+        background: var(--anj-primary);
+        color: #fff;
+      }
+      h1 {
+        font-size: var(--anj-title);
+        margin: 0;
+      }
+      h1:focus {
+        outline: none;
+      }
+      header .sub {
+        font-size: 0.85em;
+      }
+      header .btn {
+        background: transparent;
+        border-color: #fff;
+        color: #fff;
+        min-height: 44px;
+      }
+      .tools {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+      }
+      main {
+        padding: 16px;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 24em), 1fr));
+        gap: 16px;
+        align-items: start;
+      }
+      .wide {
+        grid-column: 1 / -1;
+      }
+      .banner {
+        background: var(--anj-warn-bg);
+        color: var(--anj-warn);
+        border: 2px solid var(--anj-warn);
+        border-radius: 8px;
+        padding: 8px 12px;
+        margin-bottom: 12px;
+        font-weight: 700;
+      }
+      .signin {
+        display: grid;
+        justify-items: center;
+        gap: 12px;
+        max-width: 40em;
+        margin: 0 auto;
+        background: var(--anj-paper);
+        border-radius: var(--anj-radius);
+        padding: 16px;
+      }
+      .signin h2 {
+        margin: 0;
+      }
+      .signin p {
+        margin: 0;
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener(STAFF_ACTION_EVENT, (e) => void this.perform((e as CustomEvent<StaffAction>).detail));
+    this.addEventListener('anj-sign-in', (e) => void this.signIn((e as CustomEvent<SignInRequest>).detail));
+    if (this.onKiosk) {
+      this.pinger = setInterval(() => void this.api.kioskPing().catch(() => undefined), UI_PING_INTERVAL_MS);
+      void this.api.kioskPing().catch(() => undefined);
+      for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, this.onInput, { passive: true, capture: true });
+    }
+    void this.resume();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.idleTimer);
+    clearInterval(this.pinger);
+    for (const type of ['pointerdown', 'keydown']) window.removeEventListener(type, this.onInput, { capture: true });
+  }
+
+  private get m() {
+    return dashboardMessages(this.locale);
+  }
+
+  /** A reload keeps the session: ask the daemon whether this browser is signed in. */
+  private async resume(): Promise<void> {
+    try {
+      const session = await this.api.session();
+      if (session) this.enter(session);
+      else this.leave();
+    } catch {
+      this.connectionLost = true;
+      this.phase = 'signedOut';
+    }
+  }
+
+  private async signIn(request: SignInRequest): Promise<void> {
+    this.signInBusy = true;
+    this.signInNotice = '';
+    try {
+      const result = await this.api.signIn(request.userId, request.pin);
+      this.connectionLost = false;
+      if (result.ok) this.enter(result.session);
+      else if (result.reason === 'locked') this.signInNotice = this.m.signIn.locked(result.lockedUntil ? wibTime(result.lockedUntil) : null);
+      else this.signInNotice = this.m.signIn.refused;
+    } catch {
+      this.connectionLost = true;
+    } finally {
+      this.signInBusy = false;
+      this.renderRoot.querySelector<AnjSignIn>('anj-sign-in')?.clearPin();
+    }
+  }
+
+  private enter(session: StaffSession): void {
+    this.session = session;
+    this.phase = 'signedIn';
+    this.signInNotice = '';
+    this.armIdleSignOut();
+    void this.poll();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h1')?.focus());
+  }
+
+  /** Back to the sign-in form; everything the last operator saw is dropped. */
+  private leave(): void {
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.idleTimer);
+    this.phase = 'signedOut';
+    this.session = null;
+    this.overview = null;
+    this.alerts = [];
+    this.sessions = [];
+    this.returnData = null;
+    this.exportResult = null;
+    this.busy = new Set();
+  }
+
+  private async signOut(): Promise<void> {
+    try {
+      await this.api.signOut();
+    } catch {
+      this.connectionLost = true;
+    }
+    this.leave();
+  }
+
+  private armIdleSignOut(): void {
+    if (!this.onKiosk || this.phase !== 'signedIn') return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.signOut().then(() => this.backToKiosk()), KIOSK_IDLE_SIGN_OUT_MS);
+  }
+
+  private backToKiosk(): void {
+    location.assign('/');
+  }
+
+  /** One refresh of every panel, then the next one is scheduled (never two at once). */
+  private async poll(): Promise<void> {
+    clearTimeout(this.pollTimer);
+    try {
+      const [overview, alerts, sessions, returnData] = await Promise.all([
+        this.api.overview(),
+        this.api.alerts(),
+        this.api.sessions(RECENT_SESSIONS),
+        this.api.returnData(),
+      ]);
+      this.overview = overview;
+      this.alerts = alerts;
+      this.sessions = sessions;
+      this.returnData = returnData;
+      this.connectionLost = false;
+    } catch (e) {
+      if (e instanceof SignedOut) return this.leave();
+      this.connectionLost = true;
+    }
+    if (this.phase === 'signedIn') this.pollTimer = setTimeout(() => void this.poll(), POLL_MS);
+  }
+
+  private async withBusy(what: Busy, run: () => Promise<void>): Promise<void> {
+    this.busy = new Set([...this.busy, what]);
+    this.actionFailed = false;
+    try {
+      await run();
+    } catch (e) {
+      if (e instanceof SignedOut) return this.leave();
+      this.actionFailed = true;
+    } finally {
+      const next = new Set(this.busy);
+      next.delete(what);
+      this.busy = next;
+    }
+  }
+
+  private async perform(action: StaffAction): Promise<void> {
+    switch (action.type) {
+      case 'acknowledgeAlert':
+        return this.withBusy('ack', async () => {
+          await this.api.acknowledgeAlert(action.id);
+          await this.poll();
+        });
+      case 'setPaused':
+        return this.withBusy('pause', async () => {
+          await this.api.setPaused(action.paused);
+          await this.poll();
+        });
+      case 'assistUnlock':
+        return this.withBusy('assist', async () => {
+          await this.api.assistUnlock();
+          await this.poll();
+        });
+      case 'assistFace':
+        return this.withBusy('assist', async () => {
+          await this.api.assistFace(action.matches);
+          await this.poll();
+        });
+      case 'exportReturnData':
+        return this.withBusy('export', async () => {
+          this.exportResult = await this.api.exportReturnData(action.format, action.target);
+          await this.poll();
+        });
+      case 'downloadExport':
+        return this.withBusy('export', () => this.save(this.api.exportFilePath(action.exportId, action.file), action.file));
+      case 'downloadReport':
+        return this.withBusy('report', () =>
+          this.save(this.api.reportPath(action.semester, action.format), `${this.locale === 'id' ? 'laporan-semester' : 'semester-report'}-${action.semester}.${action.format}`),
+        );
+    }
+  }
+
+  /** Fetches a file with the session and hands it to the browser's download. */
+  private async save(path: string, filename: string): Promise<void> {
+    const blob = await this.api.file(path);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.style.display = 'none';
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  private toggleLocale(): void {
+    this.locale = this.locale === 'id' ? 'en' : 'id';
+    document.documentElement.lang = this.locale;
+  }
+
+  private signInView() {
+    const m = this.m.signIn;
+    return html`<section class="signin" aria-labelledby="signin-title">
+      <h2 id="signin-title">${m.title}</h2>
+      <p>${m.intro}</p>
+      <anj-sign-in .messages=${this.m} notice=${this.signInNotice} ?busy=${this.signInBusy} ?onScreenKeyboard=${this.onKiosk}></anj-sign-in>
+    </section>`;
+  }
+
+  private panels() {
+    const o = this.overview;
+    const m = this.m;
+    if (!o) return nothing;
+    return html`<div class="grid">
+      <anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?busy=${this.busy.has('assist')}></anj-assist-panel>
+      <anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>
+      <anj-quota-panel .messages=${m} .quota=${o.quota}></anj-quota-panel>
+      <anj-health-panel .messages=${m} .health=${o.health} .kiosk=${o.kiosk}></anj-health-panel>
+      <anj-kiosk-panel .messages=${m} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')}></anj-kiosk-panel>
+      <anj-agreement-panel .messages=${m} .agreement=${o.agreement}></anj-agreement-panel>
+      <anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} ?busy=${this.busy.has('export')}></anj-return-data-panel>
+      <anj-report-panel .messages=${m} ?busy=${this.busy.has('report')}></anj-report-panel>
+      <anj-sessions-panel class="wide" .messages=${m} .sessions=${this.sessions}></anj-sessions-panel>
+    </div>`;
+  }
+
+  override render() {
+    const m = this.m;
+    return html`<header>
+        <div>
+          <h1 tabindex="-1">${m.title}</h1>
+          <div class="sub">${m.office}${this.session ? html` · <span data-testid="operator">${m.signedInAs(this.session.operatorId)}</span>` : nothing}</div>
+        </div>
+        <div class="tools">
+          <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>${m.switchLanguage}</button>
+          ${this.onKiosk ? html`<button class="btn" data-testid="back-to-kiosk" @click=${() => this.backToKiosk()}>${m.backToKiosk}</button>` : nothing}
+          ${this.phase === 'signedIn' ? html`<button class="btn" data-testid="sign-out" @click=${() => void this.signOut()}>${m.signOut}</button>` : nothing}
+        </div>
+      </header>
+      <main>
+        <div role="status" aria-live="polite">
+          ${this.connectionLost ? html`<p class="banner" data-testid="connection-lost">${m.connectionLost}</p>` : nothing}
+          ${this.actionFailed ? html`<p class="banner" data-testid="action-failed">${m.actionFailed}</p>` : nothing}
+        </div>
+        ${this.phase === 'signedOut' ? this.signInView() : this.phase === 'signedIn' ? this.panels() : nothing}
+      </main>`;
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * The dashboard's panels. Each renders one part of the overview the app polls and raises the
+ * operator's actions as events (events.ts); none holds the API or any state of the kiosk.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { controls, tokens } from '../../styles.ts';
+import { dashboardTokens, panel } from '../styles.ts';
+import { bytes, wibDateTime, wibTime, type DashboardMessages } from '../i18n.ts';
+import { exportFileName, type DeviceHealth, type ExportFormat, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert } from '../api.ts';
+import { emitAction, type StaffAction } from '../events.ts';
+import './quota-chart.ts';
+
+type Tone = 'ok' | 'warn' | 'bad';
+const GOOD_STATES = new Set(['ready', 'ok', 'closed']);
+const SYMBOL: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕' };
+
+class Panel extends LitElement {
+  @property({ attribute: false }) messages!: DashboardMessages;
+  static override styles = [tokens, dashboardTokens, controls, panel];
+
+  protected act(action: StaffAction): void {
+    emitAction(this, action);
+  }
+}
+
+@customElement('anj-health-panel')
+export class HealthPanel extends Panel {
+  @property({ attribute: false }) health!: DeviceHealth;
+  @property({ attribute: false }) kiosk!: Overview['kiosk'];
+
+  private state(key: 'idReader' | 'sam' | 'sensor' | 'uplink', value: string) {
+    const tone: Tone = GOOD_STATES.has(value) ? 'ok' : value === 'halfOpen' ? 'warn' : 'bad';
+    return this.row(key, tone, this.messages.health.states[value] ?? value, value);
+  }
+
+  private row(key: keyof DashboardMessages['health']['names'], tone: Tone, text: string, code: string) {
+    return html`<tr data-testid=${`health-${key}`} data-tone=${tone} data-state=${code}>
+      <th scope="row">${this.messages.health.names[key]}</th>
+      <td class=${`tone-${tone}`}><span aria-hidden="true">${SYMBOL[tone]}</span> ${text}</td>
+    </tr>`;
+  }
+
+  override render() {
+    const m = this.messages.health;
+    const h = this.health;
+    // The tamper state comes as a switch (true = open) or a code ('closed', 'open', 'locked').
+    const tamperOk = h.tamper === false || h.tamper === 'closed' || h.tamper === 'ok';
+    const freeShare = h.disk.totalBytes > 0 ? h.disk.freeBytes / h.disk.totalBytes : 0;
+    return html`<h2 id="t">${m.title}</h2>
+      <table aria-labelledby="t">
+        ${this.state('idReader', h.idReader)} ${this.state('sam', h.sam)} ${this.state('sensor', h.sensor)} ${this.state('uplink', h.uplink)}
+        ${this.row('tamper', tamperOk ? 'ok' : 'bad', tamperOk ? m.tamperClosed : typeof h.tamper === 'string' && h.tamper !== 'open' ? (m.states[h.tamper] ?? h.tamper) : m.tamperOpen, String(h.tamper))}
+        ${this.row('disk', freeShare < 0.05 ? 'bad' : freeShare < 0.15 ? 'warn' : 'ok', m.diskFree(bytes(h.disk.freeBytes), bytes(h.disk.totalBytes)), String(h.disk.freeBytes))}
+      </table>
+      <p class="muted" data-testid="kiosk-screen">${m.screen(this.kiosk.screen)}</p>`;
+  }
+}
+
+@customElement('anj-quota-panel')
+export class QuotaPanel extends Panel {
+  @property({ attribute: false }) quota!: Overview['quota'];
+
+  override render() {
+    const m = this.messages.quota;
+    const q = this.quota;
+    const projection = q.used >= q.limit ? m.reached : q.projectedLimitAt ? m.projected(wibTime(q.projectedLimitAt)) : m.notReachedToday;
+    return html`<h2>${m.title}</h2>
+      <p data-testid="quota-used"><strong>${m.used(q.used, q.limit)}</strong></p>
+      <anj-quota-chart .perHour=${q.perHour} .messages=${this.messages}></anj-quota-chart>
+      <p data-testid="quota-projection">${projection}</p>`;
+  }
+}
+
+@customElement('anj-agreement-panel')
+export class AgreementPanel extends Panel {
+  @property({ attribute: false }) agreement!: Overview['agreement'];
+
+  override render() {
+    const m = this.messages.agreement;
+    const a = this.agreement;
+    const tone: Tone = !a.inForce ? 'bad' : a.daysLeft <= 30 ? 'warn' : 'ok';
+    return html`<h2>${m.title}</h2>
+      <p class=${`tone-${tone}`} data-testid="agreement-state" data-in-force=${String(a.inForce)}>
+        <span aria-hidden="true">${SYMBOL[tone]}</span> <strong>${a.inForce ? m.inForce : m.notInForce}</strong>
+        ${a.inForce ? html` — <span data-testid="agreement-days-left">${m.daysLeft(a.daysLeft)}</span>` : nothing}
+      </p>
+      <p class="muted">${m.period(a.start, a.end)}</p>`;
+  }
+}
+
+@customElement('anj-alerts-panel')
+export class AlertsPanel extends Panel {
+  @property({ attribute: false }) alerts: StaffAlert[] = [];
+
+  override render() {
+    const m = this.messages.alerts;
+    const kinds = m.kinds as Record<string, string>;
+    return html`<h2>${m.title}</h2>
+      ${this.alerts.length === 0
+        ? html`<p class="muted" data-testid="alerts-none">${m.none}</p>`
+        : html`<table>
+            ${this.alerts.map(
+              (a) => html`<tr data-testid="alert" data-alert-id=${String(a.id)} data-kind=${a.kind} data-acknowledged=${String(a.acknowledgedAt !== null)}>
+                <td>${wibDateTime(a.at)}</td>
+                <td class=${a.acknowledgedAt ? '' : 'tone-bad'}><strong>${kinds[a.kind] ?? a.kind}</strong></td>
+                <td>
+                  ${a.acknowledgedAt
+                    ? html`<span class="muted">${m.acknowledgedBy(a.acknowledgedBy, wibTime(a.acknowledgedAt))}</span>`
+                    : html`<button class="btn" data-testid="alert-ack" @click=${() => this.act({ type: 'acknowledgeAlert', id: a.id })}>${m.acknowledge}</button>`}
+                </td>
+              </tr>`,
+            )}
+          </table>`}`;
+  }
+}
+
+@customElement('anj-sessions-panel')
+export class SessionsPanel extends Panel {
+  @property({ attribute: false }) sessions: SessionSummary[] = [];
+
+  override render() {
+    const m = this.messages.sessions;
+    if (this.sessions.length === 0) return html`<h2>${m.title}</h2><p class="muted">${m.none}</p>`;
+    return html`<h2 id="t">${m.title}</h2>
+      <table aria-labelledby="t">
+        <tr><th scope="col">${m.reference}</th><th scope="col">${m.time}</th><th scope="col">${m.outcome}</th><th scope="col">${m.duration}</th></tr>
+        ${this.sessions.map(
+          (s) => html`<tr data-testid="session" data-reference=${s.reference}>
+            <td><code>${s.reference}</code></td>
+            <td>${wibDateTime(s.startedAt)}</td>
+            <td data-outcome=${s.outcome}>${m.outcomes[s.outcome] ?? s.outcome}</td>
+            <td>${s.durationMs === null ? '—' : m.seconds(Math.round(s.durationMs / 1000))}</td>
+          </tr>`,
+        )}
+      </table>`;
+  }
+}
+
+@customElement('anj-kiosk-panel')
+export class KioskPanel extends Panel {
+  @property({ type: Boolean }) paused = false;
+  @property({ type: Boolean }) busy = false;
+
+  override render() {
+    const m = this.messages.kiosk;
+    return html`<h2>${m.title}</h2>
+      <p data-testid="kiosk-paused" data-paused=${String(this.paused)} class=${this.paused ? 'tone-warn' : 'tone-ok'}>
+        <span aria-hidden="true">${this.paused ? '⏸' : '✓'}</span> ${this.paused ? m.paused : m.running}
+      </p>
+      ${this.paused
+        ? html`<button class="btn primary" data-testid="kiosk-resume" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: false })}>${m.resume}</button>`
+        : html`<button class="btn" data-testid="kiosk-pause" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: true })}>${m.pause}</button>`}`;
+  }
+}
+
+@customElement('anj-assist-panel')
+export class AssistPanel extends Panel {
+  @property({ attribute: false }) step: string | null = null;
+  @property({ type: Boolean }) busy = false;
+
+  private body() {
+    const m = this.messages.assist;
+    switch (this.step) {
+      case null:
+        return html`<p class="muted" data-testid="assist-idle">${m.idle}</p>`;
+      case 'callStaff':
+        return html`<p class="tone-warn"><strong>${m.callStaff}</strong></p>
+          <button class="btn primary" data-testid="assist-unlock" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistUnlock' })}>${m.unlock}</button>`;
+      case 'compareFace':
+        return html`<p><strong>${m.compareFace}</strong></p>
+          <div class="row">
+            <button class="btn ok" data-testid="assist-face-matches" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: true })}>${m.faceMatches}</button>
+            <button class="btn bad" data-testid="assist-face-differs" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: false })}>${m.faceDiffers}</button>
+          </div>`;
+      default:
+        return html`<p role="status">${m.readingRecord}</p>`;
+    }
+  }
+
+  override render() {
+    return html`<h2>${this.messages.assist.title}</h2>
+      <div data-testid="assist" data-step=${this.step ?? 'none'}>${this.body()}</div>`;
+  }
+}
+
+@customElement('anj-return-data-panel')
+export class ReturnDataPanel extends Panel {
+  @property({ attribute: false }) status: ReturnDataStatus | null = null;
+  @property({ attribute: false }) result: ExportResult | null = null;
+  @property({ type: Boolean }) busy = false;
+  @state() private format: ExportFormat = 'xlsx';
+  @state() private target = '';
+
+  private exportNow(e: Event): void {
+    e.preventDefault();
+    const targets = this.status?.targets ?? [];
+    const target = targets.some((t) => t.id === this.target) ? this.target : targets[0]?.id;
+    if (target === undefined) return;
+    this.act({ type: 'exportReturnData', format: this.format, target });
+  }
+
+  override render() {
+    const m = this.messages.returnData;
+    const s = this.status;
+    if (!s) return html`<h2>${m.title}</h2>`;
+    const r = this.result;
+    return html`<h2>${m.title}</h2>
+      <table>
+        <tr><th scope="row">${m.pending}</th><td data-testid="return-data-pending">${s.pending}</td></tr>
+        <tr><th scope="row">${m.delivered}</th><td data-testid="return-data-delivered">${s.delivered}</td></tr>
+        <tr><th scope="row">${m.exported}</th><td data-testid="return-data-exported">${s.exported}</td></tr>
+      </table>
+      ${s.targets.length === 0
+        ? html`<p class="muted">${m.noTargets}</p>`
+        : html`<form @submit=${(e: Event) => this.exportNow(e)}>
+            <p>
+              <label for="target">${m.target}</label><br />
+              <select id="target" data-testid="export-target" @change=${(e: Event) => (this.target = (e.target as HTMLSelectElement).value)}>
+                ${s.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
+              </select>
+            </p>
+            <fieldset>
+              <legend>${m.format}</legend>
+              ${(['xlsx', 'csv'] as const).map(
+                (f) => html`<label class="row"><input type="radio" name="format" value=${f} data-testid=${`export-format-${f}`} .checked=${this.format === f}
+                  @change=${() => (this.format = f)} /> ${f.toUpperCase()}</label>`,
+              )}
+            </fieldset>
+            <button class="btn primary" type="submit" data-testid="export-start" ?disabled=${this.busy}>${this.busy ? m.exporting : m.export}</button>
+          </form>`}
+      ${r
+        ? html`<div data-testid="export-result" data-export-id=${r.exportId} role="status">
+            <p>${m.exportedCount(r.count)}</p>
+            <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
+            ${r.files.map((f) => {
+              const name = exportFileName(f);
+              return html`<button class="btn" data-testid="export-download" data-file=${name}
+                @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button> `;
+            })}
+          </div>`
+        : nothing}`;
+  }
+}
+
+/** The semesters a report can be asked for: this one and the three before it, newest first. */
+export function recentSemesters(now: Date): string[] {
+  const year = Number(new Intl.DateTimeFormat('en-CA', { year: 'numeric', timeZone: 'Asia/Jakarta' }).format(now));
+  const month = Number(new Intl.DateTimeFormat('en-CA', { month: 'numeric', timeZone: 'Asia/Jakarta' }).format(now));
+  let y = year;
+  let half = month <= 6 ? 1 : 2;
+  const out: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    out.push(`${y}-${half}`);
+    if (half === 2) half = 1;
+    else {
+      half = 2;
+      y -= 1;
+    }
+  }
+  return out;
+}
+
+@customElement('anj-report-panel')
+export class ReportPanel extends Panel {
+  /** A report is being fetched (the PDF takes Chromium a few seconds). */
+  @property({ type: Boolean }) busy = false;
+  @state() private semester = recentSemesters(new Date())[0]!;
+
+  private download(format: 'xlsx' | 'pdf'): void {
+    this.act({ type: 'downloadReport', semester: this.semester, format });
+  }
+
+  override render() {
+    const m = this.messages.report;
+    const busy = this.busy;
+    return html`<h2>${m.title}</h2>
+      <p>
+        <label for="semester">${m.semester}</label><br />
+        <select id="semester" data-testid="report-semester" @change=${(e: Event) => (this.semester = (e.target as HTMLSelectElement).value)}>
+          ${recentSemesters(new Date()).map((s) => {
+            const [year, half] = s.split('-') as [string, '1' | '2'];
+            return html`<option value=${s} ?selected=${s === this.semester}>${m.semesterName(year, half)}</option>`;
+          })}
+        </select>
+      </p>
+      <div class="row">
+        <button class="btn" data-testid="report-xlsx" ?disabled=${busy} @click=${() => this.download('xlsx')}>${m.xlsx}</button>
+        <button class="btn" data-testid="report-pdf" ?disabled=${busy} @click=${() => this.download('pdf')}>${m.pdf}</button>
+      </div>
+      ${busy ? html`<p role="status" data-testid="report-preparing">${m.preparing}</p>` : nothing}`;
+  }
+}

@@ -1,0 +1,396 @@
+/**
+ * Every string the staff dashboard shows, Bahasa Indonesia first, English by the switch. The
+ * daemon sends codes (health states, alert kinds, session outcomes); this maps them to words,
+ * and an unknown code is shown as the code itself rather than hidden.
+ */
+import { messages as kioskMessages, type Locale } from '../i18n.ts';
+import type { AlertKind } from './api.ts';
+
+export interface DashboardMessages {
+  title: string;
+  office: string;
+  switchLanguage: string;
+  backToKiosk: string;
+  signOut: string;
+  signedInAs: (operator: string) => string;
+  connectionLost: string;
+  actionFailed: string;
+  signIn: {
+    title: string;
+    intro: string;
+    userId: string;
+    pin: string;
+    submit: string;
+    refused: string;
+    locked: (until: string | null) => string;
+    keyboard: string;
+    backspace: string;
+    clear: string;
+  };
+  health: {
+    title: string;
+    names: { idReader: string; sam: string; sensor: string; uplink: string; tamper: string; disk: string };
+    states: Record<string, string>;
+    tamperOpen: string;
+    tamperClosed: string;
+    diskFree: (free: string, total: string) => string;
+    screen: (screen: string) => string;
+  };
+  quota: {
+    title: string;
+    used: (used: number, limit: number) => string;
+    chartLabel: (total: number, peakHour: number | null, peak: number) => string;
+    hour: string;
+    hits: string;
+    projected: (time: string) => string;
+    notReachedToday: string;
+    reached: string;
+  };
+  agreement: {
+    title: string;
+    inForce: string;
+    notInForce: string;
+    period: (start: string, end: string) => string;
+    daysLeft: (n: number) => string;
+  };
+  alerts: {
+    title: string;
+    none: string;
+    kinds: Record<AlertKind, string>;
+    acknowledge: string;
+    acknowledgedBy: (who: string | null, at: string) => string;
+  };
+  sessions: {
+    title: string;
+    none: string;
+    reference: string;
+    time: string;
+    outcome: string;
+    duration: string;
+    seconds: (s: number) => string;
+    outcomes: Record<string, string>;
+  };
+  kiosk: {
+    title: string;
+    running: string;
+    paused: string;
+    pause: string;
+    resume: string;
+  };
+  assist: {
+    title: string;
+    idle: string;
+    callStaff: string;
+    unlock: string;
+    readingRecord: string;
+    compareFace: string;
+    faceMatches: string;
+    faceDiffers: string;
+  };
+  returnData: {
+    title: string;
+    pending: string;
+    delivered: string;
+    exported: string;
+    target: string;
+    noTargets: string;
+    format: string;
+    export: string;
+    exporting: string;
+    exportedCount: (n: number) => string;
+    checksum: string;
+    download: (file: string) => string;
+  };
+  report: {
+    title: string;
+    semester: string;
+    semesterName: (year: string, half: '1' | '2') => string;
+    xlsx: string;
+    pdf: string;
+    preparing: string;
+  };
+}
+
+/** Session outcomes as the kiosk names them: the result outcomes and failure reasons, one list. */
+function outcomeNames(locale: Locale, extra: Record<string, string>): Record<string, string> {
+  const k = kioskMessages(locale);
+  const names: Record<string, string> = { ...extra };
+  for (const [code, advice] of Object.entries(k.result.outcome)) names[code] = advice.title;
+  for (const [code, advice] of Object.entries(k.failed.reason)) names[code] = advice.title;
+  return names;
+}
+
+const id: DashboardMessages = {
+  title: 'Dasbor Petugas',
+  office: 'Anjungan Verifikasi KTP-el',
+  switchLanguage: 'English',
+  backToKiosk: 'Kembali ke kiosk',
+  signOut: 'Keluar',
+  signedInAs: (operator) => `Masuk sebagai ${operator}`,
+  connectionLost: 'Koneksi ke anjungan terputus. Mencoba lagi…',
+  actionFailed: 'Tindakan gagal. Silakan coba lagi.',
+  signIn: {
+    title: 'Masuk petugas',
+    intro: 'Masukkan ID pengguna dan PIN petugas Anda.',
+    userId: 'ID pengguna',
+    pin: 'PIN',
+    submit: 'Masuk',
+    refused: 'ID pengguna atau PIN salah, atau akun tidak aktif.',
+    locked: (until) => (until ? `Masuk dikunci karena terlalu banyak PIN salah, sampai pukul ${until}.` : 'Masuk dikunci karena terlalu banyak PIN salah. Coba lagi nanti.'),
+    keyboard: 'Papan ketik layar',
+    backspace: 'Hapus satu',
+    clear: 'Hapus semua',
+  },
+  health: {
+    title: 'Kondisi perangkat',
+    names: { idReader: 'Pembaca KTP-el', sam: 'SAM', sensor: 'Pemindai sidik jari', uplink: 'Koneksi Dukcapil', tamper: 'Casing', disk: 'Penyimpanan' },
+    states: {
+      ready: 'Siap',
+      ok: 'Baik',
+      closed: 'Tersambung',
+      open: 'Terputus',
+      halfOpen: 'Mencoba lagi',
+      missing: 'Tidak ada',
+      noReader: 'Tidak terhubung',
+      refused: 'Ditolak',
+      error: 'Gangguan',
+      unknown: 'Tidak diketahui',
+    },
+    tamperOpen: 'Terbuka',
+    tamperClosed: 'Tertutup',
+    diskFree: (free, total) => `${free} kosong dari ${total}`,
+    screen: (screen) => `Layar anjungan: ${screen}`,
+  },
+  quota: {
+    title: 'Kuota hari ini',
+    used: (used, limit) => `${used} dari ${limit} akses NIK terpakai`,
+    chartLabel: (total, peakHour, peak) =>
+      peakHour === null ? `Akses NIK per jam hari ini: belum ada (${total})` : `Akses NIK per jam hari ini: ${total} akses, terbanyak ${peak} pada pukul ${String(peakHour).padStart(2, '0')}.00`,
+    hour: 'Jam',
+    hits: 'Akses',
+    projected: (time) => `Dengan laju saat ini, batas kuota tercapai sekitar pukul ${time}.`,
+    notReachedToday: 'Dengan laju saat ini, batas kuota tidak tercapai hari ini.',
+    reached: 'Batas kuota hari ini sudah tercapai.',
+  },
+  agreement: {
+    title: 'Perjanjian kerja sama',
+    inForce: 'Berlaku',
+    notInForce: 'Tidak berlaku',
+    period: (start, end) => `${start} s.d. ${end}`,
+    daysLeft: (n) => `Sisa ${n} hari`,
+  },
+  alerts: {
+    title: 'Peringatan',
+    none: 'Tidak ada peringatan.',
+    kinds: {
+      quota80: 'Kuota hari ini terpakai 80%',
+      quota95: 'Kuota hari ini terpakai 95%',
+      quota100: 'Kuota hari ini habis',
+      accessRefused: 'Akses ke Dukcapil ditolak',
+      tamper: 'Casing anjungan dibuka',
+      helpNeeded: 'Wajib pajak memerlukan bantuan petugas',
+    },
+    acknowledge: 'Tandai sudah ditangani',
+    acknowledgedBy: (who, at) => `Ditangani${who ? ` oleh ${who}` : ''} pukul ${at}`,
+  },
+  sessions: {
+    title: 'Sesi terakhir',
+    none: 'Belum ada sesi.',
+    reference: 'Kode',
+    time: 'Waktu',
+    outcome: 'Hasil',
+    duration: 'Durasi',
+    seconds: (s) => `${s} dtk`,
+    outcomes: outcomeNames('id', { cancelled: 'Dibatalkan', interrupted: 'Terputus', timeout: 'Waktu habis', running: 'Berjalan' }),
+  },
+  kiosk: {
+    title: 'Layanan anjungan',
+    running: 'Anjungan melayani.',
+    paused: 'Anjungan dihentikan sementara.',
+    pause: 'Hentikan sementara',
+    resume: 'Lanjutkan layanan',
+  },
+  assist: {
+    title: 'Verifikasi dibantu petugas',
+    idle: 'Tidak ada wajib pajak yang menunggu bantuan.',
+    callStaff: 'Wajib pajak menunggu bantuan. Pastikan Anda berada di depan anjungan, lalu buka pembacaan data kartu.',
+    unlock: 'Buka untuk petugas',
+    readingRecord: 'Membaca data KTP-el…',
+    compareFace: 'Bandingkan wajah wajib pajak dengan foto KTP-el pada layar anjungan.',
+    faceMatches: 'Wajah sesuai',
+    faceDiffers: 'Wajah tidak sesuai',
+  },
+  returnData: {
+    title: 'Data balikan',
+    pending: 'Belum dikirim',
+    delivered: 'Terkirim',
+    exported: 'Diekspor',
+    target: 'Tujuan ekspor',
+    noTargets: 'Tidak ada tujuan ekspor (folder atau USB) yang tersedia.',
+    format: 'Format berkas',
+    export: 'Ekspor data balikan',
+    exporting: 'Mengekspor…',
+    exportedCount: (n) => `${n} entri diekspor.`,
+    checksum: 'SHA-256',
+    download: (file) => `Unduh ${file}`,
+  },
+  report: {
+    title: 'Laporan semester',
+    semester: 'Semester',
+    semesterName: (year, half) => `${year} semester ${half} (${half === '1' ? 'Januari–Juni' : 'Juli–Desember'})`,
+    xlsx: 'Unduh XLSX',
+    pdf: 'Unduh PDF',
+    preparing: 'Menyiapkan laporan…',
+  },
+};
+
+const en: DashboardMessages = {
+  title: 'Staff dashboard',
+  office: 'KTP-el Verification Kiosk',
+  switchLanguage: 'Bahasa Indonesia',
+  backToKiosk: 'Back to the kiosk',
+  signOut: 'Sign out',
+  signedInAs: (operator) => `Signed in as ${operator}`,
+  connectionLost: 'Connection to the kiosk lost. Retrying…',
+  actionFailed: 'The action failed. Please try again.',
+  signIn: {
+    title: 'Staff sign-in',
+    intro: 'Enter your staff user ID and PIN.',
+    userId: 'User ID',
+    pin: 'PIN',
+    submit: 'Sign in',
+    refused: 'Wrong user ID or PIN, or the account is not active.',
+    locked: (until) => (until ? `Sign-in is locked after too many wrong PINs, until ${until}.` : 'Sign-in is locked after too many wrong PINs. Try again later.'),
+    keyboard: 'On-screen keyboard',
+    backspace: 'Delete one',
+    clear: 'Clear all',
+  },
+  health: {
+    title: 'Device health',
+    names: { idReader: 'KTP-el reader', sam: 'SAM', sensor: 'Fingerprint scanner', uplink: 'Civil registry link', tamper: 'Enclosure', disk: 'Storage' },
+    states: {
+      ready: 'Ready',
+      ok: 'Good',
+      closed: 'Connected',
+      open: 'Down',
+      halfOpen: 'Retrying',
+      missing: 'Missing',
+      noReader: 'Not connected',
+      refused: 'Refused',
+      error: 'Fault',
+      unknown: 'Unknown',
+    },
+    tamperOpen: 'Open',
+    tamperClosed: 'Closed',
+    diskFree: (free, total) => `${free} free of ${total}`,
+    screen: (screen) => `Kiosk screen: ${screen}`,
+  },
+  quota: {
+    title: "Today's quota",
+    used: (used, limit) => `${used} of ${limit} NIK hits used`,
+    chartLabel: (total, peakHour, peak) =>
+      peakHour === null ? `NIK hits per hour today: none yet (${total})` : `NIK hits per hour today: ${total} hits, most ${peak} at ${String(peakHour).padStart(2, '0')}:00`,
+    hour: 'Hour',
+    hits: 'Hits',
+    projected: (time) => `At this rate the quota runs out at about ${time}.`,
+    notReachedToday: 'At this rate the quota does not run out today.',
+    reached: "Today's quota has run out.",
+  },
+  agreement: {
+    title: 'Data-access agreement',
+    inForce: 'In force',
+    notInForce: 'Not in force',
+    period: (start, end) => `${start} to ${end}`,
+    daysLeft: (n) => `${n} days left`,
+  },
+  alerts: {
+    title: 'Alerts',
+    none: 'No alerts.',
+    kinds: {
+      quota80: "80% of today's quota used",
+      quota95: "95% of today's quota used",
+      quota100: "Today's quota is used up",
+      accessRefused: 'Civil registry refused access',
+      tamper: 'Kiosk enclosure opened',
+      helpNeeded: 'A taxpayer needs staff help',
+    },
+    acknowledge: 'Mark as handled',
+    acknowledgedBy: (who, at) => `Handled${who ? ` by ${who}` : ''} at ${at}`,
+  },
+  sessions: {
+    title: 'Recent sessions',
+    none: 'No sessions yet.',
+    reference: 'Code',
+    time: 'Time',
+    outcome: 'Outcome',
+    duration: 'Duration',
+    seconds: (s) => `${s} s`,
+    outcomes: outcomeNames('en', { cancelled: 'Cancelled', interrupted: 'Interrupted', timeout: 'Timed out', running: 'Running' }),
+  },
+  kiosk: {
+    title: 'Kiosk service',
+    running: 'The kiosk is serving.',
+    paused: 'The kiosk is paused.',
+    pause: 'Pause the kiosk',
+    resume: 'Resume service',
+  },
+  assist: {
+    title: 'Staff-assisted verification',
+    idle: 'No taxpayer is waiting for help.',
+    callStaff: 'A taxpayer is waiting for help. Make sure you are at the kiosk, then unlock the card read.',
+    unlock: 'Unlock for staff',
+    readingRecord: 'Reading the KTP-el data…',
+    compareFace: "Compare the taxpayer's face with the KTP-el photo on the kiosk screen.",
+    faceMatches: 'Face matches',
+    faceDiffers: 'Face does not match',
+  },
+  returnData: {
+    title: 'Data balikan',
+    pending: 'Not yet sent',
+    delivered: 'Delivered',
+    exported: 'Exported',
+    target: 'Export to',
+    noTargets: 'No export target (folder or USB stick) is available.',
+    format: 'File format',
+    export: 'Export data balikan',
+    exporting: 'Exporting…',
+    exportedCount: (n) => `${n} entries exported.`,
+    checksum: 'SHA-256',
+    download: (file) => `Download ${file}`,
+  },
+  report: {
+    title: 'Semester report',
+    semester: 'Semester',
+    semesterName: (year, half) => `${year} semester ${half} (${half === '1' ? 'January–June' : 'July–December'})`,
+    xlsx: 'Download XLSX',
+    pdf: 'Download PDF',
+    preparing: 'Preparing the report…',
+  },
+};
+
+export const DASHBOARD_CATALOGUE: Record<Locale, DashboardMessages> = { id, en };
+
+export function dashboardMessages(locale: Locale): DashboardMessages {
+  return DASHBOARD_CATALOGUE[locale];
+}
+
+/** A time of day in WIB (the kiosk's zone), HH:MM. */
+export function wibTime(at: string | Date): string {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) return '—';
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).format(d);
+}
+
+/** A date and time in WIB, YYYY-MM-DD HH:MM, the same in both languages. */
+export function wibDateTime(at: string): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return '—';
+  const day = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Jakarta' }).format(d);
+  return `${day} ${wibTime(d)}`;
+}
+
+/** Bytes as GB/MB with one decimal. */
+export function bytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
