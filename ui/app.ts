@@ -30,6 +30,8 @@ import './components/step-bar.ts';
 const RESTING_SCREENS = new Set<KioskView['screen']>(['welcome', 'outOfService']);
 /** Screens on which the taxpayer's touches keep the session alive. */
 const ACTIVE_SCREENS = new Set<KioskView['screen']>(['readingCard', 'awaitingFinger', 'staffAssist', 'validating', 'result', 'returnData']);
+/** Screens where staff may need the dashboard: nobody is mid-session, or the taxpayer waits for staff. */
+const STAFF_ENTRY_SCREENS = new Set<KioskView['screen']>(['welcome', 'outOfService', 'staffAssist']);
 /** At most one activity report per this many ms: enough for a 20 s warning, light on the daemon. */
 const ACTIVITY_REPORT_MS = 2000;
 /** The volume steps of the sound button, quietest first; a session starts at the loudest. */
@@ -132,6 +134,22 @@ export class AnjApp extends LitElement {
         padding: 4px var(--anj-gap);
         background: var(--anj-primary);
         color: #fff;
+      }
+      /* Discreet: a small outlined link in the header a taxpayer has no reason to tap. */
+      .staff-entry {
+        display: inline-flex;
+        align-items: center;
+        min-height: 44px;
+        padding: 0 0.8em;
+        border: 2px solid rgba(255, 255, 255, 0.7);
+        border-radius: 8px;
+        color: #fff;
+        font-size: 0.8em;
+        text-decoration: none;
+      }
+      .staff-entry:focus-visible {
+        outline: 4px solid var(--anj-focus);
+        outline-offset: 2px;
       }
       .brand {
         display: grid;
@@ -379,6 +397,9 @@ export class AnjApp extends LitElement {
     const step = view ? stepOf(view) : null;
     return html`<header>
         <div class="brand"><strong>${m.appTitle}</strong><span>${m.office}</span></div>
+        ${view && STAFF_ENTRY_SCREENS.has(view.screen)
+          ? html`<a class="staff-entry" href="/staff/" data-testid="staff-entry" aria-label=${m.staffEntry.name}>${m.staffEntry.label}</a>`
+          : nothing}
       </header>
       <div class="tools" role="toolbar" aria-label=${m.toolbar.settings}>
         <button class="btn" data-testid="large-text" aria-pressed=${String(this.largeText)} @click=${() => this.toggleLargeText()}>

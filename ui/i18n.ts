@@ -32,6 +32,8 @@ export interface Messages {
   done: string;
   /** Label of the session's reference code on the last screens of a session. */
   sessionReference: string;
+  /** The discreet way into the staff dashboard (/staff/) on the screens staff use. */
+  staffEntry: { label: string; name: string };
   /** The one-tap settings on every screen. */
   toolbar: { largeText: string; contrast: string; sound: string; mute: string; volume: string; settings: string };
   /** The step bar: where the taxpayer is in the session. */
@@ -143,6 +145,7 @@ const id: Messages = {
   tryAgain: 'Coba lagi',
   done: 'Selesai',
   sessionReference: 'Kode sesi (sebutkan kepada petugas bila perlu)',
+  staffEntry: { label: 'Petugas', name: 'Petugas: buka dasbor petugas' },
   toolbar: { largeText: 'Huruf besar', contrast: 'Kontras tinggi', sound: 'Suara', mute: 'Bisukan suara', volume: 'Volume suara', settings: 'Pengaturan tampilan dan suara' },
   steps: { label: 'Langkah', card: 'Kartu', finger: 'Sidik jari', check: 'Pemeriksaan', result: 'Hasil', current: 'langkah saat ini' },
   welcome: {
@@ -402,6 +405,7 @@ const en: Messages = {
   tryAgain: 'Try again',
   done: 'Done',
   sessionReference: 'Session code (quote it to staff if needed)',
+  staffEntry: { label: 'Staff', name: 'Staff: open the staff dashboard' },
   toolbar: { largeText: 'Large text', contrast: 'High contrast', sound: 'Sound', mute: 'Mute sound', volume: 'Sound volume', settings: 'Display and sound settings' },
   steps: { label: 'Steps', card: 'Card', finger: 'Fingerprint', check: 'Check', result: 'Result', current: 'current step' },
   welcome: {

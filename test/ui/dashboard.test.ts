@@ -1,0 +1,224 @@
+/**
+ * The staff dashboard in Debian's Chromium against a stand-in staff API (test/ui/fake-staff-api.ts):
+ * sign-in and its refusals, the quota chart drawn from the data, every action reaching its route
+ * with the CSRF token, downloads, the language switch, the way back to the kiosk, and axe-core.
+ */
+import t from 'tap';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, VIEWPORTS } from './browser.ts';
+import { buildDashboard, FAKE_OPERATOR, startFakeStaffApi } from './fake-staff-api.ts';
+import { until } from '../support/until.ts';
+
+const SHOTS = 'test-artifacts/screens';
+await mkdir(SHOTS, { recursive: true });
+const dir = await mkdtemp(join(tmpdir(), 'anj14d-dashboard-'));
+await buildDashboard(dir);
+const api = await startFakeStaffApi(dir);
+const browser = await launchBrowser(VIEWPORTS.large);
+const page = await browser.context.newPage();
+const pageErrors: string[] = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+t.teardown(async () => {
+  await browser.close();
+  await api.close();
+  await rm(dir, { recursive: true, force: true });
+});
+const AXE = readFile('node_modules/axe-core/axe.min.js', 'utf8');
+const eventually = (cond: () => boolean, what: string) => until(cond, what, 10_000);
+const calls = (method: string, path: string) => api.calls.filter((c) => c.method === method && c.path === path);
+
+async function axeViolations(): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: await AXE });
+  return (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => v.id + ': ' + JSON.stringify(n.target))))`,
+  )) as string[];
+}
+
+async function signIn(userId: string, pin: string): Promise<void> {
+  await page.getByTestId('user-id').fill(userId);
+  await page.getByTestId('pin').fill(pin);
+  await page.getByTestId('sign-in-submit').click();
+}
+
+await page.goto(`${api.url}/staff/`);
+
+t.test('signed out, the dashboard asks for a user ID and PIN and shows no kiosk data', async (t) => {
+  await page.getByTestId('user-id').waitFor();
+  t.equal(await page.getByRole('heading', { name: 'Masuk petugas' }).count(), 1);
+  t.equal(await page.getByLabel('ID pengguna').count(), 1, 'the fields are labelled');
+  t.equal(await page.getByLabel('PIN').count(), 1);
+  t.equal(calls('GET', '/api/staff/overview').length, 0, 'nothing is asked for before sign-in');
+  t.equal(await page.getByTestId('sign-in-submit').isDisabled(), true, 'no sign-in without a user ID and a PIN');
+  await page.screenshot({ path: join(SHOTS, 'dashboard-sign-in.png') });
+  t.same(await axeViolations(), [], 'axe-core: no serious or critical violation on the sign-in form');
+});
+
+t.test('a wrong PIN is refused clearly, and a lockout says until when', async (t) => {
+  await signIn(FAKE_OPERATOR.userId, '000000');
+  await page.getByTestId('sign-in-notice').waitFor();
+  t.match(await page.getByTestId('sign-in-notice').innerText(), /ID pengguna atau PIN salah/);
+  t.equal(await page.getByTestId('pin').inputValue(), '', 'the refused PIN is cleared');
+  t.equal(await page.getByTestId('sign-in-notice').getAttribute('role'), 'alert', 'announced');
+  api.signInAnswer = { status: 423, lockedUntil: '2026-12-01T04:05:00.000Z' };
+  await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
+  await page.getByText('sampai pukul 11:05').waitFor();
+  t.pass('locked until 11:05 WIB');
+  api.signInAnswer = 'check';
+  t.equal(calls('GET', '/api/staff/overview').length, 0, 'still signed out');
+});
+
+t.test('on the kiosk (loopback) the on-screen keyboard types the user ID and the PIN', async (t) => {
+  await page.getByTestId('user-id').fill('');
+  await page.getByTestId('user-id').focus();
+  for (const k of FAKE_OPERATOR.userId) await page.getByTestId(`osk-${k}`).click();
+  t.equal(await page.getByTestId('user-id').inputValue(), FAKE_OPERATOR.userId);
+  await page.getByTestId('pin').focus();
+  t.equal(await page.getByTestId('osk-q').isDisabled(), true, 'letters cannot go into the PIN');
+  for (const k of `${FAKE_OPERATOR.pin}9`) await page.getByTestId(`osk-${k}`).click();
+  await page.getByTestId('osk-backspace').click();
+  t.equal(await page.getByTestId('pin').inputValue(), FAKE_OPERATOR.pin);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('operator').waitFor();
+  t.match(await page.getByTestId('operator').innerText(), /petugas-01/);
+  const signInCall = calls('POST', '/api/staff/session').at(-1)!;
+  t.same(signInCall.body, { userId: FAKE_OPERATOR.userId, pin: FAKE_OPERATOR.pin });
+});
+
+t.test('the panels show health, quota, agreement, alerts and sessions without personal data', async (t) => {
+  await page.getByTestId('quota-chart').waitFor();
+  t.equal(await page.getByTestId('health-idReader').getAttribute('data-tone'), 'ok');
+  t.equal(await page.getByTestId('health-sensor').getAttribute('data-tone'), 'bad', 'a missing sensor stands out');
+  t.match(await page.getByTestId('health-sensor').innerText(), /Tidak ada/);
+  t.match(await page.getByTestId('health-disk').innerText(), /12\.5 GB kosong dari 31\.9 GB/);
+  t.equal(await page.getByTestId('quota-used').innerText(), '137 dari 500 akses NIK terpakai');
+  t.equal(await page.getByTestId('quota-projection').innerText(), 'Dengan laju saat ini, batas kuota tercapai sekitar pukul 13:30.');
+  t.match(await page.getByTestId('agreement-days-left').innerText(), /Sisa 343 hari/);
+  t.equal(await page.getByTestId('alert').count(), 2);
+  t.match(await page.locator('[data-testid="alert"][data-alert-id="3"]').innerText(), /Ditangani oleh petugas-02 pukul 08:05/);
+  const rows = page.getByTestId('session');
+  t.equal(await rows.count(), 2);
+  t.match(await rows.first().innerText(), /3F9A01BC[\s\S]*2026-12-01 10:10[\s\S]*Data terverifikasi[\s\S]*48 dtk/);
+  t.match(await rows.nth(1).innerText(), /Identitas tidak dapat dipastikan[\s\S]*96 dtk/);
+  await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+});
+
+t.test('the quota chart has 24 bars whose heights follow the hits per hour', async (t) => {
+  const perHour = api.overview.quota.perHour;
+  const bars = await page.locator('[data-testid="quota-chart"] rect.bar').evaluateAll((rects) =>
+    rects.map((r) => ({ hour: Number(r.getAttribute('data-hour')), count: Number(r.getAttribute('data-count')), height: (r as SVGRectElement).getBBox().height })),
+  );
+  t.equal(bars.length, 24, '24 bars, one per hour');
+  t.same(bars.map((b) => b.count), perHour, 'each bar carries its hour’s count');
+  const tallest = Math.max(...bars.map((b) => b.height));
+  t.ok(tallest > 100, 'the busiest hour fills the plot');
+  const peak = Math.max(...perHour);
+  for (const b of bars) t.ok(Math.abs(b.height / tallest - perHour[b.hour]! / peak) < 0.01, `hour ${b.hour}: height in proportion to ${perHour[b.hour]}`);
+  t.match(await page.getByTestId('quota-chart').getAttribute('aria-label'), /137 akses, terbanyak 31 pada pukul 10\.00/, 'the chart has a text equivalent');
+
+  // New figures arrive with the next poll and redraw the bars.
+  api.overview.quota.perHour = perHour.map((n, h) => (h === 15 ? 62 : n));
+  await page.locator('rect.bar[data-hour="15"][data-count="62"]').waitFor();
+  const h15 = await page.locator('rect.bar[data-hour="15"]').evaluate((r) => (r as SVGRectElement).getBBox().height);
+  const h10 = await page.locator('rect.bar[data-hour="10"]').evaluate((r) => (r as SVGRectElement).getBBox().height);
+  t.ok(Math.abs(h10 / h15 - 31 / 62) < 0.01, 'the new busiest hour is the tallest and the others scale to it');
+});
+
+t.test('every action reaches its route with the CSRF token from sign-in', async (t) => {
+  await page.getByTestId('alert-ack').click();
+  await eventually(() => calls('POST', '/api/staff/alerts/7/ack').length === 1, 'the acknowledgement');
+  await page.locator('[data-testid="alert"][data-alert-id="7"][data-acknowledged="true"]').waitFor();
+  t.pass('alert 7 shows as handled');
+
+  await page.getByTestId('kiosk-pause').click();
+  await eventually(() => calls('POST', '/api/staff/kiosk/pause').length === 1, 'pause');
+  await page.getByTestId('kiosk-resume').click();
+  await eventually(() => calls('POST', '/api/staff/kiosk/resume').length === 1, 'resume');
+  await page.getByTestId('kiosk-pause').waitFor();
+
+  t.equal(await page.getByTestId('assist-unlock').count(), 0, 'no unlock while nobody waits');
+  api.overview.assist.step = 'callStaff';
+  await page.getByTestId('assist-unlock').click();
+  await eventually(() => calls('POST', '/api/staff/assist/unlock').length === 1, 'assist unlock');
+  await page.getByTestId('assist-face-matches').click();
+  await eventually(() => calls('POST', '/api/staff/assist/face').length === 1, 'face decision');
+  t.same(calls('POST', '/api/staff/assist/face')[0]!.body, { matches: true });
+  await page.locator('[data-testid="assist"][data-step="none"]').waitFor();
+
+  const changing = api.calls.filter((c) => c.method !== 'GET' && c.path !== '/api/staff/session');
+  t.ok(changing.length >= 5);
+  t.same(changing.filter((c) => c.csrf !== 'csrf-token-for-test-0123456789abcdef'), [], 'every state-changing call carried the token');
+  t.same(api.calls.filter((c) => c.method === 'GET' && c.csrf !== null), [], 'reads carry no token');
+  t.same(pageErrors, []);
+});
+
+t.test('data balikan: export to the chosen target and format, then download the file written', async (t) => {
+  t.equal(await page.getByTestId('return-data-pending').innerText(), '12');
+  await page.getByTestId('export-target').selectOption('usb-1');
+  await page.getByTestId('export-format-csv').check();
+  await page.getByTestId('export-start').click();
+  await page.getByTestId('export-result').waitFor();
+  t.same(calls('POST', '/api/staff/return-data/export')[0]!.body, { format: 'csv', target: 'usb-1' });
+  t.match(await page.getByTestId('export-result').innerText(), /12 entri diekspor/);
+  t.equal(await page.getByTestId('export-sha256').innerText(), 'ab'.repeat(32));
+  await page.locator('[data-testid="return-data-pending"]', { hasText: /^0$/ }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-download"][data-file="data-balikan-20261201.csv"]').click()]);
+  t.equal(download.suggestedFilename(), 'data-balikan-20261201.csv');
+  t.equal(await readFile((await download.path())!, 'utf8'), 'nik,nop\n', 'the file the daemon wrote');
+});
+
+t.test('semester report: the chosen semester downloads as XLSX and PDF', async (t) => {
+  const options = await page.getByTestId('report-semester').locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+  t.equal(options.length, 4);
+  t.ok(options.every((s) => /^\d{4}-[12]$/.test(s)));
+  const chosen = options[1]!;
+  api.files[`/api/staff/report/semester/${chosen}.pdf`] = '%PDF-1.7 report';
+  api.files[`/api/staff/report/semester/${chosen}.xlsx`] = 'PK xlsx';
+  await page.getByTestId('report-semester').selectOption(chosen);
+  for (const format of ['pdf', 'xlsx'] as const) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`report-${format}`).click()]);
+    t.equal(download.suggestedFilename(), `laporan-semester-${chosen}.${format}`);
+    t.equal(await readFile((await download.path())!, 'utf8'), api.files[`/api/staff/report/semester/${chosen}.${format}`]);
+  }
+  api.files = {};
+  await page.getByTestId('report-pdf').click();
+  await page.getByTestId('action-failed').waitFor();
+  t.pass('a report the daemon cannot serve is reported, not silently dropped');
+});
+
+t.test('the language switch turns every panel to English and back', async (t) => {
+  await page.getByTestId('switch-language').click();
+  await page.getByRole('heading', { name: 'Staff dashboard' }).waitFor();
+  t.equal(await page.getByTestId('quota-used').innerText(), '137 of 500 NIK hits used');
+  t.match(await page.getByTestId('session').first().innerText(), /Data verified/);
+  t.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  t.same(await axeViolations(), [], 'axe-core: no serious or critical violation on the dashboard');
+  await page.getByTestId('switch-language').click();
+  await page.getByRole('heading', { name: 'Dasbor Petugas' }).waitFor();
+});
+
+t.test('on the kiosk the dashboard keeps the kiosk page alive and leads back to it', async (t) => {
+  const before = api.uiPings;
+  await eventually(() => api.uiPings > before, 'a keep-alive ping');
+  t.ok(api.uiPings > before, 'the kiosk browser is not taken for frozen');
+  await page.getByTestId('back-to-kiosk').click();
+  await page.getByTestId('kiosk-page').waitFor();
+  t.equal(new URL(page.url()).pathname, '/');
+  await page.goto(`${api.url}/staff/`);
+  await page.getByTestId('operator').waitFor();
+  t.pass('coming back, the session is still there');
+});
+
+t.test('a session that ends (expiry, restart) returns to the sign-in form', async (t) => {
+  api.expireSession();
+  await page.getByTestId('user-id').waitFor();
+  t.equal(await page.getByTestId('quota-chart').count(), 0, 'the panels are gone');
+  await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('user-id').waitFor();
+  t.equal(calls('DELETE', '/api/staff/session').length, 1, 'sign-out ends the session on the daemon');
+  t.same(pageErrors, []);
+});
