@@ -139,7 +139,7 @@ export class AnjApp extends LitElement {
       .staff-entry {
         display: inline-flex;
         align-items: center;
-        min-height: 44px;
+        min-height: 48px;
         padding: 0 0.8em;
         border: 2px solid rgba(255, 255, 255, 0.7);
         border-radius: 8px;

@@ -212,13 +212,34 @@ t.test('on the kiosk the dashboard keeps the kiosk page alive and leads back to 
   t.pass('coming back, the session is still there');
 });
 
+t.test('on the kiosk, a dashboard left alone signs out and hands the screen back to the kiosk', async (t) => {
+  const idlePage = await browser.context.newPage();
+  t.teardown(() => idlePage.close());
+  await idlePage.clock.install();
+  await idlePage.goto(`${api.url}/staff/`);
+  await idlePage.getByTestId('operator').waitFor();
+  const signOuts = calls('DELETE', '/api/staff/session').length;
+  await idlePage.clock.fastForward(60_000);
+  await idlePage.getByTestId('kiosk-pause').click();
+  await idlePage.clock.fastForward(100_000);
+  t.equal(calls('DELETE', '/api/staff/session').length, signOuts, 'a touch within the two minutes keeps the session');
+  await idlePage.clock.fastForward(30_000);
+  await idlePage.getByTestId('kiosk-page').waitFor();
+  t.equal(calls('DELETE', '/api/staff/session').length, signOuts + 1, 'signed out on the daemon, then back to the kiosk');
+  await page.getByTestId('user-id').waitFor();
+  t.pass('the other tab sees the session gone too');
+});
+
 t.test('a session that ends (expiry, restart) returns to the sign-in form', async (t) => {
+  await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
+  await page.getByTestId('quota-chart').waitFor();
   api.expireSession();
   await page.getByTestId('user-id').waitFor();
   t.equal(await page.getByTestId('quota-chart').count(), 0, 'the panels are gone');
   await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
+  const signOuts = calls('DELETE', '/api/staff/session').length;
   await page.getByTestId('sign-out').click();
   await page.getByTestId('user-id').waitFor();
-  t.equal(calls('DELETE', '/api/staff/session').length, 1, 'sign-out ends the session on the daemon');
+  t.equal(calls('DELETE', '/api/staff/session').length, signOuts + 1, 'sign-out ends the session on the daemon');
   t.same(pageErrors, []);
 });

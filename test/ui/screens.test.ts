@@ -363,6 +363,22 @@ t.test('large-text mode (≥ 1.4×) keeps every screen free of sideways scrollin
   t.equal(await page.getByTestId('large-text').getAttribute('aria-pressed'), 'false', 'the next person starts with normal text');
 });
 
+t.test('the discreet staff entry leads to /staff/ only on the screens staff use', async (t) => {
+  const entryShown = () => page.getByTestId('staff-entry').count();
+  await show({ screen: 'welcome' });
+  t.equal(await entryShown(), 1, 'on the welcome screen');
+  t.equal(await page.getByTestId('staff-entry').getAttribute('href'), '/staff/');
+  t.equal(await page.getByTestId('staff-entry').innerText(), 'Petugas');
+  await show({ screen: 'outOfService', reason: 'pausedByStaff' });
+  t.equal(await entryShown(), 1, 'out of service');
+  await show({ screen: 'staffAssist', step: 'callStaff', why: 'taxpayerChoice', pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
+  t.equal(await entryShown(), 1, 'while a taxpayer waits for staff');
+  await show({ screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 1, feedback: null });
+  t.equal(await entryShown(), 0, 'not while a taxpayer is mid-session');
+  await show({ screen: 'validating' });
+  t.equal(await entryShown(), 0);
+});
+
 t.test('no script errors on the page', async (t) => {
   t.same(pageErrors, []);
 });

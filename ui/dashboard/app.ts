@@ -85,7 +85,7 @@ export class AnjDashboard extends LitElement {
         background: transparent;
         border-color: #fff;
         color: #fff;
-        min-height: 44px;
+        min-height: 48px;
       }
       .tools {
         display: flex;

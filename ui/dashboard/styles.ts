@@ -66,7 +66,7 @@ export const panel = css`
     border-bottom: 1px solid #c3ccd8;
   }
   select {
-    min-height: 44px;
+    min-height: 48px;
     border: 2px solid var(--anj-ink);
     border-radius: 8px;
     background: var(--anj-paper);

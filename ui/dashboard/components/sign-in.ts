@@ -49,7 +49,7 @@ export class AnjSignIn extends LitElement {
         font-weight: 700;
       }
       input {
-        min-height: 44px;
+        min-height: 48px;
         padding: 0 10px;
         border: 2px solid var(--anj-ink);
         border-radius: 8px;
