@@ -168,6 +168,10 @@ t.test('data balikan: export to the chosen target and format, then download the 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-download"][data-file="data-balikan-20261201.csv"]').click()]);
   t.equal(download.suggestedFilename(), 'data-balikan-20261201.csv');
   t.equal(await readFile((await download.path())!, 'utf8'), 'nik,nop\n', 'the file the daemon wrote');
+  await page.getByTestId('export-start').click();
+  await page.getByTestId('export-refused').waitFor();
+  t.equal(await page.getByTestId('export-refused').innerText(), 'Tidak ada data balikan yang menunggu ekspor.', 'a refusal is told in words');
+  t.equal(await page.getByTestId('export-result').count(), 0, 'and no stale result stays beside it');
 });
 
 t.test('semester report: the chosen semester downloads as XLSX and PDF', async (t) => {

@@ -156,13 +156,14 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
     return { ok: true };
   });
   app.get('/api/staff/return-data', async () => fake.returnData);
-  app.post<{ Body: { format: 'xlsx' | 'csv'; target: string } }>('/api/staff/return-data/export', async (req) => {
+  app.post<{ Body: { format: 'xlsx' | 'csv'; target: string } }>('/api/staff/return-data/export', async (req, reply) => {
     const count = fake.returnData.pending;
+    if (count === 0) return reply.code(409).send({ error: 'nothingPending', message: 'nothing to export' });
     fake.returnData = { ...fake.returnData, pending: 0, exported: fake.returnData.exported + count };
     const file = `data-balikan-20261201.${req.body.format}`;
     fake.files[`/api/staff/return-data/exports/exp-1/${file}`] = 'nik,nop\n';
     fake.files['/api/staff/return-data/exports/exp-1/manifest.json'] = '{"count":12}';
-    const result: ExportResult = { exportId: 'exp-1', files: [file, 'manifest.json'], count, sha256: 'ab'.repeat(32) };
+    const result: ExportResult = { exportId: 'exp-1', files: [file, 'manifest.json'], count, sha256: 'ab'.repeat(32), remaining: 0 };
     return result;
   });
   app.get('/api/staff/*', async (req, reply) => {

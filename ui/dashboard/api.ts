@@ -57,6 +57,8 @@ export interface ExportResult {
   files: (string | { name: string })[];
   count: number;
   sha256: string;
+  /** Pending entries beyond one file's bound, left for the next export. */
+  remaining?: number;
 }
 
 export interface StaffSession {
@@ -77,6 +79,8 @@ export class StaffApiError extends Error {
     readonly code: 'network' | 'httpStatus' | 'badResponse',
     readonly path: string,
     readonly status?: number,
+    /** The daemon's typed refusal (`error` of its `{ error, message }` body), when it sent one. */
+    readonly reason?: string,
   ) {
     super(`${code} on ${path}${status === undefined ? '' : ` (${status})`}`);
   }
@@ -129,7 +133,10 @@ export class StaffApi {
       this.csrf = null;
       throw new SignedOut('signed out');
     }
-    if (!res.ok) throw new StaffApiError('httpStatus', path, res.status);
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: unknown } | null;
+      throw new StaffApiError('httpStatus', path, res.status, typeof body?.error === 'string' ? body.error : undefined);
+    }
     try {
       return (await res.json()) as T;
     } catch {

@@ -10,7 +10,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { UI_PING_INTERVAL_MS } from '../api.ts';
 import type { Locale } from '../i18n.ts';
 import { controls, tokens } from '../styles.ts';
-import { SignedOut, StaffApi, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert, type StaffSession } from './api.ts';
+import { SignedOut, StaffApi, StaffApiError, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert, type StaffSession } from './api.ts';
 import { STAFF_ACTION_EVENT, type StaffAction } from './events.ts';
 import { dashboardMessages, wibTime } from './i18n.ts';
 import { dashboardTokens } from './styles.ts';
@@ -38,6 +38,7 @@ export class AnjDashboard extends LitElement {
   @state() private sessions: SessionSummary[] = [];
   @state() private returnData: ReturnDataStatus | null = null;
   @state() private exportResult: ExportResult | null = null;
+  @state() private exportRefusal = '';
   @state() private connectionLost = false;
   @state() private signInNotice = '';
   @state() private signInBusy = false;
@@ -206,6 +207,7 @@ export class AnjDashboard extends LitElement {
     this.sessions = [];
     this.returnData = null;
     this.exportResult = null;
+    this.exportRefusal = '';
     this.busy = new Set();
   }
 
@@ -289,7 +291,15 @@ export class AnjDashboard extends LitElement {
         });
       case 'exportReturnData':
         return this.withBusy('export', async () => {
-          this.exportResult = await this.api.exportReturnData(action.format, action.target);
+          this.exportRefusal = '';
+          this.exportResult = null;
+          try {
+            this.exportResult = await this.api.exportReturnData(action.format, action.target);
+          } catch (e) {
+            // A typed refusal (nothing pending, target gone) is told in the panel, in words.
+            if (!(e instanceof StaffApiError) || !e.reason) throw e;
+            this.exportRefusal = e.reason;
+          }
           await this.poll();
         });
       case 'downloadExport':
@@ -340,7 +350,7 @@ export class AnjDashboard extends LitElement {
       <anj-health-panel .messages=${m} .health=${o.health} .kiosk=${o.kiosk}></anj-health-panel>
       <anj-kiosk-panel .messages=${m} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')}></anj-kiosk-panel>
       <anj-agreement-panel .messages=${m} .agreement=${o.agreement}></anj-agreement-panel>
-      <anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} ?busy=${this.busy.has('export')}></anj-return-data-panel>
+      <anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} refusal=${this.exportRefusal} ?busy=${this.busy.has('export')}></anj-return-data-panel>
       <anj-report-panel .messages=${m} ?busy=${this.busy.has('report')}></anj-report-panel>
       <anj-sessions-panel class="wide" .messages=${m} .sessions=${this.sessions}></anj-sessions-panel>
     </div>`;

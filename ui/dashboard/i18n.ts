@@ -100,6 +100,9 @@ export interface DashboardMessages {
     exportedCount: (n: number) => string;
     checksum: string;
     download: (file: string) => string;
+    remaining: (n: number) => string;
+    /** Why an export was refused, by the daemon's code. */
+    refused: Record<string, string>;
   };
   report: {
     title: string;
@@ -233,6 +236,13 @@ const id: DashboardMessages = {
     exportedCount: (n) => `${n} entri diekspor.`,
     checksum: 'SHA-256',
     download: (file) => `Unduh ${file}`,
+    remaining: (n) => `${n} entri lagi menunggu ekspor berikutnya.`,
+    refused: {
+      nothingPending: 'Tidak ada data balikan yang menunggu ekspor.',
+      targetRefused: 'Tujuan ekspor tidak tersedia lagi. Pilih tujuan lain.',
+      targetUnavailable: 'Berkas tidak dapat ditulis ke tujuan ini (penuh atau dilepas?).',
+      exportInProgress: 'Ekspor lain sedang berjalan. Tunggu sebentar.',
+    },
   },
   report: {
     title: 'Laporan semester',
@@ -357,6 +367,13 @@ const en: DashboardMessages = {
     exportedCount: (n) => `${n} entries exported.`,
     checksum: 'SHA-256',
     download: (file) => `Download ${file}`,
+    remaining: (n) => `${n} more entries wait for the next export.`,
+    refused: {
+      nothingPending: 'No data balikan waits for export.',
+      targetRefused: 'That export target is no longer available. Choose another.',
+      targetUnavailable: 'The files could not be written there (full or removed?).',
+      exportInProgress: 'Another export is running. Please wait.',
+    },
   },
   report: {
     title: 'Semester report',

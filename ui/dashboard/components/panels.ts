@@ -188,6 +188,8 @@ export class AssistPanel extends Panel {
 export class ReturnDataPanel extends Panel {
   @property({ attribute: false }) status: ReturnDataStatus | null = null;
   @property({ attribute: false }) result: ExportResult | null = null;
+  /** The daemon's code for the last refused export. */
+  @property() refusal = '';
   @property({ type: Boolean }) busy = false;
   @state() private format: ExportFormat = 'xlsx';
   @state() private target = '';
@@ -229,9 +231,13 @@ export class ReturnDataPanel extends Panel {
             </fieldset>
             <button class="btn primary" type="submit" data-testid="export-start" ?disabled=${this.busy}>${this.busy ? m.exporting : m.export}</button>
           </form>`}
+      ${this.refusal
+        ? html`<p class="error" role="alert" data-testid="export-refused" data-reason=${this.refusal}>${m.refused[this.refusal] ?? this.messages.actionFailed}</p>`
+        : nothing}
       ${r
         ? html`<div data-testid="export-result" data-export-id=${r.exportId} role="status">
             <p>${m.exportedCount(r.count)}</p>
+            ${r.remaining ? html`<p>${m.remaining(r.remaining)}</p>` : nothing}
             <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
             ${r.files.map((f) => {
               const name = exportFileName(f);
