@@ -93,6 +93,9 @@ t.test('the panels show health, quota, agreement, alerts and sessions without pe
   t.equal(await page.getByTestId('health-idReader').getAttribute('data-tone'), 'ok');
   t.equal(await page.getByTestId('health-sensor').getAttribute('data-tone'), 'bad', 'a missing sensor stands out');
   t.match(await page.getByTestId('health-sensor').innerText(), /Tidak ada/);
+  t.equal(await page.getByTestId('health-uplink').getAttribute('data-tone'), 'warn');
+  t.match(await page.getByTestId('health-uplink').innerText(), /Mencoba tersambung lagi/);
+  t.match(await page.getByTestId('kiosk-screen').innerText(), /Anjungan: Siap melayani/);
   t.match(await page.getByTestId('health-disk').innerText(), /12\.5 GB kosong dari 31\.9 GB/);
   t.equal(await page.getByTestId('quota-used').innerText(), '137 dari 500 akses NIK terpakai');
   t.equal(await page.getByTestId('quota-projection').innerText(), 'Dengan laju saat ini, batas kuota tercapai sekitar pukul 13:30.');
@@ -100,9 +103,10 @@ t.test('the panels show health, quota, agreement, alerts and sessions without pe
   t.equal(await page.getByTestId('alert').count(), 2);
   t.match(await page.locator('[data-testid="alert"][data-alert-id="3"]').innerText(), /Ditangani oleh petugas-02 pukul 08:05/);
   const rows = page.getByTestId('session');
-  t.equal(await rows.count(), 2);
-  t.match(await rows.first().innerText(), /3F9A01BC[\s\S]*2026-12-01 10:10[\s\S]*Data terverifikasi[\s\S]*48 dtk/);
+  t.equal(await rows.count(), 3);
+  t.match(await rows.first().innerText(), /3F9A01BC[\s\S]*2026-12-01 10:10[\s\S]*Selesai, kartu diambil[\s\S]*48 dtk/);
   t.match(await rows.nth(1).innerText(), /Identitas tidak dapat dipastikan[\s\S]*96 dtk/);
+  t.match(await rows.nth(2).innerText(), /C0FFEE12[\s\S]*Sedang berjalan[\s\S]*—/);
   await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
 });
 
@@ -197,7 +201,7 @@ t.test('the language switch turns every panel to English and back', async (t) =>
   await page.getByTestId('switch-language').click();
   await page.getByRole('heading', { name: 'Staff dashboard' }).waitFor();
   t.equal(await page.getByTestId('quota-used').innerText(), '137 of 500 NIK hits used');
-  t.match(await page.getByTestId('session').first().innerText(), /Data verified/);
+  t.match(await page.getByTestId('session').first().innerText(), /Completed, card taken/);
   t.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   t.same(await axeViolations(), [], 'axe-core: no serious or critical violation on the dashboard');
   await page.getByTestId('switch-language').click();

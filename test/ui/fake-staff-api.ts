@@ -38,8 +38,8 @@ const COOKIE = 'anjungan_staff';
 
 export function fakeOverview(): Overview {
   return {
-    health: { idReader: 'ready', sam: 'ready', sensor: 'missing', uplink: 'closed', tamper: false, disk: { freeBytes: 12.5e9, totalBytes: 31.9e9 } },
-    kiosk: { screen: 'welcome', paused: false },
+    health: { idReader: 'ready', sam: 'ready', sensor: 'missing', uplink: 'recovering', tamper: 'closed', disk: { freeBytes: 12.5e9, totalBytes: 31.9e9 } },
+    kiosk: { screen: 'welcome', reason: null, paused: false },
     quota: {
       day: '2026-12-01',
       used: 137,
@@ -83,8 +83,9 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
       { id: 3, at: '2026-12-01T01:00:00.000Z', kind: 'tamper', acknowledgedAt: '2026-12-01T01:05:00.000Z', acknowledgedBy: 'petugas-02' },
     ],
     sessions: [
-      { reference: '3F9A01BC', startedAt: '2026-12-01T03:10:00.000Z', outcome: 'verified', durationMs: 48_000 },
+      { reference: '3F9A01BC', startedAt: '2026-12-01T03:10:00.000Z', outcome: 'cardTaken', durationMs: 48_000 },
       { reference: '0B77E2D4', startedAt: '2026-12-01T02:55:00.000Z', outcome: 'identityNotConfirmed', durationMs: 95_500 },
+      { reference: 'C0FFEE12', startedAt: '2026-12-01T03:15:00.000Z', outcome: null, durationMs: null },
     ],
     returnData: { pending: 12, delivered: 30, exported: 5, targets: [{ id: 'folder', label: 'Folder ekspor' }, { id: 'usb-1', label: 'USB: KINGSTON' }] },
     signInAnswer: 'check',

@@ -6,28 +6,31 @@
 
 /** Device health as the daemon reports it: status codes, not prose (see dashboard i18n). */
 export interface DeviceHealth {
-  idReader: string;
-  sam: string;
-  sensor: string;
-  uplink: string;
-  tamper: string | boolean;
+  idReader: 'ready' | 'noReader' | 'error';
+  sam: 'ready' | 'missing' | 'refused' | 'unknown';
+  sensor: 'ready' | 'missing' | 'error';
+  uplink: 'ready' | 'down' | 'recovering' | 'accessRefused';
+  /** locked: the enclosure was opened and staff have not cleared it yet. */
+  tamper: 'closed' | 'open' | 'locked';
   disk: { freeBytes: number; totalBytes: number };
 }
 
 export interface Overview {
   health: DeviceHealth;
-  kiosk: { screen: string; paused: boolean };
+  /** reason: the out-of-service reason code while the kiosk is out of service. */
+  kiosk: { screen: string; reason: string | null; paused: boolean };
   /** Today's NIK hits: perHour holds 24 counts, hour 0 first (WIB). */
   quota: { day: string; used: number; limit: number; perHour: number[]; projectedLimitAt: string | null };
-  agreement: { start: string; end: string; daysLeft: number; inForce: boolean };
-  /** The staff-assisted verification waiting on the kiosk, if any (callStaff, readingRecord, compareFace). */
+  /** daysLeft counts today; null before the agreement starts. */
+  agreement: { start: string; end: string; daysLeft: number | null; inForce: boolean };
+  /** The staff-assisted verification waiting on the kiosk, if any (callStaff, verifyingPin, readingRecord, compareFace). */
   assist: { step: string | null };
 }
 
 export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded';
 
 export interface StaffAlert {
-  id: string | number;
+  id: number;
   at: string;
   kind: AlertKind | string;
   acknowledgedAt: string | null;
@@ -38,7 +41,8 @@ export interface SessionSummary {
   /** First 8 hex characters of the session id, upper-case: never personal data. */
   reference: string;
   startedAt: string;
-  outcome: string;
+  /** null while the session runs. */
+  outcome: string | null;
   durationMs: number | null;
 }
 
@@ -198,7 +202,7 @@ export class StaffApi {
   }
 
   async acknowledgeAlert(id: StaffAlert['id']): Promise<void> {
-    await this.call(`/api/staff/alerts/${encodeURIComponent(String(id))}/ack`, StaffApi.post());
+    await this.call(`/api/staff/alerts/${id}/ack`, StaffApi.post());
   }
 
   async sessions(limit: number): Promise<SessionSummary[]> {

@@ -31,8 +31,9 @@ export interface DashboardMessages {
     title: string;
     names: { idReader: string; sam: string; sensor: string; uplink: string; tamper: string; disk: string };
     states: Record<string, string>;
-    tamperOpen: string;
-    tamperClosed: string;
+    tamper: Record<string, string>;
+    /** Kiosk screens by their code. */
+    screens: Record<string, string>;
     diskFree: (free: string, total: string) => string;
     screen: (screen: string) => string;
   };
@@ -69,6 +70,7 @@ export interface DashboardMessages {
     duration: string;
     seconds: (s: number) => string;
     outcomes: Record<string, string>;
+    running: string;
   };
   kiosk: {
     title: string;
@@ -83,6 +85,7 @@ export interface DashboardMessages {
     callStaff: string;
     unlock: string;
     readingRecord: string;
+    waiting: string;
     compareFace: string;
     faceMatches: string;
     faceDiffers: string;
@@ -114,11 +117,10 @@ export interface DashboardMessages {
   };
 }
 
-/** Session outcomes as the kiosk names them: the result outcomes and failure reasons, one list. */
+/** Session outcomes (how a session ended): the kiosk's own failure titles, and the finishes. */
 function outcomeNames(locale: Locale, extra: Record<string, string>): Record<string, string> {
   const k = kioskMessages(locale);
   const names: Record<string, string> = { ...extra };
-  for (const [code, advice] of Object.entries(k.result.outcome)) names[code] = advice.title;
   for (const [code, advice] of Object.entries(k.failed.reason)) names[code] = advice.title;
   return names;
 }
@@ -149,20 +151,30 @@ const id: DashboardMessages = {
     names: { idReader: 'Pembaca KTP-el', sam: 'SAM', sensor: 'Pemindai sidik jari', uplink: 'Koneksi Dukcapil', tamper: 'Casing', disk: 'Penyimpanan' },
     states: {
       ready: 'Siap',
-      ok: 'Baik',
-      closed: 'Tersambung',
-      open: 'Terputus',
-      halfOpen: 'Mencoba lagi',
       missing: 'Tidak ada',
       noReader: 'Tidak terhubung',
       refused: 'Ditolak',
       error: 'Gangguan',
-      unknown: 'Tidak diketahui',
+      unknown: 'Belum diketahui',
+      down: 'Terputus',
+      recovering: 'Mencoba tersambung lagi',
+      accessRefused: 'Akses ditolak Dukcapil',
     },
-    tamperOpen: 'Terbuka',
-    tamperClosed: 'Tertutup',
+    tamper: { closed: 'Tertutup', open: 'Terbuka', locked: 'Terkunci: perlu dibuka petugas dengan PIN di anjungan' },
+    screens: {
+      welcome: 'Siap melayani',
+      readingCard: 'Membaca kartu',
+      awaitingFinger: 'Menunggu sidik jari',
+      staffAssist: 'Menunggu petugas',
+      validating: 'Memeriksa ke Dukcapil',
+      result: 'Menampilkan hasil',
+      returnData: 'Mengisi NOP/NPWPD',
+      finished: 'Sesi selesai',
+      failed: 'Sesi gagal',
+      outOfService: 'Tidak melayani',
+    },
     diskFree: (free, total) => `${free} kosong dari ${total}`,
-    screen: (screen) => `Layar anjungan: ${screen}`,
+    screen: (screen) => `Anjungan: ${screen}`,
   },
   quota: {
     title: 'Kuota hari ini',
@@ -204,7 +216,15 @@ const id: DashboardMessages = {
     outcome: 'Hasil',
     duration: 'Durasi',
     seconds: (s) => `${s} dtk`,
-    outcomes: outcomeNames('id', { cancelled: 'Dibatalkan', interrupted: 'Terputus', timeout: 'Waktu habis', running: 'Berjalan' }),
+    outcomes: outcomeNames('id', {
+      completed: 'Selesai',
+      cardTaken: 'Selesai, kartu diambil',
+      returnDataSaved: 'Selesai, NOP/NPWPD dicatat',
+      cancelled: 'Dibatalkan',
+      aborted: 'Dihentikan',
+      interrupted: 'Terputus (anjungan berhenti)',
+    }),
+    running: 'Sedang berjalan',
   },
   kiosk: {
     title: 'Layanan anjungan',
@@ -219,6 +239,7 @@ const id: DashboardMessages = {
     callStaff: 'Wajib pajak menunggu bantuan. Pastikan Anda berada di depan anjungan, lalu buka pembacaan data kartu.',
     unlock: 'Buka untuk petugas',
     readingRecord: 'Membaca data KTP-el…',
+    waiting: 'Menunggu anjungan…',
     compareFace: 'Bandingkan wajah wajib pajak dengan foto KTP-el pada layar anjungan.',
     faceMatches: 'Wajah sesuai',
     faceDiffers: 'Wajah tidak sesuai',
@@ -280,20 +301,30 @@ const en: DashboardMessages = {
     names: { idReader: 'KTP-el reader', sam: 'SAM', sensor: 'Fingerprint scanner', uplink: 'Civil registry link', tamper: 'Enclosure', disk: 'Storage' },
     states: {
       ready: 'Ready',
-      ok: 'Good',
-      closed: 'Connected',
-      open: 'Down',
-      halfOpen: 'Retrying',
       missing: 'Missing',
       noReader: 'Not connected',
       refused: 'Refused',
       error: 'Fault',
-      unknown: 'Unknown',
+      unknown: 'Not known yet',
+      down: 'Down',
+      recovering: 'Reconnecting',
+      accessRefused: 'Access refused by the registry',
     },
-    tamperOpen: 'Open',
-    tamperClosed: 'Closed',
+    tamper: { closed: 'Closed', open: 'Open', locked: 'Locked: staff must clear it with a PIN at the kiosk' },
+    screens: {
+      welcome: 'Ready to serve',
+      readingCard: 'Reading a card',
+      awaitingFinger: 'Waiting for a fingerprint',
+      staffAssist: 'Waiting for staff',
+      validating: 'Checking with the registry',
+      result: 'Showing a result',
+      returnData: 'Entering NOP/NPWPD',
+      finished: 'Session finished',
+      failed: 'Session failed',
+      outOfService: 'Not in service',
+    },
     diskFree: (free, total) => `${free} free of ${total}`,
-    screen: (screen) => `Kiosk screen: ${screen}`,
+    screen: (screen) => `Kiosk: ${screen}`,
   },
   quota: {
     title: "Today's quota",
@@ -335,7 +366,15 @@ const en: DashboardMessages = {
     outcome: 'Outcome',
     duration: 'Duration',
     seconds: (s) => `${s} s`,
-    outcomes: outcomeNames('en', { cancelled: 'Cancelled', interrupted: 'Interrupted', timeout: 'Timed out', running: 'Running' }),
+    outcomes: outcomeNames('en', {
+      completed: 'Completed',
+      cardTaken: 'Completed, card taken',
+      returnDataSaved: 'Completed, NOP/NPWPD recorded',
+      cancelled: 'Cancelled',
+      aborted: 'Stopped',
+      interrupted: 'Interrupted (kiosk stopped)',
+    }),
+    running: 'Running',
   },
   kiosk: {
     title: 'Kiosk service',
@@ -350,6 +389,7 @@ const en: DashboardMessages = {
     callStaff: 'A taxpayer is waiting for help. Make sure you are at the kiosk, then unlock the card read.',
     unlock: 'Unlock for staff',
     readingRecord: 'Reading the KTP-el data…',
+    waiting: 'Waiting for the kiosk…',
     compareFace: "Compare the taxpayer's face with the KTP-el photo on the kiosk screen.",
     faceMatches: 'Face matches',
     faceDiffers: 'Face does not match',

@@ -9,11 +9,13 @@ import { dashboardTokens, panel } from '../styles.ts';
 import { bytes, wibDateTime, wibTime, type DashboardMessages } from '../i18n.ts';
 import { exportFileName, type DeviceHealth, type ExportFormat, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert } from '../api.ts';
 import { emitAction, type StaffAction } from '../events.ts';
+import { messages as kioskMessages, type Locale } from '../../i18n.ts';
 import './quota-chart.ts';
 
 type Tone = 'ok' | 'warn' | 'bad';
-const GOOD_STATES = new Set(['ready', 'ok', 'closed']);
 const SYMBOL: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕' };
+/** How each health code reads at a glance; a code the daemon adds later shows as a fault. */
+const TONE: Record<string, Tone> = { ready: 'ok', closed: 'ok', recovering: 'warn', unknown: 'warn', locked: 'warn' };
 
 class Panel extends LitElement {
   @property({ attribute: false }) messages!: DashboardMessages;
@@ -28,32 +30,35 @@ class Panel extends LitElement {
 export class HealthPanel extends Panel {
   @property({ attribute: false }) health!: DeviceHealth;
   @property({ attribute: false }) kiosk!: Overview['kiosk'];
+  @property() locale: Locale = 'id';
 
-  private state(key: 'idReader' | 'sam' | 'sensor' | 'uplink', value: string) {
-    const tone: Tone = GOOD_STATES.has(value) ? 'ok' : value === 'halfOpen' ? 'warn' : 'bad';
-    return this.row(key, tone, this.messages.health.states[value] ?? value, value);
-  }
-
-  private row(key: keyof DashboardMessages['health']['names'], tone: Tone, text: string, code: string) {
+  private row(key: keyof DashboardMessages['health']['names'], code: string, tone: Tone = TONE[code] ?? 'bad', text = this.messages.health.states[code] ?? code) {
     return html`<tr data-testid=${`health-${key}`} data-tone=${tone} data-state=${code}>
       <th scope="row">${this.messages.health.names[key]}</th>
       <td class=${`tone-${tone}`}><span aria-hidden="true">${SYMBOL[tone]}</span> ${text}</td>
     </tr>`;
   }
 
+  /** The kiosk screen in words: the out-of-service reason as the kiosk itself says it. */
+  private screen(): string {
+    const k = kioskMessages(this.locale);
+    const reasons = k.outOfService.reason as Record<string, string>;
+    const names = this.messages.health.screens;
+    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason) return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
+    return names[this.kiosk.screen] ?? this.kiosk.screen;
+  }
+
   override render() {
     const m = this.messages.health;
     const h = this.health;
-    // The tamper state comes as a switch (true = open) or a code ('closed', 'open', 'locked').
-    const tamperOk = h.tamper === false || h.tamper === 'closed' || h.tamper === 'ok';
     const freeShare = h.disk.totalBytes > 0 ? h.disk.freeBytes / h.disk.totalBytes : 0;
     return html`<h2 id="t">${m.title}</h2>
       <table aria-labelledby="t">
-        ${this.state('idReader', h.idReader)} ${this.state('sam', h.sam)} ${this.state('sensor', h.sensor)} ${this.state('uplink', h.uplink)}
-        ${this.row('tamper', tamperOk ? 'ok' : 'bad', tamperOk ? m.tamperClosed : typeof h.tamper === 'string' && h.tamper !== 'open' ? (m.states[h.tamper] ?? h.tamper) : m.tamperOpen, String(h.tamper))}
-        ${this.row('disk', freeShare < 0.05 ? 'bad' : freeShare < 0.15 ? 'warn' : 'ok', m.diskFree(bytes(h.disk.freeBytes), bytes(h.disk.totalBytes)), String(h.disk.freeBytes))}
+        ${this.row('idReader', h.idReader)} ${this.row('sam', h.sam)} ${this.row('sensor', h.sensor)} ${this.row('uplink', h.uplink)}
+        ${this.row('tamper', h.tamper, TONE[h.tamper] ?? 'bad', m.tamper[h.tamper] ?? h.tamper)}
+        ${this.row('disk', String(h.disk.freeBytes), freeShare < 0.05 ? 'bad' : freeShare < 0.15 ? 'warn' : 'ok', m.diskFree(bytes(h.disk.freeBytes), bytes(h.disk.totalBytes)))}
       </table>
-      <p class="muted" data-testid="kiosk-screen">${m.screen(this.kiosk.screen)}</p>`;
+      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${m.screen(this.screen())}</p>`;
   }
 }
 
@@ -79,11 +84,11 @@ export class AgreementPanel extends Panel {
   override render() {
     const m = this.messages.agreement;
     const a = this.agreement;
-    const tone: Tone = !a.inForce ? 'bad' : a.daysLeft <= 30 ? 'warn' : 'ok';
+    const tone: Tone = !a.inForce ? 'bad' : a.daysLeft !== null && a.daysLeft <= 30 ? 'warn' : 'ok';
     return html`<h2>${m.title}</h2>
       <p class=${`tone-${tone}`} data-testid="agreement-state" data-in-force=${String(a.inForce)}>
         <span aria-hidden="true">${SYMBOL[tone]}</span> <strong>${a.inForce ? m.inForce : m.notInForce}</strong>
-        ${a.inForce ? html` — <span data-testid="agreement-days-left">${m.daysLeft(a.daysLeft)}</span>` : nothing}
+        ${a.inForce && a.daysLeft !== null ? html` — <span data-testid="agreement-days-left">${m.daysLeft(a.daysLeft)}</span>` : nothing}
       </p>
       <p class="muted">${m.period(a.start, a.end)}</p>`;
   }
@@ -129,7 +134,7 @@ export class SessionsPanel extends Panel {
           (s) => html`<tr data-testid="session" data-reference=${s.reference}>
             <td><code>${s.reference}</code></td>
             <td>${wibDateTime(s.startedAt)}</td>
-            <td data-outcome=${s.outcome}>${m.outcomes[s.outcome] ?? s.outcome}</td>
+            <td data-outcome=${s.outcome ?? 'running'}>${s.outcome === null ? m.running : (m.outcomes[s.outcome] ?? s.outcome)}</td>
             <td>${s.durationMs === null ? '—' : m.seconds(Math.round(s.durationMs / 1000))}</td>
           </tr>`,
         )}
@@ -173,8 +178,10 @@ export class AssistPanel extends Panel {
             <button class="btn ok" data-testid="assist-face-matches" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: true })}>${m.faceMatches}</button>
             <button class="btn bad" data-testid="assist-face-differs" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: false })}>${m.faceDiffers}</button>
           </div>`;
-      default:
+      case 'readingRecord':
         return html`<p role="status">${m.readingRecord}</p>`;
+      default:
+        return html`<p role="status">${m.waiting}</p>`;
     }
   }
 
