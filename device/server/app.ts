@@ -217,7 +217,7 @@ export async function buildServer(deps: ServerDeps) {
   });
 
   // The dashboard loads ./main.js: without the slash that would resolve outside /staff/.
-  app.get('/staff', async (_req, reply) => reply.redirect('/staff/', 301));
+  app.get('/staff', async (_req, reply) => reply.redirect('/staff/', 308));
 
   for (const [route, file] of Object.entries(UI_FILES)) {
     app.get(route, async (_req, reply) => {

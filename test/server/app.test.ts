@@ -203,7 +203,7 @@ t.test('the staff dashboard is served at /staff/ from the UI folder, under the s
   t.equal(script.statusCode, 200);
   t.match(script.headers['content-type'], /text\/javascript/);
   const bare = await app.inject({ method: 'GET', url: '/staff' });
-  t.equal(bare.statusCode, 301, 'without the slash the page would load ./main.js from the root');
+  t.equal(bare.statusCode, 308, 'without the slash the page would load ./main.js from the root');
   t.equal(bare.headers.location, '/staff/');
 });
 
