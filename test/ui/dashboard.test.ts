@@ -208,6 +208,32 @@ t.test('the language switch turns every panel to English and back', async (t) =>
   await page.getByRole('heading', { name: 'Dasbor Petugas' }).waitFor();
 });
 
+t.test('on the kiosk\'s 800×480 screen every control is a fingertip wide and nothing scrolls sideways', async (t) => {
+  await page.setViewportSize(VIEWPORTS.small);
+  t.teardown(() => page.setViewportSize(VIEWPORTS.large));
+  await page.waitForTimeout(100);
+  const problems = (await page.evaluate(`(() => {
+    const problems = [];
+    const visit = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) visit(el.shadowRoot);
+        if (!['BUTTON', 'INPUT', 'SELECT'].includes(el.tagName)) continue;
+        // A radio is tapped through its label row.
+        const target = el.type === 'radio' ? el.closest('label') : el;
+        const r = target.getBoundingClientRect();
+        const name = el.getAttribute('data-testid') || (el.textContent || '').trim() || el.tagName;
+        if (r.width < 48 || r.height < 48) problems.push(name + ' is ' + Math.round(r.width) + 'x' + Math.round(r.height));
+        if (r.left < 0 || r.right > window.innerWidth + 0.5) problems.push(name + ' leaves the screen sideways');
+      }
+    };
+    visit(document);
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push('the page scrolls sideways');
+    return problems;
+  })()`)) as string[];
+  t.same(problems, []);
+  await page.screenshot({ path: join(SHOTS, 'dashboard-800x480.png'), fullPage: true });
+});
+
 t.test('on the kiosk the dashboard keeps the kiosk page alive and leads back to it', async (t) => {
   const before = api.uiPings;
   await eventually(() => api.uiPings > before, 'a keep-alive ping');

@@ -78,6 +78,16 @@ export const panel = css`
     outline: 4px solid var(--anj-focus-ring);
     outline-offset: 2px;
   }
+  /* A radio's touch target is its whole label row. */
+  label.choice {
+    min-height: var(--anj-touch);
+    cursor: pointer;
+  }
+  label.choice input {
+    width: 24px;
+    height: 24px;
+    margin: 0;
+  }
   fieldset {
     border: none;
     margin: 0;

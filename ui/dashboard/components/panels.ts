@@ -232,7 +232,7 @@ export class ReturnDataPanel extends Panel {
             <fieldset>
               <legend>${m.format}</legend>
               ${(['xlsx', 'csv'] as const).map(
-                (f) => html`<label class="row"><input type="radio" name="format" value=${f} data-testid=${`export-format-${f}`} .checked=${this.format === f}
+                (f) => html`<label class="row choice"><input type="radio" name="format" value=${f} data-testid=${`export-format-${f}`} .checked=${this.format === f}
                   @change=${() => (this.format = f)} /> ${f.toUpperCase()}</label>`,
               )}
             </fieldset>
