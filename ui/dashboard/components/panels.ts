@@ -10,6 +10,7 @@ import { bytes, wibDateTime, wibTime, type DashboardMessages } from '../i18n.ts'
 import { exportFileName, type DeviceHealth, type ExportFormat, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert } from '../api.ts';
 import { emitAction, type StaffAction } from '../events.ts';
 import { messages as kioskMessages, type Locale } from '../../i18n.ts';
+import { recentSemesters } from '../figures.ts';
 import './quota-chart.ts';
 
 type Tone = 'ok' | 'warn' | 'bad';
@@ -254,24 +255,6 @@ export class ReturnDataPanel extends Panel {
           </div>`
         : nothing}`;
   }
-}
-
-/** The semesters a report can be asked for: this one and the three before it, newest first. */
-export function recentSemesters(now: Date): string[] {
-  const year = Number(new Intl.DateTimeFormat('en-CA', { year: 'numeric', timeZone: 'Asia/Jakarta' }).format(now));
-  const month = Number(new Intl.DateTimeFormat('en-CA', { month: 'numeric', timeZone: 'Asia/Jakarta' }).format(now));
-  let y = year;
-  let half = month <= 6 ? 1 : 2;
-  const out: string[] = [];
-  for (let i = 0; i < 4; i++) {
-    out.push(`${y}-${half}`);
-    if (half === 2) half = 1;
-    else {
-      half = 2;
-      y -= 1;
-    }
-  }
-  return out;
 }
 
 @customElement('anj-report-panel')

@@ -6,32 +6,10 @@
 import { LitElement, css, html, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { DashboardMessages } from '../i18n.ts';
+import { bars, PLOT } from '../figures.ts';
 
 const WIDTH = 480;
 const HEIGHT = 190;
-const PLOT = { left: 34, right: 470, top: 12, bottom: 160 };
-export const HOURS = 24;
-
-export interface Bar {
-  hour: number;
-  count: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The bars' geometry: heights in proportion to the counts, the largest count reaching the top. */
-export function bars(perHour: readonly number[]): Bar[] {
-  const counts = Array.from({ length: HOURS }, (_, h) => Math.max(0, Number(perHour[h]) || 0));
-  const top = Math.max(1, ...counts);
-  const slot = (PLOT.right - PLOT.left) / HOURS;
-  const plotHeight = PLOT.bottom - PLOT.top;
-  return counts.map((count, hour) => {
-    const height = (count / top) * plotHeight;
-    return { hour, count, x: PLOT.left + hour * slot + 1, y: PLOT.bottom - height, width: slot - 2, height };
-  });
-}
 
 @customElement('anj-quota-chart')
 export class AnjQuotaChart extends LitElement {
