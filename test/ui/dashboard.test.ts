@@ -101,6 +101,7 @@ t.test('the panels show health, quota, agreement, alerts and sessions without pe
   t.equal(await page.getByTestId('quota-projection').innerText(), 'Dengan laju saat ini, batas kuota tercapai sekitar pukul 13:30.');
   t.match(await page.getByTestId('agreement-days-left').innerText(), /Sisa 343 hari/);
   t.equal(await page.getByTestId('alert').count(), 2);
+  t.equal(await page.getByTestId('alerts-open').innerText(), '(1 belum ditangani)');
   t.match(await page.locator('[data-testid="alert"][data-alert-id="3"]').innerText(), /Ditangani oleh petugas-02 pukul 08:05/);
   const rows = page.getByTestId('session');
   t.equal(await rows.count(), 3);
@@ -136,6 +137,7 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
   await eventually(() => calls('POST', '/api/staff/alerts/7/ack').length === 1, 'the acknowledgement');
   await page.locator('[data-testid="alert"][data-alert-id="7"][data-acknowledged="true"]').waitFor();
   t.pass('alert 7 shows as handled');
+  t.equal(await page.getByTestId('alerts-open').getAttribute('data-open'), '0');
 
   await page.getByTestId('kiosk-pause').click();
   await eventually(() => calls('POST', '/api/staff/kiosk/pause').length === 1, 'pause');

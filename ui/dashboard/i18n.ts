@@ -60,6 +60,7 @@ export interface DashboardMessages {
     kinds: Record<AlertKind, string>;
     acknowledge: string;
     acknowledgedBy: (who: string | null, at: string) => string;
+    open: (n: number) => string;
   };
   sessions: {
     title: string;
@@ -207,6 +208,7 @@ const id: DashboardMessages = {
     },
     acknowledge: 'Tandai sudah ditangani',
     acknowledgedBy: (who, at) => `Ditangani${who ? ` oleh ${who}` : ''} pukul ${at}`,
+    open: (n) => `${n} belum ditangani`,
   },
   sessions: {
     title: 'Sesi terakhir',
@@ -357,6 +359,7 @@ const en: DashboardMessages = {
     },
     acknowledge: 'Mark as handled',
     acknowledgedBy: (who, at) => `Handled${who ? ` by ${who}` : ''} at ${at}`,
+    open: (n) => `${n} not handled yet`,
   },
   sessions: {
     title: 'Recent sessions',

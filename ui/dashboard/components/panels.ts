@@ -102,7 +102,9 @@ export class AlertsPanel extends Panel {
   override render() {
     const m = this.messages.alerts;
     const kinds = m.kinds as Record<string, string>;
-    return html`<h2>${m.title}</h2>
+    const open = this.alerts.filter((a) => a.acknowledgedAt === null).length;
+    // The count is a live region: a new alert is announced even while the operator looks elsewhere.
+    return html`<h2>${m.title} <span class=${open > 0 ? 'tone-bad' : 'muted'} role="status" data-testid="alerts-open" data-open=${open}>(${m.open(open)})</span></h2>
       ${this.alerts.length === 0
         ? html`<p class="muted" data-testid="alerts-none">${m.none}</p>`
         : html`<table>
