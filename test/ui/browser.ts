@@ -37,13 +37,14 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(viewport: Viewport = VIEWPORTS.small): Promise<Browser> {
+/** extraArgs: more Chromium switches, e.g. a host-resolver rule to reach the loopback server by another name. */
+export async function launchBrowser(viewport: Viewport = VIEWPORTS.small, extraArgs: string[] = []): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'anjungan-chromium-'));
   // headless: true makes playwright pass --headless itself; the profile folder is the user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...extraArgs],
     viewport,
     locale: 'id-ID',
   });

@@ -266,6 +266,19 @@ t.test('on the kiosk, a dashboard left alone signs out and hands the screen back
   t.pass('the other tab sees the session gone too');
 });
 
+t.test('reached by another name than loopback (the office LAN), it shows no kiosk controls and pings no kiosk', async (t) => {
+  const lan = await launchBrowser(VIEWPORTS.large, ['--host-resolver-rules=MAP anjungan-staff.test 127.0.0.1']);
+  t.teardown(() => lan.close());
+  const lanPage = await lan.context.newPage();
+  await lanPage.goto(api.url.replace('127.0.0.1', 'anjungan-staff.test') + '/staff/');
+  await lanPage.getByTestId('user-id').waitFor();
+  await lanPage.waitForTimeout(6000);
+  t.equal(await lanPage.getByTestId('onscreen-keyboard').count(), 0, 'a PC has its own keyboard');
+  t.equal(await lanPage.getByTestId('back-to-kiosk').count(), 0, 'there is no kiosk to go back to');
+  t.notOk(api.uiPingHosts.some((h) => h.startsWith('anjungan-staff.test')), 'no keep-alive from the LAN page');
+  t.ok(api.uiPingHosts.some((h) => h.startsWith('127.0.0.1')), 'while the kiosk tab kept pinging');
+});
+
 t.test('a session that ends (expiry, restart) returns to the sign-in form', async (t) => {
   await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
   await page.getByTestId('quota-chart').waitFor();

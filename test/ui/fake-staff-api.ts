@@ -67,6 +67,8 @@ export interface FakeStaffApi {
   /** Ends the session as an expiry would: the next call is 401. */
   expireSession(): void;
   uiPings: number;
+  /** The Host each keep-alive came to (which page sent it). */
+  uiPingHosts: string[];
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
     signInAnswer: 'check',
     files: {},
     uiPings: 0,
+    uiPingHosts: [],
     expireSession: () => (sessionId = null),
     close: () => app.close(),
   };
@@ -100,8 +103,9 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
   app.get('/staff/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(index));
   app.get('/staff/main.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(bundle));
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><html lang="id"><title>kiosk</title><p data-testid="kiosk-page">kiosk</p></html>'));
-  app.post('/api/ui-ping', async (_req, reply) => {
+  app.post('/api/ui-ping', async (req, reply) => {
     fake.uiPings++;
+    fake.uiPingHosts.push(req.headers.host ?? '');
     return reply.code(204).send();
   });
 
