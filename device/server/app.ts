@@ -14,6 +14,7 @@ import { EDGE_LIMITS } from './limits.ts';
 import type { EdgeAddress } from './edge.ts';
 import { edgeServerOptions, guardEdge } from './guard.ts';
 import { registerStaffScope, type StaffScope, type StaffScopeDeps } from '../staff/auth.ts';
+import { registerDashboardFiles } from '../staff/dashboard-files.ts';
 import type { TamperClearResult } from '../gpio/tamper-lock.ts';
 
 export interface DemoControls {
@@ -64,11 +65,6 @@ const UI_FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/main.js': 'main.js',
   '/main.js.map': 'main.js.map',
-  // The staff dashboard (ui/dashboard/), opened from the kiosk's "Petugas" entry; the LAN listener serves the same files.
-  '/staff/': 'dashboard/index.html',
-  '/staff/index.html': 'dashboard/index.html',
-  '/staff/main.js': 'dashboard/main.js',
-  '/staff/main.js.map': 'dashboard/main.js.map',
 };
 const MIME: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -216,8 +212,8 @@ export async function buildServer(deps: ServerDeps) {
     }
   });
 
-  // The dashboard loads ./main.js: without the slash that would resolve outside /staff/.
-  app.get('/staff', async (_req, reply) => reply.redirect('/staff/', 308));
+  // The staff dashboard, opened from the kiosk's "Petugas" entry; the LAN listener serves the same files.
+  registerDashboardFiles(app, deps.uiDir);
 
   for (const [route, file] of Object.entries(UI_FILES)) {
     app.get(route, async (_req, reply) => {
