@@ -39,7 +39,9 @@ recorded="${ANJUNGAN_VERSIONS_FILE:-$repo/image/versions-$arch.txt}"
 if [ "${ANJUNGAN_VERSIONS:-check}" = record ]; then
   cp "$versions" "$recorded"
   echo "build-image.sh: package set recorded in $recorded" >&2
-elif [ -f "$recorded" ] && ! diff -u --label "recorded $recorded" --label "this build" "$recorded" "$versions" >&2; then
+elif [ ! -f "$recorded" ]; then
+  echo "build-image.sh: no package set recorded for $arch ($recorded): nothing to compare; ANJUNGAN_VERSIONS=record records this build's" >&2
+elif ! diff -u --label "recorded $recorded" --label "this build" "$recorded" "$versions" >&2; then
   echo "build-image.sh: the Debian packages differ from the recorded set (diff above); ANJUNGAN_VERSIONS=record accepts them" >&2
   exit 3
 fi
