@@ -2,8 +2,9 @@
  * The SD-card image as a technician gets it (image/build-image.sh, here for amd64 so it stays
  * fast; the arm64 image is laid out by the same script): its partition table, each file system
  * checked in no-change mode after being cut out of the .img by offset (no loop mount), the boot
- * partition's files, the read-only root's and data partition's content, the checksum and the
- * manifest; and no demo persona, simulator or vpcd anywhere in its bytes.
+ * partition's files, the read-only root's and data partition's content, the data partition
+ * grown on a bigger card, the checksum and the manifest, the check of the recorded package set;
+ * and no demo persona, simulator or vpcd anywhere in its bytes.
  */
 import t from 'tap';
 import { execFile, execFileSync } from 'node:child_process';
