@@ -7,8 +7,8 @@ SHELL := /bin/bash
 APT_PACKAGES := python3 make g++ pkg-config openssl libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools chromium \
   libfprint-2-2 libfprint-2-dev libglib2.0-dev espeak-ng opus-tools
 # The appliance tests: units checked by systemd-analyze, a root file system booted with
-# systemd-nspawn, the egress firewall in network namespaces.
-APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux
+# systemd-nspawn (with an SSH login by key), the egress firewall in network namespaces.
+APT_PACKAGES += systemd-container mmdebstrap nftables iproute2 util-linux openssh-client
 # The SD-card image, made without loop mounts: FAT and ext4 file systems from folders, an MBR.
 APT_PACKAGES += dosfstools mtools e2fsprogs fdisk zstd
 # Data balikan export tests read the XLSX sheet XML below exceljs.

@@ -8,6 +8,9 @@ set -euo pipefail
 out="$1" cache="${2:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 [ -f "$repo/dist/appliance/main.js" ] || { echo "build-image-arm64.sh: run make build first" >&2; exit 2; }
+# qemu-user-static registers its binfmt handlers when installed; where binfmt_misc was mounted
+# later (containers), they are registered here.
+arch-test arm64 >/dev/null 2>&1 || update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
 arch-test arm64 >/dev/null || { echo "build-image-arm64.sh: arm64 programs do not run here (install qemu-user-static and binfmt-support)" >&2; exit 2; }
 packages="$(cat "$repo/image/packages-rootfs.txt" "$repo/image/packages-arm64.txt" | grep -v -e '^#' -e '^$' | sort -u | paste -sd, -)"
 build_tools="g++ gcc make python3 npm pkg-config libpcsclite-dev libfprint-2-dev libglib2.0-dev"
@@ -16,7 +19,7 @@ rm -rf "$base" "$tree"
 mkdir -p "$out" "$debs"
 trap 'rm -rf "$base" "$tree"' EXIT
 
-mmdebstrap --quiet --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
+mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
   --include="$packages,${build_tools// /,}" --skip=essential/unlink \
   --setup-hook="mkdir -p \"\$1\"/var/cache/apt/archives" \
   --setup-hook="sync-in $debs /var/cache/apt/archives" \
@@ -27,7 +30,7 @@ mmdebstrap --quiet --variant=minbase --architectures=arm64 --components="main no
   --customize-hook='chroot "$1" useradd --system --create-home --home-dir /var/lib/anjungan-kiosk --shell /usr/sbin/nologin --groups video,render,input anjungan-kiosk' \
   --customize-hook='echo anjungan > "$1/etc/hostname"' \
   --customize-hook="mkdir -p \"\$1/opt/anjungan\" && cp $repo/package.json $repo/package-lock.json \"\$1/opt/anjungan/\"" \
-  --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm ci --omit=dev --no-audit --no-fund && rm -rf /root/.npm /root/.cache"' \
+  --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm_config_build_from_source=true npm ci --omit=dev --no-audit --no-fund && rm -rf /root/.npm /root/.cache"' \
   --customize-hook="copy-in $repo/device/fingerprint/capture-helper.c /tmp" \
   --customize-hook='mkdir -p "$1/usr/lib/anjungan" && chroot "$1" sh -c "gcc -O2 -Wall -o /usr/lib/anjungan/anjungan-fprint-capture /tmp/capture-helper.c \$(pkg-config --cflags --libs libfprint-2 glib-2.0 gio-2.0) && rm /tmp/capture-helper.c"' \
   --customize-hook="chroot \"\$1\" apt-get purge -y -qq --autoremove $build_tools" \

@@ -9,7 +9,7 @@
 # Usage: image/build-image.sh ARCH OUT_DIR [CACHE_DIR]
 # ANJUNGAN_IMAGE_TREE=DIR takes an already-built root file system (image/build-image-arm64.sh);
 # otherwise image/build-rootfs.sh builds it for the host architecture. ANJUNGAN_ZSTD_LEVEL sets
-# the compression level (default 12).
+# the compression level (default 12); ANJUNGAN_VERSIONS and ANJUNGAN_VERSIONS_FILE: see below.
 set -euo pipefail
 arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,6 +27,23 @@ tree="${ANJUNGAN_IMAGE_TREE:-}"
 if [ -z "$tree" ]; then
   tree="$work/root"
   bash "$repo/image/build-rootfs.sh" "$arch" "$tree" "$cache" >/dev/null
+fi
+
+# Same inputs, same package set: Debian moves on (point releases, security updates), so the
+# tree's packages are checked against the set recorded for the architecture
+# (image/versions-ARCH.txt, committed) before anything is laid out. A difference stops the build
+# with the diff; ANJUNGAN_VERSIONS=record accepts the new set and writes the file (to commit).
+versions="$work/versions.txt"
+dpkg-query --admindir="$tree/var/lib/dpkg" -W -f='${Package}\t${Version}\t${Architecture}\n' | LC_ALL=C sort > "$versions"
+recorded="${ANJUNGAN_VERSIONS_FILE:-$repo/image/versions-$arch.txt}"
+if [ "${ANJUNGAN_VERSIONS:-check}" = record ]; then
+  cp "$versions" "$recorded"
+  echo "build-image.sh: package set recorded in $recorded" >&2
+elif [ ! -f "$recorded" ]; then
+  echo "build-image.sh: no package set recorded for $arch ($recorded): nothing to compare; ANJUNGAN_VERSIONS=record records this build's" >&2
+elif ! diff -u --label "recorded $recorded" --label "this build" "$recorded" "$versions" >&2; then
+  echo "build-image.sh: the Debian packages differ from the recorded set (diff above); ANJUNGAN_VERSIONS=record accepts them" >&2
+  exit 3
 fi
 
 # The boot partition takes what the firmware package put under /boot/firmware (nothing on amd64,
@@ -52,7 +69,9 @@ boot_mib=256 data_mib=64
 mkfs.vfat -C -F 32 -n ANJ-BOOT -i 414e4a42 --invariant "$work/boot.vfat" $((boot_mib * 1024)) >/dev/null
 mcopy -s -m -i "$work/boot.vfat" "$boot"/* ::/
 mkfs.ext4 -q -F -L ANJ-ROOT -U "$(uuid root)" -E "hash_seed=$(uuid root-hash)" -i 8192 -m 0 -d "$tree" "$work/root.ext4" "${root_mib}M" >/dev/null
-mkfs.ext4 -q -F -L ANJ-DATA -U "$(uuid data)" -E "hash_seed=$(uuid data-hash)" -m 0 -d "$data" "$work/data.ext4" "${data_mib}M" >/dev/null
+# The data file system is made small but for a big card: 4 KiB blocks (not the 1 KiB of a small
+# file system) and room in its descriptor table to grow online up to 256 GiB.
+mkfs.ext4 -q -F -L ANJ-DATA -U "$(uuid data)" -T default -b 4096 -E "hash_seed=$(uuid data-hash),resize=$((256 << 18))" -m 0 -d "$data" "$work/data.ext4" "${data_mib}M" >/dev/null
 
 # The table: the boot partition at 4 MiB (erase-block aligned), then root, then data last so it
 # can grow to the end of the card.
@@ -76,7 +95,7 @@ done
 # What is in it: every Debian package and version, the app's version and commit, its modules.
 {
   echo "# $name.img: Debian packages (name, version, architecture), then the app and its node modules"
-  dpkg-query --admindir="$tree/var/lib/dpkg" -W -f='${Package}\t${Version}\t${Architecture}\n'
+  cat "$versions"
   echo -e "anjungan\t$(node -p "require('$repo/package.json').version")+$(git -C "$repo" rev-parse --short HEAD)\tapp"
   for pkg in "$tree"/opt/anjungan/node_modules/*/package.json "$tree"/opt/anjungan/node_modules/@*/*/package.json; do
     [ -f "$pkg" ] && node -e 'const p = require(process.argv[1]); console.log(`${p.name}\t${p.version}\tnode`)' "$pkg"

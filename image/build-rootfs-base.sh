@@ -33,10 +33,15 @@ mkdir -p "$cache"
 # One build at a time: parallel test files (or checkouts) wait for the first and reuse its tree.
 exec 9>"$cache/rootfs-base-$arch.lock"
 flock 9
-if [ -f "$tree/.anjungan-complete" ]; then echo "$tree"; exit 0; fi
+# The stamp's time says when the tree was last used: checkouts with other package lists share
+# the cache without evicting each other's trees; a tree unused for two days is removed.
+if [ -f "$tree/.anjungan-complete" ]; then touch "$tree/.anjungan-complete"; echo "$tree"; exit 0; fi
 debs="$cache/debs-trixie-$arch"
 mkdir -p "$debs"
-rm -rf "$tree.tmp" "$cache"/rootfs-base-"$arch"-*
+rm -rf "$tree.tmp"
+for old in "$cache"/rootfs-base-"$arch"-*/; do
+  if [ ! -f "$old.anjungan-complete" ] || [ -n "$(find "$old.anjungan-complete" -mmin +2880)" ]; then rm -rf "$old"; fi
+done
 build_tree "$tree.tmp" "$debs"
 touch "$tree.tmp/.anjungan-complete"
 mv "$tree.tmp" "$tree"

@@ -56,11 +56,13 @@ install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/etc/chromium/polic
 # journald in memory, the hardware watchdog, SSH off unless enabled (image/rootfs/). Files are
 # replaced, never written through: the tree shares its inodes with the cached base.
 cp -r --remove-destination "$repo/image/rootfs/." "$out/"
+# No host key baked into the image: each kiosk makes its own on the data partition.
+rm -f "$out"/etc/ssh/ssh_host_*
 kiosk_ids="$(awk -F: '$1 == "anjungan-kiosk" { print "s/@KIOSK_UID@/" $3 "/; s/@KIOSK_GID@/" $4 "/" }' "$out/etc/passwd")"
 sed "$kiosk_ids" "$repo/image/rootfs/etc/fstab" > "$out/etc/fstab.new" && mv "$out/etc/fstab.new" "$out/etc/fstab"
 mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan"
 systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
-  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket
+  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service
 systemctl --root="$out" --quiet set-default graphical.target
 echo "$out"

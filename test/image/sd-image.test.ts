@@ -2,13 +2,15 @@
  * The SD-card image as a technician gets it (image/build-image.sh, here for amd64 so it stays
  * fast; the arm64 image is laid out by the same script): its partition table, each file system
  * checked in no-change mode after being cut out of the .img by offset (no loop mount), the boot
- * partition's files, the read-only root's and data partition's content, the checksum and the
- * manifest; and no demo persona, simulator or vpcd anywhere in its bytes.
+ * partition's files, the read-only root's and data partition's content, the data partition
+ * grown on a bigger card, the checksum and the manifest, the check of the recorded package set;
+ * and no demo persona, simulator or vpcd anywhere in its bytes.
  */
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { buildKiosk } from '../support/kiosk-process.ts';
 import { demoNeedles } from '../support/demo-traces.ts';
 
@@ -22,7 +24,10 @@ t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the
   const out = join(work, 'out');
   const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', cwd: out, stdio: ['ignore', 'pipe', 'pipe'] });
   const started = Date.now();
-  execFileSync('bash', [join(repo, 'image/build-image.sh'), 'amd64', out], { cwd: repo, env: { ...process.env, ANJUNGAN_ZSTD_LEVEL: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The package set is recorded into the test's folder, never into the checkout.
+  const versions = join(work, 'versions-amd64.txt');
+  const imageEnv = { ...process.env, ANJUNGAN_ZSTD_LEVEL: '1', ANJUNGAN_VERSIONS_FILE: versions };
+  execFileSync('bash', [join(repo, 'image/build-image.sh'), 'amd64', out], { cwd: repo, env: { ...imageEnv, ANJUNGAN_VERSIONS: 'record' }, stdio: ['ignore', 'ignore', 'pipe'] });
   t.comment(`image built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const img = join(out, 'anjungan-amd64.img');
 
@@ -76,6 +81,37 @@ t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the
     t.match(debugfs(data, 'ls -l /lib'), new RegExp(`40700 \\(2\\)\\s+${uid}\\s+\\d+\\s+\\d+\\s+\\S+\\s+\\S+\\s+anjungan`), "the daemon's own state folder, 0700");
   });
 
+  // On the board anjungan-grow-data grows the mounted partition online (partx, resize2fs on the
+  // block device); without loop devices the test runs its table step on a copy of the image made
+  // as large as a bigger card, and the same resize2fs, offline, on the partition cut out of it.
+  t.test('the data partition grows to fill a bigger card, keeping its content', async (t) => {
+    const card = join(work, 'card.img');
+    sh('cp', ['--sparse=always', img, card]);
+    const cardBytes = execFileSync('stat', ['-c', '%s', img], { encoding: 'utf8' }).trim();
+    sh('truncate', ['-s', '+512M', card]);
+    const grow = join(repo, 'image/rootfs/usr/local/sbin/anjungan-grow-data');
+    const partitions = () => (JSON.parse(sh('sfdisk', ['--json', card])).partitiontable as { partitions: Part[] }).partitions;
+    sh('sh', [grow, card, '3']);
+    const grown = partitions();
+    const placement = (parts: Part[]) => parts.map((p) => [p.start, p.size, p.type]);
+    t.same(placement(grown.slice(0, 2)), placement(table.partitions.slice(0, 2)), 'boot and root untouched');
+    t.equal(grown[2]!.start, table.partitions[2]!.start, 'the data partition keeps its start');
+    const cardSectors = Number(cardBytes) / 512 + 512 * 2048;
+    t.ok(cardSectors - (grown[2]!.start + grown[2]!.size) < 2048, `it ends within 1 MiB of the card's end (${grown[2]!.size} sectors)`);
+    sh('sh', [grow, card, '3']);
+    t.same(partitions(), grown, 'a second run changes nothing');
+
+    const part = join(work, 'p3-grown');
+    sh('dd', [`if=${card}`, `of=${part}`, 'bs=512', `skip=${grown[2]!.start}`, `count=${grown[2]!.size}`, 'conv=sparse', 'status=none']);
+    execFileSync('resize2fs', [part], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const header = execFileSync('dumpe2fs', ['-h', part], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)$`, 'm').exec(header)![1]);
+    const unused = grown[2]!.size * 512 - field('Block count') * field('Block size');
+    t.ok(unused >= 0 && unused < field('Block size'), `the file system fills the grown partition (${unused} bytes left)`);
+    t.match(execFileSync('e2fsck', ['-fn', part], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), /^ANJ-DATA: \d+\/\d+ files/m, 'and is clean');
+    t.match(execFileSync('debugfs', ['-R', 'ls -l /lib', part], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), /40700 \(2\).*anjungan/, 'the state folder is still there');
+  });
+
   t.test('no demo persona, simulator or vpcd in any byte of the image', async (t) => {
     const needles = join(work, 'needles');
     // The positive control proves the scan reads the app's files: a message only the production bundle has.
@@ -93,5 +129,25 @@ t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the
     for (const pkg of ['systemd', 'nodejs', 'pcscd', 'chromium', 'libfprint-2-2']) t.match(manifest, new RegExp(`^${pkg}\\t\\S+\\tamd64$`, 'm'), `${pkg} and its version`);
     t.match(manifest, /^better-sqlite3\t\d+\.\d+\.\d+\tnode$/m);
     t.notMatch(manifest, /vpcd/, 'no vpcd package');
+    const debian = manifest.split('\n').filter((l) => /\t(amd64|all)$/.test(l));
+    t.same(readFileSync(versions, 'utf8').trim().split('\n'), debian, 'the recorded package set is the Debian part of the manifest');
+  });
+
+  t.test('a build whose Debian packages differ from the recorded set stops before laying out an image', async (t) => {
+    const recorded = readFileSync(versions, 'utf8');
+    const systemd = /^systemd\t(\S+)\tamd64$/m;
+    const line = systemd.exec(recorded)!;
+    writeFileSync(versions, recorded.replace(systemd, `systemd\t${line[1]}~older\tamd64`));
+    const other = join(work, 'out-differs');
+    const failed = await promisify(execFile)('bash', [join(repo, 'image/build-image.sh'), 'amd64', other], { cwd: repo, env: imageEnv }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    t.equal(failed.code, 3, 'exit status 3');
+    const lines = failed.stderr.split('\n');
+    t.ok(lines.includes(`-systemd\t${line[1]}~older\tamd64`), 'the diff shows the recorded version');
+    t.ok(lines.includes(`+systemd\t${line[1]}\tamd64`), 'and the one this build got');
+    t.match(failed.stderr, /ANJUNGAN_VERSIONS=record/, 'and says how to accept it');
+    t.same(readdirSync(other), [], 'no image');
   });
 });

@@ -12,7 +12,7 @@
  */
 import t from 'tap';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { demoCredentials } from '../../device/sim/kit.ts';
@@ -49,6 +49,9 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
     .replace('/dist/appliance/', '/dist/device/');
   writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), `[Service]\nEnvironment=ANJUNGAN_MODE=demo\nExecStart=\n${demoExec}\n`);
   mkdirSync(join(tree, 'opt/anjungan/dist/device'));
+  // The boot partition's stand-in (on the board a FAT partition a laptop can write to).
+  const bootFirmware = join(work, 'boot-firmware');
+  mkdirSync(bootFirmware);
 
   const nspawn = spawn(
     'systemd-nspawn',
@@ -61,6 +64,7 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       `--bind=${dataEtc}:/etc/anjungan`,
       `--bind=${dataLib}:/var/lib/anjungan`,
       `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
+      `--bind-ro=${bootFirmware}:/boot/firmware`,
       '--register=no',
       '--keep-unit',
       '--private-network',
@@ -132,6 +136,21 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       }
     });
 
+    await t.test("the image's own units: board-only mounts and the data partition's growth after its mount", async (t) => {
+      for (const unit of ['data.mount', 'var-lib-anjungan.mount', 'etc-anjungan.mount', 'boot-firmware.mount', 'anjungan-grow-data.service']) {
+        const out = await run('nsenter', ['--target', leader, '--all', 'systemd-analyze', 'verify', unit], { encoding: 'utf8' }).then(
+          (r) => r.stderr.trim(),
+          (e: { stderr: string }) => `exit status non-zero: ${e.stderr}`,
+        );
+        t.equal(out, '', `systemd-analyze verify ${unit}`);
+      }
+      const grow = await show('anjungan-grow-data.service', 'After', 'Requires', 'ConditionResult', 'WantedBy');
+      t.match(grow.After, /\bdata\.mount\b/, 'growth runs after the data partition is mounted');
+      t.match(grow.Requires, /\bdata\.mount\b/, 'and needs it');
+      t.match(grow.WantedBy, /\blocal-fs\.target\b/, 'pulled in at every boot (its stamp on the data partition makes it run once)');
+      t.equal(grow.ConditionResult, 'no', 'skipped in a container, where the data folder is bound in');
+    });
+
     await t.test('the root is read-only: writes land only on the data partition and tmpfs', async (t) => {
       t.match(await inside('findmnt', '-no', 'OPTIONS', '/'), /(^|,)ro(,|$)/, 'the root is mounted read-only');
       const write = (path: string) =>
@@ -186,6 +205,55 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       const used = (await healthz()).body!.devices.uplink.quota.used;
       await inside('systemctl', 'restart', 'anjungan.service');
       t.equal((await healthz()).body?.devices.uplink.quota.used, used, `the quota ledger still counts ${used} after the restart`);
+    });
+
+    await t.test('SSH is off until the technician enables it, and takes a key, never a password', async (t) => {
+      const ssh = async () => show('ssh.service', 'ActiveState', 'ConditionResult');
+      const listening = async () => /:22\b/.test(await inside('ss', '-Hltn'));
+      t.same(await ssh(), { ActiveState: 'inactive', ConditionResult: 'no' }, 'off after boot');
+      t.equal(await listening(), false, 'nothing listens on port 22');
+      t.same(readdirSync(join(tree, 'etc/ssh')).filter((f) => f.startsWith('ssh_host_')), [], 'the image carries no host key');
+
+      const key = join(work, 'anj16-technician');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'anj16-technician', '-f', key]);
+      // The host's ssh client in the container's network namespace (loopback only).
+      const login = (...options: string[]) =>
+        run(
+          'nsenter',
+          ['--target', leader, '--net', 'ssh', '-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=20', ...options, 'root@127.0.0.1', 'cat /etc/hostname'],
+          { encoding: 'utf8' },
+        ).then(
+          (r) => r.stdout.trim(),
+          (e: { stderr: string }) => `refused: ${e.stderr.trim()}`,
+        );
+      const withPassword = ['-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password,keyboard-interactive'];
+
+      await t.test('from a laptop: `ssh` and `authorized_keys` on the boot partition', async (t) => {
+        writeFileSync(join(bootFirmware, 'ssh'), '');
+        copyFileSync(`${key}.pub`, join(bootFirmware, 'authorized_keys'));
+        await inside('systemctl', 'start', 'ssh.service');
+        t.equal((await ssh()).ActiveState, 'active');
+        t.equal(await login('-i', key), 'anjungan', 'the technician logs in with the key');
+        t.match(await login(...withPassword), /^refused: [^]*Permission denied \(publickey\)/, 'a password is not even asked for');
+        t.ok(existsSync(join(dataEtc, 'ssh/ssh_host_ed25519_key')), "the kiosk's own host key is made on the data partition");
+        rmSync(join(bootFirmware, 'ssh'));
+        rmSync(join(bootFirmware, 'authorized_keys'));
+        await inside('systemctl', 'stop', 'ssh.service');
+        await inside('systemctl', 'start', 'ssh.service');
+        t.same(await ssh(), { ActiveState: 'inactive', ConditionResult: 'no' }, 'without the file it stays off');
+        t.equal(await listening(), false);
+      });
+
+      await t.test('kept on: /etc/anjungan/ssh-enabled and the keys on the data partition', async (t) => {
+        const hostKey = readFileSync(join(dataEtc, 'ssh/ssh_host_ed25519_key.pub'), 'utf8');
+        writeFileSync(join(dataEtc, 'ssh-enabled'), '');
+        writeFileSync(join(dataEtc, 'ssh/authorized_keys'), readFileSync(`${key}.pub`), { mode: 0o600 });
+        await inside('systemctl', 'start', 'ssh.service');
+        t.equal(await login('-i', key), 'anjungan', 'the technician logs in with the key');
+        t.equal(readFileSync(join(dataEtc, 'ssh/ssh_host_ed25519_key.pub'), 'utf8'), hostKey, 'the same host key');
+        rmSync(join(dataEtc, 'ssh-enabled'));
+        await inside('systemctl', 'stop', 'ssh.service');
+      });
     });
 
     await t.test('a stopped daemon is killed by the watchdog and restarted', async (t) => {
