@@ -49,19 +49,8 @@ await build({
 
 // The kiosk UI and, beside it, the staff dashboard (served at /staff/ by both listeners).
 await build({
-  entryPoints: ['ui/main.ts'],
+  entryPoints: { main: 'ui/main.ts', 'dashboard/main': 'ui/dashboard/main.ts' },
   outdir: 'dist/ui',
-  bundle: true,
-  platform: 'browser',
-  format: 'esm',
-  target: 'es2022',
-  minify: true,
-  sourcemap: true,
-  logLevel: 'warning',
-});
-await build({
-  entryPoints: ['ui/dashboard/main.ts'],
-  outdir: 'dist/ui/dashboard',
   bundle: true,
   platform: 'browser',
   format: 'esm',
