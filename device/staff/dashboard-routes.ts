@@ -8,7 +8,6 @@
 import { statfs } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
 import type { AuditPort, CardPort, ClockPort, FingerprintSensorPort, GpioPort, ValidatorPort } from '../flow/ports.ts';
@@ -20,7 +19,7 @@ import type { KioskView } from '../view/protocol.ts';
 import { ALERT_KINDS, type AlertLog } from './alerts.ts';
 import { quotaOutlook } from './quota-outlook.ts';
 import { recentSessions } from './recent-sessions.ts';
-import { operatorOf, type StaffRoutes } from './scope.ts';
+import { checkInputAsDeclared, operatorOf, type StaffRoutes } from './scope.ts';
 
 export interface DashboardDeps {
   runtime: { view(): KioskView; snapshot(): KioskSnapshot; send(event: FlowEvent): void };
@@ -114,21 +113,7 @@ export function dashboardRoutes(deps: DashboardDeps): StaffRoutes {
 }
 
 async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
-  // Input is checked exactly as declared on any server: no coercion, unknown properties refused.
-  app.setValidatorCompiler(
-    ({ schema }) =>
-      (data: unknown) =>
-        Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('invalid') },
-  );
-  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
-    if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return reply
-        .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
-        .send(refusal('badRequest', 'request is not valid'));
-    }
-    deps.logger.error({ event: 'staffRouteFailed', err: { name: err.name } }, 'a staff dashboard request failed');
-    return reply.code(500).send(refusal('internal', 'internal error'));
-  });
+  checkInputAsDeclared(app, deps.logger, 'staffRouteFailed');
 
   app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async (): Promise<Overview> => overview(deps));
 

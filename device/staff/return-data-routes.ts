@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Type, type Static } from 'typebox';
 import { isCalendarDay } from '../domain/agreement.ts';
 import type { AuditPort, ClockPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
@@ -23,7 +22,7 @@ import {
   type ExportResult,
   type ReturnDataExportSource,
 } from '../return-data/export.ts';
-import { operatorOf, type StaffRoutes } from './scope.ts';
+import { checkInputAsDeclared, operatorOf, type StaffRoutes } from './scope.ts';
 
 export interface ReturnDataOutboxCounts extends ReturnDataExportSource {
   pendingCount(): number;
@@ -104,22 +103,7 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
   return async (staffScope: FastifyInstance) => {
     // Its own scope, so its typed refusals do not change how other staff routes answer.
     await staffScope.register(async (scope) => {
-      // Checked exactly as declared whatever the server's ajv options: no property dropped, no
-      // string turned into a number, so what reaches a handler is what the client sent.
-      scope.setValidatorCompiler(
-        ({ schema }) =>
-          (data) =>
-            Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('request is not valid') },
-      );
-      scope.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
-        if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-          return reply
-            .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
-            .send({ error: 'badRequest', message: 'request is not valid' });
-        }
-        deps.logger.error({ event: 'returnDataRouteError', err: { name: err.name } }, 'data balikan request failed');
-        return reply.code(500).send({ error: 'internal', message: 'internal error' });
-      });
+      checkInputAsDeclared(scope, deps.logger, 'returnDataRouteError');
 
       scope.get('/return-data', { schema: { response: { 200: Overview } } }, async () => ({
         pending: deps.outbox.pendingCount(),

@@ -5,6 +5,9 @@
  * that scope `req.staff` is set, and the operator's ID goes into every audit row of an action.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import type { Logger } from '../log.ts';
 
 export interface StaffActor {
   /** The operator's local user ID (provisioning/operators.ts), never a name or NIP. */
@@ -25,4 +28,24 @@ export type StaffRoutes = (scope: FastifyInstance) => void | Promise<void>;
 export function operatorOf(req: FastifyRequest): string {
   if (!req.staff) throw new Error('a staff route was reached outside the authenticated scope');
   return req.staff.operatorId;
+}
+
+/**
+ * For a feature's own context in the staff scope: input is checked exactly as declared on any
+ * server (no coercion, no property dropped or added), and a bad request is the same typed 400
+ * that never echoes it; anything else is a 500 logged by the error's name under `event`.
+ */
+export function checkInputAsDeclared(scope: FastifyInstance, logger: Pick<Logger, 'error'>, event: string): void {
+  scope.setValidatorCompiler(
+    ({ schema }) =>
+      (data: unknown) =>
+        Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('request is not valid') },
+  );
+  scope.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
+    if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
+    }
+    logger.error({ event, err: { name: err.name } }, 'a staff request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  });
 }
