@@ -24,6 +24,7 @@ import { operatorOf, type StaffRoutes } from '../../device/staff/scope.ts';
 import { wibDate } from '../../device/domain/agreement.ts';
 import { httpsRequest, makeTestTls, type HttpsReply } from '../support/test-tls.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { EDGE_LIMITS } from '../../device/server/limits.ts';
 import { createServer } from 'node:net';
 
 const at = { ms: Date.parse('2026-03-10T03:00:00Z') };
@@ -102,7 +103,7 @@ async function setup(t: Test) {
     return { res, setCookie, cookie: setCookie.split(';')[0]!, csrf: res.status === 200 ? String(res.json().csrf) : '' };
   };
   const auditRows = () => db.prepare('SELECT code, staff_id AS staffId, state, outcome FROM audit_event ORDER BY id').all() as Array<Record<string, string | null>>;
-  return { app, scope, port, origin, call, signIn, auditRows, log: () => logText, db, uiDir, stateDir };
+  return { app, scope, port, origin, call, signIn, auditRows, log: () => logText, db, uiDir, stateDir, caPem: tls.caPem };
 }
 
 const errorOf = (res: HttpsReply) => res.json().error;
@@ -300,4 +301,19 @@ t.test('a LAN listener that cannot bind does not hold the daemon up: it logs onc
   for (let waited = 0; !logText.includes('staffLanListening') && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   const res = await httpsRequest(port, tls.caPem, { path: '/api/staff/session' });
   t.equal(res.status, 401, 'up once the port is free');
+});
+
+t.test('from outside, the LAN listener refuses a foreign Host and an oversize body, echoing neither', async (t) => {
+  const s = await setup(t);
+  const rebound = await httpsRequest(s.port, s.caPem, { path: '/api/staff/session', headers: { host: 'attacker.example' } });
+  t.equal(rebound.status, 421, 'a rebinding Host');
+  t.equal(errorOf(rebound), 'foreignHost');
+  t.notMatch(rebound.body, 'attacker.example', 'the Host is not echoed');
+  const huge = 'Z'.repeat(EDGE_LIMITS.bodyBytes + 1);
+  const oversize = await s.call('POST', '/api/staff/session', { body: { userId: huge, pin: '123456' } });
+  t.equal(oversize.status, 413, 'a body over the cap');
+  t.notMatch(oversize.body, 'ZZZZ', 'the body is not echoed');
+  const bad = await s.call('POST', '/api/staff/session', { body: { userId: 'budi', pin: 'not-a-pin-<script>' } });
+  t.equal(bad.status, 400);
+  t.notMatch(bad.body, 'script', 'a bad field is not echoed');
 });
