@@ -35,8 +35,10 @@ t.test('demo mode delivers a linked NOP/NPWPD to the simulator endpoint', async 
   };
   await until(() => rows().length === 1 && rows()[0]!.deliveredAt !== null, 'the entry confirmed by the simulator', 15_000);
   t.pass('delivered');
+  // The log line is written after the commit and reaches us through a pipe: wait for it.
+  await until(() => kiosk.output().includes('"returnDataDelivered"'), 'the delivery logged', 5_000);
+  t.pass('the delivery is logged');
   const output = kiosk.output();
-  t.ok(output.includes('"returnDataDelivered"'), 'the delivery is logged');
   const nik = persona('valid').card.nik;
   t.same(['33.13.010.001.001-0001.0', 'P.2.0001234.33.13', nik].filter((v) => output.includes(v)), [], 'no NIK, NOP or NPWPD in the log');
 });
