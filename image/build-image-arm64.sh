@@ -30,7 +30,7 @@ mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-f
   --customize-hook='chroot "$1" useradd --system --create-home --home-dir /var/lib/anjungan-kiosk --shell /usr/sbin/nologin --groups video,render,input anjungan-kiosk' \
   --customize-hook='echo anjungan > "$1/etc/hostname"' \
   --customize-hook="mkdir -p \"\$1/opt/anjungan\" && cp $repo/package.json $repo/package-lock.json \"\$1/opt/anjungan/\"" \
-  --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm_config_build_from_source=true npm ci --omit=dev --no-audit --no-fund && rm -rf /root/.npm /root/.cache"' \
+  --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm_config_build_from_source=true JOBS=max npm ci --omit=dev --no-audit --no-fund && rm -rf /root/.npm /root/.cache"' \
   --customize-hook="copy-in $repo/device/fingerprint/capture-helper.c /tmp" \
   --customize-hook='mkdir -p "$1/usr/lib/anjungan" && chroot "$1" sh -c "gcc -O2 -Wall -o /usr/lib/anjungan/anjungan-fprint-capture /tmp/capture-helper.c \$(pkg-config --cflags --libs libfprint-2 glib-2.0 gio-2.0) && rm /tmp/capture-helper.c"' \
   --customize-hook="chroot \"\$1\" apt-get purge -y -qq --autoremove $build_tools" \
