@@ -15,7 +15,7 @@ import { createLogger } from '../../device/log.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { hashStaffPin } from '../../device/store/credentials.ts';
-import { SignInLockout, OPERATOR_LOCK } from '../../device/store/sign-in-lockout.ts';
+import { SignInLockout, OPERATOR_LOCK, KIOSK_WIDE_LOCK } from '../../device/store/sign-in-lockout.ts';
 import { permittedOperatorIds, type Operator } from '../../device/staff/roster.ts';
 import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
@@ -239,15 +239,25 @@ t.test('only operators on the roster with an NDA signed and not disabled may sig
   t.notMatch(s.log(), /Nama .* Contoh|198001012010011001/, 'no operator name or NIP in the log');
 });
 
-t.test('wrong PINs lock the operator, then everyone, with 423 and the time the lock ends', async (t) => {
+t.test('wrong PINs lock the operator (told like a wrong PIN, so the ID is not confirmed), then everyone (423)', async (t) => {
   const s = await setup(t);
+  const refusal = { error: 'signInRefused', message: 'user ID or PIN not accepted' };
   for (let i = 0; i < OPERATOR_LOCK.maxFailures - 1; i++) t.equal((await s.signIn('budi', '000000')).res.status, 401);
   const locking = await s.signIn('budi', '000001');
   t.equal(locking.res.status, 401, 'the try that locks is still a plain refusal');
   const locked = await s.signIn('budi', PINS.budi);
-  t.equal(locked.res.status, 423, 'the right PIN is refused while locked');
-  t.same(locked.res.json(), { error: 'locked', message: 'too many wrong PINs: wait', lockedUntil: new Date(at.ms + OPERATOR_LOCK.lockMs).toISOString() });
+  t.equal(locked.res.status, 401, 'the right PIN is refused while the operator is locked');
+  const unknown = await s.signIn('tidak-ada', '000000');
+  t.same(locked.res.json(), unknown.res.json(), 'a locked operator gets the very answer an unknown user ID gets');
+  t.same(locked.res.json(), refusal);
   t.equal((await s.signIn('siti', PINS.siti)).res.status, 200, 'another operator is not locked by it');
+  t.match(s.db.prepare("SELECT outcome FROM audit_event WHERE code = 'staffSignInRefused' ORDER BY id DESC LIMIT 2").all(), [{ outcome: 'notPermitted' }, { outcome: 'operatorLocked' }], 'the audit trail tells the lock apart');
+
+  for (let i = 0; i < KIOSK_WIDE_LOCK.maxFailures; i++) await s.signIn('siti', `00${String(i).padStart(4, '0')}`);
+  const everyone = await s.signIn('siti', PINS.siti);
+  t.equal(everyone.res.status, 423, 'after the kiosk-wide bound, sign-in is locked for everyone and says so');
+  t.match(everyone.res.json(), { error: 'locked', message: 'too many wrong PINs: wait' });
+  t.ok(Date.parse((everyone.res.json() as { lockedUntil: string }).lockedUntil) > at.ms, 'with the time the lock ends');
 });
 
 t.test('the LAN listener serves the staff scope and the dashboard files only, and only over TLS', async (t) => {
