@@ -4,6 +4,8 @@
  * and PDF), written, fsynced and verified by reading it back; only then are the SAM material and
  * the uplink credentials erased and the kiosk marked deactivated. A marker in the state folder
  * records a verified package, so a crash before the erase is completed by running it again.
+ * Data balikan still pending is not part of the package: the technician is told how many entries
+ * wait, and the outbox key stays, so `return-data export` still writes them after the erase.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
@@ -11,6 +13,8 @@ import { join } from 'node:path';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { wibDate } from '../device/domain/agreement.ts';
+import { DB_FILE, openDatabase } from '../device/store/db.ts';
+import { ReturnDataOutbox } from '../device/store/return-data-outbox.ts';
 import type { Credentials } from '../device/store/credentials.ts';
 import type { KioskConfig } from '../device/config.ts';
 import type { CommandContext, Outcome } from './context.ts';
@@ -93,15 +97,33 @@ export async function deactivate(ctx: CommandContext, o: DeactivateOptions): Pro
   saveConfigFile(l, { ...config, deactivated: { at: ctx.now.toISOString(), reason } });
   unlinkSync(l.deactivationPendingFile);
   fsyncDir(l.stateDir);
+  const pendingReturnData = pendingReturnDataCount(l, kept.outboxKey);
   return {
-    data: { deactivated: true, package: out, completedEarlierPackage: reused, files: Object.values(PACKAGE_FILES) },
+    data: { deactivated: true, package: out, completedEarlierPackage: reused, files: Object.values(PACKAGE_FILES), pendingReturnData },
     lines: [
       `return package verified in ${out}: ${Object.values(PACKAGE_FILES).join(', ')}`,
       'SAM configuration, PCID and Dukcapil credentials erased; the kiosk is deactivated.',
       'Restart the kiosk service: it shows "out of service" and serves nobody until `anjungan-provision init`.',
       'Deliver the package and the SAM to Disdukcapil.',
+      ...(pendingReturnData > 0
+        ? [
+            `WARNING: ${pendingReturnData} data balikan entries were neither delivered nor exported; Disdukcapil is still owed them.`,
+            'Write them to a stick with `anjungan-provision return-data export --format xlsx --out DIR` and hand them over with the package.',
+          ]
+        : []),
     ],
   };
+}
+
+/** Entries Disdukcapil has received by no method (counted, never opened); 0 without a database. */
+function pendingReturnDataCount(l: Layout, outboxKey: string): number {
+  if (!existsSync(join(l.stateDir, DB_FILE))) return 0;
+  const db = openDatabase(l.stateDir);
+  try {
+    return new ReturnDataOutbox(db, Buffer.from(outboxKey, 'hex'), { now: () => new Date() }).pendingCount();
+  } finally {
+    db.close();
+  }
 }
 
 function readPending(l: Layout): { out: string; manifestSha256: string; reason: string } | null {

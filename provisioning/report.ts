@@ -11,12 +11,11 @@ import { semesterReportHtml } from '../device/report/html.ts';
 import { PdfPrintError, printPdf } from '../device/report/pdf.ts';
 import { computeSemesterReport, parseSemester, SemesterFormatError, type Semester } from '../device/report/semester.ts';
 import { semesterReportXlsx } from '../device/report/xlsx.ts';
+import { DB_FILE } from '../device/store/db.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
 import { takeFolderOwner, writeFileAtomic } from './files.ts';
 import { loadConfigFile } from './state.ts';
-
-export const DATABASE_FILE = 'anjungan.sqlite';
 
 export interface SemesterReportOptions {
   out: string;
@@ -35,7 +34,7 @@ export async function semesterReport(ctx: CommandContext, semesterText: string, 
   const formats = (o.format ?? 'xlsx,pdf').split(',').map((f) => f.trim());
   if (formats.length === 0 || formats.some((f) => f !== 'xlsx' && f !== 'pdf')) throw badInput('--format takes xlsx, pdf or xlsx,pdf');
   const config = loadConfigFile(ctx.layout);
-  const dbFile = join(ctx.layout.stateDir, DATABASE_FILE);
+  const dbFile = join(ctx.layout.stateDir, DB_FILE);
   if (!existsSync(dbFile)) throw wrongState(`there is no kiosk database at ${dbFile}: the kiosk has not run yet, or --root is wrong`);
   const out = resolve(o.out);
   prepareOutputFolder(out);

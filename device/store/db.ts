@@ -28,7 +28,10 @@ function refuseIfOpenToOthers(path: string): void {
   if ((mode & 0o077) !== 0) throw new StatePermissionError(path, mode);
 }
 
-export function openDatabase(stateDir: string, fileName = 'anjungan.sqlite'): Db {
+/** The daemon's database file in its state folder. */
+export const DB_FILE = 'anjungan.sqlite';
+
+export function openDatabase(stateDir: string, fileName = DB_FILE): Db {
   // The audit trail, outbox and lockout are the owner's only: a folder or file others can read
   // is a misconfiguration to fix, not to work around.
   refuseIfOpenToOthers(stateDir);

@@ -1,17 +1,20 @@
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../device/config.ts';
 import { createLogger } from '../../device/log.ts';
 import { startKiosk } from '../../device/main.ts';
 import { readCredentials, writeCredentials } from '../../device/store/credentials.ts';
+import { openDatabase } from '../../device/store/db.ts';
+import { ReturnDataOutbox } from '../../device/store/return-data-outbox.ts';
 import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
 import { layout } from '../../provisioning/layout.ts';
 import { PACKAGE_FILES } from '../../provisioning/deactivate.ts';
 import { cli, INIT, tempRoot, treeFiles, treeHash } from './cli-harness.ts';
+import { syntheticEntry } from '../support/return-data-fixtures.ts';
 
 const BIN = fileURLToPath(new URL('../../provisioning/bin.mjs', import.meta.url));
 const secret = demoSamSecret();
@@ -151,6 +154,35 @@ t.test('a crash between package and erase is completed by running it again', asy
   t.notOk(existsSync(l.samConfigurationFile));
   t.notOk(existsSync(l.deactivationPendingFile));
   scanForSecrets(t, root, out);
+});
+
+t.test('deactivate tells how much data balikan is still owed, and it stays exportable after the erase', async (t) => {
+  const { root } = await provisionedKiosk(t);
+  const l = layout(root);
+  const db = openDatabase(l.stateDir);
+  const outbox = new ReturnDataOutbox(db, Buffer.from(readCredentials(l.credentialFile).outboxKey, 'hex'), { now: () => new Date('2025-11-01T03:00:00Z') });
+  [0, 1, 2].forEach((i) => outbox.enqueue(syntheticEntry(i), `session-${i}`));
+  outbox.markDelivered(['session-0']);
+  db.close();
+
+  const text = await cli([...DEACTIVATE, '--root', root, '--out', join(root, 'pkg')], { now: new Date('2025-11-10T01:00:00Z') });
+  t.equal(text.code, 0, text.stderr);
+  t.match(text.stdout, /WARNING: 2 data balikan entries were neither delivered nor exported/, 'the technician is warned, with the count');
+  t.match(text.stdout, /return-data export/, 'and told how to write them out');
+
+  const stick = join(root, 'stick');
+  mkdirSync(stick);
+  const exported = await cli(['return-data', 'export', '--format', 'csv', '--out', stick, '--root', root, '--json']);
+  t.equal(exported.code, 0, exported.stderr);
+  t.equal(exported.json?.count, 2, 'the two owed entries are written after the erase');
+});
+
+t.test('a kiosk with nothing owed is not warned', async (t) => {
+  const { root } = await provisionedKiosk(t);
+  const r = await cli([...DEACTIVATE, '--root', root, '--out', join(root, 'pkg'), '--json'], { now: new Date('2025-11-10T01:00:00Z') });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.json, { deactivated: true, pendingReturnData: 0 });
+  t.notMatch(r.stdout, /WARNING/);
 });
 
 t.test('deactivate refuses bad input and changes nothing', async (t) => {
