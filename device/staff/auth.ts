@@ -18,6 +18,8 @@ import type { StaffSessions } from './sessions.ts';
 
 export const STAFF_COOKIE = 'anjungan_staff';
 export const CSRF_HEADER = 'x-anjungan-csrf';
+/** Set ("1") on the dashboard's own periodic reads: they do not count as someone at the desk. */
+export const REFRESH_HEADER = 'x-anjungan-refresh';
 export const STAFF_PREFIX = '/api/staff';
 
 export interface StaffScopeDeps {
@@ -113,7 +115,10 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
         });
         authenticated.addHook('onRequest', async (req, reply) => {
           const token = cookieToken(req);
-          const session = token ? sessions.touch(token) : null;
+          // The dashboard marks its own periodic refreshes: they keep a session alive no longer
+          // than the idle limit, so a dashboard left open on a desk signs itself out.
+          const refresh = req.method === 'GET' && req.headers[REFRESH_HEADER] === '1';
+          const session = token ? (refresh ? sessions.peek(token) : sessions.touch(token)) : null;
           if (!session) return signInRequired(reply);
           if (req.method !== 'GET' && req.method !== 'HEAD' && !sameToken(req.headers[CSRF_HEADER], session.csrf)) {
             audit.record({ code: 'staffCsrfRefused', staffId: session.operatorId, state: req.method });

@@ -46,6 +46,15 @@ export class StaffSessions {
 
   /** The live session of a token, its idle clock restarted; null when unknown or expired. */
   touch(token: string): StaffSession | null {
+    return this.live(token, true);
+  }
+
+  /** The live session of a token, its idle clock left alone: a page refreshing itself is not someone at the desk. */
+  peek(token: string): StaffSession | null {
+    return this.live(token, false);
+  }
+
+  private live(token: string, restartIdleClock: boolean): StaffSession | null {
     const key = digest(token);
     const session = this.sessions.get(key);
     if (!session) return null;
@@ -54,7 +63,7 @@ export class StaffSessions {
       this.sessions.delete(key);
       return null;
     }
-    session.lastSeenAt = now;
+    if (restartIdleClock) session.lastSeenAt = now;
     return session;
   }
 

@@ -86,7 +86,11 @@ async function setup(t: Test) {
   t.teardown(() => app.close());
   const port = (app.server.address() as { port: number }).port;
   const origin = `https://127.0.0.1:${port}`;
-  const call = (method: string, path: string, o: { cookie?: string; csrf?: string; body?: unknown; origin?: string | null } = {}) =>
+  const call = (
+    method: string,
+    path: string,
+    o: { cookie?: string; csrf?: string; body?: unknown; origin?: string | null; headers?: Record<string, string> } = {},
+  ) =>
     httpsRequest(port, tls.caPem, {
       method,
       path,
@@ -94,6 +98,7 @@ async function setup(t: Test) {
         ...(o.origin === null ? {} : { origin: o.origin ?? origin }),
         ...(o.cookie ? { cookie: o.cookie } : {}),
         ...(o.csrf ? { 'x-anjungan-csrf': o.csrf } : {}),
+        ...o.headers,
       },
       ...(o.body !== undefined ? { body: o.body } : {}),
     });
@@ -196,6 +201,13 @@ t.test('sessions end on sign-out, after idling and at their absolute limit', asy
   t.equal((await s.call('GET', '/api/staff/session', { cookie: b.cookie })).status, 200);
   at.ms += STAFF_SESSION_POLICY.idleMs;
   t.equal((await s.call('GET', '/api/staff/session', { cookie: b.cookie })).status, 401, 'idle too long');
+
+  const d = await s.signIn('budi', PINS.budi);
+  const refresh = { 'x-anjungan-refresh': '1' };
+  at.ms += STAFF_SESSION_POLICY.idleMs - 1000;
+  t.equal((await s.call('GET', '/api/staff/probe', { cookie: d.cookie, headers: refresh })).status, 200, 'a refresh within the idle limit is answered');
+  at.ms += 1000;
+  t.equal((await s.call('GET', '/api/staff/probe', { cookie: d.cookie, headers: refresh })).status, 401, 'but refreshes alone do not keep an unattended dashboard signed in');
 
   const c = await s.signIn('budi', PINS.budi);
   const end = at.ms + STAFF_SESSION_POLICY.absoluteMs;

@@ -158,6 +158,9 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
   t.ok(changing.length >= 5);
   t.same(changing.filter((c) => c.csrf !== 'csrf-token-for-test-0123456789abcdef'), [], 'every state-changing call carried the token');
   t.same(api.calls.filter((c) => c.method === 'GET' && c.csrf !== null), [], 'reads carry no token');
+  const panelRead = (c: { method: string; path: string }) => c.method === 'GET' && /^\/api\/staff\/(overview|alerts|sessions|return-data)(\?|$)/.test(c.path);
+  t.ok(api.calls.filter(panelRead).length >= 4, 'the panels were refreshed');
+  t.same(api.calls.filter((c) => panelRead(c) !== c.refresh), [], 'panel refreshes, and only they, are marked as not someone at the desk');
   t.same(pageErrors, []);
 });
 

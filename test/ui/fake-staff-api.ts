@@ -30,6 +30,8 @@ export interface StaffCall {
   path: string;
   csrf: string | null;
   body: unknown;
+  /** Marked as the dashboard's own periodic refresh (x-anjungan-refresh: 1). */
+  refresh: boolean;
 }
 
 export const FAKE_OPERATOR = { userId: 'petugas-01', pin: '135790' };
@@ -114,7 +116,7 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/staff/')) return;
     const csrf = req.headers['x-anjungan-csrf'];
-    fake.calls.push({ method: req.method, path: req.url, csrf: typeof csrf === 'string' ? csrf : null, body: null });
+    fake.calls.push({ method: req.method, path: req.url, csrf: typeof csrf === 'string' ? csrf : null, body: null, refresh: req.headers['x-anjungan-refresh'] === '1' });
     if (req.url === '/api/staff/session' && req.method === 'POST') return;
     if (!signedIn(req.headers.cookie)) return reply.code(401).send({ error: 'signInRequired', message: 'sign in' });
     if (req.method !== 'GET' && csrf !== CSRF) return reply.code(403).send({ error: 'csrf', message: 'bad token' });

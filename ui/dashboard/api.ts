@@ -108,6 +108,8 @@ function parseLockedUntil(value: unknown): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+const REFRESH: RequestInit = { headers: { 'x-anjungan-refresh': '1' } };
+
 export class StaffApi {
   private csrf: string | null = null;
   private readonly fetchImpl: typeof fetch;
@@ -193,12 +195,14 @@ export class StaffApi {
     }
   }
 
+  // The four panel reads are the dashboard's periodic refresh: marked so the daemon does not
+  // count them as someone at the desk (device/staff/auth.ts, REFRESH_HEADER).
   overview(): Promise<Overview> {
-    return this.call('/api/staff/overview');
+    return this.call('/api/staff/overview', REFRESH);
   }
 
   async alerts(): Promise<StaffAlert[]> {
-    return (await this.call<{ alerts: StaffAlert[] }>('/api/staff/alerts')).alerts;
+    return (await this.call<{ alerts: StaffAlert[] }>('/api/staff/alerts', REFRESH)).alerts;
   }
 
   async acknowledgeAlert(id: StaffAlert['id']): Promise<void> {
@@ -206,7 +210,7 @@ export class StaffApi {
   }
 
   async sessions(limit: number): Promise<SessionSummary[]> {
-    return (await this.call<{ sessions: SessionSummary[] }>(`/api/staff/sessions?limit=${limit}`)).sessions;
+    return (await this.call<{ sessions: SessionSummary[] }>(`/api/staff/sessions?limit=${limit}`, REFRESH)).sessions;
   }
 
   async setPaused(paused: boolean): Promise<void> {
@@ -223,7 +227,7 @@ export class StaffApi {
   }
 
   returnData(): Promise<ReturnDataStatus> {
-    return this.call('/api/staff/return-data');
+    return this.call('/api/staff/return-data', REFRESH);
   }
 
   exportReturnData(format: ExportFormat, target: string): Promise<ExportResult> {
