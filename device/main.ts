@@ -332,10 +332,10 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
   ];
   // Each listener has its own sessions: a cookie from one is no session on the other.
-  const staffScope = () => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes });
+  const staffScope = (atKiosk: boolean) => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes, atKiosk });
   let kioskStaffScope: StaffScope | null = null;
   const server = await buildServer({
-    staff: staffScope(),
+    staff: staffScope(true),
     onStaffScope: (scope) => (kioskStaffScope = scope),
     runtime,
     logger,
@@ -370,7 +370,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     // loadConfig checked the pair already; a config built in code is checked here.
     const { tls, problems } = readStaffLanTls(config.staffLan);
     if (!tls) throw new ConfigError(problems);
-    const lan = await buildStaffLanServer({ host: config.staffLan.host, port: config.staffLan.port, tls, logger, uiDir, staff: staffScope() });
+    const lan = await buildStaffLanServer({ host: config.staffLan.host, port: config.staffLan.port, tls, logger, uiDir, staff: staffScope(false) });
     const listening = await listenOnLan(lan.app, { host: config.staffLan.host, port: config.staffLan.port }, logger);
     closers.unshift(() => {
       listening.stop();

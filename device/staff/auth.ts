@@ -30,6 +30,8 @@ export interface StaffScopeDeps {
   logger: Logger;
   /** Every staff feature (paths relative to /api/staff). */
   routes: StaffRoutes[];
+  /** This is the kiosk's own listener (its screen); false for the office-LAN listener. */
+  atKiosk: boolean;
 }
 
 export interface RegisteredStaffRoute {
@@ -125,7 +127,7 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
             logger.warn({ event: 'staffCsrfRefused', method: req.method }, 'staff request refused: CSRF token missing or wrong');
             return reply.code(403).send({ error: 'csrfRefused', message: 'request refused' });
           }
-          req.staff = { operatorId: session.operatorId };
+          req.staff = { operatorId: session.operatorId, atKiosk: deps.atKiosk };
           return undefined;
         });
 

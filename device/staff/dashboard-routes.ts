@@ -6,7 +6,7 @@
  * schemas drop anything not declared). Every action is audited with the operator's ID.
  */
 import { statfs } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
@@ -19,7 +19,7 @@ import type { KioskView } from '../view/protocol.ts';
 import { ALERT_KINDS, type AlertLog } from './alerts.ts';
 import { quotaOutlook } from './quota-outlook.ts';
 import { recentSessions } from './recent-sessions.ts';
-import { checkInputAsDeclared, operatorOf, type StaffRoutes } from './scope.ts';
+import { checkInputAsDeclared, operatorOf, staffOf, type StaffRoutes } from './scope.ts';
 
 export interface DashboardDeps {
   runtime: { view(): KioskView; snapshot(): KioskSnapshot; send(event: FlowEvent): void };
@@ -73,7 +73,11 @@ export const OverviewSchema = Type.Object({
     daysLeft: Nullable(Type.Integer()),
     inForce: Type.Boolean(),
   }),
-  assist: Type.Object({ step: Nullable(Type.Enum(['callStaff', 'verifyingPin', 'readingRecord', 'compareFace'])) }),
+  assist: Type.Object({
+    step: Nullable(Type.Enum(['callStaff', 'verifyingPin', 'readingRecord', 'compareFace'])),
+    /** Whether this dashboard may decide it: only on the kiosk's own screen, in front of the taxpayer. */
+    atKiosk: Type.Boolean(),
+  }),
 });
 export type Overview = Static<typeof OverviewSchema>;
 
@@ -115,7 +119,7 @@ export function dashboardRoutes(deps: DashboardDeps): StaffRoutes {
 async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   checkInputAsDeclared(app, deps.logger, 'staffRouteFailed');
 
-  app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async (): Promise<Overview> => overview(deps));
+  app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async (req): Promise<Overview> => overview(deps, staffOf(req).atKiosk));
 
   app.get('/alerts', { schema: { response: { 200: Type.Object({ alerts: Type.Array(AlertSchema) }) } } }, async () => ({
     alerts: deps.alerts.list(),
@@ -169,6 +173,10 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
   app.post('/kiosk/resume', pauseSchema, async (req) => setPaused(false, operatorOf(req)));
 
   const notInStaffAssist = refusal('notInStaffAssist', 'the kiosk is not waiting for this staff-assist step');
+  const assistAtKioskOnly = refusal('assistAtKioskOnly', 'the assisted verification is decided on the kiosk\'s own screen, in front of the taxpayer');
+  // Unlocking the card's record and judging a face against its photo need someone standing at the
+  // kiosk: from the office LAN they are refused (audited as every staff action, with its status).
+  const atKioskOnly = async (req: FastifyRequest, reply: FastifyReply) => (staffOf(req).atKiosk ? undefined : reply.code(403).send(assistAtKioskOnly));
   // The flow audits both decisions with the operator's ID (flow/steps/staff-assist.ts).
   const assist = (event: FlowEvent) => {
     if (!deps.runtime.snapshot().can(event)) return null;
@@ -178,18 +186,18 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
   };
   app.post(
     '/assist/unlock',
-    { schema: { body: NoBody, response: { 200: AssistSchema, 409: ErrorSchema } } },
+    { schema: { body: NoBody, response: { 200: AssistSchema, 403: ErrorSchema, 409: ErrorSchema } }, preHandler: atKioskOnly },
     async (req, reply) => assist({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: operatorOf(req) }) ?? reply.code(409).send(notInStaffAssist),
   );
   app.post<{ Body: Static<typeof FaceBody> }>(
     '/assist/face',
-    { schema: { body: FaceBody, response: { 200: AssistSchema, 409: ErrorSchema } } },
+    { schema: { body: FaceBody, response: { 200: AssistSchema, 403: ErrorSchema, 409: ErrorSchema } }, preHandler: atKioskOnly },
     async (req, reply) =>
       assist({ type: 'STAFF_CONFIRM_FACE', matches: req.body.matches, staffId: operatorOf(req) }) ?? reply.code(409).send(notInStaffAssist),
   );
 }
 
-async function overview(deps: DashboardDeps): Promise<Overview> {
+async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview> {
   const now = deps.clock.now();
   const reader = deps.card.health();
   const uplink = deps.validator.health();
@@ -219,6 +227,6 @@ async function overview(deps: DashboardDeps): Promise<Overview> {
       daysLeft: daysInForceLeft(deps.agreement, now),
       inForce: agreementInForce(deps.agreement, now),
     },
-    assist: { step: context.step === 'staffAssist' ? context.staffStep : null },
+    assist: { step: context.step === 'staffAssist' ? context.staffStep : null, atKiosk },
   };
 }

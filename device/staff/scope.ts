@@ -12,6 +12,8 @@ import type { Logger } from '../log.ts';
 export interface StaffActor {
   /** The operator's local user ID (provisioning/operators.ts), never a name or NIP. */
   operatorId: string;
+  /** Signed in on the kiosk's own listener (its screen), not over the office LAN. */
+  atKiosk: boolean;
 }
 
 declare module 'fastify' {
@@ -24,10 +26,15 @@ declare module 'fastify' {
 /** Routes for signed-in staff, registered under /api/staff by the sign-in code. */
 export type StaffRoutes = (scope: FastifyInstance) => void | Promise<void>;
 
+/** Who made a request in the staff scope, and where from. */
+export function staffOf(req: FastifyRequest): StaffActor {
+  if (!req.staff) throw new Error('a staff route was reached outside the authenticated scope');
+  return req.staff;
+}
+
 /** The signed-in operator of a request in the staff scope. */
 export function operatorOf(req: FastifyRequest): string {
-  if (!req.staff) throw new Error('a staff route was reached outside the authenticated scope');
-  return req.staff.operatorId;
+  return staffOf(req).operatorId;
 }
 
 /**

@@ -34,7 +34,8 @@ export const START = Date.parse('2026-12-01T01:00:00.000Z');
 export const AGREEMENT = { numbers: ['001/PKS/2026'], start: '2026-01-01', end: '2026-12-31' };
 export const OPERATOR = 'petugas-07';
 
-export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
+/** atKiosk: the dashboard is on the kiosk's own listener (default) or on the office LAN. */
+export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'anj14ops-'));
   const db = openDatabase(dir);
   const f = makeFakes();
@@ -106,6 +107,7 @@ export async function dashboardKiosk(opts: { dailyQuota?: number } = {}) {
       }),
     ],
     OPERATOR,
+    opts.atKiosk ?? true,
   );
   await settle();
 

@@ -21,7 +21,7 @@ t.test('overview of a kiosk at rest: devices, disk, screen, empty quota, agreeme
   t.same(body.quota, { day: '2026-12-01', used: 0, limit: 1000, perHour: new Array(24).fill(0), projectedLimitAt: null });
   // 1 December to 31 December, counting today.
   t.same(body.agreement, { start: '2026-01-01', end: '2026-12-31', daysLeft: 31, inForce: true });
-  t.same(body.assist, { step: null });
+  t.same(body.assist, { step: null, atKiosk: true });
 });
 
 t.test('quota: hits land in their WIB hour, and the projection follows the recent rate', async (t) => {
@@ -245,7 +245,7 @@ t.test('assist: the signed-in operator unlocks the record read and confirms the 
   t.same(await k.call('POST', '/assist/face', { matches: true }), refused);
   await k.insertCard(persona('finger-unreadable'), ['noMatch']);
   t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true });
-  t.same((await k.call('GET', '/overview')).body.assist, { step: 'callStaff' });
+  t.same((await k.call('GET', '/overview')).body.assist, { step: 'callStaff', atKiosk: true });
   t.same(
     (await k.call('GET', '/alerts')).body.alerts.map((a: { kind: string }) => a.kind),
     ['helpNeeded'],
@@ -257,7 +257,7 @@ t.test('assist: the signed-in operator unlocks the record read and confirms the 
   }
   t.match(await k.call('POST', '/assist/unlock'), { status: 200 });
   t.match(k.view(), { screen: 'staffAssist', step: 'compareFace' });
-  t.same((await k.call('GET', '/overview')).body.assist, { step: 'compareFace' });
+  t.same((await k.call('GET', '/overview')).body.assist, { step: 'compareFace', atKiosk: true });
   t.same(await k.call('POST', '/assist/unlock'), refused, 'a second unlock is refused');
   t.match(await k.call('POST', '/assist/face', { matches: true }), { status: 200 });
   t.match(k.view(), { screen: 'result', outcome: 'verified' });
@@ -305,6 +305,20 @@ t.test("a failure inside a route is a plain 500 and a log line with the error's 
   const line = k.logLines.find((l) => l.includes('staffRouteFailed'));
   t.match(line, /"name":"Error"/);
   t.notMatch(line, new RegExp(k.dir), 'no path or message in the log');
+});
+
+t.test('assist from the office LAN: the dashboard sees the taxpayer waiting but cannot unlock or judge the face', async (t) => {
+  const k = await dashboardKiosk({ atKiosk: false });
+  t.teardown(() => k.close());
+  await k.insertCard(persona('finger-unreadable'), ['noMatch']);
+  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff' });
+  t.same((await k.call('GET', '/overview')).body.assist, { step: 'callStaff', atKiosk: false }, 'the LAN dashboard is told where the decision is taken');
+  const atKioskOnly = { status: 403, body: { error: 'assistAtKioskOnly', message: "the assisted verification is decided on the kiosk's own screen, in front of the taxpayer" } };
+  t.same(await k.call('POST', '/assist/unlock'), atKioskOnly, 'no unlock from the LAN');
+  t.same(await k.call('POST', '/assist/face', { matches: true }), atKioskOnly, 'no face decision from the LAN');
+  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff' }, 'the kiosk still waits for staff at its screen');
+  t.notOk(k.auditRows().some((r) => r.code === 'staffUnlocked' || r.code === 'staffFaceDecision'), 'nothing was decided');
+  t.match(await k.call('POST', '/kiosk/pause'), { status: 200 }, 'supervising from the LAN still works');
 });
 
 t.test('assist: a face that differs, decided on the dashboard, ends the session unconfirmed', async (t) => {

@@ -78,6 +78,7 @@ async function setup(t: Test) {
     staff: {
       signIn: new OperatorSignIn({ staff, permitted, lockout: new SignInLockout(db, clock) }),
       sessions: new StaffSessions(clock),
+      atKiosk: false,
       audit: new AuditLog(db, Buffer.alloc(32, 7), clock),
       routes: [probeRoutes],
     },
@@ -309,7 +310,7 @@ t.test('a LAN listener that cannot bind does not hold the daemon up: it logs onc
     tls: pair.tls!,
     logger,
     uiDir: tmpdir(),
-    staff: { signIn: { signIn: async () => ({ ok: false, refusal: 'notPermitted', operatorId: null }) }, sessions: new StaffSessions(clock), audit: { record: () => undefined }, routes: [] },
+    staff: { signIn: { signIn: async () => ({ ok: false, refusal: 'notPermitted', operatorId: null }) }, sessions: new StaffSessions(clock), audit: { record: () => undefined }, routes: [], atKiosk: false },
   });
   const listening = await listenOnLan(app, { host: '127.0.0.1', port }, logger, 100);
   t.teardown(async () => {

@@ -5,13 +5,13 @@
 import Fastify from 'fastify';
 import type { StaffRoutes } from '../../device/staff/scope.ts';
 
-export async function signedInStaffServer(routes: StaffRoutes[], operatorId = 'petugas-uji') {
+export async function signedInStaffServer(routes: StaffRoutes[], operatorId = 'petugas-uji', atKiosk = true) {
   const app = Fastify();
   app.decorateRequest('staff', null);
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', async (req) => {
-        req.staff = { operatorId };
+        req.staff = { operatorId, atKiosk };
       });
       for (const r of routes) await r(scope);
     },

@@ -154,6 +154,14 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
   t.same(calls('POST', '/api/staff/assist/face')[0]!.body, { matches: true });
   await page.locator('[data-testid="assist"][data-step="none"]').waitFor();
 
+  // The same dashboard away from the kiosk (office LAN): told where to go, offered no decision.
+  api.overview.assist = { step: 'callStaff', atKiosk: false };
+  await page.getByTestId('assist-at-kiosk-only').waitFor();
+  t.equal(await page.getByTestId('assist-unlock').count(), 0, 'no unlock button away from the kiosk');
+  t.match(await page.getByTestId('assist-at-kiosk-only').innerText(), /hanya dapat dilakukan di layar anjungan/);
+  api.overview.assist = { step: null, atKiosk: true };
+  await page.locator('[data-testid="assist"][data-step="none"]').waitFor();
+
   const changing = api.calls.filter((c) => c.method !== 'GET' && c.path !== '/api/staff/session');
   t.ok(changing.length >= 5);
   t.same(changing.filter((c) => c.csrf !== 'csrf-token-for-test-0123456789abcdef'), [], 'every state-changing call carried the token');

@@ -51,7 +51,7 @@ export function fakeOverview(): Overview {
       projectedLimitAt: '2026-12-01T06:30:00.000Z',
     },
     agreement: { start: '2024-11-10', end: '2027-11-09', daysLeft: 343, inForce: true },
-    assist: { step: null },
+    assist: { step: null, atKiosk: true },
   };
 }
 

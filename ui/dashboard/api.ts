@@ -24,7 +24,8 @@ export interface Overview {
   /** daysLeft counts today; null before the agreement starts. */
   agreement: { start: string; end: string; daysLeft: number | null; inForce: boolean };
   /** The staff-assisted verification waiting on the kiosk, if any (callStaff, verifyingPin, readingRecord, compareFace). */
-  assist: { step: string | null };
+  /** atKiosk: this dashboard is on the kiosk's own screen, the only place the decisions are taken. */
+  assist: { step: string | null; atKiosk: boolean };
 }
 
 export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded';

@@ -344,7 +344,7 @@ export class AnjDashboard extends LitElement {
     const m = this.m;
     if (!o) return nothing;
     return html`<div class="grid">
-      <anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?busy=${this.busy.has('assist')}></anj-assist-panel>
+      <anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?atKiosk=${o.assist.atKiosk} ?busy=${this.busy.has('assist')}></anj-assist-panel>
       <anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>
       <anj-quota-panel .messages=${m} .quota=${o.quota}></anj-quota-panel>
       <anj-health-panel .messages=${m} locale=${this.locale} .health=${o.health} .kiosk=${o.kiosk}></anj-health-panel>

@@ -90,6 +90,8 @@ export interface DashboardMessages {
     compareFace: string;
     faceMatches: string;
     faceDiffers: string;
+    /** Shown on a dashboard away from the kiosk (office LAN) while a taxpayer waits. */
+    atKioskOnly: string;
   };
   returnData: {
     title: string;
@@ -245,6 +247,7 @@ const id: DashboardMessages = {
     compareFace: 'Bandingkan wajah wajib pajak dengan foto KTP-el pada layar anjungan.',
     faceMatches: 'Wajah sesuai',
     faceDiffers: 'Wajah tidak sesuai',
+    atKioskOnly: 'Wajib pajak menunggu bantuan di anjungan. Verifikasi dibantu hanya dapat dilakukan di layar anjungan, di depan wajib pajak.',
   },
   returnData: {
     title: 'Data balikan',
@@ -396,6 +399,7 @@ const en: DashboardMessages = {
     compareFace: "Compare the taxpayer's face with the KTP-el photo on the kiosk screen.",
     faceMatches: 'Face matches',
     faceDiffers: 'Face does not match',
+    atKioskOnly: "A taxpayer is waiting for help at the kiosk. The assisted verification can only be done on the kiosk's screen, in front of the taxpayer.",
   },
   returnData: {
     title: 'Data balikan',

@@ -165,10 +165,12 @@ export class KioskPanel extends Panel {
 @customElement('anj-assist-panel')
 export class AssistPanel extends Panel {
   @property({ attribute: false }) step: string | null = null;
+  @property({ type: Boolean }) atKiosk = false;
   @property({ type: Boolean }) busy = false;
 
   private body() {
     const m = this.messages.assist;
+    if (this.step !== null && !this.atKiosk) return html`<p class="tone-warn" data-testid="assist-at-kiosk-only"><strong>${m.atKioskOnly}</strong></p>`;
     switch (this.step) {
       case null:
         return html`<p class="muted" data-testid="assist-idle">${m.idle}</p>`;
