@@ -22,7 +22,9 @@ import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
 import { eraseFile, fsyncDir, writeFileAtomic } from './files.ts';
 import type { Layout } from './layout.ts';
 import { MODES } from './layout.ts';
-import { letterHtml, renderPdf } from './return-letter.ts';
+import { letterHtml } from './return-letter.ts';
+import { pdfPrinterFromConfig } from '../device/report/from-config.ts';
+import { PdfPrintError, printPdf } from '../device/report/pdf.ts';
 import { readSecrets } from './secret-input.ts';
 import { loadConfigFile, loadCredentials, saveConfigFile, saveCredentials } from './state.ts';
 
@@ -174,7 +176,13 @@ async function writePackage(
     technician: o.technician,
     date: wibDate(ctx.now),
   });
-  const pdf = await renderPdf(html);
+  let pdf: Buffer;
+  try {
+    pdf = await printPdf(html, pdfPrinterFromConfig(config));
+  } catch (e) {
+    if (e instanceof PdfPrintError) throw new ProvisionError(EXIT.failure, `the letter could not be printed to PDF (${e.message}): nothing was erased`);
+    throw e;
+  }
   const files: Array<[string, Buffer]> = [
     [PACKAGE_FILES.sam, samFile],
     [PACKAGE_FILES.html, Buffer.from(html, 'utf8')],

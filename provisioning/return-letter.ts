@@ -1,12 +1,8 @@
 /**
  * The one-page letter that goes with the SAM configuration file back to Disdukcapil (Juknis 4 f),
- * in Indonesian, as HTML, and as PDF rendered from that HTML by Debian's Chromium.
+ * in Indonesian, as HTML (printed to PDF by device/report/pdf.ts, the Chromium binary itself, as
+ * the image has Chromium but not playwright).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-export const CHROMIUM = '/usr/bin/chromium';
 
 export interface ReturnLetter {
   kioskId: string;
@@ -73,30 +69,4 @@ diperiksa. Anjungan tidak lagi melayani verifikasi data kependudukan.</p>
 </body>
 </html>
 `;
-}
-
-export async function renderPdf(html: string): Promise<Buffer> {
-  const { chromium } = await import('playwright-core');
-  const profile = await mkdtemp(join(tmpdir(), 'anjungan-provision-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    offline: true,
-  });
-  try {
-    const page = await context.newPage();
-    await page.setContent(html, { waitUntil: 'load' });
-    return await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: false });
-  } finally {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  }
 }

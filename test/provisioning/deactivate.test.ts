@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,6 +76,10 @@ function checkPackage(t: Test, out: string, samFile: Buffer): void {
   }
   t.same(readFileSync(join(out, PACKAGE_FILES.sam)), samFile, 'the configuration file as installed');
   t.equal(readFileSync(join(out, PACKAGE_FILES.pdf)).subarray(0, 5).toString(), '%PDF-');
+  // Printed by the Chromium binary (as on the device, which has no playwright): the letter, on A4.
+  const pdfFile = join(out, PACKAGE_FILES.pdf);
+  t.match(execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' }), /Page size:.*\(A4\)/, 'an A4 page');
+  t.match(execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '), /Pengembalian Berkas Konfigurasi SAM/, 'the letter in the PDF');
   const html = readFileSync(join(out, PACKAGE_FILES.html), 'utf8');
   t.match(html, /Pengembalian Berkas Konfigurasi SAM/);
   t.match(html, /10 November 2022 sampai dengan 9 November 2025/);
