@@ -6,11 +6,12 @@
  */
 import t from 'tap';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildKiosk } from '../support/kiosk-process.ts';
 import { demoNeedles, findDemoTraces } from '../support/demo-traces.ts';
+import { provisionedKiosk } from '../provisioning/provisioned-kiosk.ts';
 
 const repo = join(import.meta.dirname, '../..');
 await buildKiosk();
@@ -42,6 +43,25 @@ t.test('the production bundle refuses the demo modes with a clear message', asyn
     t.equal(err?.code, 1, `${mode}: exits 1`);
     t.match(err?.stderr, /production build/, `${mode}: says why`);
   }
+});
+
+t.test("the technician CLI's bundle runs with only the node modules the image carries: deactivate writes its letter", async (t) => {
+  // /opt/anjungan as image/build-rootfs.sh lays it out, outside the checkout (no node_modules above it).
+  const app = mkdtempSync('/tmp/anj16-app-');
+  t.teardown(() => rmSync(app, { recursive: true, force: true }));
+  cpSync(join(repo, 'dist/provisioning'), join(app, 'dist/provisioning'), { recursive: true });
+  cpSync(join(repo, 'package.json'), join(app, 'package.json'));
+  const modules = execFileSync(process.execPath, ['image/runtime-modules.mjs'], { cwd: repo, encoding: 'utf8' }).trim().split('\n');
+  for (const m of modules) cpSync(join(repo, m), join(app, m), { recursive: true });
+  const { root } = await provisionedKiosk(t);
+  const out = join(root, 'package');
+  const run = await promisify(execFile)(
+    process.execPath,
+    [join(app, 'dist/provisioning/main.js'), 'deactivate', '--root', root, '--out', out, '--reason', 'Perjanjian berakhir', '--technician', 'Teknisi Uji', '--yes', '--json'],
+    { cwd: app, env: { PATH: process.env.PATH }, timeout: 120_000 },
+  ).catch((e: { code: number; stderr: string }) => e);
+  t.notOk('code' in run && run.code, `exits 0 (${'stderr' in run ? run.stderr.slice(0, 300) : ''})`);
+  t.match(execFileSync('pdftotext', [join(out, 'surat-pengembalian.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '), /Pengembalian Berkas Konfigurasi SAM/, 'the letter printed to PDF');
 });
 
 t.test('the root file system app folder holds no persona and no simulator', { skip: process.getuid?.() !== 0 && 'needs root (the cached base tree)' }, async (t) => {

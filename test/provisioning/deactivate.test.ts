@@ -7,52 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../device/config.ts';
 import { createLogger } from '../../device/log.ts';
 import { startKiosk } from '../../device/main.ts';
-import { readCredentials, writeCredentials } from '../../device/store/credentials.ts';
+import { readCredentials } from '../../device/store/credentials.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { ReturnDataOutbox } from '../../device/store/return-data-outbox.ts';
-import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
 import { layout } from '../../provisioning/layout.ts';
 import { PACKAGE_FILES } from '../../provisioning/deactivate.ts';
 import { cli, INIT, tempRoot, treeFiles, treeHash } from './cli-harness.ts';
+import { CONFIGURATION, IP_USER, PASSWORD, PCID, provisionedKiosk, USER_ID } from './provisioned-kiosk.ts';
 import { syntheticEntry } from '../support/return-data-fixtures.ts';
 
 const BIN = fileURLToPath(new URL('../../provisioning/bin.mjs', import.meta.url));
-const secret = demoSamSecret();
-const PCID = Buffer.from(secret.pcid).toString('hex');
-const CONFIGURATION = Buffer.from(secret.configuration).toString('hex');
-const PASSWORD = 'synthetic-password-deactivate';
-const USER_ID = 'SYNTH-USER-77';
-const IP_USER = '192.0.2.77';
 const DEACTIVATE = ['deactivate', '--reason', 'Perjanjian berakhir tanpa addendum', '--technician', 'Andi Teknisi (sintetis)', '--yes'];
-
-/** A kiosk as init, credentials set, agreement set and sam install leave it (the SAM part written
- * directly: sam.test.ts covers install through pcscd). */
-async function provisionedKiosk(t: Test): Promise<{ root: string; samFile: Buffer }> {
-  const root = tempRoot(t, 'deact');
-  t.equal((await cli([...INIT, '--root', root])).code, 0);
-  t.equal((await cli(['credentials', 'set', '--root', root, '--user-id', USER_ID], { stdin: `${PASSWORD}\n${IP_USER}\n` })).code, 0);
-  t.equal(
-    (await cli(['agreement', 'set', '--root', root, '--numbers', '470/1/2022,027/2/2022', '--from', '2022-11-10', '--until', '2024-11-09']))
-      .code,
-    0,
-  );
-  t.equal((await cli(['agreement', 'extend', '--root', root, '--addendum', '470/9/2024', '--until', '2025-11-09'])).code, 0);
-  const l = layout(root);
-  const samFile = Buffer.from(`${CONFIGURATION}\n`);
-  writeFileSync(l.samConfigurationFile, samFile, { mode: 0o600 });
-  const c = readCredentials(l.credentialFile);
-  writeCredentials(l.credentialFile, {
-    ...c,
-    sam: {
-      pcid: PCID,
-      configuration: CONFIGURATION,
-      configurationSha256: createHash('sha256').update(samFile).digest('hex'),
-      atr: '3b8f8001',
-      installedAt: '2022-11-10T02:00:00.000Z',
-    },
-  });
-  return { root, samFile };
-}
 
 function checkPackage(t: Test, out: string, samFile: Buffer): void {
   t.same(readdirSync(out).sort(), Object.values(PACKAGE_FILES).sort());
