@@ -1,15 +1,18 @@
 /**
  * `doctor`: one table of what a kiosk needs to serve, each with pass/fail and the fix. It only
- * looks: no SAM is opened (ATR only), no request is sent (TLS handshake only), nothing is written.
+ * looks: no SAM is opened (ATR only), no request is sent (TLS handshake only), the fingerprint
+ * sensor is listed but not opened, nothing is written.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
 import type { CommandContext, Outcome } from './context.ts';
 import { EXIT } from './errors.ts';
 import { MODES } from './layout.ts';
 import { scanReaders } from './readers.ts';
 import { loadConfigFile, loadCredentials } from './state.ts';
-import { readStaffLanTls } from '../device/config.ts';
+import { readStaffLanTls, type KioskConfig } from '../device/config.ts';
+import { CaptureHelper } from '../device/fingerprint/capture-helper.ts';
+import { libfprintEnv, pickDevice } from '../device/fingerprint/libfprint-sensor.ts';
 import { agreementState } from './agreement.ts';
 import { handshake } from './uplink.ts';
 
@@ -122,12 +125,9 @@ export async function doctor(ctx: CommandContext): Promise<Outcome> {
     'check the reader cable and power; `pcsc_scan` lists what pcscd sees',
   );
   add('SAM answering', !!samReader?.atr, samReader?.atr ? `ATR ${samReader.atr}` : 'no ATR', 'seat the SAM in its slot');
-  add(
-    'fingerprint sensor',
-    false,
-    'no production sensor driver in this build',
-    'install the release with the sensor driver (not yet available)',
-  );
+  ctx.progress('asking the fingerprint capture helper which sensors libfprint sees (none is opened)');
+  const sensor = await probeSensor(config.fingerprint, ctx.env);
+  add('fingerprint sensor', sensor.ok, sensor.detail, sensor.fix);
 
   if (config.uplink.baseUrl && config.uplink.caFile) {
     ctx.progress('TLS handshake with the uplink (no request)');
@@ -160,6 +160,40 @@ export async function doctor(ctx: CommandContext): Promise<Outcome> {
     ],
     ...(failed.length === 0 ? {} : { exitCode: EXIT.checkFailed }),
   };
+}
+
+/** How long libfprint gets to enumerate the sensors. */
+const SENSOR_LIST_TIMEOUT_MS = 15_000;
+
+async function probeSensor(fingerprint: KioskConfig['fingerprint'], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; detail: string; fix: string }> {
+  if (!fingerprint) return { ok: false, detail: 'no sensor in the config', fix: 'a production config names the libfprint sensor: `anjungan-provision init` writes it' };
+  try {
+    accessSync(fingerprint.helperPath, constants.X_OK);
+  } catch {
+    return { ok: false, detail: `capture helper missing: ${fingerprint.helperPath}`, fix: 'the image installs it; on another system build device/fingerprint/capture-helper.c there' };
+  }
+  const helper = new CaptureHelper({ helperPath: fingerprint.helperPath, env: libfprintEnv(env) });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const devices = await Promise.race([
+      helper.list(),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer in time')), SENSOR_LIST_TIMEOUT_MS))),
+    ]);
+    const chosen = devices[pickDevice(devices, fingerprint.device ?? { index: 0 })];
+    if (!chosen) {
+      return {
+        ok: false,
+        detail: devices.length === 0 ? 'libfprint sees no sensor' : `not the configured one; libfprint sees: ${devices.map((d) => d.driver).join(', ')}`,
+        fix: 'check the sensor\'s USB cable (`lsusb` lists it) and that `fingerprint.device` in the config names its driver',
+      };
+    }
+    return { ok: true, detail: `${chosen.name} (libfprint driver ${chosen.driver})`, fix: '' };
+  } catch (e) {
+    return { ok: false, detail: `the capture helper failed: ${(e as Error).message}`, fix: 'see `journalctl -u anjungan`; reinstall the image\'s capture helper' };
+  } finally {
+    clearTimeout(timer);
+    await helper.shutdown();
+  }
 }
 
 function clockSynchronised(): boolean {

@@ -259,13 +259,17 @@ export function pickDevice(devices: readonly SensorDevice[], selection: DeviceSe
  * FP_DRIVERS_WHITELIST, or FP_VIRTUAL_IMAGE in the rehearsal) reach the helper unchanged.
  */
 export function libfprintSensorFromConfig(config: FingerprintConfig, logger: Logger, env: NodeJS.ProcessEnv): LibfprintSensor {
-  const libfprintEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('FP_') && e[1] !== undefined));
   return new LibfprintSensor({
     helperPath: config.helperPath,
     device: config.device ?? { index: 0 },
     defaultResolutionDpi: config.defaultResolutionDpi ?? 500,
     extractor: isoTemplateExtractor,
     logger,
-    env: libfprintEnv,
+    env: libfprintEnv(env),
   });
+}
+
+/** libfprint's own variables (FP_*) of an environment: all the capture helper is given. */
+export function libfprintEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('FP_') && e[1] !== undefined));
 }

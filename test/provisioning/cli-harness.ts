@@ -18,7 +18,8 @@ export interface CliRun {
   json: Record<string, unknown> | null;
 }
 
-export async function cli(args: string[], opts: { stdin?: string; now?: Date } = {}): Promise<CliRun> {
+/** env: the command's environment (empty unless given). */
+export async function cli(args: string[], opts: { stdin?: string; now?: Date; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -26,7 +27,7 @@ export async function cli(args: string[], opts: { stdin?: string; now?: Date } =
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   const stdin = Readable.from(opts.stdin === undefined ? [] : [opts.stdin]);
-  const code = await runCli(args, { stdin, stdout, stderr, env: {}, ...(opts.now ? { now: () => opts.now! } : {}) });
+  const code = await runCli(args, { stdin, stdout, stderr, env: opts.env ?? {}, ...(opts.now ? { now: () => opts.now! } : {}) });
   const lastLine = out.trim().split('\n').at(-1) ?? '';
   let json: Record<string, unknown> | null = null;
   try {
