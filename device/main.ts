@@ -14,6 +14,7 @@ import { openDatabase } from './store/db.ts';
 import { AuditLog } from './store/audit-log.ts';
 import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { DEFAULT_DELIVERY, startReturnDataDelivery, type ReturnDataEndpoint } from './return-data/delivery.ts';
+import { DEFAULT_RETENTION_DAYS, startReturnDataRetention } from './return-data/retention.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
@@ -209,6 +210,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
   await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
+  closers.push(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
   const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout, permittedOperator);
   const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, lockout: new SignInLockout(db, clock) });
   // Device events reach the flow once the runtime exists (below).
@@ -460,7 +462,6 @@ async function startDelivery(
       idleIntervalMs: (delivery.idleIntervalS ?? DEFAULT_DELIVERY.idleIntervalMs / 1000) * 1000,
       retryBaseMs: delivery.retryBaseMs ?? DEFAULT_DELIVERY.retryBaseMs,
       retryMaxMs: delivery.retryMaxMs ?? DEFAULT_DELIVERY.retryMaxMs,
-      retentionDays: config.returnData?.retentionDays ?? DEFAULT_DELIVERY.retentionDays,
     },
   });
   deps.closers.unshift(() => worker.stop());

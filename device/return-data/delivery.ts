@@ -7,7 +7,7 @@
  * once and answers a repeat as already recorded. The kiosk marks an entry delivered only on the
  * service's confirmation, after the response, so a crash or a lost answer means a resend that
  * the service de-duplicates, never a loss. Failures back off exponentially with jitter.
- * Confirmed entries are purged after the retention period.
+ * Settled entries are purged by ./retention.ts.
  */
 import { X509Certificate } from 'node:crypto';
 import type { AuditPort, ClockPort } from '../flow/ports.ts';
@@ -36,8 +36,6 @@ export interface DeliverySettings {
   /** First retry delay after a failure; doubles per failure up to `retryMaxMs`, with jitter. */
   retryBaseMs: number;
   retryMaxMs: number;
-  /** Days a confirmed entry is kept before it is deleted. */
-  retentionDays: number;
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
@@ -45,12 +43,9 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   idleIntervalMs: 60_000,
   retryBaseMs: 5_000,
   retryMaxMs: 30 * 60_000,
-  retentionDays: 30,
 };
 
-const PURGE_EVERY_MS = 60 * 60_000;
-
-export type ReturnDataConfigProblem = 'url' | 'caPem' | 'spkiSha256' | 'timeouts' | 'batchSize' | 'retry' | 'retentionDays';
+export type ReturnDataConfigProblem = 'url' | 'caPem' | 'spkiSha256' | 'timeouts' | 'batchSize' | 'retry';
 
 /** A delivery configuration the worker refuses to run with; the message names the setting, never its value. */
 export class ReturnDataConfigError extends Error {
@@ -97,7 +92,6 @@ export function returnDataTransport(endpoint: ReturnDataEndpoint): { transport: 
 function checkSettings(s: DeliverySettings): void {
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 200) throw new ReturnDataConfigError('batchSize');
   if (!(s.retryBaseMs > 0) || !(s.retryMaxMs >= s.retryBaseMs) || !(s.idleIntervalMs > 0)) throw new ReturnDataConfigError('retry');
-  if (!Number.isInteger(s.retentionDays) || s.retentionDays < 0) throw new ReturnDataConfigError('retentionDays');
 }
 
 /** Delay before retry number `failures` (1, 2, ...): exponential, capped, with equal jitter. */
@@ -122,7 +116,6 @@ export interface DeliveryDeps {
 export class ReturnDataDelivery {
   private readonly random: () => number;
   private failures = 0;
-  private lastPurgeAt = -Infinity;
   private loop: Promise<void> | null = null;
   private readonly stopping = new AbortController();
 
@@ -155,16 +148,6 @@ export class ReturnDataDelivery {
     return { kind: 'answered', ...answered };
   }
 
-  /** Deletes confirmed entries past retention (at most hourly, and at the first pass). */
-  purgeIfDue(): number {
-    const now = this.deps.clock.now().getTime();
-    if (now - this.lastPurgeAt < PURGE_EVERY_MS) return 0;
-    this.lastPurgeAt = now;
-    const purged = this.deps.outbox.purgeDelivered(this.deps.settings.retentionDays);
-    if (purged > 0) this.deps.logger.info({ event: 'returnDataPurged', count: purged }, 'confirmed data balikan purged after retention');
-    return purged;
-  }
-
   start(): void {
     if (this.loop) return;
     this.loop = this.run();
@@ -181,7 +164,6 @@ export class ReturnDataDelivery {
     while (!signal.aborted) {
       let delay: number;
       try {
-        this.purgeIfDue();
         const result = await this.deliverBatch(signal);
         if (signal.aborted) break;
         delay = this.nextDelay(result);

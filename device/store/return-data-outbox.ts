@@ -113,12 +113,15 @@ export class ReturnDataOutbox implements ReturnDataPort {
   }
 
   /**
-   * Deletes entries confirmed by the web service more than `retentionDays` ago (secure_delete
-   * zeroes their pages). Never touches an unconfirmed entry. Returns how many went.
+   * Deletes entries Disdukcapil received more than `retentionDays` ago, confirmed by the web
+   * service or written to an export file (secure_delete zeroes their pages). Never touches a
+   * pending entry. Returns how many went.
    */
-  purgeDelivered(retentionDays: number): number {
+  purgeSettled(retentionDays: number): number {
     const cutoff = new Date(this.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
-    return this.db.prepare('DELETE FROM return_data_outbox WHERE delivered_at IS NOT NULL AND delivered_at <= ?').run(cutoff).changes;
+    return this.db
+      .prepare('DELETE FROM return_data_outbox WHERE (delivered_at IS NOT NULL AND delivered_at <= ?) OR (exported_at IS NOT NULL AND exported_at <= ?)')
+      .run(cutoff, cutoff).changes;
   }
 
   /** Marks entries written to a durable file; an entry already exported keeps its first time. */

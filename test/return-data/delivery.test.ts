@@ -1,7 +1,7 @@
 /**
  * Data balikan delivery against the simulator over real TLS, with a real SQLite outbox: exactly
  * one recorded effect per entry under retries, recovery after failures, a hanging server, the
- * pinned CA, exported and refused entries, purge after retention, and logs without personal data.
+ * pinned CA, exported and refused entries, retention (./retention.ts), and logs without personal data.
  */
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { generateTestPki } from '../../device/sim/dukcapil/pki.ts';
 import { returnDataSimulatorEndpoint, startReturnDataSimulator, type ReturnDataSimulator } from '../../device/sim/return-data/server.ts';
 import { ReturnDataDelivery, retryDelayMs, returnDataTransport, DEFAULT_DELIVERY, type DeliverySettings, type ReturnDataEndpoint } from '../../device/return-data/delivery.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
+import { purgeSettledReturnData } from '../../device/return-data/retention.ts';
 import { until } from '../support/until.ts';
 import { capturedLogger, forbiddenInLogs, openStore, syntheticEntry, type Store } from './support.ts';
 import type { ReturnDataEntry } from '../../device/flow/ports.ts';
@@ -179,29 +180,32 @@ t.test('an exported entry is not delivered; a refused one stays pending for expo
   t.equal(sent.size, 3);
 });
 
-t.test('purge deletes confirmed entries only once the retention period has passed, and never an unconfirmed one', async (t) => {
+t.test('retention deletes delivered and exported entries once the period has passed, and never a pending one', async (t) => {
   let now = new Date('2026-07-01T02:00:00Z');
   const clock = { now: () => now };
   const store = openStore(key, clock);
   t.teardown(() => store.close());
+  const retention = { outbox: store.outbox, retentionDays: 30, logger: log.logger };
   enqueue(store, `purge-${Date.now()}`, 60, 64);
-  const delivery = worker(store, { clock, settings: { retentionDays: 30 } });
+  const delivery = worker(store, { clock });
   t.match(await delivery.deliverBatch(new AbortController().signal), { kind: 'answered', confirmed: 4 });
+  now = new Date('2026-07-10T02:00:00Z');
+  enqueue(store, `purge-exported-${Date.now()}`, 64, 67);
+  const exported = store.outbox.pending().map((p) => p.id);
+  store.outbox.markExported(exported);
   now = new Date('2026-07-15T02:00:00Z');
-  enqueue(store, `purge-late-${Date.now()}`, 64, 66);
-  sim.setFault({ kind: 'status', code: 500 });
-  t.match(await delivery.deliverBatch(new AbortController().signal), { kind: 'failed' });
-  sim.setFault(null);
+  enqueue(store, `purge-late-${Date.now()}`, 67, 69);
 
   now = new Date('2026-07-31T01:59:59Z');
-  t.equal(delivery.purgeIfDue(), 0, 'a second short of 30 days: kept');
-  t.equal(store.outbox.deliveredCount(), 4);
+  t.equal(purgeSettledReturnData(retention), 0, 'a second short of 30 days after confirmation: kept');
   now = new Date('2026-07-31T02:00:00Z');
-  t.equal(delivery.purgeIfDue(), 0, 'purge runs at most hourly');
-  now = new Date('2026-07-31T03:00:00Z');
-  t.equal(delivery.purgeIfDue(), 4, '30 days after confirmation: deleted');
+  t.equal(purgeSettledReturnData(retention), 4, '30 days after confirmation: deleted');
+  now = new Date('2026-08-09T01:59:59Z');
+  t.equal(purgeSettledReturnData(retention), 0, 'exported a second short of 30 days ago: kept');
+  now = new Date('2026-08-09T02:00:00Z');
+  t.equal(purgeSettledReturnData(retention), 3, '30 days after the export file was written: deleted (a site without the web service keeps nothing for ever)');
   now = new Date('2027-07-31T04:00:00Z');
-  t.equal(delivery.purgeIfDue(), 0, 'unconfirmed entries are never purged, however old');
+  t.equal(purgeSettledReturnData(retention), 0, 'pending entries are never purged, however old');
   t.same(store.outbox.counts(), { pending: 2, delivered: 0, exported: 0, deliveryRefused: 0 });
   const rows = store.db.prepare('SELECT count(*) AS n FROM return_data_outbox').get() as { n: number };
   t.equal(rows.n, 2, 'the purged rows are gone from the table');
