@@ -29,7 +29,7 @@ import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
 import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidator } from './detached.ts';
-import { wibDate } from './domain/agreement.ts';
+import { wibDate } from './domain/wib.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
 import { dashboardRoutes } from './staff/dashboard-routes.ts';

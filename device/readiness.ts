@@ -2,7 +2,8 @@
  * Whether the kiosk may serve now, checked at boot, after every session and while out of
  * service. The order is the order a technician would fix things in.
  */
-import { agreementInForce, wibDate, type AgreementPeriod } from './domain/agreement.ts';
+import { agreementInForce, type AgreementPeriod } from './domain/agreement.ts';
+import { wibDate } from './domain/wib.ts';
 import type { OutOfServiceReason } from './domain/failure.ts';
 import type { CardPort, ClockPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
 import type { Logger } from './log.ts';

@@ -2,7 +2,8 @@
  * `agreement set|extend|show|check`: the data-access agreement's numbers and period. Whole days
  * in WIB, the end day included: the rule of device/domain/agreement.ts, which the daemon uses.
  */
-import { daysInForceLeft, isCalendarDay, wibDate } from '../device/domain/agreement.ts';
+import { daysInForceLeft, isCalendarDay } from '../device/domain/agreement.ts';
+import { wibDate } from '../device/domain/wib.ts';
 import type { KioskConfig } from '../device/config.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT } from './errors.ts';

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'no
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { wibDate } from '../device/domain/agreement.ts';
+import { wibDate } from '../device/domain/wib.ts';
 import { DB_FILE, openDatabase } from '../device/store/db.ts';
 import { ReturnDataOutbox } from '../device/store/return-data-outbox.ts';
 import type { Credentials } from '../device/store/credentials.ts';

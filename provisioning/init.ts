@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { demoDefaults, REFERENCE_PANEL_GPIO, type KioskConfig } from '../device/config.ts';
 import { newKey, type Credentials } from '../device/store/credentials.ts';
-import { wibDate } from '../device/domain/agreement.ts';
+import { wibDate } from '../device/domain/wib.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, wrongState } from './errors.ts';
 import { writeFileAtomic } from './files.ts';

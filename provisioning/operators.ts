@@ -7,7 +7,8 @@
 import { Value } from 'typebox/value';
 import { EMPLOYMENT_STATUSES, OperatorSchema, readRoster, RosterFileError, type Operator } from '../device/staff/roster.ts';
 import { hashStaffPin } from '../device/store/credentials.ts';
-import { isCalendarDay, wibDate } from '../device/domain/agreement.ts';
+import { isCalendarDay } from '../device/domain/agreement.ts';
+import { wibDate } from '../device/domain/wib.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';

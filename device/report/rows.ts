@@ -3,6 +3,7 @@
  * and English, and how to read the figure from a month. Indonesian comes first everywhere.
  */
 import type { Bilingual } from '../domain/failure.ts';
+import { WIB_OFFSET_MS } from '../domain/wib.ts';
 import {
   CARD_READ_OUTCOMES,
   OUT_OF_SERVICE_REPORT_REASONS,
@@ -125,7 +126,7 @@ export function monthName(month: string): string {
 
 /** A generation time in WIB, e.g. `1 Desember 2026 09.30 WIB`. */
 export function wibTime(iso: string): string {
-  const d = new Date(Date.parse(iso) + 7 * 60 * 60 * 1000);
+  const d = new Date(Date.parse(iso) + WIB_OFFSET_MS);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCDate()} ${MONTHS_ID[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}.${pad(d.getUTCMinutes())} WIB`;
 }

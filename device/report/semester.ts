@@ -6,8 +6,8 @@
  */
 import { OUT_OF_SERVICE_REASONS } from '../domain/failure.ts';
 import type { Db } from '../store/db.ts';
+import { WIB_OFFSET_MS } from '../domain/wib.ts';
 
-const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
 /** A semester as `YYYY-1` or `YYYY-2`. */

@@ -13,6 +13,7 @@ import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ReturnDataEntry } from '../flow/ports.ts';
+import { WIB_OFFSET_MS } from '../domain/wib.ts';
 
 export type ExportFormat = 'xlsx' | 'csv';
 
@@ -86,7 +87,7 @@ export const RETURN_DATA_HEADERS = ['No', 'NIK', 'NOP PBB-P2', 'NPWPD', 'Tanggal
 
 /** WIB (UTC+7), the office's time: the day the taxpayer's data was accessed. */
 function wibMinute(iso: string): string {
-  const wib = new Date(Date.parse(iso) + 7 * 3_600_000).toISOString();
+  const wib = new Date(Date.parse(iso) + WIB_OFFSET_MS).toISOString();
   return `${wib.slice(0, 10)} ${wib.slice(11, 16)}`;
 }
 
@@ -152,7 +153,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** `20261201-0430` in WIB: names sort by time on the stick. */
 function fileStamp(at: Date): string {
-  const wib = new Date(at.getTime() + 7 * 3_600_000).toISOString();
+  const wib = new Date(at.getTime() + WIB_OFFSET_MS).toISOString();
   return `${wib.slice(0, 10).replaceAll('-', '')}-${wib.slice(11, 16).replace(':', '')}`;
 }
 

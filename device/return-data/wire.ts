@@ -10,6 +10,7 @@
  */
 import type { DukcapilCredentials } from '../uplink/endpoint.ts';
 import type { DeliveryItem } from '../store/return-data-outbox.ts';
+import { WIB_OFFSET_MS } from '../domain/wib.ts';
 
 export interface WireEntry {
   IDEMPOTENCY_KEY: string;
@@ -45,8 +46,6 @@ export const RESPON = {
   loginFailed: { RESPON: 'Login Gagal', RESPONSE_CODE: '03' },
   incomplete: { RESPON: 'Parameter Tidak Lengkap', RESPONSE_CODE: '07' },
 } as const;
-
-const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 export function wireRequest(items: DeliveryItem[], credentials: DukcapilCredentials): WireRequest {
   return {

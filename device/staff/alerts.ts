@@ -7,7 +7,7 @@
  * bury the list. A quota threshold is crossed once a day: once raised, acknowledged or not, it is
  * not raised again that day.
  */
-import { wibDate } from '../domain/agreement.ts';
+import { wibDate } from '../domain/wib.ts';
 import type { ClockPort, GpioPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';

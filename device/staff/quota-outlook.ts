@@ -5,6 +5,7 @@
  */
 import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
+import { WIB_OFFSET_MS } from '../domain/wib.ts';
 
 export interface QuotaOutlook extends QuotaUsage {
   /** Hits reserved in each WIB hour of the day, 00:00-00:59 first. */
@@ -14,7 +15,6 @@ export interface QuotaOutlook extends QuotaUsage {
 }
 
 const HOUR_MS = 3_600_000;
-const WIB_OFFSET_MS = 7 * HOUR_MS;
 /** The rate is taken over the last hour, or since the day's first hit if that is more recent. */
 export const RATE_WINDOW_MS = HOUR_MS;
 /** …but over at least this long, so two hits a minute apart are not read as 60 an hour. */

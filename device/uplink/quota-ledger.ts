@@ -9,6 +9,7 @@
  */
 import type { Db } from '../store/db.ts';
 import type { ClockPort } from '../flow/ports.ts';
+import { wibDate } from '../domain/wib.ts';
 
 export interface QuotaUsage {
   used: number;
@@ -39,12 +40,6 @@ export class QuotaLedgerError extends Error {
   }
 }
 
-const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
-
-/** The WIB calendar day of an instant. Indonesia has no daylight saving time. */
-export function wibDay(at: Date): string {
-  return new Date(at.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 export class SqliteQuotaLedger implements QuotaLedger {
   private readonly limit: number;
@@ -95,7 +90,7 @@ export class SqliteQuotaLedger implements QuotaLedger {
 
   async reserve(): Promise<QuotaReservation> {
     const now = this.clock.now();
-    return this.reserveTx(wibDay(now), now.toISOString());
+    return this.reserveTx(wibDate(now), now.toISOString());
   }
 
   async markSent(id: string): Promise<void> {
@@ -116,7 +111,7 @@ export class SqliteQuotaLedger implements QuotaLedger {
   }
 
   usage(): QuotaUsage {
-    const day = wibDay(this.clock.now());
+    const day = wibDate(this.clock.now());
     return { used: this.countStmt.get(day)!.n, limit: this.limit, day };
   }
 }

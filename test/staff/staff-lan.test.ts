@@ -21,7 +21,7 @@ import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
 import { buildStaffLanServer, listenOnLan } from '../../device/staff/lan-listener.ts';
 import { operatorOf, type StaffRoutes } from '../../device/staff/scope.ts';
-import { wibDate } from '../../device/domain/agreement.ts';
+import { wibDate } from '../../device/domain/wib.ts';
 import { httpsRequest, makeTestTls, type HttpsReply } from '../support/test-tls.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { EDGE_LIMITS } from '../../device/server/limits.ts';

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../device/store/db.ts';
-import { QuotaLedgerError, SqliteQuotaLedger, wibDay } from '../../device/uplink/quota-ledger.ts';
+import { QuotaLedgerError, SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
+import { wibDate } from '../../device/domain/wib.ts';
 
 const stateDir = () => mkdtempSync(join(tmpdir(), 'anjungan-quota-'));
 const fixedClock = (iso: string) => {
@@ -93,9 +94,9 @@ t.test('a hit is released only while the request has not left', async (t) => {
 });
 
 t.test('the day ends at midnight WIB (17:00 UTC), not at midnight UTC', async (t) => {
-  t.equal(wibDay(new Date('2024-03-10T16:59:59.999Z')), '2024-03-10');
-  t.equal(wibDay(new Date('2024-03-10T17:00:00.000Z')), '2024-03-11');
-  t.equal(wibDay(new Date('2024-12-31T18:30:00Z')), '2025-01-01');
+  t.equal(wibDate(new Date('2024-03-10T16:59:59.999Z')), '2024-03-10');
+  t.equal(wibDate(new Date('2024-03-10T17:00:00.000Z')), '2024-03-11');
+  t.equal(wibDate(new Date('2024-12-31T18:30:00Z')), '2025-01-01');
   const clock = fixedClock('2024-03-10T16:59:00Z');
   const ledger = new SqliteQuotaLedger(openDatabase(stateDir()), { dailyLimit: 2, clock });
   await ledger.reserve();
