@@ -206,11 +206,12 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const flags = new KioskFlags(db, clock);
   const pinLockout = new PinLockout(db, clock);
   const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
+  audit.record({ code: 'daemonStarted' });
   const interrupted = audit.closeInterruptedSessions();
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
   await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
-  closers.push(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
+  closers.unshift(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
   const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout, permittedOperator);
   const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, lockout: new SignInLockout(db, clock) });
   // Device events reach the flow once the runtime exists (below).

@@ -166,6 +166,11 @@ export interface ClockPort {
 /** Audit event codes: one per step of a session plus device-level events. */
 export type AuditCode =
   | 'outOfService'
+  /**
+   * The daemon started (a boot, a restart, a crash): whatever was open before it ran no further
+   * than the daemon's last row; an out-of-service period is re-recorded at start if it goes on.
+   */
+  | 'daemonStarted'
   /** The kiosk serves again after being out of service; the outcome is the reason that ended. */
   | 'inService'
   | 'sessionStart'

@@ -325,7 +325,7 @@ function addOutOfServiceHours(
   const latestBefore = db.prepare<[string, string], { at: string; id: number; code: string; outcome: string | null }>(
     'SELECT at, id, code, outcome FROM audit_event WHERE code = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1',
   );
-  const before = ['outOfService', 'inService', 'sessionStart']
+  const before = ['outOfService', 'inService', 'sessionStart', 'daemonStarted']
     .map((code) => latestBefore.get(code, semester.from))
     .filter((r) => r !== undefined)
     .sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1))[0];
@@ -339,10 +339,13 @@ function addOutOfServiceHours(
   };
   const start = Date.parse(semester.from);
   const end = Math.min(Date.parse(semester.until), Math.max(start, deps.now().getTime()));
-  type Open = { reason: OutOfServiceReportReason; since: number; sessionAt: number };
+  // lastSeenAt: the period's latest row (the out-of-service step writes one every recheck), where
+  // it ends if the daemon stopped meanwhile (power off, crash): a daemon not running does not say
+  // why the kiosk is not serving, so those hours are not given a reason.
+  type Open = { reason: OutOfServiceReportReason; since: number; lastSeenAt: number; sessionAt: number };
   let open: Open | null =
     before?.code === 'outOfService'
-      ? { reason: oneOf(OUT_OF_SERVICE_REPORT_REASONS, before.outcome, 'unknown'), since: start, sessionAt: sessionAfter(semester.from) }
+      ? { reason: oneOf(OUT_OF_SERVICE_REPORT_REASONS, before.outcome, 'unknown'), since: start, lastSeenAt: start, sessionAt: sessionAfter(semester.from) }
       : null;
   const close = (at: number) => {
     const o = open as Open | null;
@@ -351,7 +354,7 @@ function addOutOfServiceHours(
     open = null;
   };
   const rows = db
-    .prepare(`SELECT at, code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService') AND at >= ? AND at < ? ORDER BY at, id`)
+    .prepare(`SELECT at, code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'daemonStarted') AND at >= ? AND at < ? ORDER BY at, id`)
     .iterate(semester.from, semester.until) as Iterable<{ at: string; code: string; outcome: string | null }>;
   for (const r of rows) {
     const at = Date.parse(r.at);
@@ -360,10 +363,17 @@ function addOutOfServiceHours(
       close(at);
       continue;
     }
+    if (r.code === 'daemonStarted') {
+      if (open) close((open as Open).lastSeenAt);
+      continue;
+    }
     const reason = oneOf(OUT_OF_SERVICE_REPORT_REASONS, r.outcome, 'unknown');
-    if (open?.reason === reason) continue;
+    if (open?.reason === reason) {
+      (open as Open).lastSeenAt = at;
+      continue;
+    }
     close(at);
-    open = { reason, since: at, sessionAt: sessionAfter(r.at) };
+    open = { reason, since: at, lastSeenAt: at, sessionAt: sessionAfter(r.at) };
   }
   if (open) close(Math.min((open as Open).sessionAt, end));
 }

@@ -11,6 +11,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../device/store/db.ts';
+import { AuditLog } from '../../device/store/audit-log.ts';
 import { semesterReportHtml } from '../../device/report/html.ts';
 import { PdfPrintError, printPdf } from '../../device/report/pdf.ts';
 import { REPORT_ROWS } from '../../device/report/rows.ts';
@@ -103,6 +104,31 @@ t.test('a period still open is counted up to now, not to the end of the semester
     parseSemester('2026-2'),
   );
   t.equal(Math.round(oneHourIn.total.outOfServiceHours.uplinkDown * 60), 20, 'twenty minutes of the outage open at the start');
+});
+
+t.test('a kiosk switched off while out of service: the hours stop at its last recheck, not at the next start', async (t) => {
+  const db = openDatabase(mkdtempSync(join(dir, 'state-')));
+  t.teardown(() => db.close());
+  let now = 0;
+  const audit = new AuditLog(db, Buffer.alloc(32, 3), { now: () => new Date(now) });
+  const at = (wib: string) => Date.parse(`${wib}+07:00`);
+  const outOfService = (from: number, to: number) => {
+    for (now = from; now <= to; now += 30_000) audit.record({ code: 'outOfService', outcome: 'pausedByStaff' });
+  };
+  now = at('2026-08-03T07:55:00');
+  audit.record({ code: 'daemonStarted' });
+  outOfService(at('2026-08-03T10:00:00'), at('2026-08-03T17:00:00'));
+  // Switched off over two nights; at the next start the pause goes on for an hour.
+  now = at('2026-08-05T07:00:00');
+  audit.record({ code: 'daemonStarted' });
+  outOfService(at('2026-08-05T07:00:00'), at('2026-08-05T07:59:30'));
+  now = at('2026-08-05T08:00:00');
+  audit.record({ code: 'inService', outcome: 'pausedByStaff' });
+  const r = await computeSemesterReport(
+    { db, kiosk: null, agreementNumbers: [], dailyQuota: 1000, now: () => new Date('2026-09-01T00:00:00Z') },
+    parseSemester('2026-2'),
+  );
+  t.equal(r.total.outOfServiceHours.pausedByStaff, 8, 'seven hours before it was switched off, one after (not 46)');
 });
 
 t.test('semester names are checked', async (t) => {
