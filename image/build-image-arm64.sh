@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Raspberry Pi 4/5 SD-card image: Debian trixie arm64 made by mmdebstrap under qemu-user
-# emulation (binfmt); the app's node modules (native parts included) and the fingerprint capture
-# helper are compiled for arm64 inside the tree and the build tools removed after; then the same
+# emulation (binfmt); the app's node modules are fetched by the host's npm (as pinned by
+# package-lock.json, no install scripts run), their native parts and the fingerprint capture
+# helper compiled for arm64 inside the tree, offline, and the build tools removed after; then the same
 # app layer as the host tree (build-rootfs.sh) and the same layout (build-image.sh). Slow.
 # Usage: image/build-image-arm64.sh OUT_DIR [CACHE_DIR]     (`make image-arm64`)
 set -euo pipefail
@@ -30,7 +31,8 @@ mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-f
   --customize-hook='chroot "$1" useradd --system --create-home --home-dir /var/lib/anjungan-kiosk --shell /usr/sbin/nologin --groups video,render,input anjungan-kiosk' \
   --customize-hook='echo anjungan > "$1/etc/hostname"' \
   --customize-hook="mkdir -p \"\$1/opt/anjungan\" && cp $repo/package.json $repo/package-lock.json \"\$1/opt/anjungan/\"" \
-  --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm_config_build_from_source=true JOBS=max npm ci --omit=dev --no-audit --no-fund && rm -rf /root/.npm /root/.cache"' \
+  --customize-hook='cd "$1/opt/anjungan" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund' \
+  --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm_config_offline=true npm_config_nodedir=/usr npm_config_build_from_source=true JOBS=max npm rebuild && rm -rf /root/.npm /root/.cache"' \
   --customize-hook="copy-in $repo/device/fingerprint/capture-helper.c /tmp" \
   --customize-hook='mkdir -p "$1/usr/lib/anjungan" && chroot "$1" sh -c "gcc -O2 -Wall -o /usr/lib/anjungan/anjungan-fprint-capture /tmp/capture-helper.c \$(pkg-config --cflags --libs libfprint-2 glib-2.0 gio-2.0) && rm /tmp/capture-helper.c"' \
   --customize-hook="chroot \"\$1\" apt-get purge -y -qq --autoremove $build_tools" \
