@@ -51,7 +51,10 @@ units="$out/etc/systemd/system"
 install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.timer "$repo"/systemd/*.path "$units/"
 install -D -m 0644 "$repo/systemd/pam-anjungan-kiosk" "$out/etc/pam.d/anjungan-kiosk"
 install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1/rules.d/50-anjungan-pcsc.rules"
-install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/etc/chromium/policies/managed/anjungan.json"
+# The kiosk browser's policies, bound onto /etc/chromium/policies/managed by its unit only (the
+# empty folder is the mount point): the daemon's headless Chromium, which prints reports, sees none.
+install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/usr/share/anjungan/kiosk-chromium-policies/anjungan.json"
+mkdir -p "$out/etc/chromium/policies/managed"
 # The read-only root: fstab (tmpfs for the volatile paths), the data and boot partition mounts,
 # journald in memory, the hardware watchdog, SSH off unless enabled (image/rootfs/). Files are
 # replaced, never written through: the tree shares its inodes with the cached base.

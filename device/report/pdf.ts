@@ -1,6 +1,8 @@
 /**
  * Prints the report's HTML page to PDF with the Chromium binary itself (headless
- * --print-to-pdf), as the image has Chromium but not playwright. The page and the browser
+ * --print-to-pdf), as the image has Chromium but not playwright. The kiosk browser's locked-down
+ * policies (no developer tools, which headless printing needs; one URL) are bound into that
+ * browser's unit only (anjungan-kiosk.service), so they do not stop this one. The page and the browser
  * profile live in a private temporary folder removed afterwards; the browser gets no network
  * (no proxy reachable, every host name unresolvable; the page's CSP allows no script and no fetch)
  * and a bounded time.
@@ -16,7 +18,12 @@ export interface PdfPrinterOptions {
   timeoutMs: number;
 }
 
-export const DEFAULT_PDF_PRINTER: PdfPrinterOptions = { chromiumPath: '/usr/bin/chromium', timeoutMs: 60_000 };
+/**
+ * Debian's Chromium binary itself, not its /usr/bin/chromium wrapper script: the wrapper reads
+ * /proc/cpuinfo, which anjungan.service hides (ProcSubset=pid), and gives up.
+ */
+export const DEFAULT_PDF_PRINTER: PdfPrinterOptions = { chromiumPath: '/usr/lib/chromium/chromium', timeoutMs: 60_000 };
+
 
 /** Chromium could not print the page: missing binary, a crash, or out of time. No HTML in the message. */
 export class PdfPrintError extends Error {
@@ -41,6 +48,8 @@ export async function printPdf(html: string, options: PdfPrinterOptions = DEFAUL
     const args = [
       '--headless',
       '--no-sandbox',
+      // The zygote needs namespaces, which anjungan.service forbids (RestrictNamespaces=yes).
+      '--no-zygote',
       '--disable-gpu',
       '--disable-quic',
       '--no-first-run',

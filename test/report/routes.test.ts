@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../device/flow/ports.ts';
+import { DEFAULT_PDF_PRINTER } from '../../device/report/pdf.ts';
 import { reportRoutes, type ReportRouteDeps } from '../../device/report/routes.ts';
 import { REPORT_SHEET } from '../../device/report/xlsx.ts';
 import { openDatabase } from '../../device/store/db.ts';
@@ -21,7 +22,7 @@ const db = openDatabase(join(dir, 'state'));
 t.teardown(() => db.close());
 const generated = writeSemesterLog(db, { semester: '2026-2', sessionsPerDay: 20, dailyQuota: 20, seed: 5 });
 
-function server(audited: AuditEvent[], chromiumPath = '/usr/bin/chromium') {
+function server(audited: AuditEvent[], chromiumPath = DEFAULT_PDF_PRINTER.chromiumPath) {
   const deps: ReportRouteDeps = {
     db,
     kiosk: { id: 'KRA-01', site: 'BKD Kabupaten Karanganyar', regionCode: '33.13' },

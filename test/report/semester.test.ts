@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../device/store/db.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { semesterReportHtml } from '../../device/report/html.ts';
-import { PdfPrintError, printPdf } from '../../device/report/pdf.ts';
+import { DEFAULT_PDF_PRINTER, PdfPrintError, printPdf } from '../../device/report/pdf.ts';
 import { REPORT_ROWS } from '../../device/report/rows.ts';
 import { computeSemesterReport, parseSemester, SemesterFormatError, type MonthFigures } from '../../device/report/semester.ts';
 import { REPORT_SHEET, semesterReportXlsx } from '../../device/report/xlsx.ts';
@@ -182,7 +182,7 @@ t.test('the XLSX re-read with exceljs has the header and every figure', async (t
 });
 
 t.test('the PDF renders: its first page, as an image, carries the report', async (t) => {
-  const pdf = await printPdf(semesterReportHtml(report), { chromiumPath: '/usr/bin/chromium', timeoutMs: 120_000 });
+  const pdf = await printPdf(semesterReportHtml(report), { ...DEFAULT_PDF_PRINTER, timeoutMs: 120_000 });
   t.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
   const file = join(dir, 'report.pdf');
   writeFileSync(file, pdf);

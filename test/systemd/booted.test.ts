@@ -6,7 +6,8 @@
  * the data partition: bound onto /var/lib/anjungan and /etc/anjungan.
  *
  * The daemon runs from anjungan.service as shipped plus one test-only drop-in choosing demo mode
- * (production needs a fingerprint sensor driver this machine does not have yet): the image holds
+ * (production needs card readers and a sensor, which test/e2e/production.test.ts gives it as
+ * virtual devices outside the container): the image holds
  * only the production bundle, so the demo bundle is bound in read-only for the test. The kiosk
  * browser has no display here: the container boots multi-user.target, which leaves it out.
  */
@@ -15,10 +16,11 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { demoCredentials } from '../../device/sim/kit.ts';
+import { DEMO_STAFF_PIN, demoCredentials, demoRoster } from '../../device/sim/kit.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 
 const run = promisify(execFile);
+const DEMO_OPERATOR = demoRoster(new Date()).operators[0]!.userId;
 const repo = join(import.meta.dirname, '../..');
 const root = process.getuid?.() === 0;
 // Longer than .taprc's 300 s: a loaded 2-core machine needs minutes to boot and wait out the watchdog.
@@ -205,6 +207,35 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       const used = (await healthz()).body!.devices.uplink.quota.used;
       await inside('systemctl', 'restart', 'anjungan.service');
       t.equal((await healthz()).body?.devices.uplink.quota.used, used, `the quota ledger still counts ${used} after the restart`);
+    });
+
+    await t.test("the kiosk browser's locked-down Chromium policies bind into its unit only", async (t) => {
+      t.same(readdirSync(join(tree, 'etc/chromium/policies/managed')), [], 'no system-wide policy (the daemon prints reports with Chromium)');
+      const bind = (await show('anjungan-kiosk.service', 'BindReadOnlyPaths')).BindReadOnlyPaths!;
+      t.match(bind, /\/usr\/share\/anjungan\/kiosk-chromium-policies:\/etc\/chromium\/policies\/managed/);
+      // The same binding in a unit of its own: the kiosk browser's view of the folder.
+      const seen = await inside('systemd-run', '--wait', '--pipe', '--quiet', '-p', `BindReadOnlyPaths=${bind.split(' ')[0]}`, '--', '/bin/cat', '/etc/chromium/policies/managed/anjungan.json');
+      t.match(JSON.parse(seen), { URLBlocklist: ['*'], URLAllowlist: ['http://127.0.0.1:8080'], DeveloperToolsAvailability: 2, PrintingEnabled: false });
+    });
+
+    await t.test("the semester report's PDF is printed by the image's Chromium inside the hardened unit", async (t) => {
+      const script = `(async () => {
+        const base = 'http://127.0.0.1:8080';
+        const signIn = await fetch(base + '/api/staff/session', { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ userId: ${JSON.stringify(DEMO_OPERATOR)}, pin: ${JSON.stringify(DEMO_STAFF_PIN)} }) });
+        const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+        const r = await fetch(base + '/api/staff/report/semester/2026-2.pdf', { headers: { cookie } });
+        const b = Buffer.from(await r.arrayBuffer());
+        console.log(JSON.stringify({ signIn: signIn.status, status: r.status, head: b.subarray(0, 5).toString('latin1'), bytes: b.length, error: r.status === 200 ? null : b.toString('utf8').slice(0, 200) }));
+      })()`;
+      const reply = await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8', timeout: 120_000 }).catch((e: Error) => e);
+      if (reply instanceof Error) {
+        t.fail(`no answer: ${reply.message.split('\n')[0]}`);
+        t.comment(await inside('journalctl', '-u', 'anjungan', '-n', '25', '--no-pager', '-o', 'cat'));
+        return;
+      }
+      const out = JSON.parse(reply.stdout);
+      t.equal(out.signIn, 200, 'the demo operator signs in');
+      t.match(out, { status: 200, head: '%PDF-' }, `a PDF (${out.bytes} bytes; ${out.error ?? 'no error'})`);
     });
 
     await t.test('SSH is off until the technician enables it, and takes a key, never a password', async (t) => {
