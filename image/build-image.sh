@@ -98,7 +98,8 @@ done
   cat "$versions"
   echo -e "anjungan\t$(node -p "require('$repo/package.json').version")+$(git -C "$repo" rev-parse --short HEAD)\tapp"
   for pkg in "$tree"/opt/anjungan/node_modules/*/package.json "$tree"/opt/anjungan/node_modules/@*/*/package.json; do
-    [ -f "$pkg" ] && node -e 'const p = require(process.argv[1]); console.log(`${p.name}\t${p.version}\tnode`)' "$pkg"
+    # Read as a file: `make image-arm64` passes a relative OUT_DIR, which require() would take for a module name.
+    [ -f "$pkg" ] && node -e 'const p = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`${p.name}\t${p.version}\tnode`)' "$pkg"
   done
 } > "$out/$name.manifest.txt"
 
