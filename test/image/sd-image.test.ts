@@ -27,7 +27,8 @@ t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the
   // The package set is recorded into the test's folder, never into the checkout.
   const versions = join(work, 'versions-amd64.txt');
   const imageEnv = { ...process.env, ANJUNGAN_ZSTD_LEVEL: '1', ANJUNGAN_VERSIONS_FILE: versions };
-  execFileSync('bash', [join(repo, 'image/build-image.sh'), 'amd64', out], { cwd: repo, env: { ...imageEnv, ANJUNGAN_VERSIONS: 'record' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // OUT_DIR given relative, as `make image` gives it (image/out), from / so it names the test's folder.
+  execFileSync('bash', [join(repo, 'image/build-image.sh'), 'amd64', out.slice(1)], { cwd: '/', env: { ...imageEnv, ANJUNGAN_VERSIONS: 'record' }, stdio: ['ignore', 'ignore', 'pipe'] });
   t.comment(`image built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const img = join(out, 'anjungan-amd64.img');
 
