@@ -267,28 +267,24 @@ export class AnjDashboard extends LitElement {
     }
   }
 
+  /** A change on the kiosk, then the panels at once (not at the next poll), so staff see its effect. */
+  private changeThenRefresh(what: Busy, change: () => Promise<void>): Promise<void> {
+    return this.withBusy(what, async () => {
+      await change();
+      await this.poll();
+    });
+  }
+
   private async perform(action: StaffAction): Promise<void> {
     switch (action.type) {
       case 'acknowledgeAlert':
-        return this.withBusy('ack', async () => {
-          await this.api.acknowledgeAlert(action.id);
-          await this.poll();
-        });
+        return this.changeThenRefresh('ack', () => this.api.acknowledgeAlert(action.id));
       case 'setPaused':
-        return this.withBusy('pause', async () => {
-          await this.api.setPaused(action.paused);
-          await this.poll();
-        });
+        return this.changeThenRefresh('pause', () => this.api.setPaused(action.paused));
       case 'assistUnlock':
-        return this.withBusy('assist', async () => {
-          await this.api.assistUnlock();
-          await this.poll();
-        });
+        return this.changeThenRefresh('assist', () => this.api.assistUnlock());
       case 'assistFace':
-        return this.withBusy('assist', async () => {
-          await this.api.assistFace(action.matches);
-          await this.poll();
-        });
+        return this.changeThenRefresh('assist', () => this.api.assistFace(action.matches));
       case 'exportReturnData':
         return this.withBusy('export', async () => {
           this.exportRefusal = '';
