@@ -11,8 +11,12 @@ mkdir -p "$cache"
 src="$here/tcp-nodelay-shim.c"
 shim="$cache/tcp-nodelay-shim.so"
 stamp="$cache/tcp-nodelay-shim.sha256"
-pidfile="$cache/pcscd.pid"
-logfile="$cache/pcscd.log"
+# The pid file and log live in /run (per machine, or per mount namespace when checkouts run their
+# tests side by side in namespaces of their own); non-root runs keep them in the cache.
+if [ "$(id -u)" = 0 ]; then run_dir=/run/anjungan-test; else run_dir="$cache"; fi
+mkdir -p "$run_dir"
+pidfile="$run_dir/pcscd.pid"
+logfile="$run_dir/pcscd.log"
 socket=/run/pcscd/pcscd.comm
 
 die() { echo "pcscd.sh: $*" >&2; exit 1; }
