@@ -12,26 +12,29 @@
  *     rotated and moved onto the reference, minutiae are paired greedily within tolerances, the
  *     rigid alignment is refitted by least squares on those pairs (absorbing error from the
  *     root), and pairing is repeated.
- *  4. The score rewards many paired minutiae relative to how many each template has inside
- *     the other's footprint, so a small overlap of a few chance pairs stays low.
- * Skin distortion is absorbed by the position tolerance; missing and spurious minutiae only cost
- * score, they never block a match.
+ *  4. The evidence is the pairs' mutual consistency, not their number: an edge between two pairs
+ *     counts when its length, its rotation and both minutiae's directions relative to it agree
+ *     between the templates (as bozorth3 counts compatible edges). Skin distortion bends an
+ *     impression as a whole but keeps such local geometry; pairs that fell together by chance
+ *     under a rigid alignment rarely agree with each other. The score is the number of
+ *     consistent edges beyond what chance gives, scaled down when the consistent pairs explain
+ *     only a small part of the minutiae both templates show in their overlap (a dense, noisy
+ *     template cannot win by offering many candidates).
+ * Missing and spurious minutiae only cost score, they never block a match.
  */
 import type { FingerMatcherPort, MatchDecision } from '../flow/ports.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
 
 /**
- * Decision threshold: scores at or above it are the same finger. Calibrated by
- * test/bench/fingerprint.ts (`npm run bench`) as the lowest score that keeps the false match rate
- * at or below 0.1 % per comparison on every impostor model. Run of 2026-12-01 (chance-corrected
- * score): template model "live" (500 masters, 50,000 impostor pairs) needs 66.6; template model
- * "harsh" (400 masters, 40,000 pairs) 51.8; rendered images through the extractor (60 fingers,
- * 2,520 pairs: a reduced run, the machine was loaded) 118.3, which sets the threshold. At it: FMR
- * live 0 %, harsh 0 %, images 0.079 %; FNMR live 1.3 %, images 0 % (180 genuine pairs). The kiosk
- * compares against two card templates, so its FMR per decision is at most about twice that.
- * Recalibrate whenever the matcher, the extractor or the synthetic sets change.
+ * Decision threshold: scores at or above it are the same finger. The kiosk reads its operating
+ * point from the config (`fingerprint.threshold`); this is the calibrated default, set by
+ * `npm run bench` (test/bench/fingerprint-real.ts) as the lowest score that keeps the false
+ * match rate at or below THRESHOLD_FMR on both the synthetic impostor pool and the impostor
+ * pairs made from real captures. See docs/fingerprint.md for the run behind it.
  */
-export const MATCH_THRESHOLD = 118.3;
+export const MATCH_THRESHOLD = 12;
+/** The false match rate per comparison the threshold was set for. */
+export const THRESHOLD_FMR = 0.001;
 
 const FRAME_DPI = 500;
 const NEIGHBOURS = 8;
@@ -48,12 +51,26 @@ const COARSE_DISTANCE = 26;
 const FINE_DISTANCE = 17;
 const PAIR_ANGLE_TOLERANCE = (30 * Math.PI) / 180;
 const MIN_PAIRS = 3;
+/** Edge consistency between two pairs: length (absolute + relative), rotation, relative directions. */
+const CONSISTENT_LENGTH = 4;
+const CONSISTENT_LENGTH_RELATIVE = 0.06;
+const CONSISTENT_ROTATION = (15 * Math.PI) / 180;
+const CONSISTENT_ANGLE = (12 * Math.PI) / 180;
+/** Only edges up to this long are compared: over longer spans skin distortion adds up. */
+const CONSISTENT_RANGE = 160;
 /**
- * Share of chance position pairs that also agree in angle. Uniform angles would give 60° of 360°
- * (0.17); minutiae follow the ridge flow, so neighbours agree more often: 0.3 allows for that
- * (chosen, not fitted; the thresholds above are measured with it).
+ * Share of the minutiae in the overlap that consistent pairs must explain for the full score;
+ * below it the score shrinks in proportion. At least SMALLEST_OVERLAP minutiae are assumed, so
+ * a tiny overlap cannot score by explaining its three minutiae.
  */
-const CHANCE_PAIRING = 0.3;
+const EXPLAINED_SHARE = 0.7;
+const SMALLEST_OVERLAP = 8;
+/**
+ * Share of the edges between chance pairs that pass the consistency test anyway (measured on
+ * random dense templates: about 0.04–0.07); the score counts only the consistent edges beyond
+ * this share of all the edges compared, so that many pairs alone earn nothing.
+ */
+const CHANCE_CONSISTENCY = 0.1;
 
 interface Prepared {
   n: number;
@@ -380,14 +397,17 @@ function overlap(probe: Prepared, reference: Prepared, al: Alignment): [number, 
 interface MatchDetail {
   score: number;
   pairs: number;
+  /** Pairs with at least one consistent edge, and the consistent edges among all pairs. */
+  supportedPairs: number;
+  consistentEdges: number;
   probeInside: number;
   referenceInside: number;
 }
 
-function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
+export function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
   const probe = prepare(probeTemplate);
   const reference = prepare(referenceTemplate);
-  let best: MatchDetail = { score: 0, pairs: 0, probeInside: 0, referenceInside: 0 };
+  let best: MatchDetail = { score: 0, pairs: 0, supportedPairs: 0, consistentEdges: 0, probeInside: 0, referenceInside: 0 };
   if (probe.n < MIN_PAIRS || reference.n < MIN_PAIRS) return best;
   const tried: Alignment[] = [];
   for (const root of rootAlignments(probe, reference)) {
@@ -401,23 +421,57 @@ function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTem
     const fine = pairUp(probe, reference, aligned, FINE_DISTANCE);
     if (fine.pairs < MIN_PAIRS) continue;
     const [probeInside, referenceInside] = overlap(probe, reference, aligned);
-    const score = scoreOf(fine.pairs, fine.typeAgreement, probeInside, referenceInside, Math.min(probe.area, reference.area));
-    if (score > best.score) best = { score, pairs: fine.pairs, probeInside, referenceInside };
+    const { supportedPairs, consistentEdges } = consistency(probe, reference, fine.probeOf, aligned.rotation);
+    const score = scoreOf(fine.pairs, supportedPairs, consistentEdges, probeInside, referenceInside);
+    if (score > best.score) best = { score, pairs: fine.pairs, supportedPairs, consistentEdges, probeInside, referenceInside };
   }
   return best;
 }
 
 /**
- * The score counts paired minutiae beyond those that chance alone would pair: with n and m
- * minutiae inside a shared area A, about n·m·π·d²/A·(angle share) random pairs fall within the
- * pairing tolerances, so a dense template (an extractor's noise) earns nothing for density.
- * What remains is weighted by how much of both templates it explains.
+ * Edges between pairs that agree in both templates beyond chance (see CHANCE_CONSISTENCY), and
+ * the pairs that have at least one.
  */
-function scoreOf(pairs: number, typeAgreement: number, probeInside: number, referenceInside: number, sharedArea: number): number {
-  const chance = sharedArea > 0 ? (CHANCE_PAIRING * probeInside * referenceInside * Math.PI * FINE_DISTANCE * FINE_DISTANCE) / sharedArea : 0;
-  const weighted = Math.max(0, pairs + 0.25 * typeAgreement - chance);
-  const expected = Math.max(Math.sqrt(Math.max(probeInside, pairs) * Math.max(referenceInside, pairs)), 12);
-  return Math.round(100 * weighted * Math.min(1, weighted / expected)) / 10;
+function consistency(probe: Prepared, reference: Prepared, probeOf: Int32Array, rotation: number): { supportedPairs: number; consistentEdges: number } {
+  const paired: number[] = [];
+  for (let k = 0; k < reference.n; k++) if ((probeOf[k] as number) >= 0) paired.push(k);
+  const support = new Int32Array(paired.length);
+  let consistentEdges = 0;
+  let inRange = 0;
+  for (let a = 0; a < paired.length; a++) {
+    const ka = paired[a] as number;
+    const ia = probeOf[ka] as number;
+    for (let b = a + 1; b < paired.length; b++) {
+      const kb = paired[b] as number;
+      const ib = probeOf[kb] as number;
+      const rdx = (reference.x[kb] as number) - (reference.x[ka] as number);
+      const rdy = (reference.y[kb] as number) - (reference.y[ka] as number);
+      const rLength = Math.sqrt(rdx * rdx + rdy * rdy);
+      if (rLength > CONSISTENT_RANGE) continue;
+      inRange++;
+      const pdx = (probe.x[ib] as number) - (probe.x[ia] as number);
+      const pdy = (probe.y[ib] as number) - (probe.y[ia] as number);
+      const pLength = Math.sqrt(pdx * pdx + pdy * pdy);
+      if (Math.abs(pLength - rLength) > CONSISTENT_LENGTH + CONSISTENT_LENGTH_RELATIVE * rLength) continue;
+      const rDirection = Math.atan2(rdy, rdx);
+      const pDirection = Math.atan2(pdy, pdx);
+      if (angleDistance(rDirection - pDirection, rotation) > CONSISTENT_ROTATION) continue;
+      if (angleDistance((reference.angle[ka] as number) - rDirection, (probe.angle[ia] as number) - pDirection) > CONSISTENT_ANGLE) continue;
+      if (angleDistance((reference.angle[kb] as number) - rDirection, (probe.angle[ib] as number) - pDirection) > CONSISTENT_ANGLE) continue;
+      consistentEdges++;
+      support[a] = (support[a] as number) + 1;
+      support[b] = (support[b] as number) + 1;
+    }
+  }
+  let supportedPairs = 0;
+  for (const s of support) if (s > 0) supportedPairs++;
+  return { supportedPairs, consistentEdges: Math.max(0, consistentEdges - CHANCE_CONSISTENCY * inRange) };
+}
+
+/** Consistent edges, scaled by how much of the overlap's minutiae the consistent pairs explain. */
+function scoreOf(pairs: number, supportedPairs: number, consistentEdges: number, probeInside: number, referenceInside: number): number {
+  const shown = Math.max(SMALLEST_OVERLAP, Math.sqrt(Math.max(probeInside, pairs) * Math.max(referenceInside, pairs)));
+  return Math.round(10 * consistentEdges * Math.min(1, supportedPairs / (EXPLAINED_SHARE * shown))) / 10;
 }
 
 /** Area of the convex hull of the points (monotone chain, then the shoelace formula). */
