@@ -136,9 +136,9 @@ export function harshScores(): { genuine: number[]; impostor: number[] } {
   return { genuine, impostor };
 }
 
-const RENDERED_FINGERS = 300;
+const RENDERED_FINGERS = 150;
 const KIOSK_TOUCHES = 3;
-const RENDERED_IMPOSTOR_NEIGHBOURS = 14;
+const RENDERED_IMPOSTOR_NEIGHBOURS = 20;
 const PAIR_DISTANCE = 12;
 const PAIR_ANGLE = (30 * Math.PI) / 180;
 

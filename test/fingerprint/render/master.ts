@@ -26,9 +26,14 @@ export const FINGER_RX = 170;
 export const FINGER_RY = 220;
 
 const GROWTH_SCALE = 2;
-const GROWTH_ITERATIONS = 14;
+const GROWTH_ITERATIONS = 20;
 const GROWTH_GAIN = 1.2;
-const SEED_DENSITY = 0.01;
+/**
+ * Seeds per growth pixel: fewer seeds, fewer fronts meeting, fewer minutiae. At 0.003 a master
+ * has about 0.16 minutiae per mm², as libfprint's mindtct finds on the real egis0570 capture
+ * (0.01 gave 0.32, twice a real finger's, and impostor pairs that matched far too easily).
+ */
+const SEED_DENSITY = 0.003;
 const KERNEL_RADIUS = 3;
 const KERNEL_SIGMA = 1.8;
 const ORIENTATION_STEPS = 32;
