@@ -35,7 +35,7 @@ const FingerprintSchema = Type.Object(
           { nativeDpi: Type.Integer({ minimum: 100, maximum: 2000 }), enlargement: Type.Integer({ minimum: 1, maximum: 4 }) },
           { additionalProperties: false },
         ),
-        { maxProperties: 32 },
+        { maxProperties: 32, additionalProperties: false },
       ),
     ),
     /** Where the matcher's minutiae come from: libfprint's NBIS (the default, measured best) or our extractor. */
