@@ -16,8 +16,12 @@ const daemon = {
   logLevel: 'warning',
 };
 
+// Entry points: the daemon, the firewall loader, and the fingerprint extractor's worker thread
+// (device/fingerprint/extractor-worker.ts loads extract-worker.js beside main.js).
+const entryPoints = { main: 'device/main.ts', firewall: 'device/firewall.ts', 'extract-worker': 'device/fingerprint/extract/worker.ts' };
+
 // The demo bundle (`make demo`, the tests): every mode, simulators included.
-await build({ ...daemon, entryPoints: ['device/main.ts', 'device/firewall.ts'], outdir: 'dist/device' });
+await build({ ...daemon, entryPoints, outdir: 'dist/device' });
 
 // The production bundle the appliance runs (image/build-rootfs.sh): device/simulation.ts is
 // replaced by its production stand-in, so nothing under device/sim/ (simulators, virtual cards,
@@ -31,7 +35,7 @@ const withoutSimulators = {
     }));
   },
 };
-await build({ ...daemon, entryPoints: ['device/main.ts', 'device/firewall.ts'], outdir: 'dist/appliance', plugins: [withoutSimulators] });
+await build({ ...daemon, entryPoints, outdir: 'dist/appliance', plugins: [withoutSimulators] });
 
 // The technician CLI, so a device runs it without tsx (provisioning/bin.mjs picks it up).
 await build({

@@ -24,8 +24,32 @@ const FingerprintSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    /** Resolution assumed when the device reports none; our extractor resamples to 500 dpi. */
-    defaultResolutionDpi: Type.Optional(Type.Integer({ minimum: 250, maximum: 1000 })),
+    /**
+     * The true resolution of sensors by libfprint driver name, over the built-in table
+     * (device/fingerprint/sensor-resolution.ts): native dpi and the driver's enlargement.
+     */
+    sensors: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[a-z0-9_]{1,64}$' }),
+        Type.Object(
+          { nativeDpi: Type.Integer({ minimum: 100, maximum: 2000 }), enlargement: Type.Integer({ minimum: 1, maximum: 4 }) },
+          { additionalProperties: false },
+        ),
+        { maxProperties: 32, additionalProperties: false },
+      ),
+    ),
+    /** Where the matcher's minutiae come from: libfprint's NBIS (the default, measured best) or our extractor. */
+    minutiae: Type.Optional(Type.Union([Type.Literal('libfprint-nbis'), Type.Literal('own')])),
+    /**
+     * The operating point: match scores at or above `score` are the same finger; `fmr` is the
+     * false match rate per comparison it was calibrated for (docs/fingerprint.md).
+     */
+    threshold: Type.Optional(
+      Type.Object(
+        { score: Type.Number({ minimum: 1, maximum: 1000 }), fmr: Type.Number({ exclusiveMinimum: 0, maximum: 0.1 }) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

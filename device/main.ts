@@ -254,7 +254,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const machine = createKioskMachine({
     card,
     sensor: fingerSensor,
-    matcher: createMatcher(),
+    matcher: createMatcher(config.fingerprint?.threshold?.score),
     validator,
     readiness: deactivated ? deactivatedReadiness : createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
     staffAuth,

@@ -10,6 +10,7 @@ import { badInput, wrongState } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { MODES } from './layout.ts';
 import { checkConfig, isInitialised, loadConfigFile, loadCredentials, saveConfigFile, saveCredentials } from './state.ts';
+import { MATCH_THRESHOLD, THRESHOLD_FMR } from '../device/fingerprint/matcher.ts';
 
 export interface InitOptions {
   kioskId: string;
@@ -45,8 +46,13 @@ export function init(ctx: CommandContext, o: InitOptions): Outcome {
     mode: 'production',
     stateDir: l.stateDir,
     agreement: NO_AGREEMENT,
-    // The reference enclosure: libfprint sensor through the capture helper the image installs, GPIO panel.
-    fingerprint: { driver: 'libfprint', helperPath: '/usr/lib/anjungan/anjungan-fprint-capture' },
+    // The reference enclosure: libfprint sensor through the capture helper the image installs, GPIO
+    // panel; the matcher's calibrated operating point, stated where a technician sees it.
+    fingerprint: {
+      driver: 'libfprint',
+      helperPath: '/usr/lib/anjungan/anjungan-fprint-capture',
+      threshold: { score: MATCH_THRESHOLD, fmr: THRESHOLD_FMR },
+    },
     gpio: REFERENCE_PANEL_GPIO,
   };
   delete config.deactivated;

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import type { NbisMinutia } from './nbis.ts';
 
 /** 8-bit grayscale, row-major, dark ridges on light background, as the sensor produced it. */
 export interface FingerImage {
@@ -21,8 +22,8 @@ export interface SensorDevice {
   name: string;
 }
 
-const REQ = { list: 1, open: 2, capture: 3, cancel: 4, close: 5, ping: 6 } as const;
-const ANS = { list: 0x81, open: 0x82, image: 0x83, close: 0x85, pong: 0x86, error: 0xff } as const;
+const REQ = { list: 1, open: 2, capture: 3, cancel: 4, close: 5, ping: 6, captureNbis: 7 } as const;
+const ANS = { list: 0x81, open: 0x82, image: 0x83, close: 0x85, pong: 0x86, nbis: 0x87, error: 0xff } as const;
 
 export const HELPER_ERROR_CODES = {
   1: 'badRequest',
@@ -52,9 +53,21 @@ export class CaptureHelperError extends Error {
   }
 }
 
+/** A capture with libfprint's own NBIS mindtct minutiae of the same image. */
+export interface NbisCapture {
+  image: FingerImage;
+  /** As libfprint serializes them: see ./nbis.ts for what the numbers mean. */
+  minutiae: NbisMinutia[];
+  /** mindtct's run time on this image as libfprint timed it, ms; undefined when not reported. */
+  mindtctMs?: number;
+}
+
+/** NBIS (and bozorth3) keep at most this many minutiae per print. */
+const MAX_NBIS_MINUTIAE = 1000;
+
 /** A sensor image bigger than this is a broken helper, not a finger (a 500 dpi area sensor is < 1 MB). */
 export const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
-const MAX_FRAME = MAX_IMAGE_BYTES + 13;
+const MAX_FRAME = MAX_IMAGE_BYTES + 13 + 8 + 12 * MAX_NBIS_MINUTIAE;
 
 interface Pending {
   expect: number;
@@ -130,10 +143,33 @@ export class CaptureHelper {
   async capture(): Promise<FingerImage> {
     const body = await this.request(REQ.capture, ANS.image);
     if (body.length < 12) throw this.broken('short image frame');
+    return this.image(body, 0);
+  }
+
+  /** Waits for a finger, like capture(), and also returns libfprint's NBIS minutiae of the image. */
+  async captureNbis(): Promise<NbisCapture> {
+    const body = await this.request(REQ.captureNbis, ANS.nbis);
+    if (body.length < 20) throw this.broken('short NBIS frame');
+    const microseconds = body.readUInt32BE(12);
+    const count = body.readUInt32BE(16);
+    if (count > MAX_NBIS_MINUTIAE || body.length < 20 + 12 * count) throw this.broken('NBIS minutiae count out of bounds');
+    const minutiae: NbisMinutia[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = 20 + 12 * i;
+      minutiae.push({ x: body.readInt32BE(at), y: body.readInt32BE(at + 4), theta: body.readInt32BE(at + 8) });
+    }
+    const image = this.image(body, 8 + 12 * count);
+    const capture: NbisCapture = { image, minutiae };
+    if (microseconds !== 0xffffffff) capture.mindtctMs = microseconds / 1000;
+    return capture;
+  }
+
+  /** An image answer's body: width, height, pixels per metre, `extra` bytes, pixels. */
+  private image(body: Buffer, extra: number): FingerImage {
     const width = body.readUInt32BE(0);
     const height = body.readUInt32BE(4);
     const pixelsPerMetre = body.readUInt32BE(8);
-    const pixels = new Uint8Array(body.buffer, body.byteOffset + 12, body.length - 12);
+    const pixels = new Uint8Array(body.buffer, body.byteOffset + 12 + extra, body.length - 12 - extra);
     if (width * height !== pixels.length || width === 0) throw this.broken('image dimensions do not match its size');
     // libfprint reports pixels per millimetre (times 1000 on the wire); 25.4 mm to the inch.
     return { width, height, resolutionDpi: Math.round((pixelsPerMetre / 1000) * 25.4), pixels: new Uint8Array(pixels) };

@@ -8,59 +8,80 @@
  *  2. Each minutia gets edges to its nearest neighbours. An edge (length, and both minutia
  *     directions relative to the edge) does not change when the finger is rotated or moved,
  *     so edges that agree between the templates are evidence for minutia correspondences.
- *  3. The best-supported edge correspondences become root alignments. For each, the probe is
- *     rotated and moved onto the reference, minutiae are paired greedily within tolerances, the
- *     rigid alignment is refitted by least squares on those pairs (absorbing error from the
- *     root), and pairing is repeated.
- *  4. The score rewards many paired minutiae relative to how many each template has inside
- *     the other's footprint, so a small overlap of a few chance pairs stays low.
- * Skin distortion is absorbed by the position tolerance; missing and spurious minutiae only cost
- * score, they never block a match.
+ *  3. The best-supported edge correspondences become roots. From each, pairs are grown along
+ *     neighbouring edges that agree in both templates (length, both relative directions, and a
+ *     rotation near the root's), the most similar edge first, as SourceAFIS pairs minutiae:
+ *     skin distortion bends an impression as a whole but keeps each neighbourhood's geometry.
+ *  4. The evidence is the pairs' mutual consistency, not their number. Every edge between two
+ *     pairs is checked again, with tolerances close to bozorth3's; from the best-connected pair a
+ *     cluster is grown of pairs that agree with most of the cluster near them. Pairs that fell
+ *     together by chance rarely agree with each other. The score counts the cluster's consistent
+ *     edges beyond the share chance gives, scaled down when the cluster explains only a part of
+ *     the minutiae both templates show in their overlap (a dense, noisy template cannot win by
+ *     offering many candidates).
+ * Missing and spurious minutiae only cost score, they never block a match.
  */
 import type { FingerMatcherPort, MatchDecision } from '../flow/ports.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
 
 /**
- * Decision threshold: scores at or above it are the same finger. Calibrated by
- * test/bench/fingerprint.ts (`npm run bench`) as the lowest score that keeps the false match rate
- * at or below 0.1 % per comparison on every impostor model. Run of 2026-12-01 (chance-corrected
- * score): template model "live" (500 masters, 50,000 impostor pairs) needs 66.6; template model
- * "harsh" (400 masters, 40,000 pairs) 51.8; rendered images through the extractor (60 fingers,
- * 2,520 pairs: a reduced run, the machine was loaded) 118.3, which sets the threshold. At it: FMR
- * live 0 %, harsh 0 %, images 0.079 %; FNMR live 1.3 %, images 0 % (180 genuine pairs). The kiosk
- * compares against two card templates, so its FMR per decision is at most about twice that.
- * Recalibrate whenever the matcher, the extractor or the synthetic sets change.
+ * Decision threshold: scores at or above it are the same finger. The kiosk reads its operating
+ * point from the config (`fingerprint.threshold`); this is the calibrated default, set by
+ * `npm run bench` (test/bench/fingerprint-real.ts) as the lowest score that keeps the false
+ * match rate at or below THRESHOLD_FMR on both the synthetic impostor pool and the impostor
+ * pairs made from real captures. See docs/fingerprint.md for the run behind it.
  */
-export const MATCH_THRESHOLD = 118.3;
+export const MATCH_THRESHOLD = 5;
+/** The false match rate per comparison the threshold was set for. */
+export const THRESHOLD_FMR = 0.001;
 
 const FRAME_DPI = 500;
 const NEIGHBOURS = 8;
+/** Edge correspondences that can be roots: length and relative-direction tolerances. */
 const EDGE_LENGTH_TOLERANCE = 8;
 const EDGE_LENGTH_RELATIVE_TOLERANCE = 0.06;
 const EDGE_ANGLE_TOLERANCE = (22 * Math.PI) / 180;
-/** Edge correspondences considered as roots, and how many distinct alignments are tried. */
+/** Edge correspondences considered as roots, and how many distinct roots are grown from. */
 const ROOT_CANDIDATES = 40;
 const ROOTS = 12;
 /** Two roots closer than this in rotation and translation are the same alignment. */
 const SAME_ROTATION = (6 * Math.PI) / 180;
 const SAME_TRANSLATION = 12;
-const COARSE_DISTANCE = 26;
-const FINE_DISTANCE = 17;
-const PAIR_ANGLE_TOLERANCE = (30 * Math.PI) / 180;
 const MIN_PAIRS = 3;
+/** Growing pairs along neighbouring edges: length (absolute + relative), directions, rotation. */
+const GROW_LENGTH = 5;
+const GROW_LENGTH_RELATIVE = 0.08;
+const GROW_ANGLE = (20 * Math.PI) / 180;
+const GROW_ROTATION = (25 * Math.PI) / 180;
+/** Edge consistency between two pairs, close to bozorth3's own tolerances (5 %, 11°). */
+const CONSISTENT_LENGTH = 2;
+const CONSISTENT_LENGTH_RELATIVE = 0.05;
+const CONSISTENT_ROTATION = (14 * Math.PI) / 180;
+const CONSISTENT_ANGLE = (14 * Math.PI) / 180;
+/** Only edges up to this long are compared: over longer spans skin distortion adds up. */
+const CONSISTENT_RANGE = 160;
+/** A pair joins the cluster when it agrees with this share of the members within range, and at least two. */
+const CLUSTER_AGREEMENT = 0.5;
+const CLUSTER_MIN_AGREEING = 2;
 /**
- * Share of chance position pairs that also agree in angle. Uniform angles would give 60° of 360°
- * (0.17); minutiae follow the ridge flow, so neighbours agree more often: 0.3 allows for that
- * (chosen, not fitted; the thresholds above are measured with it).
+ * Share of edges between chance pairs that pass the consistency test anyway; the score counts
+ * only the consistent edges beyond this share of all the edges compared in the cluster.
  */
-const CHANCE_PAIRING = 0.3;
+const CHANCE_CONSISTENCY = 0.2;
+/**
+ * The score shrinks in proportion when the cluster holds fewer pairs than minutiae shown in
+ * the overlap (at least SMALLEST_OVERLAP are assumed, so a tiny overlap cannot score by
+ * explaining its three minutiae). Minutiae inside the other template's hull within this margin
+ * (px) count as shown.
+ */
+const SMALLEST_OVERLAP = 8;
+const HULL_MARGIN = 17;
 
 interface Prepared {
   n: number;
   x: Float64Array;
   y: Float64Array;
   angle: Float64Array;
-  type: Uint8Array;
   /** Edges sorted by length. */
   edgeFrom: Int32Array;
   edgeTo: Int32Array;
@@ -71,9 +92,9 @@ interface Prepared {
   hull: Float64Array;
   /** Area of the hull, frame px². */
   area: number;
+  /** Per minutia, the edges leaving it. */
+  edgesFrom: Int32Array[];
 }
-
-const TYPE_CODE = { other: 0, ending: 1, bifurcation: 2 } as const;
 
 /** Smallest absolute difference of two angles, 0..π. */
 function angleDistance(a: number, b: number): number {
@@ -88,12 +109,10 @@ function prepare(t: FingerTemplate): Prepared {
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const angle = new Float64Array(n);
-  const type = new Uint8Array(n);
   t.minutiae.forEach((m, i) => {
     x[i] = m.x * scale;
     y[i] = -m.y * scale;
     angle[i] = m.angle;
-    type[i] = TYPE_CODE[m.type];
   });
   const k = Math.min(NEIGHBOURS, n - 1);
   const count = Math.max(0, n * k);
@@ -136,7 +155,7 @@ function prepare(t: FingerTemplate): Prepared {
   keys.sort();
   const byLength = Array.from(keys, (key) => key % 65536);
   const p: Prepared = {
-    n, x, y, angle, type,
+    n, x, y, angle,
     edgeFrom: new Int32Array(count),
     edgeTo: new Int32Array(count),
     edgeLength: new Float64Array(count),
@@ -145,6 +164,7 @@ function prepare(t: FingerTemplate): Prepared {
     edgeToAngle: new Float64Array(count),
     hull: convexHull(x, y),
     area: hullArea(x, y),
+    edgesFrom: [],
   };
   byLength.forEach((src, dst) => {
     const i = from[src] as number;
@@ -157,6 +177,9 @@ function prepare(t: FingerTemplate): Prepared {
     p.edgeFromAngle[dst] = (angle[i] as number) - dir;
     p.edgeToAngle[dst] = (angle[j] as number) - dir;
   });
+  const lists: number[][] = Array.from({ length: n }, () => []);
+  for (let e = 0; e < count; e++) lists[p.edgeFrom[e] as number]!.push(e);
+  p.edgesFrom = lists.map((l) => Int32Array.from(l));
   return p;
 }
 
@@ -210,54 +233,15 @@ interface Alignment {
   rotation: number;
   tx: number;
   ty: number;
+  /** The edge correspondence it came from (probe edge, reference edge), for roots. */
+  probeEdge?: number;
+  referenceEdge?: number;
 }
 
 interface Pairing {
   pairs: number;
+  /** Per reference minutia, its probe partner or −1. */
   probeOf: Int32Array;
-  typeAgreement: number;
-}
-
-/** Greedy one-to-one pairing of the aligned probe with the reference, closest pairs first. */
-function pairUp(probe: Prepared, reference: Prepared, al: Alignment, tolerance: number): Pairing {
-  const cos = Math.cos(al.rotation);
-  const sin = Math.sin(al.rotation);
-  const candidates: number[] = [];
-  const costs: number[] = [];
-  const nR = reference.n;
-  for (let i = 0; i < probe.n; i++) {
-    const px = cos * (probe.x[i] as number) - sin * (probe.y[i] as number) + al.tx;
-    const py = sin * (probe.x[i] as number) + cos * (probe.y[i] as number) + al.ty;
-    const pa = (probe.angle[i] as number) + al.rotation;
-    for (let k = 0; k < nR; k++) {
-      const dx = (reference.x[k] as number) - px;
-      if (dx > tolerance || dx < -tolerance) continue;
-      const dy = (reference.y[k] as number) - py;
-      if (dy > tolerance || dy < -tolerance) continue;
-      const d = Math.sqrt(dx * dx + dy * dy);
-      if (d > tolerance) continue;
-      const da = angleDistance(pa, reference.angle[k] as number);
-      if (da > PAIR_ANGLE_TOLERANCE) continue;
-      candidates.push(i * nR + k);
-      costs.push(d / tolerance + da / PAIR_ANGLE_TOLERANCE);
-    }
-  }
-  const order = candidates.map((_, q) => q).sort((a, b) => (costs[a] as number) - (costs[b] as number));
-  const probeOf = new Int32Array(nR).fill(-1);
-  const probeTaken = new Uint8Array(probe.n);
-  let pairs = 0;
-  let typeAgreement = 0;
-  for (const q of order) {
-    const c = candidates[q] as number;
-    const i = Math.floor(c / nR);
-    const k = c - i * nR;
-    if (probeTaken[i] || probeOf[k] !== -1) continue;
-    probeTaken[i] = 1;
-    probeOf[k] = i;
-    pairs++;
-    if (probe.type[i] === reference.type[k]) typeAgreement++;
-  }
-  return { pairs, probeOf, typeAgreement };
 }
 
 /** Least-squares rigid alignment of the paired probe minutiae onto their reference partners. */
@@ -353,7 +337,7 @@ function rootAlignments(probe: Prepared, reference: Prepared): Alignment[] {
     const pmy = ((probe.y[pi] as number) + (probe.y[pj] as number)) / 2;
     const rmx = ((reference.x[ri] as number) + (reference.x[rj] as number)) / 2;
     const rmy = ((reference.y[ri] as number) + (reference.y[rj] as number)) / 2;
-    return { rotation, tx: rmx - (cos * pmx - sin * pmy), ty: rmy - (sin * pmx + cos * pmy) };
+    return { rotation, tx: rmx - (cos * pmx - sin * pmy), ty: rmy - (sin * pmx + cos * pmy), probeEdge: p, referenceEdge: r };
   });
 }
 
@@ -365,29 +349,32 @@ function overlap(probe: Prepared, reference: Prepared, al: Alignment): [number, 
   for (let i = 0; i < probe.n; i++) {
     const px = cos * (probe.x[i] as number) - sin * (probe.y[i] as number) + al.tx;
     const py = sin * (probe.x[i] as number) + cos * (probe.y[i] as number) + al.ty;
-    if (insideHull(reference.hull, px, py, FINE_DISTANCE)) probeInside++;
+    if (insideHull(reference.hull, px, py, HULL_MARGIN)) probeInside++;
   }
   let referenceInside = 0;
   for (let k = 0; k < reference.n; k++) {
     // Inverse alignment takes the reference into the probe's frame.
     const dx = (reference.x[k] as number) - al.tx;
     const dy = (reference.y[k] as number) - al.ty;
-    if (insideHull(probe.hull, cos * dx + sin * dy, -sin * dx + cos * dy, FINE_DISTANCE)) referenceInside++;
+    if (insideHull(probe.hull, cos * dx + sin * dy, -sin * dx + cos * dy, HULL_MARGIN)) referenceInside++;
   }
   return [probeInside, referenceInside];
 }
 
 interface MatchDetail {
   score: number;
+  /** Pairs grown from the best root, and the consistent cluster among them. */
   pairs: number;
+  clusterPairs: number;
+  consistentEdges: number;
   probeInside: number;
   referenceInside: number;
 }
 
-function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
+export function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTemplate): MatchDetail {
   const probe = prepare(probeTemplate);
   const reference = prepare(referenceTemplate);
-  let best: MatchDetail = { score: 0, pairs: 0, probeInside: 0, referenceInside: 0 };
+  let best: MatchDetail = { score: 0, pairs: 0, clusterPairs: 0, consistentEdges: 0, probeInside: 0, referenceInside: 0 };
   if (probe.n < MIN_PAIRS || reference.n < MIN_PAIRS) return best;
   const tried: Alignment[] = [];
   for (const root of rootAlignments(probe, reference)) {
@@ -395,29 +382,100 @@ function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: FingerTem
     // Neighbouring edges of one true correspondence give nearly the same root: try it once.
     if (tried.some((a) => angleDistance(a.rotation, root.rotation) < SAME_ROTATION && Math.hypot(a.tx - root.tx, a.ty - root.ty) < SAME_TRANSLATION)) continue;
     tried.push(root);
-    const coarse = pairUp(probe, reference, root, COARSE_DISTANCE);
-    if (coarse.pairs < MIN_PAIRS) continue;
-    const aligned = refit(probe, reference, coarse.probeOf) ?? root;
-    const fine = pairUp(probe, reference, aligned, FINE_DISTANCE);
-    if (fine.pairs < MIN_PAIRS) continue;
+    if (root.probeEdge === undefined || root.referenceEdge === undefined) continue;
+    const grown = grow(probe, reference, root.probeEdge, root.referenceEdge, root.rotation);
+    if (grown.pairs < MIN_PAIRS) continue;
+    const aligned = refit(probe, reference, grown.probeOf) ?? root;
     const [probeInside, referenceInside] = overlap(probe, reference, aligned);
-    const score = scoreOf(fine.pairs, fine.typeAgreement, probeInside, referenceInside, Math.min(probe.area, reference.area));
-    if (score > best.score) best = { score, pairs: fine.pairs, probeInside, referenceInside };
+    const cluster = consistentCluster(probe, reference, grown.probeOf, aligned.rotation);
+    const score = scoreOf(grown.pairs, cluster, probeInside, referenceInside);
+    if (score > best.score) best = { score, pairs: grown.pairs, clusterPairs: cluster.pairs, consistentEdges: cluster.consistentEdges, probeInside, referenceInside };
   }
   return best;
 }
 
+interface Cluster {
+  /** Pairs in the cluster. */
+  pairs: number;
+  /** Edges among them that agree, and that were compared (within range). */
+  consistentEdges: number;
+  comparedEdges: number;
+}
+
 /**
- * The score counts paired minutiae beyond those that chance alone would pair: with n and m
- * minutiae inside a shared area A, about n·m·π·d²/A·(angle share) random pairs fall within the
- * pairing tolerances, so a dense template (an extractor's noise) earns nothing for density.
- * What remains is weighted by how much of both templates it explains.
+ * The largest group of mutually consistent pairs: every edge between two pairs (within range)
+ * checked in both templates, then a cluster grown from the best-connected pair, a pair joining
+ * when it agrees with at least CLUSTER_MIN_AGREEING members and CLUSTER_AGREEMENT of those near it.
  */
-function scoreOf(pairs: number, typeAgreement: number, probeInside: number, referenceInside: number, sharedArea: number): number {
-  const chance = sharedArea > 0 ? (CHANCE_PAIRING * probeInside * referenceInside * Math.PI * FINE_DISTANCE * FINE_DISTANCE) / sharedArea : 0;
-  const weighted = Math.max(0, pairs + 0.25 * typeAgreement - chance);
-  const expected = Math.max(Math.sqrt(Math.max(probeInside, pairs) * Math.max(referenceInside, pairs)), 12);
-  return Math.round(100 * weighted * Math.min(1, weighted / expected)) / 10;
+function consistentCluster(probe: Prepared, reference: Prepared, probeOf: Int32Array, rotation: number): Cluster {
+  const paired: number[] = [];
+  for (let k = 0; k < reference.n; k++) if ((probeOf[k] as number) >= 0) paired.push(k);
+  const n = paired.length;
+  // Per pair of pairs: 0 out of range, 1 compared and inconsistent, 2 consistent.
+  const relation = new Uint8Array(n * n);
+  const degree = new Int32Array(n);
+  for (let a = 0; a < n; a++) {
+    const ka = paired[a] as number;
+    const ia = probeOf[ka] as number;
+    for (let b = a + 1; b < n; b++) {
+      const kb = paired[b] as number;
+      const ib = probeOf[kb] as number;
+      const rdx = (reference.x[kb] as number) - (reference.x[ka] as number);
+      const rdy = (reference.y[kb] as number) - (reference.y[ka] as number);
+      const rLength = Math.sqrt(rdx * rdx + rdy * rdy);
+      if (rLength > CONSISTENT_RANGE) continue;
+      relation[a * n + b] = relation[b * n + a] = 1;
+      const pdx = (probe.x[ib] as number) - (probe.x[ia] as number);
+      const pdy = (probe.y[ib] as number) - (probe.y[ia] as number);
+      if (Math.abs(Math.sqrt(pdx * pdx + pdy * pdy) - rLength) > CONSISTENT_LENGTH + CONSISTENT_LENGTH_RELATIVE * rLength) continue;
+      const rDirection = Math.atan2(rdy, rdx);
+      const pDirection = Math.atan2(pdy, pdx);
+      if (angleDistance(rDirection - pDirection, rotation) > CONSISTENT_ROTATION) continue;
+      if (angleDistance((reference.angle[ka] as number) - rDirection, (probe.angle[ia] as number) - pDirection) > CONSISTENT_ANGLE) continue;
+      if (angleDistance((reference.angle[kb] as number) - rDirection, (probe.angle[ib] as number) - pDirection) > CONSISTENT_ANGLE) continue;
+      relation[a * n + b] = relation[b * n + a] = 2;
+      degree[a] = (degree[a] as number) + 1;
+      degree[b] = (degree[b] as number) + 1;
+    }
+  }
+  let seed = -1, most = 0;
+  for (let a = 0; a < n; a++) if ((degree[a] as number) > most) { most = degree[a] as number; seed = a; }
+  if (seed < 0) return { pairs: 0, consistentEdges: 0, comparedEdges: 0 };
+  const member = new Uint8Array(n);
+  const agreeing = new Int32Array(n);
+  const near = new Int32Array(n);
+  let consistentEdges = 0, comparedEdges = 0, pairs = 0;
+  const join = (a: number): void => {
+    consistentEdges += agreeing[a] as number;
+    comparedEdges += near[a] as number;
+    member[a] = 1;
+    pairs++;
+    for (let b = 0; b < n; b++) {
+      const r = relation[a * n + b] as number;
+      if (r) near[b] = (near[b] as number) + 1;
+      if (r === 2) agreeing[b] = (agreeing[b] as number) + 1;
+    }
+  };
+  join(seed);
+  for (;;) {
+    let next = -1, best = 0;
+    for (let b = 0; b < n; b++) {
+      if (member[b]) continue;
+      const agree = agreeing[b] as number;
+      if (agree < Math.min(CLUSTER_MIN_AGREEING, pairs) || agree < CLUSTER_AGREEMENT * (near[b] as number)) continue;
+      if (agree > best) { best = agree; next = b; }
+    }
+    if (next < 0) break;
+    join(next);
+  }
+  return { pairs, consistentEdges, comparedEdges };
+}
+
+/** The cluster's consistent edges beyond chance, scaled by how much of the overlap it explains. */
+function scoreOf(pairs: number, cluster: Cluster, probeInside: number, referenceInside: number): number {
+  const evidence = Math.max(0, cluster.consistentEdges - CHANCE_CONSISTENCY * cluster.comparedEdges);
+  const shown = Math.max(SMALLEST_OVERLAP, Math.sqrt(Math.max(probeInside, pairs) * Math.max(referenceInside, pairs)));
+  return Math.round(10 * evidence * Math.min(1, cluster.pairs / shown)) / 10;
 }
 
 /** Area of the convex hull of the points (monotone chain, then the shoelace formula). */
@@ -479,4 +537,52 @@ export function createMatcher(threshold = MATCH_THRESHOLD): FingerMatcherPort {
       return { matched: score >= threshold, score };
     },
   };
+}
+
+
+/** Pairs grown from a root edge correspondence along neighbouring edges that agree (SourceAFIS-style). */
+function grow(probe: Prepared, reference: Prepared, probeEdge: number, referenceEdge: number, rotation: number): Pairing {
+  const probeOf = new Int32Array(reference.n).fill(-1);
+  const referenceOf = new Int32Array(probe.n).fill(-1);
+  const candidates: Array<[number, number, number]> = [];
+  let pairs = 0;
+  const add = (i: number, k: number): void => {
+    probeOf[k] = i;
+    referenceOf[i] = k;
+    pairs++;
+    for (const e of probe.edgesFrom[i] as Int32Array) {
+      const j = probe.edgeTo[e] as number;
+      if ((referenceOf[j] as number) >= 0) continue;
+      const pl = probe.edgeLength[e] as number;
+      for (const f of reference.edgesFrom[k] as Int32Array) {
+        const l = reference.edgeTo[f] as number;
+        if ((probeOf[l] as number) >= 0) continue;
+        const rl = reference.edgeLength[f] as number;
+        const dl = Math.abs(pl - rl);
+        const tl = GROW_LENGTH + GROW_LENGTH_RELATIVE * rl;
+        if (dl > tl) continue;
+        const d1 = angleDistance(probe.edgeFromAngle[e] as number, reference.edgeFromAngle[f] as number);
+        if (d1 > GROW_ANGLE) continue;
+        const d2 = angleDistance(probe.edgeToAngle[e] as number, reference.edgeToAngle[f] as number);
+        if (d2 > GROW_ANGLE) continue;
+        const dr = angleDistance((reference.edgeDirection[f] as number) - (probe.edgeDirection[e] as number), rotation);
+        if (dr > GROW_ROTATION) continue;
+        candidates.push([dl / tl + (d1 + d2) / GROW_ANGLE + dr / GROW_ROTATION, j, l]);
+      }
+    }
+  };
+  add(probe.edgeFrom[probeEdge] as number, reference.edgeFrom[referenceEdge] as number);
+  const j0 = probe.edgeTo[probeEdge] as number, l0 = reference.edgeTo[referenceEdge] as number;
+  if ((referenceOf[j0] as number) < 0 && (probeOf[l0] as number) < 0) add(j0, l0);
+  while (candidates.length) {
+    // The most similar edge first (a linear scan: candidate lists stay short).
+    let best = 0;
+    for (let c = 1; c < candidates.length; c++) if ((candidates[c] as [number, number, number])[0] < (candidates[best] as [number, number, number])[0]) best = c;
+    const [, j, l] = candidates[best] as [number, number, number];
+    candidates[best] = candidates[candidates.length - 1] as [number, number, number];
+    candidates.pop();
+    if ((referenceOf[j] as number) >= 0 || (probeOf[l] as number) >= 0) continue;
+    add(j, l);
+  }
+  return { pairs, probeOf };
 }

@@ -141,8 +141,8 @@ t.test('1,000 pairs of unrelated dense templates: the kiosk matches none', async
 t.test('density earns no score: unrelated templates of 255 minutiae stay below the threshold', async (t) => {
   const r = createRng('matcher-test-dense-score');
   let highest = 0;
-  for (let k = 0; k < 40; k++) highest = Math.max(highest, matchScore(randomTemplate(r, 255), randomTemplate(r, 255)));
-  t.ok(highest < MATCH_THRESHOLD, `highest of 40 scores ${highest} < ${MATCH_THRESHOLD}`);
+  for (let k = 0; k < 16; k++) highest = Math.max(highest, matchScore(randomTemplate(r, 255), randomTemplate(r, 255)));
+  t.ok(highest < MATCH_THRESHOLD, `highest of 16 scores ${highest} < ${MATCH_THRESHOLD}`);
 });
 
 t.test('a probe far denser than a finger is refused as a poor capture, not matched', async (t) => {

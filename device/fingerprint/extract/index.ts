@@ -8,14 +8,16 @@
  *   remove spurious minutiae → quality
  *
  * `extractMinutiae` returns every intermediate image (for a debug dump); `extractTemplate` is
- * what the driver calls, and turns an unusable image into the taxpayer's capture hint instead of
- * a template nobody should match against.
+ * what the sensor runs (in a worker, ../extractor-worker.ts), and turns an unusable image into
+ * the taxpayer's capture hint, with the reason for the staff log, instead of a template nobody
+ * should match against. An image whose ridge period says it is at another scale than its sensor's
+ * table entry claims is such an image: refused, never turned into minutiae.
  */
 import type { CaptureHint } from '../../flow/ports.ts';
 import type { FingerTemplate, Minutia } from '../../domain/finger-template.ts';
 import { distanceToOutside, type FloatImage, type MaskImage } from './image.ts';
 import { enhanceRidges } from './enhancement.ts';
-import { estimateRidgePeriod } from './frequency.ts';
+import { estimateRidgePeriod, type RidgePeriod } from './frequency.ts';
 import { detectMinutiae, removeSpurious } from './minutiae.ts';
 import { normaliseLocally } from './normalisation.ts';
 import { estimateOrientation, type OrientationField } from './orientation.ts';
@@ -41,7 +43,7 @@ export interface Extraction {
     mask: MaskImage;
     normalised: FloatImage;
     orientation: OrientationField;
-    ridgePeriod: Float32Array;
+    ridgePeriod: RidgePeriod;
     enhanced: FloatImage;
     binary: Uint8Array;
     skeleton: Skeleton;
@@ -103,17 +105,25 @@ function checkImage(image: SensorImage): void {
   if (!(dpi >= 250 && dpi <= 1000)) throw new FingerImageError(`image resolution ${dpi} dpi is outside 250..1000`);
 }
 
+/** Why an image was refused: for the staff log (never shown to the taxpayer as such). */
+export type RefusalReason = 'smallContact' | 'wrongScale' | 'noRidges' | 'faint' | 'dark' | 'smudged' | 'tooDense' | 'fewMinutiae';
+
 export interface ExtractedTemplate {
   template: FingerTemplate;
   /** 0-100 image quality. */
   quality: number;
   /** Set when the image is not fit for a match attempt: what the taxpayer should do. */
   hint?: CaptureHint;
+  reason?: RefusalReason;
+  /** Median ridge period measured over the finger, px at 500 dpi (0 when none could be measured). */
+  ridgePeriodPx: number;
+  /** Area of the finger's contact with the sensor, mm². */
+  contactAreaMm2: number;
 }
 
 /**
- * The sensor driver's entry point. A template is always returned (possibly empty); when `hint`
- * is set the caller must not match it. The checks go from what the taxpayer can most easily fix.
+ * The sensor's entry point. A template is always returned (possibly empty); when `hint`
+ * is set the caller must not match it.
  */
 export function extractTemplate(image: SensorImage, fingerPosition = 0): ExtractedTemplate {
   const e = extractMinutiae(image);
@@ -125,21 +135,36 @@ export function extractTemplate(image: SensorImage, fingerPosition = 0): Extract
     quality: e.quality.score,
     minutiae: e.minutiae,
   };
-  const result: ExtractedTemplate = { template, quality: e.quality.score };
-  const hint = captureHint(e);
-  if (hint) result.hint = hint;
+  const refusal = imageRefusal(e) ?? minutiaeRefusal(template.minutiae.length, e.quality.contactAreaMm2);
+  const result: ExtractedTemplate = { template, quality: e.quality.score, ridgePeriodPx: e.stages.ridgePeriod.measured, contactAreaMm2: e.quality.contactAreaMm2 };
+  if (refusal) Object.assign(result, refusal);
   return result;
 }
 
-function captureHint(e: Extraction): CaptureHint | undefined {
+interface Refusal {
+  hint: CaptureHint;
+  reason: RefusalReason;
+}
+
+/** What the image itself says, before any minutia: from what the taxpayer can most easily fix. */
+function imageRefusal(e: Extraction): Refusal | undefined {
   const q = e.quality;
-  if (q.contactAreaMm2 < CAPTURE_LIMITS.minContactAreaMm2) return 'placeCentered';
-  // Light and faint: a dry finger or too little pressure. Dark: a wet or smeared finger.
-  if (e.meanGrey > CAPTURE_LIMITS.maxMeanGrey || e.contrast < CAPTURE_LIMITS.minContrast) return 'pressLonger';
-  if (e.meanGrey < CAPTURE_LIMITS.minMeanGrey) return 'cleanFinger';
-  if (q.readableShare < CAPTURE_LIMITS.minReadableShare) return 'cleanFinger';
-  const density = e.minutiae.length / q.contactAreaMm2;
-  if (density > CAPTURE_LIMITS.maxMinutiaeDensityPerMm2) return 'cleanFinger';
-  if (e.minutiae.length < CAPTURE_LIMITS.minMinutiae) return 'placeCentered';
+  if (q.contactAreaMm2 < CAPTURE_LIMITS.minContactAreaMm2) return { hint: 'placeCentered', reason: 'smallContact' };
+  const period = e.stages.ridgePeriod;
+  // No ridge wave anywhere, or one at a scale no finger has: the image is not a readable finger at
+  // the resolution its sensor is said to have.
+  if (period.measuredBlocks < CAPTURE_LIMITS.minPeriodBlocks) return { hint: 'cleanFinger', reason: 'noRidges' };
+  if (period.measured < PARAMETERS.minPlausiblePeriod || period.measured > PARAMETERS.maxPlausiblePeriod) return { hint: 'cleanFinger', reason: 'wrongScale' };
+  // Dark: a wet or smeared finger. Light or faint: a dry finger or too little pressure.
+  if (e.meanGrey < CAPTURE_LIMITS.minMeanGrey) return { hint: 'cleanFinger', reason: 'dark' };
+  if (e.meanGrey > CAPTURE_LIMITS.maxMeanGrey || e.contrast < CAPTURE_LIMITS.minContrast) return { hint: 'pressLonger', reason: 'faint' };
+  if (q.readableShare < CAPTURE_LIMITS.minReadableShare) return { hint: 'cleanFinger', reason: 'smudged' };
+  return undefined;
+}
+
+/** What a template's minutiae say: too few to decide on, or more than a finger has (noise). */
+export function minutiaeRefusal(count: number, contactAreaMm2: number): Refusal | undefined {
+  if (count / Math.max(1, contactAreaMm2) > CAPTURE_LIMITS.maxMinutiaeDensityPerMm2) return { hint: 'cleanFinger', reason: 'tooDense' };
+  if (count < CAPTURE_LIMITS.minMinutiae) return { hint: 'placeCentered', reason: 'fewMinutiae' };
   return undefined;
 }

@@ -2,13 +2,14 @@
  * Stages 8 and 9: minutiae by crossing number on the skeleton, their direction, and the removal
  * of the spurious ones that thinning a real print produces.
  *
- * Direction, ISO/IEC 19794-2 convention: counter-clockwise from the x axis with y pointing up.
- * A ridge ending points away from its ridge, where the ridge would continue; a bifurcation points
- * from the fork along its stem — in both cases where the valley continues. The traced direction
- * picks the sense; the (smoothed, more precise) orientation field gives the angle.
+ * Direction, ISO/IEC 19794-2:2011 / INCITS 378 convention (docs/fingerprint.md): counter-clockwise
+ * from the x axis with y pointing up; a ridge ending points up its ridge (into the ridge, away
+ * from the valley that continues beyond it); a bifurcation points from the fork down the valley
+ * between its two branches (away from its stem). The traced direction picks the sense; the
+ * (smoothed, more precise) orientation field gives the angle.
  */
 import type { MinutiaType } from '../../domain/finger-template.ts';
-import type { OrientationField } from './orientation.ts';
+import { cellOf, type OrientationField } from './orientation.ts';
 import { PARAMETERS } from './parameters.ts';
 import { branchStarts, crossingNumber, neighbourOffsets, traceLine, type Skeleton } from './skeleton.ts';
 
@@ -46,23 +47,25 @@ export function detectMinutiae(skeleton: Skeleton, field: OrientationField, dist
       const i = y * width + x;
       if (!data[i]) continue;
       if (distanceToEdge[i]! < PARAMETERS.borderDistance) continue;
-      if (field.coherence[i]! < PARAMETERS.minCoherence) continue;
+      const cell = cellOf(field, x, y);
+      if (field.coherence[cell]! < PARAMETERS.minCoherence) continue;
       const cn = crossingNumber(data, i, offsets);
       if (cn === 1) {
         const [first] = branchStarts(data, i, offsets);
         if (first === undefined) continue;
         const t = traceLine(skeleton, i, first, PARAMETERS.directionTraceLength);
-        found.push({ x, y, direction: refine(vector(t.end, i), field.angle[i]!), type: 'ending', index: i });
+        found.push({ x, y, direction: refine(vector(i, t.end), field.angle[cell]!), type: 'ending', index: i });
       } else if (cn === 3) {
         const branches = branchStarts(data, i, offsets).map((b) => vector(i, traceLine(skeleton, i, b, PARAMETERS.directionTraceLength).end));
         if (branches.length !== 3) continue;
-        // The two fork branches run close together; the stem is the odd one out.
+        // The two fork branches run close together; the stem is the odd one out, and the
+        // minutia points the other way, between the branches.
         let stem = 0, widest = -1;
         for (let k = 0; k < 3; k++) {
           const spread = angleDistance(branches[k]!, branches[(k + 1) % 3]!) + angleDistance(branches[k]!, branches[(k + 2) % 3]!);
           if (spread > widest) { widest = spread; stem = k; }
         }
-        found.push({ x, y, direction: refine(branches[stem]!, field.angle[i]!), type: 'bifurcation', index: i });
+        found.push({ x, y, direction: refine(branches[stem]! + Math.PI, field.angle[cell]!), type: 'bifurcation', index: i });
       }
     }
   }
@@ -111,8 +114,8 @@ export function removeSpurious(candidates: Candidate[], skeleton: Skeleton): Can
       const d = Math.hypot(q.x - p.x, q.y - p.y);
       if (d > PARAMETERS.brokenRidgeDistance) continue;
       if (angleDistance(p.direction, q.direction + Math.PI) > PARAMETERS.brokenRidgeAngle) continue;
-      // Facing: the gap runs along p's direction.
-      if (d > 3 && angleDistance(Math.atan2(q.y - p.y, q.x - p.x), p.direction) > PARAMETERS.brokenRidgeAngle) continue;
+      // Facing: the gap runs against p's direction (an ending points up its own ridge, away from the gap).
+      if (d > 3 && angleDistance(Math.atan2(q.y - p.y, q.x - p.x), p.direction + Math.PI) > PARAMETERS.brokenRidgeAngle) continue;
       removed[a] = 1;
       removed[b] = 1;
     }

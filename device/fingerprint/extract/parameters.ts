@@ -13,14 +13,22 @@ export const PARAMETERS = {
   foregroundMinSpread: 8,
   /** Radius of the local mean/variance window of the normalisation. */
   normalisationRadius: 12,
-  /** Radius of the box window the gradient moments are summed over (done twice ≈ Gaussian). */
-  gradientRadius: 6,
-  /** Radius of the smoothing of the doubled-angle orientation vectors (done twice). */
-  orientationSmoothingRadius: 10,
-  /** Ridge periods outside this range are not believed; the median of neighbours replaces them. */
+  /** Cell side of the orientation field, px: ridge flow is smooth at this scale. */
+  orientationCell: 4,
+  /** Radius in cells of the box window the gradient moments are summed over (done twice ≈ Gaussian). */
+  gradientCells: 1,
+  /** Radius in cells of the smoothing of the doubled-angle orientation vectors (done twice). */
+  orientationSmoothingCells: 2,
+  /** The Gabor filter's working range of ridge periods, px; measured periods are clamped to it. */
   minRidgePeriod: 5,
   maxRidgePeriod: 15,
   defaultRidgePeriod: 9,
+  /**
+   * The ridge periods a human finger shows at 500 dpi (0.3–0.75 mm). An image whose median
+   * period falls outside is at another scale than its sensor's table entry says, and is refused.
+   */
+  minPlausiblePeriod: 5.5,
+  maxPlausiblePeriod: 14,
   /** Gabor kernels: radius, envelope sigma, and how many orientation steps over π. */
   gaborRadius: 6,
   gaborSigma: 3.6,
@@ -47,17 +55,23 @@ export const PARAMETERS = {
 
 /** When an image is refused as a capture and what the taxpayer is asked to do. */
 export const CAPTURE_LIMITS = {
-  /** Finger contact below this area (mm²) is too small to verify: about 10 × 12 mm. */
-  minContactAreaMm2: 120,
+  /**
+   * Finger contact below this area (mm²) is too small to verify: about 8 × 8 mm. The kiosk's
+   * 500 dpi area sensor shows 150–250 mm² of a finger placed normally; the smallest area sensors
+   * libfprint drives show 60–100 mm², which a 1:1 decision can still use.
+   */
+  minContactAreaMm2: 60,
+  /** Blocks with a measurable ridge wave below this: no ridges to read at all. */
+  minPeriodBlocks: 6,
   /** Mean grey of the contact area: darker means a wet or pressed finger, lighter a dry one. */
-  maxMeanGrey: 190,
-  minMeanGrey: 70,
+  maxMeanGrey: 215,
+  minMeanGrey: 55,
   /** Ridge/valley contrast (standard deviation of grey in the contact area) below this is faint. */
-  minContrast: 18,
+  minContrast: 14,
   /** Share of the contact area with readable ridge flow; below it the print is smudged. */
   minReadableShare: 0.55,
   /** Fewer minutiae than this cannot support a decision. */
-  minMinutiae: 12,
+  minMinutiae: 8,
   /** More minutiae per square millimetre of contact than a real finger has (≈ 0.3): noise. */
   maxMinutiaeDensityPerMm2: 0.55,
 } as const;

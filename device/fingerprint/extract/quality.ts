@@ -6,7 +6,7 @@
  * near the edge of the contact area where impressions are least reliable.
  */
 import type { MaskImage } from './image.ts';
-import type { OrientationField } from './orientation.ts';
+import { cellOf, type OrientationField } from './orientation.ts';
 import { CAPTURE_LIMITS, PARAMETERS } from './parameters.ts';
 
 export interface ImageQuality {
@@ -22,12 +22,15 @@ const MM_PER_PX = 25.4 / 500;
 
 export function assessImage(mask: MaskImage, field: OrientationField, contrast: number): ImageQuality {
   let area = 0, readable = 0, coherence = 0;
-  for (let i = 0; i < mask.data.length; i++) {
-    if (!mask.data[i]) continue;
-    area++;
-    const c = field.coherence[i]!;
-    coherence += c;
-    if (c >= PARAMETERS.minCoherence) readable++;
+  const { width, height, data } = mask;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!data[y * width + x]) continue;
+      area++;
+      const c = field.coherence[cellOf(field, x, y)]!;
+      coherence += c;
+      if (c >= PARAMETERS.minCoherence) readable++;
+    }
   }
   const contactAreaMm2 = area * MM_PER_PX * MM_PER_PX;
   const readableShare = area ? readable / area : 0;
@@ -41,8 +44,7 @@ export function assessImage(mask: MaskImage, field: OrientationField, contrast: 
 }
 
 export function minutiaQuality(field: OrientationField, distanceToEdge: Float32Array, width: number, x: number, y: number): number {
-  const i = y * width + x;
-  const clarity = Math.max(0, Math.min(1, (field.coherence[i]! - PARAMETERS.minCoherence) / (0.85 - PARAMETERS.minCoherence)));
-  const edge = Math.max(0, Math.min(1, distanceToEdge[i]! / (3 * PARAMETERS.borderDistance)));
+  const clarity = Math.max(0, Math.min(1, (field.coherence[cellOf(field, x, y)]! - PARAMETERS.minCoherence) / (0.85 - PARAMETERS.minCoherence)));
+  const edge = Math.max(0, Math.min(1, distanceToEdge[y * width + x]! / (3 * PARAMETERS.borderDistance)));
   return Math.max(1, Math.round(100 * (0.3 + 0.7 * clarity) * (0.5 + 0.5 * edge)));
 }

@@ -22,6 +22,27 @@ export function binarise(enhanced: FloatImage, mask: MaskImage): Uint8Array {
 const DX = [0, 1, 1, 1, 0, -1, -1, -1] as const;
 const DY = [-1, -1, 0, 1, 1, 1, 0, -1] as const;
 
+/**
+ * For each of the 256 neighbourhoods (bit k set when neighbour k is on), whether Zhang & Suen
+ * delete the centre in the first (bit 0) and second (bit 1) subiteration.
+ */
+const DELETABLE = (() => {
+  const table = new Uint8Array(256);
+  for (let code = 0; code < 256; code++) {
+    const p = (k: number): number => (code >> k) & 1;
+    let count = 0, transitions = 0;
+    for (let k = 0; k < 8; k++) {
+      count += p(k);
+      if (!p(k) && p((k + 1) % 8)) transitions++;
+    }
+    if (count < 2 || count > 6 || transitions !== 1) continue;
+    const [p2, p4, p6, p8] = [p(0), p(2), p(4), p(6)];
+    if (!(p2 * p4 * p6) && !(p4 * p6 * p8)) table[code] = (table[code] as number) | 1;
+    if (!(p2 * p4 * p8) && !(p2 * p6 * p8)) table[code] = (table[code] as number) | 2;
+  }
+  return table;
+})();
+
 export function thin(binary: Uint8Array, width: number, height: number): Skeleton {
   const img = Uint8Array.from(binary);
   // The frame is cleared so neighbour reads never leave the image.
@@ -31,33 +52,30 @@ export function thin(binary: Uint8Array, width: number, height: number): Skeleto
   for (let i = 0; i < img.length; i++) if (img[i]) count0++;
   let candidates = new Int32Array(count0);
   for (let i = 0, c = 0; i < img.length; i++) if (img[i]) candidates[c++] = i;
-  const offsets = DX.map((dx, k) => DY[k]! * width + dx);
+  const o = DX.map((dx, k) => DY[k]! * width + dx);
+  const [o0, o1, o2, o3, o4, o5, o6, o7] = o as [number, number, number, number, number, number, number, number];
   const remove = new Int32Array(count0);
   let changed = true;
   while (changed) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
+      const bit = pass + 1;
       let removeCount = 0;
       for (let q = 0; q < candidates.length; q++) {
         const i = candidates[q]!;
         if (!img[i]) continue;
-        let count = 0, transitions = 0;
-        for (let k = 0; k < 8; k++) {
-          const v = img[i + offsets[k]!]!;
-          count += v;
-          if (!v && img[i + offsets[(k + 1) % 8]!]) transitions++;
-        }
-        if (count < 2 || count > 6 || transitions !== 1) continue;
-        const p2 = img[i + offsets[0]!]!, p4 = img[i + offsets[2]!]!, p6 = img[i + offsets[4]!]!, p8 = img[i + offsets[6]!]!;
-        if (pass === 0 ? p2 * p4 * p6 || p4 * p6 * p8 : p2 * p4 * p8 || p2 * p6 * p8) continue;
-        remove[removeCount++] = i;
+        const code = img[i + o0]! | (img[i + o1]! << 1) | (img[i + o2]! << 2) | (img[i + o3]! << 3) |
+          (img[i + o4]! << 4) | (img[i + o5]! << 5) | (img[i + o6]! << 6) | (img[i + o7]! << 7);
+        if (DELETABLE[code]! & bit) remove[removeCount++] = i;
       }
       for (let q = 0; q < removeCount; q++) img[remove[q]!] = 0;
       if (removeCount) changed = true;
     }
-    candidates = candidates.filter((i) => img[i] === 1);
+    let kept = 0;
+    for (let q = 0; q < candidates.length; q++) if (img[candidates[q]!]) candidates[kept++] = candidates[q]!;
+    candidates = candidates.subarray(0, kept);
   }
-  removeRedundantCorners(img, width, offsets);
+  removeRedundantCorners(img, width, o);
   return { width, height, data: img };
 }
 
