@@ -4,9 +4,9 @@
  * nothing and serves nobody. Readiness always answers `deactivated`; these ports only report
  * that nothing is attached.
  */
-import { DeviceError } from './domain/failure.ts';
-import type { CardPort, FingerprintSensorPort, ReadinessPort, ReaderHealth } from './flow/ports.ts';
-import type { Validator } from './uplink/validator.ts';
+import { DeviceError } from '../domain/failure.ts';
+import type { CardPort, FingerprintSensorPort, ReadinessPort, ReaderHealth } from '../flow/ports.ts';
+import type { Validator } from '../uplink/validator.ts';
 
 export const deactivatedReadiness: ReadinessPort = {
   check: () => Promise.resolve({ ready: false, reason: 'deactivated' }),

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import { makeFakes } from '../flow/fakes.ts';
 import { KioskClient } from '../support/kiosk-client.ts';

@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
 import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
 import { createKioskMachine, type FlowEvent } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import { createReadiness } from '../../device/readiness.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { KioskFlags } from '../../device/store/kiosk-flags.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { TamperLock } from '../../device/gpio/tamper-lock.ts';
-import { attachPanel } from '../../device/gpio/panel.ts';
+import { attachPanel } from '../../device/view/panel.ts';
 import { makeFakes, settle, type Fakes } from '../flow/fakes.ts';
 
 export const STAFF_PIN = '1357';

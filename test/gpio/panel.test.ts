@@ -4,7 +4,7 @@
  * function, then along real flows where the lights follow the machine.
  */
 import t from 'tap';
-import { panelLights, panelTone } from '../../device/gpio/panel.ts';
+import { panelLights, panelTone } from '../../device/view/panel.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
 import { OUT_OF_SERVICE_REASONS } from '../../device/domain/failure.ts';
 import { STAFF_PIN, startKiosk } from './kiosk.ts';

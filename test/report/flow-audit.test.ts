@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import { computeSemesterReport, parseSemester } from '../../device/report/semester.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';

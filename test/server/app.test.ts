@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import { buildServer, DemoConflict, type DemoControls } from '../../device/server/app.ts';
 import { makeFakes, settle } from '../flow/fakes.ts';

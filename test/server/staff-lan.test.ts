@@ -19,7 +19,7 @@ import { SignInLockout, OPERATOR_LOCK, KIOSK_WIDE_LOCK } from '../../device/stor
 import { permittedOperatorIds, type Operator } from '../../device/staff/roster.ts';
 import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
-import { buildStaffLanServer, listenOnLan } from '../../device/staff/lan-listener.ts';
+import { buildStaffLanServer, listenOnLan } from '../../device/server/staff-lan.ts';
 import { operatorOf, type StaffRoutes } from '../../device/staff/scope.ts';
 import { wibDate } from '../../device/domain/wib.ts';
 import { httpsRequest, makeTestTls, type HttpsReply } from '../support/test-tls.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
 import type { FlowEvent } from '../../device/flow/machine.ts';
 import type { RegistryOutcome } from '../../device/flow/ports.ts';
 import { createLogger } from '../../device/log.ts';
