@@ -8,7 +8,7 @@
  * message for each reason lives in the UI's catalogue; the staff message, in both languages, is
  * here. None of them carries personal data or secrets.
  */
-import type { RegistryOutcome, RegistryRefusal, RegistryVerdict } from '../flow/ports.ts';
+import type { RegistryOutcome, RegistryRefusal, RegistryVerdict } from './registry.ts';
 
 /** A text in both UI languages: Bahasa Indonesia first, English. */
 export interface Bilingual {

@@ -14,7 +14,8 @@
  * so a taxpayer who walks away does not leave the sensor armed for the next one.
  */
 import { DeviceError } from '../domain/failure.ts';
-import type { CaptureHint, FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
+import type { FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { Logger } from '../log.ts';
 import type { FingerprintConfig } from '../config.ts';
 import { TemplateFormatError } from './format-error.ts';

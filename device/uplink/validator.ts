@@ -12,7 +12,8 @@
 import { DeviceError } from '../domain/failure.ts';
 import type { PersonData } from '../domain/record.ts';
 import type { Logger } from '../log.ts';
-import type { ClockPort, RegistryOutcome, UplinkHealth, ValidatorPort } from '../flow/ports.ts';
+import type { ClockPort, UplinkHealth, ValidatorPort } from '../flow/ports.ts';
+import type { RegistryOutcome } from '../domain/registry.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { compareByElements, compareWithRegistry, verdictFromFields } from './compare.ts';
 import { checkCredentials, resolveTarget, type DukcapilCredentials, type UplinkEndpoint } from './endpoint.ts';

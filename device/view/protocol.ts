@@ -5,7 +5,7 @@
  */
 import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
 import type { PermittedField } from '../domain/record.ts';
-import type { CaptureHint } from '../flow/ports.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
 import { Type, type Static } from 'typebox';
 
 export type Screen =

@@ -13,7 +13,7 @@ import {
   staffMessage,
   type SessionFailureReason,
 } from '../../device/domain/failure.ts';
-import type { RegistryRefusal } from '../../device/flow/ports.ts';
+import type { RegistryRefusal } from '../../device/domain/registry.ts';
 
 const reasons = Object.keys(SESSION_FAILURES) as SessionFailureReason[];
 const refusals = Object.keys(REGISTRY_REFUSALS) as RegistryRefusal['kind'][];

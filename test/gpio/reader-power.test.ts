@@ -3,7 +3,8 @@
  * limit, the audit, and what the kiosk does when the reader comes back or does not.
  */
 import t from 'tap';
-import type { AuditEvent, ReaderHealth } from '../../device/flow/ports.ts';
+import type { ReaderHealth } from '../../device/flow/ports.ts';
+import type { AuditEvent } from '../../device/domain/audit.ts';
 import { MIN_CYCLE_INTERVAL_MS, ReaderPowerPolicy, readerSignal, type PowerCycleOutcome } from '../../device/gpio/reader-power.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import type { KioskView } from '../../device/view/protocol.ts';

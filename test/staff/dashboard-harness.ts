@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/view/runtime.ts';
 import type { FlowEvent } from '../../device/flow/machine.ts';
-import type { RegistryOutcome } from '../../device/flow/ports.ts';
+import type { RegistryOutcome } from '../../device/domain/registry.ts';
 import { createLogger } from '../../device/log.ts';
 import { createReadiness } from '../../device/readiness.ts';
 import { openDatabase } from '../../device/store/db.ts';

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent } from '../../device/flow/ports.ts';
+import type { AuditEvent } from '../../device/domain/audit.ts';
 import { DEFAULT_PDF_PRINTER } from '../../device/report/pdf.ts';
 import { reportRoutes, type ReportRouteDeps } from '../../device/staff/report-routes.ts';
 import { REPORT_SHEET } from '../../device/report/xlsx.ts';

@@ -11,7 +11,7 @@
  * what the driver calls, and turns an unusable image into the taxpayer's capture hint instead of
  * a template nobody should match against.
  */
-import type { CaptureHint } from '../../flow/ports.ts';
+import type { CaptureHint } from '../../domain/capture-hint.ts';
 import type { FingerTemplate, Minutia } from '../../domain/finger-template.ts';
 import { distanceToOutside, type FloatImage, type MaskImage } from './image.ts';
 import { enhanceRidges } from './enhancement.ts';
