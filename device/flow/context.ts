@@ -9,6 +9,11 @@ import type { AuditPort, CardPort, ClockPort, FingerMatcherPort, FingerprintSens
 import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { RegistryVerdict } from '../domain/registry.ts';
 
+/** Certified readers allow up to 4 fingerprint attempts. */
+export const MAX_FINGER_ATTEMPTS = 4;
+/** How often an out-of-service kiosk checks whether it can serve again. */
+export const OUT_OF_SERVICE_RECHECK_MS = 30_000;
+
 export interface FlowSettings {
   /** Certified readers allow up to 4 fingerprint attempts. */
   maxFingerAttempts: number;

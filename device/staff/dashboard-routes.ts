@@ -10,7 +10,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
-import type { AuditPort, CardPort, ClockPort, FingerprintSensorPort, GpioPort, ValidatorPort } from '../flow/ports.ts';
+import type { AuditPort, ClockPort } from '../flow/ports.ts';
+import type { DeviceHealth } from '../health.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { KioskFlags } from '../store/kiosk-flags.ts';
@@ -23,11 +24,8 @@ import { checkInputAsDeclared, operatorOf, staffOf, type StaffRoutes } from './s
 
 export interface DashboardDeps {
   runtime: { view(): KioskView; snapshot(): KioskSnapshot; send(event: FlowEvent): void };
-  card: Pick<CardPort, 'health'>;
-  sensor: Pick<FingerprintSensorPort, 'health'>;
-  validator: Pick<ValidatorPort, 'health'>;
-  gpio: Pick<GpioPort, 'tamperOpen'>;
-  tamper: { locked(): boolean };
+  /** The devices' health, as /healthz reports it (device/health.ts). */
+  health(): DeviceHealth;
   flags: KioskFlags;
   ledger: Pick<QuotaLedger, 'usage'>;
   alerts: AlertLog;
@@ -199,8 +197,7 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
 
 async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview> {
   const now = deps.clock.now();
-  const reader = deps.card.health();
-  const uplink = deps.validator.health();
+  const { reader, sensor, uplink, tamper } = deps.health();
   const fs = await statfs(deps.stateDir);
   const view = deps.runtime.view();
   const context = deps.runtime.snapshot().context;
@@ -208,7 +205,7 @@ async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview
     health: {
       idReader: reader.idReader,
       sam: reader.sam,
-      sensor: deps.sensor.health(),
+      sensor,
       uplink: deps.flags.isSet('uplinkRejected')
         ? 'accessRefused'
         : uplink.breaker === 'closed'
@@ -216,7 +213,7 @@ async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview
           : uplink.breaker === 'open'
             ? 'down'
             : 'recovering',
-      tamper: deps.gpio.tamperOpen() ? 'open' : deps.tamper.locked() ? 'locked' : 'closed',
+      tamper: tamper.open ? 'open' : tamper.locked ? 'locked' : 'closed',
       disk: { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
     },
     kiosk: { screen: view.screen, reason: view.screen === 'outOfService' ? view.reason : null, paused: deps.flags.isSet('pausedByStaff') },

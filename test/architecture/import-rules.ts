@@ -19,20 +19,36 @@ import ts from 'typescript';
 export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string[] }> = [
   // The vocabulary: the failure taxonomy, the card record, the registry's answers, audit codes.
   { name: 'domain', parts: ['domain'] },
-  // The pure flow and the ports it talks to; logging and the configuration file.
-  { name: 'flow', parts: ['flow', 'log.ts', 'config.ts'] },
+  // The pure flow and the ports it talks to; logging, the configuration file, the lifecycle helper.
+  { name: 'flow', parts: ['flow', 'log.ts', 'config.ts', 'lifecycle.ts'] },
   // What the screen shows: the view protocol, its derivation, the runtime publishing it, the panel lights.
   { name: 'view', parts: ['view'] },
-  // Drivers, stores and the policies that act on them.
-  { name: 'parts', parts: ['card', 'fingerprint', 'uplink', 'gpio', 'store', 'return-data', 'report', 'readiness.ts', 'firewall.ts'] },
+  // Drivers, stores and the policies that act on them; systemd's protocol; the devices' health.
+  {
+    name: 'parts',
+    parts: [
+      'card',
+      'fingerprint',
+      'uplink',
+      'gpio',
+      'store',
+      'return-data',
+      'report',
+      'readiness.ts',
+      'firewall.ts',
+      'systemd.ts',
+      'health.ts',
+      'crash-policy.ts',
+    ],
+  },
   // Staff features, each a plugin of the staff scope.
   { name: 'staff', parts: ['staff'] },
   // The two listeners: the kiosk's own and the staff LAN one.
   { name: 'server', parts: ['server'] },
   // The device sets: production drivers, detached, simulators.
   { name: 'devices', parts: ['devices', 'sim', 'simulation.ts', 'simulation.production.ts'] },
-  // The start-up.
-  { name: 'start-up', parts: ['main.ts'] },
+  // The start-up: the list (main.ts) and the assembly of flow and policies it shares with the tests.
+  { name: 'start-up', parts: ['main.ts', 'kiosk.ts'] },
 ];
 
 /** What each top-level folder may import from outside itself. */

@@ -14,7 +14,7 @@ import { KioskRuntime } from '../../device/view/runtime.ts';
 import { createLogger } from '../../device/log.ts';
 import { makeFakes } from '../flow/fakes.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
-import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 
 const SESSIONS = 1000;
 
@@ -81,11 +81,11 @@ export async function bench(): Promise<Record<string, number>> {
   const env = { ANJUNGAN_DAILY_QUOTA: '1000000', ANJUNGAN_LOG_LEVEL: 'info' };
   const boots: number[] = [];
   for (let i = 0; i < 2; i++) {
-    const d = await startKiosk(env);
+    const d = await spawnKiosk(env);
     boots.push(d.bootMs);
     await d.stop();
   }
-  const d = await startKiosk(env);
+  const d = await spawnKiosk(env);
   boots.push(d.bootMs);
   await sessionsThroughDaemon(d);
   const rss = rssMb(d.pid);

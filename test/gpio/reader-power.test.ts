@@ -8,7 +8,7 @@ import type { AuditEvent } from '../../device/domain/audit.ts';
 import { MIN_CYCLE_INTERVAL_MS, ReaderPowerPolicy, readerSignal, type PowerCycleOutcome } from '../../device/gpio/reader-power.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
-import { capturingLogger } from './kiosk.ts';
+import { capturingLogger } from '../support/logger.ts';
 
 function setUp(opts: { comesBack: boolean }) {
   let now = Date.parse('2026-12-01T03:00:00Z');

@@ -21,7 +21,7 @@ import { createReadiness } from '../../device/readiness.ts';
 import type { AuditEvent } from '../../device/domain/audit.ts';
 import { pcscUnavailable } from '../card/harness.ts';
 import { until } from '../support/until.ts';
-import { capturingLogger } from './kiosk.ts';
+import { capturingLogger } from '../support/logger.ts';
 
 const pcscd = (action: 'start' | 'stop') => execFileSync('bash', ['test/setup/pcscd.sh', action], { stdio: 'inherit' });
 
