@@ -79,7 +79,7 @@ export const OverviewSchema = Type.Object({
 });
 export type Overview = Static<typeof OverviewSchema>;
 
-const AlertSchema = Type.Object({
+export const AlertSchema = Type.Object({
   id: Type.Integer(),
   at: Type.String(),
   kind: Type.Enum(ALERT_KINDS),
@@ -90,15 +90,15 @@ const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String() }
 const AlertIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) }, { additionalProperties: false });
 // Query strings are text: the real server does not coerce types (server/app.ts).
 const SessionsQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false });
-const SessionSchema = Type.Object({
+export const SessionSchema = Type.Object({
   reference: Type.String(),
   startedAt: Type.String(),
   outcome: Nullable(Type.String()),
   durationMs: Nullable(Type.Integer()),
 });
-const PauseSchema = Type.Object({ paused: Type.Boolean(), sessionRunning: Type.Boolean() });
-const FaceBody = Type.Object({ matches: Type.Boolean() }, { additionalProperties: false });
-const AssistSchema = Type.Object({ step: Type.String() });
+export const PauseSchema = Type.Object({ paused: Type.Boolean(), sessionRunning: Type.Boolean() });
+export const FaceBody = Type.Object({ matches: Type.Boolean() }, { additionalProperties: false });
+export const AssistSchema = Type.Object({ step: Type.String() });
 /** Actions that take nothing: no body, or an empty JSON object. */
 const NoBody = Type.Union([Type.Undefined(), Type.Null(), Type.Object({}, { additionalProperties: false })]);
 
