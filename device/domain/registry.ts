@@ -34,3 +34,28 @@ export type RegistryRefusal =
   | { kind: 'unavailable' };
 
 export type RegistryOutcome = RegistryVerdict | RegistryRefusal;
+
+// Each kind once, in the order reports list them: a kind added to the unions above does not
+// compile until it is added here, and then every list derived from these carries it.
+const VERDICT_KINDS = {
+  verified: true,
+  dataDiffers: true,
+  notFound: true,
+  deceased: true,
+  inactive: true,
+  duplicateRecords: true,
+} as const satisfies Record<RegistryVerdict['kind'], true>;
+const REFUSAL_KINDS = {
+  quotaReached: true,
+  loginFailed: true,
+  ipRefused: true,
+  outsideHours: true,
+  institutionInactive: true,
+  userInactive: true,
+  serviceError: true,
+  unavailable: true,
+} as const satisfies Record<RegistryRefusal['kind'], true>;
+
+export const REGISTRY_VERDICT_KINDS = Object.keys(VERDICT_KINDS) as Array<RegistryVerdict['kind']>;
+export const REGISTRY_REFUSAL_KINDS = Object.keys(REFUSAL_KINDS) as Array<RegistryRefusal['kind']>;
+export const REGISTRY_OUTCOME_KINDS: ReadonlyArray<RegistryOutcome['kind']> = [...REGISTRY_VERDICT_KINDS, ...REGISTRY_REFUSAL_KINDS];

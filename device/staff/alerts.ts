@@ -1,12 +1,14 @@
 /**
  * Staff alerts: what needs a staff member's attention (the day's quota running out, the registry
- * refusing our access, the enclosure opened, a taxpayer waiting for help), kept in the store
+ * refusing our access, the enclosure opened, a taxpayer waiting for help, a reader that did not
+ * come back after its power was cycled), kept in the store
  * until an operator acknowledges them. An alert is a kind and a time: nothing personal.
  *
  * Dedupe: one open alert per kind per WIB day, so a condition that persists or repeats does not
  * bury the list. A quota threshold is crossed once a day: once raised, acknowledged or not, it is
  * not raised again that day.
  */
+import { QUOTA_ALERT_KINDS, QUOTA_ALERT_LEVELS, quotaLevelReached, type QuotaAlertLevel } from '../domain/quota.ts';
 import { wibDate } from '../domain/wib.ts';
 import type { ClockPort, GpioPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
@@ -14,10 +16,11 @@ import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
 import type { KioskView } from '../view/protocol.ts';
 
-export const ALERT_KINDS = ['quota80', 'quota95', 'quota100', 'accessRefused', 'tamper', 'helpNeeded'] as const;
+const QUOTA_KINDS = Object.values(QUOTA_ALERT_KINDS);
+export const ALERT_KINDS = [...QUOTA_KINDS, 'accessRefused', 'tamper', 'helpNeeded', 'readerMissing'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-const ONCE_A_DAY = new Set<AlertKind>(['quota80', 'quota95', 'quota100']);
+const ONCE_A_DAY = new Set<AlertKind>(QUOTA_KINDS);
 
 export interface StaffAlert {
   id: number;
@@ -104,8 +107,8 @@ export class AlertLog {
 }
 
 /** The validator's quota alert levels (device/uplink/validator.ts) as alert kinds. */
-export function quotaAlertKind(level: 80 | 95 | 100): AlertKind {
-  return level === 80 ? 'quota80' : level === 95 ? 'quota95' : 'quota100';
+export function quotaAlertKind(level: QuotaAlertLevel): AlertKind {
+  return QUOTA_ALERT_KINDS[level];
 }
 
 /** What the kiosk's state says staff must see, from one view. */
@@ -114,7 +117,7 @@ function conditionsOf(view: KioskView): Set<AlertKind> {
   if (view.screen === 'outOfService') {
     if (view.reason === 'tamper') found.add('tamper');
     if (view.reason === 'uplinkRejected') found.add('accessRefused');
-    if (view.reason === 'quotaExhausted') found.add('quota100');
+    if (view.reason === 'quotaReached') found.add('quotaReached');
   }
   if (view.screen === 'staffAssist' && view.helpNeeded) found.add('helpNeeded');
   return found;
@@ -165,9 +168,7 @@ export function attachAlerts(deps: {
         );
         return;
       }
-      if (usage.used * 100 >= usage.limit * 80) raise('quota80');
-      if (usage.used * 100 >= usage.limit * 95) raise('quota95');
-      if (usage.used >= usage.limit) raise('quota100');
+      for (const level of QUOTA_ALERT_LEVELS) if (quotaLevelReached(usage, level)) raise(QUOTA_ALERT_KINDS[level]);
     }
   };
   onView(deps.runtime.view());

@@ -38,7 +38,7 @@ t.test('every registry refusal maps to its reason with the refusal kind as the d
 });
 
 t.test('quota and access refusals are not retriable and stop service; a service that is down is retriable', async (t) => {
-  t.equal(REGISTRY_REFUSALS.quotaReached.stopsService, 'quotaExhausted');
+  t.equal(REGISTRY_REFUSALS.quotaReached.stopsService, 'quotaReached');
   t.equal(SESSION_FAILURES[REGISTRY_REFUSALS.quotaReached.reason].retriable, false);
   for (const kind of ['loginFailed', 'ipRefused', 'institutionInactive', 'userInactive'] as const) {
     t.equal(REGISTRY_REFUSALS[kind].stopsService, 'uplinkRejected', kind);

@@ -200,9 +200,9 @@ t.test('quota reached mid-day: not retriable, and the kiosk goes out of service 
   await settle();
   t.match(k.view(), { screen: 'failed', reason: 'quotaReached', state: 'validating', retriable: false });
   t.equal(k.f.calls.validate, 1);
-  t.same(k.f.serviceStops, [{ reason: 'quotaExhausted', cause: 'quotaReached' }], 'readiness is told the quota is gone');
+  t.same(k.f.serviceStops, [{ reason: 'quotaReached', cause: 'quotaReached' }], 'readiness is told the quota is gone');
   await k.send({ type: 'CARD_REMOVED' });
-  t.match(k.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
+  t.match(k.view(), { screen: 'outOfService', reason: 'quotaReached' });
   await k.send({ type: 'CARD_INSERTED' });
   t.equal(k.f.calls.readTemplates, 1, 'a card inserted out of service is not read');
 });

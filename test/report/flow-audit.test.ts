@@ -98,7 +98,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   f.set.registry({ ok: { kind: 'quotaReached' } });
   await cardIn();
   await cardOut();
-  t.match(runtime.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
+  t.match(runtime.view(), { screen: 'outOfService', reason: 'quotaReached' });
   await advance(2 * 60 * 60_000);
   runtime.stop();
 
@@ -112,10 +112,10 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   t.same(august.fingerprint, { pass: 2, fail: 1, noFingerGiven: 1, staffAssisted: 1 });
   t.match(august.uplink, { verified: 2, quotaReached: 1 });
   t.same(august.returnData, { queued: 1, delivered: 0, pending: 1 });
-  t.equal(august.quotaExhaustedDays, 1);
-  t.same(report.quotaExhaustedDates, ['2026-08-10']);
+  t.equal(august.quotaReachedDays, 1);
+  t.same(report.quotaReachedDates, ['2026-08-10']);
   t.equal(Math.round(august.outOfServiceHours.uplinkDown * 60), 45, 'the 45 minutes out of service, from the flow’s own rows');
-  const quotaHours = august.outOfServiceHours.quotaExhausted;
+  const quotaHours = august.outOfServiceHours.quotaReached;
   t.ok(quotaHours > 1.9 && quotaHours < 2.1, `out of service for the quota until now (${quotaHours.toFixed(2)} h)`);
   t.equal(report.total.sessions, 5, 'nothing in the other months');
 });

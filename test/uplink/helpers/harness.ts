@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createLogger } from '../../../device/log.ts';
 import { openDatabase, type Db } from '../../../device/store/db.ts';
 import { SqliteQuotaLedger } from '../../../device/uplink/quota-ledger.ts';
-import { createValidator, type QuotaAlertLevel, type UplinkEndpoint } from '../../../device/uplink/validator.ts';
+import type { QuotaAlertLevel } from '../../../device/domain/quota.ts';
+import { createValidator, type UplinkEndpoint } from '../../../device/uplink/validator.ts';
 import { simulatorEndpoint, type DukcapilSimulator } from '../../../device/sim/dukcapil/server.ts';
 import type { ClockPort } from '../../../device/flow/ports.ts';
 
