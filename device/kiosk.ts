@@ -1,8 +1,8 @@
 /**
  * The kiosk between its devices and its listeners: the flow on the devices and the store, and
- * the policies around it (readiness, the tamper lock, the panel, the reader power relay, staff
- * alerts, the screen log). The daemon (main.ts) assembles it on a device set; the test
- * harnesses assemble it the same way on fake devices and a simulated clock.
+ * the policies around it. The panel follows the screen; the reader power relay, staff alerts and
+ * the log follow what the kiosk records (flow/events.ts). The daemon (main.ts) assembles it on a
+ * device set; the test harnesses assemble it the same way on fake devices and a simulated clock.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActorOptions } from 'xstate';
@@ -16,8 +16,9 @@ import {
   type FlowSettings,
   type KioskMachine,
 } from './flow/machine.ts';
-import type { AuditPort, ClockPort, FingerMatcherPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './flow/ports.ts';
-import { DEFAULT_READER_POWER, ReaderPowerPolicy, readerSignal } from './gpio/reader-power.ts';
+import type { KioskEvents } from './flow/events.ts';
+import type { ClockPort, FingerMatcherPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './flow/ports.ts';
+import { attachReaderPower, DEFAULT_READER_POWER, ReaderPowerPolicy } from './gpio/reader-power.ts';
 import { TamperLock } from './gpio/tamper-lock.ts';
 import { deviceHealth, type DeviceHealth } from './health.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -31,13 +32,14 @@ import type { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
 import type { QuotaLedger } from './uplink/quota-ledger.ts';
 import { attachPanel } from './view/panel.ts';
-import type { KioskView } from './view/protocol.ts';
 import { KioskRuntime } from './view/runtime.ts';
 
 export interface KioskParts {
   devices: Pick<Devices, 'card' | 'sensor' | 'gpio' | 'readerRelay' | 'readiness'>;
   validator: ValidatorPort & { probe(): Promise<boolean> };
-  store: { db: Db; flags: KioskFlags; pinLockout: PinLockout; audit: AuditPort; outbox: ReturnDataPort };
+  store: { db: Db; flags: KioskFlags; pinLockout: PinLockout; outbox: ReturnDataPort };
+  /** The audit log, with the policies' subscriptions: everything the kiosk records goes through it. */
+  events: KioskEvents;
   ledger: Pick<QuotaLedger, 'usage'>;
   alerts: AlertLog;
   staffAuth: StaffAuthPort;
@@ -78,14 +80,34 @@ export function flowSettings(config: Pick<KioskConfig, 'session' | 'npwpdPattern
 }
 
 export function assembleKiosk(parts: KioskParts): AssembledKiosk {
-  const { devices, store, clock, logger } = parts;
+  const { devices, store, events, clock, logger } = parts;
   const { card, gpio } = devices;
   const lifecycle = new Lifecycle(logger);
+  // The policies that follow what the kiosk records subscribe first: an enclosure found open at
+  // boot is recorded as the tamper lock starts.
+  lifecycle.defer(logEvents(events, logger));
+  const readerPower = new ReaderPowerPolicy({
+    gpio,
+    reader: card,
+    clock,
+    audit: events,
+    logger: logger.child({ component: 'gpio' }),
+    settings: {
+      ...DEFAULT_READER_POWER,
+      afterFailures: parts.config.gpio?.readerFailuresBeforePowerCycle ?? DEFAULT_READER_POWER.afterFailures,
+    },
+    onCycled: () => runtime.send({ type: 'READINESS_CHANGED' }),
+  });
+  // A kiosk without a relay (gpio driver "none") pretends no cycle.
+  if (devices.readerRelay) lifecycle.defer(attachReaderPower(readerPower, events));
+  const { alerts } = parts;
+  lifecycle.defer(attachAlerts({ events, alerts, quota: () => parts.ledger.usage(), logger: logger.child({ component: 'staff' }) }));
+
   const tamper = new TamperLock({
     gpio,
     flags: store.flags,
     staffAuth: parts.staffAuth,
-    audit: store.audit,
+    audit: events,
     logger: logger.child({ component: 'gpio' }),
     onOpened: () => runtime.send({ type: 'TAMPER' }),
     onChanged: () => runtime.send({ type: 'READINESS_CHANGED' }),
@@ -100,7 +122,7 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     validator: parts.validator,
     readiness,
     staffAuth: parts.staffAuth,
-    audit: store.audit,
+    audit: events,
     returnData: store.outbox,
     clock,
     settings: parts.settings,
@@ -125,13 +147,9 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
   // Before the runtime starts, so an enclosure found open at boot is audited and locks at once.
   tamper.start();
   lifecycle.defer(() => tamper.stop());
+  // The panel shows what the screen shows.
   attachPanel(runtime, gpio);
-  const readerPower = attachReaderPower(parts, runtime);
-  logScreens(runtime, logger);
   runtime.start();
-  const { alerts } = parts;
-  // Staff alerts (staff/alerts.ts) from what the kiosk shows, the quota and the tamper switch.
-  lifecycle.defer(attachAlerts({ runtime, alerts, quota: () => parts.ledger.usage(), gpio, logger: logger.child({ component: 'staff' }) }));
   const health = () => deviceHealth({ card, sensor: devices.sensor, validator: parts.validator, gpio, tamper });
   const dashboard = dashboardRoutes({
     runtime,
@@ -139,7 +157,7 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     flags: store.flags,
     ledger: parts.ledger,
     alerts,
-    audit: store.audit,
+    audit: events,
     db: store.db,
     agreement: parts.config.agreement,
     stateDir: parts.config.stateDir,
@@ -149,35 +167,17 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
   return { runtime, tamper, alerts, readerPower, health, dashboard, close: () => lifecycle.close() };
 }
 
-/** The reader power relay cycles a reader that keeps failing; a kiosk without a relay pretends no cycle. */
-function attachReaderPower(parts: KioskParts, runtime: KioskRuntime): ReaderPowerPolicy {
-  const readerPower = new ReaderPowerPolicy({
-    gpio: parts.devices.gpio,
-    reader: parts.devices.card,
-    clock: parts.clock,
-    audit: parts.store.audit,
-    logger: parts.logger.child({ component: 'gpio' }),
-    settings: {
-      ...DEFAULT_READER_POWER,
-      afterFailures: parts.config.gpio?.readerFailuresBeforePowerCycle ?? DEFAULT_READER_POWER.afterFailures,
-    },
-    onCycled: () => runtime.send({ type: 'READINESS_CHANGED' }),
-  });
-  if (!parts.devices.readerRelay) return readerPower;
-  let previousView: KioskView | null = null;
-  runtime.onView((view) => {
-    const signal = readerSignal(previousView, view);
-    if (signal === 'failed') readerPower.readerFailed();
-    else if (signal === 'worked') readerPower.readerWorked();
-    previousView = view;
-  });
-  return readerPower;
-}
-
-function logScreens(runtime: KioskRuntime, logger: Logger): void {
-  let lastScreen = '';
-  runtime.onView((view) => {
-    if (view.screen !== lastScreen) logger.info({ event: 'screen', screen: view.screen }, 'screen changed');
-    lastScreen = view.screen;
-  });
+/** The journal's account of what happened: each event's code, outcome and step, nothing else. */
+function logEvents(events: KioskEvents, logger: Logger): () => void {
+  return events.subscribe((e) =>
+    logger.info(
+      {
+        event: 'kiosk',
+        code: e.code,
+        ...(e.outcome === undefined ? {} : { outcome: e.outcome }),
+        ...(e.state === undefined ? {} : { state: e.state }),
+      },
+      'kiosk event',
+    ),
+  );
 }

@@ -10,25 +10,22 @@ import { detachedDevices, detachedValidator } from './devices/detached.ts';
 import type { Devices, DeviceSet } from './devices/device-set.ts';
 import { productionDevices } from './devices/production.ts';
 import { wibDate } from './domain/wib.ts';
+import { KioskEvents } from './flow/events.ts';
 import type { ClockPort } from './flow/ports.ts';
 import { healthReport } from './health.ts';
-import { assembleKiosk, flowSettings, type AssembledKiosk } from './kiosk.ts';
+import { assembleKiosk, flowSettings } from './kiosk.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { installCrashPolicy } from './crash-policy.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadSimulators } from './simulation.ts';
-import { pdfPrinterFromConfig, reportHeaderFromConfig } from './report/from-config.ts';
-import { exportTargetsFor } from './return-data/export-targets.ts';
 import { startReturnDataWork } from './return-data/from-config.ts';
 import { openListeners, type Listeners } from './server/listeners.ts';
 import { watchKioskPage } from './server/ui-watch.ts';
 import { staffAccess } from './staff/access.ts';
 import { AlertLog, quotaAlertKind } from './staff/alerts.ts';
-import { reportRoutes } from './staff/report-routes.ts';
-import { returnDataRoutes } from './staff/return-data-routes.ts';
-import type { StaffRoutes } from './staff/scope.ts';
+import { staffFeatures } from './staff/features.ts';
 import { readCredentials, stateFiles } from './store/credentials.ts';
-import { openKioskStore, recordDaemonStart, type KioskStore } from './store/kiosk-store.ts';
+import { openKioskStore, recordDaemonStart } from './store/kiosk-store.ts';
 import { notifySystemd, startWatchdog } from './systemd.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
 import { createValidator, type Validator } from './uplink/validator.ts';
@@ -57,11 +54,13 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     const store = openKioskStore(config.stateDir, credentials, clock);
     lifecycle.defer(() => store.close());
     recordDaemonStart(store.audit, logger);
+    // From here on, what is recorded also reaches the policies that subscribe (flow/events.ts).
+    const events = new KioskEvents(store.audit, logger);
     const alerts = new AlertLog(store.db, clock);
     const ledger = new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
     const validator = openValidator(devices, { ledger, alerts, clock, logger, dailyQuota: config.uplink.dailyQuota });
     lifecycle.defer(() => validator.close());
-    lifecycle.defer(startReturnDataWork(config, { service: devices.returnData, outbox: store.outbox, audit: store.audit, clock, logger }));
+    lifecycle.defer(startReturnDataWork(config, { service: devices.returnData, outbox: store.outbox, audit: events, clock, logger }));
     const { staffAuth, signIn } = staffAccess({ rosterFile: files.roster, staff: credentials.staff, store, clock, logger });
 
     // ---- the flow and its policies
@@ -70,6 +69,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       devices,
       validator,
       store,
+      events,
       ledger,
       alerts,
       staffAuth,
@@ -94,7 +94,12 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         clearTamper: (pin) => kiosk.tamper.clear(pin),
         uiPing: () => page.ping(),
         ...(devices.demo ? { demo: devices.demo } : {}),
-        staff: { signIn, audit: store.audit, clock, routes: staffFeatures(config, kiosk, store, clock, logger) },
+        staff: {
+          signIn,
+          audit: events,
+          clock,
+          routes: staffFeatures(config, { dashboard: kiosk.dashboard, store, audit: events, clock, logger }),
+        },
       },
       lifecycle,
     );
@@ -137,28 +142,6 @@ function openValidator(
       deps.alerts.raise(quotaAlertKind(level));
     },
   });
-}
-
-/** Every staff feature, each a plugin both listeners mount in their staff scope. */
-function staffFeatures(config: KioskConfig, kiosk: AssembledKiosk, store: KioskStore, clock: ClockPort, logger: Logger): StaffRoutes[] {
-  return [
-    kiosk.dashboard,
-    returnDataRoutes({
-      outbox: store.outbox,
-      targets: exportTargetsFor(config),
-      audit: store.audit,
-      clock,
-      kiosk: config.kiosk ?? null,
-      logger: logger.child({ component: 'return-data' }),
-    }),
-    reportRoutes({
-      db: store.db,
-      ...reportHeaderFromConfig(config),
-      now: () => clock.now(),
-      audit: store.audit,
-      pdf: pdfPrinterFromConfig(config),
-    }),
-  ];
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import { KioskEvents } from '../../device/flow/events.ts';
 import type { FlowEvent } from '../../device/flow/machine.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { assembleKiosk } from '../../device/kiosk.ts';
@@ -21,7 +22,10 @@ import { capturingLogger } from '../support/logger.ts';
 
 export const STAFF_PIN = '1357';
 
-export async function fakeDeviceKiosk(t: Test, opts: { stateDir?: string; gpio?: SimulatedGpio; configure?: (f: Fakes) => void } = {}) {
+export async function fakeDeviceKiosk(
+  t: Test,
+  opts: { stateDir?: string; gpio?: SimulatedGpio; configure?: (f: Fakes) => void; readerRelay?: boolean } = {},
+) {
   const f = makeFakes();
   opts.configure?.(f);
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'anj9-state-'));
@@ -33,10 +37,11 @@ export async function fakeDeviceKiosk(t: Test, opts: { stateDir?: string; gpio?:
   const log = capturingLogger();
   const flags = new KioskFlags(db, clock);
   const kiosk = assembleKiosk({
-    // No relay: its power cycles run on real timers, which these tests do not wait for.
-    devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: false },
+    // No relay unless asked: its power cycles run on real timers, which most tests do not wait for.
+    devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: opts.readerRelay ?? false },
     validator: { ...f.deps.validator, probe: async () => true },
-    store: { db, flags, pinLockout: new PinLockout(db, clock), audit: f.deps.audit, outbox: f.deps.returnData },
+    store: { db, flags, pinLockout: new PinLockout(db, clock), outbox: f.deps.returnData },
+    events: new KioskEvents(f.deps.audit, log.logger),
     ledger: new SqliteQuotaLedger(db, { dailyLimit: 1000, clock }),
     alerts: new AlertLog(db, clock),
     staffAuth: f.deps.staffAuth,
@@ -50,7 +55,7 @@ export async function fakeDeviceKiosk(t: Test, opts: { stateDir?: string; gpio?:
     xstateClock: f.clock,
   });
   t.teardown(() => kiosk.close());
-  const { runtime, tamper } = kiosk;
+  const { runtime, tamper, readerPower } = kiosk;
   const flush = async () => {
     for (let i = 0; i < 4; i++) await settle();
   };
@@ -59,6 +64,7 @@ export async function fakeDeviceKiosk(t: Test, opts: { stateDir?: string; gpio?:
     f,
     gpio,
     tamper,
+    readerPower,
     flags,
     runtime,
     logs: log.text,

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KioskEvents } from '../../device/flow/events.ts';
 import type { FlowEvent } from '../../device/flow/machine.ts';
 import type { RegistryOutcome } from '../../device/domain/registry.ts';
 import { assembleKiosk } from '../../device/kiosk.ts';
@@ -55,7 +56,8 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
   const kiosk = assembleKiosk({
     devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: false },
     validator,
-    store: { db, flags, pinLockout: new PinLockout(db, clock), audit, outbox: f.deps.returnData },
+    store: { db, flags, pinLockout: new PinLockout(db, clock), outbox: f.deps.returnData },
+    events: new KioskEvents(audit, log.logger),
     ledger,
     alerts: new AlertLog(db, clock),
     staffAuth: f.deps.staffAuth,
