@@ -11,7 +11,7 @@ import { openDatabase } from '../device/store/db.ts';
 import { KioskFlags } from '../device/store/kiosk-flags.ts';
 import { SimulatedGpio } from '../device/gpio/simulated.ts';
 import type { ReaderHealth, UplinkHealth } from '../device/flow/ports.ts';
-import { capturingLogger } from './card/harness.ts';
+import { capturingLogger } from './support/logger.ts';
 
 function fixture(t: Test) {
   const dir = mkdtempSync(join(tmpdir(), 'anj10-readiness-'));

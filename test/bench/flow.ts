@@ -8,10 +8,9 @@
  *   Dukcapil simulator).
  */
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/view/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { quietLogger } from '../support/logger.ts';
 import { makeFakes } from '../flow/fakes.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
 import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
@@ -27,7 +26,7 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 async function flowOverhead(): Promise<number> {
   const f = makeFakes();
-  const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
+  const logger = quietLogger();
   const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, maxFingerAttempts: f.deps.settings.maxFingerAttempts, xstateClock: f.clock });
   runtime.start();
   const waitFor = (screen: string) =>

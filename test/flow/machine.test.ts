@@ -5,12 +5,10 @@
 import t from 'tap';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/view/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { quietLogger } from '../support/logger.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
 import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';
-import { Writable } from 'node:stream';
 
-const quietLogger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
 
 async function start(configure?: (f: Fakes) => void) {
   const f = makeFakes();
@@ -19,7 +17,7 @@ async function start(configure?: (f: Fakes) => void) {
     demo: false,
     clock: f.deps.clock,
     maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: quietLogger,
+    logger: quietLogger(),
     xstateClock: f.clock,
   });
   runtime.start();

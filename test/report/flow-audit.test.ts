@@ -7,10 +7,9 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/view/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { quietLogger } from '../support/logger.ts';
 import { computeSemesterReport, parseSemester } from '../../device/report/semester.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
@@ -35,7 +34,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
     demo: false,
     clock: f.deps.clock,
     maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never }),
+    logger: quietLogger(),
     xstateClock: f.clock,
   });
   runtime.start();
