@@ -1,8 +1,11 @@
-// Bundles the daemon (Node, ESM) and the UI (browser) with esbuild.
+// Bundles the daemon (Node, ESM) and the UI (browser) with esbuild. Run as a script it builds
+// everything into dist/; the UI tests bundle the kiosk screens and the staff dashboard with the
+// same recipe (buildKioskUi, buildDashboardUi) into folders of their own.
 import { build } from 'esbuild';
 import { mkdir, copyFile, writeFile } from 'node:fs/promises';
 import { buildPromptPack } from './build-prompts.mjs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
 const daemon = {
@@ -16,56 +19,54 @@ const daemon = {
   logLevel: 'warning',
 };
 
+/** The browser recipe, once for both pages. */
+const browser = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' };
+
+/** The kiosk's screens with their page and spoken prompts, into `outdir`. */
+export async function buildKioskUi(outdir) {
+  await build({ ...browser, entryPoints: { main: 'ui/main.ts' }, outdir });
+  await copyFile('ui/index.html', `${outdir}/index.html`);
+  await buildPromptPack(outdir);
+}
+
+/** The staff dashboard and its page, into `outdir` (served at /staff/ by both listeners). */
+export async function buildDashboardUi(outdir) {
+  await build({ ...browser, entryPoints: { main: 'ui/dashboard/main.ts' }, outdir });
+  await copyFile('ui/dashboard/index.html', `${outdir}/index.html`);
+}
+
 // Entry points: the daemon, the firewall loader, and the fingerprint extractor's worker thread
 // (device/fingerprint/extractor-worker.ts loads extract-worker.js beside main.js).
 const entryPoints = { main: 'device/main.ts', firewall: 'device/firewall.ts', 'extract-worker': 'device/fingerprint/extract/worker.ts' };
 
-// The demo bundle (`make demo`, the tests): every mode, simulators included.
-await build({ ...daemon, entryPoints, outdir: 'dist/device' });
+async function buildAll() {
+  // The demo bundle (`make demo`, the tests): every mode, simulators included.
+  await build({ ...daemon, entryPoints, outdir: 'dist/device' });
 
-// The production bundle the appliance runs (image/build-rootfs.sh): device/simulation.ts is
-// replaced by its production stand-in, so nothing under device/sim/ (simulators, virtual cards,
-// demo personas) is bundled. The build fails if anything else still reaches device/sim/.
-const withoutSimulators = {
-  name: 'without-simulators',
-  setup(b) {
-    b.onResolve({ filter: /\/simulation\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/simulation\.ts$/, 'simulation.production.ts')) }));
-    b.onResolve({ filter: /\/sim\// }, (args) => ({
-      errors: [{ text: `the production bundle must not import ${args.path} (from ${args.importer})` }],
-    }));
-  },
-};
-await build({ ...daemon, entryPoints, outdir: 'dist/appliance', plugins: [withoutSimulators] });
+  // The production bundle the appliance runs (image/build-rootfs.sh): device/simulation.ts is
+  // replaced by its production stand-in, so nothing under device/sim/ (simulators, virtual cards,
+  // demo personas) is bundled. The build fails if anything else still reaches device/sim/.
+  const withoutSimulators = {
+    name: 'without-simulators',
+    setup(b) {
+      b.onResolve({ filter: /\/simulation\.ts$/ }, (args) => ({
+        path: resolve(args.resolveDir, args.path.replace(/simulation\.ts$/, 'simulation.production.ts')),
+      }));
+      b.onResolve({ filter: /\/sim\// }, (args) => ({
+        errors: [{ text: `the production bundle must not import ${args.path} (from ${args.importer})` }],
+      }));
+    },
+  };
+  await build({ ...daemon, entryPoints, outdir: 'dist/appliance', plugins: [withoutSimulators] });
 
-// The technician CLI, so a device runs it without tsx (provisioning/bin.mjs picks it up).
-await build({
-  entryPoints: ['provisioning/main.ts'],
-  outdir: 'dist/provisioning',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  external,
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  logLevel: 'warning',
-});
+  // The technician CLI, so a device runs it without tsx (provisioning/bin.mjs picks it up).
+  await build({ ...daemon, entryPoints: ['provisioning/main.ts'], outdir: 'dist/provisioning' });
 
-// The kiosk UI and, beside it, the staff dashboard (served at /staff/ by both listeners).
-await build({
-  entryPoints: { main: 'ui/main.ts', 'dashboard/main': 'ui/dashboard/main.ts' },
-  outdir: 'dist/ui',
-  bundle: true,
-  platform: 'browser',
-  format: 'esm',
-  target: 'es2022',
-  minify: true,
-  sourcemap: true,
-  logLevel: 'warning',
-});
-await mkdir('dist/ui', { recursive: true });
-// What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
-await writeFile('dist/externals.json', JSON.stringify(external) + '\n');
-await copyFile('ui/index.html', 'dist/ui/index.html');
-await copyFile('ui/dashboard/index.html', 'dist/ui/dashboard/index.html');
-await buildPromptPack('dist/ui');
+  await mkdir('dist/ui/dashboard', { recursive: true });
+  await buildKioskUi('dist/ui');
+  await buildDashboardUi('dist/ui/dashboard');
+  // What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
+  await writeFile('dist/externals.json', JSON.stringify(external) + '\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildAll();

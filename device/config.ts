@@ -261,6 +261,17 @@ export type KioskConfig = Static<typeof ConfigSchema>;
 export type FingerprintConfig = Static<typeof FingerprintSchema>;
 export type GpioConfig = Static<typeof GpioSchema>;
 export type StaffLanConfig = Static<typeof StaffLanSchema>;
+export type ReturnDataDeliveryConfig = Static<typeof ReturnDataDeliverySchema>;
+
+/** What production needs that the schema leaves optional (demo modes run without it). */
+export type ProductionConfig = KioskConfig & {
+  mode: 'production';
+  uplink: KioskConfig['uplink'] & { baseUrl: string; caFile: string };
+  card: KioskConfig['card'] & { issuerPublicKeyFile: string };
+  fingerprint: FingerprintConfig;
+  gpio: GpioConfig;
+  returnData?: { delivery?: ReturnDataDeliveryConfig & { url: string; caFile: string }; retentionDays?: number };
+};
 
 const out = (offset: number) => ({ chip: 'pinctrl-bcm2711', offset, direction: 'out' as const });
 /** The reference enclosure on a Raspberry Pi 4: its panel lines by chip label and offset. */
@@ -341,17 +352,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
   const problems = configProblems(config);
   if (config.mode === 'production') {
     if (!env.ANJUNGAN_CONFIG) problems.push('production needs ANJUNGAN_CONFIG');
-    if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
-    if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
-    if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
-    if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
-    const delivery = config.returnData?.delivery;
-    if (delivery && (!delivery.url || !delivery.caFile)) problems.push('/returnData/delivery needs url and caFile in production');
-    if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
+    problems.push(...productionProblems(config));
   }
   if (problems.length === 0 && config.staffLan?.enabled) problems.push(...readStaffLanTls(config.staffLan, today).problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** What a production configuration lacks beyond the schema's rules. */
+function productionProblems(config: KioskConfig): string[] {
+  const problems: string[] = [];
+  if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
+  if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
+  if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
+  if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
+  const delivery = config.returnData?.delivery;
+  if (delivery && (!delivery.url || !delivery.caFile)) problems.push('/returnData/delivery needs url and caFile in production');
+  if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
+  return problems;
+}
+
+/** The configuration as production reads it: loadConfig checked it; a config built in code is checked here. */
+export function productionConfig(config: KioskConfig): ProductionConfig {
+  const problems = config.mode === 'production' ? productionProblems(config) : ['the production devices need mode "production"'];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as ProductionConfig;
 }
 
 /** The staff LAN listener's certificate and key, read and checked as a pair. */

@@ -1,519 +1,147 @@
 /**
- * The daemon: reads the configuration, opens the store and the credential file, chooses real
- * drivers or simulators by mode, runs the flow and serves the UI. Tells systemd when it is ready
- * and pets the watchdog while the flow is alive.
+ * The daemon, as a list: configuration → logger → crash policy → devices → store → flow and
+ * policies → listeners → systemd. Each part registers its own close as it opens; shutdown runs
+ * them in reverse (lifecycle.ts). What runs where is chosen once, by the device set.
  */
-import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, readStaffLanTls, type KioskConfig } from './config.ts';
-import { createLogger, type Logger } from './log.ts';
-import { openDatabase } from './store/db.ts';
-import { AuditLog } from './store/audit-log.ts';
-import { ReturnDataOutbox } from './store/return-data-outbox.ts';
-import { DEFAULT_DELIVERY, startReturnDataDelivery, type ReturnDataEndpoint } from './return-data/delivery.ts';
-import { DEFAULT_RETENTION_DAYS, startReturnDataRetention } from './return-data/retention.ts';
-import { KioskFlags } from './store/kiosk-flags.ts';
-import { PinLockout } from './store/pin-lockout.ts';
-import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
-import { SignInLockout } from './store/sign-in-lockout.ts';
-import { permittedOperatorIds, readSignInRoster, RosterFileError, type SignInEntry } from './staff/roster.ts';
-import { OperatorSignIn } from './staff/sign-in.ts';
-import { StaffSessions } from './staff/sessions.ts';
-import { buildStaffLanServer, listenOnLan } from './staff/lan-listener.ts';
-import type { StaffRoutes } from './staff/scope.ts';
-import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/machine.ts';
-import { KioskRuntime } from './flow/runtime.ts';
-import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
-import { createReadiness } from './readiness.ts';
-import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidator } from './detached.ts';
+import { loadConfig, type KioskConfig } from './config.ts';
+import { detachedDevices, detachedValidator } from './devices/detached.ts';
+import type { Devices, DeviceSet } from './devices/device-set.ts';
+import { productionDevices } from './devices/production.ts';
 import { wibDate } from './domain/wib.ts';
-import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
-import { UiWatch } from './server/ui-watch.ts';
-import { dashboardRoutes } from './staff/dashboard-routes.ts';
-import type { RegisteredStaffRoute, StaffScope } from './staff/auth.ts';
-import { returnDataRoutes } from './staff/return-data-routes.ts';
-import { exportTargetsFor } from './return-data/export-targets.ts';
-import { reportRoutes } from './report/routes.ts';
-import { pdfPrinterFromConfig, reportHeaderFromConfig } from './report/from-config.ts';
-import { SimulatedGpio } from './gpio/simulated.ts';
-import { openPanelGpio } from './gpio/open.ts';
-import { attachPanel } from './gpio/panel.ts';
-import { TamperLock } from './gpio/tamper-lock.ts';
-import { DEFAULT_READER_POWER, ReaderPowerPolicy, readerSignal } from './gpio/reader-power.ts';
-import type { KioskView } from './view/protocol.ts';
-import { createMatcher } from './fingerprint/matcher.ts';
-import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
-import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
+import { KioskEvents } from './flow/events.ts';
+import type { ClockPort } from './flow/ports.ts';
+import { healthReport } from './health.ts';
+import { assembleKiosk, flowSettings } from './kiosk.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { installCrashPolicy } from './crash-policy.ts';
+import { createLogger, type Logger } from './log.ts';
+import { loadSimulators } from './simulation.ts';
+import { startReturnDataWork } from './return-data/from-config.ts';
+import { openListeners, type Listeners } from './server/listeners.ts';
+import { watchKioskPage } from './server/ui-watch.ts';
+import { staffAccess } from './staff/access.ts';
+import { AlertLog, quotaAlertKind } from './staff/alerts.ts';
+import { staffFeatures } from './staff/features.ts';
+import { readCredentials, stateFiles } from './store/credentials.ts';
+import { openKioskStore, recordDaemonStart } from './store/kiosk-store.ts';
+import { notifySystemd, startWatchdog } from './systemd.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
-import { AlertLog, attachAlerts, quotaAlertKind } from './staff/alerts.ts';
-import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
-import { loadSimulation, type Simulation } from './simulation.ts';
-import type { Persona } from './sim/personas.ts';
-import type { SimulatedFingerSensor } from './sim/finger-sensor.ts';
+import { createValidator, type Validator } from './uplink/validator.ts';
+import type { KioskRuntime } from './view/runtime.ts';
 
-/** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
-const UI_FROZEN_AFTER_MS = 30_000;
+const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
 
-
-// Node has no AF_UNIX datagram sockets, so the messages go through systemd-notify, a child
-// process (the unit allows it with NotifyAccess=all). It waits until systemd has taken the
-// message, so the ready and watchdog states are attributed to this service.
-function notifySystemd(state: string): void {
-  if (!process.env.NOTIFY_SOCKET) return;
-  execFile('systemd-notify', [state], () => undefined);
-}
-
-/** Half of systemd's watchdog period (WATCHDOG_USEC), or null when no watchdog is asked for. */
-export function watchdogPingIntervalMs(env: NodeJS.ProcessEnv, pid: number): number | null {
-  const usec = Number(env.WATCHDOG_USEC);
-  if (!Number.isFinite(usec) || usec <= 0) return null;
-  if (env.WATCHDOG_PID && Number(env.WATCHDOG_PID) !== pid) return null;
-  return Math.max(100, Math.floor(usec / 2000));
-}
-
-export interface Kiosk {
-  port: number;
-  /** The staff LAN listener's configured port; null when it is off. */
-  staffLanPort: number | null;
+export interface Kiosk extends Listeners {
   runtime: KioskRuntime;
-  /** Every route of the kiosk listener's staff scope: sign-in and each staff feature. */
-  staffRoutes(): RegisteredStaffRoute[];
   close(): Promise<void>;
 }
 
 export async function startKiosk(config: KioskConfig, logger: Logger): Promise<Kiosk> {
-  const simulated = config.mode !== 'production';
-  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
-  const deactivated = config.deactivated !== undefined;
-  const sim: Simulation | null = simulated ? await loadSimulation() : null;
   const clock: ClockPort = { now: () => new Date() };
-  const closers: Array<() => Promise<void> | void> = [];
-  const db = openDatabase(config.stateDir);
-  closers.push(() => {
-    db.close();
-  });
-
-  // ---- uplink: the Dukcapil simulator stands in for the closed network outside production
-  let endpoint: UplinkEndpoint | null = null;
-  let simulatorCredentials: Credentials['dukcapil'] | null = null;
-  const uplinkTimes = { connectTimeoutMs: config.uplink.connectTimeoutMs, totalTimeoutMs: config.uplink.totalTimeoutMs };
-  const uplinkShape = { keyCasing: config.uplink.keyCasing, method: config.uplink.method, verifyThreshold: config.uplink.verifyThreshold };
-  if (sim && !deactivated) {
-    const dukcapil = await sim.startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
-    closers.push(() => dukcapil.close());
-    simulatorCredentials = dukcapil.credentials;
-    endpoint = { baseUrl: dukcapil.baseUrl, institution: dukcapil.institution, caPem: dukcapil.caPem, ...uplinkShape, ...uplinkTimes };
-  } else if (!deactivated) {
-    endpoint = {
-      baseUrl: config.uplink.baseUrl!,
-      institution: config.uplink.institution,
-      caPem: readFileSync(config.uplink.caFile!, 'utf8'),
-      ...(config.uplink.spkiSha256 ? { spkiSha256: config.uplink.spkiSha256 } : {}),
-      ...uplinkShape,
-      ...uplinkTimes,
-    };
-  }
-
-  // ---- credentials: created with demo values on a developer machine, provisioned otherwise
-  // Under systemd the file arrives through LoadCredential= (anjungan.service).
-  const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
-  if (sim && !deactivated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await sim.demoCredentials(simulatorCredentials!));
-  const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
-  // The operator roster (anjungan-provision operators): only operators on it with an NDA signed
-  // and not disabled may use a staff PIN. Unreadable, it permits nobody; the kiosk still serves.
-  const rosterFile = join(config.stateDir, 'operators.json');
-  if (sim && !deactivated && !existsSync(rosterFile)) writeFileSync(rosterFile, JSON.stringify(sim.demoRoster(clock.now()), null, 2), { mode: 0o600 });
-  let roster: SignInEntry[] = [];
+  const lifecycle = new Lifecycle(logger);
   try {
-    roster = readSignInRoster(rosterFile);
-  } catch (err) {
-    if (!(err instanceof RosterFileError)) throw err;
-    logger.error({ event: 'rosterUnreadable' }, 'the operator roster is malformed: no staff PIN works until it is restored');
-  }
-  const permittedOperator = (operatorId: string) => permittedOperatorIds(roster, wibDate(clock.now())).has(operatorId);
-  if (!deactivated && (!credentials.dukcapil || !credentials.sam)) {
-    throw new Error('credentials are incomplete: set them with anjungan-provision credentials set and sam install');
-  }
-  const samSecret = credentials.sam
-    ? { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') }
-    : null;
-  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : sim!.DEMO_ISSUER_PUBLIC_KEY_PEM;
+    // ---- devices, chosen once
+    const deviceSet = await chooseDeviceSet(config);
+    const files = stateFiles(config.stateDir, process.env);
+    await deviceSet.prepareState?.(files, clock);
+    const credentials = readCredentials(files.credentials, { groupReadable: files.fromSystemd });
+    const devices = await deviceSet.openDevices(config, { credentials, clock, logger, env: process.env });
+    lifecycle.defer(() => devices.close());
 
-  // ---- devices
-  const gpio: GpioPort = openPanelGpio(config, logger.child({ component: 'gpio' }));
-  closers.push(() => gpio.close());
-  // The simulated sensor draws a fresh impression per touch; tests fix the draws with
-  // ANJUNGAN_SIM_FINGER_SEED so a run is reproducible (the matcher's error rates are the bench's).
-  const fingerSeed = process.env.ANJUNGAN_SIM_FINGER_SEED;
-  const sensor = sim ? new sim.SimulatedFingerSensor(fingerSeed ? { rng: sim.createRng(fingerSeed) } : {}) : null;
-  let fingerSensor: FingerprintSensorPort;
-  if (deactivated) fingerSensor = detachedSensor;
-  else if (sensor) fingerSensor = sensor;
-  else {
-    // loadConfig refuses production without a fingerprint section.
-    const libfprint = libfprintSensorFromConfig(config.fingerprint!, logger.child({ component: 'sensor' }), process.env);
-    closers.unshift(() => libfprint.stop());
-    await libfprint.start();
-    fingerSensor = libfprint;
-  }
+    // ---- the store and what keeps its state there: registry access, data balikan, staff access
+    const store = openKioskStore(config.stateDir, credentials, clock);
+    lifecycle.defer(() => store.close());
+    recordDaemonStart(store.audit, logger);
+    // From here on, what is recorded also reaches the policies that subscribe (flow/events.ts).
+    const events = new KioskEvents(store.audit, logger);
+    const alerts = new AlertLog(store.db, clock);
+    const ledger = new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
+    const validator = openValidator(devices, { ledger, alerts, clock, logger, dailyQuota: config.uplink.dailyQuota });
+    lifecycle.defer(() => validator.close());
+    lifecycle.defer(startReturnDataWork(config, { service: devices.returnData, outbox: store.outbox, audit: events, clock, logger }));
+    const { staffAuth, signIn } = staffAccess({ rosterFile: files.roster, staff: credentials.staff, store, clock, logger });
 
-  let card: CardPort;
-  let demo: DemoControls | undefined;
-  const cardLogger = logger.child({ component: 'card' });
-  let holder: () => Persona | null = () => null;
-  if (deactivated || !samSecret) {
-    card = detachedCardPort();
-  } else if (config.mode === 'demo' && sim) {
-    const inProcess = sim.createInProcessCardPort({ issuerPublicKeyPem, samSecret, logger: cardLogger });
-    card = inProcess.port;
-    holder = () => inProcess.slot.current();
-    demo = demoControls(sim, {
-      gpio,
-      insert: async (p) => inProcess.slot.insert(p),
-      remove: async () => inProcess.slot.remove(),
-      current: holder,
-      sensor: sensor!,
+    // ---- the flow and its policies
+    const settings = flowSettings(config);
+    const kiosk = assembleKiosk({
+      devices,
+      validator,
+      store,
+      events,
+      ledger,
+      alerts,
+      staffAuth,
+      config,
+      settings,
+      clock,
+      logger,
+      demo: devices.demo !== undefined,
     });
-  } else {
-    const idReaderPattern = new RegExp(config.card.idReaderPattern);
-    const samReaderPattern = new RegExp(config.card.samReaderPattern);
-    let pcscCard: PcscCardPort | null = null;
-    if (config.mode === 'pcsc-sim' && sim) {
-      // Removals wait until pcscd counted them (see vpcd-devices.ts), so a quick re-insert is seen.
-      const devices = await sim.startVirtualDevices({ samSecret: sim.demoSamSecret(), readers: () => pcscCard!.readers() });
-      closers.unshift(() => devices.close());
-      holder = () => devices.current();
-      demo = demoControls(sim, {
-        gpio,
-        // A slot pcscd has not yet seen empty is a state the demo user can wait out: 409.
-        insert: (p) => devices.insert(p).catch((e: Error) => Promise.reject(new DemoConflict(e.message))),
-        // The card is out either way; a slow pcscd shows up at the next insert.
-        remove: () => devices.remove().catch(() => undefined),
-        current: holder,
-        sensor: sensor!,
-      });
-    }
-    pcscCard = createPcscCardPort({ idReaderPattern, samReaderPattern, samSecret, issuerPublicKeyPem, logger: cardLogger, transmitTimeoutMs: config.card.transmitTimeoutMs });
-    card = pcscCard;
-  }
-  closers.unshift(() => card.stop());
-  await card.start();
+    lifecycle.defer(() => kiosk.close());
 
-  // ---- store-backed parts and the validator
-  const flags = new KioskFlags(db, clock);
-  const pinLockout = new PinLockout(db, clock);
-  const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
-  audit.record({ code: 'daemonStarted' });
-  const interrupted = audit.closeInterruptedSessions();
-  if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
-  const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
-  await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
-  closers.unshift(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
-  const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout, permittedOperator);
-  const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, lockout: new SignInLockout(db, clock) });
-  // Device events reach the flow once the runtime exists (below).
-  let toFlow: (e: FlowEvent) => void = () => undefined;
-  const tamper = new TamperLock({
-    gpio,
-    flags,
-    staffAuth,
-    audit,
-    logger: logger.child({ component: 'gpio' }),
-    onOpened: () => toFlow({ type: 'TAMPER' }),
-    onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
-  });
-  const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
-  const alerts = new AlertLog(db, clock);
-  const validator =
-    !endpoint || !credentials.dukcapil
-      ? detachedValidator(config.uplink.dailyQuota, () => wibDate(clock.now()))
-      : createValidator({
-          endpoint,
-          credentials: credentials.dukcapil,
-          ledger,
+    // ---- listeners
+    const page = watchKioskPage(logger, process.env);
+    lifecycle.defer(() => page.stop());
+    const listeners = await openListeners(
+      config,
+      {
+        runtime: kiosk.runtime,
+        logger,
+        uiDir: UI_DIR,
+        health: () => healthReport(kiosk.runtime.snapshot(), kiosk.health()),
+        clearTamper: (pin) => kiosk.tamper.clear(pin),
+        uiPing: () => page.ping(),
+        ...(devices.demo ? { demo: devices.demo } : {}),
+        staff: {
+          signIn,
+          audit: events,
           clock,
-          logger: logger.child({ component: 'uplink' }),
-          onQuotaAlert: (level, used, limit) => {
-            logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota');
-            alerts.raise(quotaAlertKind(level));
-          },
-        });
-  closers.unshift(() => validator.close());
-
-  const settings: FlowSettings = {
-    maxFingerAttempts: 4,
-    idleTimeoutMs: config.session.idleTimeoutS * 1000,
-    idleWarningMs: config.session.idleWarningS * 1000,
-    failureDisplayMs: config.session.failureDisplayS * 1000,
-    outOfServiceRecheckMs: 30_000,
-    npwpdPattern: new RegExp(config.npwpdPattern),
-  };
-  const machine = createKioskMachine({
-    card,
-    sensor: fingerSensor,
-    matcher: createMatcher(config.fingerprint?.threshold?.score),
-    validator,
-    readiness: deactivated ? deactivatedReadiness : createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
-    staffAuth,
-    audit,
-    returnData: outbox,
-    clock,
-    settings,
-    newSessionId: randomUUID,
-  });
-  const runtime = new KioskRuntime(machine, {
-    demo: demo !== undefined,
-    clock,
-    logger,
-    maxFingerAttempts: settings.maxFingerAttempts,
-    staffPinLockedUntil: () => pinLockout.state().lockedUntil,
-    staffPinAttemptsLeft: () => PinLockout.MAX_FAILURES - pinLockout.state().failures,
-  });
-  closers.unshift(() => runtime.stop());
-
-  card.subscribe((e) => {
-    if (e.type === 'cardInserted') runtime.send({ type: 'CARD_INSERTED' });
-    else if (e.type === 'cardRemoved') runtime.send({ type: 'CARD_REMOVED' });
-    else if (e.type === 'readerRemoved') runtime.send({ type: 'READER_REMOVED' });
-    else runtime.send({ type: 'READINESS_CHANGED' });
-  });
-  toFlow = (e) => runtime.send(e);
-  // Before the runtime starts, so an enclosure found open at boot is audited and locks at once.
-  tamper.start();
-  closers.unshift(() => tamper.stop());
-  attachPanel(runtime, gpio);
-  // A kiosk without a panel (gpio driver "none") has no relay to cycle: no cycle is pretended.
-  const hasReaderRelay = !(config.mode === 'production' && config.gpio?.driver === 'none');
-  const readerPower = new ReaderPowerPolicy({
-    gpio,
-    reader: card,
-    clock,
-    audit,
-    logger: logger.child({ component: 'gpio' }),
-    settings: { ...DEFAULT_READER_POWER, afterFailures: config.gpio?.readerFailuresBeforePowerCycle ?? DEFAULT_READER_POWER.afterFailures },
-    onCycled: () => runtime.send({ type: 'READINESS_CHANGED' }),
-  });
-  let previousView: KioskView | null = null;
-  runtime.onView((view) => {
-    const signal = hasReaderRelay ? readerSignal(previousView, view) : null;
-    if (signal === 'failed') readerPower.readerFailed();
-    else if (signal === 'worked') readerPower.readerWorked();
-    previousView = view;
-  });
-  let lastScreen = '';
-  runtime.onView((view) => {
-    if (view.screen !== lastScreen) logger.info({ event: 'screen', screen: view.screen }, 'screen changed');
-    lastScreen = view.screen;
-  });
-  runtime.start();
-  // Staff alerts (staff/alerts.ts) from what the kiosk shows, the quota and the tamper switch.
-  closers.unshift(attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio, logger: logger.child({ component: 'staff' }) }));
-
-  // A page that stopped pinging is frozen: under systemd the daemon writes the flag file that
-  // anjungan-kiosk-restart.path turns into a restart of the browser unit (it may not do that itself).
-  const runtimeDir = process.env.RUNTIME_DIRECTORY?.split(':')[0];
-  const uiWatch = new UiWatch({
-    timeoutMs: UI_FROZEN_AFTER_MS,
-    onFrozen: (silentMs) => {
-      logger.warn({ event: 'uiFrozen', silentMs }, 'the kiosk page stopped pinging');
-      if (runtimeDir) writeFileSync(join(runtimeDir, 'kiosk-frozen'), `${new Date().toISOString()}\n`);
-    },
-  });
-  uiWatch.start();
-  closers.unshift(() => uiWatch.stop());
-
-  const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
-  // Every staff feature's route plugin; both listeners mount them in their staff scope.
-  // One instance of each, shared by both listeners (an export in progress is one lock, its files one list).
-  const staffRoutes: StaffRoutes[] = [
-    dashboardRoutes({ runtime, card, sensor: fingerSensor, validator, gpio, tamper, flags, ledger, alerts, audit, db,
-      agreement: config.agreement, stateDir: config.stateDir, clock, logger: logger.child({ component: 'staff' }) }),
-    returnDataRoutes({ outbox, targets: exportTargetsFor(config), audit, clock, kiosk: config.kiosk ?? null, logger: logger.child({ component: 'return-data' }) }),
-    reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
-  ];
-  // Each listener has its own sessions: a cookie from one is no session on the other.
-  const staffScope = (atKiosk: boolean) => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes, atKiosk });
-  let kioskStaffScope: StaffScope | null = null;
-  const server = await buildServer({
-    staff: staffScope(true),
-    onStaffScope: (scope) => (kioskStaffScope = scope),
-    runtime,
-    logger,
-    uiDir,
-    http: config.http,
-    ...(demo ? { demo } : {}),
-    uiPing: () => uiWatch.ping(),
-    clearTamper: (pin) => tamper.clear(pin),
-    health: () => {
-      const snapshot = runtime.snapshot();
-      const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
-      return {
-        ready: state !== 'booting' && state !== 'outOfService',
-        state,
-        devices: {
-          reader: card.health(),
-          sensor: fingerSensor.health(),
-          uplink: validator.health(),
-          tamperOpen: gpio.tamperOpen(),
-          tamperLocked: tamper.locked(),
+          routes: staffFeatures(config, { dashboard: kiosk.dashboard, store, audit: events, clock, logger }),
         },
-      };
-    },
-  });
-  closers.unshift(() => server.close());
-  await server.listen({ host: config.http.host, port: config.http.port });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.http.port;
+      },
+      lifecycle,
+    );
 
-  let staffLanPort: number | null = null;
-  if (config.staffLan?.enabled) {
-    // loadConfig checked the pair already; a config built in code is checked here.
-    const { tls, problems } = readStaffLanTls(config.staffLan);
-    if (!tls) throw new ConfigError(problems);
-    const lan = await buildStaffLanServer({ host: config.staffLan.host, port: config.staffLan.port, tls, logger, uiDir, staff: staffScope(false) });
-    const listening = await listenOnLan(lan.app, { host: config.staffLan.host, port: config.staffLan.port }, logger);
-    closers.unshift(() => {
-      listening.stop();
-      return lan.app.close();
-    });
-    staffLanPort = config.staffLan.port;
+    // ---- systemd: ready, and the watchdog while the flow is alive
+    notifySystemd('--ready');
+    lifecycle.defer(startWatchdog(() => kiosk.runtime.actor.getSnapshot().status === 'active'));
+    logger.info(
+      { event: 'ready', mode: config.mode, host: config.http.host, port: listeners.port, staffLanPort: listeners.staffLanPort },
+      'ready',
+    );
+    return { ...listeners, runtime: kiosk.runtime, close: () => lifecycle.close() };
+  } catch (err) {
+    await lifecycle.close();
+    throw err;
   }
-
-  notifySystemd('--ready');
-  // The pings come from a timer on the event loop: a blocked or stopped loop misses them and
-  // systemd kills and restarts the daemon.
-  const pingMs = watchdogPingIntervalMs(process.env, process.pid);
-  if (pingMs !== null) {
-    const watchdog = setInterval(() => {
-      if (runtime.actor.getSnapshot().status === 'active') notifySystemd('WATCHDOG=1');
-    }, pingMs);
-    watchdog.unref();
-    closers.unshift(() => clearInterval(watchdog));
-  }
-
-  logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port, staffLanPort }, 'ready');
-  return {
-    port,
-    staffLanPort,
-    runtime,
-    staffRoutes: () => kioskStaffScope?.routes() ?? [],
-    async close() {
-      for (const close of closers) {
-        try {
-          await close();
-        } catch (err) {
-          logger.warn({ event: 'closeFailed', err: { name: (err as Error).name } }, 'a part did not close cleanly');
-        }
-      }
-    },
-  };
 }
 
-/**
- * Data balikan delivery by web service, when configured (many sites upload files instead): to
- * the configured endpoint in production, to the built-in simulator in the demo modes. A
- * deactivated kiosk holds no credentials and delivers nothing.
- */
-async function startDelivery(
-  config: KioskConfig,
-  deps: {
-    sim: Simulation | null;
-    outbox: ReturnDataOutbox;
-    audit: AuditLog;
-    credentials: Credentials;
-    clock: ClockPort;
-    logger: Logger;
-    closers: Array<() => Promise<void> | void>;
-    deactivated: boolean;
-  },
-): Promise<void> {
-  const delivery = config.returnData?.delivery;
-  const credentials = deps.credentials.dukcapil;
-  if (!delivery || deps.deactivated || !credentials) return;
-  const timeouts = {
-    connectTimeoutMs: delivery.connectTimeoutMs ?? config.uplink.connectTimeoutMs,
-    totalTimeoutMs: delivery.totalTimeoutMs ?? config.uplink.totalTimeoutMs,
-  };
-  let endpoint: ReturnDataEndpoint;
-  if (deps.sim) {
-    const simulator = await deps.sim.startReturnDataSimulator({ credentials });
-    deps.closers.push(() => simulator.close());
-    endpoint = { url: simulator.url, caPem: simulator.caPem, ...timeouts };
-  } else {
-    // loadConfig refuses production without url and caFile.
-    endpoint = {
-      url: delivery.url!,
-      caPem: readFileSync(delivery.caFile!, 'utf8'),
-      ...(delivery.spkiSha256 ? { spkiSha256: delivery.spkiSha256 } : {}),
-      ...timeouts,
-    };
-  }
-  const worker = startReturnDataDelivery({
-    outbox: deps.outbox,
-    endpoint,
-    credentials,
+/** What the kiosk runs on: production drivers, the detached parts of a deactivated kiosk, or simulators. */
+function chooseDeviceSet(config: KioskConfig): Promise<DeviceSet> {
+  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
+  if (config.deactivated !== undefined) return Promise.resolve(detachedDevices);
+  if (config.mode === 'production') return Promise.resolve(productionDevices);
+  return loadSimulators();
+}
+
+/** The registry client on the device set's endpoint; a kiosk with none (deactivated) asks nobody. */
+function openValidator(
+  devices: Pick<Devices, 'uplink'>,
+  deps: { ledger: SqliteQuotaLedger; alerts: AlertLog; clock: ClockPort; logger: Logger; dailyQuota: number },
+): Validator {
+  if (!devices.uplink) return detachedValidator(deps.dailyQuota, () => wibDate(deps.clock.now()));
+  return createValidator({
+    ...devices.uplink,
+    ledger: deps.ledger,
     clock: deps.clock,
-    logger: deps.logger.child({ component: 'returnData' }),
-    audit: deps.audit,
-    settings: {
-      batchSize: delivery.batchSize ?? DEFAULT_DELIVERY.batchSize,
-      idleIntervalMs: (delivery.idleIntervalS ?? DEFAULT_DELIVERY.idleIntervalMs / 1000) * 1000,
-      retryBaseMs: delivery.retryBaseMs ?? DEFAULT_DELIVERY.retryBaseMs,
-      retryMaxMs: delivery.retryMaxMs ?? DEFAULT_DELIVERY.retryMaxMs,
+    logger: deps.logger.child({ component: 'uplink' }),
+    onQuotaAlert: (level, used, limit) => {
+      deps.logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota');
+      deps.alerts.raise(quotaAlertKind(level));
     },
   });
-  deps.closers.unshift(() => worker.stop());
-}
-
-function demoControls(sim: Simulation, slot: {
-  gpio: GpioPort;
-  insert(p: Persona): Promise<void>;
-  remove(): Promise<void>;
-  current(): Persona | null;
-  sensor: SimulatedFingerSensor;
-}): DemoControls {
-  return {
-    personas: () => sim.allPersonas().map((p) => ({ id: p.id, title: p.title })),
-    async insertCard(id) {
-      if (!sim.isPersonaId(id)) throw new DemoConflict('unknown persona');
-      if (slot.current()) throw new DemoConflict('a card is already in the reader');
-      await slot.insert(sim.persona(id));
-    },
-    async removeCard() {
-      if (slot.current()) await slot.remove();
-    },
-    presentFinger(genuine) {
-      const holder = slot.current();
-      if (!holder) throw new DemoConflict('no card in the reader');
-      slot.sensor.present(holder, genuine);
-    },
-    setTamper(open) {
-      // Outside production the panel is always simulated.
-      if (slot.gpio instanceof SimulatedGpio) slot.gpio.setTamper(open);
-    },
-  };
-}
-
-/**
- * After an error nothing caught, the daemon's state is unknown: it logs the error's name (never
- * its message or stack, which may hold data and whose formatting costs memory) and exits, and
- * systemd (Restart=always) starts a clean one. A limping kiosk would serve on broken state.
- */
-export function installCrashPolicy(logger: Logger): void {
-  const die = (event: string) => (err: unknown) => {
-    const name = err instanceof Error ? err.name : typeof err;
-    try {
-      logger.fatal({ event, err: { name } }, 'unexpected error: exiting for a restart');
-      logger.flush();
-    } finally {
-      process.exit(70);
-    }
-  };
-  process.on('uncaughtException', die('uncaughtException'));
-  process.on('unhandledRejection', die('unhandledRejection'));
 }
 
 async function main(): Promise<void> {

@@ -30,15 +30,15 @@ export function createReadiness(deps: {
       if (reader.sam === 'refused') return notReady('samRefused');
       if (reader.sam !== 'ready') return notReady('samMissing');
       if (deps.flags.isSet('uplinkRejected')) return notReady('uplinkRejected');
-      if (deps.validator.health().quota.used >= deps.validator.health().quota.limit) return notReady('quotaExhausted');
+      if (deps.validator.health().quota.used >= deps.validator.health().quota.limit) return notReady('quotaReached');
       // The quota is shared with other kiosks: the registry may say it is gone before our ledger does.
-      if (deps.flags.value('quotaReached') === wibDate(deps.clock.now())) return notReady('quotaExhausted');
+      if (deps.flags.value('quotaReached') === wibDate(deps.clock.now())) return notReady('quotaReached');
       // An open breaker is probed with a TLS handshake only: it never spends a quota hit.
       if (deps.validator.health().breaker === 'open' && !(await deps.validator.probe())) return notReady('uplinkDown');
       return { ready: true as const };
     },
     stopService(reason, cause) {
-      if (reason === 'quotaExhausted') {
+      if (reason === 'quotaReached') {
         deps.flags.set('quotaReached', wibDate(deps.clock.now()));
         deps.logger.warn({ event: 'quotaReachedAtRegistry' }, 'the registry says the day\'s quota is gone: out of service until tomorrow');
       } else {

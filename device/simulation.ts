@@ -1,10 +1,10 @@
 /**
- * The simulators, loaded only when a demo mode asks for them. The production bundle swaps this
- * module for device/simulation.production.ts (build.mjs), so it carries no simulator, virtual
- * device or demo persona.
+ * The simulators' device set, loaded only when a demo mode asks for it. The production bundle
+ * swaps this module for device/simulation.production.ts (build.mjs), so it carries no simulator,
+ * virtual device or demo persona.
  */
-export type Simulation = typeof import('./sim/kit.ts');
+import type { DeviceSet } from './devices/device-set.ts';
 
-export function loadSimulation(): Promise<Simulation> {
-  return import('./sim/kit.ts');
+export async function loadSimulators(): Promise<DeviceSet> {
+  return (await import('./sim/devices.ts')).simulators;
 }

@@ -24,12 +24,7 @@ mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-f
   --include="$packages,${build_tools// /,}" --skip=essential/unlink \
   --setup-hook="mkdir -p \"\$1\"/var/cache/apt/archives" \
   --setup-hook="sync-in $debs /var/cache/apt/archives" \
-  --customize-hook='chroot "$1" groupadd --force --system gpio' \
-  --customize-hook='chroot "$1" groupadd --force --system render' \
-  --customize-hook='chroot "$1" groupadd --force --system input' \
-  --customize-hook='chroot "$1" useradd --system --no-create-home --home-dir /var/lib/anjungan --shell /usr/sbin/nologin --groups gpio anjungan' \
-  --customize-hook='chroot "$1" useradd --system --create-home --home-dir /var/lib/anjungan-kiosk --shell /usr/sbin/nologin --groups video,render,input anjungan-kiosk' \
-  --customize-hook='echo anjungan > "$1/etc/hostname"' \
+  --customize-hook="bash '$repo/image/appliance-accounts.sh' \"\$1\"" \
   --customize-hook="mkdir -p \"\$1/opt/anjungan\" && cp $repo/package.json $repo/package-lock.json \"\$1/opt/anjungan/\"" \
   --customize-hook='cd "$1/opt/anjungan" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund' \
   --customize-hook='chroot "$1" sh -c "cd /opt/anjungan && npm_config_offline=true npm_config_nodedir=/usr npm_config_build_from_source=true JOBS=max npm rebuild && rm -rf /root/.npm /root/.cache"' \

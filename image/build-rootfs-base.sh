@@ -8,26 +8,20 @@ arch="$1" cache="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
 packages="$(grep -v -e '^#' -e '^$' "$here/packages-rootfs.txt" | sort | paste -sd, -)"
 # The recipe: everything that decides the tree's content (its text is part of the cache key).
-# The users the units run as exist in the base: the daemon's own system user (groups for the
-# PC/SC daemon's socket and GPIO) and the unprivileged kiosk user the browser runs as.
+# The users the units run as exist in the base (appliance-accounts.sh).
 # Downloaded packages are kept in $debs between builds (apt takes only the versions it wants).
 build_tree() {
   local out="$1" debs="$2"
   mmdebstrap --quiet --variant=minbase --architectures="$arch" --include="$packages" --skip=essential/unlink \
     --setup-hook="mkdir -p \"\$1\"/var/cache/apt/archives" \
     --setup-hook="sync-in $debs /var/cache/apt/archives" \
-    --customize-hook='chroot "$1" groupadd --force --system gpio' \
-    --customize-hook='chroot "$1" groupadd --force --system render' \
-    --customize-hook='chroot "$1" groupadd --force --system input' \
-    --customize-hook='chroot "$1" useradd --system --no-create-home --home-dir /var/lib/anjungan --shell /usr/sbin/nologin --groups gpio anjungan' \
-    --customize-hook='chroot "$1" useradd --system --create-home --home-dir /var/lib/anjungan-kiosk --shell /usr/sbin/nologin --groups video,render,input anjungan-kiosk' \
-    --customize-hook='echo anjungan > "$1/etc/hostname"' \
+    --customize-hook="bash '$here/appliance-accounts.sh' \"\$1\"" \
     --customize-hook="sync-out /var/cache/apt/archives $debs" \
     --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*' \
     trixie "$out" >&2
 }
 
-key="$( (declare -f build_tree; cat "$here/packages-rootfs.txt"; echo "$arch") | sha256sum | cut -c1-16)"
+key="$( (declare -f build_tree; cat "$here/appliance-accounts.sh" "$here/packages-rootfs.txt"; echo "$arch") | sha256sum | cut -c1-16)"
 tree="$cache/rootfs-base-$arch-$key"
 mkdir -p "$cache"
 # One build at a time: parallel test files (or checkouts) wait for the first and reuse its tree.

@@ -4,6 +4,7 @@
  * builds); the paths written into the config then point into DIR as well.
  */
 import { join, resolve } from 'node:path';
+import { stateFiles } from '../device/store/credentials.ts';
 
 export interface Layout {
   root: string;
@@ -32,10 +33,10 @@ export function layout(root = '/'): Layout {
     configDir,
     configFile: join(configDir, 'config.json'),
     stateDir,
-    // The daemon's own name for it (device/main.ts: stateDir/credentials.json).
-    credentialFile: join(stateDir, 'credentials.json'),
+    // The daemon's own names for them (device/store/credentials.ts).
+    credentialFile: stateFiles(stateDir, {}).credentials,
     samConfigurationFile: join(stateDir, 'sam-configuration'),
-    operatorsFile: join(stateDir, 'operators.json'),
+    operatorsFile: stateFiles(stateDir, {}).roster,
     deactivationPendingFile: join(stateDir, 'deactivation-pending.json'),
     uplinkCaFile: join(configDir, 'uplink-ca.pem'),
     issuerKeyFile: join(configDir, 'issuer-public-key.pem'),

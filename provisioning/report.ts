@@ -69,9 +69,9 @@ export async function semesterReport(ctx: CommandContext, semesterText: string, 
     }
     const t = report.total;
     return {
-      data: { semester: semester.label, files, sessions: t.sessions, quotaExhaustedDays: t.quotaExhaustedDays },
+      data: { semester: semester.label, files, sessions: t.sessions, quotaReachedDays: t.quotaReachedDays },
       lines: [
-        `semester ${semester.label}: ${t.sessions} sessions, ${t.quotaExhaustedDays} days the quota ran out`,
+        `semester ${semester.label}: ${t.sessions} sessions, ${t.quotaReachedDays} days the quota ran out`,
         ...files.map((f) => `written: ${f}`),
       ],
     };

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 
 function crash(how: string) {
   const script = `
-    import { installCrashPolicy } from './device/main.ts';
+    import { installCrashPolicy } from './device/crash-policy.ts';
     import { createLogger } from './device/log.ts';
     installCrashPolicy(createLogger({ level: 'info' }));
     setInterval(() => undefined, 1000);

@@ -11,7 +11,7 @@ import { openDatabase } from '../device/store/db.ts';
 import { KioskFlags } from '../device/store/kiosk-flags.ts';
 import { SimulatedGpio } from '../device/gpio/simulated.ts';
 import type { ReaderHealth, UplinkHealth } from '../device/flow/ports.ts';
-import { capturingLogger } from './card/harness.ts';
+import { capturingLogger } from './support/logger.ts';
 
 function fixture(t: Test) {
   const dir = mkdtempSync(join(tmpdir(), 'anj10-readiness-'));
@@ -99,13 +99,13 @@ t.test('each missing part gives its own reason, in the order a technician fixes 
 t.test('our own ledger at the limit is out of service for quota', async (t) => {
   const f = fixture(t);
   f.uplink.quota.used = 1000;
-  t.same(await f.readiness.check(), { ready: false, reason: 'quotaExhausted' });
+  t.same(await f.readiness.check(), { ready: false, reason: 'quotaReached' });
 });
 
 t.test('the registry saying the shared quota is gone stops service until the next WIB day, across restarts', async (t) => {
   const f = fixture(t);
-  f.readiness.stopService('quotaExhausted', 'quotaReached');
-  t.same(await f.readiness.check(), { ready: false, reason: 'quotaExhausted' }, 'although our own ledger has hits left');
+  f.readiness.stopService('quotaReached', 'quotaReached');
+  t.same(await f.readiness.check(), { ready: false, reason: 'quotaReached' }, 'although our own ledger has hits left');
   const again = createReadiness({
     agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2026-12-31' },
     clock: { now: () => new Date('2026-11-27T16:59:59Z') },
@@ -115,7 +115,7 @@ t.test('the registry saying the shared quota is gone stops service until the nex
     flags: f.flags,
     logger: capturingLogger().logger,
   });
-  t.same(await again.check(), { ready: false, reason: 'quotaExhausted' }, 'a restart the same day (23:59:59 WIB) keeps it');
+  t.same(await again.check(), { ready: false, reason: 'quotaReached' }, 'a restart the same day (23:59:59 WIB) keeps it');
   f.setNow('2026-11-27T17:00:00Z'); // 00:00 WIB
   t.same(await f.readiness.check(), { ready: true }, 'a new WIB day has a new quota');
 });

@@ -8,7 +8,7 @@
  * message for each reason lives in the UI's catalogue; the staff message, in both languages, is
  * here. None of them carries personal data or secrets.
  */
-import type { RegistryOutcome, RegistryRefusal, RegistryVerdict } from '../flow/ports.ts';
+import type { RegistryOutcome, RegistryRefusal, RegistryVerdict } from './registry.ts';
 
 /** A text in both UI languages: Bahasa Indonesia first, English. */
 export interface Bilingual {
@@ -125,7 +125,7 @@ export const OUT_OF_SERVICE_REASONS = [
   'samMissing',
   'samRefused',
   'readerMissing',
-  'quotaExhausted',
+  'quotaReached',
   'tamper',
   'pausedByStaff',
   'uplinkDown',
@@ -135,7 +135,7 @@ export const OUT_OF_SERVICE_REASONS = [
 export type OutOfServiceReason = (typeof OUT_OF_SERVICE_REASONS)[number];
 
 /** The out-of-service reasons a session can learn of and readiness must then keep to. */
-export type ServiceStop = Extract<OutOfServiceReason, 'quotaExhausted' | 'uplinkRejected'>;
+export type ServiceStop = Extract<OutOfServiceReason, 'quotaReached' | 'uplinkRejected'>;
 
 type RefusalKind = RegistryRefusal['kind'];
 
@@ -146,7 +146,7 @@ type RefusalKind = RegistryRefusal['kind'];
 export const REGISTRY_REFUSALS = {
   quotaReached: {
     reason: 'quotaReached',
-    stopsService: 'quotaExhausted',
+    stopsService: 'quotaReached',
     staff: { id: 'Dukcapil: kuota akses hari ini telah habis.', en: "Dukcapil: today's access quota is used up." },
   },
   loginFailed: {

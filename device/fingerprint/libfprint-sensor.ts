@@ -22,7 +22,8 @@
  */
 import { DeviceError } from '../domain/failure.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
-import type { CaptureHint, FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
+import type { FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { Logger } from '../log.ts';
 import type { FingerprintConfig } from '../config.ts';
 import { TemplateFormatError } from './format-error.ts';

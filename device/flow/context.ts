@@ -5,19 +5,14 @@
 import type { OutOfServiceReason, SessionFailure } from '../domain/failure.ts';
 import type { CardRecord } from '../domain/record.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
-import type {
-  AuditPort,
-  CaptureHint,
-  CardPort,
-  ClockPort,
-  FingerMatcherPort,
-  FingerprintSensorPort,
-  ReadinessPort,
-  RegistryVerdict,
-  ReturnDataPort,
-  StaffAuthPort,
-  ValidatorPort,
-} from './ports.ts';
+import type { AuditPort, CardPort, ClockPort, FingerMatcherPort, FingerprintSensorPort, ReadinessPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './ports.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
+import type { RegistryVerdict } from '../domain/registry.ts';
+
+/** Certified readers allow up to 4 fingerprint attempts. */
+export const MAX_FINGER_ATTEMPTS = 4;
+/** How often an out-of-service kiosk checks whether it can serve again. */
+export const OUT_OF_SERVICE_RECHECK_MS = 30_000;
 
 export interface FlowSettings {
   /** Certified readers allow up to 4 fingerprint attempts. */

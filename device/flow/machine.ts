@@ -29,7 +29,7 @@ import { staffAssistStep } from './steps/staff-assist.ts';
 import { validatingStep } from './steps/validating.ts';
 import { welcomeStep } from './steps/welcome.ts';
 
-export { staffCallPending } from './context.ts';
+export { MAX_FINGER_ATTEMPTS, OUT_OF_SERVICE_RECHECK_MS, staffCallPending } from './context.ts';
 export type { FingerAttemptOutcome, FlowContext, FlowDeps, FlowEvent, FlowSettings, ReturnDataError, SessionStep } from './context.ts';
 
 export function createKioskMachine(deps: FlowDeps) {

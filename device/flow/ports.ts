@@ -1,11 +1,14 @@
 /**
  * The ports the flow talks to. Real drivers and simulators both implement them; main.ts
- * chooses; flow tests inject fakes. Nothing here carries personal data except CardRecord,
- * PersonData and FieldComparison, which stay in the session context.
+ * chooses; flow tests inject fakes. Nothing here carries personal data except CardRecord and
+ * PersonData (and the registry's answer, domain/registry.ts), which stay in the session context.
  */
-import type { CardRecord, PersonData, PermittedField } from '../domain/record.ts';
+import type { AuditEvent } from '../domain/audit.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
+import type { CardRecord, PersonData } from '../domain/record.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
 import type { OutOfServiceReason, ServiceStop } from '../domain/failure.ts';
+import type { RegistryOutcome, RegistryRefusal } from '../domain/registry.ts';
 
 // ---- Card reader, SAM and the KTP-el read profile -------------------------------------------
 
@@ -60,8 +63,6 @@ export interface CardPort {
 
 // ---- Fingerprint ------------------------------------------------------------------------------
 
-export type CaptureHint = 'pressLonger' | 'cleanFinger' | 'placeCentered';
-
 export type FingerCapture =
   | { kind: 'captured'; template: FingerTemplate; quality: number }
   | { kind: 'poorQuality'; hint: CaptureHint };
@@ -86,35 +87,6 @@ export interface FingerMatcherPort {
 }
 
 // ---- Uplink: Dukcapil web service -------------------------------------------------------------
-
-export interface FieldComparison {
-  key: PermittedField;
-  card: string;
-  registry: string | null;
-  agrees: boolean;
-}
-
-/** Answers about the person (the service worked). */
-export type RegistryVerdict =
-  | { kind: 'verified'; fields: FieldComparison[] }
-  | { kind: 'dataDiffers'; fields: FieldComparison[] }
-  | { kind: 'notFound' }
-  | { kind: 'deceased' }
-  | { kind: 'inactive' }
-  | { kind: 'duplicateRecords' };
-
-/** Answers about the service or our access to it (nothing learnt about the person). */
-export type RegistryRefusal =
-  | { kind: 'quotaReached' }
-  | { kind: 'loginFailed' }
-  | { kind: 'ipRefused' }
-  | { kind: 'outsideHours' }
-  | { kind: 'institutionInactive' }
-  | { kind: 'userInactive' }
-  | { kind: 'serviceError' }
-  | { kind: 'unavailable' };
-
-export type RegistryOutcome = RegistryVerdict | RegistryRefusal;
 
 export interface UplinkHealth {
   breaker: 'closed' | 'open' | 'halfOpen';
@@ -161,64 +133,6 @@ export interface GpioPort {
 
 export interface ClockPort {
   now(): Date;
-}
-
-/** Audit event codes: one per step of a session plus device-level events. */
-export type AuditCode =
-  | 'outOfService'
-  /**
-   * The daemon started (a boot, a restart, a crash): whatever was open before it ran no further
-   * than the daemon's last row; an out-of-service period is re-recorded at start if it goes on.
-   */
-  | 'daemonStarted'
-  /** The kiosk serves again after being out of service; the outcome is the reason that ended. */
-  | 'inService'
-  | 'sessionStart'
-  | 'templatesRead'
-  | 'fingerAttempt'
-  | 'fingerMatched'
-  | 'staffAssistStart'
-  | 'staffUnlocked'
-  | 'staffPinRejected'
-  | 'staffFaceDecision'
-  | 'recordRead'
-  | 'validated'
-  | 'returnDataQueued'
-  | 'returnDataDelivered'
-  | 'returnDataDeliveryRefused'
-  | 'sessionEnd'
-  | 'sessionFailed'
-  | 'tamperOpened'
-  | 'tamperCleared'
-  | 'tamperClearRefused'
-  | 'readerPowerCycled'
-  | 'returnDataExported'
-  | 'returnDataExportFailed'
-  | 'kioskPaused'
-  | 'kioskResumed'
-  | 'alertAcknowledged'
-  // Staff sign-in (device/staff/auth.ts): staffId is the operator's ID, never anything typed.
-  | 'staffSignIn'
-  | 'staffSignInRefused'
-  | 'staffSignInLocked'
-  | 'staffSignOut'
-  | 'staffCsrfRefused'
-  /** A state-changing request in the staff scope: state = method and route pattern, outcome = status. */
-  | 'staffAction'
-  /** Staff downloaded a semester report (state: the semester, outcome: the format). */
-  | 'semesterReport';
-
-/** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
-export interface AuditEvent {
-  code: AuditCode;
-  sessionId?: string;
-  state?: string;
-  outcome?: string;
-  durationMs?: number;
-  nik?: string; // hashed with the kiosk's audit key by the store before it is written
-  staffId?: string;
-  /** How many items an action covered (e.g. data balikan entries exported); never who. */
-  count?: number;
 }
 
 export interface AuditPort {

@@ -27,7 +27,9 @@ import {
   type StaffStep,
   staffCallPending,
 } from './context.ts';
-import type { AuditEvent, CardTemplates, ReadProgress, RegistryVerdict } from './ports.ts';
+import type { CardTemplates, ReadProgress } from './ports.ts';
+import type { AuditEvent } from '../domain/audit.ts';
+import type { RegistryVerdict } from '../domain/registry.ts';
 
 type Readiness = { ready: true } | { ready: false; reason: OutOfServiceReason };
 type AuditFields = Omit<AuditEvent, 'sessionId' | 'durationMs'>;

@@ -4,8 +4,8 @@
  * and every cycle is audited. A reader that does not come back leaves the kiosk out of service
  * (`readerMissing`, through the readiness check) for staff to look at.
  */
+import type { KioskEvent, KioskEventSource } from '../flow/events.ts';
 import type { AuditPort, ClockPort, GpioPort, ReaderHealth } from '../flow/ports.ts';
-import type { KioskView } from '../view/protocol.ts';
 import type { Logger } from '../log.ts';
 
 export const MIN_CYCLE_INTERVAL_MS = 10 * 60_000;
@@ -84,18 +84,32 @@ export class ReaderPowerPolicy {
     }
     this.consecutive = 0;
     this.deps.audit.record({ code: 'readerPowerCycled', outcome });
-    if (outcome === 'readerNotBack') this.deps.logger.error({ event: 'staffAlert', kind: 'readerMissing' }, 'staff alert: the reader did not come back after a power cycle');
+    if (outcome === 'readerNotBack')
+      this.deps.logger.error(
+        { event: 'staffAlert', kind: 'readerMissing' },
+        'staff alert: the reader did not come back after a power cycle',
+      );
     else this.deps.logger.info({ event: 'readerPowerCycled', outcome }, 'reader back after a power cycle');
     this.deps.onCycled(outcome);
     return outcome;
   }
 }
 
-/** What a view says about the ID reader: a failure, a read that worked, or nothing. */
-export function readerSignal(previous: KioskView | null, next: KioskView): 'failed' | 'worked' | null {
-  if (next.screen === 'failed' && previous?.screen !== 'failed' && (next.reason === 'cardUnreadable' || next.reason === 'readerRemoved')) return 'failed';
-  if (next.screen === 'outOfService' && next.reason === 'readerMissing' && !(previous?.screen === 'outOfService' && previous.reason === 'readerMissing')) return 'failed';
+/** What an event says about the ID reader: a failure, a read that worked, or nothing. */
+export function readerSignal(event: KioskEvent): 'failed' | 'worked' | null {
+  if (event.code === 'sessionFailed' && (event.outcome === 'cardUnreadable' || event.outcome === 'readerRemoved')) return 'failed';
+  // Each check that finds no reader (an out-of-service kiosk checks again every 30 s).
+  if (event.code === 'outOfService' && event.outcome === 'readerMissing') return 'failed';
   // The card's templates were read: the reader works.
-  if (next.screen === 'awaitingFinger' && previous?.screen === 'readingCard') return 'worked';
+  if (event.code === 'templatesRead') return 'worked';
   return null;
+}
+
+/** Feeds the policy what the kiosk's events say about the reader. Returns the unsubscriber. */
+export function attachReaderPower(policy: ReaderPowerPolicy, events: KioskEventSource): () => void {
+  return events.subscribe((event) => {
+    const signal = readerSignal(event);
+    if (signal === 'failed') policy.readerFailed();
+    else if (signal === 'worked') policy.readerWorked();
+  });
 }

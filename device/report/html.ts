@@ -157,7 +157,7 @@ footer { margin-top: 6pt; color: #555; }
 <dt>Semester</dt><dd>${escapeHtml(`${semester.label}: ${monthName(semester.months[0]!)} - ${monthName(semester.months[5]!)}`)}</dd>
 <dt>Dibuat <span class="en">/ Generated</span></dt><dd>${escapeHtml(wibTime(report.generatedAt))}</dd>
 <dt>Kuota harian <span class="en">/ Daily quota</span></dt><dd>${escapeHtml(count(report.dailyQuota))}</dd>
-<dt>Hari kuota habis <span class="en">/ Days the quota ran out</span></dt><dd>${escapeHtml(count(report.total.quotaExhaustedDays))}</dd>
+<dt>Hari kuota habis <span class="en">/ Days the quota ran out</span></dt><dd>${escapeHtml(count(report.total.quotaReachedDays))}</dd>
 </dl>
 </header>
 <section class="charts">

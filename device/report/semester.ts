@@ -4,7 +4,8 @@
  * ledger and the data balikan outbox. Months are WIB calendar months. The report holds counts
  * and hours only: no NIK, no NIK hash, no operator, no session id.
  */
-import { OUT_OF_SERVICE_REASONS } from '../domain/failure.ts';
+import { OUT_OF_SERVICE_REASONS, SESSION_FAILURES, type SessionFailureReason } from '../domain/failure.ts';
+import { REGISTRY_OUTCOME_KINDS, type RegistryOutcome } from '../domain/registry.ts';
 import type { Db } from '../store/db.ts';
 import { WIB_OFFSET_MS } from '../domain/wib.ts';
 
@@ -51,41 +52,44 @@ export function parseSemester(text: string): Semester {
   };
 }
 
-/** The chip read of a session: read, or the failure that ended the session while reading. */
-export const CARD_READ_OUTCOMES = [
-  'read',
-  'cardRemoved',
-  'readerRemoved',
-  'cardUnreadable',
-  'cardNotGenuine',
-  'samMissing',
-  'samRefused',
-  'sessionTimeout',
-  'internalError',
-  'other',
-] as const;
+/**
+ * Whether a failure can end a session while its chip is read (the step readingTemplates): the
+ * signature is checked and the finger taken only later, the registry asked later still. Every
+ * reason of the taxonomy is here, so a new one does not compile until it is placed.
+ */
+export const ENDS_A_CARD_READ = {
+  cardRemoved: true,
+  readerRemoved: true,
+  cardUnreadable: true,
+  cardNotGenuine: true,
+  signatureInvalid: false,
+  samMissing: true,
+  samRefused: true,
+  sensorUnavailable: false,
+  identityNotConfirmed: false,
+  uplinkUnavailable: false,
+  quotaReached: false,
+  registryRefused: false,
+  sessionTimeout: true,
+  internalError: true,
+} as const satisfies Record<SessionFailureReason, boolean>;
+
+type CardReadFailure = { [R in SessionFailureReason]: (typeof ENDS_A_CARD_READ)[R] extends true ? R : never }[SessionFailureReason];
+const CARD_READ_FAILURES = (Object.keys(SESSION_FAILURES) as SessionFailureReason[]).filter((r): r is CardReadFailure => ENDS_A_CARD_READ[r]);
+
+/**
+ * The chip read of a session: read, or the failure that ended the session while reading; `other`
+ * holds rows no known reason names (written by another version).
+ */
+export const CARD_READ_OUTCOMES = ['read', ...CARD_READ_FAILURES, 'other'] as const;
 export type CardReadOutcome = (typeof CARD_READ_OUTCOMES)[number];
 
-/** One row per request the validator made or refused: the registry's answer or the refusal. */
-export const UPLINK_OUTCOMES = [
-  'verified',
-  'dataDiffers',
-  'notFound',
-  'deceased',
-  'inactive',
-  'duplicateRecords',
-  'quotaReached',
-  'loginFailed',
-  'ipRefused',
-  'outsideHours',
-  'institutionInactive',
-  'userInactive',
-  'serviceError',
-  'unavailable',
-  'error',
-  'other',
-] as const;
-export type UplinkOutcome = (typeof UPLINK_OUTCOMES)[number];
+/**
+ * One row per request the validator made or refused: every answer of the registry, `error` for a
+ * step that failed otherwise, `other` for rows no known kind names.
+ */
+export const UPLINK_OUTCOMES = [...REGISTRY_OUTCOME_KINDS, 'error', 'other'] as const;
+export type UplinkOutcome = RegistryOutcome['kind'] | 'error' | 'other';
 
 export const OUT_OF_SERVICE_REPORT_REASONS = [...OUT_OF_SERVICE_REASONS, 'unknown'] as const;
 export type OutOfServiceReportReason = (typeof OUT_OF_SERVICE_REPORT_REASONS)[number];
@@ -109,7 +113,7 @@ export interface MonthFigures {
   /** Hits the quota ledger counted (reserved or sent, not released). */
   quotaHits: number;
   /** WIB days the daily quota ran out (the ledger reached the limit, or Dukcapil said so). */
-  quotaExhaustedDays: number;
+  quotaReachedDays: number;
   returnData: {
     /** Entries the taxpayers linked in the month. */
     queued: number;
@@ -130,7 +134,7 @@ export interface SemesterReport {
   months: MonthFigures[];
   total: MonthFigures;
   /** The WIB days the quota ran out, `YYYY-MM-DD` (dates only, nothing about anyone). */
-  quotaExhaustedDates: string[];
+  quotaReachedDates: string[];
 }
 
 export interface SemesterReportDeps {
@@ -151,7 +155,7 @@ function emptyMonth(month: string): MonthFigures {
     fingerprint: { pass: 0, fail: 0, noFingerGiven: 0, staffAssisted: 0 },
     uplink: zeros(UPLINK_OUTCOMES),
     quotaHits: 0,
-    quotaExhaustedDays: 0,
+    quotaReachedDays: 0,
     returnData: { queued: 0, delivered: 0, pending: 0 },
     outOfServiceHours: zeros(OUT_OF_SERVICE_REPORT_REASONS),
   };
@@ -259,13 +263,13 @@ export async function computeSemesterReport(deps: SemesterReportDeps, semester: 
   const refusedDays = db
     .prepare(
       `SELECT DISTINCT date(at, '+7 hours') AS day FROM audit_event
-       WHERE code IN ('validated', 'outOfService') AND at >= ? AND at < ? AND outcome IN ('quotaReached', 'quotaExhausted')`,
+       WHERE code IN ('validated', 'outOfService') AND at >= ? AND at < ? AND outcome = 'quotaReached'`,
     )
     .all(semester.from, semester.until) as Array<{ day: string }>;
   for (const d of refusedDays) exhausted.add(d.day);
   for (const day of exhausted) {
     const f = month(day.slice(0, 7));
-    if (f) f.quotaExhaustedDays += 1;
+    if (f) f.quotaReachedDays += 1;
   }
 
   const pending = db
@@ -298,7 +302,7 @@ export async function computeSemesterReport(deps: SemesterReportDeps, semester: 
     generatedAt: deps.now().toISOString(),
     months,
     total: sumMonths(months),
-    quotaExhaustedDates: [...exhausted].sort(),
+    quotaReachedDates: [...exhausted].sort(),
   };
 }
 
@@ -401,7 +405,7 @@ function sumMonths(months: MonthFigures[]): MonthFigures {
     total.fingerprint.noFingerGiven += f.fingerprint.noFingerGiven;
     total.fingerprint.staffAssisted += f.fingerprint.staffAssisted;
     total.quotaHits += f.quotaHits;
-    total.quotaExhaustedDays += f.quotaExhaustedDays;
+    total.quotaReachedDays += f.quotaReachedDays;
     total.returnData.queued += f.returnData.queued;
     total.returnData.delivered += f.returnData.delivered;
     total.returnData.pending += f.returnData.pending;

@@ -29,7 +29,7 @@ export async function semesterReportXlsx(report: SemesterReport): Promise<Buffer
     if (r.hours) for (let c = 4; c <= 10; c++) row.getCell(c).numFmt = '0.0';
   }
   sheet.addRow([]);
-  sheet.addRow(['Hari kuota habis / Days the quota ran out', report.quotaExhaustedDates.join(', ') || '-']);
+  sheet.addRow(['Hari kuota habis / Days the quota ran out', report.quotaReachedDates.join(', ') || '-']);
   sheet.addRow(['Catatan / Note', 'Tanpa data pribadi: hanya jumlah dan jam. / No personal data: counts and hours only.']);
   sheet.getColumn(1).width = 34;
   sheet.getColumn(2).width = 30;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { Logger } from '../log.ts';
-import type { KioskRuntime } from '../flow/runtime.ts';
+import type { KioskRuntime } from '../view/runtime.ts';
 import { IntentSchema, Pin, type DemoPersonaSummary, type Intent } from '../view/protocol.ts';
 import { EDGE_LIMITS } from './limits.ts';
 import type { EdgeAddress } from './edge.ts';

@@ -3,6 +3,12 @@
  * When pings that had been arriving stop (a frozen or crashed page), the watch reports it once;
  * it arms again with the next ping, so a browser that is being restarted is not reported twice.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../log.ts';
+
+/** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
+export const UI_FROZEN_AFTER_MS = 30_000;
 export class UiWatch {
   private lastPing: number | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -34,4 +40,21 @@ export class UiWatch {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/**
+ * Watches the kiosk page. Under systemd a frozen page makes the daemon write the flag file that
+ * anjungan-kiosk-restart.path turns into a restart of the browser unit (it may not do that itself).
+ */
+export function watchKioskPage(logger: Pick<Logger, 'warn'>, env: NodeJS.ProcessEnv): UiWatch {
+  const runtimeDir = env.RUNTIME_DIRECTORY?.split(':')[0];
+  const watch = new UiWatch({
+    timeoutMs: UI_FROZEN_AFTER_MS,
+    onFrozen: (silentMs) => {
+      logger.warn({ event: 'uiFrozen', silentMs }, 'the kiosk page stopped pinging');
+      if (runtimeDir) writeFileSync(join(runtimeDir, 'kiosk-frozen'), `${new Date().toISOString()}\n`);
+    },
+  });
+  watch.start();
+  return watch;
 }

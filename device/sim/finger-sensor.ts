@@ -13,7 +13,8 @@
  * stale touch from a previous session or attempt does not silently feed the next capture.
  */
 import { DeviceError } from '../domain/failure.ts';
-import type { CaptureHint, FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
+import type { FingerCapture, FingerprintSensorPort } from '../flow/ports.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
 import { TemplateFormatError } from '../fingerprint/format-error.ts';
 import type { Persona } from './personas.ts';

@@ -1,21 +1,10 @@
 /**
- * Everything the demo and pcsc-sim modes run on instead of real hardware and the closed network:
- * the Dukcapil simulator, the virtual cards (in process or through vpcd), the simulated finger
- * sensor, the demo keys and personas. The daemon reaches it only through device/simulation.ts,
- * which the production bundle replaces (build.mjs), so none of it ships on a kiosk.
+ * What a developer machine's first start writes into the state folder (simulators' device set,
+ * device/sim/devices.ts): demo credentials that open only the simulators, and a demo operator.
  */
 import { newKey, hashStaffPin, type Credentials } from '../store/credentials.ts';
 import type { Operator } from '../staff/roster.ts';
-import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './vcard/demo-keys.ts';
-
-export { SimulatedFingerSensor } from './finger-sensor.ts';
-export { createRng } from './finger-synth.ts';
-export { createInProcessCardPort } from './vcard/in-process.ts';
-export { startVirtualDevices } from './vcard/vpcd-devices.ts';
-export { startDukcapilSimulator } from './dukcapil/server.ts';
-export { startReturnDataSimulator } from './return-data/server.ts';
-export { allPersonas, isPersonaId, persona, type Persona } from './personas.ts';
-export { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret };
+import { demoSamSecret } from './vcard/demo-keys.ts';
 
 /** The demo staff PIN; demo and pcsc-sim only. A real kiosk's PINs are set by provisioning. */
 export const DEMO_STAFF_PIN = '246810';

@@ -1,23 +1,27 @@
 /**
  * Staff alerts: what needs a staff member's attention (the day's quota running out, the registry
- * refusing our access, the enclosure opened, a taxpayer waiting for help), kept in the store
+ * refusing our access, the enclosure opened, a taxpayer waiting for help, a reader that did not
+ * come back after its power was cycled), kept in the store
  * until an operator acknowledges them. An alert is a kind and a time: nothing personal.
  *
  * Dedupe: one open alert per kind per WIB day, so a condition that persists or repeats does not
  * bury the list. A quota threshold is crossed once a day: once raised, acknowledged or not, it is
  * not raised again that day.
  */
+import type { OutOfServiceReason } from '../domain/failure.ts';
+import { QUOTA_ALERT_KINDS, QUOTA_ALERT_LEVELS, quotaLevelReached, type QuotaAlertLevel } from '../domain/quota.ts';
 import { wibDate } from '../domain/wib.ts';
-import type { ClockPort, GpioPort } from '../flow/ports.ts';
+import type { KioskEventSource } from '../flow/events.ts';
+import type { ClockPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
-import type { KioskView } from '../view/protocol.ts';
 
-export const ALERT_KINDS = ['quota80', 'quota95', 'quota100', 'accessRefused', 'tamper', 'helpNeeded'] as const;
+const QUOTA_KINDS = Object.values(QUOTA_ALERT_KINDS);
+export const ALERT_KINDS = [...QUOTA_KINDS, 'accessRefused', 'tamper', 'helpNeeded', 'readerMissing'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-const ONCE_A_DAY = new Set<AlertKind>(['quota80', 'quota95', 'quota100']);
+const ONCE_A_DAY = new Set<AlertKind>(QUOTA_KINDS);
 
 export interface StaffAlert {
   id: number;
@@ -104,41 +108,33 @@ export class AlertLog {
 }
 
 /** The validator's quota alert levels (device/uplink/validator.ts) as alert kinds. */
-export function quotaAlertKind(level: 80 | 95 | 100): AlertKind {
-  return level === 80 ? 'quota80' : level === 95 ? 'quota95' : 'quota100';
+export function quotaAlertKind(level: QuotaAlertLevel): AlertKind {
+  return QUOTA_ALERT_KINDS[level];
 }
 
-/** What the kiosk's state says staff must see, from one view. */
-function conditionsOf(view: KioskView): Set<AlertKind> {
-  const found = new Set<AlertKind>();
-  if (view.screen === 'outOfService') {
-    if (view.reason === 'tamper') found.add('tamper');
-    if (view.reason === 'uplinkRejected') found.add('accessRefused');
-    if (view.reason === 'quotaExhausted') found.add('quota100');
-  }
-  if (view.screen === 'staffAssist' && view.helpNeeded) found.add('helpNeeded');
-  return found;
-}
+/** The alert an out-of-service reason calls for, if any. */
+const OUT_OF_SERVICE_ALERTS: Partial<Record<OutOfServiceReason, AlertKind>> = {
+  tamper: 'tamper',
+  uplinkRejected: 'accessRefused',
+  quotaReached: 'quotaReached',
+};
 
 /**
- * Raises alerts from what the kiosk shows and from the day's quota. A condition raises when it
- * begins (an enclosure opened, access refused, a staff call), not on every view while it lasts:
- * an out-of-service kiosk re-checks every 30 s and passes through "starting" each time, which
- * neither begins nor ends a condition. Also checks the quota thresholds whenever the screen
- * changes, so a threshold crossed before a restart is still raised. Every opening of the
- * enclosure raises from the panel's switch itself: a kiosk already locked shows no new view when
- * it is opened again. Returns the unsubscriber.
+ * Raises alerts from what the kiosk records (flow/events.ts) and from the day's quota. A
+ * condition raises when it begins (an enclosure opened, access refused, the quota gone, a call
+ * for staff), not while it lasts: an out-of-service kiosk records its reason again at every
+ * check, which begins nothing new. Every opening of the enclosure raises, even on a kiosk
+ * already locked. The quota thresholds are checked at start (one crossed before a restart is
+ * still raised) and after every registry request and session. Returns the unsubscriber.
  */
 export function attachAlerts(deps: {
-  runtime: { view(): KioskView; onView(listener: (view: KioskView) => void): () => void };
+  events: KioskEventSource;
   alerts: AlertLog;
   /** Today's quota figures (the ledger's usage()). */
   quota: () => QuotaUsage;
-  /** The panel, whose tamper switch events are watched. */
-  gpio: Pick<GpioPort, 'subscribe'>;
   logger: Pick<Logger, 'warn' | 'error'>;
 }): () => void {
-  // Runs inside the flow's view listeners: a store that cannot write must not stop the kiosk.
+  // Runs inside the flow's actions: a store that cannot write must not stop the kiosk.
   const raise = (kind: AlertKind) => {
     try {
       if (deps.alerts.raise(kind).raised) deps.logger.warn({ event: 'staffAlert', kind }, 'staff alert raised');
@@ -146,37 +142,50 @@ export function attachAlerts(deps: {
       deps.logger.error({ event: 'staffAlertFailed', kind, err: { name: (err as Error).name } }, 'a staff alert could not be stored');
     }
   };
-  let active = new Set<AlertKind>();
-  let lastScreen: string | null = null;
-  const onView = (view: KioskView) => {
-    if (view.screen === 'outOfService' && view.reason === 'starting') return;
-    const now = conditionsOf(view);
-    for (const kind of now) if (!active.has(kind)) raise(kind);
-    active = now;
-    if (view.screen !== lastScreen) {
-      lastScreen = view.screen;
-      let usage: QuotaUsage;
-      try {
-        usage = deps.quota();
-      } catch (err) {
-        deps.logger.error(
-          { event: 'staffAlertFailed', err: { name: (err as Error).name } },
-          'the quota could not be read for staff alerts',
-        );
-        return;
-      }
-      if (usage.used * 100 >= usage.limit * 80) raise('quota80');
-      if (usage.used * 100 >= usage.limit * 95) raise('quota95');
-      if (usage.used >= usage.limit) raise('quota100');
+  const checkQuota = () => {
+    let usage: QuotaUsage;
+    try {
+      usage = deps.quota();
+    } catch (err) {
+      deps.logger.error({ event: 'staffAlertFailed', err: { name: (err as Error).name } }, 'the quota could not be read for staff alerts');
+      return;
     }
+    for (const level of QUOTA_ALERT_LEVELS) if (quotaLevelReached(usage, level)) raise(QUOTA_ALERT_KINDS[level]);
   };
-  onView(deps.runtime.view());
-  const stopViews = deps.runtime.onView(onView);
-  const stopSwitch = deps.gpio.subscribe((e) => {
-    if (e.type === 'tamper' && e.open) raise('tamper');
+  let outOfService: AlertKind | null = null;
+  let helpCalled = false;
+  checkQuota();
+  return deps.events.subscribe((e) => {
+    switch (e.code) {
+      case 'outOfService': {
+        const kind = OUT_OF_SERVICE_ALERTS[e.outcome as OutOfServiceReason] ?? null;
+        if (kind && kind !== outOfService) raise(kind);
+        outOfService = kind;
+        break;
+      }
+      case 'inService':
+        outOfService = null;
+        break;
+      case 'tamperOpened':
+        raise('tamper');
+        break;
+      case 'staffAssistStart':
+        if (!helpCalled) raise('helpNeeded');
+        helpCalled = true;
+        break;
+      case 'staffUnlocked':
+        helpCalled = false;
+        break;
+      case 'readerPowerCycled':
+        if (e.outcome === 'readerNotBack') raise('readerMissing');
+        break;
+      case 'validated':
+        checkQuota();
+        break;
+      case 'sessionEnd':
+        helpCalled = false;
+        checkQuota();
+        break;
+    }
   });
-  return () => {
-    stopViews();
-    stopSwitch();
-  };
 }

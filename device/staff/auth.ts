@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuditPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
+import { Pin } from '../view/protocol.ts';
 import type { StaffRoutes } from './scope.ts';
 import type { OperatorSignIn } from './sign-in.ts';
 import type { StaffSessions } from './sessions.ts';
@@ -46,10 +47,10 @@ export interface StaffScope {
 }
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
-const LockedReply = Type.Object({ error: Type.Literal('locked'), message: Type.String(), lockedUntil: Type.String() });
-const SessionReply = Type.Object({ operatorId: Type.String(), csrf: Type.String() });
-const SignInBody = Type.Object(
-  { userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Type.String({ pattern: '^[0-9]{4,12}$' }) },
+export const LockedReply = Type.Object({ error: Type.Literal('locked'), message: Type.String(), lockedUntil: Type.String() });
+export const SessionReply = Type.Object({ operatorId: Type.String(), csrf: Type.String() });
+export const SignInBody = Type.Object(
+  { userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Pin },
   { additionalProperties: false },
 );
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;

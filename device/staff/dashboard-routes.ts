@@ -10,7 +10,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
-import type { AuditPort, CardPort, ClockPort, FingerprintSensorPort, GpioPort, ValidatorPort } from '../flow/ports.ts';
+import type { AuditPort, ClockPort } from '../flow/ports.ts';
+import type { DeviceHealth } from '../health.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { KioskFlags } from '../store/kiosk-flags.ts';
@@ -23,11 +24,8 @@ import { checkInputAsDeclared, operatorOf, staffOf, type StaffRoutes } from './s
 
 export interface DashboardDeps {
   runtime: { view(): KioskView; snapshot(): KioskSnapshot; send(event: FlowEvent): void };
-  card: Pick<CardPort, 'health'>;
-  sensor: Pick<FingerprintSensorPort, 'health'>;
-  validator: Pick<ValidatorPort, 'health'>;
-  gpio: Pick<GpioPort, 'tamperOpen'>;
-  tamper: { locked(): boolean };
+  /** The devices' health, as /healthz reports it (device/health.ts). */
+  health(): DeviceHealth;
   flags: KioskFlags;
   ledger: Pick<QuotaLedger, 'usage'>;
   alerts: AlertLog;
@@ -81,7 +79,7 @@ export const OverviewSchema = Type.Object({
 });
 export type Overview = Static<typeof OverviewSchema>;
 
-const AlertSchema = Type.Object({
+export const AlertSchema = Type.Object({
   id: Type.Integer(),
   at: Type.String(),
   kind: Type.Enum(ALERT_KINDS),
@@ -92,15 +90,15 @@ const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String() }
 const AlertIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) }, { additionalProperties: false });
 // Query strings are text: the real server does not coerce types (server/app.ts).
 const SessionsQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false });
-const SessionSchema = Type.Object({
+export const SessionSchema = Type.Object({
   reference: Type.String(),
   startedAt: Type.String(),
   outcome: Nullable(Type.String()),
   durationMs: Nullable(Type.Integer()),
 });
-const PauseSchema = Type.Object({ paused: Type.Boolean(), sessionRunning: Type.Boolean() });
-const FaceBody = Type.Object({ matches: Type.Boolean() }, { additionalProperties: false });
-const AssistSchema = Type.Object({ step: Type.String() });
+export const PauseSchema = Type.Object({ paused: Type.Boolean(), sessionRunning: Type.Boolean() });
+export const FaceBody = Type.Object({ matches: Type.Boolean() }, { additionalProperties: false });
+export const AssistSchema = Type.Object({ step: Type.String() });
 /** Actions that take nothing: no body, or an empty JSON object. */
 const NoBody = Type.Union([Type.Undefined(), Type.Null(), Type.Object({}, { additionalProperties: false })]);
 
@@ -199,8 +197,7 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
 
 async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview> {
   const now = deps.clock.now();
-  const reader = deps.card.health();
-  const uplink = deps.validator.health();
+  const { reader, sensor, uplink, tamper } = deps.health();
   const fs = await statfs(deps.stateDir);
   const view = deps.runtime.view();
   const context = deps.runtime.snapshot().context;
@@ -208,7 +205,7 @@ async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview
     health: {
       idReader: reader.idReader,
       sam: reader.sam,
-      sensor: deps.sensor.health(),
+      sensor,
       uplink: deps.flags.isSet('uplinkRejected')
         ? 'accessRefused'
         : uplink.breaker === 'closed'
@@ -216,7 +213,7 @@ async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview
           : uplink.breaker === 'open'
             ? 'down'
             : 'recovering',
-      tamper: deps.gpio.tamperOpen() ? 'open' : deps.tamper.locked() ? 'locked' : 'closed',
+      tamper: tamper.open ? 'open' : tamper.locked ? 'locked' : 'closed',
       disk: { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
     },
     kiosk: { screen: view.screen, reason: view.screen === 'outOfService' ? view.reason : null, paused: deps.flags.isSet('pausedByStaff') },

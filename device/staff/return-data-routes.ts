@@ -44,14 +44,14 @@ export interface ReturnDataRoutesDeps {
 
 const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 
-const Overview = Type.Object({
+export const ReturnDataOverview = Type.Object({
   pending: Type.Integer(),
   delivered: Type.Integer(),
   exported: Type.Integer(),
   targets: Type.Array(Type.Object({ id: Type.String(), label: Type.String() })),
 });
 
-const ExportBody = Type.Object(
+export const ExportBody = Type.Object(
   {
     format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')]),
     target: Type.String({ minLength: 1, maxLength: 4096 }),
@@ -64,7 +64,7 @@ const ExportBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ExportReply = Type.Object({
+export const ExportReply = Type.Object({
   exportId: Type.String(),
   files: Type.Array(Type.String()),
   count: Type.Integer(),
@@ -105,7 +105,7 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
     await staffScope.register(async (scope) => {
       checkInputAsDeclared(scope, deps.logger, 'returnDataRouteError');
 
-      scope.get('/return-data', { schema: { response: { 200: Overview } } }, async () => ({
+      scope.get('/return-data', { schema: { response: { 200: ReturnDataOverview } } }, async () => ({
         pending: deps.outbox.pendingCount(),
         delivered: deps.outbox.deliveredCount(),
         exported: deps.outbox.exportedCount(),

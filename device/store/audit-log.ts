@@ -4,7 +4,8 @@
  * evaluation without the table holding the number.
  */
 import { createHmac } from 'node:crypto';
-import type { AuditEvent, AuditPort, ClockPort } from '../flow/ports.ts';
+import type { AuditPort, ClockPort } from '../flow/ports.ts';
+import type { AuditEvent } from '../domain/audit.ts';
 import type { Db } from './db.ts';
 
 export class AuditLog implements AuditPort {

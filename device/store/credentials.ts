@@ -5,6 +5,7 @@
  * cut leaves either the old or the new file.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Type, type Static } from 'typebox';
@@ -51,6 +52,33 @@ const CredentialsSchema = Type.Object(
 );
 
 export type Credentials = Static<typeof CredentialsSchema>;
+
+/** Credentials of a kiosk that serves: a kiosk being provisioned (or deactivated) lacks these. */
+export type ServingCredentials = Credentials & { dukcapil: NonNullable<Credentials['dukcapil']>; sam: NonNullable<Credentials['sam']> };
+
+export function servingCredentials(credentials: Credentials): ServingCredentials {
+  if (!credentials.dukcapil || !credentials.sam) {
+    throw new Error('credentials are incomplete: set them with anjungan-provision credentials set and sam install');
+  }
+  return credentials as ServingCredentials;
+}
+
+/** The files in the state folder the kiosk's secrets and staff roster are read from. */
+export interface StateFiles {
+  credentials: string;
+  /** The operator roster (anjungan-provision operators). */
+  roster: string;
+  /** The credential file arrived through systemd's LoadCredential= (anjungan.service). */
+  fromSystemd: boolean;
+}
+
+export function stateFiles(stateDir: string, env: NodeJS.ProcessEnv): StateFiles {
+  return {
+    credentials: join(env.CREDENTIALS_DIRECTORY ?? stateDir, 'credentials.json'),
+    roster: join(stateDir, 'operators.json'),
+    fromSystemd: env.CREDENTIALS_DIRECTORY !== undefined,
+  };
+}
 
 export class CredentialFileError extends Error {
   override readonly name = 'CredentialFileError';

@@ -112,6 +112,30 @@ export const MIGRATIONS: Migration[] = [
     sql: `CREATE INDEX audit_event_code_at ON audit_event (code, at, outcome, state);`,
   },
   {
+    // "The day's quota is gone" has one name, quotaReached (device/domain/quota.ts), where it was
+    // also called quotaExhausted (out of service) and quota100 (the staff alert); and a reader that
+    // did not come back after a power cycle is a staff alert. SQLite cannot change a CHECK, so the
+    // alert table is copied into one with the new kinds.
+    version: 50,
+    sql: `
+      UPDATE audit_event SET outcome = 'quotaReached' WHERE code IN ('outOfService', 'inService') AND outcome = 'quotaExhausted';
+      CREATE TABLE staff_alert_kinds (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('quota80', 'quota95', 'quotaReached', 'accessRefused', 'tamper', 'helpNeeded', 'readerMissing')),
+        day TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT
+      );
+      INSERT INTO staff_alert_kinds (id, kind, day, raised_at, acknowledged_at, acknowledged_by)
+        SELECT id, CASE kind WHEN 'quota100' THEN 'quotaReached' ELSE kind END, day, raised_at, acknowledged_at, acknowledged_by FROM staff_alert;
+      DROP TABLE staff_alert;
+      ALTER TABLE staff_alert_kinds RENAME TO staff_alert;
+      CREATE UNIQUE INDEX staff_alert_open ON staff_alert (kind, day) WHERE acknowledged_at IS NULL;
+      CREATE INDEX staff_alert_raised ON staff_alert (raised_at);
+    `,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

@@ -5,7 +5,7 @@
  * per field. Pure.
  */
 import { PERMITTED_FIELDS, displayField, formatAlamat, type Alamat, type PermittedField, type PersonData } from '../domain/record.ts';
-import type { FieldComparison, RegistryVerdict } from '../flow/ports.ts';
+import type { FieldComparison, RegistryVerdict } from '../domain/registry.ts';
 import {
   normalizeAddressText,
   normalizeDate,

@@ -5,7 +5,7 @@
  * (Pasal 3 (1) a) survive this module; every other key is dropped here, unread.
  */
 import type { Alamat, PermittedField } from '../domain/record.ts';
-import type { RegistryOutcome } from '../flow/ports.ts';
+import type { RegistryOutcome } from '../domain/registry.ts';
 import { normalizeDate } from './normalize.ts';
 
 /** The registry's view of one person: permitted elements only, null where the answer lacks one. */

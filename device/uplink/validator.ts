@@ -10,9 +10,11 @@
  * a credential or a response body.
  */
 import { DeviceError } from '../domain/failure.ts';
+import { QUOTA_ALERT_LEVELS, quotaLevelReached, type QuotaAlertLevel } from '../domain/quota.ts';
 import type { PersonData } from '../domain/record.ts';
 import type { Logger } from '../log.ts';
-import type { ClockPort, RegistryOutcome, UplinkHealth, ValidatorPort } from '../flow/ports.ts';
+import type { ClockPort, UplinkHealth, ValidatorPort } from '../flow/ports.ts';
+import type { RegistryOutcome } from '../domain/registry.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { compareByElements, compareWithRegistry, verdictFromFields } from './compare.ts';
 import { checkCredentials, resolveTarget, type DukcapilCredentials, type UplinkEndpoint } from './endpoint.ts';
@@ -23,7 +25,6 @@ import { createTransport, type TransportResult } from './transport.ts';
 
 export type { DukcapilCredentials, UplinkEndpoint } from './endpoint.ts';
 
-export type QuotaAlertLevel = 80 | 95 | 100;
 
 /** Consecutive transport failures that open the breaker. */
 export const BREAKER_FAILURE_THRESHOLD = 3;
@@ -69,9 +70,8 @@ export function createValidator(opts: {
   }
 
   function alertOnUsage(usage: QuotaUsage): void {
-    if (usage.used >= usage.limit) alert(100, usage);
-    if (usage.used * 100 >= usage.limit * 95) alert(95, usage);
-    if (usage.used * 100 >= usage.limit * 80) alert(80, usage);
+    // Highest first: a jump over several levels logs the one that matters first.
+    for (const level of [...QUOTA_ALERT_LEVELS].reverse()) if (quotaLevelReached(usage, level)) alert(level, usage);
   }
 
   async function validate(card: PersonData, signal: AbortSignal): Promise<RegistryOutcome> {

@@ -5,7 +5,8 @@
  */
 import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
 import type { PermittedField } from '../domain/record.ts';
-import type { CaptureHint } from '../flow/ports.ts';
+import { STAFF_PIN_PATTERN } from '../domain/staff-pin.ts';
+import type { CaptureHint } from '../domain/capture-hint.ts';
 import { Type, type Static } from 'typebox';
 
 export type Screen =
@@ -94,7 +95,7 @@ export type KioskView = ViewBase &
 
 // The intents the UI may send, as the schema the server checks them against at the edge; the
 // type is derived from it, so the two cannot drift apart.
-export const Pin = Type.String({ pattern: '^[0-9]{4,12}$' });
+export const Pin = Type.String({ pattern: STAFF_PIN_PATTERN });
 const ReturnDataValue = Type.String({ maxLength: 40 });
 
 export const IntentSchema = Type.Union([

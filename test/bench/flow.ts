@@ -8,13 +8,12 @@
  *   Dukcapil simulator).
  */
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
+import { quietLogger } from '../support/logger.ts';
 import { makeFakes } from '../flow/fakes.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
-import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 
 const SESSIONS = 1000;
 
@@ -27,7 +26,7 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 async function flowOverhead(): Promise<number> {
   const f = makeFakes();
-  const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
+  const logger = quietLogger();
   const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, maxFingerAttempts: f.deps.settings.maxFingerAttempts, xstateClock: f.clock });
   runtime.start();
   const waitFor = (screen: string) =>
@@ -81,11 +80,11 @@ export async function bench(): Promise<Record<string, number>> {
   const env = { ANJUNGAN_DAILY_QUOTA: '1000000', ANJUNGAN_LOG_LEVEL: 'info' };
   const boots: number[] = [];
   for (let i = 0; i < 2; i++) {
-    const d = await startKiosk(env);
+    const d = await spawnKiosk(env);
     boots.push(d.bootMs);
     await d.stop();
   }
-  const d = await startKiosk(env);
+  const d = await spawnKiosk(env);
   boots.push(d.bootMs);
   await sessionsThroughDaemon(d);
   const rss = rssMb(d.pid);

@@ -3,10 +3,9 @@
  * path) and real PC/SC (node -> pcscd -> vpcd -> virtual card, SAM in the second reader).
  */
 import { existsSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import type { CardPort } from '../../device/flow/ports.ts';
 import type { SamSecret } from '../../device/card/sam-protocol.ts';
-import { createLogger, type Logger } from '../../device/log.ts';
+import { capturingLogger } from '../support/logger.ts';
 import { until } from '../support/until.ts';
 import type { Persona } from '../../device/sim/personas.ts';
 import { createPcscCardPort, type PcscCardPort } from '../../device/card/pcsc-card.ts';
@@ -35,17 +34,6 @@ export interface HarnessOptions {
 }
 
 export type MakeHarness = (o?: HarnessOptions) => Promise<Harness>;
-
-export function capturingLogger(): { logger: Logger; text: () => string } {
-  let text = '';
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), text: () => text };
-}
 
 export const inProcessHarness: MakeHarness = async (o = {}) => {
   const log = capturingLogger();

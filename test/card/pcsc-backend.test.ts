@@ -14,7 +14,7 @@ import { createCardPort, type ReaderBackend } from '../../device/card/card-port.
 import { createKtpProfile } from '../../device/card/ktp-profile.ts';
 import type { CardReaderEvent } from '../../device/flow/ports.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
-import { capturingLogger } from './harness.ts';
+import { capturingLogger } from '../support/logger.ts';
 import { until } from '../support/until.ts';
 
 // pcsclite.h

@@ -13,7 +13,7 @@ import {
   staffMessage,
   type SessionFailureReason,
 } from '../../device/domain/failure.ts';
-import type { RegistryRefusal } from '../../device/flow/ports.ts';
+import type { RegistryRefusal } from '../../device/domain/registry.ts';
 
 const reasons = Object.keys(SESSION_FAILURES) as SessionFailureReason[];
 const refusals = Object.keys(REGISTRY_REFUSALS) as RegistryRefusal['kind'][];
@@ -38,7 +38,7 @@ t.test('every registry refusal maps to its reason with the refusal kind as the d
 });
 
 t.test('quota and access refusals are not retriable and stop service; a service that is down is retriable', async (t) => {
-  t.equal(REGISTRY_REFUSALS.quotaReached.stopsService, 'quotaExhausted');
+  t.equal(REGISTRY_REFUSALS.quotaReached.stopsService, 'quotaReached');
   t.equal(SESSION_FAILURES[REGISTRY_REFUSALS.quotaReached.reason].retriable, false);
   for (const kind of ['loginFailed', 'ipRefused', 'institutionInactive', 'userInactive'] as const) {
     t.equal(REGISTRY_REFUSALS[kind].stopsService, 'uplinkRejected', kind);

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskDriver } from './driver.ts';
 
 const QUIET_S = 5;
@@ -13,7 +13,7 @@ const WARNING_S = 20;
 const PATIENCE_MS = (QUIET_S + WARNING_S + 15) * 1000;
 
 await buildKiosk();
-const kiosk = await startKiosk({ ANJUNGAN_IDLE_TIMEOUT_S: String(QUIET_S) });
+const kiosk = await spawnKiosk({ ANJUNGAN_IDLE_TIMEOUT_S: String(QUIET_S) });
 const browser = await launchBrowser(VIEWPORTS.small);
 const page = await browser.context.newPage();
 const ui = new KioskDriver(page);

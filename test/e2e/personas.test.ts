@@ -9,14 +9,14 @@ import { allPersonas, persona as personaById, type PersonaId } from '../../devic
 import { PERMITTED_FIELDS, type PermittedField } from '../../device/domain/record.ts';
 import type { ResultOutcome } from '../../device/view/protocol.ts';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskDriver } from './driver.ts';
 
 const STAFF_PIN = '246810'; // the demo staff PIN
 const FINGER_ID: Record<number, string> = { 1: 'ibu jari kanan', 2: 'telunjuk kanan', 6: 'ibu jari kiri', 7: 'telunjuk kiri' };
 
 await buildKiosk();
-const kiosk = await startKiosk();
+const kiosk = await spawnKiosk();
 const browser = await launchBrowser(VIEWPORTS.small);
 const page = await browser.context.newPage();
 const pageErrors: string[] = [];

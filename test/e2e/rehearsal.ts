@@ -18,7 +18,7 @@ import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcar
 import { type KioskConfig } from '../../device/config.ts';
 import { layout } from '../../provisioning/layout.ts';
 import { scanReaders } from '../../provisioning/readers.ts';
-import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 import { captureHelperPath, virtualSensor, type VirtualSensor } from '../support/virtual-fingerprint-sensor.ts';
 import { renderedFingerCard } from '../support/rendered-persona-fingers.ts';
 import { takeVpcdSlots } from '../support/vpcd-slots.ts';
@@ -160,8 +160,8 @@ export async function startRehearsal(opts: { port?: number } = {}): Promise<Rehe
 
     const sensor = virtualSensor();
     cleanups.push(() => sensor.cleanup());
-    const kiosk = await startKiosk({
-      // startKiosk's demo defaults (mode, state folder, port) would override the config file.
+    const kiosk = await spawnKiosk({
+      // spawnKiosk's demo defaults (mode, state folder, port) would override the config file.
       ANJUNGAN_MODE: 'production',
       ANJUNGAN_CONFIG: tree.configFile,
       ANJUNGAN_STATE_DIR: tree.stateDir,

@@ -4,11 +4,11 @@
  * failure has been shown, without having to take the card out and try again.
  */
 import t from 'tap';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
 
 await buildKiosk();
-const kiosk = await startKiosk();
+const kiosk = await spawnKiosk();
 t.teardown(() => kiosk.stop());
 const k = new KioskClient(kiosk.url);
 

@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { persona } from '../../device/sim/personas.ts';
 import { DEMO_STAFF_PIN } from '../../device/sim/kit.ts';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskDriver } from './driver.ts';
 
 const OPERATOR = 'petugas-demo';
@@ -27,7 +27,7 @@ const configFile = join(media, 'config.json');
 await writeFile(configFile, JSON.stringify({ returnDataExport: { roots: [media] } }));
 
 await buildKiosk();
-const kiosk = await startKiosk({ ANJUNGAN_CONFIG: configFile });
+const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: configFile });
 const browser = await launchBrowser(VIEWPORTS.large);
 const page = await browser.context.newPage();
 const pageErrors: string[] = [];

@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_STAFF_PIN } from '../../device/sim/kit.ts';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
 import { makeTestTls } from '../support/test-tls.ts';
 
@@ -34,7 +34,7 @@ t.test('staff use the dashboard over the LAN listener in Chromium', async (t) =>
   const port = await freePort();
   const configFile = join(tls.dir, 'config.json');
   writeFileSync(configFile, JSON.stringify({ staffLan: { enabled: true, host: '127.0.0.1', port, certFile: tls.certFile, keyFile: tls.keyFile } }));
-  const kiosk = await startKiosk({ ANJUNGAN_CONFIG: configFile });
+  const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: configFile });
   t.teardown(() => kiosk.stop());
 
   // A taxpayer whose fingers all fail waits at the kiosk for staff.

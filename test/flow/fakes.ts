@@ -7,15 +7,9 @@ import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail, type Service
 import type { CardRecord } from '../../device/domain/record.ts';
 import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import type { FlowDeps, FingerAttemptOutcome } from '../../device/flow/machine.ts';
-import type {
-  AuditEvent,
-  CardPort,
-  CardTemplates,
-  ReaderHealth,
-  RegistryOutcome,
-  RegistryRefusal,
-  ReturnDataEntry,
-} from '../../device/flow/ports.ts';
+import type { CardPort, CardTemplates, ReaderHealth, ReturnDataEntry } from '../../device/flow/ports.ts';
+import type { AuditEvent } from '../../device/domain/audit.ts';
+import type { RegistryOutcome, RegistryRefusal } from '../../device/domain/registry.ts';
 import { persona } from '../../device/sim/personas.ts';
 
 export const TEMPLATE: FingerTemplate = { fingerPosition: 2, width: 400, height: 500, resolutionDpi: 500, quality: 80, minutiae: [] };

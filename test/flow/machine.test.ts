@@ -4,13 +4,11 @@
  */
 import t from 'tap';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
+import { quietLogger } from '../support/logger.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
 import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';
-import { Writable } from 'node:stream';
 
-const quietLogger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never });
 
 async function start(configure?: (f: Fakes) => void) {
   const f = makeFakes();
@@ -19,7 +17,7 @@ async function start(configure?: (f: Fakes) => void) {
     demo: false,
     clock: f.deps.clock,
     maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: quietLogger,
+    logger: quietLogger(),
     xstateClock: f.clock,
   });
   runtime.start();
@@ -200,9 +198,9 @@ t.test('quota reached mid-day: not retriable, and the kiosk goes out of service 
   await settle();
   t.match(k.view(), { screen: 'failed', reason: 'quotaReached', state: 'validating', retriable: false });
   t.equal(k.f.calls.validate, 1);
-  t.same(k.f.serviceStops, [{ reason: 'quotaExhausted', cause: 'quotaReached' }], 'readiness is told the quota is gone');
+  t.same(k.f.serviceStops, [{ reason: 'quotaReached', cause: 'quotaReached' }], 'readiness is told the quota is gone');
   await k.send({ type: 'CARD_REMOVED' });
-  t.match(k.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
+  t.match(k.view(), { screen: 'outOfService', reason: 'quotaReached' });
   await k.send({ type: 'CARD_INSERTED' });
   t.equal(k.f.calls.readTemplates, 1, 'a card inserted out of service is not read');
 });

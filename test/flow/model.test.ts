@@ -25,7 +25,7 @@ function eventsOfType(type: string): AnyEvent[] {
   if (type.startsWith('xstate.error.actor.')) return [error('cardUnreadable'), error('samRefused'), { type, error: new Error('unexpected') }];
   switch (type) {
     case 'xstate.done.actor.checkReadiness':
-      return [done({ ready: true }), done({ ready: false, reason: 'quotaExhausted' })];
+      return [done({ ready: true }), done({ ready: false, reason: 'quotaReached' })];
     case 'xstate.done.actor.readTemplates':
       return [done({ templates: [TEMPLATE] })];
     case 'xstate.done.actor.captureFinger':

@@ -1,75 +1,61 @@
 /**
- * The flow on fake card, sensor and registry ports, with the real parts this issue adds around
- * it: the tamper lock over real SQLite flags, the readiness check, and the panel driven from the
- * views into a simulated GPIO.
+ * The kiosk as the daemon assembles it (device/kiosk.ts) on fake card, sensor and registry ports
+ * (test/flow/fakes.ts) and a simulated panel, with the real store in a temp folder: the tamper
+ * lock over real SQLite flags, the readiness check, the panel driven from the views.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Test } from 'tap';
-import { createKioskMachine, type FlowEvent } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
-import { createLogger } from '../../device/log.ts';
-import { createReadiness } from '../../device/readiness.ts';
+import { KioskEvents } from '../../device/flow/events.ts';
+import type { FlowEvent } from '../../device/flow/machine.ts';
+import { SimulatedGpio } from '../../device/gpio/simulated.ts';
+import { assembleKiosk } from '../../device/kiosk.ts';
+import { AlertLog } from '../../device/staff/alerts.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { KioskFlags } from '../../device/store/kiosk-flags.ts';
-import { SimulatedGpio } from '../../device/gpio/simulated.ts';
-import { TamperLock } from '../../device/gpio/tamper-lock.ts';
-import { attachPanel } from '../../device/gpio/panel.ts';
+import { PinLockout } from '../../device/store/pin-lockout.ts';
+import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
+import type { KioskRuntime } from '../../device/view/runtime.ts';
 import { makeFakes, settle, type Fakes } from '../flow/fakes.ts';
+import { capturingLogger } from '../support/logger.ts';
 
 export const STAFF_PIN = '1357';
 
-export function capturingLogger() {
-  let text = '';
-  const destination = new Writable({
-    write(chunk, _e, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination: destination as never }), text: () => text };
-}
-
-export async function startKiosk(t: Test, opts: { stateDir?: string; gpio?: SimulatedGpio; configure?: (f: Fakes) => void } = {}) {
+export async function fakeDeviceKiosk(
+  t: Test,
+  opts: { stateDir?: string; gpio?: SimulatedGpio; configure?: (f: Fakes) => void; readerRelay?: boolean } = {},
+) {
   const f = makeFakes();
   opts.configure?.(f);
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'anj9-state-'));
   if (!opts.stateDir) t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
   const db = openDatabase(stateDir);
   t.teardown(() => db.close());
-  const flags = new KioskFlags(db, f.deps.clock);
+  const clock = f.deps.clock;
   const gpio = opts.gpio ?? new SimulatedGpio();
   const log = capturingLogger();
-  let toFlow: (e: FlowEvent) => void = () => undefined;
-  const tamper = new TamperLock({
-    gpio,
-    flags,
-    staffAuth: f.deps.staffAuth,
-    audit: f.deps.audit,
-    logger: log.logger,
-    onOpened: () => toFlow({ type: 'TAMPER' }),
-    onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
-  });
-  f.deps.readiness = createReadiness({
-    agreement: { numbers: ['TEST/1'], start: '1969-01-01', end: '2099-12-31' },
-    clock: f.deps.clock,
-    tamper,
-    card: f.deps.card,
+  const flags = new KioskFlags(db, clock);
+  const kiosk = assembleKiosk({
+    // No relay unless asked: its power cycles run on real timers, which most tests do not wait for.
+    devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: opts.readerRelay ?? false },
     validator: { ...f.deps.validator, probe: async () => true },
-    flags,
+    store: { db, flags, pinLockout: new PinLockout(db, clock), outbox: f.deps.returnData },
+    events: new KioskEvents(f.deps.audit, log.logger),
+    ledger: new SqliteQuotaLedger(db, { dailyLimit: 1000, clock }),
+    alerts: new AlertLog(db, clock),
+    staffAuth: f.deps.staffAuth,
+    config: { agreement: { numbers: ['TEST/1'], start: '1969-01-01', end: '2099-12-31' }, stateDir },
+    settings: f.deps.settings,
+    clock,
     logger: log.logger,
+    demo: false,
+    matcher: f.deps.matcher,
+    newSessionId: f.deps.newSessionId,
+    xstateClock: f.clock,
   });
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger: log.logger, maxFingerAttempts: 4, xstateClock: f.clock });
-  toFlow = (e) => runtime.send(e);
-  tamper.start();
-  attachPanel(runtime, gpio);
-  runtime.start();
-  t.teardown(() => {
-    tamper.stop();
-    runtime.stop();
-  });
+  t.teardown(() => kiosk.close());
+  const { runtime, tamper, readerPower } = kiosk;
   const flush = async () => {
     for (let i = 0; i < 4; i++) await settle();
   };
@@ -78,6 +64,7 @@ export async function startKiosk(t: Test, opts: { stateDir?: string; gpio?: Simu
     f,
     gpio,
     tamper,
+    readerPower,
     flags,
     runtime,
     logs: log.text,

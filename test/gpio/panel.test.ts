@@ -4,10 +4,10 @@
  * function, then along real flows where the lights follow the machine.
  */
 import t from 'tap';
-import { panelLights, panelTone } from '../../device/gpio/panel.ts';
+import { panelLights, panelTone } from '../../device/view/panel.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
 import { OUT_OF_SERVICE_REASONS } from '../../device/domain/failure.ts';
-import { STAFF_PIN, startKiosk } from './kiosk.ts';
+import { STAFF_PIN, fakeDeviceKiosk } from './kiosk.ts';
 
 const base = { seq: 1, idleWarning: null, demo: false };
 const GREEN = { green: 'on', amber: 'off', red: 'off' };
@@ -61,7 +61,7 @@ t.test('tones: short on a card taken, distinct on errors and the idle warning, s
 });
 
 t.test('along a flow: the lights follow the screen step by step', async (t) => {
-  const k = await startKiosk(t, { configure: (f) => f.set.finger(['noMatch', 'noMatch', 'noMatch', 'noMatch']) });
+  const k = await fakeDeviceKiosk(t, { configure: (f) => f.set.finger(['noMatch', 'noMatch', 'noMatch', 'noMatch']) });
   t.same(k.gpio.lights, GREEN);
   await k.send({ type: 'CARD_INSERTED' });
   t.match(k.view(), { screen: 'staffAssist', step: 'callStaff' });

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../device/config.ts';
 import { openPanelGpio } from '../../device/gpio/open.ts';
 import { GpioUnavailableError } from '../../device/gpio/onoff-gpio.ts';
-import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { hashStaffPin, newKey, writeCredentials } from '../../device/store/credentials.ts';
-import { capturingLogger } from './kiosk.ts';
+import { capturingLogger } from '../support/logger.ts';
 
 const today = new Date('2026-12-01T03:00:00Z');
 
@@ -51,16 +50,15 @@ t.test('loadConfig: production without a gpio section is refused with a message 
   t.equal(loadConfig({}, today).gpio, undefined, 'demo needs no gpio section');
 });
 
-t.test('choosing the driver: simulated outside production, none logged, onoff refused without GPIO', async (t) => {
+t.test('choosing the driver: none logged, onoff refused without GPIO', async (t) => {
   const log = capturingLogger();
-  t.ok(openPanelGpio({ mode: 'demo' }, log.logger) instanceof SimulatedGpio);
-  const none = openPanelGpio({ mode: 'production', gpio: { driver: 'none' } }, log.logger);
+  const none = openPanelGpio({ driver: 'none' }, log.logger);
   t.equal(none.tamperOpen(), false, 'no tamper switch: never open');
   t.match(log.text(), /"event":"gpioNone".*no lights, buzzer, reader power relay or tamper switch/);
   const line = { chip: 'pinctrl-bcm2711', offset: 17, direction: 'out' as const };
   const lines = { ledGreen: line, ledAmber: line, ledRed: line, buzzer: line, readerPower: line, tamper: { ...line, direction: 'in' as const } };
   // This machine's kernel has no GPIO: onoff says so and the daemon does not start on it.
-  t.throws(() => openPanelGpio({ mode: 'production', gpio: { driver: 'onoff', lines } }, log.logger), GpioUnavailableError);
+  t.throws(() => openPanelGpio({ driver: 'onoff', lines }, log.logger), GpioUnavailableError);
 });
 
 function runDaemon(configFile: string, stateDir: string): Promise<{ code: number | null; output: string }> {

@@ -1,13 +1,15 @@
 /**
  * The reader power relay's policy on fake ports: how many failures trigger a cycle, the rate
- * limit, the audit, and what the kiosk does when the reader comes back or does not.
+ * limit, the audit, and what the kiosk does when the reader comes back or does not; and the
+ * failures it counts, as the flow's events report them.
  */
 import t from 'tap';
-import type { AuditEvent, ReaderHealth } from '../../device/flow/ports.ts';
+import type { ReaderHealth } from '../../device/flow/ports.ts';
+import type { AuditEvent } from '../../device/domain/audit.ts';
 import { MIN_CYCLE_INTERVAL_MS, ReaderPowerPolicy, readerSignal, type PowerCycleOutcome } from '../../device/gpio/reader-power.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
-import type { KioskView } from '../../device/view/protocol.ts';
-import { capturingLogger } from './kiosk.ts';
+import { capturingLogger } from '../support/logger.ts';
+import { fakeDeviceKiosk } from './kiosk.ts';
 
 function setUp(opts: { comesBack: boolean }) {
   let now = Date.parse('2026-12-01T03:00:00Z');
@@ -82,15 +84,33 @@ t.test('a reader that does not come back: audited, staff alerted, the kiosk told
 });
 
 t.test('what counts as a reader failure and as a working reader', async (t) => {
-  const base = { seq: 1, idleWarning: null, demo: false };
-  const reading: KioskView = { ...base, screen: 'readingCard', phase: 'templates', progress: 0 };
-  const failed = (reason: 'cardUnreadable' | 'readerRemoved' | 'cardRemoved'): KioskView => ({ ...base, screen: 'failed', reason, state: 'readingTemplates', retriable: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
-  const missing: KioskView = { ...base, screen: 'outOfService', reason: 'readerMissing' };
-  const starting: KioskView = { ...base, screen: 'outOfService', reason: 'starting' };
-  t.equal(readerSignal(reading, failed('cardUnreadable')), 'failed');
-  t.equal(readerSignal(reading, failed('readerRemoved')), 'failed');
-  t.equal(readerSignal(reading, failed('cardRemoved')), null, 'a taxpayer taking the card away is not the reader failing');
-  t.equal(readerSignal(starting, missing), 'failed', 'each recheck that finds no reader');
-  t.equal(readerSignal(missing, missing), null);
-  t.equal(readerSignal(reading, { ...base, screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null }), 'worked');
+  t.equal(readerSignal({ code: 'sessionFailed', state: 'readingTemplates', outcome: 'cardUnreadable' }), 'failed');
+  t.equal(readerSignal({ code: 'sessionFailed', state: 'readingRecord', outcome: 'readerRemoved' }), 'failed');
+  t.equal(
+    readerSignal({ code: 'sessionFailed', state: 'readingTemplates', outcome: 'cardRemoved' }),
+    null,
+    'a taxpayer taking the card away is not the reader failing',
+  );
+  t.equal(readerSignal({ code: 'outOfService', outcome: 'readerMissing' }), 'failed', 'each recheck that finds no reader');
+  t.equal(readerSignal({ code: 'outOfService', outcome: 'tamper' }), null);
+  t.equal(readerSignal({ code: 'templatesRead' }), 'worked');
+});
+
+t.test('the relay learns from the flow: three unreadable cards in a row cycle the reader once', async (t) => {
+  const k = await fakeDeviceKiosk(t, {
+    readerRelay: true,
+    configure: (f) => f.set.templates({ fail: 'cardUnreadable', detail: { kind: 'statusWord', value: '6F00' } }),
+  });
+  for (let i = 0; i < 2; i++) {
+    await k.send({ type: 'CARD_INSERTED' });
+    await k.send({ type: 'CARD_REMOVED' });
+    await k.advance(6_000);
+  }
+  t.equal(k.readerPower.consecutiveFailures, 2);
+  t.equal(k.readerPower.inProgress, null, 'two failures: not yet');
+  await k.send({ type: 'CARD_INSERTED' });
+  t.ok(k.readerPower.inProgress, 'the third: the power is cycled');
+  t.equal(await k.readerPower.inProgress, 'readerBack');
+  t.same(k.gpio.powerChanges, [false, true]);
+  t.match(k.f.audit.at(-1), { code: 'readerPowerCycled', outcome: 'readerBack' });
 });

@@ -18,10 +18,10 @@ import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from '../../device/sim/vcar
 import { ReaderPowerPolicy } from '../../device/gpio/reader-power.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { createReadiness } from '../../device/readiness.ts';
-import type { AuditEvent } from '../../device/flow/ports.ts';
+import type { AuditEvent } from '../../device/domain/audit.ts';
 import { pcscUnavailable } from '../card/harness.ts';
 import { until } from '../support/until.ts';
-import { capturingLogger } from './kiosk.ts';
+import { capturingLogger } from '../support/logger.ts';
 
 const pcscd = (action: 'start' | 'stop') => execFileSync('bash', ['test/setup/pcscd.sh', action], { stdio: 'inherit' });
 

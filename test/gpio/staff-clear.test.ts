@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../../device/server/app.ts';
-import { capturingLogger, STAFF_PIN, startKiosk } from './kiosk.ts';
+import { STAFF_PIN, fakeDeviceKiosk } from './kiosk.ts';
+import { capturingLogger } from '../support/logger.ts';
 
 async function serve(t: Test) {
-  const k = await startKiosk(t);
+  const k = await fakeDeviceKiosk(t);
   const uiDir = mkdtempSync(join(tmpdir(), 'anj9-ui-'));
   t.teardown(() => rmSync(uiDir, { recursive: true, force: true }));
   const app = await buildServer({

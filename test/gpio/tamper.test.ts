@@ -9,12 +9,12 @@ import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STAFF_PIN, startKiosk } from './kiosk.ts';
+import { STAFF_PIN, fakeDeviceKiosk } from './kiosk.ts';
 
 const locked = { screen: 'outOfService', reason: 'tamper' };
 
 t.test('idle: opening locks the kiosk; it stays locked when closed until staff clear it with a PIN', async (t) => {
-  const k = await startKiosk(t);
+  const k = await fakeDeviceKiosk(t);
   t.equal(k.view().screen, 'welcome');
   t.same(k.gpio.lights, { green: 'on', amber: 'off', red: 'off' });
   k.gpio.setTamper(true);
@@ -46,7 +46,7 @@ t.test('idle: opening locks the kiosk; it stays locked when closed until staff c
 });
 
 /** How to bring a session to each of its states on the fake ports. */
-const SESSION_STATES: Array<[string, (f: Fakes) => void, ((k: Awaited<ReturnType<typeof startKiosk>>) => Promise<void>) | null, string]> = [
+const SESSION_STATES: Array<[string, (f: Fakes) => void, ((k: Awaited<ReturnType<typeof fakeDeviceKiosk>>) => Promise<void>) | null, string]> = [
   ['readingTemplates', (f) => f.set.templates('hang'), null, 'readingCard'],
   ['awaitingFinger', (f) => f.set.finger(['hang']), null, 'awaitingFinger'],
   ['staffAssist', (f) => f.set.finger(['hang']), async (k) => void (await k.intent({ type: 'cannotGiveFinger' })), 'staffAssist'],
@@ -60,7 +60,7 @@ const SESSION_STATES: Array<[string, (f: Fakes) => void, ((k: Awaited<ReturnType
 
 for (const [state, configure, then, screen] of SESSION_STATES) {
   t.test(`a session in ${state}: aborted, its data cleared, the kiosk locked`, async (t) => {
-    const k = await startKiosk(t, { configure });
+    const k = await fakeDeviceKiosk(t, { configure });
     await k.send({ type: 'CARD_INSERTED' });
     if (then) await then(k);
     t.equal(k.view().screen, screen, `the session is in ${state}`);
@@ -87,12 +87,12 @@ for (const [state, configure, then, screen] of SESSION_STATES) {
 t.test('the lock survives a restart, and an enclosure open at start locks at once', async (t) => {
   const stateDir = mkdtempSync(join(tmpdir(), 'anj9-state-'));
   t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
-  const first = await startKiosk(t, { stateDir });
+  const first = await fakeDeviceKiosk(t, { stateDir });
   first.gpio.setTamper(true);
   await first.flush();
   first.gpio.setTamper(false);
   first.runtime.stop();
-  const again = await startKiosk(t, { stateDir });
+  const again = await fakeDeviceKiosk(t, { stateDir });
   t.match(again.view(), locked, 'the restarted kiosk is still locked');
   t.equal(await again.tamper.clear(STAFF_PIN), 'cleared');
   await again.flush();
@@ -100,7 +100,7 @@ t.test('the lock survives a restart, and an enclosure open at start locks at onc
 
   const openGpio = new SimulatedGpio();
   openGpio.setTamper(true);
-  const opened = await startKiosk(t, { gpio: openGpio });
+  const opened = await fakeDeviceKiosk(t, { gpio: openGpio });
   t.match(opened.view(), locked);
   t.ok(opened.f.audit.some((e) => e.code === 'tamperOpened'), 'found open at start: audited');
 });

@@ -12,7 +12,7 @@ import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 import { demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
 import { formatAlamat } from '../../device/domain/record.ts';
 import { KioskClient, runPersona, DEMO_STAFF_PIN } from '../support/kiosk-client.ts';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -28,7 +28,7 @@ function needles(value: string): Buffer[] {
 
 t.test('no personal data or secret in anything the kiosk wrote', async (t) => {
   await buildKiosk();
-  const kiosk = await startKiosk({ ANJUNGAN_LOG_LEVEL: 'debug' });
+  const kiosk = await spawnKiosk({ ANJUNGAN_LOG_LEVEL: 'debug' });
   t.teardown(() => kiosk.stop());
   const stateDir = kiosk.stateDir;
   const k = new KioskClient(kiosk.url);

@@ -7,10 +7,9 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
+import { quietLogger } from '../support/logger.ts';
 import { computeSemesterReport, parseSemester } from '../../device/report/semester.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
@@ -35,7 +34,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
     demo: false,
     clock: f.deps.clock,
     maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) as never }),
+    logger: quietLogger(),
     xstateClock: f.clock,
   });
   runtime.start();
@@ -98,7 +97,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   f.set.registry({ ok: { kind: 'quotaReached' } });
   await cardIn();
   await cardOut();
-  t.match(runtime.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
+  t.match(runtime.view(), { screen: 'outOfService', reason: 'quotaReached' });
   await advance(2 * 60 * 60_000);
   runtime.stop();
 
@@ -112,10 +111,10 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   t.same(august.fingerprint, { pass: 2, fail: 1, noFingerGiven: 1, staffAssisted: 1 });
   t.match(august.uplink, { verified: 2, quotaReached: 1 });
   t.same(august.returnData, { queued: 1, delivered: 0, pending: 1 });
-  t.equal(august.quotaExhaustedDays, 1);
-  t.same(report.quotaExhaustedDates, ['2026-08-10']);
+  t.equal(august.quotaReachedDays, 1);
+  t.same(report.quotaReachedDates, ['2026-08-10']);
   t.equal(Math.round(august.outOfServiceHours.uplinkDown * 60), 45, 'the 45 minutes out of service, from the flow’s own rows');
-  const quotaHours = august.outOfServiceHours.quotaExhausted;
+  const quotaHours = august.outOfServiceHours.quotaReached;
   t.ok(quotaHours > 1.9 && quotaHours < 2.1, `out of service for the quota until now (${quotaHours.toFixed(2)} h)`);
   t.equal(report.total.sessions, 5, 'nothing in the other months');
 });

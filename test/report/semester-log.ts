@@ -96,7 +96,7 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
       fingerprint: { pass: 0, fail: 0, noFingerGiven: 0, staffAssisted: 0 },
       uplink: Object.fromEntries(UPLINK_OUTCOMES.map((k) => [k, 0])) as MonthFigures['uplink'],
       quotaHits: 0,
-      quotaExhaustedDays: 0,
+      quotaReachedDays: 0,
       returnData: { queued: 0, delivered: 0, pending: 0 },
       outOfServiceHours: Object.fromEntries(OUT_OF_SERVICE_REPORT_REASONS.map((k) => [k, 0])) as MonthFigures['outOfServiceHours'],
     });
@@ -148,8 +148,8 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
     outOfServiceHours(from, to, reason);
   };
   const exhaust = (at: number, nextDay: number) => {
-    outOfService(at, nextDay + 5_000, 'quotaExhausted', 30 * MINUTE);
-    audit(nextDay + 5_000, 'inService', { outcome: 'quotaExhausted' });
+    outOfService(at, nextDay + 5_000, 'quotaReached', 30 * MINUTE);
+    audit(nextDay + 5_000, 'inService', { outcome: 'quotaReached' });
     if (inSemester(at)) exhaustedDays.add(dayOf(at));
   };
 
@@ -392,6 +392,6 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
   });
   tx();
 
-  for (const day of exhaustedDays) tally(Date.parse(`${day}T12:00:00+07:00`))!.quotaExhaustedDays++;
+  for (const day of exhaustedDays) tally(Date.parse(`${day}T12:00:00+07:00`))!.quotaReachedDays++;
   return { expected, expectedExhaustedDates: [...exhaustedDays].sort(), secrets, rows, sessions };
 }

@@ -57,8 +57,8 @@ t.test('every figure of every month equals the tally of the generated semester',
     ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'],
   );
   for (const m of report.months) t.same(rounded(m), rounded(second.generated.expected.get(m.month)!), `figures of ${m.month}`);
-  t.same(report.quotaExhaustedDates, second.generated.expectedExhaustedDates, 'the days the quota ran out');
-  t.ok(report.quotaExhaustedDates.length >= 15, 'busy days and days Dukcapil refused first both count');
+  t.same(report.quotaReachedDates, second.generated.expectedExhaustedDates, 'the days the quota ran out');
+  t.ok(report.quotaReachedDates.length >= 15, 'busy days and days Dukcapil refused first both count');
   const total = report.total;
   const sum = (f: (m: MonthFigures) => number) => [...second.generated.expected.values()].reduce((s, m) => s + f(m), 0);
   t.equal(
@@ -178,7 +178,7 @@ t.test('the XLSX re-read with exceljs has the header and every figure', async (t
       t.fail(`${def.label.en}: ${JSON.stringify(row.slice(3, 10))} ≠ ${JSON.stringify(expected)}`);
   });
   t.equal(table[0]![9], second.generated.sessions - 40, 'the total of sessions is every generated session inside the semester');
-  t.match(rows.at(-2)!.join(' '), report.quotaExhaustedDates[0]!);
+  t.match(rows.at(-2)!.join(' '), report.quotaReachedDates[0]!);
 });
 
 t.test('the PDF renders: its first page, as an image, carries the report', async (t) => {

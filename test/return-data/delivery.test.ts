@@ -11,11 +11,12 @@ import { ReturnDataDelivery, retryDelayMs, returnDataTransport, DEFAULT_DELIVERY
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { purgeSettledReturnData } from '../../device/return-data/retention.ts';
 import { until } from '../support/until.ts';
-import { capturedLogger, forbiddenInLogs, openStore, syntheticEntry, type Store } from './support.ts';
+import { capturingLogger } from '../support/logger.ts';
+import { forbiddenInLogs, openStore, syntheticEntry, type Store } from './support.ts';
 import type { ReturnDataEntry } from '../../device/flow/ports.ts';
 
 const key = randomBytes(32);
-const log = capturedLogger();
+const log = capturingLogger();
 const everyEntry: ReturnDataEntry[] = [];
 let sim: ReturnDataSimulator;
 let foreignCaPem: string;

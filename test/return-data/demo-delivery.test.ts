@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskClient, runPersona } from '../support/kiosk-client.ts';
 import { until } from '../support/until.ts';
 import { persona } from '../../device/sim/personas.ts';
@@ -20,7 +20,7 @@ t.test('demo mode delivers a linked NOP/NPWPD to the simulator endpoint', async 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify({ returnData: { delivery: { idleIntervalS: 1 }, retentionDays: 30 } }));
-  const kiosk = await startKiosk({ ANJUNGAN_CONFIG: configFile });
+  const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: configFile });
   t.teardown(() => kiosk.stop());
 
   const end = await runPersona(new KioskClient(kiosk.url), 'valid');

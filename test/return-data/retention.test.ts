@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { readCredentials } from '../../device/store/credentials.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { ReturnDataOutbox } from '../../device/store/return-data-outbox.ts';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { until } from '../support/until.ts';
 import { syntheticEntry } from './support.ts';
 
 await buildKiosk();
 
 t.test('a daemon without web-service delivery still deletes exported entries after retention', async (t) => {
-  const first = await startKiosk();
+  const first = await spawnKiosk();
   t.teardown(() => first.stop());
   await first.halt();
 
@@ -28,7 +28,7 @@ t.test('a daemon without web-service delivery still deletes exported entries aft
   t.same(outbox.counts(), { pending: 1, delivered: 0, exported: 1, deliveryRefused: 0 });
   db.close();
 
-  const second = await startKiosk({ ANJUNGAN_STATE_DIR: first.stateDir });
+  const second = await spawnKiosk({ ANJUNGAN_STATE_DIR: first.stateDir });
   t.teardown(() => second.halt());
   await until(() => second.output().includes('"returnDataPurged"'), 'the purge at start', 10_000);
   const after = openDatabase(first.stateDir);

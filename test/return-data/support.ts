@@ -38,13 +38,6 @@ export function openStore(key: Uint8Array, clock: { now(): Date }, prefix = 'anj
   };
 }
 
-/** A logger whose lines are kept for the privacy scan. */
-export function capturedLogger(): { logger: Logger; text(): string } {
-  const lines: string[] = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void lines.push(s) } });
-  return { logger, text: () => lines.join('') };
-}
-
 /** Every personal or secret value of the given entries that must never reach a log. */
 export function forbiddenInLogs(entries: ReturnDataEntry[], secrets: string[]): string[] {
   return [...entries.flatMap((e) => [e.nik, e.nop, e.npwpd].filter((v): v is string => v !== null)), ...secrets];

@@ -3,15 +3,13 @@ import t from 'tap';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
-import { createLogger } from '../../device/log.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
+import { capturingLogger } from '../support/logger.ts';
 import { buildServer, DemoConflict, type DemoControls } from '../../device/server/app.ts';
 import { makeFakes, settle } from '../flow/fakes.ts';
 
-const logLines: string[] = [];
-const logger = createLogger({ destination: new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }) as never });
+const { logger, lines: logLines } = capturingLogger('info');
 
 async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
   const f = makeFakes();
@@ -224,7 +222,7 @@ t.test('the prompt pack is served from the UI folder; a name outside its pattern
 
 t.test('the server wrote no error log for any of this', async (t) => {
   t.same(
-    logLines.filter((l) => /"level":(50|60)/.test(l)),
+    logLines().filter((l) => /"level":(50|60)/.test(l)),
     [],
   );
 });

@@ -4,11 +4,11 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { frame, openRaw, openStream } from '../support/raw-http.ts';
 
 await buildKiosk();
-const kiosk = await startKiosk();
+const kiosk = await spawnKiosk();
 t.teardown(() => kiosk.stop());
 const port = Number(new URL(kiosk.url).port);
 const FUZZ_MS = 20_000;

@@ -5,12 +5,12 @@
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { answerHead, frame, openRaw, openStream, rawRequest, upgradeRequest } from '../support/raw-http.ts';
 import { EDGE_LIMITS } from '../../device/server/limits.ts';
 
 await buildKiosk();
-const kiosk = await startKiosk();
+const kiosk = await spawnKiosk();
 t.teardown(() => kiosk.stop());
 const port = Number(new URL(kiosk.url).port);
 const self = `http://127.0.0.1:${port}`;

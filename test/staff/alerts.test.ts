@@ -1,14 +1,15 @@
 /**
  * The alert log on a real SQLite file: one open alert per kind per WIB day, quota thresholds
- * once a day, acknowledgement by an operator; and the projection of the day's quota.
+ * once a day, acknowledgement by an operator; what the kiosk records that raises one; and the
+ * projection of the day's quota.
  */
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../device/store/db.ts';
+import { KioskEvents } from '../../device/flow/events.ts';
 import { AlertLog, attachAlerts } from '../../device/staff/alerts.ts';
-import type { KioskView } from '../../device/view/protocol.ts';
 import { MIN_RATE_WINDOW_MS, projectLimitAt } from '../../device/staff/quota-outlook.ts';
 
 const MIN = 60_000;
@@ -64,36 +65,58 @@ t.test('acknowledged alerts leave the list after a week; open ones stay', async 
   );
 });
 
-t.test("a store that cannot write an alert is logged and does not stop the flow's views", async (t) => {
+t.test('what raises an alert: a condition as it begins, an opening of the enclosure, a reader not back, the quota', async (t) => {
   const s = store(t);
-  const listeners: Array<(v: KioskView) => void> = [];
+  const events = new KioskEvents({ record: () => undefined }, { error: () => undefined });
+  let usage = { day: '2026-12-01', used: 79, limit: 100 };
+  const detach = attachAlerts({ events, alerts: s.log, quota: () => usage, logger: { warn: () => undefined, error: () => undefined } });
+  const kinds = () =>
+    s.log
+      .list()
+      .map((a) => a.kind)
+      .reverse();
+  t.same(kinds(), [], 'nothing at 79 %');
+  events.record({ code: 'outOfService', outcome: 'uplinkRejected' });
+  events.record({ code: 'outOfService', outcome: 'uplinkRejected' });
+  t.same(kinds(), ['accessRefused'], 'the rechecks of a kiosk out of service begin nothing new');
+  s.log.acknowledge(s.log.list()[0]!.id, 'op-1');
+  events.record({ code: 'outOfService', outcome: 'uplinkRejected' });
+  t.same(kinds(), ['accessRefused'], 'not even once acknowledged');
+  events.record({ code: 'inService', outcome: 'uplinkRejected' });
+  events.record({ code: 'staffAssistStart', outcome: 'fingerNotMatched' });
+  events.record({ code: 'staffPinRejected' });
+  t.same(kinds(), ['accessRefused', 'helpNeeded']);
+  events.record({ code: 'staffUnlocked', staffId: 'op-1' });
+  events.record({ code: 'sessionEnd', outcome: 'completed' });
+  events.record({ code: 'tamperOpened' });
+  events.record({ code: 'outOfService', outcome: 'tamper' });
+  t.same(kinds(), ['accessRefused', 'helpNeeded', 'tamper'], 'one tamper alert for the opening and the kiosk locked by it');
+  events.record({ code: 'readerPowerCycled', outcome: 'readerBack' });
+  events.record({ code: 'readerPowerCycled', outcome: 'readerNotBack' });
+  usage = { day: '2026-12-01', used: 100, limit: 100 };
+  events.record({ code: 'validated', outcome: 'notFound' });
+  t.same(kinds(), ['accessRefused', 'helpNeeded', 'tamper', 'readerMissing', 'quota80', 'quota95', 'quotaReached']);
+  detach();
+  events.record({ code: 'tamperOpened' });
+  t.equal(s.log.list().length, 7, 'detached: nothing more');
+});
+
+t.test('a store that cannot write an alert is logged and does not stop the flow', async (t) => {
+  const s = store(t);
   const errors: string[] = [];
-  const help: KioskView = {
-    seq: 2,
-    demo: false,
-    idleWarning: null,
-    screen: 'staffAssist',
-    step: 'callStaff',
-    why: 'taxpayerChoice',
-    pinRejected: false,
-    helpNeeded: true,
-    staffPin: { attemptsLeft: null, lockedUntil: null },
-    photo: null,
-  };
+  const audited: string[] = [];
+  const events = new KioskEvents({ record: (e) => audited.push(e.code) }, { error: (o: object) => void errors.push(JSON.stringify(o)) });
   attachAlerts({
-    runtime: {
-      view: () => ({ seq: 1, demo: false, idleWarning: null, screen: 'welcome' }),
-      onView: (l) => (listeners.push(l), () => undefined),
-    },
+    events,
     alerts: s.log,
     quota: () => {
       throw new Error('disk I/O error');
     },
-    gpio: { subscribe: () => () => undefined },
     logger: { warn: () => undefined, error: (o: object) => void errors.push(JSON.stringify(o)) } as never,
   });
   s.db.close();
-  t.doesNotThrow(() => listeners[0]!(help));
+  t.doesNotThrow(() => events.record({ code: 'staffAssistStart', outcome: 'taxpayerChoice' }));
+  t.same(audited, ['staffAssistStart'], 'the event is audited all the same');
   t.match(errors.join('\n'), /staffAlertFailed[\s\S]*helpNeeded/);
   t.notMatch(errors.join('\n'), /disk I\/O error/, "only the error's name is logged");
 });

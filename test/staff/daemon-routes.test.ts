@@ -9,24 +9,14 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../device/config.ts';
-import { createLogger } from '../../device/log.ts';
+import { capturingLogger } from '../support/logger.ts';
 import { startKiosk } from '../../device/main.ts';
 import { DEMO_STAFF_PIN } from '../../device/sim/kit.ts';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'anj14-routes-'));
 t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
-let logged = '';
-const logger = createLogger({
-  level: 'debug',
-  destination: new Writable({
-    write(chunk, _e, cb) {
-      logged += String(chunk);
-      cb();
-    },
-  }) as never,
-});
+const { logger, text: logged } = capturingLogger();
 const config = loadConfig({ ANJUNGAN_MODE: 'demo', ANJUNGAN_STATE_DIR: stateDir, ANJUNGAN_PORT: '0', ANJUNGAN_SIM_FINGER_SEED: 'anj14' }, new Date());
 const kiosk = await startKiosk(config, logger);
 t.teardown(() => kiosk.close());
@@ -84,5 +74,5 @@ t.test('every state-changing staff route refuses a signed-in call without the CS
   }
   const paused = await call('GET', '/api/staff/overview', { cookie });
   t.equal(((await paused.json()) as { kiosk: { paused: boolean } }).kiosk.paused, false, 'no refused call paused the kiosk');
-  t.notMatch(logged, DEMO_STAFF_PIN, 'the PIN is not in the log');
+  t.notMatch(logged(), DEMO_STAFF_PIN, 'the PIN is not in the log');
 });

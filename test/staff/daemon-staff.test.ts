@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildKiosk, startKiosk } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { httpsRequest, makeTestTls } from '../support/test-tls.ts';
 import { DEMO_STAFF_PIN } from '../support/kiosk-client.ts';
 
@@ -33,7 +33,7 @@ function configWith(t: Test, staffLan: Record<string, unknown>): string {
 t.test('enabled without a readable certificate, the daemon does not start', async (t) => {
   const tls = makeTestTls(t);
   const config = configWith(t, { enabled: true, host: '127.0.0.1', port: await freePort(), certFile: join(tls.dir, 'absent.pem'), keyFile: tls.keyFile });
-  const started = await startKiosk({ ANJUNGAN_CONFIG: config }).then(
+  const started = await spawnKiosk({ ANJUNGAN_CONFIG: config }).then(
     async (k) => (await k.stop(), null),
     (e: Error) => e,
   );
@@ -45,7 +45,7 @@ t.test('enabled with its certificate, staff sign in over HTTPS on the LAN port; 
   const tls = makeTestTls(t);
   const lanPort = await freePort();
   const config = configWith(t, { enabled: true, host: '127.0.0.1', port: lanPort, certFile: tls.certFile, keyFile: tls.keyFile });
-  const kiosk = await startKiosk({ ANJUNGAN_CONFIG: config });
+  const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: config });
   t.teardown(() => kiosk.stop());
   const lanOrigin = `https://127.0.0.1:${lanPort}`;
   const signIn = await httpsRequest(lanPort, tls.caPem, {

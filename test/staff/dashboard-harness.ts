@@ -1,32 +1,29 @@
 /**
- * A kiosk for the dashboard's route tests: the real flow machine on the fake card, sensor and
- * registry (test/flow/fakes.ts), with the real store in a temp folder (audit trail, flags, quota
- * ledger, alerts), the real readiness and tamper lock on the simulated panel, and the dashboard
- * routes in a signed-in staff scope. The fake registry spends a hit of the real ledger per
- * question, so quota figures move as sessions run.
+ * A kiosk for the dashboard's route tests: the kiosk as the daemon assembles it (device/kiosk.ts)
+ * on the fake card, sensor and registry (test/flow/fakes.ts), with the real store in a temp
+ * folder (audit trail, flags, quota ledger, alerts), the real readiness and tamper lock on the
+ * simulated panel, and the dashboard routes in a signed-in staff scope. The fake registry spends
+ * a hit of the real ledger per question, so quota figures move as sessions run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createKioskMachine } from '../../device/flow/machine.ts';
-import { KioskRuntime } from '../../device/flow/runtime.ts';
+import { KioskEvents } from '../../device/flow/events.ts';
 import type { FlowEvent } from '../../device/flow/machine.ts';
-import type { RegistryOutcome } from '../../device/flow/ports.ts';
-import { createLogger } from '../../device/log.ts';
-import { createReadiness } from '../../device/readiness.ts';
+import type { RegistryOutcome } from '../../device/domain/registry.ts';
+import { assembleKiosk } from '../../device/kiosk.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { KioskFlags } from '../../device/store/kiosk-flags.ts';
+import { PinLockout } from '../../device/store/pin-lockout.ts';
 import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
-import { TamperLock } from '../../device/gpio/tamper-lock.ts';
-import { AlertLog, attachAlerts } from '../../device/staff/alerts.ts';
-import { dashboardRoutes } from '../../device/staff/dashboard-routes.ts';
+import { AlertLog } from '../../device/staff/alerts.ts';
 import { displayField, PERMITTED_FIELDS } from '../../device/domain/record.ts';
 import type { Persona } from '../../device/sim/personas.ts';
 import { makeFakes, settle } from '../flow/fakes.ts';
+import { capturingLogger } from '../support/logger.ts';
 import { signedInStaffServer } from '../support/staff-scope.ts';
 
 /** 08:00 WIB on 1 December 2026. */
@@ -40,75 +37,41 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
   const db = openDatabase(dir);
   const f = makeFakes();
   const clock = { now: () => new Date(START + f.clock.now()) };
-  f.deps.clock = clock;
-  f.deps.newSessionId = randomUUID;
-  const logLines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }) as never,
-  });
+  const log = capturingLogger();
   const flags = new KioskFlags(db, clock);
   const audit = new AuditLog(db, randomBytes(32), clock);
-  f.deps.audit = audit;
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: opts.dailyQuota ?? 1000, clock });
   let registry: RegistryOutcome = { kind: 'notFound' };
-  f.deps.validator = {
+  const validator = {
     validate: async () => {
       const r = await ledger.reserve();
-      if (!r.granted) return { kind: 'quotaReached' };
+      if (!r.granted) return { kind: 'quotaReached' as const };
       await ledger.markSent(r.id);
       return registry;
     },
-    health: () => ({ breaker: 'closed', quota: ledger.usage() }),
+    health: () => ({ breaker: 'closed' as const, quota: ledger.usage() }),
+    probe: async () => true,
   };
   const gpio = new SimulatedGpio();
-  let runtime: KioskRuntime | null = null;
-  const tamper = new TamperLock({
-    gpio,
-    flags,
+  const kiosk = assembleKiosk({
+    devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: false },
+    validator,
+    store: { db, flags, pinLockout: new PinLockout(db, clock), outbox: f.deps.returnData },
+    events: new KioskEvents(audit, log.logger),
+    ledger,
+    alerts: new AlertLog(db, clock),
     staffAuth: f.deps.staffAuth,
-    audit,
-    logger,
-    onOpened: () => runtime?.send({ type: 'TAMPER' }),
-    onChanged: () => runtime?.send({ type: 'READINESS_CHANGED' }),
-  });
-  f.deps.readiness = createReadiness({
-    agreement: AGREEMENT,
+    config: { agreement: AGREEMENT, stateDir: dir },
+    settings: f.deps.settings,
     clock,
-    tamper,
-    card: f.deps.card,
-    validator: { ...f.deps.validator, probe: async () => true },
-    flags,
-    logger,
+    logger: log.logger,
+    demo: false,
+    matcher: f.deps.matcher,
+    newSessionId: randomUUID,
+    xstateClock: f.clock,
   });
-  runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock, maxFingerAttempts: 4, logger, xstateClock: f.clock });
-  const alerts = new AlertLog(db, clock);
-  tamper.start();
-  runtime.start();
-  const detachAlerts = attachAlerts({ runtime, alerts, quota: () => ledger.usage(), gpio, logger });
-  const app = await signedInStaffServer(
-    [
-      dashboardRoutes({
-        runtime,
-        card: f.deps.card,
-        sensor: f.deps.sensor,
-        validator: f.deps.validator,
-        gpio,
-        tamper,
-        flags,
-        ledger,
-        alerts,
-        audit,
-        db,
-        agreement: AGREEMENT,
-        stateDir: dir,
-        clock,
-        logger,
-      }),
-    ],
-    OPERATOR,
-    opts.atKiosk ?? true,
-  );
+  const { runtime, alerts } = kiosk;
+  const app = await signedInStaffServer([kiosk.dashboard], OPERATOR, opts.atKiosk ?? true);
   await settle();
 
   const responses: string[] = [];
@@ -120,7 +83,7 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
     return { status: res.statusCode, body: res.json() };
   };
   const send = async (e: FlowEvent) => {
-    runtime!.send(e);
+    runtime.send(e);
     await settle();
     await settle();
   };
@@ -160,14 +123,14 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
 
   /** Ends whatever session runs: links a NOP where offered, then takes the card and waits the screen out. */
   const finishSession = async () => {
-    const v = runtime!.view();
+    const v = runtime.view();
     if (v.screen === 'result' && v.canLinkReturnData) {
-      runtime!.sendIntent({ type: 'linkReturnData' });
+      runtime.sendIntent({ type: 'linkReturnData' });
       await settle();
-      runtime!.sendIntent({ type: 'submitReturnData', nop: '331301000100100010' });
+      runtime.sendIntent({ type: 'submitReturnData', nop: '331301000100100010' });
       await settle();
     } else if (v.screen === 'result') {
-      runtime!.sendIntent({ type: 'finish' });
+      runtime.sendIntent({ type: 'finish' });
       await settle();
     }
     await send({ type: 'CARD_REMOVED' });
@@ -191,14 +154,12 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
     insertCard,
     finishSession,
     responses,
-    logLines,
-    view: () => runtime!.view(),
+    logLines: log.lines(),
+    view: () => runtime.view(),
     auditRows: () => db.prepare('SELECT * FROM audit_event ORDER BY id').all() as Array<Record<string, unknown>>,
     async close() {
-      detachAlerts();
       await app.close();
-      runtime!.stop();
-      tamper.stop();
+      await kiosk.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -77,10 +77,10 @@ t.test('alerts: quota thresholds once a day, acknowledged by the operator; quota
   alerts = (await k.call('GET', '/alerts')).body.alerts;
   t.same(
     alerts.map((a: { kind: string }) => a.kind),
-    ['quota100', 'quota95', 'quota80'],
+    ['quotaReached', 'quota95', 'quota80'],
     'newest first',
   );
-  t.match(k.view(), { screen: 'outOfService', reason: 'quotaExhausted' });
+  t.match(k.view(), { screen: 'outOfService', reason: 'quotaReached' });
 
   const quota80 = alerts[2];
   const ack = await k.call('POST', `/alerts/${quota80.id}/ack`);
@@ -110,7 +110,7 @@ t.test('alerts: quota thresholds once a day, acknowledged by the operator; quota
   alerts = (await k.call('GET', '/alerts')).body.alerts;
   t.same(
     alerts.map((a: { kind: string }) => a.kind),
-    ['quota80', 'quota100', 'quota95', 'quota80'],
+    ['quota80', 'quotaReached', 'quota95', 'quota80'],
   );
 });
 

@@ -11,8 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../device/log.ts';
+import { capturingLogger } from '../support/logger.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { ExportTargets } from '../../device/return-data/export-targets.ts';
 import { returnDataRoutes } from '../../device/staff/return-data-routes.ts';
@@ -45,16 +44,7 @@ async function harness(
 ) {
   const fixture = outboxWith(t, entries);
   const tree = mediaTree(t);
-  const logged: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        logged.push(String(chunk));
-        done();
-      },
-    }),
-  });
+  const { logger, lines: logged } = capturingLogger();
   const clock = { now: () => new Date('2026-12-01T02:30:00.000Z') };
   const audit = new AuditLog(fixture.db, randomBytes(32), clock);
   const app = await signedInStaffServer(
@@ -79,7 +69,7 @@ async function harness(
       outcome: string;
       count: number | null;
     }>;
-  return { ...fixture, ...tree, app, logged, auditRows };
+  return { ...fixture, ...tree, app, logged: logged(), auditRows };
 }
 
 const personal = (entries: ReturnDataEntry[]) => entries.flatMap((e) => [e.nik, e.nop, e.npwpd]).filter((v): v is string => v !== null);

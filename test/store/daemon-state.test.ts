@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 import { DEMO_STAFF_PIN, KioskClient } from '../support/kiosk-client.ts';
 import { until } from '../support/until.ts';
 
@@ -49,7 +49,7 @@ async function sendPin(k: KioskClient, pin: string): Promise<void> {
 }
 
 t.test('five wrong PINs stay locked across kill -9 and restart', async (t) => {
-  let kiosk = await startKiosk({ ANJUNGAN_STATE_DIR: stateDir });
+  let kiosk = await spawnKiosk({ ANJUNGAN_STATE_DIR: stateDir });
   let k = new KioskClient(kiosk.url);
   await toStaffAssist(k);
   for (let i = 1; i <= 5; i++) {
@@ -60,7 +60,7 @@ t.test('five wrong PINs stay locked across kill -9 and restart', async (t) => {
   t.ok(locked.screen === 'staffAssist' && Date.parse(locked.pinLockedUntil!) > Date.now(), 'the view says until when the PIN check is locked');
   await killHard(kiosk);
 
-  kiosk = await startKiosk({ ANJUNGAN_STATE_DIR: stateDir });
+  kiosk = await spawnKiosk({ ANJUNGAN_STATE_DIR: stateDir });
   t.teardown(() => kiosk.stop());
   k = new KioskClient(kiosk.url);
   await toStaffAssist(k);

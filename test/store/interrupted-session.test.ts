@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildKiosk, startKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
 
 await buildKiosk();
@@ -54,7 +54,7 @@ t.test('a session cut by kill -9 is closed as interrupted at the next boot, in e
     }],
   ];
   for (const [state, reach] of STATES) {
-    const kiosk = await startKiosk({ ANJUNGAN_STATE_DIR: stateDir });
+    const kiosk = await spawnKiosk({ ANJUNGAN_STATE_DIR: stateDir });
     const k = new KioskClient(kiosk.url);
     await k.until((v) => v.screen === 'welcome', 'welcome');
     if ((await k.call('POST', '/api/demo/card', { persona: 'valid' })) !== 200) throw new Error('card refused');
@@ -62,7 +62,7 @@ t.test('a session cut by kill -9 is closed as interrupted at the next boot, in e
     await reach(k);
     const sessionId = auditRows().filter((r) => r.code === 'sessionStart').pop()!.session_id;
     await killHard(kiosk);
-    const next = await startKiosk({ ANJUNGAN_STATE_DIR: stateDir });
+    const next = await spawnKiosk({ ANJUNGAN_STATE_DIR: stateDir });
     const ends = auditRows().filter((r) => r.code === 'sessionEnd' && r.session_id === sessionId);
     t.same(ends.map((r) => r.outcome), ['interrupted'], `${state}: one sessionEnd, interrupted`);
     t.equal(ends[0]?.nik_hmac, null, `${state}: nothing personal in it`);

@@ -71,7 +71,7 @@ export async function buildKiosk(): Promise<void> {
   }
 }
 
-export async function startKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
+export async function spawnKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
   const stateDir = await mkdtemp(join(tmpdir(), 'anjungan-e2e-state-'));
   const spawnedAt = performance.now();
   // tap instruments child processes through NODE_OPTIONS, source maps on among other things;
@@ -84,7 +84,7 @@ export async function startKiosk(env: Record<string, string> = {}): Promise<Kios
       ANJUNGAN_STATE_DIR: stateDir,
       ANJUNGAN_PORT: '0',
       ANJUNGAN_IDLE_TIMEOUT_S: '60',
-      // Reproducible touches of the simulated sensor (device/main.ts).
+      // Reproducible touches of the simulated sensor (device/sim/devices.ts).
       ANJUNGAN_SIM_FINGER_SEED: 'anjungan-tests',
       ...env,
     },

@@ -1,6 +1,6 @@
 /** The watchdog ping period the daemon derives from what systemd passes it. */
 import t from 'tap';
-import { watchdogPingIntervalMs } from '../../device/main.ts';
+import { watchdogPingIntervalMs } from '../../device/systemd.ts';
 
 t.test('pings at half the watchdog period, only when systemd asks this process', async (t) => {
   t.equal(watchdogPingIntervalMs({ WATCHDOG_USEC: '15000000' }, 42), 7500, 'WatchdogSec=15s: every 7.5 s');

@@ -145,7 +145,7 @@ t.test('9. starting up is a wait, not a refusal', async (t) => {
   t.equal(await page.getByTestId('no-entry-sign').count(), 0, 'no red no-entry sign');
   t.notMatch(await screenText('outOfService'), /loket|tidak melayani/);
   t.match(await screenText('outOfService'), /disiapkan/);
-  await show({ screen: 'outOfService', reason: 'quotaExhausted' });
+  await show({ screen: 'outOfService', reason: 'quotaReached' });
   t.equal(await page.getByTestId('no-entry-sign').count(), 1, 'a real refusal keeps its sign');
 });
 

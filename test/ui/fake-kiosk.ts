@@ -3,30 +3,16 @@
  * (GET /api/view, WebSocket /api/stream, POST /api/intent, demo routes) with views the test
  * sets. Records what the UI sent, so tests can assert that a tap produced the right intent.
  */
-import { copyFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { buildPromptPack } from '../../build-prompts.mjs';
+import { buildKioskUi } from '../../build.mjs';
 import Fastify from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { DemoPersonaSummary, Intent, KioskView } from '../../device/view/protocol.ts';
 
-/** Bundles the UI exactly as build.mjs does, into a folder of the test's choosing. */
-export async function buildUi(outdir: string): Promise<void> {
-  await build({
-    entryPoints: ['ui/main.ts'],
-    outdir,
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    logLevel: 'warning',
-  });
-  await copyFile('ui/index.html', join(outdir, 'index.html'));
-  await buildPromptPack(outdir);
-}
+/** Bundles the UI as build.mjs does, into a folder of the test's choosing. */
+export const buildUi = buildKioskUi;
 
 type ViewBody = KioskView extends infer V ? (V extends KioskView ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
 

@@ -4,26 +4,14 @@
  * sets. It checks what the real scope checks (session cookie; CSRF header on every non-GET) and
  * records every call, so tests can assert which route a tap reached and with which header.
  */
-import { copyFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import Fastify from 'fastify';
+import { buildDashboardUi } from '../../build.mjs';
 import type { ExportResult, Overview, ReturnDataStatus, SessionSummary, StaffAlert } from '../../ui/dashboard/api.ts';
 
-/** Bundles the dashboard exactly as build.mjs does, into a folder of the test's choosing. */
-export async function buildDashboard(outdir: string): Promise<void> {
-  await build({
-    entryPoints: ['ui/dashboard/main.ts'],
-    outdir,
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    logLevel: 'warning',
-  });
-  await copyFile('ui/dashboard/index.html', join(outdir, 'index.html'));
-}
+/** Bundles the dashboard as build.mjs does, into a folder of the test's choosing. */
+export const buildDashboard = buildDashboardUi;
 
 export interface StaffCall {
   method: string;

@@ -42,7 +42,9 @@ export async function startUi(): Promise<UiHarness> {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(kiosk.url);
-  const eventually = (cond: () => boolean, what: string) => until(cond, what, 10_000);
+  const eventually = async (cond: () => boolean, what: string) => {
+    await until(cond, what, 10_000);
+  };
   const isUserIntent = (i: Intent) => i.type !== 'activity';
   return {
     kiosk,

@@ -59,7 +59,7 @@ t.test('the page plays the prompt of each screen, in the chosen language; sounds
     { key: 'finished-completed', args: [{ screen: 'finished', why: 'completed' }] },
     { key: 'welcome', args: [{ screen: 'welcome' }] },
     { key: 'starting', args: [{ screen: 'outOfService', reason: 'starting' }] },
-    { key: 'out-of-service-quotaExhausted', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
+    { key: 'out-of-service-quotaReached', args: [{ screen: 'outOfService', reason: 'quotaReached' }] },
   ];
   for (const v of views) {
     await show(...v.args);

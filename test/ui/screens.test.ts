@@ -296,7 +296,7 @@ const LAYOUT_VIEWS: { name: string; args: Shown }[] = [
   { name: 'finished', args: [{ screen: 'finished', why: 'completed', reference: '3F9A01BC' }] },
   { name: 'finished-cardTaken', args: [{ screen: 'finished', why: 'cardTaken' }] },
   { name: 'failed', args: [{ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, detail: { kind: 'registryRefusal', value: 'unavailable' }, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' }, reference: '3F9A01BC' }] },
-  { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaExhausted' }] },
+  { name: 'outOfService', args: [{ screen: 'outOfService', reason: 'quotaReached' }] },
   { name: 'tamper', args: [{ screen: 'outOfService', reason: 'tamper' }] },
   { name: 'idleWarning', args: [{ screen: 'validating' }, { idleWarning: { secondsLeft: 20 } }] },
 ];

@@ -3,7 +3,7 @@ import { startDukcapilSimulator, type DukcapilFault } from '../../device/sim/duk
 import { allPersonas, persona } from '../../device/sim/personas.ts';
 import { createValidator } from '../../device/uplink/validator.ts';
 import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
-import { capturingLogger, endpointFor, live, logLines, rig } from './helpers/harness.ts';
+import { endpointFor, live, logLines, rig, uplinkLogger } from './helpers/harness.ts';
 
 // Distinctive synthetic secrets, so any leak is found by a plain substring scan.
 const credentials = { userId: 'LEAKCHECK-USER-7f3a', password: 'LEAKCHECK-pass-9c1e', ipUser: '198.51.100.77' };
@@ -61,11 +61,11 @@ t.test('no User ID, password or IP_USER, and no personal data, in any log line, 
   ];
   for (const bad of badEndpoints) {
     await collect(async () =>
-      createValidator({ endpoint: endpointFor(sim, bad), credentials, ledger, clock: { now: () => new Date() }, logger: capturingLogger() }),
+      createValidator({ endpoint: endpointFor(sim, bad), credentials, ledger, clock: { now: () => new Date() }, logger: uplinkLogger() }),
     );
   }
   await collect(async () =>
-    createValidator({ endpoint: endpointFor(sim), credentials: { ...credentials, password: '' }, ledger, clock: { now: () => new Date() }, logger: capturingLogger() }),
+    createValidator({ endpoint: endpointFor(sim), credentials: { ...credentials, password: '' }, ledger, clock: { now: () => new Date() }, logger: uplinkLogger() }),
   );
 
   t.ok(logLines.length > 20, `scanned ${logLines.length} log lines`);

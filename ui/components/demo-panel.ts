@@ -6,7 +6,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DemoPersonaSummary, KioskView } from '../../device/view/protocol.ts';
-import { panelLights } from '../../device/gpio/panel.ts';
+import { panelLights } from '../../device/view/panel.ts';
 import { controls } from '../styles.ts';
 import { emitDemo } from '../events.ts';
 import type { Locale, Messages } from '../i18n.ts';

@@ -1,75 +1,25 @@
 /**
  * The staff dashboard's only door to the daemon: the staff JSON API (/api/staff/...). The
  * session cookie is HttpOnly and travels by itself (same origin); the CSRF token from sign-in
- * goes into a header on every call that changes something. Components never call fetch.
+ * goes into a header on every call that changes something. Components never call fetch. What
+ * each route sends and answers is the daemon's staff protocol (device/staff/protocol.ts).
  */
 
+import type {
+  AlertKind,
+  ExportFormat,
+  ExportResult,
+  Overview,
+  ReturnDataStatus,
+  SessionSummary,
+  StaffAlert,
+  StaffSession,
+} from '../../device/staff/protocol.ts';
+
+export type { AlertKind, ExportFormat, ExportResult, Overview, ReturnDataStatus, SessionSummary, StaffAlert, StaffSession };
+
 /** Device health as the daemon reports it: status codes, not prose (see dashboard i18n). */
-export interface DeviceHealth {
-  idReader: 'ready' | 'noReader' | 'error';
-  sam: 'ready' | 'missing' | 'refused' | 'unknown';
-  sensor: 'ready' | 'missing' | 'error';
-  uplink: 'ready' | 'down' | 'recovering' | 'accessRefused';
-  /** locked: the enclosure was opened and staff have not cleared it yet. */
-  tamper: 'closed' | 'open' | 'locked';
-  disk: { freeBytes: number; totalBytes: number };
-}
-
-export interface Overview {
-  health: DeviceHealth;
-  /** reason: the out-of-service reason code while the kiosk is out of service. */
-  kiosk: { screen: string; reason: string | null; paused: boolean };
-  /** Today's NIK hits: perHour holds 24 counts, hour 0 first (WIB). */
-  quota: { day: string; used: number; limit: number; perHour: number[]; projectedLimitAt: string | null };
-  /** daysLeft counts today; null before the agreement starts. */
-  agreement: { start: string; end: string; daysLeft: number | null; inForce: boolean };
-  /** The staff-assisted verification waiting on the kiosk, if any (callStaff, verifyingPin, readingRecord, compareFace). */
-  /** atKiosk: this dashboard is on the kiosk's own screen, the only place the decisions are taken. */
-  assist: { step: string | null; atKiosk: boolean };
-}
-
-export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded';
-
-export interface StaffAlert {
-  id: number;
-  at: string;
-  kind: AlertKind | string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-}
-
-export interface SessionSummary {
-  /** First 8 hex characters of the session id, upper-case: never personal data. */
-  reference: string;
-  startedAt: string;
-  /** null while the session runs. */
-  outcome: string | null;
-  durationMs: number | null;
-}
-
-export interface ReturnDataStatus {
-  pending: number;
-  delivered: number;
-  exported: number;
-  targets: { id: string; label: string }[];
-}
-
-export type ExportFormat = 'xlsx' | 'csv';
-
-export interface ExportResult {
-  exportId: string;
-  /** The files written (data and manifest); each downloadable through exportFilePath. */
-  files: (string | { name: string })[];
-  count: number;
-  sha256: string;
-  /** Pending entries beyond one file's bound, left for the next export. */
-  remaining?: number;
-}
-
-export interface StaffSession {
-  operatorId: string;
-  csrf: string;
-}
+export type DeviceHealth = Overview['health'];
 
 export type SignInResult =
   | { ok: true; session: StaffSession }
@@ -97,11 +47,6 @@ export class SignedOut extends Error {
 }
 
 export const SEMESTER_PATTERN = /^[0-9]{4}-[12]$/;
-
-/** The file name of a written export, whichever shape the daemon lists it in. */
-export function exportFileName(file: string | { name: string }): string {
-  return typeof file === 'string' ? file : file.name;
-}
 
 function parseLockedUntil(value: unknown): Date | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;

@@ -13,7 +13,7 @@
  * should match against. An image whose ridge period says it is at another scale than its sensor's
  * table entry claims is such an image: refused, never turned into minutiae.
  */
-import type { CaptureHint } from '../../flow/ports.ts';
+import type { CaptureHint } from '../../domain/capture-hint.ts';
 import type { FingerTemplate, Minutia } from '../../domain/finger-template.ts';
 import { distanceToOutside, type FloatImage, type MaskImage } from './image.ts';
 import { enhanceRidges } from './enhancement.ts';

@@ -5,18 +5,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../../device/log.ts';
+import { capturingLogger } from '../../support/logger.ts';
 import { openDatabase, type Db } from '../../../device/store/db.ts';
 import { SqliteQuotaLedger } from '../../../device/uplink/quota-ledger.ts';
-import { createValidator, type QuotaAlertLevel, type UplinkEndpoint } from '../../../device/uplink/validator.ts';
+import type { QuotaAlertLevel } from '../../../device/domain/quota.ts';
+import { createValidator, type UplinkEndpoint } from '../../../device/uplink/validator.ts';
 import { simulatorEndpoint, type DukcapilSimulator } from '../../../device/sim/dukcapil/server.ts';
 import type { ClockPort } from '../../../device/flow/ports.ts';
 
-export const logLines: string[] = [];
-
-export function capturingLogger() {
-  return createLogger({ level: 'trace', destination: { write: (line: string) => void logLines.push(line) } });
-}
+// Every line at every level, kept for the secrets scan.
+const log = capturingLogger('trace');
+export const logLines = log.lines();
+export const uplinkLogger = () => log.logger;
 
 export function endpointFor(sim: DukcapilSimulator, overrides: Partial<UplinkEndpoint> = {}): UplinkEndpoint {
   return simulatorEndpoint(sim, { connectTimeoutMs: 2000, totalTimeoutMs: 4000, ...overrides });
@@ -42,7 +42,7 @@ export function rig(
     credentials: { ...sim.credentials, ...opts.credentials },
     ledger,
     clock,
-    logger: capturingLogger(),
+    logger: log.logger,
     onQuotaAlert: (level, used, limit) => alerts.push([level, used, limit]),
   });
   return { db, ledger, validator, alerts };

@@ -7,7 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { controls, tokens } from '../../styles.ts';
 import { dashboardTokens, panel } from '../styles.ts';
 import { bytes, wibDateTime, wibTime, type DashboardMessages } from '../i18n.ts';
-import { exportFileName, type DeviceHealth, type ExportFormat, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert } from '../api.ts';
+import type { DeviceHealth, ExportFormat, ExportResult, Overview, ReturnDataStatus, SessionSummary, StaffAlert } from '../api.ts';
 import { emitAction, type StaffAction } from '../events.ts';
 import { messages as kioskMessages, type Locale } from '../../i18n.ts';
 import { recentSemesters } from '../figures.ts';
@@ -251,11 +251,10 @@ export class ReturnDataPanel extends Panel {
             <p>${m.exportedCount(r.count)}</p>
             ${r.remaining ? html`<p>${m.remaining(r.remaining)}</p>` : nothing}
             <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
-            ${r.files.map((f) => {
-              const name = exportFileName(f);
-              return html`<button class="btn" data-testid="export-download" data-file=${name}
-                @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button> `;
-            })}
+            ${r.files.map(
+              (name) => html`<button class="btn" data-testid="export-download" data-file=${name}
+                @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button> `,
+            )}
           </div>`
         : nothing}`;
   }

@@ -6,11 +6,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
+import { STAFF_PIN_PATTERN } from '../../../device/domain/staff-pin.ts';
 import { controls } from '../../styles.ts';
 import type { DashboardMessages } from '../i18n.ts';
 
 export const USER_ID_PATTERN = /^[a-z0-9-]{1,32}$/;
-const PIN_PATTERN = /^[0-9]{4,12}$/;
+const PIN_PATTERN = new RegExp(STAFF_PIN_PATTERN);
 const KEY_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl-', 'zxcvbnm'];
 
 export interface SignInRequest {

@@ -4,9 +4,12 @@
  * nothing and serves nobody. Readiness always answers `deactivated`; these ports only report
  * that nothing is attached.
  */
-import { DeviceError } from './domain/failure.ts';
-import type { CardPort, FingerprintSensorPort, ReadinessPort, ReaderHealth } from './flow/ports.ts';
-import type { Validator } from './uplink/validator.ts';
+import { DeviceError } from '../domain/failure.ts';
+import type { CardPort, FingerprintSensorPort, GpioPort, ReadinessPort, ReaderHealth } from '../flow/ports.ts';
+import { openPanelGpio } from '../gpio/open.ts';
+import { SimulatedGpio } from '../gpio/simulated.ts';
+import type { Validator } from '../uplink/validator.ts';
+import type { DeviceSet } from './device-set.ts';
 
 export const deactivatedReadiness: ReadinessPort = {
   check: () => Promise.resolve({ ready: false, reason: 'deactivated' }),
@@ -39,3 +42,20 @@ export function detachedValidator(dailyQuota: number, day: () => string): Valida
     close: () => undefined,
   };
 }
+
+/** The detached set: nothing attached but the panel, which shows that the kiosk does not serve. */
+export const detachedDevices: DeviceSet = {
+  async openDevices(config, { logger }) {
+    const gpio: GpioPort = config.mode === 'production' && config.gpio ? openPanelGpio(config.gpio, logger.child({ component: 'gpio' })) : new SimulatedGpio();
+    return {
+      card: detachedCardPort(),
+      sensor: detachedSensor,
+      gpio,
+      readerRelay: !(config.mode === 'production' && config.gpio?.driver === 'none'),
+      uplink: null,
+      returnData: null,
+      readiness: deactivatedReadiness,
+      close: async () => gpio.close(),
+    };
+  },
+};

@@ -4,7 +4,7 @@
  * for the taxpayer; blinking when staff help is needed. Red: a failure or out of service.
  */
 import type { GpioPort, Light, PanelLights, PanelTone } from '../flow/ports.ts';
-import type { KioskView } from '../view/protocol.ts';
+import type { KioskView } from './protocol.ts';
 
 const lights = (green: Light, amber: Light, red: Light): PanelLights => ({ green, amber, red });
 

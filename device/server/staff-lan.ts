@@ -7,9 +7,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { StaffLanTls } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { edgeServerOptions, guardEdge } from '../server/guard.ts';
-import { registerStaffScope, type StaffScope, type StaffScopeDeps } from './auth.ts';
-import { registerDashboardFiles } from './dashboard-files.ts';
+import { edgeServerOptions, guardEdge } from './guard.ts';
+import { registerStaffScope, type StaffScope, type StaffScopeDeps } from '../staff/auth.ts';
+import { registerDashboardFiles } from '../staff/dashboard-files.ts';
 
 export interface StaffLanServerDeps {
   /** The configured LAN address: Host and Origin must name it. */

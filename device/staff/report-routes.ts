@@ -5,11 +5,11 @@
  */
 import { Type } from 'typebox';
 import type { AuditPort } from '../flow/ports.ts';
-import { operatorOf, type StaffRoutes } from '../staff/scope.ts';
-import { semesterReportHtml } from './html.ts';
-import { PdfPrintError, printPdf, type PdfPrinterOptions } from './pdf.ts';
-import { computeSemesterReport, parseSemester, type SemesterReportDeps } from './semester.ts';
-import { semesterReportXlsx } from './xlsx.ts';
+import { operatorOf, type StaffRoutes } from './scope.ts';
+import { semesterReportHtml } from '../report/html.ts';
+import { PdfPrintError, printPdf, type PdfPrinterOptions } from '../report/pdf.ts';
+import { computeSemesterReport, parseSemester, type SemesterReportDeps } from '../report/semester.ts';
+import { semesterReportXlsx } from '../report/xlsx.ts';
 
 export interface ReportRouteDeps extends SemesterReportDeps {
   audit: AuditPort;

@@ -8,13 +8,13 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent } from '../../device/flow/ports.ts';
+import type { AuditEvent } from '../../device/domain/audit.ts';
 import { DEFAULT_PDF_PRINTER } from '../../device/report/pdf.ts';
-import { reportRoutes, type ReportRouteDeps } from '../../device/report/routes.ts';
+import { reportRoutes, type ReportRouteDeps } from '../../device/staff/report-routes.ts';
 import { REPORT_SHEET } from '../../device/report/xlsx.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { signedInStaffServer } from '../support/staff-scope.ts';
-import { writeSemesterLog } from './semester-log.ts';
+import { writeSemesterLog } from '../report/semester-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anj14r-routes-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,11 +4,11 @@
  * against the current state), views out.
  */
 import { createActor, type ActorOptions } from 'xstate';
-import type { Intent, KioskView } from '../view/protocol.ts';
-import { deriveView } from '../view/derive.ts';
+import type { Intent, KioskView } from './protocol.ts';
+import { deriveView } from './derive.ts';
 import type { Logger } from '../log.ts';
-import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from './machine.ts';
-import type { ClockPort } from './ports.ts';
+import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from '../flow/machine.ts';
+import type { ClockPort } from '../flow/ports.ts';
 
 export function intentToEvent(intent: Intent): FlowEvent {
   switch (intent.type) {

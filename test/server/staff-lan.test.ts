@@ -8,10 +8,8 @@ import t, { type Test } from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Type } from 'typebox';
 import { readStaffLanTls, type StaffLanConfig } from '../../device/config.ts';
-import { createLogger } from '../../device/log.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { hashStaffPin } from '../../device/store/credentials.ts';
@@ -19,13 +17,15 @@ import { SignInLockout, OPERATOR_LOCK, KIOSK_WIDE_LOCK } from '../../device/stor
 import { permittedOperatorIds, type Operator } from '../../device/staff/roster.ts';
 import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
-import { buildStaffLanServer, listenOnLan } from '../../device/staff/lan-listener.ts';
+import { buildStaffLanServer, listenOnLan } from '../../device/server/staff-lan.ts';
 import { operatorOf, type StaffRoutes } from '../../device/staff/scope.ts';
 import { wibDate } from '../../device/domain/wib.ts';
 import { httpsRequest, makeTestTls, type HttpsReply } from '../support/test-tls.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { EDGE_LIMITS } from '../../device/server/limits.ts';
 import { createServer } from 'node:net';
+import { capturingLogger } from '../support/logger.ts';
+import { until } from '../support/until.ts';
 
 const at = { ms: Date.parse('2026-03-10T03:00:00Z') };
 const clock = { now: () => new Date(at.ms) };
@@ -59,8 +59,7 @@ async function setup(t: Test) {
   t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
   const db = openDatabase(stateDir);
   t.teardown(() => db.close());
-  let logText = '';
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => ((logText += String(c)), cb()) }) as never });
+  const { logger, text: logText } = capturingLogger();
   const staff = await Promise.all(Object.entries(PINS).map(([id, pin]) => hashStaffPin(id, pin)));
   const permitted = (id: string) => permittedOperatorIds(ROSTER, wibDate(clock.now())).has(id);
   const tls = makeTestTls(t);
@@ -109,7 +108,7 @@ async function setup(t: Test) {
     return { res, setCookie, cookie: setCookie.split(';')[0]!, csrf: res.status === 200 ? String(res.json().csrf) : '' };
   };
   const auditRows = () => db.prepare('SELECT code, staff_id AS staffId, state, outcome FROM audit_event ORDER BY id').all() as Array<Record<string, string | null>>;
-  return { app, scope, port, origin, call, signIn, auditRows, log: () => logText, db, uiDir, stateDir, caPem: tls.caPem };
+  return { app, scope, port, origin, call, signIn, auditRows, log: logText, db, uiDir, stateDir, caPem: tls.caPem };
 }
 
 const errorOf = (res: HttpsReply) => res.json().error;
@@ -299,8 +298,7 @@ t.test('the LAN listener serves the staff scope and the dashboard files only, an
 t.test('a LAN listener that cannot bind does not hold the daemon up: it logs once and keeps trying', async (t) => {
   const tls = makeTestTls(t);
   const pair = readStaffLanTls({ enabled: true, host: '127.0.0.1', port: 8443, certFile: tls.certFile, keyFile: tls.keyFile });
-  let logText = '';
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => ((logText += String(c)), cb()) }) as never });
+  const { logger, text: logText } = capturingLogger();
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as { port: number }).port;
@@ -317,11 +315,11 @@ t.test('a LAN listener that cannot bind does not hold the daemon up: it logs onc
     listening.stop();
     await app.close();
   });
-  t.equal(logText.match(/staffLanUnavailable/g)?.length, 1, 'the bind failure is logged');
+  t.equal(logText().match(/staffLanUnavailable/g)?.length, 1, 'the bind failure is logged');
   await new Promise((r) => setTimeout(r, 350));
-  t.equal(logText.match(/staffLanUnavailable/g)?.length, 1, 'once per outage, not per retry');
+  t.equal(logText().match(/staffLanUnavailable/g)?.length, 1, 'once per outage, not per retry');
   await new Promise((resolve) => blocker.close(resolve));
-  for (let waited = 0; !logText.includes('staffLanListening') && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  await until(() => logText().includes('staffLanListening'), 'the listener bound once the port is free', 5000, 50);
   const res = await httpsRequest(port, tls.caPem, { path: '/api/staff/session' });
   t.equal(res.status, 401, 'up once the port is free');
 });

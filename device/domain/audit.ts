@@ -1,0 +1,63 @@
+/**
+ * The audit trail's vocabulary: what happened, as codes with an outcome and a state, never
+ * personal data (the NIK only as a keyed hash, made by the store). The flow, the staff features
+ * and the device policies record these; the audit log stores them (store/audit-log.ts).
+ */
+
+/** Audit event codes: one per step of a session plus device-level events. */
+export type AuditCode =
+  | 'outOfService'
+  /**
+   * The daemon started (a boot, a restart, a crash): whatever was open before it ran no further
+   * than the daemon's last row; an out-of-service period is re-recorded at start if it goes on.
+   */
+  | 'daemonStarted'
+  /** The kiosk serves again after being out of service; the outcome is the reason that ended. */
+  | 'inService'
+  | 'sessionStart'
+  | 'templatesRead'
+  | 'fingerAttempt'
+  | 'fingerMatched'
+  | 'staffAssistStart'
+  | 'staffUnlocked'
+  | 'staffPinRejected'
+  | 'staffFaceDecision'
+  | 'recordRead'
+  | 'validated'
+  | 'returnDataQueued'
+  | 'returnDataDelivered'
+  | 'returnDataDeliveryRefused'
+  | 'sessionEnd'
+  | 'sessionFailed'
+  | 'tamperOpened'
+  | 'tamperCleared'
+  | 'tamperClearRefused'
+  | 'readerPowerCycled'
+  | 'returnDataExported'
+  | 'returnDataExportFailed'
+  | 'kioskPaused'
+  | 'kioskResumed'
+  | 'alertAcknowledged'
+  // Staff sign-in (device/staff/auth.ts): staffId is the operator's ID, never anything typed.
+  | 'staffSignIn'
+  | 'staffSignInRefused'
+  | 'staffSignInLocked'
+  | 'staffSignOut'
+  | 'staffCsrfRefused'
+  /** A state-changing request in the staff scope: state = method and route pattern, outcome = status. */
+  | 'staffAction'
+  /** Staff downloaded a semester report (state: the semester, outcome: the format). */
+  | 'semesterReport';
+
+/** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
+export interface AuditEvent {
+  code: AuditCode;
+  sessionId?: string;
+  state?: string;
+  outcome?: string;
+  durationMs?: number;
+  nik?: string; // hashed with the kiosk's audit key by the store before it is written
+  staffId?: string;
+  /** How many items an action covered (e.g. data balikan entries exported); never who. */
+  count?: number;
+}
