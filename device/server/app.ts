@@ -93,6 +93,12 @@ export async function buildServer(deps: ServerDeps) {
 
   await app.register(websocket, {
     options: { maxPayload: EDGE_LIMITS.streamMessageBytes },
+    // On shutdown a stream is cut, not closed by handshake: a client that never answers the close
+    // frame would hold server.close() for ws's 30 s, and the page reconnects either way.
+    preClose: (done) => {
+      for (const client of app.websocketServer.clients) client.terminate();
+      done();
+    },
     // A bad frame (oversize, bad opcode, bad UTF-8, unmasked) or a reset ends that stream only.
     // Only the error's name is logged: formatting a stack is work a stranger should not cause.
     errorHandler: (err, socket) => {

@@ -76,6 +76,14 @@ export function guardEdge(app: FastifyInstance, opts: GuardOptions): void {
     return undefined;
   });
 
+  // An upgrade request is handed over by Node without its HTTP parser or timeouts: when it is
+  // answered with anything but 101 (refused here, by the stream limit, a 404), nobody else would
+  // ever close its socket. Closed once the answer is flushed, without waiting for the client.
+  app.addHook('onResponse', async (req) => {
+    // Node marks such a request `upgrade` (untyped in @types/node).
+    if ((req.raw as { upgrade?: boolean }).upgrade === true) req.raw.socket.destroySoon();
+  });
+
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
