@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuditPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
+import type { RefusalLog } from '../server/refusal-log.ts';
 import type { StaffRoutes } from './scope.ts';
 import type { OperatorSignIn } from './sign-in.ts';
 import type { StaffSessions } from './sessions.ts';
@@ -32,6 +33,8 @@ export interface StaffScopeDeps {
   routes: StaffRoutes[];
   /** This is the kiosk's own listener (its screen); false for the office-LAN listener. */
   atKiosk: boolean;
+  /** The listener's rate-limited warn lines (server/refusal-log.ts): refusals a stranger can repeat at will. */
+  refusals: Pick<RefusalLog, 'refused'>;
 }
 
 export interface RegisteredStaffRoute {
@@ -106,7 +109,7 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
             return reply.code(423).send({ error: 'locked', message: 'too many wrong PINs: wait', lockedUntil: new Date(outcome.lockedUntil).toISOString() });
           }
           audit.record({ code: 'staffSignInRefused', outcome: outcome.refusal, ...(outcome.operatorId ? { staffId: outcome.operatorId } : {}) });
-          logger.warn({ event: 'staffSignInRefused', refusal: outcome.refusal }, 'staff sign-in refused');
+          deps.refusals.refused({ event: 'staffSignInRefused', refusal: outcome.refusal }, 'staff sign-in refused');
           return reply.code(401).send({ error: 'signInRefused', message: 'user ID or PIN not accepted' });
         },
       );
@@ -124,7 +127,7 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
           if (!session) return signInRequired(reply);
           if (req.method !== 'GET' && req.method !== 'HEAD' && !sameToken(req.headers[CSRF_HEADER], session.csrf)) {
             audit.record({ code: 'staffCsrfRefused', staffId: session.operatorId, state: req.method });
-            logger.warn({ event: 'staffCsrfRefused', method: req.method }, 'staff request refused: CSRF token missing or wrong');
+            deps.refusals.refused({ event: 'staffCsrfRefused', method: req.method }, 'staff request refused: CSRF token missing or wrong');
             return reply.code(403).send({ error: 'csrfRefused', message: 'request refused' });
           }
           req.staff = { operatorId: session.operatorId, atKiosk: deps.atKiosk };
