@@ -4,6 +4,7 @@
  * those live in the credential file in the state folder (store/credentials.ts).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -377,6 +378,10 @@ export function configProblems(config: unknown): string[] {
   const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
   const gpio = (config as { gpio?: { driver?: unknown; lines?: unknown } } | null)?.gpio;
   if (gpio?.driver === 'onoff' && !gpio.lines) problems.push('/gpio/lines is required with driver "onoff"');
+  // The kiosk listener serves the screen, its stream (personal data) and the PIN routes to the
+  // kiosk's own browser: over plain HTTP, so never beyond loopback (the LAN has its own listener).
+  const host = (config as { http?: { host?: unknown } } | null)?.http?.host;
+  if (typeof host === 'string' && !isLoopbackHost(host)) problems.push('/http/host must be a loopback address (127.0.0.1, ::1 or localhost): the office LAN has the staff LAN listener');
   const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
   try {
     new RegExp(String(pattern));
@@ -384,6 +389,11 @@ export function configProblems(config: unknown): string[] {
     problems.push('/npwpdPattern is not a regular expression');
   }
   return problems;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
 }
 
 function deepMerge(target: Record<string, unknown>, source: unknown): void {

@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface EdgeAddress {
-  /** The configured listen host (e.g. 127.0.0.1, or the kiosk's name on a service LAN). */
+  /** The configured listen host: loopback for the kiosk listener, the LAN address for the staff LAN listener. */
   host: string;
   /** The port the server listens on. */
   port: number;
