@@ -16,12 +16,12 @@ import { ReturnDataOutbox } from './store/return-data-outbox.ts';
 import { DEFAULT_DELIVERY, startReturnDataDelivery, type ReturnDataEndpoint } from './return-data/delivery.ts';
 import { DEFAULT_RETENTION_DAYS, startReturnDataRetention } from './return-data/retention.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
-import { PinLockout } from './store/pin-lockout.ts';
 import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
-import { SignInLockout } from './store/sign-in-lockout.ts';
+import { AttemptThrottle, KIOSK_SCREEN } from './store/attempt-throttle.ts';
 import { permittedOperatorIds, readSignInRoster, RosterFileError, type SignInEntry } from './staff/roster.ts';
 import { OperatorSignIn } from './staff/sign-in.ts';
-import { StaffSessions } from './staff/sessions.ts';
+import { KIOSK_STAFF_SESSION_POLICY, StaffSessions } from './staff/sessions.ts';
+import { endStaffSessionsWhenTaxpayerArrives } from './staff/at-kiosk.ts';
 import { buildStaffLanServer, listenOnLan } from './staff/lan-listener.ts';
 import type { StaffRoutes } from './staff/scope.ts';
 import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/machine.ts';
@@ -48,7 +48,7 @@ import { createMatcher } from './fingerprint/matcher.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
-import { AlertLog, attachAlerts, quotaAlertKind } from './staff/alerts.ts';
+import { AlertLog, attachAlerts, quotaAlertKind, raiseGuessingAlert } from './staff/alerts.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
 import { loadSimulation, type Simulation } from './simulation.ts';
 import type { Persona } from './sim/personas.ts';
@@ -204,7 +204,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 
   // ---- store-backed parts and the validator
   const flags = new KioskFlags(db, clock);
-  const pinLockout = new PinLockout(db, clock);
+  const alerts = new AlertLog(db, clock);
+  // Wrong staff PINs slow their own source only; staff hear of a source made to wait and of bursts.
+  const attempts = new AttemptThrottle(db, clock, (signal) => raiseGuessingAlert(alerts, signal, logger));
   const audit = new AuditLog(db, Buffer.from(credentials.auditKey, 'hex'), clock);
   audit.record({ code: 'daemonStarted' });
   const interrupted = audit.closeInterruptedSessions();
@@ -212,8 +214,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
   await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
   closers.unshift(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
-  const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout, permittedOperator);
-  const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, lockout: new SignInLockout(db, clock) });
+  const staffAuth = new StaffPinVerifier(credentials.staff, attempts, permittedOperator);
+  const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, throttle: attempts });
   // Device events reach the flow once the runtime exists (below).
   let toFlow: (e: FlowEvent) => void = () => undefined;
   const tamper = new TamperLock({
@@ -226,7 +228,6 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
   });
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
-  const alerts = new AlertLog(db, clock);
   const validator =
     !endpoint || !credentials.dukcapil
       ? detachedValidator(config.uplink.dailyQuota, () => wibDate(clock.now()))
@@ -269,8 +270,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     clock,
     logger,
     maxFingerAttempts: settings.maxFingerAttempts,
-    staffPinLockedUntil: () => pinLockout.state().lockedUntil,
-    staffPinAttemptsLeft: () => PinLockout.MAX_FAILURES - pinLockout.state().failures,
+    staffPinLockedUntil: () => attempts.waitUntil(KIOSK_SCREEN),
+    staffPinAttemptsLeft: () => attempts.freeLeft(KIOSK_SCREEN),
   });
   closers.unshift(() => runtime.stop());
 
@@ -335,7 +336,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
   ];
   // Each listener has its own sessions: a cookie from one is no session on the other.
-  const staffScope = (atKiosk: boolean) => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes, atKiosk });
+  const kioskStaffSessions = new StaffSessions(clock, KIOSK_STAFF_SESSION_POLICY);
+  closers.unshift(endStaffSessionsWhenTaxpayerArrives({ runtime, sessions: kioskStaffSessions, audit }));
+  const staffScope = (atKiosk: boolean) => ({ signIn: operatorSignIn, sessions: atKiosk ? kioskStaffSessions : new StaffSessions(clock), audit, routes: staffRoutes, atKiosk });
   let kioskStaffScope: StaffScope | null = null;
   const server = await buildServer({
     staff: staffScope(true),

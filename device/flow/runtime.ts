@@ -49,9 +49,9 @@ export class KioskRuntime {
       logger: Logger;
       maxFingerAttempts: number;
       xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']>;
-      /** When the staff PIN check is locked (store/pin-lockout.ts), for the staff-assist view. */
+      /** Until when the kiosk screen must wait before its next staff PIN (store/attempt-throttle.ts), for the staff-assist view. */
       staffPinLockedUntil?: () => number | null;
-      /** Wrong staff PINs left before the lockout, for the staff-assist view. */
+      /** Wrong staff PINs left before the kiosk screen has to wait, for the staff-assist view. */
       staffPinAttemptsLeft?: () => number;
     },
   ) {

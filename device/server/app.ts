@@ -162,7 +162,8 @@ export async function buildServer(deps: ServerDeps) {
     },
   );
 
-  if (deps.staff) deps.onStaffScope?.(await registerStaffScope(app, { ...deps.staff, logger: deps.logger, refusals }));
+  const staffScope = deps.staff ? await registerStaffScope(app, { ...deps.staff, logger: deps.logger, refusals }) : null;
+  if (staffScope) deps.onStaffScope?.(staffScope);
 
   const demo = deps.demo;
   if (demo) {
@@ -222,7 +223,9 @@ export async function buildServer(deps: ServerDeps) {
   registerDashboardFiles(app, deps.uiDir);
 
   for (const [route, file] of Object.entries(UI_FILES)) {
-    app.get(route, async (_req, reply) => {
+    app.get(route, async (req, reply) => {
+      // The kiosk's browser shows the kiosk screen again: a staff session it held is over.
+      if (file === 'index.html') staffScope?.endSessionOf(req, reply, 'kioskScreen');
       try {
         const body = await readFile(join(deps.uiDir, file));
         return reply.type(MIME[file.split('.').pop()!]!).send(body);

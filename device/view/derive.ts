@@ -19,7 +19,7 @@ export interface ViewOptions {
   maxFingerAttempts: number;
   /** Epoch ms until which the staff PIN check refuses every PIN; null when not locked. */
   staffPinLockedUntil?: number | null;
-  /** Wrong PINs left before the staff PIN check locks (store/pin-lockout.ts); null when unknown. */
+  /** Wrong PINs left before the kiosk screen has to wait (store/attempt-throttle.ts); null when unknown. */
   staffPinAttemptsLeft?: number | null;
 }
 

@@ -49,7 +49,7 @@ export interface HttpsReply {
 export function httpsRequest(
   port: number,
   caPem: string,
-  opts: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: unknown; localAddress?: string },
 ): Promise<HttpsReply> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
@@ -63,6 +63,7 @@ export function httpsRequest(
         // The certificate names 127.0.0.1 whatever Host header a test sends.
         checkServerIdentity: (_host, cert) => checkServerIdentity('127.0.0.1', cert),
         agent: false,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
       },
       (res) => {

@@ -28,7 +28,16 @@ export interface Overview {
   assist: { step: string | null; atKiosk: boolean };
 }
 
-export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded';
+export type AlertKind =
+  | 'quota80'
+  | 'quota95'
+  | 'quota100'
+  | 'accessRefused'
+  | 'tamper'
+  | 'helpNeeded'
+  | 'signInThrottled'
+  | 'signInBurst'
+  | 'returnDataDeadLetter';
 
 export interface StaffAlert {
   id: number;
