@@ -193,6 +193,8 @@ export type AuditCode =
   | 'tamperClearRefused'
   | 'readerPowerCycled'
   | 'returnDataExported'
+  /** Staff downloaded a data balikan file (NIKs): state is the export's id and file, count its entries. */
+  | 'returnDataDownloaded'
   | 'returnDataExportFailed'
   | 'kioskPaused'
   | 'kioskResumed'

@@ -142,7 +142,15 @@ t.test(
 
     const after = (await h.app.inject({ method: 'GET', url: '/api/staff/return-data' })).json();
     t.same({ pending: after.pending, exported: after.exported }, { pending: 0, exported: entries.length });
-    t.same(h.auditRows(), [{ code: 'returnDataExported', staffId: 'op-0007', outcome: 'xlsx', count: entries.length }]);
+    t.same(
+      h.auditRows(),
+      [
+        { code: 'returnDataExported', staffId: 'op-0007', outcome: 'xlsx', count: entries.length },
+        { code: 'returnDataDownloaded', staffId: 'op-0007', outcome: 'sent', count: entries.length },
+        { code: 'returnDataDownloaded', staffId: 'op-0007', outcome: 'sent', count: entries.length },
+      ],
+      'the export and each download (a read of NIKs) are audited',
+    );
 
     const again = await h.app.inject({
       method: 'POST',
@@ -282,7 +290,7 @@ t.test('bad input is a typed 400 that echoes nothing and changes nothing', async
   t.equal(unknown.statusCode, 404, 'an export this process did not write is not served');
   t.same(readdirSync(stick), []);
   t.equal(h.outbox.pendingCount(), 9);
-  t.same(h.auditRows(), [], 'nothing happened, nothing audited');
+  t.same(h.auditRows(), [{ code: 'returnDataDownloaded', staffId: 'op-0007', outcome: 'notFound', count: null }], 'nothing was written; the try to read an export is audited');
 });
 
 t.test('only the files of an export are served from its folder, and only unchanged', async (t) => {
