@@ -77,6 +77,8 @@ const ReturnDataDeliverySchema = Type.Object(
     idleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     retryBaseMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
     retryMaxMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+    /** Tries before an entry the service never settles becomes a dead letter (left for a file export). */
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000 })),
     totalTimeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 120000 })),
   },

@@ -212,7 +212,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const interrupted = audit.closeInterruptedSessions();
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
-  await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
+  await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated, onDeadLettered: () => alerts.raise('returnDataDeadLetter') });
   closers.unshift(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
   const staffAuth = new StaffPinVerifier(credentials.staff, attempts, permittedOperator);
   const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, throttle: attempts });
@@ -431,6 +431,7 @@ async function startDelivery(
     logger: Logger;
     closers: Array<() => Promise<void> | void>;
     deactivated: boolean;
+    onDeadLettered: () => void;
   },
 ): Promise<void> {
   const delivery = config.returnData?.delivery;
@@ -461,7 +462,9 @@ async function startDelivery(
     clock: deps.clock,
     logger: deps.logger.child({ component: 'returnData' }),
     audit: deps.audit,
+    onDeadLettered: deps.onDeadLettered,
     settings: {
+      maxEntryAttempts: delivery.maxAttempts ?? DEFAULT_DELIVERY.maxEntryAttempts,
       batchSize: delivery.batchSize ?? DEFAULT_DELIVERY.batchSize,
       idleIntervalMs: (delivery.idleIntervalS ?? DEFAULT_DELIVERY.idleIntervalMs / 1000) * 1000,
       retryBaseMs: delivery.retryBaseMs ?? DEFAULT_DELIVERY.retryBaseMs,

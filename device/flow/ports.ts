@@ -186,6 +186,8 @@ export type AuditCode =
   | 'returnDataQueued'
   | 'returnDataDelivered'
   | 'returnDataDeliveryRefused'
+  /** The web service never settled this entry after every try: it waits for a file export. */
+  | 'returnDataDeadLettered'
   | 'sessionEnd'
   | 'sessionFailed'
   | 'tamperOpened'

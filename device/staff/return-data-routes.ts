@@ -30,6 +30,8 @@ export interface ReturnDataOutboxCounts extends ReturnDataExportSource {
   exportedCount(): number;
   /** Entries the delivery worker had confirmed by the web service (absent: no delivery method). */
   deliveredCount(): number;
+  /** Pending entries the web service never settled after every try (dead letters): export them to a file. */
+  deadLetteredCount(): number;
 }
 
 export interface ReturnDataRoutesDeps {
@@ -48,6 +50,8 @@ const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 const Overview = Type.Object({
   pending: Type.Integer(),
   delivered: Type.Integer(),
+  /** Of the pending: given up on by the delivery worker, waiting for a file export. */
+  deadLettered: Type.Integer(),
   exported: Type.Integer(),
   targets: Type.Array(Type.Object({ id: Type.String(), label: Type.String() })),
 });
@@ -111,6 +115,7 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
       scope.get('/return-data', { schema: { response: { 200: Overview } } }, async () => ({
         pending: deps.outbox.pendingCount(),
         delivered: deps.outbox.deliveredCount(),
+        deadLettered: deps.outbox.deadLetteredCount(),
         exported: deps.outbox.exportedCount(),
         targets: deps.targets.list(),
       }));

@@ -150,6 +150,17 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Data balikan delivery per entry (return-data/delivery.ts): how often the web service left an
+    // entry unsettled, when it is due again, and when it was given up on after the last try (a
+    // dead letter: it waits for a file export, shown on the staff dashboard).
+    version: 63,
+    sql: `
+      ALTER TABLE return_data_outbox ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE return_data_outbox ADD COLUMN delivery_due_at TEXT;
+      ALTER TABLE return_data_outbox ADD COLUMN dead_lettered_at TEXT;
+    `,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

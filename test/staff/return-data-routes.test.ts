@@ -89,7 +89,11 @@ t.test('GET /return-data gives the counts and offers each stick in a root plus t
   const res = await h.app.inject({ method: 'GET', url: '/api/staff/return-data' });
   t.equal(res.statusCode, 200);
   const body = res.json();
-  t.same({ pending: body.pending, delivered: body.delivered, exported: body.exported }, { pending: 9, delivered: 0, exported: 0 });
+  t.same({ pending: body.pending, delivered: body.delivered, exported: body.exported, deadLettered: body.deadLettered }, { pending: 9, delivered: 0, exported: 0, deadLettered: 0 });
+  const keys = (h.db.prepare('SELECT idempotency_key AS k FROM return_data_outbox ORDER BY id LIMIT 2').all() as Array<{ k: string }>).map((r) => r.k);
+  h.outbox.markUnsettled(keys, { maxAttempts: 1, dueInMs: () => 0 });
+  const after = (await h.app.inject({ method: 'GET', url: '/api/staff/return-data' })).json();
+  t.same({ pending: after.pending, deadLettered: after.deadLettered }, { pending: 9, deadLettered: 2 }, 'dead letters are counted among the pending, and on their own');
   t.same(
     body.targets,
     [

@@ -174,6 +174,11 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
 
 t.test('data balikan: export to the chosen target and format, then download the file written', async (t) => {
   t.equal(await page.getByTestId('return-data-pending').innerText(), '12');
+  t.equal(await page.getByTestId('return-data-dead-lettered').count(), 0, 'no dead-letter line while there are none');
+  api.returnData = { ...api.returnData, deadLettered: 3 };
+  await page.getByTestId('return-data-dead-lettered').waitFor();
+  t.match(await page.getByTestId('return-data-dead-lettered').innerText(), /^3 entri tidak dapat dikirim ke Dukcapil .*ekspor ke berkas/, 'entries given up on are told, with what to do');
+  api.returnData = { ...api.returnData, deadLettered: 0 };
   await page.getByTestId('export-target').selectOption('usb-1');
   await page.getByTestId('export-format-csv').check();
   await page.getByTestId('export-start').click();

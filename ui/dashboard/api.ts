@@ -59,6 +59,8 @@ export interface SessionSummary {
 export interface ReturnDataStatus {
   pending: number;
   delivered: number;
+  /** Of the pending: the web service never settled them after every try; they wait for a file export. */
+  deadLettered: number;
   exported: number;
   targets: { id: string; label: string }[];
 }

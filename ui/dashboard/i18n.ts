@@ -98,6 +98,8 @@ export interface DashboardMessages {
     pending: string;
     delivered: string;
     exported: string;
+    /** Pending entries the web service never settled after every try. */
+    deadLettered: (n: number) => string;
     target: string;
     noTargets: string;
     format: string;
@@ -257,6 +259,7 @@ const id: DashboardMessages = {
     pending: 'Belum dikirim',
     delivered: 'Terkirim',
     exported: 'Diekspor',
+    deadLettered: (n) => `${n} entri tidak dapat dikirim ke Dukcapil setelah beberapa kali mencoba: ekspor ke berkas.`,
     target: 'Tujuan ekspor',
     noTargets: 'Tidak ada tujuan ekspor (folder atau USB) yang tersedia.',
     format: 'Format berkas',
@@ -412,6 +415,7 @@ const en: DashboardMessages = {
     pending: 'Not yet sent',
     delivered: 'Delivered',
     exported: 'Exported',
+    deadLettered: (n) => `${n} ${n === 1 ? 'entry' : 'entries'} could not be delivered to the registry after several tries: export to a file.`,
     target: 'Export to',
     noTargets: 'No export target (folder or USB stick) is available.',
     format: 'File format',
