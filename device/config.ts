@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { accessHoursProblems, type AccessHours } from './uplink/access-hours.ts';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -180,6 +181,20 @@ const ConfigSchema = Type.Object(
         connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
         totalTimeoutMs: Type.Integer({ minimum: 500, maximum: 120000 }),
         dailyQuota: Type.Integer({ minimum: 1 }),
+        /**
+         * Dukcapil's access hours in WIB (uplink/access-hours.ts): outside them the kiosk is out of
+         * service and asks nothing (a question then costs a hit and gets code 06).
+         */
+        accessHours: Type.Optional(
+          Type.Object(
+            {
+              from: Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$' }),
+              to: Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$' }),
+              weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -384,6 +399,8 @@ export function configProblems(config: unknown): string[] {
   // kiosk's own browser: over plain HTTP, so never beyond loopback (the LAN has its own listener).
   const host = (config as { http?: { host?: unknown } } | null)?.http?.host;
   if (typeof host === 'string' && !isLoopbackHost(host)) problems.push('/http/host must be a loopback address (127.0.0.1, ::1 or localhost): the office LAN has the staff LAN listener');
+  const hours = (config as { uplink?: { accessHours?: AccessHours } } | null)?.uplink?.accessHours;
+  if (hours && typeof hours.from === 'string' && typeof hours.to === 'string') problems.push(...accessHoursProblems(hours));
   const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
   try {
     new RegExp(String(pattern));

@@ -102,7 +102,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const uplinkTimes = { connectTimeoutMs: config.uplink.connectTimeoutMs, totalTimeoutMs: config.uplink.totalTimeoutMs };
   const uplinkShape = { keyCasing: config.uplink.keyCasing, method: config.uplink.method, verifyThreshold: config.uplink.verifyThreshold };
   if (sim && !deactivated) {
-    const dukcapil = await sim.startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
+    // The simulator keeps the configured access hours too, as the registry would.
+    const dukcapil = await sim.startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota, ...(config.uplink.accessHours ? { accessHours: config.uplink.accessHours } : {}) });
     closers.push(() => dukcapil.close());
     simulatorCredentials = dukcapil.credentials;
     endpoint = { baseUrl: dukcapil.baseUrl, institution: dukcapil.institution, caPem: dukcapil.caPem, ...uplinkShape, ...uplinkTimes };
@@ -252,12 +253,13 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     outOfServiceRecheckMs: 30_000,
     npwpdPattern: new RegExp(config.npwpdPattern),
   };
+  const readiness = createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, accessHours: config.uplink.accessHours ?? null, logger });
   const machine = createKioskMachine({
     card,
     sensor: fingerSensor,
     matcher: createMatcher(),
     validator,
-    readiness: deactivated ? deactivatedReadiness : createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
+    readiness: deactivated ? deactivatedReadiness : readiness,
     staffAuth,
     audit,
     returnData: outbox,
@@ -272,6 +274,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     maxFingerAttempts: settings.maxFingerAttempts,
     staffPinLockedUntil: () => attempts.waitUntil(KIOSK_SCREEN),
     staffPinAttemptsLeft: () => attempts.freeLeft(KIOSK_SCREEN),
+    accessReopensAt: () => readiness.accessReopensAt(),
   });
   closers.unshift(() => runtime.stop());
 
