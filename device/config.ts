@@ -4,6 +4,8 @@
  * those live in the credential file in the state folder (store/credentials.ts).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { accessHoursProblems, type AccessHours } from './domain/access-hours.ts';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -100,6 +102,8 @@ const ReturnDataDeliverySchema = Type.Object(
     idleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     retryBaseMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
     retryMaxMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+    /** Tries before an entry the service never settles becomes a dead letter (left for a file export). */
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000 })),
     totalTimeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 120000 })),
   },
@@ -201,6 +205,20 @@ const ConfigSchema = Type.Object(
         connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
         totalTimeoutMs: Type.Integer({ minimum: 500, maximum: 120000 }),
         dailyQuota: Type.Integer({ minimum: 1 }),
+        /**
+         * Dukcapil's access hours in WIB (domain/access-hours.ts): outside them the kiosk is out of
+         * service and asks nothing (a question then costs a hit and gets code 06).
+         */
+        accessHours: Type.Optional(
+          Type.Object(
+            {
+              from: Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$' }),
+              to: Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$' }),
+              weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -426,6 +444,12 @@ export function configProblems(config: unknown): string[] {
   const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
   const gpio = (config as { gpio?: { driver?: unknown; lines?: unknown } } | null)?.gpio;
   if (gpio?.driver === 'onoff' && !gpio.lines) problems.push('/gpio/lines is required with driver "onoff"');
+  // The kiosk listener serves the screen, its stream (personal data) and the PIN routes to the
+  // kiosk's own browser: over plain HTTP, so never beyond loopback (the LAN has its own listener).
+  const host = (config as { http?: { host?: unknown } } | null)?.http?.host;
+  if (typeof host === 'string' && !isLoopbackHost(host)) problems.push('/http/host must be a loopback address (127.0.0.1, ::1 or localhost): the office LAN has the staff LAN listener');
+  const hours = (config as { uplink?: { accessHours?: AccessHours } } | null)?.uplink?.accessHours;
+  if (hours && typeof hours.from === 'string' && typeof hours.to === 'string') problems.push(...accessHoursProblems(hours));
   const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
   try {
     new RegExp(String(pattern));
@@ -433,6 +457,11 @@ export function configProblems(config: unknown): string[] {
     problems.push('/npwpdPattern is not a regular expression');
   }
   return problems;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
 }
 
 function deepMerge(target: Record<string, unknown>, source: unknown): void {

@@ -17,19 +17,19 @@ import {
   type KioskMachine,
 } from './flow/machine.ts';
 import type { KioskEvents } from './flow/events.ts';
-import type { ClockPort, FingerMatcherPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './flow/ports.ts';
+import type { ClockPort, FingerMatcherPort, ReadinessPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './flow/ports.ts';
 import { attachReaderPower, DEFAULT_READER_POWER, ReaderPowerPolicy } from './gpio/reader-power.ts';
 import { TamperLock } from './gpio/tamper-lock.ts';
 import { deviceHealth, type DeviceHealth } from './health.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './log.ts';
-import { createReadiness } from './readiness.ts';
+import { createReadiness, type Readiness } from './readiness.ts';
 import { attachAlerts, type AlertLog } from './staff/alerts.ts';
 import { dashboardRoutes } from './staff/dashboard-routes.ts';
 import type { StaffRoutes } from './staff/scope.ts';
 import type { Db } from './store/db.ts';
 import type { KioskFlags } from './store/kiosk-flags.ts';
-import { PinLockout } from './store/pin-lockout.ts';
+import { KIOSK_SCREEN, type AttemptThrottle } from './store/attempt-throttle.ts';
 import type { QuotaLedger } from './uplink/quota-ledger.ts';
 import { attachPanel } from './view/panel.ts';
 import { KioskRuntime } from './view/runtime.ts';
@@ -37,13 +37,15 @@ import { KioskRuntime } from './view/runtime.ts';
 export interface KioskParts {
   devices: Pick<Devices, 'card' | 'sensor' | 'gpio' | 'readerRelay' | 'readiness'>;
   validator: ValidatorPort & { probe(): Promise<boolean> };
-  store: { db: Db; flags: KioskFlags; pinLockout: PinLockout; outbox: ReturnDataPort };
+  store: { db: Db; flags: KioskFlags; outbox: ReturnDataPort };
   /** The audit log, with the policies' subscriptions: everything the kiosk records goes through it. */
   events: KioskEvents;
   ledger: Pick<QuotaLedger, 'usage'>;
   alerts: AlertLog;
   staffAuth: StaffAuthPort;
-  config: Pick<KioskConfig, 'agreement' | 'stateDir' | 'gpio' | 'fingerprint'>;
+  /** Wrong staff PINs per source (staff/access.ts): the kiosk screen's wait is shown in the staff-assist view. */
+  attempts: Pick<AttemptThrottle, 'waitUntil' | 'freeLeft'>;
+  config: Pick<KioskConfig, 'agreement' | 'stateDir' | 'gpio' | 'fingerprint'> & { uplink?: Pick<KioskConfig['uplink'], 'accessHours'> };
   settings: FlowSettings;
   clock: ClockPort;
   logger: Logger;
@@ -112,9 +114,11 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     onOpened: () => runtime.send({ type: 'TAMPER' }),
     onChanged: () => runtime.send({ type: 'READINESS_CHANGED' }),
   });
-  const readiness =
+  const accessHours = parts.config.uplink?.accessHours ?? null;
+  // A deactivated kiosk's readiness (devices.readiness) never opens: it knows no access hours.
+  const readiness: ReadinessPort & Partial<Pick<Readiness, 'accessReopensAt'>> =
     devices.readiness ??
-    createReadiness({ agreement: parts.config.agreement, clock, tamper, card, validator: parts.validator, flags: store.flags, logger });
+    createReadiness({ agreement: parts.config.agreement, clock, tamper, card, validator: parts.validator, flags: store.flags, accessHours, logger });
   const machine = createKioskMachine({
     card,
     sensor: devices.sensor,
@@ -134,8 +138,9 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     logger,
     maxFingerAttempts: parts.settings.maxFingerAttempts,
     ...(parts.xstateClock ? { xstateClock: parts.xstateClock } : {}),
-    staffPinLockedUntil: () => store.pinLockout.state().lockedUntil,
-    staffPinAttemptsLeft: () => PinLockout.MAX_FAILURES - store.pinLockout.state().failures,
+    staffPinLockedUntil: () => parts.attempts.waitUntil(KIOSK_SCREEN),
+    staffPinAttemptsLeft: () => parts.attempts.freeLeft(KIOSK_SCREEN),
+    accessReopensAt: () => readiness.accessReopensAt?.() ?? null,
   });
   lifecycle.defer(() => runtime.stop());
   card.subscribe((e) => {

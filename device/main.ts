@@ -60,8 +60,17 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     const ledger = new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
     const validator = openValidator(devices, { ledger, alerts, clock, logger, dailyQuota: config.uplink.dailyQuota });
     lifecycle.defer(() => validator.close());
-    lifecycle.defer(startReturnDataWork(config, { service: devices.returnData, outbox: store.outbox, audit: events, clock, logger }));
-    const { staffAuth, signIn } = staffAccess({ rosterFile: files.roster, staff: credentials.staff, store, clock, logger });
+    lifecycle.defer(
+      startReturnDataWork(config, {
+        service: devices.returnData,
+        outbox: store.outbox,
+        audit: events,
+        clock,
+        logger,
+        onDeadLettered: () => alerts.raise('returnDataDeadLetter'),
+      }),
+    );
+    const { staffAuth, signIn, attempts } = staffAccess({ rosterFile: files.roster, staff: credentials.staff, store, alerts, clock, logger });
 
     // ---- the flow and its policies
     const settings = flowSettings(config);
@@ -73,6 +82,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       ledger,
       alerts,
       staffAuth,
+      attempts,
       config,
       settings,
       clock,

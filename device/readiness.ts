@@ -8,6 +8,12 @@ import type { OutOfServiceReason } from './domain/failure.ts';
 import type { CardPort, ClockPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
 import type { Logger } from './log.ts';
 import type { KioskFlags } from './store/kiosk-flags.ts';
+import { accessWindowOpen, nextAccessOpening, outsideHoursUntil, type AccessHours } from './domain/access-hours.ts';
+
+export interface Readiness extends ReadinessPort {
+  /** When Dukcapil's access hours open again, while they are over; null otherwise. */
+  accessReopensAt(): number | null;
+}
 
 export function createReadiness(deps: {
   agreement: AgreementPeriod;
@@ -17,10 +23,24 @@ export function createReadiness(deps: {
   card: Pick<CardPort, 'health'>;
   validator: ValidatorPort & { probe(): Promise<boolean> };
   flags: KioskFlags;
+  /** Dukcapil's access hours (config uplink.accessHours); null when not configured. */
+  accessHours?: AccessHours | null;
   logger: Logger;
-}): ReadinessPort {
+}): Readiness {
   const notReady = (reason: OutOfServiceReason) => ({ ready: false as const, reason });
+  const hours = deps.accessHours ?? null;
+  // Until when a 06 answer of the registry keeps the kiosk out (kept across restarts).
+  const closedUntil = (now: Date): number | null => {
+    const until = Date.parse(deps.flags.value('outsideAccessHoursUntil') ?? '');
+    return until > now.getTime() ? until : null;
+  };
+  const accessReopensAt = (): number | null => {
+    const now = deps.clock.now();
+    if (hours && !accessWindowOpen(hours, now)) return nextAccessOpening(hours, now)?.getTime() ?? null;
+    return closedUntil(now);
+  };
   return {
+    accessReopensAt,
     async check() {
       if (!agreementInForce(deps.agreement, deps.clock.now())) return notReady('agreementNotInForce');
       if (deps.tamper.locked()) return notReady('tamper');
@@ -33,12 +53,18 @@ export function createReadiness(deps: {
       if (deps.validator.health().quota.used >= deps.validator.health().quota.limit) return notReady('quotaReached');
       // The quota is shared with other kiosks: the registry may say it is gone before our ledger does.
       if (deps.flags.value('quotaReached') === wibDate(deps.clock.now())) return notReady('quotaReached');
+      // Outside Dukcapil's access hours nothing is asked: a question would cost a hit for a 06.
+      if (accessReopensAt() !== null || (hours && !accessWindowOpen(hours, deps.clock.now()))) return notReady('outsideAccessHours');
       // An open breaker is probed with a TLS handshake only: it never spends a quota hit.
       if (deps.validator.health().breaker === 'open' && !(await deps.validator.probe())) return notReady('uplinkDown');
       return { ready: true as const };
     },
     stopService(reason, cause) {
-      if (reason === 'quotaReached') {
+      if (reason === 'outsideAccessHours') {
+        const until = outsideHoursUntil(hours, deps.clock.now());
+        deps.flags.set('outsideAccessHoursUntil', until.toISOString());
+        deps.logger.warn({ event: 'outsideAccessHours', until: until.toISOString() }, 'the registry is outside its access hours: out of service until it opens');
+      } else if (reason === 'quotaReached') {
         deps.flags.set('quotaReached', wibDate(deps.clock.now()));
         deps.logger.warn({ event: 'quotaReachedAtRegistry' }, 'the registry says the day\'s quota is gone: out of service until tomorrow');
       } else {

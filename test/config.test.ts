@@ -119,3 +119,17 @@ t.test('the staff LAN listener: off by default; enabled only with a readable cer
   t.match(problemsOf(() => loadConfig(env(lan({ certFile: undefined })), today)), [/\/staffLan/], 'no certificate configured at all');
   t.same(loadConfig(env(lan({ enabled: false, certFile: join(tls.dir, 'absent.pem') })), today).staffLan?.enabled, false, 'a disabled listener needs no files');
 });
+
+t.test('the kiosk listener binds loopback only: any other http.host is refused', async (t) => {
+  for (const host of ['0.0.0.0', '::', '192.168.10.20', 'kiosk.kantor.example', '127.0.0.1.attacker.example']) {
+    t.match(problemsOf(() => loadConfig({ ANJUNGAN_HOST: host }, today)), [/^\/http\/host must be a loopback address/], host);
+  }
+  for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) t.same(problemsOf(() => loadConfig({ ANJUNGAN_HOST: host }, today)), [], host);
+});
+
+t.test("Dukcapil's access hours: HH:MM in WIB, from before to, weekdays 1-7", async (t) => {
+  const ok = configFile(t, { uplink: { accessHours: { from: '07:00', to: '16:00', weekdays: [1, 2, 3, 4, 5] } } });
+  t.same(loadConfig({ ANJUNGAN_CONFIG: ok }, today).uplink.accessHours, { from: '07:00', to: '16:00', weekdays: [1, 2, 3, 4, 5] });
+  t.match(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: configFile(t, { uplink: { accessHours: { from: '16:00', to: '07:00' } } }) }, today)), [/from must be before to/]);
+  t.ok(problemsOf(() => loadConfig({ ANJUNGAN_CONFIG: configFile(t, { uplink: { accessHours: { from: '07:00', to: '16:00', weekdays: [0] } } }) }, today)).length > 0, 'weekday 0 refused');
+});

@@ -12,8 +12,9 @@ import { KioskFlags } from '../device/store/kiosk-flags.ts';
 import { SimulatedGpio } from '../device/gpio/simulated.ts';
 import type { ReaderHealth, UplinkHealth } from '../device/flow/ports.ts';
 import { capturingLogger } from './support/logger.ts';
+import { OUTSIDE_HOURS_RETRY_MS, type AccessHours } from '../device/domain/access-hours.ts';
 
-function fixture(t: Test) {
+function fixture(t: Test, accessHours: AccessHours | null = null) {
   const dir = mkdtempSync(join(tmpdir(), 'anj10-readiness-'));
   const db = openDatabase(dir);
   t.teardown(() => {
@@ -44,6 +45,7 @@ function fixture(t: Test) {
       },
     },
     flags,
+    accessHours,
     logger: log.logger,
   });
   return {
@@ -139,4 +141,43 @@ t.test('an open breaker is probed with a handshake; the kiosk serves again only 
   f.setProbe(true);
   t.same(await f.readiness.check(), { ready: true });
   t.equal(f.probes.length, 2);
+});
+
+t.test('outside the configured access hours the kiosk is out of service, and asks nothing, until they open', async (t) => {
+  const f = fixture(t, { from: '07:00', to: '16:00' });
+  f.setNow('2026-11-27T09:30:00Z'); // 16:30 WIB
+  t.same(await f.readiness.check(), { ready: false, reason: 'outsideAccessHours' });
+  t.equal(f.readiness.accessReopensAt(), Date.parse('2026-11-28T00:00:00Z'), 'back at 07:00 WIB the next day');
+  f.setNow('2026-11-27T23:59:59Z');
+  t.same(await f.readiness.check(), { ready: false, reason: 'outsideAccessHours' });
+  f.setNow('2026-11-28T00:00:00Z');
+  t.same(await f.readiness.check(), { ready: true }, 'open at 07:00 WIB');
+  t.equal(f.readiness.accessReopensAt(), null);
+  t.equal(f.probes.length, 0, 'not even a handshake was spent');
+});
+
+t.test('the registry answering 06: out of service until the next window, across a restart', async (t) => {
+  const f = fixture(t, { from: '07:00', to: '16:00' });
+  f.setNow('2026-11-27T03:00:00Z'); // 10:00 WIB: the hours say open, the registry says closed
+  f.readiness.stopService('outsideAccessHours', 'outsideHours');
+  t.same(await f.readiness.check(), { ready: false, reason: 'outsideAccessHours' });
+  t.equal(f.readiness.accessReopensAt(), Date.parse('2026-11-27T03:00:00Z') + OUTSIDE_HOURS_RETRY_MS, 'a fixed wait when the hours disagree');
+  t.match(f.logs(), /"event":"outsideAccessHours"/);
+  f.setNow(new Date(Date.parse('2026-11-27T03:00:00Z') + OUTSIDE_HOURS_RETRY_MS).toISOString());
+  t.same(await f.readiness.check(), { ready: true }, 'then it serves again');
+
+  const g = fixture(t);
+  g.setNow('2026-11-27T12:00:00Z');
+  g.readiness.stopService('outsideAccessHours', 'outsideHours');
+  t.same(await g.readiness.check(), { ready: false, reason: 'outsideAccessHours' }, 'without configured hours too');
+  const again = createReadiness({
+    agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2026-12-31' },
+    clock: { now: () => new Date('2026-11-27T12:30:00Z') },
+    tamper: { locked: () => false },
+    card: { health: () => g.reader },
+    validator: { validate: async () => ({ kind: 'unavailable' }), health: () => g.uplink, probe: async () => true },
+    flags: g.flags,
+    logger: capturingLogger().logger,
+  });
+  t.same(await again.check(), { ready: false, reason: 'outsideAccessHours' }, 'a restart keeps it');
 });

@@ -114,6 +114,8 @@ export interface Messages {
     title: string;
     startingTitle: string;
     reason: Record<OutOfServiceReason, string>;
+    /** When the kiosk serves again, where it knows (outside access hours). */
+    reopensAt: (time: string) => string;
     goToCounter: string;
     /** Staff clearing the tamper lock on the kiosk itself. */
     tamperClear: { instruction: string; closeFirst: string };
@@ -327,6 +329,10 @@ const id: Messages = {
         title: 'Kuota verifikasi hari ini habis',
         action: 'Verifikasi NIK hari ini sudah mencapai batas. Layanan tersedia kembali besok; silakan menuju loket pelayanan.',
       },
+      outsideAccessHours: {
+        title: 'Di luar jam akses Dukcapil',
+        action: 'Layanan Dukcapil sedang di luar jam akses, jadi NIK tidak dapat diperiksa sekarang. Silakan kembali pada jam layanan, atau menuju loket pelayanan.',
+      },
       registryRefused: {
         title: 'Permintaan ditolak Dukcapil',
         action: 'Layanan Dukcapil menolak permintaan ini. Silakan menuju loket pelayanan.',
@@ -367,7 +373,9 @@ const id: Messages = {
       pausedByStaff: 'Anjungan dihentikan sementara oleh petugas.',
       uplinkDown: 'Koneksi ke layanan Dukcapil sedang terputus.',
       uplinkRejected: 'Akses ke layanan Dukcapil sedang ditolak.',
+      outsideAccessHours: 'Di Luar Jam Akses: layanan Dukcapil sedang tutup.',
     },
+    reopensAt: (time) => `Layanan dibuka kembali pukul ${time} WIB.`,
     goToCounter: 'Silakan menuju loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
     tamperClear: {
       instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN untuk membuka kunci.',
@@ -587,6 +595,10 @@ const en: Messages = {
         title: "Today's verification quota is used up",
         action: 'NIK checks have reached their limit for today; the service resumes tomorrow. Please go to the service counter.',
       },
+      outsideAccessHours: {
+        title: 'Outside the registry’s access hours',
+        action: 'The civil registry service is outside its access hours, so the NIK cannot be checked now. Please come back during service hours, or go to the service counter.',
+      },
       registryRefused: {
         title: 'Request refused by the registry',
         action: 'The civil registry service refused this request. Please go to the service counter.',
@@ -627,7 +639,9 @@ const en: Messages = {
       pausedByStaff: 'The kiosk has been paused by staff.',
       uplinkDown: 'The connection to the civil registry is down.',
       uplinkRejected: 'Access to the civil registry is being refused.',
+      outsideAccessHours: 'Outside access hours: the civil registry service is closed.',
     },
+    reopensAt: (time) => `Service resumes at ${time} WIB.`,
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
     tamperClear: {
       instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN to unlock it.',

@@ -27,6 +27,8 @@ export type AuditCode =
   | 'returnDataQueued'
   | 'returnDataDelivered'
   | 'returnDataDeliveryRefused'
+  /** The web service never settled this entry after every try: it waits for a file export. */
+  | 'returnDataDeadLettered'
   | 'sessionEnd'
   | 'sessionFailed'
   | 'tamperOpened'
@@ -34,6 +36,8 @@ export type AuditCode =
   | 'tamperClearRefused'
   | 'readerPowerCycled'
   | 'returnDataExported'
+  /** Staff downloaded a data balikan file (NIKs): state is the export's id and file, count its entries. */
+  | 'returnDataDownloaded'
   | 'returnDataExportFailed'
   | 'kioskPaused'
   | 'kioskResumed'

@@ -96,6 +96,13 @@ export const SESSION_FAILURES = {
       en: "The daily NIK quota (shared by every kiosk on this User ID) is used up; service stops until tomorrow (WIB).",
     },
   },
+  outsideAccessHours: {
+    retriable: false,
+    staff: {
+      id: 'Dukcapil di luar jam akses (kode 06); anjungan berhenti melayani sampai jam akses berikutnya (uplink.accessHours).',
+      en: 'Dukcapil is outside its access hours (code 06); the kiosk stops serving until the next access window (uplink.accessHours).',
+    },
+  },
   registryRefused: {
     retriable: false,
     staff: {
@@ -130,12 +137,14 @@ export const OUT_OF_SERVICE_REASONS = [
   'pausedByStaff',
   'uplinkDown',
   'uplinkRejected',
+  /** Dukcapil's access hours are over (configured hours, or a code 06 answer): back at the next window. */
+  'outsideAccessHours',
 ] as const;
 
 export type OutOfServiceReason = (typeof OUT_OF_SERVICE_REASONS)[number];
 
 /** The out-of-service reasons a session can learn of and readiness must then keep to. */
-export type ServiceStop = Extract<OutOfServiceReason, 'quotaReached' | 'uplinkRejected'>;
+export type ServiceStop = Extract<OutOfServiceReason, 'quotaReached' | 'uplinkRejected' | 'outsideAccessHours'>;
 
 type RefusalKind = RegistryRefusal['kind'];
 
@@ -170,8 +179,8 @@ export const REGISTRY_REFUSALS = {
     staff: { id: 'Dukcapil: User ID tidak aktif. Hubungi Disdukcapil.', en: 'Dukcapil: User ID inactive. Contact Disdukcapil.' },
   },
   outsideHours: {
-    reason: 'uplinkUnavailable',
-    stopsService: null,
+    reason: 'outsideAccessHours',
+    stopsService: 'outsideAccessHours',
     staff: { id: 'Dukcapil: di luar jam akses.', en: 'Dukcapil: outside access hours.' },
   },
   serviceError: {

@@ -66,6 +66,7 @@ export const OUT_OF_SERVICE_LABELS: Record<OutOfServiceReportReason, Bilingual> 
   pausedByStaff: { id: 'Dijeda petugas', en: 'Paused by staff' },
   uplinkDown: { id: 'Layanan Dukcapil terputus', en: 'Dukcapil service down' },
   uplinkRejected: { id: 'Akses ditolak Dukcapil', en: 'Access refused by Dukcapil' },
+  outsideAccessHours: { id: 'Di luar jam akses Dukcapil', en: 'Outside Dukcapil access hours' },
   unknown: { id: 'Tidak diketahui', en: 'Unknown' },
 };
 

@@ -69,6 +69,7 @@ export const ENDS_A_CARD_READ = {
   identityNotConfirmed: false,
   uplinkUnavailable: false,
   quotaReached: false,
+  outsideAccessHours: false,
   registryRefused: false,
   sessionTimeout: true,
   internalError: true,

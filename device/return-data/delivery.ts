@@ -6,7 +6,10 @@
  * Exactly-once in effect: every entry carries its idempotency key; the service records a key
  * once and answers a repeat as already recorded. The kiosk marks an entry delivered only on the
  * service's confirmation, after the response, so a crash or a lost answer means a resend that
- * the service de-duplicates, never a loss. Failures back off exponentially with jitter.
+ * the service de-duplicates, never a loss. A batch the service did not answer backs the worker
+ * off exponentially with jitter; an entry it answered without settling backs off on its own and
+ * after `maxEntryAttempts` becomes a dead letter (left for a file export, shown to staff), so no
+ * entry can hold the others back.
  * Settled entries are purged by ./retention.ts.
  */
 import { X509Certificate } from 'node:crypto';
@@ -33,16 +36,28 @@ export interface DeliverySettings {
   batchSize: number;
   /** How often to look for new entries when the outbox was empty. */
   idleIntervalMs: number;
-  /** First retry delay after a failure; doubles per failure up to `retryMaxMs`, with jitter. */
+  /** First retry delay after a failed batch; doubles per failure up to `retryMaxMs`, with jitter. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * An entry the service answered without settling waits this long before its next try, doubling
+   * per try up to `entryRetryMaxMs` (with jitter); meanwhile the batches move on to other entries.
+   */
+  entryRetryBaseMs: number;
+  entryRetryMaxMs: number;
+  /** Tries after which an unsettled entry is given up on (a dead letter, left for a file export). */
+  maxEntryAttempts: number;
 }
 
+/** An entry left unsettled is tried 8 times over about a day (5 min doubling to 6 h) before it is a dead letter. */
 export const DEFAULT_DELIVERY: DeliverySettings = {
   batchSize: 50,
   idleIntervalMs: 60_000,
   retryBaseMs: 5_000,
   retryMaxMs: 30 * 60_000,
+  entryRetryBaseMs: 5 * 60_000,
+  entryRetryMaxMs: 6 * 60 * 60_000,
+  maxEntryAttempts: 8,
 };
 
 export type ReturnDataConfigProblem = 'url' | 'caPem' | 'spkiSha256' | 'timeouts' | 'batchSize' | 'retry';
@@ -57,7 +72,8 @@ export class ReturnDataConfigError extends Error {
 
 export type BatchResult =
   | { kind: 'idle' }
-  | { kind: 'answered'; confirmed: number; refused: number; unanswered: number }
+  /** `deferred`: unsettled entries that wait for another try; `deadLettered`: those given up on now. */
+  | { kind: 'answered'; confirmed: number; refused: number; deferred: number; deadLettered: number }
   | { kind: 'failed'; reason: string };
 
 /** Resolves and checks the endpoint once; the worker never derives a destination from a response. */
@@ -92,6 +108,9 @@ export function returnDataTransport(endpoint: ReturnDataEndpoint): { transport: 
 function checkSettings(s: DeliverySettings): void {
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 200) throw new ReturnDataConfigError('batchSize');
   if (!(s.retryBaseMs > 0) || !(s.retryMaxMs >= s.retryBaseMs) || !(s.idleIntervalMs > 0)) throw new ReturnDataConfigError('retry');
+  if (!(s.entryRetryBaseMs > 0) || !(s.entryRetryMaxMs >= s.entryRetryBaseMs) || !Number.isInteger(s.maxEntryAttempts) || s.maxEntryAttempts < 1) {
+    throw new ReturnDataConfigError('retry');
+  }
 }
 
 /** Delay before retry number `failures` (1, 2, ...): exponential, capped, with equal jitter. */
@@ -108,8 +127,10 @@ export interface DeliveryDeps {
   clock: ClockPort;
   logger: Logger;
   settings: DeliverySettings;
-  /** Gets one row per entry confirmed or refused, under the entry's session id (the semester report counts them). */
+  /** Gets one row per entry confirmed, refused or given up on, under the entry's session id (the semester report counts them). */
   audit?: AuditPort;
+  /** Told how many entries just became dead letters (a staff alert). */
+  onDeadLettered?: (count: number) => void;
   random?: () => number;
 }
 
@@ -137,13 +158,24 @@ export class ReturnDataDelivery {
     const verdict = readAnswer(result.body, keys);
     if (verdict.kind === 'malformed') return { kind: 'failed', reason: 'malformedAnswer' };
     if (verdict.kind === 'batchRefused') return { kind: 'failed', reason: `refused${verdict.code}` };
-    const audit = this.deps.audit;
+    const { audit, settings } = this.deps;
     outbox.markDelivered(verdict.confirmed, (sessionId) => audit?.record({ code: 'returnDataDelivered', sessionId }));
     outbox.markDeliveryRefused(verdict.refused, (sessionId) => audit?.record({ code: 'returnDataDeliveryRefused', sessionId }));
-    const answered = { confirmed: verdict.confirmed.length, refused: verdict.refused.length, unanswered: verdict.unanswered };
+    // An entry the service did not settle waits its own turn: the next batch starts with others,
+    // so a few entries the service cannot take never hold the rest back.
+    const deadLettered = outbox.markUnsettled(
+      verdict.unsettled,
+      { maxAttempts: settings.maxEntryAttempts, dueInMs: (tries) => retryDelayMs(tries, { retryBaseMs: settings.entryRetryBaseMs, retryMaxMs: settings.entryRetryMaxMs }, this.random) },
+      (sessionId) => audit?.record({ code: 'returnDataDeadLettered', sessionId }),
+    );
+    const answered = { confirmed: verdict.confirmed.length, refused: verdict.refused.length, deferred: verdict.unsettled.length - deadLettered, deadLettered };
     logger.info({ event: 'returnDataDelivered', sent: keys.length, ...answered, ms: Date.now() - started }, 'data balikan batch answered');
     if (verdict.refused.length > 0) {
       logger.warn({ event: 'returnDataRefused', count: verdict.refused.length }, 'data balikan entries refused by the service: left for a file export');
+    }
+    if (deadLettered > 0) {
+      logger.warn({ event: 'returnDataDeadLettered', count: deadLettered }, 'data balikan entries never settled by the service: left for a file export');
+      this.deps.onDeadLettered?.(deadLettered);
     }
     return { kind: 'answered', ...answered };
   }
@@ -178,11 +210,12 @@ export class ReturnDataDelivery {
 
   private nextDelay(result: BatchResult): number {
     const { settings, logger } = this.deps;
-    if (result.kind === 'failed' || (result.kind === 'answered' && result.confirmed + result.refused === 0)) {
+    // Only a batch the service did not answer backs the worker off; entries answered but not
+    // settled have their own backoff (markUnsettled), so the worker goes on with the next batch.
+    if (result.kind === 'failed') {
       this.failures += 1;
       const retryInMs = retryDelayMs(this.failures, settings, this.random);
-      const reason = result.kind === 'failed' ? result.reason : 'nothingConfirmed';
-      logger.warn({ event: 'returnDataDeliveryFailed', reason, failures: this.failures, retryInMs }, 'data balikan delivery failed: will retry');
+      logger.warn({ event: 'returnDataDeliveryFailed', reason: result.reason, failures: this.failures, retryInMs }, 'data balikan delivery failed: will retry');
       return retryInMs;
     }
     this.failures = 0;
@@ -210,6 +243,7 @@ export function startReturnDataDelivery(deps: {
   clock: ClockPort;
   logger: Logger;
   audit?: AuditPort;
+  onDeadLettered?: (count: number) => void;
   settings?: Partial<DeliverySettings>;
 }): { delivery: ReturnDataDelivery; stop(): Promise<void> } {
   const { transport, path } = returnDataTransport(deps.endpoint);
@@ -221,6 +255,7 @@ export function startReturnDataDelivery(deps: {
     clock: deps.clock,
     logger: deps.logger,
     ...(deps.audit ? { audit: deps.audit } : {}),
+    ...(deps.onDeadLettered ? { onDeadLettered: deps.onDeadLettered } : {}),
     settings: { ...DEFAULT_DELIVERY, ...deps.settings },
   });
   delivery.start();

@@ -31,6 +31,8 @@ export function deliveryEndpointFromConfig(
 
 export function deliverySettingsFromConfig(delivery: ReturnDataDeliveryConfig): DeliverySettings {
   return {
+    ...DEFAULT_DELIVERY,
+    maxEntryAttempts: delivery.maxAttempts ?? DEFAULT_DELIVERY.maxEntryAttempts,
     batchSize: delivery.batchSize ?? DEFAULT_DELIVERY.batchSize,
     idleIntervalMs: (delivery.idleIntervalS ?? DEFAULT_DELIVERY.idleIntervalMs / 1000) * 1000,
     retryBaseMs: delivery.retryBaseMs ?? DEFAULT_DELIVERY.retryBaseMs,
@@ -50,6 +52,8 @@ export function startReturnDataWork(
     audit: AuditPort;
     clock: ClockPort;
     logger: Logger;
+    /** Entries given up on after every try (dead letters): staff are told. */
+    onDeadLettered: () => void;
   },
 ): () => Promise<void> {
   const logger = deps.logger.child({ component: 'returnData' });
@@ -62,6 +66,7 @@ export function startReturnDataWork(
           clock: deps.clock,
           logger,
           audit: deps.audit,
+          onDeadLettered: deps.onDeadLettered,
           settings: deliverySettingsFromConfig(delivery),
         })
       : null;

@@ -7,10 +7,12 @@
  * Request:  { USER_ID, PASSWORD, IP_USER, JUMLAH, DATA: [{ IDEMPOTENCY_KEY, NIK, NOP_PBB, NPWPD, TGL_AKSES }] }
  * Response: { content: [{ IDEMPOTENCY_KEY, RESPON, RESPONSE_CODE }], numberOfElements }
  * A `content[0]` without IDEMPOTENCY_KEY answers the whole batch (e.g. "Login Gagal", code 03).
+ * Answers are read as leniently as the NIK service's: keys in any casing, codes as numbers.
  */
 import type { DukcapilCredentials } from '../uplink/endpoint.ts';
 import type { DeliveryItem } from '../store/return-data-outbox.ts';
 import { WIB_OFFSET_MS } from '../domain/wib.ts';
+import { answerEntries, responseCode, responText, type AnswerEntry } from '../uplink/answer-envelope.ts';
 
 export interface WireEntry {
   IDEMPOTENCY_KEY: string;
@@ -64,44 +66,38 @@ export function wireRequest(items: DeliveryItem[], credentials: DukcapilCredenti
 }
 
 export type BatchVerdict =
-  | { kind: 'answered'; confirmed: string[]; refused: string[]; unanswered: number }
+  /** `unsettled`: keys sent that were neither confirmed nor refused (no answer, or a code we do not act on). */
+  | { kind: 'answered'; confirmed: string[]; refused: string[]; unsettled: string[] }
   | { kind: 'batchRefused'; code: string }
   | { kind: 'malformed' };
 
 /**
- * Reads the service's answer to a batch of `sentKeys`. Only keys that were sent count: an answer
- * about any other key is ignored, and a key with no answer stays pending.
+ * Reads the service's answer to a batch of `sentKeys`, as leniently as the NIK client reads its
+ * answers (uplink/answer-envelope.ts: any key casing, numeric codes). Only keys that were sent
+ * count: an answer about any other key is ignored.
  */
 export function readAnswer(body: string, sentKeys: string[]): BatchVerdict {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return { kind: 'malformed' };
-  }
-  const content = (parsed as { content?: unknown } | null)?.content;
-  if (!Array.isArray(content)) return { kind: 'malformed' };
-  const first = content[0] as Partial<WireAnswer> | undefined;
-  if (first && typeof first === 'object' && typeof first.IDEMPOTENCY_KEY !== 'string') {
-    return { kind: 'batchRefused', code: typeof first.RESPONSE_CODE === 'string' ? first.RESPONSE_CODE.slice(0, 8) : 'none' };
-  }
+  const entries = answerEntries(body);
+  if (entries === null) return { kind: 'malformed' };
+  const first = entries[0];
+  if (first && typeof first.get('IDEMPOTENCY_KEY') !== 'string') return { kind: 'batchRefused', code: codeOf(first)?.slice(0, 8) ?? 'none' };
   const sent = new Set(sentKeys);
   const confirmed = new Set<string>();
   const refused = new Set<string>();
-  for (const item of content as Array<Partial<WireAnswer>>) {
-    if (typeof item !== 'object' || item === null || typeof item.IDEMPOTENCY_KEY !== 'string' || !sent.has(item.IDEMPOTENCY_KEY)) continue;
+  for (const item of entries) {
+    const key = item.get('IDEMPOTENCY_KEY');
+    if (typeof key !== 'string' || !sent.has(key)) continue;
     const code = codeOf(item);
-    if (code !== null && CONFIRMING_CODES.has(code)) confirmed.add(item.IDEMPOTENCY_KEY);
-    else if (code !== null && REFUSING_CODES.has(code)) refused.add(item.IDEMPOTENCY_KEY);
+    if (code !== null && CONFIRMING_CODES.has(code)) confirmed.add(key);
+    else if (code !== null && REFUSING_CODES.has(code)) refused.add(key);
   }
   for (const k of confirmed) refused.delete(k);
-  return { kind: 'answered', confirmed: [...confirmed], refused: [...refused], unanswered: sent.size - confirmed.size - refused.size };
+  return { kind: 'answered', confirmed: [...confirmed], refused: [...refused], unsettled: [...sent].filter((k) => !confirmed.has(k) && !refused.has(k)) };
 }
 
+const CODE_BY_RESPON = new Map(Object.values(RESPON).map((r) => [responText(r.RESPON)!, r.RESPONSE_CODE as string]));
+
 /** RESPONSE_CODE when sent, else the code matching the RESPON text (some deployments send only RESPON). */
-function codeOf(item: Partial<WireAnswer>): string | null {
-  if (typeof item.RESPONSE_CODE === 'string') return item.RESPONSE_CODE.trim();
-  const text = typeof item.RESPON === 'string' ? item.RESPON.trim().toLowerCase() : '';
-  for (const r of Object.values(RESPON)) if (r.RESPON.toLowerCase() === text) return r.RESPONSE_CODE;
-  return null;
+function codeOf(item: AnswerEntry): string | null {
+  return responseCode(item.get('RESPONSE_CODE')) ?? CODE_BY_RESPON.get(responText(item.get('RESPON')) ?? '') ?? null;
 }

@@ -51,7 +51,7 @@ export interface ServerDeps {
   /** The configured listen address; a Host or Origin must name it (or loopback) and its port. */
   http: EdgeAddress;
   /** The staff scope under /api/staff (staff/auth.ts): sign-in and every staff feature. */
-  staff?: Omit<StaffScopeDeps, 'logger'>;
+  staff?: Omit<StaffScopeDeps, 'logger' | 'refusals'>;
   /** Told the staff scope once it is registered (its routes are listed once the server is ready). */
   onStaffScope?: (scope: StaffScope) => void;
 }
@@ -81,11 +81,11 @@ export async function buildServer(deps: ServerDeps) {
   const app = Fastify(edgeServerOptions(deps.logger));
   // A demo action the current slot state does not allow: the demo user can wait it out.
   const mapError = (err: unknown) => (err instanceof DemoConflict ? { statusCode: 409, error: 'conflict', message: err.message } : null);
-  guardEdge(app, { logger: deps.logger, address: deps.http, mapError });
+  const { refusals } = guardEdge(app, { logger: deps.logger, address: deps.http, mapError });
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.headers.upgrade !== undefined && app.websocketServer.clients.size >= EDGE_LIMITS.maxStreamClients) {
-      deps.logger.warn({ event: 'edgeRefused', refusal: 'tooManyStreams' }, 'stream refused: too many clients');
+      refusals.refused({ event: 'edgeRefused', refusal: 'tooManyStreams', method: req.method }, 'stream refused: too many clients');
       return reply.code(503).send({ error: 'tooManyStreams', message: 'too many streams' });
     }
     return undefined;
@@ -93,10 +93,16 @@ export async function buildServer(deps: ServerDeps) {
 
   await app.register(websocket, {
     options: { maxPayload: EDGE_LIMITS.streamMessageBytes },
+    // On shutdown a stream is cut, not closed by handshake: a client that never answers the close
+    // frame would hold server.close() for ws's 30 s, and the page reconnects either way.
+    preClose: (done) => {
+      for (const client of app.websocketServer.clients) client.terminate();
+      done();
+    },
     // A bad frame (oversize, bad opcode, bad UTF-8, unmasked) or a reset ends that stream only.
-    // Only the error's name is logged: formatting a stack is work a stranger should not cause.
+    // Only the error's name is logged (rate-limited): formatting a stack is work a stranger should not cause.
     errorHandler: (err, socket) => {
-      deps.logger.warn({ event: 'streamError', err: { name: err.name } }, 'stream closed after an error');
+      refusals.refused({ event: 'streamError', error: err.name }, 'stream closed after an error');
       socket.terminate();
     },
   });
@@ -156,7 +162,8 @@ export async function buildServer(deps: ServerDeps) {
     },
   );
 
-  if (deps.staff) deps.onStaffScope?.(await registerStaffScope(app, { ...deps.staff, logger: deps.logger }));
+  const staffScope = deps.staff ? await registerStaffScope(app, { ...deps.staff, logger: deps.logger, refusals }) : null;
+  if (staffScope) deps.onStaffScope?.(staffScope);
 
   const demo = deps.demo;
   if (demo) {
@@ -216,7 +223,9 @@ export async function buildServer(deps: ServerDeps) {
   registerDashboardFiles(app, deps.uiDir);
 
   for (const [route, file] of Object.entries(UI_FILES)) {
-    app.get(route, async (_req, reply) => {
+    app.get(route, async (req, reply) => {
+      // The kiosk's browser shows the kiosk screen again: a staff session it held is over.
+      if (file === 'index.html') staffScope?.endSessionOf(req, reply, 'kioskScreen');
       try {
         const body = await readFile(join(deps.uiDir, file));
         return reply.type(MIME[file.split('.').pop()!]!).send(body);

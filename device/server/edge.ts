@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface EdgeAddress {
-  /** The configured listen host (e.g. 127.0.0.1, or the kiosk's name on a service LAN). */
+  /** The configured listen host: loopback for the kiosk listener, the LAN address for the staff LAN listener. */
   host: string;
   /** The port the server listens on. */
   port: number;
@@ -18,7 +18,7 @@ export interface EdgeAddress {
   tls?: boolean;
 }
 
-export type EdgeRefusal = 'foreignHost' | 'foreignOrigin' | 'missingOrigin';
+export type EdgeRefusal = 'foreignHost' | 'duplicateHost' | 'foreignOrigin' | 'missingOrigin';
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -40,14 +40,18 @@ export function isLoopback(remoteAddress: string | undefined): boolean {
 
 /**
  * Checks one request against the allowlists; null when it may pass. `changesState` is true for
- * POST/DELETE and for the WebSocket upgrade (the stream carries personal data).
+ * POST/DELETE and for the WebSocket upgrade (the stream carries personal data). `hostLines`: how
+ * many Host headers were sent; Node keeps only the first, and a proxy or cache in between may
+ * take another, so more than one is refused (RFC 9112 §3.2).
  */
 export function refuseAtEdge(
   headers: IncomingHttpHeaders,
   remoteAddress: string | undefined,
   address: EdgeAddress,
   changesState: boolean,
+  hostLines = 1,
 ): EdgeRefusal | null {
+  if (hostLines > 1) return 'duplicateHost';
   const hosts = allowedHosts(address);
   const host = headers.host?.toLowerCase();
   if (host === undefined || !hosts.has(host)) return 'foreignHost';

@@ -10,6 +10,16 @@ export const EDGE_LIMITS = {
   requestTimeoutMs: 10_000,
   /** Headers must be complete this soon; stops a client trickling one header byte at a time. */
   headersTimeoutMs: 5_000,
+  /**
+   * The staff LAN listener's TLS handshake must be done this soon: on an office LAN it takes
+   * milliseconds, and until it is done no HTTP deadline applies (Node's default is 120 s).
+   */
+  tlsHandshakeTimeoutMs: 5_000,
+  /**
+   * Open connections one address may hold on the staff LAN listener: a browser opens up to six
+   * to one host; the rest of maxConnections stays for other staff PCs.
+   */
+  maxConnectionsPerAddress: 10,
   /** An idle keep-alive connection is closed after this; Chromium reconnects at no cost. */
   keepAliveTimeoutMs: 5_000,
   /** A socket with no traffic at all is closed after this (an open WebSocket pings below it). */

@@ -9,7 +9,8 @@ import type { Lifecycle } from '../lifecycle.ts';
 import type { Logger } from '../log.ts';
 import type { RegisteredStaffRoute, StaffScope, StaffScopeDeps } from '../staff/auth.ts';
 import type { StaffRoutes } from '../staff/scope.ts';
-import { StaffSessions } from '../staff/sessions.ts';
+import { endStaffSessionsWhenTaxpayerArrives } from '../staff/at-kiosk.ts';
+import { KIOSK_STAFF_SESSION_POLICY, StaffSessions } from '../staff/sessions.ts';
 import { buildServer, type ServerDeps } from './app.ts';
 import { buildStaffLanServer, listenOnLan } from './staff-lan.ts';
 
@@ -34,7 +35,10 @@ export async function openListeners(
   // One instance of each staff feature serves both listeners (an export in progress is one lock,
   // its files one list); a cookie of one listener is no session on the other.
   const { clock, ...staff } = deps.staff;
-  const staffScope = (atKiosk: boolean) => ({ ...staff, sessions: new StaffSessions(clock), atKiosk });
+  // The kiosk's own screen is in the public hall: its sessions are short and end when a taxpayer arrives.
+  const kioskStaffSessions = new StaffSessions(clock, KIOSK_STAFF_SESSION_POLICY);
+  lifecycle.defer(endStaffSessionsWhenTaxpayerArrives({ runtime: deps.runtime, sessions: kioskStaffSessions, audit: staff.audit }));
+  const staffScope = (atKiosk: boolean) => ({ ...staff, sessions: atKiosk ? kioskStaffSessions : new StaffSessions(clock), atKiosk });
   let kioskStaffScope: StaffScope | null = null;
   const server = await buildServer({
     ...deps,

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { StaffLanTls } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { edgeServerOptions, guardEdge } from './guard.ts';
+import { EDGE_LIMITS } from './limits.ts';
 import { registerStaffScope, type StaffScope, type StaffScopeDeps } from '../staff/auth.ts';
 import { registerDashboardFiles } from '../staff/dashboard-files.ts';
 
@@ -19,19 +20,23 @@ export interface StaffLanServerDeps {
   logger: Logger;
   /** The built UI (dist/ui); the dashboard is its dashboard/ folder. */
   uiDir: string;
-  staff: Omit<StaffScopeDeps, 'logger'>;
+  staff: Omit<StaffScopeDeps, 'logger' | 'refusals'>;
 }
 
 export async function buildStaffLanServer(deps: StaffLanServerDeps): Promise<{ app: FastifyInstance; scope: StaffScope }> {
   const logger = deps.logger.child({ listener: 'staffLan' });
   const app = Fastify(edgeServerOptions(logger, deps.tls));
-  guardEdge(app, { logger, address: { host: deps.host, port: deps.port, tls: true } });
+  const { refusals } = guardEdge(app, {
+    logger,
+    address: { host: deps.host, port: deps.port, tls: true },
+    connectionsPerAddress: EDGE_LIMITS.maxConnectionsPerAddress,
+  });
   // A browser that once reached the dashboard never tries its address over plain HTTP again.
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('strict-transport-security', 'max-age=31536000');
     return payload;
   });
-  const scope = await registerStaffScope(app, { ...deps.staff, logger });
+  const scope = await registerStaffScope(app, { ...deps.staff, logger, refusals });
 
   registerDashboardFiles(app, deps.uiDir);
   return { app, scope };

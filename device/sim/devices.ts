@@ -36,7 +36,11 @@ export const simulators: DeviceSet = {
     const secrets = servingCredentials(credentials);
     const lifecycle = new Lifecycle(logger);
     try {
-      const dukcapil = await startDukcapilSimulator({ dailyQuota: config.uplink.dailyQuota });
+      // The simulator keeps the configured access hours too, as the registry would.
+      const dukcapil = await startDukcapilSimulator({
+        dailyQuota: config.uplink.dailyQuota,
+        ...(config.uplink.accessHours ? { accessHours: config.uplink.accessHours } : {}),
+      });
       lifecycle.defer(() => dukcapil.close());
       const returnData = await startReturnData(config, secrets, lifecycle);
       const gpio = new SimulatedGpio();

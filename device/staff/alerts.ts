@@ -16,9 +16,22 @@ import type { ClockPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
+import type { GuessingSignal } from '../store/attempt-throttle.ts';
 
 const QUOTA_KINDS = Object.values(QUOTA_ALERT_KINDS);
-export const ALERT_KINDS = [...QUOTA_KINDS, 'accessRefused', 'tamper', 'helpNeeded', 'readerMissing'] as const;
+export const ALERT_KINDS = [
+  ...QUOTA_KINDS,
+  'accessRefused',
+  'tamper',
+  'helpNeeded',
+  'readerMissing',
+  /** Wrong staff PINs made one source (the kiosk screen, a LAN address) wait (store/attempt-throttle.ts). */
+  'signInThrottled',
+  /** Many wrong staff PINs in a few minutes, from any sources: guessing spread over addresses. */
+  'signInBurst',
+  /** Data balikan entries the web service could not settle after every try: they wait for a file export. */
+  'returnDataDeadLetter',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const ONCE_A_DAY = new Set<AlertKind>(QUOTA_KINDS);
@@ -104,6 +117,16 @@ export class AlertLog {
       )
       .all(since, MAX_LISTED)
       .map(toAlert);
+  }
+}
+
+/** A signal of the staff PIN throttle as an alert, raised at most once while open (never throws into a PIN check). */
+export function raiseGuessingAlert(alerts: AlertLog, signal: GuessingSignal, logger: Pick<Logger, 'warn' | 'error'>): void {
+  const kind: AlertKind = signal === 'throttled' ? 'signInThrottled' : 'signInBurst';
+  try {
+    if (alerts.raise(kind).raised) logger.warn({ event: 'staffAlert', kind }, 'staff alert raised');
+  } catch (err) {
+    logger.error({ event: 'staffAlertFailed', kind, err: { name: (err as Error).name } }, 'a staff alert could not be stored');
   }
 }
 

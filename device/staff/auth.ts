@@ -16,6 +16,7 @@ import { Pin } from '../view/protocol.ts';
 import type { StaffRoutes } from './scope.ts';
 import type { OperatorSignIn } from './sign-in.ts';
 import type { StaffSessions } from './sessions.ts';
+import { KIOSK_SCREEN, lanSource } from '../store/attempt-throttle.ts';
 
 export const STAFF_COOKIE = 'anjungan_staff';
 export const CSRF_HEADER = 'x-anjungan-csrf';
@@ -33,6 +34,8 @@ export interface StaffScopeDeps {
   routes: StaffRoutes[];
   /** This is the kiosk's own listener (its screen); false for the office-LAN listener. */
   atKiosk: boolean;
+  /** The listener's rate-limited warn lines (server/refusal-log.ts): refusals a stranger can repeat at will. */
+  refusals: { refused(fields: Record<string, string | number> & { event: string }, msg: string): void };
 }
 
 export interface RegisteredStaffRoute {
@@ -41,9 +44,17 @@ export interface RegisteredStaffRoute {
   url: string;
 }
 
+/** Why a session ended without its operator signing out. */
+export type SessionEndCause = 'kioskScreen' | 'taxpayerSession';
+
 export interface StaffScope {
   /** Every route of the authenticated scope (known once the server is ready). */
   routes(): RegisteredStaffRoute[];
+  /**
+   * Ends the session a request's cookie names, if any, and clears the cookie (the kiosk's browser
+   * loaded the kiosk screen: the dashboard was left, however it was left).
+   */
+  endSessionOf(req: FastifyRequest, reply: FastifyReply, cause: SessionEndCause): void;
 }
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
@@ -90,9 +101,11 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
     async (outer) => {
       outer.post<{ Body: { userId: string; pin: string } }>(
         '/session',
-        { schema: { body: SignInBody, response: { 200: SessionReply, 400: ErrorReply, 401: ErrorReply, 423: LockedReply } } },
+        { schema: { body: SignInBody, response: { 200: SessionReply, 400: ErrorReply, 401: ErrorReply, 429: LockedReply } } },
         async (req, reply) => {
-          const outcome = await deps.signIn.signIn(req.body.userId, req.body.pin);
+          // Tries are throttled per source: the kiosk's screen is one, each LAN peer another.
+          const source = deps.atKiosk ? KIOSK_SCREEN : lanSource(req.socket?.remoteAddress);
+          const outcome = await deps.signIn.signIn(req.body.userId, req.body.pin, source);
           if (outcome.ok) {
             const previous = cookieToken(req);
             if (previous) sessions.end(previous);
@@ -102,12 +115,13 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
             reply.header('set-cookie', cookie(token, Math.floor(sessions.policy.absoluteMs / 1000)));
             return { operatorId: session.operatorId, csrf: session.csrf };
           }
-          if (outcome.refusal === 'locked') {
-            logger.info({ event: 'staffSignInLocked' }, 'staff sign-in refused: locked');
-            return reply.code(423).send({ error: 'locked', message: 'too many wrong PINs: wait', lockedUntil: new Date(outcome.lockedUntil).toISOString() });
+          if (outcome.refusal === 'throttled') {
+            deps.refusals.refused({ event: 'staffSignInThrottled', listener: deps.atKiosk ? 'kiosk' : 'staffLan' }, 'staff sign-in refused: too many wrong PINs from this source');
+            reply.header('retry-after', String(Math.ceil(outcome.retryInMs / 1000)));
+            return reply.code(429).send({ error: 'locked', message: 'too many wrong PINs from here: wait', lockedUntil: new Date(outcome.retryAt).toISOString() });
           }
           audit.record({ code: 'staffSignInRefused', outcome: outcome.refusal, ...(outcome.operatorId ? { staffId: outcome.operatorId } : {}) });
-          logger.warn({ event: 'staffSignInRefused', refusal: outcome.refusal }, 'staff sign-in refused');
+          deps.refusals.refused({ event: 'staffSignInRefused', refusal: outcome.refusal }, 'staff sign-in refused');
           return reply.code(401).send({ error: 'signInRefused', message: 'user ID or PIN not accepted' });
         },
       );
@@ -125,7 +139,7 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
           if (!session) return signInRequired(reply);
           if (req.method !== 'GET' && req.method !== 'HEAD' && !sameToken(req.headers[CSRF_HEADER], session.csrf)) {
             audit.record({ code: 'staffCsrfRefused', staffId: session.operatorId, state: req.method });
-            logger.warn({ event: 'staffCsrfRefused', method: req.method }, 'staff request refused: CSRF token missing or wrong');
+            deps.refusals.refused({ event: 'staffCsrfRefused', method: req.method }, 'staff request refused: CSRF token missing or wrong');
             return reply.code(403).send({ error: 'csrfRefused', message: 'request refused' });
           }
           req.staff = { operatorId: session.operatorId, atKiosk: deps.atKiosk };
@@ -158,5 +172,14 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
     { prefix: STAFF_PREFIX },
   );
 
-  return { routes: () => [...registered] };
+  return {
+    routes: () => [...registered],
+    endSessionOf(req, reply, cause) {
+      const token = cookieToken(req);
+      const session = token ? sessions.end(token) : null;
+      if (!session) return;
+      audit.record({ code: 'staffSignOut', staffId: session.operatorId, outcome: cause });
+      reply.header('set-cookie', cookie('', 0));
+    },
+  };
 }

@@ -2,7 +2,8 @@
  * Staff routes for data balikan files (upload and removable-media methods): the outbox counts and
  * the folders a file may go to, the export itself, and the download of a file just written (for
  * a dashboard on another PC). The only staff routes whose files hold NIKs; their responses,
- * logs and audit rows hold counts, names of files and hashes only.
+ * logs and audit rows hold counts, names of files and hashes only. Writing a file and reading one
+ * back are both audited with the operator's ID (every read of personal data is).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -29,6 +30,8 @@ export interface ReturnDataOutboxCounts extends ReturnDataExportSource {
   exportedCount(): number;
   /** Entries the delivery worker had confirmed by the web service (absent: no delivery method). */
   deliveredCount(): number;
+  /** Pending entries the web service never settled after every try (dead letters): export them to a file. */
+  deadLetteredCount(): number;
 }
 
 export interface ReturnDataRoutesDeps {
@@ -47,6 +50,8 @@ const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 export const ReturnDataOverview = Type.Object({
   pending: Type.Integer(),
   delivered: Type.Integer(),
+  /** Of the pending: given up on by the delivery worker, waiting for a file export. */
+  deadLettered: Type.Integer(),
   exported: Type.Integer(),
   targets: Type.Array(Type.Object({ id: Type.String(), label: Type.String() })),
 });
@@ -94,6 +99,8 @@ const RECENT_EXPORTS = 16;
 interface RecentExport {
   dir: string;
   files: Map<string, string>; // name → SHA-256
+  /** Entries in the export (each a NIK). */
+  count: number;
 }
 
 export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
@@ -108,6 +115,7 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
       scope.get('/return-data', { schema: { response: { 200: ReturnDataOverview } } }, async () => ({
         pending: deps.outbox.pendingCount(),
         delivered: deps.outbox.deliveredCount(),
+        deadLettered: deps.outbox.deadLetteredCount(),
         exported: deps.outbox.exportedCount(),
         targets: deps.targets.list(),
       }));
@@ -156,13 +164,15 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
           } finally {
             exporting = false;
           }
-          deps.audit.record({ code: 'returnDataExported', staffId, outcome: format, count: result.count });
+          // The export's id names it in the audit trail, so a later download of its file is traced to it.
+          deps.audit.record({ code: 'returnDataExported', staffId, state: result.exportId, outcome: format, count: result.count });
           deps.logger.info(
             { event: 'returnDataExported', format, count: result.count, exportId: result.exportId },
             'data balikan exported',
           );
           recent.set(result.exportId, {
             dir,
+            count: result.count,
             files: new Map([result.data, result.manifest].map((f) => [f.name, f.sha256])),
           });
           for (const old of [...recent.keys()].slice(0, -RECENT_EXPORTS)) recent.delete(old);
@@ -183,17 +193,26 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
           const { exportId, file } = req.params;
           const exported = recent.get(exportId);
           const expected = exported?.files.get(file);
-          if (!exported || !expected) return reply.code(404).send({ error: 'notFound', message: 'no such export file' });
+          // A read of NIKs: audited with the operator and the export, whatever the answer.
+          const audited = (outcome: string) =>
+            deps.audit.record({ code: 'returnDataDownloaded', staffId: operatorOf(req), state: `${exportId}/${file}`, outcome, ...(exported ? { count: exported.count } : {}) });
+          if (!exported || !expected) {
+            audited('notFound');
+            return reply.code(404).send({ error: 'notFound', message: 'no such export file' });
+          }
           let content: Buffer;
           try {
             content = await readFile(join(exported.dir, file));
           } catch {
+            audited('notFound');
             return reply.code(404).send({ error: 'notFound', message: 'the export file is no longer there' });
           }
           // A file changed on the stick since it was written is not handed out as the export.
           if (createHash('sha256').update(content).digest('hex') !== expected) {
+            audited('fileChanged');
             return reply.code(409).send({ error: 'fileChanged', message: 'the export file changed since it was written' });
           }
+          audited('sent');
           const extension = file.slice(file.lastIndexOf('.') + 1);
           return reply
             .header('content-type', CONTENT_TYPES[extension] ?? 'application/octet-stream')

@@ -2,7 +2,8 @@
  * Signed-in staff sessions, in memory: a restart signs everybody out, which on a kiosk is the
  * safe side. The cookie carries a random token; the map is keyed by the token's SHA-256, so the
  * tokens themselves are not held. Each session has its own CSRF token, an idle expiry and an
- * absolute one, and the number of sessions is bounded (the oldest goes first).
+ * absolute one. Each operator has a few sessions at most (their oldest goes first), so one
+ * operator signing in again and again never signs anybody else out; the total is bounded too.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClockPort } from '../flow/ports.ts';
@@ -10,11 +11,20 @@ import type { ClockPort } from '../flow/ports.ts';
 export interface SessionPolicy {
   idleMs: number;
   absoluteMs: number;
+  /** All sessions of the listener (a memory bound): past it, the one idle longest goes. */
   maxSessions: number;
+  /** Sessions of one operator (a phone, a PC, a second tab): past it, their own oldest goes. */
+  maxPerOperator: number;
 }
 
-/** A shift is eight hours; fifteen idle minutes means the desk was left. */
-export const STAFF_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absoluteMs: 8 * 60 * 60_000, maxSessions: 16 };
+/** The office LAN: a shift is eight hours; fifteen idle minutes means the desk was left. */
+export const STAFF_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absoluteMs: 8 * 60 * 60_000, maxSessions: 64, maxPerOperator: 4 };
+
+/**
+ * The kiosk's own screen, in the public hall: the next person at it may be a stranger. Two idle
+ * minutes (the dashboard's own sign-out on the kiosk, ui/dashboard/app.ts), half an hour at most.
+ */
+export const KIOSK_STAFF_SESSION_POLICY: SessionPolicy = { idleMs: 2 * 60_000, absoluteMs: 30 * 60_000, maxSessions: 16, maxPerOperator: 4 };
 
 export interface StaffSession {
   operatorId: string;
@@ -36,7 +46,12 @@ export class StaffSessions {
   /** A new session; returns the cookie token (shown once, never kept) and the session. */
   create(operatorId: string): { token: string; session: StaffSession } {
     this.sweep();
-    while (this.sessions.size >= this.policy.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
+    const own = [...this.sessions].filter(([, s]) => s.operatorId === operatorId);
+    for (const [key] of own.slice(0, Math.max(0, own.length - this.policy.maxPerOperator + 1))) this.sessions.delete(key);
+    while (this.sessions.size >= this.policy.maxSessions) {
+      const [idlest] = [...this.sessions].reduce((a, b) => (b[1].lastSeenAt < a[1].lastSeenAt ? b : a));
+      this.sessions.delete(idlest);
+    }
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now().getTime();
     const session = { operatorId, csrf: randomBytes(32).toString('base64url'), createdAt: now, lastSeenAt: now };
@@ -72,6 +87,13 @@ export class StaffSessions {
     const session = this.sessions.get(key) ?? null;
     this.sessions.delete(key);
     return session;
+  }
+
+  /** Ends every session (the kiosk's screen changed hands); returns the operators they were of. */
+  endAll(): string[] {
+    const operators = [...this.sessions.values()].map((s) => s.operatorId);
+    this.sessions.clear();
+    return operators;
   }
 
   size(): number {

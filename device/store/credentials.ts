@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { StaffAuthPort } from '../flow/ports.ts';
-import type { PinLockout } from './pin-lockout.ts';
+import { KIOSK_SCREEN, type AttemptThrottle } from './attempt-throttle.ts';
 
 const Hex = (bytes?: number) => Type.String({ pattern: bytes ? `^[0-9a-f]{${bytes * 2}}$` : '^([0-9a-f]{2})+$' });
 
@@ -143,28 +143,30 @@ export function newKey(): string {
 }
 
 /**
- * Staff PIN check on the kiosk's PIN pad (staff assist, tamper clear). Five wrong PINs in a row
- * lock the check for five minutes: a kiosk screen is public, and a PIN pad must not be a
- * guessing game. The count lives in the database (pin-lockout.ts), so a restart or a crash does
- * not reset it. `permitted` says whether an operator may act today (on the roster, NDA signed,
- * not disabled: staff/roster.ts); a PIN without a permitted operator is no staff PIN.
+ * Staff PIN check on the kiosk's PIN pad (staff assist, tamper clear). The kiosk screen is public,
+ * so wrong PINs make the next try wait (store/attempt-throttle.ts, source kioskScreen: the same
+ * budget as the kiosk's sign-in form), with a short ceiling so a stranger cannot keep staff from
+ * the PIN pad for long. The count lives in the database, so a restart or a crash does not reset
+ * it. `permitted` says whether an operator may act today (on the roster, NDA signed, not
+ * disabled: staff/roster.ts); a PIN without a permitted operator is no staff PIN.
  */
 export class StaffPinVerifier implements StaffAuthPort {
   constructor(
     private readonly staff: Credentials['staff'],
-    private readonly lockout: PinLockout,
+    private readonly throttle: AttemptThrottle,
     private readonly permitted: (operatorId: string) => boolean,
   ) {}
 
   async verifyPin(pin: string): Promise<{ staffId: string } | null> {
-    if (this.lockout.state().lockedUntil !== null) return null;
-    this.lockout.beginAttempt();
+    if (this.throttle.waitUntil(KIOSK_SCREEN) !== null) return null;
+    this.throttle.beginAttempt(KIOSK_SCREEN);
     for (const s of this.staff) {
       if ((await staffPinMatches(s, pin)) && this.permitted(s.id)) {
-        this.lockout.succeeded();
+        this.throttle.succeeded(KIOSK_SCREEN);
         return { staffId: s.id };
       }
     }
+    this.throttle.failed(KIOSK_SCREEN);
     return null;
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access, and
- * the WIB day on which the registry said the shared quota was gone, the tamper lock.
+ * Kiosk-wide flags that survive restarts (no personal data): staff pause, refused access, the
+ * WIB day on which the registry said the shared quota was gone, the tamper lock, and until when
+ * the registry's access hours are over.
  */
 import type { ClockPort } from '../flow/ports.ts';
 import type { Db } from './db.ts';
 
-export type KioskFlag = 'pausedByStaff' | 'uplinkRejected' | 'quotaReached' | 'tamperLatched';
+export type KioskFlag = 'pausedByStaff' | 'uplinkRejected' | 'quotaReached' | 'tamperLatched' | 'outsideAccessHoursUntil';
 
 export class KioskFlags {
   constructor(

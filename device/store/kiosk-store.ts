@@ -5,15 +5,11 @@ import { AuditLog } from './audit-log.ts';
 import type { Credentials } from './credentials.ts';
 import { openDatabase, type Db } from './db.ts';
 import { KioskFlags } from './kiosk-flags.ts';
-import { PinLockout } from './pin-lockout.ts';
 import { ReturnDataOutbox } from './return-data-outbox.ts';
-import { SignInLockout } from './sign-in-lockout.ts';
 
 export interface KioskStore {
   db: Db;
   flags: KioskFlags;
-  pinLockout: PinLockout;
-  signInLockout: SignInLockout;
   audit: AuditLog;
   outbox: ReturnDataOutbox;
   close(): void;
@@ -24,8 +20,6 @@ export function openKioskStore(stateDir: string, keys: Pick<Credentials, 'auditK
   return {
     db,
     flags: new KioskFlags(db, clock),
-    pinLockout: new PinLockout(db, clock),
-    signInLockout: new SignInLockout(db, clock),
     audit: new AuditLog(db, Buffer.from(keys.auditKey, 'hex'), clock),
     outbox: new ReturnDataOutbox(db, Buffer.from(keys.outboxKey, 'hex'), clock),
     close: () => db.close(),

@@ -136,6 +136,55 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Staff PIN tries throttled per source with backoff (store/attempt-throttle.ts) replace the
+    // kiosk-wide and per-operator locks, which a stranger could turn against every staff member.
+    // A source is 'kioskScreen' or a LAN peer address; no PIN, no user ID.
+    version: 61,
+    sql: `
+      DROP TABLE staff_sign_in_lockout;
+      DROP TABLE staff_pin_lockout;
+      CREATE TABLE staff_attempt_throttle (
+        source TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure INTEGER NOT NULL,
+        wait_until INTEGER
+      );
+      CREATE TABLE staff_attempt_failure (id INTEGER PRIMARY KEY, source TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX staff_attempt_failure_at ON staff_attempt_failure (at);
+    `,
+  },
+  {
+    // Staff alert kinds are checked by the code (staff/alerts.ts ALERT_KINDS), no longer by a
+    // CHECK constraint: a new kind then needs no rebuild of the table (and none that drops another's).
+    version: 62,
+    sql: `
+      CREATE TABLE staff_alert_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT
+      );
+      INSERT INTO staff_alert_new SELECT id, kind, day, raised_at, acknowledged_at, acknowledged_by FROM staff_alert;
+      DROP TABLE staff_alert;
+      ALTER TABLE staff_alert_new RENAME TO staff_alert;
+      CREATE UNIQUE INDEX staff_alert_open ON staff_alert (kind, day) WHERE acknowledged_at IS NULL;
+      CREATE INDEX staff_alert_raised ON staff_alert (raised_at);
+    `,
+  },
+  {
+    // Data balikan delivery per entry (return-data/delivery.ts): how often the web service left an
+    // entry unsettled, when it is due again, and when it was given up on after the last try (a
+    // dead letter: it waits for a file export, shown on the staff dashboard).
+    version: 63,
+    sql: `
+      ALTER TABLE return_data_outbox ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE return_data_outbox ADD COLUMN delivery_due_at TEXT;
+      ALTER TABLE return_data_outbox ADD COLUMN dead_lettered_at TEXT;
+    `,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,

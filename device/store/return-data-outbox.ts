@@ -50,18 +50,27 @@ export class ReturnDataOutbox implements ReturnDataPort {
     return (this.db.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE delivered_at IS NOT NULL').get() as { n: number }).n;
   }
 
-  /** Counts for staff: pending and, of those, refused by the web service (left for a file export). */
-  counts(): { pending: number; delivered: number; exported: number; deliveryRefused: number } {
+  /**
+   * Counts for staff: pending and, of those, refused by the web service and given up on after
+   * every try (dead letters); both are left for a file export.
+   */
+  counts(): { pending: number; delivered: number; exported: number; deliveryRefused: number; deadLettered: number } {
     return this.db
       .prepare(
         `SELECT
            coalesce(sum(CASE WHEN ${PENDING} THEN 1 ELSE 0 END), 0) AS pending,
            coalesce(sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered,
            coalesce(sum(CASE WHEN exported_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS exported,
-           coalesce(sum(CASE WHEN ${PENDING} AND delivery_refused_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS deliveryRefused
+           coalesce(sum(CASE WHEN ${PENDING} AND delivery_refused_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS deliveryRefused,
+           coalesce(sum(CASE WHEN ${PENDING} AND dead_lettered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS deadLettered
          FROM return_data_outbox`,
       )
-      .get() as { pending: number; delivered: number; exported: number; deliveryRefused: number };
+      .get() as { pending: number; delivered: number; exported: number; deliveryRefused: number; deadLettered: number };
+  }
+
+  /** Pending entries the web service could not settle after every try: they wait for a file export. */
+  deadLetteredCount(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM return_data_outbox WHERE ${PENDING} AND dead_lettered_at IS NOT NULL`).get() as { n: number }).n;
   }
 
   /** Entries written to a data balikan file (device/return-data/export.ts). */
@@ -80,13 +89,18 @@ export class ReturnDataOutbox implements ReturnDataPort {
   }
 
   /**
-   * Opens the oldest entries the web service should receive next: pending and not refused by it.
-   * An entry exported meanwhile is never offered again.
+   * Opens the oldest entries the web service should receive next: pending, not refused by it, not
+   * given up on, and due (an entry it left unsettled waits its turn). An entry exported meanwhile
+   * is never offered again.
    */
   deliveryBatch(limit: number): DeliveryItem[] {
     const rows = this.db
-      .prepare(`SELECT idempotency_key AS key, queued_at AS queuedAt, sealed FROM return_data_outbox WHERE ${PENDING} AND delivery_refused_at IS NULL ORDER BY id LIMIT ?`)
-      .all(limit) as Array<{ key: string; queuedAt: string; sealed: Buffer }>;
+      .prepare(
+        `SELECT idempotency_key AS key, queued_at AS queuedAt, sealed FROM return_data_outbox
+         WHERE ${PENDING} AND delivery_refused_at IS NULL AND dead_lettered_at IS NULL AND (delivery_due_at IS NULL OR delivery_due_at <= ?)
+         ORDER BY id LIMIT ?`,
+      )
+      .all(this.clock.now().toISOString(), limit) as Array<{ key: string; queuedAt: string; sealed: Buffer }>;
     return rows.map((r) => ({ idempotencyKey: r.key, queuedAt: r.queuedAt, entry: this.open(r.sealed) }));
   }
 
@@ -102,6 +116,39 @@ export class ReturnDataOutbox implements ReturnDataPort {
   /** The web service refused these for good: they stay pending for a file export, not re-sent. */
   markDeliveryRefused(idempotencyKeys: string[], onMarked: (idempotencyKey: string) => void = () => undefined): void {
     this.mark('delivery_refused_at', idempotencyKeys, onMarked);
+  }
+
+  /**
+   * The web service answered these without settling them (no answer for them, or a code that
+   * neither confirms nor refuses): each counts one more try and waits `dueInMs(tries)` before the
+   * next; at `maxAttempts` it is given up on (a dead letter, `onDeadLettered` in the same
+   * transaction). Returns how many became dead letters.
+   */
+  markUnsettled(
+    idempotencyKeys: string[],
+    policy: { maxAttempts: number; dueInMs: (attempts: number) => number },
+    onDeadLettered: (idempotencyKey: string) => void = () => undefined,
+  ): number {
+    const now = this.clock.now();
+    const read = this.db.prepare(
+      `SELECT delivery_attempts AS attempts FROM return_data_outbox WHERE idempotency_key = ? AND ${PENDING} AND delivery_refused_at IS NULL AND dead_lettered_at IS NULL`,
+    );
+    const defer = this.db.prepare('UPDATE return_data_outbox SET delivery_attempts = ?, delivery_due_at = ? WHERE idempotency_key = ?');
+    const bury = this.db.prepare('UPDATE return_data_outbox SET delivery_attempts = ?, dead_lettered_at = ? WHERE idempotency_key = ?');
+    let buried = 0;
+    this.db.transaction(() => {
+      for (const k of idempotencyKeys) {
+        const row = read.get(k) as { attempts: number } | undefined;
+        if (!row) continue;
+        const attempts = row.attempts + 1;
+        if (attempts >= policy.maxAttempts) {
+          bury.run(attempts, now.toISOString(), k);
+          onDeadLettered(k);
+          buried += 1;
+        } else defer.run(attempts, new Date(now.getTime() + policy.dueInMs(attempts)).toISOString(), k);
+      }
+    })();
+    return buried;
   }
 
   private mark(column: 'delivered_at' | 'delivery_refused_at', keys: string[], onMarked: (key: string) => void): void {

@@ -1,12 +1,13 @@
 /**
  * Parser for Dukcapil answers. Deployments differ in key casing, send NIK/NO_KK as JSON numbers,
  * dates as `YYYY-MM-DD` or `DD-MM-YYYY`, errors as a `RESPON` text in any casing or as a
- * `RESPONSE_CODE` 01-17. Everything maps to one typed answer. Only the nine permitted elements
+ * `RESPONSE_CODE` 01-17 (the envelope is read by ./answer-envelope.ts, shared with data balikan). Everything maps to one typed answer. Only the nine permitted elements
  * (Pasal 3 (1) a) survive this module; every other key is dropped here, unread.
  */
 import type { Alamat, PermittedField } from '../domain/record.ts';
 import type { RegistryOutcome } from '../domain/registry.ts';
 import { normalizeDate } from './normalize.ts';
+import { answerEntries, responseCode, responText, type AnswerEntry } from './answer-envelope.ts';
 
 /** The registry's view of one person: permitted elements only, null where the answer lacks one. */
 export interface RegistryRecord {
@@ -94,13 +95,7 @@ const RESPON_RULES: Array<[RegExp, () => RegistryAnswer]> = [
 export function parseRegistryResponse(statusCode: number, body: string, verifyThreshold: number): RegistryAnswer {
   if (statusCode >= 300 && statusCode < 400) return serviceError('redirect');
   if (statusCode >= 500 || statusCode < 200) return serviceError('httpStatus');
-  let root: unknown;
-  try {
-    root = JSON.parse(quoteLongIntegers(body));
-  } catch {
-    return statusCode >= 400 ? serviceError('httpStatus') : serviceError('malformed');
-  }
-  const entries = contentEntries(root);
+  const entries = answerEntries(body);
   if (entries === null) return statusCode >= 400 ? serviceError('httpStatus') : serviceError('malformed');
   if (entries.length === 0) return serviceError('emptyContent');
   const answer = interpretEntries(entries, verifyThreshold);
@@ -108,7 +103,7 @@ export function parseRegistryResponse(statusCode: number, body: string, verifyTh
   return answer;
 }
 
-function interpretEntries(entries: Array<Map<string, unknown>>, verifyThreshold: number): RegistryAnswer {
+function interpretEntries(entries: AnswerEntry[], verifyThreshold: number): RegistryAnswer {
   const first = entries[0]!;
   const code = responseCode(first.get('RESPONSE_CODE'));
   const respon = first.get('RESPON');
@@ -131,35 +126,9 @@ function interpretEntries(entries: Array<Map<string, unknown>>, verifyThreshold:
 }
 
 function byResponText(respon: string): RegistryAnswer {
-  const text = respon.toUpperCase().replace(/\s+/g, ' ');
+  const text = responText(respon)!;
   for (const [pattern, answer] of RESPON_RULES) if (pattern.test(text)) return answer();
   return serviceError('unknownRespon');
-}
-
-function responseCode(v: unknown): string | null {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 100) return String(v).padStart(2, '0');
-  if (typeof v === 'string' && /^\s*[0-9]{1,2}\s*$/.test(v)) return v.trim().padStart(2, '0');
-  return null;
-}
-
-/** The entries of `content` (array or single object), or the root itself when it has no envelope. */
-function contentEntries(root: unknown): Array<Map<string, unknown>> | null {
-  let content: unknown = root;
-  if (isObject(root)) {
-    const upper = upperKeys(root);
-    if (upper.has('CONTENT')) content = upper.get('CONTENT');
-  }
-  const list = Array.isArray(content) ? content : isObject(content) ? [content] : null;
-  if (list === null) return null;
-  return list.filter(isObject).map(upperKeys);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function upperKeys(o: Record<string, unknown>): Map<string, unknown> {
-  return new Map(Object.entries(o).map(([k, v]) => [k.trim().toUpperCase(), v]));
 }
 
 function text(v: unknown): string | null {
@@ -168,7 +137,7 @@ function text(v: unknown): string | null {
   return null;
 }
 
-function toRecord(e: Map<string, unknown>): RegistryRecord {
+function toRecord(e: AnswerEntry): RegistryRecord {
   const t = (key: string) => text(e.get(key));
   const rawDate = t('TGL_LHR');
   const jalan = t('ALAMAT');
@@ -225,7 +194,7 @@ function elementVerdict(v: unknown, threshold: number): ElementVerdict | null {
  * `complete` when every element the request sends (request.ts) was judged.
  */
 function elementVerdicts(
-  e: Map<string, unknown>,
+  e: AnswerEntry,
   threshold: number,
 ): { complete: boolean; elements: Partial<Record<PermittedField, ElementVerdict>> } | null {
   const out: Partial<Record<PermittedField, ElementVerdict>> = {};
@@ -249,45 +218,4 @@ function elementVerdicts(
     };
   }
   return any ? { complete, elements: out } : null;
-}
-
-/**
- * Puts quotes around integer literals of 16 or more digits outside strings, so a NIK or
- * Nomor KK sent as a JSON number keeps every digit (province 94 NIKs exceed 2^53).
- */
-const JSON_NUMBER = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
-
-export function quoteLongIntegers(json: string): string {
-  let out = '';
-  let i = 0;
-  let inString = false;
-  while (i < json.length) {
-    const c = json[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') {
-        out += json[i + 1] ?? '';
-        i += 2;
-        continue;
-      }
-      if (c === '"') inString = false;
-      i += 1;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      out += c;
-      i += 1;
-      continue;
-    }
-    if (c === '-' || (c >= '0' && c <= '9')) {
-      const token = JSON_NUMBER.exec(json.slice(i, i + 400))?.[0] ?? c;
-      out += /^[0-9]{16,}$/.test(token) ? `"${token}"` : token;
-      i += token.length;
-      continue;
-    }
-    out += c;
-    i += 1;
-  }
-  return out;
 }

@@ -108,11 +108,14 @@ export function createTransport(target: UplinkTarget, tlsConfig: TransportTls, t
           connection: 'close',
         },
       });
-      const connectTimer = setTimeout(() => fail(sent ? 'timeout' : 'connectTimeout'), timeouts.connectTimeoutMs);
+      // The connect deadline runs from when the agent hands out a socket: a request queued
+      // behind busy sockets has not started to connect (the total deadline bounds the wait).
+      let connectTimer: NodeJS.Timeout | undefined;
       const totalTimer = setTimeout(() => fail(sent ? 'timeout' : 'connectTimeout'), timeouts.totalTimeoutMs);
       const onAbort = () => fail('aborted');
       opts.signal.addEventListener('abort', onAbort, { once: true });
       req.on('socket', (socket) => {
+        if (!settled) connectTimer = setTimeout(() => fail(sent ? 'timeout' : 'connectTimeout'), timeouts.connectTimeoutMs);
         socket.once('secureConnect', () => {
           if (settled) return;
           sent = true;

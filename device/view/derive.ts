@@ -19,8 +19,10 @@ export interface ViewOptions {
   maxFingerAttempts: number;
   /** Epoch ms until which the staff PIN check refuses every PIN; null when not locked. */
   staffPinLockedUntil?: number | null;
-  /** Wrong PINs left before the staff PIN check locks (store/pin-lockout.ts); null when unknown. */
+  /** Wrong PINs left before the kiosk screen has to wait (store/attempt-throttle.ts); null when unknown. */
   staffPinAttemptsLeft?: number | null;
+  /** Epoch ms when Dukcapil's access hours open again (readiness.ts); null when unknown or not closed. */
+  accessReopensAt?: number | null;
 }
 
 export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskView {
@@ -32,7 +34,11 @@ export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskVie
 function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
   const c = snapshot.context;
   if (snapshot.matches('booting')) return { screen: 'outOfService', reason: 'starting' };
-  if (snapshot.matches('outOfService')) return { screen: 'outOfService', reason: c.outOfService ?? 'starting' };
+  if (snapshot.matches('outOfService')) {
+    const reason = c.outOfService ?? 'starting';
+    const reopensAt = reason === 'outsideAccessHours' && opts.accessReopensAt ? { reopensAt: new Date(opts.accessReopensAt).toISOString() } : {};
+    return { screen: 'outOfService', reason, ...reopensAt };
+  }
   if (snapshot.matches('welcome')) return { screen: 'welcome' };
   switch (c.step) {
     case 'readingTemplates':

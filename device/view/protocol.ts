@@ -41,7 +41,8 @@ interface ViewBase {
 
 export type KioskView = ViewBase &
   (
-    | { screen: 'outOfService'; reason: OutOfServiceReason }
+    /** `reopensAt` (ISO): when the kiosk serves again, where it knows (outside Dukcapil's access hours). */
+    | { screen: 'outOfService'; reason: OutOfServiceReason; reopensAt?: string }
     | { screen: 'welcome' }
     | { screen: 'readingCard'; phase: 'templates' | 'record'; progress: number }
     | {

@@ -49,10 +49,12 @@ export class KioskRuntime {
       logger: Logger;
       maxFingerAttempts: number;
       xstateClock?: NonNullable<ActorOptions<KioskMachine>['clock']>;
-      /** When the staff PIN check is locked (store/pin-lockout.ts), for the staff-assist view. */
+      /** Until when the kiosk screen must wait before its next staff PIN (store/attempt-throttle.ts), for the staff-assist view. */
       staffPinLockedUntil?: () => number | null;
-      /** Wrong staff PINs left before the lockout, for the staff-assist view. */
+      /** Wrong staff PINs left before the kiosk screen has to wait, for the staff-assist view. */
       staffPinAttemptsLeft?: () => number;
+      /** When Dukcapil's access hours open again (readiness.ts), for the out-of-service view. */
+      accessReopensAt?: () => number | null;
     },
   ) {
     this.actor = createActor(machine, opts.xstateClock ? { clock: opts.xstateClock } : {});
@@ -106,6 +108,7 @@ export class KioskRuntime {
       maxFingerAttempts: this.opts.maxFingerAttempts,
       staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null,
       staffPinAttemptsLeft: this.opts.staffPinAttemptsLeft?.() ?? null,
+      accessReopensAt: this.opts.accessReopensAt?.() ?? null,
     };
   }
 

@@ -48,6 +48,16 @@ async function openDashboard(): Promise<void> {
   await page.waitForURL(/\/staff\/$/);
 }
 
+/** Back on the kiosk, every dashboard visit starts at the sign-in form (test/e2e/staff-at-kiosk.test.ts). */
+async function signIn(): Promise<void> {
+  await ui.testId('user-id').focus();
+  for (const k of OPERATOR) await ui.tap(`osk-${k}`);
+  await ui.testId('pin').focus();
+  for (const k of DEMO_STAFF_PIN) await ui.tap(`osk-${k}`);
+  await ui.tap('sign-in-submit');
+  await ui.testId('operator').waitFor();
+}
+
 async function backToKiosk(): Promise<void> {
   await ui.tap('back-to-kiosk');
   await page.waitForURL((u) => u.pathname === '/');
@@ -116,8 +126,9 @@ t.test('staff approve an assisted verification from the dashboard', async (t) =>
   await ui.tap('cannot-give-finger');
   await ui.waitFor('staffAssist');
   await openDashboard();
-  await ui.testId('operator').waitFor();
-  t.pass('still signed in');
+  await ui.testId('user-id').waitFor();
+  t.pass('going back to the kiosk signed the operator out: the dashboard asks for a sign-in');
+  await signIn();
   await ui.tap('assist-unlock');
   await page.locator('[data-testid="assist"][data-step="compareFace"]').waitFor({ timeout: 30_000 });
   t.pass('the card record was read after the signed-in unlock, no PIN typed on the kiosk');
@@ -134,6 +145,7 @@ t.test('staff approve an assisted verification from the dashboard', async (t) =>
 
 t.test('staff acknowledge the help-needed alert, and pause and resume the kiosk', async (t) => {
   await openDashboard();
+  await signIn();
   const alert = page.locator('[data-testid="alert"][data-kind="helpNeeded"]');
   await alert.waitFor();
   t.equal(await alert.getAttribute('data-acknowledged'), 'false', 'the taxpayer waiting for staff raised an alert');
@@ -149,6 +161,7 @@ t.test('staff acknowledge the help-needed alert, and pause and resume the kiosk'
   await ui.waitFor('outOfService');
   t.equal(await ui.testId('out-of-service-reason').getAttribute('data-reason'), 'pausedByStaff');
   await openDashboard();
+  await signIn();
   await ui.tap('kiosk-resume');
   await page.locator('[data-testid="kiosk-screen"][data-screen-code="welcome"]').waitFor();
   await backToKiosk();
@@ -158,6 +171,7 @@ t.test('staff acknowledge the help-needed alert, and pause and resume the kiosk'
 
 t.test('staff export the data balikan to the stick and download the file written', async (t) => {
   await openDashboard();
+  await signIn();
   await ui.testId('return-data-pending').waitFor();
   t.equal(await ui.testId('return-data-pending').innerText(), '1', 'the NOP linked above waits');
   const targets = await ui.testId('export-target').locator('option').allInnerTexts();

@@ -213,8 +213,16 @@ t.test('refused access (login failed) is reported for staff and stops service', 
   t.same(k.f.serviceStops, [{ reason: 'uplinkRejected', cause: 'loginFailed' }]);
 });
 
+t.test('outside access hours (code 06) is its own failure, not retriable, and stops service until readiness says otherwise', async (t) => {
+  const k = await start((f) => f.set.registry({ ok: { kind: 'outsideHours' } }));
+  await k.send({ type: 'CARD_INSERTED' });
+  await settle();
+  t.match(k.view(), { screen: 'failed', reason: 'outsideAccessHours', retriable: false, detail: { kind: 'registryRefusal', value: 'outsideHours' } });
+  t.same(k.f.serviceStops, [{ reason: 'outsideAccessHours', cause: 'outsideHours' }], 'readiness is told access hours are over');
+});
+
 t.test('a registry that is down or answers badly is retriable and does not stop service', async (t) => {
-  for (const kind of ['unavailable', 'serviceError', 'outsideHours'] as const) {
+  for (const kind of ['unavailable', 'serviceError'] as const) {
     const k = await start((f) => f.set.registry({ ok: { kind } }));
     await k.send({ type: 'CARD_INSERTED' });
     await settle();

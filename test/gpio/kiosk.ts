@@ -14,7 +14,7 @@ import { assembleKiosk } from '../../device/kiosk.ts';
 import { AlertLog } from '../../device/staff/alerts.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { KioskFlags } from '../../device/store/kiosk-flags.ts';
-import { PinLockout } from '../../device/store/pin-lockout.ts';
+import { AttemptThrottle } from '../../device/store/attempt-throttle.ts';
 import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
 import type { KioskRuntime } from '../../device/view/runtime.ts';
 import { makeFakes, settle, type Fakes } from '../flow/fakes.ts';
@@ -40,11 +40,12 @@ export async function fakeDeviceKiosk(
     // No relay unless asked: its power cycles run on real timers, which most tests do not wait for.
     devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: opts.readerRelay ?? false },
     validator: { ...f.deps.validator, probe: async () => true },
-    store: { db, flags, pinLockout: new PinLockout(db, clock), outbox: f.deps.returnData },
+    store: { db, flags, outbox: f.deps.returnData },
     events: new KioskEvents(f.deps.audit, log.logger),
     ledger: new SqliteQuotaLedger(db, { dailyLimit: 1000, clock }),
     alerts: new AlertLog(db, clock),
     staffAuth: f.deps.staffAuth,
+    attempts: new AttemptThrottle(db, clock),
     config: { agreement: { numbers: ['TEST/1'], start: '1969-01-01', end: '2099-12-31' }, stateDir },
     settings: f.deps.settings,
     clock,

@@ -86,11 +86,11 @@ t.test('a lost confirmation is resent: the server sees duplicates, records each 
   t.equal(store.outbox.deliveredCount(), 0, 'the kiosk marks nothing it did not hear confirmed');
   t.equal(store.outbox.pendingCount(), 5);
   t.match(await delivery.deliverBatch(signal), { kind: 'failed', reason: 'reset' });
-  t.same(await delivery.deliverBatch(signal), { kind: 'answered', confirmed: 5, refused: 0, unanswered: 0 }, 'the repeat is confirmed as already recorded');
+  t.same(await delivery.deliverBatch(signal), { kind: 'answered', confirmed: 5, refused: 0, deferred: 0, deadLettered: 0 }, 'the repeat is confirmed as already recorded');
 
   t.equal(sim.entriesReceived() - receivedBefore, 15, 'the server received every entry three times');
   t.same(recordedAs(sent.keys()), [...sent].map(([k, e]) => ({ key: k, ...e })), 'each entry recorded once, as enqueued');
-  t.same(store.outbox.counts(), { pending: 0, delivered: 5, exported: 0, deliveryRefused: 0 });
+  t.same(store.outbox.counts(), { pending: 0, delivered: 5, exported: 0, deliveryRefused: 0, deadLettered: 0 });
   t.same(await delivery.deliverBatch(signal), { kind: 'idle' }, 'nothing is sent again');
   t.same(auditedDelivery(store), [...sent.keys()].map((k) => `returnDataDelivered ${k}`), 'one audit row per entry, under its session, despite the repeats');
 });
@@ -110,6 +110,79 @@ t.test('a server that fails, then recovers: the worker backs off and delivers ev
   t.equal(store.outbox.deliveredCount(), 12);
   const failures = log.text().split('\n').filter((l) => l.includes('"returnDataDeliveryFailed"') && l.includes('"status503"'));
   t.same(failures.map((l) => (JSON.parse(l) as { failures: number }).failures).slice(-3), [1, 2, 3], 'each failure counted');
+});
+
+t.test('entries the service cannot settle do not hold the rest back: each waits its own turn, and after every try is a dead letter left for export', async (t) => {
+  let now = new Date('2026-07-01T02:00:00Z');
+  const clock = { now: () => now };
+  const store = openStore(key, clock);
+  t.teardown(() => store.close());
+  // The oldest entries, a full batch of them, are ones the service answers without settling.
+  const stuck = enqueue(store, 'stuck', 60, 65);
+  const good = enqueue(store, 'good', 65, 72);
+  sim.leaveUnsettled((k) => k.startsWith('stuck-'));
+  t.teardown(() => sim.leaveUnsettled(null));
+  const deadLetters: number[] = [];
+  const settings = { maxEntryAttempts: 4, entryRetryBaseMs: 60_000, entryRetryMaxMs: 600_000 };
+  const delivery = new ReturnDataDelivery({
+    audit: new AuditLog(store.db, key, clock),
+    outbox: store.outbox,
+    ...returnDataTransport(returnDataSimulatorEndpoint(sim)),
+    credentials: sim.credentials,
+    clock,
+    logger: log.logger,
+    settings: { ...fast, ...settings },
+    onDeadLettered: (n) => deadLetters.push(n),
+  });
+  const signal = new AbortController().signal;
+
+  for (let i = 0; i < 6 && store.outbox.deliveredCount() < good.size; i++) await delivery.deliverBatch(signal);
+  t.equal(store.outbox.deliveredCount(), good.size, 'the entries behind them are delivered without waiting for them');
+  t.same(await delivery.deliverBatch(signal), { kind: 'idle' }, 'the unsettled ones wait for their turn');
+
+  const results = [];
+  for (let i = 1; i < settings.maxEntryAttempts; i++) {
+    now = new Date(now.getTime() + settings.entryRetryMaxMs);
+    results.push(await delivery.deliverBatch(signal));
+  }
+  t.same(results.at(-1), { kind: 'answered', confirmed: 0, refused: 0, deferred: 0, deadLettered: stuck.size }, `after ${settings.maxEntryAttempts} tries they are dead letters`);
+  t.same([...stuck.keys()].map((k) => sim.timesReceived(k)), Array(stuck.size).fill(settings.maxEntryAttempts), 'each sent exactly that often');
+  now = new Date(now.getTime() + 24 * 60 * 60_000);
+  t.same(await delivery.deliverBatch(signal), { kind: 'idle' }, 'and never again');
+  t.same(store.outbox.counts(), { pending: stuck.size, delivered: good.size, exported: 0, deliveryRefused: 0, deadLettered: stuck.size });
+  t.same(store.outbox.pending().map((p) => p.entry), [...stuck.values()], 'they wait for a file export');
+  t.same(deadLetters, [stuck.size], 'staff are told once');
+  t.same(
+    store.db.prepare("SELECT session_id AS s FROM audit_event WHERE code = 'returnDataDeadLettered' ORDER BY id").all(),
+    [...stuck.keys()].map((s) => ({ s })),
+    'one audit row per entry given up on, under its session',
+  );
+});
+
+t.test('the worker moves on by itself: a stalled head of the outbox does not stop delivery', async (t) => {
+  const store = openStore(key, { now: () => new Date() });
+  t.teardown(() => store.close());
+  enqueue(store, 'head', 80, 90);
+  const behind = enqueue(store, 'behind', 90, 95);
+  sim.leaveUnsettled((k) => k.startsWith('head-'), 'noAnswer');
+  t.teardown(() => sim.leaveUnsettled(null));
+  const delivery = worker(store, { settings: { entryRetryBaseMs: 60_000, entryRetryMaxMs: 60_000 } });
+  delivery.start();
+  await until(() => store.outbox.deliveredCount() === behind.size, 'the entries behind the stalled ones delivered', 10_000);
+  await delivery.stop();
+  t.equal(store.outbox.deliveredCount(), behind.size);
+});
+
+t.test("another deployment's answers (lower-case keys, numeric codes) confirm the entries", async (t) => {
+  const store = openStore(key, { now: () => new Date() });
+  t.teardown(() => store.close());
+  const sent = enqueue(store, 'lower', 100, 103);
+  sim.setAnswerStyle({ keys: 'lower', numericCodes: true });
+  t.teardown(() => sim.setAnswerStyle({ keys: 'upper', numericCodes: false }));
+  const delivery = worker(store);
+  t.same(await delivery.deliverBatch(new AbortController().signal), { kind: 'answered', confirmed: sent.size, refused: 0, deferred: 0, deadLettered: 0 });
+  t.equal(store.outbox.deliveredCount(), sent.size);
+  t.same(await delivery.deliverBatch(new AbortController().signal), { kind: 'idle' }, 'nothing is resent');
 });
 
 t.test('retry delays grow exponentially, are capped, and are jittered', async (t) => {
@@ -169,10 +242,10 @@ t.test('an exported entry is not delivered; a refused one stays pending for expo
   t.equal(store.outbox.deliveredCount(), 0);
 
   const delivery = worker(store);
-  t.same(await delivery.deliverBatch(new AbortController().signal), { kind: 'answered', confirmed: 2, refused: 1, unanswered: 0 });
+  t.same(await delivery.deliverBatch(new AbortController().signal), { kind: 'answered', confirmed: 2, refused: 1, deferred: 0, deadLettered: 0 });
   t.notOk(sim.recorded().has('mixed-50'), 'the exported entry was never sent');
   t.ok(sim.recorded().has('mixed-51') && sim.recorded().has('mixed-52'));
-  t.same(store.outbox.counts(), { pending: 1, delivered: 2, exported: 1, deliveryRefused: 1 });
+  t.same(store.outbox.counts(), { pending: 1, delivered: 2, exported: 1, deliveryRefused: 1, deadLettered: 0 });
   t.same(store.outbox.pending().map((p) => p.entry.nik), ['3313990000540001'], 'the refused entry waits for a file export');
   const before = sim.entriesReceived();
   t.same(await delivery.deliverBatch(new AbortController().signal), { kind: 'idle' }, 'and is not resent');
@@ -207,7 +280,7 @@ t.test('retention deletes delivered and exported entries once the period has pas
   t.equal(purgeSettledReturnData(retention), 3, '30 days after the export file was written: deleted (a site without the web service keeps nothing for ever)');
   now = new Date('2027-07-31T04:00:00Z');
   t.equal(purgeSettledReturnData(retention), 0, 'pending entries are never purged, however old');
-  t.same(store.outbox.counts(), { pending: 2, delivered: 0, exported: 0, deliveryRefused: 0 });
+  t.same(store.outbox.counts(), { pending: 2, delivered: 0, exported: 0, deliveryRefused: 0, deadLettered: 0 });
   const rows = store.db.prepare('SELECT count(*) AS n FROM return_data_outbox').get() as { n: number };
   t.equal(rows.n, 2, 'the purged rows are gone from the table');
 });

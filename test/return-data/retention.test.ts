@@ -25,7 +25,7 @@ t.test('a daemon without web-service delivery still deletes exported entries aft
   outbox.enqueue(syntheticEntry(1), 'retention-exported');
   outbox.markExported(outbox.pending().map((p) => p.id));
   outbox.enqueue(syntheticEntry(2), 'retention-pending');
-  t.same(outbox.counts(), { pending: 1, delivered: 0, exported: 1, deliveryRefused: 0 });
+  t.same(outbox.counts(), { pending: 1, delivered: 0, exported: 1, deliveryRefused: 0, deadLettered: 0 });
   db.close();
 
   const second = await spawnKiosk({ ANJUNGAN_STATE_DIR: first.stateDir });

@@ -13,17 +13,30 @@ t.test('confirmed by code or by RESPON text alone; refused only for unusable ent
       { IDEMPOTENCY_KEY: 'not-sent', RESPON: 'Data Diterima', RESPONSE_CODE: '01' },
     ],
   });
-  t.same(readAnswer(body, sent), { kind: 'answered', confirmed: ['a', 'b'], refused: [], unanswered: 1 });
+  t.same(readAnswer(body, sent), { kind: 'answered', confirmed: ['a', 'b'], refused: [], unsettled: ['c'] });
   const refused = JSON.stringify({ content: [{ IDEMPOTENCY_KEY: 'c', RESPON: 'Parameter Tidak Lengkap', RESPONSE_CODE: '07' }] });
-  t.same(readAnswer(refused, sent), { kind: 'answered', confirmed: [], refused: ['c'], unanswered: 2 });
+  t.same(readAnswer(refused, sent), { kind: 'answered', confirmed: [], refused: ['c'], unsettled: ['a', 'b'] });
+});
+
+t.test('read as leniently as the NIK service: numeric codes, keys in any casing, a single object, codes of one digit', async (t) => {
+  const body = JSON.stringify({
+    Content: [
+      { idempotency_key: 'a', respon: 'data diterima', response_code: 1 },
+      { Idempotency_Key: 'b', RESPONSE_CODE: ' 2 ' },
+      { IDEMPOTENCY_KEY: 'c', RESPON: '  parameter   tidak lengkap ' },
+    ],
+  });
+  t.same(readAnswer(body, sent), { kind: 'answered', confirmed: ['a', 'b'], refused: ['c'], unsettled: [] });
+  t.same(readAnswer(JSON.stringify({ content: { idempotency_key: 'b', response_code: '01' } }), sent), { kind: 'answered', confirmed: ['b'], refused: [], unsettled: ['a', 'c'] });
+  t.same(readAnswer(JSON.stringify({ content: [{ respon: 'Login Gagal', response_code: 3 }] }), sent), { kind: 'batchRefused', code: '03' });
 });
 
 t.test('a batch-level refusal and a malformed answer confirm nothing', async (t) => {
   t.same(readAnswer(JSON.stringify({ content: [{ RESPON: 'Login Gagal', RESPONSE_CODE: '03' }] }), sent), { kind: 'batchRefused', code: '03' });
   t.same(readAnswer('{"content":[{"IDEMPOTENCY_KEY":"a"', sent), { kind: 'malformed' });
-  t.same(readAnswer('{"content":{}}', sent), { kind: 'malformed' });
+  t.same(readAnswer('{"content":{}}', sent), { kind: 'batchRefused', code: 'none' }, 'a single object without a key answers the batch, and settles nothing');
   t.same(readAnswer('null', sent), { kind: 'malformed' });
-  t.same(readAnswer('{"content":[]}', sent), { kind: 'answered', confirmed: [], refused: [], unanswered: 3 });
+  t.same(readAnswer('{"content":[]}', sent), { kind: 'answered', confirmed: [], refused: [], unsettled: ['a', 'b', 'c'] });
 });
 
 t.test('the request carries the entry, its key and the WIB access day', async (t) => {

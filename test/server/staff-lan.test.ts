@@ -1,7 +1,7 @@
 /**
  * Staff sign-in over the staff LAN listener: a real HTTPS listener on loopback with a certificate
- * from a test CA, the real SQLite lockout and audit trail, the roster rules. Covers cookie flags,
- * CSRF, the Origin check, expiry, sign-out, operators the roster does not permit, the lockout,
+ * from a test CA, the real SQLite throttle and audit trail, the roster rules. Covers cookie flags,
+ * CSRF, the Origin check, expiry, sign-out, operators the roster does not permit, the per-address throttle, the session caps,
  * every registered staff route refusing an unauthenticated call, and what reaches the log.
  */
 import t, { type Test } from 'tap';
@@ -13,7 +13,7 @@ import { readStaffLanTls, type StaffLanConfig } from '../../device/config.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { hashStaffPin } from '../../device/store/credentials.ts';
-import { SignInLockout, OPERATOR_LOCK, KIOSK_WIDE_LOCK } from '../../device/store/sign-in-lockout.ts';
+import { AttemptThrottle, lanSource, OFFICE_LAN_THROTTLE, type AttemptSource, type GuessingSignal } from '../../device/store/attempt-throttle.ts';
 import { permittedOperatorIds, type Operator } from '../../device/staff/roster.ts';
 import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
@@ -61,6 +61,7 @@ async function setup(t: Test) {
   t.teardown(() => db.close());
   const { logger, text: logText } = capturingLogger();
   const staff = await Promise.all(Object.entries(PINS).map(([id, pin]) => hashStaffPin(id, pin)));
+  const signals: Array<[GuessingSignal, AttemptSource]> = [];
   const permitted = (id: string) => permittedOperatorIds(ROSTER, wibDate(clock.now())).has(id);
   const tls = makeTestTls(t);
   const lan: StaffLanConfig = { enabled: true, host: '127.0.0.1', port: 8443, certFile: tls.certFile, keyFile: tls.keyFile };
@@ -75,7 +76,7 @@ async function setup(t: Test) {
     logger,
     uiDir,
     staff: {
-      signIn: new OperatorSignIn({ staff, permitted, lockout: new SignInLockout(db, clock) }),
+      signIn: new OperatorSignIn({ staff, permitted, throttle: new AttemptThrottle(db, clock, (signal, source) => signals.push([signal, source])) }),
       sessions: new StaffSessions(clock),
       atKiosk: false,
       audit: new AuditLog(db, Buffer.alloc(32, 7), clock),
@@ -89,7 +90,7 @@ async function setup(t: Test) {
   const call = (
     method: string,
     path: string,
-    o: { cookie?: string; csrf?: string; body?: unknown; origin?: string | null; headers?: Record<string, string> } = {},
+    o: { cookie?: string; csrf?: string; body?: unknown; origin?: string | null; headers?: Record<string, string>; from?: string } = {},
   ) =>
     httpsRequest(port, tls.caPem, {
       method,
@@ -101,14 +102,16 @@ async function setup(t: Test) {
         ...o.headers,
       },
       ...(o.body !== undefined ? { body: o.body } : {}),
+      ...(o.from ? { localAddress: o.from } : {}),
     });
-  const signIn = async (userId: string, pin: string) => {
-    const res = await call('POST', '/api/staff/session', { body: { userId, pin } });
+  /** `from`: the client's address (a LAN peer; 127.0.0.1 by default). */
+  const signIn = async (userId: string, pin: string, from?: string) => {
+    const res = await call('POST', '/api/staff/session', { body: { userId, pin }, ...(from ? { from } : {}) });
     const setCookie = [res.headers['set-cookie'] ?? []].flat()[0] ?? '';
     return { res, setCookie, cookie: setCookie.split(';')[0]!, csrf: res.status === 200 ? String(res.json().csrf) : '' };
   };
   const auditRows = () => db.prepare('SELECT code, staff_id AS staffId, state, outcome FROM audit_event ORDER BY id').all() as Array<Record<string, string | null>>;
-  return { app, scope, port, origin, call, signIn, auditRows, log: logText, db, uiDir, stateDir, caPem: tls.caPem };
+  return { app, scope, port, origin, call, signIn, auditRows, signals, log: logText, db, uiDir, stateDir, caPem: tls.caPem };
 }
 
 const errorOf = (res: HttpsReply) => res.json().error;
@@ -244,32 +247,41 @@ t.test('only operators on the roster with an NDA signed and not disabled may sig
   at.ms += 86_400_000;
   t.equal((await s.signIn('nda-besok', PINS['nda-besok'])).res.status, 200, 'the day the NDA is signed, the operator may sign in');
 
-  const stored = JSON.stringify(s.db.prepare('SELECT * FROM audit_event').all()) + JSON.stringify(s.db.prepare('SELECT * FROM staff_sign_in_lockout').all());
+  const stored = JSON.stringify(s.db.prepare('SELECT * FROM audit_event').all()) + JSON.stringify(s.db.prepare('SELECT * FROM staff_attempt_throttle').all());
   t.notMatch(stored, nik, 'a typed unknown user ID is stored nowhere');
   for (const pin of Object.values(PINS)) t.notMatch(stored + s.log(), pin, 'no PIN in the database or the log');
   t.notMatch(s.log(), nik, 'nor in the log');
   t.notMatch(s.log(), /Nama .* Contoh|198001012010011001/, 'no operator name or NIP in the log');
 });
 
-t.test('wrong PINs lock the operator (told like a wrong PIN, so the ID is not confirmed), then everyone (423)', async (t) => {
+t.test('wrong PINs slow the address they come from (429 with Retry-After), never an operator or another address; staff are told', async (t) => {
   const s = await setup(t);
-  const refusal = { error: 'signInRefused', message: 'user ID or PIN not accepted' };
-  for (let i = 0; i < OPERATOR_LOCK.maxFailures - 1; i++) t.equal((await s.signIn('budi', '000000')).res.status, 401);
-  const locking = await s.signIn('budi', '000001');
-  t.equal(locking.res.status, 401, 'the try that locks is still a plain refusal');
-  const locked = await s.signIn('budi', PINS.budi);
-  t.equal(locked.res.status, 401, 'the right PIN is refused while the operator is locked');
-  const unknown = await s.signIn('tidak-ada', '000000');
-  t.same(locked.res.json(), unknown.res.json(), 'a locked operator gets the very answer an unknown user ID gets');
-  t.same(locked.res.json(), refusal);
-  t.equal((await s.signIn('siti', PINS.siti)).res.status, 200, 'another operator is not locked by it');
-  t.match(s.db.prepare("SELECT outcome FROM audit_event WHERE code = 'staffSignInRefused' ORDER BY id DESC LIMIT 2").all(), [{ outcome: 'notPermitted' }, { outcome: 'operatorLocked' }], 'the audit trail tells the lock apart');
+  const STRANGER = '127.0.0.2';
+  for (let i = 0; i < OFFICE_LAN_THROTTLE.freeFailures; i++) t.equal((await s.signIn('budi', '000000', STRANGER)).res.status, 401);
+  t.same(s.signals, [], 'free failures raise nothing');
+  t.equal((await s.signIn('budi', '000001', STRANGER)).res.status, 401, 'the failure that makes the address wait is still a plain refusal');
+  t.same(s.signals, [['throttled', lanSource(STRANGER)]], 'staff are told an address is made to wait');
+  const waiting = await s.signIn('budi', PINS.budi, STRANGER);
+  t.equal(waiting.res.status, 429, 'from that address even the right PIN waits');
+  t.match(waiting.res.json(), { error: 'locked', message: 'too many wrong PINs from here: wait' });
+  t.equal(waiting.res.headers['retry-after'], String(OFFICE_LAN_THROTTLE.firstWaitMs / 1000));
+  t.equal(Date.parse((waiting.res.json() as { lockedUntil: string }).lockedUntil), at.ms + OFFICE_LAN_THROTTLE.firstWaitMs, 'with the time it may try again');
+  t.same((await s.signIn('tidak-ada', '000000', STRANGER)).res.json(), waiting.res.json(), 'the same answer for an ID not on file');
+  t.equal((await s.signIn('budi', PINS.budi)).res.status, 200, 'budi signs in from a staff PC at once');
+  t.match(s.db.prepare("SELECT outcome, staff_id AS staffId FROM audit_event WHERE code = 'staffSignInRefused' ORDER BY id DESC LIMIT 1").all(), [{ outcome: 'wrongPin', staffId: 'budi' }]);
+  at.ms += OFFICE_LAN_THROTTLE.firstWaitMs;
+  t.equal((await s.signIn('budi', PINS.budi, STRANGER)).res.status, 200, 'once the wait is over, the address may try again');
+});
 
-  for (let i = 0; i < KIOSK_WIDE_LOCK.maxFailures; i++) await s.signIn('siti', `00${String(i).padStart(4, '0')}`);
-  const everyone = await s.signIn('siti', PINS.siti);
-  t.equal(everyone.res.status, 423, 'after the kiosk-wide bound, sign-in is locked for everyone and says so');
-  t.match(everyone.res.json(), { error: 'locked', message: 'too many wrong PINs: wait' });
-  t.ok(Date.parse((everyone.res.json() as { lockedUntil: string }).lockedUntil) > at.ms, 'with the time the lock ends');
+t.test('an operator signing in again and again ends only their own oldest sessions', async (t) => {
+  const s = await setup(t);
+  const siti = await s.signIn('siti', PINS.siti);
+  const budi = [];
+  for (let i = 0; i < 20; i++) budi.push(await s.signIn('budi', PINS.budi));
+  t.equal((await s.call('GET', '/api/staff/session', { cookie: siti.cookie })).status, 200, "siti's session is untouched");
+  const alive = [];
+  for (const b of budi) alive.push((await s.call('GET', '/api/staff/session', { cookie: b.cookie })).status);
+  t.same(alive, [...Array(16).fill(401), ...Array(4).fill(200)], "budi keeps his latest four");
 });
 
 t.test('the LAN listener serves the staff scope and the dashboard files only, and only over TLS', async (t) => {

@@ -16,7 +16,7 @@ import { assembleKiosk } from '../../device/kiosk.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { KioskFlags } from '../../device/store/kiosk-flags.ts';
-import { PinLockout } from '../../device/store/pin-lockout.ts';
+import { AttemptThrottle } from '../../device/store/attempt-throttle.ts';
 import { SqliteQuotaLedger } from '../../device/uplink/quota-ledger.ts';
 import { SimulatedGpio } from '../../device/gpio/simulated.ts';
 import { AlertLog } from '../../device/staff/alerts.ts';
@@ -56,11 +56,12 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
   const kiosk = assembleKiosk({
     devices: { card: f.deps.card, sensor: f.deps.sensor, gpio, readerRelay: false },
     validator,
-    store: { db, flags, pinLockout: new PinLockout(db, clock), outbox: f.deps.returnData },
+    store: { db, flags, outbox: f.deps.returnData },
     events: new KioskEvents(audit, log.logger),
     ledger,
     alerts: new AlertLog(db, clock),
     staffAuth: f.deps.staffAuth,
+    attempts: new AttemptThrottle(db, clock),
     config: { agreement: AGREEMENT, stateDir: dir },
     settings: f.deps.settings,
     clock,

@@ -51,5 +51,5 @@ t.test('an entry stored before idempotency keys existed gets one, so it can be d
   const outbox = new ReturnDataOutbox(db, key, clock);
   const [item] = outbox.deliveryBatch(10);
   t.match(item, { idempotencyKey: /^[0-9a-f]{32}$/, entry: { npwpd: 'P.2.0000001.33.13' } });
-  t.same(outbox.counts(), { pending: 1, delivered: 0, exported: 0, deliveryRefused: 0 });
+  t.same(outbox.counts(), { pending: 1, delivered: 0, exported: 0, deliveryRefused: 0, deadLettered: 0 });
 });

@@ -10,6 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+export interface KioskExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface KioskProcess {
   url: string;
   pid: number;
@@ -18,8 +23,11 @@ export interface KioskProcess {
   bootMs: number;
   /** Everything written to stdout and stderr so far. */
   output(): string;
-  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and keeps its state folder. */
-  halt(): Promise<void>;
+  /**
+   * Stops the process (SIGTERM, then SIGKILL after 5 s) and keeps its state folder; resolves how
+   * it ended (signal 'SIGKILL': it did not exit by itself).
+   */
+  halt(): Promise<KioskExit>;
   /** Stops the process and removes its state folder. */
   stop(): Promise<void>;
 }
@@ -92,7 +100,7 @@ export async function spawnKiosk(env: Record<string, string> = {}): Promise<Kios
   });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<KioskExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const port = await new Promise<number>((resolve, reject) => {
     let pending = '';
@@ -115,20 +123,22 @@ export async function spawnKiosk(env: Record<string, string> = {}): Promise<Kios
         }
       }
     });
-    void exited.then((code) => {
+    void exited.then(({ code }) => {
       clearTimeout(timer);
       reject(new Error(`kiosk exited (${code}) before ready:\n${out.slice(-2000)}`));
     });
   });
 
   const bootMs = performance.now() - spawnedAt;
-  const halt = async () => {
-    if (child.exitCode === null) {
+  const halt = async (): Promise<KioskExit> => {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
+      const how = await exited;
       clearTimeout(killer);
+      return how;
     }
+    return exited;
   };
   return {
     url: `http://127.0.0.1:${port}`,

@@ -18,12 +18,14 @@ export interface TestTls {
   otherKeyFile: string;
 }
 
-export function makeTestTls(t: { teardown(f: () => void): void }, tag = 'anj14a-tls'): TestTls {
+/** `serverKey`: the server certificate's key type (a technician's office CA may issue RSA). */
+export function makeTestTls(t: { teardown(f: () => void): void }, tag = 'anj14a-tls', serverKey: 'ec' | 'rsa' = 'ec'): TestTls {
   const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=anjungan test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  const keyOptions = serverKey === 'rsa' ? ['rsa:2048'] : ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  ssl('req', '-newkey', ...keyOptions, '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
   ssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'other.key');
@@ -47,7 +49,7 @@ export interface HttpsReply {
 export function httpsRequest(
   port: number,
   caPem: string,
-  opts: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: unknown; localAddress?: string },
 ): Promise<HttpsReply> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
@@ -61,6 +63,7 @@ export function httpsRequest(
         // The certificate names 127.0.0.1 whatever Host header a test sends.
         checkServerIdentity: (_host, cert) => checkServerIdentity('127.0.0.1', cert),
         agent: false,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
       },
       (res) => {

@@ -65,8 +65,8 @@ t.test('a wrong PIN is refused clearly, and a lockout says until when', async (t
   t.equal(await page.getByTestId('sign-in-notice').getAttribute('role'), 'alert', 'announced');
   api.signInAnswer = { status: 423, lockedUntil: '2026-12-01T04:05:00.000Z' };
   await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
-  await page.getByText('sampai pukul 11:05').waitFor();
-  t.pass('locked until 11:05 WIB');
+  await page.getByText('setelah pukul 11:05').waitFor();
+  t.pass('told to try again after 11:05 WIB');
   api.signInAnswer = 'check';
   t.equal(calls('GET', '/api/staff/overview').length, 0, 'still signed out');
 });
@@ -174,6 +174,11 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
 
 t.test('data balikan: export to the chosen target and format, then download the file written', async (t) => {
   t.equal(await page.getByTestId('return-data-pending').innerText(), '12');
+  t.equal(await page.getByTestId('return-data-dead-lettered').count(), 0, 'no dead-letter line while there are none');
+  api.returnData = { ...api.returnData, deadLettered: 3 };
+  await page.getByTestId('return-data-dead-lettered').waitFor();
+  t.match(await page.getByTestId('return-data-dead-lettered').innerText(), /^3 entri tidak dapat dikirim ke Dukcapil .*ekspor ke berkas/, 'entries given up on are told, with what to do');
+  api.returnData = { ...api.returnData, deadLettered: 0 };
   await page.getByTestId('export-target').selectOption('usb-1');
   await page.getByTestId('export-format-csv').check();
   await page.getByTestId('export-start').click();
@@ -251,12 +256,16 @@ t.test('on the kiosk the dashboard keeps the kiosk page alive and leads back to 
   const before = api.uiPings;
   await eventually(() => api.uiPings > before, 'a keep-alive ping');
   t.ok(api.uiPings > before, 'the kiosk browser is not taken for frozen');
+  const signOuts = calls('DELETE', '/api/staff/session').length;
   await page.getByTestId('back-to-kiosk').click();
   await page.getByTestId('kiosk-page').waitFor();
   t.equal(new URL(page.url()).pathname, '/');
+  t.equal(calls('DELETE', '/api/staff/session').length, signOuts + 1, 'signed out on the daemon on the way back');
   await page.goto(`${api.url}/staff/`);
+  await page.getByTestId('user-id').waitFor();
+  t.pass('coming back, the dashboard asks for a sign-in: the next person at the kiosk may be a stranger');
+  await signIn(FAKE_OPERATOR.userId, FAKE_OPERATOR.pin);
   await page.getByTestId('operator').waitFor();
-  t.pass('coming back, the session is still there');
 });
 
 t.test('on the kiosk, a dashboard left alone signs out and hands the screen back to the kiosk', async (t) => {

@@ -79,7 +79,7 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
       { reference: '0B77E2D4', startedAt: '2026-12-01T02:55:00.000Z', outcome: 'identityNotConfirmed', durationMs: 95_500 },
       { reference: 'C0FFEE12', startedAt: '2026-12-01T03:15:00.000Z', outcome: null, durationMs: null },
     ],
-    returnData: { pending: 12, delivered: 30, exported: 5, targets: [{ id: 'folder', label: 'Folder ekspor' }, { id: 'usb-1', label: 'USB: KINGSTON' }] },
+    returnData: { pending: 12, delivered: 30, deadLettered: 0, exported: 5, targets: [{ id: 'folder', label: 'Folder ekspor' }, { id: 'usb-1', label: 'USB: KINGSTON' }] },
     signInAnswer: 'check',
     files: {},
     uiPings: 0,

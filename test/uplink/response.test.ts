@@ -1,5 +1,6 @@
 import t from 'tap';
-import { parseRegistryResponse, quoteLongIntegers, type RegistryAnswer } from '../../device/uplink/response.ts';
+import { parseRegistryResponse, type RegistryAnswer } from '../../device/uplink/response.ts';
+import { quoteLongIntegers } from '../../device/uplink/answer-envelope.ts';
 
 // Recorded response shapes from field deployments, re-made with synthetic people.
 const ENVELOPE_TAIL = '"lastPage":true,"numberOfElements":1,"sort":null,"totalElements":1,"firstPage":true,"number":0,"size":1';

@@ -22,6 +22,8 @@ import './components/panels.ts';
 export const POLL_MS = 3000;
 /** On the kiosk, a dashboard nobody touched for this long signs out and hands the screen back. */
 export const KIOSK_IDLE_SIGN_OUT_MS = 120_000;
+/** On the kiosk, input tells the daemon someone is at the desk at most this often. */
+const KIOSK_TOUCH_EVERY_MS = 30_000;
 const RECENT_SESSIONS = 20;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -50,7 +52,16 @@ export class AnjDashboard extends LitElement {
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private pinger: ReturnType<typeof setInterval> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onInput = () => this.armIdleSignOut();
+  /** When the daemon last heard of someone at the desk (it signs a kiosk session out after two idle minutes too). */
+  private lastTouch = 0;
+  private readonly onInput = () => {
+    this.armIdleSignOut();
+    // Reading and scrolling send no request: tell the daemon now and then that someone is here.
+    if (this.phase === 'signedIn' && Date.now() - this.lastTouch > KIOSK_TOUCH_EVERY_MS) {
+      this.lastTouch = Date.now();
+      void this.api.session().catch(() => undefined);
+    }
+  };
 
   static override styles = [
     tokens,
@@ -188,6 +199,7 @@ export class AnjDashboard extends LitElement {
   }
 
   private enter(session: StaffSession): void {
+    this.lastTouch = Date.now();
     this.session = session;
     this.phase = 'signedIn';
     this.signInNotice = '';
@@ -223,10 +235,12 @@ export class AnjDashboard extends LitElement {
   private armIdleSignOut(): void {
     if (!this.onKiosk || this.phase !== 'signedIn') return;
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.signOut().then(() => this.backToKiosk()), KIOSK_IDLE_SIGN_OUT_MS);
+    this.idleTimer = setTimeout(() => void this.backToKiosk(), KIOSK_IDLE_SIGN_OUT_MS);
   }
 
-  private backToKiosk(): void {
+  /** The screen goes back to taxpayers: signed out first (the daemon also ends it when the kiosk page loads). */
+  private async backToKiosk(): Promise<void> {
+    await this.signOut();
     location.assign('/');
   }
 
@@ -361,7 +375,7 @@ export class AnjDashboard extends LitElement {
         </div>
         <div class="tools">
           <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>${m.switchLanguage}</button>
-          ${this.onKiosk ? html`<button class="btn" data-testid="back-to-kiosk" @click=${() => this.backToKiosk()}>${m.backToKiosk}</button>` : nothing}
+          ${this.onKiosk ? html`<button class="btn" data-testid="back-to-kiosk" @click=${() => void this.backToKiosk()}>${m.backToKiosk}</button>` : nothing}
           ${this.phase === 'signedIn' ? html`<button class="btn" data-testid="sign-out" @click=${() => void this.signOut()}>${m.signOut}</button>` : nothing}
         </div>
       </header>

@@ -98,6 +98,8 @@ export interface DashboardMessages {
     pending: string;
     delivered: string;
     exported: string;
+    /** Pending entries the web service never settled after every try. */
+    deadLettered: (n: number) => string;
     target: string;
     noTargets: string;
     format: string;
@@ -143,8 +145,8 @@ const id: DashboardMessages = {
     userId: 'ID pengguna',
     pin: 'PIN',
     submit: 'Masuk',
-    refused: 'ID pengguna atau PIN salah, atau akun tidak aktif. Lima kali salah mengunci akun selama 15 menit.',
-    locked: (until) => (until ? `Masuk dikunci karena terlalu banyak PIN salah, sampai pukul ${until}.` : 'Masuk dikunci karena terlalu banyak PIN salah. Coba lagi nanti.'),
+    refused: 'ID pengguna atau PIN salah, atau akun tidak aktif. Setelah lima kali salah, perangkat ini harus menunggu sebelum mencoba lagi.',
+    locked: (until) => (until ? `Terlalu banyak PIN salah dari perangkat ini: coba lagi setelah pukul ${until}.` : 'Terlalu banyak PIN salah dari perangkat ini: tunggu sebentar, lalu coba lagi.'),
     keyboard: 'Papan ketik layar',
     backspace: 'Hapus satu',
     clear: 'Hapus semua',
@@ -208,6 +210,9 @@ const id: DashboardMessages = {
       tamper: 'Casing anjungan dibuka',
       helpNeeded: 'Wajib pajak memerlukan bantuan petugas',
       readerMissing: 'Pembaca KTP-el tidak kembali setelah dinyalakan ulang',
+      signInThrottled: 'PIN petugas berulang kali salah: perangkat asalnya diperlambat (lihat log)',
+      signInBurst: 'Banyak PIN petugas salah dalam beberapa menit: kemungkinan ada yang menebak PIN',
+      returnDataDeadLetter: 'Data balikan yang tidak dapat dikirim: ekspor ke berkas',
     },
     acknowledge: 'Tandai sudah ditangani',
     acknowledgedBy: (who, at) => `Ditangani${who ? ` oleh ${who}` : ''} pukul ${at}`,
@@ -255,6 +260,7 @@ const id: DashboardMessages = {
     pending: 'Belum dikirim',
     delivered: 'Terkirim',
     exported: 'Diekspor',
+    deadLettered: (n) => `${n} entri tidak dapat dikirim ke Dukcapil setelah beberapa kali mencoba: ekspor ke berkas.`,
     target: 'Tujuan ekspor',
     noTargets: 'Tidak ada tujuan ekspor (folder atau USB) yang tersedia.',
     format: 'Format berkas',
@@ -296,8 +302,8 @@ const en: DashboardMessages = {
     userId: 'User ID',
     pin: 'PIN',
     submit: 'Sign in',
-    refused: 'Wrong user ID or PIN, or the account is not active. Five wrong PINs lock the account for 15 minutes.',
-    locked: (until) => (until ? `Sign-in is locked after too many wrong PINs, until ${until}.` : 'Sign-in is locked after too many wrong PINs. Try again later.'),
+    refused: 'Wrong user ID or PIN, or the account is not active. After five wrong PINs this device must wait before it tries again.',
+    locked: (until) => (until ? `Too many wrong PINs from this device: try again after ${until}.` : 'Too many wrong PINs from this device: wait a moment, then try again.'),
     keyboard: 'On-screen keyboard',
     backspace: 'Delete one',
     clear: 'Clear all',
@@ -361,6 +367,9 @@ const en: DashboardMessages = {
       tamper: 'Kiosk enclosure opened',
       helpNeeded: 'A taxpayer needs staff help',
       readerMissing: 'The KTP-el reader did not come back after a power cycle',
+      signInThrottled: 'Repeated wrong staff PINs: the device they came from is slowed down (see the log)',
+      signInBurst: 'Many wrong staff PINs within minutes: someone may be guessing',
+      returnDataDeadLetter: 'Data balikan that could not be delivered: export it to a file',
     },
     acknowledge: 'Mark as handled',
     acknowledgedBy: (who, at) => `Handled${who ? ` by ${who}` : ''} at ${at}`,
@@ -408,6 +417,7 @@ const en: DashboardMessages = {
     pending: 'Not yet sent',
     delivered: 'Delivered',
     exported: 'Exported',
+    deadLettered: (n) => `${n} ${n === 1 ? 'entry' : 'entries'} could not be delivered to the registry after several tries: export to a file.`,
     target: 'Export to',
     noTargets: 'No export target (folder or USB stick) is available.',
     format: 'File format',

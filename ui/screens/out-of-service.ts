@@ -70,6 +70,12 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       </svg>
       <h1>${m.title}</h1>
       <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
+      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${m.reopensAt(wibClock(this.view.reopensAt))}</p>` : null}
       <p class="muted">${m.goToCounter}</p>`;
   }
+}
+
+/** HH:MM in WIB, the office's clock. */
+function wibClock(iso: string): string {
+  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).format(new Date(iso)).replace('.', ':');
 }

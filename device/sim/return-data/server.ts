@@ -38,6 +38,18 @@ export interface ReturnDataSimulator {
   failNext(count: number, fault: ReturnDataFault): void;
   /** Every request meets `fault` until cleared with null. */
   setFault(fault: ReturnDataFault | null): void;
+  /**
+   * How answers are written: upper-case keys and codes as text (the default), or as another
+   * deployment writes them (lower-case keys, codes as JSON numbers).
+   */
+  setAnswerStyle(style: { keys: 'upper' | 'lower'; numericCodes: boolean }): void;
+  /**
+   * Entries whose key matches are neither recorded nor refused: answered with a code the kiosk
+   * does not act on ('unknownCode', 99 "Sedang Diproses"), or left out of the answer ('noAnswer').
+   */
+  leaveUnsettled(matches: ((idempotencyKey: string) => boolean) | null, how?: 'unknownCode' | 'noAnswer'): void;
+  /** How often an entry with this key was received, repeats included. */
+  timesReceived(idempotencyKey: string): number;
   /** Requests that reached the endpoint (TLS handshakes alone do not count). */
   requests(): number;
   /** Entries received in all requests, repeats included. */
@@ -73,6 +85,13 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
   let standing: ReturnDataFault | null = null;
   let requestCount = 0;
   let entryCount = 0;
+  let style = { keys: 'upper' as 'upper' | 'lower', numericCodes: false };
+  let unsettled: { matches: (key: string) => boolean; how: 'unknownCode' | 'noAnswer' } | null = null;
+  const received = new Map<string, number>();
+  const written = (answer: WireAnswer) => {
+    const fields = Object.entries(answer).map(([k, v]) => [k, style.numericCodes && k === 'RESPONSE_CODE' ? Number(v) : v] as const);
+    return Object.fromEntries(fields.map(([k, v]) => [style.keys === 'lower' ? k.toLowerCase() : k, v]));
+  };
 
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024, https: { key: pki.serverKeyPem, cert: pki.serverCertPem } });
   const server = app.server as unknown as HttpsServer;
@@ -95,15 +114,17 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
     const body = request.body as Request;
     if (body.JUMLAH !== body.DATA.length) return reply.code(400).send(incomplete);
     if (body.USER_ID !== credentials.userId || body.PASSWORD !== credentials.password || body.IP_USER !== credentials.ipUser) {
-      return reply.send({ content: [RESPON.loginFailed], numberOfElements: 1 });
+      return reply.send({ content: [written(RESPON.loginFailed)], numberOfElements: 1 });
     }
     entryCount += body.DATA.length;
-    const content: WireAnswer[] = body.DATA.map((e) => {
+    const content: WireAnswer[] = body.DATA.flatMap((e): WireAnswer[] => {
       const key = e.IDEMPOTENCY_KEY;
-      if (!/^[0-9]{16}$/.test(e.NIK) || (e.NOP_PBB === null && e.NPWPD === null)) return { IDEMPOTENCY_KEY: key, ...RESPON.incomplete };
-      if (record.has(key)) return { IDEMPOTENCY_KEY: key, ...RESPON.duplicate };
+      received.set(key, (received.get(key) ?? 0) + 1);
+      if (unsettled?.matches(key)) return unsettled.how === 'noAnswer' ? [] : [{ IDEMPOTENCY_KEY: key, RESPON: 'Sedang Diproses', RESPONSE_CODE: '99' }];
+      if (!/^[0-9]{16}$/.test(e.NIK) || (e.NOP_PBB === null && e.NPWPD === null)) return [{ IDEMPOTENCY_KEY: key, ...RESPON.incomplete }];
+      if (record.has(key)) return [{ IDEMPOTENCY_KEY: key, ...RESPON.duplicate }];
       record.set(key, e);
-      return { IDEMPOTENCY_KEY: key, ...RESPON.accepted };
+      return [{ IDEMPOTENCY_KEY: key, ...RESPON.accepted }];
     });
     if (fault?.kind === 'recordThenReset') {
       reply.hijack();
@@ -114,7 +135,7 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
       reply.hijack();
       return reply;
     }
-    return reply.send({ content, numberOfElements: content.length });
+    return reply.send({ content: content.map(written), numberOfElements: content.length });
   });
 
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -132,6 +153,13 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
     setFault: (fault) => {
       standing = fault;
     },
+    setAnswerStyle: (next) => {
+      style = next;
+    },
+    leaveUnsettled: (matches, how = 'unknownCode') => {
+      unsettled = matches && { matches, how };
+    },
+    timesReceived: (key) => received.get(key) ?? 0,
     requests: () => requestCount,
     entriesReceived: () => entryCount,
     recorded: () => record,

@@ -225,6 +225,7 @@ export class ReturnDataPanel extends Panel {
         <tr><th scope="row">${m.delivered}</th><td data-testid="return-data-delivered">${s.delivered}</td></tr>
         <tr><th scope="row">${m.exported}</th><td data-testid="return-data-exported">${s.exported}</td></tr>
       </table>
+      ${s.deadLettered > 0 ? html`<p class="tone-warn" data-testid="return-data-dead-lettered">${m.deadLettered(s.deadLettered)}</p>` : nothing}
       ${s.targets.length === 0
         ? html`<p class="muted">${m.noTargets}</p>`
         : html`<form @submit=${(e: Event) => this.exportNow(e)}>
