@@ -73,11 +73,12 @@ endif
 appliance-base: system-deps
 	@if [ "$$(id -u)" = 0 ]; then bash image/build-rootfs-base.sh $(ARCH) $(CACHE_DIR) >/dev/null; fi
 
-# The reader power relay test stops and restarts pcscd: it runs alone, after the parallel suite.
+# The reader power relay and pcscd restart tests stop and restart pcscd: they run alone, after the
+# parallel suite.
 test: build typecheck appliance-base
 	bash test/setup/pcscd.sh start
 	npx tap; rc=$$?; \
-	if [ $$rc = 0 ]; then npx tap test/gpio/reader-relay.pcscd.ts; rc=$$?; fi; \
+	if [ $$rc = 0 ]; then npx tap --jobs=1 test/gpio/reader-relay.pcscd.ts test/card/pcscd-restart.pcscd.ts; rc=$$?; fi; \
 	bash test/setup/pcscd.sh stop; exit $$rc
 
 bench: build
