@@ -13,18 +13,21 @@ export interface Balancer {
   close(): Promise<void>;
 }
 
-export async function startBalancer(backends: number[], host = '127.0.0.1'): Promise<Balancer> {
+export async function startBalancer(backends: number[], opts: { host?: string; port?: number } = {}): Promise<Balancer> {
+  const host = opts.host ?? '127.0.0.1';
   let ports = [...backends];
   let next = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     sockets.add(client);
+    // Small request/answer exchanges: Nagle's delay (with delayed ACKs) would add 40 ms to each.
+    client.setNoDelay(true);
     client.on('close', () => sockets.delete(client));
     client.pause();
     const tryBackend = (left: number) => {
       if (left === 0 || ports.length === 0) return client.destroy();
       const port = ports[next++ % ports.length]!;
-      const upstream = net.connect({ host, port });
+      const upstream = net.connect({ host, port, noDelay: true });
       sockets.add(upstream);
       upstream.once('connect', () => {
         upstream.removeAllListeners('error');
@@ -46,7 +49,7 @@ export async function startBalancer(backends: number[], host = '127.0.0.1'): Pro
     };
     tryBackend(ports.length);
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   const address = server.address() as net.AddressInfo;
   return {
     port: address.port,

@@ -17,7 +17,7 @@ const LeaseId = Type.String({ pattern: '^[0-9]{1,18}$' });
 // ---- enrolment (no client certificate yet: the one-time token is the credential)
 export const EnrolRequest = Type.Object(
   {
-    token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+    token: Type.String({ minLength: 20, maxLength: 120, pattern: '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' }),
     csr: Type.String({ minLength: 100, maxLength: 4096 }),
   },
   { additionalProperties: false },

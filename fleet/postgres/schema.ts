@@ -68,6 +68,70 @@ export const FLEET_MIGRATIONS: Migration[] = [
       );
       CREATE INDEX lease_open ON lease (day, kiosk_id) WHERE settled_at IS NULL;
       CREATE INDEX lease_kiosk_day ON lease (kiosk_id, day);
+
+      -- A reservation in one round trip: the day's row lock is held inside the server only, for
+      -- the few statements between taking it and the commit (../quota/leases.ts says why a lock).
+      CREATE FUNCTION reserve_lease(p_kiosk text, p_request uuid, p_size integer, p_day date, p_limit integer,
+                                    p_max_lease integer, p_max_kiosk integer, p_at timestamptz, p_expires timestamptz)
+      RETURNS TABLE (lease_id bigint, lease_day date, lease_size integer, granted_at timestamptz, expires_at timestamptz,
+                     day_limit integer, day_committed integer, refusal text)
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        d_limit integer;
+        d_committed integer;
+        d_held integer;
+        n integer;
+        l lease%ROWTYPE;
+      BEGIN
+        INSERT INTO quota_day (day, daily_limit) VALUES (p_day, p_limit) ON CONFLICT (day) DO NOTHING;
+        SELECT q.daily_limit, q.committed INTO d_limit, d_committed FROM quota_day q WHERE q.day = p_day FOR UPDATE;
+        SELECT * INTO l FROM lease WHERE lease.kiosk_id = p_kiosk AND lease.request_id = p_request;
+        IF FOUND THEN
+          RETURN QUERY SELECT l.id, l.day, l.size, l.granted_at, l.expires_at, d_limit, d_committed, NULL::text;
+          RETURN;
+        END IF;
+        SELECT coalesce(sum(x.size), 0) INTO d_held FROM lease x WHERE x.day = p_day AND x.kiosk_id = p_kiosk AND x.settled_at IS NULL;
+        n := least(p_size, p_max_lease, d_limit - d_committed, p_max_kiosk - d_held);
+        IF n <= 0 THEN
+          RETURN QUERY SELECT NULL::bigint, NULL::date, NULL::integer, NULL::timestamptz, NULL::timestamptz, d_limit, d_committed,
+            CASE WHEN d_limit - d_committed <= 0 THEN 'dayExhausted' ELSE 'kioskLimit' END;
+          RETURN;
+        END IF;
+        UPDATE quota_day SET committed = committed + n WHERE quota_day.day = p_day;
+        INSERT INTO lease (kiosk_id, request_id, day, size, granted_at, expires_at)
+          VALUES (p_kiosk, p_request, p_day, n, p_at, p_expires) RETURNING * INTO l;
+        RETURN QUERY SELECT l.id, l.day, l.size, l.granted_at, l.expires_at, d_limit, d_committed + n, NULL::text;
+      END $$;
+
+      -- A settlement in one round trip, taking the day's row before the lease's (as reserve does).
+      CREATE FUNCTION settle_lease(p_kiosk text, p_lease bigint, p_used integer, p_at timestamptz)
+      RETURNS TABLE (lease_size integer, lease_used integer, returned integer, lease_day date, day_limit integer, day_committed integer, refusal text)
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_day date;
+        d quota_day%ROWTYPE;
+        l lease%ROWTYPE;
+      BEGIN
+        SELECT x.day INTO v_day FROM lease x WHERE x.id = p_lease AND x.kiosk_id = p_kiosk;
+        IF NOT FOUND THEN
+          RETURN QUERY SELECT NULL::integer, NULL::integer, NULL::integer, NULL::date, NULL::integer, NULL::integer, 'unknownLease'::text;
+          RETURN;
+        END IF;
+        SELECT * INTO d FROM quota_day q WHERE q.day = v_day FOR UPDATE;
+        SELECT * INTO l FROM lease x WHERE x.id = p_lease FOR UPDATE;
+        IF l.settled_at IS NOT NULL THEN
+          RETURN QUERY SELECT l.size, l.used, l.size - l.used, v_day, d.daily_limit, d.committed,
+            CASE WHEN l.used = p_used THEN NULL ELSE 'settledDifferently' END;
+          RETURN;
+        END IF;
+        IF p_used > l.size THEN
+          RETURN QUERY SELECT l.size, NULL::integer, NULL::integer, v_day, d.daily_limit, d.committed, 'usedAboveSize'::text;
+          RETURN;
+        END IF;
+        UPDATE lease SET used = p_used, settled_at = p_at WHERE id = p_lease;
+        UPDATE quota_day SET committed = committed - (l.size - p_used) WHERE quota_day.day = v_day;
+        RETURN QUERY SELECT l.size, p_used, l.size - p_used, v_day, d.daily_limit, d.committed - (l.size - p_used), NULL::text;
+      END $$;
     `,
   },
   {

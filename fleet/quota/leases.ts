@@ -3,8 +3,9 @@
  * it), handed to kiosks in leases: small blocks of the day's hits a kiosk spends from its own
  * ledger, so it keeps serving while the fleet is away.
  *
- * Row lock, not SKIP LOCKED: a reservation locks the day's one quota_day row (UPDATE takes the
- * row lock) for the length of a short transaction. Every reservation of a day waits its turn on
+ * Row lock, not SKIP LOCKED: a reservation locks the day's one quota_day row (SELECT … FOR UPDATE,
+ * inside one server-side function, reserve_lease in ../postgres/schema.ts) until its commit, a
+ * few statements later. Every reservation of a day waits its turn on
  * that row, which is exactly what a counter needs: the answer "nothing left" is always true.
  * SKIP LOCKED over one row per hit would let reservations pass each other, but a reservation
  * that skips rows another transaction holds (and may yet roll back) can refuse while hits are
@@ -16,7 +17,7 @@
  * have spent it while cut off, and the fleet cannot know. Expiry bounds how long a kiosk spends
  * from one lease and how long unused hits sit idle; the day ends every lease at WIB midnight.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { WIB_OFFSET_MS, wibDate } from '../../device/domain/wib.ts';
 
 export interface QuotaSettings {
@@ -63,24 +64,6 @@ export function wibDayEnd(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - WIB_OFFSET_MS + 86_400_000);
 }
 
-async function inTransaction<T>(pool: Pool, run: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await run(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
-}
-
-/** `date` columns arrive as text (../postgres/pool.ts sets the parser). */
-const dayText = (d: unknown) => String(d);
-
 export class QuotaLeases {
   constructor(
     private readonly pool: Pool,
@@ -97,31 +80,17 @@ export class QuotaLeases {
     const at = this.now();
     const day = wibDate(at);
     const expiresAt = new Date(Math.min(at.getTime() + this.settings.leaseTtlMs, wibDayEnd(day).getTime()));
-    return inTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO quota_day (day, daily_limit) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING', [day, this.settings.dailyLimit]);
-      // The row lock every reservation of the day queues on.
-      const locked = await c.query<{ daily_limit: number; committed: number }>(
-        'SELECT daily_limit, committed FROM quota_day WHERE day = $1 FOR UPDATE',
-        [day],
-      );
-      const { daily_limit: limit, committed } = locked.rows[0]!;
-      const figures = (c2: number): DayFigures => ({ day, limit, committed: c2 });
-      const earlier = await c.query<LeaseRow>(`SELECT ${LEASE_COLUMNS} FROM lease WHERE kiosk_id = $1 AND request_id = $2`, [kioskId, requestId]);
-      if (earlier.rows[0]) return { lease: leaseOf(earlier.rows[0]), day: figures(committed) };
-      const held = await c.query<{ held: string }>(
-        'SELECT coalesce(sum(size), 0) AS held FROM lease WHERE day = $1 AND kiosk_id = $2 AND settled_at IS NULL',
-        [day, kioskId],
-      );
-      const kioskRoom = this.settings.maxOutstandingPerKiosk - Number(held.rows[0]!.held);
-      const grant = Math.min(size, this.settings.maxLeaseSize, limit - committed, kioskRoom);
-      if (grant <= 0) return { lease: null, day: figures(committed), refusal: limit - committed <= 0 ? 'dayExhausted' : 'kioskLimit' };
-      await c.query('UPDATE quota_day SET committed = committed + $2 WHERE day = $1', [day, grant]);
-      const inserted = await c.query<LeaseRow>(
-        `INSERT INTO lease (kiosk_id, request_id, day, size, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${LEASE_COLUMNS}`,
-        [kioskId, requestId, day, grant, at, expiresAt],
-      );
-      return { lease: leaseOf(inserted.rows[0]!), day: figures(committed + grant) };
-    });
+    const s = this.settings;
+    const r = await this.pool.query<ReserveRow>('SELECT * FROM reserve_lease($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      kioskId, requestId, size, day, s.dailyLimit, s.maxLeaseSize, s.maxOutstandingPerKiosk, at, expiresAt,
+    ]);
+    const x = r.rows[0]!;
+    const figures: DayFigures = { day, limit: x.day_limit, committed: x.day_committed };
+    if (x.lease_id === null) return { lease: null, day: figures, refusal: x.refusal as 'dayExhausted' | 'kioskLimit' };
+    return {
+      lease: { id: String(x.lease_id), day: x.lease_day!, size: x.lease_size!, grantedAt: x.granted_at!.toISOString(), expiresAt: x.expires_at!.toISOString() },
+      day: figures,
+    };
   }
 
   /**
@@ -129,28 +98,14 @@ export class QuotaLeases {
    * to the day. Settling again with the same figure answers the same; with another, refused.
    */
   async settle(kioskId: string, leaseId: string, used: number): Promise<SettleAnswer> {
-    const at = this.now();
-    return inTransaction(this.pool, async (c) => {
-      // The lease's day row first, then the lease: the same order as reserve, so no deadlock.
-      const found = await c.query<{ day: unknown }>('SELECT day FROM lease WHERE id = $1 AND kiosk_id = $2', [leaseId, kioskId]);
-      if (!found.rows[0]) return { settled: false, refusal: 'unknownLease' };
-      const dayRow = await c.query<{ day: unknown; daily_limit: number; committed: number }>(
-        'SELECT day, daily_limit, committed FROM quota_day WHERE day = $1 FOR UPDATE',
-        [found.rows[0].day],
-      );
-      const lease = (await c.query<LeaseRow>(`SELECT ${LEASE_COLUMNS} FROM lease WHERE id = $1 FOR UPDATE`, [leaseId])).rows[0]!;
-      const d = dayRow.rows[0]!;
-      const day = dayText(d.day);
-      if (lease.settled_at !== null) {
-        if (lease.used !== used) return { settled: false, refusal: 'settledDifferently' };
-        return { settled: true, lease: { id: leaseId, size: lease.size, used, returned: lease.size - used }, day: { day, limit: d.daily_limit, committed: d.committed } };
-      }
-      if (used > lease.size) return { settled: false, refusal: 'usedAboveSize' };
-      const returned = lease.size - used;
-      await c.query('UPDATE lease SET used = $2, settled_at = $3 WHERE id = $1', [leaseId, used, at]);
-      await c.query('UPDATE quota_day SET committed = committed - $2 WHERE day = $1', [d.day, returned]);
-      return { settled: true, lease: { id: leaseId, size: lease.size, used, returned }, day: { day, limit: d.daily_limit, committed: d.committed - returned } };
-    });
+    const r = await this.pool.query<SettleRow>('SELECT * FROM settle_lease($1, $2, $3, $4)', [kioskId, leaseId, used, this.now()]);
+    const x = r.rows[0]!;
+    if (x.refusal !== null) return { settled: false, refusal: x.refusal as 'unknownLease' | 'usedAboveSize' | 'settledDifferently' };
+    return {
+      settled: true,
+      lease: { id: leaseId, size: x.lease_size!, used: x.lease_used!, returned: x.returned! },
+      day: { day: x.lease_day!, limit: x.day_limit!, committed: x.day_committed! },
+    };
   }
 
   /** Today's figures (no row yet: nothing committed). */
@@ -176,17 +131,23 @@ export class QuotaLeases {
   }
 }
 
-const LEASE_COLUMNS = 'id, day, size, granted_at, expires_at, used, settled_at';
-interface LeaseRow {
-  id: string;
-  day: unknown;
-  size: number;
-  granted_at: Date;
-  expires_at: Date;
-  used: number | null;
-  settled_at: Date | null;
+interface ReserveRow {
+  lease_id: string | null;
+  lease_day: string | null;
+  lease_size: number | null;
+  granted_at: Date | null;
+  expires_at: Date | null;
+  day_limit: number;
+  day_committed: number;
+  refusal: string | null;
 }
 
-function leaseOf(r: LeaseRow): GrantedLease {
-  return { id: String(r.id), day: dayText(r.day), size: r.size, grantedAt: r.granted_at.toISOString(), expiresAt: r.expires_at.toISOString() };
+interface SettleRow {
+  lease_size: number | null;
+  lease_used: number | null;
+  returned: number | null;
+  lease_day: string | null;
+  day_limit: number | null;
+  day_committed: number | null;
+  refusal: string | null;
 }
