@@ -32,7 +32,7 @@ import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidat
 import { wibDate } from './domain/wib.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
-import { dashboardRoutes } from './staff/dashboard-routes.ts';
+import { dashboardRoutes, overview, type DashboardDeps } from './staff/dashboard-routes.ts';
 import type { RegisteredStaffRoute, StaffScope } from './staff/auth.ts';
 import { returnDataRoutes } from './staff/return-data-routes.ts';
 import { exportTargetsFor } from './return-data/export-targets.ts';
@@ -48,6 +48,7 @@ import { createMatcher } from './fingerprint/matcher.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
+import { joinedFleet } from './fleet/membership.ts';
 import { AlertLog, attachAlerts, quotaAlertKind } from './staff/alerts.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
 import { loadSimulation, type Simulation } from './simulation.ts';
@@ -210,7 +211,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const interrupted = audit.closeInterruptedSessions();
   if (interrupted > 0) logger.warn({ event: 'sessionsInterrupted', count: interrupted }, 'sessions cut by a crash closed in the audit trail');
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
-  await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
+  // In a fleet, data balikan goes to the fleet, which delivers it (device/fleet/).
+  if (!config.fleet) await startDelivery(config, { sim, outbox, audit, credentials, clock, logger, closers, deactivated });
   closers.unshift(startReturnDataRetention({ outbox, retentionDays: config.returnData?.retentionDays ?? DEFAULT_RETENTION_DAYS, logger: logger.child({ component: 'returnData' }) }));
   const staffAuth = new StaffPinVerifier(credentials.staff, pinLockout, permittedOperator);
   const operatorSignIn = new OperatorSignIn({ staff: credentials.staff, permitted: permittedOperator, lockout: new SignInLockout(db, clock) });
@@ -225,7 +227,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     onOpened: () => toFlow({ type: 'TAMPER' }),
     onChanged: () => toFlow({ type: 'READINESS_CHANGED' }),
   });
-  const ledger = new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
+  const fleet = config.fleet && !deactivated ? joinedFleet(config.fleet, { db, clock, dailyLimit: config.uplink.dailyQuota, logger }) : null;
+  const ledger = fleet?.ledger ?? new SqliteQuotaLedger(db, { dailyLimit: config.uplink.dailyQuota, clock });
   const alerts = new AlertLog(db, clock);
   const validator =
     !endpoint || !credentials.dukcapil
@@ -328,11 +331,14 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
   // Every staff feature's route plugin; both listeners mount them in their staff scope.
   // One instance of each, shared by both listeners (an export in progress is one lock, its files one list).
+  const dashboard: DashboardDeps = { runtime, card, sensor: fingerSensor, validator, gpio, tamper, flags, ledger, alerts, audit, db,
+    agreement: config.agreement, stateDir: config.stateDir, clock, logger: logger.child({ component: 'staff' }) };
+  const reportDeps = { db, ...reportHeaderFromConfig(config), now: () => clock.now() };
+  if (fleet) closers.unshift(fleet.start({ outbox, overview: () => overview(dashboard, false), report: reportDeps }));
   const staffRoutes: StaffRoutes[] = [
-    dashboardRoutes({ runtime, card, sensor: fingerSensor, validator, gpio, tamper, flags, ledger, alerts, audit, db,
-      agreement: config.agreement, stateDir: config.stateDir, clock, logger: logger.child({ component: 'staff' }) }),
+    dashboardRoutes(dashboard),
     returnDataRoutes({ outbox, targets: exportTargetsFor(config), audit, clock, kiosk: config.kiosk ?? null, logger: logger.child({ component: 'return-data' }) }),
-    reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
+    reportRoutes({ ...reportDeps, audit, pdf: pdfPrinterFromConfig(config) }),
   ];
   // Each listener has its own sessions: a cookie from one is no session on the other.
   const staffScope = (atKiosk: boolean) => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes, atKiosk });
