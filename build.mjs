@@ -59,6 +59,10 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// The fleet service (fleet/, a BKD LAN server) and its dashboard, served at / by each instance.
+await build({ ...daemon, entryPoints: { main: 'fleet/main.ts' }, outdir: 'dist/fleet', external: [...external, 'pg-native'] });
+await build({ entryPoints: { main: 'fleet/ui/main.ts' }, outdir: 'dist/fleet-ui', bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' });
+await copyFile('fleet/ui/index.html', 'dist/fleet-ui/index.html');
 await mkdir('dist/ui', { recursive: true });
 // What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
 await writeFile('dist/externals.json', JSON.stringify(external) + '\n');

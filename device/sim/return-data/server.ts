@@ -38,6 +38,8 @@ export interface ReturnDataSimulator {
   failNext(count: number, fault: ReturnDataFault): void;
   /** Every request meets `fault` until cleared with null. */
   setFault(fault: ReturnDataFault | null): void;
+  /** Entries whose key `stuck` picks are answered with this code (one no client knows) and not recorded. */
+  setStuckEntries(stuck: ((key: string) => boolean) | null, code?: string): void;
   /** Requests that reached the endpoint (TLS handshakes alone do not count). */
   requests(): number;
   /** Entries received in all requests, repeats included. */
@@ -71,6 +73,7 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
   const sockets = new Set<Socket>();
   const queued: ReturnDataFault[] = [];
   let standing: ReturnDataFault | null = null;
+  let stuck: { pick: (key: string) => boolean; code: string } | null = null;
   let requestCount = 0;
   let entryCount = 0;
 
@@ -101,6 +104,7 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
     const content: WireAnswer[] = body.DATA.map((e) => {
       const key = e.IDEMPOTENCY_KEY;
       if (!/^[0-9]{16}$/.test(e.NIK) || (e.NOP_PBB === null && e.NPWPD === null)) return { IDEMPOTENCY_KEY: key, ...RESPON.incomplete };
+      if (stuck?.pick(key)) return { IDEMPOTENCY_KEY: key, RESPON: 'Sedang Diproses', RESPONSE_CODE: stuck.code };
       if (record.has(key)) return { IDEMPOTENCY_KEY: key, ...RESPON.duplicate };
       record.set(key, e);
       return { IDEMPOTENCY_KEY: key, ...RESPON.accepted };
@@ -131,6 +135,9 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
     },
     setFault: (fault) => {
       standing = fault;
+    },
+    setStuckEntries: (pick, code = '99') => {
+      stuck = pick ? { pick, code } : null;
     },
     requests: () => requestCount,
     entriesReceived: () => entryCount,
