@@ -221,6 +221,9 @@ const ConfigSchema = Type.Object(
           /** Hits asked for at once (default 20), and when to ask for more (default 5 left). */
           leaseSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           lowWater: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })),
+          /** How often the heartbeat goes (default 30 s) and the semester figures (default hourly). */
+          heartbeatEveryS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+          figuresEveryS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
         },
         { additionalProperties: false },
       ),

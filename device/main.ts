@@ -334,7 +334,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const dashboard: DashboardDeps = { runtime, card, sensor: fingerSensor, validator, gpio, tamper, flags, ledger, alerts, audit, db,
     agreement: config.agreement, stateDir: config.stateDir, clock, logger: logger.child({ component: 'staff' }) };
   const reportDeps = { db, ...reportHeaderFromConfig(config), now: () => clock.now() };
-  if (fleet) closers.unshift(fleet.start({ outbox, overview: () => overview(dashboard, false), report: reportDeps }));
+  if (fleet) {
+    closers.unshift(fleet.start({ outbox, overview: () => overview(dashboard, false), report: reportDeps, onMoreAvailable: () => runtime.send({ type: 'READINESS_CHANGED' }) }));
+  }
   const staffRoutes: StaffRoutes[] = [
     dashboardRoutes(dashboard),
     returnDataRoutes({ outbox, targets: exportTargetsFor(config), audit, clock, kiosk: config.kiosk ?? null, logger: logger.child({ component: 'return-data' }) }),

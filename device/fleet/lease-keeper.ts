@@ -55,6 +55,8 @@ export class LeaseKeeper {
       clock: ClockPort;
       logger: Logger;
       settings: LeaseSettings;
+      /** Told when the kiosk may count on more than before (a lease came, the fleet has hits again): readiness is checked anew. */
+      onMoreAvailable?: () => void;
     },
   ) {
     deps.ledger.onEmpty = () => this.runOnce(true);
@@ -86,6 +88,7 @@ export class LeaseKeeper {
   }
 
   private async pass(urgent: boolean): Promise<void> {
+    const before = this.deps.ledger.usage();
     try {
       this.closeSpentLeases();
       await this.recoverRequests();
@@ -94,6 +97,8 @@ export class LeaseKeeper {
     } catch (err) {
       this.deps.logger.error({ event: 'fleetLeaseKeeperFailed', err: { name: (err as Error).name } }, 'lease keeper pass failed');
     }
+    const after = this.deps.ledger.usage();
+    if (before.used >= before.limit && after.used < after.limit) this.deps.onMoreAvailable?.();
   }
 
   /** Leases past their time or day: closed, their spent count fixed, in one transaction each. */

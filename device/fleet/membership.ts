@@ -20,7 +20,14 @@ import { DEFAULT_LINK, startFleetLink, type LinkSettings } from './link.ts';
 export interface FleetMembership {
   ledger: LeaseLedger;
   /** Starts the keeper and the link; the returned function stops both. */
-  start(parts: { outbox: ReturnDataOutbox; overview: () => Promise<Overview>; report: SemesterReportDeps; link?: Partial<LinkSettings> }): () => Promise<void>;
+  start(parts: {
+    outbox: ReturnDataOutbox;
+    overview: () => Promise<Overview>;
+    report: SemesterReportDeps;
+    /** The kiosk can count on hits again after it could not: the flow checks readiness anew. */
+    onMoreAvailable: () => void;
+    link?: Partial<LinkSettings>;
+  }): () => Promise<void>;
 }
 
 export function joinedFleet(fleet: NonNullable<KioskConfig['fleet']>, deps: { db: Db; clock: ClockPort; dailyLimit: number; logger: Logger }): FleetMembership {
@@ -34,10 +41,12 @@ export function joinedFleet(fleet: NonNullable<KioskConfig['fleet']>, deps: { db
   // The fleet's word on what is still unallocated counts for two lease checks; after that the kiosk counts on its own leases.
   const ledger = new LeaseLedger(deps.db, { clock: deps.clock, dailyLimit: deps.dailyLimit, fleetViewFreshMs: 60_000 });
   const logger = deps.logger.child({ component: 'fleet' });
-  const keeper = new LeaseKeeper({ db: deps.db, ledger, client, clock: deps.clock, logger, settings });
+  let onMoreAvailable = () => undefined as void;
+  const keeper = new LeaseKeeper({ db: deps.db, ledger, client, clock: deps.clock, logger, settings, onMoreAvailable: () => onMoreAvailable() });
   return {
     ledger,
     start(parts) {
+      onMoreAvailable = parts.onMoreAvailable;
       keeper.start();
       const stopLink = startFleetLink({
         client,
@@ -59,7 +68,12 @@ export function joinedFleet(fleet: NonNullable<KioskConfig['fleet']>, deps: { db
         onDay: (day) => keeper.saw(day),
         now: () => deps.clock.now(),
         logger,
-        settings: { ...DEFAULT_LINK, ...parts.link },
+        settings: {
+          ...DEFAULT_LINK,
+          ...(fleet.heartbeatEveryS ? { heartbeatMs: fleet.heartbeatEveryS * 1000 } : {}),
+          ...(fleet.figuresEveryS ? { figuresMs: fleet.figuresEveryS * 1000 } : {}),
+          ...parts.link,
+        },
       });
       return async () => {
         await keeper.stop();
