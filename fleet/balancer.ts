@@ -10,6 +10,8 @@ export interface Balancer {
   port: number;
   /** Replaces the backends (an instance restarted on a new port). */
   setBackends(ports: number[]): void;
+  /** Cuts every connection passing through now (a network outage: kept-alive connections end too). */
+  cutConnections(): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,9 @@ export async function startBalancer(backends: number[], opts: { host?: string; p
     port: address.port,
     setBackends(p) {
       ports = [...p];
+    },
+    cutConnections() {
+      for (const s of sockets) s.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -206,6 +206,8 @@ export class LeaseKeeper {
   }
 
   private unreachable(failure: string): void {
+    // Cut off, the kiosk counts on its own leases only: what the fleet last said is unallocated may be gone by now.
+    this.deps.ledger.fleetDay = null;
     const first = this.unreachableUntil === 0;
     this.unreachableUntil = this.deps.clock.now().getTime() + this.deps.settings.retryMs;
     if (first) this.deps.logger.warn({ event: 'fleetUnreachable', failure }, 'fleet unreachable: spending from the leases held');
