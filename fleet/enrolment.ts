@@ -38,6 +38,8 @@ export class Enrolment {
     const token = `${secret}.${caPin(this.ca.caPem)}`;
     const expiresAt = new Date(at.getTime() + TOKEN_LIFETIME_MS);
     const client = await this.pool.connect();
+    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const inserted = await client.query('INSERT INTO kiosk (id, site, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [kioskId, site, at]);
@@ -52,9 +54,10 @@ export class Enrolment {
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken = e as Error;
       throw e;
     } finally {
-      client.release();
+      client.release(broken);
     }
     return { token, expiresAt: expiresAt.toISOString() };
   }
@@ -68,6 +71,8 @@ export class Enrolment {
     const secret = token.split('.')[0] ?? '';
     const at = this.now();
     const client = await this.pool.connect();
+    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const found = await client.query<{ kiosk_id: string; site: string; revoked_at: Date | null }>(
@@ -91,9 +96,10 @@ export class Enrolment {
       return { kioskId: row.kiosk_id, site: row.site, certificatePem, caPem: this.ca.caPem };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken = e as Error;
       throw e;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -35,6 +35,8 @@ export interface FleetSemesterReport {
 
 export async function storeKioskFigures(pool: Pool, kioskId: string, figures: FiguresRequest, at: Date): Promise<void> {
   const client = await pool.connect();
+  // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     for (const m of figures.months) {
@@ -48,9 +50,10 @@ export async function storeKioskFigures(pool: Pool, kioskId: string, figures: Fi
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
+    broken = e as Error;
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

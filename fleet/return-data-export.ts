@@ -32,6 +32,8 @@ export interface FleetExport {
 
 export async function exportFleetReturnData(pool: Pool, returnData: FleetReturnData, format: ExportFormat, adminId: string, now: Date): Promise<FleetExport> {
   const client = await pool.connect();
+  // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const batch = await returnData.pendingForExport(client, MAX_ENTRIES_PER_EXPORT);
@@ -68,9 +70,10 @@ export async function exportFleetReturnData(pool: Pool, returnData: FleetReturnD
     return { exportId, files: [name, `${base}.manifest.json`], count: batch.length, sha256: sha256(data) };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
+    broken = e as Error;
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

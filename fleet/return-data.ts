@@ -61,6 +61,8 @@ export class FleetReturnData {
   async receive(kioskId: string, entries: ForwardedEntry[]): Promise<{ accepted: string[]; conflict: string[] }> {
     const at = this.now();
     const client = await this.pool.connect();
+    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const keys = entries.map((e) => e.key);
@@ -79,9 +81,10 @@ export class FleetReturnData {
       return { accepted, conflict: keys.filter((k) => ownerOf.has(k) && ownerOf.get(k) !== kioskId) };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken = e as Error;
       throw e;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -154,6 +157,8 @@ export class FleetDelivery {
     const { pool, transport, path, credentials, settings, logger } = this.deps;
     const at = this.deps.now();
     const client = await pool.connect();
+    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const claimed = await client.query<{ entry_key: string; queued_at: Date; sealed: Buffer; attempts: number }>(
@@ -206,9 +211,10 @@ export class FleetDelivery {
       return { kind: 'answered', sent: keys.length, confirmed: verdict.confirmed.length, refused: verdict.refused.length, unanswered: unanswered.length };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken = e as Error;
       throw e;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -46,6 +46,7 @@ export class LeaseKeeper {
   private stopped = false;
   private refusedUntil = 0;
   private unreachableUntil = 0;
+  private draining = false;
 
   constructor(
     private readonly deps: {
@@ -115,8 +116,9 @@ export class LeaseKeeper {
     for (const l of due) close.immediate(l.id, now.toISOString());
   }
 
-  /** Closes every open lease now (the kiosk is being taken out of the fleet or shut down for long). */
+  /** Closes every open lease now and asks for no more (the kiosk is leaving the fleet, or shut down for long). */
   closeAll(): void {
+    this.draining = true;
     const now = this.deps.clock.now().toISOString();
     this.deps.db.prepare('UPDATE quota_lease SET spend_until = ? WHERE closed_at IS NULL AND spend_until > ?').run(now, now);
     this.closeSpentLeases();
@@ -147,7 +149,7 @@ export class LeaseKeeper {
   private async refill(urgent: boolean): Promise<void> {
     const { ledger, settings, clock } = this.deps;
     const now = clock.now().getTime();
-    if (now < this.refusedUntil || now < this.unreachableUntil) return;
+    if (this.draining || now < this.refusedUntil || now < this.unreachableUntil) return;
     const held = ledger.held();
     if (held.remaining > settings.lowWater) return;
     const busy = now - ledger.lastDemandAt < 10 * 60_000;
@@ -164,6 +166,11 @@ export class LeaseKeeper {
     const reply = await client.request('POST', '/api/kiosk/leases', { requestId, size });
     if (!reply.ok) {
       this.unreachable(reply.failure);
+      return false;
+    }
+    if (reply.status >= 500) {
+      // The fleet could not answer (its database restarting): the request is asked again later.
+      this.unreachable(`status${reply.status}`);
       return false;
     }
     if (reply.status !== 200) {

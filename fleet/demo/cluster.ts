@@ -46,6 +46,8 @@ export interface RunningInstance {
   port: number;
   /** The child's process id (child-process instances only). */
   pid: number | null;
+  /** What a child instance wrote to stderr (the start of it), for a test that failed. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
       let running: RunningInstance;
       if (opts.inProcess) {
         const inst: FleetInstance = await startFleetInstance(loadFleetConfig(configFile, join(ROOT, 'dist/fleet-ui')), logger, opts.now);
-        running = { port: inst.port, pid: null, stop: () => inst.close() };
+        running = { port: inst.port, pid: null, stderr: () => '', stop: () => inst.close() };
       } else {
         running = await spawnInstance(configFile);
       }
@@ -183,6 +185,7 @@ async function spawnInstance(configFile: string): Promise<RunningInstance> {
   return {
     port,
     pid: child.pid ?? null,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

@@ -53,6 +53,8 @@ export interface PostgresCluster {
   /** The postmaster's process id (for kill -9 in tests). */
   pid(): number;
   start(): Promise<void>;
+  /** kill -9 of the postmaster and every backend (a crash, not a shutdown); resolves once they are gone. */
+  kill(): Promise<void>;
   /** `fast` ends sessions and checkpoints; `immediate` is a crash without cleanup (recovery at the next start). */
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Stops and removes the folder. */
@@ -97,6 +99,26 @@ function exec(file: string, args: string[], as: RunAs, timeoutMs: number): Promi
 }
 
 /**
+ * Whether a process of the group still runs. A killed process whose parent does not reap it (the
+ * postmaster's parent is whoever adopted it) stays a zombie: it holds nothing and does not count.
+ */
+function livingInGroup(pgid: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses: read after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') return true;
+  }
+  return false;
+}
+
+/**
  * Creates and starts a cluster in a new temporary folder. `settings` are extra `-c` options
  * (e.g. max_connections); the defaults keep every committed transaction across a crash.
  */
@@ -134,6 +156,20 @@ export async function startPostgresCluster(opts: { settings?: Record<string, str
     connection: { host: dir, database, user, port: 5432 },
     pid: () => Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     start,
+    async kill() {
+      const pid = cluster.pid();
+      // The postmaster leads its own process group (pg_ctl starts it detached): the group is every backend.
+      process.kill(-pid, 'SIGKILL');
+      const deadline = Date.now() + 30_000;
+      while (livingInGroup(pid)) {
+        if (Date.now() > deadline) throw new Error('PostgreSQL did not die');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Its lock files name its pid, which a zombie (unreaped where nothing adopts it, e.g. in a
+      // test's PID namespace) keeps alive to a kill(pid, 0): the next start would refuse. It is dead.
+      rmSync(join(dir, 'postmaster.pid'), { force: true });
+      rmSync(join(dir, '.s.PGSQL.5432.lock'), { force: true });
+    },
     async stop(mode = 'fast') {
       if (!existsSync(join(dir, 'postmaster.pid'))) return;
       await exec(join(bin, 'pg_ctl'), ['-D', dir, '-m', mode, '-w', '-t', '60', 'stop'], as, 90_000);

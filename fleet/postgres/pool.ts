@@ -30,5 +30,8 @@ export function createPool(connection: DatabaseConnection, opts: { max?: number;
   // A connection that dies while idle in the pool (database restarted) is dropped; the next
   // query opens a new one. Without a listener the error would end the process.
   pool.on('error', () => undefined);
+  // Likewise a checked-out client whose connection dies between two statements of a transaction:
+  // its next query fails (and the client is destroyed on release); the process goes on.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

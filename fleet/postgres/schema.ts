@@ -222,6 +222,8 @@ const MIGRATION_LOCK = 0x616e6a66; // 'anjf'
 
 export async function migrate(pool: Pool): Promise<void> {
   const client: PoolClient = await pool.connect();
+  // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -235,8 +237,9 @@ export async function migrate(pool: Pool): Promise<void> {
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
+    broken = e as Error;
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
