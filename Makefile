@@ -15,6 +15,9 @@ APT_PACKAGES += dosfstools mtools e2fsprogs fdisk zstd
 APT_PACKAGES += unzip
 # The semester report test turns the first page of its PDF into an image.
 APT_PACKAGES += poppler-utils
+# The fleet service's database: its binaries only (fleet/postgres/cluster.ts starts a private
+# cluster per test run and for make fleet-demo; no system service is used).
+APT_PACKAGES += postgresql
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
@@ -23,7 +26,7 @@ NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
-.PHONY: demo test build bench system-deps node-deps typecheck clean image image-arm64 appliance-base capture-helper
+.PHONY: fleet-demo demo test build bench system-deps node-deps typecheck clean image image-arm64 appliance-base capture-helper
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -67,6 +70,11 @@ else ifeq ($(PCSC),1)
 else
 	ANJUNGAN_MODE=demo npm start --silent
 endif
+
+# Several kiosks, one User ID: PostgreSQL in a temporary folder, two fleet instances behind
+# https://127.0.0.1:8443 and three demo kiosks on http://127.0.0.1:8081-8083 sharing one quota.
+fleet-demo: build
+	node --import=tsx fleet/demo/run.ts
 
 # The booted tests' Debian base tree (minutes the first time, cached after): built before the
 # tests run so no test file waits on it.

@@ -65,6 +65,10 @@ async function buildAll() {
   await mkdir('dist/ui/dashboard', { recursive: true });
   await buildKioskUi('dist/ui');
   await buildDashboardUi('dist/ui/dashboard');
+  // The fleet service (fleet/, a BKD LAN server) and its dashboard, served at / by each instance.
+  await build({ ...daemon, entryPoints: { main: 'fleet/main.ts' }, outdir: 'dist/fleet', external: [...external, 'pg-native'] });
+  await build({ ...browser, entryPoints: { main: 'fleet/ui/main.ts' }, outdir: 'dist/fleet-ui' });
+  await copyFile('fleet/ui/index.html', 'dist/fleet-ui/index.html');
   // What an installed tree must carry in node_modules next to the bundle (image/build-rootfs.sh).
   await writeFile('dist/externals.json', JSON.stringify(external) + '\n');
 }

@@ -248,6 +248,28 @@ const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Membership of a fleet (device/fleet/, set by `anjungan-provision fleet join`): the shared
+     * quota comes in leases from the fleet, and data balikan is forwarded to it.
+     */
+    fleet: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https://', maxLength: 200 }),
+          kioskId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$' }),
+          caFile: Type.String({ minLength: 1, maxLength: 4096 }),
+          certFile: Type.String({ minLength: 1, maxLength: 4096 }),
+          keyFile: Type.String({ minLength: 1, maxLength: 4096 }),
+          /** Hits asked for at once (default 20), and when to ask for more (default 5 left). */
+          leaseSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+          lowWater: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })),
+          /** How often the heartbeat goes (default 30 s) and the semester figures (default hourly). */
+          heartbeatEveryS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+          figuresEveryS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     fingerprint: Type.Optional(FingerprintSchema),
     gpio: Type.Optional(GpioSchema),
     staffLan: Type.Optional(StaffLanSchema),

@@ -1,6 +1,6 @@
 /**
  * The egress allowlist, rendered from the kiosk configuration as an nftables rule set: output
- * only to loopback, the uplink host:port, the data balikan endpoint and the NTP servers (plus
+ * only to loopback, the uplink host:port, the data balikan endpoint, the fleet service and the NTP servers (plus
  * the DHCP client and IPv6 neighbour discovery the link itself needs); everything else is
  * rejected and counted. Loaded at boot by anjungan-firewall.service before the network is up, so
  * destinations must be IP literals (no DNS then, and a name could resolve anywhere).
@@ -35,6 +35,7 @@ export function egressDestinations(config: KioskConfig): Destination[] {
   const out: Destination[] = [];
   if (config.uplink.baseUrl) out.push(urlDestination(config.uplink.baseUrl, 'uplink.baseUrl'));
   if (config.egress?.returnDataUrl) out.push(urlDestination(config.egress.returnDataUrl, 'egress.returnDataUrl'));
+  if (config.fleet) out.push(urlDestination(config.fleet.url, 'fleet.url'));
   const delivery = config.returnData?.delivery?.url;
   if (delivery) out.push(urlDestination(delivery, 'returnData.delivery.url'));
   for (const ntp of config.egress?.ntpServers ?? []) {

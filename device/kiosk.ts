@@ -25,7 +25,8 @@ import { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './log.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
 import { attachAlerts, type AlertLog } from './staff/alerts.ts';
-import { dashboardRoutes } from './staff/dashboard-routes.ts';
+import { dashboardRoutes, overview, type DashboardDeps } from './staff/dashboard-routes.ts';
+import type { Overview } from './staff/protocol.ts';
 import type { StaffRoutes } from './staff/scope.ts';
 import type { Db } from './store/db.ts';
 import type { KioskFlags } from './store/kiosk-flags.ts';
@@ -66,6 +67,8 @@ export interface AssembledKiosk {
   health(): DeviceHealth;
   /** The staff dashboard's routes over this kiosk (staff/dashboard-routes.ts). */
   dashboard: StaffRoutes;
+  /** The dashboard's overview as the LAN sees it (a fleet heartbeat carries it). */
+  overview(): Promise<Overview>;
   close(): Promise<void>;
 }
 
@@ -156,7 +159,7 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
   attachPanel(runtime, gpio);
   runtime.start();
   const health = () => deviceHealth({ card, sensor: devices.sensor, validator: parts.validator, gpio, tamper });
-  const dashboard = dashboardRoutes({
+  const dashboardDeps: DashboardDeps = {
     runtime,
     health,
     flags: store.flags,
@@ -168,8 +171,18 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     stateDir: parts.config.stateDir,
     clock,
     logger: logger.child({ component: 'staff' }),
-  });
-  return { runtime, tamper, alerts, readerPower, health, dashboard, close: () => lifecycle.close() };
+  };
+  const dashboard = dashboardRoutes(dashboardDeps);
+  return {
+    runtime,
+    tamper,
+    alerts,
+    readerPower,
+    health,
+    dashboard,
+    overview: () => overview(dashboardDeps, false),
+    close: () => lifecycle.close(),
+  };
 }
 
 /** The journal's account of what happened: each event's code, outcome and step, nothing else. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type KioskConfig } from './config.ts';
 import { detachedDevices, detachedValidator } from './devices/detached.ts';
 import type { Devices, DeviceSet } from './devices/device-set.ts';
+import { joinedFleet, type FleetMembership } from './fleet/membership.ts';
 import { productionDevices } from './devices/production.ts';
 import { wibDate } from './domain/wib.ts';
 import { KioskEvents } from './flow/events.ts';
@@ -24,10 +25,12 @@ import { watchKioskPage } from './server/ui-watch.ts';
 import { staffAccess } from './staff/access.ts';
 import { AlertLog, quotaAlertKind } from './staff/alerts.ts';
 import { staffFeatures } from './staff/features.ts';
+import { reportHeaderFromConfig } from './report/from-config.ts';
 import { readCredentials, stateFiles } from './store/credentials.ts';
+import type { Db } from './store/db.ts';
 import { openKioskStore, recordDaemonStart } from './store/kiosk-store.ts';
 import { notifySystemd, startWatchdog } from './systemd.ts';
-import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
+import { SqliteQuotaLedger, type QuotaLedger } from './uplink/quota-ledger.ts';
 import { createValidator, type Validator } from './uplink/validator.ts';
 import type { KioskRuntime } from './view/runtime.ts';
 
@@ -57,12 +60,15 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     // From here on, what is recorded also reaches the policies that subscribe (flow/events.ts).
     const events = new KioskEvents(store.audit, logger);
     const alerts = new AlertLog(store.db, clock);
-    const ledger = new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
+    // A kiosk in a fleet spends the shared quota from its leases (device/fleet/).
+    const fleet = joinFleet(config, { db: store.db, clock, logger });
+    const ledger = fleet?.ledger ?? new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
     const validator = openValidator(devices, { ledger, alerts, clock, logger, dailyQuota: config.uplink.dailyQuota });
     lifecycle.defer(() => validator.close());
     lifecycle.defer(
       startReturnDataWork(config, {
-        service: devices.returnData,
+        // In a fleet, data balikan goes to the fleet, which delivers it.
+        service: fleet ? null : devices.returnData,
         outbox: store.outbox,
         audit: events,
         clock,
@@ -90,6 +96,16 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       demo: devices.demo !== undefined,
     });
     lifecycle.defer(() => kiosk.close());
+    if (fleet) {
+      lifecycle.defer(
+        fleet.start({
+          outbox: store.outbox,
+          overview: () => kiosk.overview(),
+          report: { db: store.db, ...reportHeaderFromConfig(config), now: () => clock.now() },
+          onMoreAvailable: () => kiosk.runtime.send({ type: 'READINESS_CHANGED' }),
+        }),
+      );
+    }
 
     // ---- listeners
     const page = watchKioskPage(logger, process.env);
@@ -136,10 +152,16 @@ function chooseDeviceSet(config: KioskConfig): Promise<DeviceSet> {
   return loadSimulators();
 }
 
+/** The fleet this kiosk joined (anjungan-provision fleet join), if any; a deactivated kiosk has left it. */
+function joinFleet(config: KioskConfig, deps: { db: Db; clock: ClockPort; logger: Logger }): FleetMembership | null {
+  if (!config.fleet || config.deactivated !== undefined) return null;
+  return joinedFleet(config.fleet, { ...deps, dailyLimit: config.uplink.dailyQuota });
+}
+
 /** The registry client on the device set's endpoint; a kiosk with none (deactivated) asks nobody. */
 function openValidator(
   devices: Pick<Devices, 'uplink'>,
-  deps: { ledger: SqliteQuotaLedger; alerts: AlertLog; clock: ClockPort; logger: Logger; dailyQuota: number },
+  deps: { ledger: QuotaLedger; alerts: AlertLog; clock: ClockPort; logger: Logger; dailyQuota: number },
 ): Validator {
   if (!devices.uplink) return detachedValidator(deps.dailyQuota, () => wibDate(deps.clock.now()));
   return createValidator({

@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CommandContext, Outcome } from './context.ts';
 import { EXIT, EXIT_CODES_HELP, ProvisionError, type ExitCode } from './errors.ts';
 import { layout } from './layout.ts';
+import { joinFleetCommand, showFleet } from './fleet.ts';
 import { init } from './init.ts';
 import { setCredentials, showCredentials } from './credentials.ts';
 import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
@@ -284,6 +285,18 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     .requiredOption('--listen <host:port>', "the kiosk's own LAN address and a port, e.g. 192.168.10.20:8443");
   command(staffLan, 'disable', 'stop the LAN listener and erase its key', ['staff-lan disable'], (ctx) => disableStaffLan(ctx));
   command(staffLan, 'show', 'whether the LAN listener is on, where, and any problem with its files', ['staff-lan show'], (ctx) => showStaffLan(ctx));
+
+  const fleet = group('fleet', 'membership of a fleet: one shared quota, data balikan and report for several kiosks');
+  command(
+    fleet,
+    'join',
+    'enrol with the fleet using the one-time token its administrator gave (mutual TLS from then on)',
+    ['fleet join https://10.20.0.5:8443 TOKEN'],
+    (ctx, _o, args) => joinFleetCommand(ctx, args[0]!, args[1]!),
+  )
+    .argument('<url>', 'https://ADDRESS:PORT of the fleet')
+    .argument('<token>', 'the one-time enrolment token');
+  command(fleet, 'show', 'whether and where this kiosk is a member of a fleet', ['fleet show'], (ctx) => showFleet(ctx));
 
   command(
     program,

@@ -22,6 +22,10 @@ export interface Layout {
   /** The staff LAN listener's certificate (chain) and key, readable by the daemon's group. */
   staffLanCertFile: string;
   staffLanKeyFile: string;
+  /** The fleet's CA, this kiosk's client certificate and its key (`fleet join`). */
+  fleetCaFile: string;
+  fleetCertFile: string;
+  fleetKeyFile: string;
 }
 
 export function layout(root = '/'): Layout {
@@ -42,6 +46,9 @@ export function layout(root = '/'): Layout {
     issuerKeyFile: join(configDir, 'issuer-public-key.pem'),
     staffLanCertFile: join(configDir, 'staff-lan-cert.pem'),
     staffLanKeyFile: join(configDir, 'staff-lan-key.pem'),
+    fleetCaFile: join(configDir, 'fleet-ca.pem'),
+    fleetCertFile: join(configDir, 'fleet-cert.pem'),
+    fleetKeyFile: join(configDir, 'fleet-key.pem'),
   };
 }
 

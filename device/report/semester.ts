@@ -307,10 +307,10 @@ export async function computeSemesterReport(deps: SemesterReportDeps, semester: 
   };
 }
 
-/** Pending = neither delivered nor exported; the delivery column exists once delivery is installed. */
+/** Pending = neither delivered, exported nor forwarded to the fleet (columns of later migrations where present). */
 function outboxPendingCondition(db: Db): string {
   const columns = new Set((db.prepare('PRAGMA table_info(return_data_outbox)').all() as Array<{ name: string }>).map((c) => c.name));
-  return columns.has('delivered_at') ? 'exported_at IS NULL AND delivered_at IS NULL' : 'exported_at IS NULL';
+  return ['exported_at IS NULL', ...['delivered_at', 'forwarded_at'].filter((c) => columns.has(c)).map((c) => `${c} IS NULL`)].join(' AND ');
 }
 
 /**
@@ -394,7 +394,8 @@ function splitByMonth(from: number, to: number, add: (month: string, ms: number)
   }
 }
 
-function sumMonths(months: MonthFigures[]): MonthFigures {
+/** Adds figures up (a semester's months, or the fleet's kiosks). */
+export function sumMonths(months: MonthFigures[]): MonthFigures {
   const total = emptyMonth('total');
   for (const f of months) {
     total.sessions += f.sessions;

@@ -9,7 +9,13 @@ export async function semesterReportXlsx(report: SemesterReport): Promise<Buffer
   const book = new ExcelJS.Workbook();
   book.creator = 'anjungan';
   book.created = new Date(report.generatedAt);
-  const sheet = book.addWorksheet(REPORT_SHEET);
+  addSemesterSheet(book, REPORT_SHEET, report);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** One report's sheet (the fleet report adds one per kiosk and one for the total). */
+export function addSemesterSheet(book: ExcelJS.Workbook, name: string, report: SemesterReport): void {
+  const sheet = book.addWorksheet(name);
   const { semester } = report;
   const span = `${monthName(semester.months[0]!)} - ${monthName(semester.months[5]!)}`;
   // Text from the configuration is written as plain strings: exceljs never turns a string into a formula.
@@ -35,5 +41,4 @@ export async function semesterReportXlsx(report: SemesterReport): Promise<Buffer
   sheet.getColumn(2).width = 30;
   sheet.getColumn(3).width = 26;
   for (let c = 4; c <= 10; c++) sheet.getColumn(c).width = 15;
-  return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -195,7 +195,8 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
   );
 }
 
-async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview> {
+/** What the dashboard shows (also sent to the fleet in heartbeats, device/fleet/). */
+export async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<Overview> {
   const now = deps.clock.now();
   const { reader, sensor, uplink, tamper } = deps.health();
   const fs = await statfs(deps.stateDir);

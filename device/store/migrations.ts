@@ -185,6 +185,12 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // Data balikan forwarded to the fleet service (device/fleet/): from then on the fleet delivers
+    // or exports it, and the kiosk's copy is only kept until retention purges it.
+    version: 64,
+    sql: `ALTER TABLE return_data_outbox ADD COLUMN forwarded_at TEXT;`,
+  },
+  {
     // Quota ledger (device/uplink/quota-ledger.ts): one row per reserved hit, no personal data.
     // A row counts against its WIB day unless released (the request provably never left).
     version: 100,
@@ -197,6 +203,28 @@ export const MIGRATIONS: Migration[] = [
         settled_at TEXT
       );
       CREATE INDEX quota_hit_day_state ON quota_hit (day, state);
+    `,
+  },
+  {
+    // Leases of the shared quota from the fleet (device/fleet/lease-ledger.ts): a hit is spent
+    // from one lease; a lease is closed (its spent count fixed) before it is settled with the
+    // fleet. A lease request is written before it is sent, so an answer lost in a crash is asked
+    // for again under the same request id and never becomes a second lease.
+    version: 110,
+    sql: `
+      CREATE TABLE quota_lease (
+        id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size > 0),
+        spend_until TEXT NOT NULL,
+        closed_at TEXT,
+        used INTEGER,
+        settled_at TEXT
+      );
+      CREATE TABLE quota_lease_request (request_id TEXT PRIMARY KEY, size INTEGER NOT NULL, asked_at TEXT NOT NULL);
+      ALTER TABLE quota_hit ADD COLUMN lease_id TEXT;
+      CREATE INDEX quota_hit_lease ON quota_hit (lease_id, state);
     `,
   },
 ];

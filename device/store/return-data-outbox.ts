@@ -7,8 +7,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { ClockPort, ReturnDataEntry, ReturnDataPort } from '../flow/ports.ts';
 import type { Db } from './db.ts';
 
-/** Neither delivered by web service nor exported to a file. */
-const PENDING = 'delivered_at IS NULL AND exported_at IS NULL';
+/** Neither delivered by web service, nor exported to a file, nor forwarded to the fleet (which then does either). */
+const PENDING = 'delivered_at IS NULL AND exported_at IS NULL AND forwarded_at IS NULL';
 
 /** One entry on its way to the web service, under the key Disdukcapil de-duplicates by. */
 export interface DeliveryItem {
@@ -31,10 +31,7 @@ export class ReturnDataOutbox implements ReturnDataPort {
    * same session changes nothing.
    */
   enqueue(entry: ReturnDataEntry, idempotencyKey: string): void {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(entry), 'utf8'), cipher.final()]);
-    const sealed = Buffer.concat([iv, cipher.getAuthTag(), body]);
+    const sealed = sealReturnData(this.key, entry);
     this.db
       .prepare('INSERT INTO return_data_outbox (queued_at, sealed, idempotency_key) VALUES (?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING')
       .run(this.clock.now().toISOString(), sealed, idempotencyKey);
@@ -159,6 +156,25 @@ export class ReturnDataOutbox implements ReturnDataPort {
     })();
   }
 
+  /** Pending entries for the fleet, oldest first, with their queue time (device/fleet/forwarder.ts). */
+  forwardBatch(limit: number): DeliveryItem[] {
+    const rows = this.db
+      .prepare(`SELECT idempotency_key AS key, queued_at AS queuedAt, sealed FROM return_data_outbox WHERE ${PENDING} ORDER BY id LIMIT ?`)
+      .all(limit) as Array<{ key: string; queuedAt: string; sealed: Buffer }>;
+    return rows.map((r) => ({ idempotencyKey: r.key, queuedAt: r.queuedAt, entry: this.open(r.sealed) }));
+  }
+
+  /** The fleet holds these now; an entry handed over some other way meanwhile keeps that mark too. */
+  markForwarded(idempotencyKeys: string[]): void {
+    const mark = this.db.prepare('UPDATE return_data_outbox SET forwarded_at = ? WHERE idempotency_key = ? AND forwarded_at IS NULL');
+    const at = this.clock.now().toISOString();
+    this.db.transaction(() => idempotencyKeys.forEach((k) => mark.run(at, k)))();
+  }
+
+  forwardedCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE forwarded_at IS NOT NULL').get() as { n: number }).n;
+  }
+
   /**
    * Deletes entries Disdukcapil received more than `retentionDays` ago, confirmed by the web
    * service or written to an export file (secure_delete zeroes their pages). Never touches a
@@ -167,8 +183,10 @@ export class ReturnDataOutbox implements ReturnDataPort {
   purgeSettled(retentionDays: number): number {
     const cutoff = new Date(this.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
     return this.db
-      .prepare('DELETE FROM return_data_outbox WHERE (delivered_at IS NOT NULL AND delivered_at <= ?) OR (exported_at IS NOT NULL AND exported_at <= ?)')
-      .run(cutoff, cutoff).changes;
+      .prepare(
+        'DELETE FROM return_data_outbox WHERE (delivered_at IS NOT NULL AND delivered_at <= ?) OR (exported_at IS NOT NULL AND exported_at <= ?) OR (forwarded_at IS NOT NULL AND forwarded_at <= ?)',
+      )
+      .run(cutoff, cutoff, cutoff).changes;
   }
 
   /** Marks entries written to a durable file; an entry already exported keeps its first time. */
@@ -179,8 +197,20 @@ export class ReturnDataOutbox implements ReturnDataPort {
   }
 
   private open(sealed: Buffer): ReturnDataEntry {
-    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return JSON.parse(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8')) as ReturnDataEntry;
+    return openReturnData(this.key, sealed);
   }
+}
+
+/** AES-256-GCM: 12-byte IV, 16-byte tag, then the entry's JSON (the fleet seals the same way). */
+export function sealReturnData(key: Uint8Array, entry: ReturnDataEntry): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(entry), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+export function openReturnData(key: Uint8Array, sealed: Buffer): ReturnDataEntry {
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8')) as ReturnDataEntry;
 }

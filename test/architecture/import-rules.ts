@@ -43,8 +43,9 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
   },
   // Staff features, each a plugin of the staff scope.
   { name: 'staff', parts: ['staff'] },
-  // The two listeners: the kiosk's own and the staff LAN one.
-  { name: 'server', parts: ['server'] },
+  // The kiosk's links outward: its two listeners (its own, the staff LAN one) and the fleet link
+  // (heartbeats carry the staff overview, leases feed the quota ledger).
+  { name: 'server', parts: ['server', 'fleet'] },
   // The device sets: production drivers, detached, simulators.
   { name: 'devices', parts: ['devices', 'sim', 'simulation.ts', 'simulation.production.ts'] },
   // The start-up: the list (main.ts) and the assembly of flow and policies it shares with the tests.
@@ -59,7 +60,10 @@ const TOP_LEVEL: Record<string, (to: string) => boolean> = {
   // (and the PIN's format, for its sign-in form).
   ui: (to) => UI_MAY_IMPORT.includes(to),
   provisioning: (to) => to.startsWith('device/') && to !== 'device/main.ts',
-  fleet: (to) => to.startsWith('device/domain/'),
+  // The fleet service shares the kiosk's own code for what must be said once: the data balikan
+  // wire format and delivery, the report, the fleet protocol, the edge checks; its page shares the
+  // dashboard's styles and words. Never the kiosk's start-up.
+  fleet: (to) => (to.startsWith('device/') && to !== 'device/main.ts' && to !== 'device/kiosk.ts') || to.startsWith('ui/'),
   test: () => true,
 };
 

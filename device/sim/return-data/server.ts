@@ -83,6 +83,7 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
   const sockets = new Set<Socket>();
   const queued: ReturnDataFault[] = [];
   let standing: ReturnDataFault | null = null;
+  let stuck: { pick: (key: string) => boolean; code: string } | null = null;
   let requestCount = 0;
   let entryCount = 0;
   let style = { keys: 'upper' as 'upper' | 'lower', numericCodes: false };

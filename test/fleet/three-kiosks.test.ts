@@ -1,0 +1,173 @@
+/**
+ * Three real kiosk daemons (demo devices, as `npm start` runs them) in one fleet: two fleet
+ * instances behind one address, one PostgreSQL, the data balikan simulator behind the fleet.
+ * Taxpayers keep coming to all three until the day's quota (12 here) is gone: exactly 12 NIK
+ * requests leave, whichever kiosk made them; every data balikan entry reaches Disdukcapil once;
+ * the fleet's semester report holds each kiosk's own figures and their sum. Midway the fleet is
+ * stopped: the kiosks serve from their leases and no more.
+ */
+import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../device/store/db.ts';
+import { computeSemesterReport, parseSemester, type MonthFigures } from '../../device/report/semester.ts';
+import { startReturnDataSimulator } from '../../device/sim/return-data/server.ts';
+import { startLocalFleet } from '../../fleet/demo/cluster.ts';
+import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
+import { KioskClient } from '../support/kiosk-client.ts';
+import { signInAdmin } from './admin-client.ts';
+import { WIB_OFFSET_MS } from '../../device/domain/wib.ts';
+
+const LIMIT = 12;
+
+function currentSemester(now = new Date()): string {
+  const wib = new Date(now.getTime() + WIB_OFFSET_MS);
+  return `${wib.getUTCFullYear()}-${wib.getUTCMonth() < 6 ? 1 : 2}`;
+}
+
+/**
+ * One taxpayer with a valid card from insert to removal, linking data balikan when verified;
+ * the kiosk may then be out of service (its quota spent). Returns the verdict or the screen.
+ */
+async function serveTaxpayer(k: KioskClient): Promise<string> {
+  if ((await k.call('POST', '/api/demo/card', { persona: 'valid' })) !== 200) throw new Error('card refused');
+  await k.until((v) => v.screen === 'awaitingFinger', 'finger prompt');
+  await k.call('POST', '/api/demo/finger', { genuine: true });
+  const end = await k.until((n) => n.screen === 'result' || n.screen === 'failed', 'result', 60_000);
+  if (end.screen === 'result' && end.canLinkReturnData) {
+    await k.intent({ type: 'linkReturnData' });
+    await k.until((n) => n.screen === 'returnData', 'return data form');
+    await k.intent({ type: 'submitReturnData', nop: '33.13.010.001.001-0001.0', npwpd: 'P.2.0001234.33.13' });
+    await k.until((n) => n.screen === 'finished', 'take your card');
+  }
+  await k.call('DELETE', '/api/demo/card');
+  await k.until((n) => n.screen === 'welcome' || n.screen === 'outOfService', 'welcome or out of service');
+  return end.screen === 'result' ? end.outcome : end.screen === 'failed' ? `failed:${end.reason}` : end.screen;
+}
+
+async function eventually<T>(what: string, run: () => Promise<T | null>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await run();
+    if (r !== null) return r;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
+t.test('three kiosks share one day exactly, deliver data balikan once, and add up to one report', async (t) => {
+  await buildKiosk();
+  const simulator = await startReturnDataSimulator();
+  t.teardown(() => simulator.close());
+  const fleet = await startLocalFleet({
+    instances: 2,
+    quota: { dailyLimit: LIMIT, maxLeaseSize: 3, leaseTtlS: 600 },
+    files: { 'dukcapil-ca.pem': simulator.caPem, 'dukcapil.json': JSON.stringify(simulator.credentials) },
+    returnData: { delivery: { url: simulator.url, caFile: 'dukcapil-ca.pem', credentialsFile: 'dukcapil.json', idleIntervalMs: 200, retryBaseMs: 200 } },
+  });
+  t.teardown(() => fleet.close());
+
+  const kiosks: Array<{ id: string; process: KioskProcess; client: KioskClient }> = [];
+  t.teardown(async () => {
+    for (const k of kiosks) await k.process.stop();
+  });
+  for (const id of ['KRA-01', 'KRA-02', 'KRA-03']) {
+    const link = await fleet.enrolKiosk(id);
+    const file = (name: string, content: string) => {
+      const path = join(fleet.dir, `${id}-${name}`);
+      writeFileSync(path, content, { mode: 0o600 });
+      return path;
+    };
+    const config = file('config.json', JSON.stringify({
+      kiosk: { id, site: `Site ${id}`, regionCode: '33.13' },
+      fleet: { url: fleet.url, kioskId: id, caFile: file('ca.pem', link.caPem), certFile: file('cert.pem', link.certPem!), keyFile: file('key.pem', link.keyPem!), leaseSize: 2, lowWater: 1, heartbeatEveryS: 1, figuresEveryS: 1 },
+    }));
+    const process = await spawnKiosk({ ANJUNGAN_CONFIG: config });
+    kiosks.push({ id, process, client: new KioskClient(process.url) });
+  }
+
+  // Every kiosk serves a first taxpayer with the fleet up.
+  const results: Array<{ kiosk: string; screen: string; phase: 'up' | 'down' | 'back' }> = [];
+  const serve = async (k: (typeof kiosks)[number], phase: 'up' | 'down' | 'back') => {
+    const end = await serveTaxpayer(k.client);
+    results.push({ kiosk: k.id, screen: end, phase });
+  };
+  await Promise.all(kiosks.map((k) => serve(k, 'up')));
+  t.same(results.map((r) => r.screen), ['verified', 'verified', 'verified'], 'each kiosk verified its first taxpayer');
+
+  // The fleet goes down: each kiosk spends what its leases hold, then stops serving.
+  const held = await fleet.pool.query<{ kiosk_id: string; held: string }>('SELECT kiosk_id, sum(size) AS held FROM lease WHERE settled_at IS NULL GROUP BY kiosk_id');
+  for (const i of fleet.instances.splice(0)) await i.stop();
+  fleet.balancer.setBackends([]);
+  const servedWhileDown = new Map<string, number>();
+  await Promise.all(
+    kiosks.map(async (k) => {
+      for (let n = 0; n < 10; n++) {
+        const v = await k.client.until((x) => x.screen === 'welcome' || x.screen === 'outOfService', 'welcome or out of service');
+        if (v.screen === 'outOfService') break;
+        await serve(k, 'down');
+        if (results[results.length - 1]!.screen === 'verified') servedWhileDown.set(k.id, (servedWhileDown.get(k.id) ?? 0) + 1);
+      }
+    }),
+  );
+  for (const k of kiosks) {
+    const leaseHits = Number(held.rows.find((r) => r.kiosk_id === k.id)?.held ?? 0);
+    t.equal((servedWhileDown.get(k.id) ?? 0) + 1, leaseHits, `${k.id} served from its leases while the fleet was down, and no more`);
+    t.equal((await k.client.view()).screen, 'outOfService', `${k.id} stopped serving once its leases were spent`);
+  }
+
+  // The fleet comes back; the kiosks take the rest of the day and no more.
+  await fleet.startInstance();
+  await fleet.startInstance();
+  await Promise.all(
+    kiosks.map(async (k) => {
+      for (let n = 0; n < 20; n++) {
+        const v = await k.client.until((x) => x.screen === 'welcome' || x.screen === 'outOfService', 'welcome or out of service', 60_000);
+        if (v.screen === 'outOfService') {
+          const committed = (await fleet.pool.query<{ committed: number }>('SELECT committed FROM quota_day')).rows[0]!.committed;
+          if (committed >= LIMIT) break;
+          await k.client.until((x) => x.screen === 'welcome', 'serving again', 60_000);
+        }
+        await serve(k, 'back');
+      }
+    }),
+  );
+  const verified = results.filter((r) => r.screen === 'verified').length;
+  t.equal(verified, LIMIT, `exactly ${LIMIT} taxpayers were verified across the three kiosks`);
+  const day = (await fleet.pool.query<{ committed: number; daily_limit: number }>('SELECT committed, daily_limit FROM quota_day')).rows;
+  t.same(day, [{ committed: LIMIT, daily_limit: LIMIT }], 'the fleet handed out the whole day, not one hit more');
+
+  // Data balikan: every entry the kiosks queued reaches the registry once.
+  await eventually('every entry delivered', async () => ((await fleet.pool.query("SELECT 1 FROM return_data WHERE delivered_at IS NULL")).rowCount === 0 && (await fleet.pool.query('SELECT 1 FROM return_data')).rowCount === LIMIT ? true : null));
+  t.equal(simulator.recorded().size, LIMIT, 'Disdukcapil recorded each of the 12 entries once');
+
+  // The report: each kiosk's figures as its own report has them (the kiosks send theirs every second), and their sum.
+  const admin = await signInAdmin(fleet);
+  const semester = currentSemester();
+  const ownTotal = async (k: (typeof kiosks)[number]) => {
+    const db = openDatabase(k.process.stateDir);
+    try {
+      return (await computeSemesterReport({ db, kiosk: null, agreementNumbers: [], dailyQuota: LIMIT, now: () => new Date() }, parseSemester(semester))).total;
+    } finally {
+      db.close();
+    }
+  };
+  type FleetReport = { kiosks: Array<{ kiosk: { id: string }; total: MonthFigures }>; total: { total: MonthFigures } };
+  const report = await eventually('the fleet report to hold every kiosk\'s latest figures', async () => {
+    const r = (await admin.get(`/api/admin/report/semester/${semester}.xlsx/figures`)).json() as FleetReport;
+    for (const k of kiosks) {
+      const fleetSide = r.kiosks.find((x) => x.kiosk.id === k.id)?.total;
+      const own = await ownTotal(k);
+      if (!fleetSide || fleetSide.sessions !== own.sessions || fleetSide.quotaHits !== own.quotaHits || fleetSide.returnData.queued !== own.returnData.queued) return null;
+    }
+    return r;
+  });
+  for (const k of kiosks) {
+    const own = await ownTotal(k);
+    const fleetSide = report.kiosks.find((x) => x.kiosk.id === k.id)!.total;
+    t.same({ ...fleetSide, outOfServiceHours: null }, { ...own, outOfServiceHours: null }, `${k.id}: the fleet report has the kiosk's own figures`);
+  }
+  t.equal(report.total.total.quotaHits, LIMIT, 'the fleet report counts the day\'s 12 hits');
+  t.equal(report.total.total.uplink.verified, LIMIT, 'and the 12 verified taxpayers');
+  t.equal(report.total.total.returnData.queued, LIMIT, 'and the 12 data balikan entries');
+});
