@@ -360,6 +360,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
           tamperOpen: gpio.tamperOpen(),
           tamperLocked: tamper.locked(),
         },
+        ui: { lastPingAgoMs: uiWatch.sinceLastPingMs() },
       };
     },
   });
@@ -532,6 +533,9 @@ async function main(): Promise<void> {
     await kiosk.close();
     process.exit(0);
   };
+  // `anjungan-provision update` pauses the kiosk through its flag in the store, then sends SIGHUP
+  // so that an idle kiosk goes out of service at once (a session finishes first).
+  process.on('SIGHUP', () => kiosk.runtime.send({ type: 'READINESS_CHANGED' }));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -21,6 +21,14 @@ export interface Layout {
   /** The staff LAN listener's certificate (chain) and key, readable by the daemon's group. */
   staffLanCertFile: string;
   staffLanKeyFile: string;
+  /** What the running root is (version, build, board): written into the image by image/rauc/install.sh. */
+  releaseFile: string;
+  /** RAUC's configuration: slots, keyring, the bundle formats it takes. */
+  raucSystemConf: string;
+  /** Where an update stands (device/update/journal.ts), on the data partition next to RAUC's status. */
+  updateJournalFile: string;
+  /** Bundles pulled from the office LAN wait here (data partition). */
+  updateDownloadDir: string;
 }
 
 export function layout(root = '/'): Layout {
@@ -41,6 +49,10 @@ export function layout(root = '/'): Layout {
     issuerKeyFile: join(configDir, 'issuer-public-key.pem'),
     staffLanCertFile: join(configDir, 'staff-lan-cert.pem'),
     staffLanKeyFile: join(configDir, 'staff-lan-key.pem'),
+    releaseFile: join(r, 'usr/lib/anjungan/release.json'),
+    raucSystemConf: join(r, 'etc/rauc/system.conf'),
+    updateJournalFile: join(r, 'data/rauc/anjungan-update.json'),
+    updateDownloadDir: join(r, 'data/updates'),
   };
 }
 

@@ -63,9 +63,22 @@ function be32(n: number): Buffer {
   return b;
 }
 
+/** What a reboot does to mounts: those a killed process left under dir are gone. */
+export function unmountUnder(dir: string): void {
+  const points = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((p) => p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) spawnSync('umount', ['-l', p]);
+}
+
 export function fakeBoard(t: { teardown(f: () => void): void }, opts: { bootMiB?: number; rootMiB?: number } = {}): FakeBoard {
   const dir = mkdtempSync('/var/tmp/anj26-board-');
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.teardown(() => {
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const autobootDir = join(dir, 'p1');
   const dt = join(dir, 'device-tree/chosen/bootloader');
   const data = join(dir, 'data');
@@ -130,12 +143,14 @@ export function fakeBoard(t: { teardown(f: () => void): void }, opts: { bootMiB?
       const tryboot = existsSync(flag);
       const { all, tryboot: other } = autobootPartitions();
       const partition = tryboot ? other : all;
+      unmountUnder(dir);
       rmSync(join(dir, 'run'), { recursive: true, force: true });
       writeFileSync(join(dt, 'partition'), be32(partition));
       writeFileSync(join(dt, 'tryboot'), be32(tryboot ? 1 : 0));
       return { slot: slotOf(partition), tryboot };
     },
     powerCut() {
+      unmountUnder(dir);
       rmSync(join(dir, 'run'), { recursive: true, force: true });
     },
     booted() {
