@@ -15,6 +15,9 @@ APT_PACKAGES += dosfstools mtools e2fsprogs fdisk zstd
 APT_PACKAGES += unzip
 # The semester report test turns the first page of its PDF into an image.
 APT_PACKAGES += poppler-utils
+# Updates: RAUC makes and installs bundles (file-backed slots, its service on a private D-Bus),
+# veritysetup checks their payload.
+APT_PACKAGES += rauc squashfs-tools cryptsetup-bin dbus
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
