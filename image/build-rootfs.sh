@@ -68,6 +68,6 @@ sed "$kiosk_ids" "$repo/image/rootfs/etc/fstab" > "$out/etc/fstab.new" && mv "$o
 mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan"
 systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
-  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service anjungan-update-check.service
+  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service anjungan-update-check.service anjungan-update-pull.timer
 systemctl --root="$out" --quiet set-default graphical.target
 echo "$out"

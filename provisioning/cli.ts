@@ -20,7 +20,7 @@ import { exportReturnDataFile, type ReturnDataExportOptions } from './return-dat
 import { disableStaffLan, enableStaffLan, showStaffLan } from './staff-lan.ts';
 import { semesterReport, type SemesterReportOptions } from './report.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
-import { updateCheckRelease, updateConfirmBoot, updateInstall, updateStatus } from './update.ts';
+import { updateCheckRelease, updateConfirmBoot, updateInstall, updatePull, updateStatus } from './update.ts';
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -323,6 +323,13 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
   )
     .argument('<file>', 'the bundle (.raucb)')
     .option('--wait-idle-s <seconds>', "how long to wait for a taxpayer's session to end (default 1800)");
+  command(
+    update,
+    'pull',
+    'from the update folder on the office LAN (config updates.source): download a later release and install it as `update install` does',
+    ['update pull', 'update pull --wait-idle-s 600'],
+    (ctx, o: { waitIdleS?: string }) => updatePull(ctx, o),
+  ).option('--wait-idle-s <seconds>', "how long to wait for a taxpayer's session to end (default 1800)");
   command(update, 'status', 'the running release, both slots, where the last update stands', ['update status', 'update status --json'], (ctx) =>
     updateStatus(ctx),
   );

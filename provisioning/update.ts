@@ -9,10 +9,12 @@
  *                   the old slot after a failed trial, records the rollback.
  *   status          the running release, both slots, where the last update stands.
  *   check-release   RAUC's pre-install handler: refuses a bundle not later than the running release.
+ *   pull            from the update folder on the office LAN (config updates.source), when it
+ *                   offers a later release: downloaded, then installed as from a stick.
  * Every step leaves an audit row (device/flow/ports.ts: update*) when the kiosk is provisioned.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { openDatabase, type Db } from '../device/store/db.ts';
 import { AuditLog } from '../device/store/audit-log.ts';
 import { KioskFlags } from '../device/store/kiosk-flags.ts';
@@ -23,6 +25,7 @@ import { readJournal, writeJournal, type RollbackReason, type Slot, type UpdateJ
 import { missingProof, type HealthSample } from '../device/update/proof.ts';
 import { compareReleases, describe, readReleaseFile, releaseOfManifest, ReleaseFormatError, type Release } from '../device/update/release.ts';
 import { runner, type Run } from '../device/update/run.ts';
+import { downloadBundle, FolderError, readFolderEntry } from '../device/update/folder.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
 import { isInitialised, loadConfigFile } from './state.ts';
@@ -408,6 +411,59 @@ export async function updateCheckRelease(ctx: CommandContext, manifestPath: stri
     throw badInput(refusal.message);
   }
   return { data: { bundle, running }, lines: [`release ${describe(bundle)} is later than the running ${describe(running)}`] };
+}
+
+/**
+ * Pulls from the office LAN's update folder. Exit 0 when nothing is configured, the kiosk is up
+ * to date, or the offered release was rolled back here before (it is not tried again by itself:
+ * a technician can install it by hand); exit 5 when the folder cannot be read or its file does not
+ * match its entry. A later release is downloaded to the data partition and installed.
+ */
+export async function updatePull(ctx: CommandContext, o: { waitIdleS?: string }): Promise<Outcome> {
+  const source = isInitialised(ctx.layout) ? loadConfigFile(ctx.layout).updates?.source : undefined;
+  if (!source) return { data: { pulled: false }, lines: ['no update folder is configured (updates.source): nothing to pull'] };
+  const host = new UpdateHost(ctx);
+  const running = host.running();
+  let caPem: string;
+  try {
+    caPem = readFileSync(source.caFile, 'utf8');
+  } catch {
+    throw new ProvisionError(EXIT.failure, `updates.source.caFile ${source.caFile} cannot be read`);
+  }
+  const folder = { url: source.url, caPem, ...(source.spkiSha256 ? { spkiSha256: source.spkiSha256 } : {}) };
+  const checkFailed = (e: FolderError) => new ProvisionError(EXIT.checkFailed, `the update folder: ${e.message}; nothing was written`);
+  let entry;
+  try {
+    entry = await readFolderEntry(folder, running.compatible);
+  } catch (e) {
+    if (e instanceof FolderError) throw checkFailed(e);
+    throw e;
+  }
+  if (compareReleases(entry.release, running) <= 0) {
+    return { data: { pulled: false, running, offered: entry.release }, lines: [`up to date: the folder offers ${describe(entry.release)}, this kiosk runs ${describe(running)}`] };
+  }
+  const last = readJournal(host.layout.updateJournalFile);
+  if (last?.state === 'rolledBack' && compareReleases(last.release, entry.release) === 0) {
+    return {
+      data: { pulled: false, running, offered: entry.release, rolledBack: true },
+      lines: [`release ${describe(entry.release)} was rolled back on this kiosk (${last.reason ?? 'rolled back'}): not tried again by itself; install it by hand to retry`],
+    };
+  }
+  mkdirSync(host.layout.updateDownloadDir, { recursive: true, mode: 0o700 });
+  const file = join(host.layout.updateDownloadDir, entry.file);
+  ctx.progress(`downloading ${entry.file} (${Math.ceil(entry.size / 1024 ** 2)} MiB) from the update folder`);
+  try {
+    try {
+      await downloadBundle(folder, entry, file);
+    } catch (e) {
+      if (e instanceof FolderError) throw checkFailed(e);
+      throw e;
+    }
+    return await updateInstall(ctx, file, o);
+  } finally {
+    // Written into the slot, or refused: either way the copy is not kept on the data partition.
+    rmSync(file, { force: true });
+  }
 }
 
 /** The message of RAUC's last error line (`LastError: …`, or the last line it printed). */

@@ -1,6 +1,9 @@
 /**
  * Numbered schema migrations, append-only. Versions 1-99: audit, outbox, credentials, staff;
  * 100-199: the quota ledger (device/uplink). No table holds personal data in clear.
+ * Additive only (new tables, indexes, columns with a default, back-fills): after an update is
+ * rolled back, the old release runs on the database the new one migrated
+ * (test/update/schema-compat.test.ts).
  */
 export interface Migration {
   version: number;

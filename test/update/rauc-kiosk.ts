@@ -29,18 +29,12 @@ export interface Signer {
   key: string;
 }
 
-export function makeSigner(dir: string, name: string, opts: { codeSigning?: boolean } = {}): Signer {
+/** A CA and a release signer under it, made by image/rauc/signing-keys.sh as a technician makes them. */
+export function makeSigner(dir: string, name: string): Signer {
+  mkdirSync(dir, { recursive: true });
   const d = join(dir, name);
-  mkdirSync(d, { recursive: true });
-  const p = (f: string) => join(d, f);
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  sh('openssl', ['req', '-x509', ...ec, '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '3650', '-subj', `/CN=${name} update CA`,
-    '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  sh('openssl', ['req', ...ec, '-keyout', p('signer.key'), '-out', p('signer.csr'), '-subj', `/CN=${name} release signer`]);
-  const ext = ['basicConstraints=CA:false', 'keyUsage=critical,digitalSignature', ...(opts.codeSigning === false ? [] : ['extendedKeyUsage=codeSigning'])];
-  writeFileSync(p('signer.ext'), `${ext.join('\n')}\n`);
-  sh('openssl', ['x509', '-req', '-in', p('signer.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('signer.pem'), '-days', '365', '-extfile', p('signer.ext')]);
-  return { ca: p('ca.pem'), cert: p('signer.pem'), key: p('signer.key') };
+  sh('bash', [join(REPO, 'image/rauc/signing-keys.sh'), d, name]);
+  return { ca: join(d, 'ca.pem'), cert: join(d, 'signer.pem'), key: join(d, 'signer.key') };
 }
 
 export interface BundleSpec {
