@@ -180,8 +180,9 @@ t.test('a release on trial in the booted appliance', { skip: process.getuid?.() 
       },
       'the boot check to finish',
       400_000,
-    ).catch((e: Error) => {
+    ).catch(async (e: Error) => {
       t.comment(b.log().slice(-3000));
+      t.comment(await b.inside('journalctl', '--no-pager', '-n', '150', '-u', 'anjungan-update-check.service', '-u', 'rauc.service', '-u', 'test-page.service', '-u', 'anjungan.service').catch((x: Error) => String(x)));
       throw e;
     });
     t.match(check, /^active\nsuccess$/, 'anjungan-update-check.service succeeded');

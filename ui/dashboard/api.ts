@@ -26,6 +26,8 @@ export interface Overview {
   /** The staff-assisted verification waiting on the kiosk, if any (callStaff, verifyingPin, readingRecord, compareFace). */
   /** atKiosk: this dashboard is on the kiosk's own screen, the only place the decisions are taken. */
   assist: { step: string | null; atKiosk: boolean };
+  /** The last software update step: release is `version build`; reason says why it was rolled back. */
+  update: { event: 'installed' | 'booted' | 'markedGood' | 'rolledBack'; release: string | null; at: string; reason: string | null } | null;
 }
 
 export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded';
