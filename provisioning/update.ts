@@ -13,8 +13,8 @@
  *                   offers a later release: downloaded, then installed as from a stick.
  * Every step leaves an audit row (device/flow/ports.ts: update*) when the kiosk is provisioned.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { openDatabase, type Db } from '../device/store/db.ts';
 import { AuditLog } from '../device/store/audit-log.ts';
 import { KioskFlags } from '../device/store/kiosk-flags.ts';
@@ -35,6 +35,15 @@ export const UPDATE_ACTOR = 'anjungan-provision update';
 const DEFAULT_PROOF_DEADLINE_S = 300;
 const DEFAULT_IDLE_WAIT_S = 1800;
 const POLL_MS = 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 const otherSlot = (s: Slot): Slot => (s === 'A' ? 'B' : 'A');
 const releaseText = (r: Release) => `${r.version} ${r.build}`;
@@ -136,6 +145,29 @@ class UpdateHost {
     return { db: this.db, audit: this.audit };
   }
 
+  /**
+   * One update at a time: a second one would end the first one's pause. The lock file (in /run,
+   * gone at the reboot) names its process; a lock whose process is gone is taken over.
+   */
+  lock(): () => void {
+    const path = join(this.layout.root, 'run/anjungan-update.lock');
+    mkdirSync(dirname(path), { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+        return () => rmSync(path, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const holder = Number(readFileSync(path, 'utf8'));
+        if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+          throw wrongState(`another update runs (process ${holder}); nothing was written`);
+        }
+        rmSync(path, { force: true });
+      }
+    }
+    throw wrongState('the update lock could not be taken; nothing was written');
+  }
+
   record(e: AuditEvent): void {
     this.store()?.audit.record({ staffId: UPDATE_ACTOR, ...e });
   }
@@ -211,6 +243,7 @@ export async function updateInstall(ctx: CommandContext, file: string, o: { wait
   const bundle = resolve(file);
   if (!existsSync(bundle)) throw badInput(`${bundle} does not exist (is the stick mounted?)`);
   const host = new UpdateHost(ctx);
+  const unlock = host.lock();
   try {
     const running = host.running();
     const conf = host.raucConf();
@@ -265,6 +298,7 @@ export async function updateInstall(ctx: CommandContext, file: string, o: { wait
     };
   } finally {
     host.close();
+    unlock();
   }
 }
 

@@ -9,6 +9,8 @@
 #   ANJUNGAN_SIGNING_CERT, ANJUNGAN_SIGNING_KEY  the technician's signing certificate and key
 #       (the key may be a PKCS#11 URI, with RAUC_PKCS11_MODULE and RAUC_PKCS11_PIN set)
 #   ANJUNGAN_SIGNING_CHAIN   intermediate certificates between the signer and the kiosk's keyring
+#   ANJUNGAN_UPDATE_KEYRING  when set, the signature is checked against it right after signing
+#   ANJUNGAN_ZSTD_LEVEL      the payload's zstd level (default 12, as the image's)
 #   ANJUNGAN_BUNDLE_FORMAT   verity (default); tests on a kernel without dm-verity make plain ones
 set -euo pipefail
 release="$1" boot="$2" root="$3" out="$4"
@@ -41,9 +43,15 @@ filename=boot.vfat
 MANIFEST
 name="anjungan-$compatible-$version-${build%%-*}.raucb"
 rm -f "$out/$name"
-args=(--cert="$ANJUNGAN_SIGNING_CERT" --key="$ANJUNGAN_SIGNING_KEY")
+args=(--cert="$ANJUNGAN_SIGNING_CERT" --key="$ANJUNGAN_SIGNING_KEY" --mksquashfs-args="-comp zstd -Xcompression-level ${ANJUNGAN_ZSTD_LEVEL:-12}")
 [ -z "${ANJUNGAN_SIGNING_CHAIN:-}" ] || args+=(--intermediate="$ANJUNGAN_SIGNING_CHAIN")
-rauc bundle "${args[@]}" "$stage" "$out/$name" >&2
+# A signer the image's keyring does not trust is found here, not on a kiosk: checked as the kiosk
+# checks, for a certificate meant for signing code.
+conf="$(mktemp "$out/.verify-XXXXXX.conf")"
+trap 'rm -rf "$stage" "$conf"' EXIT
+printf '[system]\ncompatible=%s\nbootloader=noop\n[keyring]\ncheck-purpose=codesign\n' "$compatible" > "$conf"
+[ -z "${ANJUNGAN_UPDATE_KEYRING:-}" ] || args+=(--signing-keyring="$ANJUNGAN_UPDATE_KEYRING")
+rauc --conf="$conf" bundle "${args[@]}" "$stage" "$out/$name" >&2
 sha="$(sha256sum "$out/$name" | cut -d' ' -f1)"
 size="$(stat -c %s "$out/$name")"
 printf '{\n  "compatible": "%s",\n  "version": "%s",\n  "build": "%s",\n  "file": "%s",\n  "size": %s,\n  "sha256": "%s"\n}\n' \

@@ -17,9 +17,9 @@ import { demoNeedles } from '../support/demo-traces.ts';
 import { makeSigner } from '../update/rauc-kiosk.ts';
 
 const repo = join(import.meta.dirname, '../..');
-t.setTimeout(600_000);
+t.setTimeout(1_200_000);
 
-t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the cached base tree, file ownership)', timeout: 600_000 }, async (t) => {
+t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the cached base tree, file ownership)', timeout: 1_200_000 }, async (t) => {
   await buildKiosk();
   const work = mkdtempSync('/var/tmp/anj16-image-');
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
@@ -118,10 +118,13 @@ t.test('the SD-card image', { skip: process.getuid?.() !== 0 && 'needs root (the
     const bundles = join(out, 'bundles');
     const file = readdirSync(bundles).find((f) => f.endsWith('.raucb'))!;
     t.match(file, /^anjungan-anjungan-amd64-\d+\.\d+\.\d+-\d{8}T\d{6}Z\.raucb$/);
-    const info = execFileSync('rauc', ['info', `--keyring=${signer.ca}`, join(bundles, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // As the kiosk checks it: its compatible, a signer for code signing under the CA.
+    const conf = join(work, 'verify.conf');
+    writeFileSync(conf, '[system]\ncompatible=anjungan-amd64\nbootloader=noop\n[keyring]\ncheck-purpose=codesign\n');
+    const info = execFileSync('rauc', [`--conf=${conf}`, 'info', `--keyring=${signer.ca}`, join(bundles, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     t.match(info, /Bundle Format:\s+verity/);
     t.match(info, /Compatible:\s+'anjungan-amd64'/);
-    const json = JSON.parse(execFileSync('rauc', ['info', `--keyring=${signer.ca}`, '--output-format=json', join(bundles, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as {
+    const json = JSON.parse(execFileSync('rauc', [`--conf=${conf}`, 'info', `--keyring=${signer.ca}`, '--output-format=json', join(bundles, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as {
       images: Array<Record<string, { checksum: string; size: number }>>;
     };
     const image = (name: string) => json.images.find((i) => i[name])![name]!;

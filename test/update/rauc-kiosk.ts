@@ -8,7 +8,7 @@
  * keys come from a test CA made here with openssl.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { layout } from '../../provisioning/layout.ts';
@@ -27,6 +27,16 @@ export interface Signer {
   ca: string;
   cert: string;
   key: string;
+}
+
+/** A certificate under the same CA that is not for signing code (no extendedKeyUsage codeSigning). */
+export function signerWithoutCodeSigning(of: Signer, dir: string): Signer {
+  const p = (f: string) => join(dir, f);
+  mkdirSync(dir, { recursive: true });
+  sh('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('tls.key'), '-out', p('tls.csr'), '-subj', '/CN=a TLS server']);
+  writeFileSync(p('tls.ext'), 'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n');
+  sh('openssl', ['x509', '-req', '-in', p('tls.csr'), '-CA', of.ca, '-CAkey', of.ca.replace(/ca\.pem$/, 'ca.key'), '-CAcreateserial', '-out', p('tls.pem'), '-days', '30', '-extfile', p('tls.ext')]);
+  return { ca: of.ca, cert: p('tls.pem'), key: p('tls.key') };
 }
 
 /** A CA and a release signer under it, made by image/rauc/signing-keys.sh as a technician makes them. */
@@ -205,7 +215,7 @@ export async function raucKiosk(t: Test, opts: { provisioned?: boolean; rootMiB?
       const made = execFileSync('bash', [join(REPO, 'image/rauc/bundle.sh'), release, join(dir, 'boot.vfat'), join(dir, 'root.ext4'), join(out, String(serial))], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ANJUNGAN_SIGNING_CERT: signer.cert, ANJUNGAN_SIGNING_KEY: signer.key, ANJUNGAN_BUNDLE_FORMAT: spec.format ?? 'verity' },
+        env: { ...process.env, ANJUNGAN_SIGNING_CERT: signer.cert, ANJUNGAN_SIGNING_KEY: signer.key, ANJUNGAN_BUNDLE_FORMAT: spec.format ?? 'verity', ANJUNGAN_ZSTD_LEVEL: '1' },
       });
       return made.trim();
     },
