@@ -18,6 +18,9 @@ APT_PACKAGES += poppler-utils
 # The fleet service's database: its binaries only (fleet/postgres/cluster.ts starts a private
 # cluster per test run and for make fleet-demo; no system service is used).
 APT_PACKAGES += postgresql
+# Updates: RAUC makes and installs bundles (file-backed slots, its service on a private D-Bus),
+# veritysetup checks their payload.
+APT_PACKAGES += rauc squashfs-tools cryptsetup-bin dbus
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
@@ -26,7 +29,7 @@ NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
-.PHONY: fleet-demo demo test build bench system-deps node-deps typecheck clean image image-arm64 appliance-base capture-helper
+.PHONY: fleet-demo demo test build bench system-deps node-deps typecheck clean image image-arm64 appliance-base capture-helper bundle
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -116,6 +119,19 @@ endif
 image-arm64: APT_PACKAGES += qemu-user-static binfmt-support arch-test
 image-arm64: build
 	$(MAKE) image ARCH=arm64 FORMAT=img
+
+# The signed update (RAUC bundle, verity format) of the image's release, made with the image,
+# in image/out/bundles/ (docs/updates.md): ANJUNGAN_SIGNING_CERT and ANJUNGAN_SIGNING_KEY are the
+# technician's release signer, ANJUNGAN_UPDATE_KEYRING the CA certificate the image trusts
+# (image/rauc/signing-keys.sh makes them). ARCH=arm64 for the Raspberry Pi 4/5.
+bundle:
+	@if [ -z "$$ANJUNGAN_SIGNING_CERT" ] || [ -z "$$ANJUNGAN_SIGNING_KEY" ] || [ -z "$$ANJUNGAN_UPDATE_KEYRING" ]; then \
+	  echo "make bundle: set ANJUNGAN_SIGNING_CERT, ANJUNGAN_SIGNING_KEY and ANJUNGAN_UPDATE_KEYRING (docs/updates.md)" >&2; exit 2; fi
+ifeq ($(ARCH),arm64)
+	$(MAKE) image-arm64
+else
+	$(MAKE) image FORMAT=img
+endif
 
 clean:
 	rm -rf dist .tap state test-artifacts

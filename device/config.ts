@@ -283,6 +283,28 @@ const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Software updates (docs/updates.md): how long a new release has to prove itself after its
+     * first boot, and an optional HTTPS folder on the office LAN to pull signed bundles from. */
+    updates: Type.Optional(
+      Type.Object(
+        {
+          proofDeadlineS: Type.Optional(Type.Integer({ minimum: 30, maximum: 3600 })),
+          source: Type.Optional(
+            Type.Object(
+              {
+                /** The folder: `https://IP[:port]/path/` (the egress firewall allows that address only). */
+                url: Type.String({ pattern: '^https://', maxLength: 2048 }),
+                /** The pinned CA of the folder's server; only certificates chaining to it are accepted. */
+                caFile: Type.String({ pattern: '^/', maxLength: 4096 }),
+                spkiSha256: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** The semester report's PDF: the Chromium binary that prints it and how long it may take. */
     report: Type.Optional(
       Type.Object(

@@ -1,7 +1,8 @@
 /**
  * The egress allowlist, rendered from the kiosk configuration as an nftables rule set: output
- * only to loopback, the uplink host:port, the data balikan endpoint, the fleet service and the NTP servers (plus
- * the DHCP client and IPv6 neighbour discovery the link itself needs); everything else is
+ * only to loopback, the uplink host:port, the data balikan endpoint, the fleet service, the update
+ * folder and the NTP servers (plus the DHCP client and IPv6 neighbour discovery the link itself
+ * needs); everything else is
  * rejected and counted. Loaded at boot by anjungan-firewall.service before the network is up, so
  * destinations must be IP literals (no DNS then, and a name could resolve anywhere).
  * Run as a script it prints the rule set for the configuration in ANJUNGAN_CONFIG.
@@ -38,6 +39,8 @@ export function egressDestinations(config: KioskConfig): Destination[] {
   if (config.fleet) out.push(urlDestination(config.fleet.url, 'fleet.url'));
   const delivery = config.returnData?.delivery?.url;
   if (delivery) out.push(urlDestination(delivery, 'returnData.delivery.url'));
+  const updates = config.updates?.source?.url;
+  if (updates) out.push(urlDestination(updates, 'updates.source.url'));
   for (const ntp of config.egress?.ntpServers ?? []) {
     if (isIP(ntp) === 0) throw new EgressConfigError(`egress.ntpServers: the egress allowlist needs an IP address, not "${ntp}"`);
     out.push({ address: ntp, protocol: 'udp', port: 123 });

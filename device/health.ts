@@ -31,7 +31,8 @@ export function deviceHealth(s: HealthSources): DeviceHealth {
 }
 
 /** /healthz: serving or not, the flow's state, and the devices. */
-export function healthReport(snapshot: KioskSnapshot, devices: DeviceHealth) {
+/** `/healthz`: the flow's state, the devices, and how long ago the kiosk page last pinged (an update's proof reads it). */
+export function healthReport(snapshot: KioskSnapshot, devices: DeviceHealth, ui: { lastPingAgoMs: number | null }) {
   const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
   return {
     ready: state !== 'booting' && state !== 'outOfService',
@@ -43,5 +44,6 @@ export function healthReport(snapshot: KioskSnapshot, devices: DeviceHealth) {
       tamperOpen: devices.tamper.open,
       tamperLocked: devices.tamper.locked,
     },
+    ui,
   };
 }

@@ -121,7 +121,16 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
   // A deactivated kiosk's readiness (devices.readiness) never opens: it knows no access hours.
   const readiness: ReadinessPort & Partial<Pick<Readiness, 'accessReopensAt'>> =
     devices.readiness ??
-    createReadiness({ agreement: parts.config.agreement, clock, tamper, card, validator: parts.validator, flags: store.flags, accessHours, logger });
+    createReadiness({
+      agreement: parts.config.agreement,
+      clock,
+      tamper,
+      card,
+      validator: parts.validator,
+      flags: store.flags,
+      accessHours,
+      logger,
+    });
   const machine = createKioskMachine({
     card,
     sensor: devices.sensor,

@@ -76,7 +76,14 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         onDeadLettered: () => alerts.raise('returnDataDeadLetter'),
       }),
     );
-    const { staffAuth, signIn, attempts } = staffAccess({ rosterFile: files.roster, staff: credentials.staff, store, alerts, clock, logger });
+    const { staffAuth, signIn, attempts } = staffAccess({
+      rosterFile: files.roster,
+      staff: credentials.staff,
+      store,
+      alerts,
+      clock,
+      logger,
+    });
 
     // ---- the flow and its policies
     const settings = flowSettings(config);
@@ -116,7 +123,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         runtime: kiosk.runtime,
         logger,
         uiDir: UI_DIR,
-        health: () => healthReport(kiosk.runtime.snapshot(), kiosk.health()),
+        health: () => healthReport(kiosk.runtime.snapshot(), kiosk.health(), { lastPingAgoMs: page.sinceLastPingMs() }),
         clearTamper: (pin) => kiosk.tamper.clear(pin),
         uiPing: () => page.ping(),
         ...(devices.demo ? { demo: devices.demo } : {}),
@@ -192,6 +199,9 @@ async function main(): Promise<void> {
     await kiosk.close();
     process.exit(0);
   };
+  // `anjungan-provision update` pauses the kiosk through its flag in the store, then sends SIGHUP
+  // so that an idle kiosk goes out of service at once (a session finishes first).
+  process.on('SIGHUP', () => kiosk.runtime.send({ type: 'READINESS_CHANGED' }));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -55,6 +55,8 @@ install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1
 # empty folder is the mount point): the daemon's headless Chromium, which prints reports, sees none.
 install -D -m 0644 "$repo/systemd/chromium-policy.json" "$out/usr/share/anjungan/kiosk-chromium-policies/anjungan.json"
 mkdir -p "$out/etc/chromium/policies/managed"
+# Updates: RAUC's configuration and keyring, the firmware backend, release.json (image/rauc/).
+bash "$repo/image/rauc/install.sh" "$out" "$arch"
 # The read-only root: fstab (tmpfs for the volatile paths), the data and boot partition mounts,
 # journald in memory, the hardware watchdog, SSH off unless enabled (image/rootfs/). Files are
 # replaced, never written through: the tree shares its inodes with the cached base.
@@ -66,6 +68,6 @@ sed "$kiosk_ids" "$repo/image/rootfs/etc/fstab" > "$out/etc/fstab.new" && mv "$o
 mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan"
 systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
-  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service
+  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service anjungan-update-check.service anjungan-update-pull.timer
 systemctl --root="$out" --quiet set-default graphical.target
 echo "$out"

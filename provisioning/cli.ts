@@ -21,6 +21,7 @@ import { exportReturnDataFile, type ReturnDataExportOptions } from './return-dat
 import { disableStaffLan, enableStaffLan, showStaffLan } from './staff-lan.ts';
 import { semesterReport, type SemesterReportOptions } from './report.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
+import { updateCheckRelease, updateConfirmBoot, updateInstall, updatePull, updateStatus } from './update.ts';
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -324,6 +325,41 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     .argument('<semester>', 'YYYY-1 or YYYY-2')
     .requiredOption('--out <dir>', 'folder for the report files (created if missing)')
     .option('--format <list>', 'xlsx, pdf or xlsx,pdf', 'xlsx,pdf');
+
+  const update = group('update', 'software updates: a signed bundle goes into the slot not running, is tried once and stays if it proves itself');
+  command(
+    update,
+    'install',
+    'check a signed update bundle (from a USB stick), write it once the kiosk is idle (paused meanwhile), reboot to try it',
+    ['update install /media/usb/anjungan-anjungan-rpi4-rpi5-0.2.0-20261206T101500Z.raucb', 'update install bundle.raucb --wait-idle-s 600'],
+    (ctx, o: { waitIdleS?: string }, args) => updateInstall(ctx, args[0]!, o),
+  )
+    .argument('<file>', 'the bundle (.raucb)')
+    .option('--wait-idle-s <seconds>', "how long to wait for a taxpayer's session to end (default 1800)");
+  command(
+    update,
+    'pull',
+    'from the update folder on the office LAN (config updates.source): download a later release and install it as `update install` does',
+    ['update pull', 'update pull --wait-idle-s 600'],
+    (ctx, o: { waitIdleS?: string }) => updatePull(ctx, o),
+  ).option('--wait-idle-s <seconds>', "how long to wait for a taxpayer's session to end (default 1800)");
+  command(update, 'status', 'the running release, both slots, where the last update stands', ['update status', 'update status --json'], (ctx) =>
+    updateStatus(ctx),
+  );
+  command(
+    update,
+    'confirm-boot',
+    'judge this boot (anjungan-update-check.service): a release on trial is marked good once it proves itself, else marked bad (exit 5)',
+    ['update confirm-boot', 'update confirm-boot --deadline-s 120'],
+    (ctx, o: { deadlineS?: string }) => updateConfirmBoot(ctx, o),
+  ).option('--deadline-s <seconds>', 'how long a release on trial has to prove itself (default: updates.proofDeadlineS, else 300)');
+  command(
+    update,
+    'check-release',
+    "RAUC's pre-install handler: refuse a bundle whose release is not later than the running one",
+    ['update check-release "$RAUC_BUNDLE_MOUNT_POINT/manifest.raucm"'],
+    (ctx, _o, args) => updateCheckRelease(ctx, args[0]!),
+  ).argument('<manifest>', "the bundle's manifest.raucm");
 
   command(
     program,

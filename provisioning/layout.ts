@@ -26,6 +26,14 @@ export interface Layout {
   fleetCaFile: string;
   fleetCertFile: string;
   fleetKeyFile: string;
+  /** What the running root is (version, build, board): written into the image by image/rauc/install.sh. */
+  releaseFile: string;
+  /** RAUC's configuration: slots, keyring, the bundle formats it takes. */
+  raucSystemConf: string;
+  /** Where an update stands (device/update/journal.ts), on the data partition next to RAUC's status. */
+  updateJournalFile: string;
+  /** Bundles pulled from the office LAN wait here (data partition). */
+  updateDownloadDir: string;
 }
 
 export function layout(root = '/'): Layout {
@@ -49,6 +57,10 @@ export function layout(root = '/'): Layout {
     fleetCaFile: join(configDir, 'fleet-ca.pem'),
     fleetCertFile: join(configDir, 'fleet-cert.pem'),
     fleetKeyFile: join(configDir, 'fleet-key.pem'),
+    releaseFile: join(r, 'usr/lib/anjungan/release.json'),
+    raucSystemConf: join(r, 'etc/rauc/system.conf'),
+    updateJournalFile: join(r, 'data/rauc/anjungan-update.json'),
+    updateDownloadDir: join(r, 'data/updates'),
   };
 }
 

@@ -51,7 +51,18 @@ export type AuditCode =
   /** A state-changing request in the staff scope: state = method and route pattern, outcome = status. */
   | 'staffAction'
   /** Staff downloaded a semester report (state: the semester, outcome: the format). */
-  | 'semesterReport';
+  | 'semesterReport'
+  /**
+   * Software updates (device/update/): a bundle refused (outcome: why) or failing to install,
+   * installed into a slot (state), that slot booted on trial, marked good, or rolled back
+   * (outcome: why). The release is in the outcome of the others: version and build.
+   */
+  | 'updateRefused'
+  | 'updateFailed'
+  | 'updateInstalled'
+  | 'updateBooted'
+  | 'updateMarkedGood'
+  | 'updateRolledBack';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

@@ -36,6 +36,8 @@ export interface HealthReport {
   ready: boolean;
   state: string;
   devices: Record<string, unknown>;
+  /** The kiosk page's keep-alive: how long since its last ping (null: none since the start). */
+  ui?: { lastPingAgoMs: number | null };
 }
 
 export interface ServerDeps {

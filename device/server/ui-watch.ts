@@ -11,6 +11,8 @@ import type { Logger } from '../log.ts';
 export const UI_FROZEN_AFTER_MS = 30_000;
 export class UiWatch {
   private lastPing: number | null = null;
+  /** Not cleared by a report: how long ago the page last spoke (the update's boot check reads it). */
+  private lastSeen: number | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: { timeoutMs: number; now?: () => number; onFrozen(silentMs: number): void }) {}
@@ -21,6 +23,11 @@ export class UiWatch {
 
   ping(): void {
     this.lastPing = this.now();
+    this.lastSeen = this.lastPing;
+  }
+
+  sinceLastPingMs(): number | null {
+    return this.lastSeen === null ? null : this.now() - this.lastSeen;
   }
 
   /** Reports a frozen page once when the last ping is older than the timeout. */

@@ -78,11 +78,11 @@ export class AlertLog {
     const raise = db.transaction((kind: AlertKind, day: string, at: string): { alert: StaffAlert; raised: boolean } => {
       const existing = db
         .prepare<[AlertKind, string], AlertRow>(
-          `SELECT * FROM staff_alert WHERE kind = ? AND day = ? ${ONCE_A_DAY.has(kind) ? '' : 'AND acknowledged_at IS NULL'} ORDER BY id DESC LIMIT 1`,
+          `SELECT * FROM staff_alerts WHERE kind = ? AND day = ? ${ONCE_A_DAY.has(kind) ? '' : 'AND acknowledged_at IS NULL'} ORDER BY id DESC LIMIT 1`,
         )
         .get(kind, day);
       if (existing) return { alert: toAlert(existing), raised: false };
-      const id = Number(db.prepare('INSERT INTO staff_alert (kind, day, raised_at) VALUES (?, ?, ?)').run(kind, day, at).lastInsertRowid);
+      const id = Number(db.prepare('INSERT INTO staff_alerts (kind, day, raised_at) VALUES (?, ?, ?)').run(kind, day, at).lastInsertRowid);
       return { alert: { id, kind, at, acknowledgedAt: null, acknowledgedBy: null }, raised: true };
     });
     // IMMEDIATE: two raisers can never both find no open alert.
@@ -98,11 +98,11 @@ export class AlertLog {
   acknowledge(id: number, operatorId: string): AcknowledgeResult {
     return this.db
       .transaction((): AcknowledgeResult => {
-        const row = this.db.prepare<[number], AlertRow>('SELECT * FROM staff_alert WHERE id = ?').get(id);
+        const row = this.db.prepare<[number], AlertRow>('SELECT * FROM staff_alerts WHERE id = ?').get(id);
         if (!row) return { refused: 'alertNotFound' };
         if (row.acknowledged_at !== null) return { refused: 'alreadyAcknowledged' };
         const at = this.clock.now().toISOString();
-        this.db.prepare('UPDATE staff_alert SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?').run(at, operatorId, id);
+        this.db.prepare('UPDATE staff_alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?').run(at, operatorId, id);
         return { acknowledged: toAlert({ ...row, acknowledged_at: at, acknowledged_by: operatorId }) };
       })
       .immediate();
@@ -113,7 +113,7 @@ export class AlertLog {
     const since = new Date(this.clock.now().getTime() - LISTED_DAYS * 86_400_000).toISOString();
     return this.db
       .prepare<[string, number], AlertRow>(
-        'SELECT * FROM staff_alert WHERE acknowledged_at IS NULL OR raised_at >= ? ORDER BY id DESC LIMIT ?',
+        'SELECT * FROM staff_alerts WHERE acknowledged_at IS NULL OR raised_at >= ? ORDER BY id DESC LIMIT ?',
       )
       .all(since, MAX_LISTED)
       .map(toAlert);

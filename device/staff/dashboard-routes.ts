@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { KioskFlags } from '../store/kiosk-flags.ts';
 import type { QuotaLedger } from '../uplink/quota-ledger.ts';
+import { lastUpdateEvent } from '../update/last-event.ts';
 import type { KioskView } from '../view/protocol.ts';
 import { ALERT_KINDS, type AlertLog } from './alerts.ts';
 import { quotaOutlook } from './quota-outlook.ts';
@@ -76,6 +77,15 @@ export const OverviewSchema = Type.Object({
     /** Whether this dashboard may decide it: only on the kiosk's own screen, in front of the taxpayer. */
     atKiosk: Type.Boolean(),
   }),
+  /** The last software update step (device/update/last-event.ts); null before any update. */
+  update: Nullable(
+    Type.Object({
+      event: Type.Enum(['installed', 'booted', 'markedGood', 'rolledBack']),
+      release: Nullable(Type.String()),
+      at: Type.String(),
+      reason: Nullable(Type.String()),
+    }),
+  ),
 });
 export type Overview = Static<typeof OverviewSchema>;
 
@@ -226,5 +236,6 @@ export async function overview(deps: DashboardDeps, atKiosk: boolean): Promise<O
       inForce: agreementInForce(deps.agreement, now),
     },
     assist: { step: context.step === 'staffAssist' ? context.staffStep : null, atKiosk },
+    update: lastUpdateEvent(deps.db),
   };
 }

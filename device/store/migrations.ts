@@ -1,6 +1,9 @@
 /**
  * Numbered schema migrations, append-only. Versions 1-99: audit, outbox, credentials, staff;
  * 100-199: the quota ledger (device/uplink). No table holds personal data in clear.
+ * Additive only (new tables, indexes, columns with a default, back-fills): after an update is
+ * rolled back, the old release runs on the database the new one migrated
+ * (test/update/schema-compat.test.ts).
  */
 export interface Migration {
   version: number;
@@ -113,36 +116,34 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // "The day's quota is gone" has one name, quotaReached (device/domain/quota.ts), where it was
-    // also called quotaExhausted (out of service) and quota100 (the staff alert); and a reader that
-    // did not come back after a power cycle is a staff alert. SQLite cannot change a CHECK, so the
-    // alert table is copied into one with the new kinds.
+    // also called quotaExhausted (out of service) and quota100 (the staff alert). Staff alerts move
+    // to a table whose kinds the code checks (staff/alerts.ts ALERT_KINDS), not a CHECK: a new kind
+    // then needs no rebuild. Only additions (test/update/schema-compat.test.ts): the release before
+    // this one, booted again after a rollback, keeps its own staff_alert table.
     version: 50,
     sql: `
       UPDATE audit_event SET outcome = 'quotaReached' WHERE code IN ('outOfService', 'inService') AND outcome = 'quotaExhausted';
-      CREATE TABLE staff_alert_kinds (
+      CREATE TABLE staff_alerts (
         id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('quota80', 'quota95', 'quotaReached', 'accessRefused', 'tamper', 'helpNeeded', 'readerMissing')),
+        kind TEXT NOT NULL,
         day TEXT NOT NULL,
         raised_at TEXT NOT NULL,
         acknowledged_at TEXT,
         acknowledged_by TEXT
       );
-      INSERT INTO staff_alert_kinds (id, kind, day, raised_at, acknowledged_at, acknowledged_by)
+      INSERT INTO staff_alerts (id, kind, day, raised_at, acknowledged_at, acknowledged_by)
         SELECT id, CASE kind WHEN 'quota100' THEN 'quotaReached' ELSE kind END, day, raised_at, acknowledged_at, acknowledged_by FROM staff_alert;
-      DROP TABLE staff_alert;
-      ALTER TABLE staff_alert_kinds RENAME TO staff_alert;
-      CREATE UNIQUE INDEX staff_alert_open ON staff_alert (kind, day) WHERE acknowledged_at IS NULL;
-      CREATE INDEX staff_alert_raised ON staff_alert (raised_at);
+      CREATE UNIQUE INDEX staff_alerts_open ON staff_alerts (kind, day) WHERE acknowledged_at IS NULL;
+      CREATE INDEX staff_alerts_raised ON staff_alerts (raised_at);
     `,
   },
   {
     // Staff PIN tries throttled per source with backoff (store/attempt-throttle.ts) replace the
     // kiosk-wide and per-operator locks, which a stranger could turn against every staff member.
-    // A source is 'kioskScreen' or a LAN peer address; no PIN, no user ID.
+    // A source is 'kioskScreen' or a LAN peer address; no PIN, no user ID. The old lock tables
+    // stay for the release before this one.
     version: 61,
     sql: `
-      DROP TABLE staff_sign_in_lockout;
-      DROP TABLE staff_pin_lockout;
       CREATE TABLE staff_attempt_throttle (
         source TEXT PRIMARY KEY,
         failures INTEGER NOT NULL,
@@ -151,26 +152,6 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE TABLE staff_attempt_failure (id INTEGER PRIMARY KEY, source TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX staff_attempt_failure_at ON staff_attempt_failure (at);
-    `,
-  },
-  {
-    // Staff alert kinds are checked by the code (staff/alerts.ts ALERT_KINDS), no longer by a
-    // CHECK constraint: a new kind then needs no rebuild of the table (and none that drops another's).
-    version: 62,
-    sql: `
-      CREATE TABLE staff_alert_new (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
-        day TEXT NOT NULL,
-        raised_at TEXT NOT NULL,
-        acknowledged_at TEXT,
-        acknowledged_by TEXT
-      );
-      INSERT INTO staff_alert_new SELECT id, kind, day, raised_at, acknowledged_at, acknowledged_by FROM staff_alert;
-      DROP TABLE staff_alert;
-      ALTER TABLE staff_alert_new RENAME TO staff_alert;
-      CREATE UNIQUE INDEX staff_alert_open ON staff_alert (kind, day) WHERE acknowledged_at IS NULL;
-      CREATE INDEX staff_alert_raised ON staff_alert (raised_at);
     `,
   },
   {

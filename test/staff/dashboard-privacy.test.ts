@@ -72,7 +72,7 @@ t.test('no name, NIK, birth date or address in any dashboard answer or in the ro
   await readAll();
   t.ok(k.responses.length > 50, `${k.responses.length} answers scanned`);
 
-  const rows = ['staff_alert', 'audit_event', 'kiosk_flag', 'quota_hit'].map((table) => ({
+  const rows = ['staff_alerts', 'audit_event', 'kiosk_flag', 'quota_hit'].map((table) => ({
     name: `table ${table}`,
     text: JSON.stringify(k.db.prepare(`SELECT * FROM ${table}`).all()),
   }));

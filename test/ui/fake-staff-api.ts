@@ -40,6 +40,7 @@ export function fakeOverview(): Overview {
     },
     agreement: { start: '2024-11-10', end: '2027-11-09', daysLeft: 343, inForce: true },
     assist: { step: null, atKiosk: true },
+    update: null,
   };
 }
 

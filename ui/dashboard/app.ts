@@ -357,7 +357,7 @@ export class AnjDashboard extends LitElement {
       <anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?atKiosk=${o.assist.atKiosk} ?busy=${this.busy.has('assist')}></anj-assist-panel>
       <anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>
       <anj-quota-panel .messages=${m} .quota=${o.quota}></anj-quota-panel>
-      <anj-health-panel .messages=${m} locale=${this.locale} .health=${o.health} .kiosk=${o.kiosk}></anj-health-panel>
+      <anj-health-panel .messages=${m} locale=${this.locale} .health=${o.health} .kiosk=${o.kiosk} .lastUpdate=${o.update}></anj-health-panel>
       <anj-kiosk-panel .messages=${m} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')}></anj-kiosk-panel>
       <anj-agreement-panel .messages=${m} .agreement=${o.agreement}></anj-agreement-panel>
       <anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} refusal=${this.exportRefusal} ?busy=${this.busy.has('export')}></anj-return-data-panel>

@@ -36,6 +36,8 @@ export interface DashboardMessages {
     screens: Record<string, string>;
     diskFree: (free: string, total: string) => string;
     screen: (screen: string) => string;
+    /** The last software update: what happened to the release it brought, and when (WIB). */
+    update: Record<'installed' | 'booted' | 'markedGood' | 'rolledBack', (release: string, at: string) => string>;
   };
   quota: {
     title: string;
@@ -180,6 +182,12 @@ const id: DashboardMessages = {
     },
     diskFree: (free, total) => `${free} kosong dari ${total}`,
     screen: (screen) => `Anjungan: ${screen}`,
+    update: {
+      installed: (release, at) => `Pembaruan perangkat lunak ${release} terpasang ${at}, menunggu dicoba saat mulai ulang.`,
+      booted: (release, at) => `Pembaruan perangkat lunak ${release} sedang diuji sejak ${at}.`,
+      markedGood: (release, at) => `Pembaruan perangkat lunak ${release} berjalan baik dan dipakai sejak ${at}.`,
+      rolledBack: (release, at) => `Pembaruan perangkat lunak ${release} dibatalkan ${at}: versi sebelumnya dipakai kembali.`,
+    },
   },
   quota: {
     title: 'Kuota hari ini',
@@ -337,6 +345,12 @@ const en: DashboardMessages = {
     },
     diskFree: (free, total) => `${free} free of ${total}`,
     screen: (screen) => `Kiosk: ${screen}`,
+    update: {
+      installed: (release, at) => `Software update ${release} installed ${at}, to be tried at the next restart.`,
+      booted: (release, at) => `Software update ${release} on trial since ${at}.`,
+      markedGood: (release, at) => `Software update ${release} proved itself and is in use since ${at}.`,
+      rolledBack: (release, at) => `Software update ${release} rolled back ${at}: the previous release runs again.`,
+    },
   },
   quota: {
     title: "Today's quota",

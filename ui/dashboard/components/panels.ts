@@ -27,10 +27,13 @@ class Panel extends LitElement {
   }
 }
 
+const UPDATE_TONE: Record<string, Tone> = { installed: 'warn', booted: 'warn', markedGood: 'ok', rolledBack: 'bad' };
+
 @customElement('anj-health-panel')
 export class HealthPanel extends Panel {
   @property({ attribute: false }) health!: DeviceHealth;
   @property({ attribute: false }) kiosk!: Overview['kiosk'];
+  @property({ attribute: false }) lastUpdate: Overview['update'] = null;
   @property() locale: Locale = 'id';
 
   private row(key: keyof DashboardMessages['health']['names'], code: string, tone: Tone = TONE[code] ?? 'bad', text = this.messages.health.states[code] ?? code) {
@@ -59,7 +62,13 @@ export class HealthPanel extends Panel {
         ${this.row('tamper', h.tamper, TONE[h.tamper] ?? 'bad', m.tamper[h.tamper] ?? h.tamper)}
         ${this.row('disk', String(h.disk.freeBytes), freeShare < 0.05 ? 'bad' : freeShare < 0.15 ? 'warn' : 'ok', m.diskFree(bytes(h.disk.freeBytes), bytes(h.disk.totalBytes)))}
       </table>
-      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${m.screen(this.screen())}</p>`;
+      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${m.screen(this.screen())}</p>
+      ${this.lastUpdate
+        ? html`<p class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`} data-testid="update-state" data-event=${this.lastUpdate.event}>
+            <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
+            ${m.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
+          </p>`
+        : nothing}`;
   }
 }
 
