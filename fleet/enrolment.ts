@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inTransaction } from './postgres/pool.ts';
 import { caPin, certificateSha256, CsrRefused, signKioskCertificate, type FleetCa } from './pki.ts';
 
 export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
@@ -37,28 +38,26 @@ export class Enrolment {
     const secret = randomBytes(24).toString('base64url');
     const token = `${secret}.${caPin(this.ca.caPem)}`;
     const expiresAt = new Date(at.getTime() + TOKEN_LIFETIME_MS);
-    const client = await this.pool.connect();
-    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const inserted = await client.query('INSERT INTO kiosk (id, site, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [kioskId, site, at]);
+    await inTransaction(this.pool, async (client) => {
+      const inserted = await client.query('INSERT INTO kiosk (id, site, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+        kioskId,
+        site,
+        at,
+      ]);
       if (inserted.rowCount === 0) {
         if (!again) throw new EnrolmentRefused('kioskExists');
         await client.query('UPDATE kiosk SET site = $2 WHERE id = $1', [kioskId, site]);
       }
       // One live token per kiosk: a new one voids the last.
       await client.query('DELETE FROM enrolment_token WHERE kiosk_id = $1 AND used_at IS NULL', [kioskId]);
-      await client.query('INSERT INTO enrolment_token (token_sha256, kiosk_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [sha256(secret), kioskId, at, expiresAt]);
+      await client.query('INSERT INTO enrolment_token (token_sha256, kiosk_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+        sha256(secret),
+        kioskId,
+        at,
+        expiresAt,
+      ]);
       await client.query("INSERT INTO fleet_event (at, code, kiosk_id) VALUES ($1, 'enrolmentTokenIssued', $2)", [at, kioskId]);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      broken = e as Error;
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    });
     return { token, expiresAt: expiresAt.toISOString() };
   }
 
@@ -70,11 +69,7 @@ export class Enrolment {
   async enrol(token: string, csrPem: string): Promise<{ kioskId: string; site: string; certificatePem: string; caPem: string }> {
     const secret = token.split('.')[0] ?? '';
     const at = this.now();
-    const client = await this.pool.connect();
-    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const found = await client.query<{ kiosk_id: string; site: string; revoked_at: Date | null }>(
         `SELECT t.kiosk_id, k.site, k.revoked_at FROM enrolment_token t JOIN kiosk k ON k.id = t.kiosk_id
          WHERE t.token_sha256 = $1 AND t.used_at IS NULL AND t.expires_at > $2 FOR UPDATE OF t`,
@@ -90,22 +85,21 @@ export class Enrolment {
         throw e;
       }
       await client.query('UPDATE enrolment_token SET used_at = $2 WHERE token_sha256 = $1', [sha256(secret), at]);
-      await client.query('UPDATE kiosk SET cert_sha256 = $2, enrolled_at = $3 WHERE id = $1', [row.kiosk_id, certificateSha256(certificatePem), at]);
+      await client.query('UPDATE kiosk SET cert_sha256 = $2, enrolled_at = $3 WHERE id = $1', [
+        row.kiosk_id,
+        certificateSha256(certificatePem),
+        at,
+      ]);
       await client.query("INSERT INTO fleet_event (at, code, kiosk_id) VALUES ($1, 'kioskEnrolled', $2)", [at, row.kiosk_id]);
-      await client.query('COMMIT');
       return { kioskId: row.kiosk_id, site: row.site, certificatePem, caPem: this.ca.caPem };
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      broken = e as Error;
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** The kiosk a client certificate belongs to, or null (unknown, replaced or revoked). */
   async kioskOf(certificateDer: Buffer): Promise<string | null> {
-    const r = await this.pool.query<{ id: string }>('SELECT id FROM kiosk WHERE cert_sha256 = $1 AND revoked_at IS NULL', [certificateSha256(certificateDer)]);
+    const r = await this.pool.query<{ id: string }>('SELECT id FROM kiosk WHERE cert_sha256 = $1 AND revoked_at IS NULL', [
+      certificateSha256(certificateDer),
+    ]);
     return r.rows[0]?.id ?? null;
   }
 

@@ -11,6 +11,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Pool } from 'pg';
+import { inTransaction } from './postgres/pool.ts';
 import { escapeHtml } from '../device/report/html-escape.ts';
 import { semesterReportHtml } from '../device/report/html.ts';
 import { formatFigure, REPORT_ROWS } from '../device/report/rows.ts';
@@ -34,11 +35,7 @@ export interface FleetSemesterReport {
 }
 
 export async function storeKioskFigures(pool: Pool, kioskId: string, figures: FiguresRequest, at: Date): Promise<void> {
-  const client = await pool.connect();
-  // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     for (const m of figures.months) {
       const dates = figures.quotaReachedDates.filter((d) => d.startsWith(m.month));
       await client.query(
@@ -47,14 +44,7 @@ export async function storeKioskFigures(pool: Pool, kioskId: string, figures: Fi
         [kioskId, m.month, JSON.stringify(m), JSON.stringify(dates), at],
       );
     }
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    broken = e as Error;
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 function emptyMonth(month: string): MonthFigures {
@@ -62,7 +52,12 @@ function emptyMonth(month: string): MonthFigures {
   return { ...zero, month };
 }
 
-export async function computeFleetReport(pool: Pool, header: FleetReportHeader, semester: Semester, now: Date): Promise<FleetSemesterReport> {
+export async function computeFleetReport(
+  pool: Pool,
+  header: FleetReportHeader,
+  semester: Semester,
+  now: Date,
+): Promise<FleetSemesterReport> {
   const kiosks = (await pool.query<{ id: string; site: string }>('SELECT id, site FROM kiosk ORDER BY id')).rows;
   const rows = (
     await pool.query<{ kiosk_id: string; month: string; figures: MonthFigures; quota_exhausted_dates: string[] }>(
@@ -87,7 +82,13 @@ export async function computeFleetReport(pool: Pool, header: FleetReportHeader, 
     const months = semester.months.map((m) => mine.find((r) => r.month === m)?.figures ?? emptyMonth(m));
     const dates = mine.flatMap((r) => r.quota_exhausted_dates).sort();
     for (const d of dates) allDates.add(d);
-    perKiosk.push({ ...base, kiosk: { id: k.id, site: k.site, regionCode: '' }, months, total: sumMonths(months), quotaReachedDates: dates });
+    perKiosk.push({
+      ...base,
+      kiosk: { id: k.id, site: k.site, regionCode: '' },
+      months,
+      total: sumMonths(months),
+      quotaReachedDates: dates,
+    });
   }
   const totalMonths = semester.months.map((m, i) => {
     const sum = sumMonths(perKiosk.map((k) => k.months[i]!));
@@ -125,9 +126,13 @@ export async function fleetReportXlsx(report: FleetSemesterReport): Promise<Buff
 
 /** The total's page (the kiosk report's own layout), then a table with the kiosks side by side. */
 export function fleetReportHtml(report: FleetSemesterReport): string {
-  const head = report.kiosks.map((k) => `<th>${escapeHtml(k.kiosk!.id)}<br><span class="en">${escapeHtml(k.kiosk!.site)}</span></th>`).join('');
+  const head = report.kiosks
+    .map((k) => `<th>${escapeHtml(k.kiosk!.id)}<br><span class="en">${escapeHtml(k.kiosk!.site)}</span></th>`)
+    .join('');
   const rows = REPORT_ROWS.map((r) => {
-    const cells = [...report.kiosks.map((k) => k.total), report.total.total].map((m) => `<td>${escapeHtml(formatFigure(r.value(m), r.hours === true))}</td>`).join('');
+    const cells = [...report.kiosks.map((k) => k.total), report.total.total]
+      .map((m) => `<td>${escapeHtml(formatFigure(r.value(m), r.hours === true))}</td>`)
+      .join('');
     return `<tr><th>${escapeHtml(r.label.id)} <span class="en">/ ${escapeHtml(r.label.en)}</span></th>${cells}</tr>`;
   }).join('\n');
   const table = `<table>

@@ -15,10 +15,11 @@
  * instead and charges no entry.
  */
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './postgres/pool.ts';
 import type { Logger } from '../device/log.ts';
 import type { ReturnDataEntry } from '../device/flow/ports.ts';
 import { openReturnData, sealReturnData, type DeliveryItem } from '../device/store/return-data-outbox.ts';
-import { retryDelayMs, returnDataTransport, type ReturnDataEndpoint } from '../device/return-data/delivery.ts';
+import { retryDelayMs, returnDataTransport, sleep, type ReturnDataEndpoint } from '../device/return-data/delivery.ts';
 import { readAnswer, wireRequest } from '../device/return-data/wire.ts';
 import type { DukcapilCredentials } from '../device/uplink/endpoint.ts';
 import type { UplinkTransport } from '../device/uplink/transport.ts';
@@ -60,32 +61,34 @@ export class FleetReturnData {
    */
   async receive(kioskId: string, entries: ForwardedEntry[]): Promise<{ accepted: string[]; conflict: string[] }> {
     const at = this.now();
-    const client = await this.pool.connect();
-    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const keys = entries.map((e) => e.key);
       const inserted = await client.query<{ entry_key: string }>(
         `INSERT INTO return_data (entry_key, kiosk_id, queued_at, received_at, sealed, next_attempt_at)
          SELECT k, $1, q, $2, s, $2 FROM unnest($3::text[], $4::timestamptz[], $5::bytea[]) AS x(k, q, s)
          ON CONFLICT (entry_key) DO NOTHING RETURNING entry_key`,
-        [kioskId, at, keys, entries.map((e) => e.queuedAt), entries.map((e) => sealReturnData(this.key, { nik: e.nik, nop: e.nop, npwpd: e.npwpd }))],
+        [
+          kioskId,
+          at,
+          keys,
+          entries.map((e) => e.queuedAt),
+          entries.map((e) => sealReturnData(this.key, { nik: e.nik, nop: e.nop, npwpd: e.npwpd })),
+        ],
       );
       const fresh = new Set(inserted.rows.map((r) => r.entry_key));
-      const owners = await client.query<{ entry_key: string; kiosk_id: string }>('SELECT entry_key, kiosk_id FROM return_data WHERE entry_key = ANY($1::text[])', [keys]);
+      const owners = await client.query<{ entry_key: string; kiosk_id: string }>(
+        'SELECT entry_key, kiosk_id FROM return_data WHERE entry_key = ANY($1::text[])',
+        [keys],
+      );
       const ownerOf = new Map(owners.rows.map((r) => [r.entry_key, r.kiosk_id]));
-      await client.query("INSERT INTO fleet_event (at, code, kiosk_id, item_count) VALUES ($1, 'returnDataReceived', $2, $3)", [at, kioskId, fresh.size]);
-      await client.query('COMMIT');
+      await client.query("INSERT INTO fleet_event (at, code, kiosk_id, item_count) VALUES ($1, 'returnDataReceived', $2, $3)", [
+        at,
+        kioskId,
+        fresh.size,
+      ]);
       const accepted = keys.filter((k) => ownerOf.get(k) === kioskId);
       return { accepted, conflict: keys.filter((k) => ownerOf.has(k) && ownerOf.get(k) !== kioskId) };
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      broken = e as Error;
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async counts(): Promise<{ pending: number; delivered: number; exported: number; setAside: number; due: number }> {
@@ -99,7 +102,13 @@ export class FleetReturnData {
       [this.now()],
     );
     const x = r.rows[0]!;
-    return { pending: Number(x.pending), delivered: Number(x.delivered), exported: Number(x.exported), setAside: Number(x.set_aside), due: Number(x.due) };
+    return {
+      pending: Number(x.pending),
+      delivered: Number(x.delivered),
+      exported: Number(x.exported),
+      setAside: Number(x.set_aside),
+      due: Number(x.due),
+    };
   }
 
   /** Pending entries, oldest first, opened for an export file (at most `limit`). */
@@ -114,7 +123,10 @@ export class FleetReturnData {
   /** Deletes entries Disdukcapil received (either way) more than `retentionDays` ago, and old export files. */
   async purgeSettled(retentionDays: number): Promise<number> {
     const cutoff = new Date(this.now().getTime() - retentionDays * 86_400_000);
-    const r = await this.pool.query('DELETE FROM return_data WHERE (delivered_at IS NOT NULL AND delivered_at <= $1) OR (exported_at IS NOT NULL AND exported_at <= $1)', [cutoff]);
+    const r = await this.pool.query(
+      'DELETE FROM return_data WHERE (delivered_at IS NOT NULL AND delivered_at <= $1) OR (exported_at IS NOT NULL AND exported_at <= $1)',
+      [cutoff],
+    );
     await this.pool.query('DELETE FROM return_data_export WHERE created_at <= $1', [cutoff]);
     return r.rowCount ?? 0;
   }
@@ -156,11 +168,7 @@ export class FleetDelivery {
   async deliverBatch(signal: AbortSignal): Promise<FleetBatchResult> {
     const { pool, transport, path, credentials, settings, logger } = this.deps;
     const at = this.deps.now();
-    const client = await pool.connect();
-    // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return inTransaction(pool, async (client) => {
       const claimed = await client.query<{ entry_key: string; queued_at: Date; sealed: Buffer; attempts: number }>(
         `SELECT entry_key, queued_at, sealed, attempts FROM return_data
          WHERE ${PENDING} AND refused_at IS NULL AND next_attempt_at <= $1
@@ -168,7 +176,6 @@ export class FleetDelivery {
         [at, settings.batchSize],
       );
       if (claimed.rows.length === 0) {
-        await client.query('COMMIT');
         return { kind: 'idle' };
       }
       const items: DeliveryItem[] = claimed.rows.map((r) => ({
@@ -188,34 +195,57 @@ export class FleetDelivery {
         else if (verdict.kind === 'batchRefused') failure = `refused${verdict.code}`;
       }
       if (failure !== null || verdict === null || verdict.kind !== 'answered') {
-        await client.query('COMMIT');
         return { kind: 'failed', reason: failure ?? 'unknown' };
       }
       const done = this.deps.now();
-      await client.query('UPDATE return_data SET delivered_at = $2, last_failure = NULL WHERE entry_key = ANY($1::text[]) AND delivered_at IS NULL', [verdict.confirmed, done]);
-      await client.query("UPDATE return_data SET refused_at = $2, refused_code = 'refused' WHERE entry_key = ANY($1::text[]) AND refused_at IS NULL", [verdict.refused, done]);
+      await client.query(
+        'UPDATE return_data SET delivered_at = $2, last_failure = NULL WHERE entry_key = ANY($1::text[]) AND delivered_at IS NULL',
+        [verdict.confirmed, done],
+      );
+      await client.query(
+        "UPDATE return_data SET refused_at = $2, refused_code = 'refused' WHERE entry_key = ANY($1::text[]) AND refused_at IS NULL",
+        [verdict.refused, done],
+      );
       const answered = new Set([...verdict.confirmed, ...verdict.refused]);
       const unanswered = claimed.rows.filter((r) => !answered.has(r.entry_key));
       for (const r of unanswered) {
         const attempts = r.attempts + 1;
         if (attempts >= settings.maxAttempts) {
-          await client.query("UPDATE return_data SET attempts = $2, refused_at = $3, refused_code = 'unanswered', last_failure = 'unanswered' WHERE entry_key = $1", [r.entry_key, attempts, done]);
+          await client.query(
+            "UPDATE return_data SET attempts = $2, refused_at = $3, refused_code = 'unanswered', last_failure = 'unanswered' WHERE entry_key = $1",
+            [r.entry_key, attempts, done],
+          );
         } else {
           const retryAt = new Date(done.getTime() + retryDelayMs(attempts, settings, this.random));
-          await client.query("UPDATE return_data SET attempts = $2, next_attempt_at = $3, last_failure = 'unanswered' WHERE entry_key = $1", [r.entry_key, attempts, retryAt]);
+          await client.query(
+            "UPDATE return_data SET attempts = $2, next_attempt_at = $3, last_failure = 'unanswered' WHERE entry_key = $1",
+            [r.entry_key, attempts, retryAt],
+          );
         }
       }
-      await client.query("INSERT INTO fleet_event (at, code, item_count, outcome) VALUES ($1, 'returnDataDelivered', $2, $3)", [done, verdict.confirmed.length, `refused:${verdict.refused.length},unanswered:${unanswered.length}`]);
-      await client.query('COMMIT');
-      logger.info({ event: 'fleetReturnDataDelivered', sent: keys.length, confirmed: verdict.confirmed.length, refused: verdict.refused.length, unanswered: unanswered.length }, 'data balikan batch answered');
-      return { kind: 'answered', sent: keys.length, confirmed: verdict.confirmed.length, refused: verdict.refused.length, unanswered: unanswered.length };
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      broken = e as Error;
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+      await client.query("INSERT INTO fleet_event (at, code, item_count, outcome) VALUES ($1, 'returnDataDelivered', $2, $3)", [
+        done,
+        verdict.confirmed.length,
+        `refused:${verdict.refused.length},unanswered:${unanswered.length}`,
+      ]);
+      logger.info(
+        {
+          event: 'fleetReturnDataDelivered',
+          sent: keys.length,
+          confirmed: verdict.confirmed.length,
+          refused: verdict.refused.length,
+          unanswered: unanswered.length,
+        },
+        'data balikan batch answered',
+      );
+      return {
+        kind: 'answered',
+        sent: keys.length,
+        confirmed: verdict.confirmed.length,
+        refused: verdict.refused.length,
+        unanswered: unanswered.length,
+      };
+    });
   }
 
   start(): void {
@@ -248,24 +278,15 @@ export class FleetDelivery {
     if (result.kind === 'failed') {
       this.failures += 1;
       const retryInMs = retryDelayMs(this.failures, settings, this.random);
-      logger.warn({ event: 'fleetReturnDataDeliveryFailed', reason: result.reason, failures: this.failures, retryInMs }, 'data balikan delivery failed: will retry');
+      logger.warn(
+        { event: 'fleetReturnDataDeliveryFailed', reason: result.reason, failures: this.failures, retryInMs },
+        'data balikan delivery failed: will retry',
+      );
       return retryInMs;
     }
     this.failures = 0;
     return result.kind === 'idle' ? settings.idleIntervalMs : 0;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function startFleetDelivery(deps: Omit<FleetDeliveryDeps, 'transport' | 'path'> & { endpoint: ReturnDataEndpoint }): FleetDelivery {

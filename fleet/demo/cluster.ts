@@ -163,7 +163,7 @@ async function spawnInstance(configFile: string): Promise<RunningInstance> {
     if (stderr.length < 4000) stderr += c.toString('utf8');
   });
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fleet instance did not start: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`fleet instance did not start: ${stderr}`)), 120_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {

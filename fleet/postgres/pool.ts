@@ -35,3 +35,25 @@ export function createPool(connection: DatabaseConnection, opts: { max?: number;
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
+
+/**
+ * Runs `work` in one transaction on a client of its own: committed when it returns, rolled back
+ * when it throws. A client that failed mid-transaction (its connection may be gone) is destroyed,
+ * not pooled.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    broken = e as Error;
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -6,7 +6,8 @@
  * No table holds personal data in clear: data balikan entries are sealed (AES-256-GCM) under
  * the fleet's outbox key, as on the kiosk; everything else is codes, counts and times.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { inTransaction } from './pool.ts';
 
 interface Migration {
   version: number;
@@ -221,25 +222,16 @@ export const FLEET_MIGRATIONS: Migration[] = [
 const MIGRATION_LOCK = 0x616e6a66; // 'anjf'
 
 export async function migrate(pool: Pool): Promise<void> {
-  const client: PoolClient = await pool.connect();
-  // A client that failed mid-transaction (its connection may be gone) is destroyed, not pooled.
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migration')).rows.map((r) => r.version));
     for (const m of FLEET_MIGRATIONS) {
       if (done.has(m.version)) continue;
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migration (version) VALUES ($1)', [m.version]);
     }
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    broken = e as Error;
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
