@@ -84,6 +84,8 @@ export interface FlowContext {
   finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' | null;
   failure: SessionFailure | null;
   returnDataError: ReturnDataError | null;
+  /** Submissions on the return-data step, so each refusal is an answer the screen shows anew. */
+  returnDataSubmissions: number;
   // ---- personal data: this session only, cleared when the session ends
   templates: FingerTemplate[] | null;
   record: CardRecord | null;
@@ -134,6 +136,7 @@ export const FRESH_SESSION = {
   finishedWhy: null,
   failure: null,
   returnDataError: null,
+  returnDataSubmissions: 0,
   ...PERSONAL_DATA_CLEARED,
 };
 

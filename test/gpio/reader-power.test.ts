@@ -84,7 +84,7 @@ t.test('a reader that does not come back: audited, staff alerted, the kiosk told
 t.test('what counts as a reader failure and as a working reader', async (t) => {
   const base = { seq: 1, idleWarning: null, demo: false };
   const reading: KioskView = { ...base, screen: 'readingCard', phase: 'templates', progress: 0 };
-  const failed = (reason: 'cardUnreadable' | 'readerRemoved' | 'cardRemoved'): KioskView => ({ ...base, screen: 'failed', reason, state: 'readingTemplates', retriable: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
+  const failed = (reason: 'cardUnreadable' | 'readerRemoved' | 'cardRemoved'): KioskView => ({ ...base, screen: 'failed', reason, state: 'readingTemplates', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
   const missing: KioskView = { ...base, screen: 'outOfService', reason: 'readerMissing' };
   const starting: KioskView = { ...base, screen: 'outOfService', reason: 'starting' };
   t.equal(readerSignal(reading, failed('cardUnreadable')), 'failed');
