@@ -103,6 +103,57 @@ t.test('an empty return-data form is refused with its own error', async (t) => {
   t.match(k.view(), { screen: 'finished', why: 'completed' });
 });
 
+t.test('the same wrong NOP submitted twice is answered twice: each refusal is a new view', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  k.runtime.sendIntent({ type: 'linkReturnData' });
+  await settle();
+  const pushed: KioskView[] = [];
+  k.runtime.onView((v) => pushed.push(v));
+  for (const n of [1, 2]) {
+    k.runtime.sendIntent({ type: 'submitReturnData', nop: '33.13.010.001.001-0001.5' });
+    await settle();
+    t.match(k.view(), { screen: 'returnData', error: 'nopFormat', submissions: n }, `refusal ${n}`);
+  }
+  t.equal(pushed.filter((v) => v.screen === 'returnData' && v.error === 'nopFormat').length, 2, 'two views were pushed, not one');
+});
+
+t.test('the view says "unknown" (agrees: null), never "differs", where the registry gave nothing to compare', async (t) => {
+  const k = await start((f) =>
+    f.set.registry({
+      ok: {
+        kind: 'dataDiffers',
+        fields: [
+          { key: 'nik', card: RECORD.person.nik, registry: RECORD.person.nik, agrees: true },
+          { key: 'jenisPekerjaan', card: 'GURU', registry: null, agrees: false },
+          { key: 'namaLengkap', card: 'A', registry: 'B', agrees: false },
+        ],
+      },
+    }),
+  );
+  await k.send({ type: 'CARD_INSERTED' });
+  const differs = k.view();
+  t.equal(differs.screen, 'result');
+  if (differs.screen === 'result') {
+    t.same(
+      differs.fields.map((f) => [f.key, f.agrees]),
+      [['nik', true], ['jenisPekerjaan', null], ['namaLengkap', false]],
+      'a field the registry left out is unknown; a differing one differs',
+    );
+  }
+  k.runtime.sendIntent({ type: 'finish' });
+  await k.send({ type: 'CARD_REMOVED' });
+  await k.advance(6_000);
+  k.f.set.registry({ ok: { kind: 'notFound' } });
+  await k.send({ type: 'CARD_INSERTED' });
+  const notFound = k.view();
+  t.equal(notFound.screen === 'result' && notFound.outcome, 'notFound');
+  if (notFound.screen === 'result') {
+    t.equal(notFound.compared, false);
+    t.ok(notFound.fields.length === 9 && notFound.fields.every((f) => f.agrees === null && f.registry === null), 'all nine fields unknown, none differing');
+  }
+});
+
 t.test('four unmatched fingers lead to staff assist; a wrong PIN is refused; staff confirm the face', async (t) => {
   const k = await start((f) => f.set.finger(['noMatch', 'poorQuality', 'noMatch', 'noMatch']));
   await k.send({ type: 'CARD_INSERTED' });
