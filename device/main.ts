@@ -328,14 +328,28 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
   // Every staff feature's route plugin; both listeners mount them in their staff scope.
   // One instance of each, shared by both listeners (an export in progress is one lock, its files one list).
+  const exportTargets = exportTargetsFor(config);
   const staffRoutes: StaffRoutes[] = [
     dashboardRoutes({ runtime, card, sensor: fingerSensor, validator, gpio, tamper, flags, ledger, alerts, audit, db,
       agreement: config.agreement, stateDir: config.stateDir, clock, logger: logger.child({ component: 'staff' }) }),
-    returnDataRoutes({ outbox, targets: exportTargetsFor(config), audit, clock, kiosk: config.kiosk ?? null, logger: logger.child({ component: 'return-data' }) }),
-    reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
+    returnDataRoutes({ outbox, targets: exportTargets, audit, clock, kiosk: config.kiosk ?? null, logger: logger.child({ component: 'return-data' }) }),
+    reportRoutes({ db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config), targets: exportTargets }),
   ];
-  // Each listener has its own sessions: a cookie from one is no session on the other.
-  const staffScope = (atKiosk: boolean) => ({ signIn: operatorSignIn, sessions: new StaffSessions(clock), audit, routes: staffRoutes, atKiosk });
+  // Each listener has its own sessions: a cookie from one is no session on the other. Staff
+  // signed in on the kiosk's own screen pause the taxpayer's idle clock; a session that expired
+  // unnoticed is swept within half a minute. There staff pick their user ID from the roster.
+  const kioskStaffSessions = new StaffSessions(clock, undefined, (present) => runtime.send({ type: 'STAFF_AT_KIOSK', present }));
+  const staffSweep = setInterval(() => kioskStaffSessions.size(), 30_000).unref();
+  closers.unshift(() => clearInterval(staffSweep));
+  const signInOperators = () => credentials.staff.map((s) => s.id).filter(permittedOperator).sort();
+  const staffScope = (atKiosk: boolean) => ({
+    signIn: operatorSignIn,
+    sessions: atKiosk ? kioskStaffSessions : new StaffSessions(clock),
+    audit,
+    routes: staffRoutes,
+    atKiosk,
+    ...(atKiosk ? { operators: signInOperators } : {}),
+  });
   let kioskStaffScope: StaffScope | null = null;
   const server = await buildServer({
     staff: staffScope(true),

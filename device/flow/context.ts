@@ -79,6 +79,8 @@ export interface FlowContext {
   idleWarningEndsAt: number | null;
   /** A card is in the ID reader (as the reader last reported), in or out of a session. */
   cardInReader: boolean;
+  /** Staff are signed in on the kiosk's own screen (its dashboard covers the taxpayer's screen): the idle clock waits. */
+  staffAtKiosk: boolean;
   /** This session's card has left the reader: its last screen need not wait for it. */
   cardLifted: boolean;
   finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' | null;
@@ -113,6 +115,8 @@ export type FlowEvent =
   | { type: 'FINISH' }
   | { type: 'STEP_ENTERED' }
   | { type: 'ACTIVITY' }
+  /** Staff signed in (present) or out on the kiosk's own listener. */
+  | { type: 'STAFF_AT_KIOSK'; present: boolean }
   | { type: 'IDLE_EXPIRED' };
 
 /**

@@ -32,6 +32,11 @@ export interface StaffScopeDeps {
   routes: StaffRoutes[];
   /** This is the kiosk's own listener (its screen); false for the office-LAN listener. */
   atKiosk: boolean;
+  /**
+   * On the kiosk's own screen only: the user IDs that may sign in now, so staff pick theirs and
+   * type just the PIN (GET /api/staff/operators). Not offered over the LAN.
+   */
+  operators?: () => string[];
 }
 
 export interface RegisteredStaffRoute {
@@ -48,6 +53,7 @@ export interface StaffScope {
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
 const LockedReply = Type.Object({ error: Type.Literal('locked'), message: Type.String(), lockedUntil: Type.String() });
 const SessionReply = Type.Object({ operatorId: Type.String(), csrf: Type.String() });
+const OperatorsReply = Type.Object({ operators: Type.Array(Type.String()) });
 const SignInBody = Type.Object(
   { userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Type.String({ pattern: '^[0-9]{4,12}$' }) },
   { additionalProperties: false },
@@ -87,6 +93,8 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
 
   await app.register(
     async (outer) => {
+      const operators = deps.operators;
+      if (operators) outer.get('/operators', { schema: { response: { 200: OperatorsReply } } }, async () => ({ operators: operators() }));
       outer.post<{ Body: { userId: string; pin: string } }>(
         '/session',
         { schema: { body: SignInBody, response: { 200: SessionReply, 400: ErrorReply, 401: ErrorReply, 423: LockedReply } } },

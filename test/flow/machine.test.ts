@@ -467,3 +467,23 @@ t.test('help needed: while a staff call is pending the taxpayer is not timed out
   await k.advance(10_000);
   t.same(k.view().idleWarning, { secondsLeft: 20 }, 'staff at the kiosk are timed like anyone');
 });
+
+t.test('staff signed in at the kiosk pause the taxpayer\'s idle clock; signing out gives a whole quiet period back', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(screen(k.view()), 'result');
+  await k.advance(50_000);
+  await k.send({ type: 'STAFF_AT_KIOSK', present: true });
+  await k.advance(10 * 60_000);
+  t.equal(k.view().idleWarning, null, 'no warning in ten minutes of staff work');
+  t.equal(screen(k.view()), 'result', 'and the session is still there');
+  await k.send({ type: 'STAFF_AT_KIOSK', present: false });
+  await k.advance(59_000);
+  t.equal(k.view().idleWarning, null, 'a whole quiet period after staff left');
+  await k.advance(1_000);
+  t.same(k.view().idleWarning, { secondsLeft: 20 }, 'then the warning as usual');
+  await k.send({ type: 'STAFF_AT_KIOSK', present: true });
+  t.equal(k.view().idleWarning, null, 'staff signing in during a warning end it');
+  await k.advance(5 * 60_000);
+  t.equal(screen(k.view()), 'result');
+});
