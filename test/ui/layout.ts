@@ -29,9 +29,11 @@ const CHECK = `(() => {
     const s = getComputedStyle(el);
     return s.display === 'none' || s.visibility === 'hidden' || s.visibility === 'collapse' || Number(s.opacity) === 0;
   };
+  // Text for screen readers only: a 1 px box, or clipped away whole.
   const srOnly = (el) => {
     const s = getComputedStyle(el);
-    return s.position === 'absolute' && el.getBoundingClientRect().width <= 1 && el.getBoundingClientRect().height <= 1;
+    if (s.position !== 'absolute') return false;
+    return (el.getBoundingClientRect().width <= 1 && el.getBoundingClientRect().height <= 1) || s.clipPath === 'inset(50%)';
   };
   // outside: an ancestor was already reported off the screen (its contents are not repeated).
   const visit = (root, inScrollRegion, outside) => {
