@@ -454,12 +454,12 @@ export class AnjApp extends LitElement {
         <button class="btn" data-testid="high-contrast" aria-pressed=${String(this.highContrast)} @click=${() => this.toggleContrast()}>
           <span class="icon" aria-hidden="true">◐</span><span class="word">${m.toolbar.contrast}</span>
         </button>
-        <button class="btn" data-testid="mute" aria-pressed=${String(this.muted)} aria-label=${m.toolbar.mute} @click=${() => this.toggleMute()}>
-          <span class="icon" aria-hidden="true">${this.muted ? '♪✕' : '♪'}</span><span class="word" aria-hidden="true">${m.toolbar.muteShort}</span>
+        <button class="btn" data-testid="mute" aria-pressed=${String(this.muted)} title=${m.toolbar.mute} @click=${() => this.toggleMute()}>
+          <span class="icon" aria-hidden="true">${this.muted ? '♪✕' : '♪'}</span><span class="word">${m.toolbar.muteShort}</span>
         </button>
-        <button class="btn" data-testid="volume" aria-label=${`${m.toolbar.volume} ${this.volume + 1}/${VOLUMES.length}`} @click=${() => this.nextVolume()}>
+        <button class="btn" data-testid="volume" aria-label=${`${m.toolbar.volumeShort} ${this.volume + 1}/${VOLUMES.length}`} title=${m.toolbar.volume} @click=${() => this.nextVolume()}>
           <span class="icon" aria-hidden="true">${'▮'.repeat(this.volume + 1)}${'▯'.repeat(VOLUMES.length - this.volume - 1)}</span
-          ><span class="word" aria-hidden="true">${m.toolbar.volumeShort}</span>
+          ><span class="word">${m.toolbar.volumeShort}</span>
         </button>
         <button class="btn" data-testid="language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
           <span class="icon" aria-hidden="true">${this.locale === 'id' ? 'EN' : 'ID'}</span><span class="word">${m.switchLanguage}</span>

@@ -7,13 +7,11 @@ import t from 'tap';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, VIEWPORTS } from './browser.ts';
+import { DESK, launchBrowser } from './browser.ts';
 import { buildDashboard, FAKE_OPERATOR, startFakeStaffApi } from './fake-staff-api.ts';
 import { until } from '../support/until.ts';
 
 const SHOTS = 'test-artifacts/screens';
-/** A desk's screen, where every panel shows at once (the kiosk's own screen is dashboard-layout.test.ts). */
-const DESK = { width: 1440, height: 1000 };
 await mkdir(SHOTS, { recursive: true });
 const dir = await mkdtemp(join(tmpdir(), 'anj14d-dashboard-'));
 await buildDashboard(dir);
