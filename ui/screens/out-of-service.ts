@@ -21,6 +21,17 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       svg {
         width: calc(var(--anj-title) * 2);
       }
+      .split {
+        width: 100%;
+      }
+      .side {
+        display: grid;
+        gap: var(--anj-gap);
+        justify-items: center;
+        flex: 1 1 10em;
+        min-width: 0;
+        max-width: 24em;
+      }
       .error {
         color: var(--anj-bad);
         background: var(--anj-bad-bg);
@@ -38,18 +49,21 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
 
   /** An opened enclosure keeps the kiosk locked until staff clear it here with their PIN. */
   private tamperClear() {
-    const m = this.messages.outOfService.tamperClear;
     const s = this.messages.staff;
-    const notice = this.staffNotice === 'pinRejected' ? s.pinRejected : this.staffNotice === 'switchOpen' ? m.closeFirst : null;
-    return html`<p>${m.instruction}</p>
-      ${notice ? html`<p class="error" role="alert" data-testid="tamper-clear-notice">${notice}</p>` : null}
-      <anj-pin-pad
+    return html`<anj-pin-pad
         label=${s.pinLabel}
         unlockLabel=${s.unlock}
         clearLabel=${s.clear}
         backspaceLabel=${s.backspace}
         @anj-pin=${(e: CustomEvent<string>) => emitStaff(this, { type: 'clearTamper', pin: e.detail })}
       ></anj-pin-pad>`;
+  }
+
+  private tamperNotice() {
+    const m = this.messages.outOfService.tamperClear;
+    const s = this.messages.staff;
+    const notice = this.staffNotice === 'pinRejected' ? s.pinRejected : this.staffNotice === 'switchOpen' ? m.closeFirst : null;
+    return notice ? html`<p class="error" role="alert" data-testid="tamper-clear-notice">${notice}</p>` : null;
   }
 
   override render() {
@@ -61,9 +75,15 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
         <p data-testid="out-of-service-reason" data-reason="starting">${m.reason.starting}</p>`;
     }
     if (this.view.reason === 'tamper') {
-      return html`<h1>${m.title}</h1>
-        <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
-        ${this.tamperClear()}`;
+      return html`<div class="split">
+        <div class="side">
+          <h1>${m.title}</h1>
+          <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
+          <p>${m.tamperClear.instruction}</p>
+          ${this.tamperNotice()}
+        </div>
+        ${this.tamperClear()}
+      </div>`;
     }
     return html`<svg data-testid="no-entry-sign" viewBox="0 0 100 100" aria-hidden="true">
         <circle cx="50" cy="50" r="44" fill="#a4161a"></circle><rect x="22" y="42" width="56" height="16" rx="4" fill="#fff"></rect>
