@@ -16,6 +16,9 @@ type ReturnDataError = NonNullable<Extract<KioskView, { screen: 'returnData' }>[
 type FinishedWhy = Extract<KioskView, { screen: 'finished' }>['why'];
 type StaffWhy = Extract<KioskView, { screen: 'staffAssist' }>['why'];
 
+/** The day the kiosk reopens, seen from now in WIB; `weekday` is named in the screen's language. */
+export type ReopeningDay = { kind: 'today' } | { kind: 'tomorrow' } | { kind: 'later'; weekday: string };
+
 /** A taxpayer-facing message: what happened (no code, no blame), and the one thing to do now. */
 export interface Advice {
   title: string;
@@ -120,8 +123,11 @@ export interface Messages {
     title: string;
     startingTitle: string;
     reason: Record<OutOfServiceReason, string>;
-    /** When the kiosk serves again, where it knows (outside access hours). */
-    reopensAt: (time: string) => string;
+    /**
+     * When the kiosk serves again, where it knows (outside access hours): the WIB time, and the
+     * day when it is not today (closed at night or over a weekend).
+     */
+    reopensAt: (time: string, day: ReopeningDay) => string;
     goToCounter: string;
     /** Staff clearing the tamper lock on the kiosk itself. */
     tamperClear: { instruction: string; closeFirst: string };
@@ -338,7 +344,8 @@ const id: Messages = {
       uplinkRejected: 'Akses ke data kependudukan sedang ditutup.',
       outsideAccessHours: 'Pemeriksaan data kependudukan sedang di luar jam layanan.',
     },
-    reopensAt: (time) => `Layanan dibuka kembali pukul ${time} WIB.`,
+    reopensAt: (time, day) =>
+      `Layanan dibuka kembali ${day.kind === 'today' ? 'hari ini' : day.kind === 'tomorrow' ? 'besok' : `hari ${day.weekday}`} pukul ${time} WIB.`,
     goToCounter: 'Silakan ke loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
     tamperClear: {
       instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN.',
@@ -562,7 +569,7 @@ const en: Messages = {
       uplinkRejected: 'Access to the population records is closed at the moment.',
       outsideAccessHours: 'The population records are outside their service hours.',
     },
-    reopensAt: (time) => `Service resumes at ${time} WIB.`,
+    reopensAt: (time, day) => `Service resumes ${day.kind === 'today' ? 'today' : day.kind === 'tomorrow' ? 'tomorrow' : `on ${day.weekday}`} at ${time} WIB.`,
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
     tamperClear: {
       instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN.',

@@ -225,6 +225,23 @@ t.test('every out-of-service reason shows its own message', async (t) => {
   t.equal(seen.size, OUT_OF_SERVICE_REASONS.length);
 });
 
+t.test('outside the access hours the screen says when service resumes, with the day when it is not today', async (t) => {
+  // 07:00 WIB (00:00 UTC) on the office's calendar, `days` after today.
+  const wibToday = new Date(Date.now() + 7 * 3600_000);
+  const opening = (days: number) => new Date(Date.UTC(wibToday.getUTCFullYear(), wibToday.getUTCMonth(), wibToday.getUTCDate() + days)).toISOString();
+  await show({ screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opening(1) });
+  t.match(await page.getByTestId('out-of-service-reason').innerText(), /di luar jam layanan/);
+  t.equal(await page.getByTestId('reopens-at').innerText(), 'Layanan dibuka kembali besok pukul 07:00 WIB.');
+  await show({ screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opening(3) });
+  t.match(await page.getByTestId('reopens-at').innerText(), /^Layanan dibuka kembali hari (Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu) pukul 07:00 WIB\.$/, 'after a weekend, the weekday');
+  await page.getByTestId('language').click();
+  t.match(await page.getByTestId('reopens-at').innerText(), /^Service resumes on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) at 07:00 WIB\.$/);
+  await page.getByTestId('language').click();
+  await show({ screen: 'outOfService', reason: 'outsideAccessHours' });
+  t.equal(await page.getByTestId('reopens-at').count(), 0, 'no time where the kiosk does not know it');
+  t.match(await screenText('outOfService'), /loket pelayanan/, 'and the counter is the way on');
+});
+
 t.test('the idle warning counts down over the screen and "Lanjutkan" extends the time', async (t) => {
   await show({ screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null }, { idleWarning: { secondsLeft: 20 } });
   const seconds = page.getByTestId('idle-seconds');

@@ -5,6 +5,7 @@ import '../components/progress.ts';
 import type { AnjPinPad } from '../components/pin-pad.ts';
 import '../components/pin-pad.ts';
 import { emitStaff } from '../events.ts';
+import type { Locale, ReopeningDay } from '../i18n.ts';
 
 @customElement('anj-screen-out-of-service')
 export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
@@ -90,12 +91,24 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       </svg>
       <h1>${m.title}</h1>
       <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
-      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${m.reopensAt(wibClock(this.view.reopensAt))}</p>` : null}
+      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${m.reopensAt(wibClock(this.view.reopensAt), reopeningDay(this.view.reopensAt, this.locale))}</p>` : null}
       <p class="muted">${m.goToCounter}</p>`;
   }
 }
 
+const WIB = 'Asia/Jakarta';
+const wibDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: WIB }).format(at);
+
+/** Today, tomorrow or the weekday, by the office's calendar: "pukul 07:00" alone reads as today. */
+function reopeningDay(iso: string, locale: Locale): ReopeningDay {
+  const at = new Date(iso);
+  const now = Date.now();
+  if (wibDate(at) === wibDate(new Date(now))) return { kind: 'today' };
+  if (wibDate(at) === wibDate(new Date(now + 24 * 3600_000))) return { kind: 'tomorrow' };
+  return { kind: 'later', weekday: new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { weekday: 'long', timeZone: WIB }).format(at) };
+}
+
 /** HH:MM in WIB, the office's clock. */
 function wibClock(iso: string): string {
-  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).format(new Date(iso)).replace('.', ':');
+  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: WIB }).format(new Date(iso)).replace('.', ':');
 }
