@@ -18,7 +18,7 @@ await buildKiosk();
 const kiosk = await spawnKiosk({ ANJUNGAN_IDLE_TIMEOUT_S: String(QUIET_S) });
 const browser = await launchBrowser(VIEWPORTS.small);
 const page = await browser.context.newPage();
-const ui = new KioskDriver(page);
+const ui = new KioskDriver(page, false);
 t.teardown(async () => {
   await browser.close();
   await kiosk.stop();
