@@ -16,9 +16,6 @@ type ReturnDataError = NonNullable<Extract<KioskView, { screen: 'returnData' }>[
 type FinishedWhy = Extract<KioskView, { screen: 'finished' }>['why'];
 type StaffWhy = Extract<KioskView, { screen: 'staffAssist' }>['why'];
 
-/** The day the kiosk reopens, seen from now in WIB; `weekday` is named in the screen's language. */
-export type ReopeningDay = { kind: 'today' } | { kind: 'tomorrow' } | { kind: 'later'; weekday: string };
-
 /** A taxpayer-facing message: what happened (no code, no blame), and the one thing to do now. */
 export interface Advice {
   title: string;
@@ -127,7 +124,9 @@ export interface Messages {
      * When the kiosk serves again, where it knows (outside access hours): the WIB time, and the
      * day when it is not today (closed at night or over a weekend).
      */
-    reopensAt: (time: string, day: ReopeningDay) => string;
+    reopensAt: (time: string) => string;
+    reopensTomorrowAt: (time: string) => string;
+    reopensOnAt: (weekday: string, time: string) => string;
     goToCounter: string;
     /** Staff clearing the tamper lock on the kiosk itself. */
     tamperClear: { instruction: string; closeFirst: string };
@@ -344,8 +343,9 @@ const id: Messages = {
       uplinkRejected: 'Akses ke data kependudukan sedang ditutup.',
       outsideAccessHours: 'Pemeriksaan data kependudukan sedang di luar jam layanan.',
     },
-    reopensAt: (time, day) =>
-      `Layanan dibuka kembali ${day.kind === 'today' ? 'hari ini' : day.kind === 'tomorrow' ? 'besok' : `hari ${day.weekday}`} pukul ${time} WIB.`,
+    reopensAt: (time) => `Layanan dibuka kembali hari ini pukul ${time} WIB.`,
+    reopensTomorrowAt: (time) => `Layanan dibuka kembali besok pukul ${time} WIB.`,
+    reopensOnAt: (weekday, time) => `Layanan dibuka kembali hari ${weekday} pukul ${time} WIB.`,
     goToCounter: 'Silakan ke loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
     tamperClear: {
       instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN.',
@@ -569,7 +569,9 @@ const en: Messages = {
       uplinkRejected: 'Access to the population records is closed at the moment.',
       outsideAccessHours: 'The population records are outside their service hours.',
     },
-    reopensAt: (time, day) => `Service resumes ${day.kind === 'today' ? 'today' : day.kind === 'tomorrow' ? 'tomorrow' : `on ${day.weekday}`} at ${time} WIB.`,
+    reopensAt: (time) => `Service resumes today at ${time} WIB.`,
+    reopensTomorrowAt: (time) => `Service resumes tomorrow at ${time} WIB.`,
+    reopensOnAt: (weekday, time) => `Service resumes on ${weekday} at ${time} WIB.`,
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
     tamperClear: {
       instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN.',

@@ -16,6 +16,7 @@ import { persona } from '../../device/sim/personas.ts';
 import { DEMO_STAFF_PIN } from '../../device/sim/kit.ts';
 import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
 import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
+import { until } from '../support/until.ts';
 import { KioskDriver } from './driver.ts';
 
 const OPERATOR = 'petugas-demo';
@@ -129,7 +130,9 @@ t.test('staff decide an assisted verification beside the card photo', async (t) 
   await page.locator('[data-testid="assist"][data-step="compareFace"]').waitFor({ timeout: 30_000 });
   const photo = ui.testId('assist-photo');
   await photo.waitFor();
-  await page.waitForFunction(`(() => { const img = document.querySelector('anj-dashboard').shadowRoot.querySelector('anj-assist-panel').shadowRoot.querySelector('img'); return img && img.complete && img.naturalWidth > 0; })()`);
+  // Polled from the test: the dashboard's CSP (no eval) refuses waitForFunction's string.
+  const drawn = () => photo.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0);
+  await until(drawn, 'the card photo drawn', 10_000, 100);
   t.match(await photo.getAttribute('src'), /^blob:/, 'the card photo, held in the page’s memory');
   await ui.fits(t, 'staff-dashboard-assist-compare-face');
   await ui.tap('assist-face-matches');

@@ -201,6 +201,8 @@ t.test('data balikan on the kiosk: exported to the chosen stick and format; no d
   t.equal(await page.getByTestId('export-download').count(), 0, 'no download offered on the kiosk');
   t.equal(await page.getByTestId('export-sha256').innerText(), 'ab'.repeat(32));
   await page.locator('[data-testid="return-data-pending"]', { hasText: /^0$/ }).waitFor();
+  t.equal(await page.getByTestId('export-start').count(), 0, 'the result stands in the form’s place (both do not fit 800×480)');
+  await page.getByTestId('export-again').click();
   await page.getByTestId('export-start').click();
   await page.getByTestId('export-refused').waitFor();
   t.equal(await page.getByTestId('export-refused').innerText(), 'Tidak ada data balikan yang menunggu ekspor.', 'a refusal is told in words');

@@ -113,6 +113,8 @@ export interface DashboardMessages {
     noTargets: string;
     format: string;
     export: string;
+    /** Back from an export's result to the form (the result takes its place on a small screen). */
+    exportAgain: string;
     exporting: string;
     exportedCount: (n: number) => string;
     checksum: string;
@@ -336,6 +338,7 @@ const id: DashboardMessages = {
     noTargets: 'Tidak ada tujuan ekspor (folder atau USB) yang tersedia.',
     format: 'Format berkas',
     export: 'Ekspor data balikan',
+    exportAgain: 'Ekspor lagi',
     exporting: 'Mengekspor…',
     exportedCount: (n) => `${n} entri diekspor.`,
     checksum: 'SHA-256',
@@ -525,6 +528,7 @@ const en: DashboardMessages = {
     noTargets: 'No export target (folder or USB stick) is available.',
     format: 'File format',
     export: 'Export data balikan',
+    exportAgain: 'Export again',
     exporting: 'Exporting…',
     exportedCount: (n) => `${n} entries exported.`,
     checksum: 'SHA-256',

@@ -5,7 +5,6 @@ import '../components/progress.ts';
 import type { AnjPinPad } from '../components/pin-pad.ts';
 import '../components/pin-pad.ts';
 import { emitStaff } from '../events.ts';
-import type { Locale, ReopeningDay } from '../i18n.ts';
 
 @customElement('anj-screen-out-of-service')
 export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
@@ -67,6 +66,17 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
     return notice ? html`<p class="error" role="alert" data-testid="tamper-clear-notice">${notice}</p>` : null;
   }
 
+  /** The time, and the day when it is not today by the office's calendar: "pukul 07:00" alone reads as today. */
+  private reopening(iso: string): string {
+    const m = this.messages.outOfService;
+    const at = new Date(iso);
+    const time = wibClock(iso);
+    if (wibDate(at) === wibDate(new Date())) return m.reopensAt(time);
+    if (wibDate(at) === wibDate(new Date(Date.now() + 24 * 3600_000))) return m.reopensTomorrowAt(time);
+    const weekday = new Intl.DateTimeFormat(this.locale === 'id' ? 'id-ID' : 'en-GB', { weekday: 'long', timeZone: WIB }).format(at);
+    return m.reopensOnAt(weekday, time);
+  }
+
   override render() {
     const m = this.messages.outOfService;
     // Starting up is not a refusal: no no-entry sign and no "go to the counter", just a wait.
@@ -91,22 +101,13 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       </svg>
       <h1>${m.title}</h1>
       <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
-      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${m.reopensAt(wibClock(this.view.reopensAt), reopeningDay(this.view.reopensAt, this.locale))}</p>` : null}
+      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${this.reopening(this.view.reopensAt)}</p>` : null}
       <p class="muted">${m.goToCounter}</p>`;
   }
 }
 
 const WIB = 'Asia/Jakarta';
 const wibDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: WIB }).format(at);
-
-/** Today, tomorrow or the weekday, by the office's calendar: "pukul 07:00" alone reads as today. */
-function reopeningDay(iso: string, locale: Locale): ReopeningDay {
-  const at = new Date(iso);
-  const now = Date.now();
-  if (wibDate(at) === wibDate(new Date(now))) return { kind: 'today' };
-  if (wibDate(at) === wibDate(new Date(now + 24 * 3600_000))) return { kind: 'tomorrow' };
-  return { kind: 'later', weekday: new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { weekday: 'long', timeZone: WIB }).format(at) };
-}
 
 /** HH:MM in WIB, the office's clock. */
 function wibClock(iso: string): string {

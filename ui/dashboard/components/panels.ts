@@ -2,7 +2,7 @@
  * The dashboard's panels. Each renders one part of the overview the app polls and raises the
  * operator's actions as events (events.ts); none holds the API or any state of the kiosk.
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controls, tokens } from '../../styles.ts';
 import { dashboardTokens, panel } from '../styles.ts';
@@ -238,6 +238,23 @@ export class ReturnDataPanel extends Panel {
   @property({ type: Boolean }) atKiosk = false;
   @state() private format: ExportFormat = 'xlsx';
   @state() private target = '';
+  /** The export whose result staff put away to export again. */
+  @state() private resultClosed: string | null = null;
+  static override styles = [
+    ...Panel.styles,
+    css`
+      /* The result takes the form's place: both together do not fit the kiosk's 800×480. */
+      [data-testid='export-result'] code {
+        overflow-wrap: anywhere;
+      }
+      [data-testid='export-result'] code {
+        font-size: 0.85em;
+      }
+      [data-testid='export-result'] .row p {
+        margin: 0;
+      }
+    `,
+  ];
 
   private chosenTarget(): string | undefined {
     const targets = this.status?.targets ?? [];
@@ -260,7 +277,7 @@ export class ReturnDataPanel extends Panel {
     const m = this.messages.returnData;
     const s = this.status;
     if (!s) return html`<h2>${m.title}</h2>`;
-    const r = this.result;
+    const r = this.result && this.result.exportId !== this.resultClosed ? this.result : null;
     return html`<h2>${m.title}</h2>
       <table>
         <tr><th scope="row">${m.pending}</th><td data-testid="return-data-pending">${s.pending}</td></tr>
@@ -268,7 +285,9 @@ export class ReturnDataPanel extends Panel {
         <tr><th scope="row">${m.exported}</th><td data-testid="return-data-exported">${s.exported}</td></tr>
       </table>
       ${s.deadLettered > 0 ? html`<p class="tone-warn" data-testid="return-data-dead-lettered">${m.deadLettered(s.deadLettered)}</p>` : nothing}
-      ${s.targets.length === 0
+      ${r
+        ? nothing
+        : s.targets.length === 0
         ? html`<p class="muted">${m.noTargets}</p>`
         : html`<form @submit=${(e: Event) => this.exportNow(e)}>
             <p>
@@ -291,16 +310,19 @@ export class ReturnDataPanel extends Panel {
         : nothing}
       ${r
         ? html`<div data-testid="export-result" data-export-id=${r.exportId} role="status">
-            <p>${m.exportedCount(r.count)}</p>
-            ${r.remaining ? html`<p>${m.remaining(r.remaining)}</p>` : nothing}
-            <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
+            <div class="row">
+              <p>${m.exportedCount(r.count)}${r.remaining ? html` ${m.remaining(r.remaining)}` : nothing}</p>
+              <button type="button" class="btn" data-testid="export-again" @click=${() => (this.resultClosed = r.exportId)}>${m.exportAgain}</button>
+            </div>
             ${this.atKiosk
-              ? html`<p data-testid="export-written">${m.writtenTo(this.targetLabel())}</p>
-                  <ul>${r.files.map((f) => html`<li><code>${f}</code></li>`)}</ul>`
-              : r.files.map((name) => {
-                  return html`<button class="btn" data-testid="export-download" data-file=${name}
-                    @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button> `;
-                })}
+              ? html`<p data-testid="export-written">${m.writtenTo(this.targetLabel())} ${r.files.map((f, i) => html`${i > 0 ? ', ' : ''}<code>${f}</code>`)}</p>`
+              : html`<div class="row">
+                  ${r.files.map(
+                    (name) => html`<button class="btn" data-testid="export-download" data-file=${name}
+                      @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button>`,
+                  )}
+                </div>`}
+            <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
           </div>`
         : nothing}`;
   }
