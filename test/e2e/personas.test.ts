@@ -160,7 +160,7 @@ t.test('address-changed, in large text: the address differs, everything else agr
   const box = async (selector: string) => (await ui.page.locator(`[data-screen="result"] ${selector}`).first().boundingBox())!;
   const row = (await address.boundingBox())!;
   const table = await box('.table-wrap');
-  const head = await box('thead');
+  const head = await box('thead th'); // the heads stick to the top of the scrolled table
   const hint = (await ui.testId('more-rows').count()) > 0 ? await box('[data-testid="more-rows"]') : null;
   const top = head.y + head.height;
   const bottom = hint ? hint.y : table.y + table.height;

@@ -20,7 +20,9 @@ const dir = await mkdtemp(join(tmpdir(), 'anj-dashboard-layout-'));
 await buildDashboard(dir);
 const api = await startFakeStaffApi(dir);
 api.operators = ['petugas-01', 'petugas-02', 'petugas-loket-3'];
-api.overview.kiosk.paused = true;
+// The longest kiosk section: paused, its screen out of service, an update rolled back.
+api.overview.kiosk = { screen: 'outOfService', reason: 'pausedByStaff', paused: true };
+api.overview.update = { event: 'rolledBack', release: '0.2.0 (a1b2c3d)', at: '2026-12-01T19:40:00.000Z', reason: 'checkFailed: screen' };
 const browser = await launchBrowser(VIEWPORTS.small);
 const page = await browser.context.newPage();
 const pageErrors: string[] = [];

@@ -533,8 +533,8 @@ export class AnjDashboard extends LitElement {
       ${section('alerts', html`<anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>`)}
       ${section(
         'kiosk',
-        html`<anj-health-panel .messages=${m} locale=${this.locale} .health=${o.health} .kiosk=${o.kiosk} .lastUpdate=${o.update}></anj-health-panel>
-          <anj-kiosk-panel .messages=${m} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')}></anj-kiosk-panel>`,
+        html`<anj-health-panel .messages=${m} .health=${o.health}></anj-health-panel>
+          <anj-kiosk-panel .messages=${m} locale=${this.locale} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')} .kiosk=${o.kiosk} .lastUpdate=${o.update}></anj-kiosk-panel>`,
       )}
       ${section(
         'quota',

@@ -41,24 +41,12 @@ const UPDATE_TONE: Record<string, Tone> = { installed: 'warn', booted: 'warn', m
 @customElement('anj-health-panel')
 export class HealthPanel extends Panel {
   @property({ attribute: false }) health!: DeviceHealth;
-  @property({ attribute: false }) kiosk!: Overview['kiosk'];
-  @property({ attribute: false }) lastUpdate: Overview['update'] = null;
-  @property() locale: Locale = 'id';
 
   private row(key: keyof DashboardMessages['health']['names'], code: string, tone: Tone = TONE[code] ?? 'bad', text = this.messages.health.states[code] ?? code) {
     return html`<tr data-testid=${`health-${key}`} data-tone=${tone} data-state=${code}>
       <th scope="row">${this.messages.health.names[key]}</th>
       <td class=${`tone-${tone}`}><span aria-hidden="true">${SYMBOL[tone]}</span> ${text}</td>
     </tr>`;
-  }
-
-  /** The kiosk screen in words: the out-of-service reason as the kiosk itself says it. */
-  private screen(): string {
-    const k = kioskMessages(this.locale);
-    const reasons = k.outOfService.reason as Record<string, string>;
-    const names = this.messages.health.screens;
-    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason) return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
-    return names[this.kiosk.screen] ?? this.kiosk.screen;
   }
 
   override render() {
@@ -70,14 +58,7 @@ export class HealthPanel extends Panel {
         ${this.row('idReader', h.idReader)} ${this.row('sam', h.sam)} ${this.row('sensor', h.sensor)} ${this.row('uplink', h.uplink)}
         ${this.row('tamper', h.tamper, TONE[h.tamper] ?? 'bad', m.tamper[h.tamper] ?? h.tamper)}
         ${this.row('disk', String(h.disk.freeBytes), freeShare < 0.05 ? 'bad' : freeShare < 0.15 ? 'warn' : 'ok', m.diskFree(bytes(h.disk.freeBytes), bytes(h.disk.totalBytes)))}
-      </table>
-      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${m.screen(this.screen())}</p>
-      ${this.lastUpdate
-        ? html`<p class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`} data-testid="update-state" data-event=${this.lastUpdate.event}>
-            <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
-            ${m.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
-          </p>`
-        : nothing}`;
+      </table>`;
   }
 }
 
@@ -169,20 +150,44 @@ export class SessionsPanel extends Panel {
   }
 }
 
+/**
+ * The kiosk's service: serving or paused (with the button to change it), what its screen shows,
+ * and the last software update. Beside the parts' table, so both fit the kiosk's 800×480.
+ */
 @customElement('anj-kiosk-panel')
 export class KioskPanel extends Panel {
   @property({ type: Boolean }) paused = false;
   @property({ type: Boolean }) busy = false;
+  @property({ attribute: false }) kiosk!: Overview['kiosk'];
+  @property({ attribute: false }) lastUpdate: Overview['update'] = null;
+  @property() locale: Locale = 'id';
+
+  /** The kiosk screen in words: the out-of-service reason as the kiosk itself says it. */
+  private screen(): string {
+    const k = kioskMessages(this.locale);
+    const reasons = k.outOfService.reason as Record<string, string>;
+    const names = this.messages.health.screens;
+    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason) return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
+    return names[this.kiosk.screen] ?? this.kiosk.screen;
+  }
 
   override render() {
     const m = this.messages.kiosk;
+    const h = this.messages.health;
     return html`<h2>${m.title}</h2>
       <p data-testid="kiosk-paused" data-paused=${String(this.paused)} class=${this.paused ? 'tone-warn' : 'tone-ok'}>
         <span aria-hidden="true">${this.paused ? '❚❚' : '✓'}</span> ${this.paused ? m.paused : m.running}
       </p>
       ${this.paused
         ? html`<button class="btn primary" data-testid="kiosk-resume" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: false })}>${m.resume}</button>`
-        : html`<button class="btn" data-testid="kiosk-pause" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: true })}>${m.pause}</button>`}`;
+        : html`<button class="btn" data-testid="kiosk-pause" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: true })}>${m.pause}</button>`}
+      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${h.screen(this.screen())}</p>
+      ${this.lastUpdate
+        ? html`<p class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`} data-testid="update-state" data-event=${this.lastUpdate.event}>
+            <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
+            ${h.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
+          </p>`
+        : nothing}`;
   }
 }
 
