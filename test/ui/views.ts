@@ -64,7 +64,9 @@ export function allViews(): NamedView[] {
   const views: NamedView[] = [{ name: 'welcome', view: { screen: 'welcome' } }];
   for (const reason of OUT_OF_SERVICE_REASONS) views.push({ name: `outOfService-${reason}`, view: { screen: 'outOfService', reason } });
   // The longest reopening line: a weekday, not today or tomorrow.
-  views.push({ name: 'outOfService-outsideAccessHours-reopens', view: { screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: new Date(Date.now() + 3 * 24 * 3600_000).toISOString() } });
+  const wibToday = new Date(Date.now() + 7 * 3600_000);
+  const opensIn3Days = new Date(Date.UTC(wibToday.getUTCFullYear(), wibToday.getUTCMonth(), wibToday.getUTCDate() + 3)).toISOString(); // 07:00 WIB
+  views.push({ name: 'outOfService-outsideAccessHours-reopens', view: { screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opensIn3Days } });
   views.push(
     { name: 'readingCard-templates', view: { screen: 'readingCard', phase: 'templates', progress: 0.4 } },
     { name: 'readingCard-record', view: { screen: 'readingCard', phase: 'record', progress: 0.8 } },
