@@ -34,6 +34,7 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
       'store',
       'return-data',
       'report',
+      'update',
       'readiness.ts',
       'firewall.ts',
       'systemd.ts',

@@ -95,10 +95,12 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   await Promise.all(kiosks.map((k) => serve(k, 'up')));
   t.same(results.map((r) => r.screen), ['verified', 'verified', 'verified'], 'each kiosk verified its first taxpayer');
 
-  // The fleet goes down: each kiosk spends what its leases hold, then stops serving.
-  const held = await fleet.pool.query<{ kiosk_id: string; held: string }>('SELECT kiosk_id, sum(size) AS held FROM lease WHERE settled_at IS NULL GROUP BY kiosk_id');
+  // The fleet goes down: each kiosk spends what its leases hold, then stops serving. What they
+  // hold is read once the fleet is down: a kiosk below its low-water mark may still have been
+  // granted a lease a moment before (one whose answer was lost is held by nobody).
   for (const i of fleet.instances.splice(0)) await i.stop();
   fleet.balancer.setBackends([]);
+  const held = await fleet.pool.query<{ kiosk_id: string; held: string }>('SELECT kiosk_id, sum(size) AS held FROM lease WHERE settled_at IS NULL GROUP BY kiosk_id');
   const servedWhileDown = new Map<string, number>();
   await Promise.all(
     kiosks.map(async (k) => {
@@ -112,7 +114,9 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   );
   for (const k of kiosks) {
     const leaseHits = Number(held.rows.find((r) => r.kiosk_id === k.id)?.held ?? 0);
-    t.equal((servedWhileDown.get(k.id) ?? 0) + 1, leaseHits, `${k.id} served from its leases while the fleet was down, and no more`);
+    const served = servedWhileDown.get(k.id) ?? 0;
+    t.ok(served >= 1, `${k.id} served from its leases while the fleet was down (${served})`);
+    t.ok(served + 1 <= leaseHits, `${k.id} spent no more than its leases held (${served + 1} of ${leaseHits})`);
     t.equal((await k.client.view()).screen, 'outOfService', `${k.id} stopped serving once its leases were spent`);
   }
 

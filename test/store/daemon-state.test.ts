@@ -94,7 +94,7 @@ t.test('a state folder or database others can read stops the daemon with a clear
     const run = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '--max-old-space-size=48', 'dist/device/main.js'], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ANJUNGAN_MODE: 'demo', ANJUNGAN_STATE_DIR: stateDir, ANJUNGAN_PORT: '0' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     chmodSync(path, what === 'folder' ? 0o700 : 0o600);
     t.equal(run.status, 1, `${what} ${mode.toString(8)}: the daemon does not start`);
