@@ -1,7 +1,8 @@
 // Builds the spoken-prompt pack: every prompt of ui/prompts.ts in Bahasa Indonesia and English,
-// spoken by espeak-ng and encoded with opusenc, plus three short sounds. Each WAV is cached by the hash of its voice and
-// text (a rebuild speaks only what changed). The pack is `<outDir>/prompts/`, with index.json
-// listing every file and its text, for a technician who records a voice to replace it.
+// spoken by espeak-ng (its parts separated by a pause, through SSML) and encoded with opusenc,
+// plus three short sounds. Each file is cached by the hash of its voice and text (a rebuild
+// speaks only what changed). The pack is `<outDir>/prompts/`, with index.json listing every file
+// with its parts, for a technician who records a voice to replace it (docs/speech.md).
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const VOICES = { id: ['-v', 'id', '-s', '145'], en: ['-v', 'en', '-s', '150'] };
+const VOICES = { id: ['-v', 'id', '-s', '145', '-m'], en: ['-v', 'en', '-s', '150', '-m'] };
+
+const escapeSsml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function cacheDir() {
   if (process.env.ANJUNGAN_CACHE_DIR) return process.env.ANJUNGAN_CACHE_DIR;
@@ -72,7 +75,7 @@ const SOUND_TONES = {
 };
 
 export async function buildPromptPack(outDir) {
-  const { promptCatalogue, promptFile, SOUNDS } = await loadCatalogue();
+  const { promptCatalogue, promptFile, SOUNDS, PART_PAUSE_MS } = await loadCatalogue();
   const packDir = join(outDir, 'prompts');
   const cache = join(cacheDir(), 'prompts');
   await rm(packDir, { recursive: true, force: true });
@@ -82,12 +85,13 @@ export async function buildPromptPack(outDir) {
   let spoken = 0;
   for (const prompt of promptCatalogue()) {
     for (const [locale, voice] of Object.entries(VOICES)) {
-      const text = prompt.text[locale];
-      const hash = createHash('sha256').update(JSON.stringify([voice, text])).digest('hex').slice(0, 24);
+      const parts = prompt.parts[locale];
+      const ssml = parts.map(escapeSsml).join(`<break time="${PART_PAUSE_MS}ms"/>`);
+      const hash = createHash('sha256').update(JSON.stringify([voice, ssml])).digest('hex').slice(0, 24);
       const cached = join(cache, `${hash}.opus`);
       if (!(await exists(cached))) {
         // espeak-ng writes a 22 kHz WAV; Opus at 24 kbit/s keeps speech clear at a tenth of the size.
-        await run('espeak-ng', [...voice, '-w', `${cached}.wav`, '--', text]);
+        await run('espeak-ng', [...voice, '-w', `${cached}.wav`, '--', ssml]);
         await run('opusenc', ['--quiet', '--bitrate', '24', `${cached}.wav`, `${cached}.tmp`]);
         await rm(`${cached}.wav`);
         await rename(`${cached}.tmp`, cached);
@@ -95,7 +99,7 @@ export async function buildPromptPack(outDir) {
       }
       const file = promptFile(prompt.key, locale);
       await copyFile(cached, join(packDir, file));
-      index.push({ file, key: prompt.key, locale, text });
+      index.push({ file, key: prompt.key, locale, text: parts.join(' '), parts });
     }
   }
   for (const [sound, file] of Object.entries(SOUNDS)) {

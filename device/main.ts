@@ -76,7 +76,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         onDeadLettered: () => alerts.raise('returnDataDeadLetter'),
       }),
     );
-    const { staffAuth, signIn, attempts } = staffAccess({
+    const { staffAuth, signIn, attempts, operators } = staffAccess({
       rosterFile: files.roster,
       staff: credentials.staff,
       store,
@@ -129,6 +129,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         ...(devices.demo ? { demo: devices.demo } : {}),
         staff: {
           signIn,
+          operators,
           audit: events,
           clock,
           routes: staffFeatures(config, { dashboard: kiosk.dashboard, store, audit: events, clock, logger }),

@@ -52,6 +52,11 @@ function emptyMonth(month: string): MonthFigures {
   return { ...zero, month };
 }
 
+/** Figures from a kiosk on the release before #22 have no `exported` (their delivered counted both). */
+function withExported(f: MonthFigures): MonthFigures {
+  return { ...f, returnData: { ...f.returnData, exported: f.returnData.exported ?? 0 } };
+}
+
 export async function computeFleetReport(
   pool: Pool,
   header: FleetReportHeader,
@@ -79,7 +84,7 @@ export async function computeFleetReport(
     const mine = rows.filter((r) => r.kiosk_id === k.id);
     // A kiosk that never sent figures for the semester (enrolled later, or silent) is left out.
     if (mine.length === 0) continue;
-    const months = semester.months.map((m) => mine.find((r) => r.month === m)?.figures ?? emptyMonth(m));
+    const months = semester.months.map((m) => withExported(mine.find((r) => r.month === m)?.figures ?? emptyMonth(m)));
     const dates = mine.flatMap((r) => r.quota_exhausted_dates).sort();
     for (const d of dates) allDates.add(d);
     perKiosk.push({

@@ -23,11 +23,10 @@ import './screens/out-of-service.ts';
 import './components/idle-overlay.ts';
 import './components/demo-panel.ts';
 import { stepOf } from './components/step-bar.ts';
-import { promptFile, promptKeyFor, SOUNDS, type Sound } from './prompts.ts';
+import { promptFile, soundFor, SOUNDS, utterance, type Sound } from './prompts.ts';
+import { sessionEnded } from './session.ts';
 import './components/step-bar.ts';
 
-/** Screens where nobody is mid-session: the next person should meet the default settings. */
-const RESTING_SCREENS = new Set<KioskView['screen']>(['welcome', 'outOfService']);
 /** Screens on which the taxpayer's touches keep the session alive. */
 const ACTIVE_SCREENS = new Set<KioskView['screen']>(['readingCard', 'awaitingFinger', 'staffAssist', 'validating', 'result', 'returnData']);
 /** Screens where staff may need the dashboard: nobody is mid-session, or the taxpayer waits for staff. */
@@ -49,14 +48,18 @@ export class AnjApp extends LitElement {
   @state() private highContrast = false;
   @state() private muted = false;
   @state() private volume: number = DEFAULT_VOLUME;
-  /** The prompt last started, so a repeated view of the same screen does not repeat it. */
-  private spokenPrompt = '';
+  /** What was last said (prompts.ts `utterance`), so a view that brings nothing new is not said again. */
+  private spoken = '';
+  /** The files being said now, in order; a new utterance replaces the list. */
+  private speaking: string[] = [];
   /** What assistive technology hears on a screen change (the new screen's heading). */
   @state() private announcement = '';
   private lastActivityReport = 0;
   /** The answer to a staff PIN on the out-of-service screen (tamper lock). */
   @state() private staffNotice: 'pinRejected' | 'switchOpen' | null = null;
   private api = new KioskApi({ baseUrl: location.origin });
+  /** `?demoPanel=off` shows a demo-mode kiosk as it ships, the demo driven from elsewhere. */
+  private readonly demoPanelWanted = new URLSearchParams(location.search).get('demoPanel') !== 'off';
   private stream: { close(): void } | null = null;
   private pinger: ReturnType<typeof setInterval> | undefined;
 
@@ -64,50 +67,127 @@ export class AnjApp extends LitElement {
     tokens,
     controls,
     css`
+      /* The kiosk as it ships: a header row (brand and the one-tap settings) over the screen, the
+         whole width for the screen. Portrait puts the settings at the bottom, within reach. */
       :host {
         display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        grid-template-rows: auto minmax(0, 1fr) auto auto;
-        grid-template-areas: 'header' 'main' 'tools' 'demo';
+        grid-template-columns: minmax(0, 1fr) auto;
+        grid-template-rows: auto minmax(0, 1fr);
+        grid-template-areas: 'header tools' 'main main';
         height: 100vh;
         height: 100dvh;
         background: var(--anj-canvas);
         overflow: hidden;
       }
-      /* In landscape the demo panel becomes a side column, so the kiosk screen keeps its height. */
-      @media (orientation: landscape) {
+      @media (orientation: portrait) {
         :host {
-          grid-template-columns: minmax(0, 1fr) auto auto;
-          grid-template-rows: auto minmax(0, 1fr);
-          grid-template-areas: 'header tools tools' 'main main demo';
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: auto minmax(0, 1fr) auto;
+          grid-template-areas: 'header' 'main' 'tools';
         }
       }
-      /* The one-tap settings: in the header row in landscape, at the bottom (in reach) in portrait. */
+      /* Demo mode only: the demo panel is a side column in landscape, a bottom strip in portrait. */
+      :host([demo]) {
+        grid-template-columns: minmax(0, 1fr) auto auto;
+        grid-template-areas: 'header tools demo' 'main main demo';
+      }
+      @media (orientation: portrait) {
+        :host([demo]) {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: auto minmax(0, 1fr) auto auto;
+          grid-template-areas: 'header' 'main' 'tools' 'demo';
+        }
+      }
+      anj-demo-panel {
+        grid-area: demo;
+        min-height: 0;
+        overflow: auto;
+      }
+      /* The kiosk's frame keeps its size in large-text mode: the screen's content grows. */
+      header,
+      .tools {
+        font-size: clamp(14px, 1.6vmin + 7px, 22px);
+        background: var(--anj-primary);
+        color: #fff;
+      }
+      header {
+        grid-area: header;
+        display: flex;
+        align-items: center;
+        gap: 0.6em;
+        min-width: 0;
+        padding: 4px 0.8em;
+      }
+      .brand {
+        display: grid;
+        line-height: 1.15;
+        min-width: 0;
+      }
+      .brand strong {
+        font-size: 1.05em;
+      }
+      .brand span {
+        font-size: 0.78em;
+        opacity: 0.92;
+      }
+      /* The one-tap settings: a symbol with its word under it, so five fit beside the brand. */
       .tools {
         grid-area: tools;
         display: flex;
-        flex-wrap: wrap;
         justify-content: flex-end;
         align-items: center;
         gap: 6px;
-        padding: 4px var(--anj-gap);
-        background: var(--anj-primary);
+        padding: 4px 0.8em 4px 0;
       }
       @media (orientation: portrait) {
         .tools {
           justify-content: center;
+          flex-wrap: wrap;
+          padding: 6px 0.8em;
         }
       }
       .tools .btn {
+        display: inline-grid;
+        justify-items: center;
+        align-content: center;
+        min-height: 48px;
+        min-width: 48px;
+        padding: 2px 0.5em;
+        border-width: 2px;
         background: transparent;
         border-color: #fff;
         color: #fff;
-        min-height: 48px;
-        padding: 0 0.5em;
+        line-height: 1.1;
+        white-space: nowrap;
+      }
+      .tools .btn .icon {
+        font-size: 1.15em;
+      }
+      .tools .btn .word {
+        font-size: 0.78em;
+        font-weight: 600;
       }
       .tools .btn[aria-pressed='true'] {
         background: #fff;
         color: var(--anj-primary);
+      }
+      /* Discreet: a small outlined link a taxpayer has no reason to tap. */
+      .staff-entry {
+        display: inline-flex;
+        align-items: center;
+        min-height: 48px;
+        margin-left: auto;
+        padding: 0 0.7em;
+        border: 2px solid rgba(255, 255, 255, 0.7);
+        border-radius: 8px;
+        color: #fff;
+        font-size: 0.85em;
+        text-decoration: none;
+        white-space: nowrap;
+      }
+      .staff-entry:focus-visible {
+        outline: 4px solid var(--anj-focus);
+        outline-offset: 2px;
       }
       .sr-only {
         position: absolute;
@@ -116,51 +196,6 @@ export class AnjApp extends LitElement {
         overflow: hidden;
         clip-path: inset(50%);
         white-space: nowrap;
-      }
-      /* The kiosk's frame (brand, settings, demo panel) keeps its size in large-text mode: the screen's content grows. */
-      anj-demo-panel {
-        grid-area: demo;
-      }
-      header,
-      .tools {
-        font-size: clamp(15px, 1.6vmin + 8px, 22px);
-      }
-      header {
-        grid-area: header;
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        gap: var(--anj-gap);
-        padding: 4px var(--anj-gap);
-        background: var(--anj-primary);
-        color: #fff;
-      }
-      /* Discreet: a small outlined link in the header a taxpayer has no reason to tap. */
-      .staff-entry {
-        display: inline-flex;
-        align-items: center;
-        min-height: 48px;
-        padding: 0 0.8em;
-        border: 2px solid rgba(255, 255, 255, 0.7);
-        border-radius: 8px;
-        color: #fff;
-        font-size: 0.8em;
-        text-decoration: none;
-      }
-      .staff-entry:focus-visible {
-        outline: 4px solid var(--anj-focus);
-        outline-offset: 2px;
-      }
-      .brand {
-        display: grid;
-        line-height: 1.15;
-      }
-      .brand strong {
-        font-size: 1em;
-      }
-      .brand span {
-        font-size: 0.72em;
-        opacity: 0.9;
       }
       main {
         grid-area: main;
@@ -213,70 +248,73 @@ export class AnjApp extends LitElement {
 
   private show(view: KioskView): void {
     const previous = this.view;
-    if (RESTING_SCREENS.has(view.screen) && previous !== null && !RESTING_SCREENS.has(previous.screen)) {
-      this.locale = 'id';
-      this.largeText = false;
-      this.highContrast = false;
-      this.muted = false;
-      this.volume = DEFAULT_VOLUME;
-    }
-    if (view.demo && this.personas.length === 0) void this.loadPersonas();
+    if (previous !== null && sessionEnded(previous, view)) this.resetSettings();
+    if (view.demo && this.demoPanelWanted && this.personas.length === 0) void this.loadPersonas();
     if (view.screen !== 'outOfService') this.staffNotice = null;
     this.view = view;
     this.applySettings();
     if (previous === null || previous.screen !== view.screen || stepOf(previous) !== stepOf(view)) void this.announceScreen();
-    if (view.idleWarning && !previous?.idleWarning) this.playSound('timeoutWarning');
-    else if (view.screen === 'failed' && previous?.screen !== 'failed') this.playSound('error');
-    else if (view.screen === 'finished' && view.why === 'cardTaken' && previous?.screen !== 'finished') this.playSound('cardTaken');
-    this.speak(promptKeyFor(view));
+    const sound = soundFor(previous, view);
+    if (view.idleWarning && !previous?.idleWarning) this.say(['idle-warning'], sound);
+    else if (!view.idleWarning) {
+      const said = utterance(view);
+      if (said.id !== this.spoken || sound) this.say(said.keys, sound, said.id);
+    }
   }
 
-  private audio(testId: 'prompt-audio' | 'sound-audio'): HTMLAudioElement | null {
-    return this.renderRoot.querySelector<HTMLAudioElement>(`audio[data-testid="${testId}"]`);
+  /** The next person meets the default settings: language, text size, contrast and sound. */
+  private resetSettings(): void {
+    this.locale = 'id';
+    this.largeText = false;
+    this.highContrast = false;
+    this.muted = false;
+    this.volume = DEFAULT_VOLUME;
   }
 
-  /** Starts the spoken prompt of a screen (the kiosk's Chromium runs with autoplay allowed). */
-  private speak(key: string, again = false): void {
-    if (key === this.spokenPrompt && !again) return;
-    this.spokenPrompt = key;
-    void this.updateComplete.then(() => {
-      const audio = this.audio('prompt-audio');
-      if (!audio) return;
-      audio.src = `/prompts/${promptFile(key, this.locale)}`;
-      audio.dataset.prompt = key;
-      this.playIfAudible(audio);
-    });
+  private speechAudio(): HTMLAudioElement | null {
+    return this.renderRoot.querySelector<HTMLAudioElement>('audio[data-testid="speech"]');
   }
 
-  private playSound(sound: Sound): void {
-    void this.updateComplete.then(() => {
-      const audio = this.audio('sound-audio');
-      if (!audio) return;
-      audio.src = `/prompts/${SOUNDS[sound]}`;
-      audio.dataset.sound = sound;
-      this.playIfAudible(audio);
-    });
+  /**
+   * Says prompts one after the other (a sound first, if any), replacing whatever was being said.
+   * The kiosk's Chromium runs with autoplay allowed.
+   */
+  private say(keys: string[], sound: Sound | null = null, id = this.spoken): void {
+    this.spoken = id;
+    const files = [...(sound ? [SOUNDS[sound]] : []), ...keys.map((k) => promptFile(k, this.locale))];
+    this.speaking = files;
+    void this.updateComplete.then(() => this.playNext(files, 0));
   }
 
-  private playIfAudible(audio: HTMLAudioElement): void {
+  private playNext(files: string[], index: number): void {
+    const audio = this.speechAudio();
+    const file = files[index];
+    if (!audio || file === undefined || this.speaking !== files) return;
+    audio.src = `/prompts/${file}`;
+    audio.dataset.file = file;
+    audio.onended = () => this.playNext(files, index + 1);
     audio.volume = VOLUMES[this.volume] ?? 1;
     audio.muted = this.muted;
     if (!this.muted) audio.play().catch(() => undefined);
   }
 
+  /** Says the current screen's prompt again (another language or volume). */
+  private sayAgain(): void {
+    if (this.view) this.say(utterance(this.view).keys);
+  }
+
   private toggleMute(): void {
     this.muted = !this.muted;
-    for (const audio of [this.audio('prompt-audio'), this.audio('sound-audio')]) {
-      if (!audio) continue;
-      audio.muted = this.muted;
-      if (this.muted) audio.pause();
-    }
+    const audio = this.speechAudio();
+    if (!audio) return;
+    audio.muted = this.muted;
+    if (this.muted) audio.pause();
   }
 
   private nextVolume(): void {
     this.volume = (this.volume + 1) % VOLUMES.length;
     this.muted = false;
-    if (this.view) this.speak(promptKeyFor(this.view), true);
+    this.sayAgain();
   }
 
   /** The page-wide settings live on <html> so every shadow root inherits them. */
@@ -351,7 +389,7 @@ export class AnjApp extends LitElement {
   private toggleLocale(): void {
     this.locale = this.locale === 'id' ? 'en' : 'id';
     this.applySettings();
-    if (this.view) this.speak(promptKeyFor(this.view), true);
+    this.sayAgain();
   }
 
   private toggleLargeText(): void {
@@ -362,6 +400,14 @@ export class AnjApp extends LitElement {
   private toggleContrast(): void {
     this.highContrast = !this.highContrast;
     this.applySettings();
+  }
+
+  private demoPanelShown(): boolean {
+    return this.view?.demo === true && this.demoPanelWanted;
+  }
+
+  override updated(): void {
+    this.toggleAttribute('demo', this.demoPanelShown());
   }
 
   private screen(view: KioskView) {
@@ -403,23 +449,23 @@ export class AnjApp extends LitElement {
       </header>
       <div class="tools" role="toolbar" aria-label=${m.toolbar.settings}>
         <button class="btn" data-testid="large-text" aria-pressed=${String(this.largeText)} @click=${() => this.toggleLargeText()}>
-          <span aria-hidden="true">A+</span> ${m.toolbar.largeText}
+          <span class="icon" aria-hidden="true">A+</span><span class="word">${m.toolbar.largeText}</span>
         </button>
         <button class="btn" data-testid="high-contrast" aria-pressed=${String(this.highContrast)} @click=${() => this.toggleContrast()}>
-          <span aria-hidden="true">◐</span> ${m.toolbar.contrast}
+          <span class="icon" aria-hidden="true">◐</span><span class="word">${m.toolbar.contrast}</span>
         </button>
-        <button class="btn" data-testid="mute" aria-pressed=${String(this.muted)} aria-label=${m.toolbar.mute} @click=${() => this.toggleMute()}>
-          <span aria-hidden="true">${this.muted ? '♪✕' : '♪'}</span>
+        <button class="btn" data-testid="mute" aria-pressed=${String(this.muted)} title=${m.toolbar.mute} @click=${() => this.toggleMute()}>
+          <span class="icon" aria-hidden="true">${this.muted ? '♪✕' : '♪'}</span><span class="word">${m.toolbar.muteShort}</span>
         </button>
-        <button class="btn" data-testid="volume" aria-label=${`${m.toolbar.volume} ${this.volume + 1}/${VOLUMES.length}`} @click=${() => this.nextVolume()}>
-          <span aria-hidden="true">${'▮'.repeat(this.volume + 1)}${'▯'.repeat(VOLUMES.length - this.volume - 1)}</span>
+        <button class="btn" data-testid="volume" aria-label=${`${m.toolbar.volumeShort} ${this.volume + 1}/${VOLUMES.length}`} title=${m.toolbar.volume} @click=${() => this.nextVolume()}>
+          <span class="icon" aria-hidden="true">${'▮'.repeat(this.volume + 1)}${'▯'.repeat(VOLUMES.length - this.volume - 1)}</span
+          ><span class="word">${m.toolbar.volumeShort}</span>
         </button>
         <button class="btn" data-testid="language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
-          ${m.switchLanguage}
+          <span class="icon" aria-hidden="true">${this.locale === 'id' ? 'EN' : 'ID'}</span><span class="word">${m.switchLanguage}</span>
         </button>
       </div>
-      <audio data-testid="prompt-audio" preload="auto"></audio>
-      <audio data-testid="sound-audio" preload="auto"></audio>
+      <audio data-testid="speech" preload="auto"></audio>
       <main data-seq=${view?.seq ?? -1}>
         <div class="sr-only" role="status" aria-live="polite" data-testid="announcement">${this.announcement}</div>
         ${this.connection === 'reconnecting' ? html`<div class="banner" role="status" data-testid="reconnecting">${m.reconnecting}</div>` : nothing}
@@ -429,7 +475,7 @@ export class AnjApp extends LitElement {
           ? html`<anj-idle-overlay .messages=${m} .secondsLeft=${view.idleWarning.secondsLeft} .seq=${view.seq}></anj-idle-overlay>`
           : nothing}
       </main>
-      ${view?.demo
+      ${this.demoPanelShown()
         ? html`<anj-demo-panel .messages=${m} locale=${this.locale} .personas=${this.personas} .view=${view} notice=${this.demoNotice}></anj-demo-panel>`
         : nothing}`;
   }

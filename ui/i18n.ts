@@ -16,7 +16,7 @@ type ReturnDataError = NonNullable<Extract<KioskView, { screen: 'returnData' }>[
 type FinishedWhy = Extract<KioskView, { screen: 'finished' }>['why'];
 type StaffWhy = Extract<KioskView, { screen: 'staffAssist' }>['why'];
 
-/** A taxpayer-facing message: what happened, and what to do now. */
+/** A taxpayer-facing message: what happened (no code, no blame), and the one thing to do now. */
 export interface Advice {
   title: string;
   action: string;
@@ -35,7 +35,8 @@ export interface Messages {
   /** The discreet way into the staff dashboard (/staff/) on the screens staff use. */
   staffEntry: { label: string; name: string };
   /** The one-tap settings on every screen. */
-  toolbar: { largeText: string; contrast: string; sound: string; mute: string; volume: string; settings: string };
+  /** The one-tap settings: each button's short word, and the full name for assistive technology. */
+  toolbar: { largeText: string; contrast: string; mute: string; muteShort: string; volume: string; volumeShort: string; settings: string };
   /** The step bar: where the taxpayer is in the session. */
   steps: { label: string; card: string; finger: string; check: string; result: string; current: string };
   welcome: { title: string; instruction: string; privacy: string };
@@ -55,6 +56,8 @@ export interface Messages {
   staff: {
     callTitle: string;
     why: Record<StaffWhy, string>;
+    /** Over the PIN pad once staff opened it. */
+    padTitle: string;
     pinLabel: string;
     pinRejected: string;
     helpNeeded: string;
@@ -80,6 +83,8 @@ export interface Messages {
     registryHeader: string;
     agrees: string;
     differs: string;
+    /** The registry sent nothing for this field: nothing was compared. */
+    unknown: string;
     noRegistryValue: string;
     notCompared: string;
     linkReturnData: string;
@@ -105,22 +110,28 @@ export interface Messages {
   finished: { title: Record<FinishedWhy, string>; why: Record<FinishedWhy, string> };
   failed: {
     reason: Record<SessionFailureReason, Advice>;
-    retryHow: string;
-    staffCodeLabel: string;
-    /** Names of the steps a failure can happen in, for the staff line. */
-    stateNames: Record<string, string>;
+    /** The way to try again, by where the card is now. */
+    retryCardIn: string;
+    retryCardOut: string;
+    /** Where trying again cannot help and the card is still on the reader. */
+    takeCard: string;
   };
   outOfService: {
     title: string;
     startingTitle: string;
     reason: Record<OutOfServiceReason, string>;
-    /** When the kiosk serves again, where it knows (outside access hours). */
+    /**
+     * When the kiosk serves again, where it knows (outside access hours): the WIB time, and the
+     * day when it is not today (closed at night or over a weekend).
+     */
     reopensAt: (time: string) => string;
+    reopensTomorrowAt: (time: string) => string;
+    reopensOnAt: (weekday: string, time: string) => string;
     goToCounter: string;
     /** Staff clearing the tamper lock on the kiosk itself. */
     tamperClear: { instruction: string; closeFirst: string };
   };
-  idle: { title: string; countdown: (s: number) => string; continue: string };
+  idle: { title: string; countdown: (s: number) => string; continue: string; touchToContinue: string };
   demo: {
     panel: string;
     panelShort: string;
@@ -142,18 +153,26 @@ const id: Messages = {
   appTitle: 'Anjungan Verifikasi KTP-el',
   office: 'Badan Keuangan Daerah Kabupaten Karanganyar',
   switchLanguage: 'English',
-  reconnecting: 'Menghubungkan kembali ke anjungan…',
+  reconnecting: 'Menyambung kembali… Mohon tunggu sebentar.',
   cancel: 'Batal',
   tryAgain: 'Coba lagi',
   done: 'Selesai',
-  sessionReference: 'Kode sesi (sebutkan kepada petugas bila perlu)',
+  sessionReference: 'Kode sesi untuk petugas',
   staffEntry: { label: 'Petugas', name: 'Petugas: buka dasbor petugas' },
-  toolbar: { largeText: 'Huruf besar', contrast: 'Kontras tinggi', sound: 'Suara', mute: 'Bisukan suara', volume: 'Volume suara', settings: 'Pengaturan tampilan dan suara' },
+  toolbar: {
+    largeText: 'Huruf besar',
+    contrast: 'Kontras',
+    mute: 'Bisukan suara',
+    muteShort: 'Bisu',
+    volume: 'Volume suara',
+    volumeShort: 'Volume',
+    settings: 'Pengaturan tampilan dan suara',
+  },
   steps: { label: 'Langkah', card: 'Kartu', finger: 'Sidik jari', check: 'Pemeriksaan', result: 'Hasil', current: 'langkah saat ini' },
   welcome: {
     title: 'Selamat datang',
-    instruction: 'Letakkan KTP-el Anda di atas pembaca kartu untuk memulai.',
-    privacy: 'Data Anda hanya dipakai untuk verifikasi ini dan tidak disimpan.',
+    instruction: 'Letakkan KTP-el Anda di atas pembaca kartu.',
+    privacy: 'Data KTP-el Anda hanya dipakai untuk pemeriksaan ini, lalu dihapus.',
   },
   readingCard: {
     title: { templates: 'Membaca KTP-el…', record: 'Membaca data KTP-el…' },
@@ -166,10 +185,10 @@ const id: Messages = {
     feedback: {
       noMatch: 'Sidik jari belum cocok. Tempelkan lagi jari yang sama.',
       pressLonger: 'Tahan jari sedikit lebih lama di pemindai.',
-      cleanFinger: 'Bersihkan jari dan kaca pemindai, lalu coba lagi.',
+      cleanFinger: 'Bersihkan jari Anda, lalu tempelkan lagi.',
       placeCentered: 'Letakkan jari tepat di tengah pemindai.',
     },
-    cannotGive: 'Saya tidak dapat memberikan sidik jari',
+    cannotGive: 'Saya tidak bisa memberi sidik jari',
     names: {
       1: 'ibu jari kanan',
       2: 'telunjuk kanan',
@@ -188,14 +207,15 @@ const id: Messages = {
     handsAlt: (finger) => `Gambar kedua tangan; jari yang diminta: ${finger}, ditandai kuning bergaris`,
   },
   staff: {
-    callTitle: 'Mohon panggil petugas',
+    callTitle: 'Silakan tunggu petugas',
     why: {
-      fingerNotMatched: 'Sidik jari tidak dapat dicocokkan. Petugas akan membantu memeriksa identitas Anda.',
-      taxpayerChoice: 'Petugas akan membantu memeriksa identitas Anda tanpa sidik jari.',
+      fingerNotMatched: 'Sidik jari tidak dapat dicocokkan. Petugas akan memeriksa identitas Anda.',
+      taxpayerChoice: 'Petugas akan memeriksa identitas Anda tanpa sidik jari.',
     },
+    padTitle: 'Petugas: masukkan PIN',
     pinLabel: 'PIN petugas',
-    pinRejected: 'PIN salah. Silakan ulangi.',
-    helpNeeded: 'Petugas sedang dipanggil. Silakan tunggu; sesi tidak akan berakhir selama menunggu.',
+    pinRejected: 'PIN tidak diterima. Masukkan lagi.',
+    helpNeeded: 'Petugas sudah diberi tahu. Sesi tidak berakhir selama Anda menunggu.',
     staffButton: 'Petugas',
     hidePad: 'Tutup',
     attemptsLeft: (n) => `Sisa ${n} kali percobaan PIN`,
@@ -211,31 +231,31 @@ const id: Messages = {
     faceDiffers: 'Wajah tidak sesuai',
   },
   validating: {
-    title: 'Memeriksa data ke Dukcapil…',
-    detail: 'Mohon tunggu sebentar. Biarkan kartu tetap di atas pembaca.',
+    title: 'Memeriksa data kependudukan…',
+    detail: 'Mohon tunggu. Biarkan kartu tetap di atas pembaca.',
   },
   result: {
     outcome: {
-      verified: { title: 'Data terverifikasi', action: 'Data KTP-el Anda sesuai dengan data kependudukan.' },
+      verified: { title: 'Data sesuai', action: 'Data KTP-el Anda sesuai dengan data kependudukan.' },
       dataDiffers: {
         title: 'Sebagian data berbeda',
-        action: 'Data yang berbeda ditandai di bawah. Silakan perbarui data Anda di Disdukcapil.',
+        action: 'Silakan perbarui data yang ditandai di kantor Disdukcapil.',
       },
       notFound: {
-        title: 'NIK tidak ditemukan',
-        action: 'NIK Anda tidak ditemukan di data kependudukan. Silakan hubungi Disdukcapil.',
+        title: 'Data belum ditemukan',
+        action: 'Silakan datang ke kantor Disdukcapil dengan KTP-el Anda.',
       },
       deceased: {
-        title: 'NIK tercatat meninggal dunia',
-        action: 'Data kependudukan mencatat NIK ini meninggal dunia. Silakan hubungi petugas di loket.',
+        title: 'Data perlu diperiksa petugas',
+        action: 'Silakan tunjukkan KTP-el Anda kepada petugas di loket.',
       },
       inactive: {
-        title: 'NIK tidak aktif',
-        action: 'NIK ini tercatat tidak aktif. Silakan hubungi Disdukcapil untuk mengaktifkannya.',
+        title: 'Status NIK belum aktif',
+        action: 'Silakan datang ke kantor Disdukcapil untuk mengaktifkannya.',
       },
       duplicateRecords: {
-        title: 'Data ganda',
-        action: 'NIK ini tercatat lebih dari satu kali. Silakan hubungi Disdukcapil.',
+        title: 'Data tercatat ganda',
+        action: 'Silakan datang ke kantor Disdukcapil untuk memperbaikinya.',
       },
     },
     fieldHeader: 'Data',
@@ -243,29 +263,30 @@ const id: Messages = {
     registryHeader: 'Dukcapil',
     agrees: 'Sesuai',
     differs: 'Berbeda',
+    unknown: 'Tidak ada data',
     noRegistryValue: '—',
-    notCompared: 'Dukcapil tidak mengirim data untuk dibandingkan; berikut data pada KTP-el Anda.',
-    linkReturnData: 'Tambahkan NOP/NPWPD',
+    notCompared: 'Berikut data pada KTP-el Anda.',
+    linkReturnData: 'Isi NOP/NPWPD',
     tableLabel: 'Tabel data KTP-el',
-    moreRows: (n) => `${n} baris lagi di bawah — geser ke atas untuk melihat`,
+    moreRows: (n) => `${n} baris lagi: geser tabel ke atas`,
     holdToShow: 'Tahan untuk melihat',
   },
   returnData: {
-    title: 'Tautkan NOP PBB-P2 / NPWPD',
-    intro: 'Isi salah satu atau keduanya. Anda dapat melewati langkah ini.',
+    title: 'NOP PBB-P2 atau NPWPD',
+    intro: 'Tidak wajib.',
     nopLabel: 'NOP PBB-P2',
     nopHint: '18 angka, contoh 33.13.010.001.001-0001.0',
     npwpdLabel: 'NPWPD',
-    npwpdHint: 'Sesuai kartu NPWPD Anda, contoh P.2.0001234.33.13',
+    npwpdHint: 'Seperti pada kartu NPWPD, contoh P.2.0001234.33.13',
     digitCount: (n, of) => `${n} dari ${of} angka`,
-    keptFor: 'NIK Anda dan NOP/NPWPD yang Anda isi disimpan tersegel untuk Disdukcapil (data balikan).',
+    keptFor: 'Nomor ini dikirim ke Disdukcapil bersama NIK Anda.',
     error: {
-      nopFormat: 'NOP harus 18 angka dan diakhiri kode 0, 7 atau 9. Periksa kembali.',
-      npwpdFormat: 'Format NPWPD tidak dikenali. Contoh: P.2.0001234.33.13. Periksa kembali kartu NPWPD Anda.',
-      nothingEntered: 'Isi NOP atau NPWPD terlebih dahulu, atau pilih "Selesai tanpa NOP/NPWPD".',
+      nopFormat: 'NOP harus 18 angka, diakhiri 0, 7 atau 9.',
+      npwpdFormat: 'Samakan NPWPD dengan kartu NPWPD Anda.',
+      nothingEntered: 'Isi NOP atau NPWPD, atau pilih "Lewati".',
     },
-    submit: 'Simpan NOP/NPWPD',
-    skip: 'Selesai tanpa NOP/NPWPD',
+    submit: 'Simpan',
+    skip: 'Lewati',
     letters: 'ABC',
     digits: '123',
   },
@@ -278,114 +299,64 @@ const id: Messages = {
     },
     why: {
       completed: 'Terima kasih telah menggunakan anjungan ini.',
-      cancelled: 'Sesi dibatalkan. Tidak ada data yang disimpan.',
-      returnDataSaved: 'NOP/NPWPD Anda telah dicatat. Terima kasih.',
-      cardTaken: 'Verifikasi selesai. Data Anda sudah dihapus dari layar.',
+      cancelled: 'Pemeriksaan dibatalkan. Data Anda sudah dihapus.',
+      returnDataSaved: 'NOP/NPWPD Anda sudah diterima. Terima kasih.',
+      cardTaken: 'Pemeriksaan selesai. Data Anda sudah dihapus dari anjungan.',
     },
   },
   failed: {
     reason: {
-      cardRemoved: {
-        title: 'Kartu terangkat',
-        action: 'KTP-el terangkat sebelum selesai dibaca. Letakkan kembali dan biarkan sampai selesai.',
-      },
-      readerRemoved: {
-        title: 'Pembaca kartu terputus',
-        action: 'Pembaca kartu sempat terputus. Silakan coba lagi; jika berulang, panggil petugas.',
-      },
-      cardUnreadable: {
-        title: 'Kartu tidak terbaca',
-        action: 'Letakkan KTP-el tepat di tengah pembaca dan jangan digeser, lalu coba lagi.',
-      },
-      cardNotGenuine: {
-        title: 'Kartu tidak dapat diverifikasi',
-        action: 'Kartu ini tidak dikenali sebagai KTP-el. Silakan menuju loket pelayanan.',
-      },
-      signatureInvalid: {
-        title: 'Tanda tangan digital kartu tidak sah',
-        action: 'Data pada chip KTP-el tidak dapat dipastikan keasliannya. Silakan menuju loket pelayanan.',
-      },
-      samMissing: {
-        title: 'Modul keamanan pembaca tidak menjawab',
-        action: 'Kartu tidak dapat dibaca saat ini. Ambil KTP-el Anda dan silakan menuju loket pelayanan.',
-      },
-      samRefused: {
-        title: 'Modul keamanan pembaca tidak dapat digunakan',
-        action: 'Kartu tidak dapat dibaca di anjungan ini. Ambil KTP-el Anda dan silakan menuju loket pelayanan.',
-      },
-      sensorUnavailable: {
-        title: 'Pemindai sidik jari bermasalah',
-        action: 'Pemindai sidik jari sedang tidak dapat digunakan. Silakan coba lagi atau panggil petugas.',
-      },
-      identityNotConfirmed: {
-        title: 'Identitas tidak dapat dipastikan',
-        action: 'Verifikasi tidak dapat dilanjutkan. Silakan menuju loket pelayanan dengan KTP-el Anda.',
-      },
-      uplinkUnavailable: {
-        title: 'Layanan Dukcapil tidak terjangkau',
-        action: 'Koneksi ke Dukcapil sedang terganggu. Silakan coba lagi dalam beberapa menit.',
-      },
-      quotaReached: {
-        title: 'Kuota verifikasi hari ini habis',
-        action: 'Verifikasi NIK hari ini sudah mencapai batas. Layanan tersedia kembali besok; silakan menuju loket pelayanan.',
-      },
-      outsideAccessHours: {
-        title: 'Di luar jam akses Dukcapil',
-        action: 'Layanan Dukcapil sedang di luar jam akses, jadi NIK tidak dapat diperiksa sekarang. Silakan kembali pada jam layanan, atau menuju loket pelayanan.',
-      },
-      registryRefused: {
-        title: 'Permintaan ditolak Dukcapil',
-        action: 'Layanan Dukcapil menolak permintaan ini. Silakan menuju loket pelayanan.',
-      },
-      sessionTimeout: {
-        title: 'Waktu habis',
-        action: 'Sesi berakhir karena tidak ada aktivitas. Silakan mulai lagi.',
-      },
-      internalError: {
-        title: 'Terjadi gangguan',
-        action: 'Anjungan mengalami gangguan sesaat. Silakan coba lagi; jika berulang, panggil petugas.',
-      },
+      cardRemoved: { title: 'Kartu terangkat sebelum selesai', action: 'Biarkan kartu di atas pembaca sampai selesai.' },
+      readerRemoved: { title: 'Pembaca kartu terputus sebentar', action: 'Bila terulang, silakan ke loket pelayanan.' },
+      cardUnreadable: { title: 'Kartu belum terbaca', action: 'Letakkan kartu tepat di tengah pembaca dan jangan digeser.' },
+      cardNotGenuine: { title: 'Kartu tidak dapat dibaca di anjungan ini', action: 'Silakan ke loket pelayanan.' },
+      signatureInvalid: { title: 'Data kartu tidak dapat diperiksa di sini', action: 'Silakan ke loket pelayanan.' },
+      samMissing: { title: 'Pembaca kartu sedang bermasalah', action: 'Silakan ke loket pelayanan.' },
+      samRefused: { title: 'Pembaca kartu belum siap dipakai', action: 'Silakan ke loket pelayanan.' },
+      sensorUnavailable: { title: 'Pemindai sidik jari sedang bermasalah', action: 'Bila terulang, silakan ke loket pelayanan.' },
+      identityNotConfirmed: { title: 'Identitas belum dapat dipastikan', action: 'Silakan ke loket pelayanan dengan KTP-el Anda.' },
+      uplinkUnavailable: { title: 'Pemeriksaan data belum dapat dilakukan', action: 'Silakan coba beberapa saat lagi.' },
+      quotaReached: { title: 'Layanan anjungan hari ini sudah penuh', action: 'Silakan ke loket pelayanan.' },
+      outsideAccessHours: { title: 'Di luar jam layanan pemeriksaan data', action: 'Silakan kembali pada jam layanan, atau ke loket pelayanan.' },
+      registryRefused: { title: 'Data kependudukan belum dapat diperiksa', action: 'Silakan ke loket pelayanan.' },
+      sessionTimeout: { title: 'Waktu habis', action: 'Pemeriksaan dihentikan agar data Anda tetap aman.' },
+      internalError: { title: 'Terjadi gangguan sesaat', action: 'Mohon maaf. Bila terulang, silakan ke loket pelayanan.' },
     },
-    retryHow: 'angkat KTP-el Anda dari pembaca, lalu letakkan kembali.',
-    staffCodeLabel: 'Untuk petugas',
-    stateNames: {
-      readingTemplates: 'membaca sidik jari pada kartu',
-      readingRecord: 'membaca data kartu',
-      awaitingFinger: 'pemindaian sidik jari',
-      staffAssist: 'bantuan petugas',
-      validating: 'pemeriksaan ke Dukcapil',
-      result: 'hasil',
-      returnData: 'data balikan',
-    },
+    retryCardIn: 'Untuk mencoba lagi: angkat KTP-el, lalu letakkan kembali.',
+    retryCardOut: 'Untuk mencoba lagi: letakkan KTP-el di atas pembaca.',
+    takeCard: 'Silakan ambil kartu Anda.',
   },
   outOfService: {
     title: 'Anjungan sedang tidak melayani',
     startingTitle: 'Anjungan sedang disiapkan',
     reason: {
       starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
-      deactivated: 'Anjungan ini sudah tidak digunakan.',
-      agreementNotInForce: 'Layanan verifikasi sedang tidak tersedia.',
-      samMissing: 'Modul keamanan pembaca kartu tidak terpasang.',
-      samRefused: 'Modul keamanan pembaca kartu tidak dapat digunakan.',
-      readerMissing: 'Pembaca kartu tidak terhubung.',
-      quotaReached: 'Kuota verifikasi hari ini telah habis. Layanan tersedia kembali besok.',
-      tamper: 'Anjungan memerlukan pemeriksaan petugas.',
-      pausedByStaff: 'Anjungan dihentikan sementara oleh petugas.',
-      uplinkDown: 'Koneksi ke layanan Dukcapil sedang terputus.',
-      uplinkRejected: 'Akses ke layanan Dukcapil sedang ditolak.',
-      outsideAccessHours: 'Di Luar Jam Akses: layanan Dukcapil sedang tutup.',
+      deactivated: 'Anjungan ini sudah tidak dipakai.',
+      agreementNotInForce: 'Layanan pemeriksaan KTP-el sedang ditutup.',
+      samMissing: 'Pembaca kartu sedang diperbaiki.',
+      samRefused: 'Pembaca kartu belum siap dipakai.',
+      readerMissing: 'Pembaca kartu tidak tersambung.',
+      quotaReached: 'Batas pemeriksaan hari ini sudah tercapai. Layanan buka lagi besok.',
+      tamper: 'Anjungan sedang diperiksa petugas.',
+      pausedByStaff: 'Layanan dihentikan sementara oleh petugas.',
+      uplinkDown: 'Sambungan ke data kependudukan sedang terputus.',
+      uplinkRejected: 'Akses ke data kependudukan sedang ditutup.',
+      outsideAccessHours: 'Pemeriksaan data kependudukan sedang di luar jam layanan.',
     },
-    reopensAt: (time) => `Layanan dibuka kembali pukul ${time} WIB.`,
-    goToCounter: 'Silakan menuju loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
+    reopensAt: (time) => `Layanan dibuka kembali hari ini pukul ${time} WIB.`,
+    reopensTomorrowAt: (time) => `Layanan dibuka kembali besok pukul ${time} WIB.`,
+    reopensOnAt: (weekday, time) => `Layanan dibuka kembali hari ${weekday} pukul ${time} WIB.`,
+    goToCounter: 'Silakan ke loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
     tamperClear: {
-      instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN untuk membuka kunci.',
+      instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN.',
       closeFirst: 'Casing masih terbuka. Tutup casing terlebih dahulu.',
     },
   },
   idle: {
     title: 'Apakah Anda masih di sini?',
-    countdown: (s) => `Sesi akan berakhir dalam ${s} detik.`,
+    countdown: (s) => `Pemeriksaan akan berhenti dalam ${s} detik.`,
     continue: 'Lanjutkan',
+    touchToContinue: 'Sentuh Lanjutkan untuk meneruskan.',
   },
   demo: {
     panel: 'Tutup panel demo',
@@ -408,18 +379,26 @@ const en: Messages = {
   appTitle: 'KTP-el Verification Kiosk',
   office: 'Regional Finance Agency of Karanganyar Regency',
   switchLanguage: 'Bahasa Indonesia',
-  reconnecting: 'Reconnecting to the kiosk…',
+  reconnecting: 'Reconnecting… Please wait a moment.',
   cancel: 'Cancel',
   tryAgain: 'Try again',
   done: 'Done',
-  sessionReference: 'Session code (quote it to staff if needed)',
+  sessionReference: 'Session code for staff',
   staffEntry: { label: 'Staff', name: 'Staff: open the staff dashboard' },
-  toolbar: { largeText: 'Large text', contrast: 'High contrast', sound: 'Sound', mute: 'Mute sound', volume: 'Sound volume', settings: 'Display and sound settings' },
+  toolbar: {
+    largeText: 'Large text',
+    contrast: 'Contrast',
+    mute: 'Mute sound',
+    muteShort: 'Mute',
+    volume: 'Sound volume',
+    volumeShort: 'Volume',
+    settings: 'Display and sound settings',
+  },
   steps: { label: 'Steps', card: 'Card', finger: 'Fingerprint', check: 'Check', result: 'Result', current: 'current step' },
   welcome: {
     title: 'Welcome',
-    instruction: 'Place your KTP-el on the card reader to begin.',
-    privacy: 'Your data is used for this check only and is not stored.',
+    instruction: 'Place your KTP-el on the card reader.',
+    privacy: 'Your KTP-el data is used for this check only, then deleted.',
   },
   readingCard: {
     title: { templates: 'Reading your KTP-el…', record: 'Reading your KTP-el data…' },
@@ -432,7 +411,7 @@ const en: Messages = {
     feedback: {
       noMatch: 'The fingerprint did not match yet. Place the same finger again.',
       pressLonger: 'Hold your finger on the scanner a little longer.',
-      cleanFinger: 'Clean your finger and the scanner glass, then try again.',
+      cleanFinger: 'Wipe your finger clean, then place it again.',
       placeCentered: 'Place your finger in the middle of the scanner.',
     },
     cannotGive: 'I cannot give a fingerprint',
@@ -454,14 +433,15 @@ const en: Messages = {
     handsAlt: (finger) => `Picture of both hands; the finger asked for: ${finger}, marked yellow with stripes`,
   },
   staff: {
-    callTitle: 'Please call a staff member',
+    callTitle: 'Please wait for staff',
     why: {
-      fingerNotMatched: 'Your fingerprint could not be matched. A staff member will help check your identity.',
-      taxpayerChoice: 'A staff member will help check your identity without a fingerprint.',
+      fingerNotMatched: 'The fingerprint could not be matched. A staff member will check your identity.',
+      taxpayerChoice: 'A staff member will check your identity without a fingerprint.',
     },
+    padTitle: 'Staff: enter your PIN',
     pinLabel: 'Staff PIN',
-    pinRejected: 'Wrong PIN. Please try again.',
-    helpNeeded: 'Staff have been called. Please wait; the session does not end while you wait.',
+    pinRejected: 'PIN not accepted. Enter it again.',
+    helpNeeded: 'Staff have been told. The session does not end while you wait.',
     staffButton: 'Staff',
     hidePad: 'Close',
     attemptsLeft: (n) => `${n} PIN attempts left`,
@@ -477,31 +457,31 @@ const en: Messages = {
     faceDiffers: 'Face does not match',
   },
   validating: {
-    title: 'Checking with the civil registry…',
-    detail: 'Please wait a moment. Keep the card on the reader.',
+    title: 'Checking the population records…',
+    detail: 'Please wait. Keep the card on the reader.',
   },
   result: {
     outcome: {
-      verified: { title: 'Data verified', action: 'Your KTP-el data matches the civil registry.' },
+      verified: { title: 'Your data matches', action: 'Your KTP-el data matches the population records.' },
       dataDiffers: {
         title: 'Some data differs',
-        action: 'The differing data is marked below. Please update your data at Disdukcapil.',
+        action: 'Please update the marked data at the Disdukcapil office.',
       },
       notFound: {
-        title: 'NIK not found',
-        action: 'Your NIK was not found in the civil registry. Please contact Disdukcapil.',
+        title: 'No records found yet',
+        action: 'Please visit the Disdukcapil office with your KTP-el.',
       },
       deceased: {
-        title: 'NIK recorded as deceased',
-        action: 'The civil registry records this NIK as deceased. Please see the staff at the counter.',
+        title: 'Staff need to check the records',
+        action: 'Please show your KTP-el to the staff at the counter.',
       },
       inactive: {
-        title: 'NIK inactive',
-        action: 'This NIK is recorded as inactive. Please contact Disdukcapil to reactivate it.',
+        title: 'The NIK is not active',
+        action: 'Please visit the Disdukcapil office to have it activated.',
       },
       duplicateRecords: {
-        title: 'Duplicate records',
-        action: 'This NIK is recorded more than once. Please contact Disdukcapil.',
+        title: 'The records appear twice',
+        action: 'Please visit the Disdukcapil office to have them corrected.',
       },
     },
     fieldHeader: 'Data',
@@ -509,29 +489,30 @@ const en: Messages = {
     registryHeader: 'Registry',
     agrees: 'Agrees',
     differs: 'Differs',
+    unknown: 'No data',
     noRegistryValue: '—',
-    notCompared: 'The registry sent no data to compare with; this is the data on your KTP-el.',
+    notCompared: 'This is the data on your KTP-el.',
     linkReturnData: 'Add NOP/NPWPD',
     tableLabel: 'Table of KTP-el data',
-    moreRows: (n) => `${n} more rows below — swipe up to see them`,
+    moreRows: (n) => `${n} more rows: swipe the table up`,
     holdToShow: 'Hold to show',
   },
   returnData: {
-    title: 'Link your NOP PBB-P2 / NPWPD',
-    intro: 'Fill in one or both. You may skip this step.',
+    title: 'NOP PBB-P2 or NPWPD',
+    intro: 'Optional.',
     nopLabel: 'NOP PBB-P2',
     nopHint: '18 digits, e.g. 33.13.010.001.001-0001.0',
     npwpdLabel: 'NPWPD',
     npwpdHint: 'As on your NPWPD card, e.g. P.2.0001234.33.13',
     digitCount: (n, of) => `${n} of ${of} digits`,
-    keptFor: 'Your NIK and the NOP/NPWPD you enter are kept sealed for Disdukcapil (data balikan).',
+    keptFor: 'These numbers are sent to Disdukcapil with your NIK.',
     error: {
-      nopFormat: 'The NOP must be 18 digits ending in code 0, 7 or 9. Please check it.',
-      npwpdFormat: 'The NPWPD format was not recognised. Example: P.2.0001234.33.13. Please check your NPWPD card.',
-      nothingEntered: 'Enter a NOP or an NPWPD first, or choose "Finish without NOP/NPWPD".',
+      nopFormat: 'A NOP has 18 digits and ends in 0, 7 or 9.',
+      npwpdFormat: 'Copy the NPWPD exactly as on your NPWPD card.',
+      nothingEntered: 'Enter a NOP or an NPWPD, or choose "Skip".',
     },
-    submit: 'Save NOP/NPWPD',
-    skip: 'Finish without NOP/NPWPD',
+    submit: 'Save',
+    skip: 'Skip',
     letters: 'ABC',
     digits: '123',
   },
@@ -544,85 +525,32 @@ const en: Messages = {
     },
     why: {
       completed: 'Thank you for using this kiosk.',
-      cancelled: 'The session was cancelled. No data was kept.',
-      returnDataSaved: 'Your NOP/NPWPD has been recorded. Thank you.',
-      cardTaken: 'The check is complete. Your data has been cleared from the screen.',
+      cancelled: 'The check was cancelled. Your data has been deleted.',
+      returnDataSaved: 'Your NOP/NPWPD has been received. Thank you.',
+      cardTaken: 'The check is complete. Your data has been deleted from the kiosk.',
     },
   },
   failed: {
     reason: {
-      cardRemoved: {
-        title: 'Card lifted',
-        action: 'The KTP-el was lifted before reading finished. Place it back and leave it until done.',
-      },
-      readerRemoved: {
-        title: 'Card reader disconnected',
-        action: 'The card reader was briefly disconnected. Please try again; if it repeats, call a staff member.',
-      },
-      cardUnreadable: {
-        title: 'Card could not be read',
-        action: 'Place the KTP-el in the middle of the reader without moving it, then try again.',
-      },
-      cardNotGenuine: {
-        title: 'Card could not be verified',
-        action: 'This card was not recognised as a KTP-el. Please go to the service counter.',
-      },
-      signatureInvalid: {
-        title: "The card's digital signature is not valid",
-        action: 'The data on the KTP-el chip could not be confirmed as genuine. Please go to the service counter.',
-      },
-      samMissing: {
-        title: "The reader's security module is not answering",
-        action: 'The card cannot be read right now. Take your KTP-el and please go to the service counter.',
-      },
-      samRefused: {
-        title: "The reader's security module cannot be used",
-        action: 'Cards cannot be read at this kiosk. Take your KTP-el and please go to the service counter.',
-      },
-      sensorUnavailable: {
-        title: 'Fingerprint scanner problem',
-        action: 'The fingerprint scanner cannot be used right now. Please try again or call a staff member.',
-      },
-      identityNotConfirmed: {
-        title: 'Identity could not be confirmed',
-        action: 'The check cannot continue. Please go to the service counter with your KTP-el.',
-      },
-      uplinkUnavailable: {
-        title: 'Civil registry unreachable',
-        action: 'The connection to the civil registry is disturbed. Please try again in a few minutes.',
-      },
-      quotaReached: {
-        title: "Today's verification quota is used up",
-        action: 'NIK checks have reached their limit for today; the service resumes tomorrow. Please go to the service counter.',
-      },
-      outsideAccessHours: {
-        title: 'Outside the registry’s access hours',
-        action: 'The civil registry service is outside its access hours, so the NIK cannot be checked now. Please come back during service hours, or go to the service counter.',
-      },
-      registryRefused: {
-        title: 'Request refused by the registry',
-        action: 'The civil registry service refused this request. Please go to the service counter.',
-      },
-      sessionTimeout: {
-        title: 'Time is up',
-        action: 'The session ended because nothing happened for a while. Please start again.',
-      },
-      internalError: {
-        title: 'Something went wrong',
-        action: 'The kiosk had a brief problem. Please try again; if it repeats, call a staff member.',
-      },
+      cardRemoved: { title: 'The card was lifted too soon', action: 'Keep the card on the reader until it is done.' },
+      readerRemoved: { title: 'The card reader was briefly disconnected', action: 'If it happens again, please go to the service counter.' },
+      cardUnreadable: { title: 'The card could not be read yet', action: 'Place the card in the middle of the reader and keep it still.' },
+      cardNotGenuine: { title: 'This card cannot be read at this kiosk', action: 'Please go to the service counter.' },
+      signatureInvalid: { title: 'The card data cannot be checked here', action: 'Please go to the service counter.' },
+      samMissing: { title: 'The card reader has a problem', action: 'Please go to the service counter.' },
+      samRefused: { title: 'The card reader is not ready for use', action: 'Please go to the service counter.' },
+      sensorUnavailable: { title: 'The fingerprint scanner has a problem', action: 'If it happens again, please go to the service counter.' },
+      identityNotConfirmed: { title: 'Your identity could not be confirmed yet', action: 'Please go to the service counter with your KTP-el.' },
+      uplinkUnavailable: { title: 'The records cannot be checked right now', action: 'Please try again in a little while.' },
+      quotaReached: { title: "Today's kiosk service is fully used", action: 'Please go to the service counter.' },
+      outsideAccessHours: { title: 'Outside the hours the records can be checked', action: 'Please come back during service hours, or go to the service counter.' },
+      registryRefused: { title: 'The population records cannot be checked', action: 'Please go to the service counter.' },
+      sessionTimeout: { title: 'Time is up', action: 'The check was stopped to keep your data safe.' },
+      internalError: { title: 'A brief problem occurred', action: 'We apologise. If it happens again, please go to the service counter.' },
     },
-    retryHow: 'lift your KTP-el off the reader, then place it back.',
-    staffCodeLabel: 'For staff',
-    stateNames: {
-      readingTemplates: 'reading the fingerprints on the card',
-      readingRecord: 'reading the card data',
-      awaitingFinger: 'fingerprint scan',
-      staffAssist: 'staff assistance',
-      validating: 'registry check',
-      result: 'result',
-      returnData: 'data balikan',
-    },
+    retryCardIn: 'To try again: lift your KTP-el, then place it back.',
+    retryCardOut: 'To try again: place your KTP-el on the reader.',
+    takeCard: 'Please take your card.',
   },
   outOfService: {
     title: 'This kiosk is not in service',
@@ -630,28 +558,31 @@ const en: Messages = {
     reason: {
       starting: 'The kiosk is starting up. Please wait a moment.',
       deactivated: 'This kiosk is no longer in use.',
-      agreementNotInForce: 'The verification service is not available at the moment.',
-      samMissing: "The card reader's security module is not installed.",
-      samRefused: "The card reader's security module cannot be used.",
+      agreementNotInForce: 'The KTP-el check service is closed at the moment.',
+      samMissing: 'The card reader is being repaired.',
+      samRefused: 'The card reader is not ready for use.',
       readerMissing: 'The card reader is not connected.',
-      quotaReached: "Today's verification quota is used up. Service resumes tomorrow.",
-      tamper: 'The kiosk needs to be checked by staff.',
-      pausedByStaff: 'The kiosk has been paused by staff.',
-      uplinkDown: 'The connection to the civil registry is down.',
-      uplinkRejected: 'Access to the civil registry is being refused.',
-      outsideAccessHours: 'Outside access hours: the civil registry service is closed.',
+      quotaReached: "Today's limit of checks has been reached. Service opens again tomorrow.",
+      tamper: 'Staff are checking the kiosk.',
+      pausedByStaff: 'Service has been paused by staff.',
+      uplinkDown: 'The connection to the population records is down.',
+      uplinkRejected: 'Access to the population records is closed at the moment.',
+      outsideAccessHours: 'The population records are outside their service hours.',
     },
-    reopensAt: (time) => `Service resumes at ${time} WIB.`,
+    reopensAt: (time) => `Service resumes today at ${time} WIB.`,
+    reopensTomorrowAt: (time) => `Service resumes tomorrow at ${time} WIB.`,
+    reopensOnAt: (weekday, time) => `Service resumes on ${weekday} at ${time} WIB.`,
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
     tamperClear: {
-      instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN to unlock it.',
+      instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN.',
       closeFirst: 'The enclosure is still open. Close it first.',
     },
   },
   idle: {
     title: 'Are you still there?',
-    countdown: (s) => `The session ends in ${s} seconds.`,
+    countdown: (s) => `The check stops in ${s} seconds.`,
     continue: 'Continue',
+    touchToContinue: 'Touch Continue to go on.',
   },
   demo: {
     panel: 'Close demo panel',

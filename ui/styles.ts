@@ -1,7 +1,8 @@
 /**
  * Shared look: high contrast, large type readable at arm's length, and touch targets of at
  * least 56 px (the guideline minimum is 48). Sizes scale with the viewport's short side so the
- * same screens fit 800×480, 1280×800 and 720×1280.
+ * same screens fit 800×480 (the kiosk's panel), 1280×800 and 1080×1920. The type is DejaVu Sans,
+ * the font the appliance image carries (fonts-dejavu-core), so what is measured is what ships.
  */
 import { css } from 'lit';
 
@@ -21,13 +22,15 @@ export const tokens = css`
     --anj-bad-bg: #fde8e8;
     --anj-focus: #ffbf00;
     --anj-touch: 56px;
-    --anj-text: calc(clamp(20px, 2.6vmin + 8px, 28px) * var(--anj-text-scale, 1));
+    /* The taxpayer's text grows in large-text mode; staff controls (PIN pads) keep the base size. */
+    --anj-text-base: clamp(20px, 2.6vmin + 8px, 28px);
+    --anj-text: calc(var(--anj-text-base) * var(--anj-text-scale, 1));
     --anj-title: calc(clamp(24px, 4.6vmin + 6px, 44px) * var(--anj-text-scale, 1));
     --anj-gap: clamp(8px, 2vmin, 20px);
     --anj-radius: 12px;
     --anj-focus-ring: #0d1b2a;
     color: var(--anj-ink);
-    font-family: 'Noto Sans', 'DejaVu Sans', system-ui, sans-serif;
+    font-family: 'DejaVu Sans', sans-serif;
     font-size: var(--anj-text);
     line-height: 1.35;
   }
@@ -70,6 +73,7 @@ export const controls = css`
     background: var(--anj-paper);
     color: var(--anj-primary);
     font-weight: 700;
+    line-height: 1.15;
     cursor: pointer;
     touch-action: manipulation;
   }
@@ -143,8 +147,20 @@ export const screen = css`
       flex-wrap: nowrap;
     }
   }
+  /* A short landscape panel (the kiosk's 7" 800×480): tighter margins, and the pictures that
+     only repeat the words (.optional) give their room to the words; in large text also those
+     marked .optional-large. */
   @media (orientation: landscape) and (max-height: 560px) {
+    :host {
+      padding: 8px 16px;
+      gap: 8px;
+    }
     .optional {
+      display: none;
+    }
+  }
+  @media (orientation: landscape) and (max-height: 560px) {
+    :host-context(html[data-text-size='large']) .optional-large {
       display: none;
     }
   }

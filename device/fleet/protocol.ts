@@ -86,7 +86,9 @@ export const MonthFiguresSchema = Type.Object(
     uplink: record(UPLINK_OUTCOMES, Count),
     quotaHits: Count,
     quotaReachedDays: Type.Integer({ minimum: 0, maximum: 31 }),
-    returnData: Type.Object({ queued: Count, delivered: Count, pending: Count }, { additionalProperties: false }),
+    // exported: since #22 the report tells file exports from web-service deliveries; a kiosk on the
+    // release before sends none (its delivered counted both).
+    returnData: Type.Object({ queued: Count, delivered: Count, exported: Type.Optional(Count), pending: Count }, { additionalProperties: false }),
     outOfServiceHours: record(OUT_OF_SERVICE_REPORT_REASONS, Hours),
   },
   { additionalProperties: false },

@@ -74,11 +74,15 @@ export interface FlowContext {
   idleWarningEndsAt: number | null;
   /** A card is in the ID reader (as the reader last reported), in or out of a session. */
   cardInReader: boolean;
+  /** Staff are signed in on the kiosk's own screen (its dashboard covers the taxpayer's screen): the idle clock waits. */
+  staffAtKiosk: boolean;
   /** This session's card has left the reader: its last screen need not wait for it. */
   cardLifted: boolean;
   finishedWhy: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken' | null;
   failure: SessionFailure | null;
   returnDataError: ReturnDataError | null;
+  /** Submissions on the return-data step, so each refusal is an answer the screen shows anew. */
+  returnDataSubmissions: number;
   // ---- personal data: this session only, cleared when the session ends
   templates: FingerTemplate[] | null;
   record: CardRecord | null;
@@ -106,6 +110,8 @@ export type FlowEvent =
   | { type: 'FINISH' }
   | { type: 'STEP_ENTERED' }
   | { type: 'ACTIVITY' }
+  /** Staff signed in (present) or out on the kiosk's own listener. */
+  | { type: 'STAFF_AT_KIOSK'; present: boolean }
   | { type: 'IDLE_EXPIRED' };
 
 /**
@@ -129,6 +135,7 @@ export const FRESH_SESSION = {
   finishedWhy: null,
   failure: null,
   returnDataError: null,
+  returnDataSubmissions: 0,
   ...PERSONAL_DATA_CLEARED,
 };
 

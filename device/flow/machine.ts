@@ -44,6 +44,7 @@ export function createKioskMachine(deps: FlowDeps) {
       step: null,
       staffStep: null,
       cardInReader: deps.card.health().cardPresent,
+      staffAtKiosk: false,
       ...FRESH_SESSION,
     }),
     on: {
@@ -52,6 +53,7 @@ export function createKioskMachine(deps: FlowDeps) {
       CARD_INSERTED: { actions: 'cardArrived' },
       CARD_REMOVED: { actions: 'cardLeft' },
       READER_REMOVED: { actions: 'cardLeft' },
+      STAFF_AT_KIOSK: { actions: 'staffAtKiosk' },
     },
     states: {
       booting: bootingStep(kiosk),

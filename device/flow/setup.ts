@@ -82,8 +82,10 @@ export function kioskSetup(deps: FlowDeps) {
       outOfServiceRecheck: () => settings.outOfServiceRecheckMs,
     },
     guards: {
-      // A pending staff call is not idleness: the taxpayer has gone to fetch help.
-      waitingForUser: ({ context }) => context.step !== null && WAITING_FOR_USER.has(context.step) && !staffCallPending(context),
+      // A pending staff call is not idleness: the taxpayer has gone to fetch help. Nor is the
+      // taxpayer idle while staff work at the kiosk's own screen (its dashboard covers theirs).
+      waitingForUser: ({ context }) =>
+        context.step !== null && WAITING_FOR_USER.has(context.step) && !staffCallPending(context) && !context.staffAtKiosk,
       readinessOk: (_, r: Readiness) => r.ready,
       fingerMatched: (_, o: FingerAttemptOutcome) => o.kind === 'matched',
       attemptsLeft: ({ context }) => context.attempt < settings.maxFingerAttempts,
@@ -113,6 +115,7 @@ export function kioskSetup(deps: FlowDeps) {
       },
       finish: assign((_, why: NonNullable<FlowContext['finishedWhy']>) => ({ finishedWhy: why })),
       cardArrived: assign({ cardInReader: true }),
+      staffAtKiosk: assign(({ event }) => ({ staffAtKiosk: event.type === 'STAFF_AT_KIOSK' ? event.present : false })),
       cardLeft: assign({ cardInReader: false, cardLifted: true }),
       recordProgress: assign(({ event }, phase: 'templates' | 'record') => ({
         progress: event.type === 'READ_PROGRESS' ? { phase, ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0 } : { phase, ratio: 0 },

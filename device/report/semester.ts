@@ -118,8 +118,10 @@ export interface MonthFigures {
   returnData: {
     /** Entries the taxpayers linked in the month. */
     queued: number;
-    /** Of those, handed over since (web service or file). */
+    /** Of those, delivered to Disdukcapil's web service since. */
     delivered: number;
+    /** Of those, handed over in an export file (XLSX/CSV on a stick) since, not by the web service. */
+    exported: number;
     /** Of those, still waiting in the outbox. */
     pending: number;
   };
@@ -157,7 +159,7 @@ function emptyMonth(month: string): MonthFigures {
     uplink: zeros(UPLINK_OUTCOMES),
     quotaHits: 0,
     quotaReachedDays: 0,
-    returnData: { queued: 0, delivered: 0, pending: 0 },
+    returnData: { queued: 0, delivered: 0, exported: 0, pending: 0 },
     outOfServiceHours: zeros(OUT_OF_SERVICE_REPORT_REASONS),
   };
 }
@@ -283,9 +285,22 @@ export async function computeSemesterReport(deps: SemesterReportDeps, semester: 
     const f = month(semester.months[p.month]!);
     if (f) f.returnData.pending += p.n;
   }
+  // Entries the web service confirmed, by the month they were queued in: the audit trail has
+  // both rows under the session's id, also for entries purged from the outbox since.
+  const delivered = db
+    .prepare(
+      `SELECT ${monthIndex('q.at')} AS month, count(DISTINCT q.session_id) AS n FROM audit_event q
+       JOIN audit_event d ON d.session_id = q.session_id AND d.code = 'returnDataDelivered'
+       WHERE q.code = 'returnDataQueued' AND q.at >= ? AND q.at < ? GROUP BY month`,
+    )
+    .all(...boundaries, semester.from, semester.until) as Array<{ month: number; n: number }>;
+  for (const d of delivered) {
+    const f = month(semester.months[d.month]!);
+    if (f) f.returnData.delivered += d.n;
+  }
   for (const f of byMonth.values()) {
-    // Delivered entries may have been purged from the outbox since; the audit trail still counts them.
-    f.returnData.delivered = Math.max(0, f.returnData.queued - f.returnData.pending);
+    // Handed over and not by the web service: in an export file.
+    f.returnData.exported = Math.max(0, f.returnData.queued - f.returnData.pending - f.returnData.delivered);
   }
 
   await yieldToEventLoop();
@@ -410,6 +425,7 @@ export function sumMonths(months: MonthFigures[]): MonthFigures {
     total.quotaReachedDays += f.quotaReachedDays;
     total.returnData.queued += f.returnData.queued;
     total.returnData.delivered += f.returnData.delivered;
+    total.returnData.exported += f.returnData.exported;
     total.returnData.pending += f.returnData.pending;
   }
   return total;

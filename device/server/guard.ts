@@ -150,9 +150,11 @@ export function guardEdge(app: FastifyInstance, opts: GuardOptions): Guarded {
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
+    // blob: images are the page's own: the card photo of a staff face check is held as a Blob in
+    // memory (never a URL another page could load), and shown from it.
     reply.header(
       'content-security-policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+      "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
     );
     return payload;
   });

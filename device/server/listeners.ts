@@ -24,7 +24,14 @@ export interface Listeners {
 }
 
 export interface ListenerDeps extends Omit<ServerDeps, 'http' | 'staff' | 'onStaffScope'> {
-  staff: { signIn: StaffScopeDeps['signIn']; audit: AuditPort; routes: StaffRoutes[]; clock: ClockPort };
+  staff: {
+    signIn: StaffScopeDeps['signIn'];
+    audit: AuditPort;
+    routes: StaffRoutes[];
+    clock: ClockPort;
+    /** The user IDs that may sign in now, offered on the kiosk's own screen only. */
+    operators: () => string[];
+  };
 }
 
 export async function openListeners(
@@ -34,11 +41,22 @@ export async function openListeners(
 ): Promise<Listeners> {
   // One instance of each staff feature serves both listeners (an export in progress is one lock,
   // its files one list); a cookie of one listener is no session on the other.
-  const { clock, ...staff } = deps.staff;
-  // The kiosk's own screen is in the public hall: its sessions are short and end when a taxpayer arrives.
-  const kioskStaffSessions = new StaffSessions(clock, KIOSK_STAFF_SESSION_POLICY);
+  const { clock, operators, ...staff } = deps.staff;
+  // The kiosk's own screen is in the public hall: its sessions are short and end when a taxpayer
+  // arrives. Staff signed in there pause the taxpayer's idle clock; a session that expired
+  // unnoticed is swept within half a minute. There staff pick their user ID from the roster.
+  const kioskStaffSessions = new StaffSessions(clock, KIOSK_STAFF_SESSION_POLICY, (present) =>
+    deps.runtime.send({ type: 'STAFF_AT_KIOSK', present }),
+  );
+  const staffSweep = setInterval(() => kioskStaffSessions.size(), 30_000).unref();
+  lifecycle.defer(() => clearInterval(staffSweep));
   lifecycle.defer(endStaffSessionsWhenTaxpayerArrives({ runtime: deps.runtime, sessions: kioskStaffSessions, audit: staff.audit }));
-  const staffScope = (atKiosk: boolean) => ({ ...staff, sessions: atKiosk ? kioskStaffSessions : new StaffSessions(clock), atKiosk });
+  const staffScope = (atKiosk: boolean) => ({
+    ...staff,
+    sessions: atKiosk ? kioskStaffSessions : new StaffSessions(clock),
+    atKiosk,
+    ...(atKiosk ? { operators } : {}),
+  });
   let kioskStaffScope: StaffScope | null = null;
   const server = await buildServer({
     ...deps,

@@ -20,7 +20,7 @@ export function staffAccess(deps: {
   alerts: AlertLog;
   clock: ClockPort;
   logger: Pick<Logger, 'warn' | 'error'>;
-}): { staffAuth: StaffAuthPort; signIn: OperatorSignIn; attempts: AttemptThrottle } {
+}): { staffAuth: StaffAuthPort; signIn: OperatorSignIn; attempts: AttemptThrottle; operators: () => string[] } {
   // Unreadable, the roster permits nobody; the kiosk still serves.
   let roster: SignInEntry[] = [];
   try {
@@ -36,5 +36,6 @@ export function staffAccess(deps: {
     staffAuth: new StaffPinVerifier(deps.staff, attempts, permitted),
     signIn: new OperatorSignIn({ staff: deps.staff, permitted, throttle: attempts }),
     attempts,
+    operators: () => deps.staff.map((s) => s.id).filter(permitted).sort(),
   };
 }

@@ -36,6 +36,11 @@ export interface StaffScopeDeps {
   atKiosk: boolean;
   /** The listener's rate-limited warn lines (server/refusal-log.ts): refusals a stranger can repeat at will. */
   refusals: { refused(fields: Record<string, string | number> & { event: string }, msg: string): void };
+  /**
+   * On the kiosk's own screen only: the user IDs that may sign in now, so staff pick theirs and
+   * type just the PIN (GET /api/staff/operators). Not offered over the LAN.
+   */
+  operators?: () => string[];
 }
 
 export interface RegisteredStaffRoute {
@@ -60,6 +65,7 @@ export interface StaffScope {
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
 export const LockedReply = Type.Object({ error: Type.Literal('locked'), message: Type.String(), lockedUntil: Type.String() });
 export const SessionReply = Type.Object({ operatorId: Type.String(), csrf: Type.String() });
+const OperatorsReply = Type.Object({ operators: Type.Array(Type.String()) });
 export const SignInBody = Type.Object(
   { userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Pin },
   { additionalProperties: false },
@@ -99,6 +105,8 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
 
   await app.register(
     async (outer) => {
+      const operators = deps.operators;
+      if (operators) outer.get('/operators', { schema: { response: { 200: OperatorsReply } } }, async () => ({ operators: operators() }));
       outer.post<{ Body: { userId: string; pin: string } }>(
         '/session',
         { schema: { body: SignInBody, response: { 200: SessionReply, 400: ErrorReply, 401: ErrorReply, 429: LockedReply } } },

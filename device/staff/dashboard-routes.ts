@@ -3,7 +3,9 @@
  * with acknowledgement, recent sessions, pause and resume, and the staff-assist decisions an
  * operator signed in to the dashboard may take instead of typing the PIN on the kiosk.
  * Every answer is codes, counts and times: no personal data crosses these routes (the response
- * schemas drop anything not declared). Every action is audited with the operator's ID.
+ * schemas drop anything not declared), with one exception: while staff compare a face at the
+ * kiosk, the card photo, to the dashboard on the kiosk's own screen only, never stored or cached.
+ * Every action is audited with the operator's ID.
  */
 import { statfs } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -105,12 +107,16 @@ export const SessionSchema = Type.Object({
   startedAt: Type.String(),
   outcome: Nullable(Type.String()),
   durationMs: Nullable(Type.Integer()),
+  hint: Nullable(Type.Object({ id: Type.String(), en: Type.String() })),
 });
 export const PauseSchema = Type.Object({ paused: Type.Boolean(), sessionRunning: Type.Boolean() });
 export const FaceBody = Type.Object({ matches: Type.Boolean() }, { additionalProperties: false });
 export const AssistSchema = Type.Object({ step: Type.String() });
 /** Actions that take nothing: no body, or an empty JSON object. */
 const NoBody = Type.Union([Type.Undefined(), Type.Null(), Type.Object({}, { additionalProperties: false })]);
+
+/** Photo types a card may carry (JPEG, JPEG 2000 as ICAO photos use, PNG). */
+const PHOTO_TYPES = new Set(['image/jpeg', 'image/jp2', 'image/png']);
 
 export const SESSIONS_DEFAULT = 20;
 export const SESSIONS_MAX = 200;
@@ -197,6 +203,16 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
     { schema: { body: NoBody, response: { 200: AssistSchema, 403: ErrorSchema, 409: ErrorSchema } }, preHandler: atKioskOnly },
     async (req, reply) => assist({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: operatorOf(req) }) ?? reply.code(409).send(notInStaffAssist),
   );
+  // The photo the operator compares the face with, on the dashboard that covers the kiosk screen:
+  // read from the session in memory, sent uncached, refused from the LAN and outside that step.
+  app.get('/assist/photo', { preHandler: atKioskOnly, schema: { response: { 403: ErrorSchema, 409: ErrorSchema } } }, async (_req, reply) => {
+    const context = deps.runtime.snapshot().context;
+    const photo = context.step === 'staffAssist' && context.staffStep === 'compareFace' ? context.record?.photo : undefined;
+    if (!photo) return reply.code(409).send(notInStaffAssist);
+    // The type comes from the card: only an image type is passed on, and never sniffed.
+    const type = PHOTO_TYPES.has(photo.mime) ? photo.mime : 'application/octet-stream';
+    return reply.header('content-type', type).header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').send(Buffer.from(photo.bytes));
+  });
   app.post<{ Body: Static<typeof FaceBody> }>(
     '/assist/face',
     { schema: { body: FaceBody, response: { 200: AssistSchema, 403: ErrorSchema, 409: ErrorSchema } }, preHandler: atKioskOnly },

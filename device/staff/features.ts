@@ -14,17 +14,25 @@ export function staffFeatures(
   parts: { dashboard: StaffRoutes; store: Pick<KioskStore, 'db' | 'outbox'>; audit: AuditPort; clock: ClockPort; logger: Logger },
 ): StaffRoutes[] {
   const { store, audit, clock, logger } = parts;
+  const exportTargets = exportTargetsFor(config);
   return [
     // The kiosk's overview, alerts, sessions, pause and staff assist (device/kiosk.ts builds it).
     parts.dashboard,
     returnDataRoutes({
       outbox: store.outbox,
-      targets: exportTargetsFor(config),
+      targets: exportTargets,
       audit,
       clock,
       kiosk: config.kiosk ?? null,
       logger: logger.child({ component: 'return-data' }),
     }),
-    reportRoutes({ db: store.db, ...reportHeaderFromConfig(config), now: () => clock.now(), audit, pdf: pdfPrinterFromConfig(config) }),
+    reportRoutes({
+      db: store.db,
+      ...reportHeaderFromConfig(config),
+      now: () => clock.now(),
+      audit,
+      pdf: pdfPrinterFromConfig(config),
+      targets: exportTargets,
+    }),
   ];
 }

@@ -1,8 +1,9 @@
 /**
  * The latest sessions for the staff dashboard, from the audit trail: when, how it ended, how
- * long, and the reference the taxpayer saw on the screen. Never the NIK's keyed hash or any
- * other personal data.
+ * long, the reference the taxpayer saw on the screen, and for a failure what staff should check
+ * (the taxpayer's screen says none of that). Never the NIK's keyed hash or other personal data.
  */
+import { SESSION_FAILURES, type Bilingual } from '../domain/failure.ts';
 import { sessionReference } from '../domain/session-reference.ts';
 import type { Db } from '../store/db.ts';
 
@@ -12,6 +13,8 @@ export interface RecentSession {
   /** The sessionEnd outcome (a finish or failure code); null while the session runs. */
   outcome: string | null;
   durationMs: number | null;
+  /** For a failure: what happened and what to check, for staff, in both languages. */
+  hint: Bilingual | null;
 }
 
 export function recentSessions(db: Db, limit: number): RecentSession[] {
@@ -28,5 +31,6 @@ export function recentSessions(db: Db, limit: number): RecentSession[] {
     startedAt: r.startedAt,
     outcome: r.outcome,
     durationMs: r.durationMs,
+    hint: r.outcome !== null && Object.hasOwn(SESSION_FAILURES, r.outcome) ? SESSION_FAILURES[r.outcome as keyof typeof SESSION_FAILURES].staff : null,
   }));
 }

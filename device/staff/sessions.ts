@@ -37,11 +37,22 @@ const digest = (token: string) => createHash('sha256').update(token).digest('bas
 
 export class StaffSessions {
   private readonly sessions = new Map<string, StaffSession>();
+  private wasLive = false;
 
   constructor(
     private readonly clock: ClockPort,
     readonly policy: SessionPolicy = STAFF_SESSION_POLICY,
+    /** Told when the store goes from no live session to some, and back (the kiosk pauses its taxpayer's idle clock). */
+    private readonly onPresence: (anyLive: boolean) => void = () => undefined,
   ) {}
+
+  private presenceMayHaveChanged(): void {
+    const live = this.sessions.size > 0;
+    if (live !== this.wasLive) {
+      this.wasLive = live;
+      this.onPresence(live);
+    }
+  }
 
   /** A new session; returns the cookie token (shown once, never kept) and the session. */
   create(operatorId: string): { token: string; session: StaffSession } {
@@ -56,6 +67,7 @@ export class StaffSessions {
     const now = this.clock.now().getTime();
     const session = { operatorId, csrf: randomBytes(32).toString('base64url'), createdAt: now, lastSeenAt: now };
     this.sessions.set(digest(token), session);
+    this.presenceMayHaveChanged();
     return { token, session };
   }
 
@@ -76,6 +88,7 @@ export class StaffSessions {
     const now = this.clock.now().getTime();
     if (now - session.lastSeenAt >= this.policy.idleMs || now - session.createdAt >= this.policy.absoluteMs) {
       this.sessions.delete(key);
+      this.presenceMayHaveChanged();
       return null;
     }
     if (restartIdleClock) session.lastSeenAt = now;
@@ -86,6 +99,7 @@ export class StaffSessions {
     const key = digest(token);
     const session = this.sessions.get(key) ?? null;
     this.sessions.delete(key);
+    this.presenceMayHaveChanged();
     return session;
   }
 
@@ -106,5 +120,6 @@ export class StaffSessions {
     for (const [key, s] of this.sessions) {
       if (now - s.lastSeenAt >= this.policy.idleMs || now - s.createdAt >= this.policy.absoluteMs) this.sessions.delete(key);
     }
+    this.presenceMayHaveChanged();
   }
 }

@@ -68,7 +68,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
     case 'result':
       return resultView(c);
     case 'returnData':
-      return { screen: 'returnData', error: c.returnDataError };
+      return { screen: 'returnData', error: c.returnDataError, submissions: c.returnDataSubmissions };
     case 'finished':
       return { screen: 'finished', why: c.finishedWhy ?? 'completed', ...referenceOf(c) };
     case 'failed':
@@ -79,6 +79,7 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
         reason: f.reason,
         state: f.state,
         retriable: SESSION_FAILURES[f.reason].retriable,
+        cardInReader: c.cardInReader,
         detail: f.detail,
         staffMessage: staffMessage(f),
         ...referenceOf(c),
@@ -91,14 +92,16 @@ function resultView(c: FlowContext): ViewBody {
   const verdict = c.verdict!;
   const person = c.record!.person;
   const compared = verdict.kind === 'verified' || verdict.kind === 'dataDiffers';
+  // A field the registry sent nothing for was not compared: its agreement is unknown (null).
   const fields: ResultField[] = compared
     ? verdict.fields.map((f) => ({
         ...f,
         label: FIELD_LABELS[f.key],
         card: shownAsOnCard(f.key, f.card),
         registry: f.registry === null ? null : shownAsOnCard(f.key, f.registry),
+        agrees: f.registry === null ? null : f.agrees,
       }))
-    : PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: shownAsOnCard(key, displayField(person, key)), registry: null, agrees: false }));
+    : PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: shownAsOnCard(key, displayField(person, key)), registry: null, agrees: null }));
   return {
     screen: 'result',
     outcome: verdict.kind,

@@ -27,8 +27,10 @@ export interface ResultField {
   key: PermittedField;
   label: { id: string; en: string };
   card: string;
+  /** null: the registry sent nothing for this field. */
   registry: string | null;
-  agrees: boolean;
+  /** null: nothing to compare with (the registry sent no record, or not this field): unknown, not "differs". */
+  agrees: boolean | null;
 }
 
 interface ViewBase {
@@ -78,7 +80,12 @@ export type KioskView = ViewBase &
         /** The session's reference (domain/session-reference.ts), for the taxpayer to quote to staff. */
         reference?: string;
       }
-    | { screen: 'returnData'; error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null }
+    | {
+        screen: 'returnData';
+        error: 'nopFormat' | 'npwpdFormat' | 'nothingEntered' | null;
+        /** How many times the taxpayer submitted: a second refusal of the same kind is a new view, and a new answer. */
+        submissions: number;
+      }
     | { screen: 'finished'; why: 'completed' | 'cancelled' | 'returnDataSaved' | 'cardTaken'; reference?: string }
     | {
         screen: 'failed';
@@ -86,6 +93,8 @@ export type KioskView = ViewBase &
         /** The step that was running, e.g. `readingRecord`, `staffAssist.compareFace`. */
         state: string;
         retriable: boolean;
+        /** The KTP-el is still on the reader: the way on starts with lifting it. */
+        cardInReader: boolean;
         /** For staff: the status word, reader error, refusal kind… behind the reason. */
         detail: FailureDetail | null;
         /** For staff, in both languages: what happened and what to check. */

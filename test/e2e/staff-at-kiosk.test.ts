@@ -36,16 +36,15 @@ async function openDashboard(): Promise<void> {
 
 /** What the dashboard opened from the kiosk shows: the sign-in form or a signed-in operator. */
 async function dashboardShows(): Promise<'signInForm' | 'signedIn'> {
-  await page.locator('[data-testid="user-id"], [data-testid="operator"]').first().waitFor();
+  await page.locator('[data-testid="operator-list"], [data-testid="operator"]').first().waitFor();
   return (await ui.testId('operator').count()) > 0 ? 'signedIn' : 'signInForm';
 }
 
+/** The kiosk's sign-in: the user ID picked from the roster, the PIN on the pad. */
 async function signIn(): Promise<void> {
-  await ui.testId('user-id').focus();
-  for (const k of OPERATOR) await ui.tap(`osk-${k}`);
-  await ui.testId('pin').focus();
-  for (const k of DEMO_STAFF_PIN) await ui.tap(`osk-${k}`);
-  await ui.tap('sign-in-submit');
+  await ui.tap(`operator-${OPERATOR}`);
+  for (const d of DEMO_STAFF_PIN) await ui.tap(`pin-key-${d}`);
+  await ui.tap('pin-submit');
   await ui.testId('operator').waitFor();
 }
 
@@ -93,7 +92,7 @@ t.test('a taxpayer session starting ends a session left open on the dashboard; s
   await signIn();
   // The dashboard stands open while someone puts a card in (the demo panel stands for the reader).
   t.equal((await demo('POST', '/api/demo/card', { persona: 'valid' })).status, 200);
-  await ui.testId('user-id').waitFor({ timeout: 15_000 });
+  await ui.testId('operator-list').waitFor({ timeout: 15_000 });
   t.pass('the open dashboard falls back to the sign-in form');
 
   await signIn();

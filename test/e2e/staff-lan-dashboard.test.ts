@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_STAFF_PIN } from '../../device/sim/kit.ts';
-import { launchBrowser, VIEWPORTS } from '../ui/browser.ts';
+import { DESK, launchBrowser } from '../ui/browser.ts';
 import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
 import { KioskClient } from '../support/kiosk-client.ts';
 import { makeTestTls } from '../support/test-tls.ts';
@@ -51,7 +51,7 @@ t.test('staff use the dashboard over the LAN listener in Chromium', async (t) =>
 
   // Chromium trusts exactly the listener's key, as an office browser trusts the installed certificate.
   const spki = new X509Certificate(readFileSync(tls.certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  const browser = await launchBrowser(VIEWPORTS.large, [`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`]);
+  const browser = await launchBrowser(DESK, [`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`]);
   t.teardown(() => browser.close());
   const page = await browser.context.newPage();
   const pageErrors: string[] = [];

@@ -101,6 +101,57 @@ t.test('an empty return-data form is refused with its own error', async (t) => {
   t.match(k.view(), { screen: 'finished', why: 'completed' });
 });
 
+t.test('the same wrong NOP submitted twice is answered twice: each refusal is a new view', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  k.runtime.sendIntent({ type: 'linkReturnData' });
+  await settle();
+  const pushed: KioskView[] = [];
+  k.runtime.onView((v) => pushed.push(v));
+  for (const n of [1, 2]) {
+    k.runtime.sendIntent({ type: 'submitReturnData', nop: '33.13.010.001.001-0001.5' });
+    await settle();
+    t.match(k.view(), { screen: 'returnData', error: 'nopFormat', submissions: n }, `refusal ${n}`);
+  }
+  t.equal(pushed.filter((v) => v.screen === 'returnData' && v.error === 'nopFormat').length, 2, 'two views were pushed, not one');
+});
+
+t.test('the view says "unknown" (agrees: null), never "differs", where the registry gave nothing to compare', async (t) => {
+  const k = await start((f) =>
+    f.set.registry({
+      ok: {
+        kind: 'dataDiffers',
+        fields: [
+          { key: 'nik', card: RECORD.person.nik, registry: RECORD.person.nik, agrees: true },
+          { key: 'jenisPekerjaan', card: 'GURU', registry: null, agrees: false },
+          { key: 'namaLengkap', card: 'A', registry: 'B', agrees: false },
+        ],
+      },
+    }),
+  );
+  await k.send({ type: 'CARD_INSERTED' });
+  const differs = k.view();
+  t.equal(differs.screen, 'result');
+  if (differs.screen === 'result') {
+    t.same(
+      differs.fields.map((f) => [f.key, f.agrees]),
+      [['nik', true], ['jenisPekerjaan', null], ['namaLengkap', false]],
+      'a field the registry left out is unknown; a differing one differs',
+    );
+  }
+  k.runtime.sendIntent({ type: 'finish' });
+  await k.send({ type: 'CARD_REMOVED' });
+  await k.advance(6_000);
+  k.f.set.registry({ ok: { kind: 'notFound' } });
+  await k.send({ type: 'CARD_INSERTED' });
+  const notFound = k.view();
+  t.equal(notFound.screen === 'result' && notFound.outcome, 'notFound');
+  if (notFound.screen === 'result') {
+    t.equal(notFound.compared, false);
+    t.ok(notFound.fields.length === 9 && notFound.fields.every((f) => f.agrees === null && f.registry === null), 'all nine fields unknown, none differing');
+  }
+});
+
 t.test('four unmatched fingers lead to staff assist; a wrong PIN is refused; staff confirm the face', async (t) => {
   const k = await start((f) => f.set.finger(['noMatch', 'poorQuality', 'noMatch', 'noMatch']));
   await k.send({ type: 'CARD_INSERTED' });
@@ -421,4 +472,24 @@ t.test('help needed: while a staff call is pending the taxpayer is not timed out
   t.equal(k.view().idleWarning, null, 'the touch restarted the quiet period');
   await k.advance(10_000);
   t.same(k.view().idleWarning, { secondsLeft: 20 }, 'staff at the kiosk are timed like anyone');
+});
+
+t.test('staff signed in at the kiosk pause the taxpayer\'s idle clock; signing out gives a whole quiet period back', async (t) => {
+  const k = await start();
+  await k.send({ type: 'CARD_INSERTED' });
+  t.equal(screen(k.view()), 'result');
+  await k.advance(50_000);
+  await k.send({ type: 'STAFF_AT_KIOSK', present: true });
+  await k.advance(10 * 60_000);
+  t.equal(k.view().idleWarning, null, 'no warning in ten minutes of staff work');
+  t.equal(screen(k.view()), 'result', 'and the session is still there');
+  await k.send({ type: 'STAFF_AT_KIOSK', present: false });
+  await k.advance(59_000);
+  t.equal(k.view().idleWarning, null, 'a whole quiet period after staff left');
+  await k.advance(1_000);
+  t.same(k.view().idleWarning, { secondsLeft: 20 }, 'then the warning as usual');
+  await k.send({ type: 'STAFF_AT_KIOSK', present: true });
+  t.equal(k.view().idleWarning, null, 'staff signing in during a warning end it');
+  await k.advance(5 * 60_000);
+  t.equal(screen(k.view()), 'result');
 });

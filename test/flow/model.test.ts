@@ -59,6 +59,11 @@ function eventsOfType(type: string): AnyEvent[] {
       return [{ type, nop: '331301000100100010' }, { type, nop: '1' }, { type, npwpd: 'x' }, { type }];
     case 'READ_PROGRESS':
       return [{ type, bytesRead: 1, bytesTotal: 2 }];
+    case 'STAFF_AT_KIOSK':
+      return [
+        { type, present: true },
+        { type, present: false },
+      ];
     default:
       return [{ type }];
   }

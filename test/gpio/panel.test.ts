@@ -27,9 +27,9 @@ const VIEWS: Array<[KioskView, object]> = [
   [{ ...base, screen: 'result', outcome: 'verified', fields: [], compared: true, canLinkReturnData: true }, GREEN],
   [{ ...base, screen: 'result', outcome: 'dataDiffers', fields: [], compared: true, canLinkReturnData: true }, AMBER],
   [{ ...base, screen: 'result', outcome: 'notFound', fields: [], compared: true, canLinkReturnData: false }, AMBER],
-  [{ ...base, screen: 'returnData', error: null }, AMBER],
+  [{ ...base, screen: 'returnData', error: null, submissions: 0 }, AMBER],
   [{ ...base, screen: 'finished', why: 'completed' }, AMBER],
-  [{ ...base, screen: 'failed', reason: 'cardUnreadable', state: 'readingTemplates', retriable: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }, RED],
+  [{ ...base, screen: 'failed', reason: 'cardUnreadable', state: 'readingTemplates', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }, RED],
 ];
 
 t.test('every view has its lights; help needed blinks amber; exactly one light is lit', async (t) => {
@@ -44,7 +44,7 @@ t.test('tones: short on a card taken, distinct on errors and the idle warning, s
   const welcome: KioskView = { ...base, screen: 'welcome' };
   const reading: KioskView = { ...base, screen: 'readingCard', phase: 'templates', progress: 0 };
   const finger = (attempt: number): KioskView => ({ ...base, screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 2, feedback: null });
-  const failed: KioskView = { ...base, screen: 'failed', reason: 'cardRemoved', state: 'awaitingFinger', retriable: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } };
+  const failed: KioskView = { ...base, screen: 'failed', reason: 'cardRemoved', state: 'awaitingFinger', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } };
   const tamper: KioskView = { ...base, screen: 'outOfService', reason: 'tamper' };
   t.equal(panelTone(welcome, reading), 'cardRead');
   t.equal(panelTone(reading, { ...reading, progress: 0.5 }), null, 'progress is silent');

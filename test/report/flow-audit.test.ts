@@ -110,7 +110,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   t.match(august.cardReads, { read: 4, cardUnreadable: 1 });
   t.same(august.fingerprint, { pass: 2, fail: 1, noFingerGiven: 1, staffAssisted: 1 });
   t.match(august.uplink, { verified: 2, quotaReached: 1 });
-  t.same(august.returnData, { queued: 1, delivered: 0, pending: 1 });
+  t.same(august.returnData, { queued: 1, delivered: 0, exported: 0, pending: 1 });
   t.equal(august.quotaReachedDays, 1);
   t.same(report.quotaReachedDates, ['2026-08-10']);
   t.equal(Math.round(august.outOfServiceHours.uplinkDown * 60), 45, 'the 45 minutes out of service, from the flow’s own rows');

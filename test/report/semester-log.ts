@@ -97,7 +97,7 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
       uplink: Object.fromEntries(UPLINK_OUTCOMES.map((k) => [k, 0])) as MonthFigures['uplink'],
       quotaHits: 0,
       quotaReachedDays: 0,
-      returnData: { queued: 0, delivered: 0, pending: 0 },
+      returnData: { queued: 0, delivered: 0, exported: 0, pending: 0 },
       outOfServiceHours: Object.fromEntries(OUT_OF_SERVICE_REPORT_REASONS.map((k) => [k, 0])) as MonthFigures['outOfServiceHours'],
     });
   }
@@ -316,10 +316,13 @@ export function writeSemesterLog(db: Db, o: SemesterLogOptions): GeneratedSemest
       else insertOutbox.run(queuedAt, sealed, sessionId, state === 'pending' ? null : later);
       rows++;
       ev('returnDataQueued');
+      // The delivery confirms the entry two days later, in the session's name (return-data/delivery.ts).
+      if (state === 'delivered' && hasDeliveredColumn) audit(t + 2 * DAY, 'returnDataDelivered', { sessionId });
       count((m) => {
         m.returnData.queued++;
         if (state === 'pending') m.returnData.pending++;
-        else m.returnData.delivered++;
+        else if (state === 'delivered' && hasDeliveredColumn) m.returnData.delivered++;
+        else m.returnData.exported++;
       });
       return end('returnDataSaved');
     }

@@ -350,3 +350,20 @@ t.test('from outside, the LAN listener refuses a foreign Host and an oversize bo
   t.equal(bad.status, 400);
   t.notMatch(bad.body, 'script', 'a bad field is not echoed');
 });
+
+t.test('staff sessions tell when the first signs in and the last leaves, by sign-out or expiry', async (t) => {
+  let now = 0;
+  const told: boolean[] = [];
+  const sessions = new StaffSessions({ now: () => new Date(now) }, STAFF_SESSION_POLICY, (present) => told.push(present));
+  const a = sessions.create('petugas-a');
+  const b = sessions.create('petugas-b');
+  t.same(told, [true], 'once, when the first signs in');
+  sessions.end(a.token);
+  t.same(told, [true], 'one still signed in');
+  sessions.end(b.token);
+  t.same(told, [true, false], 'the last one signed out');
+  sessions.create('petugas-a');
+  now += STAFF_SESSION_POLICY.idleMs;
+  t.equal(sessions.size(), 0);
+  t.same(told, [true, false, true, false], 'a session that expired unnoticed is told when swept');
+});

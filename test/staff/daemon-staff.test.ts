@@ -58,6 +58,9 @@ t.test('enabled with its certificate, staff sign in over HTTPS on the LAN port; 
   const cookie = String([signIn.headers['set-cookie']].flat()[0]).split(';')[0]!;
   t.equal((await httpsRequest(lanPort, tls.caPem, { path: '/api/staff/session', headers: { cookie } })).status, 200);
   t.equal((await httpsRequest(lanPort, tls.caPem, { path: '/api/view' })).status, 404, 'the kiosk screen is not on the LAN listener');
+  t.equal((await httpsRequest(lanPort, tls.caPem, { path: '/api/staff/operators', headers: { origin: lanOrigin } })).status, 404, 'no roster of user IDs over the LAN');
+  const roster = await fetch(`${kiosk.url}/api/staff/operators`);
+  t.same(await roster.json(), { operators: ['petugas-demo'] }, 'on the kiosk screen staff pick their user ID: only the PIN is typed');
 
   const onKiosk = await fetch(`${kiosk.url}/api/staff/session`, { headers: { cookie } });
   t.equal(onKiosk.status, 401, "the LAN listener's cookie is no session on the kiosk listener");

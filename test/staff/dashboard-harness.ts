@@ -149,7 +149,7 @@ export async function dashboardKiosk(opts: { dailyQuota?: number; atKiosk?: bool
     alerts,
     call,
     /** A request as sent, for bodies the JSON helper cannot build. */
-    raw: (opts: { method: 'POST'; url: string; headers: Record<string, string>; payload: string }) => app.inject(opts),
+    raw: (opts: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string }) => app.inject(opts),
     send,
     advance,
     insertCard,

@@ -172,11 +172,13 @@ t.test('recent sessions: reference, start, outcome and duration, newest first, b
   t.same(running.outcome, null, 'the running session has no outcome yet');
   t.same(running.durationMs, null);
   t.equal(failed.outcome, 'signatureInvalid');
+  t.match(failed.hint, { id: /Tanda tangan digital/, en: /digital signature/ }, 'a failure carries what staff should check, which the taxpayer is not shown');
   t.equal(saved.outcome, 'returnDataSaved');
+  t.equal(saved.hint, null);
   t.ok(saved.durationMs >= 4_000, 'the duration covers the time on the result screen');
   for (const s of body.sessions) {
     t.match(s.reference, /^[0-9A-F]{8}$/);
-    t.same(Object.keys(s).sort(), ['durationMs', 'outcome', 'reference', 'startedAt']);
+    t.same(Object.keys(s).sort(), ['durationMs', 'hint', 'outcome', 'reference', 'startedAt']);
   }
   const sessionIds = k
     .auditRows()
@@ -271,6 +273,29 @@ t.test('assist: the signed-in operator unlocks the record read and confirms the 
     { staff_id: OPERATOR, outcome: 'matches' },
   );
   t.same(await k.call('POST', '/assist/face', { matches: false }), refused, 'no decision once the step is over');
+});
+
+t.test('assist: the card photo for the face check, on the kiosk\'s own screen only, in that step only, never cached', async (t) => {
+  const photo = () => k.raw({ method: 'GET', url: '/api/staff/assist/photo' });
+  const k = await dashboardKiosk();
+  t.teardown(() => k.close());
+  t.equal((await photo()).statusCode, 409, 'no photo at rest');
+  await k.insertCard(persona('finger-unreadable'), ['noMatch']);
+  t.equal((await photo()).statusCode, 409, 'none before the record is unlocked');
+  await k.call('POST', '/assist/unlock');
+  t.match(k.view(), { screen: 'staffAssist', step: 'compareFace' });
+  const res = await photo();
+  t.equal(res.statusCode, 200);
+  t.same(res.rawPayload, Buffer.from('<svg/>'), 'the photo read from the card');
+  t.equal(res.headers['cache-control'], 'no-store');
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+  t.equal(res.headers['content-type'], 'application/octet-stream', 'a type a card photo cannot have is not passed on');
+  await k.call('POST', '/assist/face', { matches: true });
+  t.equal((await photo()).statusCode, 409, 'gone once the face was judged');
+  const lan = await dashboardKiosk({ atKiosk: false });
+  t.teardown(() => lan.close());
+  await lan.insertCard(persona('finger-unreadable'), ['noMatch']);
+  t.equal((await lan.raw({ method: 'GET', url: '/api/staff/assist/photo' })).statusCode, 403, 'never to the office LAN');
 });
 
 t.test('a body that is not JSON is a typed 400 that echoes nothing', async (t) => {

@@ -5,13 +5,14 @@
  */
 import t from 'tap';
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../device/domain/audit.ts';
 import { DEFAULT_PDF_PRINTER } from '../../device/report/pdf.ts';
 import { reportRoutes, type ReportRouteDeps } from '../../device/staff/report-routes.ts';
 import { REPORT_SHEET } from '../../device/report/xlsx.ts';
+import { ExportTargets } from '../../device/return-data/export-targets.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { signedInStaffServer } from '../support/staff-scope.ts';
 import { writeSemesterLog } from '../report/semester-log.ts';
@@ -21,6 +22,10 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const db = openDatabase(join(dir, 'state'));
 t.teardown(() => db.close());
 const generated = writeSemesterLog(db, { semester: '2026-2', sessionsPerDay: 20, dailyQuota: 20, seed: 5 });
+// A folder standing for /media with one stick in it.
+const media = join(dir, 'media');
+const stick = join(media, 'KINGSTON');
+mkdirSync(stick, { recursive: true });
 
 function server(audited: AuditEvent[], chromiumPath = DEFAULT_PDF_PRINTER.chromiumPath) {
   const deps: ReportRouteDeps = {
@@ -31,6 +36,7 @@ function server(audited: AuditEvent[], chromiumPath = DEFAULT_PDF_PRINTER.chromi
     now: () => new Date('2027-01-03T00:00:00Z'),
     audit: { record: (e) => audited.push(e) },
     pdf: { chromiumPath, timeoutMs: 120_000 },
+    targets: new ExportTargets({ roots: [media] }),
   };
   return signedInStaffServer([reportRoutes(deps)], 'petugas-uji');
 }
@@ -101,4 +107,25 @@ t.test('a PDF that cannot be printed is a 503 with a typed error, not a 500', as
   t.same(audited, [], 'nothing was handed out, nothing audited');
   const after = await app.inject({ method: 'GET', url: '/api/staff/report/semester/2026-2.xlsx' });
   t.equal(after.statusCode, 200, 'the failure does not leave the route busy');
+});
+
+t.test('the kiosk browser cannot download: the report is written to the stick instead, audited; only an offered target', async (t) => {
+  const audited: AuditEvent[] = [];
+  const app = await server(audited);
+  t.teardown(() => app.close());
+  const target = new ExportTargets({ roots: [media] }).list()[0]!;
+  const res = await app.inject({ method: 'POST', url: '/api/staff/report/semester/export', payload: { file: '2026-2.xlsx', target: target.id } });
+  t.equal(res.statusCode, 200);
+  t.same(res.json(), { file: 'laporan-semester-KRA-01-2026-2.xlsx', target: 'KINGSTON' });
+  t.same(readdirSync(stick), ['laporan-semester-KRA-01-2026-2.xlsx'], 'one whole file on the stick, no temporary left');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(readFileSync(join(stick, 'laporan-semester-KRA-01-2026-2.xlsx')) as never);
+  t.ok(book.getWorksheet(REPORT_SHEET), 'the report workbook');
+  t.same(audited, [{ code: 'semesterReport', state: '2026-2', outcome: 'xlsx-export', staffId: 'petugas-uji' }]);
+  const elsewhere = await app.inject({ method: 'POST', url: '/api/staff/report/semester/export', payload: { file: '2026-2.xlsx', target: dir } });
+  t.equal(elsewhere.statusCode, 409, 'a folder that is not an offered target is refused');
+  t.equal(elsewhere.json().error, 'targetRefused');
+  const bad = await app.inject({ method: 'POST', url: '/api/staff/report/semester/export', payload: { file: '../x.pdf', target: target.id } });
+  t.equal(bad.statusCode, 400);
+  t.notMatch(bad.body, /\.\.\/x/, 'the request is not echoed');
 });

@@ -32,6 +32,9 @@ export const VIEWPORTS = {
   portrait: { width: 1080, height: 1920 },
 } satisfies Record<string, Viewport>;
 
+/** An office desk's screen: the staff dashboard over the LAN shows every panel at once there. */
+export const DESK: Viewport = { width: 1440, height: 1000 };
+
 export interface Browser {
   context: BrowserContext;
   close(): Promise<void>;

@@ -7,7 +7,7 @@ import t from 'tap';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, VIEWPORTS } from './browser.ts';
+import { DESK, launchBrowser } from './browser.ts';
 import { buildDashboard, FAKE_OPERATOR, startFakeStaffApi } from './fake-staff-api.ts';
 import { until } from '../support/until.ts';
 
@@ -16,7 +16,7 @@ await mkdir(SHOTS, { recursive: true });
 const dir = await mkdtemp(join(tmpdir(), 'anj14d-dashboard-'));
 await buildDashboard(dir);
 const api = await startFakeStaffApi(dir);
-const browser = await launchBrowser(VIEWPORTS.large);
+const browser = await launchBrowser(DESK);
 const page = await browser.context.newPage();
 const pageErrors: string[] = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -106,7 +106,7 @@ t.test('the panels show health, quota, agreement, alerts and sessions without pe
   const rows = page.getByTestId('session');
   t.equal(await rows.count(), 3);
   t.match(await rows.first().innerText(), /3F9A01BC[\s\S]*2026-12-01 10:10[\s\S]*Selesai, kartu diambil[\s\S]*48 dtk/);
-  t.match(await rows.nth(1).innerText(), /Identitas tidak dapat dipastikan[\s\S]*96 dtk/);
+  t.match(await rows.nth(1).innerText(), /Wajah dinyatakan tidak sesuai[\s\S]*Petugas menyatakan wajah tidak sesuai[\s\S]*96 dtk/, 'a failure in staff terms, with what to check');
   t.match(await rows.nth(2).innerText(), /C0FFEE12[\s\S]*Sedang berjalan[\s\S]*—/);
   await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
 });
@@ -149,8 +149,16 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
   api.overview.assist.step = 'callStaff';
   await page.getByTestId('assist-unlock').click();
   await eventually(() => calls('POST', '/api/staff/assist/unlock').length === 1, 'assist unlock');
+  // The face is compared with the card photo on the dashboard itself, which covers the kiosk screen.
+  const photo = page.getByTestId('assist-photo');
+  await photo.waitFor();
+  t.match(await photo.getAttribute('src'), /^blob:/, 'the photo is a Blob in the page’s memory, not a URL to the daemon');
+  t.ok(await photo.evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 'and it is drawn');
+  t.equal(api.photoFetches, 1, 'fetched once for the step, not at every poll');
   await page.getByTestId('assist-face-matches').click();
   await eventually(() => calls('POST', '/api/staff/assist/face').length === 1, 'face decision');
+  await photo.waitFor({ state: 'detached' });
+  t.pass('the photo is gone once the face was judged');
   t.same(calls('POST', '/api/staff/assist/face')[0]!.body, { matches: true });
   await page.locator('[data-testid="assist"][data-step="none"]').waitFor();
 
@@ -172,8 +180,10 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
   t.same(pageErrors, []);
 });
 
-t.test('data balikan: export to the chosen target and format, then download the file written', async (t) => {
+t.test('data balikan on the kiosk: exported to the chosen stick and format; no download the kiosk browser cannot do', async (t) => {
   t.equal(await page.getByTestId('return-data-pending').innerText(), '12');
+  t.match(await page.getByTestId('return-data-delivered').evaluate((td) => td.closest('tr')!.innerText), /Terkirim lewat layanan web\s+30/);
+  t.match(await page.getByTestId('return-data-exported').evaluate((td) => td.closest('tr')!.innerText), /Diekspor ke berkas\s+5/);
   t.equal(await page.getByTestId('return-data-dead-lettered').count(), 0, 'no dead-letter line while there are none');
   api.returnData = { ...api.returnData, deadLettered: 3 };
   await page.getByTestId('return-data-dead-lettered').waitFor();
@@ -181,38 +191,43 @@ t.test('data balikan: export to the chosen target and format, then download the 
   api.returnData = { ...api.returnData, deadLettered: 0 };
   await page.getByTestId('export-target').selectOption('usb-1');
   await page.getByTestId('export-format-csv').check();
+  t.equal(await page.getByTestId('export-format-xlsx').getAttribute('aria-checked'), 'false');
   await page.getByTestId('export-start').click();
   await page.getByTestId('export-result').waitFor();
   t.same(calls('POST', '/api/staff/return-data/export')[0]!.body, { format: 'csv', target: 'usb-1' });
   t.match(await page.getByTestId('export-result').innerText(), /12 entri diekspor/);
+  t.match(await page.getByTestId('export-written').innerText(), /ditulis ke USB: KINGSTON/);
+  t.match(await page.getByTestId('export-result').innerText(), /data-balikan-20261201\.csv/);
+  t.equal(await page.getByTestId('export-download').count(), 0, 'no download offered on the kiosk');
   t.equal(await page.getByTestId('export-sha256').innerText(), 'ab'.repeat(32));
   await page.locator('[data-testid="return-data-pending"]', { hasText: /^0$/ }).waitFor();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-download"][data-file="data-balikan-20261201.csv"]').click()]);
-  t.equal(download.suggestedFilename(), 'data-balikan-20261201.csv');
-  t.equal(await readFile((await download.path())!, 'utf8'), 'nik,nop\n', 'the file the daemon wrote');
+  t.equal(await page.getByTestId('export-start').count(), 0, 'the result stands in the form’s place (both do not fit 800×480)');
+  await page.getByTestId('export-again').click();
   await page.getByTestId('export-start').click();
   await page.getByTestId('export-refused').waitFor();
   t.equal(await page.getByTestId('export-refused').innerText(), 'Tidak ada data balikan yang menunggu ekspor.', 'a refusal is told in words');
   t.equal(await page.getByTestId('export-result').count(), 0, 'and no stale result stays beside it');
+  api.returnData = { ...api.returnData, pending: 12 };
 });
 
-t.test('semester report: the chosen semester downloads as XLSX and PDF', async (t) => {
+t.test('semester report on the kiosk: written to the chosen stick, not downloaded', async (t) => {
   const options = await page.getByTestId('report-semester').locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
   t.equal(options.length, 4);
   t.ok(options.every((s) => /^\d{4}-[12]$/.test(s)));
   const chosen = options[1]!;
-  api.files[`/api/staff/report/semester/${chosen}.pdf`] = '%PDF-1.7 report';
-  api.files[`/api/staff/report/semester/${chosen}.xlsx`] = 'PK xlsx';
   await page.getByTestId('report-semester').selectOption(chosen);
-  for (const format of ['pdf', 'xlsx'] as const) {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`report-${format}`).click()]);
-    t.equal(download.suggestedFilename(), `laporan-semester-${chosen}.${format}`);
-    t.equal(await readFile((await download.path())!, 'utf8'), api.files[`/api/staff/report/semester/${chosen}.${format}`]);
-  }
-  api.files = {};
+  await page.getByTestId('report-target').selectOption('usb-1');
+  t.match(await page.getByTestId('report-pdf').innerText(), /Ekspor PDF ke USB/);
   await page.getByTestId('report-pdf').click();
-  await page.getByTestId('action-failed').waitFor();
-  t.pass('a report the daemon cannot serve is reported, not silently dropped');
+  await page.getByTestId('report-exported').waitFor();
+  t.same(calls('POST', '/api/staff/report/semester/export')[0]!.body, { file: `${chosen}.pdf`, target: 'usb-1' });
+  t.equal(await page.getByTestId('report-exported').innerText(), `Laporan ditulis ke USB: KINGSTON: laporan-semester-${chosen}.pdf`);
+  const targets = api.returnData.targets;
+  api.returnData = { ...api.returnData, targets: [] };
+  await page.getByTestId('report-no-targets').waitFor();
+  t.ok(await page.getByTestId('report-pdf').isDisabled(), 'without a stick there is nothing to press');
+  api.returnData = { ...api.returnData, targets };
+  await page.getByTestId('report-target').waitFor();
 });
 
 t.test('the language switch turns every panel to English and back', async (t) => {
@@ -226,33 +241,7 @@ t.test('the language switch turns every panel to English and back', async (t) =>
   await page.getByRole('heading', { name: 'Dasbor Petugas' }).waitFor();
 });
 
-t.test('on the kiosk\'s 800×480 screen every control is a fingertip wide and nothing scrolls sideways', async (t) => {
-  await page.setViewportSize(VIEWPORTS.small);
-  t.teardown(() => page.setViewportSize(VIEWPORTS.large));
-  await page.waitForTimeout(100);
-  const problems = (await page.evaluate(`(() => {
-    const problems = [];
-    const visit = (root) => {
-      for (const el of root.querySelectorAll('*')) {
-        if (el.shadowRoot) visit(el.shadowRoot);
-        if (!['BUTTON', 'INPUT', 'SELECT'].includes(el.tagName)) continue;
-        // A radio is tapped through its label row.
-        const target = el.type === 'radio' ? el.closest('label') : el;
-        const r = target.getBoundingClientRect();
-        const name = el.getAttribute('data-testid') || (el.textContent || '').trim() || el.tagName;
-        if (r.width < 48 || r.height < 48) problems.push(name + ' is ' + Math.round(r.width) + 'x' + Math.round(r.height));
-        if (r.left < 0 || r.right > window.innerWidth + 0.5) problems.push(name + ' leaves the screen sideways');
-      }
-    };
-    visit(document);
-    if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push('the page scrolls sideways');
-    return problems;
-  })()`)) as string[];
-  t.same(problems, []);
-  await page.screenshot({ path: join(SHOTS, 'dashboard-800x480.png'), fullPage: true });
-});
-
-t.test('on the kiosk the dashboard keeps the kiosk page alive and leads back to it', async (t) => {
+t.test('on the kiosk the dashboard keeps the kiosk page alive and leads back to it, signing out on the way', async (t) => {
   const before = api.uiPings;
   await eventually(() => api.uiPings > before, 'a keep-alive ping');
   t.ok(api.uiPings > before, 'the kiosk browser is not taken for frozen');
@@ -287,7 +276,7 @@ t.test('on the kiosk, a dashboard left alone signs out and hands the screen back
 });
 
 t.test('reached by another name than loopback (the office LAN), it shows no kiosk controls and pings no kiosk', async (t) => {
-  const lan = await launchBrowser(VIEWPORTS.large, ['--host-resolver-rules=MAP anjungan-staff.test 127.0.0.1']);
+  const lan = await launchBrowser(DESK, ['--host-resolver-rules=MAP anjungan-staff.test 127.0.0.1']);
   t.teardown(() => lan.close());
   const lanPage = await lan.context.newPage();
   await lanPage.goto(api.url.replace('127.0.0.1', 'anjungan-staff.test') + '/staff/');
@@ -297,6 +286,27 @@ t.test('reached by another name than loopback (the office LAN), it shows no kios
   t.equal(await lanPage.getByTestId('back-to-kiosk').count(), 0, 'there is no kiosk to go back to');
   t.notOk(api.uiPingHosts.some((h) => h.startsWith('anjungan-staff.test')), 'no keep-alive from the LAN page');
   t.ok(api.uiPingHosts.some((h) => h.startsWith('127.0.0.1')), 'while the kiosk tab kept pinging');
+
+  // A desk browser downloads what the kiosk writes to a stick.
+  await lanPage.getByTestId('user-id').fill(FAKE_OPERATOR.userId);
+  await lanPage.getByTestId('pin').fill(FAKE_OPERATOR.pin);
+  await lanPage.getByTestId('sign-in-submit').click();
+  await lanPage.getByTestId('export-start').click();
+  await lanPage.getByTestId('export-result').waitFor();
+  const [file] = await Promise.all([lanPage.waitForEvent('download'), lanPage.locator('[data-testid="export-download"][data-file="data-balikan-20261201.xlsx"]').click()]);
+  t.equal(file.suggestedFilename(), 'data-balikan-20261201.xlsx');
+  t.equal(await readFile((await file.path())!, 'utf8'), 'nik,nop\n', 'the file the daemon wrote');
+  const semester = await lanPage.getByTestId('report-semester').inputValue();
+  api.files[`/api/staff/report/semester/${semester}.pdf`] = '%PDF-1.7 report';
+  t.equal(await lanPage.getByTestId('report-target').count(), 0, 'no stick to choose at a desk');
+  const [report] = await Promise.all([lanPage.waitForEvent('download'), lanPage.getByTestId('report-pdf').click()]);
+  t.equal(report.suggestedFilename(), `laporan-semester-${semester}.pdf`);
+  t.equal(await readFile((await report.path())!, 'utf8'), '%PDF-1.7 report');
+  api.files = {};
+  await lanPage.getByTestId('report-pdf').click();
+  await lanPage.getByTestId('action-failed').waitFor();
+  t.pass('a report the daemon cannot serve is reported, not silently dropped');
+  await lanPage.getByTestId('sign-out').click();
 });
 
 t.test('a session that ends (expiry, restart) returns to the sign-in form', async (t) => {

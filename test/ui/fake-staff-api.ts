@@ -57,6 +57,14 @@ export interface FakeStaffApi {
   files: Record<string, string>;
   /** Ends the session as an expiry would: the next call is 401. */
   expireSession(): void;
+  /** The roster the kiosk listener offers at sign-in; null: not offered (as on the LAN). */
+  operators: string[] | null;
+  /** The card photo served while the assist step is compareFace. */
+  photo: Buffer;
+  /** How often the photo was fetched. */
+  photoFetches: number;
+  /** Reports written "to a stick". */
+  reportExports: { file: string; target: string }[];
   uiPings: number;
   /** The Host each keep-alive came to (which page sent it). */
   uiPingHosts: string[];
@@ -76,13 +84,23 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
       { id: 3, at: '2026-12-01T01:00:00.000Z', kind: 'tamper', acknowledgedAt: '2026-12-01T01:05:00.000Z', acknowledgedBy: 'petugas-02' },
     ],
     sessions: [
-      { reference: '3F9A01BC', startedAt: '2026-12-01T03:10:00.000Z', outcome: 'cardTaken', durationMs: 48_000 },
-      { reference: '0B77E2D4', startedAt: '2026-12-01T02:55:00.000Z', outcome: 'identityNotConfirmed', durationMs: 95_500 },
-      { reference: 'C0FFEE12', startedAt: '2026-12-01T03:15:00.000Z', outcome: null, durationMs: null },
+      { reference: '3F9A01BC', startedAt: '2026-12-01T03:10:00.000Z', outcome: 'cardTaken', durationMs: 48_000, hint: null },
+      {
+        reference: '0B77E2D4',
+        startedAt: '2026-12-01T02:55:00.000Z',
+        outcome: 'identityNotConfirmed',
+        durationMs: 95_500,
+        hint: { id: 'Petugas menyatakan wajah tidak sesuai dengan foto kartu.', en: 'Staff judged that the face does not match the card photo.' },
+      },
+      { reference: 'C0FFEE12', startedAt: '2026-12-01T03:15:00.000Z', outcome: null, durationMs: null, hint: null },
     ],
     returnData: { pending: 12, delivered: 30, deadLettered: 0, exported: 5, targets: [{ id: 'folder', label: 'Folder ekspor' }, { id: 'usb-1', label: 'USB: KINGSTON' }] },
     signInAnswer: 'check',
     files: {},
+    operators: null,
+    photo: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="40"><rect width="30" height="40" fill="#8a6"/></svg>'),
+    photoFetches: 0,
+    reportExports: [],
     uiPings: 0,
     uiPingHosts: [],
     expireSession: () => (sessionId = null),
@@ -107,6 +125,7 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
     const csrf = req.headers['x-anjungan-csrf'];
     fake.calls.push({ method: req.method, path: req.url, csrf: typeof csrf === 'string' ? csrf : null, body: null, refresh: req.headers['x-anjungan-refresh'] === '1' });
     if (req.url === '/api/staff/session' && req.method === 'POST') return;
+    if (req.url === '/api/staff/operators') return;
     if (!signedIn(req.headers.cookie)) return reply.code(401).send({ error: 'signInRequired', message: 'sign in' });
     if (req.method !== 'GET' && csrf !== CSRF) return reply.code(403).send({ error: 'csrf', message: 'bad token' });
   });
@@ -119,10 +138,25 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
     if (fake.signInAnswer !== 'check') return reply.code(423).send({ error: 'locked', lockedUntil: fake.signInAnswer.lockedUntil });
     if (req.body.userId !== FAKE_OPERATOR.userId || req.body.pin !== FAKE_OPERATOR.pin) return reply.code(401).send({ error: 'signInRefused', message: 'refused' });
     sessionId = `s${++sessionCount}`;
-    reply.header('set-cookie', `${COOKIE}=${sessionId}; HttpOnly; Secure; SameSite=Strict; Path=/`);
+    // Chromium keeps a Secure cookie from loopback only: the stand-in's "LAN" name is plain HTTP.
+    const secure = (req.headers.host ?? '').startsWith('127.0.0.1') ? ' Secure;' : '';
+    reply.header('set-cookie', `${COOKIE}=${sessionId}; HttpOnly;${secure} SameSite=Strict; Path=/`);
     return { operatorId: FAKE_OPERATOR.userId, csrf: CSRF };
   });
   app.get('/api/staff/session', async () => ({ operatorId: FAKE_OPERATOR.userId, csrf: CSRF }));
+  app.get('/api/staff/operators', async (_req, reply) => (fake.operators ? { operators: fake.operators } : reply.code(404).send({ error: 'notFound', message: 'no' })));
+  app.get('/api/staff/assist/photo', async (_req, reply) => {
+    if (fake.overview.assist.step !== 'compareFace') return reply.code(409).send({ error: 'notInStaffAssist', message: 'no' });
+    fake.photoFetches++;
+    return reply.type('image/svg+xml').header('cache-control', 'no-store').send(fake.photo);
+  });
+  app.post<{ Body: { file: string; target: string } }>('/api/staff/report/semester/export', async (req, reply) => {
+    const target = fake.returnData.targets.find((t) => t.id === req.body.target);
+    if (!target) return reply.code(409).send({ error: 'targetRefused', message: 'no such target' });
+    const written = { file: `laporan-semester-${req.body.file}`, target: target.label };
+    fake.reportExports.push(written);
+    return written;
+  });
   app.delete('/api/staff/session', async (_req, reply) => {
     sessionId = null;
     return reply.code(204).send();

@@ -33,10 +33,11 @@ export interface UiHarness {
 
 const AXE_SOURCE = readFile('node_modules/axe-core/axe.min.js', 'utf8');
 
-export async function startUi(): Promise<UiHarness> {
+/** demo: whether the views say demo mode (the demo panel shows); false is the kiosk as it ships. */
+export async function startUi(opts: { demo?: boolean } = {}): Promise<UiHarness> {
   const uiDir = await mkdtemp(join(tmpdir(), 'anjungan-ui-'));
   await buildUi(uiDir);
-  const kiosk = await startFakeKiosk(uiDir);
+  const kiosk = await startFakeKiosk(uiDir, opts.demo ?? true);
   const browser: Browser = await launchBrowser(VIEWPORTS.small);
   const page = await browser.context.newPage();
   const pageErrors: string[] = [];

@@ -77,3 +77,19 @@ t.test('parameterised texts carry their numbers', async (t) => {
   t.equal(messages('en').finger.attempt(2, 4), 'Attempt 2 of 4');
   t.match(messages('id').idle.countdown(17), /17 detik/);
 });
+
+t.test('taxpayer messages in plain language: no code, no jargon, no blame, one thing to do', async (t) => {
+  const staffOnly = /^(demo|staff\.(padTitle|pinLabel|pinRejected|attemptsLeft|lockedUntil|unlock|clear|backspace|compareTitle|compareInstruction|photoAlt|faceMatches|faceDiffers)|outOfService\.tamperClear)/;
+  for (const locale of LOCALES) {
+    for (const [key, text] of leaves(CATALOGUE[locale])) {
+      if (staffOnly.test(key)) continue;
+      t.notMatch(text, /[a-z][A-Z]|\b(?=[0-9A-F]*[A-F])(?=[0-9A-F]*[0-9])[0-9A-F]{4}\b/, `${locale} ${key}: no code ("${text}")`);
+      t.notMatch(text, /\berror\b|\bnull\b|undefined|tersegel|data balikan|tautkan|signature|tanda tangan/i, `${locale} ${key}: no jargon ("${text}")`);
+      t.notMatch(text, /palsu|\bfake\b|kesalahan Anda|your fault|tidak sah|not valid|invalid|ditolak Dukcapil|refused by|meninggal|deceased/i, `${locale} ${key}: no accusation ("${text}")`);
+    }
+    for (const reason of failureReasons) {
+      const { action } = messages(locale).failed.reason[reason];
+      t.ok(action.split(/[.!?](\s|$)/).filter((s) => s.trim().length > 1).length <= 2, `${locale} ${reason}: a short advice ("${action}")`);
+    }
+  }
+});

@@ -59,10 +59,10 @@ t.test('the dashboard says it, in both languages', async (t) => {
   await line.waitFor({ timeout: 20_000 });
   t.match((await line.innerText()).trim(), /^✓ Pembaruan perangkat lunak 0\.2\.0 berjalan baik dan dipakai sejak 2026-12-02 02[.:]40\.$/);
   api.overview.update = { event: 'rolledBack', release: RELEASE, at: '2026-12-01T19:40:00.000Z', reason: 'checkFailed: screen' };
-  await page.waitForFunction(() => document.querySelector('anj-dashboard')?.shadowRoot?.querySelector('anj-health-panel')?.shadowRoot?.querySelector('[data-event="rolledBack"]'), null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('anj-dashboard')?.shadowRoot?.querySelector('anj-kiosk-panel')?.shadowRoot?.querySelector('[data-event="rolledBack"]'), null, { timeout: 20_000 });
   t.match(await line.getAttribute('class'), /tone-bad/);
   t.match(await line.innerText(), /Pembaruan perangkat lunak 0\.2\.0 dibatalkan 2026-12-02 02[.:]40: versi sebelumnya dipakai kembali\./);
   await page.getByTestId('switch-language').click();
-  await page.waitForFunction(() => /rolled back/.test(document.querySelector('anj-dashboard')?.shadowRoot?.querySelector('anj-health-panel')?.shadowRoot?.querySelector('[data-testid="update-state"]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.waitForFunction(() => /rolled back/.test(document.querySelector('anj-dashboard')?.shadowRoot?.querySelector('anj-kiosk-panel')?.shadowRoot?.querySelector('[data-testid="update-state"]')?.textContent ?? ''), null, { timeout: 20_000 });
   t.match(await line.innerText(), /Software update 0\.2\.0 rolled back 2026-12-02 02[.:]40: the previous release runs again\./);
 });

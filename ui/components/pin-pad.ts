@@ -16,24 +16,35 @@ export class AnjPinPad extends LitElement {
   static override styles = [
     controls,
     css`
+      /* For staff: large-text mode (the taxpayer's setting) does not grow it. */
       :host {
         display: grid;
         gap: 8px;
-        justify-items: center;
+        justify-items: stretch;
+        font-size: var(--anj-text-base);
+      }
+      .entry {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
       }
       .dots {
+        flex: 1 1 auto;
         min-height: 1.6em;
-        min-width: 8em;
-        padding: 4px 12px;
+        min-width: 6em;
+        padding: 2px 10px;
         border: 3px solid var(--anj-ink);
         border-radius: var(--anj-radius);
         background: var(--anj-paper);
-        font-size: 1.3em;
+        font-size: 1.2em;
         letter-spacing: 0.3em;
+        line-height: 1.6;
       }
+      /* Digits in three columns as on a phone, the unlock key down the whole right side. */
       .keys {
         display: grid;
-        grid-template-columns: repeat(3, minmax(var(--anj-touch), 5.5em));
+        grid-template-columns: repeat(3, minmax(var(--anj-touch), 4.5em)) minmax(var(--anj-touch), max-content);
+        grid-auto-rows: var(--anj-touch);
         gap: 8px;
       }
       .btn {
@@ -41,6 +52,11 @@ export class AnjPinPad extends LitElement {
       }
       .btn.quiet {
         font-size: 0.75em;
+      }
+      .unlock {
+        padding: 0 0.5em;
+        grid-column: 4;
+        grid-row: 1 / span 4;
       }
     `,
   ];
@@ -65,14 +81,17 @@ export class AnjPinPad extends LitElement {
 
   override render() {
     const digit = (d: string) => html`<button class="btn" data-testid=${`pin-key-${d}`} @click=${() => this.press(d)}>${d}</button>`;
-    return html`<div id="pin-label">${this.label}</div>
-      <div class="dots" role="status" aria-labelledby="pin-label" data-testid="pin-dots">${'●'.repeat(this.pin.length)}</div>
+    return html`<div class="entry">
+        <span id="pin-label">${this.label}</span>
+        <div class="dots" role="status" aria-labelledby="pin-label" data-testid="pin-dots">${'●'.repeat(this.pin.length)}</div>
+      </div>
       <div class="keys">
-        ${['1', '2', '3', '4', '5', '6', '7', '8', '9'].map(digit)}
+        ${['1', '2', '3'].map(digit)}
+        <button class="btn primary unlock" data-testid="pin-submit" ?disabled=${this.pin === ''} @click=${() => this.submit()}>${this.unlockLabel}</button>
+        ${['4', '5', '6', '7', '8', '9'].map(digit)}
         <button class="btn quiet" data-testid="pin-clear" @click=${() => this.press('clear')}>${this.clearLabel}</button>
         ${digit('0')}
         <button class="btn quiet" data-testid="pin-back" aria-label=${this.backspaceLabel} @click=${() => this.press('back')}>⌫</button>
-      </div>
-      <button class="btn primary" data-testid="pin-submit" ?disabled=${this.pin === ''} @click=${() => this.submit()}>${this.unlockLabel}</button>`;
+      </div>`;
   }
 }

@@ -16,6 +16,9 @@ export class AnjSessionReference extends LitElement {
       font-size: 0.8em;
       color: var(--anj-muted, #3d4a5c);
     }
+    p {
+      margin: 0;
+    }
     code {
       font-family: 'DejaVu Sans Mono', monospace;
       letter-spacing: 0.08em;

@@ -54,7 +54,8 @@ export class AnjStepBar extends LitElement {
       counter-reset: step;
       background: var(--anj-paper);
       border-bottom: 2px solid #cfd8e3;
-      font-size: 0.8em;
+      /* Orientation, not content: it keeps the frame's size in large-text mode. */
+      font-size: clamp(14px, 1.6vmin + 7px, 22px);
     }
     li {
       flex: 1 1 0;

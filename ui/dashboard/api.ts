@@ -21,6 +21,14 @@ export type { AlertKind, ExportFormat, ExportResult, Overview, ReturnDataStatus,
 /** Device health as the daemon reports it: status codes, not prose (see dashboard i18n). */
 export type DeviceHealth = Overview['health'];
 
+/** A semester report written to a stick (the kiosk's browser does not download). */
+export interface ReportExport {
+  file: string;
+  /** The stick's label, as the target list shows it. */
+  target: string;
+}
+
+
 export type SignInResult =
   | { ok: true; session: StaffSession }
   | { ok: false; reason: 'refused' }
@@ -100,6 +108,19 @@ export class StaffApi {
     return body === undefined
       ? { method: 'POST' }
       : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  }
+
+  /**
+   * The user IDs that may sign in, on the kiosk's own screen only (staff pick theirs and type just
+   * the PIN); null where the daemon does not offer the list (the office LAN).
+   */
+  async operators(): Promise<string[] | null> {
+    const res = await this.request('/api/staff/operators');
+    if (res.status === 404) return null;
+    if (!res.ok) throw new StaffApiError('httpStatus', '/api/staff/operators', res.status);
+    const body = (await res.json().catch(() => null)) as { operators?: unknown } | null;
+    if (!Array.isArray(body?.operators) || !body.operators.every((o) => typeof o === 'string')) throw new StaffApiError('badResponse', '/api/staff/operators');
+    return body.operators;
   }
 
   /** The session this browser already has (after a reload), or null when signed out. */
@@ -187,6 +208,17 @@ export class StaffApi {
   reportPath(semester: string, format: 'xlsx' | 'pdf'): string {
     if (!SEMESTER_PATTERN.test(semester)) throw new StaffApiError('badResponse', 'semester');
     return `/api/staff/report/semester/${semester}.${format}`;
+  }
+
+  /** Writes the semester report to a stick (an export target), for the kiosk's browser, which does not download. */
+  exportReport(semester: string, format: 'xlsx' | 'pdf', target: string): Promise<ReportExport> {
+    if (!SEMESTER_PATTERN.test(semester)) throw new StaffApiError('badResponse', 'semester');
+    return this.call('/api/staff/report/semester/export', StaffApi.post({ file: `${semester}.${format}`, target }));
+  }
+
+  /** The card photo while staff compare the face at the kiosk: kept in memory only, as a Blob. */
+  assistPhoto(): Promise<Blob> {
+    return this.file('/api/staff/assist/photo');
   }
 
   /** Fetches a file the daemon writes (report, export) as a Blob the page then saves. */

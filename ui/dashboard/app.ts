@@ -2,18 +2,32 @@
  * The staff dashboard shell: sign-in, then the panels, kept fresh by polling the staff API. It is
  * the only element that holds the API; panels raise actions as events (events.ts). Served at
  * /staff/ by the kiosk's own listener (the kiosk's browser, on loopback) and by the LAN listener.
- * On the kiosk it keeps the kiosk page's keep-alive going, offers the way back to the kiosk, and
- * signs out by itself when left alone, so a taxpayer never finds a signed-in dashboard.
+ * On the kiosk it keeps the kiosk page's keep-alive going, offers the way back to the kiosk (and
+ * signs out on the way), signs out by itself when left alone, so a taxpayer never finds a
+ * signed-in dashboard, and writes files to a stick where a desk browser would download them. On a
+ * small screen (the kiosk's 800×480) one section shows at a time, chosen from a row of tabs.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { UI_PING_INTERVAL_MS } from '../api.ts';
 import type { Locale } from '../i18n.ts';
 import { controls, tokens } from '../styles.ts';
-import { SignedOut, StaffApi, StaffApiError, type ExportResult, type Overview, type ReturnDataStatus, type SessionSummary, type StaffAlert, type StaffSession } from './api.ts';
+import {
+  SignedOut,
+  StaffApi,
+  StaffApiError,
+  type ExportResult,
+  type Overview,
+  type ReportExport,
+  type ReturnDataStatus,
+  type SessionSummary,
+  type StaffAlert,
+  type StaffSession,
+} from './api.ts';
 import { STAFF_ACTION_EVENT, type StaffAction } from './events.ts';
 import { dashboardMessages, wibTime } from './i18n.ts';
 import { dashboardTokens } from './styles.ts';
+import { SECTIONS, type Section } from './sections.ts';
 import type { AnjSignIn, SignInRequest } from './components/sign-in.ts';
 import './components/sign-in.ts';
 import './components/panels.ts';
@@ -29,6 +43,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 type Phase = 'checking' | 'signedOut' | 'signedIn';
 type Busy = 'pause' | 'assist' | 'export' | 'report' | 'ack';
+
 
 @customElement('anj-dashboard')
 export class AnjDashboard extends LitElement {
@@ -46,6 +61,14 @@ export class AnjDashboard extends LitElement {
   @state() private signInBusy = false;
   @state() private busy = new Set<Busy>();
   @state() private actionFailed = false;
+  /** The section shown on a small screen. */
+  @state() private section: Section = 'kiosk';
+  /** On the kiosk: the user IDs staff pick from (null: type one). */
+  @state() private operators: string[] | null = null;
+  /** The card photo for the face check: an object URL of a Blob held in memory only. */
+  @state() private photo: string | null = null;
+  @state() private reportResult: ReportExport | null = null;
+  @state() private reportRefusal = '';
   /** Served by the kiosk's own listener into the kiosk's browser. */
   private readonly onKiosk = LOOPBACK.has(location.hostname);
   private readonly api = new StaffApi({ baseUrl: location.origin });
@@ -117,6 +140,91 @@ export class AnjDashboard extends LitElement {
       .wide {
         grid-column: 1 / -1;
       }
+      .section {
+        display: contents;
+      }
+      nav {
+        display: none;
+      }
+      /* Any screen short of a desk's (the kiosk's 800×480 first): one section at a time, chosen
+         from a row of tabs, header and tabs a row each. */
+      @media (max-width: 1099px), (max-height: 899px) {
+        :host {
+          display: flex;
+          flex-direction: column;
+          height: 100vh;
+          height: 100dvh;
+          min-height: 0;
+          --anj-list-height: 11em;
+          --anj-chart-height: 9em;
+        }
+        main {
+          flex: 1 1 auto;
+          min-height: 0;
+          overflow: auto;
+          padding: 8px;
+        }
+        header {
+          flex-wrap: nowrap;
+          padding: 4px 10px;
+        }
+        h1 {
+          font-size: 20px;
+        }
+        header .office {
+          display: none;
+        }
+        header .btn {
+          padding: 0 0.6em;
+          font-size: 0.9em;
+        }
+        .section {
+          grid-template-columns: repeat(auto-fit, minmax(min(100%, 18em), 1fr));
+          align-items: start;
+        }
+        .section[data-section='kiosk'],
+        .section[data-section='quota'] {
+          grid-template-columns: repeat(auto-fit, minmax(min(100%, 18em), 3fr) minmax(min(100%, 12em), 2fr));
+        }
+        nav {
+          display: flex;
+          flex-wrap: wrap;
+          gap: 4px;
+          padding: 4px 8px;
+          background: var(--anj-paper);
+          border-bottom: 2px solid #c3ccd8;
+        }
+        nav .btn {
+          min-height: 48px;
+          padding: 0 0.6em;
+          border-width: 2px;
+          font-size: 0.9em;
+        }
+        nav .btn[aria-current='page'] {
+          background: var(--anj-primary);
+          color: var(--anj-primary-ink);
+        }
+        .grid {
+          display: block;
+        }
+        .section {
+          display: grid;
+          gap: 8px;
+        }
+        .section:not([data-active]) {
+          display: none;
+        }
+      }
+      .badge {
+        display: inline-block;
+        min-width: 1.4em;
+        margin-left: 0.3em;
+        border-radius: 0.7em;
+        background: var(--anj-bad);
+        color: #fff;
+        text-align: center;
+        font-size: 0.85em;
+      }
       .banner {
         background: var(--anj-warn-bg);
         color: var(--anj-warn);
@@ -153,6 +261,7 @@ export class AnjDashboard extends LitElement {
       this.pinger = setInterval(() => void this.api.kioskPing().catch(() => undefined), UI_PING_INTERVAL_MS);
       void this.api.kioskPing().catch(() => undefined);
       for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, this.onInput, { passive: true, capture: true });
+      void this.loadOperators();
     }
     void this.resume();
   }
@@ -167,6 +276,15 @@ export class AnjDashboard extends LitElement {
 
   private get m() {
     return dashboardMessages(this.locale);
+  }
+
+  /** On the kiosk, the roster's user IDs: a failure leaves the form where one is typed. */
+  private async loadOperators(): Promise<void> {
+    try {
+      this.operators = await this.api.operators();
+    } catch {
+      this.operators = null;
+    }
   }
 
   /** A reload keeps the session: ask the daemon whether this browser is signed in. */
@@ -212,6 +330,9 @@ export class AnjDashboard extends LitElement {
   private leave(): void {
     clearTimeout(this.pollTimer);
     clearTimeout(this.idleTimer);
+    this.dropPhoto();
+    this.reportResult = null;
+    this.reportRefusal = '';
     this.phase = 'signedOut';
     this.session = null;
     this.overview = null;
@@ -238,10 +359,33 @@ export class AnjDashboard extends LitElement {
     this.idleTimer = setTimeout(() => void this.backToKiosk(), KIOSK_IDLE_SIGN_OUT_MS);
   }
 
-  /** The screen goes back to taxpayers: signed out first (the daemon also ends it when the kiosk page loads). */
+  /** The kiosk screen goes back to the taxpayer: whoever was signed in here is signed out first. */
   private async backToKiosk(): Promise<void> {
-    await this.signOut();
+    if (this.phase === 'signedIn') await this.signOut();
     location.assign('/');
+  }
+
+  private dropPhoto(): void {
+    if (this.photo) URL.revokeObjectURL(this.photo);
+    this.photo = null;
+  }
+
+  /**
+   * The card photo is fetched once when staff reach the face check at the kiosk, and dropped as
+   * soon as that step is over: it exists only as a Blob in this page's memory meanwhile.
+   */
+  private async followAssist(previous: Overview | null, next: Overview): Promise<void> {
+    const was = previous?.assist.step ?? null;
+    const step = next.assist.step;
+    if (step !== null && was === null) this.section = 'assist';
+    if (step !== 'compareFace' || !next.assist.atKiosk) return this.dropPhoto();
+    if (this.photo) return;
+    try {
+      const blob = await this.api.assistPhoto();
+      if (this.overview?.assist.step === 'compareFace') this.photo = URL.createObjectURL(blob);
+    } catch (e) {
+      if (e instanceof SignedOut) this.leave();
+    }
   }
 
   /** One refresh of every panel, then the next one is scheduled (never two at once). */
@@ -254,7 +398,9 @@ export class AnjDashboard extends LitElement {
         this.api.sessions(RECENT_SESSIONS),
         this.api.returnData(),
       ]);
+      const previous = this.overview;
       this.overview = overview;
+      void this.followAssist(previous, overview);
       this.alerts = alerts;
       this.sessions = sessions;
       this.returnData = returnData;
@@ -318,6 +464,17 @@ export class AnjDashboard extends LitElement {
         return this.withBusy('report', () =>
           this.save(this.api.reportPath(action.semester, action.format), `${this.locale === 'id' ? 'laporan-semester' : 'semester-report'}-${action.semester}.${action.format}`),
         );
+      case 'exportReport':
+        return this.withBusy('report', async () => {
+          this.reportResult = null;
+          this.reportRefusal = '';
+          try {
+            this.reportResult = await this.api.exportReport(action.semester, action.format, action.target);
+          } catch (e) {
+            if (!(e instanceof StaffApiError) || !e.reason) throw e;
+            this.reportRefusal = e.reason;
+          }
+        });
     }
   }
 
@@ -345,24 +502,56 @@ export class AnjDashboard extends LitElement {
     return html`<section class="signin" aria-labelledby="signin-title">
       <h2 id="signin-title">${m.title}</h2>
       <p>${m.intro}</p>
-      <anj-sign-in .messages=${this.m} notice=${this.signInNotice} ?busy=${this.signInBusy} ?onScreenKeyboard=${this.onKiosk}></anj-sign-in>
+      <anj-sign-in .messages=${this.m} notice=${this.signInNotice} ?busy=${this.signInBusy} ?onScreenKeyboard=${this.onKiosk} .operators=${this.onKiosk ? this.operators : null}></anj-sign-in>
     </section>`;
+  }
+
+  /** The tabs of a small screen; the number of open alerts rides on theirs. */
+  private nav() {
+    const m = this.m.sections;
+    const open = this.alerts.filter((a) => a.acknowledgedAt === null).length;
+    return html`<nav aria-label=${m.label} data-testid="sections">
+      ${SECTIONS.map(
+        (s) => html`<button class="btn" data-testid=${`section-${s}`} aria-current=${this.section === s ? 'page' : 'false'} @click=${() => (this.section = s)}>
+          ${m[s]}${s === 'alerts' && open > 0 ? html`<span class="badge">${open}</span>` : nothing}
+        </button>`,
+      )}
+    </nav>`;
   }
 
   private panels() {
     const o = this.overview;
     const m = this.m;
     if (!o) return nothing;
+    const section = (name: Section, content: unknown) =>
+      html`<div class="section ${name === 'assist' || name === 'sessions' ? 'wide' : ''}" data-section=${name} ?data-active=${this.section === name}>${content}</div>`;
     return html`<div class="grid">
-      <anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?atKiosk=${o.assist.atKiosk} ?busy=${this.busy.has('assist')}></anj-assist-panel>
-      <anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>
-      <anj-quota-panel .messages=${m} .quota=${o.quota}></anj-quota-panel>
-      <anj-health-panel .messages=${m} locale=${this.locale} .health=${o.health} .kiosk=${o.kiosk} .lastUpdate=${o.update}></anj-health-panel>
-      <anj-kiosk-panel .messages=${m} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')}></anj-kiosk-panel>
-      <anj-agreement-panel .messages=${m} .agreement=${o.agreement}></anj-agreement-panel>
-      <anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} refusal=${this.exportRefusal} ?busy=${this.busy.has('export')}></anj-return-data-panel>
-      <anj-report-panel .messages=${m} ?busy=${this.busy.has('report')}></anj-report-panel>
-      <anj-sessions-panel class="wide" .messages=${m} .sessions=${this.sessions}></anj-sessions-panel>
+      ${section(
+        'assist',
+        html`<anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?atKiosk=${o.assist.atKiosk} ?busy=${this.busy.has('assist')} .photo=${this.photo}></anj-assist-panel>`,
+      )}
+      ${section('alerts', html`<anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>`)}
+      ${section(
+        'kiosk',
+        html`<anj-health-panel .messages=${m} .health=${o.health}></anj-health-panel>
+          <anj-kiosk-panel .messages=${m} locale=${this.locale} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')} .kiosk=${o.kiosk} .lastUpdate=${o.update}></anj-kiosk-panel>`,
+      )}
+      ${section(
+        'quota',
+        html`<anj-quota-panel .messages=${m} .quota=${o.quota}></anj-quota-panel>
+          <anj-agreement-panel .messages=${m} .agreement=${o.agreement}></anj-agreement-panel>`,
+      )}
+      ${section(
+        'returnData',
+        html`<anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} refusal=${this.exportRefusal}
+          ?busy=${this.busy.has('export')} ?atKiosk=${this.onKiosk}></anj-return-data-panel>`,
+      )}
+      ${section(
+        'report',
+        html`<anj-report-panel .messages=${m} ?busy=${this.busy.has('report')} ?atKiosk=${this.onKiosk} .targets=${this.returnData?.targets ?? []}
+          .result=${this.reportResult} refusal=${this.reportRefusal}></anj-report-panel>`,
+      )}
+      ${section('sessions', html`<anj-sessions-panel class="wide" .messages=${m} locale=${this.locale} .sessions=${this.sessions}></anj-sessions-panel>`)}
     </div>`;
   }
 
@@ -371,7 +560,7 @@ export class AnjDashboard extends LitElement {
     return html`<header>
         <div>
           <h1 tabindex="-1">${m.title}</h1>
-          <div class="sub">${m.office}${this.session ? html` · <span data-testid="operator">${m.signedInAs(this.session.operatorId)}</span>` : nothing}</div>
+          <div class="sub"><span class="office">${m.office}${this.session ? ' · ' : ''}</span>${this.session ? html`<span data-testid="operator">${m.signedInAs(this.session.operatorId)}</span>` : nothing}</div>
         </div>
         <div class="tools">
           <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>${m.switchLanguage}</button>
@@ -379,6 +568,7 @@ export class AnjDashboard extends LitElement {
           ${this.phase === 'signedIn' ? html`<button class="btn" data-testid="sign-out" @click=${() => void this.signOut()}>${m.signOut}</button>` : nothing}
         </div>
       </header>
+      ${this.phase === 'signedIn' ? this.nav() : nothing}
       <main>
         <div role="status" aria-live="polite">
           ${this.connectionLost ? html`<p class="banner" data-testid="connection-lost">${m.connectionLost}</p>` : nothing}

@@ -8,7 +8,8 @@ export type StaffAction =
   | { type: 'assistFace'; matches: boolean }
   | { type: 'exportReturnData'; format: ExportFormat; target: string }
   | { type: 'downloadExport'; exportId: string; file: string }
-  | { type: 'downloadReport'; semester: string; format: 'xlsx' | 'pdf' };
+  | { type: 'downloadReport'; semester: string; format: 'xlsx' | 'pdf' }
+  | { type: 'exportReport'; semester: string; format: 'xlsx' | 'pdf'; target: string };
 
 export const STAFF_ACTION_EVENT = 'anj-staff-action';
 

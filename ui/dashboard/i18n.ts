@@ -3,7 +3,7 @@
  * daemon sends codes (health states, alert kinds, session outcomes); this maps them to words,
  * and an unknown code is shown as the code itself rather than hidden.
  */
-import { messages as kioskMessages, type Locale } from '../i18n.ts';
+import type { Locale } from '../i18n.ts';
 import type { AlertKind } from './api.ts';
 
 export interface DashboardMessages {
@@ -26,7 +26,13 @@ export interface DashboardMessages {
     keyboard: string;
     backspace: string;
     clear: string;
+    /** On the kiosk's screen: staff pick their user ID, then type the PIN. */
+    pickOperator: string;
+    pinFor: (operator: string) => string;
+    otherOperator: string;
   };
+  /** The sections of the dashboard, one at a time on a small screen (the kiosk's 800×480). */
+  sections: { label: string; assist: string; alerts: string; kiosk: string; quota: string; returnData: string; report: string; sessions: string };
   health: {
     title: string;
     names: { idReader: string; sam: string; sensor: string; uplink: string; tamper: string; disk: string };
@@ -90,6 +96,7 @@ export interface DashboardMessages {
     readingRecord: string;
     waiting: string;
     compareFace: string;
+    photoAlt: string;
     faceMatches: string;
     faceDiffers: string;
     /** Shown on a dashboard away from the kiosk (office LAN) while a taxpayer waits. */
@@ -106,10 +113,14 @@ export interface DashboardMessages {
     noTargets: string;
     format: string;
     export: string;
+    /** Back from an export's result to the form (the result takes its place on a small screen). */
+    exportAgain: string;
     exporting: string;
     exportedCount: (n: number) => string;
     checksum: string;
     download: (file: string) => string;
+    /** At the kiosk (no downloads): where the files were written. */
+    writtenTo: (target: string) => string;
     remaining: (n: number) => string;
     /** Why an export was refused, by the daemon's code. */
     refused: Record<string, string>;
@@ -121,16 +132,55 @@ export interface DashboardMessages {
     xlsx: string;
     pdf: string;
     preparing: string;
+    /** At the kiosk, which does not download: written to a stick instead. */
+    target: string;
+    exportXlsx: string;
+    exportPdf: string;
+    exported: (file: string, target: string) => string;
+    noTargets: string;
+    refused: Record<string, string>;
   };
 }
 
-/** Session outcomes (how a session ended): the kiosk's own failure titles, and the finishes. */
-function outcomeNames(locale: Locale, extra: Record<string, string>): Record<string, string> {
-  const k = kioskMessages(locale);
-  const names: Record<string, string> = { ...extra };
-  for (const [code, advice] of Object.entries(k.failed.reason)) names[code] = advice.title;
-  return names;
-}
+
+/**
+ * How a failed session ended, in staff terms (the taxpayer was told it without codes or blame;
+ * staff need the cause). What to check comes with each session from the daemon (its hint).
+ */
+const FAILURE_NAMES: Record<Locale, Record<string, string>> = {
+  id: {
+    cardRemoved: 'Kartu terangkat',
+    readerRemoved: 'Pembaca kartu terputus',
+    cardUnreadable: 'Kartu tidak terbaca',
+    cardNotGenuine: 'Kartu gagal autentikasi',
+    signatureInvalid: 'Tanda tangan digital kartu tidak sah',
+    samMissing: 'SAM tidak menjawab',
+    samRefused: 'SAM menolak',
+    sensorUnavailable: 'Pemindai sidik jari tidak tersedia',
+    identityNotConfirmed: 'Wajah dinyatakan tidak sesuai',
+    uplinkUnavailable: 'Dukcapil tidak terjangkau',
+    quotaReached: 'Kuota habis',
+    registryRefused: 'Ditolak Dukcapil',
+    sessionTimeout: 'Waktu habis',
+    internalError: 'Galat perangkat lunak',
+  },
+  en: {
+    cardRemoved: 'Card lifted',
+    readerRemoved: 'Card reader disconnected',
+    cardUnreadable: 'Card unreadable',
+    cardNotGenuine: 'Card failed authentication',
+    signatureInvalid: "Card's digital signature invalid",
+    samMissing: 'SAM not answering',
+    samRefused: 'SAM refused',
+    sensorUnavailable: 'Fingerprint scanner unavailable',
+    identityNotConfirmed: 'Face judged not matching',
+    uplinkUnavailable: 'Registry unreachable',
+    quotaReached: 'Quota used up',
+    registryRefused: 'Refused by the registry',
+    sessionTimeout: 'Timed out',
+    internalError: 'Software error',
+  },
+};
 
 const id: DashboardMessages = {
   title: 'Dasbor Petugas',
@@ -152,6 +202,19 @@ const id: DashboardMessages = {
     keyboard: 'Papan ketik layar',
     backspace: 'Hapus satu',
     clear: 'Hapus semua',
+    pickOperator: 'Pilih ID pengguna Anda',
+    pinFor: (operator) => `PIN untuk ${operator}`,
+    otherOperator: 'Ganti ID',
+  },
+  sections: {
+    label: 'Bagian dasbor',
+    assist: 'Bantuan',
+    alerts: 'Peringatan',
+    kiosk: 'Anjungan',
+    quota: 'Kuota',
+    returnData: 'Data balikan',
+    report: 'Laporan',
+    sessions: 'Sesi',
   },
   health: {
     title: 'Kondisi perangkat',
@@ -234,14 +297,15 @@ const id: DashboardMessages = {
     outcome: 'Hasil',
     duration: 'Durasi',
     seconds: (s) => `${s} dtk`,
-    outcomes: outcomeNames('id', {
+    outcomes: {
+      ...FAILURE_NAMES.id,
       completed: 'Selesai',
       cardTaken: 'Selesai, kartu diambil',
       returnDataSaved: 'Selesai, NOP/NPWPD dicatat',
       cancelled: 'Dibatalkan',
       aborted: 'Dihentikan',
       interrupted: 'Terputus (anjungan berhenti)',
-    }),
+    },
     running: 'Sedang berjalan',
   },
   kiosk: {
@@ -258,25 +322,28 @@ const id: DashboardMessages = {
     unlock: 'Buka untuk petugas',
     readingRecord: 'Membaca data KTP-el…',
     waiting: 'Menunggu anjungan…',
-    compareFace: 'Bandingkan wajah wajib pajak dengan foto KTP-el pada layar anjungan.',
+    compareFace: 'Bandingkan wajah wajib pajak dengan foto KTP-el ini.',
+    photoAlt: 'Foto pada KTP-el',
     faceMatches: 'Wajah sesuai',
     faceDiffers: 'Wajah tidak sesuai',
     atKioskOnly: 'Wajib pajak menunggu bantuan di anjungan. Verifikasi dibantu hanya dapat dilakukan di layar anjungan, di depan wajib pajak.',
   },
   returnData: {
     title: 'Data balikan',
-    pending: 'Belum dikirim',
-    delivered: 'Terkirim',
-    exported: 'Diekspor',
+    pending: 'Menunggu (belum dikirim atau diekspor)',
+    delivered: 'Terkirim lewat layanan web',
+    exported: 'Diekspor ke berkas',
     deadLettered: (n) => `${n} entri tidak dapat dikirim ke Dukcapil setelah beberapa kali mencoba: ekspor ke berkas.`,
     target: 'Tujuan ekspor',
     noTargets: 'Tidak ada tujuan ekspor (folder atau USB) yang tersedia.',
     format: 'Format berkas',
     export: 'Ekspor data balikan',
+    exportAgain: 'Ekspor lagi',
     exporting: 'Mengekspor…',
     exportedCount: (n) => `${n} entri diekspor.`,
     checksum: 'SHA-256',
     download: (file) => `Unduh ${file}`,
+    writtenTo: (target) => `Berkas ditulis ke ${target}:`,
     remaining: (n) => `${n} entri lagi menunggu ekspor berikutnya.`,
     refused: {
       nothingPending: 'Tidak ada data balikan yang menunggu ekspor.',
@@ -292,6 +359,16 @@ const id: DashboardMessages = {
     xlsx: 'Unduh XLSX',
     pdf: 'Unduh PDF',
     preparing: 'Menyiapkan laporan…',
+    target: 'Tulis ke',
+    exportXlsx: 'Ekspor XLSX ke USB',
+    exportPdf: 'Ekspor PDF ke USB',
+    exported: (file, target) => `Laporan ditulis ke ${target}: ${file}`,
+    noTargets: 'Pasang USB untuk mengekspor laporan.',
+    refused: {
+      targetRefused: 'Tujuan tidak tersedia lagi. Pilih tujuan lain.',
+      busy: 'Laporan lain sedang disiapkan. Tunggu sebentar.',
+      pdfUnavailable: 'PDF tidak dapat dibuat saat ini. Coba XLSX.',
+    },
   },
 };
 
@@ -315,6 +392,19 @@ const en: DashboardMessages = {
     keyboard: 'On-screen keyboard',
     backspace: 'Delete one',
     clear: 'Clear all',
+    pickOperator: 'Choose your user ID',
+    pinFor: (operator) => `PIN for ${operator}`,
+    otherOperator: 'Change ID',
+  },
+  sections: {
+    label: 'Dashboard sections',
+    assist: 'Help',
+    alerts: 'Alerts',
+    kiosk: 'Kiosk',
+    quota: 'Quota',
+    returnData: 'Data balikan',
+    report: 'Report',
+    sessions: 'Sessions',
   },
   health: {
     title: 'Device health',
@@ -397,14 +487,15 @@ const en: DashboardMessages = {
     outcome: 'Outcome',
     duration: 'Duration',
     seconds: (s) => `${s} s`,
-    outcomes: outcomeNames('en', {
+    outcomes: {
+      ...FAILURE_NAMES.en,
       completed: 'Completed',
       cardTaken: 'Completed, card taken',
       returnDataSaved: 'Completed, NOP/NPWPD recorded',
       cancelled: 'Cancelled',
       aborted: 'Stopped',
       interrupted: 'Interrupted (kiosk stopped)',
-    }),
+    },
     running: 'Running',
   },
   kiosk: {
@@ -421,25 +512,28 @@ const en: DashboardMessages = {
     unlock: 'Unlock for staff',
     readingRecord: 'Reading the KTP-el data…',
     waiting: 'Waiting for the kiosk…',
-    compareFace: "Compare the taxpayer's face with the KTP-el photo on the kiosk screen.",
+    compareFace: "Compare the taxpayer's face with this KTP-el photo.",
+    photoAlt: 'Photo on the KTP-el',
     faceMatches: 'Face matches',
     faceDiffers: 'Face does not match',
     atKioskOnly: "A taxpayer is waiting for help at the kiosk. The assisted verification can only be done on the kiosk's screen, in front of the taxpayer.",
   },
   returnData: {
     title: 'Data balikan',
-    pending: 'Not yet sent',
-    delivered: 'Delivered',
-    exported: 'Exported',
+    pending: 'Waiting (neither sent nor exported)',
+    delivered: 'Delivered by web service',
+    exported: 'Exported to a file',
     deadLettered: (n) => `${n} ${n === 1 ? 'entry' : 'entries'} could not be delivered to the registry after several tries: export to a file.`,
     target: 'Export to',
     noTargets: 'No export target (folder or USB stick) is available.',
     format: 'File format',
     export: 'Export data balikan',
+    exportAgain: 'Export again',
     exporting: 'Exporting…',
     exportedCount: (n) => `${n} entries exported.`,
     checksum: 'SHA-256',
     download: (file) => `Download ${file}`,
+    writtenTo: (target) => `Files written to ${target}:`,
     remaining: (n) => `${n} more entries wait for the next export.`,
     refused: {
       nothingPending: 'No data balikan waits for export.',
@@ -455,6 +549,16 @@ const en: DashboardMessages = {
     xlsx: 'Download XLSX',
     pdf: 'Download PDF',
     preparing: 'Preparing the report…',
+    target: 'Write to',
+    exportXlsx: 'Export XLSX to USB',
+    exportPdf: 'Export PDF to USB',
+    exported: (file, target) => `Report written to ${target}: ${file}`,
+    noTargets: 'Plug in a USB stick to export the report.',
+    refused: {
+      targetRefused: 'That target is no longer available. Choose another.',
+      busy: 'Another report is being prepared. Please wait.',
+      pdfUnavailable: 'The PDF cannot be made right now. Try XLSX.',
+    },
   },
 };
 

@@ -1,6 +1,7 @@
 /**
  * The dashboard's look: the kiosk's colours and controls (ui/styles.ts) at desk size, each
  * panel a card with its heading. States are told by a word and a symbol, never by colour alone.
+ * Its glyphs are all in DejaVu Sans, the image's font (✓ ! ✕ ❚❚).
  */
 import { css } from 'lit';
 
@@ -78,24 +79,36 @@ export const panel = css`
     outline: 4px solid var(--anj-focus-ring);
     outline-offset: 2px;
   }
-  /* A radio's touch target is its whole label row. */
-  label.choice {
-    min-height: var(--anj-touch);
-    cursor: pointer;
+  /* A choice of two (file format): buttons the size of a fingertip, the chosen one filled. */
+  .btn.choice[aria-checked='true'] {
+    background: var(--anj-primary);
+    color: var(--anj-primary-ink);
   }
-  label.choice input {
-    width: 24px;
-    height: 24px;
-    margin: 0;
-  }
-  fieldset {
-    border: none;
-    margin: 0;
-    padding: 0;
-  }
-  legend {
+  .label {
     font-weight: 700;
-    padding: 0;
+  }
+  /* Long lists (alerts, sessions) scroll inside their panel, not the page. */
+  .scroll {
+    max-height: var(--anj-list-height, 22em);
+    overflow: auto;
+  }
+  .hint {
+    font-size: 0.85em;
+  }
+  /* The face check: the card photo beside the question and the two answers. */
+  .compare {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 12px;
+    align-items: flex-start;
+  }
+  .compare img {
+    height: 9.5em;
+    aspect-ratio: 3 / 4;
+    object-fit: cover;
+    border: 3px solid var(--anj-ink);
+    border-radius: 6px;
+    background: #cfd8e3;
   }
   .btn {
     min-height: var(--anj-touch);

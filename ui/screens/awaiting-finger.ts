@@ -10,8 +10,19 @@ export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
   static override styles = [
     ...ScreenElement.styles,
     css`
+      .split {
+        width: 100%;
+      }
       anj-hand {
-        width: min(26em, 70vw);
+        flex: 0 1 22em;
+        min-width: 0;
+      }
+      .side {
+        display: grid;
+        gap: var(--anj-gap);
+        justify-items: center;
+        flex: 1 1 16em;
+        min-width: 0;
       }
       .attempt {
         font-weight: 700;
@@ -32,12 +43,16 @@ export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
     const v = this.view;
     const finger = fingerName(this.messages, v.fingerPosition);
     return html`<h1>${m.title(finger)}</h1>
-      <anj-hand .position=${v.fingerPosition} leftLabel=${m.leftHand} rightLabel=${m.rightHand} alt=${m.handsAlt(finger)}></anj-hand>
-      <p class="attempt" data-testid="finger-attempt">${m.attempt(v.attempt, v.maxAttempts)}</p>
-      ${v.feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${m.feedback[v.feedback]}</p>` : null}
-      <div class="actions">
-        <button class="btn" data-testid="cannot-give-finger" @click=${() => this.intent({ type: 'cannotGiveFinger' })}>${m.cannotGive}</button>
-        <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+      <div class="split">
+        <anj-hand class="optional-large" .position=${v.fingerPosition} leftLabel=${m.leftHand} rightLabel=${m.rightHand} alt=${m.handsAlt(finger)}></anj-hand>
+        <div class="side">
+          <p class="attempt" data-testid="finger-attempt">${m.attempt(v.attempt, v.maxAttempts)}</p>
+          ${v.feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${m.feedback[v.feedback]}</p>` : null}
+          <div class="actions">
+            <button class="btn" data-testid="cannot-give-finger" @click=${() => this.intent({ type: 'cannotGiveFinger' })}>${m.cannotGive}</button>
+            <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+          </div>
+        </div>
       </div>`;
   }
 }

@@ -1,11 +1,13 @@
 import { css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
+import { failureNextStepKey } from '../failure-next-step.ts';
 
 /**
- * The single ending for every failure. The flow leaves this screen when the card is lifted, so
- * the way on is an instruction, not a button: "try again" (put the card back) only where
- * trying again can help, otherwise "take your card" and the counter.
+ * The single ending for every failure, in words a taxpayer can act on: what happened (no code,
+ * no blame), the one thing to do, and the way on with the card. The flow leaves this screen when
+ * the card is lifted, so the way on is an instruction, not a button. What staff need (reason,
+ * step, status word) goes to the dashboard and the audit trail, never to this screen.
  */
 @customElement('anj-screen-failed')
 export class FailedScreen extends ScreenElement<'failed'> {
@@ -26,14 +28,6 @@ export class FailedScreen extends ScreenElement<'failed'> {
         content: '➜ ';
         color: var(--anj-primary);
       }
-      .code {
-        font-size: 0.85em;
-        color: var(--anj-muted);
-      }
-      .code code {
-        font-family: 'DejaVu Sans Mono', monospace;
-        font-size: 0.95em;
-      }
     `,
   ];
 
@@ -41,13 +35,11 @@ export class FailedScreen extends ScreenElement<'failed'> {
     const v = this.view;
     const m = this.messages.failed;
     const advice = m.reason[v.reason];
-    const where = m.stateNames[v.state.split('.')[0] ?? ''] ?? v.state;
+    const step = failureNextStepKey(v);
+    const next = step === null ? null : { 'retry-card-in': m.retryCardIn, 'retry-card-out': m.retryCardOut, 'take-card': m.takeCard }[step];
     return html`<h1 data-testid="failure-title" data-reason=${v.reason}>${advice.title}</h1>
-      <p>${advice.action}</p>
-      ${v.retriable
-        ? html`<p class="next" data-testid="try-again"><strong>${this.messages.tryAgain}:</strong> ${m.retryHow}</p>`
-        : html`<p class="next" data-testid="take-card">${this.messages.finished.title.completed}</p>`}
-      <p class="code" data-testid="failure-code">${m.staffCodeLabel}: ${advice.title} (${where}) · <code>${v.reason}/${v.state}</code></p>
+      <p data-testid="failure-action">${advice.action}</p>
+      ${next ? html`<p class="next" data-testid=${v.retriable ? 'try-again' : 'take-card'}>${next}</p>` : null}
       ${this.referenceLine()}`;
   }
 }

@@ -21,6 +21,17 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       svg {
         width: calc(var(--anj-title) * 2);
       }
+      .split {
+        width: 100%;
+      }
+      .side {
+        display: grid;
+        gap: var(--anj-gap);
+        justify-items: center;
+        flex: 1 1 10em;
+        min-width: 0;
+        max-width: 24em;
+      }
       .error {
         color: var(--anj-bad);
         background: var(--anj-bad-bg);
@@ -38,18 +49,32 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
 
   /** An opened enclosure keeps the kiosk locked until staff clear it here with their PIN. */
   private tamperClear() {
-    const m = this.messages.outOfService.tamperClear;
     const s = this.messages.staff;
-    const notice = this.staffNotice === 'pinRejected' ? s.pinRejected : this.staffNotice === 'switchOpen' ? m.closeFirst : null;
-    return html`<p>${m.instruction}</p>
-      ${notice ? html`<p class="error" role="alert" data-testid="tamper-clear-notice">${notice}</p>` : null}
-      <anj-pin-pad
+    return html`<anj-pin-pad
         label=${s.pinLabel}
         unlockLabel=${s.unlock}
         clearLabel=${s.clear}
         backspaceLabel=${s.backspace}
         @anj-pin=${(e: CustomEvent<string>) => emitStaff(this, { type: 'clearTamper', pin: e.detail })}
       ></anj-pin-pad>`;
+  }
+
+  private tamperNotice() {
+    const m = this.messages.outOfService.tamperClear;
+    const s = this.messages.staff;
+    const notice = this.staffNotice === 'pinRejected' ? s.pinRejected : this.staffNotice === 'switchOpen' ? m.closeFirst : null;
+    return notice ? html`<p class="error" role="alert" data-testid="tamper-clear-notice">${notice}</p>` : null;
+  }
+
+  /** The time, and the day when it is not today by the office's calendar: "pukul 07:00" alone reads as today. */
+  private reopening(iso: string): string {
+    const m = this.messages.outOfService;
+    const at = new Date(iso);
+    const time = wibClock(iso);
+    if (wibDate(at) === wibDate(new Date())) return m.reopensAt(time);
+    if (wibDate(at) === wibDate(new Date(Date.now() + 24 * 3600_000))) return m.reopensTomorrowAt(time);
+    const weekday = new Intl.DateTimeFormat(this.locale === 'id' ? 'id-ID' : 'en-GB', { weekday: 'long', timeZone: WIB }).format(at);
+    return m.reopensOnAt(weekday, time);
   }
 
   override render() {
@@ -61,21 +86,30 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
         <p data-testid="out-of-service-reason" data-reason="starting">${m.reason.starting}</p>`;
     }
     if (this.view.reason === 'tamper') {
-      return html`<h1>${m.title}</h1>
-        <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
-        ${this.tamperClear()}`;
+      return html`<div class="split">
+        <div class="side">
+          <h1>${m.title}</h1>
+          <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
+          <p>${m.tamperClear.instruction}</p>
+          ${this.tamperNotice()}
+        </div>
+        ${this.tamperClear()}
+      </div>`;
     }
     return html`<svg data-testid="no-entry-sign" viewBox="0 0 100 100" aria-hidden="true">
         <circle cx="50" cy="50" r="44" fill="#a4161a"></circle><rect x="22" y="42" width="56" height="16" rx="4" fill="#fff"></rect>
       </svg>
       <h1>${m.title}</h1>
       <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
-      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${m.reopensAt(wibClock(this.view.reopensAt))}</p>` : null}
+      ${this.view.reopensAt ? html`<p data-testid="reopens-at" data-at=${this.view.reopensAt}>${this.reopening(this.view.reopensAt)}</p>` : null}
       <p class="muted">${m.goToCounter}</p>`;
   }
 }
 
+const WIB = 'Asia/Jakarta';
+const wibDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: WIB }).format(at);
+
 /** HH:MM in WIB, the office's clock. */
 function wibClock(iso: string): string {
-  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).format(new Date(iso)).replace('.', ':');
+  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: WIB }).format(new Date(iso)).replace('.', ':');
 }

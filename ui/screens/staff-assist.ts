@@ -19,11 +19,29 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
   static override styles = [
     ...ScreenElement.styles,
     css`
+      .split {
+        width: 100%;
+      }
       .side {
         display: grid;
         gap: var(--anj-gap);
         justify-items: center;
-        max-width: 22em;
+        flex: 1 1 10em;
+        min-width: 0;
+        max-width: 24em;
+      }
+      anj-pin-pad {
+        flex: 0 0 auto;
+      }
+      /* Once staff opened the pad, the words are theirs: the base size, whatever the taxpayer chose. */
+      .side.staff {
+        font-size: var(--anj-text-base);
+      }
+      .staff-note {
+        font-size: var(--anj-text-base);
+      }
+      .side.staff h1 {
+        font-size: calc(var(--anj-title) / var(--anj-text-scale, 1));
       }
       .error {
         color: var(--anj-bad);
@@ -34,7 +52,8 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
         font-weight: 700;
       }
       img {
-        height: min(40vh, 18em);
+        flex: 0 0 auto;
+        height: min(50vh, 18em);
         aspect-ratio: 3 / 4;
         object-fit: cover;
         border: 4px solid var(--anj-ink);
@@ -62,18 +81,20 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
     const m = this.messages.staff;
     const locked = this.lockedUntil();
     const attemptsLeft = this.view.staffPin.attemptsLeft;
+    // With the pad open a staff member is at the kiosk: the words for the taxpayer give way to theirs.
+    const pad = this.padOpen && locked === null;
     return html`<div class="split">
-      <div class="side">
-        <h1 tabindex="-1">${m.callTitle}</h1>
-        <p>${m.why[this.view.why]}</p>
-        ${this.view.helpNeeded ? html`<p data-testid="help-needed">${m.helpNeeded}</p>` : null}
+      <div class="side ${pad ? 'staff' : ''}">
+        <h1 tabindex="-1">${pad ? m.padTitle : m.callTitle}</h1>
+        ${pad ? null : html`<p>${m.why[this.view.why]}</p>`}
+        ${this.view.helpNeeded && !pad ? html`<p data-testid="help-needed">${m.helpNeeded}</p>` : null}
         ${locked !== null
-          ? html`<p class="error" role="alert" data-testid="pin-locked">${m.lockedUntil(locked)}</p>`
+          ? html`<p class="error staff-note" role="alert" data-testid="pin-locked">${m.lockedUntil(locked)}</p>`
           : this.view.pinRejected
-            ? html`<p class="error" role="alert" data-testid="pin-rejected">${m.pinRejected}</p>`
+            ? html`<p class="error staff-note" role="alert" data-testid="pin-rejected">${m.pinRejected}</p>`
             : null}
         ${locked === null && attemptsLeft !== null && (this.view.pinRejected || this.padOpen)
-          ? html`<p data-testid="pin-attempts-left">${m.attemptsLeft(attemptsLeft)}</p>`
+          ? html`<p class="staff-note" data-testid="pin-attempts-left">${m.attemptsLeft(attemptsLeft)}</p>`
           : null}
         <div class="actions">
           ${this.padOpen
@@ -82,7 +103,7 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
           <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
         </div>
       </div>
-      ${this.padOpen && locked === null ? this.pinPadElement() : null}
+      ${pad ? this.pinPadElement() : null}
     </div>`;
   }
 

@@ -1,6 +1,8 @@
 /**
  * Inactivity, alongside the session's steps: after a quiet period on a step that waits for the
- * taxpayer, a warning with a countdown; silence to its end raises IDLE_EXPIRED.
+ * taxpayer, a warning with a countdown; silence to its end raises IDLE_EXPIRED. Staff signing in
+ * or out at the kiosk restarts the quiet period: no warning runs out under their dashboard, and
+ * the taxpayer gets a whole period back when the screen returns to them.
  */
 import { assign, raise } from 'xstate';
 import type { FlowDeps } from '../context.ts';
@@ -26,5 +28,6 @@ export const inactivityRegion = (kiosk: KioskSetup, deps: FlowDeps) =>
     on: {
       STEP_ENTERED: '.quiet',
       ACTIVITY: '.quiet',
+      STAFF_AT_KIOSK: { target: '.quiet', actions: 'staffAtKiosk' },
     },
   });

@@ -9,12 +9,15 @@ export const returnDataStep = (kiosk: KioskSetup, deps: FlowDeps) => {
   const { npwpdPattern } = deps.settings;
   return kiosk.createStateConfig({
     tags: 'cardDone',
-    entry: [{ type: 'setStep', params: 'returnData' }, 'stepEntered', assign({ returnDataError: null })],
+    entry: [{ type: 'setStep', params: 'returnData' }, 'stepEntered', assign({ returnDataError: null, returnDataSubmissions: 0 })],
     on: {
       ...CARD_REMOVAL_ENDS,
       ...STEP_EXITS,
       SUBMIT_RETURN_DATA: [
-        { guard: ({ event }) => !event.nop?.trim() && !event.npwpd?.trim(), actions: assign({ returnDataError: 'nothingEntered' }) },
+        {
+          guard: ({ event }) => !event.nop?.trim() && !event.npwpd?.trim(),
+          actions: assign({ returnDataError: 'nothingEntered', returnDataSubmissions: ({ context }) => context.returnDataSubmissions + 1 }),
+        },
         {
           target: '#finished',
           guard: ({ event }) => returnDataErrorOf(event, npwpdPattern) === null,
@@ -29,7 +32,12 @@ export const returnDataStep = (kiosk: KioskSetup, deps: FlowDeps) => {
             { type: 'finish', params: 'returnDataSaved' },
           ],
         },
-        { actions: assign({ returnDataError: ({ event }) => returnDataErrorOf(event, npwpdPattern) }) },
+        {
+          actions: assign({
+            returnDataError: ({ event }) => returnDataErrorOf(event, npwpdPattern),
+            returnDataSubmissions: ({ context }) => context.returnDataSubmissions + 1,
+          }),
+        },
       ],
       SKIP_RETURN_DATA: { target: '#finished', actions: { type: 'finish', params: 'completed' } },
     },

@@ -2,12 +2,21 @@
  * The dashboard's panels. Each renders one part of the overview the app polls and raises the
  * operator's actions as events (events.ts); none holds the API or any state of the kiosk.
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controls, tokens } from '../../styles.ts';
 import { dashboardTokens, panel } from '../styles.ts';
 import { bytes, wibDateTime, wibTime, type DashboardMessages } from '../i18n.ts';
-import type { DeviceHealth, ExportFormat, ExportResult, Overview, ReturnDataStatus, SessionSummary, StaffAlert } from '../api.ts';
+import {
+  type DeviceHealth,
+  type ExportFormat,
+  type ExportResult,
+  type Overview,
+  type ReportExport,
+  type ReturnDataStatus,
+  type SessionSummary,
+  type StaffAlert,
+} from '../api.ts';
 import { emitAction, type StaffAction } from '../events.ts';
 import { messages as kioskMessages, type Locale } from '../../i18n.ts';
 import { recentSemesters } from '../figures.ts';
@@ -32,24 +41,12 @@ const UPDATE_TONE: Record<string, Tone> = { installed: 'warn', booted: 'warn', m
 @customElement('anj-health-panel')
 export class HealthPanel extends Panel {
   @property({ attribute: false }) health!: DeviceHealth;
-  @property({ attribute: false }) kiosk!: Overview['kiosk'];
-  @property({ attribute: false }) lastUpdate: Overview['update'] = null;
-  @property() locale: Locale = 'id';
 
   private row(key: keyof DashboardMessages['health']['names'], code: string, tone: Tone = TONE[code] ?? 'bad', text = this.messages.health.states[code] ?? code) {
     return html`<tr data-testid=${`health-${key}`} data-tone=${tone} data-state=${code}>
       <th scope="row">${this.messages.health.names[key]}</th>
       <td class=${`tone-${tone}`}><span aria-hidden="true">${SYMBOL[tone]}</span> ${text}</td>
     </tr>`;
-  }
-
-  /** The kiosk screen in words: the out-of-service reason as the kiosk itself says it. */
-  private screen(): string {
-    const k = kioskMessages(this.locale);
-    const reasons = k.outOfService.reason as Record<string, string>;
-    const names = this.messages.health.screens;
-    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason) return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
-    return names[this.kiosk.screen] ?? this.kiosk.screen;
   }
 
   override render() {
@@ -61,14 +58,7 @@ export class HealthPanel extends Panel {
         ${this.row('idReader', h.idReader)} ${this.row('sam', h.sam)} ${this.row('sensor', h.sensor)} ${this.row('uplink', h.uplink)}
         ${this.row('tamper', h.tamper, TONE[h.tamper] ?? 'bad', m.tamper[h.tamper] ?? h.tamper)}
         ${this.row('disk', String(h.disk.freeBytes), freeShare < 0.05 ? 'bad' : freeShare < 0.15 ? 'warn' : 'ok', m.diskFree(bytes(h.disk.freeBytes), bytes(h.disk.totalBytes)))}
-      </table>
-      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${m.screen(this.screen())}</p>
-      ${this.lastUpdate
-        ? html`<p class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`} data-testid="update-state" data-event=${this.lastUpdate.event}>
-            <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
-            ${m.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
-          </p>`
-        : nothing}`;
+      </table>`;
   }
 }
 
@@ -116,7 +106,7 @@ export class AlertsPanel extends Panel {
     return html`<h2>${m.title} <span class=${open > 0 ? 'tone-bad' : 'muted'} role="status" data-testid="alerts-open" data-open=${open}>(${m.open(open)})</span></h2>
       ${this.alerts.length === 0
         ? html`<p class="muted" data-testid="alerts-none">${m.none}</p>`
-        : html`<table>
+        : html`<div class="scroll" data-scroll-region tabindex="0" role="region" aria-label=${m.title}><table>
             ${this.alerts.map(
               (a) => html`<tr data-testid="alert" data-alert-id=${String(a.id)} data-kind=${a.kind} data-acknowledged=${String(a.acknowledgedAt !== null)}>
                 <td>${wibDateTime(a.at)}</td>
@@ -128,46 +118,76 @@ export class AlertsPanel extends Panel {
                 </td>
               </tr>`,
             )}
-          </table>`}`;
+          </table></div>`}`;
   }
 }
 
 @customElement('anj-sessions-panel')
 export class SessionsPanel extends Panel {
   @property({ attribute: false }) sessions: SessionSummary[] = [];
+  @property() locale: Locale = 'id';
 
   override render() {
     const m = this.messages.sessions;
     if (this.sessions.length === 0) return html`<h2>${m.title}</h2><p class="muted">${m.none}</p>`;
     return html`<h2 id="t">${m.title}</h2>
-      <table aria-labelledby="t">
-        <tr><th scope="col">${m.reference}</th><th scope="col">${m.time}</th><th scope="col">${m.outcome}</th><th scope="col">${m.duration}</th></tr>
-        ${this.sessions.map(
-          (s) => html`<tr data-testid="session" data-reference=${s.reference}>
-            <td><code>${s.reference}</code></td>
-            <td>${wibDateTime(s.startedAt)}</td>
-            <td data-outcome=${s.outcome ?? 'running'}>${s.outcome === null ? m.running : (m.outcomes[s.outcome] ?? s.outcome)}</td>
-            <td>${s.durationMs === null ? '—' : m.seconds(Math.round(s.durationMs / 1000))}</td>
-          </tr>`,
-        )}
-      </table>`;
+      <div class="scroll" data-scroll-region tabindex="0" role="region" aria-labelledby="t">
+        <table aria-labelledby="t">
+          <tr><th scope="col">${m.reference}</th><th scope="col">${m.time}</th><th scope="col">${m.outcome}</th><th scope="col">${m.duration}</th></tr>
+          ${this.sessions.map(
+            (s) => html`<tr data-testid="session" data-reference=${s.reference}>
+              <td><code>${s.reference}</code></td>
+              <td>${wibDateTime(s.startedAt)}</td>
+              <td data-outcome=${s.outcome ?? 'running'}>
+                ${s.outcome === null ? m.running : (m.outcomes[s.outcome] ?? s.outcome)}
+                ${s.hint ? html`<div class="muted hint" data-testid="session-hint">${s.hint[this.locale]}</div>` : nothing}
+              </td>
+              <td>${s.durationMs === null ? '—' : m.seconds(Math.round(s.durationMs / 1000))}</td>
+            </tr>`,
+          )}
+        </table>
+      </div>`;
   }
 }
 
+/**
+ * The kiosk's service: serving or paused (with the button to change it), what its screen shows,
+ * and the last software update. Beside the parts' table, so both fit the kiosk's 800×480.
+ */
 @customElement('anj-kiosk-panel')
 export class KioskPanel extends Panel {
   @property({ type: Boolean }) paused = false;
   @property({ type: Boolean }) busy = false;
+  @property({ attribute: false }) kiosk!: Overview['kiosk'];
+  @property({ attribute: false }) lastUpdate: Overview['update'] = null;
+  @property() locale: Locale = 'id';
+
+  /** The kiosk screen in words: the out-of-service reason as the kiosk itself says it. */
+  private screen(): string {
+    const k = kioskMessages(this.locale);
+    const reasons = k.outOfService.reason as Record<string, string>;
+    const names = this.messages.health.screens;
+    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason) return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
+    return names[this.kiosk.screen] ?? this.kiosk.screen;
+  }
 
   override render() {
     const m = this.messages.kiosk;
+    const h = this.messages.health;
     return html`<h2>${m.title}</h2>
       <p data-testid="kiosk-paused" data-paused=${String(this.paused)} class=${this.paused ? 'tone-warn' : 'tone-ok'}>
-        <span aria-hidden="true">${this.paused ? '⏸' : '✓'}</span> ${this.paused ? m.paused : m.running}
+        <span aria-hidden="true">${this.paused ? '❚❚' : '✓'}</span> ${this.paused ? m.paused : m.running}
       </p>
       ${this.paused
         ? html`<button class="btn primary" data-testid="kiosk-resume" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: false })}>${m.resume}</button>`
-        : html`<button class="btn" data-testid="kiosk-pause" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: true })}>${m.pause}</button>`}`;
+        : html`<button class="btn" data-testid="kiosk-pause" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: true })}>${m.pause}</button>`}
+      <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${h.screen(this.screen())}</p>
+      ${this.lastUpdate
+        ? html`<p class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`} data-testid="update-state" data-event=${this.lastUpdate.event}>
+            <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
+            ${h.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
+          </p>`
+        : nothing}`;
   }
 }
 
@@ -176,6 +196,8 @@ export class AssistPanel extends Panel {
   @property({ attribute: false }) step: string | null = null;
   @property({ type: Boolean }) atKiosk = false;
   @property({ type: Boolean }) busy = false;
+  /** The card photo (an object URL of a Blob in memory) while staff compare the face. */
+  @property({ attribute: false }) photo: string | null = null;
 
   private body() {
     const m = this.messages.assist;
@@ -187,11 +209,16 @@ export class AssistPanel extends Panel {
         return html`<p class="tone-warn"><strong>${m.callStaff}</strong></p>
           <button class="btn primary" data-testid="assist-unlock" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistUnlock' })}>${m.unlock}</button>`;
       case 'compareFace':
-        return html`<p><strong>${m.compareFace}</strong></p>
-          <div class="row">
-            <button class="btn ok" data-testid="assist-face-matches" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: true })}>${m.faceMatches}</button>
-            <button class="btn bad" data-testid="assist-face-differs" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: false })}>${m.faceDiffers}</button>
-          </div>`;
+        return html`<div class="compare">
+          ${this.photo ? html`<img src=${this.photo} alt=${m.photoAlt} data-testid="assist-photo" />` : nothing}
+          <div>
+            <p><strong>${m.compareFace}</strong></p>
+            <div class="row">
+              <button class="btn ok" data-testid="assist-face-matches" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: true })}>${m.faceMatches}</button>
+              <button class="btn bad" data-testid="assist-face-differs" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: false })}>${m.faceDiffers}</button>
+            </div>
+          </div>
+        </div>`;
       case 'readingRecord':
         return html`<p role="status">${m.readingRecord}</p>`;
       default:
@@ -212,13 +239,41 @@ export class ReturnDataPanel extends Panel {
   /** The daemon's code for the last refused export. */
   @property() refusal = '';
   @property({ type: Boolean }) busy = false;
+  /** On the kiosk's screen, whose browser does not download: the files are on the stick already. */
+  @property({ type: Boolean }) atKiosk = false;
   @state() private format: ExportFormat = 'xlsx';
   @state() private target = '';
+  /** The export whose result staff put away to export again. */
+  @state() private resultClosed: string | null = null;
+  static override styles = [
+    ...Panel.styles,
+    css`
+      /* The result takes the form's place: both together do not fit the kiosk's 800×480. */
+      [data-testid='export-result'] code {
+        overflow-wrap: anywhere;
+      }
+      [data-testid='export-result'] code {
+        font-size: 0.85em;
+      }
+      [data-testid='export-result'] .row p {
+        margin: 0;
+      }
+    `,
+  ];
+
+  private chosenTarget(): string | undefined {
+    const targets = this.status?.targets ?? [];
+    return targets.some((t) => t.id === this.target) ? this.target : targets[0]?.id;
+  }
+
+  private targetLabel(): string {
+    const id = this.chosenTarget();
+    return this.status?.targets.find((t) => t.id === id)?.label ?? '';
+  }
 
   private exportNow(e: Event): void {
     e.preventDefault();
-    const targets = this.status?.targets ?? [];
-    const target = targets.some((t) => t.id === this.target) ? this.target : targets[0]?.id;
+    const target = this.chosenTarget();
     if (target === undefined) return;
     this.act({ type: 'exportReturnData', format: this.format, target });
   }
@@ -227,7 +282,7 @@ export class ReturnDataPanel extends Panel {
     const m = this.messages.returnData;
     const s = this.status;
     if (!s) return html`<h2>${m.title}</h2>`;
-    const r = this.result;
+    const r = this.result && this.result.exportId !== this.resultClosed ? this.result : null;
     return html`<h2>${m.title}</h2>
       <table>
         <tr><th scope="row">${m.pending}</th><td data-testid="return-data-pending">${s.pending}</td></tr>
@@ -235,7 +290,9 @@ export class ReturnDataPanel extends Panel {
         <tr><th scope="row">${m.exported}</th><td data-testid="return-data-exported">${s.exported}</td></tr>
       </table>
       ${s.deadLettered > 0 ? html`<p class="tone-warn" data-testid="return-data-dead-lettered">${m.deadLettered(s.deadLettered)}</p>` : nothing}
-      ${s.targets.length === 0
+      ${r
+        ? nothing
+        : s.targets.length === 0
         ? html`<p class="muted">${m.noTargets}</p>`
         : html`<form @submit=${(e: Event) => this.exportNow(e)}>
             <p>
@@ -244,13 +301,13 @@ export class ReturnDataPanel extends Panel {
                 ${s.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
               </select>
             </p>
-            <fieldset>
-              <legend>${m.format}</legend>
+            <div class="row" role="radiogroup" aria-labelledby="format-label">
+              <span id="format-label" class="label">${m.format}</span>
               ${(['xlsx', 'csv'] as const).map(
-                (f) => html`<label class="row choice"><input type="radio" name="format" value=${f} data-testid=${`export-format-${f}`} .checked=${this.format === f}
-                  @change=${() => (this.format = f)} /> ${f.toUpperCase()}</label>`,
+                (f) => html`<button type="button" class="btn choice" role="radio" aria-checked=${String(this.format === f)} data-testid=${`export-format-${f}`}
+                  @click=${() => (this.format = f)}>${f.toUpperCase()}</button>`,
               )}
-            </fieldset>
+            </div>
             <button class="btn primary" type="submit" data-testid="export-start" ?disabled=${this.busy}>${this.busy ? m.exporting : m.export}</button>
           </form>`}
       ${this.refusal
@@ -258,13 +315,19 @@ export class ReturnDataPanel extends Panel {
         : nothing}
       ${r
         ? html`<div data-testid="export-result" data-export-id=${r.exportId} role="status">
-            <p>${m.exportedCount(r.count)}</p>
-            ${r.remaining ? html`<p>${m.remaining(r.remaining)}</p>` : nothing}
+            <div class="row">
+              <p>${m.exportedCount(r.count)}${r.remaining ? html` ${m.remaining(r.remaining)}` : nothing}</p>
+              <button type="button" class="btn" data-testid="export-again" @click=${() => (this.resultClosed = r.exportId)}>${m.exportAgain}</button>
+            </div>
+            ${this.atKiosk
+              ? html`<p data-testid="export-written">${m.writtenTo(this.targetLabel())} ${r.files.map((f, i) => html`${i > 0 ? ', ' : ''}<code>${f}</code>`)}</p>`
+              : html`<div class="row">
+                  ${r.files.map(
+                    (name) => html`<button class="btn" data-testid="export-download" data-file=${name}
+                      @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button>`,
+                  )}
+                </div>`}
             <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
-            ${r.files.map(
-              (name) => html`<button class="btn" data-testid="export-download" data-file=${name}
-                @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button> `,
-            )}
           </div>`
         : nothing}`;
   }
@@ -272,31 +335,53 @@ export class ReturnDataPanel extends Panel {
 
 @customElement('anj-report-panel')
 export class ReportPanel extends Panel {
-  /** A report is being fetched (the PDF takes Chromium a few seconds). */
+  /** A report is being made (the PDF takes Chromium a few seconds). */
   @property({ type: Boolean }) busy = false;
+  /** On the kiosk's screen, whose browser does not download: the report goes to a stick. */
+  @property({ type: Boolean }) atKiosk = false;
+  /** Where a report may be written (the data balikan export's targets). */
+  @property({ attribute: false }) targets: { id: string; label: string }[] = [];
+  @property({ attribute: false }) result: ReportExport | null = null;
+  /** The daemon's code for the last refused export. */
+  @property() refusal = '';
   @state() private semester = recentSemesters(new Date())[0]!;
+  @state() private target = '';
 
-  private download(format: 'xlsx' | 'pdf'): void {
-    this.act({ type: 'downloadReport', semester: this.semester, format });
+  private get(format: 'xlsx' | 'pdf'): void {
+    if (!this.atKiosk) return this.act({ type: 'downloadReport', semester: this.semester, format });
+    const target = this.targets.some((t) => t.id === this.target) ? this.target : this.targets[0]?.id;
+    if (target !== undefined) this.act({ type: 'exportReport', semester: this.semester, format, target });
   }
 
   override render() {
     const m = this.messages.report;
     const busy = this.busy;
+    const noStick = this.atKiosk && this.targets.length === 0;
     return html`<h2>${m.title}</h2>
-      <p>
-        <label for="semester">${m.semester}</label><br />
+      <div class="row">
+        <label for="semester">${m.semester}</label>
         <select id="semester" data-testid="report-semester" @change=${(e: Event) => (this.semester = (e.target as HTMLSelectElement).value)}>
           ${recentSemesters(new Date()).map((s) => {
             const [year, half] = s.split('-') as [string, '1' | '2'];
             return html`<option value=${s} ?selected=${s === this.semester}>${m.semesterName(year, half)}</option>`;
           })}
         </select>
-      </p>
-      <div class="row">
-        <button class="btn" data-testid="report-xlsx" ?disabled=${busy} @click=${() => this.download('xlsx')}>${m.xlsx}</button>
-        <button class="btn" data-testid="report-pdf" ?disabled=${busy} @click=${() => this.download('pdf')}>${m.pdf}</button>
       </div>
-      ${busy ? html`<p role="status" data-testid="report-preparing">${m.preparing}</p>` : nothing}`;
+      ${this.atKiosk && this.targets.length > 0
+        ? html`<div class="row">
+            <label for="report-target">${m.target}</label>
+            <select id="report-target" data-testid="report-target" @change=${(e: Event) => (this.target = (e.target as HTMLSelectElement).value)}>
+              ${this.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
+            </select>
+          </div>`
+        : nothing}
+      ${noStick ? html`<p class="muted" data-testid="report-no-targets">${m.noTargets}</p>` : nothing}
+      <div class="row">
+        <button class="btn" data-testid="report-xlsx" ?disabled=${busy || noStick} @click=${() => this.get('xlsx')}>${this.atKiosk ? m.exportXlsx : m.xlsx}</button>
+        <button class="btn" data-testid="report-pdf" ?disabled=${busy || noStick} @click=${() => this.get('pdf')}>${this.atKiosk ? m.exportPdf : m.pdf}</button>
+      </div>
+      ${busy ? html`<p role="status" data-testid="report-preparing">${m.preparing}</p>` : nothing}
+      ${this.result && !busy ? html`<p role="status" data-testid="report-exported">${m.exported(this.result.file, this.result.target)}</p>` : nothing}
+      ${this.refusal ? html`<p class="error" role="alert" data-testid="report-refused">${m.refused[this.refusal] ?? this.messages.actionFailed}</p>` : nothing}`;
   }
 }

@@ -23,7 +23,7 @@ export class AnjQuotaChart extends LitElement {
     svg {
       width: 100%;
       height: auto;
-      max-height: 14em;
+      max-height: var(--anj-chart-height, 14em);
     }
     .bar {
       fill: var(--anj-primary, #0b3d91);

@@ -1,13 +1,17 @@
 /**
- * Staff sign-in: user ID and PIN. On the kiosk's touchscreen (no physical keyboard) an on-screen
- * keyboard types into the field last focused: lowercase letters, digits and '-' (what a user ID
- * may hold), digits only into the PIN. Raises `anj-sign-in` with { userId, pin }.
+ * Staff sign-in: user ID and PIN. On the kiosk's touchscreen (no physical keyboard) staff pick
+ * their user ID from the roster and type only the PIN on a PIN pad (one tap and the digits);
+ * where no roster is offered, an on-screen keyboard types into the field last focused: lowercase
+ * letters, digits and '-' (what a user ID may hold), digits only into the PIN. Raises
+ * `anj-sign-in` with { userId, pin }.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { STAFF_PIN_PATTERN } from '../../../device/domain/staff-pin.ts';
 import { controls } from '../../styles.ts';
+import '../../components/pin-pad.ts';
+import type { AnjPinPad } from '../../components/pin-pad.ts';
 import type { DashboardMessages } from '../i18n.ts';
 
 export const USER_ID_PATTERN = /^[a-z0-9-]{1,32}$/;
@@ -29,6 +33,10 @@ export class AnjSignIn extends LitElement {
   @property({ type: Boolean }) busy = false;
   /** The kiosk's touchscreen has no keyboard: show ours. */
   @property({ type: Boolean }) onScreenKeyboard = false;
+  /** The user IDs to pick from (the kiosk's roster); null or empty: the ID is typed. */
+  @property({ attribute: false }) operators: string[] | null = null;
+  /** The user ID picked from the roster, whose PIN the pad asks for. */
+  @state() private picked: string | null = null;
   @state() private userId = '';
   @state() private pin = '';
   @state() private field: Field = 'userId';
@@ -88,12 +96,64 @@ export class AnjSignIn extends LitElement {
       .keyboard .btn.wide {
         padding: 0 1em;
       }
+      .label {
+        font-weight: 700;
+        margin: 0;
+      }
+      .choices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        justify-content: center;
+        margin-top: 8px;
+      }
+      .picked {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 16px;
+        align-items: flex-start;
+        justify-content: center;
+      }
+      .who {
+        display: grid;
+        gap: 10px;
+        justify-items: start;
+        max-width: 16em;
+      }
     `,
   ];
 
   /** Forgets the PIN typed, e.g. after a refusal. */
   clearPin(): void {
     this.pin = '';
+    this.renderRoot.querySelector<AnjPinPad>('anj-pin-pad')?.clear();
+  }
+
+  private pickedSignIn(pin: string): void {
+    if (this.busy || this.picked === null || !PIN_PATTERN.test(pin)) return;
+    this.dispatchEvent(new CustomEvent<SignInRequest>('anj-sign-in', { detail: { userId: this.picked, pin }, bubbles: true, composed: true }));
+  }
+
+  /** The kiosk's way: a button per user ID, then the PIN pad for the one picked. */
+  private roster(operators: string[]) {
+    const m = this.messages.signIn;
+    if (this.picked === null) {
+      return html`<div class="roster" role="group" aria-label=${m.pickOperator} data-testid="operator-list">
+        <p class="label">${m.pickOperator}</p>
+        <div class="choices">
+          ${operators.map((id) => html`<button type="button" class="btn" data-testid=${`operator-${id}`} @click=${() => (this.picked = id)}>${id}</button>`)}
+        </div>
+      </div>`;
+    }
+    return html`<div class="picked">
+        <div class="who">
+          <p class="label" data-testid="picked-operator">${m.pinFor(this.picked)}</p>
+          <button type="button" class="btn quiet" data-testid="other-operator" @click=${() => (this.picked = null)}>${m.otherOperator}</button>
+          ${this.notice ? html`<p class="error" role="alert" data-testid="sign-in-notice">${this.notice}</p>` : nothing}
+        </div>
+        <anj-pin-pad label=${m.pin} unlockLabel=${m.submit} clearLabel=${m.clear} backspaceLabel=${m.backspace}
+          @anj-pin=${(e: CustomEvent<string>) => this.pickedSignIn(e.detail)}></anj-pin-pad>
+      </div>`;
   }
 
   private submit(e: Event): void {
@@ -138,6 +198,7 @@ export class AnjSignIn extends LitElement {
 
   override render() {
     const m = this.messages.signIn;
+    if (this.onScreenKeyboard && this.operators && this.operators.length > 0) return this.roster(this.operators);
     const complete = USER_ID_PATTERN.test(this.userId) && PIN_PATTERN.test(this.pin);
     return html`<form @submit=${(e: Event) => this.submit(e)} novalidate>
         <label for="user-id">${m.userId}</label>
