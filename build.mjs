@@ -4,7 +4,7 @@ import { mkdir, copyFile, writeFile } from 'node:fs/promises';
 import { buildPromptPack } from './build-prompts.mjs';
 import { resolve } from 'node:path';
 
-const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
+const external = ['better-sqlite3', '@pokusew/pcsclite', 'pino', 'thread-stream'];
 const daemon = {
   bundle: true,
   platform: 'node',

@@ -42,14 +42,15 @@ const GpioLine = Type.Object(
 );
 
 /**
- * The panel's GPIO: `onoff` drives the lines named here; `none` is a kiosk without a panel (a
- * bench, a rehearsal), chosen explicitly. Production without this section does not start.
+ * The panel's GPIO: `gpiod` drives the lines named here through the GPIO character device (the
+ * image's GPIO helper, libgpiod); `none` is a kiosk without a panel (a bench, a rehearsal),
+ * chosen explicitly. Production without this section does not start.
  */
 const GpioSchema = Type.Object(
   {
-    driver: Type.Union([Type.Literal('onoff'), Type.Literal('none')]),
-    /** Where sysfs is mounted; tests point it at a fake tree. */
-    sysfsRoot: Type.Optional(Type.String({ minLength: 1 })),
+    driver: Type.Union([Type.Literal('gpiod'), Type.Literal('none')]),
+    /** The GPIO helper binary (default /usr/lib/anjungan/anjungan-gpio). */
+    helperPath: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096 })),
     lines: Type.Optional(
       Type.Object(
         { ledGreen: GpioLine, ledAmber: GpioLine, ledRed: GpioLine, buzzer: GpioLine, readerPower: GpioLine, tamper: GpioLine },
@@ -219,6 +220,20 @@ const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * The clock (production): the kiosk validates nobody until NTP has synchronised it. The flag
+     * is the file systemd-timesyncd creates then; tests and rehearsals point it elsewhere.
+     */
+    clock: Type.Optional(
+      Type.Object({ synchronisedFlag: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096 })) }, { additionalProperties: false }),
+    ),
+    /** Free space on the data partition: below `lowMb` staff are alerted, below `reserveMb` the kiosk stops serving. */
+    disk: Type.Optional(
+      Type.Object(
+        { lowMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 65536 })), reserveMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 65536 })) },
+        { additionalProperties: false },
+      ),
+    ),
     /** The semester report's PDF: the Chromium binary that prints it and how long it may take. */
     report: Type.Optional(
       Type.Object(
@@ -241,7 +256,7 @@ export type StaffLanConfig = Static<typeof StaffLanSchema>;
 const out = (offset: number) => ({ chip: 'pinctrl-bcm2711', offset, direction: 'out' as const });
 /** The reference enclosure on a Raspberry Pi 4: its panel lines by chip label and offset. */
 export const REFERENCE_PANEL_GPIO: GpioConfig = {
-  driver: 'onoff',
+  driver: 'gpiod',
   lines: {
     ledGreen: out(17),
     ledAmber: out(27),
@@ -323,7 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, today: Date): KioskConfig {
     if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
     const delivery = config.returnData?.delivery;
     if (delivery && (!delivery.url || !delivery.caFile)) problems.push('/returnData/delivery needs url and caFile in production');
-    if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
+    if (!config.gpio) problems.push('/gpio is required in production: {"driver": "gpiod", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
   }
   if (problems.length === 0 && config.staffLan?.enabled) problems.push(...readStaffLanTls(config.staffLan, today).problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -376,7 +391,7 @@ export function readStaffLanTls(lan: StaffLanConfig, now = new Date()): { tls: S
 export function configProblems(config: unknown): string[] {
   const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
   const gpio = (config as { gpio?: { driver?: unknown; lines?: unknown } } | null)?.gpio;
-  if (gpio?.driver === 'onoff' && !gpio.lines) problems.push('/gpio/lines is required with driver "onoff"');
+  if (gpio?.driver === 'gpiod' && !gpio.lines) problems.push('/gpio/lines is required with driver "gpiod"');
   const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
   try {
     new RegExp(String(pattern));
