@@ -39,3 +39,18 @@ export function detachedValidator(dailyQuota: number, day: () => string): Valida
     close: () => undefined,
   };
 }
+
+/**
+ * A production kiosk whose provisioning is not complete opens no device either; readiness says
+ * `notProvisioned` and looks again at every recheck, and once nothing is missing it hands over to
+ * `onProvisioned` (the daemon then restarts itself into service, device/main.ts).
+ */
+export function notProvisionedReadiness(deps: { missing: () => readonly string[]; onProvisioned: () => void }): ReadinessPort {
+  return {
+    check: () => {
+      if (deps.missing().length === 0) deps.onProvisioned();
+      return Promise.resolve({ ready: false, reason: 'notProvisioned' });
+    },
+    stopService: () => undefined,
+  };
+}

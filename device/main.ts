@@ -5,10 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, readStaffLanTls, type KioskConfig } from './config.ts';
+import { ConfigError, readStaffLanTls, type KioskConfig } from './config.ts';
+import { loadStartConfig } from './provisioning-state.ts';
+import type { ProvisioningItem } from './domain/provisioning.ts';
+import { DEFAULT_DISK, DiskWatch, type DiskThresholds } from './disk.ts';
+import { clockSynchronised } from './clock-sync.ts';
+import { createNoPanelGpio } from './gpio/no-panel.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openDatabase } from './store/db.ts';
 import { AuditLog } from './store/audit-log.ts';
@@ -17,7 +22,7 @@ import { DEFAULT_DELIVERY, startReturnDataDelivery, type ReturnDataEndpoint } fr
 import { DEFAULT_RETENTION_DAYS, startReturnDataRetention } from './return-data/retention.ts';
 import { KioskFlags } from './store/kiosk-flags.ts';
 import { PinLockout } from './store/pin-lockout.ts';
-import { readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
+import { newKey, readCredentials, StaffPinVerifier, writeCredentials, type Credentials } from './store/credentials.ts';
 import { SignInLockout } from './store/sign-in-lockout.ts';
 import { permittedOperatorIds, readSignInRoster, RosterFileError, type SignInEntry } from './staff/roster.ts';
 import { OperatorSignIn } from './staff/sign-in.ts';
@@ -28,7 +33,7 @@ import { createKioskMachine, type FlowEvent, type FlowSettings } from './flow/ma
 import { KioskRuntime } from './flow/runtime.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort } from './flow/ports.ts';
 import { createReadiness } from './readiness.ts';
-import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidator } from './detached.ts';
+import { deactivatedReadiness, detachedCardPort, detachedSensor, detachedValidator, notProvisionedReadiness } from './detached.ts';
 import { wibDate } from './domain/wib.ts';
 import { buildServer, DemoConflict, type DemoControls } from './server/app.ts';
 import { UiWatch } from './server/ui-watch.ts';
@@ -48,7 +53,7 @@ import { createMatcher } from './fingerprint/matcher.ts';
 import { libfprintSensorFromConfig } from './fingerprint/libfprint-sensor.ts';
 import { createValidator, type UplinkEndpoint } from './uplink/validator.ts';
 import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
-import { AlertLog, attachAlerts, quotaAlertKind } from './staff/alerts.ts';
+import { AlertLog, attachAlerts, quotaAlertKind, type AlertKind } from './staff/alerts.ts';
 import { createPcscCardPort, type PcscCardPort } from './card/pcsc-card.ts';
 import { loadSimulation, type Simulation } from './simulation.ts';
 import type { Persona } from './sim/personas.ts';
@@ -56,7 +61,36 @@ import type { SimulatedFingerSensor } from './sim/finger-sensor.ts';
 
 /** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
 const UI_FROZEN_AFTER_MS = 30_000;
+/** Written into the state folder by anjungan-crash-alert.service when the unit gave up restarting. */
+export const CRASH_LOOP_MARKER = 'crash-loop';
 
+function tryOrNull<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+}
+
+function diskThresholds(config: KioskConfig): DiskThresholds {
+  return {
+    lowBytes: (config.disk?.lowMb ?? DEFAULT_DISK.lowBytes / 1048576) * 1048576,
+    reserveBytes: (config.disk?.reserveMb ?? DEFAULT_DISK.reserveBytes / 1048576) * 1048576,
+  };
+}
+
+/**
+ * What a not-provisioned kiosk still lacks, read again from the files provisioning writes (the
+ * credential file in the state folder, not the copy systemd handed over at start).
+ */
+function stillMissing(logger: Logger): ProvisioningItem[] {
+  try {
+    return loadStartConfig({ ...process.env, CREDENTIALS_DIRECTORY: undefined }, new Date()).missing;
+  } catch (err) {
+    logger.warn({ event: 'provisioningUnreadable', err: { name: (err as Error).name } }, 'the configuration cannot be read yet');
+    return ['configInvalid'];
+  }
+}
 
 // Node has no AF_UNIX datagram sockets, so the messages go through systemd-notify, a child
 // process (the unit allows it with NotifyAccess=all). It waits until systemd has taken the
@@ -84,10 +118,12 @@ export interface Kiosk {
   close(): Promise<void>;
 }
 
-export async function startKiosk(config: KioskConfig, logger: Logger): Promise<Kiosk> {
+export async function startKiosk(config: KioskConfig, logger: Logger, provisioning: { missing: ProvisioningItem[] } = { missing: [] }): Promise<Kiosk> {
   const simulated = config.mode !== 'production';
-  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
-  const deactivated = config.deactivated !== undefined;
+  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device;
+  // neither does one whose provisioning is not complete (it shows what is missing).
+  const notProvisioned = provisioning.missing.length > 0;
+  const deactivated = config.deactivated !== undefined || notProvisioned;
   const sim: Simulation | null = simulated ? await loadSimulation() : null;
   const clock: ClockPort = { now: () => new Date() };
   const closers: Array<() => Promise<void> | void> = [];
@@ -121,7 +157,9 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   // Under systemd the file arrives through LoadCredential= (anjungan.service).
   const credentialFile = join(process.env.CREDENTIALS_DIRECTORY ?? config.stateDir, 'credentials.json');
   if (sim && !deactivated && !process.env.CREDENTIALS_DIRECTORY && !existsSync(credentialFile)) writeCredentials(credentialFile, await sim.demoCredentials(simulatorCredentials!));
-  const credentials = readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
+  const readFile = () => readCredentials(credentialFile, { groupReadable: process.env.CREDENTIALS_DIRECTORY !== undefined });
+  // Not provisioned and no credential file yet: keys for this run only (its audit rows name no person).
+  const credentials: Credentials = notProvisioned ? (tryOrNull(readFile) ?? { auditKey: newKey(), outboxKey: newKey(), staff: [] }) : readFile();
   // The operator roster (anjungan-provision operators): only operators on it with an NDA signed
   // and not disabled may use a staff PIN. Unreadable, it permits nobody; the kiosk still serves.
   const rosterFile = join(config.stateDir, 'operators.json');
@@ -140,10 +178,15 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
   const samSecret = credentials.sam
     ? { pcid: Buffer.from(credentials.sam.pcid, 'hex'), configuration: Buffer.from(credentials.sam.configuration, 'hex') }
     : null;
-  const issuerPublicKeyPem = config.card.issuerPublicKeyFile ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : sim!.DEMO_ISSUER_PUBLIC_KEY_PEM;
+  const issuerPublicKeyPem = config.card.issuerPublicKeyFile && !notProvisioned ? readFileSync(config.card.issuerPublicKeyFile, 'utf8') : (sim?.DEMO_ISSUER_PUBLIC_KEY_PEM ?? '');
 
   // ---- devices
-  const gpio: GpioPort = openPanelGpio(config, logger.child({ component: 'gpio' }));
+  // A GPIO helper lost at run time leaves the panel unknown: the crash policy restarts the daemon.
+  const gpio: GpioPort = notProvisioned
+    ? createNoPanelGpio()
+    : await openPanelGpio(config, logger.child({ component: 'gpio' }), {
+        onLost: (err) => process.emit('uncaughtException', err),
+      });
   closers.push(() => gpio.close());
   // The simulated sensor draws a fresh impression per touch; tests fix the draws with
   // ANJUNGAN_SIM_FINGER_SEED so a run is reproducible (the matcher's error rates are the bench's).
@@ -243,6 +286,32 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         });
   closers.unshift(() => validator.close());
 
+  // The data partition: out of service below its reserve, staff alerted when it runs low.
+  const disk = new DiskWatch({
+    dir: config.stateDir,
+    thresholds: diskThresholds(config),
+    onChange: (level, free) => {
+      logger[level === 'ok' ? 'info' : 'warn']({ event: 'disk', level, freeMb: Math.floor(free / 1048576) }, 'data partition free space');
+      if (level !== 'ok') raiseAlert('diskLow');
+      toFlow({ type: 'READINESS_CHANGED' });
+    },
+  });
+  disk.start();
+  closers.unshift(() => disk.stop());
+  const raiseAlert = (kind: AlertKind) => {
+    try {
+      alerts.raise(kind);
+    } catch (err) {
+      logger.error({ event: 'staffAlertFailed', kind, err: { name: (err as Error).name } }, 'a staff alert could not be stored');
+    }
+  };
+  if (disk.level() !== 'ok') raiseAlert('diskLow');
+  // anjungan-crash-alert.service left this when the unit hit its start limit (systemd/).
+  if (existsSync(join(config.stateDir, CRASH_LOOP_MARKER))) {
+    raiseAlert('crashLoop');
+    rmSync(join(config.stateDir, CRASH_LOOP_MARKER), { force: true });
+  }
+
   const settings: FlowSettings = {
     maxFingerAttempts: 4,
     idleTimeoutMs: config.session.idleTimeoutS * 1000,
@@ -256,7 +325,21 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     sensor: fingerSensor,
     matcher: createMatcher(),
     validator,
-    readiness: deactivated ? deactivatedReadiness : createReadiness({ agreement: config.agreement, clock, tamper, card, validator, flags, logger }),
+    readiness: notProvisioned
+      ? notProvisionedReadiness({ missing: () => stillMissing(logger), onProvisioned: () => process.kill(process.pid, 'SIGTERM') })
+      : deactivated
+        ? deactivatedReadiness
+        : createReadiness({
+            agreement: config.agreement,
+            clock,
+            tamper,
+            card,
+            validator,
+            flags,
+            logger,
+            disk,
+            ...(simulated ? {} : { clockSynchronised: () => clockSynchronised(config.clock?.synchronisedFlag) }),
+          }),
     staffAuth,
     audit,
     returnData: outbox,
@@ -271,6 +354,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     maxFingerAttempts: settings.maxFingerAttempts,
     staffPinLockedUntil: () => pinLockout.state().lockedUntil,
     staffPinAttemptsLeft: () => PinLockout.MAX_FAILURES - pinLockout.state().failures,
+    provisioningMissing: () => provisioning.missing,
   });
   closers.unshift(() => runtime.stop());
 
@@ -350,9 +434,14 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     health: () => {
       const snapshot = runtime.snapshot();
       const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+      const flowRunning = runtime.actor.getSnapshot().status === 'active';
+      const view = runtime.view();
       return {
-        ready: state !== 'booting' && state !== 'outOfService',
-        state,
+        // A flow that stopped on an error serves nobody, whatever state it stopped in.
+        ready: flowRunning && state !== 'booting' && state !== 'outOfService',
+        state: flowRunning ? state : 'stopped',
+        ...(view.screen === 'outOfService' ? { reason: view.reason, ...(view.missing ? { missing: view.missing } : {}) } : {}),
+        disk: disk.level(),
         devices: {
           reader: card.health(),
           sensor: fingerSensor.health(),
@@ -519,10 +608,11 @@ export function installCrashPolicy(logger: Logger): void {
 async function main(): Promise<void> {
   // Whatever the daemon creates (database, journal, credentials) is the owner's only.
   process.umask(0o077);
-  const config = loadConfig(process.env, new Date());
+  const { config, missing, problems } = loadStartConfig(process.env, new Date());
   const logger = createLogger({ level: config.logLevel });
   installCrashPolicy(logger);
-  const kiosk = await startKiosk(config, logger);
+  if (missing.length > 0) logger.warn({ event: 'notProvisioned', missing, problems }, 'provisioning is not complete: out of service until it is');
+  const kiosk = await startKiosk(config, logger, { missing });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -18,10 +18,16 @@ export function createReadiness(deps: {
   validator: ValidatorPort & { probe(): Promise<boolean> };
   flags: KioskFlags;
   logger: Logger;
+  /** The data partition (device/disk.ts): below its reserve nothing more is written. */
+  disk?: { check(): 'ok' | 'low' | 'full' };
+  /** NTP synchronisation (device/clock-sync.ts): the agreement window and quota day read the clock. */
+  clockSynchronised?: () => boolean;
 }): ReadinessPort {
   const notReady = (reason: OutOfServiceReason) => ({ ready: false as const, reason });
   return {
     async check() {
+      if (deps.disk?.check() === 'full') return notReady('diskFull');
+      if (deps.clockSynchronised && !deps.clockSynchronised()) return notReady('clockUnsynchronised');
       if (!agreementInForce(deps.agreement, deps.clock.now())) return notReady('agreementNotInForce');
       if (deps.tamper.locked()) return notReady('tamper');
       if (deps.flags.isSet('pausedByStaff')) return notReady('pausedByStaff');

@@ -206,7 +206,9 @@ export type AuditCode =
   /** A state-changing request in the staff scope: state = method and route pattern, outcome = status. */
   | 'staffAction'
   /** Staff downloaded a semester report (state: the semester, outcome: the format). */
-  | 'semesterReport';
+  | 'semesterReport'
+  /** A technician's command that changes the kiosk (anjungan-provision): state = the command, outcome = its exit code. */
+  | 'technicianCommand';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

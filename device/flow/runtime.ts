@@ -9,6 +9,7 @@ import { deriveView } from '../view/derive.ts';
 import type { Logger } from '../log.ts';
 import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from './machine.ts';
 import type { ClockPort } from './ports.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 
 export function intentToEvent(intent: Intent): FlowEvent {
   switch (intent.type) {
@@ -53,6 +54,8 @@ export class KioskRuntime {
       staffPinLockedUntil?: () => number | null;
       /** Wrong staff PINs left before the lockout, for the staff-assist view. */
       staffPinAttemptsLeft?: () => number;
+      /** What provisioning lacks, for the not-provisioned screen (device/provisioning-state.ts). */
+      provisioningMissing?: () => ProvisioningItem[];
     },
   ) {
     this.actor = createActor(machine, opts.xstateClock ? { clock: opts.xstateClock } : {});
@@ -106,6 +109,7 @@ export class KioskRuntime {
       maxFingerAttempts: this.opts.maxFingerAttempts,
       staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null,
       staffPinAttemptsLeft: this.opts.staffPinAttemptsLeft?.() ?? null,
+      provisioningMissing: this.opts.provisioningMissing?.() ?? [],
     };
   }
 

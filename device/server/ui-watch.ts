@@ -1,13 +1,18 @@
 /**
  * The browser's keep-alive: the page pings the daemon every few seconds from its own event loop.
- * When pings that had been arriving stop (a frozen or crashed page), the watch reports it once;
- * it arms again with the next ping, so a browser that is being restarted is not reported twice.
+ * The watch is armed from the daemon's start, as if a ping had just arrived: a browser that never
+ * reaches the page (stuck on an error page because it started before the daemon answered) is
+ * reported like a page that stopped pinging. After a report it waits twice the timeout for the
+ * restarted browser's first ping before reporting again, so a browser that keeps failing is
+ * restarted at a calm pace and one that is starting up is not restarted twice.
  */
 export class UiWatch {
-  private lastPing: number | null = null;
+  private lastPing: number;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly opts: { timeoutMs: number; now?: () => number; onFrozen(silentMs: number): void }) {}
+  constructor(private readonly opts: { timeoutMs: number; now?: () => number; onFrozen(silentMs: number): void }) {
+    this.lastPing = this.now();
+  }
 
   private now(): number {
     return this.opts.now ? this.opts.now() : Date.now();
@@ -17,16 +22,17 @@ export class UiWatch {
     this.lastPing = this.now();
   }
 
-  /** Reports a frozen page once when the last ping is older than the timeout. */
+  /** Reports a frozen (or never reached) page when the last ping is older than the timeout. */
   check(): void {
-    if (this.lastPing === null) return;
     const silent = this.now() - this.lastPing;
     if (silent < this.opts.timeoutMs) return;
-    this.lastPing = null;
+    // The next report comes only after two more timeouts of silence: the restart's grace.
+    this.lastPing = this.now() + this.opts.timeoutMs;
     this.opts.onFrozen(silent);
   }
 
   start(): void {
+    this.lastPing = this.now();
     this.timer = setInterval(() => this.check(), Math.max(250, Math.floor(this.opts.timeoutMs / 4)));
     this.timer.unref();
   }

@@ -14,7 +14,7 @@ import type { Db } from '../store/db.ts';
 import type { QuotaUsage } from '../uplink/quota-ledger.ts';
 import type { KioskView } from '../view/protocol.ts';
 
-export const ALERT_KINDS = ['quota80', 'quota95', 'quota100', 'accessRefused', 'tamper', 'helpNeeded'] as const;
+export const ALERT_KINDS = ['quota80', 'quota95', 'quota100', 'accessRefused', 'tamper', 'helpNeeded', 'diskLow', 'crashLoop'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const ONCE_A_DAY = new Set<AlertKind>(['quota80', 'quota95', 'quota100']);
@@ -115,6 +115,7 @@ function conditionsOf(view: KioskView): Set<AlertKind> {
     if (view.reason === 'tamper') found.add('tamper');
     if (view.reason === 'uplinkRejected') found.add('accessRefused');
     if (view.reason === 'quotaExhausted') found.add('quota100');
+    if (view.reason === 'diskFull') found.add('diskLow');
   }
   if (view.screen === 'staffAssist' && view.helpNeeded) found.add('helpNeeded');
   return found;

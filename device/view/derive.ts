@@ -8,6 +8,7 @@ import { sessionReference } from '../domain/session-reference.ts';
 import { displayField, FIELD_LABELS, PERMITTED_FIELDS, type PermittedField } from '../domain/record.ts';
 import { staffCallPending, type FlowContext, type KioskSnapshot } from '../flow/machine.ts';
 import type { KioskView, ResultField } from './protocol.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 
 type ViewBody = KioskView extends infer V ? (V extends unknown ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
 
@@ -21,6 +22,8 @@ export interface ViewOptions {
   staffPinLockedUntil?: number | null;
   /** Wrong PINs left before the staff PIN check locks (store/pin-lockout.ts); null when unknown. */
   staffPinAttemptsLeft?: number | null;
+  /** What provisioning lacks (shown with the notProvisioned reason). */
+  provisioningMissing?: ProvisioningItem[];
 }
 
 export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskView {
@@ -32,7 +35,10 @@ export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskVie
 function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
   const c = snapshot.context;
   if (snapshot.matches('booting')) return { screen: 'outOfService', reason: 'starting' };
-  if (snapshot.matches('outOfService')) return { screen: 'outOfService', reason: c.outOfService ?? 'starting' };
+  if (snapshot.matches('outOfService')) {
+    const reason = c.outOfService ?? 'starting';
+    return reason === 'notProvisioned' ? { screen: 'outOfService', reason, missing: opts.provisioningMissing ?? [] } : { screen: 'outOfService', reason };
+  }
   if (snapshot.matches('welcome')) return { screen: 'welcome' };
   switch (c.step) {
     case 'readingTemplates':

@@ -5,6 +5,7 @@
  */
 import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason } from '../domain/failure.ts';
 import type { PermittedField } from '../domain/record.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 import type { CaptureHint } from '../flow/ports.ts';
 import { Type, type Static } from 'typebox';
 
@@ -40,7 +41,12 @@ interface ViewBase {
 
 export type KioskView = ViewBase &
   (
-    | { screen: 'outOfService'; reason: OutOfServiceReason }
+    | {
+        screen: 'outOfService';
+        reason: OutOfServiceReason;
+        /** notProvisioned only: what provisioning still lacks, for the technician. */
+        missing?: ProvisioningItem[];
+      }
     | { screen: 'welcome' }
     | { screen: 'readingCard'; phase: 'templates' | 'record'; progress: number }
     | {

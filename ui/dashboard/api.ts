@@ -28,7 +28,7 @@ export interface Overview {
   assist: { step: string | null; atKiosk: boolean };
 }
 
-export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded';
+export type AlertKind = 'quota80' | 'quota95' | 'quota100' | 'accessRefused' | 'tamper' | 'helpNeeded' | 'diskLow' | 'crashLoop';
 
 export interface StaffAlert {
   id: number;
