@@ -21,6 +21,12 @@ export interface Layout {
   /** The staff LAN listener's certificate (chain) and key, readable by the daemon's group. */
   staffLanCertFile: string;
   staffLanKeyFile: string;
+  /** systemd-networkd's file (linked from /etc/systemd/network on the image), `network set`. */
+  networkFile: string;
+  /** systemd-timesyncd's drop-in (linked from /etc/systemd/timesyncd.conf.d), `time set`. */
+  timesyncdFile: string;
+  /** The kiosk's host name, set at boot by anjungan-identity.service. */
+  hostnameFile: string;
 }
 
 export function layout(root = '/'): Layout {
@@ -41,8 +47,15 @@ export function layout(root = '/'): Layout {
     issuerKeyFile: join(configDir, 'issuer-public-key.pem'),
     staffLanCertFile: join(configDir, 'staff-lan-cert.pem'),
     staffLanKeyFile: join(configDir, 'staff-lan-key.pem'),
+    networkFile: join(configDir, 'network/10-anjungan.network'),
+    timesyncdFile: join(configDir, 'timesyncd.conf'),
+    hostnameFile: join(configDir, 'hostname'),
   };
 }
 
 /** File modes the kiosk's tree must have (doctor checks them). */
-export const MODES = { configDir: 0o750, config: 0o640, stateDir: 0o700, secret: 0o600 } as const;
+/**
+ * The config folder is 0751: others may not list it, but networkd and timesyncd (users of their
+ * own) must reach the network and NTP files in it (`network set`, `time set`), which are 0644.
+ */
+export const MODES = { configDir: 0o751, config: 0o640, stateDir: 0o700, secret: 0o600, system: 0o644 } as const;
