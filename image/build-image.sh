@@ -55,11 +55,15 @@ echo "console=tty3 root=LABEL=ANJ-ROOT rootfstype=ext4 ro rootwait fsck.repair=y
 [ -f "$boot/config.txt" ] || printf '[all]\narm_64bit=1\ndisable_splash=1\ndtparam=watchdog=on\n' > "$boot/config.txt"
 
 # The data partition: the daemon's state folder (its own, 0700) and the configuration folder
-# (root:anjungan 0750) that `anjungan-provision init` fills.
+# (root:anjungan 0751) that `anjungan-provision init` fills; the saved clock and the journal.
 data="$work/data"
 ids="$(awk -F: '$1 == "anjungan" { print $3 ":" $4 }' "$tree/etc/passwd")"
 install -d -m 0700 -o "${ids%:*}" -g "${ids#*:}" "$data/lib/anjungan"
-install -d -m 0750 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
+install -d -m 0751 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
+install -d -m 0755 "$data/lib/clock"
+touch -d "@$SOURCE_DATE_EPOCH" "$data/lib/clock/saved"
+journal_gid="$(awk -F: '$1 == "systemd-journal" { print $3 }' "$tree/etc/group")"
+install -d -m 2755 -o 0 -g "$journal_gid" "$data/log/journal"
 
 # Sizes in MiB: the root gets a fifth more than its content, rounded up to 4 MiB so the data
 # partition after it starts on an erase-block boundary; the data partition starts small and
