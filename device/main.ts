@@ -123,6 +123,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger, provisioni
   // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device;
   // neither does one whose provisioning is not complete (it shows what is missing).
   const notProvisioned = provisioning.missing.length > 0;
+  // What is still missing, as found at start and at every readiness check since.
+  let missingNow = provisioning.missing;
   const deactivated = config.deactivated !== undefined || notProvisioned;
   const sim: Simulation | null = simulated ? await loadSimulation() : null;
   const clock: ClockPort = { now: () => new Date() };
@@ -326,7 +328,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger, provisioni
     matcher: createMatcher(),
     validator,
     readiness: notProvisioned
-      ? notProvisionedReadiness({ missing: () => stillMissing(logger), onProvisioned: () => process.kill(process.pid, 'SIGTERM') })
+      ? notProvisionedReadiness({ missing: () => (missingNow = stillMissing(logger)), onProvisioned: () => process.kill(process.pid, 'SIGTERM') })
       : deactivated
         ? deactivatedReadiness
         : createReadiness({
@@ -354,7 +356,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger, provisioni
     maxFingerAttempts: settings.maxFingerAttempts,
     staffPinLockedUntil: () => pinLockout.state().lockedUntil,
     staffPinAttemptsLeft: () => PinLockout.MAX_FAILURES - pinLockout.state().failures,
-    provisioningMissing: () => provisioning.missing,
+    provisioningMissing: () => missingNow,
   });
   closers.unshift(() => runtime.stop());
 
