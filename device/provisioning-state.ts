@@ -8,7 +8,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, demoDefaults, loadConfig, type KioskConfig } from './config.ts';
-import type { ProvisioningItem } from './domain/provisioning.ts';
+import { PROVISIONING_ITEMS, type ProvisioningItem } from './domain/provisioning.ts';
 import { readCredentials } from './store/credentials.ts';
 
 /** What loadConfig's production check says, by the item a technician sets to fix it. */
@@ -44,7 +44,17 @@ export function loadStartConfig(env: NodeJS.ProcessEnv, now: Date): StartConfig 
       if (/^cannot read .* as JSON$/.test(problem)) items.add('config');
       else items.add(PRODUCTION_PROBLEMS.find(([pattern]) => pattern.test(problem))?.[1] ?? 'configInvalid');
     }
-    return { config: listenerOnly(env, now), missing: [...items], problems: err.problems };
+    // A valid file that only lacks what production requires: what else is missing, all at once.
+    if (!items.has('config') && !items.has('configInvalid')) {
+      try {
+        const lenient = loadConfig({ ...env, ANJUNGAN_MODE: 'demo' }, now);
+        for (const item of provisioningGaps(lenient, credentialFile(lenient, env))) items.add(item);
+      } catch {
+        items.add('configInvalid');
+      }
+    }
+    const missing = PROVISIONING_ITEMS.filter((item) => items.has(item));
+    return { config: listenerOnly(env, now), missing, problems: err.problems };
   }
   if (config.mode !== 'production') return { config, missing: [], problems: [] };
   return { config, missing: provisioningGaps(config, credentialFile(config, env)), problems: [] };
