@@ -403,6 +403,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger, provisioni
   const runtimeDir = process.env.RUNTIME_DIRECTORY?.split(':')[0];
   const uiWatch = new UiWatch({
     timeoutMs: UI_FROZEN_AFTER_MS,
+    armedAtStart: runtimeDir !== undefined,
     onFrozen: (silentMs) => {
       logger.warn({ event: 'uiFrozen', silentMs }, 'the kiosk page stopped pinging');
       if (runtimeDir) writeFileSync(join(runtimeDir, 'kiosk-frozen'), `${new Date().toISOString()}\n`);

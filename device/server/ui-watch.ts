@@ -7,11 +7,12 @@
  * restarted at a calm pace and one that is starting up is not restarted twice.
  */
 export class UiWatch {
-  private lastPing: number;
+  private lastPing: number | null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly opts: { timeoutMs: number; now?: () => number; onFrozen(silentMs: number): void }) {
-    this.lastPing = this.now();
+  /** armedAtStart: a kiosk's daemon (there is a browser unit to restart); off it, armed by the first ping. */
+  constructor(private readonly opts: { timeoutMs: number; armedAtStart: boolean; now?: () => number; onFrozen(silentMs: number): void }) {
+    this.lastPing = opts.armedAtStart ? this.now() : null;
   }
 
   private now(): number {
@@ -24,6 +25,7 @@ export class UiWatch {
 
   /** Reports a frozen (or never reached) page when the last ping is older than the timeout. */
   check(): void {
+    if (this.lastPing === null) return;
     const silent = this.now() - this.lastPing;
     if (silent < this.opts.timeoutMs) return;
     // The next report comes only after two more timeouts of silence: the restart's grace.
@@ -32,7 +34,7 @@ export class UiWatch {
   }
 
   start(): void {
-    this.lastPing = this.now();
+    if (this.opts.armedAtStart) this.lastPing = this.now();
     this.timer = setInterval(() => this.check(), Math.max(250, Math.floor(this.opts.timeoutMs / 4)));
     this.timer.unref();
   }

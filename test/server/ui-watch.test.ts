@@ -8,7 +8,7 @@ import { UiWatch } from '../../device/server/ui-watch.ts';
 t.test('a page that never pings after the daemon started is reported', async (t) => {
   let now = 0;
   const reports: number[] = [];
-  const watch = new UiWatch({ timeoutMs: 30_000, now: () => now, onFrozen: (ms) => reports.push(ms) });
+  const watch = new UiWatch({ timeoutMs: 30_000, armedAtStart: true, now: () => now, onFrozen: (ms) => reports.push(ms) });
   watch.start();
   now = 29_000;
   watch.check();
@@ -27,7 +27,7 @@ t.test('a page that never pings after the daemon started is reported', async (t)
 t.test('reports a page that stopped pinging, and arms again with the next ping', async (t) => {
   let now = 0;
   const reports: number[] = [];
-  const watch = new UiWatch({ timeoutMs: 30_000, now: () => now, onFrozen: (ms) => reports.push(ms) });
+  const watch = new UiWatch({ timeoutMs: 30_000, armedAtStart: true, now: () => now, onFrozen: (ms) => reports.push(ms) });
   watch.start();
   for (let i = 0; i < 10; i++) {
     watch.ping();
@@ -48,4 +48,18 @@ t.test('reports a page that stopped pinging, and arms again with the next ping',
   now += 31_000;
   watch.check();
   t.equal(reports.length, 2, 'armed again by the restarted page');
+});
+
+t.test('off a kiosk (no browser unit to restart) the watch waits for a first ping', async (t) => {
+  let now = 0;
+  const reports: number[] = [];
+  const watch = new UiWatch({ timeoutMs: 30_000, armedAtStart: false, now: () => now, onFrozen: (ms) => reports.push(ms) });
+  watch.start();
+  now = 100_000;
+  watch.check();
+  t.same(reports, [], 'no page has pinged: nothing to report');
+  watch.ping();
+  now += 31_000;
+  watch.check();
+  t.same(reports, [31_000]);
 });
