@@ -18,7 +18,8 @@ APT_PACKAGES += poppler-utils
 LOCK_HASH = $(shell sha256sum package-lock.json | cut -c1-16)-$(shell node --version)
 NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 # npm ci compiles native modules (better-sqlite3 takes minutes): the installed tree is cached
-# per lock file and Node version, so a second clone on the same machine unpacks it instead.
+# per lock file and Node version, so a second clone on the same machine unpacks it instead;
+# checkouts with other lock files keep theirs (a tree unused for two days is removed).
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
@@ -34,9 +35,9 @@ system-deps:
 
 $(NODE_STAMP): package.json package-lock.json
 	@if [ -f "$(NODE_CACHE)" ]; then \
-	  echo "node_modules from $(NODE_CACHE)"; rm -rf node_modules && tar -xf "$(NODE_CACHE)"; \
+	  echo "node_modules from $(NODE_CACHE)"; rm -rf node_modules && tar -xf "$(NODE_CACHE)" && touch "$(NODE_CACHE)"; \
 	else \
-	  npm ci --no-audit --no-fund && mkdir -p "$(CACHE_DIR)" && rm -f "$(CACHE_DIR)"/node_modules-*.tar && \
+	  npm ci --no-audit --no-fund && mkdir -p "$(CACHE_DIR)" && find "$(CACHE_DIR)" -maxdepth 1 -name 'node_modules-*.tar' -mtime +2 -delete && \
 	  tar -cf "$(NODE_CACHE).tmp" node_modules && mv "$(NODE_CACHE).tmp" "$(NODE_CACHE)"; \
 	fi
 	touch $@
