@@ -82,54 +82,61 @@ t.test(
     mkdirSync(join(tree, 'opt/anjungan/dist/device'));
 
     const machine = `anj23-${process.pid % 100000}`;
-    const nspawn = spawn(
-      'systemd-nspawn',
-      [
-        '-q',
-        '-b',
-        '-D',
-        tree,
-        '--read-only',
-        `--machine=${machine}`,
-        `--bind=${data}:/data`,
-        `--bind=${dataEtc}:/etc/anjungan`,
-        `--bind=${dataLib}:/var/lib/anjungan`,
-        `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
-        '--drop-capability=CAP_SYS_TIME',
-        '--register=no',
-        '--keep-unit',
-        '--network-veth',
-        '--console=pipe',
-        'systemd.unit=multi-user.target',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // One boot of the kiosk: the container's systemd, its console output and its end. The same tree
+    // and data partition boot again later (a reboot of the board).
     let consoleLog = '';
-    nspawn.stdout!.on('data', (d) => (consoleLog += String(d)));
-    nspawn.stderr!.on('data', (d) => (consoleLog += String(d)));
-    const exited = new Promise<void>((resolve) => nspawn.on('exit', () => resolve()));
-    t.teardown(async () => {
-      if (nspawn.exitCode === null) {
-        nspawn.kill('SIGKILL');
-        await exited;
-      }
-    });
-    const leader = await poll(
-      async () => {
-        const pid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { encoding: 'utf8' })
-          .trim()
-          .split(/\s+/)[0];
-        return pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' ? pid : null;
-      },
-      'the container init',
-      60_000,
-    );
-    // Commands inside get the container's own environment, not tap's NODE_OPTIONS (host paths).
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS'));
-    const inside = async (...cmd: string[]) =>
-      (await run('nsenter', ['--target', leader, '--all', ...cmd], { encoding: 'utf8', env })).stdout.trim();
+    const boot = async () => {
+      const nspawn = spawn(
+        'systemd-nspawn',
+        [
+          '-q',
+          '-b',
+          '-D',
+          tree,
+          '--read-only',
+          `--machine=${machine}`,
+          `--bind=${data}:/data`,
+          `--bind=${dataEtc}:/etc/anjungan`,
+          `--bind=${dataLib}:/var/lib/anjungan`,
+          `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
+          '--drop-capability=CAP_SYS_TIME',
+          '--register=no',
+          '--keep-unit',
+          '--network-veth',
+          '--console=pipe',
+          'systemd.unit=multi-user.target',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      nspawn.stdout!.on('data', (d) => (consoleLog += String(d)));
+      nspawn.stderr!.on('data', (d) => (consoleLog += String(d)));
+      const exited = new Promise<void>((resolve) => nspawn.on('exit', () => resolve()));
+      t.teardown(async () => {
+        if (nspawn.exitCode === null) {
+          nspawn.kill('SIGKILL');
+          await exited;
+        }
+      });
+      const pid = await poll(
+        async () => {
+          const child = execFileSync('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { encoding: 'utf8' })
+            .trim()
+            .split(/\s+/)[0];
+          return child && readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'systemd' ? child : null;
+        },
+        'the container init',
+        60_000,
+      );
+      return { leader: pid, exited };
+    };
+    let booted = await boot();
+    let leader = booted.leader;
+    // Commands inside run without tap's NODE_OPTIONS (its loaders are host paths): tap puts it back
+    // into every child's environment, so the container's own env(1) drops it.
+    const within = (cmd: string[]) => ['--target', leader, '--all', '/usr/bin/env', '-u', 'NODE_OPTIONS', ...cmd];
+    const inside = async (...cmd: string[]) => (await run('nsenter', within(cmd), { encoding: 'utf8' })).stdout.trim();
     const attempt = (...cmd: string[]) =>
-      run('nsenter', ['--target', leader, '--all', ...cmd], { encoding: 'utf8', env }).then(
+      run('nsenter', within(cmd), { encoding: 'utf8' }).then(
         (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
       );
@@ -177,8 +184,9 @@ t.test(
           120_000,
         );
         t.match(await journal('anjungan.service'), /stopped pinging/);
-        // The container has no display for the browser it started: stopped again.
-        await attempt('systemctl', 'stop', 'anjungan-kiosk.service');
+        // The container has no display for the browser: stopped, and masked so the next report
+        // does not start it again.
+        await attempt('systemctl', 'mask', '--runtime', '--now', 'anjungan-kiosk.service');
       });
 
       await t.test("the kiosk browser's start page, from the image, waits for the daemon and then shows its screen", async (t) => {
@@ -478,13 +486,50 @@ t.test(
         const back = await poll(async () => ((await get('/healthz')).status === 200 ? true : null), 'back in service', 90_000);
         t.ok(back, 'in service again once there is room');
       });
+
+      await t.test("a second boot: the same machine ID and host name, the first boot's journal kept", async (t) => {
+        const committed = readFileSync(join(dataEtc, 'machine-id'), 'utf8').trim();
+        await inside('systemctl', 'poweroff', '--no-block');
+        await Promise.race([
+          booted.exited,
+          new Promise((_, fail) => setTimeout(() => fail(new Error('the kiosk did not power off')), 120_000)),
+        ]);
+        booted = await boot();
+        leader = booted.leader;
+        const identity = await poll(
+          async () => ((await show('anjungan-identity.service', 'ActiveState')).ActiveState === 'active' ? true : null),
+          'anjungan-identity.service after the second boot',
+          180_000,
+        );
+        t.ok(identity, 'the identity service ran');
+        t.equal(await inside('cat', '/etc/machine-id'), committed, "the machine ID is the first boot's, from the data partition");
+        t.match(
+          await journal('anjungan-identity.service'),
+          new RegExp(`machine ID ${committed} from /etc/anjungan/machine-id`),
+          'bound over the one systemd made for this boot',
+        );
+        t.equal(await inside('cat', '/proc/sys/kernel/hostname'), 'anjungan-kra-23', 'the host name from init');
+        const boots = (await inside('journalctl', '--list-boots', '--no-pager', '-q')).split('\n').filter((l) => l.trim() !== '');
+        t.ok(boots.length >= 2, `the journal holds both boots (${boots.length})`);
+        t.match(
+          await inside('journalctl', '-b', '-1', '-u', 'anjungan-crash-alert.service', '--no-pager', '-o', 'cat'),
+          /crashed 6 times in 10 minutes/,
+          "the first boot's crash-loop alert is still in the journal",
+        );
+        const ready = await poll(
+          async () => ((await get('/healthz')).status === 200 ? true : null),
+          'the kiosk serving after the reboot',
+          180_000,
+        );
+        t.ok(ready, 'the kiosk serves again after the reboot');
+      });
     } catch (err) {
       t.comment(consoleLog.slice(-4000));
       t.comment(await inside('journalctl', '--no-pager', '-n', '80', '-o', 'cat').catch(() => 'no journal'));
       throw err;
     } finally {
       await inside('systemctl', 'poweroff', '--no-block').catch(() => undefined);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      await Promise.race([booted.exited, new Promise((r) => setTimeout(r, 30_000))]);
     }
   },
 );
