@@ -82,9 +82,17 @@ export function init(ctx: CommandContext, o: InitOptions): Outcome {
   saveConfigFile(l, config);
   const hostname = `anjungan-${o.kioskId.toLowerCase()}`;
   writeFileAtomic(l.hostnameFile, `${hostname}\n`, MODES.system);
-  if (onRunningKiosk(ctx)) writeFileSync('/proc/sys/kernel/hostname', hostname);
+  // sethostname(2), not /proc/sys (read-only in a container): the name at once, not at the next boot.
+  if (onRunningKiosk(ctx)) execFileSync('hostname', [hostname], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
   return {
-    data: { initialised: true, kioskId: o.kioskId, configFile: l.configFile, stateDir: l.stateDir, hostname, reinitialised: previous !== null },
+    data: {
+      initialised: true,
+      kioskId: o.kioskId,
+      configFile: l.configFile,
+      stateDir: l.stateDir,
+      hostname,
+      reinitialised: previous !== null,
+    },
     lines: [
       `kiosk ${o.kioskId} initialised (${wibDate(ctx.now)} WIB)`,
       `  config: ${l.configFile} (0640)`,

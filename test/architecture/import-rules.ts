@@ -37,6 +37,7 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
       'update',
       'readiness.ts',
       'firewall.ts',
+      'firewall-script.ts',
       'systemd.ts',
       'health.ts',
       'crash-policy.ts',
