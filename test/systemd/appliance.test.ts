@@ -276,6 +276,9 @@ t.test(
       });
 
       await t.test('network set: networkd gives the link the written address', async (t) => {
+        // The cable: networkd puts a fixed address on a link only once it has a carrier, and the
+        // veth's far end (in this test's network namespace, with no address) is down until raised.
+        execFileSync('ip', ['link', 'set', `ve-${machine}`, 'up']);
         const set = await provision('network', 'set', '--address', '10.223.0.2/24', '--gateway', '10.223.0.1', '--interface', 'host0');
         t.equal(set.code, 0, set.out);
         t.match(readFileSync(join(dataEtc, 'network/10-anjungan.network'), 'utf8'), /^Address=10\.223\.0\.2\/24$/m);
@@ -479,8 +482,8 @@ t.test(
         t.match((await get('/api/view')).body, { screen: 'outOfService', reason: 'diskFull' }, 'the screen says so');
         const db = new Database(join(dataLib, 'anjungan.sqlite'), { readonly: true });
         t.teardown(() => db.close());
-        t.ok(db.prepare("SELECT 1 FROM staff_alert WHERE kind = 'diskLow'").get(), 'staff have a low-disk alert');
-        t.ok(db.prepare("SELECT 1 FROM staff_alert WHERE kind = 'crashLoop'").get(), 'and the crash loop of before');
+        t.ok(db.prepare("SELECT 1 FROM staff_alerts WHERE kind = 'diskLow'").get(), 'staff have a low-disk alert');
+        t.ok(db.prepare("SELECT 1 FROM staff_alerts WHERE kind = 'crashLoop'").get(), 'and the crash loop of before');
         t.equal((await show('anjungan.service', 'ActiveState')).ActiveState, 'active', 'the daemon runs on, not crashing');
         rmSync(join(data, 'filler'));
         const back = await poll(async () => ((await get('/healthz')).status === 200 ? true : null), 'back in service', 90_000);
