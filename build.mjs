@@ -7,7 +7,7 @@ import { buildPromptPack } from './build-prompts.mjs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
+const external = ['better-sqlite3', '@pokusew/pcsclite', 'pino', 'thread-stream'];
 const daemon = {
   bundle: true,
   platform: 'node',
@@ -37,7 +37,7 @@ export async function buildDashboardUi(outdir) {
 
 // Entry points: the daemon, the firewall loader, and the fingerprint extractor's worker thread
 // (device/fingerprint/extractor-worker.ts loads extract-worker.js beside main.js).
-const entryPoints = { main: 'device/main.ts', firewall: 'device/firewall.ts', 'extract-worker': 'device/fingerprint/extract/worker.ts' };
+const entryPoints = { main: 'device/main.ts', firewall: 'device/firewall-script.ts', 'extract-worker': 'device/fingerprint/extract/worker.ts' };
 
 async function buildAll() {
   // The demo bundle (`make demo`, the tests): every mode, simulators included.

@@ -5,12 +5,10 @@
  * needs); everything else is
  * rejected and counted. Loaded at boot by anjungan-firewall.service before the network is up, so
  * destinations must be IP literals (no DNS then, and a name could resolve anywhere).
- * Run as a script it prints the rule set for the configuration in ANJUNGAN_CONFIG.
+ * device/firewall-script.ts prints the rule set for the configuration in ANJUNGAN_CONFIG.
  */
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, type KioskConfig } from './config.ts';
+import type { KioskConfig } from './config.ts';
 
 export const EGRESS_TABLE = 'anjungan_egress';
 export const REJECTED_COUNTER = 'rejected';
@@ -77,15 +75,4 @@ function renderRuleSet(destinations: Destination[]): string {
     `}`,
     ``,
   ].join('\n');
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // Fails closed: a configuration that cannot be read or rendered still gets a rule set.
-  try {
-    process.stdout.write(renderEgressRules(loadConfig(process.env, new Date())));
-  } catch (err) {
-    const e = err as Error;
-    process.stderr.write(`anjungan-firewall: ${e.name}: ${e.message}; only loopback is allowed\n`);
-    process.stdout.write(CLOSED_RULES());
-  }
 }

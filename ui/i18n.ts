@@ -11,6 +11,7 @@ export const LOCALES: readonly Locale[] = ['id', 'en'];
 // Derived from the view protocol: ui/ imports nothing from device/ but the protocol.
 type SessionFailureReason = Extract<KioskView, { screen: 'failed' }>['reason'];
 type OutOfServiceReason = Extract<KioskView, { screen: 'outOfService' }>['reason'];
+type ProvisioningItem = NonNullable<Extract<KioskView, { screen: 'outOfService' }>['missing']>[number];
 type FingerFeedback = NonNullable<Extract<KioskView, { screen: 'awaitingFinger' }>['feedback']>;
 type ReturnDataError = NonNullable<Extract<KioskView, { screen: 'returnData' }>['error']>;
 type FinishedWhy = Extract<KioskView, { screen: 'finished' }>['why'];
@@ -128,6 +129,8 @@ export interface Messages {
     reopensTomorrowAt: (time: string) => string;
     reopensOnAt: (weekday: string, time: string) => string;
     goToCounter: string;
+    /** For the technician: what provisioning still lacks (notProvisioned), by item. */
+    missing: { title: string; items: Record<ProvisioningItem, string> };
     /** Staff clearing the tamper lock on the kiosk itself. */
     tamperClear: { instruction: string; closeFirst: string };
   };
@@ -317,7 +320,10 @@ const id: Messages = {
       identityNotConfirmed: { title: 'Identitas belum dapat dipastikan', action: 'Silakan ke loket pelayanan dengan KTP-el Anda.' },
       uplinkUnavailable: { title: 'Pemeriksaan data belum dapat dilakukan', action: 'Silakan coba beberapa saat lagi.' },
       quotaReached: { title: 'Layanan anjungan hari ini sudah penuh', action: 'Silakan ke loket pelayanan.' },
-      outsideAccessHours: { title: 'Di luar jam layanan pemeriksaan data', action: 'Silakan kembali pada jam layanan, atau ke loket pelayanan.' },
+      outsideAccessHours: {
+        title: 'Di luar jam layanan pemeriksaan data',
+        action: 'Silakan kembali pada jam layanan, atau ke loket pelayanan.',
+      },
       registryRefused: { title: 'Data kependudukan belum dapat diperiksa', action: 'Silakan ke loket pelayanan.' },
       sessionTimeout: { title: 'Waktu habis', action: 'Pemeriksaan dihentikan agar data Anda tetap aman.' },
       internalError: { title: 'Terjadi gangguan sesaat', action: 'Mohon maaf. Bila terulang, silakan ke loket pelayanan.' },
@@ -332,6 +338,9 @@ const id: Messages = {
     reason: {
       starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
       deactivated: 'Anjungan ini sudah tidak dipakai.',
+      notProvisioned: 'Anjungan ini belum selesai disiapkan oleh teknisi.',
+      diskFull: 'Penyimpanan anjungan hampir penuh. Petugas teknis perlu memeriksanya.',
+      clockUnsynchronised: 'Jam anjungan belum tersinkron dengan server waktu.',
       agreementNotInForce: 'Layanan pemeriksaan KTP-el sedang ditutup.',
       samMissing: 'Pembaca kartu sedang diperbaiki.',
       samRefused: 'Pembaca kartu belum siap dipakai.',
@@ -347,6 +356,22 @@ const id: Messages = {
     reopensTomorrowAt: (time) => `Layanan dibuka kembali besok pukul ${time} WIB.`,
     reopensOnAt: (weekday, time) => `Layanan dibuka kembali hari ${weekday} pukul ${time} WIB.`,
     goToCounter: 'Silakan ke loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
+    missing: {
+      title: 'Untuk teknisi — belum diatur (anjungan-provision):',
+      items: {
+        config: 'konfigurasi: init',
+        configInvalid: 'konfigurasi tidak sah: doctor',
+        credentials: 'berkas rahasia: init',
+        dukcapilCredentials: 'kredensial Dukcapil: credentials set',
+        uplink: 'alamat layanan Dukcapil dan CA: uplink set',
+        issuerKey: 'kunci publik penerbit KTP-el: init --issuer-key',
+        agreement: 'perjanjian kerja sama: agreement set',
+        sam: 'SAM pembaca kartu: sam install',
+        ntp: 'server waktu (NTP): time set',
+        fingerprint: 'pemindai sidik jari: init',
+        gpio: 'panel GPIO: init',
+      },
+    },
     tamperClear: {
       instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN.',
       closeFirst: 'Casing masih terbuka. Tutup casing terlebih dahulu.',
@@ -533,17 +558,29 @@ const en: Messages = {
   failed: {
     reason: {
       cardRemoved: { title: 'The card was lifted too soon', action: 'Keep the card on the reader until it is done.' },
-      readerRemoved: { title: 'The card reader was briefly disconnected', action: 'If it happens again, please go to the service counter.' },
+      readerRemoved: {
+        title: 'The card reader was briefly disconnected',
+        action: 'If it happens again, please go to the service counter.',
+      },
       cardUnreadable: { title: 'The card could not be read yet', action: 'Place the card in the middle of the reader and keep it still.' },
       cardNotGenuine: { title: 'This card cannot be read at this kiosk', action: 'Please go to the service counter.' },
       signatureInvalid: { title: 'The card data cannot be checked here', action: 'Please go to the service counter.' },
       samMissing: { title: 'The card reader has a problem', action: 'Please go to the service counter.' },
       samRefused: { title: 'The card reader is not ready for use', action: 'Please go to the service counter.' },
-      sensorUnavailable: { title: 'The fingerprint scanner has a problem', action: 'If it happens again, please go to the service counter.' },
-      identityNotConfirmed: { title: 'Your identity could not be confirmed yet', action: 'Please go to the service counter with your KTP-el.' },
+      sensorUnavailable: {
+        title: 'The fingerprint scanner has a problem',
+        action: 'If it happens again, please go to the service counter.',
+      },
+      identityNotConfirmed: {
+        title: 'Your identity could not be confirmed yet',
+        action: 'Please go to the service counter with your KTP-el.',
+      },
       uplinkUnavailable: { title: 'The records cannot be checked right now', action: 'Please try again in a little while.' },
       quotaReached: { title: "Today's kiosk service is fully used", action: 'Please go to the service counter.' },
-      outsideAccessHours: { title: 'Outside the hours the records can be checked', action: 'Please come back during service hours, or go to the service counter.' },
+      outsideAccessHours: {
+        title: 'Outside the hours the records can be checked',
+        action: 'Please come back during service hours, or go to the service counter.',
+      },
       registryRefused: { title: 'The population records cannot be checked', action: 'Please go to the service counter.' },
       sessionTimeout: { title: 'Time is up', action: 'The check was stopped to keep your data safe.' },
       internalError: { title: 'A brief problem occurred', action: 'We apologise. If it happens again, please go to the service counter.' },
@@ -558,6 +595,9 @@ const en: Messages = {
     reason: {
       starting: 'The kiosk is starting up. Please wait a moment.',
       deactivated: 'This kiosk is no longer in use.',
+      notProvisioned: 'This kiosk has not been fully set up by a technician yet.',
+      diskFull: "The kiosk's storage is almost full. A technician needs to check it.",
+      clockUnsynchronised: "The kiosk's clock is not yet synchronised with the time server.",
       agreementNotInForce: 'The KTP-el check service is closed at the moment.',
       samMissing: 'The card reader is being repaired.',
       samRefused: 'The card reader is not ready for use.',
@@ -573,6 +613,22 @@ const en: Messages = {
     reopensTomorrowAt: (time) => `Service resumes tomorrow at ${time} WIB.`,
     reopensOnAt: (weekday, time) => `Service resumes on ${weekday} at ${time} WIB.`,
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
+    missing: {
+      title: 'For the technician — not set yet (anjungan-provision):',
+      items: {
+        config: 'configuration: init',
+        configInvalid: 'configuration not valid: doctor',
+        credentials: 'secrets file: init',
+        dukcapilCredentials: 'Dukcapil credentials: credentials set',
+        uplink: 'Dukcapil endpoint and CA: uplink set',
+        issuerKey: 'KTP-el issuer public key: init --issuer-key',
+        agreement: 'data-access agreement: agreement set',
+        sam: "card reader's SAM: sam install",
+        ntp: 'time servers (NTP): time set',
+        fingerprint: 'fingerprint sensor: init',
+        gpio: 'GPIO panel: init',
+      },
+    },
     tamperClear: {
       instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN.',
       closeFirst: 'The enclosure is still open. Close it first.',

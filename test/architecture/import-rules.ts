@@ -37,9 +37,13 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
       'update',
       'readiness.ts',
       'firewall.ts',
+      'firewall-script.ts',
       'systemd.ts',
       'health.ts',
       'crash-policy.ts',
+      'disk.ts',
+      'clock-sync.ts',
+      'provisioning-state.ts',
     ],
   },
   // Staff features, each a plugin of the staff scope.

@@ -5,7 +5,10 @@
  * ones. Every packet stays inside these two namespaces.
  */
 import t from 'tap';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { demoDefaults, type KioskConfig } from '../../device/config.ts';
 import { EgressConfigError, EGRESS_TABLE, REJECTED_COUNTER, renderEgressRules } from '../../device/firewall.ts';
 
@@ -32,6 +35,29 @@ t.test('rendering refuses names: the rules load before DNS works', async (t) => 
   t.match(rules, `ip daddr ${ENDPOINT_IP} tcp dport 443 accept`, 'a URL without a port means 443');
   t.match(rules, 'ip daddr 10.215.15.9 udp dport 123 accept');
   t.match(rules, 'ip6 daddr fd15::9 udp dport 123 accept');
+});
+
+t.test("the unit's loader: a kiosk half provisioned already reaches its NTP servers; a broken file gets loopback only", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'anj23-fw-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'config.json');
+  const load = () =>
+    spawnSync(process.execPath, ['--import=tsx', join(import.meta.dirname, '../../device/firewall-script.ts')], {
+      env: { ...process.env, NODE_OPTIONS: '', ANJUNGAN_CONFIG: file, ANJUNGAN_MODE: 'production' },
+      encoding: 'utf8',
+    });
+  // What `init` and `time set` leave: production, no uplink nor issuer key yet.
+  writeFileSync(file, JSON.stringify({ mode: 'production', egress: { ntpServers: ['10.215.15.9'] } }));
+  const partial = load();
+  t.equal(partial.status, 0);
+  t.match(partial.stdout, 'ip daddr 10.215.15.9 udp dport 123 accept');
+  t.equal(partial.stderr, '');
+  writeFileSync(file, JSON.stringify({ mode: 'production', egress: { ntpServers: ['ntp.example'] } }));
+  const named = load();
+  t.notMatch(named.stdout, /dport 123/, 'a name: loopback only');
+  t.match(named.stderr, /only loopback is allowed/);
+  writeFileSync(file, '{');
+  t.notMatch(load().stdout, /daddr/, 'an unreadable file: loopback only');
 });
 
 t.test('the data balikan delivery endpoint is allowed too, by IP address only', async (t) => {
@@ -85,7 +111,11 @@ t.test(
     ip('netns', 'add', NET_NS);
     // No IPv6 on the test link: its autoconfiguration chatter (router and neighbour solicitations)
     // would be rejected and counted too, at moments of its own, beside the probes counted below.
-    nsExec(KIOSK_NS, ['sh', '-c', 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6']);
+    nsExec(KIOSK_NS, [
+      'sh',
+      '-c',
+      'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6',
+    ]);
     ip('link', 'add', 'anj15-k', 'netns', KIOSK_NS, 'type', 'veth', 'peer', 'name', 'anj15-n', 'netns', NET_NS);
     nsExec(KIOSK_NS, ['ip', 'addr', 'add', `${KIOSK_IP}/24`, 'dev', 'anj15-k']);
     nsExec(KIOSK_NS, ['ip', 'link', 'set', 'anj15-k', 'up']);
@@ -139,7 +169,14 @@ t.test(
     // accepted connection out, so it needs no rule of its own.
     const listener = spawn(
       'ip',
-      ['netns', 'exec', KIOSK_NS, process.execPath, '-e', `require('node:net').createServer((s) => s.end('hello\\n')).listen(${STAFF_LAN_PORT}, '${KIOSK_IP}', () => console.log('listening'));`],
+      [
+        'netns',
+        'exec',
+        KIOSK_NS,
+        process.execPath,
+        '-e',
+        `require('node:net').createServer((s) => s.end('hello\\n')).listen(${STAFF_LAN_PORT}, '${KIOSK_IP}', () => console.log('listening'));`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     servers.push(listener);

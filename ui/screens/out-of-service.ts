@@ -32,6 +32,11 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
         min-width: 0;
         max-width: 24em;
       }
+      ul {
+        text-align: left;
+        margin: 0 auto;
+        max-width: 36em;
+      }
       .error {
         color: var(--anj-bad);
         background: var(--anj-bad-bg);
@@ -51,12 +56,12 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
   private tamperClear() {
     const s = this.messages.staff;
     return html`<anj-pin-pad
-        label=${s.pinLabel}
-        unlockLabel=${s.unlock}
-        clearLabel=${s.clear}
-        backspaceLabel=${s.backspace}
-        @anj-pin=${(e: CustomEvent<string>) => emitStaff(this, { type: 'clearTamper', pin: e.detail })}
-      ></anj-pin-pad>`;
+      label=${s.pinLabel}
+      unlockLabel=${s.unlock}
+      clearLabel=${s.clear}
+      backspaceLabel=${s.backspace}
+      @anj-pin=${(e: CustomEvent<string>) => emitStaff(this, { type: 'clearTamper', pin: e.detail })}
+    ></anj-pin-pad>`;
   }
 
   private tamperNotice() {
@@ -96,8 +101,18 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
         ${this.tamperClear()}
       </div>`;
     }
+    // Not provisioned: a calm screen for the technician setting the kiosk up, listing what is missing.
+    if (this.view.reason === 'notProvisioned') {
+      return html`<h1>${m.title}</h1>
+        <p data-testid="out-of-service-reason" data-reason="notProvisioned">${m.reason.notProvisioned}</p>
+        <p class="muted">${m.missing.title}</p>
+        <ul data-testid="provisioning-missing">
+          ${(this.view.missing ?? []).map((item) => html`<li data-item=${item}>${m.missing.items[item]}</li>`)}
+        </ul>`;
+    }
     return html`<svg data-testid="no-entry-sign" viewBox="0 0 100 100" aria-hidden="true">
-        <circle cx="50" cy="50" r="44" fill="#a4161a"></circle><rect x="22" y="42" width="56" height="16" rx="4" fill="#fff"></rect>
+        <circle cx="50" cy="50" r="44" fill="#a4161a"></circle>
+        <rect x="22" y="42" width="56" height="16" rx="4" fill="#fff"></rect>
       </svg>
       <h1>${m.title}</h1>
       <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
@@ -111,5 +126,7 @@ const wibDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: WIB }
 
 /** HH:MM in WIB, the office's clock. */
 function wibClock(iso: string): string {
-  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: WIB }).format(new Date(iso)).replace('.', ':');
+  return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: WIB })
+    .format(new Date(iso))
+    .replace('.', ':');
 }
