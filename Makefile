@@ -29,7 +29,7 @@ NODE_STAMP := node_modules/.anjungan-$(LOCK_HASH)
 CACHE_DIR := $(if $(filter 0,$(shell id -u)),/var/cache/anjungan,$(HOME)/.cache/anjungan)
 NODE_CACHE := $(CACHE_DIR)/node_modules-$(LOCK_HASH).tar
 
-.PHONY: fleet-demo demo test build bench system-deps node-deps typecheck clean image image-arm64 appliance-base capture-helper bundle
+.PHONY: fleet-demo demo test build bench system-deps node-deps typecheck clean image image-arm64 image-boot-arm64 appliance-base capture-helper bundle
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -115,7 +115,7 @@ else
 	@echo "make image FORMAT=$(FORMAT): FORMAT is rootfs or img" >&2; exit 2
 endif
 
-# The Raspberry Pi 4/5 image: Debian arm64 built under qemu-user emulation (slow: see README).
+# The Raspberry Pi 4 image: Debian arm64 built under qemu-user emulation (slow: see docs/appliance.md).
 image-arm64: APT_PACKAGES += qemu-user-static binfmt-support arch-test
 image-arm64: build
 	$(MAKE) image ARCH=arm64 FORMAT=img
@@ -132,6 +132,12 @@ ifeq ($(ARCH),arm64)
 else
 	$(MAKE) image FORMAT=img
 endif
+
+# The arm64 image booted under qemu-system-aarch64 -M virt (its own kernel, no Pi firmware), once
+# per image build: multi-user.target, the daemon not provisioned, networkd, timesyncd, firewall.
+image-boot-arm64: APT_PACKAGES += qemu-system-arm
+image-boot-arm64: system-deps
+	bash image/boot-arm64.sh image/out/anjungan-arm64.img image/out
 
 clean:
 	rm -rf dist .tap state test-artifacts

@@ -7,7 +7,7 @@ import { buildPromptPack } from './build-prompts.mjs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const external = ['better-sqlite3', '@pokusew/pcsclite', 'onoff', 'pino', 'thread-stream'];
+const external = ['better-sqlite3', '@pokusew/pcsclite', 'pino', 'thread-stream'];
 const daemon = {
   bundle: true,
   platform: 'node',

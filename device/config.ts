@@ -68,14 +68,15 @@ const GpioLine = Type.Object(
 );
 
 /**
- * The panel's GPIO: `onoff` drives the lines named here; `none` is a kiosk without a panel (a
- * bench, a rehearsal), chosen explicitly. Production without this section does not start.
+ * The panel's GPIO: `gpiod` drives the lines named here through the GPIO character device (the
+ * image's GPIO helper, libgpiod); `none` is a kiosk without a panel (a bench, a rehearsal),
+ * chosen explicitly. Production without this section does not start.
  */
 const GpioSchema = Type.Object(
   {
-    driver: Type.Union([Type.Literal('onoff'), Type.Literal('none')]),
-    /** Where sysfs is mounted; tests point it at a fake tree. */
-    sysfsRoot: Type.Optional(Type.String({ minLength: 1 })),
+    driver: Type.Union([Type.Literal('gpiod'), Type.Literal('none')]),
+    /** The GPIO helper binary (default /usr/lib/anjungan/anjungan-gpio). */
+    helperPath: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096 })),
     lines: Type.Optional(
       Type.Object(
         { ledGreen: GpioLine, ledAmber: GpioLine, ledRed: GpioLine, buzzer: GpioLine, readerPower: GpioLine, tamper: GpioLine },
@@ -214,7 +215,9 @@ const ConfigSchema = Type.Object(
             {
               from: Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$' }),
               to: Type.String({ pattern: '^[0-9]{2}:[0-9]{2}$' }),
-              weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true })),
+              weekdays: Type.Optional(
+                Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -305,6 +308,23 @@ const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * The clock (production): the kiosk validates nobody until NTP has synchronised it. The flag
+     * is the file systemd-timesyncd creates then; tests and rehearsals point it elsewhere.
+     */
+    clock: Type.Optional(
+      Type.Object({ synchronisedFlag: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096 })) }, { additionalProperties: false }),
+    ),
+    /** Free space on the data partition: below `lowMb` staff are alerted, below `reserveMb` the kiosk stops serving. */
+    disk: Type.Optional(
+      Type.Object(
+        {
+          lowMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 65536 })),
+          reserveMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 65536 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** The semester report's PDF: the Chromium binary that prints it and how long it may take. */
     report: Type.Optional(
       Type.Object(
@@ -338,7 +358,7 @@ export type ProductionConfig = KioskConfig & {
 const out = (offset: number) => ({ chip: 'pinctrl-bcm2711', offset, direction: 'out' as const });
 /** The reference enclosure on a Raspberry Pi 4: its panel lines by chip label and offset. */
 export const REFERENCE_PANEL_GPIO: GpioConfig = {
-  driver: 'onoff',
+  driver: 'gpiod',
   lines: {
     ledGreen: out(17),
     ledAmber: out(27),
@@ -427,10 +447,16 @@ function productionProblems(config: KioskConfig): string[] {
   if (!config.uplink.baseUrl) problems.push('/uplink/baseUrl is required in production');
   if (!config.uplink.caFile) problems.push('/uplink/caFile is required in production');
   if (!config.card.issuerPublicKeyFile) problems.push('/card/issuerPublicKeyFile is required in production');
-  if (!config.fingerprint) problems.push('/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}');
+  if (!config.fingerprint)
+    problems.push(
+      '/fingerprint is required in production: {"driver": "libfprint", "helperPath": "/usr/lib/anjungan/anjungan-fprint-capture"}',
+    );
   const delivery = config.returnData?.delivery;
   if (delivery && (!delivery.url || !delivery.caFile)) problems.push('/returnData/delivery needs url and caFile in production');
-  if (!config.gpio) problems.push('/gpio is required in production: {"driver": "onoff", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one');
+  if (!config.gpio)
+    problems.push(
+      '/gpio is required in production: {"driver": "gpiod", "lines": {...}} for the panel, or {"driver": "none"} for a kiosk without one',
+    );
   return problems;
 }
 
@@ -478,20 +504,21 @@ export function readStaffLanTls(lan: StaffLanConfig, now = new Date()): { tls: S
     return { tls: null, problems: ['/staffLan/keyFile is not a PEM private key (or it is encrypted)'] };
   }
   if (!x509.checkPrivateKey(privateKey)) problems.push('/staffLan/keyFile is not the key of /staffLan/certFile');
-  if (Date.parse(x509.validTo) <= now.getTime()) problems.push(`/staffLan/certFile expired on ${new Date(x509.validTo).toISOString().slice(0, 10)}`);
+  if (Date.parse(x509.validTo) <= now.getTime())
+    problems.push(`/staffLan/certFile expired on ${new Date(x509.validTo).toISOString().slice(0, 10)}`);
   return problems.length > 0 ? { tls: null, problems } : { tls: { cert, key }, problems };
 }
-
 
 /** What is wrong with a whole configuration, by the file's own rules (provisioning checks with it too). */
 export function configProblems(config: unknown): string[] {
   const problems = [...Value.Errors(ConfigSchema, config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
   const gpio = (config as { gpio?: { driver?: unknown; lines?: unknown } } | null)?.gpio;
-  if (gpio?.driver === 'onoff' && !gpio.lines) problems.push('/gpio/lines is required with driver "onoff"');
+  if (gpio?.driver === 'gpiod' && !gpio.lines) problems.push('/gpio/lines is required with driver "gpiod"');
   // The kiosk listener serves the screen, its stream (personal data) and the PIN routes to the
   // kiosk's own browser: over plain HTTP, so never beyond loopback (the LAN has its own listener).
   const host = (config as { http?: { host?: unknown } } | null)?.http?.host;
-  if (typeof host === 'string' && !isLoopbackHost(host)) problems.push('/http/host must be a loopback address (127.0.0.1, ::1 or localhost): the office LAN has the staff LAN listener');
+  if (typeof host === 'string' && !isLoopbackHost(host))
+    problems.push('/http/host must be a loopback address (127.0.0.1, ::1 or localhost): the office LAN has the staff LAN listener');
   const hours = (config as { uplink?: { accessHours?: AccessHours } } | null)?.uplink?.accessHours;
   if (hours && typeof hours.from === 'string' && typeof hours.to === 'string') problems.push(...accessHoursProblems(hours));
   const pattern = (config as { npwpdPattern?: unknown } | null)?.npwpdPattern;
@@ -509,7 +536,8 @@ function isLoopbackHost(host: string): boolean {
 }
 
 function deepMerge(target: Record<string, unknown>, source: unknown): void {
-  if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new ConfigError(['the config file must hold a JSON object']);
+  if (typeof source !== 'object' || source === null || Array.isArray(source))
+    throw new ConfigError(['the config file must hold a JSON object']);
   for (const [k, v] of Object.entries(source)) {
     const t = target[k];
     if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof t === 'object' && t !== null && !Array.isArray(t)) {

@@ -2,7 +2,9 @@
  * The kiosk's health, gathered in one place for everything that reports it: /healthz (the
  * systemd unit and the technician read it) and the staff dashboard's overview.
  */
+import type { DiskLevel } from './disk.ts';
 import type { KioskSnapshot } from './flow/machine.ts';
+import type { KioskView } from './view/protocol.ts';
 import type { CardPort, FingerprintSensorPort, GpioPort, ReaderHealth, UplinkHealth, ValidatorPort } from './flow/ports.ts';
 
 export interface DeviceHealth {
@@ -30,13 +32,23 @@ export function deviceHealth(s: HealthSources): DeviceHealth {
   };
 }
 
-/** /healthz: serving or not, the flow's state, and the devices. */
-/** `/healthz`: the flow's state, the devices, and how long ago the kiosk page last pinged (an update's proof reads it). */
-export function healthReport(snapshot: KioskSnapshot, devices: DeviceHealth, ui: { lastPingAgoMs: number | null }) {
+/**
+ * `/healthz`: serving or not, the flow's state (and why it does not serve), the data partition,
+ * the devices, and how long ago the kiosk page last pinged (an update's proof reads it).
+ */
+export function healthReport(
+  kiosk: { snapshot: KioskSnapshot; running: boolean; view: KioskView },
+  devices: DeviceHealth,
+  extra: { ui: { lastPingAgoMs: number | null }; disk: DiskLevel | null },
+) {
+  const { snapshot, running, view } = kiosk;
   const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
   return {
-    ready: state !== 'booting' && state !== 'outOfService',
-    state,
+    // A flow that stopped on an error serves nobody, whatever state it stopped in.
+    ready: running && state !== 'booting' && state !== 'outOfService',
+    state: running ? state : 'stopped',
+    ...(view.screen === 'outOfService' ? { reason: view.reason, ...(view.missing ? { missing: view.missing } : {}) } : {}),
+    ...(extra.disk ? { disk: extra.disk } : {}),
     devices: {
       reader: devices.reader,
       sensor: devices.sensor,
@@ -44,6 +56,6 @@ export function healthReport(snapshot: KioskSnapshot, devices: DeviceHealth, ui:
       tamperOpen: devices.tamper.open,
       tamperLocked: devices.tamper.locked,
     },
-    ui,
+    ui: extra.ui,
   };
 }

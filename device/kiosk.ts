@@ -20,11 +20,12 @@ import type { KioskEvents } from './flow/events.ts';
 import type { ClockPort, FingerMatcherPort, ReadinessPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './flow/ports.ts';
 import { attachReaderPower, DEFAULT_READER_POWER, ReaderPowerPolicy } from './gpio/reader-power.ts';
 import { TamperLock } from './gpio/tamper-lock.ts';
+import { DiskWatch, type DiskLevel, type DiskThresholds } from './disk.ts';
 import { deviceHealth, type DeviceHealth } from './health.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './log.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
-import { attachAlerts, type AlertLog } from './staff/alerts.ts';
+import { attachAlerts, raiseAlert, type AlertLog } from './staff/alerts.ts';
 import { dashboardRoutes, overview, type DashboardDeps } from './staff/dashboard-routes.ts';
 import type { Overview } from './staff/protocol.ts';
 import type { StaffRoutes } from './staff/scope.ts';
@@ -36,7 +37,7 @@ import { attachPanel } from './view/panel.ts';
 import { KioskRuntime } from './view/runtime.ts';
 
 export interface KioskParts {
-  devices: Pick<Devices, 'card' | 'sensor' | 'gpio' | 'readerRelay' | 'readiness'>;
+  devices: Pick<Devices, 'card' | 'sensor' | 'gpio' | 'readerRelay' | 'readiness' | 'provisioningMissing'>;
   validator: ValidatorPort & { probe(): Promise<boolean> };
   store: { db: Db; flags: KioskFlags; outbox: ReturnDataPort };
   /** The audit log, with the policies' subscriptions: everything the kiosk records goes through it. */
@@ -52,6 +53,10 @@ export interface KioskParts {
   logger: Logger;
   /** The screen shows the demo strip. */
   demo: boolean;
+  /** The data partition's thresholds (device/disk.ts): watched when given. */
+  disk?: DiskThresholds;
+  /** Production: whether NTP has synchronised the clock (device/clock-sync.ts). */
+  clockSynchronised?: () => boolean;
   /** The 1:1 matcher; tests give one that reads their fake templates. */
   matcher?: FingerMatcherPort;
   newSessionId?: () => string;
@@ -67,6 +72,8 @@ export interface AssembledKiosk {
   health(): DeviceHealth;
   /** The staff dashboard's routes over this kiosk (staff/dashboard-routes.ts). */
   dashboard: StaffRoutes;
+  /** The data partition's level; null when it is not watched. */
+  diskLevel(): DiskLevel | null;
   /** The dashboard's overview as the LAN sees it (a fleet heartbeat carries it). */
   overview(): Promise<Overview>;
   close(): Promise<void>;
@@ -118,6 +125,21 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     onChanged: () => runtime.send({ type: 'READINESS_CHANGED' }),
   });
   const accessHours = parts.config.uplink?.accessHours ?? null;
+  // The data partition: out of service below its reserve, staff alerted when it runs low.
+  const disk = parts.disk
+    ? new DiskWatch({
+        dir: parts.config.stateDir,
+        thresholds: parts.disk,
+        onChange: (level, free) => {
+          logger[level === 'ok' ? 'info' : 'warn'](
+            { event: 'disk', level, freeMb: Math.floor(free / 1048576) },
+            'data partition free space',
+          );
+          if (level !== 'ok') raiseAlert(alerts, 'diskLow', logger);
+          runtime.send({ type: 'READINESS_CHANGED' });
+        },
+      })
+    : null;
   // A deactivated kiosk's readiness (devices.readiness) never opens: it knows no access hours.
   const readiness: ReadinessPort & Partial<Pick<Readiness, 'accessReopensAt'>> =
     devices.readiness ??
@@ -130,6 +152,8 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
       flags: store.flags,
       accessHours,
       logger,
+      ...(disk ? { disk } : {}),
+      ...(parts.clockSynchronised ? { clockSynchronised: parts.clockSynchronised } : {}),
     });
   const machine = createKioskMachine({
     card,
@@ -153,6 +177,7 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     staffPinLockedUntil: () => parts.attempts.waitUntil(KIOSK_SCREEN),
     staffPinAttemptsLeft: () => parts.attempts.freeLeft(KIOSK_SCREEN),
     accessReopensAt: () => readiness.accessReopensAt?.() ?? null,
+    ...(devices.provisioningMissing ? { provisioningMissing: devices.provisioningMissing } : {}),
   });
   lifecycle.defer(() => runtime.stop());
   card.subscribe((e) => {
@@ -167,6 +192,11 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
   // The panel shows what the screen shows.
   attachPanel(runtime, gpio);
   runtime.start();
+  if (disk) {
+    disk.start();
+    lifecycle.defer(() => disk.stop());
+    if (disk.level() !== 'ok') raiseAlert(alerts, 'diskLow', logger);
+  }
   const health = () => deviceHealth({ card, sensor: devices.sensor, validator: parts.validator, gpio, tamper });
   const dashboardDeps: DashboardDeps = {
     runtime,
@@ -190,6 +220,7 @@ export function assembleKiosk(parts: KioskParts): AssembledKiosk {
     health,
     dashboard,
     overview: () => overview(dashboardDeps, false),
+    diskLevel: () => disk?.level() ?? null,
     close: () => lifecycle.close(),
   };
 }

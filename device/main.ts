@@ -3,10 +3,15 @@
  * policies → listeners → systemd. Each part registers its own close as it opens; shutdown runs
  * them in reverse (lifecycle.ts). What runs where is chosen once, by the device set.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type KioskConfig } from './config.ts';
-import { detachedDevices, detachedValidator } from './devices/detached.ts';
+import { existsSync, rmSync } from 'node:fs';
+import { clockSynchronised } from './clock-sync.ts';
+import type { KioskConfig } from './config.ts';
+import { DEFAULT_DISK, type DiskThresholds } from './disk.ts';
+import type { ProvisioningItem } from './domain/provisioning.ts';
+import { loadStartConfig } from './provisioning-state.ts';
+import { detachedDevices, detachedValidator, notProvisionedDevices } from './devices/detached.ts';
 import type { Devices, DeviceSet } from './devices/device-set.ts';
 import { joinedFleet, type FleetMembership } from './fleet/membership.ts';
 import { productionDevices } from './devices/production.ts';
@@ -23,10 +28,10 @@ import { startReturnDataWork } from './return-data/from-config.ts';
 import { openListeners, type Listeners } from './server/listeners.ts';
 import { watchKioskPage } from './server/ui-watch.ts';
 import { staffAccess } from './staff/access.ts';
-import { AlertLog, quotaAlertKind } from './staff/alerts.ts';
+import { AlertLog, quotaAlertKind, raiseAlert } from './staff/alerts.ts';
 import { staffFeatures } from './staff/features.ts';
 import { reportHeaderFromConfig } from './report/from-config.ts';
-import { readCredentials, stateFiles } from './store/credentials.ts';
+import { newKey, readCredentials, stateFiles, type Credentials } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
 import { openKioskStore, recordDaemonStart } from './store/kiosk-store.ts';
 import { notifySystemd, startWatchdog } from './systemd.ts';
@@ -41,15 +46,28 @@ export interface Kiosk extends Listeners {
   close(): Promise<void>;
 }
 
-export async function startKiosk(config: KioskConfig, logger: Logger): Promise<Kiosk> {
+/**
+ * Starts the kiosk. `provisioning.missing` (production, device/provisioning-state.ts): what the
+ * technician has yet to provide; the kiosk then opens no device and its screen says what is missing.
+ */
+export async function startKiosk(
+  config: KioskConfig,
+  logger: Logger,
+  provisioning: { missing: ProvisioningItem[] } = { missing: [] },
+): Promise<Kiosk> {
   const clock: ClockPort = { now: () => new Date() };
   const lifecycle = new Lifecycle(logger);
   try {
     // ---- devices, chosen once
-    const deviceSet = await chooseDeviceSet(config);
+    const notProvisioned = provisioning.missing.length > 0;
+    const deviceSet = await chooseDeviceSet(config, notProvisioned, logger);
     const files = stateFiles(config.stateDir, process.env);
     await deviceSet.prepareState?.(files, clock);
-    const credentials = readCredentials(files.credentials, { groupReadable: files.fromSystemd });
+    const readFile = () => readCredentials(files.credentials, { groupReadable: files.fromSystemd });
+    // Not provisioned and no credential file yet: keys for this run only (its audit rows name no person).
+    const credentials: Credentials = notProvisioned
+      ? (readOrNull(readFile) ?? { auditKey: newKey(), outboxKey: newKey(), staff: [] })
+      : readFile();
     const devices = await deviceSet.openDevices(config, { credentials, clock, logger, env: process.env });
     lifecycle.defer(() => devices.close());
 
@@ -60,6 +78,7 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
     // From here on, what is recorded also reaches the policies that subscribe (flow/events.ts).
     const events = new KioskEvents(store.audit, logger);
     const alerts = new AlertLog(store.db, clock);
+    alertOfCrashLoop(config.stateDir, alerts, logger);
     // A kiosk in a fleet spends the shared quota from its leases (device/fleet/).
     const fleet = joinFleet(config, { db: store.db, clock, logger });
     const ledger = fleet?.ledger ?? new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
@@ -101,6 +120,8 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
       clock,
       logger,
       demo: devices.demo !== undefined,
+      disk: diskThresholds(config),
+      ...(config.mode === 'production' ? { clockSynchronised: () => clockSynchronised(config.clock?.synchronisedFlag) } : {}),
     });
     lifecycle.defer(() => kiosk.close());
     if (fleet) {
@@ -123,7 +144,16 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
         runtime: kiosk.runtime,
         logger,
         uiDir: UI_DIR,
-        health: () => healthReport(kiosk.runtime.snapshot(), kiosk.health(), { lastPingAgoMs: page.sinceLastPingMs() }),
+        health: () =>
+          healthReport(
+            {
+              snapshot: kiosk.runtime.snapshot(),
+              running: kiosk.runtime.actor.getSnapshot().status === 'active',
+              view: kiosk.runtime.view(),
+            },
+            kiosk.health(),
+            { ui: { lastPingAgoMs: page.sinceLastPingMs() }, disk: kiosk.diskLevel() },
+          ),
         clearTamper: (pin) => kiosk.tamper.clear(pin),
         uiPing: () => page.ping(),
         ...(devices.demo ? { demo: devices.demo } : {}),
@@ -152,9 +182,15 @@ export async function startKiosk(config: KioskConfig, logger: Logger): Promise<K
 }
 
 /** What the kiosk runs on: production drivers, the detached parts of a deactivated kiosk, or simulators. */
-function chooseDeviceSet(config: KioskConfig): Promise<DeviceSet> {
+function chooseDeviceSet(config: KioskConfig, notProvisioned: boolean, logger: Logger): Promise<DeviceSet> {
   // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
   if (config.deactivated !== undefined) return Promise.resolve(detachedDevices);
+  // Neither does one whose provisioning is not complete; once it is, the daemon restarts into service.
+  if (notProvisioned) {
+    return Promise.resolve(
+      notProvisionedDevices({ stillMissing: () => stillMissing(logger), onProvisioned: () => process.kill(process.pid, 'SIGTERM') }),
+    );
+  }
   if (config.mode === 'production') return Promise.resolve(productionDevices);
   return loadSimulators();
 }
@@ -163,6 +199,45 @@ function chooseDeviceSet(config: KioskConfig): Promise<DeviceSet> {
 function joinFleet(config: KioskConfig, deps: { db: Db; clock: ClockPort; logger: Logger }): FleetMembership | null {
   if (!config.fleet || config.deactivated !== undefined) return null;
   return joinedFleet(config.fleet, { ...deps, dailyLimit: config.uplink.dailyQuota });
+}
+
+/**
+ * What a not-provisioned kiosk still lacks, read again from the files provisioning writes (the
+ * credential file in the state folder, not the copy systemd handed over at start).
+ */
+function stillMissing(logger: Logger): ProvisioningItem[] {
+  try {
+    return loadStartConfig({ ...process.env, CREDENTIALS_DIRECTORY: undefined }, new Date()).missing;
+  } catch (err) {
+    logger.warn({ event: 'provisioningUnreadable', err: { name: (err as Error).name } }, 'the configuration cannot be read yet');
+    return ['configInvalid'];
+  }
+}
+
+function readOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+function diskThresholds(config: KioskConfig): DiskThresholds {
+  return {
+    lowBytes: (config.disk?.lowMb ?? DEFAULT_DISK.lowBytes / 1048576) * 1048576,
+    reserveBytes: (config.disk?.reserveMb ?? DEFAULT_DISK.reserveBytes / 1048576) * 1048576,
+  };
+}
+
+/** Written into the state folder by anjungan-crash-alert.service when the unit gave up restarting. */
+export const CRASH_LOOP_MARKER = 'crash-loop';
+
+/** The unit's crash loop, left as a marker while the daemon could not run, becomes a staff alert. */
+function alertOfCrashLoop(stateDir: string, alerts: AlertLog, logger: Logger): void {
+  const marker = join(stateDir, CRASH_LOOP_MARKER);
+  if (!existsSync(marker)) return;
+  raiseAlert(alerts, 'crashLoop', logger);
+  rmSync(marker, { force: true });
 }
 
 /** The registry client on the device set's endpoint; a kiosk with none (deactivated) asks nobody. */
@@ -186,10 +261,12 @@ function openValidator(
 async function main(): Promise<void> {
   // Whatever the daemon creates (database, journal, credentials) is the owner's only.
   process.umask(0o077);
-  const config = loadConfig(process.env, new Date());
+  const { config, missing, problems } = loadStartConfig(process.env, new Date());
   const logger = createLogger({ level: config.logLevel });
   installCrashPolicy(logger);
-  const kiosk = await startKiosk(config, logger);
+  if (missing.length > 0)
+    logger.warn({ event: 'notProvisioned', missing, problems }, 'provisioning is not complete: out of service until it is');
+  const kiosk = await startKiosk(config, logger, { missing });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -26,6 +26,10 @@ export function createReadiness(deps: {
   /** Dukcapil's access hours (config uplink.accessHours); null when not configured. */
   accessHours?: AccessHours | null;
   logger: Logger;
+  /** The data partition (device/disk.ts): below its reserve nothing more is written. */
+  disk?: { check(): 'ok' | 'low' | 'full' };
+  /** NTP synchronisation (device/clock-sync.ts): the agreement window and quota day read the clock. */
+  clockSynchronised?: () => boolean;
 }): Readiness {
   const notReady = (reason: OutOfServiceReason) => ({ ready: false as const, reason });
   const hours = deps.accessHours ?? null;
@@ -42,6 +46,8 @@ export function createReadiness(deps: {
   return {
     accessReopensAt,
     async check() {
+      if (deps.disk?.check() === 'full') return notReady('diskFull');
+      if (deps.clockSynchronised && !deps.clockSynchronised()) return notReady('clockUnsynchronised');
       if (!agreementInForce(deps.agreement, deps.clock.now())) return notReady('agreementNotInForce');
       if (deps.tamper.locked()) return notReady('tamper');
       if (deps.flags.isSet('pausedByStaff')) return notReady('pausedByStaff');
@@ -63,10 +69,13 @@ export function createReadiness(deps: {
       if (reason === 'outsideAccessHours') {
         const until = outsideHoursUntil(hours, deps.clock.now());
         deps.flags.set('outsideAccessHoursUntil', until.toISOString());
-        deps.logger.warn({ event: 'outsideAccessHours', until: until.toISOString() }, 'the registry is outside its access hours: out of service until it opens');
+        deps.logger.warn(
+          { event: 'outsideAccessHours', until: until.toISOString() },
+          'the registry is outside its access hours: out of service until it opens',
+        );
       } else if (reason === 'quotaReached') {
         deps.flags.set('quotaReached', wibDate(deps.clock.now()));
-        deps.logger.warn({ event: 'quotaReachedAtRegistry' }, 'the registry says the day\'s quota is gone: out of service until tomorrow');
+        deps.logger.warn({ event: 'quotaReachedAtRegistry' }, "the registry says the day's quota is gone: out of service until tomorrow");
       } else {
         deps.flags.set('uplinkRejected', cause);
         deps.logger.error({ event: 'uplinkRejected', kind: cause }, 'registry refused our access: staff must check the credentials');

@@ -69,12 +69,17 @@ autoboot="$work/autoboot"
 mkdir -p "$autoboot"
 printf '[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n' > "$autoboot/autoboot.txt"
 
-# The data partition: the daemon's state folder (its own, 0700), the configuration folder
-# (root:anjungan 0750) that `anjungan-provision init` fills, and RAUC's (root's) status folder.
+# The data partition: the daemon's state folder (its own, 0700) and the configuration folder
+# (root:anjungan 0751) that `anjungan-provision init` fills; the saved clock, the journal, and
+# RAUC's (root's) status folder.
 data="$work/data"
 ids="$(awk -F: '$1 == "anjungan" { print $3 ":" $4 }' "$tree/etc/passwd")"
 install -d -m 0700 -o "${ids%:*}" -g "${ids#*:}" "$data/lib/anjungan"
-install -d -m 0750 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
+install -d -m 0751 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
+install -d -m 0755 "$data/lib/clock"
+touch -d "@$SOURCE_DATE_EPOCH" "$data/lib/clock/saved"
+journal_gid="$(awk -F: '$1 == "systemd-journal" { print $3 }' "$tree/etc/group")"
+install -d -m 2755 -o 0 -g "$journal_gid" "$data/log/journal"
 install -d -m 0755 -o 0 -g 0 "$data/rauc"
 
 # Sizes in MiB: each root slot gets a fifth more than the root's content, rounded up to 4 MiB so

@@ -9,17 +9,9 @@ set -euo pipefail
 arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 [ -f "$repo/dist/appliance/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
-# ANJUNGAN_ROOTFS_BASE: a base tree whose /opt/anjungan/node_modules was installed and compiled
-# inside it (the arm64 image, build-image-arm64.sh); otherwise the cached base for the host.
-base="${ANJUNGAN_ROOTFS_BASE:-}"
-if [ -z "$base" ]; then
-  if [ "$arch" != "$(dpkg --print-architecture)" ]; then
-    # Native modules must then be compiled inside the tree (build-image-arm64.sh does that).
-    echo "build-rootfs.sh: only the host architecture ($(dpkg --print-architecture)) is built from the cached base" >&2
-    exit 2
-  fi
-  base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
-fi
+# The cached base for the architecture (build-rootfs-base.sh): Debian, the users, the C helpers
+# compiled inside it; for arm64 also the node modules compiled inside it (slow the first time).
+base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
@@ -32,14 +24,13 @@ mkdir -p "$app/node_modules" "$app/dist"
 cp -r "$repo/dist/appliance" "$repo/dist/ui" "$app/dist/"
 [ ! -d "$repo/dist/provisioning" ] || cp -r "$repo/dist/provisioning" "$app/dist/"
 cp --remove-destination "$repo/package.json" "$repo/README.md" "$app/"
-# The host-architecture tree takes the node modules and the fingerprint capture helper built
-# here; an arm64 base has them compiled inside it.
-if [ -z "${ANJUNGAN_ROOTFS_BASE:-}" ]; then
+# The host-architecture tree takes the node modules built here (same Node ABI as the tree's);
+# the arm64 base has them compiled inside it.
+if [ "$arch" = "$(dpkg --print-architecture)" ]; then
   (cd "$repo" && node image/runtime-modules.mjs) | while read -r module; do
     mkdir -p "$app/$(dirname "$module")"
     cp -r "$repo/$module" "$app/$module"
   done
-  install -D -m 0755 "$(bash "$repo/device/fingerprint/build-capture-helper.sh")" "$out/usr/lib/anjungan/anjungan-fprint-capture"
 fi
 cat > "$out/usr/local/bin/anjungan-provision" <<'WRAPPER'
 #!/bin/sh
@@ -49,6 +40,18 @@ chmod 0755 "$out/usr/local/bin/anjungan-provision"
 
 units="$out/etc/systemd/system"
 install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.timer "$repo"/systemd/*.path "$units/"
+# The fingerprint sensors libfprint supports, from its own list: their USB nodes go to the
+# daemon's group (image/rootfs/etc/udev/rules.d/60-anjungan-devices.rules says why).
+hwdb="$out/usr/lib/udev/hwdb.d/60-autosuspend-libfprint-2.hwdb"
+mkdir -p "$out/etc/udev/rules.d"
+{
+  echo "# Generated at image build from libfprint's device list ($(basename "$hwdb")): every USB"
+  echo "# fingerprint sensor libfprint supports belongs to the daemon's group."
+  sed -nE 's/^usb:v([0-9A-Fa-f]{4})p([0-9A-Fa-f]{4})\*$/\1 \2/p' "$hwdb" | tr 'A-F' 'a-f' | sort -u | while read -r vendor product; do
+    echo "ACTION==\"add|bind\", SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ATTR{idVendor}==\"$vendor\", ATTR{idProduct}==\"$product\", GROUP=\"anjungan\", MODE=\"0660\""
+  done
+} > "$out/etc/udev/rules.d/61-anjungan-fingerprint.rules.new"
+
 install -D -m 0644 "$repo/systemd/pam-anjungan-kiosk" "$out/etc/pam.d/anjungan-kiosk"
 install -D -m 0644 "$repo/systemd/polkit-anjungan-pcsc.rules" "$out/etc/polkit-1/rules.d/50-anjungan-pcsc.rules"
 # The kiosk browser's policies, bound onto /etc/chromium/policies/managed by its unit only (the
@@ -65,9 +68,16 @@ cp -r --remove-destination "$repo/image/rootfs/." "$out/"
 rm -f "$out"/etc/ssh/ssh_host_*
 kiosk_ids="$(awk -F: '$1 == "anjungan-kiosk" { print "s/@KIOSK_UID@/" $3 "/; s/@KIOSK_GID@/" $4 "/" }' "$out/etc/passwd")"
 sed "$kiosk_ids" "$repo/image/rootfs/etc/fstab" > "$out/etc/fstab.new" && mv "$out/etc/fstab.new" "$out/etc/fstab"
-mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan"
+mv "$out/etc/udev/rules.d/61-anjungan-fingerprint.rules.new" "$out/etc/udev/rules.d/61-anjungan-fingerprint.rules"
+mkdir -p "$out/data" "$out/boot/firmware" "$out/etc/anjungan" "$out/var/lib/anjungan" "$out/media"
+# The clock never starts before the image was built (systemd reads this file's time at boot).
+rm -f "$out/usr/lib/clock-epoch"
+touch -d "@${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct)}" "$out/usr/lib/clock-epoch"
 systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
   anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service anjungan-update-check.service anjungan-update-pull.timer
+# Network, time, identity and the persistent journal (image/rootfs, systemd/).
+systemctl --root="$out" --quiet enable systemd-networkd.service systemd-timesyncd.service anjungan-clock.service \
+  anjungan-clock-save.timer anjungan-identity.service var-log-journal.mount
 systemctl --root="$out" --quiet set-default graphical.target
 echo "$out"

@@ -4,7 +4,7 @@
  * at the end of the agreement (deactivate). It writes the very files the daemon reads, through
  * the daemon's own schema and writer; it never talks to a running kiosk (restart the service).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandContext, Outcome } from './context.ts';
 import { EXIT, EXIT_CODES_HELP, ProvisionError, type ExitCode } from './errors.ts';
@@ -15,13 +15,16 @@ import { setCredentials, showCredentials } from './credentials.ts';
 import { checkAgreement, extendAgreement, setAgreement, showAgreement } from './agreement.ts';
 import { setUplink, testUplink } from './uplink.ts';
 import { installSam, samStatus } from './sam.ts';
-import { doctor } from './doctor.ts';
+import { doctor, doctorDevices } from './doctor.ts';
 import { deactivate, type DeactivateOptions } from './deactivate.ts';
 import { exportReturnDataFile, type ReturnDataExportOptions } from './return-data.ts';
 import { disableStaffLan, enableStaffLan, showStaffLan } from './staff-lan.ts';
 import { semesterReport, type SemesterReportOptions } from './report.ts';
 import { addOperator, disableOperator, EMPLOYMENT_STATUSES, listOperators, writeRoster, type AddOptions } from './operators.ts';
 import { updateCheckRelease, updateConfirmBoot, updateInstall, updatePull, updateStatus } from './update.ts';
+import { setNetwork, setTime, showNetwork, showTime, type NetworkOptions } from './network.ts';
+import { auditTechnicianCommand } from './audit.ts';
+import { onRunningKiosk } from './system.ts';
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -73,8 +76,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       'after',
       `${EXIT_CODES_HELP}
 
-Order on a new kiosk: init, credentials set, uplink set, uplink test, agreement set, sam install,
-operators add, doctor. The daemon reads what this writes when its service (re)starts.`,
+Order on a new kiosk: init, network set, time set, credentials set, uplink set, uplink test,
+agreement set, sam install, operators add, doctor. Until all of it is set the kiosk shows what is
+missing; it starts serving by itself once nothing is. Later changes: restart the service.`,
     );
 
   const command = (
@@ -101,10 +105,23 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
           progress: (line) => write(io.stderr, `… ${line}`),
           env: io.env,
         };
-        const outcome = await run(ctx, opts as never, cmd.args);
-        exitCode = outcome.exitCode ?? EXIT.ok;
-        if (opts.json) write(io.stdout, JSON.stringify({ ok: exitCode === EXIT.ok, exitCode, ...outcome.data }));
-        else for (const line of outcome.lines) write(io.stdout, line);
+        const path = cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ${cmd.name()}` : cmd.name();
+        let code: ExitCode = EXIT.failure;
+        try {
+          const outcome = await run(ctx, opts as never, cmd.args);
+          exitCode = code = outcome.exitCode ?? EXIT.ok;
+          if (opts.json) write(io.stdout, JSON.stringify({ ok: exitCode === EXIT.ok, exitCode, ...outcome.data }));
+          else for (const line of outcome.lines) write(io.stdout, line);
+        } catch (e) {
+          code = e instanceof ProvisionError ? e.exitCode : EXIT.failure;
+          throw e;
+        } finally {
+          try {
+            auditTechnicianCommand(ctx.layout, path, code, now, onRunningKiosk(ctx));
+          } catch (e) {
+            write(io.stderr, `anjungan-provision: warning: the command was not recorded in the audit trail (${(e as Error).name})`);
+          }
+        }
       });
     return c;
   };
@@ -204,6 +221,35 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
       return testUplink(ctx);
     },
   );
+
+  const network = group('network', "the kiosk's address on the closed network (systemd-networkd)");
+  command(
+    network,
+    'set',
+    'DHCP or a fixed address; written to the data partition and applied at once',
+    [
+      'network set --dhcp',
+      'network set --address 10.20.30.41/24 --gateway 10.20.30.1',
+      'network set --address 10.20.30.41/24 --gateway 10.20.30.1 --dns 10.20.30.2 --interface end0',
+    ],
+    (ctx, o: NetworkOptions) => setNetwork(ctx, o),
+  )
+    .option('--dhcp', 'take the address from DHCP')
+    .option('--address <cidr>', 'fixed address with prefix length, e.g. 10.20.30.41/24')
+    .option('--gateway <ip>', 'default gateway (with --address)')
+    .option('--dns <ips>', 'up to 3 name servers, separated by commas (with --address)')
+    .option('--interface <name>', 'the port to configure (default: every Ethernet port)');
+  command(network, 'show', 'the network file in force', ['network show'], (ctx) => showNetwork(ctx));
+
+  const time = group('time', "the closed network's NTP servers (systemd-timesyncd); the kiosk serves only with a synchronised clock");
+  command(
+    time,
+    'set',
+    'set the NTP servers (IP addresses); the firewall and timesyncd are updated at once',
+    ['time set --ntp 10.20.30.5', 'time set --ntp 10.20.30.5,10.20.31.5'],
+    (ctx, o: { ntp: string }) => setTime(ctx, o),
+  ).requiredOption('--ntp <ips>', 'up to 8 NTP server addresses, separated by commas');
+  command(time, 'show', 'the NTP servers and whether the clock is synchronised (read locally)', ['time show'], (ctx) => showTime(ctx));
 
   const sam = group('sam', "the reader's SAM: its PCID and configuration file from Disdukcapil");
   command(
@@ -366,8 +412,8 @@ operators add, doctor. The daemon reads what this writes when its service (re)st
     'doctor',
     'one table of checks with pass/fail and the fix for each (looks only, changes nothing)',
     ['doctor', 'doctor --json'],
-    (ctx) => doctor(ctx),
-  );
+    (ctx, o: { devicesOnly?: boolean }) => (o.devicesOnly ? doctorDevices(ctx) : doctor(ctx)),
+  ).addOption(new Option('--devices-only', "only the device probes (doctor runs them so as the daemon's user)").hideHelp());
 
   try {
     await program.parseAsync(argv, { from: 'user' });

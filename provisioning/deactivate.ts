@@ -19,7 +19,9 @@ import type { Credentials } from '../device/store/credentials.ts';
 import type { KioskConfig } from '../device/config.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
-import { eraseFile, fsyncDir, writeFileAtomic } from './files.ts';
+import { eraseFile, fsyncDir, overwriteFreeSpace, writeFileAtomic } from './files.ts';
+import { onRunningKiosk } from './system.ts';
+import { execFileSync } from 'node:child_process';
 import type { Layout } from './layout.ts';
 import { MODES } from './layout.ts';
 import { letterHtml } from './return-letter.ts';
@@ -97,15 +99,20 @@ export async function deactivate(ctx: CommandContext, o: DeactivateOptions): Pro
   eraseFile(l.samConfigurationFile);
   const reason = pending?.reason ?? o.reason;
   saveConfigFile(l, { ...config, deactivated: { at: ctx.now.toISOString(), reason } });
+  // Before the marker goes: a run cut here overwrites again when run again.
+  const wipe = overwriteWhatWeCan(ctx, l);
   unlinkSync(l.deactivationPendingFile);
   fsyncDir(l.stateDir);
   const pendingReturnData = pendingReturnDataCount(l, kept.outboxKey);
   return {
-    data: { deactivated: true, package: out, completedEarlierPackage: reused, files: Object.values(PACKAGE_FILES), pendingReturnData },
+    data: { deactivated: true, package: out, completedEarlierPackage: reused, files: Object.values(PACKAGE_FILES), pendingReturnData, freeSpaceOverwrittenBytes: wipe.bytes, trimmed: wipe.trimmed },
     lines: [
       `return package verified in ${out}: ${Object.values(PACKAGE_FILES).join(', ')}`,
       'SAM configuration, PCID and Dukcapil credentials erased; the kiosk is deactivated.',
-      'Restart the kiosk service: it shows "out of service" and serves nobody until `anjungan-provision init`.',
+      ...wipe.lines,
+      'What this cannot guarantee: an SD card may keep copies in blocks its controller retired, which no software reaches.',
+      'For certain erasure destroy the card, or hand it over with the package.',
+      'Start the kiosk service again (systemctl start anjungan): it shows "out of service" and serves nobody until `anjungan-provision init`.',
       'Deliver the package and the SAM to Disdukcapil.',
       ...(pendingReturnData > 0
         ? [
@@ -113,6 +120,35 @@ export async function deactivate(ctx: CommandContext, o: DeactivateOptions): Pro
             'Write them to a stick with `anjungan-provision return-data export --format xlsx --out DIR` and hand them over with the package.',
           ]
         : []),
+    ],
+  };
+}
+
+/**
+ * The erased files were overwritten in place (eraseFile) or replaced by an atomic write, which
+ * leaves the old copy in freed blocks: on the kiosk the daemon is stopped, the data partition's
+ * free space overwritten and then discarded (fstrim), so the file system holds no old copy. Off
+ * a kiosk (`--root`) nothing is stopped or overwritten, and the lines say so.
+ */
+function overwriteWhatWeCan(ctx: CommandContext, l: Layout): { bytes: number | null; trimmed: boolean; lines: string[] } {
+  if (!onRunningKiosk(ctx)) return { bytes: null, trimmed: false, lines: ['free space NOT overwritten: not on a running kiosk (--root)'] };
+  execFileSync('systemctl', ['stop', 'anjungan.service'], { stdio: 'ignore', timeout: 60_000 });
+  ctx.progress('overwriting the free space of the data partition (old copies of the secrets); this takes minutes on a large card');
+  const bytes = overwriteFreeSpace(l.stateDir, (n) => ctx.progress(`${Math.floor(n / 1048576)} MB overwritten`));
+  let trimmed = false;
+  try {
+    const mount = execFileSync('findmnt', ['-n', '-o', 'TARGET', '-T', l.stateDir], { encoding: 'utf8' }).trim();
+    execFileSync('fstrim', [mount], { stdio: 'ignore', timeout: 600_000 });
+    trimmed = true;
+  } catch {
+    // a card reader or card without discard: the overwrite stands alone
+  }
+  return {
+    bytes,
+    trimmed,
+    lines: [
+      `free space of the data partition overwritten with zeros (${Math.floor(bytes / 1048576)} MB)${trimmed ? ' and discarded (fstrim)' : '; discard not supported by this card'}`,
+      'the kiosk service was stopped for it',
     ],
   };
 }

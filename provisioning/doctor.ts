@@ -3,7 +3,7 @@
  * looks: no SAM is opened (ATR only), no request is sent (TLS handshake only), the fingerprint
  * sensor is listed but not opened, nothing is written.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
 import type { CommandContext, Outcome } from './context.ts';
 import { EXIT } from './errors.ts';
@@ -15,6 +15,9 @@ import { CaptureHelper } from '../device/fingerprint/capture-helper.ts';
 import { libfprintEnv, pickDevice } from '../device/fingerprint/libfprint-sensor.ts';
 import { agreementState } from './agreement.ts';
 import { handshake } from './uplink.ts';
+import { onRunningKiosk } from './system.ts';
+import { clockSynchronised } from '../device/clock-sync.ts';
+import { GPIO_HELPER, lineArguments } from '../device/gpio/chardev-gpio.ts';
 
 export interface Check {
   name: string;
@@ -100,34 +103,21 @@ export async function doctor(ctx: CommandContext): Promise<Outcome> {
     add('disk space', false, 'state folder missing', 'run `anjungan-provision init`');
   }
 
+  const ntp = config.egress?.ntpServers ?? [];
+  const synchronised = clockSynchronised(config.clock?.synchronisedFlag);
   add(
     'clock synchronised',
-    clockSynchronised(),
-    clockSynchronised() ? 'NTP synchronised' : 'not synchronised',
-    'enable time sync (systemd-timesyncd) and check the NTP server is reachable',
+    synchronised,
+    `${synchronised ? 'NTP synchronised' : 'not synchronised'} (servers: ${ntp.join(', ') || 'none'}; read from the local clock state)`,
+    ntp.length === 0
+      ? '`anjungan-provision time set --ntp IP`: the kiosk validates nobody until NTP has set its clock'
+      : 'check that the NTP servers answer on the closed network (`journalctl -u systemd-timesyncd`)',
   );
 
-  ctx.progress('looking at the readers through pcscd (ATR only)');
-  const scan = await scanReaders();
-  add(
-    'pcscd running',
-    scan.service === 'up',
-    scan.service === 'up' ? 'reachable' : scan.service === 'down' ? 'not reachable' : 'PC/SC binding missing',
-    'systemctl enable --now pcscd',
-  );
-  const readers = scan.service === 'up' ? scan.readers : [];
-  const idReader = readers.find((r) => new RegExp(config.card.idReaderPattern).test(r.name));
-  const samReader = readers.find((r) => new RegExp(config.card.samReaderPattern).test(r.name));
-  add(
-    'both readers present',
-    !!idReader && !!samReader,
-    `ID reader: ${idReader?.name ?? 'missing'}; SAM reader: ${samReader?.name ?? 'missing'}`,
-    'check the reader cable and power; `pcsc_scan` lists what pcscd sees',
-  );
-  add('SAM answering', !!samReader?.atr, samReader?.atr ? `ATR ${samReader.atr}` : 'no ATR', 'seat the SAM in its slot');
-  ctx.progress('asking the fingerprint capture helper which sensors libfprint sees (none is opened)');
-  const sensor = await probeSensor(config.fingerprint, ctx.env);
-  add('fingerprint sensor', sensor.ok, sensor.detail, sensor.fix);
+  if (onRunningKiosk(ctx) && process.getuid?.() === 0 && daemonUserExists()) {
+    ctx.progress(`probing the devices as the daemon's user (${DAEMON_USER}): readers through pcscd, sensor, GPIO`);
+    checks.push(...(await probeAsDaemonUser(ctx)));
+  } else checks.push(...(await probeDevices(ctx, config)));
 
   if (config.uplink.baseUrl && config.uplink.caFile) {
     ctx.progress('TLS handshake with the uplink (no request)');
@@ -162,6 +152,108 @@ export async function doctor(ctx: CommandContext): Promise<Outcome> {
   };
 }
 
+/** `doctor --devices-only`: the device probes alone (what doctor runs as the daemon's user). */
+export async function doctorDevices(ctx: CommandContext): Promise<Outcome> {
+  const checks = await probeDevices(ctx, loadConfigFile(ctx.layout));
+  return { data: { checks }, lines: checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}  ${c.detail}`) };
+}
+
+/** The probes of the devices the daemon uses, as whoever runs them (doctor: the daemon's user). */
+export async function probeDevices(ctx: CommandContext, config: KioskConfig): Promise<Check[]> {
+  const checks: Check[] = [];
+  const add = (name: string, ok: boolean, detail: string, fix: string) => checks.push({ name, ok, detail, fix: ok ? '' : fix });
+  ctx.progress('looking at the readers through pcscd (ATR only)');
+  const scan = await scanReaders();
+  add(
+    'pcscd running',
+    scan.service === 'up',
+    scan.service === 'up' ? 'reachable' : scan.service === 'down' ? 'not reachable' : 'PC/SC binding missing',
+    'systemctl enable --now pcscd',
+  );
+  const readers = scan.service === 'up' ? scan.readers : [];
+  const idReader = readers.find((r) => new RegExp(config.card.idReaderPattern).test(r.name));
+  const samReader = readers.find((r) => new RegExp(config.card.samReaderPattern).test(r.name));
+  add(
+    'both readers present',
+    !!idReader && !!samReader,
+    `ID reader: ${idReader?.name ?? 'missing'}; SAM reader: ${samReader?.name ?? 'missing'}`,
+    'check the reader cable and power; `pcsc_scan` lists what pcscd sees',
+  );
+  add('SAM answering', !!samReader?.atr, samReader?.atr ? `ATR ${samReader.atr}` : 'no ATR', 'seat the SAM in its slot');
+  ctx.progress('asking the fingerprint capture helper which sensors libfprint sees (none is opened)');
+  const sensor = await probeSensor(config.fingerprint, ctx.env);
+  add('fingerprint sensor', sensor.ok, sensor.detail, sensor.fix);
+  if (config.gpio?.driver === 'gpiod') {
+    const gpio = probeGpio(config.gpio);
+    add('GPIO panel', gpio.ok, gpio.detail, gpio.fix);
+  }
+  return checks;
+}
+
+const DAEMON_USER = 'anjungan';
+
+function daemonUserExists(): boolean {
+  try {
+    execFileSync('id', ['-u', DAEMON_USER], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The device probes run as the daemon's user with its groups (setpriv), so a device only root may
+ * open fails here as it would fail the daemon: this command itself runs as root.
+ */
+async function probeAsDaemonUser(ctx: CommandContext): Promise<Check[]> {
+  const argv = [`--reuid=${DAEMON_USER}`, `--regid=${DAEMON_USER}`, '--init-groups', '--no-new-privs', '--inh-caps=-all', '--', process.execPath, process.argv[1]!, 'doctor', '--devices-only', '--json'];
+  const run = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+    execFile('setpriv', argv, { encoding: 'utf8', timeout: 120_000, env: { ...ctx.env, HOME: '/nonexistent' } }, (err: Error | null, stdout: string) =>
+      resolve({ stdout, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+    );
+  });
+  try {
+    const parsed = JSON.parse(run.stdout.trim().split('\n').pop()!) as { checks: Check[] };
+    return parsed.checks.map((c) => ({ ...c, name: `${c.name} (as ${DAEMON_USER})` }));
+  } catch {
+    return [{ name: `device probes as ${DAEMON_USER}`, ok: false, detail: `the probe did not run (exit ${run.code})`, fix: 'see the output of `setpriv --reuid=anjungan --regid=anjungan --init-groups anjungan-provision doctor --devices-only`' }];
+  }
+}
+
+/** The GPIO helper requests every panel line and lets go at once (as the daemon would). */
+function probeGpio(gpio: NonNullable<KioskConfig['gpio']>): { ok: boolean; detail: string; fix: string } {
+  let args: string[];
+  try {
+    args = lineArguments(gpio.lines!);
+  } catch (e) {
+    return { ok: false, detail: (e as Error).message, fix: 'correct the `gpio.lines` of the config' };
+  }
+  const helper = gpio.helperPath ?? GPIO_HELPER;
+  const reply = (() => {
+    try {
+      return execFileSync(helper, ['--probe', ...args], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch (e) {
+      return String((e as { stdout?: string }).stdout ?? '');
+    }
+  })();
+  const first = (() => {
+    try {
+      return JSON.parse(reply.split('\n')[0] ?? '') as { ready?: boolean; error?: string; message?: string };
+    } catch {
+      return { error: 'helperMissing', message: `${helper} did not run` };
+    }
+  })();
+  if (first.ready) return { ok: true, detail: `all ${args.length} lines requested on the character device`, fix: '' };
+  return {
+    ok: false,
+    detail: first.message ?? first.error ?? 'no answer',
+    fix:
+      first.error === 'noAccess'
+        ? "the udev rule gives the gpio group /dev/gpiochip*: check `ls -l /dev/gpiochip*` and that the daemon's user is in gpio"
+        : 'check the panel cable and `gpio.lines` against `gpioinfo` (chip label and offsets)',
+  };
+}
+
 /** How long libfprint gets to enumerate the sensors. */
 const SENSOR_LIST_TIMEOUT_MS = 15_000;
 
@@ -193,20 +285,5 @@ async function probeSensor(fingerprint: KioskConfig['fingerprint'], env: NodeJS.
   } finally {
     clearTimeout(timer);
     await helper.shutdown();
-  }
-}
-
-function clockSynchronised(): boolean {
-  if (existsSync('/run/systemd/timesync/synchronized')) return true;
-  try {
-    return (
-      execFileSync('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], {
-        encoding: 'utf8',
-        timeout: 3000,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim() === 'yes'
-    );
-  } catch {
-    return false;
   }
 }

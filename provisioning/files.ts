@@ -3,7 +3,7 @@
  * take the owner of their folder when run as root, so a tree made for the daemon's user stays
  * readable by it.
  */
-import { chownSync, closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function fsyncDir(dir: string): void {
@@ -36,6 +36,41 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
   takeFolderOwner(tmp);
   renameSync(tmp, path);
   fsyncDir(dirname(path));
+}
+
+/**
+ * Overwrites the free space of the file system holding `dir` with zeros (a file grown until the
+ * file system is full, synced, then removed): the blocks older copies of rewritten files were
+ * left in (every atomic write leaves one) no longer hold them, as far as the file system can
+ * reach. What an SD card's controller keeps in blocks it retired, no software can reach.
+ */
+export function overwriteFreeSpace(dir: string, progress: (bytes: number) => void = () => undefined): number {
+  // A run cut short left its file behind (and the disk full): it goes first.
+  for (const old of readdirSync(dir).filter((f) => f.startsWith('.anjungan-wipe-'))) unlinkSync(`${dir}/${old}`);
+  const path = `${dir}/.anjungan-wipe-${process.pid}`;
+  const chunk = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'w', 0o600);
+  let written = 0;
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = writeSync(fd, chunk);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOSPC') break;
+        throw e;
+      }
+      written += n;
+      if (n < chunk.length) break;
+      if (written % (256 << 20) === 0) progress(written);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+    unlinkSync(path);
+    fsyncDir(dir);
+  }
+  return written;
 }
 
 /** Overwrites a file with zeros and fsyncs before unlinking it, so its bytes do not linger in it. */

@@ -1,5 +1,6 @@
 /** `init`: the config and state folders with their modes, a configuration and a credential file. */
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { onRunningKiosk } from './system.ts';
 import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { demoDefaults, REFERENCE_PANEL_GPIO, type KioskConfig } from '../device/config.ts';
@@ -20,6 +21,9 @@ export interface InitOptions {
   issuerKey?: string;
   owner?: string;
 }
+
+/** Where the image mounts USB sticks (image/rootfs/usr/local/sbin/anjungan-usb-mount). */
+export const EXPORT_ROOT = '/media/anjungan-export';
 
 /** No agreement recorded yet: an empty list, a period long past, so the kiosk serves nobody. */
 export const NO_AGREEMENT: KioskConfig['agreement'] = { numbers: [], start: '1970-01-01', end: '1970-01-01' };
@@ -54,6 +58,8 @@ export function init(ctx: CommandContext, o: InitOptions): Outcome {
       threshold: { score: MATCH_THRESHOLD, fmr: THRESHOLD_FMR },
     },
     gpio: REFERENCE_PANEL_GPIO,
+    // USB sticks are mounted there by the image's udev rule (one folder per stick).
+    returnDataExport: { roots: [EXPORT_ROOT] },
   };
   delete config.deactivated;
   config.stateDir = l.stateDir;
@@ -74,13 +80,17 @@ export function init(ctx: CommandContext, o: InitOptions): Outcome {
   if (issuerKeyPem) writeFileAtomic(l.issuerKeyFile, issuerKeyPem, MODES.config);
   saveCredentials(l, credentials);
   saveConfigFile(l, config);
+  const hostname = `anjungan-${o.kioskId.toLowerCase()}`;
+  writeFileAtomic(l.hostnameFile, `${hostname}\n`, MODES.system);
+  if (onRunningKiosk(ctx)) writeFileSync('/proc/sys/kernel/hostname', hostname);
   return {
-    data: { initialised: true, kioskId: o.kioskId, configFile: l.configFile, stateDir: l.stateDir, reinitialised: previous !== null },
+    data: { initialised: true, kioskId: o.kioskId, configFile: l.configFile, stateDir: l.stateDir, hostname, reinitialised: previous !== null },
     lines: [
       `kiosk ${o.kioskId} initialised (${wibDate(ctx.now)} WIB)`,
       `  config: ${l.configFile} (0640)`,
       `  state:  ${l.stateDir} (0700), credentials 0600`,
-      'next: credentials set, uplink set, agreement set, sam install, operators add, then doctor',
+      `  host name: ${hostname}`,
+      'next: network set, time set, credentials set, uplink set, agreement set, sam install, operators add, then doctor',
     ],
   };
 }

@@ -34,6 +34,12 @@ export interface Layout {
   updateJournalFile: string;
   /** Bundles pulled from the office LAN wait here (data partition). */
   updateDownloadDir: string;
+  /** systemd-networkd's file (linked from /etc/systemd/network on the image), `network set`. */
+  networkFile: string;
+  /** systemd-timesyncd's drop-in (linked from /etc/systemd/timesyncd.conf.d), `time set`. */
+  timesyncdFile: string;
+  /** The kiosk's host name, set at boot by anjungan-identity.service. */
+  hostnameFile: string;
 }
 
 export function layout(root = '/'): Layout {
@@ -61,8 +67,15 @@ export function layout(root = '/'): Layout {
     raucSystemConf: join(r, 'etc/rauc/system.conf'),
     updateJournalFile: join(r, 'data/rauc/anjungan-update.json'),
     updateDownloadDir: join(r, 'data/updates'),
+    networkFile: join(configDir, 'network/10-anjungan.network'),
+    timesyncdFile: join(configDir, 'timesyncd.conf'),
+    hostnameFile: join(configDir, 'hostname'),
   };
 }
 
 /** File modes the kiosk's tree must have (doctor checks them). */
-export const MODES = { configDir: 0o750, config: 0o640, stateDir: 0o700, secret: 0o600 } as const;
+/**
+ * The config folder is 0751: others may not list it, but networkd and timesyncd (users of their
+ * own) must reach the network and NTP files in it (`network set`, `time set`), which are 0644.
+ */
+export const MODES = { configDir: 0o751, config: 0o640, stateDir: 0o700, secret: 0o600, system: 0o644 } as const;

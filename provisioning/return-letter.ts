@@ -62,8 +62,12 @@ berkas konfigurasi SAM dari anjungan mandiri berikut untuk dinonaktifkan sesuai 
 <tr><td>SHA-256 berkas konfigurasi</td><td>: <code>${esc(l.configurationSha256)}</code></td></tr>
 <tr><td>Alasan</td><td>: ${esc(l.reason)}</td></tr>
 </table>
-<p>Berkas konfigurasi SAM, kredensial akses, dan PCID telah dihapus dari anjungan tersebut setelah paket pengembalian ini
-diperiksa. Anjungan tidak lagi melayani verifikasi data kependudukan.</p>
+<p>Setelah paket pengembalian ini diperiksa, berkas konfigurasi SAM, kredensial akses, dan PCID dihapus dari anjungan
+tersebut: berkasnya ditimpa di tempatnya, lalu seluruh ruang kosong partisi data ditimpa dan dibebaskan (TRIM), sehingga
+salinan lama dari penulisan sebelumnya tidak lagi terbaca melalui sistem berkas. Kartu SD mengelola blok fisiknya sendiri
+dan dapat menyimpan salinan pada blok yang telah dipensiunkan pengendalinya, yang tidak terjangkau oleh perangkat lunak
+apa pun; karena itu penghapusan fisik hanya dapat dipastikan dengan menghancurkan kartu SD anjungan atau menyerahkannya
+bersama paket ini. Anjungan tidak lagi melayani verifikasi data kependudukan.</p>
 <p>Demikian kami sampaikan. Atas perhatian dan kerja samanya kami ucapkan terima kasih.</p>
 <p class="signature">Teknisi pelaksana,<br><br><br>${esc(l.technician)}</p>
 </body>

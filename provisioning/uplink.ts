@@ -1,5 +1,7 @@
 /** `uplink set|test`: the one Dukcapil endpoint and its pinned CA; the test is a TLS handshake only. */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { reloadFirewall } from './system.ts';
 import { resolveTarget, UplinkConfigError, type UplinkEndpoint } from '../device/uplink/endpoint.ts';
 import { createTransport } from '../device/uplink/transport.ts';
 import type { KioskConfig } from '../device/config.ts';
@@ -44,6 +46,18 @@ export function setUplink(ctx: CommandContext, o: { url: string; institution: st
   config.uplink = { ...config.uplink, baseUrl: o.url, institution: o.institution, caFile: l.uplinkCaFile };
   if (o.spkiPin !== undefined) config.uplink.spkiSha256 = o.spkiPin;
   else delete config.uplink.spkiSha256;
+  // The firewall allows the uplink by address (it loads before DNS works, and a name could resolve
+  // anywhere): a name is refused here rather than becoming a rule set that allows nothing.
+  const host = (() => {
+    try {
+      return new URL(o.url).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      return '';
+    }
+  })();
+  if (host !== '' && isIP(host) === 0) {
+    throw badInput(`--url must name the endpoint by IP address, not "${host}": the egress firewall allows an address; look the name up once and check it with Disdukcapil`);
+  }
   try {
     resolveTarget(endpointOf(config, caPem));
   } catch (e) {
@@ -53,9 +67,10 @@ export function setUplink(ctx: CommandContext, o: { url: string; institution: st
   checkConfig(config);
   writeFileAtomic(l.uplinkCaFile, caPem, MODES.config);
   saveConfigFile(l, config);
+  const firewall = reloadFirewall(ctx);
   return {
-    data: { baseUrl: o.url, institution: o.institution, caFile: l.uplinkCaFile, spkiPinned: o.spkiPin !== undefined },
-    lines: [`uplink: ${o.url} (institution ${o.institution}), CA pinned in ${l.uplinkCaFile}`, 'next: `anjungan-provision uplink test`'],
+    data: { baseUrl: o.url, institution: o.institution, caFile: l.uplinkCaFile, spkiPinned: o.spkiPin !== undefined, firewall },
+    lines: [`uplink: ${o.url} (institution ${o.institution}), CA pinned in ${l.uplinkCaFile}`, firewall, 'next: `anjungan-provision uplink test`'],
   };
 }
 

@@ -11,6 +11,7 @@ export const LOCALES: readonly Locale[] = ['id', 'en'];
 // Derived from the view protocol: ui/ imports nothing from device/ but the protocol.
 type SessionFailureReason = Extract<KioskView, { screen: 'failed' }>['reason'];
 type OutOfServiceReason = Extract<KioskView, { screen: 'outOfService' }>['reason'];
+type ProvisioningItem = NonNullable<Extract<KioskView, { screen: 'outOfService' }>['missing']>[number];
 type FingerFeedback = NonNullable<Extract<KioskView, { screen: 'awaitingFinger' }>['feedback']>;
 type ReturnDataError = NonNullable<Extract<KioskView, { screen: 'returnData' }>['error']>;
 type FinishedWhy = Extract<KioskView, { screen: 'finished' }>['why'];
@@ -117,6 +118,8 @@ export interface Messages {
     /** When the kiosk serves again, where it knows (outside access hours). */
     reopensAt: (time: string) => string;
     goToCounter: string;
+    /** For the technician: what provisioning still lacks (notProvisioned), by item. */
+    missing: { title: string; items: Record<ProvisioningItem, string> };
     /** Staff clearing the tamper lock on the kiosk itself. */
     tamperClear: { instruction: string; closeFirst: string };
   };
@@ -364,6 +367,9 @@ const id: Messages = {
     reason: {
       starting: 'Anjungan sedang dinyalakan. Mohon tunggu sebentar.',
       deactivated: 'Anjungan ini sudah tidak digunakan.',
+      notProvisioned: 'Anjungan ini belum selesai disiapkan oleh teknisi.',
+      diskFull: 'Penyimpanan anjungan hampir penuh. Petugas teknis perlu memeriksanya.',
+      clockUnsynchronised: 'Jam anjungan belum tersinkron dengan server waktu.',
       agreementNotInForce: 'Layanan verifikasi sedang tidak tersedia.',
       samMissing: 'Modul keamanan pembaca kartu tidak terpasang.',
       samRefused: 'Modul keamanan pembaca kartu tidak dapat digunakan.',
@@ -377,6 +383,22 @@ const id: Messages = {
     },
     reopensAt: (time) => `Layanan dibuka kembali pukul ${time} WIB.`,
     goToCounter: 'Silakan menuju loket pelayanan. Mohon maaf atas ketidaknyamanannya.',
+    missing: {
+      title: 'Untuk teknisi — belum diatur (anjungan-provision):',
+      items: {
+        config: 'konfigurasi: init',
+        configInvalid: 'konfigurasi tidak sah: doctor',
+        credentials: 'berkas rahasia: init',
+        dukcapilCredentials: 'kredensial Dukcapil: credentials set',
+        uplink: 'alamat layanan Dukcapil dan CA: uplink set',
+        issuerKey: 'kunci publik penerbit KTP-el: init --issuer-key',
+        agreement: 'perjanjian kerja sama: agreement set',
+        sam: 'SAM pembaca kartu: sam install',
+        ntp: 'server waktu (NTP): time set',
+        fingerprint: 'pemindai sidik jari: init',
+        gpio: 'panel GPIO: init',
+      },
+    },
     tamperClear: {
       instruction: 'Petugas: periksa anjungan, tutup casing, lalu masukkan PIN untuk membuka kunci.',
       closeFirst: 'Casing masih terbuka. Tutup casing terlebih dahulu.',
@@ -630,6 +652,9 @@ const en: Messages = {
     reason: {
       starting: 'The kiosk is starting up. Please wait a moment.',
       deactivated: 'This kiosk is no longer in use.',
+      notProvisioned: 'This kiosk has not been fully set up by a technician yet.',
+      diskFull: "The kiosk's storage is almost full. A technician needs to check it.",
+      clockUnsynchronised: "The kiosk's clock is not yet synchronised with the time server.",
       agreementNotInForce: 'The verification service is not available at the moment.',
       samMissing: "The card reader's security module is not installed.",
       samRefused: "The card reader's security module cannot be used.",
@@ -643,6 +668,22 @@ const en: Messages = {
     },
     reopensAt: (time) => `Service resumes at ${time} WIB.`,
     goToCounter: 'Please go to the service counter. We apologise for the inconvenience.',
+    missing: {
+      title: 'For the technician — not set yet (anjungan-provision):',
+      items: {
+        config: 'configuration: init',
+        configInvalid: 'configuration not valid: doctor',
+        credentials: 'secrets file: init',
+        dukcapilCredentials: 'Dukcapil credentials: credentials set',
+        uplink: 'Dukcapil endpoint and CA: uplink set',
+        issuerKey: 'KTP-el issuer public key: init --issuer-key',
+        agreement: 'data-access agreement: agreement set',
+        sam: "card reader's SAM: sam install",
+        ntp: 'time servers (NTP): time set',
+        fingerprint: 'fingerprint sensor: init',
+        gpio: 'GPIO panel: init',
+      },
+    },
     tamperClear: {
       instruction: 'Staff: check the kiosk, close the enclosure, then enter your PIN to unlock it.',
       closeFirst: 'The enclosure is still open. Close it first.',

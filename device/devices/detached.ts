@@ -9,6 +9,8 @@ import type { CardPort, FingerprintSensorPort, GpioPort, ReadinessPort, ReaderHe
 import { openPanelGpio } from '../gpio/open.ts';
 import { SimulatedGpio } from '../gpio/simulated.ts';
 import type { Validator } from '../uplink/validator.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
+import { createNoPanelGpio } from '../gpio/no-panel.ts';
 import type { DeviceSet } from './device-set.ts';
 
 export const deactivatedReadiness: ReadinessPort = {
@@ -46,7 +48,10 @@ export function detachedValidator(dailyQuota: number, day: () => string): Valida
 /** The detached set: nothing attached but the panel, which shows that the kiosk does not serve. */
 export const detachedDevices: DeviceSet = {
   async openDevices(config, { logger }) {
-    const gpio: GpioPort = config.mode === 'production' && config.gpio ? openPanelGpio(config.gpio, logger.child({ component: 'gpio' })) : new SimulatedGpio();
+    const gpio: GpioPort =
+      config.mode === 'production' && config.gpio
+        ? await openPanelGpio(config.gpio, logger.child({ component: 'gpio' }))
+        : new SimulatedGpio();
     return {
       card: detachedCardPort(),
       sensor: detachedSensor,
@@ -59,3 +64,36 @@ export const detachedDevices: DeviceSet = {
     };
   },
 };
+
+/**
+ * A production kiosk whose provisioning is not complete opens no device either (its panel may not
+ * even be configured): readiness says `notProvisioned` with what is missing, read again from the
+ * files provisioning writes at every recheck; once nothing is missing it hands over to
+ * `onProvisioned` (the daemon then restarts itself into service, device/main.ts).
+ */
+export function notProvisionedDevices(deps: { stillMissing: () => ProvisioningItem[]; onProvisioned: () => void }): DeviceSet {
+  return {
+    async openDevices() {
+      let missing: ProvisioningItem[] = [];
+      const gpio = createNoPanelGpio();
+      return {
+        card: detachedCardPort(),
+        sensor: detachedSensor,
+        gpio,
+        readerRelay: false,
+        uplink: null,
+        returnData: null,
+        readiness: {
+          check: () => {
+            missing = deps.stillMissing();
+            if (missing.length === 0) deps.onProvisioned();
+            return Promise.resolve({ ready: false, reason: 'notProvisioned' });
+          },
+          stopService: () => undefined,
+        },
+        provisioningMissing: () => missing,
+        close: async () => gpio.close(),
+      };
+    },
+  };
+}

@@ -4,6 +4,7 @@
  * of the demo modes. Each set opens its own parts from their config sections and closes them.
  */
 import type { KioskConfig } from '../config.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 import type { CardPort, ClockPort, FingerprintSensorPort, GpioPort, ReadinessPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import type { ReturnDataEndpoint } from '../return-data/delivery.ts';
@@ -23,6 +24,8 @@ export interface Devices {
   returnData: { endpoint: ReturnDataEndpoint; credentials: DukcapilCredentials } | null;
   /** Whether the kiosk may serve, where the set decides it alone (a deactivated kiosk never does). */
   readiness?: ReadinessPort;
+  /** What provisioning still lacks, for the not-provisioned screen (detached.ts). */
+  provisioningMissing?: () => ProvisioningItem[];
   /** The demo strip's card, finger and tamper controls (demo and pcsc-sim). */
   demo?: DemoControls;
   close(): Promise<void>;

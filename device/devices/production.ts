@@ -20,7 +20,10 @@ export const productionDevices: DeviceSet = {
     const secrets = servingCredentials(credentials);
     const lifecycle = new Lifecycle(logger);
     try {
-      const gpio = openPanelGpio(config.gpio, logger.child({ component: 'gpio' }));
+      // A GPIO helper lost at run time leaves the panel unknown: the crash policy restarts the daemon.
+      const gpio = await openPanelGpio(config.gpio, logger.child({ component: 'gpio' }), {
+        onLost: (err) => process.emit('uncaughtException', err),
+      });
       lifecycle.defer(() => gpio.close());
       const sensor = libfprintSensorFromConfig(config.fingerprint, logger.child({ component: 'sensor' }), env);
       lifecycle.defer(() => sensor.stop());

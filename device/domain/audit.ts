@@ -62,7 +62,9 @@ export type AuditCode =
   | 'updateInstalled'
   | 'updateBooted'
   | 'updateMarkedGood'
-  | 'updateRolledBack';
+  | 'updateRolledBack'
+  /** A technician's command that changes the kiosk (anjungan-provision): state = the command, outcome = its exit code. */
+  | 'technicianCommand';
 
 /** No personal data: codes, timings, outcomes and a keyed hash of the NIK only. */
 export interface AuditEvent {

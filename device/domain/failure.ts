@@ -128,6 +128,12 @@ export type SessionFailureReason = keyof typeof SESSION_FAILURES;
 export const OUT_OF_SERVICE_REASONS = [
   'starting',
   'deactivated',
+  /** Provisioning is not complete: the screen lists what is missing (device/provisioning-state.ts). */
+  'notProvisioned',
+  /** The data partition is below its reserve: out of service before SQLite cannot write. */
+  'diskFull',
+  /** The clock is not NTP-synchronised: the agreement window, the quota day and TLS need it. */
+  'clockUnsynchronised',
   'agreementNotInForce',
   'samMissing',
   'samRefused',

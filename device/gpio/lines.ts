@@ -1,11 +1,7 @@
 /**
- * GPIO lines as the configuration names them (chip label + offset) and their sysfs numbers.
- * onoff speaks the legacy sysfs interface, whose numbers are the chip's base plus the offset;
- * current Raspberry Pi kernels give each chip a base of 512 and up, so a BCM number alone points
- * at the wrong line. The base is read from /sys/class/gpio/gpiochip*\/{label,base,ngpio}.
+ * GPIO lines as the configuration names them: a chip by its label (stable across kernels, unlike
+ * chip numbers or the old sysfs numbers) and the line's offset on it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** The panel's lines by role; every one is wired on the reference enclosure. */
 export const OUTPUT_LINES = ['ledGreen', 'ledAmber', 'ledRed', 'buzzer', 'readerPower'] as const;
@@ -27,60 +23,3 @@ export interface GpioLineConfig {
 }
 
 export type GpioLinesConfig = Record<LineRole, GpioLineConfig>;
-
-export class GpioLineError extends Error {
-  override readonly name = 'GpioLineError';
-  constructor(
-    readonly code: 'noSysfsGpio' | 'chipNotFound' | 'offsetOutOfRange' | 'wrongDirection',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface GpioChip {
-  label: string;
-  base: number;
-  ngpio: number;
-}
-
-/** Every gpiochip the kernel lists under `<sysfsRoot>/class/gpio`. */
-export function listGpioChips(sysfsRoot: string): GpioChip[] {
-  const dir = join(sysfsRoot, 'class', 'gpio');
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => /^gpiochip[0-9]+$/.test(n));
-  } catch {
-    throw new GpioLineError('noSysfsGpio', `no GPIO in ${dir}: this kernel has no sysfs GPIO`);
-  }
-  return names.map((name) => {
-    const read = (f: string) => readFileSync(join(dir, name, f), 'utf8').trim();
-    return { label: read('label'), base: Number(read('base')), ngpio: Number(read('ngpio')) };
-  });
-}
-
-/** The sysfs number of one configured line. */
-export function sysfsNumber(chips: readonly GpioChip[], role: LineRole, line: GpioLineConfig): number {
-  const chip = chips.find((c) => c.label === line.chip);
-  if (!chip) {
-    const labels = chips.map((c) => c.label).join(', ') || 'none';
-    throw new GpioLineError('chipNotFound', `gpio line ${role}: no gpiochip labelled "${line.chip}" (found: ${labels})`);
-  }
-  if (line.offset >= chip.ngpio) {
-    throw new GpioLineError('offsetOutOfRange', `gpio line ${role}: offset ${line.offset} is beyond ${line.chip}'s ${chip.ngpio} lines`);
-  }
-  return chip.base + line.offset;
-}
-
-/** Resolves every line, checking each role's direction; the first problem stops the start. */
-export function resolveLines(sysfsRoot: string, lines: GpioLinesConfig): Record<LineRole, number> {
-  const chips = listGpioChips(sysfsRoot);
-  const numbers = {} as Record<LineRole, number>;
-  for (const role of [...OUTPUT_LINES, ...INPUT_LINES]) {
-    const line = lines[role];
-    const expected = (INPUT_LINES as readonly string[]).includes(role) ? 'in' : 'out';
-    if (line.direction !== expected) throw new GpioLineError('wrongDirection', `gpio line ${role} must be an ${expected === 'in' ? 'input' : 'output'}`);
-    numbers[role] = sysfsNumber(chips, role, line);
-  }
-  return numbers;
-}

@@ -1,23 +1,29 @@
 /**
  * The panel's GPIO driver, as the `gpio` section names it (config.ts refuses production without
- * one; the demo modes simulate the panel instead).
+ * one; the demo modes simulate the panel instead): `gpiod`, the lines through the GPIO character
+ * device (chardev-gpio.ts), or `none`.
  */
 import type { GpioConfig } from '../config.ts';
 import type { GpioPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
+import { createChardevGpio, type GpioUnavailableError, type SpawnHelper } from './chardev-gpio.ts';
 import { createNoPanelGpio } from './no-panel.ts';
-import { createOnoffGpio, type OnoffGpioClass } from './onoff-gpio.ts';
 
-export function openPanelGpio(gpio: GpioConfig, logger: Logger, onoff?: OnoffGpioClass): GpioPort {
+export async function openPanelGpio(
+  gpio: GpioConfig,
+  logger: Logger,
+  opts: { spawn?: SpawnHelper; onLost?: (err: GpioUnavailableError) => void } = {},
+): Promise<GpioPort> {
   if (gpio.driver === 'none') {
     logger.warn({ event: 'gpioNone' }, 'gpio.driver is "none": no lights, buzzer, reader power relay or tamper switch on this kiosk');
     return createNoPanelGpio();
   }
-  const port = createOnoffGpio({
+  const port = await createChardevGpio({
     lines: gpio.lines!,
-    ...(gpio.sysfsRoot ? { sysfsRoot: gpio.sysfsRoot } : {}),
-    ...(onoff ? { Gpio: onoff } : {}),
+    ...(gpio.helperPath ? { helperPath: gpio.helperPath } : {}),
+    ...(opts.spawn ? { spawn: opts.spawn } : {}),
+    ...(opts.onLost ? { onLost: opts.onLost } : {}),
   });
-  logger.info({ event: 'gpioOnoff' }, 'panel on GPIO through onoff');
+  logger.info({ event: 'gpioChardev' }, 'panel on the GPIO character device');
   return port;
 }

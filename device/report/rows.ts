@@ -57,6 +57,9 @@ const UPLINK_LABELS: Record<UplinkOutcome, Bilingual> = {
 export const OUT_OF_SERVICE_LABELS: Record<OutOfServiceReportReason, Bilingual> = {
   starting: { id: 'Memulai', en: 'Starting' },
   deactivated: { id: 'Dinonaktifkan', en: 'Deactivated' },
+  notProvisioned: { id: 'Belum disiapkan teknisi', en: 'Not provisioned' },
+  diskFull: { id: 'Penyimpanan hampir penuh', en: 'Storage almost full' },
+  clockUnsynchronised: { id: 'Jam belum sinkron', en: 'Clock not synchronised' },
   agreementNotInForce: { id: 'Perjanjian tidak berlaku', en: 'Agreement not in force' },
   samMissing: { id: 'SAM tidak ada', en: 'SAM missing' },
   samRefused: { id: 'SAM menolak', en: 'SAM refused' },

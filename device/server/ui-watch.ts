@@ -1,7 +1,10 @@
 /**
  * The browser's keep-alive: the page pings the daemon every few seconds from its own event loop.
- * When pings that had been arriving stop (a frozen or crashed page), the watch reports it once;
- * it arms again with the next ping, so a browser that is being restarted is not reported twice.
+ * The watch is armed from the daemon's start, as if a ping had just arrived: a browser that never
+ * reaches the page (stuck on an error page because it started before the daemon answered) is
+ * reported like a page that stopped pinging. After a report it waits twice the timeout for the
+ * restarted browser's first ping before reporting again, so a browser that keeps failing is
+ * restarted at a calm pace and one that is starting up is not restarted twice.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +13,15 @@ import type { Logger } from '../log.ts';
 /** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
 export const UI_FROZEN_AFTER_MS = 30_000;
 export class UiWatch {
-  private lastPing: number | null = null;
+  private lastPing: number | null;
   /** Not cleared by a report: how long ago the page last spoke (the update's boot check reads it). */
   private lastSeen: number | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly opts: { timeoutMs: number; now?: () => number; onFrozen(silentMs: number): void }) {}
+  /** armedAtStart: a kiosk's daemon (there is a browser unit to restart); off it, armed by the first ping. */
+  constructor(private readonly opts: { timeoutMs: number; armedAtStart: boolean; now?: () => number; onFrozen(silentMs: number): void }) {
+    this.lastPing = opts.armedAtStart ? this.now() : null;
+  }
 
   private now(): number {
     return this.opts.now ? this.opts.now() : Date.now();
@@ -30,16 +36,18 @@ export class UiWatch {
     return this.lastSeen === null ? null : this.now() - this.lastSeen;
   }
 
-  /** Reports a frozen page once when the last ping is older than the timeout. */
+  /** Reports a frozen (or never reached) page when the last ping is older than the timeout. */
   check(): void {
     if (this.lastPing === null) return;
     const silent = this.now() - this.lastPing;
     if (silent < this.opts.timeoutMs) return;
-    this.lastPing = null;
+    // The next report comes only after two more timeouts of silence: the restart's grace.
+    this.lastPing = this.now() + this.opts.timeoutMs;
     this.opts.onFrozen(silent);
   }
 
   start(): void {
+    if (this.opts.armedAtStart) this.lastPing = this.now();
     this.timer = setInterval(() => this.check(), Math.max(250, Math.floor(this.opts.timeoutMs / 4)));
     this.timer.unref();
   }
@@ -57,6 +65,8 @@ export function watchKioskPage(logger: Pick<Logger, 'warn'>, env: NodeJS.Process
   const runtimeDir = env.RUNTIME_DIRECTORY?.split(':')[0];
   const watch = new UiWatch({
     timeoutMs: UI_FROZEN_AFTER_MS,
+    // Armed from the start only where there is a browser unit to restart (under systemd).
+    armedAtStart: runtimeDir !== undefined,
     onFrozen: (silentMs) => {
       logger.warn({ event: 'uiFrozen', silentMs }, 'the kiosk page stopped pinging');
       if (runtimeDir) writeFileSync(join(runtimeDir, 'kiosk-frozen'), `${new Date().toISOString()}\n`);

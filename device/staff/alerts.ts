@@ -31,6 +31,10 @@ export const ALERT_KINDS = [
   'signInBurst',
   /** Data balikan entries the web service could not settle after every try: they wait for a file export. */
   'returnDataDeadLetter',
+  /** The data partition runs low (device/disk.ts): below its reserve the kiosk stops serving. */
+  'diskLow',
+  /** The daemon's unit gave up restarting it (anjungan-crash-alert.service). */
+  'crashLoop',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -120,6 +124,15 @@ export class AlertLog {
   }
 }
 
+/** Raises an alert for a condition the daemon finds itself (a disk running low, a crash loop); never throws. */
+export function raiseAlert(alerts: AlertLog, kind: AlertKind, logger: Pick<Logger, 'error'>): void {
+  try {
+    alerts.raise(kind);
+  } catch (err) {
+    logger.error({ event: 'staffAlertFailed', kind, err: { name: (err as Error).name } }, 'a staff alert could not be stored');
+  }
+}
+
 /** A signal of the staff PIN throttle as an alert, raised at most once while open (never throws into a PIN check). */
 export function raiseGuessingAlert(alerts: AlertLog, signal: GuessingSignal, logger: Pick<Logger, 'warn' | 'error'>): void {
   const kind: AlertKind = signal === 'throttled' ? 'signInThrottled' : 'signInBurst';
@@ -140,6 +153,7 @@ const OUT_OF_SERVICE_ALERTS: Partial<Record<OutOfServiceReason, AlertKind>> = {
   tamper: 'tamper',
   uplinkRejected: 'accessRefused',
   quotaReached: 'quotaReached',
+  diskFull: 'diskLow',
 };
 
 /**

@@ -8,6 +8,7 @@ import { sessionReference } from '../domain/session-reference.ts';
 import { displayField, FIELD_LABELS, PERMITTED_FIELDS, type PermittedField } from '../domain/record.ts';
 import { staffCallPending, type FlowContext, type KioskSnapshot } from '../flow/machine.ts';
 import type { KioskView, ResultField } from './protocol.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 
 type ViewBody = KioskView extends infer V ? (V extends unknown ? Omit<V, 'seq' | 'idleWarning' | 'demo'> : never) : never;
 
@@ -23,11 +24,14 @@ export interface ViewOptions {
   staffPinAttemptsLeft?: number | null;
   /** Epoch ms when Dukcapil's access hours open again (readiness.ts); null when unknown or not closed. */
   accessReopensAt?: number | null;
+  /** What provisioning lacks (shown with the notProvisioned reason). */
+  provisioningMissing?: ProvisioningItem[];
 }
 
 export function deriveView(snapshot: KioskSnapshot, opts: ViewOptions): KioskView {
   const c = snapshot.context;
-  const idleWarning = c.idleWarningEndsAt === null ? null : { secondsLeft: Math.max(0, Math.ceil((c.idleWarningEndsAt - opts.now) / 1000)) };
+  const idleWarning =
+    c.idleWarningEndsAt === null ? null : { secondsLeft: Math.max(0, Math.ceil((c.idleWarningEndsAt - opts.now) / 1000)) };
   return { seq: opts.seq, demo: opts.demo, idleWarning, ...body(snapshot, opts) } as KioskView;
 }
 
@@ -36,7 +40,9 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
   if (snapshot.matches('booting')) return { screen: 'outOfService', reason: 'starting' };
   if (snapshot.matches('outOfService')) {
     const reason = c.outOfService ?? 'starting';
-    const reopensAt = reason === 'outsideAccessHours' && opts.accessReopensAt ? { reopensAt: new Date(opts.accessReopensAt).toISOString() } : {};
+    if (reason === 'notProvisioned') return { screen: 'outOfService', reason, missing: opts.provisioningMissing ?? [] };
+    const reopensAt =
+      reason === 'outsideAccessHours' && opts.accessReopensAt ? { reopensAt: new Date(opts.accessReopensAt).toISOString() } : {};
     return { screen: 'outOfService', reason, ...reopensAt };
   }
   if (snapshot.matches('welcome')) return { screen: 'welcome' };
@@ -98,7 +104,13 @@ function resultView(c: FlowContext): ViewBody {
         card: shownAsOnCard(f.key, f.card),
         registry: f.registry === null ? null : shownAsOnCard(f.key, f.registry),
       }))
-    : PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: shownAsOnCard(key, displayField(person, key)), registry: null, agrees: false }));
+    : PERMITTED_FIELDS.map((key) => ({
+        key,
+        label: FIELD_LABELS[key],
+        card: shownAsOnCard(key, displayField(person, key)),
+        registry: null,
+        agrees: false,
+      }));
   return {
     screen: 'result',
     outcome: verdict.kind,
@@ -123,7 +135,11 @@ export function shownAsOnCard(key: PermittedField, value: string): string {
     const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     return iso ? `${iso[3]}-${iso[2]}-${iso[1]}` : value;
   }
-  if (key === 'alamat') return value.replace(/\bRT (\d{1,3})\/RW (\d{1,3})\b/, (_m, rt: string, rw: string) => `RT ${rt.padStart(3, '0')}/RW ${rw.padStart(3, '0')}`);
+  if (key === 'alamat')
+    return value.replace(
+      /\bRT (\d{1,3})\/RW (\d{1,3})\b/,
+      (_m, rt: string, rw: string) => `RT ${rt.padStart(3, '0')}/RW ${rw.padStart(3, '0')}`,
+    );
   return value;
 }
 

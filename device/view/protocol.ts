@@ -7,6 +7,7 @@ import type { Bilingual, FailureDetail, OutOfServiceReason, SessionFailureReason
 import type { PermittedField } from '../domain/record.ts';
 import { STAFF_PIN_PATTERN } from '../domain/staff-pin.ts';
 import type { CaptureHint } from '../domain/capture-hint.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 import { Type, type Static } from 'typebox';
 
 export type Screen =
@@ -41,8 +42,14 @@ interface ViewBase {
 
 export type KioskView = ViewBase &
   (
-    /** `reopensAt` (ISO): when the kiosk serves again, where it knows (outside Dukcapil's access hours). */
-    | { screen: 'outOfService'; reason: OutOfServiceReason; reopensAt?: string }
+    | {
+        screen: 'outOfService';
+        reason: OutOfServiceReason;
+        /** When the kiosk serves again (ISO), where it knows (outside Dukcapil's access hours). */
+        reopensAt?: string;
+        /** notProvisioned only: what provisioning still lacks, for the technician. */
+        missing?: ProvisioningItem[];
+      }
     | { screen: 'welcome' }
     | { screen: 'readingCard'; phase: 'templates' | 'record'; progress: number }
     | {

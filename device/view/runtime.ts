@@ -9,6 +9,7 @@ import { deriveView } from './derive.ts';
 import type { Logger } from '../log.ts';
 import type { FlowEvent, KioskActor, KioskMachine, KioskSnapshot } from '../flow/machine.ts';
 import type { ClockPort } from '../flow/ports.ts';
+import type { ProvisioningItem } from '../domain/provisioning.ts';
 
 export function intentToEvent(intent: Intent): FlowEvent {
   switch (intent.type) {
@@ -55,6 +56,8 @@ export class KioskRuntime {
       staffPinAttemptsLeft?: () => number;
       /** When Dukcapil's access hours open again (readiness.ts), for the out-of-service view. */
       accessReopensAt?: () => number | null;
+      /** What provisioning lacks, for the not-provisioned screen (device/provisioning-state.ts). */
+      provisioningMissing?: () => ProvisioningItem[];
     },
   ) {
     this.actor = createActor(machine, opts.xstateClock ? { clock: opts.xstateClock } : {});
@@ -109,6 +112,7 @@ export class KioskRuntime {
       staffPinLockedUntil: this.opts.staffPinLockedUntil?.() ?? null,
       staffPinAttemptsLeft: this.opts.staffPinAttemptsLeft?.() ?? null,
       accessReopensAt: this.opts.accessReopensAt?.() ?? null,
+      provisioningMissing: this.opts.provisioningMissing?.() ?? [],
     };
   }
 

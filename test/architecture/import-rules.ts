@@ -40,6 +40,9 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
       'systemd.ts',
       'health.ts',
       'crash-policy.ts',
+      'disk.ts',
+      'clock-sync.ts',
+      'provisioning-state.ts',
     ],
   },
   // Staff features, each a plugin of the staff scope.

@@ -118,6 +118,8 @@ export async function startRehearsal(opts: { port?: number } = {}): Promise<Rehe
       '--ca',
       deliveredFile('dukcapil-ca.pem', dukcapil.caPem),
     ]);
+    // NTP by address (written into the configuration and timesyncd's file; nothing is contacted).
+    await provision(root, ['time', 'set', '--ntp', '127.0.0.1']);
     await provision(root, ['agreement', 'set', '--numbers', 'GLADI/1,GLADI/2', '--from', '2022-11-10', '--until', `${Number(today.slice(0, 4)) + 1}-12-31`]);
     await provision(root, [
       'sam',
@@ -156,6 +158,10 @@ export async function startRehearsal(opts: { port?: number } = {}): Promise<Rehe
     config.fingerprint = { driver: 'libfprint', helperPath, device: { driver: 'virtual_image', index: 0 } };
     config.gpio = { driver: 'none' };
     config.http = { ...config.http, port };
+    // The host's clock is whatever it is: the rehearsal stands in for timesyncd's synchronised flag.
+    const synchronised = join(root, 'timesync-synchronized');
+    writeFileSync(synchronised, '');
+    config.clock = { synchronisedFlag: synchronised };
     writeFileSync(tree.configFile, JSON.stringify(config, null, 2));
 
     const sensor = virtualSensor();

@@ -1,7 +1,7 @@
 /**
  * Production and the panel: without a `gpio` section the daemon refuses to start and says what
- * to write; `driver: "none"` is accepted and logged; `driver: "onoff"` needs its lines and a
- * machine with GPIO. Config checks run on loadConfig, the start on the real daemon process.
+ * to write; `driver: "none"` is accepted and logged; `driver: "gpiod"` needs its lines, the GPIO
+ * helper and a machine with GPIO. Config checks run on loadConfig, the start on the real daemon process.
  */
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../device/config.ts';
 import { openPanelGpio } from '../../device/gpio/open.ts';
-import { GpioUnavailableError } from '../../device/gpio/onoff-gpio.ts';
+import { GpioUnavailableError } from '../../device/gpio/chardev-gpio.ts';
 import { hashStaffPin, newKey, writeCredentials } from '../../device/store/credentials.ts';
 import { capturingLogger } from '../support/logger.ts';
 
@@ -27,9 +27,26 @@ function productionFiles(t: Test, gpio: object | undefined) {
     stateDir: join(dir, 'state'),
     http: { host: '127.0.0.1', port: 0 },
     agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2027-12-31' },
-    uplink: { baseUrl: 'https://127.0.0.1:1/', caFile: join(dir, 'ca.pem'), institution: 'BKD_TEST', keyCasing: 'upper', method: 'CALL_NIK', verifyThreshold: 90, connectTimeoutMs: 1000, totalTimeoutMs: 2000, dailyQuota: 10 },
-    card: { idReaderPattern: 'PCD 00 00', samReaderPattern: 'PCD 00 01', issuerPublicKeyFile: join(dir, 'issuer.pem'), transmitTimeoutMs: 5000 },
+    uplink: {
+      baseUrl: 'https://127.0.0.1:1/',
+      caFile: join(dir, 'ca.pem'),
+      institution: 'BKD_TEST',
+      keyCasing: 'upper',
+      method: 'CALL_NIK',
+      verifyThreshold: 90,
+      connectTimeoutMs: 1000,
+      totalTimeoutMs: 2000,
+      dailyQuota: 10,
+    },
+    card: {
+      idReaderPattern: 'PCD 00 00',
+      samReaderPattern: 'PCD 00 01',
+      issuerPublicKeyFile: join(dir, 'issuer.pem'),
+      transmitTimeoutMs: 5000,
+    },
     fingerprint: { driver: 'libfprint', helperPath: '/usr/lib/anjungan/anjungan-fprint-capture' },
+    // Provisioned in full (a kiosk lacking something starts not provisioned, before any device).
+    egress: { ntpServers: ['127.0.0.1'] },
     ...(gpio ? { gpio } : {}),
   };
   const configFile = join(dir, 'config.json');
@@ -43,22 +60,39 @@ t.test('loadConfig: production without a gpio section is refused with a message 
   t.ok(err instanceof ConfigError);
   t.match(err.message, /\/gpio is required in production: .*"driver": "none"/);
   t.match(loadConfig({ ANJUNGAN_CONFIG: productionFiles(t, { driver: 'none' }).configFile }, today).gpio, { driver: 'none' });
-  t.match(t.throws(() => loadConfig({ ANJUNGAN_CONFIG: productionFiles(t, { driver: 'onoff' }).configFile }, today)), {
-    message: /\/gpio\/lines is required with driver "onoff"/,
-  });
-  t.match(t.throws(() => loadConfig({ ANJUNGAN_CONFIG: productionFiles(t, { driver: 'gpiod' }).configFile }, today)), { name: 'ConfigError' });
+  t.match(
+    t.throws(() => loadConfig({ ANJUNGAN_CONFIG: productionFiles(t, { driver: 'gpiod' }).configFile }, today)),
+    {
+      message: /\/gpio\/lines is required with driver "gpiod"/,
+    },
+  );
+  t.match(
+    t.throws(() => loadConfig({ ANJUNGAN_CONFIG: productionFiles(t, { driver: 'onoff' }).configFile }, today)),
+    { name: 'ConfigError' },
+    'sysfs GPIO (onoff) is gone',
+  );
   t.equal(loadConfig({}, today).gpio, undefined, 'demo needs no gpio section');
 });
 
-t.test('choosing the driver: none logged, onoff refused without GPIO', async (t) => {
+t.test('choosing the driver: none logged, gpiod refused without its helper', async (t) => {
   const log = capturingLogger();
-  const none = openPanelGpio({ driver: 'none' }, log.logger);
+  const none = await openPanelGpio({ driver: 'none' }, log.logger);
   t.equal(none.tamperOpen(), false, 'no tamper switch: never open');
   t.match(log.text(), /"event":"gpioNone".*no lights, buzzer, reader power relay or tamper switch/);
   const line = { chip: 'pinctrl-bcm2711', offset: 17, direction: 'out' as const };
-  const lines = { ledGreen: line, ledAmber: line, ledRed: line, buzzer: line, readerPower: line, tamper: { ...line, direction: 'in' as const } };
-  // This machine's kernel has no GPIO: onoff says so and the daemon does not start on it.
-  t.throws(() => openPanelGpio({ driver: 'onoff', lines }, log.logger), GpioUnavailableError);
+  const lines = {
+    ledGreen: line,
+    ledAmber: line,
+    ledRed: line,
+    buzzer: line,
+    readerPower: line,
+    tamper: { ...line, direction: 'in' as const },
+  };
+  // Off the image there is no GPIO helper (and this machine's kernel has no GPIO chip): refused.
+  const refused = await openPanelGpio({ driver: 'gpiod', lines, helperPath: '/nonexistent/anjungan-gpio' }, log.logger).catch(
+    (e: unknown) => e,
+  );
+  t.ok(refused instanceof GpioUnavailableError);
 });
 
 function runDaemon(configFile: string, stateDir: string): Promise<{ code: number | null; output: string }> {
@@ -73,7 +107,7 @@ function runDaemon(configFile: string, stateDir: string): Promise<{ code: number
     let stopping = false;
     const collect = (d: Buffer) => {
       output += String(d);
-      if (!stopping && /"event":"gpio(None|Onoff)"/.test(output)) {
+      if (!stopping && /"event":"gpio(None|Chardev)"/.test(output)) {
         stopping = true;
         setTimeout(() => child.kill('SIGTERM'), 1000);
       }

@@ -11,7 +11,7 @@ t.test('init makes the tree with its modes; the daemon loads what it wrote', asy
   t.equal(r.code, 0, r.stderr);
   t.match(r.json, { ok: true, kioskId: 'KRA-01' });
   const l = layout(root);
-  t.equal(mode(l.configDir), 0o750);
+  t.equal(mode(l.configDir), 0o751);
   t.equal(mode(l.configFile), 0o640);
   t.equal(mode(l.stateDir), 0o700);
   t.equal(mode(l.credentialFile), 0o600);

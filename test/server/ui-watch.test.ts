@@ -1,14 +1,34 @@
-/** The page keep-alive: a frozen page is reported once, and only after pings had been arriving. */
+/**
+ * The page keep-alive: armed from the daemon's start, so a browser that never reaches the page is
+ * reported like one that stopped pinging; after a report the restarted browser gets a grace.
+ */
 import t from 'tap';
 import { UiWatch } from '../../device/server/ui-watch.ts';
 
-t.test('reports a page that stopped pinging, once', async (t) => {
+t.test('a page that never pings after the daemon started is reported', async (t) => {
   let now = 0;
   const reports: number[] = [];
-  const watch = new UiWatch({ timeoutMs: 30_000, now: () => now, onFrozen: (ms) => reports.push(ms) });
-  now = 100_000;
+  const watch = new UiWatch({ timeoutMs: 30_000, armedAtStart: true, now: () => now, onFrozen: (ms) => reports.push(ms) });
+  watch.start();
+  now = 29_000;
   watch.check();
-  t.same(reports, [], 'no browser has pinged yet (still starting): nothing to report');
+  t.same(reports, [], 'within the timeout: the browser may still be starting');
+  now = 31_000;
+  watch.check();
+  t.same(reports, [31_000], 'no ping since the start: reported (a browser stuck on an error page)');
+  now = 31_000 + 59_000;
+  watch.check();
+  t.same(reports, [31_000], 'the restarted browser gets twice the timeout to ping');
+  now = 31_000 + 61_000;
+  watch.check();
+  t.equal(reports.length, 2, 'a browser that still never pings is reported again, at that pace');
+});
+
+t.test('reports a page that stopped pinging, and arms again with the next ping', async (t) => {
+  let now = 0;
+  const reports: number[] = [];
+  const watch = new UiWatch({ timeoutMs: 30_000, armedAtStart: true, now: () => now, onFrozen: (ms) => reports.push(ms) });
+  watch.start();
   for (let i = 0; i < 10; i++) {
     watch.ping();
     now += 5000;
@@ -21,11 +41,25 @@ t.test('reports a page that stopped pinging, once', async (t) => {
   now += 2000;
   watch.check();
   t.same(reports, [31_000], 'reported after the timeout');
-  now += 60_000;
+  now += 30_000;
   watch.check();
   t.same(reports, [31_000], 'not again while the browser restarts');
   watch.ping();
   now += 31_000;
   watch.check();
   t.equal(reports.length, 2, 'armed again by the restarted page');
+});
+
+t.test('off a kiosk (no browser unit to restart) the watch waits for a first ping', async (t) => {
+  let now = 0;
+  const reports: number[] = [];
+  const watch = new UiWatch({ timeoutMs: 30_000, armedAtStart: false, now: () => now, onFrozen: (ms) => reports.push(ms) });
+  watch.start();
+  now = 100_000;
+  watch.check();
+  t.same(reports, [], 'no page has pinged: nothing to report');
+  watch.ping();
+  now += 31_000;
+  watch.check();
+  t.same(reports, [31_000]);
 });

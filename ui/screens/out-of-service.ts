@@ -21,6 +21,11 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       svg {
         width: calc(var(--anj-title) * 2);
       }
+      ul {
+        text-align: left;
+        margin: 0 auto;
+        max-width: 36em;
+      }
       .error {
         color: var(--anj-bad);
         background: var(--anj-bad-bg);
@@ -64,6 +69,15 @@ export class OutOfServiceScreen extends ScreenElement<'outOfService'> {
       return html`<h1>${m.title}</h1>
         <p data-testid="out-of-service-reason" data-reason=${this.view.reason}>${m.reason[this.view.reason]}</p>
         ${this.tamperClear()}`;
+    }
+    // Not provisioned: a calm screen for the technician setting the kiosk up, listing what is missing.
+    if (this.view.reason === 'notProvisioned') {
+      return html`<h1>${m.title}</h1>
+        <p data-testid="out-of-service-reason" data-reason="notProvisioned">${m.reason.notProvisioned}</p>
+        <p class="muted">${m.missing.title}</p>
+        <ul data-testid="provisioning-missing">
+          ${(this.view.missing ?? []).map((item) => html`<li data-item=${item}>${m.missing.items[item]}</li>`)}
+        </ul>`;
     }
     return html`<svg data-testid="no-entry-sign" viewBox="0 0 100 100" aria-hidden="true">
         <circle cx="50" cy="50" r="44" fill="#a4161a"></circle><rect x="22" y="42" width="56" height="16" rx="4" fill="#fff"></rect>

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Boots the arm64 SD-card image for real under qemu-system-aarch64 (-M virt, Cortex-A72, full
+# emulation): the image's own kernel and initramfs from its boot partition, its root and data
+# partitions as a virtio disk (a copy, made 1 GiB bigger like a larger card), no Raspberry Pi
+# firmware. The guest's battery clock is set to 2020 as on a Pi without one; the saved time on the
+# data partition is set to an hour ago, so the restore at boot is exercised for real. Networking is
+# qemu's user mode with restrict=on: DHCP from qemu itself, nothing reaches beyond it.
+# A second, read-only drive carries the check the guest runs once booted (systemd.run=): it waits
+# for the boot to finish and prints the units' states, /healthz, the address, the firewall and the
+# clock to the serial console, then powers off. Writes OUT_DIR/anjungan-arm64.boot.txt and exits 0
+# only when every check holds. Usage: image/boot-arm64.sh [IMAGE] [OUT_DIR]   (make image-boot-arm64)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+img="${1:-$repo/image/out/anjungan-arm64.img}"
+out="${2:-$(dirname "$img")}"
+[ -f "$img" ] || { echo "boot-arm64.sh: no $img: make image-arm64 first" >&2; exit 2; }
+work="$(mktemp -d /var/tmp/anj-qemu-XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+disk="$work/disk.img"
+cp --sparse=always "$img" "$disk"
+truncate -s +1G "$disk"
+
+part() { sfdisk --json "$disk" | node -e 'const p = JSON.parse(require("fs").readFileSync(0, "utf8")).partitiontable.partitions[process.argv[1] - 1]; console.log(p.start, p.size)' "$1"; }
+read -r boot_start _ < <(part 1)
+read -r data_start data_size < <(part 3)
+export MTOOLS_SKIP_CHECK=1
+kernel="$(mdir -i "$disk@@$((boot_start * 512))" -b ::/ | grep -m1 -E '/vmlinuz-' | sed 's|^::/||')"
+initrd="$(mdir -i "$disk@@$((boot_start * 512))" -b ::/ | grep -m1 -E '/initrd\.img-' | sed 's|^::/||')"
+[ -n "$kernel" ] && [ -n "$initrd" ] || { echo "boot-arm64.sh: no kernel or initramfs on the boot partition" >&2; exit 3; }
+mcopy -i "$disk@@$((boot_start * 512))" "::/$kernel" "$work/vmlinuz"
+mcopy -i "$disk@@$((boot_start * 512))" "::/$initrd" "$work/initrd.img"
+
+# The saved time (data partition, /lib/clock/saved) set to an hour ago, through debugfs on the
+# partition cut out of the copy and written back: no loop mount.
+saved_epoch=$(( $(date +%s) - 3600 ))
+dd if="$disk" of="$work/data.ext4" bs=512 skip="$data_start" count="$data_size" status=none
+debugfs -w -R "set_inode_field /lib/clock/saved mtime $(date -u -d "@$saved_epoch" +%Y%m%d%H%M%S)" "$work/data.ext4" >/dev/null 2>&1
+dd if="$work/data.ext4" of="$disk" bs=512 seek="$data_start" conv=notrunc status=none
+
+cat > "$work/check.sh" <<'CHECK'
+#!/bin/sh
+# Run by systemd.run= once the guest has booted; everything goes to the serial console.
+exec > /dev/ttyAMA0 2>&1
+systemctl is-system-running --wait >/dev/null 2>&1
+echo "ANJ-CHECK system $(systemctl is-system-running)"
+echo "ANJ-CHECK target multi-user.target $(systemctl is-active multi-user.target)"
+for unit in anjungan.service systemd-networkd.service systemd-timesyncd.service anjungan-firewall.service anjungan-clock.service anjungan-identity.service var-log-journal.mount data.mount anjungan-grow-data.service; do
+  echo "ANJ-CHECK unit $unit $(systemctl is-active "$unit")"
+done
+echo "ANJ-CHECK healthz $(node -e "fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log(r.status, JSON.stringify(await r.json())), (e) => console.log('error', e.cause?.code ?? e))")"
+echo "ANJ-CHECK address $(ip -4 -o addr show scope global | awk '{ print $2, $4 }' | head -1)"
+echo "ANJ-CHECK firewall $(nft list table inet anjungan_egress >/dev/null 2>&1 && echo loaded || echo missing)"
+echo "ANJ-CHECK clock $(date +%s)"
+echo "ANJ-CHECK timesync $(timedatectl show -p NTP -p NTPSynchronized --value | tr '\n' ' ')"
+echo "ANJ-CHECK kernel $(uname -r) $(uname -m)"
+echo "ANJ-CHECK data $(df -B1M --output=size /data | tail -1 | tr -d ' ') MiB"
+echo "ANJ-CHECK startup $(systemd-analyze time | head -1)"
+systemd-analyze blame --no-pager | head -8 | sed 's/^/ANJ-CHECK blame /'
+echo "ANJ-CHECK done"
+CHECK
+mkfs.vfat -C -n ANJCHECK "$work/check.vfat" 1024 >/dev/null
+mcopy -i "$work/check.vfat" "$work/check.sh" ::/check.sh
+
+log="$work/console.log"
+started=$(date +%s)
+timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -nographic -no-reboot \
+  -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
+  -append "root=LABEL=ANJ-ROOT rootfstype=ext4 ro rootwait console=ttyAMA0 systemd.unit=multi-user.target systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && sh /mnt/check.sh'\" systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
+  -drive if=virtio,format=raw,file="$disk" \
+  -drive if=virtio,format=raw,readonly=on,file="$work/check.vfat" \
+  -nic user,model=virtio-net-pci,restrict=on \
+  -rtc base=2020-01-01T00:00:00 \
+  </dev/null >"$log" 2>&1 || true
+elapsed=$(( $(date +%s) - started ))
+
+report="$out/anjungan-arm64.boot.txt"
+{
+  echo "# make image-boot-arm64 on $(date -u +%FT%TZ): $(basename "$img"), qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 (full emulation on $(nproc) host cores)"
+  echo "wall clock from qemu start to power-off: ${elapsed} s"
+  echo "saved time set on the data partition: $saved_epoch ($(date -u -d "@$saved_epoch" +%FT%TZ)); guest battery clock: 2020-01-01"
+  grep -a '^ANJ-CHECK' "$log" | tr -d '\r'
+} > "$report"
+cp "$log" "$out/anjungan-arm64.boot-console.log"
+cat "$report"
+
+field() { grep -a "^ANJ-CHECK $1" "$report" | head -1 | cut -d' ' -f3-; }
+fail=0
+check() { if eval "$2"; then echo "ok    $1"; else echo "FAIL  $1"; fail=1; fi; }
+check 'multi-user.target reached' '[ "$(field "target multi-user.target")" = active ]'
+for unit in anjungan.service systemd-networkd.service systemd-timesyncd.service anjungan-firewall.service anjungan-clock.service; do
+  check "$unit active" "[ \"\$(field \"unit $unit\")\" = active ]"
+done
+check 'the daemon is ready in its not-provisioned state' 'field healthz | grep -q "^503 .*\"reason\":\"notProvisioned\""'
+check 'networkd gave an address' 'field address | grep -qE "/[0-9]+$"'
+check 'the firewall is loaded' '[ "$(field firewall)" = loaded ]'
+check 'the clock was restored to at least the saved time' '[ "$(field clock)" -ge "$saved_epoch" ]'
+exit $fail
