@@ -4,6 +4,7 @@
  * is `diskFull`; below the low mark staff get a `diskLow` alert first. Read with statfs: no I/O.
  */
 import { statfsSync } from 'node:fs';
+import type { KioskConfig } from './config.ts';
 
 export type DiskLevel = 'ok' | 'low' | 'full';
 
@@ -15,6 +16,14 @@ export interface DiskThresholds {
 }
 
 export const DEFAULT_DISK: DiskThresholds = { lowBytes: 128 * 1048576, reserveBytes: 32 * 1048576 };
+
+/** The `disk` section's thresholds (MiB), the defaults where it says nothing. */
+export function diskThresholdsFromConfig(config: Pick<KioskConfig, 'disk'>): DiskThresholds {
+  return {
+    lowBytes: (config.disk?.lowMb ?? DEFAULT_DISK.lowBytes / 1048576) * 1048576,
+    reserveBytes: (config.disk?.reserveMb ?? DEFAULT_DISK.reserveBytes / 1048576) * 1048576,
+  };
+}
 const CHECK_EVERY_MS = 10_000;
 
 export function diskLevel(freeBytes: number, t: DiskThresholds): DiskLevel {

@@ -3,40 +3,37 @@
  * policies → listeners → systemd. Each part registers its own close as it opens; shutdown runs
  * them in reverse (lifecycle.ts). What runs where is chosen once, by the device set.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, rmSync } from 'node:fs';
 import { clockSynchronised } from './clock-sync.ts';
 import type { KioskConfig } from './config.ts';
-import { DEFAULT_DISK, type DiskThresholds } from './disk.ts';
-import type { ProvisioningItem } from './domain/provisioning.ts';
-import { loadStartConfig } from './provisioning-state.ts';
-import { detachedDevices, detachedValidator, notProvisionedDevices } from './devices/detached.ts';
+import { installCrashPolicy } from './crash-policy.ts';
+import { detachedDevices, notProvisionedDevices } from './devices/detached.ts';
 import type { Devices, DeviceSet } from './devices/device-set.ts';
-import { joinedFleet, type FleetMembership } from './fleet/membership.ts';
 import { productionDevices } from './devices/production.ts';
-import { wibDate } from './domain/wib.ts';
+import { openValidator } from './devices/validator.ts';
+import { diskThresholdsFromConfig } from './disk.ts';
+import type { ProvisioningItem } from './domain/provisioning.ts';
+import { fleetFromConfig } from './fleet/membership.ts';
 import { KioskEvents } from './flow/events.ts';
 import type { ClockPort } from './flow/ports.ts';
 import { healthReport } from './health.ts';
-import { assembleKiosk, flowSettings } from './kiosk.ts';
+import { assembleKiosk, flowSettings, type AssembledKiosk } from './kiosk.ts';
 import { Lifecycle } from './lifecycle.ts';
-import { installCrashPolicy } from './crash-policy.ts';
 import { createLogger, type Logger } from './log.ts';
+import { loadStartConfig } from './provisioning-state.ts';
 import { loadSimulators } from './simulation.ts';
+import { reportHeaderFromConfig } from './report/from-config.ts';
 import { startReturnDataWork } from './return-data/from-config.ts';
-import { openListeners, type Listeners } from './server/listeners.ts';
+import { openListeners, type ListenerDeps, type Listeners } from './server/listeners.ts';
 import { watchKioskPage } from './server/ui-watch.ts';
 import { staffAccess } from './staff/access.ts';
-import { AlertLog, quotaAlertKind, raiseAlert } from './staff/alerts.ts';
+import { AlertLog, alertOfCrashLoop } from './staff/alerts.ts';
 import { staffFeatures } from './staff/features.ts';
-import { reportHeaderFromConfig } from './report/from-config.ts';
-import { newKey, readCredentials, stateFiles, type Credentials } from './store/credentials.ts';
-import type { Db } from './store/db.ts';
+import { readStartCredentials, stateFiles } from './store/credentials.ts';
 import { openKioskStore, recordDaemonStart } from './store/kiosk-store.ts';
 import { notifySystemd, startWatchdog } from './systemd.ts';
-import { SqliteQuotaLedger, type QuotaLedger } from './uplink/quota-ledger.ts';
-import { createValidator, type Validator } from './uplink/validator.ts';
+import { SqliteQuotaLedger } from './uplink/quota-ledger.ts';
 import type { KioskRuntime } from './view/runtime.ts';
 
 const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../ui');
@@ -63,11 +60,7 @@ export async function startKiosk(
     const deviceSet = await chooseDeviceSet(config, notProvisioned, logger);
     const files = stateFiles(config.stateDir, process.env);
     await deviceSet.prepareState?.(files, clock);
-    const readFile = () => readCredentials(files.credentials, { groupReadable: files.fromSystemd });
-    // Not provisioned and no credential file yet: keys for this run only (its audit rows name no person).
-    const credentials: Credentials = notProvisioned
-      ? (readOrNull(readFile) ?? { auditKey: newKey(), outboxKey: newKey(), staff: [] })
-      : readFile();
+    const credentials = readStartCredentials(files, notProvisioned);
     const devices = await deviceSet.openDevices(config, { credentials, clock, logger, env: process.env });
     lifecycle.defer(() => devices.close());
 
@@ -80,101 +73,44 @@ export async function startKiosk(
     const alerts = new AlertLog(store.db, clock);
     alertOfCrashLoop(config.stateDir, alerts, logger);
     // A kiosk in a fleet spends the shared quota from its leases (device/fleet/).
-    const fleet = joinFleet(config, { db: store.db, clock, logger });
+    const fleet = fleetFromConfig(config, { db: store.db, clock, logger });
     const ledger = fleet?.ledger ?? new SqliteQuotaLedger(store.db, { dailyLimit: config.uplink.dailyQuota, clock });
     const validator = openValidator(devices, { ledger, alerts, clock, logger, dailyQuota: config.uplink.dailyQuota });
     lifecycle.defer(() => validator.close());
-    lifecycle.defer(
-      startReturnDataWork(config, {
-        // In a fleet, data balikan goes to the fleet, which delivers it.
-        service: fleet ? null : devices.returnData,
-        outbox: store.outbox,
-        audit: events,
-        clock,
-        logger,
-        onDeadLettered: () => alerts.raise('returnDataDeadLetter'),
-      }),
-    );
-    const { staffAuth, signIn, attempts, operators } = staffAccess({
-      rosterFile: files.roster,
-      staff: credentials.staff,
-      store,
-      alerts,
-      clock,
-      logger,
-    });
+    // In a fleet, data balikan goes to the fleet, which delivers it.
+    const service = fleet ? null : devices.returnData;
+    const onDeadLettered = () => alerts.raise('returnDataDeadLetter');
+    lifecycle.defer(startReturnDataWork(config, { service, outbox: store.outbox, audit: events, clock, logger, onDeadLettered }));
+    const staff = staffAccess({ rosterFile: files.roster, staff: credentials.staff, store, alerts, clock, logger });
 
     // ---- the flow and its policies
-    const settings = flowSettings(config);
     const kiosk = assembleKiosk({
-      devices,
-      validator,
-      store,
-      events,
-      ledger,
-      alerts,
-      staffAuth,
-      attempts,
-      config,
-      settings,
-      clock,
-      logger,
-      demo: devices.demo !== undefined,
-      disk: diskThresholds(config),
+      ...{ devices, validator, store, events, ledger, alerts, staffAuth: staff.staffAuth, attempts: staff.attempts },
+      ...{ config, settings: flowSettings(config), clock, logger, demo: devices.demo !== undefined },
+      disk: diskThresholdsFromConfig(config),
       ...(config.mode === 'production' ? { clockSynchronised: () => clockSynchronised(config.clock?.synchronisedFlag) } : {}),
     });
     lifecycle.defer(() => kiosk.close());
     if (fleet) {
-      lifecycle.defer(
-        fleet.start({
-          outbox: store.outbox,
-          overview: () => kiosk.overview(),
-          report: { db: store.db, ...reportHeaderFromConfig(config), now: () => clock.now() },
-          onMoreAvailable: () => kiosk.runtime.send({ type: 'READINESS_CHANGED' }),
-        }),
-      );
+      const report = { db: store.db, ...reportHeaderFromConfig(config), now: () => clock.now() };
+      const onMoreAvailable = () => kiosk.runtime.send({ type: 'READINESS_CHANGED' });
+      lifecycle.defer(fleet.start({ outbox: store.outbox, overview: () => kiosk.overview(), report, onMoreAvailable }));
     }
 
     // ---- listeners
-    const page = watchKioskPage(logger, process.env);
-    lifecycle.defer(() => page.stop());
-    const listeners = await openListeners(
-      config,
-      {
-        runtime: kiosk.runtime,
-        logger,
-        uiDir: UI_DIR,
-        health: () =>
-          healthReport(
-            {
-              snapshot: kiosk.runtime.snapshot(),
-              running: kiosk.runtime.actor.getSnapshot().status === 'active',
-              view: kiosk.runtime.view(),
-            },
-            kiosk.health(),
-            { ui: { lastPingAgoMs: page.sinceLastPingMs() }, disk: kiosk.diskLevel() },
-          ),
-        clearTamper: (pin) => kiosk.tamper.clear(pin),
-        uiPing: () => page.ping(),
-        ...(devices.demo ? { demo: devices.demo } : {}),
-        staff: {
-          signIn,
-          operators,
-          audit: events,
-          clock,
-          routes: staffFeatures(config, { dashboard: kiosk.dashboard, store, audit: events, clock, logger }),
-        },
-      },
+    const routes = staffFeatures(config, { dashboard: kiosk.dashboard, store, audit: events, clock, logger });
+    const listeners = await openKioskListeners(config, kiosk, {
+      demo: devices.demo,
+      staff: { signIn: staff.signIn, operators: staff.operators, audit: events, clock, routes },
+      logger,
       lifecycle,
-    );
+    });
 
     // ---- systemd: ready, and the watchdog while the flow is alive
     notifySystemd('--ready');
     lifecycle.defer(startWatchdog(() => kiosk.runtime.actor.getSnapshot().status === 'active'));
-    logger.info(
-      { event: 'ready', mode: config.mode, host: config.http.host, port: listeners.port, staffLanPort: listeners.staffLanPort },
-      'ready',
-    );
+    const { port, staffLanPort } = listeners;
+    logger.info({ event: 'ready', mode: config.mode, host: config.http.host, port, staffLanPort }, 'ready');
     return { ...listeners, runtime: kiosk.runtime, close: () => lifecycle.close() };
   } catch (err) {
     await lifecycle.close();
@@ -182,81 +118,40 @@ export async function startKiosk(
   }
 }
 
+/** The kiosk's listeners, with the page's keep-alive watch and /healthz over the assembled kiosk. */
+async function openKioskListeners(
+  config: KioskConfig,
+  kiosk: AssembledKiosk,
+  parts: { demo: Devices['demo']; staff: ListenerDeps['staff']; logger: Logger; lifecycle: Lifecycle },
+): Promise<Listeners> {
+  const page = watchKioskPage(parts.logger, process.env);
+  parts.lifecycle.defer(() => page.stop());
+  const health = () => {
+    const running = kiosk.runtime.actor.getSnapshot().status === 'active';
+    const flow = { snapshot: kiosk.runtime.snapshot(), running, view: kiosk.runtime.view() };
+    return healthReport(flow, kiosk.health(), { ui: { lastPingAgoMs: page.sinceLastPingMs() }, disk: kiosk.diskLevel() });
+  };
+  const deps: ListenerDeps = {
+    runtime: kiosk.runtime,
+    logger: parts.logger,
+    uiDir: UI_DIR,
+    health,
+    clearTamper: (pin) => kiosk.tamper.clear(pin),
+    uiPing: () => page.ping(),
+    ...(parts.demo ? { demo: parts.demo } : {}),
+    staff: parts.staff,
+  };
+  return openListeners(config, deps, parts.lifecycle);
+}
+
 /** What the kiosk runs on: production drivers, the detached parts of a deactivated kiosk, or simulators. */
 function chooseDeviceSet(config: KioskConfig, notProvisioned: boolean, logger: Logger): Promise<DeviceSet> {
-  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device.
+  // A deactivated kiosk (anjungan-provision deactivate) keeps no secrets and touches no device;
+  // neither does one whose provisioning is not complete.
   if (config.deactivated !== undefined) return Promise.resolve(detachedDevices);
-  // Neither does one whose provisioning is not complete; once it is, the daemon restarts into service.
-  if (notProvisioned) {
-    return Promise.resolve(
-      notProvisionedDevices({ stillMissing: () => stillMissing(logger), onProvisioned: () => process.kill(process.pid, 'SIGTERM') }),
-    );
-  }
+  if (notProvisioned) return Promise.resolve(notProvisionedDevices(logger));
   if (config.mode === 'production') return Promise.resolve(productionDevices);
   return loadSimulators();
-}
-
-/** The fleet this kiosk joined (anjungan-provision fleet join), if any; a deactivated kiosk has left it. */
-function joinFleet(config: KioskConfig, deps: { db: Db; clock: ClockPort; logger: Logger }): FleetMembership | null {
-  if (!config.fleet || config.deactivated !== undefined) return null;
-  return joinedFleet(config.fleet, { ...deps, dailyLimit: config.uplink.dailyQuota });
-}
-
-/**
- * What a not-provisioned kiosk still lacks, read again from the files provisioning writes (the
- * credential file in the state folder, not the copy systemd handed over at start).
- */
-function stillMissing(logger: Logger): ProvisioningItem[] {
-  try {
-    return loadStartConfig({ ...process.env, CREDENTIALS_DIRECTORY: undefined }, new Date()).missing;
-  } catch (err) {
-    logger.warn({ event: 'provisioningUnreadable', err: { name: (err as Error).name } }, 'the configuration cannot be read yet');
-    return ['configInvalid'];
-  }
-}
-
-function readOrNull<T>(read: () => T): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-function diskThresholds(config: KioskConfig): DiskThresholds {
-  return {
-    lowBytes: (config.disk?.lowMb ?? DEFAULT_DISK.lowBytes / 1048576) * 1048576,
-    reserveBytes: (config.disk?.reserveMb ?? DEFAULT_DISK.reserveBytes / 1048576) * 1048576,
-  };
-}
-
-/** Written into the state folder by anjungan-crash-alert.service when the unit gave up restarting. */
-export const CRASH_LOOP_MARKER = 'crash-loop';
-
-/** The unit's crash loop, left as a marker while the daemon could not run, becomes a staff alert. */
-function alertOfCrashLoop(stateDir: string, alerts: AlertLog, logger: Logger): void {
-  const marker = join(stateDir, CRASH_LOOP_MARKER);
-  if (!existsSync(marker)) return;
-  raiseAlert(alerts, 'crashLoop', logger);
-  rmSync(marker, { force: true });
-}
-
-/** The registry client on the device set's endpoint; a kiosk with none (deactivated) asks nobody. */
-function openValidator(
-  devices: Pick<Devices, 'uplink'>,
-  deps: { ledger: QuotaLedger; alerts: AlertLog; clock: ClockPort; logger: Logger; dailyQuota: number },
-): Validator {
-  if (!devices.uplink) return detachedValidator(deps.dailyQuota, () => wibDate(deps.clock.now()));
-  return createValidator({
-    ...devices.uplink,
-    ledger: deps.ledger,
-    clock: deps.clock,
-    logger: deps.logger.child({ component: 'uplink' }),
-    onQuotaAlert: (level, used, limit) => {
-      deps.logger.warn({ event: 'quotaAlert', level, used, limit }, 'staff alert: daily quota');
-      deps.alerts.raise(quotaAlertKind(level));
-    },
-  });
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,8 @@ import { SimulatedGpio } from '../gpio/simulated.ts';
 import type { Validator } from '../uplink/validator.ts';
 import type { ProvisioningItem } from '../domain/provisioning.ts';
 import { createNoPanelGpio } from '../gpio/no-panel.ts';
+import type { Logger } from '../log.ts';
+import { loadStartConfig } from '../provisioning-state.ts';
 import type { DeviceSet } from './device-set.ts';
 
 export const deactivatedReadiness: ReadinessPort = {
@@ -68,10 +70,10 @@ export const detachedDevices: DeviceSet = {
 /**
  * A production kiosk whose provisioning is not complete opens no device either (its panel may not
  * even be configured): readiness says `notProvisioned` with what is missing, read again from the
- * files provisioning writes at every recheck; once nothing is missing it hands over to
- * `onProvisioned` (the daemon then restarts itself into service, device/main.ts).
+ * files provisioning writes at every recheck; once nothing is missing the daemon stops, and
+ * systemd starts it again into service.
  */
-export function notProvisionedDevices(deps: { stillMissing: () => ProvisioningItem[]; onProvisioned: () => void }): DeviceSet {
+export function notProvisionedDevices(logger: Logger): DeviceSet {
   return {
     async openDevices() {
       let missing: ProvisioningItem[] = [];
@@ -85,8 +87,8 @@ export function notProvisionedDevices(deps: { stillMissing: () => ProvisioningIt
         returnData: null,
         readiness: {
           check: () => {
-            missing = deps.stillMissing();
-            if (missing.length === 0) deps.onProvisioned();
+            missing = stillMissing(logger);
+            if (missing.length === 0) process.kill(process.pid, 'SIGTERM');
             return Promise.resolve({ ready: false, reason: 'notProvisioned' });
           },
           stopService: () => undefined,
@@ -96,4 +98,14 @@ export function notProvisionedDevices(deps: { stillMissing: () => ProvisioningIt
       };
     },
   };
+}
+
+/** What is still missing, from the files provisioning writes (the state folder's credential file, not systemd's copy from the start). */
+function stillMissing(logger: Logger): ProvisioningItem[] {
+  try {
+    return loadStartConfig({ ...process.env, CREDENTIALS_DIRECTORY: undefined }, new Date()).missing;
+  } catch (err) {
+    logger.warn({ event: 'provisioningUnreadable', err: { name: (err as Error).name } }, 'the configuration cannot be read yet');
+    return ['configInvalid'];
+  }
 }

@@ -30,19 +30,34 @@ export interface FleetMembership {
   }): () => Promise<void>;
 }
 
-export function joinedFleet(fleet: NonNullable<KioskConfig['fleet']>, deps: { db: Db; clock: ClockPort; dailyLimit: number; logger: Logger }): FleetMembership {
+export function joinedFleet(
+  fleet: NonNullable<KioskConfig['fleet']>,
+  deps: { db: Db; clock: ClockPort; dailyLimit: number; logger: Logger },
+): FleetMembership {
   const client = new FleetClient({
     url: fleet.url,
     caPem: readFileSync(fleet.caFile, 'utf8'),
     certPem: readFileSync(fleet.certFile, 'utf8'),
     keyPem: readFileSync(fleet.keyFile, 'utf8'),
   });
-  const settings = { ...DEFAULT_LEASES, ...(fleet.leaseSize ? { leaseSize: fleet.leaseSize } : {}), ...(fleet.lowWater !== undefined ? { lowWater: fleet.lowWater } : {}) };
+  const settings = {
+    ...DEFAULT_LEASES,
+    ...(fleet.leaseSize ? { leaseSize: fleet.leaseSize } : {}),
+    ...(fleet.lowWater !== undefined ? { lowWater: fleet.lowWater } : {}),
+  };
   // The fleet's word on what is still unallocated counts for two lease checks; after that the kiosk counts on its own leases.
   const ledger = new LeaseLedger(deps.db, { clock: deps.clock, dailyLimit: deps.dailyLimit, fleetViewFreshMs: 60_000 });
   const logger = deps.logger.child({ component: 'fleet' });
   let onMoreAvailable = () => undefined as void;
-  const keeper = new LeaseKeeper({ db: deps.db, ledger, client, clock: deps.clock, logger, settings, onMoreAvailable: () => onMoreAvailable() });
+  const keeper = new LeaseKeeper({
+    db: deps.db,
+    ledger,
+    client,
+    clock: deps.clock,
+    logger,
+    settings,
+    onMoreAvailable: () => onMoreAvailable(),
+  });
   return {
     ledger,
     start(parts) {
@@ -82,4 +97,10 @@ export function joinedFleet(fleet: NonNullable<KioskConfig['fleet']>, deps: { db
       };
     },
   };
+}
+
+/** The fleet this kiosk joined (anjungan-provision fleet join), if any; a deactivated kiosk has left it. */
+export function fleetFromConfig(config: KioskConfig, deps: { db: Db; clock: ClockPort; logger: Logger }): FleetMembership | null {
+  if (!config.fleet || config.deactivated !== undefined) return null;
+  return joinedFleet(config.fleet, { ...deps, dailyLimit: config.uplink.dailyQuota });
 }

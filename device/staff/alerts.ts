@@ -8,6 +8,8 @@
  * bury the list. A quota threshold is crossed once a day: once raised, acknowledged or not, it is
  * not raised again that day.
  */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OutOfServiceReason } from '../domain/failure.ts';
 import { QUOTA_ALERT_KINDS, QUOTA_ALERT_LEVELS, quotaLevelReached, type QuotaAlertLevel } from '../domain/quota.ts';
 import { wibDate } from '../domain/wib.ts';
@@ -131,6 +133,17 @@ export function raiseAlert(alerts: AlertLog, kind: AlertKind, logger: Pick<Logge
   } catch (err) {
     logger.error({ event: 'staffAlertFailed', kind, err: { name: (err as Error).name } }, 'a staff alert could not be stored');
   }
+}
+
+/** Written into the state folder by anjungan-crash-alert.service when the unit gave up restarting. */
+export const CRASH_LOOP_MARKER = 'crash-loop';
+
+/** The unit's crash loop, left as a marker while the daemon could not run, becomes a staff alert. */
+export function alertOfCrashLoop(stateDir: string, alerts: AlertLog, logger: Pick<Logger, 'error'>): void {
+  const marker = join(stateDir, CRASH_LOOP_MARKER);
+  if (!existsSync(marker)) return;
+  raiseAlert(alerts, 'crashLoop', logger);
+  rmSync(marker, { force: true });
 }
 
 /** A signal of the staff PIN throttle as an alert, raised at most once while open (never throws into a PIN check). */

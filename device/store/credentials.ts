@@ -111,6 +111,20 @@ export function readCredentials(path: string, opts: { groupReadable?: boolean } 
   return data;
 }
 
+/**
+ * The credentials the daemon starts with. A kiosk not yet provisioned may have no file: it gets
+ * keys for this run only (its audit rows name no person).
+ */
+export function readStartCredentials(files: Pick<StateFiles, 'credentials' | 'fromSystemd'>, notProvisioned: boolean): Credentials {
+  const read = () => readCredentials(files.credentials, { groupReadable: files.fromSystemd });
+  if (!notProvisioned) return read();
+  try {
+    return read();
+  } catch {
+    return { auditKey: newKey(), outboxKey: newKey(), staff: [] };
+  }
+}
+
 export function writeCredentials(path: string, credentials: Credentials): void {
   if (!Value.Check(CredentialsSchema, credentials)) throw new CredentialFileError('malformed');
   const tmp = `${path}.tmp-${process.pid}`;
