@@ -99,7 +99,7 @@ bench: build
 # FORMAT=rootfs: the appliance's root file system as a folder (host architecture): the cached
 # Debian trixie base with the built app and the units of systemd/ installed.
 # FORMAT=img: the partitioned, compressed SD-card image with its SHA-256 and package manifest in
-# image/out/. ARCH=arm64 (make image-arm64) is the Raspberry Pi 4/5 image.
+# image/out/. ARCH=arm64 (make image-arm64) is the Raspberry Pi 4 image.
 ARCH ?= $(shell dpkg --print-architecture)
 FORMAT ?= img
 image: build
@@ -123,7 +123,7 @@ image-arm64: build
 # The signed update (RAUC bundle, verity format) of the image's release, made with the image,
 # in image/out/bundles/ (docs/updates.md): ANJUNGAN_SIGNING_CERT and ANJUNGAN_SIGNING_KEY are the
 # technician's release signer, ANJUNGAN_UPDATE_KEYRING the CA certificate the image trusts
-# (image/rauc/signing-keys.sh makes them). ARCH=arm64 for the Raspberry Pi 4/5.
+# (image/rauc/signing-keys.sh makes them). ARCH=arm64 for the Raspberry Pi 4.
 bundle:
 	@if [ -z "$$ANJUNGAN_SIGNING_CERT" ] || [ -z "$$ANJUNGAN_SIGNING_KEY" ] || [ -z "$$ANJUNGAN_UPDATE_KEYRING" ]; then \
 	  echo "make bundle: set ANJUNGAN_SIGNING_CERT, ANJUNGAN_SIGNING_KEY and ANJUNGAN_UPDATE_KEYRING (docs/updates.md)" >&2; exit 2; fi
