@@ -69,9 +69,22 @@ function tones(parts, rate = 22050) {
 }
 
 const SOUND_TONES = {
-  timeoutWarning: [[880, 160], [0, 90], [880, 160], [0, 90], [880, 160]],
-  cardTaken: [[660, 120], [990, 220]],
-  error: [[330, 260], [0, 60], [247, 360]],
+  timeoutWarning: [
+    [880, 160],
+    [0, 90],
+    [880, 160],
+    [0, 90],
+    [880, 160],
+  ],
+  cardTaken: [
+    [660, 120],
+    [990, 220],
+  ],
+  error: [
+    [330, 260],
+    [0, 60],
+    [247, 360],
+  ],
 };
 
 export async function buildPromptPack(outDir) {
@@ -87,7 +100,10 @@ export async function buildPromptPack(outDir) {
     for (const [locale, voice] of Object.entries(VOICES)) {
       const parts = prompt.parts[locale];
       const ssml = parts.map(escapeSsml).join(`<break time="${PART_PAUSE_MS}ms"/>`);
-      const hash = createHash('sha256').update(JSON.stringify([voice, ssml])).digest('hex').slice(0, 24);
+      const hash = createHash('sha256')
+        .update(JSON.stringify([voice, ssml]))
+        .digest('hex')
+        .slice(0, 24);
       const cached = join(cache, `${hash}.opus`);
       if (!(await exists(cached))) {
         // espeak-ng writes a 22 kHz WAV; Opus at 24 kbit/s keeps speech clear at a tenth of the size.

@@ -37,7 +37,11 @@ export async function buildDashboardUi(outdir) {
 
 // Entry points: the daemon, the firewall loader, and the fingerprint extractor's worker thread
 // (device/fingerprint/extractor-worker.ts loads extract-worker.js beside main.js).
-const entryPoints = { main: 'device/main.ts', firewall: 'device/firewall-script.ts', 'extract-worker': 'device/fingerprint/extract/worker.ts' };
+const entryPoints = {
+  main: 'device/main.ts',
+  firewall: 'device/firewall-script.ts',
+  'extract-worker': 'device/fingerprint/extract/worker.ts',
+};
 
 async function buildAll() {
   // The demo bundle (`make demo`, the tests): every mode, simulators included.

@@ -7,8 +7,24 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 export type { Logger };
 
 export const REDACTED_KEYS = [
-  'nik', 'nomorKk', 'namaLengkap', 'tempatLahir', 'tanggalLahir', 'alamat', 'person', 'card', 'record',
-  'password', 'userId', 'user_id', 'ipUser', 'IP_USER', 'pcid', 'configuration', 'pin', 'photo',
+  'nik',
+  'nomorKk',
+  'namaLengkap',
+  'tempatLahir',
+  'tanggalLahir',
+  'alamat',
+  'person',
+  'card',
+  'record',
+  'password',
+  'userId',
+  'user_id',
+  'ipUser',
+  'IP_USER',
+  'pcid',
+  'configuration',
+  'pin',
+  'photo',
 ];
 
 export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {

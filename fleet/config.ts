@@ -17,10 +17,19 @@ export const FleetConfigSchema = Type.Object(
     listen: Type.Object({ host: Type.String({ minLength: 1 }), port: Port }, { additionalProperties: false }),
     publicAddress: Type.Object({ host: Type.String({ minLength: 1 }), port: Port }, { additionalProperties: false }),
     database: Type.Object(
-      { host: Type.String({ minLength: 1 }), port: Port, database: Type.String({ minLength: 1 }), user: Type.String({ minLength: 1 }), passwordFile: Type.Optional(Type.String()) },
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Port,
+        database: Type.String({ minLength: 1 }),
+        user: Type.String({ minLength: 1 }),
+        passwordFile: Type.Optional(Type.String()),
+      },
       { additionalProperties: false },
     ),
-    tls: Type.Object({ certFile: Type.String(), keyFile: Type.String(), caFile: Type.String(), caKeyFile: Type.String() }, { additionalProperties: false }),
+    tls: Type.Object(
+      { certFile: Type.String(), keyFile: Type.String(), caFile: Type.String(), caKeyFile: Type.String() },
+      { additionalProperties: false },
+    ),
     quota: Type.Optional(
       Type.Object(
         {
@@ -59,7 +68,10 @@ export const FleetConfigSchema = Type.Object(
       ),
     ),
     report: Type.Optional(
-      Type.Object({ agreementNumbers: Type.Array(Type.String({ maxLength: 80 }), { maxItems: 20 }), chromiumPath: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      Type.Object(
+        { agreementNumbers: Type.Array(Type.String({ maxLength: 80 }), { maxItems: 20 }), chromiumPath: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
     ),
     kioskCertificateDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
     uiDir: Type.Optional(Type.String()),
@@ -121,7 +133,12 @@ export function loadFleetConfig(file: string, defaultUiDir: string): FleetInstan
     database: { ...c.database, ...(c.database.passwordFile ? { password: read(c.database.passwordFile).trim() } : {}) },
     listen: c.listen,
     publicAddress: c.publicAddress,
-    tls: { certPem: read(c.tls.certFile), keyPem: read(c.tls.keyFile), caPem: read(c.tls.caFile), caKeyFile: resolve(base, c.tls.caKeyFile) },
+    tls: {
+      certPem: read(c.tls.certFile),
+      keyPem: read(c.tls.keyFile),
+      caPem: read(c.tls.caFile),
+      caKeyFile: resolve(base, c.tls.caKeyFile),
+    },
     quota: {
       dailyLimit: q.dailyLimit ?? DEFAULT_QUOTA.dailyLimit,
       maxLeaseSize: q.maxLeaseSize ?? DEFAULT_QUOTA.maxLeaseSize,
@@ -131,7 +148,10 @@ export function loadFleetConfig(file: string, defaultUiDir: string): FleetInstan
     outboxKey,
     delivery,
     retentionDays: c.returnData?.retentionDays ?? 30,
-    report: { agreementNumbers: c.report?.agreementNumbers ?? [], ...(c.report?.chromiumPath ? { pdf: { chromiumPath: c.report.chromiumPath, timeoutMs: 60_000 } } : {}) },
+    report: {
+      agreementNumbers: c.report?.agreementNumbers ?? [],
+      ...(c.report?.chromiumPath ? { pdf: { chromiumPath: c.report.chromiumPath, timeoutMs: 60_000 } } : {}),
+    },
     kioskCertificateDays: c.kioskCertificateDays ?? 730,
     uiDir: c.uiDir ? resolve(base, c.uiDir) : defaultUiDir,
     ...(c.poolSize ? { poolSize: c.poolSize } : {}),

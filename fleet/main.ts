@@ -31,7 +31,9 @@ function configFile(): string {
   return f;
 }
 
-async function withDatabase<T>(run: (parts: { pool: ReturnType<typeof createPool>; config: ReturnType<typeof loadFleetConfig> }) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  run: (parts: { pool: ReturnType<typeof createPool>; config: ReturnType<typeof loadFleetConfig> }) => Promise<T>,
+): Promise<T> {
   const config = loadFleetConfig(configFile(), DEFAULT_UI_DIR);
   const pool = createPool(config.database, { max: 2 });
   try {
@@ -50,17 +52,19 @@ async function readStdin(): Promise<string> {
 
 export function program(): Command {
   const p = new Command('anjungan-fleet').description('the anjungan fleet service: shared quota, data balikan, semester report');
-  p.command('serve').description('run one fleet instance').action(async () => {
-    process.umask(0o077);
-    const logger = createLogger({ level: process.env.ANJUNGAN_LOG_LEVEL ?? 'info' });
-    const instance = await startFleetInstance(loadFleetConfig(configFile(), DEFAULT_UI_DIR), logger);
-    const stop = async () => {
-      await instance.close();
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop());
-    process.on('SIGINT', () => void stop());
-  });
+  p.command('serve')
+    .description('run one fleet instance')
+    .action(async () => {
+      process.umask(0o077);
+      const logger = createLogger({ level: process.env.ANJUNGAN_LOG_LEVEL ?? 'info' });
+      const instance = await startFleetInstance(loadFleetConfig(configFile(), DEFAULT_UI_DIR), logger);
+      const stop = async () => {
+        await instance.close();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop());
+      process.on('SIGINT', () => void stop());
+    });
   p.command('init')
     .argument('<dir>', 'folder for the configuration, the CA and keys')
     .requiredOption('--ip <ips...>', "the fleet's address(es) kiosks use")
@@ -103,7 +107,9 @@ export function program(): Command {
     .action(async (id: string, o: { site: string }) => {
       const t = await withDatabase(({ pool, config }) => enrolment(pool, config).issueToken(id, o.site));
       process.stdout.write(`${t.token}\n`);
-      process.stderr.write(`one-time enrolment token for ${id}, valid until ${t.expiresAt}: on the kiosk run anjungan-provision fleet join https://HOST:PORT TOKEN\n`);
+      process.stderr.write(
+        `one-time enrolment token for ${id}, valid until ${t.expiresAt}: on the kiosk run anjungan-provision fleet join https://HOST:PORT TOKEN\n`,
+      );
     });
   kiosk
     .command('token')
@@ -134,4 +140,3 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.exit(1);
     });
 }
-

@@ -9,7 +9,15 @@ import type { Heartbeat } from '../device/fleet/protocol.ts';
 import type { DayFigures, QuotaLeases } from './quota/leases.ts';
 import type { FleetReturnData } from './return-data.ts';
 
-export type FleetAlertKind = 'kioskSilent' | 'kioskOutOfService' | 'deviceProblem' | 'quota80' | 'quota95' | 'quotaReached' | 'leaseExpiredUnsettled' | 'returnDataSetAside';
+export type FleetAlertKind =
+  | 'kioskSilent'
+  | 'kioskOutOfService'
+  | 'deviceProblem'
+  | 'quota80'
+  | 'quota95'
+  | 'quotaReached'
+  | 'leaseExpiredUnsettled'
+  | 'returnDataSetAside';
 
 export interface FleetAlert {
   kind: FleetAlertKind;
@@ -36,12 +44,25 @@ export interface FleetOverview {
   alerts: FleetAlert[];
 }
 
-export async function fleetOverview(pool: Pool, leases: QuotaLeases, returnData: FleetReturnData, opts: { now: Date; silentAfterMs: number }): Promise<FleetOverview> {
+export async function fleetOverview(
+  pool: Pool,
+  leases: QuotaLeases,
+  returnData: FleetReturnData,
+  opts: { now: Date; silentAfterMs: number },
+): Promise<FleetOverview> {
   const [day, byKiosk, counts, rows] = await Promise.all([
     leases.today(),
     leases.todayByKiosk(),
     returnData.counts(),
-    pool.query<{ id: string; site: string; enrolled_at: Date | null; revoked_at: Date | null; heartbeat_at: Date | null; health: KioskRow['status']; quota: KioskRow['quota'] }>(
+    pool.query<{
+      id: string;
+      site: string;
+      enrolled_at: Date | null;
+      revoked_at: Date | null;
+      heartbeat_at: Date | null;
+      health: KioskRow['status'];
+      quota: KioskRow['quota'];
+    }>(
       `SELECT k.id, k.site, k.enrolled_at, k.revoked_at, s.heartbeat_at, s.health, s.quota
        FROM kiosk k LEFT JOIN kiosk_status s ON s.kiosk_id = k.id ORDER BY k.id`,
     ),
@@ -49,7 +70,10 @@ export async function fleetOverview(pool: Pool, leases: QuotaLeases, returnData:
   const alerts: FleetAlert[] = [];
   const kiosks = rows.rows.map((r): KioskRow => {
     const l = byKiosk.find((x) => x.kioskId === r.id);
-    const silent = r.enrolled_at !== null && r.revoked_at === null && (r.heartbeat_at === null || opts.now.getTime() - r.heartbeat_at.getTime() > opts.silentAfterMs);
+    const silent =
+      r.enrolled_at !== null &&
+      r.revoked_at === null &&
+      (r.heartbeat_at === null || opts.now.getTime() - r.heartbeat_at.getTime() > opts.silentAfterMs);
     const row: KioskRow = {
       id: r.id,
       site: r.site,
@@ -65,7 +89,12 @@ export async function fleetOverview(pool: Pool, leases: QuotaLeases, returnData:
     if (row.revoked) return row;
     if (silent) alerts.push({ kind: 'kioskSilent', kioskId: r.id });
     const h = r.health?.health;
-    if (h && !silent && (h.idReader !== 'ready' || h.sam !== 'ready' || h.sensor !== 'ready' || h.uplink !== 'ready' || h.tamper !== 'closed')) alerts.push({ kind: 'deviceProblem', kioskId: r.id });
+    if (
+      h &&
+      !silent &&
+      (h.idReader !== 'ready' || h.sam !== 'ready' || h.sensor !== 'ready' || h.uplink !== 'ready' || h.tamper !== 'closed')
+    )
+      alerts.push({ kind: 'deviceProblem', kioskId: r.id });
     if (r.health?.kiosk.screen === 'outOfService' && !silent) alerts.push({ kind: 'kioskOutOfService', kioskId: r.id });
     if (row.leases.expiredHeld > 0) alerts.push({ kind: 'leaseExpiredUnsettled', kioskId: r.id });
     return row;

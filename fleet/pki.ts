@@ -37,14 +37,53 @@ export function caPin(caPem: string): string {
 /** Makes the CA and a server certificate for `hosts` (IP literals and names) in `dir`. */
 export async function createFleetPki(dir: string, hosts: { ips: string[]; dnsNames: string[] }, days = 825): Promise<void> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', String(days + 365),
-    '-subj', '/O=Badan Keuangan Daerah/CN=anjungan fleet CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      String(days + 365),
+      '-subj',
+      '/O=Badan Keuangan Daerah/CN=anjungan fleet CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   await openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/O=Badan Keuangan Daerah/CN=anjungan fleet'], dir);
   const san = [...hosts.ips.map((ip) => `IP:${ip}`), ...hosts.dnsNames.map((d) => `DNS:${d}`)].join(',');
-  await writeFile(join(dir, 'server.ext'), `subjectAltName=${san}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
-  await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${randomBytes(16).toString('hex')}`,
-    '-days', String(days), '-extfile', 'server.ext', '-out', 'server.pem'], dir);
+  await writeFile(
+    join(dir, 'server.ext'),
+    `subjectAltName=${san}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
+  );
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      `0x${randomBytes(16).toString('hex')}`,
+      '-days',
+      String(days),
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.pem',
+    ],
+    dir,
+  );
   await rm(join(dir, 'server.csr'));
   await rm(join(dir, 'server.ext'));
 }
@@ -75,13 +114,36 @@ export async function signKioskCertificate(ca: FleetCa, csrPem: string, kioskId:
     const { stdout: publicKeyPem } = await openssl(['req', '-in', 'kiosk.csr', '-pubkey', '-noout'], dir);
     const key = createPublicKey(publicKeyPem);
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new CsrRefused('keyType');
-    await writeFile(join(dir, 'kiosk.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
+    await writeFile(
+      join(dir, 'kiosk.ext'),
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+    );
     await writeFile(join(dir, 'ca.pem'), ca.caPem);
-    await openssl(['x509', '-req', '-in', 'kiosk.csr', '-CA', 'ca.pem', '-CAkey', ca.caKeyFile, '-set_serial', `0x${randomBytes(16).toString('hex')}`,
-      '-days', String(days), '-extfile', 'kiosk.ext', '-subj', `/CN=${kioskId}`, '-out', 'kiosk.pem'], dir);
+    await openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'kiosk.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        ca.caKeyFile,
+        '-set_serial',
+        `0x${randomBytes(16).toString('hex')}`,
+        '-days',
+        String(days),
+        '-extfile',
+        'kiosk.ext',
+        '-subj',
+        `/CN=${kioskId}`,
+        '-out',
+        'kiosk.pem',
+      ],
+      dir,
+    );
     return await readFile(join(dir, 'kiosk.pem'), 'utf8');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
-

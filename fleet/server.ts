@@ -116,10 +116,16 @@ export async function buildFleetApp(deps: FleetAppDeps): Promise<FastifyInstance
   const app = Fastify(serverOptions(deps));
   app.server.maxConnections = FLEET_LIMITS.maxConnections;
   // Input exactly as declared: no coercion, nothing dropped or added.
-  app.setValidatorCompiler(({ schema }) => (data: unknown) => (Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('request is not valid') }));
+  app.setValidatorCompiler(
+    ({ schema }) =>
+      (data: unknown) =>
+        Value.Check(schema as TSchema, data) ? { value: data } : { error: new Error('request is not valid') },
+  );
   app.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send(refusal('badRequest', 'request is not valid'));
+      return reply
+        .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
+        .send(refusal('badRequest', 'request is not valid'));
     }
     deps.logger.error({ event: 'fleetHttpError', err: { name: err.name } }, 'request failed');
     return reply.code(500).send(refusal('internal', 'internal error'));
@@ -142,7 +148,10 @@ export async function buildFleetApp(deps: FleetAppDeps): Promise<FastifyInstance
     reply.header('x-content-type-options', 'nosniff');
     reply.header('strict-transport-security', 'max-age=31536000');
     reply.header('x-anjungan-fleet-instance', deps.instance);
-    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    );
     return payload;
   });
 
@@ -172,10 +181,13 @@ function enrolRoutes(app: FastifyInstance, deps: FleetAppDeps): void {
       try {
         return await deps.enrolment.enrol(req.body.token, req.body.csr);
       } catch (e) {
-        if (e instanceof EnrolmentRefused && e.code === 'csrRefused') return reply.code(400).send(refusal('csrRefused', 'the certificate request is not a P-256 request with a valid signature'));
+        if (e instanceof EnrolmentRefused && e.code === 'csrRefused')
+          return reply.code(400).send(refusal('csrRefused', 'the certificate request is not a P-256 request with a valid signature'));
         if (e instanceof EnrolmentRefused) {
           deps.logger.warn({ event: 'enrolmentRefused', code: e.code }, 'enrolment refused');
-          return reply.code(401).send(refusal('tokenRefused', 'the enrolment token is unknown, used or expired: ask the fleet administrator for a new one'));
+          return reply
+            .code(401)
+            .send(refusal('tokenRefused', 'the enrolment token is unknown, used or expired: ask the fleet administrator for a new one'));
         }
         throw e;
       }
@@ -189,7 +201,10 @@ function kioskRoutes(app: FastifyInstance, deps: FleetAppDeps): void {
     const certificate = socket.authorized ? socket.getPeerCertificate() : null;
     const kioskId = certificate?.raw ? await deps.enrolment.kioskOf(certificate.raw) : null;
     if (!kioskId) {
-      deps.logger.warn({ event: 'kioskRefused', authorized: socket.authorized === true }, 'kiosk request without a valid client certificate');
+      deps.logger.warn(
+        { event: 'kioskRefused', authorized: socket.authorized === true },
+        'kiosk request without a valid client certificate',
+      );
       return reply.code(401).send(refusal('clientCertificate', 'a kiosk must present the client certificate the fleet issued to it'));
     }
     req.kioskId = kioskId;
@@ -236,7 +251,10 @@ const SignInBody = Type.Object(
   { additionalProperties: false },
 );
 const NewKioskBody = Type.Object(
-  { id: Type.String({ pattern: KIOSK_ID_PATTERN }), site: Type.String({ minLength: 1, maxLength: 120, pattern: '^[^\\u0000-\\u001f<>]+$' }) },
+  {
+    id: Type.String({ pattern: KIOSK_ID_PATTERN }),
+    site: Type.String({ minLength: 1, maxLength: 120, pattern: '^[^\\u0000-\\u001f<>]+$' }),
+  },
   { additionalProperties: false },
 );
 const KioskParams = Type.Object({ id: Type.String({ pattern: KIOSK_ID_PATTERN }) }, { additionalProperties: false });
@@ -246,18 +264,29 @@ const ExportFileParams = Type.Object(
   { id: Type.String({ pattern: '^[0-9a-f]{12}$' }), file: Type.String({ maxLength: 120, pattern: '^[A-Za-z0-9._-]+$' }) },
   { additionalProperties: false },
 );
-const ReportParams = Type.Object({ file: Type.String({ maxLength: 16, pattern: '^[0-9]{4}-[12]\\.(xlsx|pdf)$' }) }, { additionalProperties: false });
+const ReportParams = Type.Object(
+  { file: Type.String({ maxLength: 16, pattern: '^[0-9]{4}-[12]\\.(xlsx|pdf)$' }) },
+  { additionalProperties: false },
+);
 
 async function adminRoutes(app: FastifyInstance, deps: FleetAppDeps): Promise<void> {
   const { auth } = deps;
   const audit = (code: string, adminId: string | null, kioskId: string | null = null, outcome: string | null = null) =>
-    deps.pool.query('INSERT INTO fleet_event (at, code, admin_id, kiosk_id, outcome) VALUES ($1, $2, $3, $4, $5)', [deps.now(), code, adminId, kioskId, outcome]);
+    deps.pool.query('INSERT INTO fleet_event (at, code, admin_id, kiosk_id, outcome) VALUES ($1, $2, $3, $4, $5)', [
+      deps.now(),
+      code,
+      adminId,
+      kioskId,
+      outcome,
+    ]);
 
   app.post<{ Body: Static<typeof SignInBody> }>('/session', { schema: { body: SignInBody } }, async (req, reply) => {
     const result = await auth.signIn(req.body.adminId, req.body.password);
     if (!result.ok) {
       await audit('adminSignInRefused', null, null, result.reason);
-      return reply.code(result.reason === 'locked' ? 423 : 401).send(refusal(result.reason, result.reason === 'locked' ? 'too many wrong passwords: try again later' : 'wrong ID or password'));
+      return reply
+        .code(result.reason === 'locked' ? 423 : 401)
+        .send(refusal(result.reason, result.reason === 'locked' ? 'too many wrong passwords: try again later' : 'wrong ID or password'));
     }
     await audit('adminSignedIn', req.body.adminId);
     reply.header('set-cookie', sessionCookie(result.token, ADMIN_SESSION.absoluteMs / 1000));
@@ -283,82 +312,119 @@ async function adminRoutes(app: FastifyInstance, deps: FleetAppDeps): Promise<vo
     return { signedOut: true };
   });
 
-  app.get('/overview', { preHandler: signedIn }, async () => fleetOverview(deps.pool, deps.leases, deps.returnData, { now: deps.now(), silentAfterMs: deps.silentAfterMs }));
+  app.get('/overview', { preHandler: signedIn }, async () =>
+    fleetOverview(deps.pool, deps.leases, deps.returnData, { now: deps.now(), silentAfterMs: deps.silentAfterMs }),
+  );
 
-  app.post<{ Body: Static<typeof NewKioskBody> }>('/kiosks', { schema: { body: NewKioskBody }, preHandler: signedIn }, async (req, reply) => {
-    try {
-      const issued = await deps.enrolment.issueToken(req.body.id, req.body.site);
-      await audit('kioskRegistered', req.adminId!, req.body.id);
-      return { kioskId: req.body.id, ...issued };
-    } catch (e) {
-      if (e instanceof EnrolmentRefused) return reply.code(409).send(refusal('kioskExists', 'a kiosk with that ID is registered: issue it a new token instead'));
-      throw e;
-    }
-  });
-  app.post<{ Params: Static<typeof KioskParams> }>('/kiosks/:id/token', { schema: { params: KioskParams, body: NoBody }, preHandler: signedIn }, async (req, reply) => {
-    const site = (await deps.pool.query<{ site: string }>('SELECT site FROM kiosk WHERE id = $1', [req.params.id])).rows[0]?.site;
-    if (site === undefined) return reply.code(404).send(refusal('unknownKiosk', 'no such kiosk'));
-    return { kioskId: req.params.id, ...(await deps.enrolment.issueToken(req.params.id, site, true)) };
-  });
-  app.post<{ Params: Static<typeof KioskParams> }>('/kiosks/:id/revoke', { schema: { params: KioskParams, body: NoBody }, preHandler: signedIn }, async (req, reply) => {
-    try {
-      await deps.enrolment.revoke(req.params.id);
-    } catch (e) {
-      if (e instanceof EnrolmentRefused) return reply.code(404).send(refusal('unknownKiosk', 'no such kiosk, or revoked already'));
-      throw e;
-    }
-    await audit('kioskRevokedBy', req.adminId!, req.params.id);
-    return { revoked: req.params.id };
-  });
+  app.post<{ Body: Static<typeof NewKioskBody> }>(
+    '/kiosks',
+    { schema: { body: NewKioskBody }, preHandler: signedIn },
+    async (req, reply) => {
+      try {
+        const issued = await deps.enrolment.issueToken(req.body.id, req.body.site);
+        await audit('kioskRegistered', req.adminId!, req.body.id);
+        return { kioskId: req.body.id, ...issued };
+      } catch (e) {
+        if (e instanceof EnrolmentRefused)
+          return reply.code(409).send(refusal('kioskExists', 'a kiosk with that ID is registered: issue it a new token instead'));
+        throw e;
+      }
+    },
+  );
+  app.post<{ Params: Static<typeof KioskParams> }>(
+    '/kiosks/:id/token',
+    { schema: { params: KioskParams, body: NoBody }, preHandler: signedIn },
+    async (req, reply) => {
+      const site = (await deps.pool.query<{ site: string }>('SELECT site FROM kiosk WHERE id = $1', [req.params.id])).rows[0]?.site;
+      if (site === undefined) return reply.code(404).send(refusal('unknownKiosk', 'no such kiosk'));
+      return { kioskId: req.params.id, ...(await deps.enrolment.issueToken(req.params.id, site, true)) };
+    },
+  );
+  app.post<{ Params: Static<typeof KioskParams> }>(
+    '/kiosks/:id/revoke',
+    { schema: { params: KioskParams, body: NoBody }, preHandler: signedIn },
+    async (req, reply) => {
+      try {
+        await deps.enrolment.revoke(req.params.id);
+      } catch (e) {
+        if (e instanceof EnrolmentRefused) return reply.code(404).send(refusal('unknownKiosk', 'no such kiosk, or revoked already'));
+        throw e;
+      }
+      await audit('kioskRevokedBy', req.adminId!, req.params.id);
+      return { revoked: req.params.id };
+    },
+  );
 
   let reportBusy = false;
-  app.get<{ Params: Static<typeof ReportParams> }>('/report/semester/:file', { schema: { params: ReportParams }, preHandler: signedIn }, async (req, reply) => {
-    const [label, format] = req.params.file.split('.') as [string, 'xlsx' | 'pdf'];
-    let semester;
-    try {
-      semester = parseSemester(label);
-    } catch {
-      return reply.code(400).send(refusal('badSemester', 'ask for YYYY-1 or YYYY-2'));
-    }
-    if (reportBusy) return reply.code(429).send(refusal('busy', 'a report is being made; try again shortly'));
-    reportBusy = true;
-    try {
-      const report = await computeFleetReport(deps.pool, deps.report, semester, deps.now());
-      const body = format === 'xlsx' ? await fleetReportXlsx(report) : await printPdf(fleetReportHtml(report), deps.report.pdf);
-      await audit('fleetSemesterReport', req.adminId!, null, `${semester.label}.${format}`);
-      return reply
-        .header('content-type', format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/pdf')
-        .header('content-disposition', `attachment; filename="laporan-semester-fleet-${semester.label}.${format}"`)
-        .send(body);
-    } catch (e) {
-      if (e instanceof PdfPrintError) return reply.code(503).send(refusal('pdfUnavailable', e.message));
-      throw e;
-    } finally {
-      reportBusy = false;
-    }
-  });
-  app.get<{ Params: { file: string } }>('/report/semester/:file/figures', { schema: { params: ReportParams }, preHandler: signedIn }, async (req, reply) => {
-    try {
-      return await computeFleetReport(deps.pool, deps.report, parseSemester(req.params.file.split('.')[0]!), deps.now());
-    } catch {
-      return reply.code(400).send(refusal('badSemester', 'ask for YYYY-1 or YYYY-2'));
-    }
-  });
+  app.get<{ Params: Static<typeof ReportParams> }>(
+    '/report/semester/:file',
+    { schema: { params: ReportParams }, preHandler: signedIn },
+    async (req, reply) => {
+      const [label, format] = req.params.file.split('.') as [string, 'xlsx' | 'pdf'];
+      let semester;
+      try {
+        semester = parseSemester(label);
+      } catch {
+        return reply.code(400).send(refusal('badSemester', 'ask for YYYY-1 or YYYY-2'));
+      }
+      if (reportBusy) return reply.code(429).send(refusal('busy', 'a report is being made; try again shortly'));
+      reportBusy = true;
+      try {
+        const report = await computeFleetReport(deps.pool, deps.report, semester, deps.now());
+        const body = format === 'xlsx' ? await fleetReportXlsx(report) : await printPdf(fleetReportHtml(report), deps.report.pdf);
+        await audit('fleetSemesterReport', req.adminId!, null, `${semester.label}.${format}`);
+        return reply
+          .header(
+            'content-type',
+            format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/pdf',
+          )
+          .header('content-disposition', `attachment; filename="laporan-semester-fleet-${semester.label}.${format}"`)
+          .send(body);
+      } catch (e) {
+        if (e instanceof PdfPrintError) return reply.code(503).send(refusal('pdfUnavailable', e.message));
+        throw e;
+      } finally {
+        reportBusy = false;
+      }
+    },
+  );
+  app.get<{ Params: { file: string } }>(
+    '/report/semester/:file/figures',
+    { schema: { params: ReportParams }, preHandler: signedIn },
+    async (req, reply) => {
+      try {
+        return await computeFleetReport(deps.pool, deps.report, parseSemester(req.params.file.split('.')[0]!), deps.now());
+      } catch {
+        return reply.code(400).send(refusal('badSemester', 'ask for YYYY-1 or YYYY-2'));
+      }
+    },
+  );
 
-  app.post<{ Body: Static<typeof ExportBody> }>('/return-data/export', { schema: { body: ExportBody }, preHandler: signedIn }, async (req, reply) => {
-    try {
-      return await exportFleetReturnData(deps.pool, deps.returnData, req.body.format, req.adminId!, deps.now());
-    } catch (e) {
-      if (e instanceof NothingPending) return reply.code(409).send(refusal('nothingPending', e.message));
-      throw e;
-    }
-  });
-  app.get<{ Params: Static<typeof ExportFileParams> }>('/return-data/exports/:id/:file', { schema: { params: ExportFileParams }, preHandler: signedIn }, async (req, reply) => {
-    const file = await exportFile(deps.pool, req.params.id, req.params.file);
-    if (!file) return reply.code(404).send(refusal('notFound', 'no such export file'));
-    await audit('returnDataExportDownloaded', req.adminId!, null, req.params.id);
-    return reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${req.params.file}"`).send(file.body);
-  });
+  app.post<{ Body: Static<typeof ExportBody> }>(
+    '/return-data/export',
+    { schema: { body: ExportBody }, preHandler: signedIn },
+    async (req, reply) => {
+      try {
+        return await exportFleetReturnData(deps.pool, deps.returnData, req.body.format, req.adminId!, deps.now());
+      } catch (e) {
+        if (e instanceof NothingPending) return reply.code(409).send(refusal('nothingPending', e.message));
+        throw e;
+      }
+    },
+  );
+  app.get<{ Params: Static<typeof ExportFileParams> }>(
+    '/return-data/exports/:id/:file',
+    { schema: { params: ExportFileParams }, preHandler: signedIn },
+    async (req, reply) => {
+      const file = await exportFile(deps.pool, req.params.id, req.params.file);
+      if (!file) return reply.code(404).send(refusal('notFound', 'no such export file'));
+      await audit('returnDataExportDownloaded', req.adminId!, null, req.params.id);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${req.params.file}"`)
+        .send(file.body);
+    },
+  );
 }
 
 /** The dashboard page and its bundle, read once at start (absent in a test that needs no page). */
@@ -375,6 +441,8 @@ function dashboardFiles(app: FastifyInstance, uiDir: string): void {
     '/main.js': { body: read('main.js'), type: 'text/javascript; charset=utf-8' },
   };
   for (const [path, f] of Object.entries(files)) {
-    app.get(path, async (_req, reply) => (f.body ? reply.header('content-type', f.type).send(f.body) : reply.code(404).send(refusal('notFound', 'the dashboard is not built'))));
+    app.get(path, async (_req, reply) =>
+      f.body ? reply.header('content-type', f.type).send(f.body) : reply.code(404).send(refusal('notFound', 'the dashboard is not built')),
+    );
   }
 }

@@ -15,7 +15,13 @@ import { Enrolment } from './enrolment.ts';
 import { createPool, type DatabaseConnection } from './postgres/pool.ts';
 import { migrate } from './postgres/schema.ts';
 import { DEFAULT_QUOTA, QuotaLeases, type QuotaSettings } from './quota/leases.ts';
-import { DEFAULT_FLEET_DELIVERY, FleetReturnData, startFleetDelivery, type FleetDelivery, type FleetDeliverySettings } from './return-data.ts';
+import {
+  DEFAULT_FLEET_DELIVERY,
+  FleetReturnData,
+  startFleetDelivery,
+  type FleetDelivery,
+  type FleetDeliverySettings,
+} from './return-data.ts';
 import { buildFleetApp, type FleetTls } from './server.ts';
 
 export interface FleetInstanceConfig {
@@ -49,7 +55,11 @@ export interface FleetInstance {
 
 const PURGE_EVERY_MS = 3_600_000;
 
-export async function startFleetInstance(config: FleetInstanceConfig, logger: Logger, now: () => Date = () => new Date()): Promise<FleetInstance> {
+export async function startFleetInstance(
+  config: FleetInstanceConfig,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+): Promise<FleetInstance> {
   const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = logger.child({ component: 'fleet', instance });
   const pool = createPool(config.database, { max: config.poolSize ?? 10 });
@@ -70,7 +80,11 @@ export async function startFleetInstance(config: FleetInstanceConfig, logger: Lo
       auth: new AdminAuth(pool, now),
       tls: config.tls,
       publicAddress: config.publicAddress,
-      report: { agreementNumbers: config.report.agreementNumbers, dailyQuota: config.quota.dailyLimit, pdf: config.report.pdf ?? DEFAULT_PDF_PRINTER },
+      report: {
+        agreementNumbers: config.report.agreementNumbers,
+        dailyQuota: config.quota.dailyLimit,
+        pdf: config.report.pdf ?? DEFAULT_PDF_PRINTER,
+      },
       uiDir: config.uiDir,
       silentAfterMs: config.silentAfterMs ?? 120_000,
       instance,
@@ -99,7 +113,8 @@ export async function startFleetInstance(config: FleetInstanceConfig, logger: Lo
     const purge = () =>
       returnData.purgeSettled(config.retentionDays).then(
         (n) => n > 0 && log.info({ event: 'fleetReturnDataPurged', count: n }, 'settled data balikan purged after retention'),
-        (e: Error) => log.error({ event: 'fleetReturnDataPurgeFailed', error: e.name }, 'data balikan purge failed: tried again within the hour'),
+        (e: Error) =>
+          log.error({ event: 'fleetReturnDataPurgeFailed', error: e.name }, 'data balikan purge failed: tried again within the hour'),
       );
     void purge();
     const timer = setInterval(() => void purge(), PURGE_EVERY_MS);

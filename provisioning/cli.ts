@@ -331,7 +331,9 @@ missing; it starts serving by itself once nothing is. Later changes: restart the
     .requiredOption('--key <file>', 'its PEM private key, unencrypted')
     .requiredOption('--listen <host:port>', "the kiosk's own LAN address and a port, e.g. 192.168.10.20:8443");
   command(staffLan, 'disable', 'stop the LAN listener and erase its key', ['staff-lan disable'], (ctx) => disableStaffLan(ctx));
-  command(staffLan, 'show', 'whether the LAN listener is on, where, and any problem with its files', ['staff-lan show'], (ctx) => showStaffLan(ctx));
+  command(staffLan, 'show', 'whether the LAN listener is on, where, and any problem with its files', ['staff-lan show'], (ctx) =>
+    showStaffLan(ctx),
+  );
 
   const fleet = group('fleet', 'membership of a fleet: one shared quota, data balikan and report for several kiosks');
   command(
@@ -372,7 +374,10 @@ missing; it starts serving by itself once nothing is. Later changes: restart the
     .requiredOption('--out <dir>', 'folder for the report files (created if missing)')
     .option('--format <list>', 'xlsx, pdf or xlsx,pdf', 'xlsx,pdf');
 
-  const update = group('update', 'software updates: a signed bundle goes into the slot not running, is tried once and stays if it proves itself');
+  const update = group(
+    'update',
+    'software updates: a signed bundle goes into the slot not running, is tried once and stays if it proves itself',
+  );
   command(
     update,
     'install',
@@ -389,8 +394,12 @@ missing; it starts serving by itself once nothing is. Later changes: restart the
     ['update pull', 'update pull --wait-idle-s 600'],
     (ctx, o: { waitIdleS?: string }) => updatePull(ctx, o),
   ).option('--wait-idle-s <seconds>', "how long to wait for a taxpayer's session to end (default 1800)");
-  command(update, 'status', 'the running release, both slots, where the last update stands', ['update status', 'update status --json'], (ctx) =>
-    updateStatus(ctx),
+  command(
+    update,
+    'status',
+    'the running release, both slots, where the last update stands',
+    ['update status', 'update status --json'],
+    (ctx) => updateStatus(ctx),
   );
   command(
     update,

@@ -105,7 +105,15 @@ export async function deactivate(ctx: CommandContext, o: DeactivateOptions): Pro
   fsyncDir(l.stateDir);
   const pendingReturnData = pendingReturnDataCount(l, kept.outboxKey);
   return {
-    data: { deactivated: true, package: out, completedEarlierPackage: reused, files: Object.values(PACKAGE_FILES), pendingReturnData, freeSpaceOverwrittenBytes: wipe.bytes, trimmed: wipe.trimmed },
+    data: {
+      deactivated: true,
+      package: out,
+      completedEarlierPackage: reused,
+      files: Object.values(PACKAGE_FILES),
+      pendingReturnData,
+      freeSpaceOverwrittenBytes: wipe.bytes,
+      trimmed: wipe.trimmed,
+    },
     lines: [
       `return package verified in ${out}: ${Object.values(PACKAGE_FILES).join(', ')}`,
       'SAM configuration, PCID and Dukcapil credentials erased; the kiosk is deactivated.',
@@ -216,7 +224,8 @@ async function writePackage(
   try {
     pdf = await printPdf(html, pdfPrinterFromConfig(config));
   } catch (e) {
-    if (e instanceof PdfPrintError) throw new ProvisionError(EXIT.failure, `the letter could not be printed to PDF (${e.message}): nothing was erased`);
+    if (e instanceof PdfPrintError)
+      throw new ProvisionError(EXIT.failure, `the letter could not be printed to PDF (${e.message}): nothing was erased`);
     throw e;
   }
   const files: Array<[string, Buffer]> = [

@@ -206,17 +206,39 @@ function daemonUserExists(): boolean {
  * open fails here as it would fail the daemon: this command itself runs as root.
  */
 async function probeAsDaemonUser(ctx: CommandContext): Promise<Check[]> {
-  const argv = [`--reuid=${DAEMON_USER}`, `--regid=${DAEMON_USER}`, '--init-groups', '--no-new-privs', '--inh-caps=-all', '--', process.execPath, process.argv[1]!, 'doctor', '--devices-only', '--json'];
+  const argv = [
+    `--reuid=${DAEMON_USER}`,
+    `--regid=${DAEMON_USER}`,
+    '--init-groups',
+    '--no-new-privs',
+    '--inh-caps=-all',
+    '--',
+    process.execPath,
+    process.argv[1]!,
+    'doctor',
+    '--devices-only',
+    '--json',
+  ];
   const run = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
-    execFile('setpriv', argv, { encoding: 'utf8', timeout: 120_000, env: { ...ctx.env, HOME: '/nonexistent' } }, (err: Error | null, stdout: string) =>
-      resolve({ stdout, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+    execFile(
+      'setpriv',
+      argv,
+      { encoding: 'utf8', timeout: 120_000, env: { ...ctx.env, HOME: '/nonexistent' } },
+      (err: Error | null, stdout: string) => resolve({ stdout, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
     );
   });
   try {
     const parsed = JSON.parse(run.stdout.trim().split('\n').pop()!) as { checks: Check[] };
     return parsed.checks.map((c) => ({ ...c, name: `${c.name} (as ${DAEMON_USER})` }));
   } catch {
-    return [{ name: `device probes as ${DAEMON_USER}`, ok: false, detail: `the probe did not run (exit ${run.code})`, fix: 'see the output of `setpriv --reuid=anjungan --regid=anjungan --init-groups anjungan-provision doctor --devices-only`' }];
+    return [
+      {
+        name: `device probes as ${DAEMON_USER}`,
+        ok: false,
+        detail: `the probe did not run (exit ${run.code})`,
+        fix: 'see the output of `setpriv --reuid=anjungan --regid=anjungan --init-groups anjungan-provision doctor --devices-only`',
+      },
+    ];
   }
 }
 
@@ -257,12 +279,24 @@ function probeGpio(gpio: NonNullable<KioskConfig['gpio']>): { ok: boolean; detai
 /** How long libfprint gets to enumerate the sensors. */
 const SENSOR_LIST_TIMEOUT_MS = 15_000;
 
-async function probeSensor(fingerprint: KioskConfig['fingerprint'], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; detail: string; fix: string }> {
-  if (!fingerprint) return { ok: false, detail: 'no sensor in the config', fix: 'a production config names the libfprint sensor: `anjungan-provision init` writes it' };
+async function probeSensor(
+  fingerprint: KioskConfig['fingerprint'],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ok: boolean; detail: string; fix: string }> {
+  if (!fingerprint)
+    return {
+      ok: false,
+      detail: 'no sensor in the config',
+      fix: 'a production config names the libfprint sensor: `anjungan-provision init` writes it',
+    };
   try {
     accessSync(fingerprint.helperPath, constants.X_OK);
   } catch {
-    return { ok: false, detail: `capture helper missing: ${fingerprint.helperPath}`, fix: 'the image installs it; on another system build device/fingerprint/capture-helper.c there' };
+    return {
+      ok: false,
+      detail: `capture helper missing: ${fingerprint.helperPath}`,
+      fix: 'the image installs it; on another system build device/fingerprint/capture-helper.c there',
+    };
   }
   const helper = new CaptureHelper({ helperPath: fingerprint.helperPath, env: libfprintEnv(env) });
   let timer: NodeJS.Timeout | undefined;
@@ -275,13 +309,20 @@ async function probeSensor(fingerprint: KioskConfig['fingerprint'], env: NodeJS.
     if (!chosen) {
       return {
         ok: false,
-        detail: devices.length === 0 ? 'libfprint sees no sensor' : `not the configured one; libfprint sees: ${devices.map((d) => d.driver).join(', ')}`,
-        fix: 'check the sensor\'s USB cable (`lsusb` lists it) and that `fingerprint.device` in the config names its driver',
+        detail:
+          devices.length === 0
+            ? 'libfprint sees no sensor'
+            : `not the configured one; libfprint sees: ${devices.map((d) => d.driver).join(', ')}`,
+        fix: "check the sensor's USB cable (`lsusb` lists it) and that `fingerprint.device` in the config names its driver",
       };
     }
     return { ok: true, detail: `${chosen.name} (libfprint driver ${chosen.driver})`, fix: '' };
   } catch (e) {
-    return { ok: false, detail: `the capture helper failed: ${(e as Error).message}`, fix: 'see `journalctl -u anjungan`; reinstall the image\'s capture helper' };
+    return {
+      ok: false,
+      detail: `the capture helper failed: ${(e as Error).message}`,
+      fix: "see `journalctl -u anjungan`; reinstall the image's capture helper",
+    };
   } finally {
     clearTimeout(timer);
     await helper.shutdown();

@@ -33,7 +33,8 @@ export async function joinFleetCommand(ctx: CommandContext, url: string, token: 
   try {
     egressDestinations({ ...config, fleet });
   } catch (e) {
-    if (e instanceof EgressConfigError) throw badInput('the fleet URL must name an IP address: the egress firewall is loaded before names resolve');
+    if (e instanceof EgressConfigError)
+      throw badInput('the fleet URL must name an IP address: the egress firewall is loaded before names resolve');
     throw e;
   }
   const newKey = `${l.fleetKeyFile}.new`;

@@ -20,9 +20,12 @@ function parseListen(listen: string): { host: string; port: number } {
   const port = Number(m?.[2]);
   if (!m || port < 1 || port > 65535) throw badInput(`--listen ${JSON.stringify(listen)} must be HOST:PORT, e.g. 192.168.10.20:8443`);
   const host = m[1]!.replace(/^\[|\]$/g, '');
-  if (isIP(host) === 0 && !HOST_NAME.test(host)) throw badInput(`--listen: ${JSON.stringify(host)} is neither an IP address nor a host name`);
+  if (isIP(host) === 0 && !HOST_NAME.test(host))
+    throw badInput(`--listen: ${JSON.stringify(host)} is neither an IP address nor a host name`);
   if (['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host.toLowerCase())) {
-    throw badInput('--listen must name the kiosk\'s own address on the office LAN (not a wildcard, not loopback: the kiosk screen already has loopback)');
+    throw badInput(
+      "--listen must name the kiosk's own address on the office LAN (not a wildcard, not loopback: the kiosk screen already has loopback)",
+    );
   }
   return { host, port };
 }
@@ -32,7 +35,8 @@ export function enableStaffLan(ctx: CommandContext, o: { cert: string; key: stri
   const { host, port } = parseListen(o.listen);
   const config = loadConfigFile(l);
   requireActive(config);
-  if (port < 1024) throw badInput(`--listen port ${port} is privileged and the daemon runs without capabilities: use 1024 or above, e.g. 8443`);
+  if (port < 1024)
+    throw badInput(`--listen port ${port} is privileged and the daemon runs without capabilities: use 1024 or above, e.g. 8443`);
   if (port === config.http.port) throw badInput(`--listen port ${port} is the kiosk screen's own port`);
   // The daemon's own check on the files as given, before anything is copied.
   const given: StaffLanConfig = { enabled: true, host, port, certFile: o.cert, keyFile: o.key };

@@ -23,7 +23,14 @@ import { BundleRefused, inspectBundle } from '../device/update/bundle.ts';
 import { allowedBundleFormats, parseIni } from '../device/update/ini.ts';
 import { readJournal, writeJournal, type RollbackReason, type Slot, type UpdateJournal } from '../device/update/journal.ts';
 import { missingProof, type HealthSample } from '../device/update/proof.ts';
-import { compareReleases, describe, readReleaseFile, releaseOfManifest, ReleaseFormatError, type Release } from '../device/update/release.ts';
+import {
+  compareReleases,
+  describe,
+  readReleaseFile,
+  releaseOfManifest,
+  ReleaseFormatError,
+  type Release,
+} from '../device/update/release.ts';
 import { runner, type Run } from '../device/update/run.ts';
 import { downloadBundle, FolderError, readFolderEntry } from '../device/update/folder.ts';
 import type { CommandContext, Outcome } from './context.ts';
@@ -69,7 +76,18 @@ export function parseRaucStatus(text: string): RaucStatus {
   const s = JSON.parse(text) as {
     booted?: string;
     boot_primary?: string | null;
-    slots?: Array<Record<string, { class?: string; bootname?: string | null; state?: string; boot_status?: string | null; slot_status?: { bundle?: { version?: string | null } } }>>;
+    slots?: Array<
+      Record<
+        string,
+        {
+          class?: string;
+          bootname?: string | null;
+          state?: string;
+          boot_status?: string | null;
+          slot_status?: { bundle?: { version?: string | null } };
+        }
+      >
+    >;
   };
   const slots: RaucSlotStatus[] = [];
   for (const entry of s.slots ?? []) {
@@ -84,7 +102,8 @@ export function parseRaucStatus(text: string): RaucStatus {
       });
     }
   }
-  if (s.booted !== 'A' && s.booted !== 'B') throw new ProvisionError(EXIT.failure, `RAUC does not know which slot booted (${s.booted ?? 'none'})`);
+  if (s.booted !== 'A' && s.booted !== 'B')
+    throw new ProvisionError(EXIT.failure, `RAUC does not know which slot booted (${s.booted ?? 'none'})`);
   return { booted: s.booted, primary: slots.find((x) => x.name === s.boot_primary)?.bootname ?? null, slots };
 }
 
@@ -219,7 +238,10 @@ class UpdateHost {
         if (paused) await this.release();
         throw wrongState(`the kiosk did not become idle within ${waitS} s (state ${h.state}); nothing was written`);
       }
-      if (!told) this.ctx.progress(h.state === 'session' ? "waiting for the taxpayer's session to end" : `waiting for the kiosk to pause (${h.state})`);
+      if (!told)
+        this.ctx.progress(
+          h.state === 'session' ? "waiting for the taxpayer's session to end" : `waiting for the kiosk to pause (${h.state})`,
+        );
       told = true;
       await sleep(POLL_MS);
     }
@@ -259,7 +281,9 @@ export async function updateInstall(ctx: CommandContext, file: string, o: { wait
     const status = await host.raucStatus();
     const booted = status.slots.find((s) => s.bootname === status.booted);
     if (booted?.bootStatus !== 'good') {
-      throw wrongState(`the running slot ${status.booted} is on trial (not yet marked good): wait until anjungan-update-check has judged it; nothing was written`);
+      throw wrongState(
+        `the running slot ${status.booted} is on trial (not yet marked good): wait until anjungan-update-check has judged it; nothing was written`,
+      );
     }
     const target = otherSlot(status.booted);
     ctx.progress(`release ${describe(info.release)} checked; pausing the kiosk`);
@@ -272,7 +296,10 @@ export async function updateInstall(ctx: CommandContext, file: string, o: { wait
       const why = raucError(installed.stdout + installed.stderr);
       host.record({ code: 'updateFailed', outcome: why.slice(0, 200) });
       if (paused) await host.release();
-      throw new ProvisionError(EXIT.failure, `the installation failed: ${why}; the running release ${describe(running)} stays the boot slot`);
+      throw new ProvisionError(
+        EXIT.failure,
+        `the installation failed: ${why}; the running release ${describe(running)} stays the boot slot`,
+      );
     }
     const journal: UpdateJournal = {
       state: 'installed',
@@ -340,17 +367,25 @@ export async function updateConfirmBoot(ctx: CommandContext, o: { deadlineS?: st
     const what = release ? `release ${describe(release)}` : `slot ${status.booted}`;
     if (missing.length === 0) {
       const marked = await host.run('rauc', [`--conf=${host.layout.raucSystemConf}`, 'status', 'mark-good']);
-      if (marked.code !== 0) throw new ProvisionError(EXIT.failure, `rauc could not mark slot ${status.booted} good: ${lastLine(marked.stderr)}`);
+      if (marked.code !== 0)
+        throw new ProvisionError(EXIT.failure, `rauc could not mark slot ${status.booted} good: ${lastLine(marked.stderr)}`);
       const at = new Date().toISOString();
       if (journal && release) writeJournal(host.layout.updateJournalFile, { ...journal, state: 'markedGood', at });
       host.record({ code: 'updateMarkedGood', state: status.booted, ...(release ? { outcome: releaseText(release) } : {}) });
       await host.release();
-      if (journal && release) writeJournal(host.layout.updateJournalFile, { ...journal, state: 'markedGood', at, resumedAt: new Date().toISOString() });
+      if (journal && release)
+        writeJournal(host.layout.updateJournalFile, { ...journal, state: 'markedGood', at, resumedAt: new Date().toISOString() });
       return { data: { judged: true, slot: status.booted, markedGood: true }, lines: [`${what} proved itself and is now the boot slot`] };
     }
     const marked = await host.run('rauc', [`--conf=${host.layout.raucSystemConf}`, 'status', 'mark-bad']);
     if (journal && release) {
-      writeJournal(host.layout.updateJournalFile, { ...journal, state: 'rolledBack', reason: 'checkFailed', missing, at: new Date().toISOString() });
+      writeJournal(host.layout.updateJournalFile, {
+        ...journal,
+        state: 'rolledBack',
+        reason: 'checkFailed',
+        missing,
+        at: new Date().toISOString(),
+      });
     }
     host.record({ code: 'updateRolledBack', state: status.booted, outcome: `checkFailed: ${missing.join(', ')}` });
     return {
@@ -398,7 +433,8 @@ async function settleOnGoodSlot(host: UpdateHost, journal: UpdateJournal | null,
   const why = {
     checkFailed: `did not show ${settled.missing?.join(', ') ?? 'what it must'} in time`,
     failedBoot: 'started but was never marked good',
-    neverChecked: 'never reached its boot check (it did not boot, the board lost power first, or the kernel could not ask the firmware for the tryboot)',
+    neverChecked:
+      'never reached its boot check (it did not boot, the board lost power first, or the kernel could not ask the firmware for the tryboot)',
   }[settled.reason ?? 'neverChecked'];
   return {
     data: { judged: true, rolledBack: true, slot: booted, release: journal.release, reason: settled.reason },
@@ -423,7 +459,9 @@ export async function updateStatus(ctx: CommandContext): Promise<Outcome> {
     lines: [
       `running release ${describe(running)} for ${running.compatible}, slot ${status.booted}`,
       ...status.slots.sort((a, b) => a.bootname.localeCompare(b.bootname)).map(slotLine),
-      journal ? `last update: release ${describe(journal.release)} ${journal.state} ${journal.at}${journal.reason ? ` (${journal.reason})` : ''}` : 'no update installed yet',
+      journal
+        ? `last update: release ${describe(journal.release)} ${journal.state} ${journal.at}${journal.reason ? ` (${journal.reason})` : ''}`
+        : 'no update installed yet',
     ],
   };
 }
@@ -474,13 +512,18 @@ export async function updatePull(ctx: CommandContext, o: { waitIdleS?: string })
     throw e;
   }
   if (compareReleases(entry.release, running) <= 0) {
-    return { data: { pulled: false, running, offered: entry.release }, lines: [`up to date: the folder offers ${describe(entry.release)}, this kiosk runs ${describe(running)}`] };
+    return {
+      data: { pulled: false, running, offered: entry.release },
+      lines: [`up to date: the folder offers ${describe(entry.release)}, this kiosk runs ${describe(running)}`],
+    };
   }
   const last = readJournal(host.layout.updateJournalFile);
   if (last?.state === 'rolledBack' && compareReleases(last.release, entry.release) === 0) {
     return {
       data: { pulled: false, running, offered: entry.release, rolledBack: true },
-      lines: [`release ${describe(entry.release)} was rolled back on this kiosk (${last.reason ?? 'rolled back'}): not tried again by itself; install it by hand to retry`],
+      lines: [
+        `release ${describe(entry.release)} was rolled back on this kiosk (${last.reason ?? 'rolled back'}): not tried again by itself; install it by hand to retry`,
+      ],
     };
   }
   mkdirSync(host.layout.updateDownloadDir, { recursive: true, mode: 0o700 });

@@ -56,7 +56,9 @@ export function setUplink(ctx: CommandContext, o: { url: string; institution: st
     }
   })();
   if (host !== '' && isIP(host) === 0) {
-    throw badInput(`--url must name the endpoint by IP address, not "${host}": the egress firewall allows an address; look the name up once and check it with Disdukcapil`);
+    throw badInput(
+      `--url must name the endpoint by IP address, not "${host}": the egress firewall allows an address; look the name up once and check it with Disdukcapil`,
+    );
   }
   try {
     resolveTarget(endpointOf(config, caPem));
@@ -70,7 +72,11 @@ export function setUplink(ctx: CommandContext, o: { url: string; institution: st
   const firewall = reloadFirewall(ctx);
   return {
     data: { baseUrl: o.url, institution: o.institution, caFile: l.uplinkCaFile, spkiPinned: o.spkiPin !== undefined, firewall },
-    lines: [`uplink: ${o.url} (institution ${o.institution}), CA pinned in ${l.uplinkCaFile}`, firewall, 'next: `anjungan-provision uplink test`'],
+    lines: [
+      `uplink: ${o.url} (institution ${o.institution}), CA pinned in ${l.uplinkCaFile}`,
+      firewall,
+      'next: `anjungan-provision uplink test`',
+    ],
   };
 }
 

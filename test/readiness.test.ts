@@ -161,7 +161,11 @@ t.test('the registry answering 06: out of service until the next window, across 
   f.setNow('2026-11-27T03:00:00Z'); // 10:00 WIB: the hours say open, the registry says closed
   f.readiness.stopService('outsideAccessHours', 'outsideHours');
   t.same(await f.readiness.check(), { ready: false, reason: 'outsideAccessHours' });
-  t.equal(f.readiness.accessReopensAt(), Date.parse('2026-11-27T03:00:00Z') + OUTSIDE_HOURS_RETRY_MS, 'a fixed wait when the hours disagree');
+  t.equal(
+    f.readiness.accessReopensAt(),
+    Date.parse('2026-11-27T03:00:00Z') + OUTSIDE_HOURS_RETRY_MS,
+    'a fixed wait when the hours disagree',
+  );
   t.match(f.logs(), /"event":"outsideAccessHours"/);
   f.setNow(new Date(Date.parse('2026-11-27T03:00:00Z') + OUTSIDE_HOURS_RETRY_MS).toISOString());
   t.same(await f.readiness.check(), { ready: true }, 'then it serves again');

@@ -69,7 +69,12 @@ export interface ViewSubscription {
 }
 
 function isView(v: unknown): v is KioskView {
-  return typeof v === 'object' && v !== null && typeof (v as { screen?: unknown }).screen === 'string' && typeof (v as { seq?: unknown }).seq === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { screen?: unknown }).screen === 'string' &&
+    typeof (v as { seq?: unknown }).seq === 'number'
+  );
 }
 
 /** How often the page tells the daemon it is alive (the daemon's UiWatch waits several times this). */
@@ -102,7 +107,11 @@ export class KioskApi {
     }
   }
 
-  private async json<T>(path: string, init: RequestInit, accept: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<{ status: number; body: T }> {
+  private async json<T>(
+    path: string,
+    init: RequestInit,
+    accept: (status: number) => boolean = (s) => s >= 200 && s < 300,
+  ): Promise<{ status: number; body: T }> {
     const res = await this.request(path, init);
     if (!accept(res.status)) throw new ApiError('httpStatus', path, res.status);
     try {
@@ -129,7 +138,11 @@ export class KioskApi {
 
   /** A refusal (400) is an answer, not an error: the screen may have moved on meanwhile. */
   async sendIntent(intent: Intent): Promise<IntentResult> {
-    const { status, body } = await this.json<IntentRefusal>('/api/intent', KioskApi.post(intent), (s) => (s >= 200 && s < 300) || s === 400);
+    const { status, body } = await this.json<IntentRefusal>(
+      '/api/intent',
+      KioskApi.post(intent),
+      (s) => (s >= 200 && s < 300) || s === 400,
+    );
     return status === 400 ? { ok: false, refusal: body } : { ok: true };
   }
 
@@ -154,7 +167,11 @@ export class KioskApi {
 
   /** Staff PIN to clear the tamper lock; a refusal (403, 409) is an answer, not an error. */
   async staffClearTamper(pin: string): Promise<'cleared' | 'pinRejected' | 'switchOpen' | 'notLocked'> {
-    const { status, body } = await this.json<{ error?: string }>('/api/staff/tamper/clear', KioskApi.post({ pin }), (s) => s === 200 || s === 403 || s === 409);
+    const { status, body } = await this.json<{ error?: string }>(
+      '/api/staff/tamper/clear',
+      KioskApi.post({ pin }),
+      (s) => s === 200 || s === 403 || s === 409,
+    );
     if (status === 200) return 'cleared';
     if (body.error === 'pinRejected' || body.error === 'switchOpen' || body.error === 'notLocked') return body.error;
     throw new ApiError('badResponse', '/api/staff/tamper/clear', status);

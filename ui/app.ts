@@ -433,7 +433,12 @@ export class AnjApp extends LitElement {
       case 'failed':
         return html`<anj-screen-failed .view=${view} .messages=${m} locale=${l}></anj-screen-failed>`;
       case 'outOfService':
-        return html`<anj-screen-out-of-service .view=${view} .messages=${m} locale=${l} .staffNotice=${this.staffNotice}></anj-screen-out-of-service>`;
+        return html`<anj-screen-out-of-service
+          .view=${view}
+          .messages=${m}
+          locale=${l}
+          .staffNotice=${this.staffNotice}
+        ></anj-screen-out-of-service>`;
     }
   }
 
@@ -443,9 +448,13 @@ export class AnjApp extends LitElement {
     const step = view ? stepOf(view) : null;
     return html`<header>
         <div class="brand"><strong>${m.appTitle}</strong><span>${m.office}</span></div>
-        ${view && STAFF_ENTRY_SCREENS.has(view.screen)
-          ? html`<a class="staff-entry" href="/staff/" data-testid="staff-entry" aria-label=${m.staffEntry.name}>${m.staffEntry.label}</a>`
-          : nothing}
+        ${
+          view && STAFF_ENTRY_SCREENS.has(view.screen)
+            ? html`<a class="staff-entry" href="/staff/" data-testid="staff-entry" aria-label=${m.staffEntry.name}
+                >${m.staffEntry.label}</a
+              >`
+            : nothing
+        }
       </header>
       <div class="tools" role="toolbar" aria-label=${m.toolbar.settings}>
         <button class="btn" data-testid="large-text" aria-pressed=${String(this.largeText)} @click=${() => this.toggleLargeText()}>
@@ -457,7 +466,13 @@ export class AnjApp extends LitElement {
         <button class="btn" data-testid="mute" aria-pressed=${String(this.muted)} title=${m.toolbar.mute} @click=${() => this.toggleMute()}>
           <span class="icon" aria-hidden="true">${this.muted ? '♪✕' : '♪'}</span><span class="word">${m.toolbar.muteShort}</span>
         </button>
-        <button class="btn" data-testid="volume" aria-label=${`${m.toolbar.volumeShort} ${this.volume + 1}/${VOLUMES.length}`} title=${m.toolbar.volume} @click=${() => this.nextVolume()}>
+        <button
+          class="btn"
+          data-testid="volume"
+          aria-label=${`${m.toolbar.volumeShort} ${this.volume + 1}/${VOLUMES.length}`}
+          title=${m.toolbar.volume}
+          @click=${() => this.nextVolume()}
+        >
           <span class="icon" aria-hidden="true">${'▮'.repeat(this.volume + 1)}${'▯'.repeat(VOLUMES.length - this.volume - 1)}</span
           ><span class="word">${m.toolbar.volumeShort}</span>
         </button>
@@ -471,12 +486,22 @@ export class AnjApp extends LitElement {
         ${this.connection === 'reconnecting' ? html`<div class="banner" role="status" data-testid="reconnecting">${m.reconnecting}</div>` : nothing}
         ${step ? html`<anj-step-bar .messages=${m} current=${step}></anj-step-bar>` : nothing}
         <div class="screen">${view ? this.screen(view) : nothing}</div>
-        ${view?.idleWarning
-          ? html`<anj-idle-overlay .messages=${m} .secondsLeft=${view.idleWarning.secondsLeft} .seq=${view.seq}></anj-idle-overlay>`
-          : nothing}
+        ${
+          view?.idleWarning
+            ? html`<anj-idle-overlay .messages=${m} .secondsLeft=${view.idleWarning.secondsLeft} .seq=${view.seq}></anj-idle-overlay>`
+            : nothing
+        }
       </main>
-      ${this.demoPanelShown()
-        ? html`<anj-demo-panel .messages=${m} locale=${this.locale} .personas=${this.personas} .view=${view} notice=${this.demoNotice}></anj-demo-panel>`
-        : nothing}`;
+      ${
+        this.demoPanelShown()
+          ? html`<anj-demo-panel
+              .messages=${m}
+              locale=${this.locale}
+              .personas=${this.personas}
+              .view=${view}
+              notice=${this.demoNotice}
+            ></anj-demo-panel>`
+          : nothing
+      }`;
   }
 }

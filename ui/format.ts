@@ -25,7 +25,10 @@ export function nopDigitCount(masked: string): number {
 
 /** NPWPD formats vary by regency: keep letters, digits, dots and dashes, upper-cased. */
 export function cleanNpwpd(input: string): string {
-  return input.toUpperCase().replace(/[^A-Z0-9.\-]/g, '').slice(0, 32);
+  return input
+    .toUpperCase()
+    .replace(/[^A-Z0-9.\-]/g, '')
+    .slice(0, 32);
 }
 
 /**

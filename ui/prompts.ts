@@ -47,7 +47,9 @@ function promptParts(): Map<string, Parts> {
   for (const reason of keysOf(id.outOfService.reason)) {
     if (reason === 'starting') continue;
     p.set(`out-of-service-${reason}`, (m) =>
-      reason === 'tamper' ? [m.outOfService.title, m.outOfService.reason.tamper] : [m.outOfService.title, m.outOfService.reason[reason], m.outOfService.goToCounter],
+      reason === 'tamper'
+        ? [m.outOfService.title, m.outOfService.reason.tamper]
+        : [m.outOfService.title, m.outOfService.reason[reason], m.outOfService.goToCounter],
     );
   }
   p.set('reading-card-templates', (m) => [m.readingCard.title.templates, m.readingCard.keepCard]);
@@ -62,11 +64,13 @@ function promptParts(): Map<string, Parts> {
   p.set('staff-reading-record', (m) => [m.staff.readingRecord]);
   p.set('staff-compare-face', (m) => [m.staff.compareTitle, m.staff.compareInstruction]);
   p.set('validating', (m) => [m.validating.title, m.validating.detail]);
-  for (const outcome of keysOf(id.result.outcome)) p.set(`result-${outcome}`, (m) => [m.result.outcome[outcome].title, m.result.outcome[outcome].action]);
+  for (const outcome of keysOf(id.result.outcome))
+    p.set(`result-${outcome}`, (m) => [m.result.outcome[outcome].title, m.result.outcome[outcome].action]);
   p.set('return-data', (m) => [m.returnData.title, m.returnData.intro]);
   for (const error of keysOf(id.returnData.error)) p.set(`return-data-error-${error}`, (m) => [m.returnData.error[error]]);
   for (const why of keysOf(id.finished.why)) p.set(`finished-${why}`, (m) => [m.finished.title[why], m.finished.why[why]]);
-  for (const reason of keysOf(id.failed.reason)) p.set(`failed-${reason}`, (m) => [m.failed.reason[reason].title, m.failed.reason[reason].action]);
+  for (const reason of keysOf(id.failed.reason))
+    p.set(`failed-${reason}`, (m) => [m.failed.reason[reason].title, m.failed.reason[reason].action]);
   p.set('failed-next-retry-card-in', (m) => [m.failed.retryCardIn]);
   p.set('failed-next-retry-card-out', (m) => [m.failed.retryCardOut]);
   p.set('failed-next-take-card', (m) => [m.failed.takeCard]);
@@ -97,7 +101,10 @@ export function promptKeysFor(view: KioskView): string[] {
     case 'awaitingFinger': {
       const finger = `finger-${view.fingerPosition >= 1 && view.fingerPosition <= 10 ? view.fingerPosition : 0}`;
       if (view.attempt <= 1 && view.feedback === null) return [finger];
-      const attempt = view.maxAttempts <= MAX_SPOKEN_ATTEMPTS && view.attempt <= view.maxAttempts ? [`finger-attempt-${view.attempt}-of-${view.maxAttempts}`] : [];
+      const attempt =
+        view.maxAttempts <= MAX_SPOKEN_ATTEMPTS && view.attempt <= view.maxAttempts
+          ? [`finger-attempt-${view.attempt}-of-${view.maxAttempts}`]
+          : [];
       return [...(view.feedback ? [`finger-feedback-${view.feedback}`] : [finger]), ...attempt];
     }
     case 'staffAssist':
@@ -125,7 +132,8 @@ export function promptKeysFor(view: KioskView): string[] {
  */
 export function utterance(view: KioskView): { keys: string[]; id: string } {
   const keys = promptKeysFor(view);
-  const news = view.screen === 'returnData' ? view.submissions : view.screen === 'staffAssist' && view.pinRejected ? view.staffPin.attemptsLeft : '';
+  const news =
+    view.screen === 'returnData' ? view.submissions : view.screen === 'staffAssist' && view.pinRejected ? view.staffPin.attemptsLeft : '';
   return { keys, id: `${keys.join(' ')}#${news}` };
 }
 
@@ -133,6 +141,7 @@ export function utterance(view: KioskView): { keys: string[]; id: string } {
 export function soundFor(previous: KioskView | null, view: KioskView): Sound | null {
   if (view.idleWarning && !previous?.idleWarning) return 'timeoutWarning';
   if (view.screen === 'failed' && previous?.screen !== 'failed') return 'error';
-  if (view.screen === 'finished' && view.why === 'cardTaken' && !(previous?.screen === 'finished' && previous.why === 'cardTaken')) return 'cardTaken';
+  if (view.screen === 'finished' && view.why === 'cardTaken' && !(previous?.screen === 'finished' && previous.why === 'cardTaken'))
+    return 'cardTaken';
   return null;
 }

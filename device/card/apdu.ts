@@ -23,13 +23,7 @@ export interface ResponseApdu {
   sw: number;
 }
 
-export type ApduFormatErrorCode =
-  | 'headerByte'
-  | 'dataTooLong'
-  | 'neOutOfRange'
-  | 'tooShort'
-  | 'lengthMismatch'
-  | 'responseTooShort';
+export type ApduFormatErrorCode = 'headerByte' | 'dataTooLong' | 'neOutOfRange' | 'tooShort' | 'lengthMismatch' | 'responseTooShort';
 
 /** A byte string that is not a well-formed APDU. Never carries the bytes themselves. */
 export class ApduFormatError extends Error {
@@ -42,7 +36,10 @@ export class ApduFormatError extends Error {
 /** A response whose status word is not success; the SW is safe to log, the data is not kept. */
 export class ResponseApduError extends Error {
   override readonly name = 'ResponseApduError';
-  constructor(readonly sw: number, readonly command: string) {
+  constructor(
+    readonly sw: number,
+    readonly command: string,
+  ) {
     super(`${command} answered ${swHex(sw)}`);
   }
 }

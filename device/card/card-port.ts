@@ -19,10 +19,7 @@ import type { SamSecret } from './sam-protocol.ts';
  * present means it was swapped between two looks.
  */
 export type SlotStatus =
-  | { status: 'serviceDown' }
-  | { status: 'noReader' }
-  | { status: 'empty'; events: number }
-  | { status: 'present'; events: number };
+  { status: 'serviceDown' } | { status: 'noReader' } | { status: 'empty'; events: number } | { status: 'present'; events: number };
 
 export interface ReaderSnapshot {
   /** PC/SC readers attached (any name), for health: losing one of two is not "no reader". */
@@ -69,10 +66,7 @@ interface Session {
   state: { removed: boolean };
 }
 
-export function createCardPort(
-  backend: ReaderBackend,
-  opts: { profile: ReadProfile; samSecret: SamSecret; logger: Logger },
-): CardPort {
+export function createCardPort(backend: ReaderBackend, opts: { profile: ReadProfile; samSecret: SamSecret; logger: Logger }): CardPort {
   const log = opts.logger.child({ module: 'card' });
   const listeners = new Set<(e: CardReaderEvent) => void>();
   let running = false;

@@ -4,7 +4,16 @@
  * Responses longer than the command asked for, or shorter than a status word, are refused.
  */
 import { DeviceError, type DeviceErrorCode } from '../domain/failure.ts';
-import { ApduFormatError, concatBytes, INS, decodeCommand, encodeCommand, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.ts';
+import {
+  ApduFormatError,
+  concatBytes,
+  INS,
+  decodeCommand,
+  encodeCommand,
+  parseResponse,
+  type CommandApdu,
+  type ResponseApdu,
+} from './apdu.ts';
 
 /** A connected reader slot (the card or the SAM). Rejects with DeviceError only. */
 export interface ApduChannel {
@@ -14,11 +23,7 @@ export interface ApduChannel {
 
 const MAX_GET_RESPONSE_ROUNDS = 256;
 
-export async function transceive(
-  channel: ApduChannel,
-  cmd: CommandApdu | Uint8Array,
-  malformed: DeviceErrorCode,
-): Promise<ResponseApdu> {
+export async function transceive(channel: ApduChannel, cmd: CommandApdu | Uint8Array, malformed: DeviceErrorCode): Promise<ResponseApdu> {
   let c: CommandApdu;
   try {
     c = cmd instanceof Uint8Array ? decodeCommand(cmd) : cmd;

@@ -42,7 +42,8 @@ function guarded<T>(code: CardLayoutErrorCode, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof TlvError || e instanceof CardLayoutError || e instanceof TypeError || e instanceof RangeError) throw new CardLayoutError(code);
+    if (e instanceof TlvError || e instanceof CardLayoutError || e instanceof TypeError || e instanceof RangeError)
+      throw new CardLayoutError(code);
     throw e;
   }
 }
@@ -58,7 +59,10 @@ export type Directory = Map<number, number>;
 
 export function encodeDirectory(sizes: Directory): Uint8Array {
   const entries = [...sizes].map(([fid, size]) =>
-    encodeConstructed(TAG_ENTRY, [encodeTlv(TAG_FID, Uint8Array.of(fid >> 8, fid & 0xff)), encodeTlv(TAG_SIZE, Uint8Array.of(size >> 8, size & 0xff))]),
+    encodeConstructed(TAG_ENTRY, [
+      encodeTlv(TAG_FID, Uint8Array.of(fid >> 8, fid & 0xff)),
+      encodeTlv(TAG_SIZE, Uint8Array.of(size >> 8, size & 0xff)),
+    ]),
   );
   return encodeConstructed(TAG_DIRECTORY, entries);
 }

@@ -11,7 +11,21 @@ import type { CardRecord } from '../domain/record.ts';
 import { DeviceError, type DeviceErrorCode, type DeviceErrorDetail } from '../domain/failure.ts';
 import type { CardTemplates, ReadProgress } from '../flow/ports.ts';
 import { decodeCardTemplateFile } from '../fingerprint/card-file.ts';
-import { CLA_PCSC_READER, command, concatBytes, expectOk, ResponseApduError, INS, encodeCommand, encodeResponse, parseResponse, SW, swHex, type CommandApdu, type ResponseApdu } from './apdu.ts';
+import {
+  CLA_PCSC_READER,
+  command,
+  concatBytes,
+  expectOk,
+  ResponseApduError,
+  INS,
+  encodeCommand,
+  encodeResponse,
+  parseResponse,
+  SW,
+  swHex,
+  type CommandApdu,
+  type ResponseApdu,
+} from './apdu.ts';
 import { transceive, type ApduChannel } from './channel.ts';
 import { decodeTlvHeader } from './tlv.ts';
 import {
@@ -66,7 +80,8 @@ export function createKtpProfile(opts: { issuerPublicKeyPem: string }): ReadProf
       try {
         const r = await transceive(sam, command(SAM_CLA, SAM_INS.open, 0, 0, token), 'samMissing');
         if (r.sw === SW.OK) return 'ready';
-        if (r.sw === SW.SECURITY_STATUS_NOT_SATISFIED || r.sw === SW.AUTH_METHOD_BLOCKED || r.sw === SW.VERIFICATION_FAILED) return 'refused';
+        if (r.sw === SW.SECURITY_STATUS_NOT_SATISFIED || r.sw === SW.AUTH_METHOD_BLOCKED || r.sw === SW.VERIFICATION_FAILED)
+          return 'refused';
         throw fail('samMissing', 'SAM open answered unexpectedly', swDetail(r.sw));
       } finally {
         token.fill(0);
@@ -100,7 +115,10 @@ class KtpSession implements ProfileSession {
     await this.authenticate(signal);
     const dir = await this.readDirectory(signal);
     const fids = [EF.finger1, EF.finger2];
-    const progress = this.progress(fids.map((f) => this.sizeOf(dir, f)), onProgress);
+    const progress = this.progress(
+      fids.map((f) => this.sizeOf(dir, f)),
+      onProgress,
+    );
     const templates = [];
     for (const fid of fids) {
       const bytes = await this.readEf(fid, this.sizeOf(dir, fid), signal, progress);
@@ -120,7 +138,10 @@ class KtpSession implements ProfileSession {
       throw new DeviceError('internalError', 'record read without an authenticated template read');
     }
     const fids = [EF.biodata, EF.photo, EF.signatureImage, EF.digitalSignature];
-    const progress = this.progress(fids.map((f) => this.sizeOf(dir, f)), onProgress);
+    const progress = this.progress(
+      fids.map((f) => this.sizeOf(dir, f)),
+      onProgress,
+    );
     for (const fid of fids) this.files.set(fid, await this.readEf(fid, this.sizeOf(dir, fid), signal, progress));
     try {
       const signature = decodeSignatureFile(this.files.get(EF.digitalSignature)!);
@@ -134,7 +155,8 @@ class KtpSession implements ProfileSession {
         signatureValid: true,
       };
     } catch (e) {
-      if (e instanceof CardLayoutError) throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', { kind: 'cardLayout', value: e.code });
+      if (e instanceof CardLayoutError)
+        throw fail('cardUnreadable', 'card data does not follow the KTP-el layout', { kind: 'cardLayout', value: e.code });
       throw e;
     } finally {
       for (const fid of [EF.biodata, EF.photo, EF.signatureImage]) this.files.get(fid)?.fill(0);
@@ -166,7 +188,11 @@ class KtpSession implements ProfileSession {
     await this.card(command(0x00, INS.select, 0x01, 0x0c, fid2(DF_KTP)), signal, 'SELECT DF');
     const rndIc = await this.card(command(0x00, INS.getChallenge, 0, 0, undefined, 8), signal, 'GET CHALLENGE');
     if (rndIc.length !== 8) throw fail('cardUnreadable', 'card challenge has an unexpected length');
-    const terminalCryptogram = await this.sam(command(SAM_CLA, SAM_INS.challenge, 0, 0, concatBytes(uid, rndIc), 40), signal, 'SAM challenge');
+    const terminalCryptogram = await this.sam(
+      command(SAM_CLA, SAM_INS.challenge, 0, 0, concatBytes(uid, rndIc), 40),
+      signal,
+      'SAM challenge',
+    );
     if (terminalCryptogram.length !== 40) throw fail('cardUnreadable', 'SAM cryptogram has an unexpected length');
     signal.throwIfAborted();
     const ext = await transceive(this.ch.card, command(0x00, INS.externalAuthenticate, 0, 0, terminalCryptogram, 40), 'cardUnreadable');
@@ -226,7 +252,10 @@ class KtpSession implements ProfileSession {
 
   private async readBinary(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
     if (offset > 0x7fff) throw fail('cardUnreadable', 'file too large for the profile');
-    const data = cardData(await this.secure(command(0x00, INS.readBinary, offset >> 8, offset & 0xff, undefined, length), signal), 'READ BINARY');
+    const data = cardData(
+      await this.secure(command(0x00, INS.readBinary, offset >> 8, offset & 0xff, undefined, length), signal),
+      'READ BINARY',
+    );
     if (data.length !== length) throw fail('cardUnreadable', 'READ BINARY returned a short chunk');
     return data;
   }
@@ -283,4 +312,3 @@ function cardData(r: ResponseApdu, what: string): Uint8Array {
     throw e;
   }
 }
-

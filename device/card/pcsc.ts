@@ -78,7 +78,10 @@ export function pcscErrorCode(e: unknown): number | null {
   return m ? parseInt(m[1]!, 16) : null;
 }
 
-const readerErrorDetail = (code: number): DeviceErrorDetail => ({ kind: 'readerError', value: code.toString(16).toUpperCase().padStart(8, '0') });
+const readerErrorDetail = (code: number): DeviceErrorDetail => ({
+  kind: 'readerError',
+  value: code.toString(16).toUpperCase().padStart(8, '0'),
+});
 
 const SCARD = {
   E_INSUFFICIENT_BUFFER: 0x80100008,
@@ -237,13 +240,21 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
 
   function mapError(slot: 'card' | 'sam', e: unknown, present: () => boolean): Promise<DeviceError> {
     const code = pcscErrorCode(e);
-    if (slot === 'sam') return Promise.resolve(new DeviceError('samMissing', 'SAM transmit failed', code === null ? undefined : readerErrorDetail(code)));
+    if (slot === 'sam')
+      return Promise.resolve(new DeviceError('samMissing', 'SAM transmit failed', code === null ? undefined : readerErrorDetail(code)));
     const detail = code === null ? undefined : readerErrorDetail(code);
-    if (code === SCARD.W_REMOVED_CARD || code === SCARD.E_NO_SMARTCARD) return Promise.resolve(new DeviceError('cardRemoved', 'card removed', detail));
-    if (code === SCARD.E_UNKNOWN_READER || code === SCARD.E_READER_UNAVAILABLE || code === SCARD.E_NO_SERVICE || code === SCARD.E_SERVICE_STOPPED) {
+    if (code === SCARD.W_REMOVED_CARD || code === SCARD.E_NO_SMARTCARD)
+      return Promise.resolve(new DeviceError('cardRemoved', 'card removed', detail));
+    if (
+      code === SCARD.E_UNKNOWN_READER ||
+      code === SCARD.E_READER_UNAVAILABLE ||
+      code === SCARD.E_NO_SERVICE ||
+      code === SCARD.E_SERVICE_STOPPED
+    ) {
       return Promise.resolve(new DeviceError('readerRemoved', 'reader gone', detail));
     }
-    if (code === SCARD.E_INSUFFICIENT_BUFFER) return Promise.resolve(new DeviceError('cardUnreadable', 'response exceeds the receive buffer', detail));
+    if (code === SCARD.E_INSUFFICIENT_BUFFER)
+      return Promise.resolve(new DeviceError('cardUnreadable', 'response exceeds the receive buffer', detail));
     // A failed exchange is often the card leaving the field: give the reader time to say so.
     return (async () => {
       const until = Date.now() + REMOVAL_SETTLE_MS;
@@ -290,12 +301,17 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       if (!entry.present) throw missing(slot);
       const reader = entry.reader;
       if (reader.connected) await native(new Promise<void>((r) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => r())));
-      const protocol = await native(new Promise<number>((resolve, reject) => {
-        reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE, protocol: reader.SCARD_PROTOCOL_T0 | reader.SCARD_PROTOCOL_T1 }, (err, p) => {
-          if (err || p === undefined) reject(err ?? new Error('no protocol'));
-          else resolve(p);
-        });
-      })).catch(async (e) => {
+      const protocol = await native(
+        new Promise<number>((resolve, reject) => {
+          reader.connect(
+            { share_mode: reader.SCARD_SHARE_EXCLUSIVE, protocol: reader.SCARD_PROTOCOL_T0 | reader.SCARD_PROTOCOL_T1 },
+            (err, p) => {
+              if (err || p === undefined) reject(err ?? new Error('no protocol'));
+              else resolve(p);
+            },
+          );
+        }),
+      ).catch(async (e) => {
         throw await mapError(slot, e, () => readers.get(reader.name)?.present === true);
       });
       let closed = false;
@@ -308,7 +324,11 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
             void native(new Promise<void>((r) => (done = r)));
             const timer = setTimeout(() => {
               settled = true;
-              reject(slot === 'sam' ? new DeviceError('samMissing', 'SAM did not answer in time') : new DeviceError('cardUnreadable', 'card did not answer in time'));
+              reject(
+                slot === 'sam'
+                  ? new DeviceError('samMissing', 'SAM did not answer in time')
+                  : new DeviceError('cardUnreadable', 'card did not answer in time'),
+              );
             }, timeoutMs);
             reader.transmit(Buffer.from(apdu), max, protocol, (err, res) => {
               done();

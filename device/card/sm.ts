@@ -11,7 +11,16 @@
  * Node's OpenSSL 3 has no single DES, so single DES is 3DES with K1 || K1, which is the same.
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import { concatBytes, bytesEqual, encodeCommand, type CommandApdu, type ResponseApdu, decodeCommand, encodeResponse, parseResponse } from './apdu.ts';
+import {
+  concatBytes,
+  bytesEqual,
+  encodeCommand,
+  type CommandApdu,
+  type ResponseApdu,
+  decodeCommand,
+  encodeResponse,
+  parseResponse,
+} from './apdu.ts';
 import { decodeTlvs, encodeTlv, type Tlv } from './tlv.ts';
 
 export type SmErrorCode = 'badPadding' | 'badMac' | 'badStructure' | 'badLength';
@@ -44,7 +53,10 @@ export function adjustParity(key: Uint8Array): Uint8Array {
 
 /** ICAO 9303 key derivation: SHA-1(seed || counter), first 16 bytes, parity adjusted. c=1 ENC, c=2 MAC. */
 export function deriveKey(seed: Uint8Array, counter: 1 | 2): Uint8Array {
-  const digest = createHash('sha1').update(seed).update(Uint8Array.of(0, 0, 0, counter)).digest();
+  const digest = createHash('sha1')
+    .update(seed)
+    .update(Uint8Array.of(0, 0, 0, counter))
+    .digest();
   return adjustParity(new Uint8Array(digest.subarray(0, 16)));
 }
 
@@ -175,7 +187,10 @@ function decodeAll(bytes: Uint8Array): Tlv[] {
  */
 export class SecureChannel {
   private ssc: Uint8Array;
-  constructor(private readonly keys: { ksEnc: Uint8Array; ksMac: Uint8Array }, ssc: Uint8Array) {
+  constructor(
+    private readonly keys: { ksEnc: Uint8Array; ksMac: Uint8Array },
+    ssc: Uint8Array,
+  ) {
     if (ssc.length !== 8) throw new SecureMessagingError('badLength');
     this.ssc = Uint8Array.from(ssc);
   }

@@ -12,7 +12,8 @@ export interface Tlv {
   value: Uint8Array;
 }
 
-export type TlvErrorCode = 'truncated' | 'badTag' | 'indefiniteLength' | 'nonMinimalLength' | 'lengthTooLarge' | 'trailingBytes' | 'missingTag';
+export type TlvErrorCode =
+  'truncated' | 'badTag' | 'indefiniteLength' | 'nonMinimalLength' | 'lengthTooLarge' | 'trailingBytes' | 'missingTag';
 
 export class TlvError extends Error {
   override readonly name = 'TlvError';
@@ -41,7 +42,7 @@ function checkTagBytes(bytes: number[]): void {
   if (bytes.length < 2 || (bytes[1]! & 0x7f) === 0) throw new TlvError('badTag');
   for (let i = 1; i < bytes.length; i++) {
     const more = (bytes[i]! & 0x80) !== 0;
-    if (more !== (i < bytes.length - 1)) throw new TlvError('badTag');
+    if (more !== i < bytes.length - 1) throw new TlvError('badTag');
   }
 }
 

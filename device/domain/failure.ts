@@ -93,7 +93,7 @@ export const SESSION_FAILURES = {
     retriable: false,
     staff: {
       id: 'Kuota harian NIK (bersama semua anjungan dengan User ID ini) habis; layanan berhenti sampai besok (WIB).',
-      en: "The daily NIK quota (shared by every kiosk on this User ID) is used up; service stops until tomorrow (WIB).",
+      en: 'The daily NIK quota (shared by every kiosk on this User ID) is used up; service stops until tomorrow (WIB).',
     },
   },
   outsideAccessHours: {
@@ -172,7 +172,10 @@ export const REGISTRY_REFUSALS = {
   ipRefused: {
     reason: 'registryRefused',
     stopsService: 'uplinkRejected',
-    staff: { id: 'Dukcapil: alamat IP tidak sesuai. Periksa IP_USER dan jaringan.', en: 'Dukcapil: IP address not accepted. Check IP_USER and the network.' },
+    staff: {
+      id: 'Dukcapil: alamat IP tidak sesuai. Periksa IP_USER dan jaringan.',
+      en: 'Dukcapil: IP address not accepted. Check IP_USER and the network.',
+    },
   },
   institutionInactive: {
     reason: 'registryRefused',
@@ -265,7 +268,9 @@ export class RegistryRefusedError extends Error {
 }
 
 /** A registry outcome as an answer about the person (a verdict) or a refusal. */
-export function splitOutcome(outcome: RegistryOutcome): { verdict: RegistryVerdict; refusal: null } | { verdict: null; refusal: RegistryRefusal } {
+export function splitOutcome(
+  outcome: RegistryOutcome,
+): { verdict: RegistryVerdict; refusal: null } | { verdict: null; refusal: RegistryRefusal } {
   switch (outcome.kind) {
     case 'verified':
     case 'dataDiffers':

@@ -7,7 +7,10 @@
  */
 export class ReturnDataFormatError extends Error {
   override readonly name = 'ReturnDataFormatError';
-  constructor(readonly field: 'nop' | 'npwpd', readonly code: 'format' | 'code' | 'empty') {
+  constructor(
+    readonly field: 'nop' | 'npwpd',
+    readonly code: 'format' | 'code' | 'empty',
+  ) {
     super(`${field.toUpperCase()} is malformed (${code})`);
   }
 }

@@ -49,7 +49,9 @@ export const DEFAULT_MINUTIAE_SOURCE: MinutiaeSource = 'libfprint-nbis';
 export const EXTRACTION_DEADLINE_MS = 5000;
 
 /** Our extractor on its worker thread, with the deadline. */
-export function workerExtractor(deadlineMs = EXTRACTION_DEADLINE_MS): TemplateExtractor & { close(): Promise<void>; warmUp(): Promise<void> } {
+export function workerExtractor(
+  deadlineMs = EXTRACTION_DEADLINE_MS,
+): TemplateExtractor & { close(): Promise<void>; warmUp(): Promise<void> } {
   const worker = new ExtractorWorker();
   return {
     extract: async (image, fingerPosition) => (await worker.extract(image, fingerPosition, deadlineMs)).result,
@@ -168,7 +170,8 @@ export class LibfprintSensor implements FingerprintSensorPort {
     const onAbort = (): void => helper.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     let touch: NbisCapture;
-    const capture = this.options.minutiae === 'libfprint-nbis' ? helper.captureNbis() : helper.capture().then((image) => ({ image, minutiae: [] }));
+    const capture =
+      this.options.minutiae === 'libfprint-nbis' ? helper.captureNbis() : helper.capture().then((image) => ({ image, minutiae: [] }));
     const settled = capture.then(
       () => undefined,
       () => undefined,
@@ -178,10 +181,16 @@ export class LibfprintSensor implements FingerprintSensorPort {
       touch = await capture;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      if (err instanceof CaptureHelperError && err.code === 'retry') return { kind: 'poorQuality', hint: RETRY_HINTS[err.retry ?? 'general'] };
+      if (err instanceof CaptureHelperError && err.code === 'retry')
+        return { kind: 'poorQuality', hint: RETRY_HINTS[err.retry ?? 'general'] };
       // libfprint's own check refused the image (e.g. no minutiae at all): a bad touch, not a broken sensor.
-      if (err instanceof CaptureHelperError && err.code === 'captureFailed' && helper.alive) return { kind: 'poorQuality', hint: 'cleanFinger' };
-      throw new DeviceError('sensorUnavailable', 'fingerprint capture failed', err instanceof CaptureHelperError ? { kind: 'sensorError', value: err.code } : undefined);
+      if (err instanceof CaptureHelperError && err.code === 'captureFailed' && helper.alive)
+        return { kind: 'poorQuality', hint: 'cleanFinger' };
+      throw new DeviceError(
+        'sensorUnavailable',
+        'fingerprint capture failed',
+        err instanceof CaptureHelperError ? { kind: 'sensorError', value: err.code } : undefined,
+      );
     } finally {
       if (this.previous === settled) this.previous = null;
       signal.removeEventListener('abort', onAbort);
@@ -191,19 +200,28 @@ export class LibfprintSensor implements FingerprintSensorPort {
     const dpi = image.resolutionDpi > 0 ? image.resolutionDpi : sensorResolution(this.driver, this.options.sensors).dpi;
     let extraction: ExtractedTemplate;
     try {
-      extraction = await this.options.extractor.extract({ width: image.width, height: image.height, pixels: image.pixels, dpi }, fingerPosition);
+      extraction = await this.options.extractor.extract(
+        { width: image.width, height: image.height, pixels: image.pixels, dpi },
+        fingerPosition,
+      );
     } catch (err) {
       if (err instanceof ExtractionTimeoutError) {
         this.options.logger.warn({ event: 'fingerExtractionTimeout' }, 'minutiae extraction missed its deadline');
         return { kind: 'poorQuality', hint: 'cleanFinger' };
       }
       // An image the extractor refuses outright (size, resolution) is a misconfigured or failing device.
-      throw new DeviceError('sensorUnavailable', 'fingerprint image cannot be used', { kind: 'sensorError', value: err instanceof FingerImageError ? err.name : 'extractorFailed' });
+      throw new DeviceError('sensorUnavailable', 'fingerprint image cannot be used', {
+        kind: 'sensorError',
+        value: err instanceof FingerImageError ? err.name : 'extractorFailed',
+      });
     }
     if (signal.aborted) throw signal.reason;
     const outcome = judgeTouch(touch, dpi, fingerPosition, extraction, this.options.minutiae);
     if (outcome.kind === 'poorQuality') {
-      this.options.logger.info({ event: 'fingerRefused', reason: outcome.reason, ridgePeriodPx: Math.round(extraction.ridgePeriodPx * 10) / 10, dpi }, 'capture refused before matching');
+      this.options.logger.info(
+        { event: 'fingerRefused', reason: outcome.reason, ridgePeriodPx: Math.round(extraction.ridgePeriodPx * 10) / 10, dpi },
+        'capture refused before matching',
+      );
       return { kind: 'poorQuality', hint: outcome.hint };
     }
     return outcome;
@@ -246,7 +264,10 @@ export class LibfprintSensor implements FingerprintSensorPort {
         return true;
       })();
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new CaptureHelperError('exited', 'capture helper did not open the device in time')), this.options.openTimeoutMs);
+        timer = setTimeout(
+          () => reject(new CaptureHelperError('exited', 'capture helper did not open the device in time')),
+          this.options.openTimeoutMs,
+        );
       });
       const ok = await Promise.race([opened, timeout]);
       if (this.helper !== helper) return;
@@ -263,7 +284,10 @@ export class LibfprintSensor implements FingerprintSensorPort {
       this.watch(helper);
     } catch (err) {
       if (this.helper !== helper) return;
-      log.warn({ event: 'sensorOpenFailed', code: err instanceof CaptureHelperError ? err.code : 'unknown' }, 'fingerprint sensor did not open');
+      log.warn(
+        { event: 'sensorOpenFailed', code: err instanceof CaptureHelperError ? err.code : 'unknown' },
+        'fingerprint sensor did not open',
+      );
       helper.kill();
     } finally {
       clearTimeout(timer);
@@ -312,7 +336,13 @@ export type TouchOutcome = Extract<FingerCapture, { kind: 'captured' }> | { kind
  * chosen minutiae are too few or too dense to decide on), otherwise the template from the chosen
  * minutiae source. The benchmark runs this same function on its real-capture impressions.
  */
-export function judgeTouch(touch: NbisCapture, dpi: number, fingerPosition: number, extraction: ExtractedTemplate, source: MinutiaeSource): TouchOutcome {
+export function judgeTouch(
+  touch: NbisCapture,
+  dpi: number,
+  fingerPosition: number,
+  extraction: ExtractedTemplate,
+  source: MinutiaeSource,
+): TouchOutcome {
   if (extraction.hint) return { kind: 'poorQuality', hint: extraction.hint, reason: extraction.reason ?? 'unknown' };
   if (source === 'own') return { kind: 'captured', template: { ...extraction.template, fingerPosition }, quality: extraction.quality };
   const template = nbisTemplate(touch, dpi, fingerPosition, extraction.quality);
@@ -324,7 +354,9 @@ export function judgeTouch(touch: NbisCapture, dpi: number, fingerPosition: numb
 /** libfprint's NBIS minutiae of a touch as the ISO template the matcher compares. */
 export function nbisTemplate(touch: NbisCapture, dpi: number, fingerPosition: number, quality: number): FingerTemplate {
   const { width, height } = touch.image;
-  const minutiae = touch.minutiae.map((m) => nbisToIsoMinutia(m, height)).filter((m) => m.x >= 0 && m.y >= 0 && m.x < width && m.y < height);
+  const minutiae = touch.minutiae
+    .map((m) => nbisToIsoMinutia(m, height))
+    .filter((m) => m.x >= 0 && m.y >= 0 && m.x < width && m.y < height);
   return { fingerPosition, width, height, resolutionDpi: dpi, quality, minutiae };
 }
 

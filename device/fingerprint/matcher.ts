@@ -155,7 +155,10 @@ function prepare(t: FingerTemplate): Prepared {
   keys.sort();
   const byLength = Array.from(keys, (key) => key % 65536);
   const p: Prepared = {
-    n, x, y, angle,
+    n,
+    x,
+    y,
+    angle,
     edgeFrom: new Int32Array(count),
     edgeTo: new Int32Array(count),
     edgeLength: new Float64Array(count),
@@ -188,7 +191,9 @@ function prepare(t: FingerTemplate): Prepared {
  * [nx, ny, c] with nx·x + ny·y + c the signed distance, positive inside.
  */
 function convexHull(x: Float64Array, y: Float64Array): Float64Array {
-  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number) || (y[a] as number) - (y[b] as number));
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort(
+    (a, b) => (x[a] as number) - (x[b] as number) || (y[a] as number) - (y[b] as number),
+  );
   if (idx.length < 3) return new Float64Array(0);
   const cross = (o: number, a: number, b: number): number =>
     ((x[a] as number) - (x[o] as number)) * ((y[b] as number) - (y[o] as number)) -
@@ -247,7 +252,10 @@ interface Pairing {
 /** Least-squares rigid alignment of the paired probe minutiae onto their reference partners. */
 function refit(probe: Prepared, reference: Prepared, probeOf: Int32Array): Alignment | undefined {
   let n = 0;
-  let pcx = 0, pcy = 0, rcx = 0, rcy = 0;
+  let pcx = 0,
+    pcy = 0,
+    rcx = 0,
+    rcy = 0;
   for (let k = 0; k < reference.n; k++) {
     const i = probeOf[k] as number;
     if (i < 0) continue;
@@ -258,7 +266,10 @@ function refit(probe: Prepared, reference: Prepared, probeOf: Int32Array): Align
     rcy += reference.y[k] as number;
   }
   if (n < 2) return undefined;
-  pcx /= n; pcy /= n; rcx /= n; rcy /= n;
+  pcx /= n;
+  pcy /= n;
+  rcx /= n;
+  rcy /= n;
   let dot = 0;
   let cross = 0;
   for (let k = 0; k < reference.n; k++) {
@@ -311,7 +322,8 @@ function rootAlignments(probe: Prepared, reference: Prepared): Alignment[] {
   for (let q = 0; q < matchW.length; q++) {
     const p = matchP[q] as number;
     const r = matchR[q] as number;
-    const rank = (matchW[q] as number) +
+    const rank =
+      (matchW[q] as number) +
       (support[(probe.edgeFrom[p] as number) * nR + (reference.edgeFrom[r] as number)] as number) +
       (support[(probe.edgeTo[p] as number) * nR + (reference.edgeTo[r] as number)] as number);
     if (best.length === ROOT_CANDIDATES && rank <= (bestRank[ROOT_CANDIDATES - 1] as number)) continue;
@@ -331,8 +343,10 @@ function rootAlignments(probe: Prepared, reference: Prepared): Alignment[] {
     const cos = Math.cos(rotation);
     const sin = Math.sin(rotation);
     // Align the probe edge's midpoint onto the reference edge's midpoint.
-    const pi = probe.edgeFrom[p] as number, pj = probe.edgeTo[p] as number;
-    const ri = reference.edgeFrom[r] as number, rj = reference.edgeTo[r] as number;
+    const pi = probe.edgeFrom[p] as number,
+      pj = probe.edgeTo[p] as number;
+    const ri = reference.edgeFrom[r] as number,
+      rj = reference.edgeTo[r] as number;
     const pmx = ((probe.x[pi] as number) + (probe.x[pj] as number)) / 2;
     const pmy = ((probe.y[pi] as number) + (probe.y[pj] as number)) / 2;
     const rmx = ((reference.x[ri] as number) + (reference.x[rj] as number)) / 2;
@@ -380,7 +394,12 @@ export function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: Fi
   for (const root of rootAlignments(probe, reference)) {
     if (tried.length === ROOTS) break;
     // Neighbouring edges of one true correspondence give nearly the same root: try it once.
-    if (tried.some((a) => angleDistance(a.rotation, root.rotation) < SAME_ROTATION && Math.hypot(a.tx - root.tx, a.ty - root.ty) < SAME_TRANSLATION)) continue;
+    if (
+      tried.some(
+        (a) => angleDistance(a.rotation, root.rotation) < SAME_ROTATION && Math.hypot(a.tx - root.tx, a.ty - root.ty) < SAME_TRANSLATION,
+      )
+    )
+      continue;
     tried.push(root);
     if (root.probeEdge === undefined || root.referenceEdge === undefined) continue;
     const grown = grow(probe, reference, root.probeEdge, root.referenceEdge, root.rotation);
@@ -389,7 +408,15 @@ export function matchDetail(probeTemplate: FingerTemplate, referenceTemplate: Fi
     const [probeInside, referenceInside] = overlap(probe, reference, aligned);
     const cluster = consistentCluster(probe, reference, grown.probeOf, aligned.rotation);
     const score = scoreOf(grown.pairs, cluster, probeInside, referenceInside);
-    if (score > best.score) best = { score, pairs: grown.pairs, clusterPairs: cluster.pairs, consistentEdges: cluster.consistentEdges, probeInside, referenceInside };
+    if (score > best.score)
+      best = {
+        score,
+        pairs: grown.pairs,
+        clusterPairs: cluster.pairs,
+        consistentEdges: cluster.consistentEdges,
+        probeInside,
+        referenceInside,
+      };
   }
   return best;
 }
@@ -431,20 +458,29 @@ function consistentCluster(probe: Prepared, reference: Prepared, probeOf: Int32A
       const rDirection = Math.atan2(rdy, rdx);
       const pDirection = Math.atan2(pdy, pdx);
       if (angleDistance(rDirection - pDirection, rotation) > CONSISTENT_ROTATION) continue;
-      if (angleDistance((reference.angle[ka] as number) - rDirection, (probe.angle[ia] as number) - pDirection) > CONSISTENT_ANGLE) continue;
-      if (angleDistance((reference.angle[kb] as number) - rDirection, (probe.angle[ib] as number) - pDirection) > CONSISTENT_ANGLE) continue;
+      if (angleDistance((reference.angle[ka] as number) - rDirection, (probe.angle[ia] as number) - pDirection) > CONSISTENT_ANGLE)
+        continue;
+      if (angleDistance((reference.angle[kb] as number) - rDirection, (probe.angle[ib] as number) - pDirection) > CONSISTENT_ANGLE)
+        continue;
       relation[a * n + b] = relation[b * n + a] = 2;
       degree[a] = (degree[a] as number) + 1;
       degree[b] = (degree[b] as number) + 1;
     }
   }
-  let seed = -1, most = 0;
-  for (let a = 0; a < n; a++) if ((degree[a] as number) > most) { most = degree[a] as number; seed = a; }
+  let seed = -1,
+    most = 0;
+  for (let a = 0; a < n; a++)
+    if ((degree[a] as number) > most) {
+      most = degree[a] as number;
+      seed = a;
+    }
   if (seed < 0) return { pairs: 0, consistentEdges: 0, comparedEdges: 0 };
   const member = new Uint8Array(n);
   const agreeing = new Int32Array(n);
   const near = new Int32Array(n);
-  let consistentEdges = 0, comparedEdges = 0, pairs = 0;
+  let consistentEdges = 0,
+    comparedEdges = 0,
+    pairs = 0;
   const join = (a: number): void => {
     consistentEdges += agreeing[a] as number;
     comparedEdges += near[a] as number;
@@ -458,12 +494,16 @@ function consistentCluster(probe: Prepared, reference: Prepared, probeOf: Int32A
   };
   join(seed);
   for (;;) {
-    let next = -1, best = 0;
+    let next = -1,
+      best = 0;
     for (let b = 0; b < n; b++) {
       if (member[b]) continue;
       const agree = agreeing[b] as number;
       if (agree < Math.min(CLUSTER_MIN_AGREEING, pairs) || agree < CLUSTER_AGREEMENT * (near[b] as number)) continue;
-      if (agree > best) { best = agree; next = b; }
+      if (agree > best) {
+        best = agree;
+        next = b;
+      }
     }
     if (next < 0) break;
     join(next);
@@ -491,7 +531,9 @@ function hullArea(x: Float64Array, y: Float64Array): number {
     }
     return out;
   };
-  const ring = chain(idx).slice(0, -1).concat(chain([...idx].reverse()).slice(0, -1));
+  const ring = chain(idx)
+    .slice(0, -1)
+    .concat(chain([...idx].reverse()).slice(0, -1));
   let area = 0;
   ring.forEach((a, q) => {
     const b = ring[(q + 1) % ring.length]!;
@@ -539,7 +581,6 @@ export function createMatcher(threshold = MATCH_THRESHOLD): FingerMatcherPort {
   };
 }
 
-
 /** Pairs grown from a root edge correspondence along neighbouring edges that agree (SourceAFIS-style). */
 function grow(probe: Prepared, reference: Prepared, probeEdge: number, referenceEdge: number, rotation: number): Pairing {
   const probeOf = new Int32Array(reference.n).fill(-1);
@@ -572,12 +613,14 @@ function grow(probe: Prepared, reference: Prepared, probeEdge: number, reference
     }
   };
   add(probe.edgeFrom[probeEdge] as number, reference.edgeFrom[referenceEdge] as number);
-  const j0 = probe.edgeTo[probeEdge] as number, l0 = reference.edgeTo[referenceEdge] as number;
+  const j0 = probe.edgeTo[probeEdge] as number,
+    l0 = reference.edgeTo[referenceEdge] as number;
   if ((referenceOf[j0] as number) < 0 && (probeOf[l0] as number) < 0) add(j0, l0);
   while (candidates.length) {
     // The most similar edge first (a linear scan: candidate lists stay short).
     let best = 0;
-    for (let c = 1; c < candidates.length; c++) if ((candidates[c] as [number, number, number])[0] < (candidates[best] as [number, number, number])[0]) best = c;
+    for (let c = 1; c < candidates.length; c++)
+      if ((candidates[c] as [number, number, number])[0] < (candidates[best] as [number, number, number])[0]) best = c;
     const [, j, l] = candidates[best] as [number, number, number];
     candidates[best] = candidates[candidates.length - 1] as [number, number, number];
     candidates.pop();

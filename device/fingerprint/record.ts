@@ -76,7 +76,10 @@ export function decodeFingerMinutiaeRecord(bytes: Uint8Array): FingerTemplate[] 
   if (VERSION.some((b) => r.u8() !== b)) throw new TemplateFormatError('badVersion', 'only version 2.0 records are read');
   const recordLength = r.u32();
   if (recordLength !== bytes.length) {
-    throw new TemplateFormatError(recordLength > bytes.length ? 'truncated' : 'lengthMismatch', 'record length field disagrees with the data');
+    throw new TemplateFormatError(
+      recordLength > bytes.length ? 'truncated' : 'lengthMismatch',
+      'record length field disagrees with the data',
+    );
   }
   r.u16(); // capture equipment: informative only
   const width = r.u16();
@@ -157,7 +160,8 @@ function skipExtendedData(r: Reader, total: number): void {
 export function encodeFingerMinutiaeRecord(views: readonly FingerTemplate[]): Uint8Array {
   const first = views[0];
   if (first === undefined) throw new TemplateFormatError('countMismatch', 'a record holds at least one finger view');
-  if (views.length > MAX_FINGER_VIEWS) throw new TemplateFormatError('tooManyViews', `a record may hold at most ${MAX_FINGER_VIEWS} finger views`);
+  if (views.length > MAX_FINGER_VIEWS)
+    throw new TemplateFormatError('tooManyViews', `a record may hold at most ${MAX_FINGER_VIEWS} finger views`);
   const { width, height, resolutionDpi } = first;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 0x3fff || height > 0x3fff) {
     throw new TemplateFormatError('badImageSize', 'image size must be 1..16383 pixels');

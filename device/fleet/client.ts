@@ -19,7 +19,9 @@ export interface FleetLink {
 
 export const MAX_FLEET_ANSWER_BYTES = 256 * 1024;
 
-export type FleetReply = { ok: true; status: number; body: unknown } | { ok: false; failure: 'unreachable' | 'timeout' | 'tlsRejected' | 'badAnswer' | 'tooLarge' };
+export type FleetReply =
+  | { ok: true; status: number; body: unknown }
+  | { ok: false; failure: 'unreachable' | 'timeout' | 'tlsRejected' | 'badAnswer' | 'tooLarge' };
 
 export class FleetLinkError extends Error {
   override readonly name = 'FleetLinkError';
@@ -39,7 +41,14 @@ export class FleetClient {
     } catch {
       throw new FleetLinkError('the fleet URL is not a URL');
     }
-    if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    if (
+      url.protocol !== 'https:' ||
+      url.username ||
+      url.password ||
+      url.search ||
+      url.hash ||
+      (url.pathname !== '/' && url.pathname !== '')
+    ) {
       throw new FleetLinkError('the fleet URL must be https://host[:port] with nothing else');
     }
     this.host = url.hostname.replace(/^\[|\]$/g, '');

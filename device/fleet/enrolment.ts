@@ -48,7 +48,14 @@ export async function createKeyAndRequest(keyFile: string): Promise<string> {
 function fetchCa(url: URL, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = https.get(
-      { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 443, path: '/api/enrol/ca', rejectUnauthorized: false, agent: false, headers: { host: url.host } },
+      {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || 443,
+        path: '/api/enrol/ca',
+        rejectUnauthorized: false,
+        agent: false,
+        headers: { host: url.host },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -95,11 +102,14 @@ export async function joinFleet(fleetUrl: string, token: string, keyFile: string
     const reply = await client.request('POST', '/api/enrol', { token: token.trim(), csr });
     if (!reply.ok) throw new JoinRefused('unreachable', `the fleet could not be reached (${reply.failure})`);
     const body = reply.body as Partial<JoinResult> & { error?: string };
-    if (reply.status === 401) throw new JoinRefused('tokenRefused', 'the fleet refused the token: it is used, expired or unknown; ask for a new one');
+    if (reply.status === 401)
+      throw new JoinRefused('tokenRefused', 'the fleet refused the token: it is used, expired or unknown; ask for a new one');
     if (reply.status !== 200) throw new JoinRefused('refused', `the fleet refused the enrolment (${body.error ?? reply.status})`);
-    if (typeof body.kioskId !== 'string' || typeof body.certificatePem !== 'string' || typeof body.site !== 'string') throw new JoinRefused('badAnswer', 'the fleet answered without a certificate');
+    if (typeof body.kioskId !== 'string' || typeof body.certificatePem !== 'string' || typeof body.site !== 'string')
+      throw new JoinRefused('badAnswer', 'the fleet answered without a certificate');
     const cert = new X509Certificate(body.certificatePem);
-    if (!cert.verify(new X509Certificate(caPem).publicKey)) throw new JoinRefused('badAnswer', 'the certificate is not signed by the pinned fleet CA');
+    if (!cert.verify(new X509Certificate(caPem).publicKey))
+      throw new JoinRefused('badAnswer', 'the certificate is not signed by the pinned fleet CA');
     return { kioskId: body.kioskId, site: body.site, certificatePem: body.certificatePem, caPem };
   } finally {
     client.close();

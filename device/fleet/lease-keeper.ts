@@ -110,7 +110,9 @@ export class LeaseKeeper {
       .prepare<[string, string], { id: string }>('SELECT id FROM quota_lease WHERE closed_at IS NULL AND (spend_until <= ? OR day <> ?)')
       .all(now.toISOString(), wibDate(now));
     const close = db.transaction((id: string, at: string) => {
-      const used = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM quota_hit WHERE lease_id = ? AND state <> 'released'").get(id)!.n;
+      const used = db
+        .prepare<[string], { n: number }>("SELECT count(*) AS n FROM quota_hit WHERE lease_id = ? AND state <> 'released'")
+        .get(id)!.n;
       db.prepare('UPDATE quota_lease SET closed_at = ?, used = ? WHERE id = ? AND closed_at IS NULL').run(at, used, id);
     });
     for (const l of due) close.immediate(l.id, now.toISOString());
@@ -127,12 +129,17 @@ export class LeaseKeeper {
   private async settleClosed(): Promise<void> {
     if (this.deps.clock.now().getTime() < this.unreachableUntil) return;
     const { db, client, logger } = this.deps;
-    const closed = db.prepare<[], { id: string; used: number }>('SELECT id, used FROM quota_lease WHERE closed_at IS NOT NULL AND settled_at IS NULL ORDER BY id').all();
+    const closed = db
+      .prepare<[], { id: string; used: number }>(
+        'SELECT id, used FROM quota_lease WHERE closed_at IS NOT NULL AND settled_at IS NULL ORDER BY id',
+      )
+      .all();
     for (const l of closed) {
       const reply = await client.request('POST', `/api/kiosk/leases/${l.id}/settle`, { used: l.used });
       if (!reply.ok) return this.unreachable(reply.failure);
       if (reply.status === 200) this.saw((reply.body as { day: DayAnswer }).day);
-      else if (reply.status === 404 || reply.status === 409) logger.error({ event: 'fleetLeaseSettleRefused', status: reply.status }, 'the fleet refused a lease settlement: left as settled');
+      else if (reply.status === 404 || reply.status === 409)
+        logger.error({ event: 'fleetLeaseSettleRefused', status: reply.status }, 'the fleet refused a lease settlement: left as settled');
       else return;
       db.prepare('UPDATE quota_lease SET settled_at = ? WHERE id = ?').run(this.deps.clock.now().toISOString(), l.id);
     }
@@ -140,7 +147,9 @@ export class LeaseKeeper {
 
   /** Requests sent before a crash or a lost answer: asked again under the same id. */
   private async recoverRequests(): Promise<void> {
-    const pending = this.deps.db.prepare<[], { request_id: string; size: number; asked_at: string }>('SELECT request_id, size, asked_at FROM quota_lease_request').all();
+    const pending = this.deps.db
+      .prepare<[], { request_id: string; size: number; asked_at: string }>('SELECT request_id, size, asked_at FROM quota_lease_request')
+      .all();
     for (const p of pending) {
       if (!(await this.ask(p.request_id, p.size, Date.parse(p.asked_at)))) return;
     }
@@ -156,7 +165,9 @@ export class LeaseKeeper {
     if (!urgent && held.remaining > 0 && !busy) return;
     const requestId = randomUUID();
     const askedAt = clock.now();
-    this.deps.db.prepare('INSERT INTO quota_lease_request (request_id, size, asked_at) VALUES (?, ?, ?)').run(requestId, settings.leaseSize, askedAt.toISOString());
+    this.deps.db
+      .prepare('INSERT INTO quota_lease_request (request_id, size, asked_at) VALUES (?, ?, ?)')
+      .run(requestId, settings.leaseSize, askedAt.toISOString());
     await this.ask(requestId, settings.leaseSize, askedAt.getTime());
   }
 
@@ -190,19 +201,18 @@ export class LeaseKeeper {
         const period = Date.parse(lease.expiresAt) - Date.parse(lease.grantedAt);
         const dayEnd = Date.parse(`${lease.day}T00:00:00Z`) - WIB_OFFSET_MS + 86_400_000;
         const spendUntil = new Date(Math.min(askedAt + period, dayEnd)).toISOString();
-        db.prepare('INSERT INTO quota_lease (id, request_id, day, size, spend_until) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
-          lease.id,
-          requestId,
-          lease.day,
-          lease.size,
-          spendUntil,
-        );
+        db.prepare(
+          'INSERT INTO quota_lease (id, request_id, day, size, spend_until) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        ).run(lease.id, requestId, lease.day, lease.size, spendUntil);
       }
       db.prepare('DELETE FROM quota_lease_request WHERE request_id = ?').run(requestId);
     })();
     if (!lease) {
       this.refusedUntil = clock.now().getTime() + this.deps.settings.retryMs;
-      logger.info({ event: 'fleetLeaseRefused', refusal: answer.refusal ?? null, committed: answer.day.committed, limit: answer.day.limit }, 'no lease: the day is spent or this kiosk holds its share');
+      logger.info(
+        { event: 'fleetLeaseRefused', refusal: answer.refusal ?? null, committed: answer.day.committed, limit: answer.day.limit },
+        'no lease: the day is spent or this kiosk holds its share',
+      );
     }
     return true;
   }

@@ -51,7 +51,9 @@ export class LeaseLedger implements QuotaLedger {
       `SELECT l.id, l.size, (SELECT count(*) FROM quota_hit h WHERE h.lease_id = l.id AND h.state <> 'released') AS used
        FROM quota_lease l WHERE l.day = ? AND l.closed_at IS NULL AND l.spend_until > ? ORDER BY l.spend_until, l.id`,
     );
-    const insert = db.prepare<[string, string, string]>("INSERT INTO quota_hit (day, state, reserved_at, lease_id) VALUES (?, 'reserved', ?, ?)");
+    const insert = db.prepare<[string, string, string]>(
+      "INSERT INTO quota_hit (day, state, reserved_at, lease_id) VALUES (?, 'reserved', ?, ?)",
+    );
     const tx = db.transaction((day: string, at: string): QuotaReservation | null => {
       const lease = pick.all(day, at).find((l) => l.used < l.size);
       if (!lease) return null;

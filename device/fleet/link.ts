@@ -22,15 +22,28 @@ export interface LinkSettings {
 export const DEFAULT_LINK: LinkSettings = { heartbeatMs: 30_000, forwardIdleMs: 15_000, figuresMs: 60 * 60_000, retryMs: 15_000 };
 
 /** Forwards pending entries until none is left; returns how many the fleet took. */
-export async function forwardReturnData(outbox: ReturnDataOutbox, client: FleetClient, logger: Logger): Promise<{ forwarded: number; failed: boolean }> {
+export async function forwardReturnData(
+  outbox: ReturnDataOutbox,
+  client: FleetClient,
+  logger: Logger,
+): Promise<{ forwarded: number; failed: boolean }> {
   let forwarded = 0;
   for (;;) {
     const items = outbox.forwardBatch(MAX_FORWARD_BATCH);
     if (items.length === 0) return { forwarded, failed: false };
-    const entries: ForwardedEntry[] = items.map((i) => ({ key: i.idempotencyKey, queuedAt: i.queuedAt, nik: i.entry.nik, nop: i.entry.nop, npwpd: i.entry.npwpd }));
+    const entries: ForwardedEntry[] = items.map((i) => ({
+      key: i.idempotencyKey,
+      queuedAt: i.queuedAt,
+      nik: i.entry.nik,
+      nop: i.entry.nop,
+      npwpd: i.entry.npwpd,
+    }));
     const reply = await client.request('POST', '/api/kiosk/return-data', { entries });
     if (!reply.ok || reply.status !== 200) {
-      logger.warn({ event: 'fleetForwardFailed', failure: reply.ok ? `status${reply.status}` : reply.failure }, 'data balikan not forwarded: will retry');
+      logger.warn(
+        { event: 'fleetForwardFailed', failure: reply.ok ? `status${reply.status}` : reply.failure },
+        'data balikan not forwarded: will retry',
+      );
       return { forwarded, failed: true };
     }
     const answer = reply.body as { accepted: string[]; conflict: string[] };
@@ -38,7 +51,11 @@ export async function forwardReturnData(outbox: ReturnDataOutbox, client: FleetC
     const accepted = answer.accepted.filter((k) => sent.has(k));
     outbox.markForwarded(accepted);
     forwarded += accepted.length;
-    if (answer.conflict.length > 0) logger.error({ event: 'fleetForwardConflict', count: answer.conflict.length }, 'data balikan keys held by another kiosk: left pending for a file export');
+    if (answer.conflict.length > 0)
+      logger.error(
+        { event: 'fleetForwardConflict', count: answer.conflict.length },
+        'data balikan keys held by another kiosk: left pending for a file export',
+      );
     // Nothing taken from a full batch: stop rather than offer the same batch again at once.
     if (accepted.length === 0) return { forwarded, failed: true };
   }
@@ -111,7 +128,9 @@ export function startFleetLink(deps: FleetLinkDeps): () => Promise<void> {
     const r = await forwardReturnData(deps.outbox, deps.client, deps.logger);
     return r.failed ? deps.settings.retryMs : deps.settings.forwardIdleMs;
   });
-  loop('figures', async () => ((await sendFigures(deps.report, deps.client, semestersToSend(deps.now()))) ? deps.settings.figuresMs : deps.settings.retryMs));
+  loop('figures', async () =>
+    (await sendFigures(deps.report, deps.client, semestersToSend(deps.now()))) ? deps.settings.figuresMs : deps.settings.retryMs,
+  );
   return async () => {
     stopped = true;
     for (const t of timers) clearTimeout(t);

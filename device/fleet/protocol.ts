@@ -22,12 +22,26 @@ export const EnrolRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-export const EnrolAnswer = Type.Object({ kioskId: Type.String(), site: Type.String(), certificatePem: Type.String(), caPem: Type.String() });
+export const EnrolAnswer = Type.Object({
+  kioskId: Type.String(),
+  site: Type.String(),
+  certificatePem: Type.String(),
+  caPem: Type.String(),
+});
 
 // ---- leases
 export const DayFiguresSchema = Type.Object({ day: Day, limit: Type.Integer(), committed: Type.Integer() });
-export const LeaseRequest = Type.Object({ requestId: Uuid, size: Type.Integer({ minimum: 1, maximum: 1000 }) }, { additionalProperties: false });
-export const GrantedLeaseSchema = Type.Object({ id: LeaseId, day: Day, size: Type.Integer(), grantedAt: Type.String(), expiresAt: Type.String() });
+export const LeaseRequest = Type.Object(
+  { requestId: Uuid, size: Type.Integer({ minimum: 1, maximum: 1000 }) },
+  { additionalProperties: false },
+);
+export const GrantedLeaseSchema = Type.Object({
+  id: LeaseId,
+  day: Day,
+  size: Type.Integer(),
+  grantedAt: Type.String(),
+  expiresAt: Type.String(),
+});
 export const LeaseAnswerSchema = Type.Object({
   lease: Type.Union([GrantedLeaseSchema, Type.Null()]),
   day: DayFiguresSchema,
@@ -68,7 +82,10 @@ export const ForwardedEntry = Type.Object(
   { additionalProperties: false },
 );
 export type ForwardedEntry = Static<typeof ForwardedEntry>;
-export const ForwardRequest = Type.Object({ entries: Type.Array(ForwardedEntry, { minItems: 1, maxItems: MAX_FORWARD_BATCH }) }, { additionalProperties: false });
+export const ForwardRequest = Type.Object(
+  { entries: Type.Array(ForwardedEntry, { minItems: 1, maxItems: MAX_FORWARD_BATCH }) },
+  { additionalProperties: false },
+);
 /** accepted: stored now or before (by this kiosk); conflict: the key belongs to another kiosk's entry. */
 export const ForwardAnswer = Type.Object({ accepted: Type.Array(Type.String()), conflict: Type.Array(Type.String()) });
 
@@ -88,7 +105,10 @@ export const MonthFiguresSchema = Type.Object(
     quotaReachedDays: Type.Integer({ minimum: 0, maximum: 31 }),
     // exported: since #22 the report tells file exports from web-service deliveries; a kiosk on the
     // release before sends none (its delivered counted both).
-    returnData: Type.Object({ queued: Count, delivered: Count, exported: Type.Optional(Count), pending: Count }, { additionalProperties: false }),
+    returnData: Type.Object(
+      { queued: Count, delivered: Count, exported: Type.Optional(Count), pending: Count },
+      { additionalProperties: false },
+    ),
     outOfServiceHours: record(OUT_OF_SERVICE_REPORT_REASONS, Hours),
   },
   { additionalProperties: false },

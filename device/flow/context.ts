@@ -5,7 +5,17 @@
 import type { OutOfServiceReason, SessionFailure } from '../domain/failure.ts';
 import type { CardRecord } from '../domain/record.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
-import type { AuditPort, CardPort, ClockPort, FingerMatcherPort, FingerprintSensorPort, ReadinessPort, ReturnDataPort, StaffAuthPort, ValidatorPort } from './ports.ts';
+import type {
+  AuditPort,
+  CardPort,
+  ClockPort,
+  FingerMatcherPort,
+  FingerprintSensorPort,
+  ReadinessPort,
+  ReturnDataPort,
+  StaffAuthPort,
+  ValidatorPort,
+} from './ports.ts';
 import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { RegistryVerdict } from '../domain/registry.ts';
 

@@ -63,9 +63,7 @@ export interface CardPort {
 
 // ---- Fingerprint ------------------------------------------------------------------------------
 
-export type FingerCapture =
-  | { kind: 'captured'; template: FingerTemplate; quality: number }
-  | { kind: 'poorQuality'; hint: CaptureHint };
+export type FingerCapture = { kind: 'captured'; template: FingerTemplate; quality: number } | { kind: 'poorQuality'; hint: CaptureHint };
 
 export interface FingerprintSensorPort {
   health(): 'ready' | 'missing' | 'error';

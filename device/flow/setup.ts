@@ -56,13 +56,15 @@ export function kioskSetup(deps: FlowDeps) {
       readTemplates: fromPromise<CardTemplates, { onProgress: (p: ReadProgress) => void }>(({ input, signal }) =>
         deps.card.readTemplates(signal, input.onProgress),
       ),
-      captureFinger: fromPromise<FingerAttemptOutcome, { fingerPosition: number; templates: FingerTemplate[] }>(async ({ input, signal }) => {
-        const capture = await deps.sensor.capture(input.fingerPosition, signal);
-        if (capture.kind === 'poorQuality') return capture;
-        const decision = deps.matcher.decide(capture.template, input.templates);
-        if (decision.poorQuality) return { kind: 'poorQuality', hint: 'cleanFinger' };
-        return decision.matched ? { kind: 'matched', score: decision.score } : { kind: 'noMatch', score: decision.score };
-      }),
+      captureFinger: fromPromise<FingerAttemptOutcome, { fingerPosition: number; templates: FingerTemplate[] }>(
+        async ({ input, signal }) => {
+          const capture = await deps.sensor.capture(input.fingerPosition, signal);
+          if (capture.kind === 'poorQuality') return capture;
+          const decision = deps.matcher.decide(capture.template, input.templates);
+          if (decision.poorQuality) return { kind: 'poorQuality', hint: 'cleanFinger' };
+          return decision.matched ? { kind: 'matched', score: decision.score } : { kind: 'noMatch', score: decision.score };
+        },
+      ),
       verifyStaffPin: fromPromise<{ staffId: string } | null, { pin: string }>(({ input }) => deps.staffAuth.verifyPin(input.pin)),
       readRecord: fromPromise<CardRecord, { onProgress: (p: ReadProgress) => void }>(({ input, signal }) =>
         deps.card.readRecord(signal, input.onProgress),
@@ -102,11 +104,14 @@ export function kioskSetup(deps: FlowDeps) {
         enqueue(() => deps.card.endSession());
         enqueue.assign(PERSONAL_DATA_CLEARED);
       }),
-      auditSessionEnd: ({ context }) => audit(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' }),
+      auditSessionEnd: ({ context }) =>
+        audit(context, { code: 'sessionEnd', outcome: context.failure?.reason ?? context.finishedWhy ?? 'aborted' }),
       clearSession: assign({ sessionId: null, step: null, staffStep: null, idleWarningEndsAt: null }),
       fail: assign(({ context }, reason: SessionFailureReason) => failed(context, failure(reason, stepName(context)))),
       /** An invoked step rejected: the one mapping turns its error into the failure. */
-      failFromError: assign(({ context, event }) => failed(context, failureOfError('error' in event ? event.error : undefined, stepName(context)))),
+      failFromError: assign(({ context, event }) =>
+        failed(context, failureOfError('error' in event ? event.error : undefined, stepName(context))),
+      ),
       /** A registry refusal that stops service (quota gone, access refused) is told to readiness. */
       stopServiceOnRefusal: ({ event }) => {
         if (!('error' in event) || !(event.error instanceof RegistryRefusedError)) return;
@@ -118,7 +123,10 @@ export function kioskSetup(deps: FlowDeps) {
       staffAtKiosk: assign(({ event }) => ({ staffAtKiosk: event.type === 'STAFF_AT_KIOSK' ? event.present : false })),
       cardLeft: assign({ cardInReader: false, cardLifted: true }),
       recordProgress: assign(({ event }, phase: 'templates' | 'record') => ({
-        progress: event.type === 'READ_PROGRESS' ? { phase, ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0 } : { phase, ratio: 0 },
+        progress:
+          event.type === 'READ_PROGRESS'
+            ? { phase, ratio: event.bytesTotal > 0 ? event.bytesRead / event.bytesTotal : 0 }
+            : { phase, ratio: 0 },
       })),
       setOutOfService: assign((_, reason: OutOfServiceReason) => ({ outOfService: reason })),
       /** The end of an out-of-service period, so the semester report can count its hours. */

@@ -73,7 +73,10 @@ export class TamperLock {
   private opened(): void {
     this.deps.flags.set('tamperLatched', 'opened');
     this.deps.audit.record({ code: 'tamperOpened' });
-    this.deps.logger.warn({ event: 'staffAlert', kind: 'tamper' }, 'staff alert: the enclosure was opened; the kiosk is locked until staff clear it');
+    this.deps.logger.warn(
+      { event: 'staffAlert', kind: 'tamper' },
+      'staff alert: the enclosure was opened; the kiosk is locked until staff clear it',
+    );
     this.deps.onOpened();
   }
 }

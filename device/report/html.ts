@@ -98,7 +98,11 @@ export function semesterReportHtml(report: SemesterReport): string {
       subtitle: 'Return data by month queued: delivered by web service, exported to a file, pending',
       categories: short,
       series: [
-        { label: 'Terkirim lewat layanan web / Delivered by web service', color: COLORS[2]!, values: months.map((m) => m.returnData.delivered) },
+        {
+          label: 'Terkirim lewat layanan web / Delivered by web service',
+          color: COLORS[2]!,
+          values: months.map((m) => m.returnData.delivered),
+        },
         { label: 'Diekspor ke berkas / Exported to a file', color: COLORS[3]!, values: months.map((m) => m.returnData.exported) },
         { label: 'Menunggu / Pending', color: COLORS[1]!, values: months.map((m) => m.returnData.pending) },
       ],

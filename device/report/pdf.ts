@@ -24,7 +24,6 @@ export interface PdfPrinterOptions {
  */
 export const DEFAULT_PDF_PRINTER: PdfPrinterOptions = { chromiumPath: '/usr/lib/chromium/chromium', timeoutMs: 60_000 };
 
-
 /** Chromium could not print the page: missing binary, a crash, or out of time. No HTML in the message. */
 export class PdfPrintError extends Error {
   override readonly name = 'PdfPrintError';

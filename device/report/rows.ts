@@ -98,7 +98,11 @@ export const REPORT_ROWS: ReportRow[] = [
   { group: GROUPS.quota, label: { id: 'Akses terhitung kuota', en: 'Hits counted' }, value: (m) => m.quotaHits },
   { group: GROUPS.quota, label: { id: 'Hari kuota habis', en: 'Days the quota ran out' }, value: (m) => m.quotaReachedDays },
   { group: GROUPS.returnData, label: { id: 'Dicatat', en: 'Queued' }, value: (m) => m.returnData.queued },
-  { group: GROUPS.returnData, label: { id: 'Terkirim lewat layanan web', en: 'Delivered by web service' }, value: (m) => m.returnData.delivered },
+  {
+    group: GROUPS.returnData,
+    label: { id: 'Terkirim lewat layanan web', en: 'Delivered by web service' },
+    value: (m) => m.returnData.delivered,
+  },
   { group: GROUPS.returnData, label: { id: 'Diekspor ke berkas', en: 'Exported to a file' }, value: (m) => m.returnData.exported },
   { group: GROUPS.returnData, label: { id: 'Menunggu', en: 'Pending' }, value: (m) => m.returnData.pending },
   ...OUT_OF_SERVICE_REPORT_REASONS.map((k) => ({

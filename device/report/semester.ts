@@ -76,7 +76,9 @@ export const ENDS_A_CARD_READ = {
 } as const satisfies Record<SessionFailureReason, boolean>;
 
 type CardReadFailure = { [R in SessionFailureReason]: (typeof ENDS_A_CARD_READ)[R] extends true ? R : never }[SessionFailureReason];
-const CARD_READ_FAILURES = (Object.keys(SESSION_FAILURES) as SessionFailureReason[]).filter((r): r is CardReadFailure => ENDS_A_CARD_READ[r]);
+const CARD_READ_FAILURES = (Object.keys(SESSION_FAILURES) as SessionFailureReason[]).filter(
+  (r): r is CardReadFailure => ENDS_A_CARD_READ[r],
+);
 
 /**
  * The chip read of a session: read, or the failure that ended the session while reading; `other`
@@ -325,7 +327,9 @@ export async function computeSemesterReport(deps: SemesterReportDeps, semester: 
 /** Pending = neither delivered, exported nor forwarded to the fleet (columns of later migrations where present). */
 function outboxPendingCondition(db: Db): string {
   const columns = new Set((db.prepare('PRAGMA table_info(return_data_outbox)').all() as Array<{ name: string }>).map((c) => c.name));
-  return ['exported_at IS NULL', ...['delivered_at', 'forwarded_at'].filter((c) => columns.has(c)).map((c) => `${c} IS NULL`)].join(' AND ');
+  return ['exported_at IS NULL', ...['delivered_at', 'forwarded_at'].filter((c) => columns.has(c)).map((c) => `${c} IS NULL`)].join(
+    ' AND ',
+  );
 }
 
 /**
@@ -365,7 +369,12 @@ function addOutOfServiceHours(
   type Open = { reason: OutOfServiceReportReason; since: number; lastSeenAt: number; sessionAt: number };
   let open: Open | null =
     before?.code === 'outOfService'
-      ? { reason: oneOf(OUT_OF_SERVICE_REPORT_REASONS, before.outcome, 'unknown'), since: start, lastSeenAt: start, sessionAt: sessionAfter(semester.from) }
+      ? {
+          reason: oneOf(OUT_OF_SERVICE_REPORT_REASONS, before.outcome, 'unknown'),
+          since: start,
+          lastSeenAt: start,
+          sessionAt: sessionAfter(semester.from),
+        }
       : null;
   const close = (at: number) => {
     const o = open as Open | null;
@@ -374,7 +383,9 @@ function addOutOfServiceHours(
     open = null;
   };
   const rows = db
-    .prepare(`SELECT at, code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'daemonStarted') AND at >= ? AND at < ? ORDER BY at, id`)
+    .prepare(
+      `SELECT at, code, outcome FROM audit_event WHERE code IN ('outOfService', 'inService', 'daemonStarted') AND at >= ? AND at < ? ORDER BY at, id`,
+    )
     .iterate(semester.from, semester.until) as Iterable<{ at: string; code: string; outcome: string | null }>;
   for (const r of rows) {
     const at = Date.parse(r.at);

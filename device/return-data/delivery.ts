@@ -108,13 +108,22 @@ export function returnDataTransport(endpoint: ReturnDataEndpoint): { transport: 
 function checkSettings(s: DeliverySettings): void {
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 200) throw new ReturnDataConfigError('batchSize');
   if (!(s.retryBaseMs > 0) || !(s.retryMaxMs >= s.retryBaseMs) || !(s.idleIntervalMs > 0)) throw new ReturnDataConfigError('retry');
-  if (!(s.entryRetryBaseMs > 0) || !(s.entryRetryMaxMs >= s.entryRetryBaseMs) || !Number.isInteger(s.maxEntryAttempts) || s.maxEntryAttempts < 1) {
+  if (
+    !(s.entryRetryBaseMs > 0) ||
+    !(s.entryRetryMaxMs >= s.entryRetryBaseMs) ||
+    !Number.isInteger(s.maxEntryAttempts) ||
+    s.maxEntryAttempts < 1
+  ) {
     throw new ReturnDataConfigError('retry');
   }
 }
 
 /** Delay before retry number `failures` (1, 2, ...): exponential, capped, with equal jitter. */
-export function retryDelayMs(failures: number, settings: Pick<DeliverySettings, 'retryBaseMs' | 'retryMaxMs'>, random: () => number): number {
+export function retryDelayMs(
+  failures: number,
+  settings: Pick<DeliverySettings, 'retryBaseMs' | 'retryMaxMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(failures - 1, 30));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -165,16 +174,31 @@ export class ReturnDataDelivery {
     // so a few entries the service cannot take never hold the rest back.
     const deadLettered = outbox.markUnsettled(
       verdict.unsettled,
-      { maxAttempts: settings.maxEntryAttempts, dueInMs: (tries) => retryDelayMs(tries, { retryBaseMs: settings.entryRetryBaseMs, retryMaxMs: settings.entryRetryMaxMs }, this.random) },
+      {
+        maxAttempts: settings.maxEntryAttempts,
+        dueInMs: (tries) =>
+          retryDelayMs(tries, { retryBaseMs: settings.entryRetryBaseMs, retryMaxMs: settings.entryRetryMaxMs }, this.random),
+      },
       (sessionId) => audit?.record({ code: 'returnDataDeadLettered', sessionId }),
     );
-    const answered = { confirmed: verdict.confirmed.length, refused: verdict.refused.length, deferred: verdict.unsettled.length - deadLettered, deadLettered };
+    const answered = {
+      confirmed: verdict.confirmed.length,
+      refused: verdict.refused.length,
+      deferred: verdict.unsettled.length - deadLettered,
+      deadLettered,
+    };
     logger.info({ event: 'returnDataDelivered', sent: keys.length, ...answered, ms: Date.now() - started }, 'data balikan batch answered');
     if (verdict.refused.length > 0) {
-      logger.warn({ event: 'returnDataRefused', count: verdict.refused.length }, 'data balikan entries refused by the service: left for a file export');
+      logger.warn(
+        { event: 'returnDataRefused', count: verdict.refused.length },
+        'data balikan entries refused by the service: left for a file export',
+      );
     }
     if (deadLettered > 0) {
-      logger.warn({ event: 'returnDataDeadLettered', count: deadLettered }, 'data balikan entries never settled by the service: left for a file export');
+      logger.warn(
+        { event: 'returnDataDeadLettered', count: deadLettered },
+        'data balikan entries never settled by the service: left for a file export',
+      );
       this.deps.onDeadLettered?.(deadLettered);
     }
     return { kind: 'answered', ...answered };
@@ -215,7 +239,10 @@ export class ReturnDataDelivery {
     if (result.kind === 'failed') {
       this.failures += 1;
       const retryInMs = retryDelayMs(this.failures, settings, this.random);
-      logger.warn({ event: 'returnDataDeliveryFailed', reason: result.reason, failures: this.failures, retryInMs }, 'data balikan delivery failed: will retry');
+      logger.warn(
+        { event: 'returnDataDeliveryFailed', reason: result.reason, failures: this.failures, retryInMs },
+        'data balikan delivery failed: will retry',
+      );
       return retryInMs;
     }
     this.failures = 0;

@@ -23,7 +23,10 @@ export function purgeSettledReturnData(deps: RetentionDeps): number {
     if (purged > 0) deps.logger.info({ event: 'returnDataPurged', count: purged }, 'settled data balikan purged after retention');
     return purged;
   } catch (err) {
-    deps.logger.error({ event: 'returnDataPurgeFailed', error: (err as Error).name }, 'data balikan purge failed: tried again within the hour');
+    deps.logger.error(
+      { event: 'returnDataPurgeFailed', error: (err as Error).name },
+      'data balikan purge failed: tried again within the hour',
+    );
     return 0;
   }
 }

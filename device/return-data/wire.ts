@@ -80,7 +80,8 @@ export function readAnswer(body: string, sentKeys: string[]): BatchVerdict {
   const entries = answerEntries(body);
   if (entries === null) return { kind: 'malformed' };
   const first = entries[0];
-  if (first && typeof first.get('IDEMPOTENCY_KEY') !== 'string') return { kind: 'batchRefused', code: codeOf(first)?.slice(0, 8) ?? 'none' };
+  if (first && typeof first.get('IDEMPOTENCY_KEY') !== 'string')
+    return { kind: 'batchRefused', code: codeOf(first)?.slice(0, 8) ?? 'none' };
   const sent = new Set(sentKeys);
   const confirmed = new Set<string>();
   const refused = new Set<string>();
@@ -92,7 +93,12 @@ export function readAnswer(body: string, sentKeys: string[]): BatchVerdict {
     else if (code !== null && REFUSING_CODES.has(code)) refused.add(key);
   }
   for (const k of confirmed) refused.delete(k);
-  return { kind: 'answered', confirmed: [...confirmed], refused: [...refused], unsettled: [...sent].filter((k) => !confirmed.has(k) && !refused.has(k)) };
+  return {
+    kind: 'answered',
+    confirmed: [...confirmed],
+    refused: [...refused],
+    unsettled: [...sent].filter((k) => !confirmed.has(k) && !refused.has(k)),
+  };
 }
 
 const CODE_BY_RESPON = new Map(Object.values(RESPON).map((r) => [responText(r.RESPON)!, r.RESPONSE_CODE as string]));

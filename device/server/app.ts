@@ -109,10 +109,16 @@ export async function buildServer(deps: ServerDeps) {
     },
   });
 
-  app.get('/healthz', { schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 503: Type.Object({}, { additionalProperties: true }) } } }, async (_req, reply) => {
-    const h = deps.health();
-    return reply.code(h.ready ? 200 : 503).send(h);
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 503: Type.Object({}, { additionalProperties: true }) } },
+    },
+    async (_req, reply) => {
+      const h = deps.health();
+      return reply.code(h.ready ? 200 : 503).send(h);
+    },
+  );
 
   app.post('/api/ui-ping', { schema: { response: { 204: Type.Null() } } }, async (_req, reply) => {
     deps.uiPing?.();
@@ -154,7 +160,12 @@ export async function buildServer(deps: ServerDeps) {
   // Staff only: the PIN is the authentication (rate-limited by the verifier) and is never logged.
   app.post<{ Body: { pin: string } }>(
     '/api/staff/tamper/clear',
-    { schema: { body: Type.Object({ pin: Pin }, { additionalProperties: false }), response: { 200: OkReply, 400: ErrorReply, 403: ErrorReply, 409: ErrorReply } } },
+    {
+      schema: {
+        body: Type.Object({ pin: Pin }, { additionalProperties: false }),
+        response: { 200: OkReply, 400: ErrorReply, 403: ErrorReply, 409: ErrorReply },
+      },
+    },
     async (req, reply) => {
       const result = await deps.clearTamper(req.body.pin);
       if (result === 'cleared') return { ok: true as const };
@@ -171,14 +182,25 @@ export async function buildServer(deps: ServerDeps) {
   if (demo) {
     app.post<{ Body: { open: boolean } }>(
       '/api/demo/tamper',
-      { schema: { body: Type.Object({ open: Type.Boolean() }, { additionalProperties: false }), response: { 200: OkReply, 400: ErrorReply } } },
+      {
+        schema: {
+          body: Type.Object({ open: Type.Boolean() }, { additionalProperties: false }),
+          response: { 200: OkReply, 400: ErrorReply },
+        },
+      },
       async (req) => {
         demo.setTamper(req.body.open);
         return { ok: true as const };
       },
     );
-    app.get('/api/demo/personas', { schema: { response: { 200: Type.Array(Type.Object({ id: Type.String(), title: Type.Object({ id: Type.String(), en: Type.String() }) })) } } }, async () =>
-      demo.personas(),
+    app.get(
+      '/api/demo/personas',
+      {
+        schema: {
+          response: { 200: Type.Array(Type.Object({ id: Type.String(), title: Type.Object({ id: Type.String(), en: Type.String() }) })) },
+        },
+      },
+      async () => demo.personas(),
     );
     app.post<{ Body: { persona: string } }>(
       '/api/demo/card',

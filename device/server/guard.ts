@@ -95,7 +95,9 @@ export function guardEdge(app: FastifyInstance, opts: GuardOptions): Guarded {
     const mapped = opts.mapError?.(err);
     if (mapped) return reply.code(mapped.statusCode).send({ error: mapped.error, message: mapped.message });
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
+      return reply
+        .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
+        .send({ error: 'badRequest', message: 'request is not valid' });
     }
     opts.logger.error({ event: 'httpError', err: { name: err.name } }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
@@ -103,7 +105,9 @@ export function guardEdge(app: FastifyInstance, opts: GuardOptions): Guarded {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'notFound', message: 'no such route' }));
 
   app.server.maxConnections = EDGE_LIMITS.maxConnections;
-  app.server.on('drop', () => refusals.refused({ event: 'connectionRefused', refusal: 'maxConnections' }, 'connection refused: too many open'));
+  app.server.on('drop', () =>
+    refusals.refused({ event: 'connectionRefused', refusal: 'maxConnections' }, 'connection refused: too many open'),
+  );
   const perAddress = opts.connectionsPerAddress;
   if (perAddress !== undefined) {
     // Counted on the TCP connection, before TLS: a peer that never starts a handshake counts too.

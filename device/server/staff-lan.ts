@@ -67,7 +67,11 @@ export async function listenOnLan(
     } catch (err) {
       if (stopped) return;
       // Once per outage: a cable out for a day must not fill the journal.
-      if (!warned) logger.warn({ event: 'staffLanUnavailable', err: { code: (err as NodeJS.ErrnoException).code } }, 'staff LAN listener cannot bind; retrying');
+      if (!warned)
+        logger.warn(
+          { event: 'staffLanUnavailable', err: { code: (err as NodeJS.ErrnoException).code } },
+          'staff LAN listener cannot bind; retrying',
+        );
       warned = true;
       timer = setTimeout(() => void attempt(), retryMs);
       timer.unref();

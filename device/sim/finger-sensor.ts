@@ -116,7 +116,9 @@ export class SimulatedFingerSensor implements FingerprintSensorPort {
   }
 
   private read(holder: Persona, genuine: boolean, fingerPosition: number): FingerCapture {
-    const template: FingerTemplate = genuine ? liveImpression(holder, fingerPosition, this.rng) : strangerImpression(fingerPosition, this.rng);
+    const template: FingerTemplate = genuine
+      ? liveImpression(holder, fingerPosition, this.rng)
+      : strangerImpression(fingerPosition, this.rng);
     if (template.quality < MIN_CAPTURE_QUALITY) {
       const hint: CaptureHint = this.rng.next() < 0.5 ? 'cleanFinger' : 'pressLonger';
       return { kind: 'poorQuality', hint };

@@ -222,7 +222,7 @@ interface Bump {
 
 /** One impression of the master as a template at 500 dpi in the 400 × 500 px window. */
 export function impression(master: MasterFinger, rng: Rng, profile: ImpressionProfile = LIVE_PROFILE, fingerPosition = 0): FingerTemplate {
-  const rotation = rng.range(-1, 1) * (profile.rotationDeg * Math.PI) / 180;
+  const rotation = (rng.range(-1, 1) * (profile.rotationDeg * Math.PI)) / 180;
   const tx = rng.range(-1, 1) * profile.translationPx;
   const ty = rng.range(-1, 1) * profile.translationPx;
   const bumps: Bump[] = Array.from({ length: 3 }, () => {

@@ -8,7 +8,16 @@
 import type { Persona } from './personas.ts';
 import type { FingerTemplate } from '../domain/finger-template.ts';
 import { encodeCardTemplateFile } from '../fingerprint/card-file.ts';
-import { ENROLMENT_PROFILE, LIVE_PROFILE, WORN_PROFILE, createMaster, createRng, impression, type MasterFinger, type Rng } from './finger-synth.ts';
+import {
+  ENROLMENT_PROFILE,
+  LIVE_PROFILE,
+  WORN_PROFILE,
+  createMaster,
+  createRng,
+  impression,
+  type MasterFinger,
+  type Rng,
+} from './finger-synth.ts';
 
 export function personaMaster(p: Persona, fingerPosition: number): MasterFinger {
   return createMaster(`${p.finger.seed}/finger-${fingerPosition}`);

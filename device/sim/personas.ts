@@ -46,7 +46,15 @@ export interface Persona {
   fingerPositions: [number, number];
 }
 
-function alamat(jalan: string, rt: string, rw: string, kelurahan: string, kecamatan: string, kabupaten = 'KARANGANYAR', provinsi = 'JAWA TENGAH'): Alamat {
+function alamat(
+  jalan: string,
+  rt: string,
+  rw: string,
+  kelurahan: string,
+  kecamatan: string,
+  kabupaten = 'KARANGANYAR',
+  provinsi = 'JAWA TENGAH',
+): Alamat {
   return { jalan, rt, rw, kelurahan, kecamatan, kabupaten, provinsi };
 }
 

@@ -36,6 +36,10 @@ export function staffAccess(deps: {
     staffAuth: new StaffPinVerifier(deps.staff, attempts, permitted),
     signIn: new OperatorSignIn({ staff: deps.staff, permitted, throttle: attempts }),
     attempts,
-    operators: () => deps.staff.map((s) => s.id).filter(permitted).sort(),
+    operators: () =>
+      deps.staff
+        .map((s) => s.id)
+        .filter(permitted)
+        .sort(),
   };
 }

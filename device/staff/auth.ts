@@ -66,10 +66,7 @@ const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() })
 export const LockedReply = Type.Object({ error: Type.Literal('locked'), message: Type.String(), lockedUntil: Type.String() });
 export const SessionReply = Type.Object({ operatorId: Type.String(), csrf: Type.String() });
 const OperatorsReply = Type.Object({ operators: Type.Array(Type.String()) });
-export const SignInBody = Type.Object(
-  { userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Pin },
-  { additionalProperties: false },
-);
+export const SignInBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }), pin: Pin }, { additionalProperties: false });
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 function cookieToken(req: FastifyRequest): string | null {
@@ -124,11 +121,22 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
             return { operatorId: session.operatorId, csrf: session.csrf };
           }
           if (outcome.refusal === 'throttled') {
-            deps.refusals.refused({ event: 'staffSignInThrottled', listener: deps.atKiosk ? 'kiosk' : 'staffLan' }, 'staff sign-in refused: too many wrong PINs from this source');
+            deps.refusals.refused(
+              { event: 'staffSignInThrottled', listener: deps.atKiosk ? 'kiosk' : 'staffLan' },
+              'staff sign-in refused: too many wrong PINs from this source',
+            );
             reply.header('retry-after', String(Math.ceil(outcome.retryInMs / 1000)));
-            return reply.code(429).send({ error: 'locked', message: 'too many wrong PINs from here: wait', lockedUntil: new Date(outcome.retryAt).toISOString() });
+            return reply.code(429).send({
+              error: 'locked',
+              message: 'too many wrong PINs from here: wait',
+              lockedUntil: new Date(outcome.retryAt).toISOString(),
+            });
           }
-          audit.record({ code: 'staffSignInRefused', outcome: outcome.refusal, ...(outcome.operatorId ? { staffId: outcome.operatorId } : {}) });
+          audit.record({
+            code: 'staffSignInRefused',
+            outcome: outcome.refusal,
+            ...(outcome.operatorId ? { staffId: outcome.operatorId } : {}),
+          });
           deps.refusals.refused({ event: 'staffSignInRefused', refusal: outcome.refusal }, 'staff sign-in refused');
           return reply.code(401).send({ error: 'signInRefused', message: 'user ID or PIN not accepted' });
         },
@@ -170,7 +178,12 @@ export async function registerStaffScope(app: FastifyInstance, deps: StaffScopeD
           // The features audit their own actions in detail; this row makes sure none goes unrecorded.
           features.addHook('onResponse', async (req, reply) => {
             if (req.staff && req.method !== 'GET' && req.method !== 'HEAD') {
-              audit.record({ code: 'staffAction', staffId: req.staff.operatorId, state: `${req.method} ${req.routeOptions.url ?? ''}`, outcome: String(reply.statusCode) });
+              audit.record({
+                code: 'staffAction',
+                staffId: req.staff.operatorId,
+                state: `${req.method} ${req.routeOptions.url ?? ''}`,
+                outcome: String(reply.statusCode),
+              });
             }
           });
           for (const routes of deps.routes) await routes(features);

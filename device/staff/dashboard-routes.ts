@@ -133,7 +133,9 @@ export function dashboardRoutes(deps: DashboardDeps): StaffRoutes {
 async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   checkInputAsDeclared(app, deps.logger, 'staffRouteFailed');
 
-  app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async (req): Promise<Overview> => overview(deps, staffOf(req).atKiosk));
+  app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async (req): Promise<Overview> =>
+    overview(deps, staffOf(req).atKiosk),
+  );
 
   app.get('/alerts', { schema: { response: { 200: Type.Object({ alerts: Type.Array(AlertSchema) }) } } }, async () => ({
     alerts: deps.alerts.list(),
@@ -187,10 +189,14 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
   app.post('/kiosk/resume', pauseSchema, async (req) => setPaused(false, operatorOf(req)));
 
   const notInStaffAssist = refusal('notInStaffAssist', 'the kiosk is not waiting for this staff-assist step');
-  const assistAtKioskOnly = refusal('assistAtKioskOnly', 'the assisted verification is decided on the kiosk\'s own screen, in front of the taxpayer');
+  const assistAtKioskOnly = refusal(
+    'assistAtKioskOnly',
+    "the assisted verification is decided on the kiosk's own screen, in front of the taxpayer",
+  );
   // Unlocking the card's record and judging a face against its photo need someone standing at the
   // kiosk: from the office LAN they are refused (audited as every staff action, with its status).
-  const atKioskOnly = async (req: FastifyRequest, reply: FastifyReply) => (staffOf(req).atKiosk ? undefined : reply.code(403).send(assistAtKioskOnly));
+  const atKioskOnly = async (req: FastifyRequest, reply: FastifyReply) =>
+    staffOf(req).atKiosk ? undefined : reply.code(403).send(assistAtKioskOnly);
   // The flow audits both decisions with the operator's ID (flow/steps/staff-assist.ts).
   const assist = (event: FlowEvent) => {
     if (!deps.runtime.snapshot().can(event)) return null;
@@ -205,14 +211,22 @@ async function routes(app: FastifyInstance, deps: DashboardDeps): Promise<void> 
   );
   // The photo the operator compares the face with, on the dashboard that covers the kiosk screen:
   // read from the session in memory, sent uncached, refused from the LAN and outside that step.
-  app.get('/assist/photo', { preHandler: atKioskOnly, schema: { response: { 403: ErrorSchema, 409: ErrorSchema } } }, async (_req, reply) => {
-    const context = deps.runtime.snapshot().context;
-    const photo = context.step === 'staffAssist' && context.staffStep === 'compareFace' ? context.record?.photo : undefined;
-    if (!photo) return reply.code(409).send(notInStaffAssist);
-    // The type comes from the card: only an image type is passed on, and never sniffed.
-    const type = PHOTO_TYPES.has(photo.mime) ? photo.mime : 'application/octet-stream';
-    return reply.header('content-type', type).header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').send(Buffer.from(photo.bytes));
-  });
+  app.get(
+    '/assist/photo',
+    { preHandler: atKioskOnly, schema: { response: { 403: ErrorSchema, 409: ErrorSchema } } },
+    async (_req, reply) => {
+      const context = deps.runtime.snapshot().context;
+      const photo = context.step === 'staffAssist' && context.staffStep === 'compareFace' ? context.record?.photo : undefined;
+      if (!photo) return reply.code(409).send(notInStaffAssist);
+      // The type comes from the card: only an image type is passed on, and never sniffed.
+      const type = PHOTO_TYPES.has(photo.mime) ? photo.mime : 'application/octet-stream';
+      return reply
+        .header('content-type', type)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(Buffer.from(photo.bytes));
+    },
+  );
   app.post<{ Body: Static<typeof FaceBody> }>(
     '/assist/face',
     { schema: { body: FaceBody, response: { 200: AssistSchema, 403: ErrorSchema, 409: ErrorSchema } }, preHandler: atKioskOnly },

@@ -31,6 +31,9 @@ export function recentSessions(db: Db, limit: number): RecentSession[] {
     startedAt: r.startedAt,
     outcome: r.outcome,
     durationMs: r.durationMs,
-    hint: r.outcome !== null && Object.hasOwn(SESSION_FAILURES, r.outcome) ? SESSION_FAILURES[r.outcome as keyof typeof SESSION_FAILURES].staff : null,
+    hint:
+      r.outcome !== null && Object.hasOwn(SESSION_FAILURES, r.outcome)
+        ? SESSION_FAILURES[r.outcome as keyof typeof SESSION_FAILURES].staff
+        : null,
   }));
 }

@@ -30,7 +30,10 @@ const CONTENT_TYPES = {
 } as const;
 
 const ReportFile = Type.String({ maxLength: 16, pattern: '^[0-9]{4}-[12]\\.(xlsx|pdf)$' });
-const ExportBody = Type.Object({ file: ReportFile, target: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false });
+const ExportBody = Type.Object(
+  { file: ReportFile, target: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
 const ExportReply = Type.Object({ file: Type.String(), target: Type.String() });
 
 type Made = { name: string; body: Buffer; label: string; format: 'xlsx' | 'pdf' };
@@ -38,7 +41,11 @@ type Made = { name: string; body: Buffer; label: string; format: 'xlsx' | 'pdf' 
 export function reportRoutes(deps: ReportRouteDeps): StaffRoutes {
   let busy = false;
   /** Makes one report (or says why not): shared by the download and the export to a stick. */
-  const make = async (file: string, send: (made: Made) => Promise<unknown>, refuse: (code: 400 | 429 | 503, error: string, message: string) => unknown) => {
+  const make = async (
+    file: string,
+    send: (made: Made) => Promise<unknown>,
+    refuse: (code: 400 | 429 | 503, error: string, message: string) => unknown,
+  ) => {
     const [label, format] = file.split('.') as [string, 'xlsx' | 'pdf'];
     let semester;
     try {

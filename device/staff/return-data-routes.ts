@@ -195,7 +195,13 @@ export function returnDataRoutes(deps: ReturnDataRoutesDeps): StaffRoutes {
           const expected = exported?.files.get(file);
           // A read of NIKs: audited with the operator and the export, whatever the answer.
           const audited = (outcome: string) =>
-            deps.audit.record({ code: 'returnDataDownloaded', staffId: operatorOf(req), state: `${exportId}/${file}`, outcome, ...(exported ? { count: exported.count } : {}) });
+            deps.audit.record({
+              code: 'returnDataDownloaded',
+              staffId: operatorOf(req),
+              state: `${exportId}/${file}`,
+              outcome,
+              ...(exported ? { count: exported.count } : {}),
+            });
           if (!exported || !expected) {
             audited('notFound');
             return reply.code(404).send({ error: 'notFound', message: 'no such export file' });

@@ -50,7 +50,9 @@ export function checkInputAsDeclared(scope: FastifyInstance, logger: Pick<Logger
   );
   scope.setErrorHandler((err: { validation?: unknown; statusCode?: number; name?: string }, _req, reply) => {
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      return reply.code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send({ error: 'badRequest', message: 'request is not valid' });
+      return reply
+        .code(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400)
+        .send({ error: 'badRequest', message: 'request is not valid' });
     }
     logger.error({ event, err: { name: err.name } }, 'a staff request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });

@@ -24,7 +24,12 @@ export const STAFF_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absolu
  * The kiosk's own screen, in the public hall: the next person at it may be a stranger. Two idle
  * minutes (the dashboard's own sign-out on the kiosk, ui/dashboard/app.ts), half an hour at most.
  */
-export const KIOSK_STAFF_SESSION_POLICY: SessionPolicy = { idleMs: 2 * 60_000, absoluteMs: 30 * 60_000, maxSessions: 16, maxPerOperator: 4 };
+export const KIOSK_STAFF_SESSION_POLICY: SessionPolicy = {
+  idleMs: 2 * 60_000,
+  absoluteMs: 30 * 60_000,
+  maxSessions: 16,
+  maxPerOperator: 4,
+};
 
 export interface StaffSession {
   operatorId: string;

@@ -58,7 +58,12 @@ export interface ThrottlePolicy {
 export const KIOSK_SCREEN_THROTTLE: ThrottlePolicy = { freeFailures: 5, firstWaitMs: 5_000, maxWaitMs: 60_000, forgetAfterMs: 15 * 60_000 };
 
 /** One LAN peer: a staff PC never needs more than a few tries; a guesser gets four an hour at the ceiling. */
-export const OFFICE_LAN_THROTTLE: ThrottlePolicy = { freeFailures: 5, firstWaitMs: 10_000, maxWaitMs: 15 * 60_000, forgetAfterMs: 24 * 60 * 60_000 };
+export const OFFICE_LAN_THROTTLE: ThrottlePolicy = {
+  freeFailures: 5,
+  firstWaitMs: 10_000,
+  maxWaitMs: 15 * 60_000,
+  forgetAfterMs: 24 * 60 * 60_000,
+};
 
 /** Failures across every source within `windowMs` that make a burst. */
 export const BURST = { failures: 10, windowMs: 10 * 60_000 };
@@ -78,7 +83,10 @@ export class AttemptThrottle {
     private readonly clock: ClockPort,
     /** Told on each confirmed failure that should reach staff (a staff alert; never throws into the check). */
     private readonly onGuessing: (signal: GuessingSignal, source: AttemptSource) => void = () => undefined,
-    private readonly policies: { kioskScreen: ThrottlePolicy; officeLan: ThrottlePolicy } = { kioskScreen: KIOSK_SCREEN_THROTTLE, officeLan: OFFICE_LAN_THROTTLE },
+    private readonly policies: { kioskScreen: ThrottlePolicy; officeLan: ThrottlePolicy } = {
+      kioskScreen: KIOSK_SCREEN_THROTTLE,
+      officeLan: OFFICE_LAN_THROTTLE,
+    },
   ) {}
 
   private policy(source: AttemptSource): ThrottlePolicy {
@@ -87,7 +95,8 @@ export class AttemptThrottle {
 
   /** The source's row, unless it is old enough to be forgotten. */
   private row(source: AttemptSource, now: number): Row | undefined {
-    const row = this.db.prepare('SELECT failures, last_failure, wait_until FROM staff_attempt_throttle WHERE source = ?').get(source) as Row | undefined;
+    const row = this.db.prepare('SELECT failures, last_failure, wait_until FROM staff_attempt_throttle WHERE source = ?').get(source) as
+      Row | undefined;
     return row && now - row.last_failure < this.policy(source).forgetAfterMs ? row : undefined;
   }
 
@@ -133,7 +142,9 @@ export class AttemptThrottle {
       this.db.prepare('INSERT INTO staff_attempt_failure (source, at) VALUES (?, ?)').run(source, now);
       // Forgotten sources and failures out of the burst window go: the tables stay small.
       this.db.prepare('DELETE FROM staff_attempt_failure WHERE at <= ?').run(now - BURST.windowMs);
-      this.db.prepare('DELETE FROM staff_attempt_throttle WHERE last_failure <= ?').run(now - Math.max(this.policies.kioskScreen.forgetAfterMs, this.policies.officeLan.forgetAfterMs));
+      this.db
+        .prepare('DELETE FROM staff_attempt_throttle WHERE last_failure <= ?')
+        .run(now - Math.max(this.policies.kioskScreen.forgetAfterMs, this.policies.officeLan.forgetAfterMs));
     })();
   }
 
@@ -141,7 +152,9 @@ export class AttemptThrottle {
   succeeded(source: AttemptSource): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM staff_attempt_throttle WHERE source = ?').run(source);
-      this.db.prepare('DELETE FROM staff_attempt_failure WHERE id = (SELECT max(id) FROM staff_attempt_failure WHERE source = ?)').run(source);
+      this.db
+        .prepare('DELETE FROM staff_attempt_failure WHERE id = (SELECT max(id) FROM staff_attempt_failure WHERE source = ?)')
+        .run(source);
     })();
   }
 
@@ -149,7 +162,9 @@ export class AttemptThrottle {
   failed(source: AttemptSource): void {
     const now = this.clock.now().getTime();
     if ((this.row(source, now)?.failures ?? 0) > this.policy(source).freeFailures) this.onGuessing('throttled', source);
-    const recent = (this.db.prepare('SELECT count(*) AS n FROM staff_attempt_failure WHERE at > ?').get(now - BURST.windowMs) as { n: number }).n;
+    const recent = (
+      this.db.prepare('SELECT count(*) AS n FROM staff_attempt_failure WHERE at > ?').get(now - BURST.windowMs) as { n: number }
+    ).n;
     if (recent >= BURST.failures) this.onGuessing('burst', source);
   }
 }

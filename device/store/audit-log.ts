@@ -51,7 +51,17 @@ export class AuditLog implements AuditPort {
     const now = this.clock.now();
     this.db.transaction(() => {
       for (const o of open) {
-        this.insert.run(now.toISOString(), 'sessionEnd', o.sessionId, null, 'interrupted', Math.max(0, now.getTime() - Date.parse(o.startedAt)), null, null, null);
+        this.insert.run(
+          now.toISOString(),
+          'sessionEnd',
+          o.sessionId,
+          null,
+          'interrupted',
+          Math.max(0, now.getTime() - Date.parse(o.startedAt)),
+          null,
+          null,
+          null,
+        );
       }
     })();
     return open.length;

@@ -26,7 +26,9 @@ export class KioskFlags {
 
   set(flag: KioskFlag, value: string): void {
     this.db
-      .prepare('INSERT INTO kiosk_flag (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at')
+      .prepare(
+        'INSERT INTO kiosk_flag (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at',
+      )
       .run(flag, value, this.clock.now().toISOString());
   }
 

@@ -33,7 +33,9 @@ export class ReturnDataOutbox implements ReturnDataPort {
   enqueue(entry: ReturnDataEntry, idempotencyKey: string): void {
     const sealed = sealReturnData(this.key, entry);
     this.db
-      .prepare('INSERT INTO return_data_outbox (queued_at, sealed, idempotency_key) VALUES (?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING')
+      .prepare(
+        'INSERT INTO return_data_outbox (queued_at, sealed, idempotency_key) VALUES (?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING',
+      )
       .run(this.clock.now().toISOString(), sealed, idempotencyKey);
   }
 
@@ -67,7 +69,11 @@ export class ReturnDataOutbox implements ReturnDataPort {
 
   /** Pending entries the web service could not settle after every try: they wait for a file export. */
   deadLetteredCount(): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM return_data_outbox WHERE ${PENDING} AND dead_lettered_at IS NOT NULL`).get() as { n: number }).n;
+    return (
+      this.db.prepare(`SELECT count(*) AS n FROM return_data_outbox WHERE ${PENDING} AND dead_lettered_at IS NOT NULL`).get() as {
+        n: number;
+      }
+    ).n;
   }
 
   /** Entries written to a data balikan file (device/return-data/export.ts). */
@@ -149,7 +155,9 @@ export class ReturnDataOutbox implements ReturnDataPort {
   }
 
   private mark(column: 'delivered_at' | 'delivery_refused_at', keys: string[], onMarked: (key: string) => void): void {
-    const mark = this.db.prepare(`UPDATE return_data_outbox SET ${column} = ? WHERE idempotency_key = ? AND delivered_at IS NULL AND ${column} IS NULL`);
+    const mark = this.db.prepare(
+      `UPDATE return_data_outbox SET ${column} = ? WHERE idempotency_key = ? AND delivered_at IS NULL AND ${column} IS NULL`,
+    );
     const at = this.clock.now().toISOString();
     this.db.transaction(() => {
       for (const k of keys) if (mark.run(at, k).changes === 1) onMarked(k);

@@ -100,17 +100,20 @@ export async function inspectBundle(
     const detail = lastLine(info.stderr) || `rauc info exited with ${info.code}`;
     const format = /Bundle format '(\w+)' not allowed/.exec(detail);
     if (format) throw new BundleRefused({ code: 'formatNotAllowed', format: format[1]!, allowed: [...opts.formats].sort() });
-    if (/signature verification failed|Failed to verify|no signature|signer/i.test(detail)) throw new BundleRefused({ code: 'untrusted', detail });
+    if (/signature verification failed|Failed to verify|no signature|signer/i.test(detail))
+      throw new BundleRefused({ code: 'untrusted', detail });
     throw new BundleRefused({ code: 'unreadable', detail });
   }
   const parsed = parseRaucInfo(info.stdout);
   if (parsed.release.compatible !== opts.running.compatible) {
     throw new BundleRefused({ code: 'foreignBoard', bundle: parsed.release.compatible, kiosk: opts.running.compatible });
   }
-  if (!opts.formats.has(parsed.format)) throw new BundleRefused({ code: 'formatNotAllowed', format: parsed.format, allowed: [...opts.formats].sort() });
+  if (!opts.formats.has(parsed.format))
+    throw new BundleRefused({ code: 'formatNotAllowed', format: parsed.format, allowed: [...opts.formats].sort() });
   // A plain bundle's signature covers its whole payload: rauc info has checked it already.
   if (parsed.format === 'verity') await verifyPayload(run, opts.bundle, parsed.verity);
-  if (compareReleases(parsed.release, opts.running) <= 0) throw new BundleRefused({ code: 'notNewer', bundle: parsed.release, running: opts.running });
+  if (compareReleases(parsed.release, opts.running) <= 0)
+    throw new BundleRefused({ code: 'notNewer', bundle: parsed.release, running: opts.running });
   return parsed;
 }
 

@@ -29,15 +29,7 @@ export interface FolderEntry {
 }
 
 export type FolderFailure =
-  | 'badUrl'
-  | 'unreachable'
-  | 'tlsRejected'
-  | 'status'
-  | 'tooLarge'
-  | 'timeout'
-  | 'badIndex'
-  | 'digestMismatch'
-  | 'sizeMismatch';
+  'badUrl' | 'unreachable' | 'tlsRejected' | 'status' | 'tooLarge' | 'timeout' | 'badIndex' | 'digestMismatch' | 'sizeMismatch';
 
 export class FolderError extends Error {
   override readonly name = 'FolderError';
@@ -65,8 +57,10 @@ export function folderBase(url: string): URL {
   } catch {
     throw new FolderError('badUrl', `updates.source.url is not a URL`);
   }
-  if (u.protocol !== 'https:' || u.username || u.password || u.search || u.hash) throw new FolderError('badUrl', 'updates.source.url must be https://IP[:port]/path/ without user, query or fragment');
-  if (isIP(u.hostname.replace(/^\[|\]$/g, '')) === 0) throw new FolderError('badUrl', 'updates.source.url must name the server by IP address (the egress firewall allows addresses only)');
+  if (u.protocol !== 'https:' || u.username || u.password || u.search || u.hash)
+    throw new FolderError('badUrl', 'updates.source.url must be https://IP[:port]/path/ without user, query or fragment');
+  if (isIP(u.hostname.replace(/^\[|\]$/g, '')) === 0)
+    throw new FolderError('badUrl', 'updates.source.url must name the server by IP address (the egress firewall allows addresses only)');
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u;
 }
@@ -88,7 +82,8 @@ export function parseFolderEntry(text: string, board: string): FolderEntry {
   }
   if (release.compatible !== board) throw new FolderError('badIndex', `${board}.json describes a bundle for ${release.compatible}`);
   if (typeof j.file !== 'string' || !FILE.test(j.file)) throw new FolderError('badIndex', `${board}.json names no bundle file`);
-  if (typeof j.size !== 'number' || !Number.isSafeInteger(j.size) || j.size <= 0 || j.size > BUNDLE_MAX_BYTES) throw new FolderError('badIndex', `${board}.json gives no usable size`);
+  if (typeof j.size !== 'number' || !Number.isSafeInteger(j.size) || j.size <= 0 || j.size > BUNDLE_MAX_BYTES)
+    throw new FolderError('badIndex', `${board}.json gives no usable size`);
   if (typeof j.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(j.sha256)) throw new FolderError('badIndex', `${board}.json gives no SHA-256`);
   return { release, file: j.file, size: j.size, sha256: j.sha256 };
 }
@@ -97,7 +92,13 @@ export function parseFolderEntry(text: string, board: string): FolderEntry {
  * GETs one file of the folder into `sink`, refusing more than maxBytes. A sink that returns a
  * promise holds the transfer until it settles (the disk is slower than the LAN).
  */
-function get(source: UpdateSource, name: string, maxBytes: number, totalTimeoutMs: number, sink: (chunk: Buffer) => void | Promise<void>): Promise<number> {
+function get(
+  source: UpdateSource,
+  name: string,
+  maxBytes: number,
+  totalTimeoutMs: number,
+  sink: (chunk: Buffer) => void | Promise<void>,
+): Promise<number> {
   const base = folderBase(source.url);
   const hostname = base.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
@@ -126,19 +127,31 @@ function get(source: UpdateSource, name: string, maxBytes: number, totalTimeoutM
       checkServerIdentity: (host: string, cert: tls.PeerCertificate) => {
         const identity = tls.checkServerIdentity(host, cert);
         if (identity) return identity;
-        if (source.spkiSha256 !== undefined && spkiSha256(cert) !== source.spkiSha256) return new Error('the server public key does not match updates.source.spkiSha256');
+        if (source.spkiSha256 !== undefined && spkiSha256(cert) !== source.spkiSha256)
+          return new Error('the server public key does not match updates.source.spkiSha256');
         return undefined;
       },
     });
-    const total = setTimeout(() => done(new FolderError('timeout', `${name}: no complete answer within ${totalTimeoutMs / 1000} s`)), totalTimeoutMs);
-    let stall = setTimeout(() => done(new FolderError('timeout', `${name}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    const total = setTimeout(
+      () => done(new FolderError('timeout', `${name}: no complete answer within ${totalTimeoutMs / 1000} s`)),
+      totalTimeoutMs,
+    );
+    let stall = setTimeout(
+      () => done(new FolderError('timeout', `${name}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+      CONNECT_TIMEOUT_MS,
+    );
     const rearm = () => {
       clearTimeout(stall);
       stall = setTimeout(() => done(new FolderError('timeout', `${name}: the transfer stalled`)), STALL_TIMEOUT_MS);
     };
     req.on('error', (e: NodeJS.ErrnoException) => {
       const tlsProblem = /CERT|SSL|TLS|self.signed|public key/i.test(`${e.code ?? ''} ${e.message}`);
-      done(new FolderError(tlsProblem ? 'tlsRejected' : 'unreachable', `${name}: ${tlsProblem ? 'the server is not the pinned one' : 'cannot reach the folder'} (${e.code ?? e.message})`));
+      done(
+        new FolderError(
+          tlsProblem ? 'tlsRejected' : 'unreachable',
+          `${name}: ${tlsProblem ? 'the server is not the pinned one' : 'cannot reach the folder'} (${e.code ?? e.message})`,
+        ),
+      );
     });
     req.on('response', (res) => {
       rearm();

@@ -25,7 +25,7 @@ export function allowedBundleFormats(systemConf: Ini): Set<string> {
   const words = spec.split(/\s+/).filter(Boolean);
   if (words.every((w) => /^[+-]/.test(w))) {
     const formats = new Set(all);
-    for (const w of words) (w.startsWith('-') ? formats.delete(w.slice(1)) : formats.add(w.slice(1)));
+    for (const w of words) w.startsWith('-') ? formats.delete(w.slice(1)) : formats.add(w.slice(1));
     return formats;
   }
   return new Set(words);

@@ -30,7 +30,9 @@ export function lastUpdateEvent(db: Db): UpdateEvent | null {
     .get();
   if (!last) return null;
   const installed = db
-    .prepare<[number], { outcome: string | null }>("SELECT outcome FROM audit_event WHERE code = 'updateInstalled' AND id <= ? ORDER BY id DESC LIMIT 1")
+    .prepare<[number], { outcome: string | null }>(
+      "SELECT outcome FROM audit_event WHERE code = 'updateInstalled' AND id <= ? ORDER BY id DESC LIMIT 1",
+    )
     .get(last.id);
   const event = KIND[last.code]!;
   return {

@@ -25,7 +25,8 @@ export function missingProof(health: HealthSample | null): ProofItem[] {
   const reader = health.devices?.reader;
   // Both readers attached, the KTP-el one usable and the SAM found (a SAM that refuses is a
   // provisioning matter, not the release's).
-  if (reader?.idReader !== 'ready' || (reader.readers ?? 0) < 2 || reader.sam === 'missing' || reader.sam === undefined) missing.push('readers');
+  if (reader?.idReader !== 'ready' || (reader.readers ?? 0) < 2 || reader.sam === 'missing' || reader.sam === undefined)
+    missing.push('readers');
   if (health.devices?.sensor !== 'ready') missing.push('sensor');
   const ping = health.ui?.lastPingAgoMs;
   if (typeof ping !== 'number' || ping > UI_ALIVE_MS) missing.push('screen');

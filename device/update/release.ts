@@ -25,7 +25,8 @@ export class ReleaseFormatError extends Error {
 export function checkRelease(r: Partial<Record<keyof Release, unknown>>, what: string): Release {
   if (typeof r.version !== 'string' || !VERSION.test(r.version)) throw new ReleaseFormatError(`${what}: version is not MAJOR.MINOR.PATCH`);
   if (typeof r.build !== 'string' || !BUILD.test(r.build)) throw new ReleaseFormatError(`${what}: build is not YYYYMMDDTHHMMSSZ-COMMIT`);
-  if (typeof r.compatible !== 'string' || !COMPATIBLE.test(r.compatible)) throw new ReleaseFormatError(`${what}: compatible is not a board name`);
+  if (typeof r.compatible !== 'string' || !COMPATIBLE.test(r.compatible))
+    throw new ReleaseFormatError(`${what}: compatible is not a board name`);
   return { version: r.version, build: r.build, compatible: r.compatible };
 }
 

@@ -38,7 +38,9 @@ export function runner(env: NodeJS.ProcessEnv): Run {
         if (stderr.length < KEEP_BYTES) stderr += c;
         lines(c);
       });
-      child.on('error', (e: NodeJS.ErrnoException) => resolve({ code: 127, stdout, stderr: `${cmd}: ${e.code === 'ENOENT' ? 'not installed' : e.message}` }));
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        resolve({ code: 127, stdout, stderr: `${cmd}: ${e.code === 'ENOENT' ? 'not installed' : e.message}` }),
+      );
       child.on('close', (code, signal) => {
         if (pending && onLine) onLine(pending);
         resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });

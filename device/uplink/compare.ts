@@ -48,7 +48,7 @@ export function verdictFromFields(fields: FieldComparison[]): Extract<RegistryVe
 
 function registryDisplay(r: RegistryRecord, key: PermittedField): string | null {
   if (key === 'alamat') return r.alamat ? formatAlamat(r.alamat) : null;
-  if (key === 'jenisKelamin') return r.jenisKelamin === null ? null : normalizeGender(r.jenisKelamin) ?? r.jenisKelamin;
+  if (key === 'jenisKelamin') return r.jenisKelamin === null ? null : (normalizeGender(r.jenisKelamin) ?? r.jenisKelamin);
   return r[key];
 }
 

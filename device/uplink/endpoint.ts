@@ -31,15 +31,7 @@ export interface DukcapilCredentials {
 }
 
 export type UplinkConfigProblem =
-  | 'baseUrl'
-  | 'institution'
-  | 'keyCasing'
-  | 'method'
-  | 'verifyThreshold'
-  | 'caPem'
-  | 'spkiSha256'
-  | 'timeouts'
-  | 'credentials';
+  'baseUrl' | 'institution' | 'keyCasing' | 'method' | 'verifyThreshold' | 'caPem' | 'spkiSha256' | 'timeouts' | 'credentials';
 
 /** A configuration the client refuses to run with. The message names the setting, never its value. */
 export class UplinkConfigError extends Error {

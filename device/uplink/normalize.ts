@@ -62,7 +62,9 @@ const REGION_KIND_WORDS = new Set(['DESA', 'KELURAHAN', 'KECAMATAN', 'KABUPATEN'
  * field. "KOTA" is kept: Kota Semarang and Kabupaten Semarang are different regions.
  */
 export function normalizeRegionName(s: string): string {
-  const tokens = normalizeAddressText(s).split(' ').filter((t) => t !== '');
+  const tokens = normalizeAddressText(s)
+    .split(' ')
+    .filter((t) => t !== '');
   const leading = tokens.length > 1 && REGION_KIND_WORDS.has(tokens[0]!) ? tokens.slice(1) : tokens;
   return leading.join(' ');
 }

@@ -18,9 +18,7 @@ export interface QuotaUsage {
   day: string;
 }
 
-export type QuotaReservation =
-  | { granted: true; id: string; usage: QuotaUsage }
-  | { granted: false; usage: QuotaUsage };
+export type QuotaReservation = { granted: true; id: string; usage: QuotaUsage } | { granted: false; usage: QuotaUsage };
 
 export interface QuotaLedger {
   /** Atomically takes one hit of today's quota, or refuses when none is left. */
@@ -39,7 +37,6 @@ export class QuotaLedgerError extends Error {
     super(`quota ledger: ${code}`);
   }
 }
-
 
 export class SqliteQuotaLedger implements QuotaLedger {
   private readonly limit: number;
@@ -60,9 +57,7 @@ export class SqliteQuotaLedger implements QuotaLedger {
     }
     this.limit = opts.dailyLimit;
     this.clock = opts.clock;
-    this.countStmt = db.prepare<[string], { n: number }>(
-      "SELECT COUNT(*) AS n FROM quota_hit WHERE day = ? AND state <> 'released'",
-    );
+    this.countStmt = db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM quota_hit WHERE day = ? AND state <> 'released'");
     this.insertStmt = db.prepare<[string, string]>("INSERT INTO quota_hit (day, state, reserved_at) VALUES (?, 'reserved', ?)");
     this.stateStmt = db.prepare<[number], { state: string }>('SELECT state FROM quota_hit WHERE id = ?');
     this.settleStmt = db.prepare<[string, string, number]>('UPDATE quota_hit SET state = ?, settled_at = ? WHERE id = ?');

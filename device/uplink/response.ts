@@ -56,7 +56,9 @@ const serviceError = (problem: ServiceProblem): RegistryAnswer => ({
 });
 
 const outcome = (kind: NonPersonOutcome['kind'], problem?: ServiceProblem): RegistryAnswer =>
-  problem ? { kind: 'outcome', outcome: { kind } as NonPersonOutcome, problem } : { kind: 'outcome', outcome: { kind } as NonPersonOutcome };
+  problem
+    ? { kind: 'outcome', outcome: { kind } as NonPersonOutcome, problem }
+    : { kind: 'outcome', outcome: { kind } as NonPersonOutcome };
 
 /** RESPONSE_CODE as documented for the service; 01 is "found", handled by the caller. */
 const RESPONSE_CODES: Record<string, () => RegistryAnswer> = {
@@ -149,7 +151,7 @@ function toRecord(e: AnswerEntry): RegistryRecord {
     namaLengkap: t('NAMA_LGKP'),
     jenisKelamin: t('JENIS_KLMIN'),
     tempatLahir: t('TMPT_LHR'),
-    tanggalLahir: rawDate === null ? null : normalizeDate(rawDate) ?? rawDate,
+    tanggalLahir: rawDate === null ? null : (normalizeDate(rawDate) ?? rawDate),
     jenisPekerjaan: t('JENIS_PKRJN'),
     statusPerkawinan: t('STATUS_KAWIN'),
     alamat: hasAddress

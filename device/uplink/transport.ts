@@ -17,19 +17,10 @@ import type { UplinkTarget } from './endpoint.ts';
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export type TransportFailure =
-  | 'connectRefused'
-  | 'connectTimeout'
-  | 'tlsRejected'
-  | 'pinMismatch'
-  | 'timeout'
-  | 'reset'
-  | 'bodyTooLarge'
-  | 'aborted'
-  | 'network';
+  'connectRefused' | 'connectTimeout' | 'tlsRejected' | 'pinMismatch' | 'timeout' | 'reset' | 'bodyTooLarge' | 'aborted' | 'network';
 
 export type TransportResult =
-  | { kind: 'response'; statusCode: number; body: string }
-  | { kind: 'failure'; failure: TransportFailure; sent: boolean };
+  { kind: 'response'; statusCode: number; body: string } | { kind: 'failure'; failure: TransportFailure; sent: boolean };
 
 export interface UplinkTransport {
   /**

@@ -25,7 +25,6 @@ import { createTransport, type TransportResult } from './transport.ts';
 
 export type { DukcapilCredentials, UplinkEndpoint } from './endpoint.ts';
 
-
 /** Consecutive transport failures that open the breaker. */
 export const BREAKER_FAILURE_THRESHOLD = 3;
 
@@ -137,7 +136,11 @@ export function createValidator(opts: {
       case 'elements':
         return verdictFromFields(compareByElements(card, answer.elements));
       case 'outcome':
-        if (answer.problem) logger.warn({ event: 'uplink.serviceProblem', problem: answer.problem, httpStatus: result.statusCode }, 'registry answer unusable');
+        if (answer.problem)
+          logger.warn(
+            { event: 'uplink.serviceProblem', problem: answer.problem, httpStatus: result.statusCode },
+            'registry answer unusable',
+          );
         return answer.outcome;
     }
   }

@@ -28,7 +28,11 @@ export function intentToEvent(intent: Intent): FlowEvent {
     case 'linkReturnData':
       return { type: 'LINK_RETURN_DATA' };
     case 'submitReturnData':
-      return { type: 'SUBMIT_RETURN_DATA', ...(intent.nop !== undefined ? { nop: intent.nop } : {}), ...(intent.npwpd !== undefined ? { npwpd: intent.npwpd } : {}) };
+      return {
+        type: 'SUBMIT_RETURN_DATA',
+        ...(intent.nop !== undefined ? { nop: intent.nop } : {}),
+        ...(intent.npwpd !== undefined ? { npwpd: intent.npwpd } : {}),
+      };
     case 'skipReturnData':
       return { type: 'SKIP_RETURN_DATA' };
     case 'finish':

@@ -8,7 +8,12 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 
-const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  opts: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 export const ADMIN_SESSION = { idleMs: 15 * 60_000, absoluteMs: 12 * 3_600_000 } as const;
@@ -52,7 +57,12 @@ export class AdminAuth {
 
   async signIn(id: string, password: string): Promise<SignInResult> {
     const at = this.now();
-    const row = (await this.pool.query<{ password_hash: string; locked_until: Date | null }>('SELECT password_hash, locked_until FROM admin WHERE id = $1', [id])).rows[0];
+    const row = (
+      await this.pool.query<{ password_hash: string; locked_until: Date | null }>(
+        'SELECT password_hash, locked_until FROM admin WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
     if (!row) {
       await passwordMatches(password, DUMMY_HASH);
       return { ok: false, reason: 'refused' };
@@ -71,7 +81,10 @@ export class AdminAuth {
     await this.pool.query('UPDATE admin SET failures = 0, locked_until = NULL WHERE id = $1', [id]);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    await this.pool.query('INSERT INTO admin_session (token_sha256, admin_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)', [sha256(token), id, csrf, at]);
+    await this.pool.query(
+      'INSERT INTO admin_session (token_sha256, admin_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)',
+      [sha256(token), id, csrf, at],
+    );
     return { ok: true, token, csrf };
   }
 

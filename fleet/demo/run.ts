@@ -54,7 +54,15 @@ async function main(): Promise<void> {
       stateDir,
       http: { host: '127.0.0.1', port },
       kiosk: { id, site: sites[i], regionCode: '33.13' },
-      fleet: { url: fleet.url, kioskId: id, caFile: file('fleet-ca.pem', link.caPem), certFile: file('fleet-cert.pem', link.certPem!), keyFile: file('fleet-key.pem', link.keyPem!), leaseSize: 10, lowWater: 3 },
+      fleet: {
+        url: fleet.url,
+        kioskId: id,
+        caFile: file('fleet-ca.pem', link.caPem),
+        certFile: file('fleet-cert.pem', link.certPem!),
+        keyFile: file('fleet-key.pem', link.keyPem!),
+        leaseSize: 10,
+        lowWater: 3,
+      },
     };
     const configFile = file('config.json', JSON.stringify(config, null, 2));
     const child = spawn(process.execPath, [join(ROOT, 'dist/device/main.js')], {

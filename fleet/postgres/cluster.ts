@@ -18,7 +18,7 @@ const run = promisify(execFile);
 export class PostgresMissing extends Error {
   override readonly name = 'PostgresMissing';
   constructor() {
-    super('PostgreSQL binaries not found: install Debian\'s postgresql package (make system-deps does)');
+    super("PostgreSQL binaries not found: install Debian's postgresql package (make system-deps does)");
   }
 }
 
@@ -79,7 +79,12 @@ async function runAs(): Promise<RunAs> {
 function exec(file: string, args: string[], as: RunAs, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     // Its own process group: the postmaster outlives pg_ctl and must not get our terminal's signals.
-    const child = spawn(file, args, { ...as, stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } });
+    const child = spawn(file, args, {
+      ...as,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+      env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => {
       if (stderr.length < 4096) stderr += c.toString('utf8');
@@ -122,20 +127,23 @@ function livingInGroup(pgid: number): boolean {
  * Creates and starts a cluster in a new temporary folder. `settings` are extra `-c` options
  * (e.g. max_connections); the defaults keep every committed transaction across a crash.
  */
-export async function startPostgresCluster(opts: { settings?: Record<string, string | number>; database?: string } = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  opts: { settings?: Record<string, string | number>; database?: string } = {},
+): Promise<PostgresCluster> {
   const bin = await postgresBinDir();
   const as = await runAs();
   const dir = mkdtempSync(join(tmpdir(), 'anjungan-pg-'));
   if (as.uid !== undefined) chownSync(dir, as.uid, as.gid!);
   const user = 'anjungan';
   const database = opts.database ?? 'anjungan_fleet';
-  await exec(join(bin, 'initdb'), ['-D', dir, '-U', user, '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'], as, 120_000);
+  await exec(
+    join(bin, 'initdb'),
+    ['-D', dir, '-U', user, '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'],
+    as,
+    120_000,
+  );
   const settings = { max_connections: 100, ...opts.settings };
-  const options = [
-    `-k ${dir}`,
-    "-c listen_addresses=''",
-    ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
-  ].join(' ');
+  const options = [`-k ${dir}`, "-c listen_addresses=''", ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   const logFile = join(dir, 'postgres.log');
   const start = () => exec(join(bin, 'pg_ctl'), ['-D', dir, '-o', options, '-l', logFile, '-w', '-t', '60', 'start'], as, 90_000);
   await start();

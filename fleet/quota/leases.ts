@@ -82,13 +82,27 @@ export class QuotaLeases {
     const expiresAt = new Date(Math.min(at.getTime() + this.settings.leaseTtlMs, wibDayEnd(day).getTime()));
     const s = this.settings;
     const r = await this.pool.query<ReserveRow>('SELECT * FROM reserve_lease($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-      kioskId, requestId, size, day, s.dailyLimit, s.maxLeaseSize, s.maxOutstandingPerKiosk, at, expiresAt,
+      kioskId,
+      requestId,
+      size,
+      day,
+      s.dailyLimit,
+      s.maxLeaseSize,
+      s.maxOutstandingPerKiosk,
+      at,
+      expiresAt,
     ]);
     const x = r.rows[0]!;
     const figures: DayFigures = { day, limit: x.day_limit, committed: x.day_committed };
     if (x.lease_id === null) return { lease: null, day: figures, refusal: x.refusal as 'dayExhausted' | 'kioskLimit' };
     return {
-      lease: { id: String(x.lease_id), day: x.lease_day!, size: x.lease_size!, grantedAt: x.granted_at!.toISOString(), expiresAt: x.expires_at!.toISOString() },
+      lease: {
+        id: String(x.lease_id),
+        day: x.lease_day!,
+        size: x.lease_size!,
+        grantedAt: x.granted_at!.toISOString(),
+        expiresAt: x.expires_at!.toISOString(),
+      },
       day: figures,
     };
   }
@@ -111,7 +125,10 @@ export class QuotaLeases {
   /** Today's figures (no row yet: nothing committed). */
   async today(): Promise<DayFigures> {
     const day = wibDate(this.now());
-    const r = await this.pool.query<{ daily_limit: number; committed: number }>('SELECT daily_limit, committed FROM quota_day WHERE day = $1', [day]);
+    const r = await this.pool.query<{ daily_limit: number; committed: number }>(
+      'SELECT daily_limit, committed FROM quota_day WHERE day = $1',
+      [day],
+    );
     return { day, limit: r.rows[0]?.daily_limit ?? this.settings.dailyLimit, committed: r.rows[0]?.committed ?? 0 };
   }
 
@@ -127,7 +144,13 @@ export class QuotaLeases {
        FROM lease WHERE day = $1 GROUP BY kiosk_id`,
       [wibDate(at), at],
     );
-    return r.rows.map((x) => ({ kioskId: x.kiosk_id, held: Number(x.held), expiredHeld: Number(x.expired_held), openLeases: Number(x.open_leases), spent: Number(x.spent) }));
+    return r.rows.map((x) => ({
+      kioskId: x.kiosk_id,
+      held: Number(x.held),
+      expiredHeld: Number(x.expired_held),
+      openLeases: Number(x.open_leases),
+      spent: Number(x.spent),
+    }));
   }
 }
 

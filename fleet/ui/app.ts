@@ -19,7 +19,11 @@ export const POLL_MS = 5000;
 type Busy = 'export' | 'report' | 'register' | 'kiosk';
 
 function wibTime(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', { timeZone: 'Asia/Jakarta', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: 'Asia/Jakarta',
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  }).format(new Date(iso));
 }
 
 @customElement('anj-fleet-dashboard')
@@ -238,13 +242,25 @@ export class AnjFleetDashboard extends LitElement {
     if (!k.status) return m.never;
     if (k.status.kiosk.screen === 'outOfService') return m.outOfService(k.status.kiosk.reason);
     const h = k.status.health;
-    const problems = [h.idReader !== 'ready' && `reader ${h.idReader}`, h.sam !== 'ready' && `SAM ${h.sam}`, h.sensor !== 'ready' && `sensor ${h.sensor}`, h.uplink !== 'ready' && `uplink ${h.uplink}`, h.tamper !== 'closed' && `tamper ${h.tamper}`].filter(Boolean);
+    const problems = [
+      h.idReader !== 'ready' && `reader ${h.idReader}`,
+      h.sam !== 'ready' && `SAM ${h.sam}`,
+      h.sensor !== 'ready' && `sensor ${h.sensor}`,
+      h.uplink !== 'ready' && `uplink ${h.uplink}`,
+      h.tamper !== 'closed' && `tamper ${h.tamper}`,
+    ].filter(Boolean);
     return problems.length ? `${m.serving}; ${m.devices}: ${problems.join(', ')}` : m.serving;
   }
 
   private hours(perHour: number[] | undefined) {
     const b = bars(perHour ?? []);
-    return html`<svg class="hours" viewBox="${PLOT.left} ${PLOT.top} ${PLOT.right - PLOT.left} ${PLOT.bottom - PLOT.top}" preserveAspectRatio="none" role="img" aria-label=${(perHour ?? []).join(', ')}>
+    return html`<svg
+      class="hours"
+      viewBox="${PLOT.left} ${PLOT.top} ${PLOT.right - PLOT.left} ${PLOT.bottom - PLOT.top}"
+      preserveAspectRatio="none"
+      role="img"
+      aria-label=${(perHour ?? []).join(', ')}
+    >
       ${b.map((x) => svg`<rect x=${x.x} y=${x.y} width=${x.width} height=${x.height}></rect>`)}
     </svg>`;
   }
@@ -260,33 +276,51 @@ export class AnjFleetDashboard extends LitElement {
       </section>
       <section aria-labelledby="alerts-h">
         <h2 id="alerts-h">${m.alerts.title}</h2>
-        ${o.alerts.length === 0
-          ? html`<p class="tone-ok">✓ ${m.alerts.none}</p>`
-          : html`<ul data-testid="alerts">
-              ${o.alerts.map((a) => html`<li class="tone-warn">⚠ ${(m.alerts.kinds as Record<string, string>)[a.kind] ?? a.kind}${a.kioskId ? ` — ${a.kioskId}` : ''}</li>`)}
-            </ul>`}
+        ${
+          o.alerts.length === 0
+            ? html`<p class="tone-ok">✓ ${m.alerts.none}</p>`
+            : html`<ul data-testid="alerts">
+                ${o.alerts.map((a) => html`<li class="tone-warn">⚠ ${(m.alerts.kinds as Record<string, string>)[a.kind] ?? a.kind}${a.kioskId ? ` — ${a.kioskId}` : ''}</li>`)}
+              </ul>`
+        }
       </section>
       <section class="wide" aria-labelledby="kiosks-h">
         <h2 id="kiosks-h">${m.kiosks.title}</h2>
         <table data-testid="kiosks">
           <thead>
-            <tr><th>${m.kiosks.id}</th><th>${m.kiosks.site}</th><th>${m.kiosks.state}</th><th>${m.kiosks.heartbeat}</th><th>${m.kiosks.spent}</th><th>${m.kiosks.hours}</th><th>${m.kiosks.leases}</th><th></th></tr>
+            <tr>
+              <th>${m.kiosks.id}</th>
+              <th>${m.kiosks.site}</th>
+              <th>${m.kiosks.state}</th>
+              <th>${m.kiosks.heartbeat}</th>
+              <th>${m.kiosks.spent}</th>
+              <th>${m.kiosks.hours}</th>
+              <th>${m.kiosks.leases}</th>
+              <th></th>
+            </tr>
           </thead>
           <tbody>
             ${o.kiosks.map(
-              (k) => html`<tr data-kiosk=${k.id}>
-                <td>${k.id}</td>
-                <td>${k.site}</td>
-                <td>${this.kioskState(k)}</td>
-                <td>${k.heartbeatAt ? wibTime(k.heartbeatAt, this.locale) : m.kiosks.never}</td>
-                <td>${k.quota?.used ?? 0}</td>
-                <td>${this.hours(k.quota?.perHour)}</td>
-                <td>${k.leases.held} / ${k.leases.expiredHeld}</td>
-                <td class="row">
-                  <button class="btn" ?disabled=${busy('kiosk')} @click=${() => void this.act('kiosk', async () => void (this.issued = await this.api.newToken(k.id)))}>${m.kiosks.newToken}</button>
-                  ${k.revoked ? nothing : html`<button class="btn" ?disabled=${busy('kiosk')} @click=${() => void this.act('kiosk', () => this.api.revoke(k.id))}>${m.kiosks.revoke}</button>`}
-                </td>
-              </tr>`,
+              (k) =>
+                html`<tr data-kiosk=${k.id}>
+                  <td>${k.id}</td>
+                  <td>${k.site}</td>
+                  <td>${this.kioskState(k)}</td>
+                  <td>${k.heartbeatAt ? wibTime(k.heartbeatAt, this.locale) : m.kiosks.never}</td>
+                  <td>${k.quota?.used ?? 0}</td>
+                  <td>${this.hours(k.quota?.perHour)}</td>
+                  <td>${k.leases.held} / ${k.leases.expiredHeld}</td>
+                  <td class="row">
+                    <button
+                      class="btn"
+                      ?disabled=${busy('kiosk')}
+                      @click=${() => void this.act('kiosk', async () => void (this.issued = await this.api.newToken(k.id)))}
+                    >
+                      ${m.kiosks.newToken}
+                    </button>
+                    ${k.revoked ? nothing : html`<button class="btn" ?disabled=${busy('kiosk')} @click=${() => void this.act('kiosk', () => this.api.revoke(k.id))}>${m.kiosks.revoke}</button>`}
+                  </td>
+                </tr>`,
             )}
           </tbody>
         </table>
@@ -299,39 +333,58 @@ export class AnjFleetDashboard extends LitElement {
       </section>
       <section aria-labelledby="rd-h">
         <h2 id="rd-h">${m.returnData.title}</h2>
-        <p data-testid="return-data">${m.returnData.counts(o.returnData.pending, o.returnData.delivered, o.returnData.exported, o.returnData.setAside)}</p>
+        <p data-testid="return-data">
+          ${m.returnData.counts(o.returnData.pending, o.returnData.delivered, o.returnData.exported, o.returnData.setAside)}
+        </p>
         <div class="row">
           ${(['xlsx', 'csv'] as const).map(
-            (f) => html`<button class="btn" ?disabled=${busy('export')} @click=${() =>
-              void this.act('export', async () => {
-                this.exportNothing = false;
-                try {
-                  this.exported = await this.api.exportReturnData(f);
-                } catch (e) {
-                  if ((e as { reason?: string }).reason !== 'nothingPending') throw e;
-                  this.exportNothing = true;
-                }
-              })}>${m.returnData.export(f)}</button>`,
+            (f) =>
+              html`<button
+                class="btn"
+                ?disabled=${busy('export')}
+                @click=${() =>
+                  void this.act('export', async () => {
+                    this.exportNothing = false;
+                    try {
+                      this.exported = await this.api.exportReturnData(f);
+                    } catch (e) {
+                      if ((e as { reason?: string }).reason !== 'nothingPending') throw e;
+                      this.exportNothing = true;
+                    }
+                  })}
+              >
+                ${m.returnData.export(f)}
+              </button>`,
           )}
         </div>
         ${this.exportNothing ? html`<p class="muted">${m.returnData.nothing}</p>` : nothing}
-        ${this.exported
-          ? html`<p>${m.returnData.exported(this.exported.count)}</p>
-              <ul>
-                ${this.exported.files.map((f) => html`<li><a href="#" @click=${(e: Event) => (e.preventDefault(), void this.act('export', () => this.save(this.api.exportPath(this.exported!.exportId, f), f)))}>${f}</a></li>`)}
-              </ul>`
-          : nothing}
+        ${
+          this.exported
+            ? html`<p>${m.returnData.exported(this.exported.count)}</p>
+                <ul>
+                  ${this.exported.files.map((f) => html`<li><a href="#" @click=${(e: Event) => (e.preventDefault(), void this.act('export', () => this.save(this.api.exportPath(this.exported!.exportId, f), f)))}>${f}</a></li>`)}
+                </ul>`
+            : nothing
+        }
       </section>
       <section aria-labelledby="report-h">
         <h2 id="report-h">${m.report.title}</h2>
         <div class="row">
-          <label>${m.report.semester}
+          <label
+            >${m.report.semester}
             <select @change=${(e: Event) => (this.semester = (e.target as HTMLSelectElement).value)}>
               ${recentSemesters(new Date()).map((s) => html`<option value=${s} ?selected=${s === this.semester}>${s}</option>`)}
             </select>
           </label>
           ${(['xlsx', 'pdf'] as const).map(
-            (f) => html`<button class="btn" ?disabled=${busy('report')} @click=${() => void this.act('report', () => this.save(this.api.reportPath(this.semester, f), `laporan-semester-armada-${this.semester}.${f}`))}>${f === 'xlsx' ? m.report.xlsx : m.report.pdf}</button>`,
+            (f) =>
+              html`<button
+                class="btn"
+                ?disabled=${busy('report')}
+                @click=${() => void this.act('report', () => this.save(this.api.reportPath(this.semester, f), `laporan-semester-armada-${this.semester}.${f}`))}
+              >
+                ${f === 'xlsx' ? m.report.xlsx : m.report.pdf}
+              </button>`,
           )}
         </div>
       </section>
@@ -346,7 +399,9 @@ export class AnjFleetDashboard extends LitElement {
           <div>${m.office}${this.adminId ? ` · ${m.signedInAs(this.adminId)}` : ''}</div>
         </div>
         <div class="row">
-          <button class="btn" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => (this.locale = this.locale === 'id' ? 'en' : 'id')}>${m.switchLanguage}</button>
+          <button class="btn" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => (this.locale = this.locale === 'id' ? 'en' : 'id')}>
+            ${m.switchLanguage}
+          </button>
           ${this.phase === 'signedIn' ? html`<button class="btn" @click=${() => void this.api.signOut().then(() => this.leave())}>${m.signOut}</button>` : nothing}
         </div>
       </header>
@@ -355,19 +410,23 @@ export class AnjFleetDashboard extends LitElement {
           ${this.connectionLost ? html`<p class="banner" data-testid="connection-lost">${m.connectionLost}</p>` : nothing}
           ${this.actionFailed ? html`<p class="banner">${m.actionFailed}</p>` : nothing}
         </div>
-        ${this.phase === 'signedOut'
-          ? html`<section aria-labelledby="signin-h">
-              <h2 id="signin-h">${m.signIn.title}</h2>
-              <form @submit=${(e: SubmitEvent) => void this.signIn(e)}>
-                <label>${m.signIn.adminId}<input name="adminId" autocomplete="username" required maxlength="32" /></label>
-                <label>${m.signIn.password}<input name="password" type="password" autocomplete="current-password" required maxlength="200" /></label>
-                <button class="btn">${m.signIn.submit}</button>
-              </form>
-              ${this.signInNotice ? html`<p class="error" data-testid="sign-in-notice">${this.signInNotice}</p>` : nothing}
-            </section>`
-          : this.overview
-            ? this.panels(this.overview)
-            : nothing}
+        ${
+          this.phase === 'signedOut'
+            ? html`<section aria-labelledby="signin-h">
+                <h2 id="signin-h">${m.signIn.title}</h2>
+                <form @submit=${(e: SubmitEvent) => void this.signIn(e)}>
+                  <label>${m.signIn.adminId}<input name="adminId" autocomplete="username" required maxlength="32" /></label>
+                  <label
+                    >${m.signIn.password}<input name="password" type="password" autocomplete="current-password" required maxlength="200"
+                  /></label>
+                  <button class="btn">${m.signIn.submit}</button>
+                </form>
+                ${this.signInNotice ? html`<p class="error" data-testid="sign-in-notice">${this.signInNotice}</p>` : nothing}
+              </section>`
+            : this.overview
+              ? this.panels(this.overview)
+              : nothing
+        }
       </main>`;
   }
 }

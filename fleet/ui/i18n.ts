@@ -10,10 +10,18 @@ const id = {
   signedInAs: (who: string) => `Masuk sebagai ${who}`,
   connectionLost: 'Layanan armada tidak terjangkau. Mencoba lagi…',
   actionFailed: 'Tindakan gagal. Coba lagi.',
-  signIn: { title: 'Masuk administrator', adminId: 'ID administrator', password: 'Kata sandi', submit: 'Masuk', refused: 'ID atau kata sandi salah.', locked: 'Terlalu banyak kata sandi salah. Coba lagi nanti.' },
+  signIn: {
+    title: 'Masuk administrator',
+    adminId: 'ID administrator',
+    password: 'Kata sandi',
+    submit: 'Masuk',
+    refused: 'ID atau kata sandi salah.',
+    locked: 'Terlalu banyak kata sandi salah. Coba lagi nanti.',
+  },
   quota: {
     title: 'Kuota hari ini',
-    figure: (c: number, l: number) => `${c.toLocaleString('id-ID')} dari ${l.toLocaleString('id-ID')} akses terpakai atau dipegang anjungan`,
+    figure: (c: number, l: number) =>
+      `${c.toLocaleString('id-ID')} dari ${l.toLocaleString('id-ID')} akses terpakai atau dipegang anjungan`,
     left: (n: number) => `${n.toLocaleString('id-ID')} belum dibagikan`,
   },
   kiosks: {
@@ -37,7 +45,8 @@ const id = {
     register: 'Daftarkan anjungan',
     registerId: 'ID anjungan',
     registerSite: 'Lokasi',
-    token: (kiosk: string, until: string) => `Token sekali pakai untuk ${kiosk} (berlaku sampai ${until}). Di anjungan: anjungan-provision fleet join URL TOKEN`,
+    token: (kiosk: string, until: string) =>
+      `Token sekali pakai untuk ${kiosk} (berlaku sampai ${until}). Di anjungan: anjungan-provision fleet join URL TOKEN`,
   },
   alerts: {
     title: 'Peringatan',
@@ -73,7 +82,14 @@ const en: Messages = {
   signedInAs: (who) => `Signed in as ${who}`,
   connectionLost: 'The fleet service cannot be reached. Retrying…',
   actionFailed: 'The action failed. Try again.',
-  signIn: { title: 'Administrator sign-in', adminId: 'Administrator ID', password: 'Password', submit: 'Sign in', refused: 'Wrong ID or password.', locked: 'Too many wrong passwords. Try again later.' },
+  signIn: {
+    title: 'Administrator sign-in',
+    adminId: 'Administrator ID',
+    password: 'Password',
+    submit: 'Sign in',
+    refused: 'Wrong ID or password.',
+    locked: 'Too many wrong passwords. Try again later.',
+  },
   quota: {
     title: "Today's quota",
     figure: (c, l) => `${c.toLocaleString('en')} of ${l.toLocaleString('en')} hits spent or held by kiosks`,

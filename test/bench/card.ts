@@ -41,7 +41,13 @@ export async function bench(): Promise<Record<string, number>> {
   // Removals wait until pcscd counted them: first through the port, then the bare backend.
   let readers: () => ReaderSnapshot = () => port.readers();
   const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => readers() });
-  const port = createPcscCardPort({ idReaderPattern: ID_READER, samReaderPattern: SAM_READER, samSecret: demoSamSecret(), issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM, logger });
+  const port = createPcscCardPort({
+    idReaderPattern: ID_READER,
+    samReaderPattern: SAM_READER,
+    samSecret: demoSamSecret(),
+    issuerPublicKeyPem: DEMO_ISSUER_PUBLIC_KEY_PEM,
+    logger,
+  });
   await port.start();
   await until(() => port.health().sam === 'ready', 'the SAM opened', 10_000);
 

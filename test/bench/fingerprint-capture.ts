@@ -21,7 +21,11 @@ const SESSIONS = 3;
 export async function bench(): Promise<Record<string, number>> {
   const holder = persona('valid');
   // Rendered before anything is timed: per session two strangers' touches, then the holder's.
-  const touches = Array.from({ length: SESSIONS }, (_, s) => [strangerTouch('bench', `s${s}-a`), strangerTouch('bench', `s${s}-b`), holderTouch(holder, `bench-${s}`)]);
+  const touches = Array.from({ length: SESSIONS }, (_, s) => [
+    strangerTouch('bench', `s${s}-a`),
+    strangerTouch('bench', `s${s}-b`),
+    holderTouch(holder, `bench-${s}`),
+  ]);
   const rehearsal = await startRehearsal();
   const k = new KioskClient(rehearsal.kiosk.url);
   const decisions: number[] = [];

@@ -65,9 +65,11 @@ function scores(sets: RealSet[], score: (probe: RealSet['probes'][number], refer
   return s;
 }
 
-const ourScore = (template: FingerTemplate | undefined, reference: FingerTemplate | null): number => (template && reference ? matchScore(template, reference) : 0);
+const ourScore = (template: FingerTemplate | undefined, reference: FingerTemplate | null): number =>
+  template && reference ? matchScore(template, reference) : 0;
 
-const rate = (values: readonly number[], accept: (v: number) => boolean): number => (values.length ? values.filter(accept).length / values.length : 0);
+const rate = (values: readonly number[], accept: (v: number) => boolean): number =>
+  values.length ? values.filter(accept).length / values.length : 0;
 
 /** Lowest threshold with impostor acceptance ≤ target (scores at or above it match). */
 export function thresholdFor(impostor: readonly number[], target: number, step: number): number {
@@ -83,7 +85,8 @@ function bozorthThresholdAtFmr(impostor: readonly number[], fmr: number): number
 }
 
 function fourTrySuccess(sets: RealSet[], score: Scores, threshold: number, fingers: readonly string[]): number {
-  let success = 0, total = 0;
+  let success = 0,
+    total = 0;
   for (const set of sets.filter((s) => fingers.includes(s.finger))) {
     const key = `${set.finger}/${set.set}`;
     const tries = score.genuine.filter((_, i) => score.genuineSet[i] === key);
@@ -110,7 +113,8 @@ async function bozorthScores(sets: RealSet[]): Promise<Scores> {
       }),
     );
     const byProbe = new Map<unknown, number[]>();
-    for (const set of sets) for (const probe of set.probes) byProbe.set(probe, probe.nbis ? await oracle.scores(probe.image) : sets.map(() => 0));
+    for (const set of sets)
+      for (const probe of set.probes) byProbe.set(probe, probe.nbis ? await oracle.scores(probe.image) : sets.map(() => 0));
     return scores(sets, (probe, _reference, r) => byProbe.get(probe)![r]!);
   } finally {
     await oracle.stop();
@@ -122,7 +126,8 @@ async function extractionTimes(rounds = 5): Promise<{ ours: number; mindtct: num
   const sensor = virtualSensor();
   const helper = new CaptureHelper({ helperPath: captureHelperPath(), env: sensor.env });
   const worker = new ExtractorWorker();
-  const ours: number[] = [], mindtct: number[] = [];
+  const ours: number[] = [],
+    mindtct: number[] = [];
   try {
     await helper.open(0);
     await worker.warmUp();
@@ -162,26 +167,62 @@ export async function bench(): Promise<Record<string, number>> {
       const capture = realCapture(name);
       const touch = await nbis.touch(capture);
       if (!touch) continue;
-      const a = directionAgreement(extractMinutiae(capture).minutiae, 500, touch.minutiae.map((m) => nbisToIsoMinutia(m, capture.height)), capture.dpi);
+      const a = directionAgreement(
+        extractMinutiae(capture).minutiae,
+        500,
+        touch.minutiae.map((m) => nbisToIsoMinutia(m, capture.height)),
+        capture.dpi,
+      );
       agreement.pairs += a.pairs;
       agreement.agree += a.agree;
     }
   } finally {
     await nbis.stop();
   }
-  const kioskOf = (s: RealSet[]): Scores => scores(s, (probe, reference) => ourScore(probe.outcome['libfprint-nbis'].kind === 'captured' ? (probe.outcome['libfprint-nbis'] as { template: FingerTemplate }).template : undefined, reference.card));
-  const ownOf = (s: RealSet[]): Scores => scores(s, (probe, reference) => ourScore(probe.outcome.own.kind === 'captured' ? (probe.outcome.own as { template: FingerTemplate }).template : undefined, reference.card));
+  const kioskOf = (s: RealSet[]): Scores =>
+    scores(s, (probe, reference) =>
+      ourScore(
+        probe.outcome['libfprint-nbis'].kind === 'captured'
+          ? (probe.outcome['libfprint-nbis'] as { template: FingerTemplate }).template
+          : undefined,
+        reference.card,
+      ),
+    );
+  const ownOf = (s: RealSet[]): Scores =>
+    scores(s, (probe, reference) =>
+      ourScore(
+        probe.outcome.own.kind === 'captured' ? (probe.outcome.own as { template: FingerTemplate }).template : undefined,
+        reference.card,
+      ),
+    );
   const kioskCalibration = kioskOf(calibration);
   const kiosk = kioskOf(evaluation);
   const own = ownOf(evaluation);
-  const combined: Scores = { genuine: kiosk.genuine.map((v, i) => Math.max(v, own.genuine[i]!)), impostor: kiosk.impostor.map((v, i) => Math.max(v, own.impostor[i]!)), genuineSet: kiosk.genuineSet };
+  const combined: Scores = {
+    genuine: kiosk.genuine.map((v, i) => Math.max(v, own.genuine[i]!)),
+    impostor: kiosk.impostor.map((v, i) => Math.max(v, own.impostor[i]!)),
+    genuineSet: kiosk.genuineSet,
+  };
   process.stderr.write('bench: bozorth3 through libfprint …\n');
   const bozorth = await bozorthScores(evaluation);
   const kioskFmr = rate(kiosk.impostor, (v) => v >= MATCH_THRESHOLD);
   const bozorthAtEqualFmr = bozorthThresholdAtFmr(bozorth.impostor, kioskFmr);
   // The raw scores, so a threshold change can be checked against this run without repeating it.
   mkdirSync('bench-out', { recursive: true });
-  writeFileSync('bench-out/fingerprint-real-scores.json', JSON.stringify({ kiosk, own, bozorth, kioskCalibration, refusals: evaluation.flatMap((s) => s.probes.map((p) => (p.outcome['libfprint-nbis'].kind === 'captured' ? null : (p.outcome['libfprint-nbis'] as { reason: string }).reason))) }));
+  writeFileSync(
+    'bench-out/fingerprint-real-scores.json',
+    JSON.stringify({
+      kiosk,
+      own,
+      bozorth,
+      kioskCalibration,
+      refusals: evaluation.flatMap((s) =>
+        s.probes.map((p) =>
+          p.outcome['libfprint-nbis'].kind === 'captured' ? null : (p.outcome['libfprint-nbis'] as { reason: string }).reason,
+        ),
+      ),
+    }),
+  );
   const times = await extractionTimes();
   const refused = evaluation.flatMap((s) => s.probes).filter((p) => p.outcome['libfprint-nbis'].kind !== 'captured').length;
   return {

@@ -109,8 +109,10 @@ const HARSH_ANGLE_JITTER = (12 * Math.PI) / 180;
 /** Keeps the minutiae inside a random ellipse (the part of the finger that touched) and jitters angles. */
 function harshImpression(master: ReturnType<typeof createMaster>, rng: Rng): FingerTemplate {
   const t = impression(master, rng, HARSH_MODEL, 2);
-  const rx = rng.range(100, 180), ry = rng.range(130, 230);
-  const cx = 200 + rng.range(-60, 60), cy = 250 + rng.range(-70, 70);
+  const rx = rng.range(100, 180),
+    ry = rng.range(130, 230);
+  const cx = 200 + rng.range(-60, 60),
+    cy = 250 + rng.range(-70, 70);
   const minutiae = t.minutiae
     .filter((m) => ((m.x - cx) / rx) ** 2 + ((m.y - cy) / ry) ** 2 <= 1)
     .map((m): Minutia => ({ ...m, angle: (m.angle + rng.range(-1, 1) * HARSH_ANGLE_JITTER + 2 * Math.PI) % (2 * Math.PI) }));
@@ -130,8 +132,10 @@ export function harshScores(): { genuine: number[]; impostor: number[] } {
   const genuine: number[] = [];
   const impostor: number[] = [];
   for (let m = 0; m < HARSH_MASTERS; m++) {
-    for (let i = 0; i < IMPRESSIONS; i++) for (let j = i + 1; j < IMPRESSIONS; j++) genuine.push(matchScore(probes[m]![i]!, references[m]![j]!));
-    for (let k = 1; k <= IMPOSTOR_NEIGHBOURS; k++) impostor.push(matchScore(probes[m]![k % IMPRESSIONS]!, references[(m + k) % HARSH_MASTERS]![(k >> 2) % IMPRESSIONS]!));
+    for (let i = 0; i < IMPRESSIONS; i++)
+      for (let j = i + 1; j < IMPRESSIONS; j++) genuine.push(matchScore(probes[m]![i]!, references[m]![j]!));
+    for (let k = 1; k <= IMPOSTOR_NEIGHBOURS; k++)
+      impostor.push(matchScore(probes[m]![k % IMPRESSIONS]!, references[(m + k) % HARSH_MASTERS]![(k >> 2) % IMPRESSIONS]!));
   }
   return { genuine, impostor };
 }
@@ -165,16 +169,31 @@ function pairedWithTruth(truth: readonly Minutia[], found: readonly Minutia[]): 
       const d = Math.hypot(e.x - g.x, e.y - g.y);
       let da = Math.abs(e.angle - g.angle) % (2 * Math.PI);
       if (da > Math.PI) da = 2 * Math.PI - da;
-      if (d <= bestDistance && da <= PAIR_ANGLE) { best = j; bestDistance = d; }
+      if (d <= bestDistance && da <= PAIR_ANGLE) {
+        best = j;
+        bestDistance = d;
+      }
     });
-    if (best >= 0) { used[best] = 1; paired++; }
+    if (best >= 0) {
+      used[best] = 1;
+      paired++;
+    }
   }
   return paired;
 }
 
 /** Rendered fingers through the extractor: the kiosk's real path from image to decision. */
 export function evaluateImages(fingers = RENDERED_FINGERS, impostorNeighbours = RENDERED_IMPOSTOR_NEIGHBOURS): ImageEvaluation {
-  const e: ImageEvaluation = { truePositives: 0, groundTruth: 0, extracted: 0, extractMs: [], extractCpuMs: [], hints: 0, genuine: [], impostor: [] };
+  const e: ImageEvaluation = {
+    truePositives: 0,
+    groundTruth: 0,
+    extracted: 0,
+    extractMs: [],
+    extractCpuMs: [],
+    hints: 0,
+    genuine: [],
+    impostor: [],
+  };
   const cards: FingerTemplate[] = [];
   const probes: FingerTemplate[][] = [];
   const extract = (image: ReturnType<typeof renderImpression>): FingerTemplate => {
@@ -255,7 +274,10 @@ function histogramSvg(genuine: readonly number[], impostor: readonly number[], t
   const top = Math.max(...g, ...i);
   const x = (v: number): number => pad + (v / max) * (width - 2 * pad);
   const y = (d: number): number => height - pad - (d / top) * (height - 2 * pad);
-  const path = (h: number[]): string => h.map((d, b) => `${x((b * max) / bins).toFixed(1)},${y(d).toFixed(1)} ${x(((b + 1) * max) / bins).toFixed(1)},${y(d).toFixed(1)}`).join(' ');
+  const path = (h: number[]): string =>
+    h
+      .map((d, b) => `${x((b * max) / bins).toFixed(1)},${y(d).toFixed(1)} ${x(((b + 1) * max) / bins).toFixed(1)},${y(d).toFixed(1)}`)
+      .join(' ');
   const ticks = Array.from({ length: 6 }, (_, k) => (k * max) / 5);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
@@ -284,7 +306,10 @@ export async function bench(): Promise<Record<string, number>> {
   writeFileSync('bench-out/fingerprint-scores.svg', histogramSvg(genuine, impostor, threshold));
   writeFileSync('bench-out/fingerprint-image-scores.svg', histogramSvg(images.genuine, images.impostor, imageThreshold));
   // The raw scores, so a threshold change can be checked against this run without repeating it.
-  writeFileSync('bench-out/fingerprint-scores.json', JSON.stringify({ live: { genuine, impostor }, harsh, images: { genuine: images.genuine, impostor: images.impostor } }));
+  writeFileSync(
+    'bench-out/fingerprint-scores.json',
+    JSON.stringify({ live: { genuine, impostor }, harsh, images: { genuine: images.genuine, impostor: images.impostor } }),
+  );
   const pct = (v: number): number => Math.round(v * 100000) / 1000;
   const ms = (v: number): number => Math.round(v * 10) / 10;
   return {

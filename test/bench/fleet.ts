@@ -24,9 +24,14 @@ import { startLocalFleet } from '../../fleet/demo/cluster.ts';
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] ?? 0;
 
 async function throughput(): Promise<Record<string, number>> {
-  const fleet = await startLocalFleet({ instances: 2, quota: { dailyLimit: 1_000_000, maxLeaseSize: 25, maxOutstandingPerKiosk: 1_000_000 } });
+  const fleet = await startLocalFleet({
+    instances: 2,
+    quota: { dailyLimit: 1_000_000, maxLeaseSize: 25, maxOutstandingPerKiosk: 1_000_000 },
+  });
   try {
-    const clients = await Promise.all(['B1', 'B2', 'B3', 'B4', 'B5'].map(async (id) => new FleetClient({ ...(await fleet.enrolKiosk(id)), timeoutMs: 60_000 })));
+    const clients = await Promise.all(
+      ['B1', 'B2', 'B3', 'B4', 'B5'].map(async (id) => new FleetClient({ ...(await fleet.enrolKiosk(id)), timeoutMs: 60_000 })),
+    );
     const latencies: number[] = [];
     const perKiosk = 200;
     const started = performance.now();
@@ -48,7 +53,10 @@ async function throughput(): Promise<Record<string, number>> {
     );
     const seconds = (performance.now() - started) / 1000;
     clients.forEach((c) => c.close());
-    return { fleet_reservations_per_s: Math.round((clients.length * perKiosk) / seconds), fleet_reserve_ms_p95: Math.round(p95(latencies) * 10) / 10 };
+    return {
+      fleet_reservations_per_s: Math.round((clients.length * perKiosk) / seconds),
+      fleet_reserve_ms_p95: Math.round(p95(latencies) * 10) / 10,
+    };
   } finally {
     await fleet.close();
   }
@@ -58,7 +66,9 @@ async function chaos(): Promise<Record<string, number>> {
   const limit = 500;
   const fleet = await startLocalFleet({ instances: 2, quota: { dailyLimit: limit, maxLeaseSize: 5, maxOutstandingPerKiosk: limit } });
   try {
-    const clients = await Promise.all(['X1', 'X2', 'X3', 'X4', 'X5'].map(async (id) => new FleetClient({ ...(await fleet.enrolKiosk(id)), timeoutMs: 120_000 })));
+    const clients = await Promise.all(
+      ['X1', 'X2', 'X3', 'X4', 'X5'].map(async (id) => new FleetClient({ ...(await fleet.enrolKiosk(id)), timeoutMs: 120_000 })),
+    );
     let granted = 0;
     let answered = 0;
     const burst = Promise.all(
@@ -85,7 +95,11 @@ async function chaos(): Promise<Record<string, number>> {
     await fleet.startInstance();
     await burst;
     clients.forEach((c) => c.close());
-    const db = (await fleet.pool.query<{ committed: number; leased: string }>('SELECT committed, (SELECT coalesce(sum(size), 0) FROM lease) AS leased FROM quota_day')).rows[0]!;
+    const db = (
+      await fleet.pool.query<{ committed: number; leased: string }>(
+        'SELECT committed, (SELECT coalesce(sum(size), 0) FROM lease) AS leased FROM quota_day',
+      )
+    ).rows[0]!;
     return { fleet_overshoot_under_chaos: Math.max(0, granted - limit, db.committed - limit, Number(db.leased) - limit) };
   } finally {
     await fleet.close();
@@ -105,7 +119,8 @@ async function delivery(): Promise<Record<string, number>> {
     const client = new FleetClient(await fleet.enrolKiosk('D1'));
     const outbox = new ReturnDataOutbox(db, Buffer.alloc(32, 9), { now: () => new Date() });
     const count = 2000;
-    for (let i = 0; i < count; i++) outbox.enqueue({ nik: `33130101019${String(10000 + i).slice(-5)}`, nop: '331301000100100010', npwpd: null }, randomUUID());
+    for (let i = 0; i < count; i++)
+      outbox.enqueue({ nik: `33130101019${String(10000 + i).slice(-5)}`, nop: '331301000100100010', npwpd: null }, randomUUID());
     const started = performance.now();
     await forwardReturnData(outbox, client, createLogger({ level: 'silent' }));
     while (simulator.recorded().size < count) await new Promise((r) => setTimeout(r, 20));

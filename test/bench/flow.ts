@@ -27,7 +27,13 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 async function flowOverhead(): Promise<number> {
   const f = makeFakes();
   const logger = quietLogger();
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, maxFingerAttempts: f.deps.settings.maxFingerAttempts, xstateClock: f.clock });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
+    demo: false,
+    clock: f.deps.clock,
+    logger,
+    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
+    xstateClock: f.clock,
+  });
   runtime.start();
   const waitFor = (screen: string) =>
     new Promise<void>((resolve) => {

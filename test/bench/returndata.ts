@@ -43,7 +43,8 @@ export async function bench(): Promise<Record<string, number>> {
       if (result.kind === 'failed') throw new Error(`bench: delivery failed (${result.reason})`);
     }
     const seconds = (performance.now() - started) / 1000;
-    if (sim.recorded().size !== ENTRIES || outbox.deliveredCount() !== ENTRIES) throw new Error('bench: not every entry was delivered once');
+    if (sim.recorded().size !== ENTRIES || outbox.deliveredCount() !== ENTRIES)
+      throw new Error('bench: not every entry was delivered once');
     return { returndata_delivery_per_s: Math.round(ENTRIES / seconds) };
   } finally {
     db.close();

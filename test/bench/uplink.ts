@@ -27,7 +27,10 @@ export async function bench(): Promise<Record<string, number>> {
   const sim = await startDukcapilSimulator({ dailyQuota: 100_000 });
   try {
     const clock = { now: () => new Date() };
-    const ledger = new SqliteQuotaLedger(openDatabase(mkdtempSync(join(tmpdir(), 'anjungan-bench-uplink-'))), { dailyLimit: 100_000, clock });
+    const ledger = new SqliteQuotaLedger(openDatabase(mkdtempSync(join(tmpdir(), 'anjungan-bench-uplink-'))), {
+      dailyLimit: 100_000,
+      clock,
+    });
     const validator = createValidator({
       endpoint: simulatorEndpoint(sim, { connectTimeoutMs: 5000 }),
       credentials: sim.credentials,
@@ -59,7 +62,12 @@ export async function bench(): Promise<Record<string, number>> {
 
     // Overhead: validator round trip vs the bare HTTPS exchange it wraps.
     const url = new URL(`${sim.baseUrl}/dukcapil/get_json/${sim.institution}/CALL_NIK`);
-    const body = JSON.stringify({ NIK: card.nik, user_id: sim.credentials.userId, password: sim.credentials.password, IP_USER: sim.credentials.ipUser });
+    const body = JSON.stringify({
+      NIK: card.nik,
+      user_id: sim.credentials.userId,
+      password: sim.credentials.password,
+      IP_USER: sim.credentials.ipUser,
+    });
     const agent = new https.Agent({ keepAlive: false });
     const bare = () =>
       new Promise<void>((resolve, reject) => {

@@ -127,12 +127,23 @@ t.test('a card swapped between two looks (pcscd counted a removal and an inserti
   await port.start();
   t.teardown(() => port.stop());
   id.status(counted(1, STATE.present));
-  t.same(events.filter((e) => e.startsWith('card')), ['cardInserted']);
+  t.same(
+    events.filter((e) => e.startsWith('card')),
+    ['cardInserted'],
+  );
   events.length = 0;
   id.status(counted(1, STATE.present));
-  t.same(events.filter((e) => e.startsWith('card')), [], 'the same card, looked at again');
+  t.same(
+    events.filter((e) => e.startsWith('card')),
+    [],
+    'the same card, looked at again',
+  );
   id.status(counted(3, STATE.present));
-  t.same(events.filter((e) => e.startsWith('card')), ['cardRemoved', 'cardInserted'], 'another card: the session ends, a new one may start');
+  t.same(
+    events.filter((e) => e.startsWith('card')),
+    ['cardRemoved', 'cardInserted'],
+    'another card: the session ends, a new one may start',
+  );
 });
 
 t.test('a SAM that is present but does not answer is tried again only when reseated (or after a pause)', async (t) => {

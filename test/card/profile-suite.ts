@@ -47,7 +47,11 @@ export function profileSuite(t: Test, make: MakeHarness, opts: { removalStride: 
     for (const p of allPersonas().filter((x) => !x.tamperedSignature)) {
       await h.insert(p);
       const { templates, record, tp, rp } = await fullRead(h);
-      t.same(templates.templates.map((x) => x.fingerPosition), p.fingerPositions, `${p.id}: both fingers, in order`);
+      t.same(
+        templates.templates.map((x) => x.fingerPosition),
+        p.fingerPositions,
+        `${p.id}: both fingers, in order`,
+      );
       t.same(record.person, p.card, `${p.id}: the card's permitted data`);
       t.same(Object.keys(record.person).sort(), [...PERMITTED_FIELDS].sort(), `${p.id}: nine elements`);
       t.equal(record.signatureValid, true);
@@ -57,7 +61,10 @@ export function profileSuite(t: Test, make: MakeHarness, opts: { removalStride: 
       for (const progress of [tp, rp]) {
         const last = progress[progress.length - 1]!;
         t.equal(last.bytesRead, last.bytesTotal, `${p.id}: progress reaches the total`);
-        t.ok(progress.every((x, i) => i === 0 || x.bytesRead >= progress[i - 1]!.bytesRead), 'progress never goes back');
+        t.ok(
+          progress.every((x, i) => i === 0 || x.bytesRead >= progress[i - 1]!.bytesRead),
+          'progress never goes back',
+        );
       }
       h.port.endSession();
       await h.remove();

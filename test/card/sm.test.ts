@@ -75,7 +75,14 @@ t.test('D.4: SELECT and READ BINARY protected and their responses verified', asy
   const terminal = new SecureChannel({ ksEnc: h(D.ksEnc), ksMac: h(D.ksMac) }, h(D.ssc));
   const cmd = (hex: string) => {
     const b = h(hex);
-    return { cla: b[0]!, ins: b[1]!, p1: b[2]!, p2: b[3]!, data: b.length > 5 ? b.subarray(5, 5 + b[4]!) : new Uint8Array(0), ne: b.length === 5 ? b[4]! : 0 };
+    return {
+      cla: b[0]!,
+      ins: b[1]!,
+      p1: b[2]!,
+      p2: b[3]!,
+      data: b.length > 5 ? b.subarray(5, 5 + b[4]!) : new Uint8Array(0),
+      ne: b.length === 5 ? b[4]! : 0,
+    };
   };
   t.equal(toHex(terminal.protectCommand(cmd(D.selectPlain))), D.selectProtected);
   t.same(terminal.unprotectResponse(h(D.selectResponse)), { data: new Uint8Array(0), sw: 0x9000 });

@@ -63,7 +63,10 @@ t.test('registry outcomes split into verdicts about the person and refusals', as
 });
 
 t.test('every failure reason and every refusal has a staff message in both languages, naming no secret', async (t) => {
-  const messages = [...reasons.map((r) => [r, SESSION_FAILURES[r].staff] as const), ...refusals.map((k) => [k, REGISTRY_REFUSALS[k].staff] as const)];
+  const messages = [
+    ...reasons.map((r) => [r, SESSION_FAILURES[r].staff] as const),
+    ...refusals.map((k) => [k, REGISTRY_REFUSALS[k].staff] as const),
+  ];
   for (const [code, m] of messages) {
     t.ok(m.id.length > 15 && m.en.length > 15, `${code} has text in both languages`);
     t.not(m.id, m.en, `${code} is translated`);

@@ -53,9 +53,14 @@ export class KioskDriver {
     try {
       await wait;
     } catch (e) {
-      const view = await fetch(`${this.url}/api/view`).then((r) => r.text(), () => 'unreachable');
+      const view = await fetch(`${this.url}/api/view`).then(
+        (r) => r.text(),
+        () => 'unreachable',
+      );
       const notice = await this.page.getByTestId('demo-notice').allInnerTexts();
-      throw new Error(`waiting for ${what}: ${(e as Error).message.split('\n')[0]}; kiosk view ${view}; demo notice ${JSON.stringify(notice)}`);
+      throw new Error(
+        `waiting for ${what}: ${(e as Error).message.split('\n')[0]}; kiosk view ${view}; demo notice ${JSON.stringify(notice)}`,
+      );
     }
   }
 

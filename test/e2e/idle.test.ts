@@ -69,7 +69,11 @@ t.test('while staff work on the kiosk screen the taxpayer is not timed out; sign
   // A quiet period and a whole warning, with nobody touching anything: a taxpayer alone would be timed out.
   await page.waitForTimeout((QUIET_S + WARNING_S + 5) * 1000);
   const view = (await (await fetch(`${kiosk.url}/api/view`)).json()) as { screen: string; step?: string; idleWarning: unknown };
-  t.match(view, { screen: 'staffAssist', step: 'compareFace', idleWarning: null }, 'no warning and no timeout under the signed-in dashboard');
+  t.match(
+    view,
+    { screen: 'staffAssist', step: 'compareFace', idleWarning: null },
+    'no warning and no timeout under the signed-in dashboard',
+  );
   await ui.tap('assist-face-matches');
   await page.locator('[data-testid="assist"][data-step="none"]').waitFor({ timeout: 30_000 });
   await ui.tap('back-to-kiosk');

@@ -37,9 +37,17 @@ async function insertAndReachFinger(t: Test, id: PersonaId): Promise<void> {
   await ui.fits(t, `${id}-welcome`);
   await ui.insertCard(id);
   await ui.waitFor('awaitingFinger');
-  t.match(await ui.page.locator('[data-screen="awaitingFinger"] h1').innerText(), new RegExp(FINGER_ID[p.fingerPositions[0]]!), 'asks for the finger on the card');
+  t.match(
+    await ui.page.locator('[data-screen="awaitingFinger"] h1').innerText(),
+    new RegExp(FINGER_ID[p.fingerPositions[0]]!),
+    'asks for the finger on the card',
+  );
   t.equal(await ui.testId('finger-attempt').innerText(), 'Percobaan 1 dari 4');
-  t.equal(await ui.page.locator('rect.target').getAttribute('data-finger'), String(p.fingerPositions[0]), 'the hand picture highlights that finger');
+  t.equal(
+    await ui.page.locator('rect.target').getAttribute('data-finger'),
+    String(p.fingerPositions[0]),
+    'the hand picture highlights that finger',
+  );
   await ui.fits(t, `${id}-awaitingFinger`);
 }
 
@@ -60,7 +68,11 @@ async function checkResult(t: Test, id: PersonaId, outcome: ResultOutcome, diffe
     );
     if (!registryKnown) t.equal(await row.getByTestId('registry-value').count(), 0, `${key}: no registry column when nothing was compared`);
   }
-  t.notMatch(await ui.testId('field-nik').getByTestId('card-value').innerText(), new RegExp(p.card.nik), 'the NIK is not shown in full to passers-by');
+  t.notMatch(
+    await ui.testId('field-nik').getByTestId('card-value').innerText(),
+    new RegExp(p.card.nik),
+    'the NIK is not shown in full to passers-by',
+  );
   // Scrolling to the NIK would move a differing row out of sight, which that test checks first.
   if (differing.length === 0) await checkNikShownWhileHeld(t, id);
   t.equal(await ui.testId('field-namaLengkap').getByTestId('card-value').innerText(), p.card.namaLengkap);
@@ -199,7 +211,11 @@ t.test('tampered-card: the broken issuer signature ends on the failure screen', 
   await ui.waitFor('failed');
   t.equal(await ui.testId('failure-title').getAttribute('data-reason'), 'signatureInvalid');
   t.match(await ui.testId('failure-title').innerText(), /Data kartu tidak dapat diperiksa di sini/);
-  t.notMatch(await ui.text('failed'), /mencoba lagi|signature|tanda tangan|signatureInvalid|readingRecord/i, 'no retry for a card that cannot be trusted, and no code or accusation');
+  t.notMatch(
+    await ui.text('failed'),
+    /mencoba lagi|signature|tanda tangan|signatureInvalid|readingRecord/i,
+    'no retry for a card that cannot be trusted, and no code or accusation',
+  );
   t.match(await ui.testId('take-card').innerText(), /ambil kartu/);
   t.equal(await ui.page.locator('[data-screen="result"]').count(), 0, 'no result is shown for a tampered card');
   await ui.fitsAllSizes(t, 'tampered-card-failed');
@@ -258,7 +274,7 @@ t.test('other-regency: a KTP-el from outside Karanganyar is verified like any ot
   t.match(await ui.text('welcome'), /Selamat datang/, 'the next person meets Bahasa Indonesia again');
 });
 
-t.test('cannot give a fingerprint: staff assist by the taxpayer\'s choice', async (t) => {
+t.test("cannot give a fingerprint: staff assist by the taxpayer's choice", async (t) => {
   await insertAndReachFinger(t, 'valid');
   await ui.tap('cannot-give-finger');
   await ui.waitFor('staffAssist');

@@ -29,7 +29,11 @@ t.test('valid: an image of the holder’s own finger verifies, through to the re
   const prompt = await k.until((v) => v.screen === 'awaitingFinger', 'finger prompt', 30_000);
   t.equal(prompt.screen === 'awaitingFinger' && prompt.fingerPosition, valid.fingerPositions[0]);
   await rehearsal.sensor.place(holderTouch(valid, 'rehearsal-1'));
-  const end = await k.until((v) => v.screen === 'result' || v.screen === 'failed' || v.screen === 'staffAssist' || (v.screen === 'awaitingFinger' && v.attempt > 1), 'decision', 60_000);
+  const end = await k.until(
+    (v) => v.screen === 'result' || v.screen === 'failed' || v.screen === 'staffAssist' || (v.screen === 'awaitingFinger' && v.attempt > 1),
+    'decision',
+    60_000,
+  );
   t.equal(end.screen, 'result', 'the finger matched and the card was read and validated');
   if (end.screen === 'result') t.equal(end.outcome, 'verified');
   await k.intent({ type: 'finish' });
@@ -61,12 +65,20 @@ t.test('another finger is refused four times, then the taxpayer is sent to staff
   for (let attempt = 1; attempt <= 4; attempt++) {
     const v = await k.until((v) => v.screen === 'awaitingFinger' && v.attempt === attempt, `attempt ${attempt}`, 30_000);
     // Refused: not matched, or (an image the matcher finds unfit) asked for another touch.
-    if (attempt > 1) t.ok(v.screen === 'awaitingFinger' && v.feedback !== null, `attempt ${attempt - 1} was refused (${v.screen === 'awaitingFinger' ? v.feedback : v.screen})`);
+    if (attempt > 1)
+      t.ok(
+        v.screen === 'awaitingFinger' && v.feedback !== null,
+        `attempt ${attempt - 1} was refused (${v.screen === 'awaitingFinger' ? v.feedback : v.screen})`,
+      );
     await rehearsal.sensor.place(strangerTouch('impostor', `rehearsal-${attempt}`));
     const next = await k.until((v) => !(v.screen === 'awaitingFinger' && v.attempt === attempt), `decision on attempt ${attempt}`, 60_000);
     if (next.screen !== 'awaitingFinger') break;
   }
-  const end = await k.until((v) => ['staffAssist', 'result', 'failed', 'finished'].includes(v.screen), 'the end of the finger step', 60_000);
+  const end = await k.until(
+    (v) => ['staffAssist', 'result', 'failed', 'finished'].includes(v.screen),
+    'the end of the finger step',
+    60_000,
+  );
   t.equal(end.screen, 'staffAssist', 'staff assistance after four refusals, never a match');
   if (end.screen === 'staffAssist') t.equal(end.why, 'fingerNotMatched');
   await rehearsal.devices.remove();

@@ -9,7 +9,9 @@ import { holderTouch, strangerTouch } from '../support/rendered-persona-fingers.
 import { REHEARSAL_STAFF_PIN, startRehearsal } from './rehearsal.ts';
 
 const HELP = `commands:
-  card <persona>   put a persona's KTP-el on the reader (${allPersonas().map((p) => p.id).join(', ')})
+  card <persona>   put a persona's KTP-el on the reader (${allPersonas()
+    .map((p) => p.id)
+    .join(', ')})
   finger           the card holder touches the sensor
   stranger         somebody else's finger touches the sensor
   remove           take the card off the reader

@@ -120,7 +120,16 @@ export async function startRehearsal(opts: { port?: number } = {}): Promise<Rehe
     ]);
     // NTP by address (written into the configuration and timesyncd's file; nothing is contacted).
     await provision(root, ['time', 'set', '--ntp', '127.0.0.1']);
-    await provision(root, ['agreement', 'set', '--numbers', 'GLADI/1,GLADI/2', '--from', '2022-11-10', '--until', `${Number(today.slice(0, 4)) + 1}-12-31`]);
+    await provision(root, [
+      'agreement',
+      'set',
+      '--numbers',
+      'GLADI/1,GLADI/2',
+      '--from',
+      '2022-11-10',
+      '--until',
+      `${Number(today.slice(0, 4)) + 1}-12-31`,
+    ]);
     await provision(root, [
       'sam',
       'install',

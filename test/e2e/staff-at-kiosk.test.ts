@@ -27,7 +27,10 @@ t.teardown(async () => {
 await ui.open(kiosk.url);
 
 const demo = (method: string, path: string, body?: unknown) =>
-  fetch(`${kiosk.url}${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+  fetch(`${kiosk.url}${path}`, {
+    method,
+    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
 
 async function openDashboard(): Promise<void> {
   await ui.tap('staff-entry');

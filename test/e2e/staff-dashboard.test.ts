@@ -44,7 +44,8 @@ t.teardown(async () => {
 await ui.open(kiosk.url);
 
 /** The WIB hour now: the bar a hit made now lands in. */
-const wibHour = () => Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).format(new Date()));
+const wibHour = () =>
+  Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).format(new Date()));
 
 /** From the kiosk screen to a signed-in dashboard: the entry, a tap on the user ID, the PIN. */
 async function openDashboard(pin = DEMO_STAFF_PIN): Promise<void> {
@@ -94,7 +95,11 @@ t.test('staff open the dashboard from the kiosk, pick their ID and type the PIN;
 
   await section(t, 'quota');
   const bars = await page.locator('[data-testid="quota-chart"] rect.bar').evaluateAll((rects) =>
-    rects.map((r) => ({ hour: Number(r.getAttribute('data-hour')), count: Number(r.getAttribute('data-count')), height: (r as SVGRectElement).getBBox().height })),
+    rects.map((r) => ({
+      hour: Number(r.getAttribute('data-hour')),
+      count: Number(r.getAttribute('data-count')),
+      height: (r as SVGRectElement).getBBox().height,
+    })),
   );
   t.equal(bars.length, 24, '24 bars');
   const hour = wibHour();
@@ -104,7 +109,10 @@ t.test('staff open the dashboard from the kiosk, pick their ID and type the PIN;
   // The hour may have turned between the verification and now.
   t.ok([hour, (hour + 23) % 24].includes(busy[0]!.hour), `the hit is in the bar of ${busy[0]!.hour}.00 WIB (now ${hour}.00)`);
   t.ok(busy[0]!.height > 80, 'the only busy hour fills the plot');
-  t.ok(bars.filter((b) => b.count === 0).every((b) => b.height === 0), 'the other hours are empty');
+  t.ok(
+    bars.filter((b) => b.count === 0).every((b) => b.height === 0),
+    'the other hours are empty',
+  );
   t.match(await ui.testId('quota-used').innerText(), /^1 dari \d+ akses NIK terpakai$/);
   t.match(await ui.testId('agreement-state').innerText(), /Berlaku/);
   await section(t, 'kiosk');
@@ -194,7 +202,10 @@ t.test('staff export the data balikan to the stick: written there, no download o
   const book = new ExcelJS.Workbook();
   await book.xlsx.load((await readFile(join(stick, xlsxName!))) as unknown as ArrayBuffer);
   const cells = book.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String));
-  t.ok(cells.some((c) => c.replace(/\D/g, '') === NOP), 'it holds the NOP linked at the kiosk');
+  t.ok(
+    cells.some((c) => c.replace(/\D/g, '') === NOP),
+    'it holds the NOP linked at the kiosk',
+  );
   t.ok(cells.includes(persona('valid').card.nik), 'and the NIK it belongs to (data balikan is the one export that may)');
 });
 
@@ -228,6 +239,7 @@ t.test('staff sign out; nothing personal reached the logs; no script errors', as
   await ui.testId('operator-list').waitFor();
   const out = kiosk.output();
   const p = persona('valid');
-  for (const secret of [p.card.nik, p.card.namaLengkap, p.card.alamat.jalan, DEMO_STAFF_PIN, NOP]) t.notOk(out.includes(secret), 'the log holds no personal data, PIN or NOP');
+  for (const secret of [p.card.nik, p.card.namaLengkap, p.card.alamat.jalan, DEMO_STAFF_PIN, NOP])
+    t.notOk(out.includes(secret), 'the log holds no personal data, PIN or NOP');
   t.same(pageErrors, []);
 });

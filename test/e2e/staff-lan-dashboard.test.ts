@@ -33,7 +33,10 @@ t.test('staff use the dashboard over the LAN listener in Chromium', async (t) =>
   const tls = makeTestTls(t, 'anj14-lan-e2e');
   const port = await freePort();
   const configFile = join(tls.dir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ staffLan: { enabled: true, host: '127.0.0.1', port, certFile: tls.certFile, keyFile: tls.keyFile } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ staffLan: { enabled: true, host: '127.0.0.1', port, certFile: tls.certFile, keyFile: tls.keyFile } }),
+  );
   const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: configFile });
   t.teardown(() => kiosk.stop());
 
@@ -51,7 +54,9 @@ t.test('staff use the dashboard over the LAN listener in Chromium', async (t) =>
 
   // Chromium trusts exactly the listener's key, as an office browser trusts the installed certificate.
   const spki = new X509Certificate(readFileSync(tls.certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  const browser = await launchBrowser(DESK, [`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`]);
+  const browser = await launchBrowser(DESK, [
+    `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
+  ]);
   t.teardown(() => browser.close());
   const page = await browser.context.newPage();
   const pageErrors: string[] = [];
@@ -71,7 +76,11 @@ t.test('staff use the dashboard over the LAN listener in Chromium', async (t) =>
   t.pass('signed in over HTTPS; the quota chart is drawn');
 
   const cookie = (await browser.context.cookies(lan)).find((c) => c.name === 'anjungan_staff');
-  t.match(cookie, { secure: true, httpOnly: true, sameSite: 'Strict', path: '/' }, 'the session cookie is Secure, HttpOnly, SameSite=Strict');
+  t.match(
+    cookie,
+    { secure: true, httpOnly: true, sameSite: 'Strict', path: '/' },
+    'the session cookie is Secure, HttpOnly, SameSite=Strict',
+  );
 
   await page.getByTestId('assist-at-kiosk-only').waitFor();
   t.equal(await page.getByTestId('assist-unlock').count(), 0, 'no unlock button on a desk');

@@ -6,12 +6,7 @@ import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 
 // Right index finger, two minutiae: an ending at (10.0 mm, 20.0 mm) pointing at 90°, and a
 // bifurcation at (0.5 mm, 25.5 mm) pointing at 5.625°.
-const HAND_BUILT = Uint8Array.from([
-  0x7f, 0x2e, 0x0e,
-  0x80, 0x01, 0x02,
-  0x81, 0x01, 0x02,
-  0x90, 0x06, 0x64, 0xc8, 0x50, 0x05, 0xff, 0x81,
-]);
+const HAND_BUILT = Uint8Array.from([0x7f, 0x2e, 0x0e, 0x80, 0x01, 0x02, 0x81, 0x01, 0x02, 0x90, 0x06, 0x64, 0xc8, 0x50, 0x05, 0xff, 0x81]);
 
 t.test('decodes a hand-built card file byte for byte', async (t) => {
   const tpl = decodeCardTemplateFile(HAND_BUILT);
@@ -27,7 +22,11 @@ t.test('decodes a hand-built card file byte for byte', async (t) => {
 
 t.test('encodes a 500 dpi template into 0.1 mm units', async (t) => {
   const tpl: FingerTemplate = {
-    fingerPosition: 7, width: 400, height: 500, resolutionDpi: 500, quality: 80,
+    fingerPosition: 7,
+    width: 400,
+    height: 500,
+    resolutionDpi: 500,
+    quality: 80,
     minutiae: [{ x: 500, y: 250, angle: Math.PI, type: 'other', quality: 60 }],
   };
   t.same(encodeCardTemplateFile(tpl), Uint8Array.from([0x7f, 0x2e, 0x0b, 0x80, 0x01, 0x07, 0x81, 0x01, 0x01, 0x90, 0x03, 254, 127, 32]));

@@ -48,7 +48,8 @@ t.test('a kiosk touch matches the card template of its own finger only', async (
 
 /** Nearest-neighbour upsampling ×2: the same touch on a 1000 dpi sensor. */
 function at1000Dpi(image: RenderedImpression): SensorImage {
-  const width = image.width * 2, height = image.height * 2;
+  const width = image.width * 2,
+    height = image.height * 2;
   const pixels = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels[y * width + x] = image.pixels[(y >> 1) * image.width + (x >> 1)]!;
   return { width, height, pixels, dpi: 1000 };
@@ -65,7 +66,8 @@ t.test('an image at another resolution is brought to 500 dpi and reads the same'
 
 function withPixels(image: RenderedImpression, map: (v: number, x: number, y: number) => number): SensorImage {
   const pixels = new Uint8Array(image.pixels.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round(map(image.pixels[i]!, i % image.width, Math.floor(i / image.width)))));
+  for (let i = 0; i < pixels.length; i++)
+    pixels[i] = Math.max(0, Math.min(255, Math.round(map(image.pixels[i]!, i % image.width, Math.floor(i / image.width)))));
   return { width: image.width, height: image.height, pixels, dpi: image.dpi };
 }
 
@@ -79,7 +81,7 @@ t.test('poor images become the capture hints, never a template to match', async 
   const dark = withPixels(image, (v) => v * 0.3);
   t.equal(extractTemplate(dark).hint, 'cleanFinger', 'too dark: a wet finger');
   let seed = 7;
-  const noise = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const noise = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const smudged = withPixels(image, (v, x, y) => (Math.hypot(x - 200, y - 250) < 150 ? 60 + noise() * 160 : v));
   t.equal(extractTemplate(smudged).hint, 'cleanFinger', 'ridges smeared away');
 });
@@ -94,5 +96,8 @@ t.test('the renderer is deterministic from its seed', async (t) => {
   const again = renderImpression(renderMaster('extract-test-a'), 'kiosk', KIOSK_TOUCH);
   t.same(Buffer.from(again.pixels).equals(Buffer.from(kiosk[0]!.pixels)), true, 'same pixels');
   t.same(again.minutiae, kiosk[0]!.minutiae, 'same ground truth');
-  t.ok(fingers[0]!.minutiae.length >= 30 && fingers[0]!.minutiae.length <= 150, `a finger-like number of minutiae (${fingers[0]!.minutiae.length})`);
+  t.ok(
+    fingers[0]!.minutiae.length >= 30 && fingers[0]!.minutiae.length <= 150,
+    `a finger-like number of minutiae (${fingers[0]!.minutiae.length})`,
+  );
 });

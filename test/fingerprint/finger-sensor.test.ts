@@ -13,7 +13,10 @@ function sensorWithClock() {
 
 const settled = async (p: Promise<unknown>): Promise<boolean> => {
   let done = false;
-  p.then(() => (done = true), () => (done = true));
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
   await new Promise((r) => setImmediate(r));
   return done;
 };

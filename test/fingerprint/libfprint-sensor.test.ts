@@ -7,7 +7,13 @@
  */
 import t from 'tap';
 import { CaptureHelper, CaptureHelperError, type FingerImage } from '../../device/fingerprint/capture-helper.ts';
-import { LibfprintSensor, nbisTemplate, pickDevice, workerExtractor, type TemplateExtractor } from '../../device/fingerprint/libfprint-sensor.ts';
+import {
+  LibfprintSensor,
+  nbisTemplate,
+  pickDevice,
+  workerExtractor,
+  type TemplateExtractor,
+} from '../../device/fingerprint/libfprint-sensor.ts';
 import type { SensorImage } from '../../device/fingerprint/extract/index.ts';
 import { DeviceError } from '../../device/domain/failure.ts';
 import { createLogger } from '../../device/log.ts';
@@ -24,10 +30,15 @@ const H = 320;
 const finger = realCapture('egis0570');
 
 /** An image enlarged `k` times by pixel repetition. */
-function enlarged(image: { width: number; height: number; pixels: Uint8Array }, k: number): { width: number; height: number; pixels: Uint8Array } {
-  const width = image.width * k, height = image.height * k;
+function enlarged(
+  image: { width: number; height: number; pixels: Uint8Array },
+  k: number,
+): { width: number; height: number; pixels: Uint8Array } {
+  const width = image.width * k,
+    height = image.height * k;
   const pixels = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels[y * width + x] = image.pixels[((y / k) | 0) * image.width + ((x / k) | 0)]!;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) pixels[y * width + x] = image.pixels[((y / k) | 0) * image.width + ((x / k) | 0)]!;
   return { width, height, pixels };
 }
 
@@ -38,7 +49,14 @@ function recordingExtractor(): { seen: SensorImage[]; extractor: TemplateExtract
     extractor: {
       async extract(image) {
         seen.push(image);
-        const template: FingerTemplate = { fingerPosition: 0, width: image.width, height: image.height, resolutionDpi: 500, quality: 60, minutiae: [] };
+        const template: FingerTemplate = {
+          fingerPosition: 0,
+          width: image.width,
+          height: image.height,
+          resolutionDpi: 500,
+          quality: 60,
+          minutiae: [],
+        };
         return { template, quality: 60, ridgePeriodPx: 9, contactAreaMm2: 200 };
       },
     },
@@ -51,7 +69,10 @@ t.test('the helper lists libfprint devices, captures a placed finger byte for by
   const helper = new CaptureHelper({ helperPath, env: sensor.env });
   t.teardown(() => helper.kill());
   const devices = await helper.list();
-  t.same(devices.map((d) => d.driver), ['virtual_image']);
+  t.same(
+    devices.map((d) => d.driver),
+    ['virtual_image'],
+  );
   await helper.open(0);
   const pixels = ridgePattern(W, H);
   const captured = helper.capture();
@@ -105,7 +126,11 @@ t.test('device selection by driver name and index', async (t) => {
   t.equal(pickDevice(devices, { driver: 'elan', index: 0 }), -1);
 });
 
-function newSensor(env: Record<string, string>, extractor: TemplateExtractor, extra: Partial<ConstructorParameters<typeof LibfprintSensor>[0]> = {}) {
+function newSensor(
+  env: Record<string, string>,
+  extractor: TemplateExtractor,
+  extra: Partial<ConstructorParameters<typeof LibfprintSensor>[0]> = {},
+) {
   return new LibfprintSensor({
     helperPath,
     device: { driver: 'virtual_image', index: 0 },
@@ -131,7 +156,10 @@ t.test('the helper returns libfprint’s own NBIS minutiae of a touch with the i
   t.ok(Buffer.from(image.pixels).equals(Buffer.from(finger.pixels)), 'the image arrives unchanged');
   t.ok(minutiae.length >= 20, `mindtct found the finger’s minutiae (${minutiae.length})`);
   const { width, height } = finger;
-  t.ok(minutiae.every((m) => m.x >= 0 && m.x < width && m.y > 0 && m.y <= height && m.theta > -180 && m.theta <= 180), 'x, y and theta as libfprint serializes them');
+  t.ok(
+    minutiae.every((m) => m.x >= 0 && m.x < width && m.y > 0 && m.y <= height && m.theta > -180 && m.theta <= 180),
+    'x, y and theta as libfprint serializes them',
+  );
   t.ok(mindtctMs !== undefined && mindtctMs > 0, 'mindtct’s own timing is reported');
   // The same image again: mindtct is deterministic, and the helper is ready for the next touch.
   const again = helper.captureNbis();
@@ -175,8 +203,19 @@ t.test('LibfprintSensor: a touch becomes libfprint’s NBIS minutiae for the ask
 t.test('LibfprintSensor: with `minutiae: own` the template is our extractor’s', async (t) => {
   const virtual = virtualSensor();
   t.teardown(() => virtual.cleanup());
-  const own: FingerTemplate = { fingerPosition: 0, width: W, height: H, resolutionDpi: 500, quality: 70, minutiae: Array.from({ length: 20 }, (_, k) => ({ x: 20 + k * 10, y: 100, angle: 1, type: 'ending' as const, quality: 50 })) };
-  const sensor = newSensor(virtual.env, { extract: async () => ({ template: own, quality: 70, ridgePeriodPx: 9, contactAreaMm2: 200 }) }, { minutiae: 'own' });
+  const own: FingerTemplate = {
+    fingerPosition: 0,
+    width: W,
+    height: H,
+    resolutionDpi: 500,
+    quality: 70,
+    minutiae: Array.from({ length: 20 }, (_, k) => ({ x: 20 + k * 10, y: 100, angle: 1, type: 'ending' as const, quality: 50 })),
+  };
+  const sensor = newSensor(
+    virtual.env,
+    { extract: async () => ({ template: own, quality: 70, ridgePeriodPx: 9, contactAreaMm2: 200 }) },
+    { minutiae: 'own' },
+  );
   t.teardown(() => sensor.stop());
   await sensor.start();
   const capture = sensor.capture(3, new AbortController().signal);
@@ -205,7 +244,16 @@ t.test('LibfprintSensor: the extractor’s hint reaches the taxpayer instead of 
   const lines: string[] = [];
   const sensor = newSensor(
     virtual.env,
-    { extract: async (image) => ({ template: { fingerPosition: 1, width: image.width, height: image.height, resolutionDpi: 500, quality: 5, minutiae: [] }, quality: 5, hint: 'cleanFinger', reason: 'wrongScale', ridgePeriodPx: 19, contactAreaMm2: 200 }) },
+    {
+      extract: async (image) => ({
+        template: { fingerPosition: 1, width: image.width, height: image.height, resolutionDpi: 500, quality: 5, minutiae: [] },
+        quality: 5,
+        hint: 'cleanFinger',
+        reason: 'wrongScale',
+        ridgePeriodPx: 19,
+        contactAreaMm2: 200,
+      }),
+    },
     { logger: createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } }) },
   );
   t.teardown(() => sensor.stop());
@@ -213,7 +261,10 @@ t.test('LibfprintSensor: the extractor’s hint reaches the taxpayer instead of 
   const capture = sensor.capture(1, new AbortController().signal);
   await virtual.place({ width: W, height: H, pixels: ridgePattern(W, H, 6) });
   t.same(await capture, { kind: 'poorQuality', hint: 'cleanFinger' });
-  t.ok(lines.some((l) => /"event":"fingerRefused".*"reason":"wrongScale"/.test(l)), 'the staff log says why');
+  t.ok(
+    lines.some((l) => /"event":"fingerRefused".*"reason":"wrongScale"/.test(l)),
+    'the staff log says why',
+  );
 });
 
 t.test('LibfprintSensor: extraction runs off the event loop, and one that misses its deadline is a poor touch', async (t) => {
@@ -242,14 +293,19 @@ t.test('LibfprintSensor: extraction runs off the event loop, and one that misses
   t.teardown(() => hurried.close());
   await hurried.warmUp();
   const lines: string[] = [];
-  const late = newSensor(virtual.env, hurried, { logger: createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } }) });
+  const late = newSensor(virtual.env, hurried, {
+    logger: createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } }),
+  });
   t.teardown(() => late.stop());
   await sensor.stop();
   await late.start();
   const attempt = late.capture(1, new AbortController().signal);
   await virtual.place(finger);
   t.same(await attempt, { kind: 'poorQuality', hint: 'cleanFinger' }, 'asked to try again');
-  t.ok(lines.some((l) => l.includes('"event":"fingerExtractionTimeout"')), 'the staff log says the deadline passed');
+  t.ok(
+    lines.some((l) => l.includes('"event":"fingerExtractionTimeout"')),
+    'the staff log says the deadline passed',
+  );
 });
 
 t.test('LibfprintSensor: an image libfprint itself refuses is a poor touch, not a broken sensor', async (t) => {

@@ -31,9 +31,14 @@ function moved(tpl: FingerTemplate, rotation: number, dx: number, dy: number): F
 t.test('the same template rotated and moved still matches', async (t) => {
   const [a] = pairsOf[0] as readonly [FingerTemplate, FingerTemplate];
   fc.assert(
-    fc.property(fc.double({ min: -Math.PI / 6, max: Math.PI / 6, noNaN: true }), fc.integer({ min: -50, max: 50 }), fc.integer({ min: -50, max: 50 }), (rot, dx, dy) => {
-      return matchScore(moved(a, rot, dx, dy), a) >= MATCH_THRESHOLD;
-    }),
+    fc.property(
+      fc.double({ min: -Math.PI / 6, max: Math.PI / 6, noNaN: true }),
+      fc.integer({ min: -50, max: 50 }),
+      fc.integer({ min: -50, max: 50 }),
+      (rot, dx, dy) => {
+        return matchScore(moved(a, rot, dx, dy), a) >= MATCH_THRESHOLD;
+      },
+    ),
     { numRuns: 40 },
   );
   t.pass('matched at every pose');
@@ -89,12 +94,18 @@ t.test('any template scores finite and non-negative without throwing', async (t)
     height: fc.constant(500),
     resolutionDpi: fc.constantFrom(500, 254, 1000),
     quality: fc.constant(50),
-    minutiae: fc.oneof(fc.array(minutia, { maxLength: 60 }), fc.array(minutia, { maxLength: 3 }).map((ms) => [...ms, ...ms, ...ms])),
+    minutiae: fc.oneof(
+      fc.array(minutia, { maxLength: 60 }),
+      fc.array(minutia, { maxLength: 3 }).map((ms) => [...ms, ...ms, ...ms]),
+    ),
   });
-  fc.assert(fc.property(template, template, (a, b) => {
-    const s = matchScore(a, b);
-    return Number.isFinite(s) && s >= 0;
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(template, template, (a, b) => {
+      const s = matchScore(a, b);
+      return Number.isFinite(s) && s >= 0;
+    }),
+    { numRuns: 200 },
+  );
   t.pass('scores were finite');
 });
 

@@ -31,7 +31,11 @@ t.test('NBIS angles become ISO angles: half a turn, counter-clockwise kept, y mi
   near(nbisThetaToIsoAngle(180), 0, 'west → east');
   near(nbisThetaToIsoAngle(-179), deg(1), 'angles stay in 0..2π');
   const m = nbisToIsoMinutia({ x: 10, y: 300, theta: 45 }, 320);
-  t.same({ ...m, angle: 0 }, { x: 10, y: 20, angle: 0, type: 'other', quality: 0 }, 'origin bottom left → top left; no type or quality in an NBIS print');
+  t.same(
+    { ...m, angle: 0 },
+    { x: 10, y: 20, angle: 0, type: 'other', quality: 0 },
+    'origin bottom left → top left; no type or quality in an NBIS print',
+  );
   near(m.angle, deg(225), 'north-east → south-west');
   for (let theta = -179; theta <= 180; theta += 7) {
     const iso = nbisToIsoMinutia({ x: 33, y: 17, theta }, 100);
@@ -41,7 +45,9 @@ t.test('NBIS angles become ISO angles: half a turn, counter-clockwise kept, y mi
 
 const helperPath = captureHelperPath();
 
-async function withNbis(fn: (touch: (image: { width: number; height: number; pixels: Uint8Array }) => Promise<Minutia[]>) => Promise<void>): Promise<void> {
+async function withNbis(
+  fn: (touch: (image: { width: number; height: number; pixels: Uint8Array }) => Promise<Minutia[]>) => Promise<void>,
+): Promise<void> {
   const sensor = virtualSensor();
   const helper = new CaptureHelper({ helperPath, env: sensor.env });
   try {
@@ -60,7 +66,8 @@ async function withNbis(fn: (touch: (image: { width: number; height: number; pix
 t.test('mindtct’s minutiae, converted, point where the ground truth read from the drawn ridges points', async (t) => {
   const images = ['oracle-a', 'oracle-b'].map((seed) => renderImpression(renderMaster(seed), 'enrolment', ENROLMENT_TOUCH));
   await withNbis(async (nbis) => {
-    let pairs = 0, agree = 0;
+    let pairs = 0,
+      agree = 0;
     for (const image of images) {
       const a = directionAgreement(image.minutiae, 500, await nbis(image), 500);
       pairs += a.pairs;
@@ -73,7 +80,9 @@ t.test('mindtct’s minutiae, converted, point where the ground truth read from 
 
 t.test('on the real captures our extractor’s minutiae sit where mindtct’s do, and point the same way', async (t) => {
   await withNbis(async (nbis) => {
-    let ours = 0, pairs = 0, agree = 0;
+    let ours = 0,
+      pairs = 0,
+      agree = 0;
     for (const name of ['egis0570', 'nb1010', 'vfs0050', 'vfs5011', 'upektc_img', 'aes3500']) {
       const capture = realCapture(name);
       const found = extractMinutiae(capture).minutiae;

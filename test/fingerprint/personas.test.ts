@@ -12,9 +12,17 @@ t.test('card files are the same on every call and carry the persona finger posit
   for (const p of allPersonas()) {
     const files = cardTemplateFiles(p);
     t.same(cardTemplateFiles(p), files, `${p.id} deterministic`);
-    t.same(files.map((f) => decodeCardTemplateFile(f).fingerPosition), p.fingerPositions, `${p.id} positions`);
+    t.same(
+      files.map((f) => decodeCardTemplateFile(f).fingerPosition),
+      p.fingerPositions,
+      `${p.id} positions`,
+    );
   }
-  t.not(Buffer.from(cardTemplateFiles(persona('valid'))[0]).toString('hex'), Buffer.from(cardTemplateFiles(persona('deceased'))[0]).toString('hex'), 'different people, different fingers');
+  t.not(
+    Buffer.from(cardTemplateFiles(persona('valid'))[0]).toString('hex'),
+    Buffer.from(cardTemplateFiles(persona('deceased'))[0]).toString('hex'),
+    'different people, different fingers',
+  );
 });
 
 async function attempt(sensor: SimulatedFingerSensor, holder = persona('valid'), genuine = true, position = holder.fingerPositions[0]) {

@@ -16,7 +16,8 @@ import { LibfprintNbis, realSets } from './real/evaluation.ts';
 
 /** The image a driver that doubles its pixels would hand over. */
 function doubled(image: SensorImage): SensorImage {
-  const width = image.width * 2, height = image.height * 2;
+  const width = image.width * 2,
+    height = image.height * 2;
   const pixels = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels[y * width + x] = image.pixels[(y >> 1) * image.width + (x >> 1)]!;
   return { width, height, pixels, dpi: image.dpi * 2 };
@@ -44,7 +45,10 @@ t.test('an image at the wrong scale is refused as a capture problem, never turne
   t.equal(wrong.hint, 'cleanFinger', 'the taxpayer is asked to try again');
   const known = extractTemplate(enlarged);
   t.equal(known.hint, undefined, 'the same enlarged image with its true resolution (the table entry) is usable');
-  t.ok(Math.abs(known.template.minutiae.length - right.template.minutiae.length) <= 0.25 * right.template.minutiae.length, `and reads about the same minutiae (${known.template.minutiae.length} vs ${right.template.minutiae.length})`);
+  t.ok(
+    Math.abs(known.template.minutiae.length - right.template.minutiae.length) <= 0.25 * right.template.minutiae.length,
+    `and reads about the same minutiae (${known.template.minutiae.length} vs ${right.template.minutiae.length})`,
+  );
   // aes3500's driver enlarges twice: taken at libfprint's assumed 500 dpi its ridges are twice as wide.
   const aes = realCapture('aes3500');
   t.equal(extractTemplate({ ...aes, dpi: 500 }).reason, 'wrongScale', 'aes3500 at the assumed 500 dpi is refused');
@@ -56,7 +60,10 @@ t.test('the impression generator: deterministic, each touch sharing 60–80 % of
   for (const model of [KIOSK_MODEL, PLASTIC_MODEL]) {
     const a = impressionSet(capture, 'generator-test', 3, model);
     const b = impressionSet(capture, 'generator-test', 3, model);
-    t.ok(Buffer.from(a.probes[2]!.pixels).equals(Buffer.from(b.probes[2]!.pixels)), `${model.distortion}: the same seed gives the same images`);
+    t.ok(
+      Buffer.from(a.probes[2]!.pixels).equals(Buffer.from(b.probes[2]!.pixels)),
+      `${model.distortion}: the same seed gives the same images`,
+    );
     for (const overlap of a.overlaps) t.ok(overlap >= 0.6 && overlap <= 0.8, `${model.distortion}: overlap ${overlap.toFixed(2)}`);
     t.equal(a.reference.dpi, capture.dpi, 'at the capture’s own resolution');
   }
@@ -70,13 +77,17 @@ t.test('the kiosk path on real impressions: the same finger matches within four 
     const o = p.outcome['libfprint-nbis'];
     return o.kind === 'captured' ? o.template : undefined;
   };
-  let genuine = 0, matched = 0;
+  let genuine = 0,
+    matched = 0;
   for (const set of sets) {
     t.ok(set.card, `${set.finger}/${set.set}: the enrolment impression gave a card template`);
     const scores = set.probes.map((p) => (captured(p) && set.card ? matchScore(captured(p)!, set.card) : 0));
     genuine += scores.length;
     matched += scores.filter((s) => s >= MATCH_THRESHOLD).length;
-    t.ok(scores.some((s) => s >= MATCH_THRESHOLD), `${set.finger}/${set.set}: matched within four tries (scores ${scores.join(', ')})`);
+    t.ok(
+      scores.some((s) => s >= MATCH_THRESHOLD),
+      `${set.finger}/${set.set}: matched within four tries (scores ${scores.join(', ')})`,
+    );
   }
   t.ok(matched >= genuine / 2, `most single tries match too (${matched} of ${genuine})`);
   let highest = 0;

@@ -8,16 +8,8 @@ import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 // two minutiae: an ending at (100, 200) at 90°, a bifurcation at (399, 499) at 0°. No
 // extended data.
 const HAND_BUILT = Uint8Array.from([
-  0x46, 0x4d, 0x52, 0x00, 0x20, 0x32, 0x30, 0x00,
-  0x00, 0x00, 0x00, 0x2a,
-  0x00, 0x00,
-  0x01, 0x90, 0x01, 0xf4,
-  0x00, 0xc5, 0x00, 0xc5,
-  0x01, 0x00,
-  0x02, 0x00, 0x50, 0x02,
-  0x40, 0x64, 0x00, 0xc8, 0x40, 0x3c,
-  0x81, 0x8f, 0x01, 0xf3, 0x00, 0x5a,
-  0x00, 0x00,
+  0x46, 0x4d, 0x52, 0x00, 0x20, 0x32, 0x30, 0x00, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00, 0x01, 0x90, 0x01, 0xf4, 0x00, 0xc5, 0x00, 0xc5, 0x01,
+  0x00, 0x02, 0x00, 0x50, 0x02, 0x40, 0x64, 0x00, 0xc8, 0x40, 0x3c, 0x81, 0x8f, 0x01, 0xf3, 0x00, 0x5a, 0x00, 0x00,
 ]);
 
 t.test('decodes a hand-built record byte for byte', async (t) => {
@@ -80,7 +72,9 @@ t.test('refuses every malformed variant with a typed error', async (t) => {
 t.test('refuses to encode what the record cannot hold', async (t) => {
   const base: FingerTemplate = { fingerPosition: 2, width: 400, height: 500, resolutionDpi: 500, quality: 80, minutiae: [] };
   t.throws(() => encodeFingerMinutiaeRecord([]), { code: 'countMismatch' });
-  t.throws(() => encodeFingerMinutiaeRecord([{ ...base, minutiae: [{ x: 400, y: 1, angle: 0, type: 'ending', quality: 50 }] }]), { code: 'coordinateOutOfImage' });
+  t.throws(() => encodeFingerMinutiaeRecord([{ ...base, minutiae: [{ x: 400, y: 1, angle: 0, type: 'ending', quality: 50 }] }]), {
+    code: 'coordinateOutOfImage',
+  });
   t.throws(() => encodeFingerMinutiaeRecord([{ ...base, quality: 120 }]), { code: 'badQuality' });
   t.throws(() => encodeFingerMinutiaeRecord([base, { ...base, width: 300 }]), { code: 'badImageSize' });
 });
@@ -105,7 +99,9 @@ const view = (width: number, height: number): fc.Arbitrary<FingerTemplate> =>
   });
 
 t.test('round-trips any record', async (t) => {
-  const record = fc.tuple(fc.integer({ min: 1, max: 16383 }), fc.integer({ min: 1, max: 16383 })).chain(([w, h]) => fc.array(view(w, h), { minLength: 1, maxLength: MAX_FINGER_VIEWS }));
+  const record = fc
+    .tuple(fc.integer({ min: 1, max: 16383 }), fc.integer({ min: 1, max: 16383 }))
+    .chain(([w, h]) => fc.array(view(w, h), { minLength: 1, maxLength: MAX_FINGER_VIEWS }));
   fc.assert(
     fc.property(record, (views) => {
       const bytes = encodeFingerMinutiaeRecord(views);
@@ -141,8 +137,36 @@ t.test('views are bounded and duplicates refused before any scoring', async (t) 
   t.equal(decodeFingerMinutiaeRecord(wideRecord(MAX_FINGER_VIEWS)).length, MAX_FINGER_VIEWS, 'two full views are a valid record');
   t.throws(() => decodeFingerMinutiaeRecord(wideRecord(MAX_FINGER_VIEWS + 1)), { code: 'tooManyViews' });
   t.throws(() => decodeFingerMinutiaeRecord(wideRecord(176)), { code: 'tooManyViews' }, 'the 176-view record of the report');
-  t.throws(() => decodeFingerMinutiaeRecord(wideRecord(2, () => 3, () => 0)), { code: 'duplicateView' }, 'the same finger and view twice');
-  t.equal(decodeFingerMinutiaeRecord(wideRecord(2, () => 3, (v) => v)).length, 2, 'two views of one finger are fine');
-  const three = [0, 1, 2].map((fingerPosition) => ({ fingerPosition, width: 10, height: 10, resolutionDpi: 500, quality: 50, minutiae: [] }));
+  t.throws(
+    () =>
+      decodeFingerMinutiaeRecord(
+        wideRecord(
+          2,
+          () => 3,
+          () => 0,
+        ),
+      ),
+    { code: 'duplicateView' },
+    'the same finger and view twice',
+  );
+  t.equal(
+    decodeFingerMinutiaeRecord(
+      wideRecord(
+        2,
+        () => 3,
+        (v) => v,
+      ),
+    ).length,
+    2,
+    'two views of one finger are fine',
+  );
+  const three = [0, 1, 2].map((fingerPosition) => ({
+    fingerPosition,
+    width: 10,
+    height: 10,
+    resolutionDpi: 500,
+    quality: 50,
+    minutiae: [],
+  }));
   t.throws(() => encodeFingerMinutiaeRecord(three), { code: 'tooManyViews' });
 });

@@ -35,8 +35,14 @@ function problems(extra: object): string[] {
 
 t.test('production names its sensor and its GPIO', async (t) => {
   const p = problems({});
-  t.ok(p.some((m) => m.startsWith('/fingerprint is required')), 'the fingerprint section is required');
-  t.ok(p.some((m) => m.startsWith('/gpio is required')), 'the gpio section is required');
+  t.ok(
+    p.some((m) => m.startsWith('/fingerprint is required')),
+    'the fingerprint section is required',
+  );
+  t.ok(
+    p.some((m) => m.startsWith('/gpio is required')),
+    'the gpio section is required',
+  );
 });
 
 t.test('a complete production config loads with the libfprint sensor and GPIO off', async (t) => {
@@ -49,10 +55,26 @@ t.test('a complete production config loads with the libfprint sensor and GPIO of
 });
 
 t.test('bad sensor settings are refused, each named', async (t) => {
-  t.ok(problems({ fingerprint: { driver: 'libfprint', helperPath: 'relative/helper' }, gpio: { driver: 'none' } }).some((m) => m.startsWith('/fingerprint/helperPath')));
-  t.ok(problems({ fingerprint: { driver: 'vendor-sdk', helperPath: '/x' }, gpio: { driver: 'none' } }).some((m) => m.startsWith('/fingerprint/driver')));
-  t.ok(problems({ fingerprint: { driver: 'libfprint', helperPath: '/x', device: { index: -1 } }, gpio: { driver: 'none' } }).some((m) => m.startsWith('/fingerprint/device/index')));
-  t.ok(problems({ fingerprint: { driver: 'libfprint', helperPath: '/x' }, gpio: { driver: 'sysfs' } }).some((m) => m.startsWith('/gpio/driver')));
+  t.ok(
+    problems({ fingerprint: { driver: 'libfprint', helperPath: 'relative/helper' }, gpio: { driver: 'none' } }).some((m) =>
+      m.startsWith('/fingerprint/helperPath'),
+    ),
+  );
+  t.ok(
+    problems({ fingerprint: { driver: 'vendor-sdk', helperPath: '/x' }, gpio: { driver: 'none' } }).some((m) =>
+      m.startsWith('/fingerprint/driver'),
+    ),
+  );
+  t.ok(
+    problems({ fingerprint: { driver: 'libfprint', helperPath: '/x', device: { index: -1 } }, gpio: { driver: 'none' } }).some((m) =>
+      m.startsWith('/fingerprint/device/index'),
+    ),
+  );
+  t.ok(
+    problems({ fingerprint: { driver: 'libfprint', helperPath: '/x' }, gpio: { driver: 'sysfs' } }).some((m) =>
+      m.startsWith('/gpio/driver'),
+    ),
+  );
 });
 
 t.test('the fingerprint section carries the sensor table overrides, the minutiae source and the operating point', async (t) => {
@@ -70,9 +92,24 @@ t.test('the fingerprint section carries the sensor table overrides, the minutiae
   t.equal(config.fingerprint?.minutiae, 'own');
   t.same(config.fingerprint?.threshold, { score: 9.5, fmr: 0.001 });
   const fp = (extra: object) => ({ fingerprint: { driver: 'libfprint', helperPath: '/x', ...extra }, gpio: { driver: 'none' } });
-  t.ok(problems(fp({ sensors: { uru4000: { nativeDpi: 500, enlargement: 9 } } })).some((m) => m.startsWith('/fingerprint/sensors')), 'an enlargement no driver makes');
-  t.ok(problems(fp({ sensors: { 'Bad Name': { nativeDpi: 500, enlargement: 1 } } })).some((m) => m.startsWith('/fingerprint/sensors')), 'a driver name libfprint would not use');
-  t.ok(problems(fp({ minutiae: 'vendor' })).some((m) => m.startsWith('/fingerprint/minutiae')), 'an unknown minutiae source');
-  t.ok(problems(fp({ threshold: { score: 9.5 } })).some((m) => m.startsWith('/fingerprint/threshold')), 'a threshold without the FMR it was set for');
-  t.ok(problems(fp({ threshold: { score: 0, fmr: 0.001 } })).some((m) => m.startsWith('/fingerprint/threshold/score')), 'a threshold that matches anything');
+  t.ok(
+    problems(fp({ sensors: { uru4000: { nativeDpi: 500, enlargement: 9 } } })).some((m) => m.startsWith('/fingerprint/sensors')),
+    'an enlargement no driver makes',
+  );
+  t.ok(
+    problems(fp({ sensors: { 'Bad Name': { nativeDpi: 500, enlargement: 1 } } })).some((m) => m.startsWith('/fingerprint/sensors')),
+    'a driver name libfprint would not use',
+  );
+  t.ok(
+    problems(fp({ minutiae: 'vendor' })).some((m) => m.startsWith('/fingerprint/minutiae')),
+    'an unknown minutiae source',
+  );
+  t.ok(
+    problems(fp({ threshold: { score: 9.5 } })).some((m) => m.startsWith('/fingerprint/threshold')),
+    'a threshold without the FMR it was set for',
+  );
+  t.ok(
+    problems(fp({ threshold: { score: 0, fmr: 0.001 } })).some((m) => m.startsWith('/fingerprint/threshold/score')),
+    'a threshold that matches anything',
+  );
 });

@@ -26,4 +26,3 @@ export function wideRecord(views: number, position = (v: number) => v % 11, view
   }
   return out;
 }
-

@@ -12,12 +12,18 @@ export async function signInAdmin(fleet: LocalFleet, adminId = 'admin', password
   await new AdminAuth(fleet.pool, () => new Date()).addAdmin(adminId, password);
   const port = fleet.balancer.port;
   const origin = `https://127.0.0.1:${port}`;
-  const signIn = await httpsRequest(port, fleet.caPem, { method: 'POST', path: '/api/admin/session', headers: { origin }, body: { adminId, password } });
+  const signIn = await httpsRequest(port, fleet.caPem, {
+    method: 'POST',
+    path: '/api/admin/session',
+    headers: { origin },
+    body: { adminId, password },
+  });
   if (signIn.status !== 200) throw new Error(`sign-in refused: ${signIn.status} ${signIn.body}`);
   const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
   const csrf = signIn.json().csrf as string;
   return {
     get: (path) => httpsRequest(port, fleet.caPem, { path, headers: { cookie } }),
-    post: (path, body = {}) => httpsRequest(port, fleet.caPem, { method: 'POST', path, headers: { cookie, origin, 'x-anjungan-csrf': csrf }, body }),
+    post: (path, body = {}) =>
+      httpsRequest(port, fleet.caPem, { method: 'POST', path, headers: { cookie, origin, 'x-anjungan-csrf': csrf }, body }),
   };
 }

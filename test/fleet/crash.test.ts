@@ -22,7 +22,10 @@ const silent = createLogger({ level: 'silent' });
 const clock = { now: () => new Date() };
 
 t.test('kill -9 of a fleet instance and of PostgreSQL loses no settled hit and no forwarded entry', async (t) => {
-  const fleet = await startLocalFleet({ instances: 2, quota: { dailyLimit: 100_000, maxLeaseSize: 5, leaseTtlS: 10, maxOutstandingPerKiosk: 100_000 } });
+  const fleet = await startLocalFleet({
+    instances: 2,
+    quota: { dailyLimit: 100_000, maxLeaseSize: 5, leaseTtlS: 10, maxOutstandingPerKiosk: 100_000 },
+  });
   t.teardown(() => fleet.close());
   const kiosks = await Promise.all(
     ['C1', 'C2', 'C3'].map(async (id) => {
@@ -31,7 +34,14 @@ t.test('kill -9 of a fleet instance and of PostgreSQL loses no settled hit and n
       const db = openDatabase(dir);
       const client = new FleetClient({ ...link, timeoutMs: 5_000 });
       const ledger = new LeaseLedger(db, { clock, dailyLimit: 1000, fleetViewFreshMs: 60_000 });
-      const keeper = new LeaseKeeper({ db, ledger, client, clock, logger: silent, settings: { leaseSize: 5, lowWater: 1, tickMs: 3_600_000, retryMs: 50 } });
+      const keeper = new LeaseKeeper({
+        db,
+        ledger,
+        client,
+        clock,
+        logger: silent,
+        settings: { leaseSize: 5, lowWater: 1, tickMs: 3_600_000, retryMs: 50 },
+      });
       const outbox = new ReturnDataOutbox(db, Buffer.alloc(32, 7), clock);
       t.teardown(() => {
         client.close();
@@ -54,7 +64,10 @@ t.test('kill -9 of a fleet instance and of PostgreSQL loses no settled hit and n
       if (r.granted) {
         await k.ledger.markSent(r.id);
         spent += 1;
-        k.outbox.enqueue({ nik: `33130101019${String(10000 + (n++ % 90000)).slice(-5)}`, nop: '331301000100100010', npwpd: null }, randomUUID());
+        k.outbox.enqueue(
+          { nik: `33130101019${String(10000 + (n++ % 90000)).slice(-5)}`, nop: '331301000100100010', npwpd: null },
+          randomUUID(),
+        );
       }
       if (n % 7 === 0) await forwardReturnData(k.outbox, k.client, silent);
       await new Promise((resolve) => setTimeout(resolve, r.granted ? 5 : 50));
@@ -65,7 +78,9 @@ t.test('kill -9 of a fleet instance and of PostgreSQL loses no settled hit and n
     while (!cond()) {
       if (Date.now() > deadline) {
         const probe = await kiosks[0]!.client.request('GET', '/healthz');
-        throw new Error(`timed out: ${what} (spent ${spent}; probe ${JSON.stringify(probe).slice(0, 200)}; instances: ${fleet.instances.map((i) => i.stderr().slice(0, 300)).join(' | ')})`);
+        throw new Error(
+          `timed out: ${what} (spent ${spent}; probe ${JSON.stringify(probe).slice(0, 200)}; instances: ${fleet.instances.map((i) => i.stderr().slice(0, 300)).join(' | ')})`,
+        );
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -100,19 +115,38 @@ t.test('kill -9 of a fleet instance and of PostgreSQL loses no settled hit and n
     for (let i = 0; i < 50 && k.outbox.pendingCount() > 0; i++) await forwardReturnData(k.outbox, k.client, silent);
   }
 
-  const fleetLeases = (await fleet.pool.query<{ id: string; kiosk_id: string; size: number; used: number | null }>('SELECT id, kiosk_id, size, used FROM lease')).rows;
+  const fleetLeases = (
+    await fleet.pool.query<{ id: string; kiosk_id: string; size: number; used: number | null }>(
+      'SELECT id, kiosk_id, size, used FROM lease',
+    )
+  ).rows;
   let kioskHits = 0;
   for (const k of kiosks) {
-    const mine = k.db.prepare('SELECT id, size, used, settled_at FROM quota_lease').all() as Array<{ id: string; size: number; used: number; settled_at: string | null }>;
+    const mine = k.db.prepare('SELECT id, size, used, settled_at FROM quota_lease').all() as Array<{
+      id: string;
+      size: number;
+      used: number;
+      settled_at: string | null;
+    }>;
     const missing = mine.filter((l) => !fleetLeases.some((f) => f.id === l.id && f.kiosk_id === k.id && f.size === l.size));
     t.same(missing, [], `${k.id}: every lease it spent from is on record at the fleet`);
     const differing = mine.filter((l) => fleetLeases.find((f) => f.id === l.id)?.used !== l.used);
     t.same(differing, [], `${k.id}: every settled lease has the kiosk's own count at the fleet`);
     t.equal(mine.filter((l) => l.settled_at === null).length, 0, `${k.id}: all settled`);
     kioskHits += (k.db.prepare("SELECT count(*) AS n FROM quota_hit WHERE state <> 'released'").get() as { n: number }).n;
-    const forwarded = (k.db.prepare('SELECT idempotency_key AS key FROM return_data_outbox WHERE forwarded_at IS NOT NULL').all() as Array<{ key: string }>).map((r) => r.key);
-    const held = new Set((await fleet.pool.query<{ entry_key: string }>('SELECT entry_key FROM return_data WHERE kiosk_id = $1', [k.id])).rows.map((r) => r.entry_key));
-    t.same(forwarded.filter((key) => !held.has(key)), [], `${k.id}: every entry marked forwarded is in the fleet's queue (${forwarded.length})`);
+    const forwarded = (
+      k.db.prepare('SELECT idempotency_key AS key FROM return_data_outbox WHERE forwarded_at IS NOT NULL').all() as Array<{ key: string }>
+    ).map((r) => r.key);
+    const held = new Set(
+      (await fleet.pool.query<{ entry_key: string }>('SELECT entry_key FROM return_data WHERE kiosk_id = $1', [k.id])).rows.map(
+        (r) => r.entry_key,
+      ),
+    );
+    t.same(
+      forwarded.filter((key) => !held.has(key)),
+      [],
+      `${k.id}: every entry marked forwarded is in the fleet's queue (${forwarded.length})`,
+    );
     t.equal(k.outbox.pendingCount(), 0, `${k.id}: nothing left to forward`);
   }
   const granted = fleetLeases.filter((l) => kiosks.some((k) => k.db.prepare('SELECT 1 FROM quota_lease WHERE id = ?').get(l.id)));

@@ -20,12 +20,25 @@ const silent = createLogger({ level: 'silent' });
 /** 10:00 WIB on a Monday. */
 const START = Date.parse('2026-11-30T03:00:00Z');
 
-function kioskSide(t: { teardown(f: () => void): void }, _fleet: LocalFleet, link: Awaited<ReturnType<LocalFleet['enrolKiosk']>>, clock: { now(): Date }, leaseSize = 5) {
+function kioskSide(
+  t: { teardown(f: () => void): void },
+  _fleet: LocalFleet,
+  link: Awaited<ReturnType<LocalFleet['enrolKiosk']>>,
+  clock: { now(): Date },
+  leaseSize = 5,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'anjungan-lease-'));
   const db = openDatabase(dir);
   const client = new FleetClient({ ...link, timeoutMs: 5_000 });
   const ledger = new LeaseLedger(db, { clock, dailyLimit: 1000, fleetViewFreshMs: 60_000 });
-  const keeper = new LeaseKeeper({ db, ledger, client, clock, logger: silent, settings: { leaseSize, lowWater: 0, tickMs: 3_600_000, retryMs: 0 } });
+  const keeper = new LeaseKeeper({
+    db,
+    ledger,
+    client,
+    clock,
+    logger: silent,
+    settings: { leaseSize, lowWater: 0, tickMs: 3_600_000, retryMs: 0 },
+  });
   t.teardown(() => {
     client.close();
     db.close();
@@ -43,10 +56,21 @@ function kioskSide(t: { teardown(f: () => void): void }, _fleet: LocalFleet, lin
 t.test('leases with a clock the test moves', async (t) => {
   let now = START;
   const clock = { now: () => new Date(now) };
-  const fleet = await startLocalFleet({ instances: 2, inProcess: true, now: clock.now, quota: { dailyLimit: 100, maxLeaseSize: 5, leaseTtlS: 600, maxOutstandingPerKiosk: 30 } });
+  const fleet = await startLocalFleet({
+    instances: 2,
+    inProcess: true,
+    now: clock.now,
+    quota: { dailyLimit: 100, maxLeaseSize: 5, leaseTtlS: 600, maxOutstandingPerKiosk: 30 },
+  });
   t.teardown(() => fleet.close());
-  const leases = async () => (await fleet.pool.query<{ kiosk_id: string; size: number; used: number | null; day: string }>('SELECT kiosk_id, size, used, day FROM lease ORDER BY id')).rows;
-  const committed = async (day: string) => (await fleet.pool.query<{ committed: number }>('SELECT committed FROM quota_day WHERE day = $1', [day])).rows[0]?.committed ?? 0;
+  const leases = async () =>
+    (
+      await fleet.pool.query<{ kiosk_id: string; size: number; used: number | null; day: string }>(
+        'SELECT kiosk_id, size, used, day FROM lease ORDER BY id',
+      )
+    ).rows;
+  const committed = async (day: string) =>
+    (await fleet.pool.query<{ committed: number }>('SELECT committed FROM quota_day WHERE day = $1', [day])).rows[0]?.committed ?? 0;
 
   await t.test('a lease is spent, expires, and what was not spent returns to the day', async (t) => {
     const k = kioskSide(t, fleet, await fleet.enrolKiosk('A'), clock);
@@ -58,7 +82,11 @@ t.test('leases with a clock the test moves', async (t) => {
     await k.keeper.runOnce(false);
     const mine = (await leases()).filter((l) => l.kiosk_id === 'A');
     t.same(mine[0] && [mine[0].size, mine[0].used], [5, 2], 'the expired lease is settled with the two hits spent');
-    t.same(mine.slice(1).map((l) => [l.size, l.used]), [[5, null]], 'holding nothing, the kiosk takes a fresh lease for its next taxpayer');
+    t.same(
+      mine.slice(1).map((l) => [l.size, l.used]),
+      [[5, null]],
+      'holding nothing, the kiosk takes a fresh lease for its next taxpayer',
+    );
     t.equal(await committed('2026-11-30'), 2 + 5, 'the three unspent hits went back to the day');
     t.same(k.ledger.held(), { remaining: 5, open: 1 }, 'nothing is left of the expired lease: only the fresh one counts');
     t.equal(await k.hit(), true, 'the next hit comes from the new lease');
@@ -81,12 +109,16 @@ t.test('leases with a clock the test moves', async (t) => {
     t.equal(lease.expires_at.toISOString(), '2026-11-30T17:00:00.000Z', 'a lease granted at 23:59 WIB ends at midnight WIB');
     now = Date.parse('2026-11-30T17:00:01Z'); // 00:00:01 WIB, the next day
     t.equal(k.ledger.usage().day, '2026-12-01');
-    t.equal(await k.hit(), true, 'the first hit of the new day comes from a new day\'s lease');
+    t.equal(await k.hit(), true, "the first hit of the new day comes from a new day's lease");
     const days = (await leases()).filter((l) => l.kiosk_id === 'C').map((l) => l.day);
     t.same(days, ['2026-11-30', '2026-12-01']);
     t.equal(await committed('2026-12-01'), 5, 'the new day counts only its own lease');
     await k.keeper.runOnce(false);
-    t.same((await leases()).filter((l) => l.kiosk_id === 'C').map((l) => l.used), [1, null], "yesterday's lease is settled with its one hit");
+    t.same(
+      (await leases()).filter((l) => l.kiosk_id === 'C').map((l) => l.used),
+      [1, null],
+      "yesterday's lease is settled with its one hit",
+    );
   });
 
   await t.test('cut off mid-day, a kiosk spends what it holds and no more; back, it settles', async (t) => {
@@ -100,7 +132,11 @@ t.test('leases with a clock the test moves', async (t) => {
     let spent = 1;
     for (let i = 0; i < 10; i++) if (await k.hit()) spent += 1;
     t.equal(spent, 5, 'the four hits left in its lease, then nothing');
-    t.equal(k.ledger.usage().used >= k.ledger.usage().limit, true, 'with the fleet away and its lease spent, the kiosk counts on nothing (it stops serving)');
+    t.equal(
+      k.ledger.usage().used >= k.ledger.usage().limit,
+      true,
+      'with the fleet away and its lease spent, the kiosk counts on nothing (it stops serving)',
+    );
     t.equal(await committed('2026-12-01'), before, 'the fleet counted nothing more while the kiosk was cut off');
     fleet.balancer.setBackends(backends);
     now += 601_000;

@@ -45,8 +45,12 @@ t.test('5 kiosks x 300 concurrent reservations, two instances, a limit of 1,000:
   t.same([...refusals], ['dayExhausted'], 'refusals say the day is spent');
   t.equal(granted, 1000, 'the whole day is handed out, exactly');
   t.equal(refused, 500, 'the other 500 requests are refused');
-  const db = await fleet.pool.query<{ committed: number; leased: string }>('SELECT committed, (SELECT sum(size) FROM lease) AS leased FROM quota_day');
+  const db = await fleet.pool.query<{ committed: number; leased: string }>(
+    'SELECT committed, (SELECT sum(size) FROM lease) AS leased FROM quota_day',
+  );
   t.same(db.rows, [{ committed: 1000, leased: '1000' }], 'the database agrees: 1,000 committed in 1,000 one-hit leases');
-  const byInstance = await fleet.pool.query<{ n: string }>("SELECT count(DISTINCT application_name) AS n FROM pg_stat_activity WHERE application_name = 'anjungan-fleet'");
+  const byInstance = await fleet.pool.query<{ n: string }>(
+    "SELECT count(DISTINCT application_name) AS n FROM pg_stat_activity WHERE application_name = 'anjungan-fleet'",
+  );
   t.ok(Number(byInstance.rows[0]!.n) >= 1, 'the fleet instances hold connections');
 });

@@ -40,7 +40,17 @@ t.test('data balikan: once each, and an unknown answer code blocks nothing', asy
     instances: 2,
     inProcess: true,
     files: { 'ca.sim.pem': simulator.caPem, 'sim.json': JSON.stringify(simulator.credentials) },
-    returnData: { delivery: { url: simulator.url, caFile: 'ca.sim.pem', credentialsFile: 'sim.json', batchSize: 10, retryBaseMs: 20, maxAttempts: 3, idleIntervalMs: 50 } },
+    returnData: {
+      delivery: {
+        url: simulator.url,
+        caFile: 'ca.sim.pem',
+        credentialsFile: 'sim.json',
+        batchSize: 10,
+        retryBaseMs: 20,
+        maxAttempts: 3,
+        idleIntervalMs: 50,
+      },
+    },
   });
   t.teardown(() => fleet.close());
   const dir = mkdtempSync(join(tmpdir(), 'anjungan-forward-'));
@@ -49,8 +59,16 @@ t.test('data balikan: once each, and an unknown answer code blocks nothing', asy
   t.teardown(() => (client.close(), db.close(), rmSync(dir, { recursive: true, force: true })));
   const outbox = new ReturnDataOutbox(db, Buffer.alloc(32, 3), clock);
   // Fifty entries the service will never settle, queued before twenty ordinary ones.
-  for (let i = 0; i < 50; i++) outbox.enqueue({ nik: `3313010101900${String(i).padStart(3, '0')}`, nop: '331301000100100010', npwpd: null }, `stuck-${String(i).padStart(4, '0')}`);
-  for (let i = 0; i < 20; i++) outbox.enqueue({ nik: `3313010101910${String(i).padStart(3, '0')}`, nop: null, npwpd: 'P.2.0001234.33.13' }, `entry-${String(i).padStart(4, '0')}`);
+  for (let i = 0; i < 50; i++)
+    outbox.enqueue(
+      { nik: `3313010101900${String(i).padStart(3, '0')}`, nop: '331301000100100010', npwpd: null },
+      `stuck-${String(i).padStart(4, '0')}`,
+    );
+  for (let i = 0; i < 20; i++)
+    outbox.enqueue(
+      { nik: `3313010101910${String(i).padStart(3, '0')}`, nop: null, npwpd: 'P.2.0001234.33.13' },
+      `entry-${String(i).padStart(4, '0')}`,
+    );
   const first = await forwardReturnData(outbox, client, silent);
   t.same(first, { forwarded: 70, failed: false }, 'all seventy forwarded');
   // The kiosk lost the answer and sends everything again: the fleet takes it as held already.
@@ -58,16 +76,29 @@ t.test('data balikan: once each, and an unknown answer code blocks nothing', asy
   t.same(await forwardReturnData(outbox, client, silent), { forwarded: 70, failed: false }, 'a resend is accepted as held');
   t.equal((await fleet.pool.query('SELECT 1 FROM return_data')).rowCount, 70, 'the fleet holds each entry once');
 
-  await eventually('the ordinary entries delivered', async () => (await fleet.pool.query("SELECT 1 FROM return_data WHERE entry_key LIKE 'entry-%' AND delivered_at IS NOT NULL")).rowCount === 20);
+  await eventually(
+    'the ordinary entries delivered',
+    async () =>
+      (await fleet.pool.query("SELECT 1 FROM return_data WHERE entry_key LIKE 'entry-%' AND delivered_at IS NOT NULL")).rowCount === 20,
+  );
   t.equal(simulator.recorded().size, 20, 'Disdukcapil recorded the twenty ordinary entries, once each');
-  await eventually('the stuck entries set aside', async () => (await fleet.pool.query("SELECT 1 FROM return_data WHERE refused_code = 'unanswered'")).rowCount === 50);
+  await eventually(
+    'the stuck entries set aside',
+    async () => (await fleet.pool.query("SELECT 1 FROM return_data WHERE refused_code = 'unanswered'")).rowCount === 50,
+  );
   const attempts = await fleet.pool.query<{ attempts: number }>("SELECT DISTINCT attempts FROM return_data WHERE entry_key LIKE 'stuck-%'");
   t.same(attempts.rows, [{ attempts: 3 }], 'each stuck entry was tried three times, then set aside');
 
   const admin = await signInAdmin(fleet);
-  const overview = (await admin.get('/api/admin/overview')).json() as { returnData: { pending: number; setAside: number; delivered: number }; alerts: Array<{ kind: string }> };
+  const overview = (await admin.get('/api/admin/overview')).json() as {
+    returnData: { pending: number; setAside: number; delivered: number };
+    alerts: Array<{ kind: string }>;
+  };
   t.same(overview.returnData, { ...overview.returnData, pending: 50, setAside: 50, delivered: 20 });
-  t.ok(overview.alerts.some((a) => a.kind === 'returnDataSetAside'), 'the dashboard raises an alert for them');
+  t.ok(
+    overview.alerts.some((a) => a.kind === 'returnDataSetAside'),
+    'the dashboard raises an alert for them',
+  );
   const exported = await admin.post('/api/admin/return-data/export', { format: 'csv' });
   t.equal(exported.status, 200);
   const e = exported.json() as { exportId: string; files: string[]; count: number };
@@ -78,7 +109,7 @@ t.test('data balikan: once each, and an unknown answer code blocks nothing', asy
   t.equal((await admin.post('/api/admin/return-data/export', { format: 'csv' })).status, 409, 'nothing is exported twice');
 });
 
-t.test('the fleet report is each kiosk\'s own report and their sum, over a generated semester', async (t) => {
+t.test("the fleet report is each kiosk's own report and their sum, over a generated semester", async (t) => {
   const fleet = await startLocalFleet({ instances: 2, inProcess: true });
   t.teardown(() => fleet.close());
   const semester = parseSemester('2026-1');
@@ -95,8 +126,14 @@ t.test('the fleet report is each kiosk\'s own report and their sum, over a gener
     t.equal(await sendFigures(deps, client, ['2026-1']), true, `${id} sent its figures`);
   }
   const admin = await signInAdmin(fleet);
-  const report = (await admin.get('/api/admin/report/semester/2026-1.xlsx/figures')).json() as { kiosks: Array<{ kiosk: { id: string }; total: MonthFigures }>; total: { total: MonthFigures } };
-  t.same(report.kiosks.map((k) => k.kiosk.id), ids);
+  const report = (await admin.get('/api/admin/report/semester/2026-1.xlsx/figures')).json() as {
+    kiosks: Array<{ kiosk: { id: string }; total: MonthFigures }>;
+    total: { total: MonthFigures };
+  };
+  t.same(
+    report.kiosks.map((k) => k.kiosk.id),
+    ids,
+  );
   for (const [i, k] of report.kiosks.entries()) t.same(k.total, own[i], `${k.kiosk.id}: the fleet's figures are the kiosk's own`);
   const additive = (m: MonthFigures) => ({ ...m, month: 'total', quotaReachedDays: 0 });
   const sum = own.reduce((acc, m) => {
@@ -104,13 +141,19 @@ t.test('the fleet report is each kiosk\'s own report and their sum, over a gener
     out.sessions += m.sessions;
     out.quotaHits += m.quotaHits;
     for (const g of ['cardReads', 'uplink', 'outOfServiceHours', 'fingerprint', 'returnData'] as const) {
-      for (const [key, v] of Object.entries(m[g])) (out[g] as Record<string, number>)[key] = ((out[g] as Record<string, number>)[key] ?? 0) + (v as number);
+      for (const [key, v] of Object.entries(m[g]))
+        (out[g] as Record<string, number>)[key] = ((out[g] as Record<string, number>)[key] ?? 0) + (v as number);
     }
     return out;
   });
   const total = report.total.total;
-  for (const g of ['sessions', 'quotaHits', 'cardReads', 'uplink', 'fingerprint', 'returnData'] as const) t.same(additive(total)[g], additive(sum)[g], `total ${g} is the sum of the kiosks'`);
-  for (const [key, hours] of Object.entries(sum.outOfServiceHours)) t.ok(Math.abs(total.outOfServiceHours[key as keyof MonthFigures['outOfServiceHours']] - hours) < 1e-6, `total out-of-service hours (${key}) add up`);
+  for (const g of ['sessions', 'quotaHits', 'cardReads', 'uplink', 'fingerprint', 'returnData'] as const)
+    t.same(additive(total)[g], additive(sum)[g], `total ${g} is the sum of the kiosks'`);
+  for (const [key, hours] of Object.entries(sum.outOfServiceHours))
+    t.ok(
+      Math.abs(total.outOfServiceHours[key as keyof MonthFigures['outOfServiceHours']] - hours) < 1e-6,
+      `total out-of-service hours (${key}) add up`,
+    );
 
   const xlsx = await admin.get('/api/admin/report/semester/2026-1.xlsx');
   t.equal(xlsx.status, 200);
@@ -126,7 +169,11 @@ t.test('the fleet report is each kiosk\'s own report and their sum, over a gener
 });
 
 /** The report bytes as sent (the shared helper reads text). */
-async function fetchRaw(fleet: Awaited<ReturnType<typeof startLocalFleet>>, admin: Awaited<ReturnType<typeof signInAdmin>>, path: string): Promise<Buffer> {
+async function fetchRaw(
+  fleet: Awaited<ReturnType<typeof startLocalFleet>>,
+  admin: Awaited<ReturnType<typeof signInAdmin>>,
+  path: string,
+): Promise<Buffer> {
   void admin;
   const { request } = await import('node:https');
   const cookie = await cookieOf(fleet);
@@ -144,6 +191,11 @@ async function fetchRaw(fleet: Awaited<ReturnType<typeof startLocalFleet>>, admi
 async function cookieOf(fleet: Awaited<ReturnType<typeof startLocalFleet>>): Promise<string> {
   const { httpsRequest } = await import('../support/test-tls.ts');
   const port = fleet.balancer.port;
-  const r = await httpsRequest(port, fleet.caPem, { method: 'POST', path: '/api/admin/session', headers: { origin: `https://127.0.0.1:${port}` }, body: { adminId: 'admin', password: 'correct horse battery staple' } });
+  const r = await httpsRequest(port, fleet.caPem, {
+    method: 'POST',
+    path: '/api/admin/session',
+    headers: { origin: `https://127.0.0.1:${port}` },
+    body: { adminId: 'admin', password: 'correct horse battery staple' },
+  });
   return String(r.headers['set-cookie']).split(';')[0]!;
 }

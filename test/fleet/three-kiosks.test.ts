@@ -63,7 +63,9 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
     instances: 2,
     quota: { dailyLimit: LIMIT, maxLeaseSize: 3, leaseTtlS: 600 },
     files: { 'dukcapil-ca.pem': simulator.caPem, 'dukcapil.json': JSON.stringify(simulator.credentials) },
-    returnData: { delivery: { url: simulator.url, caFile: 'dukcapil-ca.pem', credentialsFile: 'dukcapil.json', idleIntervalMs: 200, retryBaseMs: 200 } },
+    returnData: {
+      delivery: { url: simulator.url, caFile: 'dukcapil-ca.pem', credentialsFile: 'dukcapil.json', idleIntervalMs: 200, retryBaseMs: 200 },
+    },
   });
   t.teardown(() => fleet.close());
 
@@ -78,10 +80,23 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       writeFileSync(path, content, { mode: 0o600 });
       return path;
     };
-    const config = file('config.json', JSON.stringify({
-      kiosk: { id, site: `Site ${id}`, regionCode: '33.13' },
-      fleet: { url: fleet.url, kioskId: id, caFile: file('ca.pem', link.caPem), certFile: file('cert.pem', link.certPem!), keyFile: file('key.pem', link.keyPem!), leaseSize: 2, lowWater: 1, heartbeatEveryS: 1, figuresEveryS: 1 },
-    }));
+    const config = file(
+      'config.json',
+      JSON.stringify({
+        kiosk: { id, site: `Site ${id}`, regionCode: '33.13' },
+        fleet: {
+          url: fleet.url,
+          kioskId: id,
+          caFile: file('ca.pem', link.caPem),
+          certFile: file('cert.pem', link.certPem!),
+          keyFile: file('key.pem', link.keyPem!),
+          leaseSize: 2,
+          lowWater: 1,
+          heartbeatEveryS: 1,
+          figuresEveryS: 1,
+        },
+      }),
+    );
     const process = await spawnKiosk({ ANJUNGAN_CONFIG: config });
     kiosks.push({ id, process, client: new KioskClient(process.url) });
   }
@@ -93,14 +108,20 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
     results.push({ kiosk: k.id, screen: end, phase });
   };
   await Promise.all(kiosks.map((k) => serve(k, 'up')));
-  t.same(results.map((r) => r.screen), ['verified', 'verified', 'verified'], 'each kiosk verified its first taxpayer');
+  t.same(
+    results.map((r) => r.screen),
+    ['verified', 'verified', 'verified'],
+    'each kiosk verified its first taxpayer',
+  );
 
   // The fleet goes down: each kiosk spends what its leases hold, then stops serving. What they
   // hold is read once the fleet is down: a kiosk below its low-water mark may still have been
   // granted a lease a moment before (one whose answer was lost is held by nobody).
   for (const i of fleet.instances.splice(0)) await i.stop();
   fleet.balancer.setBackends([]);
-  const held = await fleet.pool.query<{ kiosk_id: string; held: string }>('SELECT kiosk_id, sum(size) AS held FROM lease WHERE settled_at IS NULL GROUP BY kiosk_id');
+  const held = await fleet.pool.query<{ kiosk_id: string; held: string }>(
+    'SELECT kiosk_id, sum(size) AS held FROM lease WHERE settled_at IS NULL GROUP BY kiosk_id',
+  );
   const servedWhileDown = new Map<string, number>();
   await Promise.all(
     kiosks.map(async (k) => {
@@ -142,7 +163,12 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   t.same(day, [{ committed: LIMIT, daily_limit: LIMIT }], 'the fleet handed out the whole day, not one hit more');
 
   // Data balikan: every entry the kiosks queued reaches the registry once.
-  await eventually('every entry delivered', async () => ((await fleet.pool.query("SELECT 1 FROM return_data WHERE delivered_at IS NULL")).rowCount === 0 && (await fleet.pool.query('SELECT 1 FROM return_data')).rowCount === LIMIT ? true : null));
+  await eventually('every entry delivered', async () =>
+    (await fleet.pool.query('SELECT 1 FROM return_data WHERE delivered_at IS NULL')).rowCount === 0 &&
+    (await fleet.pool.query('SELECT 1 FROM return_data')).rowCount === LIMIT
+      ? true
+      : null,
+  );
   t.equal(simulator.recorded().size, LIMIT, 'Disdukcapil recorded each of the 12 entries once');
 
   // The report: each kiosk's figures as its own report has them (the kiosks send theirs every second), and their sum.
@@ -151,27 +177,42 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   const ownTotal = async (k: (typeof kiosks)[number]) => {
     const db = openDatabase(k.process.stateDir);
     try {
-      return (await computeSemesterReport({ db, kiosk: null, agreementNumbers: [], dailyQuota: LIMIT, now: () => new Date() }, parseSemester(semester))).total;
+      return (
+        await computeSemesterReport(
+          { db, kiosk: null, agreementNumbers: [], dailyQuota: LIMIT, now: () => new Date() },
+          parseSemester(semester),
+        )
+      ).total;
     } finally {
       db.close();
     }
   };
   type FleetReport = { kiosks: Array<{ kiosk: { id: string }; total: MonthFigures }>; total: { total: MonthFigures } };
-  const report = await eventually('the fleet report to hold every kiosk\'s latest figures', async () => {
+  const report = await eventually("the fleet report to hold every kiosk's latest figures", async () => {
     const r = (await admin.get(`/api/admin/report/semester/${semester}.xlsx/figures`)).json() as FleetReport;
     for (const k of kiosks) {
       const fleetSide = r.kiosks.find((x) => x.kiosk.id === k.id)?.total;
       const own = await ownTotal(k);
-      if (!fleetSide || fleetSide.sessions !== own.sessions || fleetSide.quotaHits !== own.quotaHits || fleetSide.returnData.queued !== own.returnData.queued) return null;
+      if (
+        !fleetSide ||
+        fleetSide.sessions !== own.sessions ||
+        fleetSide.quotaHits !== own.quotaHits ||
+        fleetSide.returnData.queued !== own.returnData.queued
+      )
+        return null;
     }
     return r;
   });
   for (const k of kiosks) {
     const own = await ownTotal(k);
     const fleetSide = report.kiosks.find((x) => x.kiosk.id === k.id)!.total;
-    t.same({ ...fleetSide, outOfServiceHours: null }, { ...own, outOfServiceHours: null }, `${k.id}: the fleet report has the kiosk's own figures`);
+    t.same(
+      { ...fleetSide, outOfServiceHours: null },
+      { ...own, outOfServiceHours: null },
+      `${k.id}: the fleet report has the kiosk's own figures`,
+    );
   }
-  t.equal(report.total.total.quotaHits, LIMIT, 'the fleet report counts the day\'s 12 hits');
+  t.equal(report.total.total.quotaHits, LIMIT, "the fleet report counts the day's 12 hits");
   t.equal(report.total.total.uplink.verified, LIMIT, 'and the 12 verified taxpayers');
   t.equal(report.total.total.returnData.queued, LIMIT, 'and the 12 data balikan entries');
 });

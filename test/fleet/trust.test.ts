@@ -24,10 +24,19 @@ t.test('enrolment and mutual TLS', async (t) => {
     const token = await fleet.issueToken('K1');
     const first = await joinFleet(fleet.url, token, join(fleet.dir, 'k1.key'));
     t.equal(first.kioskId, 'K1');
-    await t.rejects(joinFleet(fleet.url, token, join(fleet.dir, 'k1-again.key')), { name: 'JoinRefused', code: 'tokenRefused' }, 'the same token again is refused');
+    await t.rejects(
+      joinFleet(fleet.url, token, join(fleet.dir, 'k1-again.key')),
+      { name: 'JoinRefused', code: 'tokenRefused' },
+      'the same token again is refused',
+    );
     const issued = await fleet.pool.query<{ n: string }>("SELECT count(*) AS n FROM kiosk WHERE id = 'K1' AND cert_sha256 IS NOT NULL");
     t.equal(issued.rows[0]!.n, '1');
-    const client = new FleetClient({ url: fleet.url, caPem: first.caPem, certPem: first.certificatePem, keyPem: readFileSync(join(fleet.dir, 'k1.key'), 'utf8') });
+    const client = new FleetClient({
+      url: fleet.url,
+      caPem: first.caPem,
+      certPem: first.certificatePem,
+      keyPem: readFileSync(join(fleet.dir, 'k1.key'), 'utf8'),
+    });
     t.teardown(() => client.close());
     const r = await lease(client);
     t.equal(r.ok && r.status, 200, 'with its certificate the kiosk is served');
@@ -49,7 +58,7 @@ t.test('enrolment and mutual TLS', async (t) => {
     t.equal(used.rowCount, 1, 'the real token is still unused');
   });
 
-  await t.test('no certificate, another CA\'s certificate, a revoked kiosk: 401', async (t) => {
+  await t.test("no certificate, another CA's certificate, a revoked kiosk: 401", async (t) => {
     const none = new FleetClient({ url: fleet.url, caPem: fleet.caPem });
     t.teardown(() => none.close());
     const r1 = await lease(none);
@@ -58,8 +67,17 @@ t.test('enrolment and mutual TLS', async (t) => {
     // A certificate for a key of its own, from a CA the fleet does not know.
     const other = makeTestTls(t, 'anjungan-fleet-foreign');
     execFileSync('openssl', ['req', '-new', '-key', 'other.key', '-subj', '/CN=K1', '-out', 'k.csr'], { cwd: other.dir });
-    execFileSync('openssl', ['x509', '-req', '-in', 'k.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', 'k.pem'], { cwd: other.dir });
-    const foreign = new FleetClient({ url: fleet.url, caPem: fleet.caPem, certPem: readFileSync(join(other.dir, 'k.pem'), 'utf8'), keyPem: readFileSync(other.otherKeyFile, 'utf8') });
+    execFileSync(
+      'openssl',
+      ['x509', '-req', '-in', 'k.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', 'k.pem'],
+      { cwd: other.dir },
+    );
+    const foreign = new FleetClient({
+      url: fleet.url,
+      caPem: fleet.caPem,
+      certPem: readFileSync(join(other.dir, 'k.pem'), 'utf8'),
+      keyPem: readFileSync(other.otherKeyFile, 'utf8'),
+    });
     t.teardown(() => foreign.close());
     const r2 = await lease(foreign);
     t.same(r2.ok && r2.status, 401, 'a certificate from another CA, even naming an enrolled kiosk');
@@ -88,12 +106,26 @@ t.test('enrolment and mutual TLS', async (t) => {
     const port = fleet.balancer.port;
     const foreignHost = await httpsRequest(port, fleet.caPem, { path: '/api/admin/session', headers: { host: 'attacker.example' } });
     t.equal(foreignHost.status, 421, 'a foreign Host is refused (DNS rebinding)');
-    const noOrigin = await httpsRequest(port, fleet.caPem, { method: 'POST', path: '/api/admin/session', body: { adminId: 'admin', password: 'x' } });
-    t.equal(noOrigin.status, 403, 'an administrator call that changes something needs the page\'s Origin');
-    const foreignOrigin = await httpsRequest(port, fleet.caPem, { method: 'POST', path: '/api/admin/session', headers: { origin: 'https://attacker.example' }, body: { adminId: 'admin', password: 'x' } });
+    const noOrigin = await httpsRequest(port, fleet.caPem, {
+      method: 'POST',
+      path: '/api/admin/session',
+      body: { adminId: 'admin', password: 'x' },
+    });
+    t.equal(noOrigin.status, 403, "an administrator call that changes something needs the page's Origin");
+    const foreignOrigin = await httpsRequest(port, fleet.caPem, {
+      method: 'POST',
+      path: '/api/admin/session',
+      headers: { origin: 'https://attacker.example' },
+      body: { adminId: 'admin', password: 'x' },
+    });
     t.equal(foreignOrigin.status, 403, 'a foreign Origin is refused');
     const admin = await signInAdmin(fleet, 'root', 'another long password');
-    const noCsrf = await httpsRequest(port, fleet.caPem, { method: 'POST', path: '/api/admin/kiosks', headers: { origin: `https://127.0.0.1:${port}` }, body: { id: 'K9', site: 'x' } });
+    const noCsrf = await httpsRequest(port, fleet.caPem, {
+      method: 'POST',
+      path: '/api/admin/kiosks',
+      headers: { origin: `https://127.0.0.1:${port}` },
+      body: { id: 'K9', site: 'x' },
+    });
     t.equal(noCsrf.status, 401, 'without a session nothing is changed');
     const bad = await admin.post('/api/admin/kiosks', { id: '../etc', site: 'x' });
     t.equal(bad.status, 400, 'a body outside the schema is a 400');
@@ -105,8 +137,12 @@ t.test('enrolment and mutual TLS', async (t) => {
     t.same(junk.ok && junk.status, 400, 'a kiosk body outside the schema is a 400');
     const huge = await client.request('POST', '/api/kiosk/return-data', { entries: [], pad: 'x'.repeat(300 * 1024) });
     t.same(huge.ok && huge.status, 413, 'a body over the limit is refused unread');
-    const signInWrong = await httpsRequest(port, fleet.caPem, { method: 'POST', path: '/api/admin/session', headers: { origin: `https://127.0.0.1:${port}` }, body: { adminId: 'root', password: 'wrong password' } });
+    const signInWrong = await httpsRequest(port, fleet.caPem, {
+      method: 'POST',
+      path: '/api/admin/session',
+      headers: { origin: `https://127.0.0.1:${port}` },
+      body: { adminId: 'root', password: 'wrong password' },
+    });
     t.equal(signInWrong.status, 401, 'a wrong password');
   });
 });
-

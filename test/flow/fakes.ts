@@ -88,11 +88,18 @@ export function makeFakes(): Fakes {
         const next = fingers.length > 1 ? fingers.shift()! : fingers[0]!;
         if (next === 'hang') return answer<never>('hang', signal);
         if (next === 'poorQuality') return Promise.resolve({ kind: 'poorQuality', hint: 'cleanFinger' });
-        return Promise.resolve({ kind: 'captured', template: { ...TEMPLATE, quality: next === 'matched' ? 99 : next === 'tooDense' ? 50 : 1 }, quality: 80 });
+        return Promise.resolve({
+          kind: 'captured',
+          template: { ...TEMPLATE, quality: next === 'matched' ? 99 : next === 'tooDense' ? 50 : 1 },
+          quality: 80,
+        });
       },
     },
     // The fake sensor marks a genuine finger with quality 99, a probe the matcher refuses with 50.
-    matcher: { decide: (probe) => (probe.quality === 50 ? { matched: false, score: 0, poorQuality: true } : { matched: probe.quality === 99, score: probe.quality }) },
+    matcher: {
+      decide: (probe) =>
+        probe.quality === 50 ? { matched: false, score: 0, poorQuality: true } : { matched: probe.quality === 99, score: probe.quality },
+    },
     validator: {
       validate: (_person, signal) => {
         calls.validate += 1;

@@ -9,7 +9,6 @@ import { quietLogger } from '../support/logger.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
 import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';
 
-
 async function start(configure?: (f: Fakes) => void) {
   const f = makeFakes();
   configure?.(f);
@@ -135,7 +134,11 @@ t.test('the view says "unknown" (agrees: null), never "differs", where the regis
   if (differs.screen === 'result') {
     t.same(
       differs.fields.map((f) => [f.key, f.agrees]),
-      [['nik', true], ['jenisPekerjaan', null], ['namaLengkap', false]],
+      [
+        ['nik', true],
+        ['jenisPekerjaan', null],
+        ['namaLengkap', false],
+      ],
       'a field the registry left out is unknown; a differing one differs',
     );
   }
@@ -148,7 +151,10 @@ t.test('the view says "unknown" (agrees: null), never "differs", where the regis
   t.equal(notFound.screen === 'result' && notFound.outcome, 'notFound');
   if (notFound.screen === 'result') {
     t.equal(notFound.compared, false);
-    t.ok(notFound.fields.length === 9 && notFound.fields.every((f) => f.agrees === null && f.registry === null), 'all nine fields unknown, none differing');
+    t.ok(
+      notFound.fields.length === 9 && notFound.fields.every((f) => f.agrees === null && f.registry === null),
+      'all nine fields unknown, none differing',
+    );
   }
 });
 
@@ -185,12 +191,18 @@ t.test('an operator signed in to the dashboard unlocks without a PIN and the fac
   await k.send({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'op-7' });
   await settle();
   t.match(k.view(), { screen: 'staffAssist', step: 'compareFace' });
-  t.match(k.f.audit.find((e) => e.code === 'staffUnlocked'), { staffId: 'op-7', outcome: 'dashboard' });
+  t.match(
+    k.f.audit.find((e) => e.code === 'staffUnlocked'),
+    { staffId: 'op-7', outcome: 'dashboard' },
+  );
   t.notOk(k.runtime.snapshot().can({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'op-7' }), 'a second unlock is not taken in compareFace');
   await k.send({ type: 'STAFF_CONFIRM_FACE', matches: true, staffId: 'op-7' });
   await settle();
   t.match(k.view(), { screen: 'result', outcome: 'verified' });
-  t.match(k.f.audit.find((e) => e.code === 'staffFaceDecision'), { staffId: 'op-7', outcome: 'matches' });
+  t.match(
+    k.f.audit.find((e) => e.code === 'staffFaceDecision'),
+    { staffId: 'op-7', outcome: 'matches' },
+  );
 });
 
 t.test('the feedback of a failed attempt is shown with the next attempt number', async (t) => {
@@ -268,7 +280,12 @@ t.test('outside access hours (code 06) is its own failure, not retriable, and st
   const k = await start((f) => f.set.registry({ ok: { kind: 'outsideHours' } }));
   await k.send({ type: 'CARD_INSERTED' });
   await settle();
-  t.match(k.view(), { screen: 'failed', reason: 'outsideAccessHours', retriable: false, detail: { kind: 'registryRefusal', value: 'outsideHours' } });
+  t.match(k.view(), {
+    screen: 'failed',
+    reason: 'outsideAccessHours',
+    retriable: false,
+    detail: { kind: 'registryRefusal', value: 'outsideHours' },
+  });
   t.same(k.f.serviceStops, [{ reason: 'outsideAccessHours', cause: 'outsideHours' }], 'readiness is told access hours are over');
 });
 
@@ -309,8 +326,17 @@ t.test('the failure screen carries the detail and the staff message behind the r
   const q = await start((f) => f.set.registry({ ok: { kind: 'ipRefused' } }));
   await q.send({ type: 'CARD_INSERTED' });
   await settle();
-  t.match(q.view(), { screen: 'failed', reason: 'registryRefused', detail: { kind: 'registryRefusal', value: 'ipRefused' }, staffMessage: { en: /IP/ } });
-  t.match(q.f.audit.find((e) => e.code === 'validated'), { outcome: 'ipRefused' }, 'the audit trail keeps the refusal kind');
+  t.match(q.view(), {
+    screen: 'failed',
+    reason: 'registryRefused',
+    detail: { kind: 'registryRefusal', value: 'ipRefused' },
+    staffMessage: { en: /IP/ },
+  });
+  t.match(
+    q.f.audit.find((e) => e.code === 'validated'),
+    { outcome: 'ipRefused' },
+    'the audit trail keeps the refusal kind',
+  );
 });
 
 t.test('card lifted on the result screen: the session ends as finished, nothing kept, welcome after the display time', async (t) => {
@@ -322,7 +348,10 @@ t.test('card lifted on the result screen: the session ends as finished, nothing 
   t.match(k.view(), { screen: 'finished', why: 'cardTaken' });
   t.equal(k.ctx().record, null);
   t.equal(k.ctx().verdict, null);
-  t.notOk(k.f.audit.some((e) => e.code === 'sessionFailed'), 'no failure is recorded');
+  t.notOk(
+    k.f.audit.some((e) => e.code === 'sessionFailed'),
+    'no failure is recorded',
+  );
   await k.advance(6_000);
   t.equal(screen(k.view()), 'welcome');
   t.match(k.f.audit.at(-1), { code: 'sessionEnd', outcome: 'cardTaken' });
@@ -430,7 +459,11 @@ t.test('boot refuses to serve outside the agreement and rechecks on its own', as
   await k.advance(30_000);
   t.equal(screen(k.view()), 'welcome');
   const ends = k.f.audit.filter((e) => e.code === 'inService');
-  t.same(ends, [{ code: 'inService', outcome: 'agreementNotInForce' }], 'the end of the out-of-service period is audited once, with its reason');
+  t.same(
+    ends,
+    [{ code: 'inService', outcome: 'agreementNotInForce' }],
+    'the end of the out-of-service period is audited once, with its reason',
+  );
   await k.send({ type: 'CARD_INSERTED' });
   await k.send({ type: 'CARD_REMOVED' });
   await k.advance(6_000);
@@ -451,30 +484,33 @@ t.test('intents that do not fit the screen are refused', async (t) => {
   t.equal(screen(k.view()), 'welcome');
 });
 
-t.test('help needed: while a staff call is pending the taxpayer is not timed out; an activity intent restarts the quiet period', async (t) => {
-  const k = await start((f) => f.set.finger(['hang']));
-  await k.send({ type: 'CARD_INSERTED' });
-  t.ok(k.runtime.sendIntent({ type: 'cannotGiveFinger' }));
-  await settle();
-  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true });
-  await k.advance(60_000);
-  t.equal(k.view().idleWarning, null, 'no warning while help is on its way');
-  await k.advance(10 * 60_000);
-  t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true }, 'still waiting for staff after ten minutes');
-  k.runtime.sendIntent({ type: 'staffUnlock', pin: '1357' });
-  await settle();
-  await settle();
-  t.match(k.view(), { screen: 'staffAssist', step: 'compareFace', helpNeeded: false });
-  await k.advance(50_000);
-  t.ok(k.runtime.sendIntent({ type: 'activity' }), 'a touch is taken on a session screen');
-  await settle();
-  await k.advance(50_000);
-  t.equal(k.view().idleWarning, null, 'the touch restarted the quiet period');
-  await k.advance(10_000);
-  t.same(k.view().idleWarning, { secondsLeft: 20 }, 'staff at the kiosk are timed like anyone');
-});
+t.test(
+  'help needed: while a staff call is pending the taxpayer is not timed out; an activity intent restarts the quiet period',
+  async (t) => {
+    const k = await start((f) => f.set.finger(['hang']));
+    await k.send({ type: 'CARD_INSERTED' });
+    t.ok(k.runtime.sendIntent({ type: 'cannotGiveFinger' }));
+    await settle();
+    t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true });
+    await k.advance(60_000);
+    t.equal(k.view().idleWarning, null, 'no warning while help is on its way');
+    await k.advance(10 * 60_000);
+    t.match(k.view(), { screen: 'staffAssist', step: 'callStaff', helpNeeded: true }, 'still waiting for staff after ten minutes');
+    k.runtime.sendIntent({ type: 'staffUnlock', pin: '1357' });
+    await settle();
+    await settle();
+    t.match(k.view(), { screen: 'staffAssist', step: 'compareFace', helpNeeded: false });
+    await k.advance(50_000);
+    t.ok(k.runtime.sendIntent({ type: 'activity' }), 'a touch is taken on a session screen');
+    await settle();
+    await k.advance(50_000);
+    t.equal(k.view().idleWarning, null, 'the touch restarted the quiet period');
+    await k.advance(10_000);
+    t.same(k.view().idleWarning, { secondsLeft: 20 }, 'staff at the kiosk are timed like anyone');
+  },
+);
 
-t.test('staff signed in at the kiosk pause the taxpayer\'s idle clock; signing out gives a whole quiet period back', async (t) => {
+t.test("staff signed in at the kiosk pause the taxpayer's idle clock; signing out gives a whole quiet period back", async (t) => {
   const k = await start();
   await k.send({ type: 'CARD_INSERTED' });
   t.equal(screen(k.view()), 'result');

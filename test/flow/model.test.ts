@@ -20,9 +20,14 @@ function eventsOfType(type: string): AnyEvent[] {
   const done = (output: unknown) => ({ type, output });
   const error = (reason: string) => ({ type, error: new DeviceError(reason as never, 'model') });
   if (type === 'xstate.error.actor.validate') {
-    return [error('cardUnreadable'), { type, error: new RegistryRefusedError('quotaReached') }, { type, error: new RegistryRefusedError('loginFailed') }];
+    return [
+      error('cardUnreadable'),
+      { type, error: new RegistryRefusedError('quotaReached') },
+      { type, error: new RegistryRefusedError('loginFailed') },
+    ];
   }
-  if (type.startsWith('xstate.error.actor.')) return [error('cardUnreadable'), error('samRefused'), { type, error: new Error('unexpected') }];
+  if (type.startsWith('xstate.error.actor.'))
+    return [error('cardUnreadable'), error('samRefused'), { type, error: new Error('unexpected') }];
   switch (type) {
     case 'xstate.done.actor.checkReadiness':
       return [done({ ready: true }), done({ ready: false, reason: 'quotaReached' })];
@@ -40,11 +45,7 @@ function eventsOfType(type: string): AnyEvent[] {
     case 'xstate.done.actor.readRecordForStaff':
       return [done(RECORD), done({ ...RECORD, signatureValid: false })];
     case 'xstate.done.actor.validate':
-      return [
-        done({ kind: 'verified', fields }),
-        done({ kind: 'dataDiffers', fields }),
-        done({ kind: 'notFound' }),
-      ];
+      return [done({ kind: 'verified', fields }), done({ kind: 'dataDiffers', fields }), done({ kind: 'notFound' })];
     case 'STAFF_UNLOCK':
       return [{ type, pin: '1357' }];
     case 'STAFF_UNLOCK_SIGNED_IN':
@@ -196,11 +197,13 @@ t.test('a signed-in operator unlocks the record read only while staff are being 
     if (!next) continue;
     t.equal(a.state.context.staffStep, 'callStaff', `taken from ${JSON.stringify(a.state.value)}`);
     t.equal(next.context.staffStep, 'readingRecord');
-    t.equal(next.context.staffId, 'operator-1', 'the operator becomes the session\'s staff member');
+    t.equal(next.context.staffId, 'operator-1', "the operator becomes the session's staff member");
     unlocked += 1;
   }
   t.ok(unlocked > 0, 'the event was taken somewhere');
-  const elsewhere = reached.filter((a) => a.state.context.staffStep !== 'callStaff' && a.state.can({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'operator-1' }));
+  const elsewhere = reached.filter(
+    (a) => a.state.context.staffStep !== 'callStaff' && a.state.can({ type: 'STAFF_UNLOCK_SIGNED_IN', staffId: 'operator-1' }),
+  );
   t.equal(elsewhere.length, 0, 'no other state takes it');
 });
 

@@ -17,19 +17,58 @@ const RED = { green: 'off', amber: 'off', red: 'on' };
 
 const VIEWS: Array<[KioskView, object]> = [
   [{ ...base, screen: 'outOfService', reason: 'starting' }, AMBER],
-  ...OUT_OF_SERVICE_REASONS.filter((r) => r !== 'starting').map((reason): [KioskView, object] => [{ ...base, screen: 'outOfService', reason }, RED]),
+  ...OUT_OF_SERVICE_REASONS.filter((r) => r !== 'starting').map((reason): [KioskView, object] => [
+    { ...base, screen: 'outOfService', reason },
+    RED,
+  ]),
   [{ ...base, screen: 'welcome' }, GREEN],
   [{ ...base, screen: 'readingCard', phase: 'templates', progress: 0.5 }, AMBER],
   [{ ...base, screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null }, AMBER],
-  [{ ...base, screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, helpNeeded: true, staffPin: { attemptsLeft: null, lockedUntil: null }, photo: null }, AMBER_BLINKS],
-  [{ ...base, screen: 'staffAssist', step: 'compareFace', why: 'taxpayerChoice', pinRejected: false, helpNeeded: true, staffPin: { attemptsLeft: null, lockedUntil: null }, photo: null }, AMBER_BLINKS],
+  [
+    {
+      ...base,
+      screen: 'staffAssist',
+      step: 'callStaff',
+      why: 'fingerNotMatched',
+      pinRejected: false,
+      helpNeeded: true,
+      staffPin: { attemptsLeft: null, lockedUntil: null },
+      photo: null,
+    },
+    AMBER_BLINKS,
+  ],
+  [
+    {
+      ...base,
+      screen: 'staffAssist',
+      step: 'compareFace',
+      why: 'taxpayerChoice',
+      pinRejected: false,
+      helpNeeded: true,
+      staffPin: { attemptsLeft: null, lockedUntil: null },
+      photo: null,
+    },
+    AMBER_BLINKS,
+  ],
   [{ ...base, screen: 'validating' }, AMBER],
   [{ ...base, screen: 'result', outcome: 'verified', fields: [], compared: true, canLinkReturnData: true }, GREEN],
   [{ ...base, screen: 'result', outcome: 'dataDiffers', fields: [], compared: true, canLinkReturnData: true }, AMBER],
   [{ ...base, screen: 'result', outcome: 'notFound', fields: [], compared: true, canLinkReturnData: false }, AMBER],
   [{ ...base, screen: 'returnData', error: null, submissions: 0 }, AMBER],
   [{ ...base, screen: 'finished', why: 'completed' }, AMBER],
-  [{ ...base, screen: 'failed', reason: 'cardUnreadable', state: 'readingTemplates', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } }, RED],
+  [
+    {
+      ...base,
+      screen: 'failed',
+      reason: 'cardUnreadable',
+      state: 'readingTemplates',
+      retriable: true,
+      cardInReader: true,
+      detail: null,
+      staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' },
+    },
+    RED,
+  ],
 ];
 
 t.test('every view has its lights; help needed blinks amber; exactly one light is lit', async (t) => {
@@ -43,15 +82,35 @@ t.test('every view has its lights; help needed blinks amber; exactly one light i
 t.test('tones: short on a card taken, distinct on errors and the idle warning, silent otherwise', async (t) => {
   const welcome: KioskView = { ...base, screen: 'welcome' };
   const reading: KioskView = { ...base, screen: 'readingCard', phase: 'templates', progress: 0 };
-  const finger = (attempt: number): KioskView => ({ ...base, screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 2, feedback: null });
-  const failed: KioskView = { ...base, screen: 'failed', reason: 'cardRemoved', state: 'awaitingFinger', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } };
+  const finger = (attempt: number): KioskView => ({
+    ...base,
+    screen: 'awaitingFinger',
+    attempt,
+    maxAttempts: 4,
+    fingerPosition: 2,
+    feedback: null,
+  });
+  const failed: KioskView = {
+    ...base,
+    screen: 'failed',
+    reason: 'cardRemoved',
+    state: 'awaitingFinger',
+    retriable: true,
+    cardInReader: true,
+    detail: null,
+    staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' },
+  };
   const tamper: KioskView = { ...base, screen: 'outOfService', reason: 'tamper' };
   t.equal(panelTone(welcome, reading), 'cardRead');
   t.equal(panelTone(reading, { ...reading, progress: 0.5 }), null, 'progress is silent');
   t.equal(panelTone(reading, finger(1)), null);
   t.equal(panelTone(finger(1), finger(2)), 'error', 'a finger that did not match');
   t.equal(panelTone(finger(2), { ...finger(2), idleWarning: { secondsLeft: 20 } }), 'idleWarning');
-  t.equal(panelTone({ ...finger(2), idleWarning: { secondsLeft: 20 } }, { ...finger(2), idleWarning: { secondsLeft: 19 } }), null, 'once per warning');
+  t.equal(
+    panelTone({ ...finger(2), idleWarning: { secondsLeft: 20 } }, { ...finger(2), idleWarning: { secondsLeft: 19 } }),
+    null,
+    'once per warning',
+  );
   t.equal(panelTone(finger(2), failed), 'error');
   t.equal(panelTone(failed, { ...failed, seq: 2 }), null);
   t.equal(panelTone(welcome, tamper), 'error');

@@ -22,7 +22,10 @@ t.test('idle: opening locks the kiosk; it stays locked when closed until staff c
   t.match(k.view(), locked);
   t.same(k.gpio.lights, { green: 'off', amber: 'off', red: 'on' }, 'red light');
   t.equal(k.gpio.tones.at(-1), 'error', 'error tone');
-  t.ok(k.f.audit.some((e) => e.code === 'tamperOpened'), 'audited');
+  t.ok(
+    k.f.audit.some((e) => e.code === 'tamperOpened'),
+    'audited',
+  );
   t.match(k.logs(), /"event":"staffAlert","kind":"tamper"/, 'staff alerted');
 
   t.equal(await k.tamper.clear(STAFF_PIN), 'switchOpen', 'not while the enclosure is open');
@@ -40,13 +43,18 @@ t.test('idle: opening locks the kiosk; it stays locked when closed until staff c
   t.equal(await k.tamper.clear(STAFF_PIN), 'cleared');
   await k.flush();
   t.equal(k.view().screen, 'welcome');
-  t.match(k.f.audit.find((e) => e.code === 'tamperCleared'), { staffId: 'petugas-1' });
+  t.match(
+    k.f.audit.find((e) => e.code === 'tamperCleared'),
+    { staffId: 'petugas-1' },
+  );
   t.equal(await k.tamper.clear(STAFF_PIN), 'notLocked', 'nothing to clear any more');
   t.notMatch(k.logs(), new RegExp(STAFF_PIN), 'the PIN is never logged');
 });
 
 /** How to bring a session to each of its states on the fake ports. */
-const SESSION_STATES: Array<[string, (f: Fakes) => void, ((k: Awaited<ReturnType<typeof fakeDeviceKiosk>>) => Promise<void>) | null, string]> = [
+const SESSION_STATES: Array<
+  [string, (f: Fakes) => void, ((k: Awaited<ReturnType<typeof fakeDeviceKiosk>>) => Promise<void>) | null, string]
+> = [
   ['readingTemplates', (f) => f.set.templates('hang'), null, 'readingCard'],
   ['awaitingFinger', (f) => f.set.finger(['hang']), null, 'awaitingFinger'],
   ['staffAssist', (f) => f.set.finger(['hang']), async (k) => void (await k.intent({ type: 'cannotGiveFinger' })), 'staffAssist'],
@@ -102,5 +110,8 @@ t.test('the lock survives a restart, and an enclosure open at start locks at onc
   openGpio.setTamper(true);
   const opened = await fakeDeviceKiosk(t, { gpio: openGpio });
   t.match(opened.view(), locked);
-  t.ok(opened.f.audit.some((e) => e.code === 'tamperOpened'), 'found open at start: audited');
+  t.ok(
+    opened.f.audit.some((e) => e.code === 'tamperOpened'),
+    'found open at start: audited',
+  );
 });

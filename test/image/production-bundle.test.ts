@@ -57,17 +57,41 @@ t.test("the technician CLI's bundle runs with only the node modules the image ca
   const out = join(root, 'package');
   const run = await promisify(execFile)(
     process.execPath,
-    [join(app, 'dist/provisioning/main.js'), 'deactivate', '--root', root, '--out', out, '--reason', 'Perjanjian berakhir', '--technician', 'Teknisi Uji', '--yes', '--json'],
+    [
+      join(app, 'dist/provisioning/main.js'),
+      'deactivate',
+      '--root',
+      root,
+      '--out',
+      out,
+      '--reason',
+      'Perjanjian berakhir',
+      '--technician',
+      'Teknisi Uji',
+      '--yes',
+      '--json',
+    ],
     { cwd: app, env: { PATH: process.env.PATH }, timeout: 120_000 },
   ).catch((e: { code: number; stderr: string }) => e);
   t.notOk('code' in run && run.code, `exits 0 (${'stderr' in run ? run.stderr.slice(0, 300) : ''})`);
-  t.match(execFileSync('pdftotext', [join(out, 'surat-pengembalian.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '), /Pengembalian Berkas Konfigurasi SAM/, 'the letter printed to PDF');
+  t.match(
+    execFileSync('pdftotext', [join(out, 'surat-pengembalian.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '),
+    /Pengembalian Berkas Konfigurasi SAM/,
+    'the letter printed to PDF',
+  );
 });
 
-t.test('the root file system app folder holds no persona and no simulator', { skip: process.getuid?.() !== 0 && 'needs root (the cached base tree)' }, async (t) => {
-  const work = mkdtempSync('/var/tmp/anj16-rootfs-');
-  t.teardown(() => rmSync(work, { recursive: true, force: true }));
-  execFileSync('bash', [join(repo, 'image/build-rootfs.sh'), 'amd64', join(work, 'root')], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
-  t.same(findDemoTraces(join(work, 'root/opt/anjungan')), []);
-  t.same(findDemoTraces(join(work, 'root/etc/systemd')), [], 'nor do the units');
-});
+t.test(
+  'the root file system app folder holds no persona and no simulator',
+  { skip: process.getuid?.() !== 0 && 'needs root (the cached base tree)' },
+  async (t) => {
+    const work = mkdtempSync('/var/tmp/anj16-rootfs-');
+    t.teardown(() => rmSync(work, { recursive: true, force: true }));
+    execFileSync('bash', [join(repo, 'image/build-rootfs.sh'), 'amd64', join(work, 'root')], {
+      cwd: repo,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    t.same(findDemoTraces(join(work, 'root/opt/anjungan')), []);
+    t.same(findDemoTraces(join(work, 'root/etc/systemd')), [], 'nor do the units');
+  },
+);

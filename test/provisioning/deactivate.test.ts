@@ -44,7 +44,11 @@ function checkPackage(t: Test, out: string, samFile: Buffer): void {
   // Printed by the Chromium binary (as on the device, which has no playwright): the letter, on A4.
   const pdfFile = join(out, PACKAGE_FILES.pdf);
   t.match(execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' }), /Page size:.*\(A4\)/, 'an A4 page');
-  t.match(execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '), /Pengembalian Berkas Konfigurasi SAM/, 'the letter in the PDF');
+  t.match(
+    execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '),
+    /Pengembalian Berkas Konfigurasi SAM/,
+    'the letter in the PDF',
+  );
   const html = readFileSync(join(out, PACKAGE_FILES.html), 'utf8');
   t.match(html, /Pengembalian Berkas Konfigurasi SAM/);
   t.match(html, /10 November 2022 sampai dengan 9 November 2025/);
@@ -129,7 +133,9 @@ t.test('deactivate tells how much data balikan is still owed, and it stays expor
   const { root } = await provisionedKiosk(t);
   const l = layout(root);
   const db = openDatabase(l.stateDir);
-  const outbox = new ReturnDataOutbox(db, Buffer.from(readCredentials(l.credentialFile).outboxKey, 'hex'), { now: () => new Date('2025-11-01T03:00:00Z') });
+  const outbox = new ReturnDataOutbox(db, Buffer.from(readCredentials(l.credentialFile).outboxKey, 'hex'), {
+    now: () => new Date('2025-11-01T03:00:00Z'),
+  });
   [0, 1, 2].forEach((i) => outbox.enqueue(syntheticEntry(i), `session-${i}`));
   outbox.markDelivered(['session-0']);
   db.close();

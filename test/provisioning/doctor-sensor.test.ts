@@ -28,12 +28,24 @@ t.test('doctor finds the configured sensor through the capture helper, and says 
   const sensor = virtualSensor();
   t.teardown(() => sensor.cleanup());
 
-  t.match(await sensorCheck(root, sensor.env), { ok: false, detail: /capture helper missing: \/usr\/lib\/anjungan\/anjungan-fprint-capture/ }, 'the image path, absent here');
+  t.match(
+    await sensorCheck(root, sensor.env),
+    { ok: false, detail: /capture helper missing: \/usr\/lib\/anjungan\/anjungan-fprint-capture/ },
+    'the image path, absent here',
+  );
 
   setFingerprint(root, { helperPath });
   t.match(await sensorCheck(root, sensor.env), { ok: true, detail: /virtual_image/ }, 'the virtual sensor is found');
-  t.match(await sensorCheck(root, { FP_DRIVERS_WHITELIST: 'virtual_image' }), { ok: false, detail: 'libfprint sees no sensor', fix: /USB cable/ }, 'no sensor attached');
+  t.match(
+    await sensorCheck(root, { FP_DRIVERS_WHITELIST: 'virtual_image' }),
+    { ok: false, detail: 'libfprint sees no sensor', fix: /USB cable/ },
+    'no sensor attached',
+  );
 
   setFingerprint(root, { helperPath, device: { driver: 'uru4000', index: 0 } });
-  t.match(await sensorCheck(root, sensor.env), { ok: false, detail: /not the configured one; libfprint sees: virtual_image/ }, 'a sensor of another driver');
+  t.match(
+    await sensorCheck(root, sensor.env),
+    { ok: false, detail: /not the configured one; libfprint sees: virtual_image/ },
+    'a sensor of another driver',
+  );
 });

@@ -189,7 +189,10 @@ if (skip) {
       'fingerprint sensor': false,
     });
     t.equal(doctor.code, 5, 'a failing check (the capture helper is not installed on this machine) fails doctor');
-    t.match((doctor.json!.checks as Array<{ name: string; detail: string }>).find((c) => c.name === 'fingerprint sensor'), { detail: /capture helper missing/ });
+    t.match(
+      (doctor.json!.checks as Array<{ name: string; detail: string }>).find((c) => c.name === 'fingerprint sensor'),
+      { detail: /capture helper missing/ },
+    );
     chmodSync(l.credentialFile, 0o644);
     const loose = await cli(['doctor', '--root', root, '--json']);
     t.match(loose.json, { checks: [{ name: 'not deactivated', ok: true }] });

@@ -46,13 +46,21 @@ t.test('staff-lan enable checks the pair and the address, installs both files, d
   t.equal(mode(l.staffLanKeyFile), 0o640, 'the key: owner and the daemon group only');
   // demo: the rest of a production config (uplink, SAM) is not set up in this tree.
   const config = loadConfig({ ANJUNGAN_CONFIG: l.configFile, ANJUNGAN_MODE: 'demo' }, new Date());
-  t.same(config.staffLan, { enabled: true, host: '192.0.2.10', port: 8443, certFile: l.staffLanCertFile, keyFile: l.staffLanKeyFile }, 'the daemon loads what was written');
+  t.same(
+    config.staffLan,
+    { enabled: true, host: '192.0.2.10', port: 8443, certFile: l.staffLanCertFile, keyFile: l.staffLanKeyFile },
+    'the daemon loads what was written',
+  );
   t.notMatch(ok.stdout + ok.stderr, /PRIVATE KEY/, 'the key is never printed');
   t.match((await cli(['staff-lan', 'show', '--root', root, '--json'])).json, { staffLan: { enabled: true, problems: [] } });
 
   const off = await cli(['staff-lan', 'disable', '--root', root, '--json']);
   t.equal(off.code, 0, off.stderr);
   t.notOk(existsSync(l.staffLanKeyFile), 'the key is erased');
-  t.equal(loadConfig({ ANJUNGAN_CONFIG: l.configFile, ANJUNGAN_MODE: 'demo' }, new Date()).staffLan?.enabled, false, 'the daemon starts without the listener');
+  t.equal(
+    loadConfig({ ANJUNGAN_CONFIG: l.configFile, ANJUNGAN_MODE: 'demo' }, new Date()).staffLan?.enabled,
+    false,
+    'the daemon starts without the listener',
+  );
   t.equal((await cli(['staff-lan', 'disable', '--root', root])).code, 6, 'disabling twice: wrong state');
 });

@@ -52,7 +52,10 @@ t.test('uplink set pins the CA; uplink test is a handshake that spends nothing',
     [['--url', sim.baseUrl, '--institution', 'X', '--ca', join(root, 'absent.pem')], /cannot be read/],
     [['--url', sim.baseUrl, '--institution', 'X', '--ca', ca, '--spki-pin', 'abc'], /--spki-pin/],
     // The egress firewall allows an address: a name would become rules that allow nothing.
-    [['--url', 'https://dukcapil.example:8443/', '--institution', 'X', '--ca', ca], /--url must name the endpoint by IP address, not "dukcapil.example"/],
+    [
+      ['--url', 'https://dukcapil.example:8443/', '--institution', 'X', '--ca', ca],
+      /--url must name the endpoint by IP address, not "dukcapil.example"/,
+    ],
   ] as Array<[string[], RegExp]>) {
     const r = await cli(['uplink', 'set', '--root', root, ...args]);
     t.equal(r.code, 2, args.join(' '));

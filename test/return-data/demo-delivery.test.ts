@@ -40,5 +40,9 @@ t.test('demo mode delivers a linked NOP/NPWPD to the simulator endpoint', async 
   t.pass('the delivery is logged');
   const output = kiosk.output();
   const nik = persona('valid').card.nik;
-  t.same(['33.13.010.001.001-0001.0', 'P.2.0001234.33.13', nik].filter((v) => output.includes(v)), [], 'no NIK, NOP or NPWPD in the log');
+  t.same(
+    ['33.13.010.001.001-0001.0', 'P.2.0001234.33.13', nik].filter((v) => output.includes(v)),
+    [],
+    'no NIK, NOP or NPWPD in the log',
+  );
 });

@@ -50,7 +50,8 @@ t.test('kill -9 during a batch, then restart: every acknowledged entry is record
     children.push(child);
     return child;
   };
-  const exited = (c: ChildProcess) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
+  const exited = (c: ChildProcess) =>
+    new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
   const acked = () => [...output.matchAll(/^ACK (kill-\d+)$/gm)].map((m) => m[1]!);
 
   // The server records the first batch and never answers: the kiosk is stuck inside it.
@@ -77,23 +78,30 @@ t.test('kill -9 during a batch, then restart: every acknowledged entry is record
   await exited(second);
 
   const inOutbox = (db.prepare('SELECT idempotency_key AS k FROM return_data_outbox').all() as Array<{ k: string }>).map((r) => r.k);
-  t.ok(ackedBeforeKill.every((k) => inOutbox.includes(k)), 'every acknowledged entry survived the kill');
-  t.equal(outbox.deliveredCount(), inOutbox.length, 'all delivered');
-  t.same(
-    [...sim.recorded().keys()].sort(),
-    [...inOutbox].sort(),
-    'the server holds exactly the outbox entries, each once',
+  t.ok(
+    ackedBeforeKill.every((k) => inOutbox.includes(k)),
+    'every acknowledged entry survived the kill',
   );
+  t.equal(outbox.deliveredCount(), inOutbox.length, 'all delivered');
+  t.same([...sim.recorded().keys()].sort(), [...inOutbox].sort(), 'the server holds exactly the outbox entries, each once');
   for (const k of ackedBeforeKill) {
     const e = syntheticEntry(Number(k.slice('kill-'.length)));
     const r = sim.recorded().get(k);
     if (!r || r.NIK !== e.nik || r.NOP_PBB !== e.nop || r.NPWPD !== e.npwpd) t.fail(`entry ${k} not recorded as enqueued`);
   }
   t.ok(sim.entriesReceived() > sim.recorded().size, 'the interrupted batch was sent again and de-duplicated');
-  const audited = (db.prepare("SELECT session_id AS s FROM audit_event WHERE code = 'returnDataDelivered'").all() as Array<{ s: string }>).map((r) => r.s);
+  const audited = (
+    db.prepare("SELECT session_id AS s FROM audit_event WHERE code = 'returnDataDelivered'").all() as Array<{ s: string }>
+  ).map((r) => r.s);
   t.same(audited.sort(), [...inOutbox].sort(), 'one audit row per delivered entry, committed with its mark');
 
   const logs = output.replace(/^ACK kill-\d+$/gm, '');
   t.ok(logs.includes('returnDataDelivered'), 'the children logged their deliveries');
-  t.same(forbiddenInLogs(inOutbox.map((k) => syntheticEntry(Number(k.slice(5)))), [sim.credentials.password]).filter((v) => logs.includes(v)), []);
+  t.same(
+    forbiddenInLogs(
+      inOutbox.map((k) => syntheticEntry(Number(k.slice(5)))),
+      [sim.credentials.password],
+    ).filter((v) => logs.includes(v)),
+    [],
+  );
 });

@@ -21,7 +21,9 @@ t.test('a daemon without web-service delivery still deletes exported entries aft
 
   const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000);
   const db = openDatabase(first.stateDir);
-  const outbox = new ReturnDataOutbox(db, Buffer.from(readCredentials(join(first.stateDir, 'credentials.json')).outboxKey, 'hex'), { now: () => fortyDaysAgo });
+  const outbox = new ReturnDataOutbox(db, Buffer.from(readCredentials(join(first.stateDir, 'credentials.json')).outboxKey, 'hex'), {
+    now: () => fortyDaysAgo,
+  });
   outbox.enqueue(syntheticEntry(1), 'retention-exported');
   outbox.markExported(outbox.pending().map((p) => p.id));
   outbox.enqueue(syntheticEntry(2), 'retention-pending');

@@ -27,21 +27,42 @@ t.test('read as leniently as the NIK service: numeric codes, keys in any casing,
     ],
   });
   t.same(readAnswer(body, sent), { kind: 'answered', confirmed: ['a', 'b'], refused: ['c'], unsettled: [] });
-  t.same(readAnswer(JSON.stringify({ content: { idempotency_key: 'b', response_code: '01' } }), sent), { kind: 'answered', confirmed: ['b'], refused: [], unsettled: ['a', 'c'] });
-  t.same(readAnswer(JSON.stringify({ content: [{ respon: 'Login Gagal', response_code: 3 }] }), sent), { kind: 'batchRefused', code: '03' });
+  t.same(readAnswer(JSON.stringify({ content: { idempotency_key: 'b', response_code: '01' } }), sent), {
+    kind: 'answered',
+    confirmed: ['b'],
+    refused: [],
+    unsettled: ['a', 'c'],
+  });
+  t.same(readAnswer(JSON.stringify({ content: [{ respon: 'Login Gagal', response_code: 3 }] }), sent), {
+    kind: 'batchRefused',
+    code: '03',
+  });
 });
 
 t.test('a batch-level refusal and a malformed answer confirm nothing', async (t) => {
-  t.same(readAnswer(JSON.stringify({ content: [{ RESPON: 'Login Gagal', RESPONSE_CODE: '03' }] }), sent), { kind: 'batchRefused', code: '03' });
+  t.same(readAnswer(JSON.stringify({ content: [{ RESPON: 'Login Gagal', RESPONSE_CODE: '03' }] }), sent), {
+    kind: 'batchRefused',
+    code: '03',
+  });
   t.same(readAnswer('{"content":[{"IDEMPOTENCY_KEY":"a"', sent), { kind: 'malformed' });
-  t.same(readAnswer('{"content":{}}', sent), { kind: 'batchRefused', code: 'none' }, 'a single object without a key answers the batch, and settles nothing');
+  t.same(
+    readAnswer('{"content":{}}', sent),
+    { kind: 'batchRefused', code: 'none' },
+    'a single object without a key answers the batch, and settles nothing',
+  );
   t.same(readAnswer('null', sent), { kind: 'malformed' });
   t.same(readAnswer('{"content":[]}', sent), { kind: 'answered', confirmed: [], refused: [], unsettled: ['a', 'b', 'c'] });
 });
 
 t.test('the request carries the entry, its key and the WIB access day', async (t) => {
   const request = wireRequest(
-    [{ idempotencyKey: 'k1', queuedAt: '2026-03-10T18:30:00.000Z', entry: { nik: '3313990000000001', nop: null, npwpd: 'P.2.0000001.33.13' } }],
+    [
+      {
+        idempotencyKey: 'k1',
+        queuedAt: '2026-03-10T18:30:00.000Z',
+        entry: { nik: '3313990000000001', nop: null, npwpd: 'P.2.0000001.33.13' },
+      },
+    ],
     { userId: 'SIMULATOR-ONLY-USER', password: 'simulator-only-password', ipUser: '192.0.2.10' },
   );
   t.same(request, {

@@ -14,7 +14,13 @@ const { logger, lines: logLines } = capturingLogger('info');
 async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
   const f = makeFakes();
   f.set.finger(['hang']);
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: !!opts.demo, clock: f.deps.clock, logger, maxFingerAttempts: f.deps.settings.maxFingerAttempts, xstateClock: f.clock });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
+    demo: !!opts.demo,
+    clock: f.deps.clock,
+    logger,
+    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
+    xstateClock: f.clock,
+  });
   runtime.start();
   await settle();
   let cardIn = false;
@@ -217,7 +223,11 @@ t.test('the prompt pack is served from the UI folder; a name outside its pattern
   for (const bad of ['..%2F..%2Fetc%2Fpasswd', 'welcome.id.mp3', 'welcome.fr.opus', `${'a'.repeat(90)}.opus`]) {
     t.equal((await app.inject({ method: 'GET', url: `/prompts/${bad}` })).statusCode, 400, bad);
   }
-  t.equal((await app.inject({ method: 'POST', url: '/api/intent', payload: { type: 'activity' } })).statusCode, 400, 'activity outside a session is refused like any intent not valid now');
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/api/intent', payload: { type: 'activity' } })).statusCode,
+    400,
+    'activity outside a session is refused like any intent not valid now',
+  );
 });
 
 t.test('the server wrote no error log for any of this', async (t) => {

@@ -28,7 +28,12 @@ async function exchange(bytes: Uint8Array): Promise<number[]> {
   c.socket.write(bytes);
   await Promise.race([c.closed, new Promise((r) => setTimeout(r, 1500))]);
   c.socket.destroy();
-  return [...c.received().toString('latin1').matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+  return [
+    ...c
+      .received()
+      .toString('latin1')
+      .matchAll(/HTTP\/1\.1 (\d{3})/g),
+  ].map((m) => Number(m[1]));
 }
 
 const host = fc.constantFrom(`127.0.0.1:${port}`, `localhost:${port}`, 'attacker.example', '', `127.0.0.1:${port + 1}`);
@@ -94,7 +99,9 @@ async function streamSlot() {
 t.test('arbitrary frames and bytes on an open stream: the stream may end, the daemon does not', async (t) => {
   const frames = fc.array(
     fc.oneof(
-      fc.record({ first: fc.integer({ min: 0, max: 255 }), payload: fc.uint8Array({ maxLength: 1100 }), mask: fc.boolean() }).map((f) => frame(f)),
+      fc
+        .record({ first: fc.integer({ min: 0, max: 255 }), payload: fc.uint8Array({ maxLength: 1100 }), mask: fc.boolean() })
+        .map((f) => frame(f)),
       fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b)),
     ),
     { minLength: 1, maxLength: 5 },

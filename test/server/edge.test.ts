@@ -145,8 +145,14 @@ t.test('slow clients are cut off within the configured times', async (t) => {
   const trickleBody = setInterval(() => slowBody.isClosed() || slowBody.socket.write(' '), 500);
   const started = Date.now();
   // The server checks its deadlines once a second; two seconds of slack on top.
-  const cutHeaders = Promise.race([slowHeaders.closed.then(() => Date.now() - started), new Promise<number>((r) => setTimeout(() => r(Infinity), EDGE_LIMITS.headersTimeoutMs + 3000))]);
-  const cutBody = Promise.race([slowBody.closed.then(() => Date.now() - started), new Promise<number>((r) => setTimeout(() => r(Infinity), EDGE_LIMITS.requestTimeoutMs + 3000))]);
+  const cutHeaders = Promise.race([
+    slowHeaders.closed.then(() => Date.now() - started),
+    new Promise<number>((r) => setTimeout(() => r(Infinity), EDGE_LIMITS.headersTimeoutMs + 3000)),
+  ]);
+  const cutBody = Promise.race([
+    slowBody.closed.then(() => Date.now() - started),
+    new Promise<number>((r) => setTimeout(() => r(Infinity), EDGE_LIMITS.requestTimeoutMs + 3000)),
+  ]);
   const [h, b] = await Promise.all([cutHeaders, cutBody]);
   clearInterval(trickleHeaders);
   clearInterval(trickleBody);

@@ -22,7 +22,10 @@ t.test('a flood of one kind: one line at once, then counts; every refusal counte
   t.equal(lines.length, 2, 'a flood that goes on is not logged at once');
   log.close();
   t.equal(lines.at(-1)!.count, 1, 'close tells what the window had counted');
-  t.equal(lines.reduce((n, l) => n + Number(l.count), 0), 1001);
+  t.equal(
+    lines.reduce((n, l) => n + Number(l.count), 0),
+    1001,
+  );
 });
 
 t.test('kinds are counted apart; a kind that went quiet is logged at once again', async (t) => {

@@ -45,13 +45,20 @@ t.test(`${REFUSED} refused upgrades leave the listener serving and the daemon st
   }
   for (const kind of kinds) {
     const mine = results.filter((r) => r.what === kind.what);
-    t.equal(mine.filter((r) => r.head.startsWith(`HTTP/1.1 ${kind.status}`)).length, mine.length, `${kind.what}: every upgrade answered ${kind.status}`);
+    t.equal(
+      mine.filter((r) => r.head.startsWith(`HTTP/1.1 ${kind.status}`)).length,
+      mine.length,
+      `${kind.what}: every upgrade answered ${kind.status}`,
+    );
     t.equal(mine.filter((r) => r.closedByServer).length, mine.length, `${kind.what}: every refused socket closed by the server`);
   }
 
   const health = await fetch(`${kiosk.url}/healthz`, { signal: AbortSignal.timeout(5000) });
   t.equal(health.status, 200, '/healthz answers');
-  t.ok(streams.every((s) => !s.isClosed()), 'the streams held meanwhile are still open');
+  t.ok(
+    streams.every((s) => !s.isClosed()),
+    'the streams held meanwhile are still open',
+  );
 
   const exit = await kiosk.halt();
   t.same(exit, { code: 0, signal: null }, 'SIGTERM: the daemon exits by itself (no SIGKILL needed), silent streams and all');

@@ -13,7 +13,13 @@ import { readStaffLanTls, type StaffLanConfig } from '../../device/config.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { hashStaffPin } from '../../device/store/credentials.ts';
-import { AttemptThrottle, lanSource, OFFICE_LAN_THROTTLE, type AttemptSource, type GuessingSignal } from '../../device/store/attempt-throttle.ts';
+import {
+  AttemptThrottle,
+  lanSource,
+  OFFICE_LAN_THROTTLE,
+  type AttemptSource,
+  type GuessingSignal,
+} from '../../device/store/attempt-throttle.ts';
 import { permittedOperatorIds, type Operator } from '../../device/staff/roster.ts';
 import { OperatorSignIn } from '../../device/staff/sign-in.ts';
 import { StaffSessions, STAFF_SESSION_POLICY } from '../../device/staff/sessions.ts';
@@ -41,14 +47,24 @@ const operator = (userId: string, ndaSigned: string, extra: Partial<Operator> = 
   ...extra,
 });
 // tanpa-nda has a PIN on file but no roster entry; nda-besok signs tomorrow; nonaktif is disabled.
-const ROSTER = [operator('budi', '2024-01-15'), operator('siti', '2024-02-01'), operator('nda-besok', '2026-03-11'), operator('nonaktif', '2024-01-15', { disabledAt: '2025-01-01T00:00:00Z' })];
+const ROSTER = [
+  operator('budi', '2024-01-15'),
+  operator('siti', '2024-02-01'),
+  operator('nda-besok', '2026-03-11'),
+  operator('nonaktif', '2024-01-15', { disabledAt: '2025-01-01T00:00:00Z' }),
+];
 
 /** A probe feature: what later staff plugins look like (params, bodies, every method). */
 const probeRoutes: StaffRoutes = (scope) => {
   scope.get('/probe', async (req) => ({ operatorId: operatorOf(req) }));
   scope.post<{ Params: { id: string }; Body: { n: number } }>(
     '/probe/:id',
-    { schema: { params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9]{1,8}$' }) }), body: Type.Object({ n: Type.Integer() }, { additionalProperties: false }) } },
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9]{1,8}$' }) }),
+        body: Type.Object({ n: Type.Integer() }, { additionalProperties: false }),
+      },
+    },
     async (req) => ({ operatorId: operatorOf(req), n: req.body.n }),
   );
   scope.delete('/probe/:id', async () => ({ ok: true }));
@@ -76,7 +92,11 @@ async function setup(t: Test) {
     logger,
     uiDir,
     staff: {
-      signIn: new OperatorSignIn({ staff, permitted, throttle: new AttemptThrottle(db, clock, (signal, source) => signals.push([signal, source])) }),
+      signIn: new OperatorSignIn({
+        staff,
+        permitted,
+        throttle: new AttemptThrottle(db, clock, (signal, source) => signals.push([signal, source])),
+      }),
       sessions: new StaffSessions(clock),
       atKiosk: false,
       audit: new AuditLog(db, Buffer.alloc(32, 7), clock),
@@ -110,7 +130,10 @@ async function setup(t: Test) {
     const setCookie = [res.headers['set-cookie'] ?? []].flat()[0] ?? '';
     return { res, setCookie, cookie: setCookie.split(';')[0]!, csrf: res.status === 200 ? String(res.json().csrf) : '' };
   };
-  const auditRows = () => db.prepare('SELECT code, staff_id AS staffId, state, outcome FROM audit_event ORDER BY id').all() as Array<Record<string, string | null>>;
+  const auditRows = () =>
+    db.prepare('SELECT code, staff_id AS staffId, state, outcome FROM audit_event ORDER BY id').all() as Array<
+      Record<string, string | null>
+    >;
   return { app, scope, port, origin, call, signIn, auditRows, signals, log: logText, db, uiDir, stateDir, caPem: tls.caPem };
 }
 
@@ -123,7 +146,10 @@ t.test('sign-in sets a session cookie HttpOnly, Secure, SameSite=Strict, Path=/ 
   t.same(Object.keys(res.json()).sort(), ['csrf', 'operatorId']);
   t.equal(res.json().operatorId, 'budi');
   t.match(setCookie, /^anjungan_staff=[A-Za-z0-9_-]{43};/);
-  const flags = setCookie.split(';').slice(1).map((f) => f.trim());
+  const flags = setCookie
+    .split(';')
+    .slice(1)
+    .map((f) => f.trim());
   for (const flag of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']) t.ok(flags.includes(flag), `cookie has ${flag}`);
   t.ok(csrf.length >= 32, 'a CSRF token of its own');
   t.notOk(setCookie.includes(csrf), 'the CSRF token is not the cookie');
@@ -132,11 +158,15 @@ t.test('sign-in sets a session cookie HttpOnly, Secure, SameSite=Strict, Path=/ 
   t.same(session.json(), { operatorId: 'budi', csrf });
   t.same((await s.call('GET', '/api/staff/probe', { cookie })).json(), { operatorId: 'budi' }, 'features see the operator');
   t.equal((await s.call('GET', '/api/staff/session')).status, 401);
-  t.equal(errorOf(await s.call('GET', '/api/staff/session', { cookie: 'anjungan_staff=' + 'A'.repeat(43) })), 'signInRequired', 'a made-up token is no session');
+  t.equal(
+    errorOf(await s.call('GET', '/api/staff/session', { cookie: 'anjungan_staff=' + 'A'.repeat(43) })),
+    'signInRequired',
+    'a made-up token is no session',
+  );
   t.match(s.auditRows(), [{ code: 'staffSignIn', staffId: 'budi' }]);
 });
 
-t.test('a state-changing staff request needs the session CSRF token and the listener\'s own Origin', async (t) => {
+t.test("a state-changing staff request needs the session CSRF token and the listener's own Origin", async (t) => {
   const s = await setup(t);
   const { cookie, csrf } = await s.signIn('budi', PINS.budi);
   const other = await s.signIn('siti', PINS.siti);
@@ -146,7 +176,11 @@ t.test('a state-changing staff request needs the session CSRF token and the list
   t.equal(errorOf(missing), 'csrfRefused');
   const wrong = await s.call('POST', '/api/staff/probe/a1', { cookie, csrf: csrf.slice(0, -2) + 'xx', body: { n: 1 } });
   t.equal(wrong.status, 403, 'a wrong token');
-  t.equal((await s.call('POST', '/api/staff/probe/a1', { cookie, csrf: other.csrf, body: { n: 1 } })).status, 403, "another session's token");
+  t.equal(
+    (await s.call('POST', '/api/staff/probe/a1', { cookie, csrf: other.csrf, body: { n: 1 } })).status,
+    403,
+    "another session's token",
+  );
   t.equal((await s.call('DELETE', '/api/staff/probe/a1', { cookie })).status, 403, 'DELETE too');
   for (const foreign of ['https://attacker.example', `http://127.0.0.1:${s.port}`, 'null']) {
     const res = await s.call('POST', '/api/staff/probe/a1', { cookie, csrf, body: { n: 1 }, origin: foreign });
@@ -161,18 +195,34 @@ t.test('a state-changing staff request needs the session CSRF token and the list
   t.equal((await s.call('POST', '/api/staff/probe/a1', { cookie, csrf, body: { n: 'seven' } })).status, 400, 'schemas still apply');
 
   const rows = s.auditRows();
-  t.equal(rows.filter((r) => r.code === 'staffCsrfRefused' && r.staffId === 'budi').length, 4, 'each CSRF refusal audited with the operator');
-  t.match(rows.filter((r) => r.code === 'staffAction'), [
-    { staffId: 'budi', state: 'POST /api/staff/probe/:id', outcome: '200' },
-    { staffId: 'budi', state: 'POST /api/staff/probe/:id', outcome: '400' },
-  ]);
+  t.equal(
+    rows.filter((r) => r.code === 'staffCsrfRefused' && r.staffId === 'budi').length,
+    4,
+    'each CSRF refusal audited with the operator',
+  );
+  t.match(
+    rows.filter((r) => r.code === 'staffAction'),
+    [
+      { staffId: 'budi', state: 'POST /api/staff/probe/:id', outcome: '200' },
+      { staffId: 'budi', state: 'POST /api/staff/probe/:id', outcome: '400' },
+    ],
+  );
 });
 
 t.test('every route of the staff scope refuses an unauthenticated call with 401', async (t) => {
   const s = await setup(t);
   const routes = s.scope.routes();
-  for (const expected of ['GET /api/staff/session', 'DELETE /api/staff/session', 'GET /api/staff/probe', 'POST /api/staff/probe/:id', 'DELETE /api/staff/probe/:id']) {
-    t.ok(routes.some((r) => `${r.method} ${r.url}` === expected), `${expected} is registered in the scope`);
+  for (const expected of [
+    'GET /api/staff/session',
+    'DELETE /api/staff/session',
+    'GET /api/staff/probe',
+    'POST /api/staff/probe/:id',
+    'DELETE /api/staff/probe/:id',
+  ]) {
+    t.ok(
+      routes.some((r) => `${r.method} ${r.url}` === expected),
+      `${expected} is registered in the scope`,
+    );
   }
   const { cookie: expired } = await s.signIn('budi', PINS.budi);
   at.ms += STAFF_SESSION_POLICY.idleMs;
@@ -195,7 +245,10 @@ t.test('sessions end on sign-out, after idling and at their absolute limit', asy
   t.equal(out.status, 200);
   t.match([out.headers['set-cookie']].flat()[0], /^anjungan_staff=; .*Max-Age=0/);
   t.equal((await s.call('GET', '/api/staff/session', { cookie: a.cookie })).status, 401, 'the old cookie is dead');
-  t.match(s.auditRows().filter((r) => r.code === 'staffSignOut'), [{ staffId: 'budi' }]);
+  t.match(
+    s.auditRows().filter((r) => r.code === 'staffSignOut'),
+    [{ staffId: 'budi' }],
+  );
 
   const b = await s.signIn('budi', PINS.budi);
   at.ms += STAFF_SESSION_POLICY.idleMs - 1000;
@@ -208,9 +261,17 @@ t.test('sessions end on sign-out, after idling and at their absolute limit', asy
   const d = await s.signIn('budi', PINS.budi);
   const refresh = { 'x-anjungan-refresh': '1' };
   at.ms += STAFF_SESSION_POLICY.idleMs - 1000;
-  t.equal((await s.call('GET', '/api/staff/probe', { cookie: d.cookie, headers: refresh })).status, 200, 'a refresh within the idle limit is answered');
+  t.equal(
+    (await s.call('GET', '/api/staff/probe', { cookie: d.cookie, headers: refresh })).status,
+    200,
+    'a refresh within the idle limit is answered',
+  );
   at.ms += 1000;
-  t.equal((await s.call('GET', '/api/staff/probe', { cookie: d.cookie, headers: refresh })).status, 401, 'but refreshes alone do not keep an unattended dashboard signed in');
+  t.equal(
+    (await s.call('GET', '/api/staff/probe', { cookie: d.cookie, headers: refresh })).status,
+    401,
+    'but refreshes alone do not keep an unattended dashboard signed in',
+  );
 
   const c = await s.signIn('budi', PINS.budi);
   const end = at.ms + STAFF_SESSION_POLICY.absoluteMs;
@@ -247,31 +308,47 @@ t.test('only operators on the roster with an NDA signed and not disabled may sig
   at.ms += 86_400_000;
   t.equal((await s.signIn('nda-besok', PINS['nda-besok'])).res.status, 200, 'the day the NDA is signed, the operator may sign in');
 
-  const stored = JSON.stringify(s.db.prepare('SELECT * FROM audit_event').all()) + JSON.stringify(s.db.prepare('SELECT * FROM staff_attempt_throttle').all());
+  const stored =
+    JSON.stringify(s.db.prepare('SELECT * FROM audit_event').all()) +
+    JSON.stringify(s.db.prepare('SELECT * FROM staff_attempt_throttle').all());
   t.notMatch(stored, nik, 'a typed unknown user ID is stored nowhere');
   for (const pin of Object.values(PINS)) t.notMatch(stored + s.log(), pin, 'no PIN in the database or the log');
   t.notMatch(s.log(), nik, 'nor in the log');
   t.notMatch(s.log(), /Nama .* Contoh|198001012010011001/, 'no operator name or NIP in the log');
 });
 
-t.test('wrong PINs slow the address they come from (429 with Retry-After), never an operator or another address; staff are told', async (t) => {
-  const s = await setup(t);
-  const STRANGER = '127.0.0.2';
-  for (let i = 0; i < OFFICE_LAN_THROTTLE.freeFailures; i++) t.equal((await s.signIn('budi', '000000', STRANGER)).res.status, 401);
-  t.same(s.signals, [], 'free failures raise nothing');
-  t.equal((await s.signIn('budi', '000001', STRANGER)).res.status, 401, 'the failure that makes the address wait is still a plain refusal');
-  t.same(s.signals, [['throttled', lanSource(STRANGER)]], 'staff are told an address is made to wait');
-  const waiting = await s.signIn('budi', PINS.budi, STRANGER);
-  t.equal(waiting.res.status, 429, 'from that address even the right PIN waits');
-  t.match(waiting.res.json(), { error: 'locked', message: 'too many wrong PINs from here: wait' });
-  t.equal(waiting.res.headers['retry-after'], String(OFFICE_LAN_THROTTLE.firstWaitMs / 1000));
-  t.equal(Date.parse((waiting.res.json() as { lockedUntil: string }).lockedUntil), at.ms + OFFICE_LAN_THROTTLE.firstWaitMs, 'with the time it may try again');
-  t.same((await s.signIn('tidak-ada', '000000', STRANGER)).res.json(), waiting.res.json(), 'the same answer for an ID not on file');
-  t.equal((await s.signIn('budi', PINS.budi)).res.status, 200, 'budi signs in from a staff PC at once');
-  t.match(s.db.prepare("SELECT outcome, staff_id AS staffId FROM audit_event WHERE code = 'staffSignInRefused' ORDER BY id DESC LIMIT 1").all(), [{ outcome: 'wrongPin', staffId: 'budi' }]);
-  at.ms += OFFICE_LAN_THROTTLE.firstWaitMs;
-  t.equal((await s.signIn('budi', PINS.budi, STRANGER)).res.status, 200, 'once the wait is over, the address may try again');
-});
+t.test(
+  'wrong PINs slow the address they come from (429 with Retry-After), never an operator or another address; staff are told',
+  async (t) => {
+    const s = await setup(t);
+    const STRANGER = '127.0.0.2';
+    for (let i = 0; i < OFFICE_LAN_THROTTLE.freeFailures; i++) t.equal((await s.signIn('budi', '000000', STRANGER)).res.status, 401);
+    t.same(s.signals, [], 'free failures raise nothing');
+    t.equal(
+      (await s.signIn('budi', '000001', STRANGER)).res.status,
+      401,
+      'the failure that makes the address wait is still a plain refusal',
+    );
+    t.same(s.signals, [['throttled', lanSource(STRANGER)]], 'staff are told an address is made to wait');
+    const waiting = await s.signIn('budi', PINS.budi, STRANGER);
+    t.equal(waiting.res.status, 429, 'from that address even the right PIN waits');
+    t.match(waiting.res.json(), { error: 'locked', message: 'too many wrong PINs from here: wait' });
+    t.equal(waiting.res.headers['retry-after'], String(OFFICE_LAN_THROTTLE.firstWaitMs / 1000));
+    t.equal(
+      Date.parse((waiting.res.json() as { lockedUntil: string }).lockedUntil),
+      at.ms + OFFICE_LAN_THROTTLE.firstWaitMs,
+      'with the time it may try again',
+    );
+    t.same((await s.signIn('tidak-ada', '000000', STRANGER)).res.json(), waiting.res.json(), 'the same answer for an ID not on file');
+    t.equal((await s.signIn('budi', PINS.budi)).res.status, 200, 'budi signs in from a staff PC at once');
+    t.match(
+      s.db.prepare("SELECT outcome, staff_id AS staffId FROM audit_event WHERE code = 'staffSignInRefused' ORDER BY id DESC LIMIT 1").all(),
+      [{ outcome: 'wrongPin', staffId: 'budi' }],
+    );
+    at.ms += OFFICE_LAN_THROTTLE.firstWaitMs;
+    t.equal((await s.signIn('budi', PINS.budi, STRANGER)).res.status, 200, 'once the wait is over, the address may try again');
+  },
+);
 
 t.test('an operator signing in again and again ends only their own oldest sessions', async (t) => {
   const s = await setup(t);
@@ -281,7 +358,7 @@ t.test('an operator signing in again and again ends only their own oldest sessio
   t.equal((await s.call('GET', '/api/staff/session', { cookie: siti.cookie })).status, 200, "siti's session is untouched");
   const alive = [];
   for (const b of budi) alive.push((await s.call('GET', '/api/staff/session', { cookie: b.cookie })).status);
-  t.same(alive, [...Array(16).fill(401), ...Array(4).fill(200)], "budi keeps his latest four");
+  t.same(alive, [...Array(16).fill(401), ...Array(4).fill(200)], 'budi keeps his latest four');
 });
 
 t.test('the LAN listener serves the staff scope and the dashboard files only, and only over TLS', async (t) => {
@@ -320,7 +397,13 @@ t.test('a LAN listener that cannot bind does not hold the daemon up: it logs onc
     tls: pair.tls!,
     logger,
     uiDir: tmpdir(),
-    staff: { signIn: { signIn: async () => ({ ok: false, refusal: 'notPermitted', operatorId: null }) }, sessions: new StaffSessions(clock), audit: { record: () => undefined }, routes: [], atKiosk: false },
+    staff: {
+      signIn: { signIn: async () => ({ ok: false, refusal: 'notPermitted', operatorId: null }) },
+      sessions: new StaffSessions(clock),
+      audit: { record: () => undefined },
+      routes: [],
+      atKiosk: false,
+    },
   });
   const listening = await listenOnLan(app, { host: '127.0.0.1', port }, logger, 100);
   t.teardown(async () => {

@@ -17,7 +17,10 @@ import { DEMO_STAFF_PIN } from '../../device/sim/kit.ts';
 const stateDir = mkdtempSync(join(tmpdir(), 'anj14-routes-'));
 t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
 const { logger, text: logged } = capturingLogger();
-const config = loadConfig({ ANJUNGAN_MODE: 'demo', ANJUNGAN_STATE_DIR: stateDir, ANJUNGAN_PORT: '0', ANJUNGAN_SIM_FINGER_SEED: 'anj14' }, new Date());
+const config = loadConfig(
+  { ANJUNGAN_MODE: 'demo', ANJUNGAN_STATE_DIR: stateDir, ANJUNGAN_PORT: '0', ANJUNGAN_SIM_FINGER_SEED: 'anj14' },
+  new Date(),
+);
 const kiosk = await startKiosk(config, logger);
 t.teardown(() => kiosk.close());
 const origin = `http://127.0.0.1:${kiosk.port}`;

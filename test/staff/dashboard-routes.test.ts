@@ -172,7 +172,11 @@ t.test('recent sessions: reference, start, outcome and duration, newest first, b
   t.same(running.outcome, null, 'the running session has no outcome yet');
   t.same(running.durationMs, null);
   t.equal(failed.outcome, 'signatureInvalid');
-  t.match(failed.hint, { id: /Tanda tangan digital/, en: /digital signature/ }, 'a failure carries what staff should check, which the taxpayer is not shown');
+  t.match(
+    failed.hint,
+    { id: /Tanda tangan digital/, en: /digital signature/ },
+    'a failure carries what staff should check, which the taxpayer is not shown',
+  );
   t.equal(saved.outcome, 'returnDataSaved');
   t.equal(saved.hint, null);
   t.ok(saved.durationMs >= 4_000, 'the duration covers the time on the result screen');
@@ -275,7 +279,7 @@ t.test('assist: the signed-in operator unlocks the record read and confirms the 
   t.same(await k.call('POST', '/assist/face', { matches: false }), refused, 'no decision once the step is over');
 });
 
-t.test('assist: the card photo for the face check, on the kiosk\'s own screen only, in that step only, never cached', async (t) => {
+t.test("assist: the card photo for the face check, on the kiosk's own screen only, in that step only, never cached", async (t) => {
   const photo = () => k.raw({ method: 'GET', url: '/api/staff/assist/photo' });
   const k = await dashboardKiosk();
   t.teardown(() => k.close());
@@ -337,12 +341,25 @@ t.test('assist from the office LAN: the dashboard sees the taxpayer waiting but 
   t.teardown(() => k.close());
   await k.insertCard(persona('finger-unreadable'), ['noMatch']);
   t.match(k.view(), { screen: 'staffAssist', step: 'callStaff' });
-  t.same((await k.call('GET', '/overview')).body.assist, { step: 'callStaff', atKiosk: false }, 'the LAN dashboard is told where the decision is taken');
-  const atKioskOnly = { status: 403, body: { error: 'assistAtKioskOnly', message: "the assisted verification is decided on the kiosk's own screen, in front of the taxpayer" } };
+  t.same(
+    (await k.call('GET', '/overview')).body.assist,
+    { step: 'callStaff', atKiosk: false },
+    'the LAN dashboard is told where the decision is taken',
+  );
+  const atKioskOnly = {
+    status: 403,
+    body: {
+      error: 'assistAtKioskOnly',
+      message: "the assisted verification is decided on the kiosk's own screen, in front of the taxpayer",
+    },
+  };
   t.same(await k.call('POST', '/assist/unlock'), atKioskOnly, 'no unlock from the LAN');
   t.same(await k.call('POST', '/assist/face', { matches: true }), atKioskOnly, 'no face decision from the LAN');
   t.match(k.view(), { screen: 'staffAssist', step: 'callStaff' }, 'the kiosk still waits for staff at its screen');
-  t.notOk(k.auditRows().some((r) => r.code === 'staffUnlocked' || r.code === 'staffFaceDecision'), 'nothing was decided');
+  t.notOk(
+    k.auditRows().some((r) => r.code === 'staffUnlocked' || r.code === 'staffFaceDecision'),
+    'nothing was decided',
+  );
   t.match(await k.call('POST', '/kiosk/pause'), { status: 200 }, 'supervising from the LAN still works');
 });
 

@@ -25,7 +25,13 @@ const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) =>
 async function setup(t: { teardown(f: () => unknown): void }) {
   const f = makeFakes();
   f.set.finger(['hang']);
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), { demo: false, clock: f.deps.clock, logger, maxFingerAttempts: 4, xstateClock: f.clock });
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
+    demo: false,
+    clock: f.deps.clock,
+    logger,
+    maxFingerAttempts: 4,
+    xstateClock: f.clock,
+  });
   runtime.start();
   await settle();
   const audited: AuditEvent[] = [];
@@ -42,7 +48,10 @@ async function setup(t: { teardown(f: () => unknown): void }) {
     http: { host: '127.0.0.1', port: 80 },
     clearTamper: async () => 'notLocked',
     staff: {
-      signIn: { signIn: async (userId, pin) => (pin === '135790' ? { ok: true, operatorId: userId } : { ok: false, refusal: 'wrongPin', operatorId: null }) },
+      signIn: {
+        signIn: async (userId, pin) =>
+          pin === '135790' ? { ok: true, operatorId: userId } : { ok: false, refusal: 'wrongPin', operatorId: null },
+      },
       sessions,
       audit,
       routes: [(scope) => void scope.get('/probe', async () => ({ ok: true }))],
@@ -60,7 +69,8 @@ async function setup(t: { teardown(f: () => unknown): void }) {
     const res = await app.inject({ method: 'POST', url: '/api/staff/session', headers: { origin }, payload: { userId, pin: '135790' } });
     return String(res.headers['set-cookie']).split(';')[0]!;
   };
-  const status = async (cookie: string, headers: Record<string, string> = {}) => (await app.inject({ method: 'GET', url: '/api/staff/probe', headers: { cookie, ...headers } })).statusCode;
+  const status = async (cookie: string, headers: Record<string, string> = {}) =>
+    (await app.inject({ method: 'GET', url: '/api/staff/probe', headers: { cookie, ...headers } })).statusCode;
   return { app, runtime, f, audited, signIn, status };
 }
 
@@ -95,8 +105,15 @@ t.test('loading the kiosk screen ends the session its browser held, and clears t
   t.equal(kioskPage.statusCode, 200);
   t.match(kioskPage.headers['set-cookie'], /^anjungan_staff=; .*Max-Age=0/);
   t.equal(await s.status(cookie), 401, 'the session is over');
-  t.match(s.audited.filter((e) => e.code === 'staffSignOut'), [{ staffId: 'budi', outcome: 'kioskScreen' }]);
-  t.equal((await s.app.inject({ method: 'GET', url: '/' })).headers['set-cookie'], undefined, 'a kiosk page load without a session sets no cookie');
+  t.match(
+    s.audited.filter((e) => e.code === 'staffSignOut'),
+    [{ staffId: 'budi', outcome: 'kioskScreen' }],
+  );
+  t.equal(
+    (await s.app.inject({ method: 'GET', url: '/' })).headers['set-cookie'],
+    undefined,
+    'a kiosk page load without a session sets no cookie',
+  );
 });
 
 t.test('a taxpayer session starting ends every kiosk session; one begun during it stays', async (t) => {

@@ -20,7 +20,9 @@ t.teardown(() => rmSync(folder, { recursive: true, force: true }));
 const { kiosk, lanPort, caPem } = await startLanKiosk(t, { config: { returnDataExport: { roots: [], folder } } });
 const origin = `https://127.0.0.1:${lanPort}`;
 
-function auditRows(code: string): Array<{ staff_id: string | null; state: string | null; outcome: string | null; item_count: number | null }> {
+function auditRows(
+  code: string,
+): Array<{ staff_id: string | null; state: string | null; outcome: string | null; item_count: number | null }> {
   const db = new Database(join(kiosk.stateDir, 'anjungan.sqlite'), { readonly: true, fileMustExist: true });
   try {
     return db.prepare('SELECT staff_id, state, outcome, item_count FROM audit_event WHERE code = ? ORDER BY id').all(code) as never;
@@ -31,11 +33,18 @@ function auditRows(code: string): Array<{ staff_id: string | null; state: string
 
 t.test('downloading a data balikan file over the LAN is audited with the operator and the export', async (t) => {
   await runPersona(new KioskClient(kiosk.url), 'valid');
-  const signIn = await httpsRequest(lanPort, caPem, { method: 'POST', path: '/api/staff/session', headers: { origin }, body: { userId: 'petugas-demo', pin: DEMO_STAFF_PIN } });
+  const signIn = await httpsRequest(lanPort, caPem, {
+    method: 'POST',
+    path: '/api/staff/session',
+    headers: { origin },
+    body: { userId: 'petugas-demo', pin: DEMO_STAFF_PIN },
+  });
   t.equal(signIn.status, 200);
   const cookie = String([signIn.headers['set-cookie']].flat()[0]).split(';')[0]!;
   const csrf = String(signIn.json().csrf);
-  const targets = (await httpsRequest(lanPort, caPem, { path: '/api/staff/return-data', headers: { cookie } })).json() as { targets: Array<{ id: string }> };
+  const targets = (await httpsRequest(lanPort, caPem, { path: '/api/staff/return-data', headers: { cookie } })).json() as {
+    targets: Array<{ id: string }>;
+  };
   const exported = await httpsRequest(lanPort, caPem, {
     method: 'POST',
     path: '/api/staff/return-data/export',
@@ -52,7 +61,11 @@ t.test('downloading a data balikan file over the LAN is audited with the operato
   const missing = await httpsRequest(lanPort, caPem, { path: `/api/staff/return-data/exports/${exportId}/nope.csv`, headers: { cookie } });
   t.equal(missing.status, 404);
 
-  t.match(auditRows('returnDataExported'), [{ staff_id: 'petugas-demo', state: exportId, outcome: 'csv', item_count: 1 }], 'the export names its id');
+  t.match(
+    auditRows('returnDataExported'),
+    [{ staff_id: 'petugas-demo', state: exportId, outcome: 'csv', item_count: 1 }],
+    'the export names its id',
+  );
   t.same(
     auditRows('returnDataDownloaded'),
     [

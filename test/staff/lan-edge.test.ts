@@ -21,7 +21,12 @@ await buildKiosk();
 const { kiosk, lanPort, caPem } = await startLanKiosk(t, { serverKey: 'rsa' });
 const kioskPort = Number(new URL(kiosk.url).port);
 const STRANGER = '127.0.0.2';
-const tlsOptions = { host: '127.0.0.1', port: lanPort, ca: caPem, checkServerIdentity: (_h: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity('127.0.0.1', cert) };
+const tlsOptions = {
+  host: '127.0.0.1',
+  port: lanPort,
+  ca: caPem,
+  checkServerIdentity: (_h: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity('127.0.0.1', cert),
+};
 
 async function genuineRequest(): Promise<number> {
   return (await httpsRequest(lanPort, caPem, { path: '/api/staff/session' })).status;
@@ -38,16 +43,28 @@ function silentConnection(): Promise<{ socket: Socket; closed: Promise<void>; is
   });
 }
 
-t.test('100 connections that never start TLS: held at most a few per address, each cut at the handshake deadline; staff are served meanwhile', async (t) => {
-  const silent: Array<Awaited<ReturnType<typeof silentConnection>>> = [];
-  for (let i = 0; i < 100; i++) silent.push(await silentConnection());
-  await until(() => silent.filter((c) => !c.isClosed()).length <= EDGE_LIMITS.maxConnectionsPerAddress, 'connections over the per-address cap to be closed');
-  t.ok(silent.filter((c) => !c.isClosed()).length <= EDGE_LIMITS.maxConnectionsPerAddress, `at most ${EDGE_LIMITS.maxConnectionsPerAddress} held from one address`);
-  t.equal(await genuineRequest(), 401, 'a staff PC on another address is answered while they wait');
-  await until(() => silent.every((c) => c.isClosed()), 'silent connections to be cut', EDGE_LIMITS.tlsHandshakeTimeoutMs + 5000);
-  t.ok(silent.every((c) => c.isClosed()), 'every silent connection was closed by the server');
-  t.equal(await genuineRequest(), 401, 'and staff are still answered');
-});
+t.test(
+  '100 connections that never start TLS: held at most a few per address, each cut at the handshake deadline; staff are served meanwhile',
+  async (t) => {
+    const silent: Array<Awaited<ReturnType<typeof silentConnection>>> = [];
+    for (let i = 0; i < 100; i++) silent.push(await silentConnection());
+    await until(
+      () => silent.filter((c) => !c.isClosed()).length <= EDGE_LIMITS.maxConnectionsPerAddress,
+      'connections over the per-address cap to be closed',
+    );
+    t.ok(
+      silent.filter((c) => !c.isClosed()).length <= EDGE_LIMITS.maxConnectionsPerAddress,
+      `at most ${EDGE_LIMITS.maxConnectionsPerAddress} held from one address`,
+    );
+    t.equal(await genuineRequest(), 401, 'a staff PC on another address is answered while they wait');
+    await until(() => silent.every((c) => c.isClosed()), 'silent connections to be cut', EDGE_LIMITS.tlsHandshakeTimeoutMs + 5000);
+    t.ok(
+      silent.every((c) => c.isClosed()),
+      'every silent connection was closed by the server',
+    );
+    t.equal(await genuineRequest(), 401, 'and staff are still answered');
+  },
+);
 
 t.test('headers trickled after the TLS handshake are cut at the header deadline', async (t) => {
   const socket: TLSSocket = await new Promise((resolve, reject) => {

@@ -114,7 +114,11 @@ t.test('the kiosk browser cannot download: the report is written to the stick in
   const app = await server(audited);
   t.teardown(() => app.close());
   const target = new ExportTargets({ roots: [media] }).list()[0]!;
-  const res = await app.inject({ method: 'POST', url: '/api/staff/report/semester/export', payload: { file: '2026-2.xlsx', target: target.id } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/staff/report/semester/export',
+    payload: { file: '2026-2.xlsx', target: target.id },
+  });
   t.equal(res.statusCode, 200);
   t.same(res.json(), { file: 'laporan-semester-KRA-01-2026-2.xlsx', target: 'KINGSTON' });
   t.same(readdirSync(stick), ['laporan-semester-KRA-01-2026-2.xlsx'], 'one whole file on the stick, no temporary left');
@@ -122,10 +126,18 @@ t.test('the kiosk browser cannot download: the report is written to the stick in
   await book.xlsx.load(readFileSync(join(stick, 'laporan-semester-KRA-01-2026-2.xlsx')) as never);
   t.ok(book.getWorksheet(REPORT_SHEET), 'the report workbook');
   t.same(audited, [{ code: 'semesterReport', state: '2026-2', outcome: 'xlsx-export', staffId: 'petugas-uji' }]);
-  const elsewhere = await app.inject({ method: 'POST', url: '/api/staff/report/semester/export', payload: { file: '2026-2.xlsx', target: dir } });
+  const elsewhere = await app.inject({
+    method: 'POST',
+    url: '/api/staff/report/semester/export',
+    payload: { file: '2026-2.xlsx', target: dir },
+  });
   t.equal(elsewhere.statusCode, 409, 'a folder that is not an offered target is refused');
   t.equal(elsewhere.json().error, 'targetRefused');
-  const bad = await app.inject({ method: 'POST', url: '/api/staff/report/semester/export', payload: { file: '../x.pdf', target: target.id } });
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/api/staff/report/semester/export',
+    payload: { file: '../x.pdf', target: target.id },
+  });
   t.equal(bad.statusCode, 400);
   t.notMatch(bad.body, /\.\.\/x/, 'the request is not echoed');
 });

@@ -79,11 +79,20 @@ t.test('GET /return-data gives the counts and offers each stick in a root plus t
   const res = await h.app.inject({ method: 'GET', url: '/api/staff/return-data' });
   t.equal(res.statusCode, 200);
   const body = res.json();
-  t.same({ pending: body.pending, delivered: body.delivered, exported: body.exported, deadLettered: body.deadLettered }, { pending: 9, delivered: 0, exported: 0, deadLettered: 0 });
-  const keys = (h.db.prepare('SELECT idempotency_key AS k FROM return_data_outbox ORDER BY id LIMIT 2').all() as Array<{ k: string }>).map((r) => r.k);
+  t.same(
+    { pending: body.pending, delivered: body.delivered, exported: body.exported, deadLettered: body.deadLettered },
+    { pending: 9, delivered: 0, exported: 0, deadLettered: 0 },
+  );
+  const keys = (h.db.prepare('SELECT idempotency_key AS k FROM return_data_outbox ORDER BY id LIMIT 2').all() as Array<{ k: string }>).map(
+    (r) => r.k,
+  );
   h.outbox.markUnsettled(keys, { maxAttempts: 1, dueInMs: () => 0 });
   const after = (await h.app.inject({ method: 'GET', url: '/api/staff/return-data' })).json();
-  t.same({ pending: after.pending, deadLettered: after.deadLettered }, { pending: 9, deadLettered: 2 }, 'dead letters are counted among the pending, and on their own');
+  t.same(
+    { pending: after.pending, deadLettered: after.deadLettered },
+    { pending: 9, deadLettered: 2 },
+    'dead letters are counted among the pending, and on their own',
+  );
   t.same(
     body.targets,
     [
@@ -284,7 +293,11 @@ t.test('bad input is a typed 400 that echoes nothing and changes nothing', async
   t.equal(unknown.statusCode, 404, 'an export this process did not write is not served');
   t.same(readdirSync(stick), []);
   t.equal(h.outbox.pendingCount(), 9);
-  t.same(h.auditRows(), [{ code: 'returnDataDownloaded', staffId: 'op-0007', outcome: 'notFound', count: null }], 'nothing was written; the try to read an export is audited');
+  t.same(
+    h.auditRows(),
+    [{ code: 'returnDataDownloaded', staffId: 'op-0007', outcome: 'notFound', count: null }],
+    'nothing was written; the try to read an export is audited',
+  );
 });
 
 t.test('only the files of an export are served from its folder, and only unchanged', async (t) => {

@@ -35,7 +35,11 @@ async function fixture(t: { teardown(f: () => void): void }) {
   let db = openDatabase(dir);
   const open = () => {
     const throttle = new AttemptThrottle(db, clock, (signal, source) => signals.push([signal, source]));
-    return { throttle, signIn: new OperatorSignIn({ staff, permitted: () => true, throttle }), pinPad: new StaffPinVerifier(staff, throttle, () => true) };
+    return {
+      throttle,
+      signIn: new OperatorSignIn({ staff, permitted: () => true, throttle }),
+      pinPad: new StaffPinVerifier(staff, throttle, () => true),
+    };
   };
   return {
     dir,
@@ -54,7 +58,8 @@ async function fixture(t: { teardown(f: () => void): void }) {
 t.test('a LAN source gets its free tries, then waits twice as long after each failure, up to the ceiling; across a restart', async (t) => {
   const f = await fixture(t);
   t.teardown(() => f.close());
-  for (let i = 0; i < OFFICE_LAN_THROTTLE.freeFailures; i++) t.match(await f.signIn.signIn('budi', '000000', STRANGER), { ok: false, refusal: 'wrongPin' });
+  for (let i = 0; i < OFFICE_LAN_THROTTLE.freeFailures; i++)
+    t.match(await f.signIn.signIn('budi', '000000', STRANGER), { ok: false, refusal: 'wrongPin' });
   t.equal(f.throttle.waitUntil(STRANGER), null, 'the free failures cost no wait');
   let { throttle, signIn } = f.restart();
   t.equal(throttle.failures(STRANGER), OFFICE_LAN_THROTTLE.freeFailures, 'the failures survive the restart');
@@ -72,7 +77,17 @@ t.test('a LAN source gets its free tries, then waits twice as long after each fa
   t.equal(waits.at(-1), OFFICE_LAN_THROTTLE.maxWaitMs, 'and no further');
   ({ throttle, signIn } = f.restart());
   await signIn.signIn('budi', '000000', STRANGER);
-  t.same(await signIn.signIn('budi', '135790', STRANGER), { ok: false, refusal: 'throttled', operatorId: 'budi', retryAt: at.ms + OFFICE_LAN_THROTTLE.maxWaitMs, retryInMs: OFFICE_LAN_THROTTLE.maxWaitMs }, 'a restart gives no fresh tries');
+  t.same(
+    await signIn.signIn('budi', '135790', STRANGER),
+    {
+      ok: false,
+      refusal: 'throttled',
+      operatorId: 'budi',
+      retryAt: at.ms + OFFICE_LAN_THROTTLE.maxWaitMs,
+      retryInMs: OFFICE_LAN_THROTTLE.maxWaitMs,
+    },
+    'a restart gives no fresh tries',
+  );
   at.ms += OFFICE_LAN_THROTTLE.maxWaitMs;
   t.same(await signIn.signIn('budi', '135790', STRANGER), { ok: true, operatorId: 'budi' }, 'once it has waited, a right PIN signs in');
   t.equal(throttle.failures(STRANGER), 0, 'and the source starts over');
@@ -87,7 +102,11 @@ t.test('a stranger slows only the source they use: staff elsewhere sign in at on
   t.same(await f.signIn.signIn('budi', '135790', STAFF_PC), { ok: true, operatorId: 'budi' }, 'budi signs in from a staff PC');
   t.same(await f.signIn.signIn('siti', '246802', KIOSK_SCREEN), { ok: true, operatorId: 'siti' }, 'siti signs in at the kiosk');
   t.same(await f.pinPad.verifyPin('135790'), { staffId: 'budi' }, 'the PIN pad works');
-  t.equal(f.throttle.failures(STRANGER), OFFICE_LAN_THROTTLE.freeFailures + 1, 'tries refused while waiting are not counted (no PIN was checked)');
+  t.equal(
+    f.throttle.failures(STRANGER),
+    OFFICE_LAN_THROTTLE.freeFailures + 1,
+    'tries refused while waiting are not counted (no PIN was checked)',
+  );
 });
 
 t.test('the kiosk screen is one source for its sign-in form and its PIN pad, with a short ceiling', async (t) => {
@@ -121,7 +140,11 @@ t.test('a try is counted before the PIN is checked, so killing the daemon mid-ch
   t.equal(f.throttle.failures(KIOSK_SCREEN), 0);
   // Parallel tries from one source: the ones past the free failures find it waiting.
   const parallel = await Promise.all(Array.from({ length: 12 }, () => f.signIn.signIn('siti', '000000', STAFF_PC)));
-  t.equal(parallel.filter((r) => !r.ok && r.refusal === 'throttled').length, 12 - OFFICE_LAN_THROTTLE.freeFailures - 1, 'parallel requests get no more checks than sequential ones');
+  t.equal(
+    parallel.filter((r) => !r.ok && r.refusal === 'throttled').length,
+    12 - OFFICE_LAN_THROTTLE.freeFailures - 1,
+    'parallel requests get no more checks than sequential ones',
+  );
 });
 
 t.test('failures are forgotten after a quiet spell', async (t) => {
@@ -148,7 +171,10 @@ t.test('staff are told: a source made to wait, and a burst of failures spread ov
   const sources = ['10.20.0.70', '10.20.0.71', '10.20.0.72'].map(lanSource);
   for (let i = 0; f.signals.length === 0 && i < 30; i++) await f.signIn.signIn('siti', '000000', sources[i % 3]!);
   t.match(f.signals[0], ['burst'], `a burst once ${BURST.failures} failures fall within ${BURST.windowMs / 60_000} minutes`);
-  t.ok(sources.every((s) => f.throttle.waitUntil(s) === null), 'while no single address was made to wait');
+  t.ok(
+    sources.every((s) => f.throttle.waitUntil(s) === null),
+    'while no single address was made to wait',
+  );
 });
 
 t.test('user IDs are never stored, and the answers do not depend on whether an ID exists', async (t) => {
@@ -159,7 +185,8 @@ t.test('user IDs are never stored, and the answers do not depend on whether an I
   const unknown = await f.signIn.signIn('nobody', '000000', STRANGER);
   t.match(known, { refusal: 'throttled' });
   t.same({ ...known, operatorId: null }, unknown, 'a waiting source is answered alike for any ID');
-  const file = readFileSync(join(f.dir, 'anjungan.sqlite')).toString('latin1') + readFileSync(join(f.dir, 'anjungan.sqlite-wal')).toString('latin1');
+  const file =
+    readFileSync(join(f.dir, 'anjungan.sqlite')).toString('latin1') + readFileSync(join(f.dir, 'anjungan.sqlite-wal')).toString('latin1');
   for (const id of ['andi', 'dewi', 'zaki', 'nobody', 'budi']) t.notOk(file.includes(id), `${id} is stored nowhere`);
 });
 

@@ -21,7 +21,8 @@ t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
 function throttleRow(): { failures: number; wait_until: number | null } | undefined {
   const db = new Database(join(stateDir, 'anjungan.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare("SELECT failures, wait_until FROM staff_attempt_throttle WHERE source = 'kioskScreen'").get() as { failures: number; wait_until: number | null } | undefined;
+    return db.prepare("SELECT failures, wait_until FROM staff_attempt_throttle WHERE source = 'kioskScreen'").get() as
+      { failures: number; wait_until: number | null } | undefined;
   } finally {
     db.close();
   }
@@ -98,6 +99,12 @@ t.test('a state folder or database others can read stops the daemon with a clear
     });
     chmodSync(path, what === 'folder' ? 0o700 : 0o600);
     t.equal(run.status, 1, `${what} ${mode.toString(8)}: the daemon does not start`);
-    t.match(run.stderr, new RegExp(`cannot start: StatePermissionError: ${path.replace(/[.]/g, '\\.')} is open to other users \\(mode ${mode.toString(8)}\\)`), `${what}: the message names it`);
+    t.match(
+      run.stderr,
+      new RegExp(
+        `cannot start: StatePermissionError: ${path.replace(/[.]/g, '\\.')} is open to other users \\(mode ${mode.toString(8)}\\)`,
+      ),
+      `${what}: the message names it`,
+    );
   }
 });

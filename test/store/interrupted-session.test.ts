@@ -32,26 +32,38 @@ function auditRows(): Array<{ code: string; session_id: string | null; outcome: 
 t.test('a session cut by kill -9 is closed as interrupted at the next boot, in every state', async (t) => {
   const STATES: Array<[string, (k: KioskClient) => Promise<void>]> = [
     ['awaitingFinger', async () => undefined],
-    ['staffAssist', async (k) => {
-      await k.intent({ type: 'cannotGiveFinger' });
-      await k.until((v) => v.screen === 'staffAssist', 'staff assist');
-    }],
-    ['result', async (k) => {
-      await k.call('POST', '/api/demo/finger', { genuine: true });
-      await k.until((v) => v.screen === 'result', 'result');
-    }],
-    ['returnData', async (k) => {
-      await k.call('POST', '/api/demo/finger', { genuine: true });
-      await k.until((v) => v.screen === 'result', 'result');
-      await k.intent({ type: 'linkReturnData' });
-      await k.until((v) => v.screen === 'returnData', 'return data form');
-    }],
-    ['finished', async (k) => {
-      await k.call('POST', '/api/demo/finger', { genuine: true });
-      await k.until((v) => v.screen === 'result', 'result');
-      await k.intent({ type: 'finish' });
-      await k.until((v) => v.screen === 'finished', 'take your card');
-    }],
+    [
+      'staffAssist',
+      async (k) => {
+        await k.intent({ type: 'cannotGiveFinger' });
+        await k.until((v) => v.screen === 'staffAssist', 'staff assist');
+      },
+    ],
+    [
+      'result',
+      async (k) => {
+        await k.call('POST', '/api/demo/finger', { genuine: true });
+        await k.until((v) => v.screen === 'result', 'result');
+      },
+    ],
+    [
+      'returnData',
+      async (k) => {
+        await k.call('POST', '/api/demo/finger', { genuine: true });
+        await k.until((v) => v.screen === 'result', 'result');
+        await k.intent({ type: 'linkReturnData' });
+        await k.until((v) => v.screen === 'returnData', 'return data form');
+      },
+    ],
+    [
+      'finished',
+      async (k) => {
+        await k.call('POST', '/api/demo/finger', { genuine: true });
+        await k.until((v) => v.screen === 'result', 'result');
+        await k.intent({ type: 'finish' });
+        await k.until((v) => v.screen === 'finished', 'take your card');
+      },
+    ],
   ];
   for (const [state, reach] of STATES) {
     const kiosk = await spawnKiosk({ ANJUNGAN_STATE_DIR: stateDir });
@@ -60,13 +72,18 @@ t.test('a session cut by kill -9 is closed as interrupted at the next boot, in e
     if ((await k.call('POST', '/api/demo/card', { persona: 'valid' })) !== 200) throw new Error('card refused');
     await k.until((v) => v.screen === 'awaitingFinger', 'finger prompt');
     await reach(k);
-    const sessionId = auditRows().filter((r) => r.code === 'sessionStart').pop()!.session_id;
+    const sessionId = auditRows()
+      .filter((r) => r.code === 'sessionStart')
+      .pop()!.session_id;
     await killHard(kiosk);
     const next = await spawnKiosk({ ANJUNGAN_STATE_DIR: stateDir });
     const ends = auditRows().filter((r) => r.code === 'sessionEnd' && r.session_id === sessionId);
-    t.same(ends.map((r) => r.outcome), ['interrupted'], `${state}: one sessionEnd, interrupted`);
+    t.same(
+      ends.map((r) => r.outcome),
+      ['interrupted'],
+      `${state}: one sessionEnd, interrupted`,
+    );
     t.equal(ends[0]?.nik_hmac, null, `${state}: nothing personal in it`);
     await next.stop();
   }
 });
-

@@ -23,7 +23,11 @@ t.test('a submission retried under the same session key is stored once', async (
   outbox.enqueue(entry, 'session-a');
   t.equal(outbox.pendingCount(), 1, 'stored once');
   outbox.enqueue({ ...entry, nop: null, npwpd: 'P.2.0001234.33.13' }, 'session-b');
-  t.same(outbox.pending().map((p) => p.entry.npwpd), [null, 'P.2.0001234.33.13'], 'another session is another entry');
+  t.same(
+    outbox.pending().map((p) => p.entry.npwpd),
+    [null, 'P.2.0001234.33.13'],
+    'another session is another entry',
+  );
   db.close();
 });
 

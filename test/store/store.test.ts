@@ -42,8 +42,15 @@ const fileText = (dir: string) =>
 t.test('migrations are applied once, in order, and again opening the file changes nothing', async (t) => {
   const dir = stateDir(t);
   const first = openDatabase(dir);
-  const versions = () => first.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => (r as { version: number }).version);
-  t.same(versions(), MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
+  const versions = () =>
+    first
+      .prepare('SELECT version FROM schema_migrations ORDER BY version')
+      .all()
+      .map((r) => (r as { version: number }).version);
+  t.same(
+    versions(),
+    MIGRATIONS.map((m) => m.version).sort((a, b) => a - b),
+  );
   first.close();
   const again = openDatabase(dir);
   t.equal((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n, MIGRATIONS.length);
@@ -75,10 +82,13 @@ t.test('the data balikan outbox seals each entry; only the outbox key opens it; 
   outbox.enqueue({ nik: NIK, nop: null, npwpd: 'P.2.0001234.33.13' }, 'session-2');
   t.equal(outbox.pendingCount(), 2);
   const pending = outbox.pending();
-  t.same(pending.map((p) => p.entry), [
-    { nik: NIK, nop: '331301000100100010', npwpd: null },
-    { nik: NIK, nop: null, npwpd: 'P.2.0001234.33.13' },
-  ]);
+  t.same(
+    pending.map((p) => p.entry),
+    [
+      { nik: NIK, nop: '331301000100100010', npwpd: null },
+      { nik: NIK, nop: null, npwpd: 'P.2.0001234.33.13' },
+    ],
+  );
   db.pragma('wal_checkpoint(TRUNCATE)');
   t.notMatch(fileText(dir), NIK, 'no NIK in clear');
   t.notMatch(fileText(dir), '331301000100100010', 'no NOP in clear');
@@ -86,7 +96,10 @@ t.test('the data balikan outbox seals each entry; only the outbox key opens it; 
   t.throws(() => new ReturnDataOutbox(db, Buffer.alloc(16), clock), /32 bytes/);
   outbox.markExported([pending[0]!.id]);
   t.equal(outbox.pendingCount(), 1);
-  t.same(outbox.pending().map((p) => p.id), [pending[1]!.id]);
+  t.same(
+    outbox.pending().map((p) => p.id),
+    [pending[1]!.id],
+  );
 });
 
 t.test('kiosk flags survive reopening the store, hold a value, and clear', async (t) => {
@@ -143,5 +156,9 @@ t.test('a credential file that is missing, too open or malformed is refused with
   })();
   t.match(err, new CredentialFileError('malformed'));
   t.notMatch(err?.message ?? '', /do-not-echo/);
-  t.throws(() => writeCredentials(path, { ...credentials(), auditKey: 'short' }), new CredentialFileError('malformed'), 'nothing malformed is written');
+  t.throws(
+    () => writeCredentials(path, { ...credentials(), auditKey: 'short' }),
+    new CredentialFileError('malformed'),
+    'nothing malformed is written',
+  );
 });

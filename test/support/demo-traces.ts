@@ -21,7 +21,8 @@ export function demoNeedles(): string[] {
   }
   // Module marks: the simulators' source paths (bundle comments, source maps), the virtual card's
   // vpcd protocol code, and vpcd's own reader driver (Debian's vsmartcard-vpcd).
-  for (const mark of ['device/sim/vcard/', 'device/sim/return-data/', 'device/sim/personas.ts', 'connectVpcdCard', 'libifdvpcd']) needles.add(mark);
+  for (const mark of ['device/sim/vcard/', 'device/sim/return-data/', 'device/sim/personas.ts', 'connectVpcdCard', 'libifdvpcd'])
+    needles.add(mark);
   return [...needles];
 }
 

@@ -33,7 +33,14 @@ export interface KioskProcess {
 }
 
 const SOURCES = ['device', 'ui', 'build.mjs', 'package-lock.json'];
-const OUTPUTS = ['dist/device/main.js', 'dist/appliance/main.js', 'dist/ui/main.js', 'dist/ui/index.html', 'dist/ui/dashboard/main.js', 'dist/ui/dashboard/index.html'];
+const OUTPUTS = [
+  'dist/device/main.js',
+  'dist/appliance/main.js',
+  'dist/ui/main.js',
+  'dist/ui/index.html',
+  'dist/ui/dashboard/main.js',
+  'dist/ui/dashboard/index.html',
+];
 
 /** The kiosk is started as `npm start` starts it: the same Node flags (its heap cap among them). */
 const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);

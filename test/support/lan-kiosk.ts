@@ -35,7 +35,13 @@ export async function startLanKiosk(
   const dir = mkdtempSync(join(tmpdir(), 'anj-lan-config-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ ...opts.config, staffLan: { enabled: true, host: '127.0.0.1', port: lanPort, certFile: tls.certFile, keyFile: tls.keyFile } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...opts.config,
+      staffLan: { enabled: true, host: '127.0.0.1', port: lanPort, certFile: tls.certFile, keyFile: tls.keyFile },
+    }),
+  );
   const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: file, ...opts.env });
   t.teardown(() => kiosk.stop());
   return { kiosk, lanPort, caPem: tls.caPem };

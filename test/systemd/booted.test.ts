@@ -13,7 +13,18 @@
  */
 import t from 'tap';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO_STAFF_PIN, demoCredentials, demoRoster } from '../../device/sim/kit.ts';
@@ -49,7 +60,10 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
   const demoExec = readFileSync(join(repo, 'systemd/anjungan.service'), 'utf8')
     .match(/^ExecStart=.*$/m)![0]
     .replace('/dist/appliance/', '/dist/device/');
-  writeFileSync(join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'), `[Service]\nEnvironment=ANJUNGAN_MODE=demo\nExecStart=\n${demoExec}\n`);
+  writeFileSync(
+    join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'),
+    `[Service]\nEnvironment=ANJUNGAN_MODE=demo\nExecStart=\n${demoExec}\n`,
+  );
   mkdirSync(join(tree, 'opt/anjungan/dist/device'));
   // The boot partition's stand-in (on the board a FAT partition a laptop can write to).
   const bootFirmware = join(work, 'boot-firmware');
@@ -139,7 +153,13 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
     });
 
     await t.test("the image's own units: board-only mounts and the data partition's growth after its mount", async (t) => {
-      for (const unit of ['data.mount', 'var-lib-anjungan.mount', 'etc-anjungan.mount', 'boot-firmware.mount', 'anjungan-grow-data.service']) {
+      for (const unit of [
+        'data.mount',
+        'var-lib-anjungan.mount',
+        'etc-anjungan.mount',
+        'boot-firmware.mount',
+        'anjungan-grow-data.service',
+      ]) {
         const out = await run('nsenter', ['--target', leader, '--all', 'systemd-analyze', 'verify', unit], { encoding: 'utf8' }).then(
           (r) => r.stderr.trim(),
           (e: { stderr: string }) => `exit status non-zero: ${e.stderr}`,
@@ -160,20 +180,47 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
           () => 'written',
           () => 'refused',
         );
-      for (const path of ['/anj16-probe', '/etc/anj16-probe', '/usr/anj16-probe', '/opt/anjungan/anj16-probe', '/var/lib/anj16-probe', '/home/anj16-probe', '/root/anj16-probe']) {
+      for (const path of [
+        '/anj16-probe',
+        '/etc/anj16-probe',
+        '/usr/anj16-probe',
+        '/opt/anjungan/anj16-probe',
+        '/var/lib/anj16-probe',
+        '/home/anj16-probe',
+        '/root/anj16-probe',
+      ]) {
         t.equal(await write(path), 'refused', `${path} cannot be written`);
       }
-      for (const path of ['/var/lib/anjungan/anj16-probe', '/etc/anjungan/anj16-probe', '/tmp/anj16-probe', '/var/tmp/anj16-probe', '/var/log/anj16-probe', '/run/anj16-probe']) {
+      for (const path of [
+        '/var/lib/anjungan/anj16-probe',
+        '/etc/anjungan/anj16-probe',
+        '/tmp/anj16-probe',
+        '/var/tmp/anj16-probe',
+        '/var/log/anj16-probe',
+        '/run/anj16-probe',
+      ]) {
         t.equal(await write(path), 'written', `${path} can be written`);
       }
       for (const path of ['/tmp', '/var/tmp', '/var/log', '/var/cache', '/var/lib/systemd', '/var/lib/anjungan-kiosk']) {
         t.equal(await inside('findmnt', '-no', 'FSTYPE', path), 'tmpfs', `${path} is on tmpfs`);
       }
-      t.equal(await inside('stat', '-c', '%U %a', '/var/lib/anjungan-kiosk'), 'anjungan-kiosk 700', 'the browser profile tmpfs belongs to the kiosk user');
+      t.equal(
+        await inside('stat', '-c', '%U %a', '/var/lib/anjungan-kiosk'),
+        'anjungan-kiosk 700',
+        'the browser profile tmpfs belongs to the kiosk user',
+      );
       // Persistent since #23 (on the board's data partition; appliance.test.ts checks it there).
       t.match(await inside('journalctl', '--header', '--no-pager'), /File path: \/var\/log\/journal\//, 'the journal is persistent');
-      t.equal(await inside('systemctl', 'show', '-p', 'RuntimeWatchdogUSec', '--value'), '10s', 'PID 1 asks for the hardware watchdog (10 s)');
-      t.match(await inside('systemctl', 'show', 'data.mount', '-p', 'ConditionResult', '--value'), /no/, 'the data partition mount is for the board only');
+      t.equal(
+        await inside('systemctl', 'show', '-p', 'RuntimeWatchdogUSec', '--value'),
+        '10s',
+        'PID 1 asks for the hardware watchdog (10 s)',
+      );
+      t.match(
+        await inside('systemctl', 'show', 'data.mount', '-p', 'ConditionResult', '--value'),
+        /no/,
+        'the data partition mount is for the board only',
+      );
       t.equal(readFileSync(join(dataLib, 'anjungan.sqlite')).length > 0, true, "the daemon's database is on the data folder");
     });
 
@@ -209,12 +256,31 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
     });
 
     await t.test("the kiosk browser's locked-down Chromium policies bind into its unit only", async (t) => {
-      t.same(readdirSync(join(tree, 'etc/chromium/policies/managed')), [], 'no system-wide policy (the daemon prints reports with Chromium)');
+      t.same(
+        readdirSync(join(tree, 'etc/chromium/policies/managed')),
+        [],
+        'no system-wide policy (the daemon prints reports with Chromium)',
+      );
       const bind = (await show('anjungan-kiosk.service', 'BindReadOnlyPaths')).BindReadOnlyPaths!;
       t.match(bind, /\/usr\/share\/anjungan\/kiosk-chromium-policies:\/etc\/chromium\/policies\/managed/);
       // The same binding in a unit of its own: the kiosk browser's view of the folder.
-      const seen = await inside('systemd-run', '--wait', '--pipe', '--quiet', '-p', `BindReadOnlyPaths=${bind.split(' ')[0]}`, '--', '/bin/cat', '/etc/chromium/policies/managed/anjungan.json');
-      t.match(JSON.parse(seen), { URLBlocklist: ['*'], URLAllowlist: ['http://127.0.0.1:8080'], DeveloperToolsAvailability: 2, PrintingEnabled: false });
+      const seen = await inside(
+        'systemd-run',
+        '--wait',
+        '--pipe',
+        '--quiet',
+        '-p',
+        `BindReadOnlyPaths=${bind.split(' ')[0]}`,
+        '--',
+        '/bin/cat',
+        '/etc/chromium/policies/managed/anjungan.json',
+      );
+      t.match(JSON.parse(seen), {
+        URLBlocklist: ['*'],
+        URLAllowlist: ['http://127.0.0.1:8080'],
+        DeveloperToolsAvailability: 2,
+        PrintingEnabled: false,
+      });
     });
 
     await t.test("the semester report's PDF is printed by the image's Chromium inside the hardened unit", async (t) => {
@@ -226,7 +292,10 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
         const b = Buffer.from(await r.arrayBuffer());
         console.log(JSON.stringify({ signIn: signIn.status, status: r.status, head: b.subarray(0, 5).toString('latin1'), bytes: b.length, error: r.status === 200 ? null : b.toString('utf8').slice(0, 200) }));
       })()`;
-      const reply = await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8', timeout: 120_000 }).catch((e: Error) => e);
+      const reply = await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      }).catch((e: Error) => e);
       if (reply instanceof Error) {
         t.fail(`no answer: ${reply.message.split('\n')[0]}`);
         t.comment(await inside('journalctl', '-u', 'anjungan', '-n', '25', '--no-pager', '-o', 'cat'));
@@ -242,7 +311,11 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       const listening = async () => /:22\b/.test(await inside('ss', '-Hltn'));
       t.same(await ssh(), { ActiveState: 'inactive', ConditionResult: 'no' }, 'off after boot');
       t.equal(await listening(), false, 'nothing listens on port 22');
-      t.same(readdirSync(join(tree, 'etc/ssh')).filter((f) => f.startsWith('ssh_host_')), [], 'the image carries no host key');
+      t.same(
+        readdirSync(join(tree, 'etc/ssh')).filter((f) => f.startsWith('ssh_host_')),
+        [],
+        'the image carries no host key',
+      );
 
       const key = join(work, 'anj16-technician');
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'anj16-technician', '-f', key]);
@@ -250,7 +323,25 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       const login = (...options: string[]) =>
         run(
           'nsenter',
-          ['--target', leader, '--net', 'ssh', '-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=20', ...options, 'root@127.0.0.1', 'cat /etc/hostname'],
+          [
+            '--target',
+            leader,
+            '--net',
+            'ssh',
+            '-F',
+            '/dev/null',
+            '-o',
+            'BatchMode=yes',
+            '-o',
+            'StrictHostKeyChecking=no',
+            '-o',
+            'UserKnownHostsFile=/dev/null',
+            '-o',
+            'ConnectTimeout=20',
+            ...options,
+            'root@127.0.0.1',
+            'cat /etc/hostname',
+          ],
           { encoding: 'utf8' },
         ).then(
           (r) => r.stdout.trim(),

@@ -49,12 +49,16 @@ t.test('the unit starts the daemon with the Node flags the edge tests run it wit
 t.test('a kiosk not yet provisioned starts (out of service); a genuine crash loop stops at a start limit with an alert', async (t) => {
   const unit = readFileSync('systemd/anjungan.service', 'utf8');
   t.notMatch(unit, /^ConditionPathExists=/m, 'no condition keeps the daemon from starting: it shows what is missing instead');
-  t.match(unit, /^Environment=.*\bANJUNGAN_MODE=production\b/m, 'production whatever the file says, so a missing file is "not provisioned"');
+  t.match(
+    unit,
+    /^Environment=.*\bANJUNGAN_MODE=production\b/m,
+    'production whatever the file says, so a missing file is "not provisioned"',
+  );
   t.match(unit, /^StartLimitIntervalSec=10min$/m);
   t.match(unit, /^StartLimitBurst=6$/m);
   t.match(unit, /^OnFailure=anjungan-crash-alert\.service$/m);
   const alert = readFileSync('systemd/anjungan-crash-alert.service', 'utf8');
-  t.match(alert, /\/var\/lib\/anjungan\/crash-loop/, "the marker the daemon turns into a staff alert (device/main.ts)");
+  t.match(alert, /\/var\/lib\/anjungan\/crash-loop/, 'the marker the daemon turns into a staff alert (device/main.ts)');
   t.match(alert, /restart anjungan-retry\.timer/, 'and another try later');
   t.notMatch(unit, /\/sys\/class\/gpio/, 'no sysfs GPIO: the character device through DeviceAllow');
 });

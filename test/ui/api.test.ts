@@ -144,13 +144,19 @@ t.test('intents are posted as JSON; a 400 refusal is an answer, not an error', a
 });
 
 t.test('failures are typed and never carry the request body', async (t) => {
-  const down = new KioskApi({ baseUrl: 'http://127.0.0.1:1', fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as typeof fetch });
+  const down = new KioskApi({
+    baseUrl: 'http://127.0.0.1:1',
+    fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as typeof fetch,
+  });
   const err = await down.sendIntent({ type: 'staffUnlock', pin: '246810' }).catch((e: unknown) => e);
   t.ok(err instanceof ApiError);
   t.equal((err as ApiError).code, 'network');
   t.notMatch((err as Error).message, /246810/);
 
-  const broken = new KioskApi({ baseUrl: 'http://127.0.0.1:1', fetch: (async () => new Response('oops', { status: 500 })) as typeof fetch });
+  const broken = new KioskApi({
+    baseUrl: 'http://127.0.0.1:1',
+    fetch: (async () => new Response('oops', { status: 500 })) as typeof fetch,
+  });
   const e500 = await broken.sendIntent({ type: 'cancel' }).catch((e: unknown) => e);
   t.equal((e500 as ApiError).code, 'httpStatus');
   t.equal((e500 as ApiError).status, 500);
@@ -160,7 +166,12 @@ t.test('failures are typed and never carry the request body', async (t) => {
 });
 
 t.test('demo calls use the documented routes and bodies', async (t) => {
-  const f = recordingFetch((url) => new Response(url.endsWith('/personas') ? JSON.stringify([{ id: 'valid', title: { id: 'a', en: 'b' } }]) : JSON.stringify({ ok: true })));
+  const f = recordingFetch(
+    (url) =>
+      new Response(
+        url.endsWith('/personas') ? JSON.stringify([{ id: 'valid', title: { id: 'a', en: 'b' } }]) : JSON.stringify({ ok: true }),
+      ),
+  );
   const api = new KioskApi({ baseUrl: 'http://127.0.0.1:1', fetch: f.fetchImpl });
   t.same(await api.demoPersonas(), [{ id: 'valid', title: { id: 'a', en: 'b' } }]);
   await api.demoInsertCard('valid');
@@ -178,7 +189,10 @@ t.test('demo calls use the documented routes and bodies', async (t) => {
 });
 
 t.test('a conflicting demo action (409) is reported as an error', async (t) => {
-  const api = new KioskApi({ baseUrl: 'http://127.0.0.1:1', fetch: (async () => new Response('{"error":"conflict","message":"x"}', { status: 409 })) as typeof fetch });
+  const api = new KioskApi({
+    baseUrl: 'http://127.0.0.1:1',
+    fetch: (async () => new Response('{"error":"conflict","message":"x"}', { status: 409 })) as typeof fetch,
+  });
   const err = await api.demoPresentFinger(true).catch((e: unknown) => e);
   t.equal((err as ApiError).status, 409);
 });

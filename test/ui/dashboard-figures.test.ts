@@ -29,9 +29,15 @@ t.test('bars sit side by side inside the plot without overlapping', async (t) =>
 t.test('a short, negative or broken series still draws 24 bars, the bad hours empty', async (t) => {
   const b = bars([3, -2, Number.NaN, 6]);
   t.equal(b.length, HOURS);
-  t.same(b.slice(0, 5).map((x) => x.count), [3, 0, 0, 6, 0]);
+  t.same(
+    b.slice(0, 5).map((x) => x.count),
+    [3, 0, 0, 6, 0],
+  );
   t.equal(b[3]!.height, plotHeight);
-  t.ok(bars([]).every((x) => x.height === 0), 'no hits: no bar, and no division by zero');
+  t.ok(
+    bars([]).every((x) => x.height === 0),
+    'no hits: no bar, and no division by zero',
+  );
 });
 
 t.test('the report offers this semester and the three before it, by the WIB date', async (t) => {

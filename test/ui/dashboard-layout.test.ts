@@ -33,7 +33,8 @@ t.teardown(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const settle = () => page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
+const settle = () =>
+  page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   if (DOCS) await page.screenshot({ path: join(DOCS, `${name}.png`) });
@@ -64,7 +65,10 @@ t.test('on the kiosk, staff pick their user ID and type only the PIN: a tap and 
   taps++;
   await page.getByTestId('operator').waitFor();
   t.equal(taps, FAKE_OPERATOR.pin.length + 2, `${taps} taps to sign in (was 22 and more with the keyboard)`);
-  t.same(api.calls.filter((c) => c.method === 'POST' && c.path === '/api/staff/session').at(-1)?.body, { userId: FAKE_OPERATOR.userId, pin: FAKE_OPERATOR.pin });
+  t.same(api.calls.filter((c) => c.method === 'POST' && c.path === '/api/staff/session').at(-1)?.body, {
+    userId: FAKE_OPERATOR.userId,
+    pin: FAKE_OPERATOR.pin,
+  });
 });
 
 t.test('at 800×480 each section has its tab and fits the screen', async (t) => {
@@ -77,7 +81,13 @@ t.test('at 800×480 each section has its tab and fits the screen', async (t) => 
     t.same(await layoutProblems(page), [], section);
     await shot(`dashboard-${section}`);
   }
-  t.equal(await page.locator('[data-section]:not([data-active])').evaluateAll((els) => els.filter((e) => getComputedStyle(e).display !== 'none').length), 0, 'one section at a time');
+  t.equal(
+    await page
+      .locator('[data-section]:not([data-active])')
+      .evaluateAll((els) => els.filter((e) => getComputedStyle(e).display !== 'none').length),
+    0,
+    'one section at a time',
+  );
 });
 
 t.test('a taxpayer waiting brings the help tab forward; the face check shows the card photo beside the answers', async (t) => {
@@ -89,7 +99,9 @@ t.test('a taxpayer waiting brings the help tab forward; the face check shows the
   await shot('dashboard-assist');
   await page.getByTestId('assist-unlock').click();
   await page.getByTestId('assist-photo').waitFor();
-  await page.waitForFunction(`(() => { const img = document.querySelector('anj-dashboard').shadowRoot.querySelector('anj-assist-panel').shadowRoot.querySelector('img'); return img && img.complete && img.naturalWidth > 0; })()`);
+  await page.waitForFunction(
+    `(() => { const img = document.querySelector('anj-dashboard').shadowRoot.querySelector('anj-assist-panel').shadowRoot.querySelector('img'); return img && img.complete && img.naturalWidth > 0; })()`,
+  );
   await settle();
   t.same(await layoutProblems(page), [], 'photo, question and both answers in view');
   await shot('dashboard-assist-compare-face');
@@ -104,8 +116,17 @@ t.test('every glyph of the dashboard comes from DejaVu Sans (no missing "⏸")',
     await settle();
     for (const [family, glyphs] of await fontsUsed(page)) families.set(family, (families.get(family) ?? 0) + glyphs);
   }
-  t.match(await page.evaluate(`document.querySelector('anj-dashboard').shadowRoot.querySelector('anj-kiosk-panel').shadowRoot.querySelector('[data-testid="kiosk-paused"]').textContent`), /❚❚/);
-  t.same([...families.keys()].filter((f) => !f.startsWith('DejaVu Sans')), [], 'no glyph fell back to another font');
+  t.match(
+    await page.evaluate(
+      `document.querySelector('anj-dashboard').shadowRoot.querySelector('anj-kiosk-panel').shadowRoot.querySelector('[data-testid="kiosk-paused"]').textContent`,
+    ),
+    /❚❚/,
+  );
+  t.same(
+    [...families.keys()].filter((f) => !f.startsWith('DejaVu Sans')),
+    [],
+    'no glyph fell back to another font',
+  );
 });
 
 for (const viewport of [VIEWPORTS.large, VIEWPORTS.portrait]) {

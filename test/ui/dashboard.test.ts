@@ -106,7 +106,11 @@ t.test('the panels show health, quota, agreement, alerts and sessions without pe
   const rows = page.getByTestId('session');
   t.equal(await rows.count(), 3);
   t.match(await rows.first().innerText(), /3F9A01BC[\s\S]*2026-12-01 10:10[\s\S]*Selesai, kartu diambil[\s\S]*48 dtk/);
-  t.match(await rows.nth(1).innerText(), /Wajah dinyatakan tidak sesuai[\s\S]*Petugas menyatakan wajah tidak sesuai[\s\S]*96 dtk/, 'a failure in staff terms, with what to check');
+  t.match(
+    await rows.nth(1).innerText(),
+    /Wajah dinyatakan tidak sesuai[\s\S]*Petugas menyatakan wajah tidak sesuai[\s\S]*96 dtk/,
+    'a failure in staff terms, with what to check',
+  );
   t.match(await rows.nth(2).innerText(), /C0FFEE12[\s\S]*Sedang berjalan[\s\S]*—/);
   await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
 });
@@ -114,15 +118,28 @@ t.test('the panels show health, quota, agreement, alerts and sessions without pe
 t.test('the quota chart has 24 bars whose heights follow the hits per hour', async (t) => {
   const perHour = api.overview.quota.perHour;
   const bars = await page.locator('[data-testid="quota-chart"] rect.bar').evaluateAll((rects) =>
-    rects.map((r) => ({ hour: Number(r.getAttribute('data-hour')), count: Number(r.getAttribute('data-count')), height: (r as SVGRectElement).getBBox().height })),
+    rects.map((r) => ({
+      hour: Number(r.getAttribute('data-hour')),
+      count: Number(r.getAttribute('data-count')),
+      height: (r as SVGRectElement).getBBox().height,
+    })),
   );
   t.equal(bars.length, 24, '24 bars, one per hour');
-  t.same(bars.map((b) => b.count), perHour, 'each bar carries its hour’s count');
+  t.same(
+    bars.map((b) => b.count),
+    perHour,
+    'each bar carries its hour’s count',
+  );
   const tallest = Math.max(...bars.map((b) => b.height));
   t.ok(tallest > 100, 'the busiest hour fills the plot');
   const peak = Math.max(...perHour);
-  for (const b of bars) t.ok(Math.abs(b.height / tallest - perHour[b.hour]! / peak) < 0.01, `hour ${b.hour}: height in proportion to ${perHour[b.hour]}`);
-  t.match(await page.getByTestId('quota-chart').getAttribute('aria-label'), /137 akses, terbanyak 31 pada pukul 10\.00/, 'the chart has a text equivalent');
+  for (const b of bars)
+    t.ok(Math.abs(b.height / tallest - perHour[b.hour]! / peak) < 0.01, `hour ${b.hour}: height in proportion to ${perHour[b.hour]}`);
+  t.match(
+    await page.getByTestId('quota-chart').getAttribute('aria-label'),
+    /137 akses, terbanyak 31 pada pukul 10\.00/,
+    'the chart has a text equivalent',
+  );
 
   // New figures arrive with the next poll and redraw the bars.
   api.overview.quota.perHour = perHour.map((n, h) => (h === 15 ? 62 : n));
@@ -172,11 +189,24 @@ t.test('every action reaches its route with the CSRF token from sign-in', async 
 
   const changing = api.calls.filter((c) => c.method !== 'GET' && c.path !== '/api/staff/session');
   t.ok(changing.length >= 5);
-  t.same(changing.filter((c) => c.csrf !== 'csrf-token-for-test-0123456789abcdef'), [], 'every state-changing call carried the token');
-  t.same(api.calls.filter((c) => c.method === 'GET' && c.csrf !== null), [], 'reads carry no token');
-  const panelRead = (c: { method: string; path: string }) => c.method === 'GET' && /^\/api\/staff\/(overview|alerts|sessions|return-data)(\?|$)/.test(c.path);
+  t.same(
+    changing.filter((c) => c.csrf !== 'csrf-token-for-test-0123456789abcdef'),
+    [],
+    'every state-changing call carried the token',
+  );
+  t.same(
+    api.calls.filter((c) => c.method === 'GET' && c.csrf !== null),
+    [],
+    'reads carry no token',
+  );
+  const panelRead = (c: { method: string; path: string }) =>
+    c.method === 'GET' && /^\/api\/staff\/(overview|alerts|sessions|return-data)(\?|$)/.test(c.path);
   t.ok(api.calls.filter(panelRead).length >= 4, 'the panels were refreshed');
-  t.same(api.calls.filter((c) => panelRead(c) !== c.refresh), [], 'panel refreshes, and only they, are marked as not someone at the desk');
+  t.same(
+    api.calls.filter((c) => panelRead(c) !== c.refresh),
+    [],
+    'panel refreshes, and only they, are marked as not someone at the desk',
+  );
   t.same(pageErrors, []);
 });
 
@@ -187,7 +217,11 @@ t.test('data balikan on the kiosk: exported to the chosen stick and format; no d
   t.equal(await page.getByTestId('return-data-dead-lettered').count(), 0, 'no dead-letter line while there are none');
   api.returnData = { ...api.returnData, deadLettered: 3 };
   await page.getByTestId('return-data-dead-lettered').waitFor();
-  t.match(await page.getByTestId('return-data-dead-lettered').innerText(), /^3 entri tidak dapat dikirim ke Dukcapil .*ekspor ke berkas/, 'entries given up on are told, with what to do');
+  t.match(
+    await page.getByTestId('return-data-dead-lettered').innerText(),
+    /^3 entri tidak dapat dikirim ke Dukcapil .*ekspor ke berkas/,
+    'entries given up on are told, with what to do',
+  );
   api.returnData = { ...api.returnData, deadLettered: 0 };
   await page.getByTestId('export-target').selectOption('usb-1');
   await page.getByTestId('export-format-csv').check();
@@ -205,13 +239,20 @@ t.test('data balikan on the kiosk: exported to the chosen stick and format; no d
   await page.getByTestId('export-again').click();
   await page.getByTestId('export-start').click();
   await page.getByTestId('export-refused').waitFor();
-  t.equal(await page.getByTestId('export-refused').innerText(), 'Tidak ada data balikan yang menunggu ekspor.', 'a refusal is told in words');
+  t.equal(
+    await page.getByTestId('export-refused').innerText(),
+    'Tidak ada data balikan yang menunggu ekspor.',
+    'a refusal is told in words',
+  );
   t.equal(await page.getByTestId('export-result').count(), 0, 'and no stale result stays beside it');
   api.returnData = { ...api.returnData, pending: 12 };
 });
 
 t.test('semester report on the kiosk: written to the chosen stick, not downloaded', async (t) => {
-  const options = await page.getByTestId('report-semester').locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+  const options = await page
+    .getByTestId('report-semester')
+    .locator('option')
+    .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
   t.equal(options.length, 4);
   t.ok(options.every((s) => /^\d{4}-[12]$/.test(s)));
   const chosen = options[1]!;
@@ -284,8 +325,14 @@ t.test('reached by another name than loopback (the office LAN), it shows no kios
   await lanPage.waitForTimeout(6000);
   t.equal(await lanPage.getByTestId('onscreen-keyboard').count(), 0, 'a PC has its own keyboard');
   t.equal(await lanPage.getByTestId('back-to-kiosk').count(), 0, 'there is no kiosk to go back to');
-  t.notOk(api.uiPingHosts.some((h) => h.startsWith('anjungan-staff.test')), 'no keep-alive from the LAN page');
-  t.ok(api.uiPingHosts.some((h) => h.startsWith('127.0.0.1')), 'while the kiosk tab kept pinging');
+  t.notOk(
+    api.uiPingHosts.some((h) => h.startsWith('anjungan-staff.test')),
+    'no keep-alive from the LAN page',
+  );
+  t.ok(
+    api.uiPingHosts.some((h) => h.startsWith('127.0.0.1')),
+    'while the kiosk tab kept pinging',
+  );
 
   // A desk browser downloads what the kiosk writes to a stick.
   await lanPage.getByTestId('user-id').fill(FAKE_OPERATOR.userId);
@@ -293,7 +340,10 @@ t.test('reached by another name than loopback (the office LAN), it shows no kios
   await lanPage.getByTestId('sign-in-submit').click();
   await lanPage.getByTestId('export-start').click();
   await lanPage.getByTestId('export-result').waitFor();
-  const [file] = await Promise.all([lanPage.waitForEvent('download'), lanPage.locator('[data-testid="export-download"][data-file="data-balikan-20261201.xlsx"]').click()]);
+  const [file] = await Promise.all([
+    lanPage.waitForEvent('download'),
+    lanPage.locator('[data-testid="export-download"][data-file="data-balikan-20261201.xlsx"]').click(),
+  ]);
   t.equal(file.suggestedFilename(), 'data-balikan-20261201.xlsx');
   t.equal(await readFile((await file.path())!, 'utf8'), 'nik,nop\n', 'the file the daemon wrote');
   const semester = await lanPage.getByTestId('report-semester').inputValue();

@@ -11,7 +11,13 @@ const ui = await startUi();
 const { kiosk, page, show, eventually, screenText } = ui;
 t.teardown(() => ui.close());
 
-const field = (key: string, card: string, registry: string | null, agrees: boolean, label = key) => ({ key, label: { id: label, en: label }, card, registry, agrees });
+const field = (key: string, card: string, registry: string | null, agrees: boolean, label = key) => ({
+  key,
+  label: { id: label, en: label },
+  card,
+  registry,
+  agrees,
+});
 const NINE = [
   field('nik', '3313115507920003', '3313115507920003', true, 'NIK'),
   field('nomorKk', '3313110101090007', '3313110101090007', true, 'No KK'),
@@ -21,7 +27,12 @@ const NINE = [
   field('jenisKelamin', 'PEREMPUAN', 'PEREMPUAN', true),
   field('jenisPekerjaan', 'GURU', 'GURU', true),
   field('statusPerkawinan', 'KAWIN', 'KAWIN', true),
-  field('alamat', 'JL. MELATI PUTIH NO. 4 RT 001/RW 002, JATEN, JATEN, KARANGANYAR, JAWA TENGAH', 'PERUM GRIYA ASRI BLOK C NO. 8 RT 006/RW 011, NGRINGO', false),
+  field(
+    'alamat',
+    'JL. MELATI PUTIH NO. 4 RT 001/RW 002, JATEN, JATEN, KARANGANYAR, JAWA TENGAH',
+    'PERUM GRIYA ASRI BLOK C NO. 8 RT 006/RW 011, NGRINGO',
+    false,
+  ),
 ];
 const callStaff = (staffPin = { attemptsLeft: null as number | null, lockedUntil: null as number | null }, pinRejected = false) =>
   show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected, helpNeeded: true, staffPin, photo: null });
@@ -38,7 +49,13 @@ t.test('1. taking the card after the result is a thanked ending, not an error', 
 });
 
 t.test('2. when the registry returned nothing, nothing is marked as differing and there is no registry column', async (t) => {
-  await show({ screen: 'result', outcome: 'notFound', fields: NINE.map((f) => ({ ...f, registry: null, agrees: null })) as never, compared: false, canLinkReturnData: false });
+  await show({
+    screen: 'result',
+    outcome: 'notFound',
+    fields: NINE.map((f) => ({ ...f, registry: null, agrees: null })) as never,
+    compared: false,
+    canLinkReturnData: false,
+  });
   const text = await screenText('result');
   t.notMatch(text, /Berbeda|Sesuai/, 'no agree/differ marks');
   t.notMatch(text, /Dukcapil\n/, 'no registry column header');
@@ -58,7 +75,10 @@ t.test('3. the result table says how many rows are hidden, shows a differing row
   const wrapBox = await table.boundingBox();
   t.ok(rowBox && headBox && wrapBox, 'boxes measured');
   t.ok(rowBox!.y >= headBox!.y + headBox!.height - 1, 'the differing row is not under the sticky header');
-  t.ok(rowBox!.y + rowBox!.height <= wrapBox!.y + wrapBox!.height + 1, `the differing row is not cut at the bottom (${JSON.stringify([rowBox, wrapBox])})`);
+  t.ok(
+    rowBox!.y + rowBox!.height <= wrapBox!.y + wrapBox!.height + 1,
+    `the differing row is not cut at the bottom (${JSON.stringify([rowBox, wrapBox])})`,
+  );
   await table.evaluate((el) => (el.scrollTop = 0));
   await page.getByTestId('more-rows').waitFor();
   t.match(await page.getByTestId('more-rows').innerText(), /^\d+ baris lagi/);
@@ -106,7 +126,15 @@ t.test('5. the staff PIN pad waits behind "Petugas"; attempts left and a lockout
 });
 
 t.test('6. the failure screen: the next step is an instruction, not a fake button', async (t) => {
-  await show({ screen: 'failed', reason: 'signatureInvalid', state: 'readingRecord', retriable: false, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
+  await show({
+    screen: 'failed',
+    reason: 'signatureInvalid',
+    state: 'readingRecord',
+    retriable: false,
+    cardInReader: true,
+    detail: null,
+    staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' },
+  });
   const next = await page.getByTestId('take-card').evaluate((el) => {
     const s = getComputedStyle(el);
     return { border: s.borderTopStyle, radius: s.borderTopLeftRadius, cursor: s.cursor };
@@ -125,7 +153,11 @@ t.test('7. NOP/NPWPD entry: examples visible, a digit counter, no dead keys, err
   for (const d of '3313') await page.getByTestId(`key-${d}`).click();
   t.match(await page.getByTestId('nop-count').innerText(), /^4 dari 18 angka$/);
   t.match(await page.getByTestId('kept-for').innerText(), /Tidak wajib\. Nomor ini dikirim ke Disdukcapil bersama NIK Anda/);
-  t.notMatch(await screenText('returnData'), /tersegel|data balikan|Tautkan|disimpan/i, 'no jargon, and nothing that contradicts "deleted" on the welcome screen');
+  t.notMatch(
+    await screenText('returnData'),
+    /tersegel|data balikan|Tautkan|disimpan/i,
+    'no jargon, and nothing that contradicts "deleted" on the welcome screen',
+  );
   t.equal(await page.getByTestId('cancel').count(), 0, 'no "Batal" that would call a verified session cancelled');
   t.match(await page.getByTestId('skip-return-data').innerText(), /^Lewati$/);
   await show({ screen: 'returnData', error: 'npwpdFormat', submissions: 1 });
@@ -171,31 +203,45 @@ t.test('11. portrait: the settings and language are within reach at the bottom, 
   const title = (await page.locator('[data-screen="result"] h1').boundingBox())!;
   t.ok(title.y < VIEWPORTS.portrait.height / 3, 'the result starts in the top third');
   const finish = (await page.getByTestId('finish').boundingBox())!;
-  t.ok(finish.y < VIEWPORTS.portrait.height * 0.7, `the result's buttons follow the table (y=${Math.round(finish.y)}), not at the bottom edge`);
+  t.ok(
+    finish.y < VIEWPORTS.portrait.height * 0.7,
+    `the result's buttons follow the table (y=${Math.round(finish.y)}), not at the bottom edge`,
+  );
   await show({ screen: 'validating' });
   const h1 = (await page.locator('[data-screen="validating"] h1').boundingBox())!;
   t.ok(h1.y < VIEWPORTS.portrait.height / 3, 'a short screen starts in the top third, not the middle');
 });
 
-t.test('12. accessibility: zoom allowed, screen changes announced and focused, finger named, rings visible, text large enough', async (t) => {
-  const html = await readFile('ui/index.html', 'utf8');
-  t.notMatch(html, /user-scalable=no/);
-  await show({ screen: 'validating' });
-  await show({ screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 7, feedback: null });
-  await page.waitForFunction(`document.querySelector('anj-app').shadowRoot.querySelector('[data-testid=announcement]').textContent.includes('telunjuk kiri')`);
-  const focused = await page.evaluate(`(() => { const s = document.querySelector('anj-app').shadowRoot.querySelector('[data-screen]'); return s.shadowRoot.activeElement && s.shadowRoot.activeElement.tagName; })()`);
-  t.equal(focused, 'H1', 'focus moves to the new screen heading');
-  t.match(await page.getByRole('img').first().getAttribute('aria-label'), /telunjuk kiri/, 'the picture names the finger');
-  t.equal(await page.locator('rect.target').evaluate((el) => getComputedStyle(el).fill.startsWith('url(')), true, 'the target finger is striped, not only coloured');
-  const body = await page.getByTestId('finger-attempt').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-  t.ok(body >= 20, `body text ${body} px ≥ 20 px at 800×480`);
-  await show({ screen: 'returnData', error: null, submissions: 0 });
-  const hint = await page.locator('#nop-hint').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-  t.ok(hint >= 16, `hints ${hint} px ≥ 16 px`);
-  await page.getByTestId('nop-input').click();
-  const ring = await page.getByTestId('nop-input').evaluate((el) => getComputedStyle(el).outlineColor);
-  t.equal(ring, 'rgb(13, 27, 42)', 'the active field is ringed in dark ink (≥ 3:1 on white)');
-});
+t.test(
+  '12. accessibility: zoom allowed, screen changes announced and focused, finger named, rings visible, text large enough',
+  async (t) => {
+    const html = await readFile('ui/index.html', 'utf8');
+    t.notMatch(html, /user-scalable=no/);
+    await show({ screen: 'validating' });
+    await show({ screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 7, feedback: null });
+    await page.waitForFunction(
+      `document.querySelector('anj-app').shadowRoot.querySelector('[data-testid=announcement]').textContent.includes('telunjuk kiri')`,
+    );
+    const focused = await page.evaluate(
+      `(() => { const s = document.querySelector('anj-app').shadowRoot.querySelector('[data-screen]'); return s.shadowRoot.activeElement && s.shadowRoot.activeElement.tagName; })()`,
+    );
+    t.equal(focused, 'H1', 'focus moves to the new screen heading');
+    t.match(await page.getByRole('img').first().getAttribute('aria-label'), /telunjuk kiri/, 'the picture names the finger');
+    t.equal(
+      await page.locator('rect.target').evaluate((el) => getComputedStyle(el).fill.startsWith('url(')),
+      true,
+      'the target finger is striped, not only coloured',
+    );
+    const body = await page.getByTestId('finger-attempt').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    t.ok(body >= 20, `body text ${body} px ≥ 20 px at 800×480`);
+    await show({ screen: 'returnData', error: null, submissions: 0 });
+    const hint = await page.locator('#nop-hint').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    t.ok(hint >= 16, `hints ${hint} px ≥ 16 px`);
+    await page.getByTestId('nop-input').click();
+    const ring = await page.getByTestId('nop-input').evaluate((el) => getComputedStyle(el).outlineColor);
+    t.equal(ring, 'rgb(13, 27, 42)', 'the active field is ringed in dark ink (≥ 3:1 on white)');
+  },
+);
 
 t.test('reduced motion stops animations', async (t) => {
   const running = `(() => { let n = 0; const visit = (root) => { for (const el of root.querySelectorAll('*')) { if (el.shadowRoot) visit(el.shadowRoot); n += el.getAnimations().filter((a) => a.playState === 'running').length; } }; visit(document); return n; })()`;
@@ -203,7 +249,11 @@ t.test('reduced motion stops animations', async (t) => {
   await show({ screen: 'validating' });
   t.ok(((await page.evaluate(running)) as number) > 0, 'the indeterminate bar moves normally');
   await page.emulateMedia({ reducedMotion: 'reduce' });
-  for (const v of [{ screen: 'welcome' }, { screen: 'validating' }, { screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null }] as const) {
+  for (const v of [
+    { screen: 'welcome' },
+    { screen: 'validating' },
+    { screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null },
+  ] as const) {
     await show(v as never);
     t.equal(await page.evaluate(running), 0, `${v.screen}: nothing moves`);
   }
@@ -225,11 +275,22 @@ t.test('the step bar shows where the taxpayer is on every session screen', async
   await show({ screen: 'result', outcome: 'verified', fields: NINE as never, compared: true, canLinkReturnData: true });
   t.equal(await current(), 'result');
   t.match(await page.getByTestId('step-bar').innerText(), /Kartu[\s\S]*Sidik jari[\s\S]*Pemeriksaan[\s\S]*Hasil/);
-  await show({ screen: 'failed', reason: 'uplinkUnavailable', state: 'validating', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' } });
+  await show({
+    screen: 'failed',
+    reason: 'uplinkUnavailable',
+    state: 'validating',
+    retriable: true,
+    cardInReader: true,
+    detail: null,
+    staffMessage: { id: 'Pesan untuk petugas', en: 'Message for staff' },
+  });
   t.equal(await current(), 'check');
 });
 
-const settings = () => page.evaluate('[document.documentElement.lang, document.documentElement.dataset.textSize, document.documentElement.dataset.contrast].join(" ")');
+const settings = () =>
+  page.evaluate(
+    '[document.documentElement.lang, document.documentElement.dataset.textSize, document.documentElement.dataset.contrast].join(" ")',
+  );
 async function chooseEverything(t: Test): Promise<void> {
   await page.getByTestId('high-contrast').click();
   await page.getByTestId('large-text').click();
@@ -245,7 +306,15 @@ t.test('high contrast and large text are one tap away and stay on for the whole 
   await show({ screen: 'result', outcome: 'verified', fields: NINE as never, compared: true, canLinkReturnData: true });
   await show({ screen: 'finished', why: 'completed' });
   t.equal(await settings(), 'en large high', 'kept on the "take your card" screen, for the person still there');
-  await show({ screen: 'failed', reason: 'cardUnreadable', state: 'readingTemplates', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'x', en: 'x' } });
+  await show({
+    screen: 'failed',
+    reason: 'cardUnreadable',
+    state: 'readingTemplates',
+    retriable: true,
+    cardInReader: true,
+    detail: null,
+    staffMessage: { id: 'x', en: 'x' },
+  });
   t.equal(await settings(), 'en large high', 'and on a failure the person can still act on');
 });
 
@@ -253,7 +322,18 @@ t.test('settings reset the moment a session ends: card taken, timed out, back at
   await show({ screen: 'welcome' });
   for (const [what, end] of [
     ['the card taken at the end', { screen: 'finished', why: 'cardTaken' }],
-    ['a session that timed out (nobody there)', { screen: 'failed', reason: 'sessionTimeout', state: 'result', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'x', en: 'x' } }],
+    [
+      'a session that timed out (nobody there)',
+      {
+        screen: 'failed',
+        reason: 'sessionTimeout',
+        state: 'result',
+        retriable: true,
+        cardInReader: true,
+        detail: null,
+        staffMessage: { id: 'x', en: 'x' },
+      },
+    ],
     ['the welcome screen', { screen: 'welcome' }],
     ['out of service', { screen: 'outOfService', reason: 'pausedByStaff' }],
   ] as const) {

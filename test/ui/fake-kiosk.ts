@@ -79,7 +79,9 @@ export async function startFakeKiosk(uiDir: string, demo = true): Promise<FakeKi
     const file = req.params.file;
     if (!/^[A-Za-z0-9.-]+$/.test(file)) return reply.code(404).send();
     kiosk.promptRequests.push(file);
-    return reply.type(file.endsWith('.opus') ? 'audio/ogg' : file.endsWith('.wav') ? 'audio/wav' : 'application/json').send(await readFile(join(uiDir, 'prompts', file)));
+    return reply
+      .type(file.endsWith('.opus') ? 'audio/ogg' : file.endsWith('.wav') ? 'audio/wav' : 'application/json')
+      .send(await readFile(join(uiDir, 'prompts', file)));
   });
   app.get('/api/view', async () => current);
   app.get('/api/stream', { websocket: true }, (socket) => {

@@ -28,7 +28,14 @@ const COOKIE = 'anjungan_staff';
 
 export function fakeOverview(): Overview {
   return {
-    health: { idReader: 'ready', sam: 'ready', sensor: 'missing', uplink: 'recovering', tamper: 'closed', disk: { freeBytes: 12.5e9, totalBytes: 31.9e9 } },
+    health: {
+      idReader: 'ready',
+      sam: 'ready',
+      sensor: 'missing',
+      uplink: 'recovering',
+      tamper: 'closed',
+      disk: { freeBytes: 12.5e9, totalBytes: 31.9e9 },
+    },
     kiosk: { screen: 'welcome', reason: null, paused: false },
     quota: {
       day: '2026-12-01',
@@ -90,11 +97,23 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
         startedAt: '2026-12-01T02:55:00.000Z',
         outcome: 'identityNotConfirmed',
         durationMs: 95_500,
-        hint: { id: 'Petugas menyatakan wajah tidak sesuai dengan foto kartu.', en: 'Staff judged that the face does not match the card photo.' },
+        hint: {
+          id: 'Petugas menyatakan wajah tidak sesuai dengan foto kartu.',
+          en: 'Staff judged that the face does not match the card photo.',
+        },
       },
       { reference: 'C0FFEE12', startedAt: '2026-12-01T03:15:00.000Z', outcome: null, durationMs: null, hint: null },
     ],
-    returnData: { pending: 12, delivered: 30, deadLettered: 0, exported: 5, targets: [{ id: 'folder', label: 'Folder ekspor' }, { id: 'usb-1', label: 'USB: KINGSTON' }] },
+    returnData: {
+      pending: 12,
+      delivered: 30,
+      deadLettered: 0,
+      exported: 5,
+      targets: [
+        { id: 'folder', label: 'Folder ekspor' },
+        { id: 'usb-1', label: 'USB: KINGSTON' },
+      ],
+    },
     signInAnswer: 'check',
     files: {},
     operators: null,
@@ -111,7 +130,11 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
   const bundle = await readFile(join(dashboardDir, 'main.js'));
   app.get('/staff/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(index));
   app.get('/staff/main.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(bundle));
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><html lang="id"><title>kiosk</title><p data-testid="kiosk-page">kiosk</p></html>'));
+  app.get('/', async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send('<!doctype html><html lang="id"><title>kiosk</title><p data-testid="kiosk-page">kiosk</p></html>'),
+  );
   app.post('/api/ui-ping', async (req, reply) => {
     fake.uiPings++;
     fake.uiPingHosts.push(req.headers.host ?? '');
@@ -123,7 +146,13 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/staff/')) return;
     const csrf = req.headers['x-anjungan-csrf'];
-    fake.calls.push({ method: req.method, path: req.url, csrf: typeof csrf === 'string' ? csrf : null, body: null, refresh: req.headers['x-anjungan-refresh'] === '1' });
+    fake.calls.push({
+      method: req.method,
+      path: req.url,
+      csrf: typeof csrf === 'string' ? csrf : null,
+      body: null,
+      refresh: req.headers['x-anjungan-refresh'] === '1',
+    });
     if (req.url === '/api/staff/session' && req.method === 'POST') return;
     if (req.url === '/api/staff/operators') return;
     if (!signedIn(req.headers.cookie)) return reply.code(401).send({ error: 'signInRequired', message: 'sign in' });
@@ -136,7 +165,8 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
 
   app.post<{ Body: { userId: string; pin: string } }>('/api/staff/session', async (req, reply) => {
     if (fake.signInAnswer !== 'check') return reply.code(423).send({ error: 'locked', lockedUntil: fake.signInAnswer.lockedUntil });
-    if (req.body.userId !== FAKE_OPERATOR.userId || req.body.pin !== FAKE_OPERATOR.pin) return reply.code(401).send({ error: 'signInRefused', message: 'refused' });
+    if (req.body.userId !== FAKE_OPERATOR.userId || req.body.pin !== FAKE_OPERATOR.pin)
+      return reply.code(401).send({ error: 'signInRefused', message: 'refused' });
     sessionId = `s${++sessionCount}`;
     // Chromium keeps a Secure cookie from loopback only: the stand-in's "LAN" name is plain HTTP.
     const secure = (req.headers.host ?? '').startsWith('127.0.0.1') ? ' Secure;' : '';
@@ -144,7 +174,9 @@ export async function startFakeStaffApi(dashboardDir: string): Promise<FakeStaff
     return { operatorId: FAKE_OPERATOR.userId, csrf: CSRF };
   });
   app.get('/api/staff/session', async () => ({ operatorId: FAKE_OPERATOR.userId, csrf: CSRF }));
-  app.get('/api/staff/operators', async (_req, reply) => (fake.operators ? { operators: fake.operators } : reply.code(404).send({ error: 'notFound', message: 'no' })));
+  app.get('/api/staff/operators', async (_req, reply) =>
+    fake.operators ? { operators: fake.operators } : reply.code(404).send({ error: 'notFound', message: 'no' }),
+  );
   app.get('/api/staff/assist/photo', async (_req, reply) => {
     if (fake.overview.assist.step !== 'compareFace') return reply.code(409).send({ error: 'notInStaffAssist', message: 'no' });
     fake.photoFetches++;

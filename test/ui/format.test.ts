@@ -17,7 +17,10 @@ t.test('masking keeps only digits, at most 18, and agrees with the domain format
   t.equal(maskNop('3313010001001000109999'), '33.13.010.001.001-0001.0', 'extra digits are ignored');
   t.equal(maskNop('ab33'), '33');
   fc.assert(
-    fc.property(fc.stringMatching(/^[0-9]{17}[079]$/), (digits) => maskNop(digits) === formatNop(digits) && nopDigitCount(maskNop(digits)) === 18),
+    fc.property(
+      fc.stringMatching(/^[0-9]{17}[079]$/),
+      (digits) => maskNop(digits) === formatNop(digits) && nopDigitCount(maskNop(digits)) === 18,
+    ),
   );
   fc.assert(fc.property(fc.string(), (s) => maskNop(maskNop(s)) === maskNop(s)));
 });

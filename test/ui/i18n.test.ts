@@ -28,7 +28,11 @@ t.test('every session failure reason has a calm, actionable message in both lang
       const advice = m.failed.reason[reason];
       t.ok(advice, `${locale} ${reason}`);
       t.ok(advice.title.length > 3 && advice.action.length > 20, `${locale} ${reason} says what happened and what to do`);
-      t.notMatch(advice.title + advice.action, /error|exception|[A-Z]{2,}_|undefined|null/i, `${locale} ${reason} has no technical wording`);
+      t.notMatch(
+        advice.title + advice.action,
+        /error|exception|[A-Z]{2,}_|undefined|null/i,
+        `${locale} ${reason} has no technical wording`,
+      );
     }
   }
 });
@@ -79,13 +83,22 @@ t.test('parameterised texts carry their numbers', async (t) => {
 });
 
 t.test('taxpayer messages in plain language: no code, no jargon, no blame, one thing to do', async (t) => {
-  const staffOnly = /^(demo|staff\.(padTitle|pinLabel|pinRejected|attemptsLeft|lockedUntil|unlock|clear|backspace|compareTitle|compareInstruction|photoAlt|faceMatches|faceDiffers)|outOfService\.tamperClear)/;
+  const staffOnly =
+    /^(demo|staff\.(padTitle|pinLabel|pinRejected|attemptsLeft|lockedUntil|unlock|clear|backspace|compareTitle|compareInstruction|photoAlt|faceMatches|faceDiffers)|outOfService\.tamperClear)/;
   for (const locale of LOCALES) {
     for (const [key, text] of leaves(CATALOGUE[locale])) {
       if (staffOnly.test(key)) continue;
       t.notMatch(text, /[a-z][A-Z]|\b(?=[0-9A-F]*[A-F])(?=[0-9A-F]*[0-9])[0-9A-F]{4}\b/, `${locale} ${key}: no code ("${text}")`);
-      t.notMatch(text, /\berror\b|\bnull\b|undefined|tersegel|data balikan|tautkan|signature|tanda tangan/i, `${locale} ${key}: no jargon ("${text}")`);
-      t.notMatch(text, /palsu|\bfake\b|kesalahan Anda|your fault|tidak sah|not valid|invalid|ditolak Dukcapil|refused by|meninggal|deceased/i, `${locale} ${key}: no accusation ("${text}")`);
+      t.notMatch(
+        text,
+        /\berror\b|\bnull\b|undefined|tersegel|data balikan|tautkan|signature|tanda tangan/i,
+        `${locale} ${key}: no jargon ("${text}")`,
+      );
+      t.notMatch(
+        text,
+        /palsu|\bfake\b|kesalahan Anda|your fault|tidak sah|not valid|invalid|ditolak Dukcapil|refused by|meninggal|deceased/i,
+        `${locale} ${key}: no accusation ("${text}")`,
+      );
     }
     for (const reason of failureReasons) {
       const { action } = messages(locale).failed.reason[reason];

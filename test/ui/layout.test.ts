@@ -24,7 +24,8 @@ const { page } = ui;
 const VIEWS = allViews();
 
 /** Layout settles after a render: fonts, two frames (resize observers), then measure. */
-const settle = () => page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
+const settle = () =>
+  page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
 
 async function setPressed(testId: string, pressed: boolean): Promise<void> {
   if ((await page.getByTestId(testId).getAttribute('aria-pressed')) !== String(pressed)) await page.getByTestId(testId).click();
@@ -88,7 +89,11 @@ t.test('large text grows the taxpayer text by at least 1.4× at 800×480', async
   await page.setViewportSize(VIEWPORTS.small);
   await ui.show({ screen: 'validating' });
   await setPressed('large-text', false);
-  const size = () => page.locator('[data-screen="validating"] p').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const size = () =>
+    page
+      .locator('[data-screen="validating"] p')
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   const normal = await size();
   await setPressed('large-text', true);
   t.ok((await size()) >= normal * 1.4 - 0.5, `body text ${normal} px → ${await size()} px`);
@@ -98,12 +103,18 @@ t.test('large text grows the taxpayer text by at least 1.4× at 800×480', async
 t.test('every glyph on the screens comes from DejaVu Sans, the font the image carries', async (t) => {
   await page.setViewportSize(VIEWPORTS.small);
   const families = new Map<string, number>();
-  for (const v of VIEWS.filter((v) => ['welcome', 'staffAssist-pinPad', 'result-dataDiffers', 'failed-cardUnreadable', 'idleWarning'].includes(v.name))) {
+  for (const v of VIEWS.filter((v) =>
+    ['welcome', 'staffAssist-pinPad', 'result-dataDiffers', 'failed-cardUnreadable', 'idleWarning'].includes(v.name),
+  )) {
     await showAs(v, false, 'id');
     for (const [family, glyphs] of await fontsUsed(page)) families.set(family, (families.get(family) ?? 0) + glyphs);
   }
   t.ok((families.get('DejaVu Sans') ?? 0) > 500, 'the text is drawn in DejaVu Sans');
-  t.same([...families.keys()].filter((f) => !f.startsWith('DejaVu Sans')), [], 'no glyph fell back to another font');
+  t.same(
+    [...families.keys()].filter((f) => !f.startsWith('DejaVu Sans')),
+    [],
+    'no glyph fell back to another font',
+  );
 });
 
 t.test('no script errors on the page', async (t) => {

@@ -18,7 +18,8 @@ import { startUi } from './harness.ts';
 import { allViews, type ViewBody } from './views.ts';
 
 const run = promisify(execFile);
-const asView = (body: ViewBody, idleWarning: KioskView['idleWarning'] = null): KioskView => ({ ...body, seq: 1, idleWarning, demo: false }) as KioskView;
+const asView = (body: ViewBody, idleWarning: KioskView['idleWarning'] = null): KioskView =>
+  ({ ...body, seq: 1, idleWarning, demo: false }) as KioskView;
 
 const pack = await mkdtemp(join(tmpdir(), 'anjungan-pack-'));
 t.teardown(() => rm(pack, { recursive: true, force: true }));
@@ -32,7 +33,9 @@ async function longestInnerPauseMs(file: string): Promise<number> {
   const rate = bytes.readUInt32LE(24);
   let at = 12;
   while (bytes.toString('latin1', at, at + 4) !== 'data') at += 8 + bytes.readUInt32LE(at + 4);
-  const samples = new Int16Array(bytes.buffer.slice(bytes.byteOffset + at + 8, bytes.byteOffset + at + 8 + (bytes.readUInt32LE(at + 4) & ~1)));
+  const samples = new Int16Array(
+    bytes.buffer.slice(bytes.byteOffset + at + 8, bytes.byteOffset + at + 8 + (bytes.readUInt32LE(at + 4) & ~1)),
+  );
   const loud = (s: number) => Math.abs(s) >= 300;
   const first = samples.findIndex(loud);
   let last = samples.length - 1;
@@ -49,7 +52,11 @@ async function longestInnerPauseMs(file: string): Promise<number> {
 t.test('the prompt pack has a spoken file for every prompt in both languages, listed with its parts, and the sounds', async (t) => {
   const catalogue = promptCatalogue();
   t.ok(catalogue.length >= 80, `${catalogue.length} prompts`);
-  const index = JSON.parse(await readFile(join(pack, 'prompts', 'index.json'), 'utf8')) as { file: string; text?: string; parts?: string[] }[];
+  const index = JSON.parse(await readFile(join(pack, 'prompts', 'index.json'), 'utf8')) as {
+    file: string;
+    text?: string;
+    parts?: string[];
+  }[];
   for (const prompt of catalogue) {
     for (const locale of LOCALES) {
       const file = promptFile(prompt.key, locale);
@@ -81,7 +88,10 @@ t.test('every state and every feedback of the screen says something, from the pa
   // Each finger attempt after the first, with each feedback.
   for (const attempt of [2, 3, 4]) {
     for (const feedback of ['noMatch', 'pressLonger', 'cleanFinger', 'placeCentered'] as const) {
-      views.push([`attempt ${attempt} ${feedback}`, asView({ screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 2, feedback })]);
+      views.push([
+        `attempt ${attempt} ${feedback}`,
+        asView({ screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 2, feedback }),
+      ]);
     }
   }
   for (const [name, view] of views) {
@@ -97,7 +107,10 @@ t.test('every state and every feedback of the screen says something, from the pa
   distinct(['returnData', 'returnData-nopFormat', 'returnData-npwpdFormat', 'returnData-nothingEntered']);
   distinct(['finished-completed', 'finished-cancelled', 'finished-returnDataSaved', 'finished-cardTaken']);
   distinct(['staffAssist-fingerNotMatched', 'staffAssist-pinRejected', 'staffAssist-readingRecord', 'staffAssist-compareFace']);
-  t.same(promptKeysFor(asView({ screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 2, feedback: 'noMatch' })), ['finger-feedback-noMatch', 'finger-attempt-2-of-4']);
+  t.same(promptKeysFor(asView({ screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 2, feedback: 'noMatch' })), [
+    'finger-feedback-noMatch',
+    'finger-attempt-2-of-4',
+  ]);
   // A refusal repeated is news; a progress step is not.
   const nop = (submissions: number) => utterance(asView({ screen: 'returnData', error: 'nopFormat', submissions })).id;
   t.not(nop(1), nop(2), 'the same wrong NOP submitted again is said again');
@@ -126,22 +139,53 @@ t.test('the page says each screen in order, in the chosen language; sounds come 
         });
     }
     const order = files.map((f) => kiosk.promptRequests.indexOf(f));
-    t.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `${what}: ${files.join(' → ')}`, { fetched: kiosk.promptRequests });
+    t.ok(
+      order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
+      `${what}: ${files.join(' → ')}`,
+      { fetched: kiosk.promptRequests },
+    );
   }
   const finger = (attempt: number, feedback: 'noMatch' | 'cleanFinger' | null) =>
     show({ screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 7, feedback });
-  await expectSaid(['reading-card-templates.id.opus'], 'reading the card', () => show({ screen: 'readingCard', phase: 'templates', progress: 0.2 }));
+  await expectSaid(['reading-card-templates.id.opus'], 'reading the card', () =>
+    show({ screen: 'readingCard', phase: 'templates', progress: 0.2 }),
+  );
   await expectSaid(['finger-7.id.opus'], 'the first finger prompt', () => finger(1, null));
   await expectSaid(['finger-feedback-noMatch.id.opus', 'finger-attempt-2-of-4.id.opus'], 'attempt 2', () => finger(2, 'noMatch'));
-  await expectSaid(['finger-feedback-cleanFinger.id.opus', 'finger-attempt-3-of-4.id.opus'], 'attempt 3, a capture hint', () => finger(3, 'cleanFinger'));
-  await expectSaid([SOUNDS.timeoutWarning, 'idle-warning.id.opus'], 'the idle warning', () => show({ screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 7, feedback: 'cleanFinger' }, { idleWarning: { secondsLeft: 20 } }));
-  await expectSaid(['result-dataDiffers.id.opus'], 'the result', () => show({ screen: 'result', outcome: 'dataDiffers', fields: [], compared: true, canLinkReturnData: true }));
+  await expectSaid(['finger-feedback-cleanFinger.id.opus', 'finger-attempt-3-of-4.id.opus'], 'attempt 3, a capture hint', () =>
+    finger(3, 'cleanFinger'),
+  );
+  await expectSaid([SOUNDS.timeoutWarning, 'idle-warning.id.opus'], 'the idle warning', () =>
+    show(
+      { screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 7, feedback: 'cleanFinger' },
+      { idleWarning: { secondsLeft: 20 } },
+    ),
+  );
+  await expectSaid(['result-dataDiffers.id.opus'], 'the result', () =>
+    show({ screen: 'result', outcome: 'dataDiffers', fields: [], compared: true, canLinkReturnData: true }),
+  );
   await expectSaid(['return-data.id.opus'], 'the NOP/NPWPD form', () => show({ screen: 'returnData', error: null, submissions: 0 }));
-  await expectSaid(['return-data-error-nopFormat.id.opus'], 'a wrong NOP', () => show({ screen: 'returnData', error: 'nopFormat', submissions: 1 }));
-  await expectSaid(['return-data-error-nopFormat.id.opus'], 'the same wrong NOP again', () => show({ screen: 'returnData', error: 'nopFormat', submissions: 2 }));
-  await expectSaid([SOUNDS.cardTaken, 'finished-cardTaken.id.opus'], 'the card taken', () => show({ screen: 'finished', why: 'cardTaken' }));
-  const failure = { screen: 'failed' as const, reason: 'cardUnreadable' as const, state: 'readingTemplates', retriable: true, cardInReader: true, detail: null, staffMessage: { id: 'x', en: 'x' } };
-  await expectSaid([SOUNDS.error, 'failed-cardUnreadable.id.opus', 'failed-next-retry-card-in.id.opus'], 'a failure and the way on', () => show(failure));
+  await expectSaid(['return-data-error-nopFormat.id.opus'], 'a wrong NOP', () =>
+    show({ screen: 'returnData', error: 'nopFormat', submissions: 1 }),
+  );
+  await expectSaid(['return-data-error-nopFormat.id.opus'], 'the same wrong NOP again', () =>
+    show({ screen: 'returnData', error: 'nopFormat', submissions: 2 }),
+  );
+  await expectSaid([SOUNDS.cardTaken, 'finished-cardTaken.id.opus'], 'the card taken', () =>
+    show({ screen: 'finished', why: 'cardTaken' }),
+  );
+  const failure = {
+    screen: 'failed' as const,
+    reason: 'cardUnreadable' as const,
+    state: 'readingTemplates',
+    retriable: true,
+    cardInReader: true,
+    detail: null,
+    staffMessage: { id: 'x', en: 'x' },
+  };
+  await expectSaid([SOUNDS.error, 'failed-cardUnreadable.id.opus', 'failed-next-retry-card-in.id.opus'], 'a failure and the way on', () =>
+    show(failure),
+  );
   await expectSaid(['validating.id.opus'], 'validating', () => show({ screen: 'validating' }));
   await expectSaid(['validating.en.opus'], 'after switching to English', () => page.getByTestId('language').click());
   await page.getByTestId('language').click();

@@ -13,7 +13,13 @@ const text = (sel: string) => page.locator(sel).first().innerText();
 
 const RESULT_FIELDS = [
   { key: 'nik', label: { id: 'NIK', en: 'NIK' }, card: '3313115507920003', registry: '3313115507920003', agrees: true },
-  { key: 'namaLengkap', label: { id: 'Nama lengkap', en: 'Full name' }, card: 'RATNA KUSUMA LESTYANI', registry: 'RATNA KUSUMA LESTYANI', agrees: true },
+  {
+    key: 'namaLengkap',
+    label: { id: 'Nama lengkap', en: 'Full name' },
+    card: 'RATNA KUSUMA LESTYANI',
+    registry: 'RATNA KUSUMA LESTYANI',
+    agrees: true,
+  },
   {
     key: 'alamat',
     label: { id: 'Alamat sekarang', en: 'Current address' },
@@ -59,7 +65,15 @@ t.test('the finger screen names and highlights the finger, counts attempts and g
 });
 
 t.test('staff assist: the PIN is typed on the pad, hidden, sent once, and a rejection is shown', async (t) => {
-  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
+  await show({
+    screen: 'staffAssist',
+    step: 'callStaff',
+    why: 'fingerNotMatched',
+    pinRejected: false,
+    helpNeeded: true,
+    staffPin: NO_PIN_LIMIT,
+    photo: null,
+  });
   t.match(await screenText('staffAssist'), /Silakan tunggu petugas/);
   await page.getByTestId('staff-pad-open').click();
   for (const d of '2468109') await page.getByTestId(`pin-key-${d}`).click();
@@ -68,14 +82,38 @@ t.test('staff assist: the PIN is typed on the pad, hidden, sent once, and a reje
   t.notMatch(await screenText('staffAssist'), /246810/);
   t.same(await tapAndGetIntent('pin-submit'), { type: 'staffUnlock', pin: '246810' });
   t.equal(await page.getByTestId('pin-dots').innerText(), '', 'the pad forgets the PIN once sent');
-  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
+  await show({
+    screen: 'staffAssist',
+    step: 'callStaff',
+    why: 'fingerNotMatched',
+    pinRejected: true,
+    helpNeeded: true,
+    staffPin: NO_PIN_LIMIT,
+    photo: null,
+  });
   t.match(await page.getByTestId('pin-rejected').innerText(), /PIN tidak diterima/);
 });
 
 t.test('staff assist: the card photo is shown for the face comparison', async (t) => {
-  await show({ screen: 'staffAssist', step: 'readingRecord', why: 'taxpayerChoice', pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
+  await show({
+    screen: 'staffAssist',
+    step: 'readingRecord',
+    why: 'taxpayerChoice',
+    pinRejected: false,
+    helpNeeded: true,
+    staffPin: NO_PIN_LIMIT,
+    photo: null,
+  });
   t.equal(await page.getByRole('progressbar').count(), 1);
-  await show({ screen: 'staffAssist', step: 'compareFace', why: 'taxpayerChoice', pinRejected: false, helpNeeded: false, staffPin: NO_PIN_LIMIT, photo: PHOTO });
+  await show({
+    screen: 'staffAssist',
+    step: 'compareFace',
+    why: 'taxpayerChoice',
+    pinRejected: false,
+    helpNeeded: false,
+    staffPin: NO_PIN_LIMIT,
+    photo: PHOTO,
+  });
   t.equal(await page.getByTestId('card-photo').getAttribute('src'), PHOTO);
   t.same(await tapAndGetIntent('face-differs'), { type: 'staffConfirmFace', matches: false });
   t.same(await tapAndGetIntent('face-matches'), { type: 'staffConfirmFace', matches: true });
@@ -88,7 +126,10 @@ t.test('validating shows an indeterminate bar', async (t) => {
 });
 
 t.test('the result lists card and registry values with agree/differ marks, in the chosen language', async (t) => {
-  const fields = [...RESULT_FIELDS, { key: 'jenisPekerjaan', label: { id: 'Jenis pekerjaan', en: 'Occupation' }, card: 'GURU', registry: null, agrees: null }];
+  const fields = [
+    ...RESULT_FIELDS,
+    { key: 'jenisPekerjaan', label: { id: 'Jenis pekerjaan', en: 'Occupation' }, card: 'GURU', registry: null, agrees: null },
+  ];
   await show({ screen: 'result', outcome: 'dataDiffers', fields: fields as never, compared: true, canLinkReturnData: true });
   t.equal(await page.getByTestId('outcome').getAttribute('data-outcome'), 'dataDiffers');
   t.match(await page.getByTestId('outcome').innerText(), /Sebagian data berbeda/);
@@ -106,7 +147,13 @@ t.test('the result lists card and registry values with agree/differ marks, in th
   await page.getByTestId('language').click();
   t.same(await tapAndGetIntent('link-return-data'), { type: 'linkReturnData' });
   t.same(await tapAndGetIntent('finish'), { type: 'finish' });
-  await show({ screen: 'result', outcome: 'notFound', fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: null }], compared: false, canLinkReturnData: false });
+  await show({
+    screen: 'result',
+    outcome: 'notFound',
+    fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: null }],
+    compared: false,
+    canLinkReturnData: false,
+  });
   t.match(await page.getByTestId('outcome').innerText(), /Data belum ditemukan/);
   t.equal(await page.getByTestId('link-return-data').count(), 0, 'no linking when the registry does not know the person');
 });
@@ -126,7 +173,11 @@ t.test('return data: the keypad types a masked NOP and an NPWPD with letters; er
   await page.getByTestId('key-mode').click();
   for (const k of '.2.0001234.33.13') await page.getByTestId(`key-${k}`).click();
   t.equal(await page.getByTestId('npwpd-input').inputValue(), 'P.2.0001234.33.13');
-  t.same(await tapAndGetIntent('submit-return-data'), { type: 'submitReturnData', nop: '33.13.010.001.001-0001.0', npwpd: 'P.2.0001234.33.13' });
+  t.same(await tapAndGetIntent('submit-return-data'), {
+    type: 'submitReturnData',
+    nop: '33.13.010.001.001-0001.0',
+    npwpd: 'P.2.0001234.33.13',
+  });
   await show({ screen: 'returnData', error: 'npwpdFormat', submissions: 1 }, {});
   t.match(await page.getByTestId('return-data-error').innerText(), /Samakan NPWPD dengan kartu NPWPD/);
   t.equal(await page.getByTestId('npwpd-input').inputValue(), 'P.2.0001234.33.13', 'what was typed survives a refusal');
@@ -144,7 +195,11 @@ t.test('a second wrong NOP gets an answer: the refusal shows again, under the fi
   await page.getByTestId('key-backspace').click();
   await page.getByTestId('return-data-error').waitFor({ state: 'detached' });
   await page.getByTestId('key-5').click();
-  t.same(await tapAndGetIntent('submit-return-data'), { type: 'submitReturnData', nop: '33.13.010.001.001-0001.5' }, 'the same wrong NOP again');
+  t.same(
+    await tapAndGetIntent('submit-return-data'),
+    { type: 'submitReturnData', nop: '33.13.010.001.001-0001.5' },
+    'the same wrong NOP again',
+  );
   await show({ screen: 'returnData', error: 'nopFormat', submissions: 2 });
   const error = page.getByTestId('return-data-error');
   t.equal(await error.getAttribute('data-submission'), '2', 'the answer to the second submission');
@@ -168,7 +223,11 @@ const failed = (reason: SessionFailureReason, cardInReader: boolean, reference?:
 
 t.test('failures: the way on follows the card: lift and place back, place back, or take it', async (t) => {
   await show(failed('cardUnreadable', true));
-  t.match(await page.getByTestId('try-again').innerText(), /angkat KTP-el, lalu letakkan kembali/, 'card still on the reader: lift it, then place it back');
+  t.match(
+    await page.getByTestId('try-again').innerText(),
+    /angkat KTP-el, lalu letakkan kembali/,
+    'card still on the reader: lift it, then place it back',
+  );
   await show(failed('cardRemoved', false));
   t.match(await page.getByTestId('try-again').innerText(), /letakkan KTP-el di atas pembaca/);
   t.notMatch(await screenText('failed'), /\bangkat\b/i, 'a card already off is not asked to be lifted');
@@ -186,8 +245,19 @@ t.test('no failure screen shows a code, a step name or the staff message, and no
       if ((await page.evaluate('document.documentElement.lang')) !== locale) await page.getByTestId('language').click();
       // The session code stays: a taxpayer quotes it to staff. Nothing else of the staff's.
       const text = (await screenText('failed')).replace(/^.*(Kode sesi|Session code).*$/gm, '');
-      t.notMatch(text, new RegExp(`\\b${reason}\\b|readingRecord|6A82|statusWord|signature|tanda tangan|Pesan untuk petugas|Message for staff|petugas:|staff:`, 'i'), `${reason} (${locale}): no code or staff detail`);
-      t.notMatch(text, /palsu|fake|ditolak|refused|tidak sah|not valid|invalid|kesalahan Anda|your fault/i, `${reason} (${locale}): no accusation`);
+      t.notMatch(
+        text,
+        new RegExp(
+          `\\b${reason}\\b|readingRecord|6A82|statusWord|signature|tanda tangan|Pesan untuk petugas|Message for staff|petugas:|staff:`,
+          'i',
+        ),
+        `${reason} (${locale}): no code or staff detail`,
+      );
+      t.notMatch(
+        text,
+        /palsu|fake|ditolak|refused|tidak sah|not valid|invalid|kesalahan Anda|your fault/i,
+        `${reason} (${locale}): no accusation`,
+      );
     }
   }
   await page.getByTestId('language').click();
@@ -201,14 +271,25 @@ t.test('finished asks for the card back', async (t) => {
 t.test('the last screens of a session show its reference code small, in both languages', async (t) => {
   await show({ screen: 'finished', why: 'completed', reference: '3F9A01BC' });
   t.match(await page.getByTestId('session-reference').innerText(), /Kode sesi[\s\S]*3F9A01BC/);
-  const size = (sel: string) => page.locator(sel).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const size = (sel: string) =>
+    page
+      .locator(sel)
+      .first()
+      .evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   t.ok((await size('[data-testid="session-reference"]')) < (await size('[data-testid="finished-why"]')), 'smaller than the message');
   await page.getByTestId('language').click();
   t.match(await page.getByTestId('session-reference').innerText(), /Session code[\s\S]*3F9A01BC/);
   await page.getByTestId('language').click();
   await show({ ...failed('cardRemoved', false), reference: '00C0FFEE' });
   t.match(await page.getByTestId('session-reference').innerText(), /00C0FFEE/);
-  await show({ screen: 'result', outcome: 'notFound', fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: null }], compared: false, canLinkReturnData: false, reference: 'ABCDEF12' });
+  await show({
+    screen: 'result',
+    outcome: 'notFound',
+    fields: [{ ...RESULT_FIELDS[0], registry: null, agrees: null }],
+    compared: false,
+    canLinkReturnData: false,
+    reference: 'ABCDEF12',
+  });
   t.match(await page.getByTestId('session-reference').innerText(), /ABCDEF12/);
   await show({ screen: 'finished', why: 'completed' });
   t.equal(await page.getByTestId('session-reference').count(), 0, 'no line without a reference');
@@ -228,14 +309,22 @@ t.test('every out-of-service reason shows its own message', async (t) => {
 t.test('outside the access hours the screen says when service resumes, with the day when it is not today', async (t) => {
   // 07:00 WIB (00:00 UTC) on the office's calendar, `days` after today.
   const wibToday = new Date(Date.now() + 7 * 3600_000);
-  const opening = (days: number) => new Date(Date.UTC(wibToday.getUTCFullYear(), wibToday.getUTCMonth(), wibToday.getUTCDate() + days)).toISOString();
+  const opening = (days: number) =>
+    new Date(Date.UTC(wibToday.getUTCFullYear(), wibToday.getUTCMonth(), wibToday.getUTCDate() + days)).toISOString();
   await show({ screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opening(1) });
   t.match(await page.getByTestId('out-of-service-reason').innerText(), /di luar jam layanan/);
   t.equal(await page.getByTestId('reopens-at').innerText(), 'Layanan dibuka kembali besok pukul 07:00 WIB.');
   await show({ screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opening(3) });
-  t.match(await page.getByTestId('reopens-at').innerText(), /^Layanan dibuka kembali hari (Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu) pukul 07:00 WIB\.$/, 'after a weekend, the weekday');
+  t.match(
+    await page.getByTestId('reopens-at').innerText(),
+    /^Layanan dibuka kembali hari (Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu) pukul 07:00 WIB\.$/,
+    'after a weekend, the weekday',
+  );
   await page.getByTestId('language').click();
-  t.match(await page.getByTestId('reopens-at').innerText(), /^Service resumes on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) at 07:00 WIB\.$/);
+  t.match(
+    await page.getByTestId('reopens-at').innerText(),
+    /^Service resumes on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) at 07:00 WIB\.$/,
+  );
   await page.getByTestId('language').click();
   await show({ screen: 'outOfService', reason: 'outsideAccessHours' });
   t.equal(await page.getByTestId('reopens-at').count(), 0, 'no time where the kiosk does not know it');
@@ -243,7 +332,10 @@ t.test('outside the access hours the screen says when service resumes, with the 
 });
 
 t.test('the idle warning counts down over the screen and "Lanjutkan" extends the time', async (t) => {
-  await show({ screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null }, { idleWarning: { secondsLeft: 20 } });
+  await show(
+    { screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 2, feedback: null },
+    { idleWarning: { secondsLeft: 20 } },
+  );
   const seconds = page.getByTestId('idle-seconds');
   t.equal(await seconds.innerText(), '20');
   await page.waitForFunction(
@@ -260,7 +352,14 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
   kiosk.demoCalls.length = 0;
   await page.getByTestId('demo-persona').selectOption('address-changed');
   // One click at a time, as a person clicks: each request has arrived before the next click.
-  for (const [n, id] of ['demo-insert', 'demo-finger-genuine', 'demo-finger-stranger', 'demo-remove', 'demo-tamper', 'demo-tamper'].entries()) {
+  for (const [n, id] of [
+    'demo-insert',
+    'demo-finger-genuine',
+    'demo-finger-stranger',
+    'demo-remove',
+    'demo-tamper',
+    'demo-tamper',
+  ].entries()) {
     await page.getByTestId(id).click();
     await eventually(() => kiosk.demoCalls.length > n, `the request of ${id}`);
   }
@@ -278,7 +377,15 @@ t.test('the demo panel drives the simulated world, and is absent outside demo mo
   const lights = async () =>
     Promise.all(['green', 'amber', 'red'].map((c) => page.getByTestId(`demo-light-${c}`).getAttribute('data-state')));
   t.same(await lights(), ['on', 'off', 'off'], 'welcome: green');
-  await show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, helpNeeded: true, staffPin: { attemptsLeft: null, lockedUntil: null }, photo: null });
+  await show({
+    screen: 'staffAssist',
+    step: 'callStaff',
+    why: 'fingerNotMatched',
+    pinRejected: false,
+    helpNeeded: true,
+    staffPin: { attemptsLeft: null, lockedUntil: null },
+    photo: null,
+  });
   t.same(await lights(), ['off', 'blink', 'off'], 'help needed: amber blinks');
   await show({ screen: 'outOfService', reason: 'tamper' });
   t.same(await lights(), ['off', 'off', 'on'], 'out of service: red');
@@ -342,7 +449,15 @@ t.test('the discreet staff entry leads to /staff/ only on the screens staff use'
   t.equal(await page.getByTestId('staff-entry').innerText(), 'Petugas');
   await show({ screen: 'outOfService', reason: 'pausedByStaff' });
   t.equal(await entryShown(), 1, 'out of service');
-  await show({ screen: 'staffAssist', step: 'callStaff', why: 'taxpayerChoice', pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null });
+  await show({
+    screen: 'staffAssist',
+    step: 'callStaff',
+    why: 'taxpayerChoice',
+    pinRejected: false,
+    helpNeeded: true,
+    staffPin: NO_PIN_LIMIT,
+    photo: null,
+  });
   t.equal(await entryShown(), 1, 'while a taxpayer waits for staff');
   await show({ screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 1, feedback: null });
   t.equal(await entryShown(), 0, 'not while a taxpayer is mid-session');

@@ -31,13 +31,23 @@ const CARD: Record<PermittedField, string> = {
   alamat: 'PERUMAHAN GRIYA ASRI PERMAI BLOK C NO. 18 RT 006/RW 011, NGRINGO, JATEN, KARANGANYAR, JAWA TENGAH',
 };
 
-export const NINE_FIELDS: ResultField[] = PERMITTED_FIELDS.map((key) => ({ key, label: FIELD_LABELS[key], card: CARD[key], registry: CARD[key], agrees: true }));
+export const NINE_FIELDS: ResultField[] = PERMITTED_FIELDS.map((key) => ({
+  key,
+  label: FIELD_LABELS[key],
+  card: CARD[key],
+  registry: CARD[key],
+  agrees: true,
+}));
 
 const withAddressMoved: ResultField[] = NINE_FIELDS.map((f) =>
-  f.key === 'alamat' ? { ...f, registry: 'JL. MELATI PUTIH NO. 4 RT 001/RW 002, JATEN, JATEN, KARANGANYAR, JAWA TENGAH', agrees: false } : f,
+  f.key === 'alamat'
+    ? { ...f, registry: 'JL. MELATI PUTIH NO. 4 RT 001/RW 002, JATEN, JATEN, KARANGANYAR, JAWA TENGAH', agrees: false }
+    : f,
 );
 /** Compared, but the registry sent nothing for the occupation: unknown, not "differs". */
-const withOneUnknown: ResultField[] = withAddressMoved.map((f) => (f.key === 'jenisPekerjaan' ? { ...f, registry: null, agrees: null } : f));
+const withOneUnknown: ResultField[] = withAddressMoved.map((f) =>
+  f.key === 'jenisPekerjaan' ? { ...f, registry: null, agrees: null } : f,
+);
 const notCompared: ResultField[] = NINE_FIELDS.map((f) => ({ ...f, registry: null, agrees: null }));
 
 export const PHOTO = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="40"><rect width="30" height="40" fill="#888"/></svg>').toString('base64')}`;
@@ -66,37 +76,104 @@ export function allViews(): NamedView[] {
   // The longest reopening line: a weekday, not today or tomorrow.
   const wibToday = new Date(Date.now() + 7 * 3600_000);
   const opensIn3Days = new Date(Date.UTC(wibToday.getUTCFullYear(), wibToday.getUTCMonth(), wibToday.getUTCDate() + 3)).toISOString(); // 07:00 WIB
-  views.push({ name: 'outOfService-outsideAccessHours-reopens', view: { screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opensIn3Days } });
+  views.push({
+    name: 'outOfService-outsideAccessHours-reopens',
+    view: { screen: 'outOfService', reason: 'outsideAccessHours', reopensAt: opensIn3Days },
+  });
   views.push(
     { name: 'readingCard-templates', view: { screen: 'readingCard', phase: 'templates', progress: 0.4 } },
     { name: 'readingCard-record', view: { screen: 'readingCard', phase: 'record', progress: 0.8 } },
     { name: 'awaitingFinger', view: { screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 7, feedback: null } },
-    { name: 'awaitingFinger-unknownFinger', view: { screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 0, feedback: null } },
-    { name: 'awaitingFinger-noMatch', view: { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 3, feedback: 'noMatch' } },
-    { name: 'awaitingFinger-pressLonger', view: { screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 8, feedback: 'pressLonger' } },
-    { name: 'awaitingFinger-cleanFinger', view: { screen: 'awaitingFinger', attempt: 4, maxAttempts: 4, fingerPosition: 10, feedback: 'cleanFinger' } },
-    { name: 'awaitingFinger-placeCentered', view: { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 1, feedback: 'placeCentered' } },
+    {
+      name: 'awaitingFinger-unknownFinger',
+      view: { screen: 'awaitingFinger', attempt: 1, maxAttempts: 4, fingerPosition: 0, feedback: null },
+    },
+    {
+      name: 'awaitingFinger-noMatch',
+      view: { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 3, feedback: 'noMatch' },
+    },
+    {
+      name: 'awaitingFinger-pressLonger',
+      view: { screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 8, feedback: 'pressLonger' },
+    },
+    {
+      name: 'awaitingFinger-cleanFinger',
+      view: { screen: 'awaitingFinger', attempt: 4, maxAttempts: 4, fingerPosition: 10, feedback: 'cleanFinger' },
+    },
+    {
+      name: 'awaitingFinger-placeCentered',
+      view: { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 1, feedback: 'placeCentered' },
+    },
   );
   for (const why of ['fingerNotMatched', 'taxpayerChoice'] as const) {
-    views.push({ name: `staffAssist-${why}`, view: { screen: 'staffAssist', step: 'callStaff', why, pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null } });
+    views.push({
+      name: `staffAssist-${why}`,
+      view: { screen: 'staffAssist', step: 'callStaff', why, pinRejected: false, helpNeeded: true, staffPin: NO_PIN_LIMIT, photo: null },
+    });
   }
   views.push(
     {
       name: 'staffAssist-pinPad',
-      view: { screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: false, helpNeeded: true, staffPin: { attemptsLeft: 5, lockedUntil: null }, photo: null },
+      view: {
+        screen: 'staffAssist',
+        step: 'callStaff',
+        why: 'fingerNotMatched',
+        pinRejected: false,
+        helpNeeded: true,
+        staffPin: { attemptsLeft: 5, lockedUntil: null },
+        photo: null,
+      },
       open: ['staff-pad-open'],
     },
     {
       name: 'staffAssist-pinRejected',
-      view: { screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, helpNeeded: true, staffPin: { attemptsLeft: 2, lockedUntil: null }, photo: null },
+      view: {
+        screen: 'staffAssist',
+        step: 'callStaff',
+        why: 'fingerNotMatched',
+        pinRejected: true,
+        helpNeeded: true,
+        staffPin: { attemptsLeft: 2, lockedUntil: null },
+        photo: null,
+      },
       open: ['staff-pad-open'],
     },
     {
       name: 'staffAssist-pinLocked',
-      view: { screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected: true, helpNeeded: true, staffPin: { attemptsLeft: 0, lockedUntil: Date.now() + 15 * 60_000 }, photo: null },
+      view: {
+        screen: 'staffAssist',
+        step: 'callStaff',
+        why: 'fingerNotMatched',
+        pinRejected: true,
+        helpNeeded: true,
+        staffPin: { attemptsLeft: 0, lockedUntil: Date.now() + 15 * 60_000 },
+        photo: null,
+      },
     },
-    { name: 'staffAssist-readingRecord', view: { screen: 'staffAssist', step: 'readingRecord', why: 'taxpayerChoice', pinRejected: false, helpNeeded: false, staffPin: NO_PIN_LIMIT, photo: null } },
-    { name: 'staffAssist-compareFace', view: { screen: 'staffAssist', step: 'compareFace', why: 'fingerNotMatched', pinRejected: false, helpNeeded: false, staffPin: NO_PIN_LIMIT, photo: PHOTO } },
+    {
+      name: 'staffAssist-readingRecord',
+      view: {
+        screen: 'staffAssist',
+        step: 'readingRecord',
+        why: 'taxpayerChoice',
+        pinRejected: false,
+        helpNeeded: false,
+        staffPin: NO_PIN_LIMIT,
+        photo: null,
+      },
+    },
+    {
+      name: 'staffAssist-compareFace',
+      view: {
+        screen: 'staffAssist',
+        step: 'compareFace',
+        why: 'fingerNotMatched',
+        pinRejected: false,
+        helpNeeded: false,
+        staffPin: NO_PIN_LIMIT,
+        photo: PHOTO,
+      },
+    },
     { name: 'validating', view: { screen: 'validating' } },
   );
   for (const outcome of ['verified', 'dataDiffers', 'notFound', 'deceased', 'inactive', 'duplicateRecords'] as const) {
@@ -104,7 +181,11 @@ export function allViews(): NamedView[] {
   }
   views.push({ name: 'returnData', view: { screen: 'returnData', error: null, submissions: 0 } });
   views.push({ name: 'returnData-npwpd', view: { screen: 'returnData', error: null, submissions: 0 }, open: ['npwpd-input'] });
-  views.push({ name: 'returnData-letters', view: { screen: 'returnData', error: null, submissions: 0 }, open: ['npwpd-input', 'key-mode'] });
+  views.push({
+    name: 'returnData-letters',
+    view: { screen: 'returnData', error: null, submissions: 0 },
+    open: ['npwpd-input', 'key-mode'],
+  });
   for (const error of ['nopFormat', 'npwpdFormat', 'nothingEntered'] as const) {
     views.push({ name: `returnData-${error}`, view: { screen: 'returnData', error, submissions: 1 } });
   }

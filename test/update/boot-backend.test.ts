@@ -27,7 +27,15 @@ t.test('an installed slot is tried once, and becomes the boot slot only when mar
   const board = fakeBoard(t);
   const r = installIntoB(t, board);
   t.equal(r.code, 0, r.stderr);
-  t.equal(board.cmdline('B').split(' ').filter((w) => w.startsWith('root=') || w.startsWith('rauc.slot=')).join(' '), `root=${ROOT_OF.B} rauc.slot=B`, "B's cmdline.txt names B's root");
+  t.equal(
+    board
+      .cmdline('B')
+      .split(' ')
+      .filter((w) => w.startsWith('root=') || w.startsWith('rauc.slot='))
+      .join(' '),
+    `root=${ROOT_OF.B} rauc.slot=B`,
+    "B's cmdline.txt names B's root",
+  );
   t.match(board.cmdline('B'), /console=tty3 .*ro quiet$/, 'the rest of the command line is kept');
   t.equal(board.backend('get-primary').stdout, 'B', 'the next boot is B');
   t.same(board.autobootPartitions(), { all: PARTITION.A, tryboot: PARTITION.B }, 'autoboot.txt still boots A by default');

@@ -24,7 +24,12 @@ t.test('the overview carries the last update step', async (t) => {
   audit.record({ code: 'updateRefused', outcome: 'untrusted', staffId: ACTOR });
   t.equal((await k.call('GET', '/overview')).body.update, null, 'a refused bundle is no update');
   audit.record({ code: 'updateInstalled', state: 'B', outcome: RELEASE, staffId: ACTOR });
-  t.same((await k.call('GET', '/overview')).body.update, { event: 'installed', release: RELEASE, at: '2026-12-01T19:40:00.000Z', reason: null });
+  t.same((await k.call('GET', '/overview')).body.update, {
+    event: 'installed',
+    release: RELEASE,
+    at: '2026-12-01T19:40:00.000Z',
+    reason: null,
+  });
   audit.record({ code: 'updateBooted', state: 'B', outcome: RELEASE, staffId: ACTOR });
   t.match((await k.call('GET', '/overview')).body.update, { event: 'booted', release: RELEASE });
   audit.record({ code: 'updateRolledBack', state: 'B', outcome: 'checkFailed: readers, screen', staffId: ACTOR });
@@ -59,10 +64,28 @@ t.test('the dashboard says it, in both languages', async (t) => {
   await line.waitFor({ timeout: 20_000 });
   t.match((await line.innerText()).trim(), /^✓ Pembaruan perangkat lunak 0\.2\.0 berjalan baik dan dipakai sejak 2026-12-02 02[.:]40\.$/);
   api.overview.update = { event: 'rolledBack', release: RELEASE, at: '2026-12-01T19:40:00.000Z', reason: 'checkFailed: screen' };
-  await page.waitForFunction(() => document.querySelector('anj-dashboard')?.shadowRoot?.querySelector('anj-kiosk-panel')?.shadowRoot?.querySelector('[data-event="rolledBack"]'), null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('anj-dashboard')
+        ?.shadowRoot?.querySelector('anj-kiosk-panel')
+        ?.shadowRoot?.querySelector('[data-event="rolledBack"]'),
+    null,
+    { timeout: 20_000 },
+  );
   t.match(await line.getAttribute('class'), /tone-bad/);
   t.match(await line.innerText(), /Pembaruan perangkat lunak 0\.2\.0 dibatalkan 2026-12-02 02[.:]40: versi sebelumnya dipakai kembali\./);
   await page.getByTestId('switch-language').click();
-  await page.waitForFunction(() => /rolled back/.test(document.querySelector('anj-dashboard')?.shadowRoot?.querySelector('anj-kiosk-panel')?.shadowRoot?.querySelector('[data-testid="update-state"]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      /rolled back/.test(
+        document
+          .querySelector('anj-dashboard')
+          ?.shadowRoot?.querySelector('anj-kiosk-panel')
+          ?.shadowRoot?.querySelector('[data-testid="update-state"]')?.textContent ?? '',
+      ),
+    null,
+    { timeout: 20_000 },
+  );
   t.match(await line.innerText(), /Software update 0\.2\.0 rolled back 2026-12-02 02[.:]40: the previous release runs again\./);
 });

@@ -25,7 +25,24 @@ t.test('credentials, configuration, operators, quota ledger and outbox survive a
   const l = layout(k.root);
   const health = await healthStandIn(t, k.root);
   const add = await cli(
-    ['operators', 'add', '--root', k.root, '--user-id', 'budi', '--name', 'Budi Contoh', '--nip', '198001012010011001', '--employment-status', 'PNS', '--position', 'Pengelola Layanan', '--nda-signed', '2026-01-15'],
+    [
+      'operators',
+      'add',
+      '--root',
+      k.root,
+      '--user-id',
+      'budi',
+      '--name',
+      'Budi Contoh',
+      '--nip',
+      '198001012010011001',
+      '--employment-status',
+      'PNS',
+      '--position',
+      'Pengelola Layanan',
+      '--nda-signed',
+      '2026-01-15',
+    ],
     { stdin: '135790\n', now: new Date('2026-02-01T03:00:00Z') },
   );
   t.equal(add.code, 0, 'an operator', { stderr: add.stderr });
@@ -35,21 +52,30 @@ t.test('credentials, configuration, operators, quota ledger and outbox survive a
   const outbox = new ReturnDataOutbox(db, Buffer.from(credentials.outboxKey, 'hex'), clock);
   outbox.enqueue({ nik: '3313000000000007', nop: '33.13.000.000.000-0007.0', npwpd: null }, 'session-before-update');
   const ledger = new SqliteQuotaLedger(db, { dailyLimit: 100, clock });
-  await ledger.markSent((await ledger.reserve() as { id: string }).id);
+  await ledger.markSent(((await ledger.reserve()) as { id: string }).id);
   db.close();
 
   const files = () =>
     Object.fromEntries(
-      [l.credentialFile, l.configFile, l.operatorsFile].map((f) => [f.slice(k.root.length), createHash('sha256').update(readFileSync(f)).digest('hex')]),
+      [l.credentialFile, l.configFile, l.operatorsFile].map((f) => [
+        f.slice(k.root.length),
+        createHash('sha256').update(readFileSync(f)).digest('hex'),
+      ]),
     );
   const tables = () => {
     const d = new Database(join(l.stateDir, 'anjungan.sqlite'), { readonly: true });
     try {
       return {
         quota: d.prepare('SELECT * FROM quota_hit ORDER BY id').all(),
-        outbox: d.prepare('SELECT id, queued_at, hex(sealed) AS sealed, idempotency_key, exported_at, delivered_at FROM return_data_outbox ORDER BY id').all(),
+        outbox: d
+          .prepare(
+            'SELECT id, queued_at, hex(sealed) AS sealed, idempotency_key, exported_at, delivered_at FROM return_data_outbox ORDER BY id',
+          )
+          .all(),
         signInLockout: d.prepare('SELECT * FROM staff_sign_in_lockout').all(),
-        audit: d.prepare('SELECT id, at, code, session_id, nik_hmac, staff_id FROM audit_event ORDER BY id').all() as Array<{ code: string }>,
+        audit: d.prepare('SELECT id, at, code, session_id, nik_hmac, staff_id FROM audit_event ORDER BY id').all() as Array<{
+          code: string;
+        }>,
       };
     } finally {
       d.close();

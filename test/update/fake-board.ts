@@ -125,7 +125,14 @@ export function fakeBoard(t: { teardown(f: () => void): void }, opts: { bootMiB?
     const tryboot = /\[tryboot\][^[]*?boot_partition=(\d+)/.exec(text);
     return { all: Number(all?.[1]), tryboot: Number(tryboot?.[1]) };
   };
-  const slotOf = (partition: number): Slot => (partition === PARTITION.A ? 'A' : partition === PARTITION.B ? 'B' : (() => { throw new Error(`no slot on partition ${partition}`); })());
+  const slotOf = (partition: number): Slot =>
+    partition === PARTITION.A
+      ? 'A'
+      : partition === PARTITION.B
+        ? 'B'
+        : (() => {
+            throw new Error(`no slot on partition ${partition}`);
+          })();
   const board: FakeBoard = {
     dir,
     conf,
@@ -154,7 +161,10 @@ export function fakeBoard(t: { teardown(f: () => void): void }, opts: { bootMiB?
       rmSync(join(dir, 'run'), { recursive: true, force: true });
     },
     booted() {
-      return { slot: slotOf(readFileSync(join(dt, 'partition')).readUInt32BE()), tryboot: readFileSync(join(dt, 'tryboot')).readUInt32BE() === 1 };
+      return {
+        slot: slotOf(readFileSync(join(dt, 'partition')).readUInt32BE()),
+        tryboot: readFileSync(join(dt, 'tryboot')).readUInt32BE() === 1,
+      };
     },
     autobootPartitions,
     cmdline(slot) {

@@ -32,7 +32,9 @@ t.test('a tree for the Raspberry Pi: configuration, keyring, backend, release', 
   t.equal(conf.keyring?.['check-purpose'], 'codesign');
   t.equal(conf.handlers?.['bootloader-custom-backend'], '/usr/lib/anjungan/rauc/boot-backend');
   t.same(
-    Object.entries(conf).filter(([k]) => k.startsWith('slot.')).map(([k, v]) => [k, v.device, v.bootname ?? v.parent]),
+    Object.entries(conf)
+      .filter(([k]) => k.startsWith('slot.'))
+      .map(([k, v]) => [k, v.device, v.bootname ?? v.parent]),
     [
       ['slot.rootfs.0', '/dev/disk/by-partuuid/414e4a47-05', 'A'],
       ['slot.boot.0', '/dev/disk/by-partuuid/414e4a47-02', 'rootfs.0'],
@@ -42,7 +44,8 @@ t.test('a tree for the Raspberry Pi: configuration, keyring, backend, release', 
     'the slots are the partitions build-image.sh lays out',
   );
   t.equal(readFileSync(join(tree, 'etc/rauc/keyring.pem'), 'utf8'), readFileSync(keys.ca, 'utf8'));
-  for (const f of ['boot-backend', 'pre-install']) t.equal(statSync(join(tree, 'usr/lib/anjungan/rauc', f)).mode & 0o777, 0o755, `${f} executable`);
+  for (const f of ['boot-backend', 'pre-install'])
+    t.equal(statSync(join(tree, 'usr/lib/anjungan/rauc', f)).mode & 0o777, 0o755, `${f} executable`);
   const release = JSON.parse(readFileSync(join(tree, 'usr/lib/anjungan/release.json'), 'utf8')) as Record<string, unknown>;
   t.same(checkRelease(release, 'release.json'), release, 'a release the update commands read');
   t.equal(release.version, (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version);

@@ -19,7 +19,9 @@ function auditRows(k: RaucKiosk) {
   const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
   try {
     return db
-      .prepare("SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id")
+      .prepare(
+        "SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id",
+      )
       .all() as Array<{ code: string; state: string | null; outcome: string | null; staffId: string | null }>;
   } finally {
     db.close();
@@ -66,7 +68,12 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
   const junk = join(k.root, 'photo.raucb');
   writeFileSync(junk, Buffer.alloc(100_000, 7));
   const cases: Array<[string, string, RegExp, string]> = [
-    ['signed by another key', k.bundle({ version: '0.2.0', build: laterBuild(5), signer: other }), /signature does not verify: not signed by a key this kiosk trusts/, 'untrusted'],
+    [
+      'signed by another key',
+      k.bundle({ version: '0.2.0', build: laterBuild(5), signer: other }),
+      /signature does not verify: not signed by a key this kiosk trusts/,
+      'untrusted',
+    ],
     [
       'signed under the trusted CA, by a certificate not for signing code',
       k.bundle({ version: '0.2.0', build: laterBuild(5), signer: signerWithoutCodeSigning(k.trusted, join(k.root, 'pki/tls')) }),
@@ -75,9 +82,24 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     ],
     ['damaged after signing', damaged, /damaged or was altered after signing/, 'damaged'],
     ['not a bundle at all', junk, /not an update bundle/, 'unreadable'],
-    ['for another board', k.bundle({ version: '0.2.0', build: laterBuild(5), compatible: 'anjungan-rpi4-rpi5' }), /the bundle is for 'anjungan-rpi4-rpi5', this kiosk is 'anjungan-amd64'/, 'foreignBoard'],
-    ['an older release', k.bundle({ version: '0.0.9', build: laterBuild(60) }), /release 0\.0\.9 \(.*\), older than the running 0\.1\.0/, 'notNewer'],
-    ['the same version built earlier', k.bundle({ version: '0.1.0', build: '20251231T235900Z-ccccccc' }), /older than the running/, 'notNewer'],
+    [
+      'for another board',
+      k.bundle({ version: '0.2.0', build: laterBuild(5), compatible: 'anjungan-rpi4-rpi5' }),
+      /the bundle is for 'anjungan-rpi4-rpi5', this kiosk is 'anjungan-amd64'/,
+      'foreignBoard',
+    ],
+    [
+      'an older release',
+      k.bundle({ version: '0.0.9', build: laterBuild(60) }),
+      /release 0\.0\.9 \(.*\), older than the running 0\.1\.0/,
+      'notNewer',
+    ],
+    [
+      'the same version built earlier',
+      k.bundle({ version: '0.1.0', build: '20251231T235900Z-ccccccc' }),
+      /older than the running/,
+      'notNewer',
+    ],
     ['the running release itself', k.bundle({ version: RUNNING.version, build: RUNNING.build }), /is the one running/, 'notNewer'],
   ];
   for (const [what, file, message, code] of cases) {
@@ -86,7 +108,11 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     t.match(r.stderr, message, what);
     t.match(r.stderr, /nothing was written/, `${what}: says nothing was written`);
     t.same(footprint(k), before, `${what}: no slot, boot setting or state written`);
-    t.same(auditRows(k).at(-1), { code: 'updateRefused', state: null, outcome: code, staffId: 'anjungan-provision update' }, `${what}: audited as ${code}`);
+    t.same(
+      auditRows(k).at(-1),
+      { code: 'updateRefused', state: null, outcome: code, staffId: 'anjungan-provision update' },
+      `${what}: audited as ${code}`,
+    );
   }
   t.equal(pauseFlag(k), null, 'the kiosk was never paused');
   t.notOk(auditRows(k).some((r) => r.code === 'kioskPaused'));
@@ -95,7 +121,13 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     const conf = layout(k.root).raucSystemConf;
     const test = readFileSync(conf, 'utf8');
     t.teardown(() => writeFileSync(conf, test));
-    writeFileSync(conf, test.replace(/^bundle-formats=.*$/m, readFileSync(join(import.meta.dirname, '../../image/rauc/system.conf'), 'utf8').match(/^bundle-formats=.*$/m)![0]));
+    writeFileSync(
+      conf,
+      test.replace(
+        /^bundle-formats=.*$/m,
+        readFileSync(join(import.meta.dirname, '../../image/rauc/system.conf'), 'utf8').match(/^bundle-formats=.*$/m)![0],
+      ),
+    );
     const r = await k.cli(['update', 'install', k.bundle({ version: '0.2.0', build: laterBuild(5), format: 'plain' })]);
     t.equal(r.code, 2);
     t.match(r.stderr, /in RAUC's 'plain' format; this kiosk installs only crypt, verity bundles/);
@@ -112,4 +144,3 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     t.equal(auditRows(k).at(-1)?.outcome, 'notNewer', 'the handler audited it');
   });
 });
-

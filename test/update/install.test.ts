@@ -22,7 +22,9 @@ function auditRows(k: RaucKiosk) {
   const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
   try {
     return db
-      .prepare("SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id")
+      .prepare(
+        "SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id",
+      )
       .all() as Array<{ code: string; state: string | null; outcome: string | null; staffId: string | null }>;
   } finally {
     db.close();
@@ -63,8 +65,15 @@ t.test('a good bundle: installed into slot B, tried once, marked good after it p
   t.match(r.stdout, /release 0\.2\.0 \(20260101T000500Z-bbbbbbb\) installed into slot B \(running: 0\.1\.0/);
   const percents = [...r.stderr.matchAll(/… +(\d+)% /g)].map((m) => Number(m[1]));
   t.ok(percents.length >= 5 && percents.at(-1) === 100, `progress shown (${percents.join(' ')})`);
-  t.ok(percents.every((p, i) => i === 0 || p >= percents[i - 1]!), 'and it only goes forward');
-  t.same(k.systemctl().filter((c) => c.startsWith('reboot')), ['reboot 0 tryboot'], 'reboots asking the firmware for a tryboot');
+  t.ok(
+    percents.every((p, i) => i === 0 || p >= percents[i - 1]!),
+    'and it only goes forward',
+  );
+  t.same(
+    k.systemctl().filter((c) => c.startsWith('reboot')),
+    ['reboot 0 tryboot'],
+    'reboots asking the firmware for a tryboot',
+  );
   t.same({ boot: k.board.digest(k.board.slots.A.boot), root: k.board.digest(k.board.slots.A.root) }, slotA, 'slot A untouched');
   t.match(execText('debugfs', ['-R', 'cat /release', k.board.slots.B.root]), /release 0\.2\.0/, "slot B holds the bundle's root");
   t.match(k.board.cmdline('B'), new RegExp(`^root=${ROOT_OF.B} rauc\\.slot=B `), "B's cmdline.txt names B's root");
@@ -195,7 +204,11 @@ t.test('kill -9 of RAUC in the middle of writing: the running slot stays the boo
   t.ok(killed, `killed ${killed}`);
   t.not(r.code, 0, 'the install fails');
   t.match(r.stderr, /the running release 0\.1\.0 .* stays the boot slot/);
-  t.same(k.systemctl().filter((c) => c.startsWith('reboot')), [], 'no reboot asked');
+  t.same(
+    k.systemctl().filter((c) => c.startsWith('reboot')),
+    [],
+    'no reboot asked',
+  );
   t.same({ boot: k.board.digest(k.board.slots.A.boot), root: k.board.digest(k.board.slots.A.root) }, slotA, 'slot A untouched');
   t.not(k.board.digest(k.board.slots.B.root), emptyB, 'slot B was (partly) written');
   t.equal(k.backendState('B'), 'bad', 'B was marked bad before its write');

@@ -76,7 +76,10 @@ t.test('a later release in the folder is downloaded, checked and installed; the 
     const r = await k.cli(['update', 'pull']);
     t.equal(r.code, 0);
     t.match(r.stdout, /up to date/);
-    t.notOk(folder.requests.some((u) => u.endsWith('.raucb')), 'the bundle is not fetched');
+    t.notOk(
+      folder.requests.some((u) => u.endsWith('.raucb')),
+      'the bundle is not fetched',
+    );
   });
 
   t.test('a later one: installed into slot B, the kiosk reboots to try it', async (t) => {
@@ -86,7 +89,10 @@ t.test('a later release in the folder is downloaded, checked and installed; the 
     t.equal(r.code, 0, 'pulled and installed', { stderr: r.stderr });
     t.match(r.stderr, /downloading anjungan-anjungan-amd64-0\.3\.0-20260101T003000Z\.raucb/);
     t.match(r.stdout, /release 0\.3\.0 .* installed into slot B/);
-    t.same(k.systemctl().filter((c) => c.startsWith('reboot')), ['reboot 0 tryboot']);
+    t.same(
+      k.systemctl().filter((c) => c.startsWith('reboot')),
+      ['reboot 0 tryboot'],
+    );
     t.same(readdirSync(layout(k.root).updateDownloadDir), [], 'the downloaded copy is removed');
     t.same(await k.reboot(), { slot: 'B', tryboot: true });
   });
@@ -105,7 +111,11 @@ t.test('the folder is held to the same rules as the uplink', async (t) => {
     t.equal(r.code, 5, `${what}: exit 5`);
     t.match(r.stderr, message, what);
     t.same(k.slotDigests(), before, `${what}: nothing written`);
-    t.same(readdirSync(layout(k.root).updateDownloadDir, { withFileTypes: true }).map((e) => e.name), [], `${what}: no file left`);
+    t.same(
+      readdirSync(layout(k.root).updateDownloadDir, { withFileTypes: true }).map((e) => e.name),
+      [],
+      `${what}: no file left`,
+    );
   };
   mkdirSync(layout(k.root).updateDownloadDir, { recursive: true });
 
@@ -148,7 +158,16 @@ t.test('the folder is held to the same rules as the uplink', async (t) => {
   t.test('an entry that is not a release of this board', async (t) => {
     folder.take((url, res) => {
       if (!url.endsWith('.json')) return false;
-      res.writeHead(200).end(JSON.stringify({ compatible: 'anjungan-rpi4-rpi5', version: '9.0.0', build: laterBuild(99), file: 'x.raucb', size: 1, sha256: '0'.repeat(64) }));
+      res.writeHead(200).end(
+        JSON.stringify({
+          compatible: 'anjungan-rpi4-rpi5',
+          version: '9.0.0',
+          build: laterBuild(99),
+          file: 'x.raucb',
+          size: 1,
+          sha256: '0'.repeat(64),
+        }),
+      );
       return true;
     });
     await refused(t, 'foreign entry', /describes a bundle for anjungan-rpi4-rpi5/);
@@ -160,7 +179,10 @@ t.test('the folder is held to the same rules as the uplink', async (t) => {
   });
 
   t.test("the egress firewall allows the folder's address and port", async (t) => {
-    const config = { ...demoDefaults(new Date()), updates: { source: { url: 'https://10.20.30.40:8443/anjungan/', caFile: '/etc/anjungan/update-ca.pem' } } };
+    const config = {
+      ...demoDefaults(new Date()),
+      updates: { source: { url: 'https://10.20.30.40:8443/anjungan/', caFile: '/etc/anjungan/update-ca.pem' } },
+    };
     t.same(egressDestinations(config).at(-1), { address: '10.20.30.40', protocol: 'tcp', port: 8443 });
   });
 });

@@ -20,7 +20,8 @@ import { bootImage, fakeBoard, REPO, type FakeBoard } from './fake-board.ts';
 
 export const RUNNING = { version: '0.1.0', build: '20260101T000000Z-aaaaaaa', compatible: 'anjungan-amd64' } as const;
 
-const sh = (cmd: string, args: string[], cwd?: string) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+const sh = (cmd: string, args: string[], cwd?: string) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
 
 /** A CA and a code-signing certificate under it (what a technician's office keeps). */
 export interface Signer {
@@ -33,9 +34,38 @@ export interface Signer {
 export function signerWithoutCodeSigning(of: Signer, dir: string): Signer {
   const p = (f: string) => join(dir, f);
   mkdirSync(dir, { recursive: true });
-  sh('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('tls.key'), '-out', p('tls.csr'), '-subj', '/CN=a TLS server']);
+  sh('openssl', [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    p('tls.key'),
+    '-out',
+    p('tls.csr'),
+    '-subj',
+    '/CN=a TLS server',
+  ]);
   writeFileSync(p('tls.ext'), 'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n');
-  sh('openssl', ['x509', '-req', '-in', p('tls.csr'), '-CA', of.ca, '-CAkey', of.ca.replace(/ca\.pem$/, 'ca.key'), '-CAcreateserial', '-out', p('tls.pem'), '-days', '30', '-extfile', p('tls.ext')]);
+  sh('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    p('tls.csr'),
+    '-CA',
+    of.ca,
+    '-CAkey',
+    of.ca.replace(/ca\.pem$/, 'ca.key'),
+    '-CAcreateserial',
+    '-out',
+    p('tls.pem'),
+    '-days',
+    '30',
+    '-extfile',
+    p('tls.ext'),
+  ]);
   return { ca: of.ca, cert: p('tls.pem'), key: p('tls.key') };
 }
 
@@ -147,14 +177,19 @@ export async function raucKiosk(t: Test, opts: { provisioned?: boolean; rootMiB?
   let dbus: ChildProcess | null = null;
   let rauc: ChildProcess | null = null;
   let raucLog = '';
-  const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+  const exited = (p: ChildProcess) =>
+    new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
   const startRauc = async () => {
     mkdirSync(join(root, 'run'), { recursive: true });
     rmSync(bus, { force: true });
     dbus = spawn('dbus-daemon', ['--session', `--address=unix:path=${bus}`, '--nofork', '--nopidfile'], { stdio: 'ignore' });
     await until(() => existsSync(bus), 'the session bus', 10_000);
     const booted = board.booted().slot;
-    rauc = spawn('rauc', ['service', `--conf=${l.raucSystemConf}`, `--override-boot-slot=${booted}`], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    rauc = spawn('rauc', ['service', `--conf=${l.raucSystemConf}`, `--override-boot-slot=${booted}`], {
+      env,
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     rauc.stdout!.on('data', (d: Buffer) => (raucLog += d.toString()));
     rauc.stderr!.on('data', (d: Buffer) => (raucLog += d.toString()));
     // Ready once it answers on the bus.
@@ -210,13 +245,26 @@ export async function raucKiosk(t: Test, opts: { provisioned?: boolean; rootMiB?
       sh('sh', ['-c', `head -c ${(spec.payloadKiB ?? 64) * 1024} /dev/urandom > ${join(dir, 'tree/payload')}`]);
       sh('mkfs.ext4', ['-q', '-F', '-L', 'ANJ-ROOT', '-d', join(dir, 'tree'), join(dir, 'root.ext4'), `${spec.rootMiB ?? 16}M`]);
       const release = join(dir, 'release.json');
-      writeFileSync(release, JSON.stringify({ version: spec.version, build: spec.build, compatible: spec.compatible ?? RUNNING.compatible }));
+      writeFileSync(
+        release,
+        JSON.stringify({ version: spec.version, build: spec.build, compatible: spec.compatible ?? RUNNING.compatible }),
+      );
       const signer = spec.signer ?? trusted;
-      const made = execFileSync('bash', [join(REPO, 'image/rauc/bundle.sh'), release, join(dir, 'boot.vfat'), join(dir, 'root.ext4'), join(out, String(serial))], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ANJUNGAN_SIGNING_CERT: signer.cert, ANJUNGAN_SIGNING_KEY: signer.key, ANJUNGAN_BUNDLE_FORMAT: spec.format ?? 'verity', ANJUNGAN_ZSTD_LEVEL: '1' },
-      });
+      const made = execFileSync(
+        'bash',
+        [join(REPO, 'image/rauc/bundle.sh'), release, join(dir, 'boot.vfat'), join(dir, 'root.ext4'), join(out, String(serial))],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            ANJUNGAN_SIGNING_CERT: signer.cert,
+            ANJUNGAN_SIGNING_KEY: signer.key,
+            ANJUNGAN_BUNDLE_FORMAT: spec.format ?? 'verity',
+            ANJUNGAN_ZSTD_LEVEL: '1',
+          },
+        },
+      );
       return made.trim();
     },
     slotDigests: () =>

@@ -36,13 +36,20 @@ const ADDITIVE = [
 t.test('every migration only adds', async (t) => {
   for (const m of MIGRATIONS) {
     for (const s of statements(m.sql)) {
-      t.ok(ADDITIVE.some((p) => p.test(s)), `migration ${m.version}: ${s.slice(0, 60)}`);
+      t.ok(
+        ADDITIVE.some((p) => p.test(s)),
+        `migration ${m.version}: ${s.slice(0, 60)}`,
+      );
       t.notMatch(s, /\b(DROP|RENAME)\b/i, `migration ${m.version} neither drops nor renames`);
       // A NOT NULL column added without a default breaks the old release's INSERTs.
       if (/^ALTER TABLE/i.test(s) && /NOT NULL/i.test(s)) t.match(s, /DEFAULT/i, `migration ${m.version}: NOT NULL with a default`);
     }
   }
-  t.same(MIGRATIONS.map((m) => m.version), [...new Set(MIGRATIONS.map((m) => m.version))].sort((a, b) => a - b), 'versions unique and in order');
+  t.same(
+    MIGRATIONS.map((m) => m.version),
+    [...new Set(MIGRATIONS.map((m) => m.version))].sort((a, b) => a - b),
+    'versions unique and in order',
+  );
 });
 
 t.test('the release before an update runs on the database the update migrated', async (t) => {
@@ -67,17 +74,25 @@ t.test('the release before an update runs on the database the update migrated', 
   })();
   // ...and what it wrote on trial, with its new columns.
   next.prepare("INSERT INTO audit_event (at, code, release) VALUES (?, 'daemonStarted', '0.2.0')").run(clock.now().toISOString());
-  next.prepare("INSERT INTO quota_hit (day, state, reserved_at, endpoint) VALUES ('2026-03-02', 'sent', ?, 'dukcapil')").run(clock.now().toISOString());
+  next
+    .prepare("INSERT INTO quota_hit (day, state, reserved_at, endpoint) VALUES ('2026-03-02', 'sent', ?, 'dukcapil')")
+    .run(clock.now().toISOString());
   new ReturnDataOutbox(next, key, clock).enqueue({ nik: '3313000000000001', nop: null, npwpd: null }, 'session-on-trial');
   next.close();
 
   // The old release boots again (rollback): its migrate() leaves the unknown migration alone.
   const old = openDatabase(dir);
   t.teardown(() => old.close());
-  const versions = (old.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
+  const versions = (old.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map(
+    (r) => r.version,
+  );
   t.same(versions, [...MIGRATIONS.map((m) => m.version), 9999], 'each migration recorded once, the newer one kept');
   migrate(old);
-  t.equal((old.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n, MIGRATIONS.length + 1, 'running migrate again adds nothing');
+  t.equal(
+    (old.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n,
+    MIGRATIONS.length + 1,
+    'running migrate again adds nothing',
+  );
 
   const audit = new AuditLog(old, key, clock);
   audit.record({ code: 'daemonStarted' });
@@ -105,5 +120,9 @@ t.test('the release before an update runs on the database the update migrated', 
   const again = openDatabase(dir);
   t.teardown(() => again.close());
   t.equal((again.prepare("SELECT count(*) AS n FROM pragma_table_info('audit_event') WHERE name = 'release'").get() as { n: number }).n, 1);
-  t.equal((again.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE batch = 0').get() as { n: number }).n, 2, "the old release's rows got the new column's default");
+  t.equal(
+    (again.prepare('SELECT count(*) AS n FROM return_data_outbox WHERE batch = 0').get() as { n: number }).n,
+    2,
+    "the old release's rows got the new column's default",
+  );
 });

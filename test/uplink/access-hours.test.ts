@@ -1,6 +1,12 @@
 /** Dukcapil's access hours in WIB: open or not, the next opening, and how long a 06 answer keeps the kiosk out. */
 import t from 'tap';
-import { accessHoursProblems, accessWindowOpen, nextAccessOpening, OUTSIDE_HOURS_RETRY_MS, outsideHoursUntil } from '../../device/domain/access-hours.ts';
+import {
+  accessHoursProblems,
+  accessWindowOpen,
+  nextAccessOpening,
+  OUTSIDE_HOURS_RETRY_MS,
+  outsideHoursUntil,
+} from '../../device/domain/access-hours.ts';
 
 const weekdays = { from: '07:00', to: '16:00', weekdays: [1, 2, 3, 4, 5] };
 // 2026-11-27 is a Friday; 07:00 WIB is 00:00 UTC.
@@ -25,7 +31,11 @@ t.test('the next opening: later today, tomorrow, or after the weekend', async (t
 t.test('after a 06 answer: until the next window, or a fixed wait when the hours cannot tell', async (t) => {
   t.same(outsideHoursUntil(weekdays, at('2026-11-27T12:00:00Z')), at('2026-11-30T00:00:00Z'), 'closed by the hours: the next opening');
   const now = at('2026-11-27T03:00:00Z');
-  t.same(outsideHoursUntil(weekdays, now), new Date(now.getTime() + OUTSIDE_HOURS_RETRY_MS), 'the hours say open, the registry disagrees: a fixed wait');
+  t.same(
+    outsideHoursUntil(weekdays, now),
+    new Date(now.getTime() + OUTSIDE_HOURS_RETRY_MS),
+    'the hours say open, the registry disagrees: a fixed wait',
+  );
   t.same(outsideHoursUntil(null, now), new Date(now.getTime() + OUTSIDE_HOURS_RETRY_MS), 'no hours configured: a fixed wait');
 });
 

@@ -15,7 +15,11 @@ const disagreeing = (fields: { key: string; agrees: boolean }[]) => fields.filte
 t.test('identical card and registry agree on all nine fields', async (t) => {
   for (const p of allPersonas()) {
     const fields = compareWithRegistry(p.card, asRegistry(p.card));
-    t.same(fields.map((f) => f.key), [...PERMITTED_FIELDS], p.id);
+    t.same(
+      fields.map((f) => f.key),
+      [...PERMITTED_FIELDS],
+      p.id,
+    );
     t.same(disagreeing(fields), [], p.id);
     t.equal(verdictFromFields(fields).kind, 'verified');
   }
@@ -45,7 +49,10 @@ t.test('the registry spelling the same facts differently still agrees', async (t
   const fields = compareWithRegistry(card, registry);
   t.same(disagreeing(fields), []);
   t.equal(fields.find((f) => f.key === 'jenisKelamin')?.registry, 'LAKI-LAKI', 'gender shown in its normal form');
-  t.equal(fields.find((f) => f.key === 'alamat')?.registry, 'Jalan Cempaka Wangi Nomor 17 RT 3/RW 06, KEL. BEJEN, Kec. Karanganyar, KAB. KARANGANYAR, Prov. Jawa Tengah');
+  t.equal(
+    fields.find((f) => f.key === 'alamat')?.registry,
+    'Jalan Cempaka Wangi Nomor 17 RT 3/RW 06, KEL. BEJEN, Kec. Karanganyar, KAB. KARANGANYAR, Prov. Jawa Tengah',
+  );
 });
 
 t.test('a moved address differs on the address only; the verdict is dataDiffers', async (t) => {
@@ -90,7 +97,12 @@ t.test('verify-by-element answers list only answered fields, without registry va
   const fields = compareByElements(card, { nik: { agrees: true, score: 100 }, alamat: { agrees: false, score: 40 } });
   t.same(fields, [
     { key: 'nik', card: card.nik, registry: null, agrees: true },
-    { key: 'alamat', card: 'JL. CEMPAKA WANGI NO. 17 RT 003/RW 006, BEJEN, KARANGANYAR, KARANGANYAR, JAWA TENGAH', registry: null, agrees: false },
+    {
+      key: 'alamat',
+      card: 'JL. CEMPAKA WANGI NO. 17 RT 003/RW 006, BEJEN, KARANGANYAR, KARANGANYAR, JAWA TENGAH',
+      registry: null,
+      agrees: false,
+    },
   ]);
   t.equal(verdictFromFields(fields).kind, 'dataDiffers');
   t.equal(verdictFromFields([]).kind, 'dataDiffers', 'nothing compared is never "verified"');

@@ -8,8 +8,52 @@ import { buildRequestBody } from '../../device/uplink/request.ts';
 import { persona } from '../../device/sim/personas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anjungan-endpoint-'));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k'), '-out', join(dir, 'ca.pem'), '-days', '1', '-subj', '/CN=t', '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k2'), '-out', join(dir, 'leaf.pem'), '-days', '1', '-subj', '/CN=leaf', '-addext', 'basicConstraints=critical,CA:FALSE'], { stdio: 'ignore' });
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    join(dir, 'k'),
+    '-out',
+    join(dir, 'ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=t',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+  ],
+  { stdio: 'ignore' },
+);
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    join(dir, 'k2'),
+    '-out',
+    join(dir, 'leaf.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=leaf',
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+  ],
+  { stdio: 'ignore' },
+);
 const caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
 const leafPem = readFileSync(join(dir, 'leaf.pem'), 'utf8');
 
@@ -54,7 +98,11 @@ t.test('every bad setting is a typed error naming the setting', async (t) => {
     [{ connectTimeoutMs: 20000, totalTimeoutMs: 10000 }, 'timeouts'],
   ];
   for (const [patch, problem] of bad) {
-    t.throws(() => resolveTarget({ ...base, ...patch }), new UplinkConfigError(problem as never), `${JSON.stringify(patch).slice(0, 50)} -> ${problem}`);
+    t.throws(
+      () => resolveTarget({ ...base, ...patch }),
+      new UplinkConfigError(problem as never),
+      `${JSON.stringify(patch).slice(0, 50)} -> ${problem}`,
+    );
   }
   t.throws(() => checkCredentials({ userId: '', password: 'p', ipUser: '10.0.0.1' }), new UplinkConfigError('credentials'));
 });
@@ -62,8 +110,18 @@ t.test('every bad setting is a typed error naming the setting', async (t) => {
 t.test('request bodies follow the configured key casing', async (t) => {
   const card = persona('valid').card;
   const creds = { userId: 'U', password: 'P', ipUser: '192.0.2.10' };
-  t.same(JSON.parse(buildRequestBody({ ...base, keyCasing: 'upper' }, creds, card)), { NIK: card.nik, user_id: 'U', password: 'P', IP_USER: '192.0.2.10' });
-  t.same(JSON.parse(buildRequestBody({ ...base, keyCasing: 'lower' }, creds, card)), { nik: card.nik, user_id: 'U', password: 'P', ip_user: '192.0.2.10' });
+  t.same(JSON.parse(buildRequestBody({ ...base, keyCasing: 'upper' }, creds, card)), {
+    NIK: card.nik,
+    user_id: 'U',
+    password: 'P',
+    IP_USER: '192.0.2.10',
+  });
+  t.same(JSON.parse(buildRequestBody({ ...base, keyCasing: 'lower' }, creds, card)), {
+    nik: card.nik,
+    user_id: 'U',
+    password: 'P',
+    ip_user: '192.0.2.10',
+  });
   const verify = JSON.parse(buildRequestBody({ ...base, method: 'CALL_VERIFY_BY_ELEMEN', verifyThreshold: 90 }, creds, card));
   t.match(verify, { USER_ID: 'U', PASSWORD: 'P', IP_USER: '192.0.2.10', TRESHOLD: 90, NIK: card.nik, TGL_LHR: '12-03-1988', NO_RT: '003' });
   const lower = JSON.parse(buildRequestBody({ ...base, method: 'CALL_VERIFY_BY_ELEMEN', keyCasing: 'lower' }, creds, card));

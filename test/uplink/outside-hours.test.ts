@@ -56,7 +56,11 @@ t.test('a 06 answer takes the kiosk out of service until access opens; no hit is
 
   runtime.send({ type: 'CARD_INSERTED' });
   await until(() => runtime.view().screen === 'failed', 'the session to fail', 10_000);
-  t.match(runtime.view(), { screen: 'failed', reason: 'outsideAccessHours', retriable: false }, 'its own reason, no "try again in a few minutes"');
+  t.match(
+    runtime.view(),
+    { screen: 'failed', reason: 'outsideAccessHours', retriable: false },
+    'its own reason, no "try again in a few minutes"',
+  );
   t.equal(sim.hits(), 1, 'one question reached the registry');
   t.equal(ledger.usage().used, 1, 'and cost its hit');
 
@@ -89,19 +93,22 @@ function hoursClosedNow(now: Date): AccessHours {
   return wibHour < 20 ? { from: pad(wibHour + 2), to: pad(wibHour + 3) } : { from: '01:00', to: '02:00' };
 }
 
-t.test('the real daemon with its hours configured: outside them it is out of service at once, says when it opens, asks nothing', async (t) => {
-  await buildKiosk();
-  const hours = hoursClosedNow(new Date());
-  const dir = mkdtempSync(join(tmpdir(), 'anj21-hours-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ uplink: { accessHours: hours } }));
-  const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: join(dir, 'config.json') });
-  t.teardown(() => kiosk.stop());
-  const k = new KioskClient(kiosk.url);
-  const view = await k.until((v) => v.screen === 'outOfService' && v.reason !== 'starting', 'out of service');
-  t.match(view, { screen: 'outOfService', reason: 'outsideAccessHours' });
-  const expected = nextAccessOpening(hours, new Date())!;
-  t.equal(view.screen === 'outOfService' && view.reopensAt, expected.toISOString(), `back at ${hours.from} WIB`);
-  const health = (await (await fetch(`${kiosk.url}/healthz`)).json()) as { devices: { uplink: { quota: { used: number } } } };
-  t.equal(health.devices.uplink.quota.used, 0, 'no quota hit spent');
-});
+t.test(
+  'the real daemon with its hours configured: outside them it is out of service at once, says when it opens, asks nothing',
+  async (t) => {
+    await buildKiosk();
+    const hours = hoursClosedNow(new Date());
+    const dir = mkdtempSync(join(tmpdir(), 'anj21-hours-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ uplink: { accessHours: hours } }));
+    const kiosk = await spawnKiosk({ ANJUNGAN_CONFIG: join(dir, 'config.json') });
+    t.teardown(() => kiosk.stop());
+    const k = new KioskClient(kiosk.url);
+    const view = await k.until((v) => v.screen === 'outOfService' && v.reason !== 'starting', 'out of service');
+    t.match(view, { screen: 'outOfService', reason: 'outsideAccessHours' });
+    const expected = nextAccessOpening(hours, new Date())!;
+    t.equal(view.screen === 'outOfService' && view.reopensAt, expected.toISOString(), `back at ${hours.from} WIB`);
+    const health = (await (await fetch(`${kiosk.url}/healthz`)).json()) as { devices: { uplink: { quota: { used: number } } } };
+    t.equal(health.devices.uplink.quota.used, 0, 'no quota hit spent');
+  },
+);

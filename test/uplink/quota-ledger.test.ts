@@ -17,8 +17,14 @@ t.test('exactly the daily limit is granted, then every reservation is refused', 
   const ledger = new SqliteQuotaLedger(openDatabase(stateDir()), { dailyLimit: 5, clock: fixedClock('2024-03-10T03:00:00Z') });
   const results = [];
   for (let i = 0; i < 7; i += 1) results.push(await ledger.reserve());
-  t.same(results.map((r) => r.granted), [true, true, true, true, true, false, false]);
-  t.same(results.map((r) => r.usage.used), [1, 2, 3, 4, 5, 5, 5]);
+  t.same(
+    results.map((r) => r.granted),
+    [true, true, true, true, true, false, false],
+  );
+  t.same(
+    results.map((r) => r.usage.used),
+    [1, 2, 3, 4, 5, 5, 5],
+  );
   t.same(ledger.usage(), { used: 5, limit: 5, day: '2024-03-10' });
 });
 
@@ -58,7 +64,11 @@ t.test('four processes reserving at once on one ledger never overshoot', async (
   await Promise.all(readers.map((r) => r(1)));
   for (const c of children) c.stdin!.write('go\n');
   const granted = (await Promise.all(readers.map((r) => r(2)))).map(Number);
-  t.equal(granted.reduce((a, b) => a + b, 0), 25, `granted per process: ${granted.join(', ')}`);
+  t.equal(
+    granted.reduce((a, b) => a + b, 0),
+    25,
+    `granted per process: ${granted.join(', ')}`,
+  );
   const ledger = new SqliteQuotaLedger(openDatabase(dir), { dailyLimit: 25, clock: { now: () => new Date() } });
   t.equal(ledger.usage().used, 25);
 });

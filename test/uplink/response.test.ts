@@ -17,7 +17,11 @@ const RECORD_LOWER_STRINGS = `{"content":[{"no_kk":"3313091503100012","nik":"331
   "kel_name":"BEJEN","jenis_klmin":"LAKI-LAKI","tmpt_lhr":"KARANGANYAR","alamat":"JL. CEMPAKA WANGI NO. 17","no_rt":"003"}],${ENVELOPE_TAIL.toLowerCase()}}`;
 
 const respon = (text: string, code?: string | number) =>
-  JSON.stringify({ content: [{ RESPON: text, ...(code === undefined ? {} : { RESPONSE_CODE: code }) }], lastPage: true, numberOfElements: 1 });
+  JSON.stringify({
+    content: [{ RESPON: text, ...(code === undefined ? {} : { RESPONSE_CODE: code }) }],
+    lastPage: true,
+    numberOfElements: 1,
+  });
 
 const outcomeOf = (a: RegistryAnswer) => (a.kind === 'outcome' ? a.outcome.kind : a.kind);
 
@@ -34,7 +38,15 @@ t.test('a record in upper-case keys with numeric NIK/NO_KK and DD-MM-YYYY keeps 
     tanggalLahir: '1988-03-12',
     jenisPekerjaan: 'WIRASWASTA',
     statusPerkawinan: 'KAWIN',
-    alamat: { jalan: 'JL. CEMPAKA WANGI NO. 17', rt: '3', rw: '6', kelurahan: 'BEJEN', kecamatan: 'KARANGANYAR', kabupaten: 'KARANGANYAR', provinsi: 'JAWA TENGAH' },
+    alamat: {
+      jalan: 'JL. CEMPAKA WANGI NO. 17',
+      rt: '3',
+      rw: '6',
+      kelurahan: 'BEJEN',
+      kecamatan: 'KARANGANYAR',
+      kabupaten: 'KARANGANYAR',
+      provinsi: 'JAWA TENGAH',
+    },
   });
   const serialised = JSON.stringify(a);
   for (const dropped of ['ISLAM', 'SRI MULYANINGRUM', 'SLTA', 'GOL_DARAH', 'AGAMA']) {
@@ -112,8 +124,16 @@ t.test('RESPON texts in any casing map to their outcome without a code', async (
 });
 
 t.test('an unknown RESPON text or code is a service error, never a verdict about the person', async (t) => {
-  t.same(parseRegistryResponse(200, respon('Sistem sedang sibuk'), 80), { kind: 'outcome', outcome: { kind: 'serviceError' }, problem: 'unknownRespon' });
-  t.same(parseRegistryResponse(200, respon('??', '42'), 80), { kind: 'outcome', outcome: { kind: 'serviceError' }, problem: 'unknownRespon' });
+  t.same(parseRegistryResponse(200, respon('Sistem sedang sibuk'), 80), {
+    kind: 'outcome',
+    outcome: { kind: 'serviceError' },
+    problem: 'unknownRespon',
+  });
+  t.same(parseRegistryResponse(200, respon('??', '42'), 80), {
+    kind: 'outcome',
+    outcome: { kind: 'serviceError' },
+    problem: 'unknownRespon',
+  });
   t.same(parseRegistryResponse(200, JSON.stringify({ content: [{ RESPONSE_CODE: '42' }] }), 80), {
     kind: 'outcome',
     outcome: { kind: 'serviceError' },
@@ -141,7 +161,11 @@ t.test('broken, empty, redirected and failed answers are service errors', async 
     [404, RECORD_UPPER_NUMERIC, 'httpStatus'],
   ];
   for (const [status, body, problem] of cases) {
-    t.same(parseRegistryResponse(status, body, 80), { kind: 'outcome', outcome: { kind: 'serviceError' }, problem }, `${status} ${problem}`);
+    t.same(
+      parseRegistryResponse(status, body, 80),
+      { kind: 'outcome', outcome: { kind: 'serviceError' }, problem },
+      `${status} ${problem}`,
+    );
   }
 });
 
@@ -195,21 +219,53 @@ t.test('CALL_VERIFY_BY_ELEMEN scores: "Sesuai (NN)" against the threshold, plain
     alamat: { agrees: false, score: 70 },
   });
   const strict = parseRegistryResponse(200, body, 90);
-  t.equal(strict.kind === 'elements' && strict.elements.namaLengkap?.agrees, false, 'a "Sesuai (85)" under our threshold of 90 does not agree');
-  const lower = parseRegistryResponse(200, body.replace(/"([A-Z_]+)":/g, (_, k: string) => `"${k.toLowerCase()}":`), 80);
+  t.equal(
+    strict.kind === 'elements' && strict.elements.namaLengkap?.agrees,
+    false,
+    'a "Sesuai (85)" under our threshold of 90 does not agree',
+  );
+  const lower = parseRegistryResponse(
+    200,
+    body.replace(/"([A-Z_]+)":/g, (_, k: string) => `"${k.toLowerCase()}":`),
+    80,
+  );
   t.same(lower, a, 'lower-case keys give the same verdicts');
 });
 
 t.test('a verify answer that leaves any element sent unjudged is a serviceError (incompleteAnswer)', async (t) => {
-  t.same(parseRegistryResponse(200, '{"content":[{"NIK":"Sesuai"}]}', 80), { kind: 'outcome', outcome: { kind: 'serviceError' }, problem: 'incompleteAnswer' });
+  t.same(parseRegistryResponse(200, '{"content":[{"NIK":"Sesuai"}]}', 80), {
+    kind: 'outcome',
+    outcome: { kind: 'serviceError' },
+    problem: 'incompleteAnswer',
+  });
   const full: Record<string, string> = Object.fromEntries(
-    ['NIK', 'NO_KK', 'NAMA_LGKP', 'JENIS_KLMIN', 'TMPT_LHR', 'TGL_LHR', 'JENIS_PKRJN', 'STATUS_KAWIN', 'ALAMAT', 'NO_RT', 'NO_RW', 'KEL_NAME', 'KEC_NAME', 'KAB_NAME', 'PROP_NAME'].map((k) => [k, 'Sesuai (100)']),
+    [
+      'NIK',
+      'NO_KK',
+      'NAMA_LGKP',
+      'JENIS_KLMIN',
+      'TMPT_LHR',
+      'TGL_LHR',
+      'JENIS_PKRJN',
+      'STATUS_KAWIN',
+      'ALAMAT',
+      'NO_RT',
+      'NO_RW',
+      'KEL_NAME',
+      'KEC_NAME',
+      'KAB_NAME',
+      'PROP_NAME',
+    ].map((k) => [k, 'Sesuai (100)']),
   );
   t.equal(parseRegistryResponse(200, JSON.stringify({ content: [full] }), 80).kind, 'elements', 'all fifteen judged: usable');
   for (const key of Object.keys(full)) {
     const missing = { ...full };
     delete missing[key];
     t.match(parseRegistryResponse(200, JSON.stringify({ content: [missing] }), 80), { problem: 'incompleteAnswer' }, `${key} left out`);
-    t.match(parseRegistryResponse(200, JSON.stringify({ content: [{ ...full, [key]: 'Tidak Diketahui' }] }), 80), { problem: 'incompleteAnswer' }, `${key} not judged`);
+    t.match(
+      parseRegistryResponse(200, JSON.stringify({ content: [{ ...full, [key]: 'Tidak Diketahui' }] }), 80),
+      { problem: 'incompleteAnswer' },
+      `${key} not judged`,
+    );
   }
 });

@@ -65,7 +65,13 @@ t.test('no User ID, password or IP_USER, and no personal data, in any log line, 
     );
   }
   await collect(async () =>
-    createValidator({ endpoint: endpointFor(sim), credentials: { ...credentials, password: '' }, ledger, clock: { now: () => new Date() }, logger: uplinkLogger() }),
+    createValidator({
+      endpoint: endpointFor(sim),
+      credentials: { ...credentials, password: '' },
+      ledger,
+      clock: { now: () => new Date() },
+      logger: uplinkLogger(),
+    }),
   );
 
   t.ok(logLines.length > 20, `scanned ${logLines.length} log lines`);

@@ -73,7 +73,9 @@ t.test('the SPKI pin: the right key passes, any other key is refused', async (t)
     });
     s.on('error', reject);
   });
-  const pin = createHash('sha256').update(leaf.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const pin = createHash('sha256')
+    .update(leaf.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   const good = rig(sim, { endpoint: { spkiSha256: pin } });
   t.equal((await good.validator.validate(card, live())).kind, 'verified');
   const wrongPin = createHash('sha256').update('another key').digest('base64');
@@ -117,15 +119,21 @@ t.test('nothing listening: unavailable, hit released', async (t) => {
   t.equal(ledger.usage().used, 0);
 });
 
-t.test('the connect deadline counts from the socket, not from the wait for one: a request queued behind four slow ones is served', async (t) => {
-  sim.setFault({ kind: 'latency', ms: 800 });
-  t.teardown(() => sim.setFault(null));
-  // Four sockets at most (transport.ts): the fifth request waits about 800 ms for one, longer than the connect deadline.
-  const { validator, ledger } = rig(sim, { endpoint: { connectTimeoutMs: 300, totalTimeoutMs: 5000 } });
-  const outcomes = await Promise.all(Array.from({ length: 5 }, () => validator.validate(card, live())));
-  t.same(outcomes.map((o) => o.kind), ['verified', 'verified', 'verified', 'verified', 'verified']);
-  t.equal(ledger.usage().used, 5);
-});
+t.test(
+  'the connect deadline counts from the socket, not from the wait for one: a request queued behind four slow ones is served',
+  async (t) => {
+    sim.setFault({ kind: 'latency', ms: 800 });
+    t.teardown(() => sim.setFault(null));
+    // Four sockets at most (transport.ts): the fifth request waits about 800 ms for one, longer than the connect deadline.
+    const { validator, ledger } = rig(sim, { endpoint: { connectTimeoutMs: 300, totalTimeoutMs: 5000 } });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => validator.validate(card, live())));
+    t.same(
+      outcomes.map((o) => o.kind),
+      ['verified', 'verified', 'verified', 'verified', 'verified'],
+    );
+    t.equal(ledger.usage().used, 5);
+  },
+);
 
 t.test('service faults after the request left: typed outcome, the hit counts, no retry', async (t) => {
   const cases = [

@@ -20,9 +20,27 @@ const EXPECTED: Record<PersonaId, { kind: string; differing?: string[] }> = {
 
 const STYLES = {
   'upper keys, numeric ids, DD-MM-YYYY, codes': DEFAULT_STYLE,
-  'lower keys, string ids, ISO dates, codes': { keyCase: 'lower', numericIds: false, dateFormat: 'iso', responCase: 'upper', withResponseCode: true },
-  'upper keys, RESPON text only, lower-case texts': { keyCase: 'upper', numericIds: true, dateFormat: 'iso', responCase: 'lower', withResponseCode: false },
-  'lower keys, RESPON text only, upper-case texts': { keyCase: 'lower', numericIds: false, dateFormat: 'dmy', responCase: 'upper', withResponseCode: false },
+  'lower keys, string ids, ISO dates, codes': {
+    keyCase: 'lower',
+    numericIds: false,
+    dateFormat: 'iso',
+    responCase: 'upper',
+    withResponseCode: true,
+  },
+  'upper keys, RESPON text only, lower-case texts': {
+    keyCase: 'upper',
+    numericIds: true,
+    dateFormat: 'iso',
+    responCase: 'lower',
+    withResponseCode: false,
+  },
+  'lower keys, RESPON text only, upper-case texts': {
+    keyCase: 'lower',
+    numericIds: false,
+    dateFormat: 'dmy',
+    responCase: 'upper',
+    withResponseCode: false,
+  },
 } as const;
 
 for (const method of ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const) {
@@ -36,7 +54,11 @@ for (const method of ['CALL_NIK', 'CALL_VERIFY_BY_ELEMEN'] as const) {
           const want = EXPECTED[p.id];
           t.equal(outcome.kind, want.kind, p.id);
           if ('fields' in outcome) {
-            t.same(outcome.fields.filter((f) => !f.agrees).map((f) => f.key), want.differing, `${p.id}: differing fields`);
+            t.same(
+              outcome.fields.filter((f) => !f.agrees).map((f) => f.key),
+              want.differing,
+              `${p.id}: differing fields`,
+            );
             t.equal(outcome.fields.length, 9, `${p.id}: all nine fields compared`);
             const shown = JSON.stringify(outcome);
             for (const extra of ['ISLAM', 'KRISTEN', 'KATOLIK', 'SLTA', p.cardExtras.namaIbu]) {
@@ -99,10 +121,16 @@ t.test('refusals from the service map to typed outcomes and each spends the hit 
 
 t.test('outside the access hours and over the service quota', async (t) => {
   const card = persona('valid').card;
-  const closed = await startDukcapilSimulator({ accessHours: { from: '07:00', to: '16:00' }, clock: { now: () => new Date('2024-03-10T12:00:00Z') } });
+  const closed = await startDukcapilSimulator({
+    accessHours: { from: '07:00', to: '16:00' },
+    clock: { now: () => new Date('2024-03-10T12:00:00Z') },
+  });
   t.teardown(() => closed.close());
   t.equal((await rig(closed).validator.validate(card, live())).kind, 'outsideHours', '19:00 WIB is after hours');
-  const open = await startDukcapilSimulator({ accessHours: { from: '07:00', to: '16:00' }, clock: { now: () => new Date('2024-03-10T02:00:00Z') } });
+  const open = await startDukcapilSimulator({
+    accessHours: { from: '07:00', to: '16:00' },
+    clock: { now: () => new Date('2024-03-10T02:00:00Z') },
+  });
   t.teardown(() => open.close());
   t.equal((await rig(open).validator.validate(card, live())).kind, 'verified', '09:00 WIB is within hours');
   const small = await startDukcapilSimulator({ dailyQuota: 2 });

@@ -54,7 +54,10 @@ t.test('a card NIK that is not 16 digits is a typed error and spends nothing', a
   const { validator, ledger } = rig(sim);
   const before = sim.hits();
   for (const nik of ['', '331309120388000', '33130912038800051', '33130912O3880005']) {
-    await t.rejects(validator.validate({ ...card, nik }, live()), new DeviceError('cardUnreadable', 'card NIK is not 16 digits; nothing sent'));
+    await t.rejects(
+      validator.validate({ ...card, nik }, live()),
+      new DeviceError('cardUnreadable', 'card NIK is not 16 digits; nothing sent'),
+    );
   }
   t.equal(ledger.usage().used, 0);
   t.equal(sim.hits(), before);

@@ -82,7 +82,7 @@ export class AnjDemoPanel extends LitElement {
           gap: 2px;
         }
       }
-.hint {
+      .hint {
         font-size: 0.8em;
         opacity: 0.85;
       }
@@ -133,7 +133,13 @@ export class AnjDemoPanel extends LitElement {
     return html`<span class="lights" role="img" aria-label=${this.messages.demo.lights} data-testid="demo-lights">
       ${(['green', 'amber', 'red'] as const).map(
         (c) =>
-          html`<span class="light" style="background:${colour[c]}" title=${this.messages.demo.light[c]} data-testid=${`demo-light-${c}`} data-state=${lights[c]}></span>`,
+          html`<span
+            class="light"
+            style="background:${colour[c]}"
+            title=${this.messages.demo.light[c]}
+            data-testid=${`demo-light-${c}`}
+            data-state=${lights[c]}
+          ></span>`,
       )}
     </span>`;
   }
@@ -144,24 +150,49 @@ export class AnjDemoPanel extends LitElement {
       <button class="btn toggle" data-testid="demo-toggle" aria-expanded=${String(this.open)} @click=${() => (this.open = !this.open)}>
         ${this.open ? m.panel : m.panelShort}
       </button>
-      ${this.open
-        ? html`<span class="hint">${m.hint}</span>
-            <label
-              >${m.persona}
-              <select data-testid="demo-persona" .value=${this.persona} @change=${(e: Event) => (this.persona = (e.target as HTMLSelectElement).value)}>
-                ${this.personas.map((p) => html`<option value=${p.id} ?selected=${p.id === this.persona}>${p.title[this.locale]}</option>`)}
-              </select></label
-            >
-            <button class="btn" data-testid="demo-insert" @click=${() => emitDemo(this, { type: 'insertCard', persona: this.persona })}>${m.insertCard}</button>
-            <button class="btn" data-testid="demo-finger-genuine" @click=${() => emitDemo(this, { type: 'presentFinger', genuine: true })}>${m.genuineFinger}</button>
-            <button class="btn" data-testid="demo-finger-stranger" @click=${() => emitDemo(this, { type: 'presentFinger', genuine: false })}>${m.strangerFinger}</button>
-            <button class="btn" data-testid="demo-remove" @click=${() => emitDemo(this, { type: 'removeCard' })}>${m.removeCard}</button>
-            <button class="btn" data-testid="demo-tamper" aria-pressed=${String(this.enclosureOpen)} @click=${() => this.toggleEnclosure()}>
-              ${this.enclosureOpen ? m.closeEnclosure : m.openEnclosure}
-            </button>
-            ${this.renderLights()}
-            ${this.notice ? html`<span class="notice" role="status" data-testid="demo-notice">${this.notice}</span>` : null}`
-        : null}
+      ${
+        this.open
+          ? html`<span class="hint">${m.hint}</span>
+              <label
+                >${m.persona}
+                <select
+                  data-testid="demo-persona"
+                  .value=${this.persona}
+                  @change=${(e: Event) => (this.persona = (e.target as HTMLSelectElement).value)}
+                >
+                  ${this.personas.map((p) => html`<option value=${p.id} ?selected=${p.id === this.persona}>${p.title[this.locale]}</option>`)}
+                </select></label
+              >
+              <button class="btn" data-testid="demo-insert" @click=${() => emitDemo(this, { type: 'insertCard', persona: this.persona })}>
+                ${m.insertCard}
+              </button>
+              <button
+                class="btn"
+                data-testid="demo-finger-genuine"
+                @click=${() => emitDemo(this, { type: 'presentFinger', genuine: true })}
+              >
+                ${m.genuineFinger}
+              </button>
+              <button
+                class="btn"
+                data-testid="demo-finger-stranger"
+                @click=${() => emitDemo(this, { type: 'presentFinger', genuine: false })}
+              >
+                ${m.strangerFinger}
+              </button>
+              <button class="btn" data-testid="demo-remove" @click=${() => emitDemo(this, { type: 'removeCard' })}>${m.removeCard}</button>
+              <button
+                class="btn"
+                data-testid="demo-tamper"
+                aria-pressed=${String(this.enclosureOpen)}
+                @click=${() => this.toggleEnclosure()}
+              >
+                ${this.enclosureOpen ? m.closeEnclosure : m.openEnclosure}
+              </button>
+              ${this.renderLights()}
+              ${this.notice ? html`<span class="notice" role="status" data-testid="demo-notice">${this.notice}</span>` : null}`
+          : null
+      }
     </div>`;
   }
 }

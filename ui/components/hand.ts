@@ -56,7 +56,10 @@ export class AnjHand extends LitElement {
       }
     }
     text {
-      font: 700 22px 'Noto Sans', 'DejaVu Sans', sans-serif;
+      font:
+        700 22px 'Noto Sans',
+        'DejaVu Sans',
+        sans-serif;
       fill: #0d1b2a;
     }
   `;

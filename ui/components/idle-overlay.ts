@@ -75,11 +75,19 @@ export class AnjIdleOverlay extends LitElement {
 
   override render() {
     const m = this.messages.idle;
-    return html`<div class="dialog" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-count" data-testid="idle-warning">
+    return html`<div
+      class="dialog"
+      role="alertdialog"
+      aria-labelledby="idle-title"
+      aria-describedby="idle-count"
+      data-testid="idle-warning"
+    >
       <h2 id="idle-title">${m.title}</h2>
       <div class="count" aria-hidden="true" data-testid="idle-seconds">${this.shown}</div>
       <p id="idle-count">${m.countdown(this.shown)}</p>
-      <button class="btn primary" data-testid="idle-continue" @click=${() => emitIntent(this, { type: 'extendTime' })}>${m.continue}</button>
+      <button class="btn primary" data-testid="idle-continue" @click=${() => emitIntent(this, { type: 'extendTime' })}>
+        ${m.continue}
+      </button>
     </div>`;
   }
 }

@@ -49,7 +49,8 @@ export class AnjKeypad extends LitElement {
 
   override updated(changed: Map<PropertyKey, unknown>): void {
     // The screen lays itself out for the letter page, which needs the width of seven keys.
-    if (changed.has('letters')) this.dispatchEvent(new CustomEvent<boolean>('anj-keypad-letters', { detail: this.letters, bubbles: true, composed: true }));
+    if (changed.has('letters'))
+      this.dispatchEvent(new CustomEvent<boolean>('anj-keypad-letters', { detail: this.letters, bubbles: true, composed: true }));
   }
 
   private key(k: string): void {
@@ -69,13 +70,29 @@ export class AnjKeypad extends LitElement {
     const modeSpan = cols === 4 ? 2 : 1;
     return html`<div class="keys" style=${`--cols:${cols}`}>
       ${keys.map((k) => html`<button class="btn" data-testid=${`key-${k}`} @pointerdown=${(e: Event) => e.preventDefault()} @click=${() => this.key(k)}>${k}</button>`)}
-      ${this.allowLetters
-        ? html`<button class="btn quiet wide" style=${`--span:${modeSpan}`} data-testid="key-mode" @pointerdown=${(e: Event) => e.preventDefault()} @click=${() => (this.letters = !this.letters)}>
-            ${this.letters ? this.digitsLabel : this.lettersLabel}
-          </button>`
-        : null}
-      <button class="btn quiet wide" style=${`--span:${this.backspaceSpan(cols, keys.length, modeSpan)}`} data-testid="key-backspace" aria-label=${this.backspaceLabel}
-        @pointerdown=${(e: Event) => e.preventDefault()} @click=${() => this.key('backspace')}>⌫</button>
+      ${
+        this.allowLetters
+          ? html`<button
+              class="btn quiet wide"
+              style=${`--span:${modeSpan}`}
+              data-testid="key-mode"
+              @pointerdown=${(e: Event) => e.preventDefault()}
+              @click=${() => (this.letters = !this.letters)}
+            >
+              ${this.letters ? this.digitsLabel : this.lettersLabel}
+            </button>`
+          : null
+      }
+      <button
+        class="btn quiet wide"
+        style=${`--span:${this.backspaceSpan(cols, keys.length, modeSpan)}`}
+        data-testid="key-backspace"
+        aria-label=${this.backspaceLabel}
+        @pointerdown=${(e: Event) => e.preventDefault()}
+        @click=${() => this.key('backspace')}
+      >
+        ⌫
+      </button>
     </div>`;
   }
 }

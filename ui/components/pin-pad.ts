@@ -87,7 +87,9 @@ export class AnjPinPad extends LitElement {
       </div>
       <div class="keys">
         ${['1', '2', '3'].map(digit)}
-        <button class="btn primary unlock" data-testid="pin-submit" ?disabled=${this.pin === ''} @click=${() => this.submit()}>${this.unlockLabel}</button>
+        <button class="btn primary unlock" data-testid="pin-submit" ?disabled=${this.pin === ''} @click=${() => this.submit()}>
+          ${this.unlockLabel}
+        </button>
         ${['4', '5', '6', '7', '8', '9'].map(digit)}
         <button class="btn quiet" data-testid="pin-clear" @click=${() => this.press('clear')}>${this.clearLabel}</button>
         ${digit('0')}

@@ -101,8 +101,7 @@ export class AnjStepBar extends LitElement {
     const at = ORDER.indexOf(this.current);
     return html`<ol aria-label=${m.label} data-testid="step-bar">
       ${ORDER.map(
-        (step, i) =>
-          html`<li class=${i < at ? 'done' : ''} aria-current=${i === at ? 'step' : 'false'} data-step=${step}>${m[step]}</li>`,
+        (step, i) => html`<li class=${i < at ? 'done' : ''} aria-current=${i === at ? 'step' : 'false'} data-step=${step}>${m[step]}</li>`,
       )}
     </ol>`;
   }

@@ -28,7 +28,6 @@ export interface ReportExport {
   target: string;
 }
 
-
 export type SignInResult =
   | { ok: true; session: StaffSession }
   | { ok: false; reason: 'refused' }
@@ -119,7 +118,8 @@ export class StaffApi {
     if (res.status === 404) return null;
     if (!res.ok) throw new StaffApiError('httpStatus', '/api/staff/operators', res.status);
     const body = (await res.json().catch(() => null)) as { operators?: unknown } | null;
-    if (!Array.isArray(body?.operators) || !body.operators.every((o) => typeof o === 'string')) throw new StaffApiError('badResponse', '/api/staff/operators');
+    if (!Array.isArray(body?.operators) || !body.operators.every((o) => typeof o === 'string'))
+      throw new StaffApiError('badResponse', '/api/staff/operators');
     return body.operators;
   }
 
@@ -148,7 +148,8 @@ export class StaffApi {
       this.csrf = body.csrf;
       return { ok: true, session: { operatorId: body.operatorId, csrf: body.csrf } };
     }
-    if ((res.status === 423 || res.status === 429) && body.error === 'locked') return { ok: false, reason: 'locked', lockedUntil: parseLockedUntil(body.lockedUntil) };
+    if ((res.status === 423 || res.status === 429) && body.error === 'locked')
+      return { ok: false, reason: 'locked', lockedUntil: parseLockedUntil(body.lockedUntil) };
     if (res.status === 401 || res.status === 400) return { ok: false, reason: 'refused' };
     throw new StaffApiError('httpStatus', path, res.status);
   }

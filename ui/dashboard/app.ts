@@ -44,7 +44,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 type Phase = 'checking' | 'signedOut' | 'signedIn';
 type Busy = 'pause' | 'assist' | 'export' | 'report' | 'ack';
 
-
 @customElement('anj-dashboard')
 export class AnjDashboard extends LitElement {
   @state() private phase: Phase = 'checking';
@@ -306,7 +305,8 @@ export class AnjDashboard extends LitElement {
       const result = await this.api.signIn(request.userId, request.pin);
       this.connectionLost = false;
       if (result.ok) this.enter(result.session);
-      else if (result.reason === 'locked') this.signInNotice = this.m.signIn.locked(result.lockedUntil ? wibTime(result.lockedUntil) : null);
+      else if (result.reason === 'locked')
+        this.signInNotice = this.m.signIn.locked(result.lockedUntil ? wibTime(result.lockedUntil) : null);
       else this.signInNotice = this.m.signIn.refused;
     } catch {
       this.connectionLost = true;
@@ -462,7 +462,10 @@ export class AnjDashboard extends LitElement {
         return this.withBusy('export', () => this.save(this.api.exportFilePath(action.exportId, action.file), action.file));
       case 'downloadReport':
         return this.withBusy('report', () =>
-          this.save(this.api.reportPath(action.semester, action.format), `${this.locale === 'id' ? 'laporan-semester' : 'semester-report'}-${action.semester}.${action.format}`),
+          this.save(
+            this.api.reportPath(action.semester, action.format),
+            `${this.locale === 'id' ? 'laporan-semester' : 'semester-report'}-${action.semester}.${action.format}`,
+          ),
         );
       case 'exportReport':
         return this.withBusy('report', async () => {
@@ -502,7 +505,13 @@ export class AnjDashboard extends LitElement {
     return html`<section class="signin" aria-labelledby="signin-title">
       <h2 id="signin-title">${m.title}</h2>
       <p>${m.intro}</p>
-      <anj-sign-in .messages=${this.m} notice=${this.signInNotice} ?busy=${this.signInBusy} ?onScreenKeyboard=${this.onKiosk} .operators=${this.onKiosk ? this.operators : null}></anj-sign-in>
+      <anj-sign-in
+        .messages=${this.m}
+        notice=${this.signInNotice}
+        ?busy=${this.signInBusy}
+        ?onScreenKeyboard=${this.onKiosk}
+        .operators=${this.onKiosk ? this.operators : null}
+      ></anj-sign-in>
     </section>`;
   }
 
@@ -512,9 +521,15 @@ export class AnjDashboard extends LitElement {
     const open = this.alerts.filter((a) => a.acknowledgedAt === null).length;
     return html`<nav aria-label=${m.label} data-testid="sections">
       ${SECTIONS.map(
-        (s) => html`<button class="btn" data-testid=${`section-${s}`} aria-current=${this.section === s ? 'page' : 'false'} @click=${() => (this.section = s)}>
-          ${m[s]}${s === 'alerts' && open > 0 ? html`<span class="badge">${open}</span>` : nothing}
-        </button>`,
+        (s) =>
+          html`<button
+            class="btn"
+            data-testid=${`section-${s}`}
+            aria-current=${this.section === s ? 'page' : 'false'}
+            @click=${() => (this.section = s)}
+          >
+            ${m[s]}${s === 'alerts' && open > 0 ? html`<span class="badge">${open}</span>` : nothing}
+          </button>`,
       )}
     </nav>`;
   }
@@ -524,17 +539,37 @@ export class AnjDashboard extends LitElement {
     const m = this.m;
     if (!o) return nothing;
     const section = (name: Section, content: unknown) =>
-      html`<div class="section ${name === 'assist' || name === 'sessions' ? 'wide' : ''}" data-section=${name} ?data-active=${this.section === name}>${content}</div>`;
+      html`<div
+        class="section ${name === 'assist' || name === 'sessions' ? 'wide' : ''}"
+        data-section=${name}
+        ?data-active=${this.section === name}
+      >
+        ${content}
+      </div>`;
     return html`<div class="grid">
       ${section(
         'assist',
-        html`<anj-assist-panel class="wide" .messages=${m} .step=${o.assist.step} ?atKiosk=${o.assist.atKiosk} ?busy=${this.busy.has('assist')} .photo=${this.photo}></anj-assist-panel>`,
+        html`<anj-assist-panel
+          class="wide"
+          .messages=${m}
+          .step=${o.assist.step}
+          ?atKiosk=${o.assist.atKiosk}
+          ?busy=${this.busy.has('assist')}
+          .photo=${this.photo}
+        ></anj-assist-panel>`,
       )}
       ${section('alerts', html`<anj-alerts-panel .messages=${m} .alerts=${this.alerts}></anj-alerts-panel>`)}
       ${section(
         'kiosk',
         html`<anj-health-panel .messages=${m} .health=${o.health}></anj-health-panel>
-          <anj-kiosk-panel .messages=${m} locale=${this.locale} ?paused=${o.kiosk.paused} ?busy=${this.busy.has('pause')} .kiosk=${o.kiosk} .lastUpdate=${o.update}></anj-kiosk-panel>`,
+          <anj-kiosk-panel
+            .messages=${m}
+            locale=${this.locale}
+            ?paused=${o.kiosk.paused}
+            ?busy=${this.busy.has('pause')}
+            .kiosk=${o.kiosk}
+            .lastUpdate=${o.update}
+          ></anj-kiosk-panel>`,
       )}
       ${section(
         'quota',
@@ -543,13 +578,25 @@ export class AnjDashboard extends LitElement {
       )}
       ${section(
         'returnData',
-        html`<anj-return-data-panel .messages=${m} .status=${this.returnData} .result=${this.exportResult} refusal=${this.exportRefusal}
-          ?busy=${this.busy.has('export')} ?atKiosk=${this.onKiosk}></anj-return-data-panel>`,
+        html`<anj-return-data-panel
+          .messages=${m}
+          .status=${this.returnData}
+          .result=${this.exportResult}
+          refusal=${this.exportRefusal}
+          ?busy=${this.busy.has('export')}
+          ?atKiosk=${this.onKiosk}
+        ></anj-return-data-panel>`,
       )}
       ${section(
         'report',
-        html`<anj-report-panel .messages=${m} ?busy=${this.busy.has('report')} ?atKiosk=${this.onKiosk} .targets=${this.returnData?.targets ?? []}
-          .result=${this.reportResult} refusal=${this.reportRefusal}></anj-report-panel>`,
+        html`<anj-report-panel
+          .messages=${m}
+          ?busy=${this.busy.has('report')}
+          ?atKiosk=${this.onKiosk}
+          .targets=${this.returnData?.targets ?? []}
+          .result=${this.reportResult}
+          refusal=${this.reportRefusal}
+        ></anj-report-panel>`,
       )}
       ${section('sessions', html`<anj-sessions-panel class="wide" .messages=${m} locale=${this.locale} .sessions=${this.sessions}></anj-sessions-panel>`)}
     </div>`;
@@ -560,10 +607,15 @@ export class AnjDashboard extends LitElement {
     return html`<header>
         <div>
           <h1 tabindex="-1">${m.title}</h1>
-          <div class="sub"><span class="office">${m.office}${this.session ? ' · ' : ''}</span>${this.session ? html`<span data-testid="operator">${m.signedInAs(this.session.operatorId)}</span>` : nothing}</div>
+          <div class="sub">
+            <span class="office">${m.office}${this.session ? ' · ' : ''}</span
+            >${this.session ? html`<span data-testid="operator">${m.signedInAs(this.session.operatorId)}</span>` : nothing}
+          </div>
         </div>
         <div class="tools">
-          <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>${m.switchLanguage}</button>
+          <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
+            ${m.switchLanguage}
+          </button>
           ${this.onKiosk ? html`<button class="btn" data-testid="back-to-kiosk" @click=${() => void this.backToKiosk()}>${m.backToKiosk}</button>` : nothing}
           ${this.phase === 'signedIn' ? html`<button class="btn" data-testid="sign-out" @click=${() => void this.signOut()}>${m.signOut}</button>` : nothing}
         </div>

@@ -32,7 +32,16 @@ export interface DashboardMessages {
     otherOperator: string;
   };
   /** The sections of the dashboard, one at a time on a small screen (the kiosk's 800×480). */
-  sections: { label: string; assist: string; alerts: string; kiosk: string; quota: string; returnData: string; report: string; sessions: string };
+  sections: {
+    label: string;
+    assist: string;
+    alerts: string;
+    kiosk: string;
+    quota: string;
+    returnData: string;
+    report: string;
+    sessions: string;
+  };
   health: {
     title: string;
     names: { idReader: string; sam: string; sensor: string; uplink: string; tamper: string; disk: string };
@@ -142,7 +151,6 @@ export interface DashboardMessages {
   };
 }
 
-
 /**
  * How a failed session ended, in staff terms (the taxpayer was told it without codes or blame;
  * staff need the cause). What to check comes with each session from the daemon (its hint).
@@ -197,8 +205,12 @@ const id: DashboardMessages = {
     userId: 'ID pengguna',
     pin: 'PIN',
     submit: 'Masuk',
-    refused: 'ID pengguna atau PIN salah, atau akun tidak aktif. Setelah lima kali salah, perangkat ini harus menunggu sebelum mencoba lagi.',
-    locked: (until) => (until ? `Terlalu banyak PIN salah dari perangkat ini: coba lagi setelah pukul ${until}.` : 'Terlalu banyak PIN salah dari perangkat ini: tunggu sebentar, lalu coba lagi.'),
+    refused:
+      'ID pengguna atau PIN salah, atau akun tidak aktif. Setelah lima kali salah, perangkat ini harus menunggu sebelum mencoba lagi.',
+    locked: (until) =>
+      until
+        ? `Terlalu banyak PIN salah dari perangkat ini: coba lagi setelah pukul ${until}.`
+        : 'Terlalu banyak PIN salah dari perangkat ini: tunggu sebentar, lalu coba lagi.',
     keyboard: 'Papan ketik layar',
     backspace: 'Hapus satu',
     clear: 'Hapus semua',
@@ -218,7 +230,14 @@ const id: DashboardMessages = {
   },
   health: {
     title: 'Kondisi perangkat',
-    names: { idReader: 'Pembaca KTP-el', sam: 'SAM', sensor: 'Pemindai sidik jari', uplink: 'Koneksi Dukcapil', tamper: 'Casing', disk: 'Penyimpanan' },
+    names: {
+      idReader: 'Pembaca KTP-el',
+      sam: 'SAM',
+      sensor: 'Pemindai sidik jari',
+      uplink: 'Koneksi Dukcapil',
+      tamper: 'Casing',
+      disk: 'Penyimpanan',
+    },
     states: {
       ready: 'Siap',
       missing: 'Tidak ada',
@@ -256,7 +275,9 @@ const id: DashboardMessages = {
     title: 'Kuota hari ini',
     used: (used, limit) => `${used} dari ${limit} akses NIK terpakai`,
     chartLabel: (total, peakHour, peak) =>
-      peakHour === null ? `Akses NIK per jam hari ini: belum ada (${total})` : `Akses NIK per jam hari ini: ${total} akses, terbanyak ${peak} pada pukul ${String(peakHour).padStart(2, '0')}.00`,
+      peakHour === null
+        ? `Akses NIK per jam hari ini: belum ada (${total})`
+        : `Akses NIK per jam hari ini: ${total} akses, terbanyak ${peak} pada pukul ${String(peakHour).padStart(2, '0')}.00`,
     hour: 'Jam',
     hits: 'Akses',
     projected: (time) => `Dengan laju saat ini, batas kuota tercapai sekitar pukul ${time}.`,
@@ -328,7 +349,8 @@ const id: DashboardMessages = {
     photoAlt: 'Foto pada KTP-el',
     faceMatches: 'Wajah sesuai',
     faceDiffers: 'Wajah tidak sesuai',
-    atKioskOnly: 'Wajib pajak menunggu bantuan di anjungan. Verifikasi dibantu hanya dapat dilakukan di layar anjungan, di depan wajib pajak.',
+    atKioskOnly:
+      'Wajib pajak menunggu bantuan di anjungan. Verifikasi dibantu hanya dapat dilakukan di layar anjungan, di depan wajib pajak.',
   },
   returnData: {
     title: 'Data balikan',
@@ -390,7 +412,10 @@ const en: DashboardMessages = {
     pin: 'PIN',
     submit: 'Sign in',
     refused: 'Wrong user ID or PIN, or the account is not active. After five wrong PINs this device must wait before it tries again.',
-    locked: (until) => (until ? `Too many wrong PINs from this device: try again after ${until}.` : 'Too many wrong PINs from this device: wait a moment, then try again.'),
+    locked: (until) =>
+      until
+        ? `Too many wrong PINs from this device: try again after ${until}.`
+        : 'Too many wrong PINs from this device: wait a moment, then try again.',
     keyboard: 'On-screen keyboard',
     backspace: 'Delete one',
     clear: 'Clear all',
@@ -410,7 +435,14 @@ const en: DashboardMessages = {
   },
   health: {
     title: 'Device health',
-    names: { idReader: 'KTP-el reader', sam: 'SAM', sensor: 'Fingerprint scanner', uplink: 'Civil registry link', tamper: 'Enclosure', disk: 'Storage' },
+    names: {
+      idReader: 'KTP-el reader',
+      sam: 'SAM',
+      sensor: 'Fingerprint scanner',
+      uplink: 'Civil registry link',
+      tamper: 'Enclosure',
+      disk: 'Storage',
+    },
     states: {
       ready: 'Ready',
       missing: 'Missing',
@@ -448,7 +480,9 @@ const en: DashboardMessages = {
     title: "Today's quota",
     used: (used, limit) => `${used} of ${limit} NIK hits used`,
     chartLabel: (total, peakHour, peak) =>
-      peakHour === null ? `NIK hits per hour today: none yet (${total})` : `NIK hits per hour today: ${total} hits, most ${peak} at ${String(peakHour).padStart(2, '0')}:00`,
+      peakHour === null
+        ? `NIK hits per hour today: none yet (${total})`
+        : `NIK hits per hour today: ${total} hits, most ${peak} at ${String(peakHour).padStart(2, '0')}:00`,
     hour: 'Hour',
     hits: 'Hits',
     projected: (time) => `At this rate the quota runs out at about ${time}.`,
@@ -520,14 +554,16 @@ const en: DashboardMessages = {
     photoAlt: 'Photo on the KTP-el',
     faceMatches: 'Face matches',
     faceDiffers: 'Face does not match',
-    atKioskOnly: "A taxpayer is waiting for help at the kiosk. The assisted verification can only be done on the kiosk's screen, in front of the taxpayer.",
+    atKioskOnly:
+      "A taxpayer is waiting for help at the kiosk. The assisted verification can only be done on the kiosk's screen, in front of the taxpayer.",
   },
   returnData: {
     title: 'Data balikan',
     pending: 'Waiting (neither sent nor exported)',
     delivered: 'Delivered by web service',
     exported: 'Exported to a file',
-    deadLettered: (n) => `${n} ${n === 1 ? 'entry' : 'entries'} could not be delivered to the registry after several tries: export to a file.`,
+    deadLettered: (n) =>
+      `${n} ${n === 1 ? 'entry' : 'entries'} could not be delivered to the registry after several tries: export to a file.`,
     target: 'Export to',
     noTargets: 'No export target (folder or USB stick) is available.',
     format: 'File format',

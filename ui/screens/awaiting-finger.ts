@@ -44,12 +44,20 @@ export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
     const finger = fingerName(this.messages, v.fingerPosition);
     return html`<h1>${m.title(finger)}</h1>
       <div class="split">
-        <anj-hand class="optional-large" .position=${v.fingerPosition} leftLabel=${m.leftHand} rightLabel=${m.rightHand} alt=${m.handsAlt(finger)}></anj-hand>
+        <anj-hand
+          class="optional-large"
+          .position=${v.fingerPosition}
+          leftLabel=${m.leftHand}
+          rightLabel=${m.rightHand}
+          alt=${m.handsAlt(finger)}
+        ></anj-hand>
         <div class="side">
           <p class="attempt" data-testid="finger-attempt">${m.attempt(v.attempt, v.maxAttempts)}</p>
           ${v.feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${m.feedback[v.feedback]}</p>` : null}
           <div class="actions">
-            <button class="btn" data-testid="cannot-give-finger" @click=${() => this.intent({ type: 'cannotGiveFinger' })}>${m.cannotGive}</button>
+            <button class="btn" data-testid="cannot-give-finger" @click=${() => this.intent({ type: 'cannotGiveFinger' })}>
+              ${m.cannotGive}
+            </button>
             <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
           </div>
         </div>

@@ -29,7 +29,9 @@ export abstract class ScreenElement<S extends Screen> extends LitElement {
   /** The session's reference code, on the screens whose view carries one. */
   protected referenceLine() {
     const reference = (this.view as { reference?: string }).reference;
-    return reference ? html`<anj-session-reference .reference=${reference} .label=${this.messages.sessionReference}></anj-session-reference>` : nothing;
+    return reference
+      ? html`<anj-session-reference .reference=${reference} .label=${this.messages.sessionReference}></anj-session-reference>`
+      : nothing;
   }
 
   protected intent(intent: Intent): void {

@@ -39,7 +39,6 @@ export class FailedScreen extends ScreenElement<'failed'> {
     const next = step === null ? null : { 'retry-card-in': m.retryCardIn, 'retry-card-out': m.retryCardOut, 'take-card': m.takeCard }[step];
     return html`<h1 data-testid="failure-title" data-reason=${v.reason}>${advice.title}</h1>
       <p data-testid="failure-action">${advice.action}</p>
-      ${next ? html`<p class="next" data-testid=${v.retriable ? 'try-again' : 'take-card'}>${next}</p>` : null}
-      ${this.referenceLine()}`;
+      ${next ? html`<p class="next" data-testid=${v.retriable ? 'try-again' : 'take-card'}>${next}</p>` : null} ${this.referenceLine()}`;
   }
 }

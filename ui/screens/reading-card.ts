@@ -13,6 +13,8 @@ export class ReadingCardScreen extends ScreenElement<'readingCard'> {
     return html`<h1>${title}</h1>
       <anj-progress .value=${this.view.progress} label=${title}></anj-progress>
       <p>${m.keepCard}</p>
-      <div class="actions"><button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button></div>`;
+      <div class="actions">
+        <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+      </div>`;
   }
 }

@@ -276,7 +276,8 @@ export class ResultScreen extends ScreenElement<'result'> {
   /** Agrees, differs, or (the registry sent nothing for it) unknown: never "differs" for lack of data. */
   private mark(agrees: boolean | null) {
     const m = this.messages.result;
-    const [tone, text] = agrees === null ? ['unknown', `– ${m.unknown}`] : agrees ? ['agrees', `✓ ${m.agrees}`] : ['differs', `✗ ${m.differs}`];
+    const [tone, text] =
+      agrees === null ? ['unknown', `– ${m.unknown}`] : agrees ? ['agrees', `✓ ${m.agrees}`] : ['differs', `✗ ${m.differs}`];
     return html`<span class="mark ${tone}" data-testid="field-mark">${text}</span>`;
   }
 
@@ -304,7 +305,13 @@ export class ResultScreen extends ScreenElement<'result'> {
         }}
       >
         <table>
-          ${compared ? null : html`<caption data-testid="not-compared">${m.notCompared}</caption>`}
+          ${
+            compared
+              ? null
+              : html`<caption data-testid="not-compared">
+                  ${m.notCompared}
+                </caption>`
+          }
           <thead>
             <tr>
               <th scope="col">${m.fieldHeader}</th>
@@ -314,27 +321,44 @@ export class ResultScreen extends ScreenElement<'result'> {
           </thead>
           <tbody>
             ${v.fields.map(
-              (f) => html`<tr class=${f.agrees === false ? 'differs' : 'agrees'} data-testid=${`field-${f.key}`} data-agrees=${f.agrees === null ? 'unknown' : String(f.agrees)}>
-                <th scope="row">
-                  ${f.label[this.locale]} ${compared ? this.mark(f.agrees) : null}
-                </th>
-                <td class="value" data-testid="card-value">${this.value(f.key, f.card)} ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}</td>
-                ${compared
-                  ? html`<td class="value" data-testid="registry-value">${f.registry === null ? m.noRegistryValue : this.value(f.key, f.registry)}</td>`
-                  : null}
-              </tr>`,
+              (f) =>
+                html`<tr
+                  class=${f.agrees === false ? 'differs' : 'agrees'}
+                  data-testid=${`field-${f.key}`}
+                  data-agrees=${f.agrees === null ? 'unknown' : String(f.agrees)}
+                >
+                  <th scope="row">${f.label[this.locale]} ${compared ? this.mark(f.agrees) : null}</th>
+                  <td class="value" data-testid="card-value">
+                    ${this.value(f.key, f.card)} ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}
+                  </td>
+                  ${
+                    compared
+                      ? html`<td class="value" data-testid="registry-value">
+                          ${f.registry === null ? m.noRegistryValue : this.value(f.key, f.registry)}
+                        </td>`
+                      : null
+                  }
+                </tr>`,
             )}
           </tbody>
         </table>
-        <p class="more ${this.rowsBelow > 0 ? '' : 'none'}" aria-hidden=${this.rowsBelow > 0 ? 'false' : 'true'} data-testid=${this.rowsBelow > 0 ? 'more-rows' : 'no-more-rows'}>
+        <p
+          class="more ${this.rowsBelow > 0 ? '' : 'none'}"
+          aria-hidden=${this.rowsBelow > 0 ? 'false' : 'true'}
+          data-testid=${this.rowsBelow > 0 ? 'more-rows' : 'no-more-rows'}
+        >
           ${m.moreRows(Math.max(this.rowsBelow, 1))}
         </p>
       </div>
       ${this.referenceLine()}
       <div class="actions">
-        ${v.canLinkReturnData
-          ? html`<button class="btn" data-testid="link-return-data" @click=${() => this.intent({ type: 'linkReturnData' })}>${m.linkReturnData}</button>`
-          : null}
+        ${
+          v.canLinkReturnData
+            ? html`<button class="btn" data-testid="link-return-data" @click=${() => this.intent({ type: 'linkReturnData' })}>
+                ${m.linkReturnData}
+              </button>`
+            : null
+        }
         <button class="btn primary" data-testid="finish" @click=${() => this.intent({ type: 'finish' })}>${this.messages.done}</button>
       </div>`;
   }

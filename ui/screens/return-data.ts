@@ -211,9 +211,13 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
     const own = error !== null && errorField(error, this.active) === field ? error : null;
     return html`<div class="label">
         <label for=${field}>${field === 'nop' ? m.nopLabel : m.npwpdLabel}</label>
-        ${field === 'nop'
-          ? html`<span class="count" data-testid="nop-count" aria-live="polite">${m.digitCount(nopDigitCount(this.nop), NOP_DIGITS)}</span>`
-          : null}
+        ${
+          field === 'nop'
+            ? html`<span class="count" data-testid="nop-count" aria-live="polite"
+                >${m.digitCount(nopDigitCount(this.nop), NOP_DIGITS)}</span
+              >`
+            : null
+        }
       </div>
       <input
         id=${field}
@@ -232,16 +236,22 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
           el.value = field === 'nop' ? this.nop : this.npwpd;
         }}
       />
-      ${own
-        ? this.errorLine(own, `${field}-hint`)
-        : html`<span class="hint ${this.active === field ? '' : 'inactive'}" id=${`${field}-hint`}>${field === 'nop' ? m.nopHint : m.npwpdHint}</span>`}`;
+      ${
+        own
+          ? this.errorLine(own, `${field}-hint`)
+          : html`<span class="hint ${this.active === field ? '' : 'inactive'}" id=${`${field}-hint`}
+              >${field === 'nop' ? m.nopHint : m.npwpdHint}</span
+            >`
+      }`;
   }
 
   /** Keyed by the submission: a second refusal of the same kind is drawn (and announced) anew. */
   private errorLine(error: ReturnDataError, id: string) {
     return keyed(
       this.view.submissions,
-      html`<p class="error fresh" id=${id} role="alert" data-testid="return-data-error" data-submission=${this.view.submissions}>${this.messages.returnData.error[error]}</p>`,
+      html`<p class="error fresh" id=${id} role="alert" data-testid="return-data-error" data-submission=${this.view.submissions}>
+        ${this.messages.returnData.error[error]}
+      </p>`,
     );
   }
 
@@ -251,9 +261,7 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
     const letters = this.lettersShown();
     return html`<h1 tabindex="-1">${m.title}</h1>
       <p class="intro" data-testid="kept-for">${m.intro} ${m.keptFor}</p>
-      <div class="fields">
-        ${letters ? null : this.input('nop', error)} ${this.input('npwpd', error)}
-      </div>
+      <div class="fields">${letters ? null : this.input('nop', error)} ${this.input('npwpd', error)}</div>
       <div class="pad">
         <anj-keypad
           ?allowLetters=${this.active === 'npwpd'}
@@ -264,7 +272,9 @@ export class ReturnDataScreen extends ScreenElement<'returnData'> {
           @anj-key=${(e: CustomEvent<string>) => this.key(e.detail)}
           @anj-keypad-letters=${(e: CustomEvent<boolean>) => (this.letters = e.detail)}
         ></anj-keypad>
-        <button class="btn primary" data-testid="submit-return-data" @click=${() => this.intent(returnDataIntent(this.nop, this.npwpd))}>${m.submit}</button>
+        <button class="btn primary" data-testid="submit-return-data" @click=${() => this.intent(returnDataIntent(this.nop, this.npwpd))}>
+          ${m.submit}
+        </button>
         <button class="btn" data-testid="skip-return-data" @click=${() => this.intent({ type: 'skipReturnData' })}>${m.skip}</button>
       </div>`;
   }

@@ -74,7 +74,9 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
   private lockedUntil(): string | null {
     const until = this.view.staffPin.lockedUntil;
     if (until === null || until <= Date.now()) return null;
-    return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta' }).format(new Date(until)).replace('.', ':');
+    return new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta' })
+      .format(new Date(until))
+      .replace('.', ':');
   }
 
   private callStaff() {
@@ -88,18 +90,26 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
         <h1 tabindex="-1">${pad ? m.padTitle : m.callTitle}</h1>
         ${pad ? null : html`<p>${m.why[this.view.why]}</p>`}
         ${this.view.helpNeeded && !pad ? html`<p data-testid="help-needed">${m.helpNeeded}</p>` : null}
-        ${locked !== null
-          ? html`<p class="error staff-note" role="alert" data-testid="pin-locked">${m.lockedUntil(locked)}</p>`
-          : this.view.pinRejected
-            ? html`<p class="error staff-note" role="alert" data-testid="pin-rejected">${m.pinRejected}</p>`
-            : null}
-        ${locked === null && attemptsLeft !== null && (this.view.pinRejected || this.padOpen)
-          ? html`<p class="staff-note" data-testid="pin-attempts-left">${m.attemptsLeft(attemptsLeft)}</p>`
-          : null}
+        ${
+          locked !== null
+            ? html`<p class="error staff-note" role="alert" data-testid="pin-locked">${m.lockedUntil(locked)}</p>`
+            : this.view.pinRejected
+              ? html`<p class="error staff-note" role="alert" data-testid="pin-rejected">${m.pinRejected}</p>`
+              : null
+        }
+        ${
+          locked === null && attemptsLeft !== null && (this.view.pinRejected || this.padOpen)
+            ? html`<p class="staff-note" data-testid="pin-attempts-left">${m.attemptsLeft(attemptsLeft)}</p>`
+            : null
+        }
         <div class="actions">
-          ${this.padOpen
-            ? html`<button class="btn quiet" data-testid="staff-pad-close" @click=${() => (this.padOpen = false)}>${m.hidePad}</button>`
-            : html`<button class="btn" data-testid="staff-pad-open" ?disabled=${locked !== null} @click=${() => (this.padOpen = true)}>${m.staffButton}</button>`}
+          ${
+            this.padOpen
+              ? html`<button class="btn quiet" data-testid="staff-pad-close" @click=${() => (this.padOpen = false)}>${m.hidePad}</button>`
+              : html`<button class="btn" data-testid="staff-pad-open" ?disabled=${locked !== null} @click=${() => (this.padOpen = true)}>
+                  ${m.staffButton}
+                </button>`
+          }
           <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
         </div>
       </div>
@@ -110,12 +120,12 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
   private pinPadElement() {
     const m = this.messages.staff;
     return html`<anj-pin-pad
-        label=${m.pinLabel}
-        unlockLabel=${m.unlock}
-        clearLabel=${m.clear}
-        backspaceLabel=${m.backspace}
-        @anj-pin=${(e: CustomEvent<string>) => this.intent({ type: 'staffUnlock', pin: e.detail })}
-      ></anj-pin-pad>`;
+      label=${m.pinLabel}
+      unlockLabel=${m.unlock}
+      clearLabel=${m.clear}
+      backspaceLabel=${m.backspace}
+      @anj-pin=${(e: CustomEvent<string>) => this.intent({ type: 'staffUnlock', pin: e.detail })}
+    ></anj-pin-pad>`;
   }
 
   private compareFace() {
@@ -126,8 +136,12 @@ export class StaffAssistScreen extends ScreenElement<'staffAssist'> {
         <h1 tabindex="-1">${m.compareTitle}</h1>
         <p>${m.compareInstruction}</p>
         <div class="actions">
-          <button class="btn ok" data-testid="face-matches" @click=${() => this.intent({ type: 'staffConfirmFace', matches: true })}>${m.faceMatches}</button>
-          <button class="btn bad" data-testid="face-differs" @click=${() => this.intent({ type: 'staffConfirmFace', matches: false })}>${m.faceDiffers}</button>
+          <button class="btn ok" data-testid="face-matches" @click=${() => this.intent({ type: 'staffConfirmFace', matches: true })}>
+            ${m.faceMatches}
+          </button>
+          <button class="btn bad" data-testid="face-differs" @click=${() => this.intent({ type: 'staffConfirmFace', matches: false })}>
+            ${m.faceDiffers}
+          </button>
         </div>
         <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
       </div>

@@ -12,6 +12,8 @@ export class ValidatingScreen extends ScreenElement<'validating'> {
     return html`<h1>${m.title}</h1>
       <anj-progress .value=${null} label=${m.title}></anj-progress>
       <p>${m.detail}</p>
-      <div class="actions"><button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button></div>`;
+      <div class="actions">
+        <button class="btn quiet" data-testid="cancel" @click=${() => this.intent({ type: 'cancel' })}>${this.messages.cancel}</button>
+      </div>`;
   }
 }

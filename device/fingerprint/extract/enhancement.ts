@@ -29,7 +29,8 @@ const filters = new Map<number, LineFilter>();
  */
 function line(direction: number, weights: (t: number) => number): LineFilter {
   const r = PARAMETERS.gaborRadius;
-  const ux = Math.cos(direction), uy = Math.sin(direction);
+  const ux = Math.cos(direction),
+    uy = Math.sin(direction);
   const merged = new Map<number, { dx: number; dy: number; w: number }>();
   const add = (dx: number, dy: number, w: number): void => {
     if (w === 0) return;
@@ -39,9 +40,12 @@ function line(direction: number, weights: (t: number) => number): LineFilter {
     else merged.set(key, { dx, dy, w });
   };
   for (let t = -r; t <= r; t++) {
-    const px = t * ux, py = t * uy;
-    const x0 = Math.floor(px + 1e-9), y0 = Math.floor(py + 1e-9);
-    const fx = px - x0, fy = py - y0;
+    const px = t * ux,
+      py = t * uy;
+    const x0 = Math.floor(px + 1e-9),
+      y0 = Math.floor(py + 1e-9);
+    const fx = px - x0,
+      fy = py - y0;
     const w = weights(t);
     add(x0, y0, w * (1 - fx) * (1 - fy));
     add(x0 + 1, y0, w * fx * (1 - fy));
@@ -73,10 +77,17 @@ export function acrossFilter(step: number, period: number): LineFilter {
   const sigma = PARAMETERS.gaborSigma;
   const envelope = (t: number): number => Math.exp(-(t * t) / (2 * sigma * sigma));
   const r = PARAMETERS.gaborRadius;
-  let mean = 0, weight = 0;
-  for (let t = -r; t <= r; t++) { mean += envelope(t) * Math.cos((2 * Math.PI * t) / period); weight += envelope(t); }
+  let mean = 0,
+    weight = 0;
+  for (let t = -r; t <= r; t++) {
+    mean += envelope(t) * Math.cos((2 * Math.PI * t) / period);
+    weight += envelope(t);
+  }
   // Zero mean (a flat patch gives 0), then unit absolute sum.
-  const f = line((step * Math.PI) / PARAMETERS.gaborOrientations + Math.PI / 2, (t) => envelope(t) * (Math.cos((2 * Math.PI * t) / period) - mean / weight));
+  const f = line(
+    (step * Math.PI) / PARAMETERS.gaborOrientations + Math.PI / 2,
+    (t) => envelope(t) * (Math.cos((2 * Math.PI * t) / period) - mean / weight),
+  );
   const norm = f.weight.reduce((a, b) => a + Math.abs(b), 0);
   for (let i = 0; i < f.weight.length; i++) f.weight[i] = f.weight[i]! / norm;
   filters.set(key, f);
@@ -89,7 +100,14 @@ export function angleStepOf(angle: number): number {
 }
 
 /** Applies, at every pixel selected by `select`, the filter its orientation cell asks for. */
-function pass(src: Float32Array, width: number, height: number, select: Uint8Array, field: OrientationField, filterOf: (cell: number) => LineFilter): Float32Array {
+function pass(
+  src: Float32Array,
+  width: number,
+  height: number,
+  select: Uint8Array,
+  field: OrientationField,
+  filterOf: (cell: number) => LineFilter,
+): Float32Array {
   const r = PARAMETERS.gaborRadius + 1;
   const out = new Float32Array(width * height);
   const cells = field.columns * field.rows;
@@ -179,4 +197,3 @@ function growMask(mask: MaskImage, r: number): Uint8Array {
   }
   return out;
 }
-

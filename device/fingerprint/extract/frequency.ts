@@ -44,11 +44,14 @@ export function estimateRidgePeriod(image: FloatImage, mask: MaskImage, field: O
       const c = cellOf(field, cx, cy);
       if (field.coherence[c]! < PARAMETERS.minCoherence) continue;
       const a = field.angle[c]!;
-      const ux = Math.cos(a), uy = Math.sin(a);
+      const ux = Math.cos(a),
+        uy = Math.sin(a);
       for (let t = -HALF; t <= HALF; t++) {
-        let s = 0, count = 0;
+        let s = 0,
+          count = 0;
         for (const u of ALONG) {
-          const x = Math.round(cx - t * uy + u * ux), y = Math.round(cy + t * ux + u * uy);
+          const x = Math.round(cx - t * uy + u * ux),
+            y = Math.round(cy + t * ux + u * uy);
           if (x < 0 || y < 0 || x >= width || y >= height || !mask.data[y * width + x]) continue;
           s += data[y * width + x]!;
           count++;
@@ -69,7 +72,8 @@ export function estimateRidgePeriod(image: FloatImage, mask: MaskImage, field: O
       around.length = 0;
       for (let dy = -2; dy <= 2; dy++) {
         for (let dx = -2; dx <= 2; dx++) {
-          const xx = bx + dx, yy = by + dy;
+          const xx = bx + dx,
+            yy = by + dy;
           if (xx < 0 || yy < 0 || xx >= columns || yy >= rows) continue;
           const p = period[yy * columns + xx]!;
           if (p > 0) around.push(p);
@@ -100,8 +104,14 @@ function firstPeak(profile: Float32Array): number {
   };
   const zero = ac(0);
   if (zero <= 1e-9) return 0;
-  let previous = zero, lag = 1, current = ac(1);
-  while (lag < MAX_LAG && current <= previous) { previous = current; lag++; current = ac(lag); }
+  let previous = zero,
+    lag = 1,
+    current = ac(1);
+  while (lag < MAX_LAG && current <= previous) {
+    previous = current;
+    lag++;
+    current = ac(lag);
+  }
   while (lag < MAX_LAG) {
     const next = ac(lag + 1);
     if (next < current) {

@@ -86,7 +86,7 @@ export function extractMinutiae(image: SensorImage): Extraction {
 /** Image axes (y down) → ISO: counter-clockwise from the x axis, 0..2π. */
 function isoAngle(direction: number): number {
   const turn = 2 * Math.PI;
-  return (((-direction) % turn) + turn) % turn;
+  return ((-direction % turn) + turn) % turn;
 }
 
 /** Images larger than any fingerprint sensor (or malformed) are refused before any work. */
@@ -98,7 +98,14 @@ export class FingerImageError extends Error {
 
 function checkImage(image: SensorImage): void {
   const { width, height, pixels, dpi } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 64 || height < 64 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 64 ||
+    height < 64 ||
+    width > MAX_IMAGE_SIDE ||
+    height > MAX_IMAGE_SIDE
+  ) {
     throw new FingerImageError(`image size ${width}×${height} is outside 64..${MAX_IMAGE_SIDE} px`);
   }
   if (pixels.length !== width * height) throw new FingerImageError(`image has ${pixels.length} pixels, expected ${width * height}`);
@@ -136,7 +143,12 @@ export function extractTemplate(image: SensorImage, fingerPosition = 0): Extract
     minutiae: e.minutiae,
   };
   const refusal = imageRefusal(e) ?? minutiaeRefusal(template.minutiae.length, e.quality.contactAreaMm2);
-  const result: ExtractedTemplate = { template, quality: e.quality.score, ridgePeriodPx: e.stages.ridgePeriod.measured, contactAreaMm2: e.quality.contactAreaMm2 };
+  const result: ExtractedTemplate = {
+    template,
+    quality: e.quality.score,
+    ridgePeriodPx: e.stages.ridgePeriod.measured,
+    contactAreaMm2: e.quality.contactAreaMm2,
+  };
   if (refusal) Object.assign(result, refusal);
   return result;
 }
@@ -154,7 +166,8 @@ function imageRefusal(e: Extraction): Refusal | undefined {
   // No ridge wave anywhere, or one at a scale no finger has: the image is not a readable finger at
   // the resolution its sensor is said to have.
   if (period.measuredBlocks < CAPTURE_LIMITS.minPeriodBlocks) return { hint: 'cleanFinger', reason: 'noRidges' };
-  if (period.measured < PARAMETERS.minPlausiblePeriod || period.measured > PARAMETERS.maxPlausiblePeriod) return { hint: 'cleanFinger', reason: 'wrongScale' };
+  if (period.measured < PARAMETERS.minPlausiblePeriod || period.measured > PARAMETERS.maxPlausiblePeriod)
+    return { hint: 'cleanFinger', reason: 'wrongScale' };
   // Dark: a wet or smeared finger. Light or faint: a dry finger or too little pressure.
   if (e.meanGrey < CAPTURE_LIMITS.minMeanGrey) return { hint: 'cleanFinger', reason: 'dark' };
   if (e.meanGrey > CAPTURE_LIMITS.maxMeanGrey || e.contrast < CAPTURE_LIMITS.minContrast) return { hint: 'pressLonger', reason: 'faint' };

@@ -38,8 +38,10 @@ export function detectMinutiae(skeleton: Skeleton, field: OrientationField, dist
   const offsets = neighbourOffsets(width);
   const found: Candidate[] = [];
   const vector = (from: number, to: number): number => {
-    const fx = from % width, fy = (from - fx) / width;
-    const tx = to % width, ty = (to - tx) / width;
+    const fx = from % width,
+      fy = (from - fx) / width;
+    const tx = to % width,
+      ty = (to - tx) / width;
     return Math.atan2(ty - fy, tx - fx);
   };
   for (let y = 1; y < height - 1; y++) {
@@ -56,14 +58,20 @@ export function detectMinutiae(skeleton: Skeleton, field: OrientationField, dist
         const t = traceLine(skeleton, i, first, PARAMETERS.directionTraceLength);
         found.push({ x, y, direction: refine(vector(i, t.end), field.angle[cell]!), type: 'ending', index: i });
       } else if (cn === 3) {
-        const branches = branchStarts(data, i, offsets).map((b) => vector(i, traceLine(skeleton, i, b, PARAMETERS.directionTraceLength).end));
+        const branches = branchStarts(data, i, offsets).map((b) =>
+          vector(i, traceLine(skeleton, i, b, PARAMETERS.directionTraceLength).end),
+        );
         if (branches.length !== 3) continue;
         // The two fork branches run close together; the stem is the odd one out, and the
         // minutia points the other way, between the branches.
-        let stem = 0, widest = -1;
+        let stem = 0,
+          widest = -1;
         for (let k = 0; k < 3; k++) {
           const spread = angleDistance(branches[k]!, branches[(k + 1) % 3]!) + angleDistance(branches[k]!, branches[(k + 2) % 3]!);
-          if (spread > widest) { widest = spread; stem = k; }
+          if (spread > widest) {
+            widest = spread;
+            stem = k;
+          }
         }
         found.push({ x, y, direction: refine(branches[stem]! + Math.PI, field.angle[cell]!), type: 'bifurcation', index: i });
       }
@@ -96,13 +104,20 @@ export function removeSpurious(candidates: Candidate[], skeleton: Skeleton): Can
       const [first] = branchStarts(data, c.index, offsets);
       if (first === undefined) return;
       const t = traceLine(skeleton, c.index, first, PARAMETERS.spurLength);
-      if (t.hitMinutia) { removed[k] = 1; dropNear(t.end); }
+      if (t.hitMinutia) {
+        removed[k] = 1;
+        dropNear(t.end);
+      }
     } else {
       for (const b of branchStarts(data, c.index, offsets)) {
         const t = traceLine(skeleton, c.index, b, PARAMETERS.bridgeLength);
         if (!t.hitMinutia) continue;
-        const x = t.end % width, y = (t.end - x) / width;
-        if (crossingNumber(data, t.end, offsets) >= 3 || Math.hypot(x - c.x, y - c.y) > 1.5) { removed[k] = 1; dropNear(t.end); }
+        const x = t.end % width,
+          y = (t.end - x) / width;
+        if (crossingNumber(data, t.end, offsets) >= 3 || Math.hypot(x - c.x, y - c.y) > 1.5) {
+          removed[k] = 1;
+          dropNear(t.end);
+        }
       }
     }
   });
@@ -110,7 +125,8 @@ export function removeSpurious(candidates: Candidate[], skeleton: Skeleton): Can
   for (const a of endings) {
     for (const b of endings) {
       if (b <= a) continue;
-      const p = candidates[a]!, q = candidates[b]!;
+      const p = candidates[a]!,
+        q = candidates[b]!;
       const d = Math.hypot(q.x - p.x, q.y - p.y);
       if (d > PARAMETERS.brokenRidgeDistance) continue;
       if (angleDistance(p.direction, q.direction + Math.PI) > PARAMETERS.brokenRidgeAngle) continue;

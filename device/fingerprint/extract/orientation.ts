@@ -34,13 +34,15 @@ function boxCells(src: Float32Array, columns: number, rows: number, r: number): 
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < columns; x++) {
       let s = 0;
-      const x0 = Math.max(0, x - r), x1 = Math.min(columns - 1, x + r);
+      const x0 = Math.max(0, x - r),
+        x1 = Math.min(columns - 1, x + r);
       for (let k = x0; k <= x1; k++) s += src[y * columns + k]!;
       tmp[y * columns + x] = s / (x1 - x0 + 1);
     }
   }
   for (let y = 0; y < rows; y++) {
-    const y0 = Math.max(0, y - r), y1 = Math.min(rows - 1, y + r);
+    const y0 = Math.max(0, y - r),
+      y1 = Math.min(rows - 1, y + r);
     for (let x = 0; x < columns; x++) {
       let s = 0;
       for (let k = y0; k <= y1; k++) s += tmp[k * columns + x]!;
@@ -64,9 +66,14 @@ export function estimateOrientation(image: FloatImage): OrientationField {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       // Sobel
-      const a = data[i - width - 1]!, b = data[i - width]!, c = data[i - width + 1]!;
-      const d = data[i - 1]!, f = data[i + 1]!;
-      const g = data[i + width - 1]!, h = data[i + width]!, k = data[i + width + 1]!;
+      const a = data[i - width - 1]!,
+        b = data[i - width]!,
+        c = data[i - width + 1]!;
+      const d = data[i - 1]!,
+        f = data[i + 1]!;
+      const g = data[i + width - 1]!,
+        h = data[i + width]!,
+        k = data[i + width + 1]!;
       const gx = c + 2 * f + k - a - 2 * d - g;
       const gy = g + 2 * h + k - a - 2 * b - c;
       const q = rowCell + ((x / cell) | 0);

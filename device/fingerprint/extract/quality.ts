@@ -21,7 +21,9 @@ export interface ImageQuality {
 const MM_PER_PX = 25.4 / 500;
 
 export function assessImage(mask: MaskImage, field: OrientationField, contrast: number): ImageQuality {
-  let area = 0, readable = 0, coherence = 0;
+  let area = 0,
+    readable = 0,
+    coherence = 0;
   const { width, height, data } = mask;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -40,11 +42,19 @@ export function assessImage(mask: MaskImage, field: OrientationField, contrast: 
   const flowFactor = clamp(readableShare);
   const clarityFactor = clamp(meanCoherence / 0.6);
   const contrastFactor = clamp(contrast / (2 * CAPTURE_LIMITS.minContrast));
-  return { score: Math.round(100 * areaFactor * flowFactor * clarityFactor * contrastFactor), contactAreaMm2, readableShare, meanCoherence };
+  return {
+    score: Math.round(100 * areaFactor * flowFactor * clarityFactor * contrastFactor),
+    contactAreaMm2,
+    readableShare,
+    meanCoherence,
+  };
 }
 
 export function minutiaQuality(field: OrientationField, distanceToEdge: Float32Array, width: number, x: number, y: number): number {
-  const clarity = Math.max(0, Math.min(1, (field.coherence[cellOf(field, x, y)]! - PARAMETERS.minCoherence) / (0.85 - PARAMETERS.minCoherence)));
+  const clarity = Math.max(
+    0,
+    Math.min(1, (field.coherence[cellOf(field, x, y)]! - PARAMETERS.minCoherence) / (0.85 - PARAMETERS.minCoherence)),
+  );
   const edge = Math.max(0, Math.min(1, distanceToEdge[y * width + x]! / (3 * PARAMETERS.borderDistance)));
   return Math.max(1, Math.round(100 * (0.3 + 0.7 * clarity) * (0.5 + 0.5 * edge)));
 }

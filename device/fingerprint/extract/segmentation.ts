@@ -23,11 +23,15 @@ export function segmentForeground(image: FloatImage): Segmentation {
   let total = 0;
   for (let by = 0; by < bh; by++) {
     for (let bx = 0; bx < bw; bx++) {
-      let s = 0, s2 = 0, n = 0;
+      let s = 0,
+        s2 = 0,
+        n = 0;
       for (let y = by * b; y < Math.min(height, (by + 1) * b); y++) {
         for (let x = bx * b; x < Math.min(width, (bx + 1) * b); x++) {
           const v = data[y * width + x]!;
-          s += v; s2 += v * v; n++;
+          s += v;
+          s2 += v * v;
+          n++;
         }
       }
       const m = s / n;
@@ -46,14 +50,18 @@ export function segmentForeground(image: FloatImage): Segmentation {
   blocks = largestComponent(blocks, bw, bh);
   blocks = fillHoles(blocks, bw, bh);
   const mask = new Uint8Array(width * height);
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (!blocks[Math.floor(y / b) * bw + Math.floor(x / b)]) continue;
       const i = y * width + x;
       mask[i] = 1;
       const v = data[i]!;
-      s += v; s2 += v * v; n++;
+      s += v;
+      s2 += v * v;
+      n++;
     }
   }
   const meanGrey = n ? s / n : 255;
@@ -69,12 +77,15 @@ function majority(blocks: Uint8Array, w: number, h: number): Uint8Array {
   const out = new Uint8Array(blocks.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let on = 0, n = 0;
+      let on = 0,
+        n = 0;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx, yy = y + dy;
+          const xx = x + dx,
+            yy = y + dy;
           if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-          on += blocks[yy * w + xx]!; n++;
+          on += blocks[yy * w + xx]!;
+          n++;
         }
       }
       out[y * w + x] = on * 2 > n ? 1 : 0;
@@ -93,8 +104,14 @@ function label(blocks: Uint8Array, w: number, h: number, value: number): Int32Ar
     stack.push(start);
     while (stack.length) {
       const i = stack.pop()!;
-      const x = i % w, y = (i - x) / w;
-      for (const [xx, yy] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+      const x = i % w,
+        y = (i - x) / w;
+      for (const [xx, yy] of [
+        [x - 1, y],
+        [x + 1, y],
+        [x, y - 1],
+        [x, y + 1],
+      ] as const) {
         if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
         const j = yy * w + xx;
         if (blocks[j] !== value || labels[j] !== -1) continue;
@@ -111,8 +128,13 @@ function largestComponent(blocks: Uint8Array, w: number, h: number): Uint8Array 
   const labels = label(blocks, w, h, 1);
   const sizes = new Map<number, number>();
   for (const l of labels) if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1);
-  let best = -1, bestSize = 0;
-  for (const [l, n] of sizes) if (n > bestSize) { best = l; bestSize = n; }
+  let best = -1,
+    bestSize = 0;
+  for (const [l, n] of sizes)
+    if (n > bestSize) {
+      best = l;
+      bestSize = n;
+    }
   return Uint8Array.from(labels, (l) => (l === best && best >= 0 ? 1 : 0));
 }
 
@@ -120,7 +142,13 @@ function largestComponent(blocks: Uint8Array, w: number, h: number): Uint8Array 
 function fillHoles(blocks: Uint8Array, w: number, h: number): Uint8Array {
   const labels = label(blocks, w, h, 0);
   const outside = new Set<number>();
-  for (let x = 0; x < w; x++) { outside.add(labels[x]!); outside.add(labels[(h - 1) * w + x]!); }
-  for (let y = 0; y < h; y++) { outside.add(labels[y * w]!); outside.add(labels[y * w + w - 1]!); }
+  for (let x = 0; x < w; x++) {
+    outside.add(labels[x]!);
+    outside.add(labels[(h - 1) * w + x]!);
+  }
+  for (let y = 0; y < h; y++) {
+    outside.add(labels[y * w]!);
+    outside.add(labels[y * w + w - 1]!);
+  }
   return Uint8Array.from(blocks, (v, i) => (v || !outside.has(labels[i]!) ? 1 : 0));
 }

@@ -30,7 +30,8 @@ const DELETABLE = (() => {
   const table = new Uint8Array(256);
   for (let code = 0; code < 256; code++) {
     const p = (k: number): number => (code >> k) & 1;
-    let count = 0, transitions = 0;
+    let count = 0,
+      transitions = 0;
     for (let k = 0; k < 8; k++) {
       count += p(k);
       if (!p(k) && p((k + 1) % 8)) transitions++;
@@ -46,8 +47,14 @@ const DELETABLE = (() => {
 export function thin(binary: Uint8Array, width: number, height: number): Skeleton {
   const img = Uint8Array.from(binary);
   // The frame is cleared so neighbour reads never leave the image.
-  for (let x = 0; x < width; x++) { img[x] = 0; img[(height - 1) * width + x] = 0; }
-  for (let y = 0; y < height; y++) { img[y * width] = 0; img[y * width + width - 1] = 0; }
+  for (let x = 0; x < width; x++) {
+    img[x] = 0;
+    img[(height - 1) * width + x] = 0;
+  }
+  for (let y = 0; y < height; y++) {
+    img[y * width] = 0;
+    img[y * width + width - 1] = 0;
+  }
   let count0 = 0;
   for (let i = 0; i < img.length; i++) if (img[i]) count0++;
   let candidates = new Int32Array(count0);
@@ -64,8 +71,15 @@ export function thin(binary: Uint8Array, width: number, height: number): Skeleto
       for (let q = 0; q < candidates.length; q++) {
         const i = candidates[q]!;
         if (!img[i]) continue;
-        const code = img[i + o0]! | (img[i + o1]! << 1) | (img[i + o2]! << 2) | (img[i + o3]! << 3) |
-          (img[i + o4]! << 4) | (img[i + o5]! << 5) | (img[i + o6]! << 6) | (img[i + o7]! << 7);
+        const code =
+          img[i + o0]! |
+          (img[i + o1]! << 1) |
+          (img[i + o2]! << 2) |
+          (img[i + o3]! << 3) |
+          (img[i + o4]! << 4) |
+          (img[i + o5]! << 5) |
+          (img[i + o6]! << 6) |
+          (img[i + o7]! << 7);
         if (DELETABLE[code]! & bit) remove[removeCount++] = i;
       }
       for (let q = 0; q < removeCount; q++) img[remove[q]!] = 0;
@@ -87,8 +101,15 @@ export function thin(binary: Uint8Array, width: number, height: number): Skeleto
 function removeRedundantCorners(img: Uint8Array, width: number, offsets: number[]): void {
   for (let i = width; i < img.length - width; i++) {
     if (!img[i]) continue;
-    const n = img[i + offsets[0]!]!, e = img[i + offsets[2]!]!, s = img[i + offsets[4]!]!, w = img[i + offsets[6]!]!;
-    const corner = (n && e && !img[i + offsets[5]!]) || (e && s && !img[i + offsets[7]!]) || (s && w && !img[i + offsets[1]!]) || (w && n && !img[i + offsets[3]!]);
+    const n = img[i + offsets[0]!]!,
+      e = img[i + offsets[2]!]!,
+      s = img[i + offsets[4]!]!,
+      w = img[i + offsets[6]!]!;
+    const corner =
+      (n && e && !img[i + offsets[5]!]) ||
+      (e && s && !img[i + offsets[7]!]) ||
+      (s && w && !img[i + offsets[1]!]) ||
+      (w && n && !img[i + offsets[3]!]);
     if (corner && crossingNumber(img, i, offsets) === 1 && neighbourCount(img, i, offsets) === 2) img[i] = 0;
   }
 }

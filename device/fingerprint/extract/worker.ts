@@ -31,6 +31,7 @@ parentPort?.on('message', (request: ExtractRequest) => {
 // then the first message says the worker is ready (the client's deadline starts after it).
 const side = 160;
 const pattern = new Uint8Array(side * side);
-for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) pattern[y * side + x] = Math.sin(Math.hypot(x - 40, y - 70) / 1.5) > 0 ? 60 : 200;
+for (let y = 0; y < side; y++)
+  for (let x = 0; x < side; x++) pattern[y * side + x] = Math.sin(Math.hypot(x - 40, y - 70) / 1.5) > 0 ? 60 : 200;
 extractTemplate({ width: side, height: side, pixels: pattern, dpi: 500 });
 parentPort?.postMessage({ ready: true });

@@ -14,7 +14,10 @@ export const inactivityRegion = (kiosk: KioskSetup, deps: FlowDeps) =>
     states: {
       quiet: {
         after: {
-          idleTimeout: [{ guard: 'waitingForUser', target: 'warning' }, { target: 'quiet', reenter: true }],
+          idleTimeout: [
+            { guard: 'waitingForUser', target: 'warning' },
+            { target: 'quiet', reenter: true },
+          ],
         },
       },
       warning: {

@@ -3,9 +3,7 @@ import type { KioskSetup } from '../setup.ts';
 
 export const outOfServiceStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
-    entry: [
-      { type: 'audit', params: ({ context }) => ({ code: 'outOfService' as const, outcome: context.outOfService ?? 'unknown' }) },
-    ],
+    entry: [{ type: 'audit', params: ({ context }) => ({ code: 'outOfService' as const, outcome: context.outOfService ?? 'unknown' }) }],
     on: { READINESS_CHANGED: 'booting' },
     after: { outOfServiceRecheck: 'booting' },
   });

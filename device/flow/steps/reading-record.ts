@@ -6,11 +6,7 @@ import { CARD_REMOVAL_ABORTS, STEP_EXITS } from './card-removal.ts';
 export const readingRecordStep = (kiosk: KioskSetup) =>
   kiosk.createStateConfig({
     tags: 'cardNeeded',
-    entry: [
-      { type: 'setStep', params: 'readingRecord' },
-      'stepEntered',
-      assign({ progress: { phase: 'record', ratio: 0 } }),
-    ],
+    entry: [{ type: 'setStep', params: 'readingRecord' }, 'stepEntered', assign({ progress: { phase: 'record', ratio: 0 } })],
     invoke: {
       id: 'readRecord',
       src: 'readRecord',
@@ -23,7 +19,10 @@ export const readingRecordStep = (kiosk: KioskSetup) =>
         },
         {
           target: '#failed',
-          actions: [{ type: 'audit', params: { code: 'recordRead', outcome: 'signatureInvalid' } }, { type: 'fail', params: 'signatureInvalid' }],
+          actions: [
+            { type: 'audit', params: { code: 'recordRead', outcome: 'signatureInvalid' } },
+            { type: 'fail', params: 'signatureInvalid' },
+          ],
         },
       ],
       onError: { target: '#failed', actions: 'failFromError' },

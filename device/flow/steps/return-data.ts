@@ -23,11 +23,14 @@ export const returnDataStep = (kiosk: KioskSetup, deps: FlowDeps) => {
           guard: ({ event }) => returnDataErrorOf(event, npwpdPattern) === null,
           actions: [
             ({ context, event }) =>
-              deps.returnData.enqueue({
-                nik: context.record!.person.nik,
-                nop: event.nop?.trim() ? parseNop(event.nop) : null,
-                npwpd: event.npwpd?.trim() ? parseNpwpd(event.npwpd, npwpdPattern) : null,
-              }, context.sessionId!),
+              deps.returnData.enqueue(
+                {
+                  nik: context.record!.person.nik,
+                  nop: event.nop?.trim() ? parseNop(event.nop) : null,
+                  npwpd: event.npwpd?.trim() ? parseNpwpd(event.npwpd, npwpdPattern) : null,
+                },
+                context.sessionId!,
+              ),
             { type: 'audit', params: { code: 'returnDataQueued' } },
             { type: 'finish', params: 'returnDataSaved' },
           ],

@@ -28,7 +28,10 @@ export const validatingStep = (kiosk: KioskSetup) =>
         actions: [
           {
             type: 'audit',
-            params: ({ event }) => ({ code: 'validated' as const, outcome: event.error instanceof RegistryRefusedError ? event.error.refusal : 'error' }),
+            params: ({ event }) => ({
+              code: 'validated' as const,
+              outcome: event.error instanceof RegistryRefusedError ? event.error.refusal : 'error',
+            }),
           },
           'stopServiceOnRefusal',
           'failFromError',

@@ -23,20 +23,53 @@ export async function generateTestPki(caName: string, hosts: { ips: string[]; dn
     const p = (f: string) => join(dir, f);
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     await run('openssl', [
-      'req', '-x509', ...ec, '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '2',
-      '-subj', `/O=anjungan test only/CN=${caName}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      p('ca.key'),
+      '-out',
+      p('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      `/O=anjungan test only/CN=${caName}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
-    await run('openssl', ['req', ...ec, '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/O=anjungan test only/CN=dukcapil-simulator']);
+    await run('openssl', [
+      'req',
+      ...ec,
+      '-keyout',
+      p('server.key'),
+      '-out',
+      p('server.csr'),
+      '-subj',
+      '/O=anjungan test only/CN=dukcapil-simulator',
+    ]);
     const san = [...hosts.ips.map((ip) => `IP:${ip}`), ...hosts.dnsNames.map((d) => `DNS:${d}`)].join(',');
     await writeFile(
       p('server.ext'),
       `subjectAltName=${san}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
     );
     await run('openssl', [
-      'x509', '-req', '-in', p('server.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial',
-      '-out', p('server.pem'), '-days', '2', '-extfile', p('server.ext'),
+      'x509',
+      '-req',
+      '-in',
+      p('server.csr'),
+      '-CA',
+      p('ca.pem'),
+      '-CAkey',
+      p('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      p('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      p('server.ext'),
     ]);
     const [caPem, serverCertPem, serverKeyPem] = await Promise.all([
       readFile(p('ca.pem'), 'utf8'),

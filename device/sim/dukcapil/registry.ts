@@ -110,9 +110,7 @@ export function registryRecord(p: PersonData, extras: NonPermittedElements, styl
 }
 
 /** What the registry knows about a NIK. */
-export type RegistryLookup =
-  | { kind: 'active'; person: PersonData; extras: NonPermittedElements }
-  | { kind: 'refused'; name: RefusalName };
+export type RegistryLookup = { kind: 'active'; person: PersonData; extras: NonPermittedElements } | { kind: 'refused'; name: RefusalName };
 
 export function lookup(nik: string): RegistryLookup {
   if (!/^[0-9]{16}$/.test(nik)) return { kind: 'refused', name: 'badNikFormat' };
@@ -124,7 +122,11 @@ export function lookup(nik: string): RegistryLookup {
 }
 
 /** CALL_NIK: the record, or two when the registry holds duplicates for this NIK. */
-export function callNikAnswer(found: Extract<RegistryLookup, { kind: 'active' }>, style: ResponseStyle, duplicate: boolean): Record<string, unknown> {
+export function callNikAnswer(
+  found: Extract<RegistryLookup, { kind: 'active' }>,
+  style: ResponseStyle,
+  duplicate: boolean,
+): Record<string, unknown> {
   const record = registryRecord(found.person, found.extras, style);
   return envelope(duplicate ? [record, { ...record }] : [record]);
 }

@@ -10,15 +10,7 @@ import type { Socket } from 'node:net';
 import type { DukcapilCredentials, UplinkEndpoint } from '../../uplink/endpoint.ts';
 import type { ClockPort } from '../../flow/ports.ts';
 import { generateTestPki, type TestPki } from './pki.ts';
-import {
-  DEFAULT_STYLE,
-  callNikAnswer,
-  lookup,
-  refusal,
-  verifyAnswer,
-  type RefusalName,
-  type ResponseStyle,
-} from './registry.ts';
+import { DEFAULT_STYLE, callNikAnswer, lookup, refusal, verifyAnswer, type RefusalName, type ResponseStyle } from './registry.ts';
 
 /** Synthetic, test-only credentials. They open nothing but this simulator. */
 export const DEMO_CREDENTIALS: DukcapilCredentials = {
@@ -74,17 +66,19 @@ export interface DukcapilSimulator {
 const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
 const LOCAL_SOURCES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-export async function startDukcapilSimulator(opts: {
-  host?: string;
-  port?: number;
-  institution?: string;
-  credentials?: DukcapilCredentials;
-  dailyQuota?: number;
-  accessHours?: AccessHours;
-  faults?: DukcapilFault | null;
-  conditions?: Partial<SimulatorConditions>;
-  clock?: ClockPort;
-} = {}): Promise<DukcapilSimulator> {
+export async function startDukcapilSimulator(
+  opts: {
+    host?: string;
+    port?: number;
+    institution?: string;
+    credentials?: DukcapilCredentials;
+    dailyQuota?: number;
+    accessHours?: AccessHours;
+    faults?: DukcapilFault | null;
+    conditions?: Partial<SimulatorConditions>;
+    clock?: ClockPort;
+  } = {},
+): Promise<DukcapilSimulator> {
   const host = opts.host ?? '127.0.0.1';
   const institution = opts.institution ?? DEMO_INSTITUTION;
   const credentials = opts.credentials ?? DEMO_CREDENTIALS;
@@ -192,15 +186,17 @@ export async function startDukcapilSimulator(opts: {
     }
   }
 
-  async function handle(method: 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', request: FastifyRequest<{ Params: { institution: string } }>, reply: FastifyReply) {
+  async function handle(
+    method: 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN',
+    request: FastifyRequest<{ Params: { institution: string } }>,
+    reply: FastifyReply,
+  ) {
     hitCount += 1;
     if (await injectFault(request, reply)) return reply;
     const style = conditions.style;
     const send = (payload: Record<string, unknown>) => reply.type('application/json').send(payload);
     const refuse = (name: RefusalName) => send(refusal(name, style));
-    const body = new Map(
-      Object.entries(isRecord(request.body) ? request.body : {}).map(([k, v]) => [k.toUpperCase(), v] as const),
-    );
+    const body = new Map(Object.entries(isRecord(request.body) ? request.body : {}).map(([k, v]) => [k.toUpperCase(), v] as const));
     const userId = body.get('USER_ID');
     const password = body.get('PASSWORD');
     const ipUser = body.get('IP_USER');

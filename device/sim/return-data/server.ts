@@ -75,7 +75,9 @@ const Request = Type.Object({
 });
 type Request = Static<typeof Request>;
 
-export async function startReturnDataSimulator(opts: { credentials?: DukcapilCredentials; institution?: string } = {}): Promise<ReturnDataSimulator> {
+export async function startReturnDataSimulator(
+  opts: { credentials?: DukcapilCredentials; institution?: string } = {},
+): Promise<ReturnDataSimulator> {
   const credentials = opts.credentials ?? DEMO_CREDENTIALS;
   const institution = opts.institution ?? DEMO_INSTITUTION;
   const pki = await generateTestPki('Data balikan simulator test CA', { ips: ['127.0.0.1', '::1'], dnsNames: ['localhost'] });
@@ -121,7 +123,8 @@ export async function startReturnDataSimulator(opts: { credentials?: DukcapilCre
     const content: WireAnswer[] = body.DATA.flatMap((e): WireAnswer[] => {
       const key = e.IDEMPOTENCY_KEY;
       received.set(key, (received.get(key) ?? 0) + 1);
-      if (unsettled?.matches(key)) return unsettled.how === 'noAnswer' ? [] : [{ IDEMPOTENCY_KEY: key, RESPON: 'Sedang Diproses', RESPONSE_CODE: '99' }];
+      if (unsettled?.matches(key))
+        return unsettled.how === 'noAnswer' ? [] : [{ IDEMPOTENCY_KEY: key, RESPON: 'Sedang Diproses', RESPONSE_CODE: '99' }];
       if (!/^[0-9]{16}$/.test(e.NIK) || (e.NOP_PBB === null && e.NPWPD === null)) return [{ IDEMPOTENCY_KEY: key, ...RESPON.incomplete }];
       if (record.has(key)) return [{ IDEMPOTENCY_KEY: key, ...RESPON.duplicate }];
       record.set(key, e);

@@ -43,7 +43,8 @@ export class VirtualKtpCard implements Icc {
     } catch {
       return sw(SW.WRONG_LENGTH);
     }
-    if (c.cla === CLA_PCSC_READER && c.ins === INS.getData && c.p1 === 0 && c.p2 === 0) return encodeResponse({ data: this.image.uid, sw: SW.OK });
+    if (c.cla === CLA_PCSC_READER && c.ins === INS.getData && c.p1 === 0 && c.p2 === 0)
+      return encodeResponse({ data: this.image.uid, sw: SW.OK });
     if ((c.cla & 0x0c) === 0x0c) return this.secured(apdu);
     if (c.cla !== 0x00) return sw(SW.CLA_NOT_SUPPORTED);
     switch (c.ins) {

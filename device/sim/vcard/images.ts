@@ -27,7 +27,9 @@ function grayscalePng(width: number, height: number, pixel: (x: number, y: numbe
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grayscale
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]));
+  return new Uint8Array(
+    Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]),
+  );
 }
 
 function noise(seed: string): (x: number, y: number) => number {

@@ -113,7 +113,11 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
       if (which === 'sam') {
         if (!sam) throw new DeviceError('samMissing', 'no SAM in the SAM slot');
         sam.reset();
-        return channel(() => sam, () => new DeviceError('samMissing', 'SAM removed'), () => false);
+        return channel(
+          () => sam,
+          () => new DeviceError('samMissing', 'SAM removed'),
+          () => false,
+        );
       }
       if (!inserted) throw new DeviceError('cardRemoved', 'no card in the reader');
       const icc = inserted.icc;

@@ -29,7 +29,12 @@ export function personaUid(p: Persona): Uint8Array {
  * `fingerFiles` replaces the persona's synthesized templates (EF 6FF4, 6FF5): the production
  * rehearsal enrols rendered finger images instead, so a live image can be matched against them.
  */
-export function personaliseCard(p: Persona, issuerPrivateKeyPem: string, masterKey: Uint8Array, fingerFiles: [Uint8Array, Uint8Array] = cardTemplateFiles(p)): CardImage {
+export function personaliseCard(
+  p: Persona,
+  issuerPrivateKeyPem: string,
+  masterKey: Uint8Array,
+  fingerFiles: [Uint8Array, Uint8Array] = cardTemplateFiles(p),
+): CardImage {
   const uid = personaUid(p);
   const [finger1, finger2] = fingerFiles;
   const extras = { ...p.cardExtras, berlakuHingga: 'SEUMUR HIDUP' };

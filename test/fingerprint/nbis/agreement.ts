@@ -5,7 +5,12 @@ import type { Minutia } from '../../../device/domain/finger-template.ts';
  * Our extractor against libfprint's mindtct on the same image: minutiae paired one to one,
  * nearest first, within 12 px at 500 dpi; the share of pairs whose directions agree within 30°.
  */
-export function directionAgreement(ours: readonly Minutia[], oursDpi: number, nbis: readonly Minutia[], nbisDpi: number): { pairs: number; agree: number } {
+export function directionAgreement(
+  ours: readonly Minutia[],
+  oursDpi: number,
+  nbis: readonly Minutia[],
+  nbisDpi: number,
+): { pairs: number; agree: number } {
   const candidates: Array<[number, number, number]> = [];
   ours.forEach((m, i) => {
     nbis.forEach((q, j) => {
@@ -14,8 +19,10 @@ export function directionAgreement(ours: readonly Minutia[], oursDpi: number, nb
     });
   });
   candidates.sort((a, b) => a[0] - b[0]);
-  const usedOurs = new Set<number>(), usedNbis = new Set<number>();
-  let pairs = 0, agree = 0;
+  const usedOurs = new Set<number>(),
+    usedNbis = new Set<number>();
+  let pairs = 0,
+    agree = 0;
   for (const [, i, j] of candidates) {
     if (usedOurs.has(i) || usedNbis.has(j)) continue;
     usedOurs.add(i);
@@ -27,4 +34,3 @@ export function directionAgreement(ours: readonly Minutia[], oursDpi: number, nb
   }
   return { pairs, agree };
 }
-

@@ -76,7 +76,14 @@ export interface RealSet {
 
 const REFUSED_BY_LIBFPRINT: TouchOutcome = { kind: 'poorQuality', hint: 'cleanFinger', reason: 'libfprint' };
 
-export async function realSets(nbis: LibfprintNbis, fingers: readonly string[], sets: number, tries: number, model: ImpressionModel, tag: string): Promise<RealSet[]> {
+export async function realSets(
+  nbis: LibfprintNbis,
+  fingers: readonly string[],
+  sets: number,
+  tries: number,
+  model: ImpressionModel,
+  tag: string,
+): Promise<RealSet[]> {
   const out: RealSet[] = [];
   for (const name of fingers) {
     const capture = realCapture(name);

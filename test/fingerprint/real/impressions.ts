@@ -87,16 +87,23 @@ function fingerOf(capture: RealCapture): Finger {
   const b = 8;
   const mask = new Uint8Array(width * height);
   const levels = Array.from(pixels).sort((p, q) => p - q);
-  const bw = Math.ceil(width / b), bh = Math.ceil(height / b);
+  const bw = Math.ceil(width / b),
+    bh = Math.ceil(height / b);
   const spread = new Float32Array(bw * bh);
-  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) {
-    let s = 0, s2 = 0, n = 0;
-    for (let y = by * b; y < Math.min(height, by * b + b); y++) for (let x = bx * b; x < Math.min(width, bx * b + b); x++) {
-      const v = pixels[y * width + x]!;
-      s += v; s2 += v * v; n++;
+  for (let by = 0; by < bh; by++)
+    for (let bx = 0; bx < bw; bx++) {
+      let s = 0,
+        s2 = 0,
+        n = 0;
+      for (let y = by * b; y < Math.min(height, by * b + b); y++)
+        for (let x = bx * b; x < Math.min(width, bx * b + b); x++) {
+          const v = pixels[y * width + x]!;
+          s += v;
+          s2 += v * v;
+          n++;
+        }
+      spread[by * bw + bx] = Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2));
     }
-    spread[by * bw + bx] = Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2));
-  }
   // Skin varies a good part as much as the busiest blocks do; empty glass hardly at all. The
   // block map is closed and its holes filled: a faint patch inside the finger is still finger.
   const busiest = Float32Array.from(spread).sort()[Math.floor(spread.length * 0.9)]!;
@@ -104,40 +111,67 @@ function fingerOf(capture: RealCapture): Finger {
   let blocks: Uint8Array = Uint8Array.from(spread, (v) => (v >= threshold ? 1 : 0));
   const grow = (src: Uint8Array, value: number): Uint8Array =>
     Uint8Array.from(src, (v, i) => {
-      const x = i % bw, y = (i - x) / bw;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx, yy = y + dy;
-        if (xx >= 0 && yy >= 0 && xx < bw && yy < bh && src[yy * bw + xx] === value) return value;
-      }
+      const x = i % bw,
+        y = (i - x) / bw;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx,
+            yy = y + dy;
+          if (xx >= 0 && yy >= 0 && xx < bw && yy < bh && src[yy * bw + xx] === value) return value;
+        }
       return v;
     });
   blocks = grow(grow(blocks, 1), 0);
   const outside = new Uint8Array(bw * bh);
   const stack: number[] = [];
   for (let i = 0; i < blocks.length; i++) {
-    const x = i % bw, y = (i - x) / bw;
-    if (!blocks[i] && (x === 0 || y === 0 || x === bw - 1 || y === bh - 1)) { outside[i] = 1; stack.push(i); }
+    const x = i % bw,
+      y = (i - x) / bw;
+    if (!blocks[i] && (x === 0 || y === 0 || x === bw - 1 || y === bh - 1)) {
+      outside[i] = 1;
+      stack.push(i);
+    }
   }
   while (stack.length) {
-    const i = stack.pop()!, x = i % bw, y = (i - x) / bw;
-    for (const [xx, yy] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+    const i = stack.pop()!,
+      x = i % bw,
+      y = (i - x) / bw;
+    for (const [xx, yy] of [
+      [x - 1, y],
+      [x + 1, y],
+      [x, y - 1],
+      [x, y + 1],
+    ] as const) {
       const j = yy * bw + xx;
       if (xx < 0 || yy < 0 || xx >= bw || yy >= bh || blocks[j] || outside[j]) continue;
       outside[j] = 1;
       stack.push(j);
     }
   }
-  let x0 = width, y0 = height, x1 = 0, y1 = 0, area = 0;
+  let x0 = width,
+    y0 = height,
+    x1 = 0,
+    y1 = 0,
+    area = 0;
   for (let by = 0; by < height; by += b) {
     for (let bx = 0; bx < width; bx += b) {
       const n = (Math.min(height, by + b) - by) * (Math.min(width, bx + b) - bx);
       if (outside[(by / b) * bw + bx / b]) continue;
       for (let y = by; y < Math.min(height, by + b); y++) for (let x = bx; x < Math.min(width, bx + b); x++) mask[y * width + x] = 1;
       area += n;
-      x0 = Math.min(x0, bx); y0 = Math.min(y0, by); x1 = Math.max(x1, bx + b); y1 = Math.max(y1, by + b);
+      x0 = Math.min(x0, bx);
+      y0 = Math.min(y0, by);
+      x1 = Math.max(x1, bx + b);
+      y1 = Math.max(y1, by + b);
     }
   }
-  const finger = { capture, mask, box: { x0, y0, x1: Math.min(width, x1), y1: Math.min(height, y1) }, background: levels[Math.floor(levels.length * 0.97)]!, area };
+  const finger = {
+    capture,
+    mask,
+    box: { x0, y0, x1: Math.min(width, x1), y1: Math.min(height, y1) },
+    background: levels[Math.floor(levels.length * 0.97)]!,
+    area,
+  };
   fingers.set(capture, finger);
   return finger;
 }
@@ -149,7 +183,8 @@ function windowSize(f: Finger): [number, number] {
 function place(f: Finger, rng: Rng, model: ImpressionModel): Placement {
   const { x0, y0, x1, y1 } = f.box;
   const [w, h] = windowSize(f);
-  const slackX = (x1 - x0 - w) / 2 + 0.12 * w, slackY = (y1 - y0 - h) / 2 + 0.12 * h;
+  const slackX = (x1 - x0 - w) / 2 + 0.12 * w,
+    slackY = (y1 - y0 - h) / 2 + 0.12 * h;
   return {
     rotation: (rng.range(-1, 1) * model.rotationDeg * Math.PI) / 180,
     cx: (x0 + x1) / 2 + rng.range(-1, 1) * slackX,
@@ -159,8 +194,10 @@ function place(f: Finger, rng: Rng, model: ImpressionModel): Placement {
 
 /** Window pixel → capture pixel, before the skin distortion. */
 function toCapture(p: Placement, w: number, h: number, x: number, y: number): [number, number] {
-  const dx = x - w / 2, dy = y - h / 2;
-  const c = Math.cos(p.rotation), s = Math.sin(p.rotation);
+  const dx = x - w / 2,
+    dy = y - h / 2;
+  const c = Math.cos(p.rotation),
+    s = Math.sin(p.rotation);
   return [p.cx + c * dx - s * dy, p.cy + s * dx + c * dy];
 }
 
@@ -169,22 +206,29 @@ function visible(f: Finger, p: Placement): Int32Array {
   const [w, h] = windowSize(f);
   const { width, height } = f.capture;
   const seen: number[] = [];
-  for (let y = 0; y < h; y += 4) for (let x = 0; x < w; x += 4) {
-    const [u, v] = toCapture(p, w, h, x, y);
-    const ui = Math.round(u / 4) * 4, vi = Math.round(v / 4) * 4;
-    if (ui < 0 || vi < 0 || ui >= width || vi >= height || !f.mask[vi * width + ui]) continue;
-    seen.push(vi * width + ui);
-  }
+  for (let y = 0; y < h; y += 4)
+    for (let x = 0; x < w; x += 4) {
+      const [u, v] = toCapture(p, w, h, x, y);
+      const ui = Math.round(u / 4) * 4,
+        vi = Math.round(v / 4) * 4;
+      if (ui < 0 || vi < 0 || ui >= width || vi >= height || !f.mask[vi * width + ui]) continue;
+      seen.push(vi * width + ui);
+    }
   return Int32Array.from(seen);
 }
 
 /** Share of the smaller impression's finger area that the other impression shows too. */
 function overlapOf(f: Finger, a: Placement, b: Placement): number {
-  const va = visible(f, a), vb = visible(f, b);
+  const va = visible(f, a),
+    vb = visible(f, b);
   const marks = new Uint8Array(f.capture.width * f.capture.height);
   for (const i of va) marks[i] = 1;
   let both = 0;
-  for (const i of vb) if (marks[i] === 1) { both++; marks[i] = 2; }
+  for (const i of vb)
+    if (marks[i] === 1) {
+      both++;
+      marks[i] = 2;
+    }
   return both / Math.max(1, Math.min(va.length, vb.length));
 }
 
@@ -195,51 +239,70 @@ function distortion(rng: Rng, model: ImpressionModel, w: number, h: number, pxPe
   const peak = model.warpMm * pxPerMm;
   if (model.distortion === 'bumps') {
     const bumps = Array.from({ length: 3 }, () => {
-      const dir = rng.range(0, 2 * Math.PI), size = rng.range(0.4, 1) * peak;
-      return { x: rng.range(0, w), y: rng.range(0, h), dx: size * Math.cos(dir), dy: size * Math.sin(dir), sigma: rng.range(0.25, 0.5) * Math.min(w, h) };
+      const dir = rng.range(0, 2 * Math.PI),
+        size = rng.range(0.4, 1) * peak;
+      return {
+        x: rng.range(0, w),
+        y: rng.range(0, h),
+        dx: size * Math.cos(dir),
+        dy: size * Math.sin(dir),
+        sigma: rng.range(0.25, 0.5) * Math.min(w, h),
+      };
     });
     return (x, y) => {
-      let dx = 0, dy = 0;
+      let dx = 0,
+        dy = 0;
       for (const b of bumps) {
         const g = Math.exp(-((x - b.x) ** 2 + (y - b.y) ** 2) / (2 * b.sigma * b.sigma));
-        dx += b.dx * g; dy += b.dy * g;
+        dx += b.dx * g;
+        dy += b.dy * g;
       }
       return [dx, dy];
     };
   }
   // Cappelli et al.: inside radius r the skin sticks to the glass; beyond r + k it follows the
   // finger's own twist and shift; in between the two blend smoothly.
-  const cx = rng.range(0.35, 0.65) * w, cy = rng.range(0.35, 0.65) * h;
-  const r = rng.range(0.15, 0.3) * Math.min(w, h), k = rng.range(0.3, 0.5) * Math.min(w, h);
+  const cx = rng.range(0.35, 0.65) * w,
+    cy = rng.range(0.35, 0.65) * h;
+  const r = rng.range(0.15, 0.3) * Math.min(w, h),
+    k = rng.range(0.3, 0.5) * Math.min(w, h);
   const twist = ((rng.range(-1, 1) * peak) / Math.min(w, h)) * 2;
-  const dir = rng.range(0, 2 * Math.PI), shift = rng.range(0.5, 1) * peak;
+  const dir = rng.range(0, 2 * Math.PI),
+    shift = rng.range(0.5, 1) * peak;
   return (x, y) => {
     const d = Math.hypot(x - cx, y - cy);
     const t = d <= r ? 0 : d >= r + k ? 1 : (1 - Math.cos((Math.PI * (d - r)) / k)) / 2;
-    const rx = x - cx, ry = y - cy;
+    const rx = x - cx,
+      ry = y - cy;
     return [t * (shift * Math.cos(dir) - twist * ry), t * (shift * Math.sin(dir) + twist * rx)];
   };
 }
 
 function sample(f: Finger, u: number, v: number): number {
   const { width, height, pixels } = f.capture;
-  const x0 = Math.floor(u), y0 = Math.floor(v);
+  const x0 = Math.floor(u),
+    y0 = Math.floor(v);
   if (x0 < 0 || y0 < 0 || x0 >= width - 1 || y0 >= height - 1) return f.background;
-  const ax = u - x0, ay = v - y0, i = y0 * width + x0;
+  const ax = u - x0,
+    ay = v - y0,
+    i = y0 * width + x0;
   if (!f.mask[i]) return f.background;
   return (pixels[i]! * (1 - ax) + pixels[i + 1]! * ax) * (1 - ay) + (pixels[i + width]! * (1 - ax) + pixels[i + width + 1]! * ax) * ay;
 }
 
 function boxFilter3(src: Float32Array, w: number, h: number, pick: (a: number, b: number) => number): Float32Array {
   const out = new Float32Array(src.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let v = src[y * w + x]!;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const xx = x + dx, yy = y + dy;
-      if (xx >= 0 && yy >= 0 && xx < w && yy < h) v = pick(v, src[yy * w + xx]!);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let v = src[y * w + x]!;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx,
+            yy = y + dy;
+          if (xx >= 0 && yy >= 0 && xx < w && yy < h) v = pick(v, src[yy * w + xx]!);
+        }
+      out[y * w + x] = v;
     }
-    out[y * w + x] = v;
-  }
   return out;
 }
 
@@ -248,17 +311,20 @@ function gaussianBlur(src: Float32Array, w: number, h: number, sigma: number): F
   const r = Math.ceil(2.5 * sigma);
   const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
   const sum = k.reduce((a, b) => a + b, 0);
-  const tmp = new Float32Array(src.length), out = new Float32Array(src.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let i = -r; i <= r; i++) s += k[i + r]! * src[y * w + Math.min(w - 1, Math.max(0, x + i))]!;
-    tmp[y * w + x] = s / sum;
-  }
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let i = -r; i <= r; i++) s += k[i + r]! * tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x]!;
-    out[y * w + x] = s / sum;
-  }
+  const tmp = new Float32Array(src.length),
+    out = new Float32Array(src.length);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -r; i <= r; i++) s += k[i + r]! * src[y * w + Math.min(w - 1, Math.max(0, x + i))]!;
+      tmp[y * w + x] = s / sum;
+    }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -r; i <= r; i++) s += k[i + r]! * tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x]!;
+      out[y * w + x] = s / sum;
+    }
   return out;
 }
 
@@ -267,11 +333,12 @@ function render(f: Finger, p: Placement, rng: Rng, model: ImpressionModel): Sens
   const pxPerMm = f.capture.dpi / MM_PER_INCH;
   const warp = distortion(rng, model, w, h, pxPerMm);
   let img: Float32Array = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const [dx, dy] = warp(x, y);
-    const [u, v] = toCapture(p, w, h, x + dx, y + dy);
-    img[y * w + x] = sample(f, u, v);
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const [dx, dy] = warp(x, y);
+      const [u, v] = toCapture(p, w, h, x + dx, y + dy);
+      img[y * w + x] = sample(f, u, v);
+    }
   // Pressure: a heavy touch spreads the dark ridges (grey minimum), a light one narrows them.
   const pressure = rng.range(model.pressure[0], model.pressure[1]);
   const spread = boxFilter3(img, w, h, pressure > 0 ? Math.min : Math.max);
@@ -279,17 +346,19 @@ function render(f: Finger, p: Placement, rng: Rng, model: ImpressionModel): Sens
   for (let i = 0; i < img.length; i++) img[i] = img[i]! * (1 - weight) + spread[i]! * weight;
   img = gaussianBlur(img, w, h, rng.range(model.blurMm[0], model.blurMm[1]) * pxPerMm);
   // A light touch is paler and flatter, a heavy one darker.
-  const gain = 1 + 0.25 * pressure, offset = -20 * pressure + rng.range(-10, 10);
+  const gain = 1 + 0.25 * pressure,
+    offset = -20 * pressure + rng.range(-10, 10);
   const noise = rng.range(model.noise[0], model.noise[1]);
   const bands = model.distortion === 'plastic' ? Array.from({ length: h }, () => rng.normal() * noise * 0.4) : null;
   const pixels = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const i = y * w + x;
-    let v = f.background + (img[i]! - f.background) * gain + offset;
-    if (bands) v += bands[y]! + (rng.next() < 0.01 ? rng.range(-80, 80) : rng.normal() * noise * 0.6);
-    else v += rng.normal() * noise;
-    pixels[i] = Math.max(0, Math.min(255, Math.round(v)));
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      let v = f.background + (img[i]! - f.background) * gain + offset;
+      if (bands) v += bands[y]! + (rng.next() < 0.01 ? rng.range(-80, 80) : rng.normal() * noise * 0.6);
+      else v += rng.normal() * noise;
+      pixels[i] = Math.max(0, Math.min(255, Math.round(v)));
+    }
   return { width: w, height: h, pixels, dpi: f.capture.dpi };
 }
 
@@ -313,7 +382,8 @@ export function impressionSet(capture: RealCapture, seed: string, tries: number,
   const placements: Placement[] = [];
   const overlaps: number[] = [];
   for (let t = 0; t < tries; t++) {
-    let probe = place(f, rng, model), overlap = overlapOf(f, reference, probe);
+    let probe = place(f, rng, model),
+      overlap = overlapOf(f, reference, probe);
     for (let k = 0; k < 200 && (overlap < model.overlap[0] || overlap > model.overlap[1]); k++) {
       probe = place(f, rng, model);
       overlap = overlapOf(f, reference, probe);

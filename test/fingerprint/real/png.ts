@@ -18,7 +18,9 @@ export function readPngGrey(path: string): GreyImage {
   const file = readFileSync(path);
   if (file.readUInt32BE(0) !== 0x89504e47) throw new Error(`${path}: not a PNG`);
   let at = 8;
-  let width = 0, height = 0, channels = 0;
+  let width = 0,
+    height = 0,
+    channels = 0;
   const data: Buffer[] = [];
   while (at < file.length) {
     const length = file.readUInt32BE(at);
@@ -51,7 +53,9 @@ export function readPngGrey(path: string): GreyImage {
       else if (filter === 3) v += (a + b) >> 1;
       else if (filter === 4) {
         const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       rows[out + i] = v & 0xff;

@@ -27,10 +27,16 @@ const DY = [-1, -1, 0, 1, 1, 1, 0, -1];
 /** Guo & Hall (1989) two-subiteration thinning of a binary image (1 = foreground); the frame is cleared. */
 export function guoHallThin(binary: Uint8Array, width: number, height: number): Uint8Array {
   const img = Uint8Array.from(binary);
-  for (let x = 0; x < width; x++) { img[x] = 0; img[(height - 1) * width + x] = 0; }
-  for (let y = 0; y < height; y++) { img[y * width] = 0; img[y * width + width - 1] = 0; }
+  for (let x = 0; x < width; x++) {
+    img[x] = 0;
+    img[(height - 1) * width + x] = 0;
+  }
+  for (let y = 0; y < height; y++) {
+    img[y * width] = 0;
+    img[y * width + width - 1] = 0;
+  }
   const at = (i: number, k: number): number => img[i + DY[k]! * width + DX[k]!]!;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
       const remove: number[] = [];
@@ -67,7 +73,8 @@ function branches(img: Uint8Array, width: number, i: number): number {
  * whether it stopped short (a spur).
  */
 function rays(img: Uint8Array, width: number, i: number): Array<{ x: number; y: number; short: boolean }> {
-  const x0 = i % width, y0 = (i - x0) / width;
+  const x0 = i % width,
+    y0 = (i - x0) / width;
   const starts: number[] = [];
   for (let k = 0; k < 8; k++) {
     const j = i + DY[k]! * width + DX[k]!;
@@ -75,7 +82,10 @@ function rays(img: Uint8Array, width: number, i: number): Array<{ x: number; y: 
   }
   const seen = new Set<number>([i]);
   // Every neighbour of the fork belongs to some branch: claim them all first so walks do not cross.
-  for (let k = 0; k < 8; k++) { const j = i + DY[k]! * width + DX[k]!; if (img[j]) seen.add(j); }
+  for (let k = 0; k < 8; k++) {
+    const j = i + DY[k]! * width + DX[k]!;
+    if (img[j]) seen.add(j);
+  }
   return starts.map((start) => {
     let frontier = [start];
     let last = start;
@@ -92,7 +102,8 @@ function rays(img: Uint8Array, width: number, i: number): Array<{ x: number; y: 
       if (next.length) last = next[0]!;
       frontier = next;
     }
-    const lx = last % width, ly = (last - lx) / width;
+    const lx = last % width,
+      ly = (last - lx) / width;
     return { x: lx, y: ly, short: Math.hypot(lx - x0, ly - y0) < SPUR };
   });
 }
@@ -100,20 +111,31 @@ function rays(img: Uint8Array, width: number, i: number): Array<{ x: number; y: 
 /** ISO direction (counter-clockwise, y up) of the bisector of the smallest angle between three rays. */
 function bisector(x: number, y: number, ends: Array<{ x: number; y: number }>): number {
   const dirs = ends.map((e) => Math.atan2(-(e.y - y), e.x - x));
-  let best = 0, smallest = Infinity;
+  let best = 0,
+    smallest = Infinity;
   for (let a = 0; a < 3; a++) {
     const b = (a + 1) % 3;
     let d = Math.abs(dirs[a]! - dirs[b]!) % (2 * Math.PI);
     if (d > Math.PI) d = 2 * Math.PI - d;
-    if (d < smallest) { smallest = d; best = a; }
+    if (d < smallest) {
+      smallest = d;
+      best = a;
+    }
   }
-  const a = dirs[best]!, b = dirs[(best + 1) % 3]!;
+  const a = dirs[best]!,
+    b = dirs[(best + 1) % 3]!;
   const angle = Math.atan2(Math.sin(a) + Math.sin(b), Math.cos(a) + Math.cos(b));
   return (angle + 2 * Math.PI) % (2 * Math.PI);
 }
 
 /** Forks of a skeleton, as minutiae of the given type, inside `keep`. */
-function forks(skeleton: Uint8Array, width: number, height: number, type: Minutia['type'], keep: (x: number, y: number) => boolean): Minutia[] {
+function forks(
+  skeleton: Uint8Array,
+  width: number,
+  height: number,
+  type: Minutia['type'],
+  keep: (x: number, y: number) => boolean,
+): Minutia[] {
   const found: Minutia[] = [];
   for (let y = 2; y < height - 2; y++) {
     for (let x = 2; x < width - 2; x++) {
@@ -131,7 +153,13 @@ function forks(skeleton: Uint8Array, width: number, height: number, type: Minuti
  * The minutiae of a drawn ridge pattern (−1 valley … +1 ridge, 0 outside the finger), kept where
  * `keep` says the pattern is reliable (away from the finger's edge).
  */
-export function groundTruthMinutiae(ridges: Float32Array, width: number, height: number, inside: (x: number, y: number) => boolean, keep: (x: number, y: number) => boolean): Minutia[] {
+export function groundTruthMinutiae(
+  ridges: Float32Array,
+  width: number,
+  height: number,
+  inside: (x: number, y: number) => boolean,
+  keep: (x: number, y: number) => boolean,
+): Minutia[] {
   const ridge = new Uint8Array(width * height);
   const valley = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {

@@ -59,7 +59,13 @@ export interface RenderedImpression {
   minutiae: Minutia[];
 }
 
-interface Bump { x: number; y: number; dx: number; dy: number; sigma: number }
+interface Bump {
+  x: number;
+  y: number;
+  dx: number;
+  dy: number;
+  sigma: number;
+}
 
 const CONTACT_EDGE_MARGIN = 14;
 
@@ -73,7 +79,13 @@ export function renderImpression(master: MasterPrint, seed: string, conditions: 
   const bumps: Bump[] = Array.from({ length: 3 }, () => {
     const dir = rng.range(0, 2 * Math.PI);
     const size = rng.range(0.4, 1) * conditions.distortionPx;
-    return { x: rng.range(60, width - 60), y: rng.range(60, height - 60), dx: size * Math.cos(dir), dy: size * Math.sin(dir), sigma: rng.range(60, 120) };
+    return {
+      x: rng.range(60, width - 60),
+      y: rng.range(60, height - 60),
+      dx: size * Math.cos(dir),
+      dy: size * Math.sin(dir),
+      sigma: rng.range(60, 120),
+    };
   });
   const pressure = u(conditions.pressure);
   const dryness = u(conditions.dryness);
@@ -82,9 +94,11 @@ export function renderImpression(master: MasterPrint, seed: string, conditions: 
   const contactRy = u(conditions.contact) * 220;
   const contactCx = FINGER_CENTER_X + tx + rng.range(-1, 1) * (190 - contactRx);
   const contactCy = FINGER_CENTER_Y + ty + rng.range(-1, 1) * (240 - contactRy);
-  const cos = Math.cos(rotation), sin = Math.sin(rotation);
+  const cos = Math.cos(rotation),
+    sin = Math.sin(rotation);
   const bend = (x: number, y: number): [number, number] => {
-    let px = x, py = y;
+    let px = x,
+      py = y;
     for (const b of bumps) {
       const w = Math.exp(-((x - b.x) ** 2 + (y - b.y) ** 2) / (2 * b.sigma * b.sigma));
       px += b.dx * w;
@@ -95,14 +109,18 @@ export function renderImpression(master: MasterPrint, seed: string, conditions: 
   /** Master → sensor. */
   const place = (x: number, y: number): [number, number] => {
     const [bx, by] = bend(x, y);
-    const rx = bx - FINGER_CENTER_X, ry = by - FINGER_CENTER_Y;
+    const rx = bx - FINGER_CENTER_X,
+      ry = by - FINGER_CENTER_Y;
     return [FINGER_CENTER_X + cos * rx - sin * ry + tx, FINGER_CENTER_Y + sin * rx + cos * ry + ty];
   };
   /** Sensor → master, by fixed-point iteration on the smooth bend. */
   const unplace = (x: number, y: number): [number, number] => {
-    const rx = x - FINGER_CENTER_X - tx, ry = y - FINGER_CENTER_Y - ty;
-    const ux = FINGER_CENTER_X + cos * rx + sin * ry, uy = FINGER_CENTER_Y - sin * rx + cos * ry;
-    let mx = ux, my = uy;
+    const rx = x - FINGER_CENTER_X - tx,
+      ry = y - FINGER_CENTER_Y - ty;
+    const ux = FINGER_CENTER_X + cos * rx + sin * ry,
+      uy = FINGER_CENTER_Y - sin * rx + cos * ry;
+    let mx = ux,
+      my = uy;
     for (let k = 0; k < 4; k++) {
       const [bx, by] = bend(mx, my);
       mx += ux - bx;
@@ -115,9 +133,13 @@ export function renderImpression(master: MasterPrint, seed: string, conditions: 
     return Math.max(0, Math.min(1, (1 - d) * 12));
   };
   const sample = (x: number, y: number): number => {
-    const x0 = Math.floor(x), y0 = Math.floor(y);
+    const x0 = Math.floor(x),
+      y0 = Math.floor(y);
     if (x0 < 0 || y0 < 0 || x0 >= width - 1 || y0 >= height - 1) return 0;
-    const ax = x - x0, ay = y - y0, r = master.ridges, i = y0 * width + x0;
+    const ax = x - x0,
+      ay = y - y0,
+      r = master.ridges,
+      i = y0 * width + x0;
     return (r[i]! * (1 - ax) + r[i + 1]! * ax) * (1 - ay) + (r[i + width]! * (1 - ax) + r[i + width + 1]! * ax) * ay;
   };
   const blotches = lowFrequencyNoise(rng, width, height);
@@ -152,7 +174,8 @@ export function renderImpression(master: MasterPrint, seed: string, conditions: 
     const d = Math.hypot((x - contactCx) / contactRx, (y - contactCy) / contactRy);
     // Inside the contact patch by a margin, as an extractor cannot see minutiae at its edge.
     if (d > 1 - CONTACT_EDGE_MARGIN / Math.min(contactRx, contactRy)) continue;
-    if (x < CONTACT_EDGE_MARGIN || y < CONTACT_EDGE_MARGIN || x >= width - CONTACT_EDGE_MARGIN || y >= height - CONTACT_EDGE_MARGIN) continue;
+    if (x < CONTACT_EDGE_MARGIN || y < CONTACT_EDGE_MARGIN || x >= width - CONTACT_EDGE_MARGIN || y >= height - CONTACT_EDGE_MARGIN)
+      continue;
     const [x2, y2] = place(m.x + 4 * Math.cos(m.angle), m.y - 4 * Math.sin(m.angle));
     const angle = Math.atan2(-(y2 - y), x2 - x);
     minutiae.push({ ...m, x, y, angle: (angle + 2 * Math.PI) % (2 * Math.PI) });
@@ -163,16 +186,23 @@ export function renderImpression(master: MasterPrint, seed: string, conditions: 
 /** Smooth noise in −1..1 with features about 40 px across: where skin is drier or wetter. */
 function lowFrequencyNoise(rng: Rng, width: number, height: number): Float32Array {
   const cell = 40;
-  const gw = Math.ceil(width / cell) + 2, gh = Math.ceil(height / cell) + 2;
+  const gw = Math.ceil(width / cell) + 2,
+    gh = Math.ceil(height / cell) + 2;
   const grid = Float32Array.from({ length: gw * gh }, () => rng.range(-1, 1));
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
-    const fy = y / cell, y0 = Math.floor(fy), ay = fy - y0;
+    const fy = y / cell,
+      y0 = Math.floor(fy),
+      ay = fy - y0;
     for (let x = 0; x < width; x++) {
-      const fx = x / cell, x0 = Math.floor(fx), ax = fx - x0;
+      const fx = x / cell,
+        x0 = Math.floor(fx),
+        ax = fx - x0;
       const g = (xx: number, yy: number): number => grid[yy * gw + xx]!;
-      const sx = ax * ax * (3 - 2 * ax), sy = ay * ay * (3 - 2 * ay);
-      out[y * width + x] = (g(x0, y0) * (1 - sx) + g(x0 + 1, y0) * sx) * (1 - sy) + (g(x0, y0 + 1) * (1 - sx) + g(x0 + 1, y0 + 1) * sx) * sy;
+      const sx = ax * ax * (3 - 2 * ax),
+        sy = ay * ay * (3 - 2 * ay);
+      out[y * width + x] =
+        (g(x0, y0) * (1 - sx) + g(x0 + 1, y0) * sx) * (1 - sy) + (g(x0, y0 + 1) * (1 - sx) + g(x0 + 1, y0 + 1) * sx) * sy;
     }
   }
   return out;
@@ -182,7 +212,8 @@ function blurRadius(src: Float32Array, width: number, height: number, r: number)
   const out = new Float32Array(src.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      let s = 0, n = 0;
+      let s = 0,
+        n = 0;
       for (let dy = -r; dy <= r; dy++) {
         const yy = y + dy;
         if (yy < 0 || yy >= height) continue;

@@ -38,7 +38,11 @@ const KERNEL_RADIUS = 3;
 const KERNEL_SIGMA = 1.8;
 const ORIENTATION_STEPS = 32;
 
-interface Singularity { x: number; y: number; sign: 1 | -1 }
+interface Singularity {
+  x: number;
+  y: number;
+  sign: 1 | -1;
+}
 
 export interface MasterPrint {
   seed: string;
@@ -54,16 +58,33 @@ export interface MasterPrint {
 
 function singularities(rng: Rng): Singularity[] {
   const j = (v: number, s: number): number => v + rng.normal() * s;
-  const cx = FINGER_CENTER_X, cy = FINGER_CENTER_Y;
+  const cx = FINGER_CENTER_X,
+    cy = FINGER_CENTER_Y;
   switch (rng.int(0, 4)) {
-    case 0: return [{ x: j(cx, 20), y: j(cy - 30, 20), sign: 1 }, { x: j(cx - 100, 20), y: j(cy + 130, 20), sign: -1 }];
-    case 1: return [{ x: j(cx, 20), y: j(cy - 30, 20), sign: 1 }, { x: j(cx + 100, 20), y: j(cy + 130, 20), sign: -1 }];
-    case 2: return [
-      { x: j(cx - 15, 10), y: j(cy - 35, 10), sign: 1 }, { x: j(cx + 15, 10), y: j(cy + 5, 10), sign: 1 },
-      { x: j(cx - 130, 20), y: j(cy + 140, 20), sign: -1 }, { x: j(cx + 130, 20), y: j(cy + 140, 20), sign: -1 },
-    ];
-    case 3: return [{ x: j(cx, 15), y: j(cy - 10, 15), sign: 1 }, { x: j(cx, 15), y: j(cy + 60, 15), sign: -1 }];
-    default: return []; // plain arch: no singularity, the bending below gives the shape
+    case 0:
+      return [
+        { x: j(cx, 20), y: j(cy - 30, 20), sign: 1 },
+        { x: j(cx - 100, 20), y: j(cy + 130, 20), sign: -1 },
+      ];
+    case 1:
+      return [
+        { x: j(cx, 20), y: j(cy - 30, 20), sign: 1 },
+        { x: j(cx + 100, 20), y: j(cy + 130, 20), sign: -1 },
+      ];
+    case 2:
+      return [
+        { x: j(cx - 15, 10), y: j(cy - 35, 10), sign: 1 },
+        { x: j(cx + 15, 10), y: j(cy + 5, 10), sign: 1 },
+        { x: j(cx - 130, 20), y: j(cy + 140, 20), sign: -1 },
+        { x: j(cx + 130, 20), y: j(cy + 140, 20), sign: -1 },
+      ];
+    case 3:
+      return [
+        { x: j(cx, 15), y: j(cy - 10, 15), sign: 1 },
+        { x: j(cx, 15), y: j(cy + 60, 15), sign: -1 },
+      ];
+    default:
+      return []; // plain arch: no singularity, the bending below gives the shape
   }
 }
 
@@ -82,12 +103,14 @@ function kernel(step: number, quarterPx: number): Float32Array {
   const side = 2 * KERNEL_RADIUS + 1;
   const k = new Float32Array(side * side);
   const a = (step * Math.PI) / ORIENTATION_STEPS;
-  const nx = -Math.sin(a), ny = Math.cos(a);
+  const nx = -Math.sin(a),
+    ny = Math.cos(a);
   const period = quarterPx / 4;
   for (let dy = -KERNEL_RADIUS; dy <= KERNEL_RADIUS; dy++) {
     for (let dx = -KERNEL_RADIUS; dx <= KERNEL_RADIUS; dx++) {
       const across = dx * nx + dy * ny;
-      k[(dy + KERNEL_RADIUS) * side + dx + KERNEL_RADIUS] = Math.exp(-(dx * dx + dy * dy) / (2 * KERNEL_SIGMA * KERNEL_SIGMA)) * Math.cos((2 * Math.PI * across) / period);
+      k[(dy + KERNEL_RADIUS) * side + dx + KERNEL_RADIUS] =
+        Math.exp(-(dx * dx + dy * dy) / (2 * KERNEL_SIGMA * KERNEL_SIGMA)) * Math.cos((2 * Math.PI * across) / period);
     }
   }
   kernelCache.set(key, k);
@@ -96,7 +119,8 @@ function kernel(step: number, quarterPx: number): Float32Array {
 
 export function renderMaster(seed: string): MasterPrint {
   const rng = createRng(`render-master:${seed}`);
-  const width = RENDER_WIDTH, height = RENDER_HEIGHT;
+  const width = RENDER_WIDTH,
+    height = RENDER_HEIGHT;
   const sing = singularities(rng);
   const base = rng.normal() * 0.15;
   const archBend = sing.length === 0 ? rng.range(0.4, 0.8) : 0;
@@ -109,7 +133,9 @@ export function renderMaster(seed: string): MasterPrint {
   };
   const periodAt = (x: number, y: number): number => 9.2 + 0.8 * Math.sin(x / 70 + periodPhase) * Math.cos(y / 90);
   // Growth runs at half resolution (a quarter of the work); the result is interpolated back.
-  const gw = width / GROWTH_SCALE, gh = height / GROWTH_SCALE, gn = gw * gh;
+  const gw = width / GROWTH_SCALE,
+    gh = height / GROWTH_SCALE,
+    gn = gw * gh;
   const step = new Uint8Array(gn);
   const halfPeriod = new Uint8Array(gn);
   const inside = new Uint8Array(gn);
@@ -117,14 +143,16 @@ export function renderMaster(seed: string): MasterPrint {
   for (let y = 0; y < gh; y++) {
     for (let x = 0; x < gw; x++) {
       const i = y * gw + x;
-      const fx = (x + 0.5) * GROWTH_SCALE, fy = (y + 0.5) * GROWTH_SCALE;
+      const fx = (x + 0.5) * GROWTH_SCALE,
+        fy = (y + 0.5) * GROWTH_SCALE;
       step[i] = Math.round((orientationAt(fx, fy) / Math.PI) * ORIENTATION_STEPS) % ORIENTATION_STEPS;
       halfPeriod[i] = Math.round((periodAt(fx, fy) / GROWTH_SCALE) * 4);
       inside[i] = insideFinger(fx, fy, 10) ? 1 : 0;
       if (inside[i] && rng.next() < SEED_DENSITY) img[i] = rng.next() < 0.5 ? -1 : 1;
     }
   }
-  const r = KERNEL_RADIUS, side = 2 * r + 1;
+  const r = KERNEL_RADIUS,
+    side = 2 * r + 1;
   for (let it = 0; it < GROWTH_ITERATIONS; it++) {
     const next = new Float32Array(gn);
     for (let y = r; y < gh - r; y++) {
@@ -152,11 +180,20 @@ export function renderMaster(seed: string): MasterPrint {
       if (!insideFinger(x, y)) continue;
       const sx = Math.min(gw - 1.001, Math.max(0, (x + 0.5) / GROWTH_SCALE - 0.5));
       const sy = Math.min(gh - 1.001, Math.max(0, (y + 0.5) / GROWTH_SCALE - 0.5));
-      const x0 = Math.floor(sx), y0 = Math.floor(sy), ax = sx - x0, ay = sy - y0;
+      const x0 = Math.floor(sx),
+        y0 = Math.floor(sy),
+        ax = sx - x0,
+        ay = sy - y0;
       const g = (xx: number, yy: number): number => img[yy * gw + xx]!;
       ridges[i] = (g(x0, y0) * (1 - ax) + g(x0 + 1, y0) * ax) * (1 - ay) + (g(x0, y0 + 1) * (1 - ax) + g(x0 + 1, y0 + 1) * ax) * ay;
     }
   }
-  const minutiae = groundTruthMinutiae(ridges, width, height, (x, y) => insideFinger(x, y), (x, y) => insideFinger(x, y, -12));
+  const minutiae = groundTruthMinutiae(
+    ridges,
+    width,
+    height,
+    (x, y) => insideFinger(x, y),
+    (x, y) => insideFinger(x, y, -12),
+  );
   return { seed, width, height, ridges, orientation, minutiae };
 }

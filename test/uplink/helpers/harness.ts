@@ -31,7 +31,12 @@ export interface Rig {
 
 export function rig(
   sim: DukcapilSimulator,
-  opts: { endpoint?: Partial<UplinkEndpoint>; dailyLimit?: number; clock?: ClockPort; credentials?: Partial<DukcapilSimulator['credentials']> } = {},
+  opts: {
+    endpoint?: Partial<UplinkEndpoint>;
+    dailyLimit?: number;
+    clock?: ClockPort;
+    credentials?: Partial<DukcapilSimulator['credentials']>;
+  } = {},
 ): Rig {
   const db = openDatabase(mkdtempSync(join(tmpdir(), 'anjungan-uplink-')));
   const clock = opts.clock ?? { now: () => new Date() };

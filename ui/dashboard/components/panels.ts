@@ -42,7 +42,12 @@ const UPDATE_TONE: Record<string, Tone> = { installed: 'warn', booted: 'warn', m
 export class HealthPanel extends Panel {
   @property({ attribute: false }) health!: DeviceHealth;
 
-  private row(key: keyof DashboardMessages['health']['names'], code: string, tone: Tone = TONE[code] ?? 'bad', text = this.messages.health.states[code] ?? code) {
+  private row(
+    key: keyof DashboardMessages['health']['names'],
+    code: string,
+    tone: Tone = TONE[code] ?? 'bad',
+    text = this.messages.health.states[code] ?? code,
+  ) {
     return html`<tr data-testid=${`health-${key}`} data-tone=${tone} data-state=${code}>
       <th scope="row">${this.messages.health.names[key]}</th>
       <td class=${`tone-${tone}`}><span aria-hidden="true">${SYMBOL[tone]}</span> ${text}</td>
@@ -103,22 +108,43 @@ export class AlertsPanel extends Panel {
     const kinds = m.kinds as Record<string, string>;
     const open = this.alerts.filter((a) => a.acknowledgedAt === null).length;
     // The count is a live region: a new alert is announced even while the operator looks elsewhere.
-    return html`<h2>${m.title} <span class=${open > 0 ? 'tone-bad' : 'muted'} role="status" data-testid="alerts-open" data-open=${open}>(${m.open(open)})</span></h2>
-      ${this.alerts.length === 0
-        ? html`<p class="muted" data-testid="alerts-none">${m.none}</p>`
-        : html`<div class="scroll" data-scroll-region tabindex="0" role="region" aria-label=${m.title}><table>
-            ${this.alerts.map(
-              (a) => html`<tr data-testid="alert" data-alert-id=${String(a.id)} data-kind=${a.kind} data-acknowledged=${String(a.acknowledgedAt !== null)}>
-                <td>${wibDateTime(a.at)}</td>
-                <td class=${a.acknowledgedAt ? '' : 'tone-bad'}><strong>${kinds[a.kind] ?? a.kind}</strong></td>
-                <td>
-                  ${a.acknowledgedAt
-                    ? html`<span class="muted">${m.acknowledgedBy(a.acknowledgedBy, wibTime(a.acknowledgedAt))}</span>`
-                    : html`<button class="btn" data-testid="alert-ack" @click=${() => this.act({ type: 'acknowledgeAlert', id: a.id })}>${m.acknowledge}</button>`}
-                </td>
-              </tr>`,
-            )}
-          </table></div>`}`;
+    return html`<h2>
+        ${m.title}
+        <span class=${open > 0 ? 'tone-bad' : 'muted'} role="status" data-testid="alerts-open" data-open=${open}>(${m.open(open)})</span>
+      </h2>
+      ${
+        this.alerts.length === 0
+          ? html`<p class="muted" data-testid="alerts-none">${m.none}</p>`
+          : html`<div class="scroll" data-scroll-region tabindex="0" role="region" aria-label=${m.title}>
+              <table>
+                ${this.alerts.map(
+                  (a) =>
+                    html`<tr
+                      data-testid="alert"
+                      data-alert-id=${String(a.id)}
+                      data-kind=${a.kind}
+                      data-acknowledged=${String(a.acknowledgedAt !== null)}
+                    >
+                      <td>${wibDateTime(a.at)}</td>
+                      <td class=${a.acknowledgedAt ? '' : 'tone-bad'}><strong>${kinds[a.kind] ?? a.kind}</strong></td>
+                      <td>
+                        ${
+                          a.acknowledgedAt
+                            ? html`<span class="muted">${m.acknowledgedBy(a.acknowledgedBy, wibTime(a.acknowledgedAt))}</span>`
+                            : html`<button
+                                class="btn"
+                                data-testid="alert-ack"
+                                @click=${() => this.act({ type: 'acknowledgeAlert', id: a.id })}
+                              >
+                                ${m.acknowledge}
+                              </button>`
+                        }
+                      </td>
+                    </tr>`,
+                )}
+              </table>
+            </div>`
+      }`;
   }
 }
 
@@ -129,21 +155,29 @@ export class SessionsPanel extends Panel {
 
   override render() {
     const m = this.messages.sessions;
-    if (this.sessions.length === 0) return html`<h2>${m.title}</h2><p class="muted">${m.none}</p>`;
+    if (this.sessions.length === 0)
+      return html`<h2>${m.title}</h2>
+        <p class="muted">${m.none}</p>`;
     return html`<h2 id="t">${m.title}</h2>
       <div class="scroll" data-scroll-region tabindex="0" role="region" aria-labelledby="t">
         <table aria-labelledby="t">
-          <tr><th scope="col">${m.reference}</th><th scope="col">${m.time}</th><th scope="col">${m.outcome}</th><th scope="col">${m.duration}</th></tr>
+          <tr>
+            <th scope="col">${m.reference}</th>
+            <th scope="col">${m.time}</th>
+            <th scope="col">${m.outcome}</th>
+            <th scope="col">${m.duration}</th>
+          </tr>
           ${this.sessions.map(
-            (s) => html`<tr data-testid="session" data-reference=${s.reference}>
-              <td><code>${s.reference}</code></td>
-              <td>${wibDateTime(s.startedAt)}</td>
-              <td data-outcome=${s.outcome ?? 'running'}>
-                ${s.outcome === null ? m.running : (m.outcomes[s.outcome] ?? s.outcome)}
-                ${s.hint ? html`<div class="muted hint" data-testid="session-hint">${s.hint[this.locale]}</div>` : nothing}
-              </td>
-              <td>${s.durationMs === null ? '—' : m.seconds(Math.round(s.durationMs / 1000))}</td>
-            </tr>`,
+            (s) =>
+              html`<tr data-testid="session" data-reference=${s.reference}>
+                <td><code>${s.reference}</code></td>
+                <td>${wibDateTime(s.startedAt)}</td>
+                <td data-outcome=${s.outcome ?? 'running'}>
+                  ${s.outcome === null ? m.running : (m.outcomes[s.outcome] ?? s.outcome)}
+                  ${s.hint ? html`<div class="muted hint" data-testid="session-hint">${s.hint[this.locale]}</div>` : nothing}
+                </td>
+                <td>${s.durationMs === null ? '—' : m.seconds(Math.round(s.durationMs / 1000))}</td>
+              </tr>`,
           )}
         </table>
       </div>`;
@@ -167,7 +201,8 @@ export class KioskPanel extends Panel {
     const k = kioskMessages(this.locale);
     const reasons = k.outOfService.reason as Record<string, string>;
     const names = this.messages.health.screens;
-    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason) return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
+    if (this.kiosk.screen === 'outOfService' && this.kiosk.reason)
+      return `${names.outOfService}: ${reasons[this.kiosk.reason] ?? this.kiosk.reason}`;
     return names[this.kiosk.screen] ?? this.kiosk.screen;
   }
 
@@ -178,16 +213,38 @@ export class KioskPanel extends Panel {
       <p data-testid="kiosk-paused" data-paused=${String(this.paused)} class=${this.paused ? 'tone-warn' : 'tone-ok'}>
         <span aria-hidden="true">${this.paused ? '❚❚' : '✓'}</span> ${this.paused ? m.paused : m.running}
       </p>
-      ${this.paused
-        ? html`<button class="btn primary" data-testid="kiosk-resume" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: false })}>${m.resume}</button>`
-        : html`<button class="btn" data-testid="kiosk-pause" ?disabled=${this.busy} @click=${() => this.act({ type: 'setPaused', paused: true })}>${m.pause}</button>`}
+      ${
+        this.paused
+          ? html`<button
+              class="btn primary"
+              data-testid="kiosk-resume"
+              ?disabled=${this.busy}
+              @click=${() => this.act({ type: 'setPaused', paused: false })}
+            >
+              ${m.resume}
+            </button>`
+          : html`<button
+              class="btn"
+              data-testid="kiosk-pause"
+              ?disabled=${this.busy}
+              @click=${() => this.act({ type: 'setPaused', paused: true })}
+            >
+              ${m.pause}
+            </button>`
+      }
       <p class="muted" data-testid="kiosk-screen" data-screen-code=${this.kiosk.screen}>${h.screen(this.screen())}</p>
-      ${this.lastUpdate
-        ? html`<p class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`} data-testid="update-state" data-event=${this.lastUpdate.event}>
-            <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
-            ${h.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
-          </p>`
-        : nothing}`;
+      ${
+        this.lastUpdate
+          ? html`<p
+              class=${`tone-${UPDATE_TONE[this.lastUpdate.event] ?? 'bad'}`}
+              data-testid="update-state"
+              data-event=${this.lastUpdate.event}
+            >
+              <span aria-hidden="true">${SYMBOL[UPDATE_TONE[this.lastUpdate.event] ?? 'bad']}</span>
+              ${h.update[this.lastUpdate.event](this.lastUpdate.release?.split(' ')[0] ?? '', wibDateTime(this.lastUpdate.at))}
+            </p>`
+          : nothing
+      }`;
   }
 }
 
@@ -201,21 +258,38 @@ export class AssistPanel extends Panel {
 
   private body() {
     const m = this.messages.assist;
-    if (this.step !== null && !this.atKiosk) return html`<p class="tone-warn" data-testid="assist-at-kiosk-only"><strong>${m.atKioskOnly}</strong></p>`;
+    if (this.step !== null && !this.atKiosk)
+      return html`<p class="tone-warn" data-testid="assist-at-kiosk-only"><strong>${m.atKioskOnly}</strong></p>`;
     switch (this.step) {
       case null:
         return html`<p class="muted" data-testid="assist-idle">${m.idle}</p>`;
       case 'callStaff':
         return html`<p class="tone-warn"><strong>${m.callStaff}</strong></p>
-          <button class="btn primary" data-testid="assist-unlock" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistUnlock' })}>${m.unlock}</button>`;
+          <button class="btn primary" data-testid="assist-unlock" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistUnlock' })}>
+            ${m.unlock}
+          </button>`;
       case 'compareFace':
         return html`<div class="compare">
           ${this.photo ? html`<img src=${this.photo} alt=${m.photoAlt} data-testid="assist-photo" />` : nothing}
           <div>
             <p><strong>${m.compareFace}</strong></p>
             <div class="row">
-              <button class="btn ok" data-testid="assist-face-matches" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: true })}>${m.faceMatches}</button>
-              <button class="btn bad" data-testid="assist-face-differs" ?disabled=${this.busy} @click=${() => this.act({ type: 'assistFace', matches: false })}>${m.faceDiffers}</button>
+              <button
+                class="btn ok"
+                data-testid="assist-face-matches"
+                ?disabled=${this.busy}
+                @click=${() => this.act({ type: 'assistFace', matches: true })}
+              >
+                ${m.faceMatches}
+              </button>
+              <button
+                class="btn bad"
+                data-testid="assist-face-differs"
+                ?disabled=${this.busy}
+                @click=${() => this.act({ type: 'assistFace', matches: false })}
+              >
+                ${m.faceDiffers}
+              </button>
             </div>
           </div>
         </div>`;
@@ -285,51 +359,96 @@ export class ReturnDataPanel extends Panel {
     const r = this.result && this.result.exportId !== this.resultClosed ? this.result : null;
     return html`<h2>${m.title}</h2>
       <table>
-        <tr><th scope="row">${m.pending}</th><td data-testid="return-data-pending">${s.pending}</td></tr>
-        <tr><th scope="row">${m.delivered}</th><td data-testid="return-data-delivered">${s.delivered}</td></tr>
-        <tr><th scope="row">${m.exported}</th><td data-testid="return-data-exported">${s.exported}</td></tr>
+        <tr>
+          <th scope="row">${m.pending}</th>
+          <td data-testid="return-data-pending">${s.pending}</td>
+        </tr>
+        <tr>
+          <th scope="row">${m.delivered}</th>
+          <td data-testid="return-data-delivered">${s.delivered}</td>
+        </tr>
+        <tr>
+          <th scope="row">${m.exported}</th>
+          <td data-testid="return-data-exported">${s.exported}</td>
+        </tr>
       </table>
       ${s.deadLettered > 0 ? html`<p class="tone-warn" data-testid="return-data-dead-lettered">${m.deadLettered(s.deadLettered)}</p>` : nothing}
-      ${r
-        ? nothing
-        : s.targets.length === 0
-        ? html`<p class="muted">${m.noTargets}</p>`
-        : html`<form @submit=${(e: Event) => this.exportNow(e)}>
-            <p>
-              <label for="target">${m.target}</label><br />
-              <select id="target" data-testid="export-target" @change=${(e: Event) => (this.target = (e.target as HTMLSelectElement).value)}>
-                ${s.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
-              </select>
-            </p>
-            <div class="row" role="radiogroup" aria-labelledby="format-label">
-              <span id="format-label" class="label">${m.format}</span>
-              ${(['xlsx', 'csv'] as const).map(
-                (f) => html`<button type="button" class="btn choice" role="radio" aria-checked=${String(this.format === f)} data-testid=${`export-format-${f}`}
-                  @click=${() => (this.format = f)}>${f.toUpperCase()}</button>`,
-              )}
-            </div>
-            <button class="btn primary" type="submit" data-testid="export-start" ?disabled=${this.busy}>${this.busy ? m.exporting : m.export}</button>
-          </form>`}
-      ${this.refusal
-        ? html`<p class="error" role="alert" data-testid="export-refused" data-reason=${this.refusal}>${m.refused[this.refusal] ?? this.messages.actionFailed}</p>`
-        : nothing}
-      ${r
-        ? html`<div data-testid="export-result" data-export-id=${r.exportId} role="status">
-            <div class="row">
-              <p>${m.exportedCount(r.count)}${r.remaining ? html` ${m.remaining(r.remaining)}` : nothing}</p>
-              <button type="button" class="btn" data-testid="export-again" @click=${() => (this.resultClosed = r.exportId)}>${m.exportAgain}</button>
-            </div>
-            ${this.atKiosk
-              ? html`<p data-testid="export-written">${m.writtenTo(this.targetLabel())} ${r.files.map((f, i) => html`${i > 0 ? ', ' : ''}<code>${f}</code>`)}</p>`
-              : html`<div class="row">
-                  ${r.files.map(
-                    (name) => html`<button class="btn" data-testid="export-download" data-file=${name}
-                      @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}>${m.download(name)}</button>`,
+      ${
+        r
+          ? nothing
+          : s.targets.length === 0
+            ? html`<p class="muted">${m.noTargets}</p>`
+            : html`<form @submit=${(e: Event) => this.exportNow(e)}>
+                <p>
+                  <label for="target">${m.target}</label><br />
+                  <select
+                    id="target"
+                    data-testid="export-target"
+                    @change=${(e: Event) => (this.target = (e.target as HTMLSelectElement).value)}
+                  >
+                    ${s.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
+                  </select>
+                </p>
+                <div class="row" role="radiogroup" aria-labelledby="format-label">
+                  <span id="format-label" class="label">${m.format}</span>
+                  ${(['xlsx', 'csv'] as const).map(
+                    (f) =>
+                      html`<button
+                        type="button"
+                        class="btn choice"
+                        role="radio"
+                        aria-checked=${String(this.format === f)}
+                        data-testid=${`export-format-${f}`}
+                        @click=${() => (this.format = f)}
+                      >
+                        ${f.toUpperCase()}
+                      </button>`,
                   )}
-                </div>`}
-            <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
-          </div>`
-        : nothing}`;
+                </div>
+                <button class="btn primary" type="submit" data-testid="export-start" ?disabled=${this.busy}>
+                  ${this.busy ? m.exporting : m.export}
+                </button>
+              </form>`
+      }
+      ${
+        this.refusal
+          ? html`<p class="error" role="alert" data-testid="export-refused" data-reason=${this.refusal}>
+              ${m.refused[this.refusal] ?? this.messages.actionFailed}
+            </p>`
+          : nothing
+      }
+      ${
+        r
+          ? html`<div data-testid="export-result" data-export-id=${r.exportId} role="status">
+              <div class="row">
+                <p>${m.exportedCount(r.count)}${r.remaining ? html` ${m.remaining(r.remaining)}` : nothing}</p>
+                <button type="button" class="btn" data-testid="export-again" @click=${() => (this.resultClosed = r.exportId)}>
+                  ${m.exportAgain}
+                </button>
+              </div>
+              ${
+                this.atKiosk
+                  ? html`<p data-testid="export-written">
+                      ${m.writtenTo(this.targetLabel())} ${r.files.map((f, i) => html`${i > 0 ? ', ' : ''}<code>${f}</code>`)}
+                    </p>`
+                  : html`<div class="row">
+                      ${r.files.map(
+                        (name) =>
+                          html`<button
+                            class="btn"
+                            data-testid="export-download"
+                            data-file=${name}
+                            @click=${() => this.act({ type: 'downloadExport', exportId: r.exportId, file: name })}
+                          >
+                            ${m.download(name)}
+                          </button>`,
+                      )}
+                    </div>`
+              }
+              <p class="muted">${m.checksum}: <code data-testid="export-sha256">${r.sha256}</code></p>
+            </div>`
+          : nothing
+      }`;
   }
 }
 
@@ -360,25 +479,39 @@ export class ReportPanel extends Panel {
     return html`<h2>${m.title}</h2>
       <div class="row">
         <label for="semester">${m.semester}</label>
-        <select id="semester" data-testid="report-semester" @change=${(e: Event) => (this.semester = (e.target as HTMLSelectElement).value)}>
+        <select
+          id="semester"
+          data-testid="report-semester"
+          @change=${(e: Event) => (this.semester = (e.target as HTMLSelectElement).value)}
+        >
           ${recentSemesters(new Date()).map((s) => {
             const [year, half] = s.split('-') as [string, '1' | '2'];
             return html`<option value=${s} ?selected=${s === this.semester}>${m.semesterName(year, half)}</option>`;
           })}
         </select>
       </div>
-      ${this.atKiosk && this.targets.length > 0
-        ? html`<div class="row">
-            <label for="report-target">${m.target}</label>
-            <select id="report-target" data-testid="report-target" @change=${(e: Event) => (this.target = (e.target as HTMLSelectElement).value)}>
-              ${this.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
-            </select>
-          </div>`
-        : nothing}
+      ${
+        this.atKiosk && this.targets.length > 0
+          ? html`<div class="row">
+              <label for="report-target">${m.target}</label>
+              <select
+                id="report-target"
+                data-testid="report-target"
+                @change=${(e: Event) => (this.target = (e.target as HTMLSelectElement).value)}
+              >
+                ${this.targets.map((t) => html`<option value=${t.id} ?selected=${t.id === this.target}>${t.label}</option>`)}
+              </select>
+            </div>`
+          : nothing
+      }
       ${noStick ? html`<p class="muted" data-testid="report-no-targets">${m.noTargets}</p>` : nothing}
       <div class="row">
-        <button class="btn" data-testid="report-xlsx" ?disabled=${busy || noStick} @click=${() => this.get('xlsx')}>${this.atKiosk ? m.exportXlsx : m.xlsx}</button>
-        <button class="btn" data-testid="report-pdf" ?disabled=${busy || noStick} @click=${() => this.get('pdf')}>${this.atKiosk ? m.exportPdf : m.pdf}</button>
+        <button class="btn" data-testid="report-xlsx" ?disabled=${busy || noStick} @click=${() => this.get('xlsx')}>
+          ${this.atKiosk ? m.exportXlsx : m.xlsx}
+        </button>
+        <button class="btn" data-testid="report-pdf" ?disabled=${busy || noStick} @click=${() => this.get('pdf')}>
+          ${this.atKiosk ? m.exportPdf : m.pdf}
+        </button>
       </div>
       ${busy ? html`<p role="status" data-testid="report-preparing">${m.preparing}</p>` : nothing}
       ${this.result && !busy ? html`<p role="status" data-testid="report-exported">${m.exported(this.result.file, this.result.target)}</p>` : nothing}

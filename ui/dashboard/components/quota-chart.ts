@@ -64,19 +64,35 @@ export class AnjQuotaChart extends LitElement {
         <text x=${PLOT.left - 4} y=${PLOT.top + 4} text-anchor="end" data-testid="chart-max">${top}</text>
         <text x=${PLOT.left - 4} y=${PLOT.bottom} text-anchor="end">0</text>
         ${data.map(
-          (b) => svg`<rect class="bar" data-hour=${b.hour} data-count=${b.count} x=${b.x.toFixed(2)} y=${b.y.toFixed(2)} width=${b.width.toFixed(2)} height=${b.height.toFixed(2)}>
+          (
+            b,
+          ) => svg`<rect class="bar" data-hour=${b.hour} data-count=${b.count} x=${b.x.toFixed(2)} y=${b.y.toFixed(2)} width=${b.width.toFixed(2)} height=${b.height.toFixed(2)}>
             <title>${String(b.hour).padStart(2, '0')}.00: ${b.count}</title></rect>`,
         )}
         <line class="axis" x1=${PLOT.left} x2=${PLOT.right} y1=${PLOT.bottom} y2=${PLOT.bottom}></line>
         ${data
           .filter((b) => b.hour % 3 === 0)
-          .map((b) => svg`<text x=${(b.x + b.width / 2).toFixed(2)} y=${PLOT.bottom + 16} text-anchor="middle">${String(b.hour).padStart(2, '0')}</text>`)}
+          .map(
+            (b) =>
+              svg`<text x=${(b.x + b.width / 2).toFixed(2)} y=${PLOT.bottom + 16} text-anchor="middle">${String(b.hour).padStart(2, '0')}</text>`,
+          )}
         <text x=${(PLOT.left + PLOT.right) / 2} y=${HEIGHT - 2} text-anchor="middle">${m.hour} (WIB)</text>`}
       </svg>
       <table class="sr-only">
-        <caption>${label}</caption>
-        <tr><th scope="col">${m.hour}</th><th scope="col">${m.hits}</th></tr>
-        ${data.map((b) => html`<tr><td>${String(b.hour).padStart(2, '0')}.00</td><td>${b.count}</td></tr>`)}
+        <caption>
+          ${label}
+        </caption>
+        <tr>
+          <th scope="col">${m.hour}</th>
+          <th scope="col">${m.hits}</th>
+        </tr>
+        ${data.map(
+          (b) =>
+            html`<tr>
+              <td>${String(b.hour).padStart(2, '0')}.00</td>
+              <td>${b.count}</td>
+            </tr>`,
+        )}
       </table>`;
   }
 }

@@ -131,7 +131,9 @@ export class AnjSignIn extends LitElement {
 
   private pickedSignIn(pin: string): void {
     if (this.busy || this.picked === null || !PIN_PATTERN.test(pin)) return;
-    this.dispatchEvent(new CustomEvent<SignInRequest>('anj-sign-in', { detail: { userId: this.picked, pin }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<SignInRequest>('anj-sign-in', { detail: { userId: this.picked, pin }, bubbles: true, composed: true }),
+    );
   }
 
   /** The kiosk's way: a button per user ID, then the PIN pad for the one picked. */
@@ -146,14 +148,21 @@ export class AnjSignIn extends LitElement {
       </div>`;
     }
     return html`<div class="picked">
-        <div class="who">
-          <p class="label" data-testid="picked-operator">${m.pinFor(this.picked)}</p>
-          <button type="button" class="btn quiet" data-testid="other-operator" @click=${() => (this.picked = null)}>${m.otherOperator}</button>
-          ${this.notice ? html`<p class="error" role="alert" data-testid="sign-in-notice">${this.notice}</p>` : nothing}
-        </div>
-        <anj-pin-pad label=${m.pin} unlockLabel=${m.submit} clearLabel=${m.clear} backspaceLabel=${m.backspace}
-          @anj-pin=${(e: CustomEvent<string>) => this.pickedSignIn(e.detail)}></anj-pin-pad>
-      </div>`;
+      <div class="who">
+        <p class="label" data-testid="picked-operator">${m.pinFor(this.picked)}</p>
+        <button type="button" class="btn quiet" data-testid="other-operator" @click=${() => (this.picked = null)}>
+          ${m.otherOperator}
+        </button>
+        ${this.notice ? html`<p class="error" role="alert" data-testid="sign-in-notice">${this.notice}</p>` : nothing}
+      </div>
+      <anj-pin-pad
+        label=${m.pin}
+        unlockLabel=${m.submit}
+        clearLabel=${m.clear}
+        backspaceLabel=${m.backspace}
+        @anj-pin=${(e: CustomEvent<string>) => this.pickedSignIn(e.detail)}
+      ></anj-pin-pad>
+    </div>`;
   }
 
   private submit(e: Event): void {
@@ -182,16 +191,39 @@ export class AnjSignIn extends LitElement {
     const keep = (e: Event) => e.preventDefault();
     return html`<div class="keyboard" role="group" aria-label=${m.keyboard} data-testid="onscreen-keyboard">
       ${KEY_ROWS.map(
-        (row) => html`<div class="row">
-          ${row.split('').map(
-            (k) => html`<button type="button" class="btn" data-testid=${`osk-${k}`} ?disabled=${this.field === 'pin' && !/[0-9]/.test(k)}
-              @pointerdown=${keep} @click=${() => this.type(k)}>${k}</button>`,
-          )}
-        </div>`,
+        (row) =>
+          html`<div class="row">
+            ${row
+              .split('')
+              .map(
+                (k) =>
+                  html`<button
+                    type="button"
+                    class="btn"
+                    data-testid=${`osk-${k}`}
+                    ?disabled=${this.field === 'pin' && !/[0-9]/.test(k)}
+                    @pointerdown=${keep}
+                    @click=${() => this.type(k)}
+                  >
+                    ${k}
+                  </button>`,
+              )}
+          </div>`,
       )}
       <div class="row">
-        <button type="button" class="btn quiet wide" data-testid="osk-clear" @pointerdown=${keep} @click=${() => this.type('clear')}>${m.clear}</button>
-        <button type="button" class="btn quiet wide" data-testid="osk-backspace" aria-label=${m.backspace} @pointerdown=${keep} @click=${() => this.type('backspace')}>⌫</button>
+        <button type="button" class="btn quiet wide" data-testid="osk-clear" @pointerdown=${keep} @click=${() => this.type('clear')}>
+          ${m.clear}
+        </button>
+        <button
+          type="button"
+          class="btn quiet wide"
+          data-testid="osk-backspace"
+          aria-label=${m.backspace}
+          @pointerdown=${keep}
+          @click=${() => this.type('backspace')}
+        >
+          ⌫
+        </button>
       </div>
     </div>`;
   }
@@ -202,13 +234,29 @@ export class AnjSignIn extends LitElement {
     const complete = USER_ID_PATTERN.test(this.userId) && PIN_PATTERN.test(this.pin);
     return html`<form @submit=${(e: Event) => this.submit(e)} novalidate>
         <label for="user-id">${m.userId}</label>
-        <input id="user-id" data-testid="user-id" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="32"
-          .value=${live(this.userId)} @focus=${() => (this.field = 'userId')}
-          @input=${(e: Event) => (this.userId = (e.target as HTMLInputElement).value.toLowerCase())} />
+        <input
+          id="user-id"
+          data-testid="user-id"
+          autocomplete="username"
+          autocapitalize="none"
+          spellcheck="false"
+          maxlength="32"
+          .value=${live(this.userId)}
+          @focus=${() => (this.field = 'userId')}
+          @input=${(e: Event) => (this.userId = (e.target as HTMLInputElement).value.toLowerCase())}
+        />
         <label for="pin">${m.pin}</label>
-        <input id="pin" data-testid="pin" type="password" inputmode="numeric" autocomplete="current-password" maxlength="12"
-          .value=${live(this.pin)} @focus=${() => (this.field = 'pin')}
-          @input=${(e: Event) => (this.pin = (e.target as HTMLInputElement).value.replace(/[^0-9]/g, ''))} />
+        <input
+          id="pin"
+          data-testid="pin"
+          type="password"
+          inputmode="numeric"
+          autocomplete="current-password"
+          maxlength="12"
+          .value=${live(this.pin)}
+          @focus=${() => (this.field = 'pin')}
+          @input=${(e: Event) => (this.pin = (e.target as HTMLInputElement).value.replace(/[^0-9]/g, ''))}
+        />
         ${this.notice ? html`<p class="error" role="alert" data-testid="sign-in-notice">${this.notice}</p>` : nothing}
         <button class="btn primary" type="submit" data-testid="sign-in-submit" ?disabled=${this.busy || !complete}>${m.submit}</button>
       </form>
