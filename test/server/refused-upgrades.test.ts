@@ -1,8 +1,8 @@
 /**
  * The real daemon against WebSocket upgrades it refuses (foreign Origin 403, foreign Host 421,
  * every stream slot taken 503) from clients that never close their side: each refused socket is
- * closed by the server once answered, so the listener keeps accepting, /healthz answers, and
- * SIGTERM ends the daemon by itself, even with silent streams still open.
+ * closed by the server once answered, so the listener keeps accepting, the kiosk screen still
+ * loads, /healthz answers, and SIGTERM ends the daemon by itself, even with silent streams still open.
  */
 import t from 'tap';
 import { buildKiosk, spawnKiosk } from '../support/kiosk-process.ts';
@@ -14,7 +14,8 @@ const kiosk = await spawnKiosk();
 t.teardown(() => kiosk.stop());
 const port = Number(new URL(kiosk.url).port);
 
-const REFUSED = 200;
+/** More than the listener's 64 sockets many times over: before the fix, 64 refusals stopped it. */
+const REFUSED = 1000;
 /** Under the connection cap with the streams held: a leak shows as refusals that never close. */
 const AT_ONCE = 20;
 
@@ -53,6 +54,9 @@ t.test(`${REFUSED} refused upgrades leave the listener serving and the daemon st
     t.equal(mine.filter((r) => r.closedByServer).length, mine.length, `${kind.what}: every refused socket closed by the server`);
   }
 
+  const screen = await fetch(`${kiosk.url}/`, { signal: AbortSignal.timeout(5000) });
+  t.equal(screen.status, 200, 'the kiosk screen still loads');
+  t.match(await screen.text(), /<anj-app>/, 'its page, with the kiosk app');
   const health = await fetch(`${kiosk.url}/healthz`, { signal: AbortSignal.timeout(5000) });
   t.equal(health.status, 200, '/healthz answers');
   t.ok(
