@@ -360,7 +360,7 @@ const id: Messages = {
       title: 'Untuk teknisi — belum diatur (anjungan-provision):',
       items: {
         config: 'konfigurasi: init',
-        configInvalid: 'konfigurasi tidak sah: doctor',
+        configInvalid: 'konfigurasi perlu diperiksa: doctor',
         credentials: 'berkas rahasia: init',
         dukcapilCredentials: 'kredensial Dukcapil: credentials set',
         uplink: 'alamat layanan Dukcapil dan CA: uplink set',
@@ -617,7 +617,7 @@ const en: Messages = {
       title: 'For the technician — not set yet (anjungan-provision):',
       items: {
         config: 'configuration: init',
-        configInvalid: 'configuration not valid: doctor',
+        configInvalid: 'configuration needs checking: doctor',
         credentials: 'secrets file: init',
         dukcapilCredentials: 'Dukcapil credentials: credentials set',
         uplink: 'Dukcapil endpoint and CA: uplink set',
