@@ -27,7 +27,16 @@ import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { Logger } from '../log.ts';
 import type { FingerprintConfig } from '../config.ts';
 import { TemplateFormatError } from './format-error.ts';
-import { FingerImageError, minutiaeRefusal, type ExtractedTemplate, type SensorImage } from './extract/index.ts';
+import {
+  FingerImageError,
+  fingerEdgeDistance,
+  minutiaeRefusal,
+  OWN_MINUTIAE_REFUSALS,
+  type ExtractedTemplate,
+  type Footprint,
+  type SensorImage,
+} from './extract/index.ts';
+import { EXTRACTOR_DPI, PARAMETERS } from './extract/parameters.ts';
 import { ExtractionTimeoutError, ExtractorWorker } from './extractor-worker.ts';
 import { CaptureHelper, CaptureHelperError, type NbisCapture, type RetryReason, type SensorDevice } from './capture-helper.ts';
 import { nbisToIsoMinutia } from './nbis.ts';
@@ -343,22 +352,43 @@ export function judgeTouch(
   extraction: ExtractedTemplate,
   source: MinutiaeSource,
 ): TouchOutcome {
-  if (extraction.hint) return { kind: 'poorQuality', hint: extraction.hint, reason: extraction.reason ?? 'unknown' };
-  if (source === 'own') return { kind: 'captured', template: { ...extraction.template, fingerPosition }, quality: extraction.quality };
-  const template = nbisTemplate(touch, dpi, fingerPosition, extraction.quality);
+  if (source === 'own') {
+    if (extraction.hint) return { kind: 'poorQuality', hint: extraction.hint, reason: extraction.reason ?? 'unknown' };
+    return { kind: 'captured', template: { ...extraction.template, fingerPosition }, quality: extraction.quality };
+  }
+  // What our extractor says of the image holds; what it says of its own minutiae does not.
+  if (extraction.hint && !(extraction.reason && OWN_MINUTIAE_REFUSALS.has(extraction.reason)))
+    return { kind: 'poorQuality', hint: extraction.hint, reason: extraction.reason ?? 'unknown' };
+  const template = nbisTemplate(touch, dpi, fingerPosition, extraction.quality, extraction.footprint);
   const refusal = minutiaeRefusal(template.minutiae.length, extraction.contactAreaMm2);
   if (refusal) return { kind: 'poorQuality', ...refusal };
   return { kind: 'captured', template, quality: extraction.quality };
 }
 
-/** libfprint's NBIS minutiae of a touch as the ISO template the matcher compares. */
-export function nbisTemplate(touch: NbisCapture, dpi: number, fingerPosition: number, quality: number): FingerTemplate {
+/**
+ * libfprint's NBIS minutiae of a touch as the ISO template the matcher compares. With the finger's
+ * footprint as our extractor found it, minutiae nearer its edge than our own extractor keeps are
+ * dropped: mindtct reads the edge of the contact area (and of a swipe sensor's strip) as rows of
+ * ridge endings, alike in direction and evenly spaced, which match any other such row.
+ */
+export function nbisTemplate(
+  touch: NbisCapture,
+  dpi: number,
+  fingerPosition: number,
+  quality: number,
+  footprint?: Footprint,
+): FingerTemplate {
   const { width, height } = touch.image;
+  const to500 = EXTRACTOR_DPI / dpi;
   const minutiae = touch.minutiae
     .map((m) => nbisToIsoMinutia(m, height))
-    .filter((m) => m.x >= 0 && m.y >= 0 && m.x < width && m.y < height);
+    .filter((m) => m.x >= 0 && m.y >= 0 && m.x < width && m.y < height)
+    .filter((m) => !footprint || fingerEdgeDistance(footprint, m.x * to500, m.y * to500) >= NBIS_BORDER_DISTANCE);
   return { fingerPosition, width, height, resolutionDpi: dpi, quality, minutiae };
 }
+
+/** NBIS minutiae nearer the finger's edge than this (px at 500 dpi) are dropped: our extractor's own border rule. */
+export const NBIS_BORDER_DISTANCE = PARAMETERS.borderDistance;
 
 /**
  * The sensor a production config names. libfprint's own environment variables (FP_*, e.g.

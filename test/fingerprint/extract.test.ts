@@ -1,5 +1,6 @@
 import t from 'tap';
-import { extractTemplate, FingerImageError, type SensorImage } from '../../device/fingerprint/extract/index.ts';
+import { extractTemplate, fingerEdgeDistance, FingerImageError, type SensorImage } from '../../device/fingerprint/extract/index.ts';
+import { distanceToOutside } from '../../device/fingerprint/extract/image.ts';
 import { createMatcher } from '../../device/fingerprint/matcher.ts';
 import { decodeCardTemplateFile, encodeCardTemplateFile } from '../../device/fingerprint/card-file.ts';
 import type { Minutia } from '../../device/domain/finger-template.ts';
@@ -100,4 +101,35 @@ t.test('the renderer is deterministic from its seed', async (t) => {
     fingers[0]!.minutiae.length >= 30 && fingers[0]!.minutiae.length <= 150,
     `a finger-like number of minutiae (${fingers[0]!.minutiae.length})`,
   );
+});
+
+t.test('distance to the edge of the finger: the 3-4 chamfer, the image edge counting as outside', async (t) => {
+  // A full rectangle: straight steps are the shortest, so the distance is to the nearest side.
+  const width = 9,
+    height = 6;
+  const full = distanceToOutside({ width, height, data: new Uint8Array(width * height).fill(1) });
+  let same = true;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) same &&= full[y * width + x] === Math.min(x + 1, y + 1, width - x, height - y);
+  t.ok(same, 'a full mask: distance to the nearest image side');
+  // One hole in the middle of an 11 × 11 mask: a diagonal neighbour is 4/3 away, a knight's move 7/3.
+  const data = new Uint8Array(121).fill(1);
+  data[5 * 11 + 5] = 0;
+  const d = distanceToOutside({ width: 11, height: 11, data });
+  t.equal(d[5 * 11 + 5], 0);
+  t.equal(d[5 * 11 + 6], 1);
+  t.equal(d[4 * 11 + 4], Math.fround(4 / 3));
+  t.equal(d[3 * 11 + 4], Math.fround(7 / 3));
+  t.equal(d[0], 1, 'a corner: one step off the image');
+});
+
+t.test('the extraction carries the finger’s footprint: distance to its edge at 500 dpi', async (t) => {
+  const { footprint, template } = extractTemplate(kiosk[0]!, 2);
+  t.ok(footprint, 'a footprint');
+  if (!footprint) return;
+  t.equal(fingerEdgeDistance(footprint, -5, 10), 0, 'off the image');
+  t.equal(fingerEdgeDistance(footprint, template.width + 5, 10), 0);
+  // Our own minutiae keep clear of the edge by the border distance the footprint is coarser than.
+  const nearEdge = template.minutiae.filter((m) => fingerEdgeDistance(footprint, m.x, m.y) < 10);
+  t.equal(nearEdge.length, 0, 'our minutiae lie inside the footprint, clear of its edge');
 });

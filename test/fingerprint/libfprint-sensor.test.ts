@@ -8,13 +8,16 @@
 import t from 'tap';
 import { CaptureHelper, CaptureHelperError, type FingerImage } from '../../device/fingerprint/capture-helper.ts';
 import {
+  judgeTouch,
   LibfprintSensor,
+  NBIS_BORDER_DISTANCE,
   nbisTemplate,
   pickDevice,
   workerExtractor,
   type TemplateExtractor,
 } from '../../device/fingerprint/libfprint-sensor.ts';
-import type { SensorImage } from '../../device/fingerprint/extract/index.ts';
+import type { ExtractedTemplate, Footprint, SensorImage } from '../../device/fingerprint/extract/index.ts';
+import type { NbisCapture } from '../../device/fingerprint/capture-helper.ts';
 import { DeviceError } from '../../device/domain/failure.ts';
 import { createLogger } from '../../device/log.ts';
 import type { FingerTemplate } from '../../device/domain/finger-template.ts';
@@ -383,4 +386,103 @@ t.test('LibfprintSensor: no matching device is `missing`, and captures are refus
   t.equal(sensor.health(), 'missing');
   const err = await sensor.capture(1, new AbortController().signal).catch((e: unknown) => e);
   t.ok(err instanceof DeviceError && err.reason === 'sensorUnavailable');
+});
+
+/** A touch of libfprint's with NBIS minutiae along a row (NIST internal: y from the bottom). */
+function nbisTouch(xs: number[], width = 200, height = 200): NbisCapture {
+  return {
+    image: { width, height, resolutionDpi: 0, pixels: new Uint8Array(width * height) },
+    minutiae: xs.map((x, k) => ({ x, y: 100, theta: 10 * k })),
+  };
+}
+
+/** The finger covers the whole 200 × 200 image: distance to its edge is distance to the image's. */
+function wholeImageFootprint(width = 200, height = 200): Footprint {
+  const cell = 4,
+    columns = width / cell,
+    rows = height / cell;
+  const distance = new Uint8Array(columns * rows);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < columns; c++) {
+      const x = c * cell + 2,
+        y = r * cell + 2;
+      distance[r * columns + c] = Math.min(x + 1, y + 1, width - x, height - y);
+    }
+  return { cell, columns, rows, distance };
+}
+
+function extraction(overrides: Partial<ExtractedTemplate> = {}): ExtractedTemplate {
+  return {
+    template: { fingerPosition: 0, width: 200, height: 200, resolutionDpi: 500, quality: 60, minutiae: [] },
+    quality: 60,
+    ridgePeriodPx: 9,
+    contactAreaMm2: 100,
+    ...overrides,
+  };
+}
+
+t.test(
+  'judgeTouch: with NBIS minutiae, what our extractor says of its own minutiae does not refuse the touch; what it says of the image does',
+  async (t) => {
+    const touch = nbisTouch([40, 50, 60, 70, 80, 90, 100, 110, 120, 130]);
+    const few = judgeTouch(touch, 500, 2, extraction({ hint: 'placeCentered', reason: 'fewMinutiae' }), 'libfprint-nbis');
+    t.equal(few.kind, 'captured', 'our extractor found few minutiae, NBIS found ten');
+    if (few.kind === 'captured') t.equal(few.template.minutiae.length, 10);
+    const dense = judgeTouch(touch, 500, 2, extraction({ hint: 'cleanFinger', reason: 'tooDense' }), 'libfprint-nbis');
+    t.equal(dense.kind, 'captured');
+    t.same(judgeTouch(touch, 500, 2, extraction({ hint: 'cleanFinger', reason: 'smudged' }), 'libfprint-nbis'), {
+      kind: 'poorQuality',
+      hint: 'cleanFinger',
+      reason: 'smudged',
+    });
+    t.same(
+      judgeTouch(touch, 500, 2, extraction({ hint: 'placeCentered', reason: 'fewMinutiae' }), 'own'),
+      {
+        kind: 'poorQuality',
+        hint: 'placeCentered',
+        reason: 'fewMinutiae',
+      },
+      'with our own minutiae the count refuses',
+    );
+    t.same(
+      judgeTouch(nbisTouch([40, 50, 60]), 500, 2, extraction(), 'libfprint-nbis'),
+      {
+        kind: 'poorQuality',
+        hint: 'placeCentered',
+        reason: 'fewMinutiae',
+      },
+      'too few NBIS minutiae refuse the touch',
+    );
+  },
+);
+
+t.test('nbisTemplate: NBIS minutiae nearer the finger’s edge than our extractor keeps are dropped', async (t) => {
+  const xs = [2, 8, NBIS_BORDER_DISTANCE + 2, 100, 200 - NBIS_BORDER_DISTANCE - 4, 195];
+  const all = nbisTemplate(nbisTouch(xs), 500, 1, 60);
+  t.same(
+    all.minutiae.map((m) => m.x),
+    xs,
+    'without a footprint every minutia is kept',
+  );
+  const kept = nbisTemplate(nbisTouch(xs), 500, 1, 60, wholeImageFootprint());
+  t.same(
+    kept.minutiae.map((m) => m.x),
+    [NBIS_BORDER_DISTANCE + 2, 100, 200 - NBIS_BORDER_DISTANCE - 4],
+  );
+  // At 1000 dpi the same image is half the finger: the border is measured at 500 dpi.
+  const at1000 = nbisTemplate(
+    nbisTouch(
+      xs.map((x) => 2 * x),
+      400,
+      400,
+    ),
+    1000,
+    1,
+    60,
+    wholeImageFootprint(),
+  );
+  t.same(
+    at1000.minutiae.map((m) => m.x),
+    [2 * (NBIS_BORDER_DISTANCE + 2), 200, 2 * (200 - NBIS_BORDER_DISTANCE - 4)],
+  );
 });

@@ -47,6 +47,8 @@ export interface Extraction {
     enhanced: FloatImage;
     binary: Uint8Array;
     skeleton: Skeleton;
+    /** Distance of each pixel to the edge of the finger, px. */
+    edge: Float32Array;
   };
 }
 
@@ -79,7 +81,7 @@ export function extractMinutiae(image: SensorImage): Extraction {
     quality: assessImage(mask, orientation, contrast),
     meanGrey,
     contrast,
-    stages: { resampled, mask, normalised, orientation, ridgePeriod, enhanced, binary, skeleton },
+    stages: { resampled, mask, normalised, orientation, ridgePeriod, enhanced, binary, skeleton, edge },
   };
 }
 
@@ -126,7 +128,52 @@ export interface ExtractedTemplate {
   ridgePeriodPx: number;
   /** Area of the finger's contact with the sensor, mm². */
   contactAreaMm2: number;
+  /** Where the finger is: distance to its edge, for minutiae from another extractor (see fingerEdgeDistance). */
+  footprint?: Footprint;
 }
+
+/**
+ * The finger's contact area as the segmentation found it, coarse: per FOOTPRINT_CELL × FOOTPRINT_CELL
+ * cell of the 500 dpi image, the distance (px at 500 dpi, at most 255) from the cell's centre to the
+ * nearest point outside the finger or off the image. Small enough to cross the worker boundary.
+ */
+export interface Footprint {
+  cell: number;
+  columns: number;
+  rows: number;
+  distance: Uint8Array;
+}
+
+const FOOTPRINT_CELL = 4;
+
+function footprintOf(edge: Float32Array, width: number, height: number): Footprint {
+  const cell = FOOTPRINT_CELL;
+  const columns = Math.ceil(width / cell),
+    rows = Math.ceil(height / cell);
+  const distance = new Uint8Array(columns * rows);
+  for (let r = 0; r < rows; r++) {
+    const y = Math.min(height - 1, r * cell + (cell >> 1));
+    for (let c = 0; c < columns; c++) {
+      const x = Math.min(width - 1, c * cell + (cell >> 1));
+      distance[r * columns + c] = Math.min(255, Math.round(edge[y * width + x]!));
+    }
+  }
+  return { cell, columns, rows, distance };
+}
+
+/** Distance (px at 500 dpi) from a point of the 500 dpi frame to the edge of the finger; 0 off the image. */
+export function fingerEdgeDistance(footprint: Footprint, x: number, y: number): number {
+  const c = Math.floor(x / footprint.cell),
+    r = Math.floor(y / footprint.cell);
+  if (c < 0 || r < 0 || c >= footprint.columns || r >= footprint.rows) return 0;
+  return footprint.distance[r * footprint.columns + c]!;
+}
+
+/**
+ * Refusals about the extractor's own minutiae (too few, too dense). They say nothing of the
+ * image when the template is made from another extractor's minutiae, which get the same test.
+ */
+export const OWN_MINUTIAE_REFUSALS: ReadonlySet<RefusalReason> = new Set(['tooDense', 'fewMinutiae']);
 
 /**
  * The sensor's entry point. A template is always returned (possibly empty); when `hint`
@@ -148,6 +195,7 @@ export function extractTemplate(image: SensorImage, fingerPosition = 0): Extract
     quality: e.quality.score,
     ridgePeriodPx: e.stages.ridgePeriod.measured,
     contactAreaMm2: e.quality.contactAreaMm2,
+    footprint: footprintOf(e.stages.edge, e.width, e.height),
   };
   if (refusal) Object.assign(result, refusal);
   return result;

@@ -69,7 +69,7 @@ export const CAPTURE_LIMITS = {
   /** Ridge/valley contrast (standard deviation of grey in the contact area) below this is faint. */
   minContrast: 14,
   /** Share of the contact area with readable ridge flow; below it the print is smudged. */
-  minReadableShare: 0.55,
+  minReadableShare: 0.42,
   /** Fewer minutiae than this cannot support a decision. */
   minMinutiae: 8,
   /** More minutiae per square millimetre of contact than a real finger has (≈ 0.3): noise. */
