@@ -47,28 +47,55 @@ export function smooth(src: Float32Array, width: number, height: number, r: numb
 
 /**
  * Chamfer (3-4) distance from every pixel to the nearest pixel outside the mask, in pixels;
- * the image edge counts as outside.
+ * the image edge counts as outside. Two raster passes on integer weights (3 straight, 4
+ * diagonal), divided by 3 at the end.
  */
 export function distanceToOutside(mask: MaskImage): Float32Array {
   const { width, height, data } = mask;
-  const d = new Float32Array(width * height);
-  const big = 1e9;
+  const d = new Int32Array(width * height);
+  const big = 1 << 29;
   for (let i = 0; i < d.length; i++) d[i] = data[i] ? big : 0;
-  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= width || y >= height ? 0 : d[y * width + x]!);
+  // Forward: from the left, up-left, up and up-right neighbours (0 beyond the image).
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i]!, at(x - 1, y) + 3, at(x, y - 1) + 3, at(x - 1, y - 1) + 4, at(x + 1, y - 1) + 4);
+      const i = row + x;
+      let v = d[i]!;
+      if (!v) continue;
+      const left = x > 0 ? d[i - 1]! + 3 : 3;
+      if (left < v) v = left;
+      if (y > 0) {
+        const up = d[i - width]! + 3;
+        if (up < v) v = up;
+        const upLeft = x > 0 ? d[i - width - 1]! + 4 : 4;
+        if (upLeft < v) v = upLeft;
+        const upRight = x < width - 1 ? d[i - width + 1]! + 4 : 4;
+        if (upRight < v) v = upRight;
+      } else if (3 < v) v = 3;
+      d[i] = v;
     }
   }
+  // Backward: from the right, down-right, down and down-left neighbours.
   for (let y = height - 1; y >= 0; y--) {
+    const row = y * width;
     for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i]!, at(x + 1, y) + 3, at(x, y + 1) + 3, at(x + 1, y + 1) + 4, at(x - 1, y + 1) + 4);
+      const i = row + x;
+      let v = d[i]!;
+      if (!v) continue;
+      const right = x < width - 1 ? d[i + 1]! + 3 : 3;
+      if (right < v) v = right;
+      if (y < height - 1) {
+        const down = d[i + width]! + 3;
+        if (down < v) v = down;
+        const downRight = x < width - 1 ? d[i + width + 1]! + 4 : 4;
+        if (downRight < v) v = downRight;
+        const downLeft = x > 0 ? d[i + width - 1]! + 4 : 4;
+        if (downLeft < v) v = downLeft;
+      } else if (3 < v) v = 3;
+      d[i] = v;
     }
   }
-  for (let i = 0; i < d.length; i++) d[i] = d[i]! / 3;
-  return d;
+  const out = new Float32Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i]! / 3;
+  return out;
 }
