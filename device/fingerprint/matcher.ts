@@ -17,8 +17,8 @@
  *     cluster is grown of pairs that agree with most of the cluster near them. Pairs that fell
  *     together by chance rarely agree with each other. The score counts the cluster's consistent
  *     edges beyond the share chance gives, scaled down when the cluster explains only a part of
- *     the minutiae both templates show in their overlap (a dense, noisy template cannot win by
- *     offering many candidates).
+ *     the minutiae both templates show in their overlap, more than in proportion (a dense,
+ *     noisy template cannot win by offering many candidates).
  * Missing and spurious minutiae only cost score, they never block a match.
  */
 import type { FingerMatcherPort, MatchDecision } from '../flow/ports.ts';
@@ -28,10 +28,11 @@ import type { FingerTemplate } from '../domain/finger-template.ts';
  * Decision threshold: scores at or above it are the same finger. The kiosk reads its operating
  * point from the config (`fingerprint.threshold`); this is the calibrated default, set by
  * `npm run bench` (test/bench/fingerprint-real.ts) as the lowest score that keeps the false
- * match rate at or below THRESHOLD_FMR on both the synthetic impostor pool and the impostor
- * pairs made from real captures. See docs/fingerprint.md for the run behind it.
+ * match rate at or below THRESHOLD_FMR on every impostor pool: the synthetic template pool, the
+ * impostor pairs made from real captures (calibration set) and rendered fingers through
+ * libfprint; the rendered pool sets it. See docs/fingerprint.md for the run behind it.
  */
-export const MATCH_THRESHOLD = 5;
+export const MATCH_THRESHOLD = 3.3;
 /** The false match rate per comparison the threshold was set for. */
 export const THRESHOLD_FMR = 0.001;
 
@@ -69,12 +70,15 @@ const CLUSTER_MIN_AGREEING = 2;
  */
 const CHANCE_CONSISTENCY = 0.2;
 /**
- * The score shrinks in proportion when the cluster holds fewer pairs than minutiae shown in
- * the overlap (at least SMALLEST_OVERLAP are assumed, so a tiny overlap cannot score by
- * explaining its three minutiae). Minutiae inside the other template's hull within this margin
- * (px) count as shown.
+ * The score shrinks when the cluster holds fewer pairs than minutiae shown in the overlap, by
+ * the share it explains to the power EXPLAINED_POWER (at least SMALLEST_OVERLAP are assumed, so
+ * a tiny overlap cannot score by explaining its three minutiae). Minutiae inside the other
+ * template's hull within this margin (px) count as shown. The power is above 1: impostor pairs
+ * of rendered fingers of one class, whose ridge flow agrees around the core, gather consistent
+ * clusters that explain a third of the overlap or less, where genuine pairs explain more.
  */
 const SMALLEST_OVERLAP = 8;
+const EXPLAINED_POWER = 1.5;
 const HULL_MARGIN = 17;
 
 interface Prepared {
@@ -511,11 +515,11 @@ function consistentCluster(probe: Prepared, reference: Prepared, probeOf: Int32A
   return { pairs, consistentEdges, comparedEdges };
 }
 
-/** The cluster's consistent edges beyond chance, scaled by how much of the overlap it explains. */
+/** The cluster's consistent edges beyond chance, scaled down by how little of the overlap it explains. */
 function scoreOf(pairs: number, cluster: Cluster, probeInside: number, referenceInside: number): number {
   const evidence = Math.max(0, cluster.consistentEdges - CHANCE_CONSISTENCY * cluster.comparedEdges);
   const shown = Math.max(SMALLEST_OVERLAP, Math.sqrt(Math.max(probeInside, pairs) * Math.max(referenceInside, pairs)));
-  return Math.round(10 * evidence * Math.min(1, cluster.pairs / shown)) / 10;
+  return Math.round(10 * evidence * Math.min(1, cluster.pairs / shown) ** EXPLAINED_POWER) / 10;
 }
 
 /** Area of the convex hull of the points (monotone chain, then the shoelace formula). */

@@ -7,11 +7,25 @@
  *   calibration — the `bumps` distortion model, seeds "calibration-*": the threshold's real
  *                 impostors (with the synthetic pool of test/bench/fingerprint.ts);
  *   evaluation  — held out: the `plastic` distortion model (Cappelli's skin plasticity, speckle
- *                 and banding), seeds "evaluation-*". Every figure below is on this set unless
- *                 its name says `calibration`. The matcher's consistency tolerances were tuned on
- *                 yet other `bumps` seeds ("dev-*"); no parameter was fitted on this set.
- * Per finger capture: SETS references (an enrolment impression, its NBIS minutiae on the card)
- * and TRIES kiosk touches of each, 60–80 % shared with the reference. Genuine pairs: a touch and
+ *                 and banding), seeds "evaluation-*", EVALUATION_SETS per finger (the figures
+ *                 named `_sets_0_7` are on the first 8, the set size before it was doubled for a
+ *                 steadier large-capture figure). Every figure below is on this set unless its
+ *                 name says `calibration`. The matcher's tolerances were tuned on other seeds
+ *                 ("dev-*", `bumps`, `plastic` and a heavier `bumps` warp; see
+ *                 _fingerprint-real-dump.ts); no parameter was fitted on this set.
+ *   rendered    — a third pool, made another way: RENDERED_FINGERS rendered fingers
+ *                 (test/fingerprint/render), each kiosk touch through libfprint and our gate,
+ *                 against the other fingers' enrolment ground truth on a card (seeds
+ *                 "rendered-nbis-calibration-*"; the matcher was tuned on "rendered-nbis-dev-*").
+ * The threshold (MATCH_THRESHOLD) is the lowest score that keeps the false match rate at or below
+ * THRESHOLD_FMR on every impostor pool: the real calibration impostors, the rendered pool, and the
+ * synthetic template pool of ./fingerprint.ts (`fingerprint_real_threshold_calibration`,
+ * `fingerprint_rendered_threshold_calibration` here, `fingerprint_synthetic_threshold_at_target_fmr`
+ * there); the rendered pool sets it. `_lofo` figures leave one finger out: per finger, the
+ * threshold from the calibration impostors of the other fingers (and the rendered pool's), then
+ * that finger's evaluation tries and impostor pairs.
+ * Per finger capture: sets of one reference (an enrolment impression, its NBIS minutiae on the
+ * card) and TRIES kiosk touches, 60–80 % shared with the reference. Genuine pairs: a touch and
  * its own reference; impostor pairs: a touch and every reference of the other captures.
  *
  * Paths compared (same touches, same references):
@@ -23,9 +37,25 @@
  *                the bozorth3 threshold whose false match rate on these impostor pairs is no
  *                higher than the kiosk's (equal FMR), and at libfprint's own threshold 40.
  * A refused touch (our gate, or libfprint finding no minutiae) is a failed try, as at the kiosk.
+ *
+ * Extraction time, ours beside mindtct's on the ten captures, rounds interleaved, medians:
+ *   `fingerprint_extract_ms_median`       — our extractor in its worker (wall clock, in-process);
+ *   `fingerprint_nbis_mindtct_ms_median`  — mindtct inside libfprint, as libfprint times it (wall
+ *                                           clock around mindtct alone, in-process);
+ *   `_cpu_ms_median`                      — CPU time instead: ours as the daemon process's CPU
+ *                                           (its main thread idles meanwhile), libfprint's as the
+ *                                           helper process's whole CPU for the touch (mindtct and
+ *                                           libfprint's image handling: an upper bound);
+ *   `fingerprint_nbis_touch_ms_median`    — a touch through the helper end to end (the image over
+ *                                           the virtual sensor's socket, libfprint, mindtct, the
+ *                                           answer); `fingerprint_helper_start_ms` — starting the
+ *                                           helper process and opening the device, once per boot.
+ * `fingerprint_bench_load_1min_*` is the machine's load average before and after: wall clock
+ * figures on a busy machine are longer than on a quiet one.
  * Run alone: npm run bench fingerprint-real
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { CaptureHelper } from '../../device/fingerprint/capture-helper.ts';
 import { extractMinutiae } from '../../device/fingerprint/extract/index.ts';
 import { ExtractorWorker } from '../../device/fingerprint/extractor-worker.ts';
@@ -38,31 +68,102 @@ import { REAL_CAPTURE_NAMES, realCapture, realCaptures } from '../fingerprint/re
 import { KIOSK_MODEL, PLASTIC_MODEL } from '../fingerprint/real/impressions.ts';
 import { LibfprintNbis, realSets, type RealSet } from '../fingerprint/real/evaluation.ts';
 import { captureHelperPath, virtualSensor } from '../support/virtual-fingerprint-sensor.ts';
+import { renderedScores, renderedThroughLibfprint, type RenderedPool } from '../fingerprint/render/through-libfprint.ts';
 
 /** The finger captures (the other four show skin texture, and are refused: see extract tests). */
 export const FINGER_CAPTURES = REAL_CAPTURE_NAMES.filter((n) => realCapture(n).finger);
 /** Captures showing at least 10 mm × 10 mm and 120 mm² of finger: what a kiosk's area sensor sees. */
 export const LARGE_CAPTURES = ['egis0570', 'nb1010'];
-const SETS = 8;
+const CALIBRATION_SETS = 8;
+const EVALUATION_SETS = 16;
 const TRIES = 4;
 const BOZORTH_CUSTOMARY = 40;
+const RENDERED_FINGERS = 80;
+const RENDERED_TOUCHES = 2;
 
-type Scores = { genuine: number[]; impostor: number[]; genuineSet: string[] };
+type Scores = {
+  genuine: number[];
+  impostor: number[];
+  /** Per genuine pair, "finger/set"; per impostor pair, the probe's and the reference's finger. */
+  genuineSet: string[];
+  impostorFingers: Array<[string, string]>;
+};
 
 /** Score of every genuine and impostor pair under one path. */
 function scores(sets: RealSet[], score: (probe: RealSet['probes'][number], reference: RealSet, referenceIndex: number) => number): Scores {
-  const s: Scores = { genuine: [], impostor: [], genuineSet: [] };
+  const s: Scores = { genuine: [], impostor: [], genuineSet: [], impostorFingers: [] };
   for (const own of sets) {
     for (const probe of own.probes) {
       sets.forEach((reference, r) => {
         if (reference === own) {
           s.genuine.push(score(probe, reference, r));
           s.genuineSet.push(`${own.finger}/${own.set}`);
-        } else if (reference.finger !== own.finger) s.impostor.push(score(probe, reference, r));
+        } else if (reference.finger !== own.finger) {
+          s.impostor.push(score(probe, reference, r));
+          s.impostorFingers.push([own.finger, reference.finger]);
+        }
       });
     }
   }
   return s;
+}
+
+/** The pairs of the first `sets` sets of every finger (genuine and impostor alike). */
+function firstSets(score: Scores, sets: RealSet[], count: number): Scores {
+  const keep = new Set(sets.filter((s) => s.set < count));
+  const kept: Scores = { genuine: [], impostor: [], genuineSet: [], impostorFingers: [] };
+  let g = 0,
+    i = 0;
+  for (const own of sets)
+    for (let p = 0; p < own.probes.length; p++)
+      for (const reference of sets) {
+        if (reference === own) {
+          if (keep.has(own)) {
+            kept.genuine.push(score.genuine[g]!);
+            kept.genuineSet.push(score.genuineSet[g]!);
+          }
+          g++;
+        } else if (reference.finger !== own.finger) {
+          if (keep.has(own) && keep.has(reference)) {
+            kept.impostor.push(score.impostor[i]!);
+            kept.impostorFingers.push(score.impostorFingers[i]!);
+          }
+          i++;
+        }
+      }
+  return kept;
+}
+
+/**
+ * Leave one finger out: per finger, the threshold the calibration impostors of the other fingers
+ * give (no lower than `floor`, the other pools' threshold), then that finger's evaluation tries
+ * and the evaluation impostor pairs it is part of.
+ */
+function leaveOneFingerOut(
+  calibration: Scores,
+  evaluation: Scores,
+  fingers: readonly string[],
+  floor: number,
+): { fnmr: number; fmr: number } {
+  let failed = 0,
+    tries = 0,
+    falseMatches = 0,
+    impostors = 0;
+  for (const finger of fingers) {
+    const others = calibration.impostor.filter((_, i) => !calibration.impostorFingers[i]!.includes(finger));
+    const threshold = Math.max(floor, thresholdFor(others, THRESHOLD_FMR, 0.1));
+    evaluation.genuine.forEach((v, i) => {
+      if (evaluation.genuineSet[i]!.split('/')[0] !== finger) return;
+      tries++;
+      if (v < threshold) failed++;
+    });
+    evaluation.impostor.forEach((v, i) => {
+      if (!evaluation.impostorFingers[i]!.includes(finger)) return;
+      impostors++;
+      if (v >= threshold) falseMatches++;
+    });
+  }
+  return { fnmr: tries ? failed / tries : 0, fmr: impostors ? falseMatches / impostors : 0 };
 }
 
 const ourScore = (template: FingerTemplate | undefined, reference: FingerTemplate | null): number =>
@@ -121,26 +222,62 @@ async function bozorthScores(sets: RealSet[]): Promise<Scores> {
   }
 }
 
-/** Median ms per image over the real captures, ours in its worker and mindtct in libfprint, rounds interleaved. */
-async function extractionTimes(rounds = 5): Promise<{ ours: number; mindtct: number }> {
+/** CPU time a process has used so far, ms (utime + stime from /proc). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 0, utime field 11, stime field 12, in clock ticks (100 Hz).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+interface ExtractionTimes {
+  ours: number;
+  oursCpu: number;
+  mindtct: number;
+  helperCpu: number;
+  touch: number;
+  helperStart: number;
+}
+
+/**
+ * Medians per image over the real captures, ours in its worker and mindtct in libfprint, rounds
+ * interleaved; see the header for what each figure includes.
+ */
+async function extractionTimes(rounds = 5): Promise<ExtractionTimes> {
   const sensor = virtualSensor();
+  const startedAt = performance.now();
   const helper = new CaptureHelper({ helperPath: captureHelperPath(), env: sensor.env });
   const worker = new ExtractorWorker();
   const ours: number[] = [],
-    mindtct: number[] = [];
+    oursCpu: number[] = [],
+    mindtct: number[] = [],
+    helperCpu: number[] = [],
+    touch: number[] = [];
+  let helperStart = 0;
   try {
     await helper.open(0);
+    helperStart = performance.now() - startedAt;
     await worker.warmUp();
     for (let round = 0; round < rounds; round++) {
       for (const capture of realCaptures()) {
+        const cpu = process.cpuUsage();
         const timed = await worker.extract(capture, 1, 60_000);
-        const touch = helper.captureNbis();
+        const used = process.cpuUsage(cpu);
+        const helperBefore = processCpuMs(helper.pid);
+        const sent = performance.now();
+        const answer = helper.captureNbis();
         await sensor.place(capture);
-        const nbis = await touch.catch(() => null);
+        const nbis = await answer.catch(() => null);
+        const roundTrip = performance.now() - sent;
+        const helperUsed = processCpuMs(helper.pid) - helperBefore;
         // The first round compiles our code (the worker was warmed on a small pattern only).
         if (round === 0) continue;
         ours.push(timed.ms);
+        oursCpu.push((used.user + used.system) / 1000);
         if (nbis?.mindtctMs !== undefined) mindtct.push(nbis.mindtctMs);
+        if (nbis) {
+          touch.push(roundTrip);
+          helperCpu.push(helperUsed);
+        }
       }
     }
   } finally {
@@ -149,20 +286,31 @@ async function extractionTimes(rounds = 5): Promise<{ ours: number; mindtct: num
     sensor.cleanup();
   }
   const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1] ?? 0;
-  return { ours: median(ours), mindtct: median(mindtct) };
+  return {
+    ours: median(ours),
+    oursCpu: median(oursCpu),
+    mindtct: median(mindtct),
+    helperCpu: median(helperCpu),
+    touch: median(touch),
+    helperStart,
+  };
 }
 
 const pct = (v: number): number => Math.round(v * 100000) / 1000;
+const ms = (v: number): number => Math.round(v * 10) / 10;
 
 export async function bench(): Promise<Record<string, number>> {
+  const loadBefore = loadavg()[0]!;
   const nbis = await LibfprintNbis.start();
-  let calibration: RealSet[], evaluation: RealSet[];
+  let calibration: RealSet[], evaluation: RealSet[], rendered: RenderedPool;
   const agreement = { pairs: 0, agree: 0 };
   try {
+    process.stderr.write('bench: rendered fingers through libfprint …\n');
+    rendered = await renderedThroughLibfprint(nbis, RENDERED_FINGERS, RENDERED_TOUCHES, 'rendered-nbis-calibration');
     process.stderr.write('bench: real impressions (calibration) …\n');
-    calibration = await realSets(nbis, FINGER_CAPTURES, SETS, TRIES, KIOSK_MODEL, 'calibration');
+    calibration = await realSets(nbis, FINGER_CAPTURES, CALIBRATION_SETS, TRIES, KIOSK_MODEL, 'calibration');
     process.stderr.write('bench: real impressions (evaluation) …\n');
-    evaluation = await realSets(nbis, FINGER_CAPTURES, SETS, TRIES, PLASTIC_MODEL, 'evaluation');
+    evaluation = await realSets(nbis, FINGER_CAPTURES, EVALUATION_SETS, TRIES, PLASTIC_MODEL, 'evaluation');
     for (const name of FINGER_CAPTURES) {
       const capture = realCapture(name);
       const touch = await nbis.touch(capture);
@@ -202,11 +350,21 @@ export async function bench(): Promise<Record<string, number>> {
     genuine: kiosk.genuine.map((v, i) => Math.max(v, own.genuine[i]!)),
     impostor: kiosk.impostor.map((v, i) => Math.max(v, own.impostor[i]!)),
     genuineSet: kiosk.genuineSet,
+    impostorFingers: kiosk.impostorFingers,
   };
   process.stderr.write('bench: bozorth3 through libfprint …\n');
   const bozorth = await bozorthScores(evaluation);
   const kioskFmr = rate(kiosk.impostor, (v) => v >= MATCH_THRESHOLD);
   const bozorthAtEqualFmr = bozorthThresholdAtFmr(bozorth.impostor, kioskFmr);
+  // The first eight sets alone: the evaluation set as it was before it was doubled.
+  const kiosk8 = firstSets(kiosk, evaluation, 8);
+  const bozorth8 = firstSets(bozorth, evaluation, 8);
+  const kioskFmr8 = rate(kiosk8.impostor, (v) => v >= MATCH_THRESHOLD);
+  const bozorthAtEqualFmr8 = bozorthThresholdAtFmr(bozorth8.impostor, kioskFmr8);
+  const evaluation8 = evaluation.filter((s) => s.set < 8);
+  const renderedPool = renderedScores(rendered, matchScore);
+  const renderedThreshold = thresholdFor(renderedPool.impostor, THRESHOLD_FMR, 0.1);
+  const lofo = leaveOneFingerOut(kioskCalibration, kiosk, FINGER_CAPTURES, renderedThreshold);
   // The raw scores, so a threshold change can be checked against this run without repeating it.
   mkdirSync('bench-out', { recursive: true });
   writeFileSync(
@@ -224,6 +382,7 @@ export async function bench(): Promise<Record<string, number>> {
     }),
   );
   const times = await extractionTimes();
+  const loadAfter = loadavg()[0]!;
   const refused = evaluation.flatMap((s) => s.probes).filter((p) => p.outcome['libfprint-nbis'].kind !== 'captured').length;
   return {
     fingerprint_real_genuine_pairs: kiosk.genuine.length,
@@ -247,11 +406,31 @@ export async function bench(): Promise<Record<string, number>> {
     fingerprint_real_four_try_success_all_fingers: pct(fourTrySuccess(evaluation, kiosk, MATCH_THRESHOLD, FINGER_CAPTURES)),
     fingerprint_real_direction_agreement: pct(agreement.agree / Math.max(1, agreement.pairs)),
     fingerprint_real_direction_pairs: agreement.pairs,
+    fingerprint_real_fnmr_per_try_sets_0_7: pct(fnmr(kiosk8, MATCH_THRESHOLD)),
+    fingerprint_real_fnmr_per_try_large_sets_0_7: pct(fnmr(kiosk8, MATCH_THRESHOLD, LARGE_CAPTURES)),
+    fingerprint_real_fmr_at_threshold_sets_0_7: pct(kioskFmr8),
+    fingerprint_real_fnmr_per_try_nbis_bozorth3_sets_0_7: pct(fnmr(bozorth8, bozorthAtEqualFmr8)),
+    fingerprint_real_fnmr_per_try_large_nbis_bozorth3_sets_0_7: pct(fnmr(bozorth8, bozorthAtEqualFmr8, LARGE_CAPTURES)),
+    fingerprint_real_four_try_success_sets_0_7: pct(fourTrySuccess(evaluation8, kiosk8, MATCH_THRESHOLD, LARGE_CAPTURES)),
+    fingerprint_real_four_try_success_bozorth3_sets_0_7: pct(fourTrySuccess(evaluation8, bozorth8, bozorthAtEqualFmr8, LARGE_CAPTURES)),
+    fingerprint_real_fnmr_per_try_lofo: pct(lofo.fnmr),
+    fingerprint_real_fmr_lofo: pct(lofo.fmr),
+    fingerprint_real_threshold_code: MATCH_THRESHOLD,
     fingerprint_real_threshold_calibration: thresholdFor(kioskCalibration.impostor, THRESHOLD_FMR, 0.1),
+    fingerprint_rendered_threshold_calibration: renderedThreshold,
+    fingerprint_rendered_impostor_pairs: renderedPool.impostor.length,
+    fingerprint_rendered_fmr_at_threshold: pct(rate(renderedPool.impostor, (v) => v >= MATCH_THRESHOLD)),
+    fingerprint_rendered_fnmr_at_threshold: pct(rate(renderedPool.genuine, (v) => v < MATCH_THRESHOLD)),
     fingerprint_real_calibration_impostor_pairs: kioskCalibration.impostor.length,
     fingerprint_real_fnmr_per_try_calibration: pct(fnmr(kioskCalibration, MATCH_THRESHOLD)),
-    fingerprint_extract_ms_median: Math.round(times.ours * 10) / 10,
-    fingerprint_nbis_mindtct_ms_median: Math.round(times.mindtct * 10) / 10,
+    fingerprint_extract_ms_median: ms(times.ours),
+    fingerprint_nbis_mindtct_ms_median: ms(times.mindtct),
     fingerprint_extract_to_mindtct_ratio: Math.round((times.ours / Math.max(0.001, times.mindtct)) * 100) / 100,
+    fingerprint_extract_cpu_ms_median: ms(times.oursCpu),
+    fingerprint_nbis_helper_cpu_ms_median: ms(times.helperCpu),
+    fingerprint_nbis_touch_ms_median: ms(times.touch),
+    fingerprint_helper_start_ms: ms(times.helperStart),
+    fingerprint_bench_load_1min_before: Math.round(loadBefore * 100) / 100,
+    fingerprint_bench_load_1min_after: Math.round(loadAfter * 100) / 100,
   };
 }
