@@ -54,7 +54,7 @@
  * figures on a busy machine are longer than on a quiet one.
  * Run alone: npm run bench fingerprint-real
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { CaptureHelper } from '../../device/fingerprint/capture-helper.ts';
 import { extractMinutiae } from '../../device/fingerprint/extract/index.ts';
@@ -222,11 +222,17 @@ async function bozorthScores(sets: RealSet[]): Promise<Scores> {
   }
 }
 
-/** CPU time a process has used so far, ms (utime + stime from /proc). */
+/** CPU time a process's live threads have used so far, ms (the scheduler's nanoseconds from /proc). */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // After "pid (comm) ": state is field 0, utime field 11, stime field 12, in clock ticks (100 Hz).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return ns / 1e6;
 }
 
 interface ExtractionTimes {
