@@ -147,7 +147,7 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   await fleet.startInstance();
   await fleet.startInstance();
   const verifiedSoFar = () => results.filter((r) => r.screen === 'verified').length;
-  const dayDeadline = Date.now() + 90_000;
+  const dayDeadline = Date.now() + 180_000;
   await Promise.all(
     kiosks.map(async (k) => {
       while (verifiedSoFar() < LIMIT && Date.now() < dayDeadline) {
@@ -156,12 +156,24 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       }
     }),
   );
-  // Open finding (#27): in full runs a lease the fleet committed while its instances were stopped
-  // and started was sometimes never spent within the deadline (2 of 12 hits). What must hold in
-  // every run: nobody verified beyond the day, and at most one lease of the day went unspent.
+  // Every hit of the day is spent: a kiosk whose lease ran out under a taxpayer (the fleet away,
+  // or the last hits gone to another kiosk) is out of service only until its next lease, never
+  // for the rest of the day with a lease it will not spend.
   const verified = results.filter((r) => r.screen === 'verified').length;
-  t.ok(verified <= LIMIT, `no more than ${LIMIT} taxpayers were verified across the three kiosks (${verified})`);
-  t.ok(verified >= LIMIT - 3, `at most one lease of the day went unspent (${verified} of ${LIMIT} verified)`);
+  t.equal(verified, LIMIT, `exactly ${LIMIT} taxpayers were verified across the three kiosks`);
+  if (verified !== LIMIT) {
+    // What to look at when it fails: each taxpayer's end, and each kiosk's fleet and service lines.
+    t.comment(JSON.stringify(results));
+    const lines = /fleetUnreachable|fleetLease|quotaReachedAtRegistry|"code":"(outOfService|inService)"/;
+    for (const k of kiosks)
+      t.comment(
+        `${k.id}\n${k.process
+          .output()
+          .split('\n')
+          .filter((l) => lines.test(l))
+          .join('\n')}`,
+      );
+  }
   for (const k of kiosks) {
     await k.client.until((v) => v.screen === 'outOfService', `${k.id} out of service once the day is spent`, 60_000);
     t.pass(`${k.id} serves nobody more once the day is spent`);
@@ -172,11 +184,11 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   // Data balikan: every entry the kiosks queued reaches the registry once.
   await eventually('every entry delivered', async () =>
     (await fleet.pool.query('SELECT 1 FROM return_data WHERE delivered_at IS NULL')).rowCount === 0 &&
-    (await fleet.pool.query('SELECT 1 FROM return_data')).rowCount === verified
+    (await fleet.pool.query('SELECT 1 FROM return_data')).rowCount === LIMIT
       ? true
       : null,
   );
-  t.equal(simulator.recorded().size, verified, 'Disdukcapil recorded each entry once');
+  t.equal(simulator.recorded().size, LIMIT, 'Disdukcapil recorded each of the 12 entries once');
 
   // The report: each kiosk's figures as its own report has them (the kiosks send theirs every second), and their sum.
   const admin = await signInAdmin(fleet);
@@ -219,7 +231,7 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       `${k.id}: the fleet report has the kiosk's own figures`,
     );
   }
-  t.equal(report.total.total.quotaHits, verified, "the fleet report counts the day's hits the kiosks spent");
-  t.equal(report.total.total.uplink.verified, verified, 'and the verified taxpayers');
-  t.equal(report.total.total.returnData.queued, verified, 'and the data balikan entries');
+  t.equal(report.total.total.quotaHits, LIMIT, "the fleet report counts the day's 12 hits");
+  t.equal(report.total.total.uplink.verified, LIMIT, 'and the 12 verified taxpayers');
+  t.equal(report.total.total.returnData.queued, LIMIT, 'and the 12 data balikan entries');
 });
