@@ -1,7 +1,7 @@
 /**
  * Three real kiosk daemons (demo devices, as `npm start` runs them) in one fleet: two fleet
  * instances behind one address, one PostgreSQL, the data balikan simulator behind the fleet.
- * Taxpayers keep coming to all three until the day's quota (12 here) is gone: exactly 12 NIK
+ * Taxpayers keep coming to all three until the day's quota (15 here) is gone: exactly 15 NIK
  * requests leave, whichever kiosk made them; every data balikan entry reaches Disdukcapil once;
  * the fleet's semester report holds each kiosk's own figures and their sum. Midway the fleet is
  * stopped: the kiosks serve from their leases and no more.
@@ -18,7 +18,12 @@ import { KioskClient } from '../support/kiosk-client.ts';
 import { signInAdmin } from './admin-client.ts';
 import { WIB_OFFSET_MS } from '../../device/domain/wib.ts';
 
-const LIMIT = 12;
+/**
+ * Above the 12 the three kiosks can hold when the fleet stops (two leases of 2 each, asked at the
+ * low-water mark of 1): some of the day is always left at the fleet, so the kiosks must come back
+ * for it once the fleet does, and the day is exact only if every lease they are given is spent.
+ */
+const LIMIT = 15;
 
 function currentSemester(now = new Date()): string {
   const wib = new Date(now.getTime() + WIB_OFFSET_MS);
@@ -188,7 +193,7 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       ? true
       : null,
   );
-  t.equal(simulator.recorded().size, LIMIT, 'Disdukcapil recorded each of the 12 entries once');
+  t.equal(simulator.recorded().size, LIMIT, `Disdukcapil recorded each of the ${LIMIT} entries once`);
 
   // The report: each kiosk's figures as its own report has them (the kiosks send theirs every second), and their sum.
   const admin = await signInAdmin(fleet);
@@ -231,7 +236,7 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       `${k.id}: the fleet report has the kiosk's own figures`,
     );
   }
-  t.equal(report.total.total.quotaHits, LIMIT, "the fleet report counts the day's 12 hits");
-  t.equal(report.total.total.uplink.verified, LIMIT, 'and the 12 verified taxpayers');
-  t.equal(report.total.total.returnData.queued, LIMIT, 'and the 12 data balikan entries');
+  t.equal(report.total.total.quotaHits, LIMIT, `the fleet report counts the day's ${LIMIT} hits`);
+  t.equal(report.total.total.uplink.verified, LIMIT, `and the ${LIMIT} verified taxpayers`);
+  t.equal(report.total.total.returnData.queued, LIMIT, `and the ${LIMIT} data balikan entries`);
 });
