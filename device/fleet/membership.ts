@@ -80,7 +80,8 @@ export function joinedFleet(
           };
         },
         report: parts.report,
-        onDay: (day) => keeper.saw(day),
+        onDay: (day) => keeper.heard(day),
+        onUnreachable: () => keeper.lost(),
         now: () => deps.clock.now(),
         logger,
         settings: {
