@@ -1,8 +1,9 @@
 /**
  * The kiosk screen as it ships (no demo panel), in Debian's Chromium with the image's font: every
  * state of every screen at 800×480 (the kiosk's panel), 1280×800 and 1080×1920, in normal and in
- * large text, and in English at 800×480: nothing outside the screen, nothing cut (bounding boxes
- * against the viewport, each element's scroll size against its box), touch targets ≥ 48 px, no
+ * large text, and in English at 800×480: nothing outside the screen or clipped by a box that clips
+ * (bounding boxes against the viewport and every clipping ancestor, each element's scroll size
+ * against its box), on every page of a paged result table, touch targets ≥ 48 px, no
  * word of the verdict split across lines. Screenshots at 800×480 go to test-artifacts/screens/layout
  * (and to docs/screens when ANJUNGAN_SCREENS_DIR names it: see docs/screens/README.md).
  */
@@ -11,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VIEWPORTS, type Viewport } from './browser.ts';
 import { startUi } from './harness.ts';
-import { fontsUsed, layoutProblems } from './layout.ts';
+import { fontsUsed, layoutProblemsOnEveryPage } from './layout.ts';
 import { allViews, type NamedView } from './views.ts';
 
 const SHOTS = 'test-artifacts/screens/layout';
@@ -51,7 +52,8 @@ async function checkAll(t: Test, viewport: Viewport, largeText: boolean, locale:
   await page.setViewportSize(viewport);
   for (const v of VIEWS) {
     await showAs(v, largeText, locale);
-    t.same(await layoutProblems(page), [], v.name);
+    // A paged table (the result's rows): every page fits whole, from the first to the last.
+    t.same(await layoutProblemsOnEveryPage(page), [], v.name);
     if (axe) t.same(await ui.axeViolations(), [], `${v.name}: axe-core finds no serious or critical violation`);
     if (shots) {
       const file = `${v.name}${largeText ? '-large' : ''}${locale === 'en' ? '-en' : ''}.png`;

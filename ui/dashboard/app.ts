@@ -68,6 +68,8 @@ export class AnjDashboard extends LitElement {
   @state() private photo: string | null = null;
   @state() private reportResult: ReportExport | null = null;
   @state() private reportRefusal = '';
+  /** Large text: the panels' text 1.4× (the header and tabs keep their size, like the kiosk's frame). */
+  @state() private largeText = false;
   /** Served by the kiosk's own listener into the kiosk's browser. */
   private readonly onKiosk = LOOPBACK.has(location.hostname);
   private readonly api = new StaffApi({ baseUrl: location.origin });
@@ -94,6 +96,18 @@ export class AnjDashboard extends LitElement {
         display: block;
         min-height: 100vh;
         background: var(--anj-canvas);
+      }
+      :host([large-text]) {
+        --anj-staff-text-scale: 1.4;
+      }
+      /* The frame keeps its size in large text: the panels' text grows. */
+      header,
+      nav {
+        font-size: 17px;
+      }
+      header .large-text[aria-pressed='true'] {
+        background: #fff;
+        color: var(--anj-primary);
       }
       header {
         display: flex;
@@ -334,6 +348,7 @@ export class AnjDashboard extends LitElement {
     this.reportResult = null;
     this.reportRefusal = '';
     this.phase = 'signedOut';
+    this.largeText = false;
     this.session = null;
     this.overview = null;
     this.alerts = [];
@@ -602,6 +617,10 @@ export class AnjDashboard extends LitElement {
     </div>`;
   }
 
+  override updated(): void {
+    this.toggleAttribute('large-text', this.largeText);
+  }
+
   override render() {
     const m = this.m;
     return html`<header>
@@ -613,6 +632,14 @@ export class AnjDashboard extends LitElement {
           </div>
         </div>
         <div class="tools">
+          <button
+            class="btn large-text"
+            data-testid="large-text"
+            aria-pressed=${String(this.largeText)}
+            @click=${() => (this.largeText = !this.largeText)}
+          >
+            <span aria-hidden="true">A+</span> ${m.largeText}
+          </button>
           <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
             ${m.switchLanguage}
           </button>

@@ -10,6 +10,8 @@ export interface DashboardMessages {
   title: string;
   office: string;
   switchLanguage: string;
+  /** The one-tap large text, as on the kiosk screen (reset at sign-out). */
+  largeText: string;
   backToKiosk: string;
   signOut: string;
   signedInAs: (operator: string) => string;
@@ -194,6 +196,7 @@ const id: DashboardMessages = {
   title: 'Dasbor Petugas',
   office: 'Anjungan Verifikasi KTP-el',
   switchLanguage: 'English',
+  largeText: 'Huruf besar',
   backToKiosk: 'Kembali ke kiosk',
   signOut: 'Keluar',
   signedInAs: (operator) => `Masuk sebagai ${operator}`,
@@ -400,6 +403,7 @@ const en: DashboardMessages = {
   title: 'Staff dashboard',
   office: 'KTP-el Verification Kiosk',
   switchLanguage: 'Bahasa Indonesia',
+  largeText: 'Large text',
   backToKiosk: 'Back to the kiosk',
   signOut: 'Sign out',
   signedInAs: (operator) => `Signed in as ${operator}`,
