@@ -186,7 +186,7 @@ export class ResultScreen extends ScreenElement<'result'> {
         font-size: 0.85em;
       }
       thead th:first-child {
-        width: 27%;
+        width: 30%;
       }
       th,
       td {
@@ -208,7 +208,6 @@ export class ResultScreen extends ScreenElement<'result'> {
       /* The mark sits under the label: three columns fit without sideways scrolling. */
       .mark {
         display: block;
-        white-space: nowrap;
         font-weight: 700;
       }
       .mark.agrees {
@@ -391,7 +390,7 @@ export class ResultScreen extends ScreenElement<'result'> {
   private mark(agrees: boolean | null) {
     const m = this.messages.result;
     const [tone, text] =
-      agrees === null ? ['unknown', `– ${m.unknown}`] : agrees ? ['agrees', `✓ ${m.agrees}`] : ['differs', `✗ ${m.differs}`];
+      agrees === null ? ['unknown', `–\u00a0${m.unknown}`] : agrees ? ['agrees', `✓\u00a0${m.agrees}`] : ['differs', `✗\u00a0${m.differs}`];
     return html`<span class="mark ${tone}" data-testid="field-mark">${text}</span>`;
   }
 
