@@ -67,49 +67,53 @@ t.test('2. when the registry returned nothing, nothing is marked as differing an
   t.equal(await page.locator('[data-agrees="unknown"]').count(), 9, 'every row is marked unknown');
 });
 
-t.test('3. the result table comes in pages of whole rows, the differing row\'s page first, with buttons that say where the taxpayer is', async (t) => {
-  await show({ screen: 'result', outcome: 'dataDiffers', fields: NINE as never, compared: true, canLinkReturnData: true });
-  const table = page.locator('[data-screen="result"] .table-wrap');
-  t.equal(await table.getAttribute('role'), 'region');
-  t.equal(await table.evaluate((el) => getComputedStyle(el).overflowY), 'hidden', 'the table does not scroll: it pages');
-  const rowsOnPage = () => page.locator('[data-screen="result"] tbody tr:visible');
-  const wholeInTable = async () => {
-    const wrap = (await table.boundingBox())!;
-    for (const row of await rowsOnPage().all()) {
-      const b = (await row.boundingBox())!;
-      if (b.y < wrap.y - 1 || b.y + b.height > wrap.y + wrap.height + 1) return false;
+t.test(
+  "3. the result table comes in pages of whole rows, the differing row's page first, with buttons that say where the taxpayer is",
+  async (t) => {
+    await show({ screen: 'result', outcome: 'dataDiffers', fields: NINE as never, compared: true, canLinkReturnData: true });
+    const table = page.locator('[data-screen="result"] .table-wrap');
+    t.equal(await table.getAttribute('role'), 'region');
+    t.equal(await table.evaluate((el) => getComputedStyle(el).overflowY), 'hidden', 'the table does not scroll: it pages');
+    const rowsOnPage = () => page.locator('[data-screen="result"] tbody tr:visible');
+    const wholeInTable = async () => {
+      const wrap = (await table.boundingBox())!;
+      for (const row of await rowsOnPage().all()) {
+        const b = (await row.boundingBox())!;
+        if (b.y < wrap.y - 1 || b.y + b.height > wrap.y + wrap.height + 1) return false;
+      }
+      return true;
+    };
+    for (const largeText of [false, true]) {
+      if ((await page.getByTestId('large-text').getAttribute('aria-pressed')) !== String(largeText))
+        await page.getByTestId('large-text').click();
+      const label = largeText ? 'large text' : 'normal text';
+      await page.getByTestId('pager').waitFor();
+      const [at, of] = (await page.getByTestId('page-at').innerText()).split('/').map(Number);
+      t.ok(of! > 1, `${label}: the nine rows take ${of} pages`);
+      t.equal(at, of, `${label}: the page with the differing row (the last) is shown first`);
+      t.ok(await page.getByTestId('field-alamat').isVisible(), `${label}: the differing row is in sight`);
+      t.ok(await wholeInTable(), `${label}: every row on the page is whole`);
+      t.ok(await page.getByTestId('page-next').isDisabled(), `${label}: no page after the last`);
+      await page.getByTestId('page-previous').click();
+      t.equal(await page.getByTestId('page-at').innerText(), `${at! - 1}/${of}`, `${label}: "Sebelumnya" turns back a page`);
+      t.notOk(await page.getByTestId('field-alamat').isVisible(), `${label}: the rows of the page before replace it`);
+      t.ok(await wholeInTable(), `${label}: and are whole too`);
+      t.equal(
+        await page.getByTestId('page-at').getAttribute('aria-label'),
+        `Halaman ${at! - 1} dari ${of}`,
+        `${label}: the page is named in words for a screen reader`,
+      );
+      const seen = new Set<string>();
+      while (await page.getByTestId('page-previous').isEnabled()) await page.getByTestId('page-previous').click();
+      for (let p = 1; p <= of!; p++) {
+        if (p > 1) await page.getByTestId('page-next').click();
+        for (const row of await rowsOnPage().all()) seen.add((await row.getAttribute('data-testid'))!);
+      }
+      t.equal(seen.size, NINE.length, `${label}: turning through the pages shows each of the nine rows`);
     }
-    return true;
-  };
-  for (const largeText of [false, true]) {
-    if ((await page.getByTestId('large-text').getAttribute('aria-pressed')) !== String(largeText)) await page.getByTestId('large-text').click();
-    const label = largeText ? 'large text' : 'normal text';
-    await page.getByTestId('pager').waitFor();
-    const [at, of] = (await page.getByTestId('page-at').innerText()).split('/').map(Number);
-    t.ok(of! > 1, `${label}: the nine rows take ${of} pages`);
-    t.equal(at, of, `${label}: the page with the differing row (the last) is shown first`);
-    t.ok(await page.getByTestId('field-alamat').isVisible(), `${label}: the differing row is in sight`);
-    t.ok(await wholeInTable(), `${label}: every row on the page is whole`);
-    t.ok(await page.getByTestId('page-next').isDisabled(), `${label}: no page after the last`);
-    await page.getByTestId('page-previous').click();
-    t.equal(await page.getByTestId('page-at').innerText(), `${at! - 1}/${of}`, `${label}: "Sebelumnya" turns back a page`);
-    t.notOk(await page.getByTestId('field-alamat').isVisible(), `${label}: the rows of the page before replace it`);
-    t.ok(await wholeInTable(), `${label}: and are whole too`);
-    t.equal(
-      await page.getByTestId('page-at').getAttribute('aria-label'),
-      `Halaman ${at! - 1} dari ${of}`,
-      `${label}: the page is named in words for a screen reader`,
-    );
-    const seen = new Set<string>();
-    while (await page.getByTestId('page-previous').isEnabled()) await page.getByTestId('page-previous').click();
-    for (let p = 1; p <= of!; p++) {
-      if (p > 1) await page.getByTestId('page-next').click();
-      for (const row of await rowsOnPage().all()) seen.add((await row.getAttribute('data-testid'))!);
-    }
-    t.equal(seen.size, NINE.length, `${label}: turning through the pages shows each of the nine rows`);
-  }
-  await page.getByTestId('large-text').click();
-});
+    await page.getByTestId('large-text').click();
+  },
+);
 
 t.test('4. keypad presses, touches and turning a page count as activity; a pending staff call says help is coming', async (t) => {
   await show({ screen: 'returnData', error: null, submissions: 0 });

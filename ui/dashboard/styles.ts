@@ -103,6 +103,11 @@ export const panel = css`
     gap: 12px;
     align-items: flex-start;
   }
+  /* The question and its answers beside the photo, narrowing before they fall under it. */
+  .compare > div {
+    flex: 1 1 14em;
+    min-width: 0;
+  }
   .compare img {
     height: 9.5em;
     aspect-ratio: 3 / 4;

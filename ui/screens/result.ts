@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 import type { ResultOutcome } from '../../device/view/protocol.ts';
 import { maskIdNumber } from '../format.ts';
+import { pageOfRow, rowPageStarts } from '../components/row-pages.ts';
 
 const TONE: Record<ResultOutcome, 'ok' | 'warn' | 'bad'> = {
   verified: 'ok',
@@ -313,43 +314,17 @@ export class ResultScreen extends ScreenElement<'result'> {
     if (changed.has('view') || changed.has('messages') || changed.has('locale')) this.paginate();
   }
 
-  /**
-   * Splits the rows into pages of whole rows: with every row shown, measures the room the table
-   * has (its grid row, which the rows do not size) and starts a new page where the next row
-   * would not fit whole.
-   */
+  /** Splits the rows into pages of whole rows, as many as the table's grid row holds. */
   private paginate(): void {
     const wrap = this.renderRoot.querySelector<HTMLElement>('.table-wrap');
     const table = this.renderRoot.querySelector<HTMLElement>('table');
-    const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('tbody tr')];
-    if (!wrap || !table || rows.length === 0) return;
-    this.toggleAttribute('measuring', true);
-    const room = wrap.clientHeight;
-    const starts = [0];
-    if (room > 0 && table.getBoundingClientRect().height > room + 0.5) {
-      // The caption and column heads repeat on every page; a px for rounding.
-      const budget = room - (rows[0]!.getBoundingClientRect().top - table.getBoundingClientRect().top) - 1;
-      let top = rows[0]!.getBoundingClientRect().top;
-      for (const [i, row] of rows.entries()) {
-        const box = row.getBoundingClientRect();
-        if (i > 0 && box.bottom - top > budget) {
-          starts.push(i);
-          top = box.top;
-        }
-      }
-    }
-    this.toggleAttribute('measuring', false);
+    if (!wrap || !table) return;
+    const starts = rowPageStarts(this, wrap, table, [...this.renderRoot.querySelectorAll<HTMLElement>('tbody tr')]);
     if (starts.join() !== this.pageStarts.join()) this.pageStarts = starts;
     if (!this.pagedByTaxpayer) {
       const firstDifference = this.view.fields.findIndex((f) => f.agrees === false);
-      this.page = firstDifference < 0 ? 0 : this.pageOf(firstDifference, starts);
+      this.page = firstDifference < 0 ? 0 : pageOfRow(firstDifference, starts);
     } else this.page = Math.min(this.page, starts.length - 1);
-  }
-
-  private pageOf(row: number, starts = this.pageStarts): number {
-    let page = 0;
-    for (const [i, start] of starts.entries()) if (start <= row) page = i;
-    return page;
   }
 
   private turn(by: number): void {
@@ -400,12 +375,7 @@ export class ResultScreen extends ScreenElement<'result'> {
     if (pages < 2) return nothing;
     const at = this.page + 1;
     return html`<div class="pager" role="group" aria-label=${m.tableLabel} data-testid="pager">
-      <button
-        class="btn"
-        data-testid="page-previous"
-        ?disabled=${this.page === 0}
-        @click=${() => this.turn(-1)}
-      >
+      <button class="btn" data-testid="page-previous" ?disabled=${this.page === 0} @click=${() => this.turn(-1)}>
         <span class="icon" aria-hidden="true">▲</span><span class="word">${m.previousPage}</span>
       </button>
       <span class="page-at" data-testid="page-at" role="status" aria-label=${m.pageLabel(at, pages)}>${m.page(at, pages)}</span>
@@ -455,13 +425,17 @@ export class ResultScreen extends ScreenElement<'result'> {
                   <th scope="row" role="rowheader">${f.label[this.locale]} ${compared ? this.mark(f.agrees) : null}</th>
                   <td role="cell" class="value card">
                     <span class="source" aria-hidden="true">${m.cardHeader}</span>
-                    <span data-testid="card-value">${this.value(f.key, f.card)} ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}</span>
+                    <span data-testid="card-value"
+                      >${this.value(f.key, f.card)} ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}</span
+                    >
                   </td>
                   ${
                     compared
                       ? html`<td role="cell" class="value registry">
                           <span class="source" aria-hidden="true">${m.registryHeader}</span>
-                          <span data-testid="registry-value">${f.registry === null ? m.noRegistryValue : this.value(f.key, f.registry)}</span>
+                          <span data-testid="registry-value"
+                            >${f.registry === null ? m.noRegistryValue : this.value(f.key, f.registry)}</span
+                          >
                         </td>`
                       : null
                   }
