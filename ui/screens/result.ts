@@ -425,8 +425,9 @@ export class ResultScreen extends ScreenElement<'result'> {
                   <th scope="row" role="rowheader">${f.label[this.locale]} ${compared ? this.mark(f.agrees) : null}</th>
                   <td role="cell" class="value card">
                     <span class="source" aria-hidden="true">${m.cardHeader}</span>
-                    <span data-testid="card-value"
-                      >${this.value(f.key, f.card)} ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}</span
+                    <span
+                      ><span data-testid="card-value">${this.value(f.key, f.card)}</span>
+                      ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}</span
                     >
                   </td>
                   ${
