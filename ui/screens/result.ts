@@ -276,7 +276,8 @@ export class ResultScreen extends ScreenElement<'result'> {
           color: var(--anj-muted);
           font-weight: 700;
         }
-        /* Both sources hold the very same value: it is shown once, under its mark. */
+        /* One value (both sources hold the very same, or only the card was read): shown once, under
+           the field's name. */
         :host-context(html[data-text-size='large']) tr.same .registry,
         :host-context(html[data-text-size='large']) tr.same .source {
           display: none;
@@ -418,7 +419,7 @@ export class ResultScreen extends ScreenElement<'result'> {
               (f, i) =>
                 html`<tr
                   role="row"
-                  class="${f.agrees === false ? 'differs' : 'agrees'} ${compared && f.registry === f.card ? 'same' : ''} ${i < first || i >= end ? 'off-page' : ''}"
+                  class="${f.agrees === false ? 'differs' : 'agrees'} ${!compared || f.registry === f.card ? 'same' : ''} ${i < first || i >= end ? 'off-page' : ''}"
                   data-testid=${`field-${f.key}`}
                   data-agrees=${f.agrees === null ? 'unknown' : String(f.agrees)}
                 >
