@@ -58,8 +58,12 @@ export class LeaseKeeper {
       clock: ClockPort;
       logger: Logger;
       settings: LeaseSettings;
-      /** Told when the kiosk may count on more than before (a lease came, the fleet has hits again): readiness is checked anew. */
-      onMoreAvailable?: () => void;
+      /**
+       * Told when what the kiosk may count on crosses zero: a lease came or the fleet has hits
+       * again, or (the kiosk idle on its welcome screen) the last hits went to other kiosks or the
+       * fleet's word went stale. Readiness is checked anew, so the screen says what is true.
+       */
+      onAvailabilityChanged?: () => void;
     },
   ) {
     deps.ledger.onEmpty = () => this.runOnce(true);
@@ -99,22 +103,24 @@ export class LeaseKeeper {
     } catch (err) {
       this.deps.logger.error({ event: 'fleetLeaseKeeperFailed', err: { name: (err as Error).name } }, 'lease keeper pass failed');
     }
-    this.notifyIfMore();
+    this.notifyIfChanged();
   }
 
   /**
-   * The kiosk was told nothing is left (usage() said so: it went out of service) and now there is
-   * something: a lease came, or the fleet says hits are free again. Told once per change, at the
-   * end of a pass or on the fleet's word, whichever came first; the out-of-service recheck is
-   * only the fallback.
+   * Tells the kiosk once per change, at the end of a pass or on the fleet's word, whichever comes
+   * first. usage() marks "nothing left" whoever asks (readiness too): a kiosk so marked that now
+   * has something (a lease came, the fleet says hits are free again) is told; so is a kiosk not
+   * yet marked that now has nothing (idle while the other kiosks took the last hits: without
+   * this it would show the welcome screen until a taxpayer's card found the day gone).
    */
-  private notifyIfMore(): void {
+  private notifyIfChanged(): void {
     const { ledger } = this.deps;
-    if (!ledger.saidNothingLeft) return;
+    const markedBefore = ledger.saidNothingLeft;
     const now = ledger.usage();
-    if (now.used >= now.limit) return;
-    ledger.saidNothingLeft = false;
-    this.deps.onMoreAvailable?.();
+    const nothingLeft = now.used >= now.limit;
+    if (markedBefore === nothingLeft) return;
+    if (!nothingLeft) ledger.saidNothingLeft = false;
+    this.deps.onAvailabilityChanged?.();
   }
 
   /** Leases past their time or day: closed, their spent count fixed, in one transaction each. */
@@ -250,7 +256,7 @@ export class LeaseKeeper {
     this.saw(day);
     this.unreachableUntil = 0;
     if (this.lastRefusal === 'dayExhausted' && day.committed < day.limit) this.refusedUntil = 0;
-    this.notifyIfMore();
+    this.notifyIfChanged();
   }
 
   /**

@@ -40,7 +40,7 @@ function kioskSide(
     clock,
     logger: silent,
     settings: { leaseSize, lowWater: 0, tickMs: 3_600_000, retryMs },
-    onMoreAvailable: () => woken.push(clock.now().getTime()),
+    onAvailabilityChanged: () => woken.push(clock.now().getTime()),
   });
   t.teardown(() => {
     client.close();
@@ -192,5 +192,25 @@ t.test('leases with a clock the test moves', async (t) => {
     t.same(k.ledger.held(), { remaining: 2, open: 2 }, 'a lease came without waiting out the retry (beside the spent one)');
     t.equal(k.woken.length, 1, 'and the kiosk, already told, is not told twice');
     t.equal(await k.hit(), true, 'the next taxpayer is served');
+  });
+
+  await t.test('an idle kiosk is told when the last hits of the day went to other kiosks', async (t) => {
+    now = Date.parse('2026-12-02T03:00:00Z');
+    const k = kioskSide(t, fleet, await fleet.enrolKiosk('G'), clock, 2, 600_000);
+    t.equal(await k.hit(), true);
+    t.equal(await k.hit(), true, 'both hits of its lease spent');
+    t.ok(k.ledger.usage().used < k.ledger.usage().limit, 'the fleet still had hits: the kiosk shows its welcome screen');
+    t.same(k.woken, [], 'and has not been told anything');
+
+    // The other kiosks take the rest of the day while this one waits for a taxpayer: the heartbeat's
+    // answer says so, and the kiosk is told at once (it goes out of service before a card is put in).
+    k.keeper.heard({ day: '2026-12-02', limit: 100, committed: 100 });
+    t.equal(k.woken.length, 1, 'told that nothing is left for it');
+    k.keeper.heard({ day: '2026-12-02', limit: 100, committed: 100 });
+    t.equal(k.woken.length, 1, 'and told once, not at every heartbeat');
+
+    // A kiosk gave hits back: the next heartbeat says so and the kiosk is told again.
+    k.keeper.heard({ day: '2026-12-02', limit: 100, committed: 98 });
+    t.equal(k.woken.length, 2, 'told that there is something again');
   });
 });
