@@ -2,7 +2,7 @@
 // everything into dist/; the UI tests bundle the kiosk screens and the staff dashboard with the
 // same recipe (buildKioskUi, buildDashboardUi) into folders of their own.
 import { build } from 'esbuild';
-import { mkdir, copyFile, writeFile } from 'node:fs/promises';
+import { mkdir, copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { buildPromptPack } from './build-prompts.mjs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,28 @@ const entryPoints = {
   'extract-worker': 'device/fingerprint/extract/worker.ts',
 };
 
+/**
+ * The daemon into `outdir`: main.js holds what serving the first taxpayer needs; what it imports
+ * dynamically (the simulators, exceljs for the report and the data balikan files) becomes chunks
+ * beside it, parsed on first use (#25). The firewall loader and the worker stay one file each.
+ * Without comments and blanks a Pi parses less before the first screen, and the text stays
+ * Latin-1, which V8 keeps at one byte a character (a comment's ’ or – made it two).
+ */
+async function buildDaemon(outdir, options = {}) {
+  const { main, ...others } = entryPoints;
+  const kiosk = { ...daemon, ...options, minifyWhitespace: true, minifySyntax: true, metafile: true };
+  const built = await Promise.all([
+    build({ ...kiosk, entryPoints: { main }, outdir, splitting: true }),
+    build({ ...kiosk, entryPoints: others, outdir }),
+  ]);
+  // Chunks are named by their content: those of an earlier build are removed.
+  const current = new Set(built.flatMap((b) => Object.keys(b.metafile.outputs)).map((o) => resolve(o)));
+  for (const f of await readdir(outdir)) if (!current.has(resolve(outdir, f))) await rm(resolve(outdir, f));
+}
+
 async function buildAll() {
   // The demo bundle (`make demo`, the tests): every mode, simulators included.
-  await build({ ...daemon, entryPoints, outdir: 'dist/device' });
+  await buildDaemon('dist/device');
 
   // The production bundle the appliance runs (image/build-rootfs.sh): device/simulation.ts is
   // replaced by its production stand-in, so nothing under device/sim/ (simulators, virtual cards,
@@ -61,7 +80,7 @@ async function buildAll() {
       }));
     },
   };
-  await build({ ...daemon, entryPoints, outdir: 'dist/appliance', plugins: [withoutSimulators] });
+  await buildDaemon('dist/appliance', { plugins: [withoutSimulators] });
 
   // The technician CLI, so a device runs it without tsx (provisioning/bin.mjs picks it up).
   await build({ ...daemon, entryPoints: ['provisioning/main.ts'], outdir: 'dist/provisioning' });

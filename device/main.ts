@@ -93,8 +93,8 @@ export async function startKiosk(
     lifecycle.defer(() => kiosk.close());
     if (fleet) {
       const report = { db: store.db, ...reportHeaderFromConfig(config), now: () => clock.now() };
-      const onMoreAvailable = () => kiosk.runtime.send({ type: 'READINESS_CHANGED' });
-      lifecycle.defer(fleet.start({ outbox: store.outbox, overview: () => kiosk.overview(), report, onMoreAvailable }));
+      const onAvailabilityChanged = () => kiosk.runtime.send({ type: 'READINESS_CHANGED' });
+      lifecycle.defer(fleet.start({ outbox: store.outbox, overview: () => kiosk.overview(), report, onAvailabilityChanged }));
     }
 
     // ---- listeners

@@ -74,6 +74,11 @@ export function createReadiness(deps: {
           'the registry is outside its access hours: out of service until it opens',
         );
       } else if (reason === 'quotaReached') {
+        // Our own ledger refused the hit (it says the day is gone): readiness sees that at every
+        // check, and sees it end (a fleet kiosk's next lease). Only the registry saying so before
+        // the ledger does keeps the kiosk out until tomorrow.
+        const quota = deps.validator.health().quota;
+        if (quota.used >= quota.limit) return;
         deps.flags.set('quotaReached', wibDate(deps.clock.now()));
         deps.logger.warn({ event: 'quotaReachedAtRegistry' }, "the registry says the day's quota is gone: out of service until tomorrow");
       } else {

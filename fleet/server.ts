@@ -11,6 +11,7 @@
  * The instance keeps nothing between requests: PostgreSQL holds all state, so any instance
  * behind the address answers any request.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -90,6 +91,19 @@ declare module 'fastify' {
 
 const refusal = (error: string, message: string) => ({ error, message });
 
+/** The server certificate (and any intermediates it came with), then the fleet CA unless it is there already. */
+export function presentedChain(certPem: string, caPem: string): string {
+  const ca = new X509Certificate(caPem);
+  const present = (certPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).some((c) => {
+    try {
+      return new X509Certificate(c).fingerprint256 === ca.fingerprint256;
+    } catch {
+      return false;
+    }
+  });
+  return present ? certPem : `${certPem.trimEnd()}\n${caPem.trim()}\n`;
+}
+
 function serverOptions(deps: FleetAppDeps): FastifyServerOptions {
   return {
     loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }),
@@ -100,7 +114,9 @@ function serverOptions(deps: FleetAppDeps): FastifyServerOptions {
     https: {
       headersTimeout: FLEET_LIMITS.headersTimeoutMs,
       connectionsCheckingInterval: 1_000,
-      cert: deps.tls.certPem,
+      // The chain up to the fleet CA: an enrolling kiosk checks it against its token's pin in the
+      // handshake, before it sends anything (device/fleet/enrolment.ts).
+      cert: presentedChain(deps.tls.certPem, deps.tls.caPem),
       key: deps.tls.keyPem,
       // Asked of every client, required on /api/kiosk/ (checked per request below): browsers
       // and the enrolling kiosk have none.
@@ -172,7 +188,7 @@ export async function buildFleetApp(deps: FleetAppDeps): Promise<FastifyInstance
 }
 
 function enrolRoutes(app: FastifyInstance, deps: FleetAppDeps): void {
-  // The fleet CA, for a kiosk to check against the pin its token carries before it trusts us.
+  // The fleet CA, for an administrator to read (kiosks find it in the handshake and check it against their token's pin).
   app.get('/ca', async (_req, reply) => reply.header('content-type', 'application/x-pem-file').send(deps.tls.caPem));
   app.post<{ Body: Static<typeof EnrolRequest> }>(
     '/',

@@ -24,6 +24,8 @@ mkdir -p "$app/node_modules" "$app/dist"
 cp -r "$repo/dist/appliance" "$repo/dist/ui" "$app/dist/"
 [ ! -d "$repo/dist/provisioning" ] || cp -r "$repo/dist/provisioning" "$app/dist/"
 cp --remove-destination "$repo/package.json" "$repo/README.md" "$app/"
+# The technician's pages the README and the units link to (text only; the screenshots stay out).
+(cd "$repo/docs" && find . -name '*.md' -exec install -D -m 0644 {} "$app/docs/{}" \;)
 # The host-architecture tree takes the node modules built here (same Node ABI as the tree's);
 # the arm64 base has them compiled inside it.
 if [ "$arch" = "$(dpkg --print-architecture)" ]; then

@@ -122,6 +122,19 @@ t.test('the registry saying the shared quota is gone stops service until the nex
   t.same(await f.readiness.check(), { ready: true }, 'a new WIB day has a new quota');
 });
 
+t.test("our own ledger refusing the hit is not the registry's word: service comes back when the ledger has hits again", async (t) => {
+  // A fleet kiosk whose lease ran out mid-session (the fleet away, or another kiosk took the last
+  // hits): its ledger refused, the session failed with quotaReached, and the next lease must put
+  // it back in service the same day.
+  const f = fixture(t);
+  f.uplink.quota.used = 1000;
+  f.readiness.stopService('quotaReached', 'quotaReached');
+  t.same(await f.readiness.check(), { ready: false, reason: 'quotaReached' });
+  f.uplink.quota.used = 998;
+  t.same(await f.readiness.check(), { ready: true }, 'a lease came: the kiosk serves again');
+  t.equal(f.flags.value('quotaReached'), null, 'no day-long stop was recorded');
+});
+
 t.test('refused access stops service until staff clear it, and is logged without secrets', async (t) => {
   const f = fixture(t);
   f.readiness.stopService('uplinkRejected', 'loginFailed');

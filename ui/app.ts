@@ -22,7 +22,7 @@ import './screens/failed.ts';
 import './screens/out-of-service.ts';
 import './components/idle-overlay.ts';
 import './components/demo-panel.ts';
-import { stepOf } from './components/step-bar.ts';
+import { STEP_ORDER, stepOf } from './components/step-bar.ts';
 import { promptFile, soundFor, SOUNDS, utterance, type Sound } from './prompts.ts';
 import { sessionEnded } from './session.ts';
 import './components/step-bar.ts';
@@ -196,6 +196,25 @@ export class AnjApp extends LitElement {
         overflow: hidden;
         clip-path: inset(50%);
         white-space: nowrap;
+      }
+      /* The step in the header, for large text on the kiosk's short panel (below). */
+      .step-now {
+        display: none;
+        font-weight: 700;
+        white-space: nowrap;
+      }
+      /* Large text on the kiosk's short panel (800×480): the frame gives the screen its room. The
+         step bar's row goes and the current step takes the brand's place in the header (the
+         taxpayer is mid-session and knows where they are; the brand shows again on the welcome
+         screen). */
+      @media (orientation: landscape) and (max-height: 560px) {
+        :host([large-text][in-session]) .brand,
+        :host([large-text][in-session]) anj-step-bar {
+          display: none;
+        }
+        :host([large-text][in-session]) .step-now {
+          display: block;
+        }
       }
       main {
         grid-area: main;
@@ -408,6 +427,8 @@ export class AnjApp extends LitElement {
 
   override updated(): void {
     this.toggleAttribute('demo', this.demoPanelShown());
+    this.toggleAttribute('large-text', this.largeText);
+    this.toggleAttribute('in-session', this.view !== null && stepOf(this.view) !== null);
   }
 
   private screen(view: KioskView) {
@@ -448,6 +469,7 @@ export class AnjApp extends LitElement {
     const step = view ? stepOf(view) : null;
     return html`<header>
         <div class="brand"><strong>${m.appTitle}</strong><span>${m.office}</span></div>
+        ${step ? html`<span class="step-now" data-testid="step-now">${m.steps.inHeader(STEP_ORDER.indexOf(step) + 1, STEP_ORDER.length)}: ${m.steps[step]}</span>` : nothing}
         ${
           view && STAFF_ENTRY_SCREENS.has(view.screen)
             ? html`<a class="staff-entry" href="/staff/" data-testid="staff-entry" aria-label=${m.staffEntry.name}

@@ -39,7 +39,16 @@ export interface Messages {
   /** The one-tap settings: each button's short word, and the full name for assistive technology. */
   toolbar: { largeText: string; contrast: string; mute: string; muteShort: string; volume: string; volumeShort: string; settings: string };
   /** The step bar: where the taxpayer is in the session. */
-  steps: { label: string; card: string; finger: string; check: string; result: string; current: string };
+  steps: {
+    label: string;
+    card: string;
+    finger: string;
+    check: string;
+    result: string;
+    current: string;
+    /** The current step alone, where the header holds it (large text on the kiosk's panel). */
+    inHeader: (at: number, of: number) => string;
+  };
   welcome: { title: string; instruction: string; privacy: string };
   readingCard: { title: Record<'templates' | 'record', string>; keepCard: string; percent: (p: number) => string };
   finger: {
@@ -90,7 +99,11 @@ export interface Messages {
     notCompared: string;
     linkReturnData: string;
     tableLabel: string;
-    moreRows: (n: number) => string;
+    /** The table's pages: only whole rows, as many as the screen holds. */
+    previousPage: string;
+    nextPage: string;
+    page: (at: number, of: number) => string;
+    pageLabel: (at: number, of: number) => string;
     holdToShow: string;
   };
   returnData: {
@@ -171,7 +184,15 @@ const id: Messages = {
     volumeShort: 'Volume',
     settings: 'Pengaturan tampilan dan suara',
   },
-  steps: { label: 'Langkah', card: 'Kartu', finger: 'Sidik jari', check: 'Pemeriksaan', result: 'Hasil', current: 'langkah saat ini' },
+  steps: {
+    label: 'Langkah',
+    card: 'Kartu',
+    finger: 'Sidik jari',
+    check: 'Pemeriksaan',
+    result: 'Hasil',
+    current: 'langkah saat ini',
+    inHeader: (at, of) => `Langkah ${at} dari ${of}`,
+  },
   welcome: {
     title: 'Selamat datang',
     instruction: 'Letakkan KTP-el Anda di atas pembaca kartu.',
@@ -271,7 +292,10 @@ const id: Messages = {
     notCompared: 'Berikut data pada KTP-el Anda.',
     linkReturnData: 'Isi NOP/NPWPD',
     tableLabel: 'Tabel data KTP-el',
-    moreRows: (n) => `${n} baris lagi: geser tabel ke atas`,
+    previousPage: 'Sebelumnya',
+    nextPage: 'Berikutnya',
+    page: (at, of) => `${at}/${of}`,
+    pageLabel: (at, of) => `Halaman ${at} dari ${of}`,
     holdToShow: 'Tahan untuk melihat',
   },
   returnData: {
@@ -419,7 +443,15 @@ const en: Messages = {
     volumeShort: 'Volume',
     settings: 'Display and sound settings',
   },
-  steps: { label: 'Steps', card: 'Card', finger: 'Fingerprint', check: 'Check', result: 'Result', current: 'current step' },
+  steps: {
+    label: 'Steps',
+    card: 'Card',
+    finger: 'Fingerprint',
+    check: 'Check',
+    result: 'Result',
+    current: 'current step',
+    inHeader: (at, of) => `Step ${at} of ${of}`,
+  },
   welcome: {
     title: 'Welcome',
     instruction: 'Place your KTP-el on the card reader.',
@@ -519,7 +551,10 @@ const en: Messages = {
     notCompared: 'This is the data on your KTP-el.',
     linkReturnData: 'Add NOP/NPWPD',
     tableLabel: 'Table of KTP-el data',
-    moreRows: (n) => `${n} more rows: swipe the table up`,
+    previousPage: 'Previous',
+    nextPage: 'Next',
+    page: (at, of) => `${at}/${of}`,
+    pageLabel: (at, of) => `Page ${at} of ${of}`,
     holdToShow: 'Hold to show',
   },
   returnData: {

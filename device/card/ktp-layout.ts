@@ -15,6 +15,15 @@ import { decodeSingleTlv, decodeTlvs, encodeConstructed, encodeTlv, requireTlv, 
 
 export const DF_KTP = 0x7f0a;
 
+/**
+ * The most plain bytes one READ BINARY returns on the reference card: extended-length APDUs
+ * (ISO/IEC 7816-4), answered from an I/O buffer of 1 KB. An assumption of our reference profile,
+ * as the vendor's card specification is under NDA: a vendor profile states its card's own limit
+ * (short APDUs only: 223 bytes, the most whose protected response fits 256). The virtual card
+ * refuses a longer Le with 6700.
+ */
+export const MAX_READ_BINARY = 0x400;
+
 export const EF = {
   directory: 0x6ff0,
   biodata: 0x6ff1,

@@ -35,6 +35,9 @@ export class SecureMessagingError extends Error {
 
 const ZERO_IV = new Uint8Array(8);
 
+/** The most plain response bytes whose protected response still fits a short APDU (ICAO uses the same). */
+export const MAX_SHORT_PROTECTED_NE = 0xdf;
+
 function checkKey(key: Uint8Array): void {
   if (key.length !== 16) throw new SecureMessagingError('badLength');
 }
@@ -220,7 +223,9 @@ export class SecureChannel {
     const do97 = c.ne > 0 ? encodeTlv(DO_LE, leBytes(c.ne)) : new Uint8Array(0);
     const mac = this.mac([pad(header), do87, do97]);
     const data = concatBytes(do87, do97, encodeTlv(DO_MAC, mac));
-    const extended = data.length > 255 || c.ne > 256;
+    // The protected response to more than 223 plain bytes (DO87 with its padding, DO99, DO8E)
+    // no longer fits a short response: ask for it in extended form.
+    const extended = data.length > 255 || c.ne > MAX_SHORT_PROTECTED_NE;
     return encodeCommand({ cla: header[0]!, ins: c.ins, p1: c.p1, p2: c.p2, data, ne: extended ? 65536 : 256 });
   }
 

@@ -1,13 +1,21 @@
 /**
  * The kiosk's side of enrolment (`anjungan-provision fleet join URL TOKEN`). The token is
- * `<secret>.<pin>`, the pin being the base64url SHA-256 of the fleet CA certificate. The kiosk
- * fetches the CA, keeps it only if it matches the pin, and from then on talks to the fleet over
- * TLS verified against it: it sends the secret and a certificate request for a key it made
- * itself, and gets back its client certificate.
+ * `<secret>.<pin>`, the pin being the base64url SHA-256 of the fleet CA certificate: all a
+ * technician in a hall carries is the token (no CA file to copy onto the kiosk).
+ *
+ * The pin is checked in the TLS handshake, before a byte of the request is written: the kiosk
+ * opens a connection, and the certificate chain the server presents must lead from a server
+ * certificate for the fleet's address, valid now, to a CA certificate whose SHA-256 is the pin
+ * (each link's signature checked). Anything else (another CA, the real CA's certificate beside a
+ * leaf it did not sign, another name) ends the connection with nothing sent. Only then does the
+ * kiosk talk to the fleet, over TLS that Node verifies against that CA alone (FleetClient): it
+ * sends the secret and a certificate request for a key it made itself, and gets back its client
+ * certificate. The fleet presents its CA in its chain for this (fleet/server.ts).
  */
 import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import https from 'node:https';
+import { isIP } from 'node:net';
+import tls, { type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { FleetClient } from './client.ts';
 
@@ -44,31 +52,64 @@ export async function createKeyAndRequest(keyFile: string): Promise<string> {
   return stdout;
 }
 
-/** The CA the fleet serves, read without trusting it: it is trusted only if it matches the pin. */
-function fetchCa(url: URL, timeoutMs: number): Promise<string> {
+const pinOf = (der: Buffer) => createHash('sha256').update(der).digest('base64url');
+/** id-kp-serverAuth. */
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+
+/**
+ * The peer's chain checked against the pin: a leaf for `host`, valid now, for server
+ * authentication, signed (through at most a few intermediates) by the pinned CA. Returns the
+ * pinned CA's PEM, or why not.
+ */
+export function chainToPin(socket: TLSSocket, host: string, pin: string, now = new Date()): { caPem: string } | { refused: string } {
+  const peer = socket.getPeerCertificate(true) as DetailedPeerCertificate;
+  if (!peer?.raw) return { refused: 'noCertificate' };
+  const nameError = tls.checkServerIdentity(host, peer);
+  if (nameError) return { refused: 'wrongName' };
+  let cert = new X509Certificate(peer.raw);
+  if (Date.parse(cert.validFrom) > now.getTime() || Date.parse(cert.validTo) < now.getTime()) return { refused: 'notValidNow' };
+  if (cert.keyUsage !== undefined && !cert.keyUsage.includes(SERVER_AUTH)) return { refused: 'notForServers' };
+  let link: DetailedPeerCertificate = peer;
+  for (let depth = 0; depth < 4; depth++) {
+    if (pinOf(cert.raw) === pin) return cert.ca ? { caPem: cert.toString() } : { refused: 'pinnedNotCa' };
+    const up = link.issuerCertificate;
+    if (!up?.raw || up === link) return { refused: 'pinNotInChain' };
+    const issuer = new X509Certificate(up.raw);
+    if (!issuer.ca || !cert.checkIssued(issuer) || !cert.verify(issuer.publicKey)) return { refused: 'brokenChain' };
+    cert = issuer;
+    link = up;
+  }
+  return { refused: 'pinNotInChain' };
+}
+
+/**
+ * One handshake with the fleet address, checked against the pin before anything is written (the
+ * CA is not known before it: Node cannot check this chain itself, so the check is ours, on the
+ * 'secureConnect' of a connection nothing has been written to). Ends the connection either way.
+ */
+function pinnedCa(url: URL, pin: string, timeoutMs: number): Promise<{ caPem: string } | { refused: string }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port || 443,
-        path: '/api/enrol/ca',
-        rejectUnauthorized: false,
-        agent: false,
-        headers: { host: url.host },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          text += c;
-          if (text.length > 16_384) req.destroy();
-        });
-        res.on('end', () => resolve(text));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
+    const socket = tls.connect({
+      host,
+      port: url.port === '' ? 443 : Number(url.port),
+      ...(isIP(host) ? {} : { servername: host }),
+      // Checked below against the pin instead; the socket is ended before anything is written.
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    });
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('timeout')));
+    socket.once('secureConnect', () => {
+      let verdict: { caPem: string } | { refused: string };
+      try {
+        verdict = chainToPin(socket, host, pin);
+      } catch {
+        verdict = { refused: 'badCertificate' };
+      }
+      socket.destroy();
+      resolve(verdict);
+    });
+    socket.once('error', reject);
   });
 }
 
@@ -82,20 +123,19 @@ export async function joinFleet(fleetUrl: string, token: string, keyFile: string
   } catch {
     throw new JoinRefused('unreachable', 'the fleet URL is not a URL');
   }
-  let caPem: string;
+  if (url.protocol !== 'https:') throw new JoinRefused('unreachable', 'the fleet URL must start with https://');
+  let checked: { caPem: string } | { refused: string };
   try {
-    caPem = await fetchCa(url, timeoutMs);
+    checked = await pinnedCa(url, pin!, timeoutMs);
   } catch {
     throw new JoinRefused('unreachable', 'the fleet could not be reached at that URL');
   }
-  let matches = false;
-  try {
-    const ca = new X509Certificate(caPem);
-    matches = ca.ca && createHash('sha256').update(ca.raw).digest('base64url') === pin;
-  } catch {
-    matches = false;
-  }
-  if (!matches) throw new JoinRefused('caMismatch', 'the server at that URL is not the fleet the token was issued by (CA pin mismatch)');
+  if ('refused' in checked)
+    throw new JoinRefused(
+      'caMismatch',
+      `the server at that URL is not the fleet the token was issued by (CA pin mismatch: ${checked.refused}); nothing was sent`,
+    );
+  const { caPem } = checked;
   const csr = await createKeyAndRequest(keyFile);
   const client = new FleetClient({ url: `${url.protocol}//${url.host}`, caPem, timeoutMs });
   try {

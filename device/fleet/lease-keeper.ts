@@ -45,6 +45,8 @@ export class LeaseKeeper {
   private running: Promise<void> | null = null;
   private stopped = false;
   private refusedUntil = 0;
+  /** Why the fleet last gave no lease (the wait above is lifted once the fleet says hits are free again). */
+  private lastRefusal: string | null = null;
   private unreachableUntil = 0;
   private draining = false;
 
@@ -56,8 +58,12 @@ export class LeaseKeeper {
       clock: ClockPort;
       logger: Logger;
       settings: LeaseSettings;
-      /** Told when the kiosk may count on more than before (a lease came, the fleet has hits again): readiness is checked anew. */
-      onMoreAvailable?: () => void;
+      /**
+       * Told when what the kiosk may count on crosses zero: a lease came or the fleet has hits
+       * again, or (the kiosk idle on its welcome screen) the last hits went to other kiosks or the
+       * fleet's word went stale. Readiness is checked anew, so the screen says what is true.
+       */
+      onAvailabilityChanged?: () => void;
     },
   ) {
     deps.ledger.onEmpty = () => this.runOnce(true);
@@ -89,7 +95,6 @@ export class LeaseKeeper {
   }
 
   private async pass(urgent: boolean): Promise<void> {
-    const before = this.deps.ledger.usage();
     try {
       this.closeSpentLeases();
       await this.recoverRequests();
@@ -98,8 +103,24 @@ export class LeaseKeeper {
     } catch (err) {
       this.deps.logger.error({ event: 'fleetLeaseKeeperFailed', err: { name: (err as Error).name } }, 'lease keeper pass failed');
     }
-    const after = this.deps.ledger.usage();
-    if (before.used >= before.limit && after.used < after.limit) this.deps.onMoreAvailable?.();
+    this.notifyIfChanged();
+  }
+
+  /**
+   * Tells the kiosk once per change, at the end of a pass or on the fleet's word, whichever comes
+   * first. usage() marks "nothing left" whoever asks (readiness too): a kiosk so marked that now
+   * has something (a lease came, the fleet says hits are free again) is told; so is a kiosk not
+   * yet marked that now has nothing (idle while the other kiosks took the last hits: without
+   * this it would show the welcome screen until a taxpayer's card found the day gone).
+   */
+  private notifyIfChanged(): void {
+    const { ledger } = this.deps;
+    const markedBefore = ledger.saidNothingLeft;
+    const now = ledger.usage();
+    const nothingLeft = now.used >= now.limit;
+    if (markedBefore === nothingLeft) return;
+    if (!nothingLeft) ledger.saidNothingLeft = false;
+    this.deps.onAvailabilityChanged?.();
   }
 
   /** Leases past their time or day: closed, their spent count fixed, in one transaction each. */
@@ -158,7 +179,10 @@ export class LeaseKeeper {
   private async refill(urgent: boolean): Promise<void> {
     const { ledger, settings, clock } = this.deps;
     const now = clock.now().getTime();
-    if (this.draining || now < this.refusedUntil || now < this.unreachableUntil) return;
+    // A taxpayer waiting on a kiosk that holds nothing (urgent) is worth one question even while
+    // the last refusal's wait runs: the day may have changed since, and a kiosk that cannot take
+    // a hit fails the taxpayer. An unreachable fleet is not asked again before its wait.
+    if (this.draining || now < this.unreachableUntil || (!urgent && now < this.refusedUntil)) return;
     const held = ledger.held();
     if (held.remaining > settings.lowWater) return;
     const busy = now - ledger.lastDemandAt < 10 * 60_000;
@@ -195,6 +219,7 @@ export class LeaseKeeper {
     const answer = reply.body as LeaseAnswer;
     this.saw(answer.day);
     const lease = answer.lease;
+    this.lastRefusal = lease ? null : (answer.refusal ?? 'none');
     db.transaction(() => {
       if (lease) {
         // The fleet's lease period, counted from when we asked (not from the fleet's clock), and never past the lease's WIB day.
@@ -220,6 +245,27 @@ export class LeaseKeeper {
   /** Every fleet answer updates what the ledger knows of the day. */
   saw(day: DayAnswer): void {
     this.deps.ledger.fleetDay = { ...day, at: this.deps.clock.now().getTime() };
+  }
+
+  /**
+   * The fleet answered another call (the heartbeat): it is reachable, so the next lease request
+   * need not wait out the last failure; hits free again end the wait a "day spent" refusal set.
+   * If the kiosk was out of service for want of hits and the fleet now has some, it checks anew.
+   */
+  heard(day: DayAnswer): void {
+    this.saw(day);
+    this.unreachableUntil = 0;
+    if (this.lastRefusal === 'dayExhausted' && day.committed < day.limit) this.refusedUntil = 0;
+    this.notifyIfChanged();
+  }
+
+  /**
+   * Another call found the fleet unreachable: its last word on what is unallocated no longer
+   * counts (the kiosk counts on its own leases only), so readiness never sends a taxpayer to a
+   * kiosk that holds nothing on the strength of hits it cannot ask for.
+   */
+  lost(): void {
+    this.deps.ledger.fleetDay = null;
   }
 
   private unreachable(failure: string): void {

@@ -41,6 +41,11 @@ export class LeaseLedger implements QuotaLedger {
   /** Set by the keeper from every fleet answer; stale views count as nothing unallocated. */
   fleetDay: FleetDayView | null = null;
   lastDemandAt = 0;
+  /**
+   * Set whenever usage() says nothing is left (readiness then takes the kiosk out of service);
+   * the keeper clears it when it tells the kiosk there is more again (LeaseKeeper.notifyIfMore).
+   */
+  saidNothingLeft = false;
 
   constructor(
     private readonly db: Db,
@@ -111,6 +116,7 @@ export class LeaseLedger implements QuotaLedger {
     const fresh = view !== null && view.day === day && now.getTime() - view.at <= this.opts.fleetViewFreshMs;
     const unallocated = fresh ? Math.max(0, view.limit - view.committed) : 0;
     const available = this.held().remaining + unallocated;
+    if (available <= 0) this.saidNothingLeft = true;
     return { used: Math.max(0, limit - available), limit, day };
   }
 

@@ -88,6 +88,8 @@ export interface FleetLinkDeps {
   heartbeat: () => Promise<Heartbeat>;
   report: SemesterReportDeps;
   onDay: (day: { day: string; limit: number; committed: number }) => void;
+  /** A heartbeat found the fleet unreachable. */
+  onUnreachable?: () => void;
   now: () => Date;
   logger: Logger;
   settings: LinkSettings;
@@ -122,6 +124,7 @@ export function startFleetLink(deps: FleetLinkDeps): () => Promise<void> {
   loop('heartbeat', async () => {
     const reply = await deps.client.request('POST', '/api/kiosk/heartbeat', await deps.heartbeat());
     if (reply.ok && reply.status === 200) deps.onDay((reply.body as { day: { day: string; limit: number; committed: number } }).day);
+    if (!reply.ok) deps.onUnreachable?.();
     return reply.ok ? deps.settings.heartbeatMs : deps.settings.retryMs;
   });
   loop('forward', async () => {

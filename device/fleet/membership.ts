@@ -24,8 +24,8 @@ export interface FleetMembership {
     outbox: ReturnDataOutbox;
     overview: () => Promise<Overview>;
     report: SemesterReportDeps;
-    /** The kiosk can count on hits again after it could not: the flow checks readiness anew. */
-    onMoreAvailable: () => void;
+    /** What the kiosk can count on crossed zero (hits again, or none left): the flow checks readiness anew. */
+    onAvailabilityChanged: () => void;
     link?: Partial<LinkSettings>;
   }): () => Promise<void>;
 }
@@ -48,7 +48,7 @@ export function joinedFleet(
   // The fleet's word on what is still unallocated counts for two lease checks; after that the kiosk counts on its own leases.
   const ledger = new LeaseLedger(deps.db, { clock: deps.clock, dailyLimit: deps.dailyLimit, fleetViewFreshMs: 60_000 });
   const logger = deps.logger.child({ component: 'fleet' });
-  let onMoreAvailable = () => undefined as void;
+  let onAvailabilityChanged = () => undefined as void;
   const keeper = new LeaseKeeper({
     db: deps.db,
     ledger,
@@ -56,12 +56,12 @@ export function joinedFleet(
     clock: deps.clock,
     logger,
     settings,
-    onMoreAvailable: () => onMoreAvailable(),
+    onAvailabilityChanged: () => onAvailabilityChanged(),
   });
   return {
     ledger,
     start(parts) {
-      onMoreAvailable = parts.onMoreAvailable;
+      onAvailabilityChanged = parts.onAvailabilityChanged;
       keeper.start();
       const stopLink = startFleetLink({
         client,
@@ -80,7 +80,8 @@ export function joinedFleet(
           };
         },
         report: parts.report,
-        onDay: (day) => keeper.saw(day),
+        onDay: (day) => keeper.heard(day),
+        onUnreachable: () => keeper.lost(),
         now: () => deps.clock.now(),
         logger,
         settings: {

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Logger } from '../log.ts';
 import { EDGE_LIMITS } from './limits.ts';
 import { refuseAtEdge, type EdgeAddress, type EdgeRefusal } from './edge.ts';
+import { lazySchemaCompilers } from './lazy-schemas.ts';
 import { RefusalLog } from './refusal-log.ts';
 
 /** Thrown by a route for a refusal the caller can act on; becomes a typed reply, never a 500. */
@@ -61,6 +62,7 @@ export function edgeServerOptions(logger: Logger, tls?: { cert: string; key: str
     connectionTimeout: EDGE_LIMITS.connectionIdleTimeoutMs,
     ...(https ? { https } : { http: deadlines }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   } as FastifyServerOptions;
 }
 

@@ -13,7 +13,6 @@ import { operatorOf, type StaffRoutes } from './scope.ts';
 import { semesterReportHtml } from '../report/html.ts';
 import { PdfPrintError, printPdf, type PdfPrinterOptions } from '../report/pdf.ts';
 import { computeSemesterReport, parseSemester, type SemesterReportDeps } from '../report/semester.ts';
-import { semesterReportXlsx } from '../report/xlsx.ts';
 
 export interface ReportRouteDeps extends SemesterReportDeps {
   audit: AuditPort;
@@ -57,7 +56,11 @@ export function reportRoutes(deps: ReportRouteDeps): StaffRoutes {
     busy = true;
     try {
       const report = await computeSemesterReport(deps, semester);
-      const body = format === 'xlsx' ? await semesterReportXlsx(report) : await printPdf(semesterReportHtml(report), deps.pdf);
+      // exceljs is loaded on the first report asked for, not at the kiosk's start (#25).
+      const body =
+        format === 'xlsx'
+          ? await (await import('../report/xlsx.ts')).semesterReportXlsx(report)
+          : await printPdf(semesterReportHtml(report), deps.pdf);
       const name = `laporan-semester-${report.kiosk ? `${report.kiosk.id}-` : ''}${semester.label}.${format}`;
       return await send({ name, body: Buffer.from(body), label: semester.label, format });
     } catch (e) {

@@ -122,3 +122,23 @@ t.test('retail MAC, padding and counter edge cases', async (t) => {
   t.equal(retailMac(h(D.kMac), concatBytes(h(D.eIfd))).length, 8);
   t.throws(() => retailMac(new Uint8Array(8), new Uint8Array(8)), { code: 'badLength' });
 });
+
+t.test('a read whose protected response outgrows a short APDU is asked for in extended form; the card sees the plain Le', async (t) => {
+  const keys = { ksEnc: h(D.ksEnc), ksMac: h(D.ksMac) };
+  for (const [ne, extended] of [
+    [0xdf, false],
+    [0xe0, true],
+    [0x100, true],
+    [0x400, true],
+  ] as const) {
+    const terminal = new SecureChannel(keys, h(D.ssc));
+    const chip = new SecureChannel(keys, h(D.ssc));
+    const wire = terminal.protectCommand({ cla: 0, ins: 0xb0, p1: 0, p2: 0, data: new Uint8Array(0), ne });
+    // Short form ends in one Le byte (00: 256); extended form has a 00 after the header and ends in two Le bytes (0000: 65536).
+    t.equal(wire[4] === 0, extended, `Le ${ne}: ${extended ? 'extended' : 'short'} form`);
+    t.equal(chip.unprotectCommand(wire).ne, ne);
+    const response = chip.protectResponse({ data: new Uint8Array(ne), sw: 0x9000 });
+    t.ok(extended || response.length <= 258, `Le ${ne}: the protected response (${response.length} bytes) fits what was asked`);
+    t.equal(terminal.unprotectResponse(response).data.length, ne);
+  }
+});

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { Test } from 'tap';
 import type { Screen } from '../../device/view/protocol.ts';
 import { VIEWPORTS, type Viewport } from '../ui/browser.ts';
-import { layoutProblems } from '../ui/layout.ts';
+import { layoutProblemsOnEveryPage } from '../ui/layout.ts';
 
 export const SHOTS = 'test-artifacts/screens';
 /** Generous: a demo card read imitates a real reader's pace. */
@@ -105,7 +105,7 @@ export class KioskDriver {
     if (viewport) await this.page.setViewportSize(viewport);
     await this.page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
     const size = viewport ?? VIEWPORTS.small;
-    t.same(await layoutProblems(this.page), [], `${name} fits ${size.width}×${size.height} with nothing cut`);
+    t.same(await layoutProblemsOnEveryPage(this.page), [], `${name} fits ${size.width}×${size.height} with nothing cut`);
     await this.shot(name);
     if (viewport) await this.page.setViewportSize(VIEWPORTS.small);
   }

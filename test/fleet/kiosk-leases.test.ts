@@ -26,18 +26,21 @@ function kioskSide(
   link: Awaited<ReturnType<LocalFleet['enrolKiosk']>>,
   clock: { now(): Date },
   leaseSize = 5,
+  retryMs = 0,
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'anjungan-lease-'));
   const db = openDatabase(dir);
   const client = new FleetClient({ ...link, timeoutMs: 5_000 });
   const ledger = new LeaseLedger(db, { clock, dailyLimit: 1000, fleetViewFreshMs: 60_000 });
+  const woken: number[] = [];
   const keeper = new LeaseKeeper({
     db,
     ledger,
     client,
     clock,
     logger: silent,
-    settings: { leaseSize, lowWater: 0, tickMs: 3_600_000, retryMs: 0 },
+    settings: { leaseSize, lowWater: 0, tickMs: 3_600_000, retryMs },
+    onAvailabilityChanged: () => woken.push(clock.now().getTime()),
   });
   t.teardown(() => {
     client.close();
@@ -50,7 +53,7 @@ function kioskSide(
     if (r.granted) await ledger.markSent(r.id);
     return r.granted;
   };
-  return { db, client, ledger, keeper, hit };
+  return { db, client, ledger, keeper, hit, woken };
 }
 
 t.test('leases with a clock the test moves', async (t) => {
@@ -156,5 +159,58 @@ t.test('leases with a clock the test moves', async (t) => {
     await k.keeper.runOnce(false);
     t.equal((await leases()).filter((l) => l.kiosk_id === 'E').length, 1, 'the fleet holds one lease for that request');
     t.same(k.ledger.held(), { remaining: 5, open: 1 }, 'and the kiosk now holds it');
+  });
+
+  await t.test('out of hits, a kiosk is woken by its next lease and never held back by a stale wait', async (t) => {
+    now = Date.parse('2026-12-01T05:00:00Z');
+    const k = kioskSide(t, fleet, await fleet.enrolKiosk('F'), clock, 2, 600_000);
+    const today = async () => {
+      const r = await k.client.request('GET', '/healthz');
+      t.ok(r.ok, 'the fleet answers');
+      return { day: '2026-12-01', limit: 100, committed: await committed('2026-12-01') };
+    };
+    t.equal(await k.hit(), true);
+    t.equal(await k.hit(), true, 'both hits of its lease spent');
+    k.keeper.heard(await today());
+    t.ok(k.ledger.usage().used < k.ledger.usage().limit, 'while the fleet answers, its unallocated hits count');
+
+    // The fleet goes away: a heartbeat finds it unreachable, and its last word stops counting.
+    const backends = fleet.instances.map((i) => i.port);
+    fleet.balancer.setBackends([]);
+    fleet.balancer.cutConnections();
+    k.keeper.lost();
+    t.ok(k.ledger.usage().used >= k.ledger.usage().limit, 'cut off and holding nothing, the kiosk counts on nothing');
+    t.equal(await k.hit(), false, 'a taxpayer now gets no hit (the fleet is asked once, unreachable)');
+    t.same(k.woken, [], 'nobody was told there is more');
+
+    // Back: the heartbeat's answer lifts the unreachable wait (retryMs is ten minutes here), so the
+    // next pass asks at once; the lease it brings wakes the kiosk, once.
+    fleet.balancer.setBackends(backends);
+    k.keeper.heard(await today());
+    t.equal(k.woken.length, 1, "the fleet's word that hits are free wakes the out-of-service kiosk");
+    await k.keeper.runOnce(false);
+    t.same(k.ledger.held(), { remaining: 2, open: 2 }, 'a lease came without waiting out the retry (beside the spent one)');
+    t.equal(k.woken.length, 1, 'and the kiosk, already told, is not told twice');
+    t.equal(await k.hit(), true, 'the next taxpayer is served');
+  });
+
+  await t.test('an idle kiosk is told when the last hits of the day went to other kiosks', async (t) => {
+    now = Date.parse('2026-12-02T03:00:00Z');
+    const k = kioskSide(t, fleet, await fleet.enrolKiosk('G'), clock, 2, 600_000);
+    t.equal(await k.hit(), true);
+    t.equal(await k.hit(), true, 'both hits of its lease spent');
+    t.ok(k.ledger.usage().used < k.ledger.usage().limit, 'the fleet still had hits: the kiosk shows its welcome screen');
+    t.same(k.woken, [], 'and has not been told anything');
+
+    // The other kiosks take the rest of the day while this one waits for a taxpayer: the heartbeat's
+    // answer says so, and the kiosk is told at once (it goes out of service before a card is put in).
+    k.keeper.heard({ day: '2026-12-02', limit: 100, committed: 100 });
+    t.equal(k.woken.length, 1, 'told that nothing is left for it');
+    k.keeper.heard({ day: '2026-12-02', limit: 100, committed: 100 });
+    t.equal(k.woken.length, 1, 'and told once, not at every heartbeat');
+
+    // A kiosk gave hits back: the next heartbeat says so and the kiosk is told again.
+    k.keeper.heard({ day: '2026-12-02', limit: 100, committed: 98 });
+    t.equal(k.woken.length, 2, 'told that there is something again');
   });
 });

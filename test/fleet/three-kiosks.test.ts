@@ -1,7 +1,7 @@
 /**
  * Three real kiosk daemons (demo devices, as `npm start` runs them) in one fleet: two fleet
  * instances behind one address, one PostgreSQL, the data balikan simulator behind the fleet.
- * Taxpayers keep coming to all three until the day's quota (12 here) is gone: exactly 12 NIK
+ * Taxpayers keep coming to all three until the day's quota (15 here) is gone: exactly 15 NIK
  * requests leave, whichever kiosk made them; every data balikan entry reaches Disdukcapil once;
  * the fleet's semester report holds each kiosk's own figures and their sum. Midway the fleet is
  * stopped: the kiosks serve from their leases and no more.
@@ -18,7 +18,12 @@ import { KioskClient } from '../support/kiosk-client.ts';
 import { signInAdmin } from './admin-client.ts';
 import { WIB_OFFSET_MS } from '../../device/domain/wib.ts';
 
-const LIMIT = 12;
+/**
+ * Above the 12 the three kiosks can hold when the fleet stops (two leases of 2 each, asked at the
+ * low-water mark of 1): some of the day is always left at the fleet, so the kiosks must come back
+ * for it once the fleet does, and the day is exact only if every lease they are given is spent.
+ */
+const LIMIT = 15;
 
 function currentSemester(now = new Date()): string {
   const wib = new Date(now.getTime() + WIB_OFFSET_MS);
@@ -147,7 +152,7 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   await fleet.startInstance();
   await fleet.startInstance();
   const verifiedSoFar = () => results.filter((r) => r.screen === 'verified').length;
-  const dayDeadline = Date.now() + 90_000;
+  const dayDeadline = Date.now() + 180_000;
   await Promise.all(
     kiosks.map(async (k) => {
       while (verifiedSoFar() < LIMIT && Date.now() < dayDeadline) {
@@ -156,12 +161,24 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       }
     }),
   );
-  // Open finding (#27): in full runs a lease the fleet committed while its instances were stopped
-  // and started was sometimes never spent within the deadline (2 of 12 hits). What must hold in
-  // every run: nobody verified beyond the day, and at most one lease of the day went unspent.
+  // Every hit of the day is spent: a kiosk whose lease ran out under a taxpayer (the fleet away,
+  // or the last hits gone to another kiosk) is out of service only until its next lease, never
+  // for the rest of the day with a lease it will not spend.
   const verified = results.filter((r) => r.screen === 'verified').length;
-  t.ok(verified <= LIMIT, `no more than ${LIMIT} taxpayers were verified across the three kiosks (${verified})`);
-  t.ok(verified >= LIMIT - 3, `at most one lease of the day went unspent (${verified} of ${LIMIT} verified)`);
+  t.equal(verified, LIMIT, `exactly ${LIMIT} taxpayers were verified across the three kiosks`);
+  if (verified !== LIMIT) {
+    // What to look at when it fails: each taxpayer's end, and each kiosk's fleet and service lines.
+    t.comment(JSON.stringify(results));
+    const lines = /fleetUnreachable|fleetLease|quotaReachedAtRegistry|"code":"(outOfService|inService)"/;
+    for (const k of kiosks)
+      t.comment(
+        `${k.id}\n${k.process
+          .output()
+          .split('\n')
+          .filter((l) => lines.test(l))
+          .join('\n')}`,
+      );
+  }
   for (const k of kiosks) {
     await k.client.until((v) => v.screen === 'outOfService', `${k.id} out of service once the day is spent`, 60_000);
     t.pass(`${k.id} serves nobody more once the day is spent`);
@@ -170,13 +187,14 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
   t.same(day, [{ committed: LIMIT, daily_limit: LIMIT }], 'the fleet handed out the whole day, not one hit more');
 
   // Data balikan: every entry the kiosks queued reaches the registry once.
-  await eventually('every entry delivered', async () =>
-    (await fleet.pool.query('SELECT 1 FROM return_data WHERE delivered_at IS NULL')).rowCount === 0 &&
-    (await fleet.pool.query('SELECT 1 FROM return_data')).rowCount === verified
-      ? true
-      : null,
-  );
-  t.equal(simulator.recorded().size, verified, 'Disdukcapil recorded each entry once');
+  // One query: with two, an entry forwarded between them (kiosks forward every 15 s) passed as delivered.
+  await eventually('every entry delivered', async () => {
+    const r = await fleet.pool.query<{ delivered: string; total: string }>(
+      'SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered, count(*) AS total FROM return_data',
+    );
+    return Number(r.rows[0]!.delivered) === LIMIT && Number(r.rows[0]!.total) === LIMIT ? true : null;
+  });
+  t.equal(simulator.recorded().size, LIMIT, `Disdukcapil recorded each of the ${LIMIT} entries once`);
 
   // The report: each kiosk's figures as its own report has them (the kiosks send theirs every second), and their sum.
   const admin = await signInAdmin(fleet);
@@ -219,7 +237,7 @@ t.test('three kiosks share one day exactly, deliver data balikan once, and add u
       `${k.id}: the fleet report has the kiosk's own figures`,
     );
   }
-  t.equal(report.total.total.quotaHits, verified, "the fleet report counts the day's hits the kiosks spent");
-  t.equal(report.total.total.uplink.verified, verified, 'and the verified taxpayers');
-  t.equal(report.total.total.returnData.queued, verified, 'and the data balikan entries');
+  t.equal(report.total.total.quotaHits, LIMIT, `the fleet report counts the day's ${LIMIT} hits`);
+  t.equal(report.total.total.uplink.verified, LIMIT, `and the ${LIMIT} verified taxpayers`);
+  t.equal(report.total.total.returnData.queued, LIMIT, `and the ${LIMIT} data balikan entries`);
 });

@@ -1,7 +1,8 @@
 /**
  * Who the fleet talks to: an enrolment token works once; a kiosk API call needs the client
  * certificate the fleet issued (none, one from another CA, or a revoked kiosk's: 401); a token
- * whose CA pin does not match the server is refused by the kiosk before it sends anything; the
+ * whose CA pin does not match the server is refused by the kiosk in the TLS handshake, before it
+ * sends anything (a server with another CA, or one showing the real CA beside its own leaf); the
  * edge checks Host and, for the administrator's browser, Origin; bad bodies are 400s, large ones 413.
  */
 import t from 'tap';
@@ -9,10 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
 import { FleetClient } from '../../device/fleet/client.ts';
 import { joinFleet } from '../../device/fleet/enrolment.ts';
 import { startLocalFleet } from '../../fleet/demo/cluster.ts';
 import { httpsRequest, makeTestTls } from '../support/test-tls.ts';
+import { until } from '../support/until.ts';
 import { signInAdmin } from './admin-client.ts';
 
 t.test('enrolment and mutual TLS', async (t) => {
@@ -56,6 +60,49 @@ t.test('enrolment and mutual TLS', async (t) => {
     await t.rejects(joinFleet(fleet.url, `${token.split('.')[0]}.${otherPin}`, join(fleet.dir, 'k3.key')), { code: 'caMismatch' });
     const used = await fleet.pool.query("SELECT 1 FROM enrolment_token WHERE kiosk_id = 'K3' AND used_at IS NULL");
     t.equal(used.rowCount, 1, 'the real token is still unused');
+  });
+
+  await t.test('a server with another CA is refused in the handshake: the token is never sent', async (t) => {
+    // An impostor at some address (a laptop on the hall's LAN), with a CA of its own; the second
+    // also presents the real fleet CA's certificate (it is public) beside a leaf that CA never signed.
+    const other = makeTestTls(t, 'anjungan-fleet-impostor');
+    const impostor = async (chain: string) => {
+      const received: Buffer[] = [];
+      let connections = 0;
+      let closed = 0;
+      const server = tls.createServer({ cert: chain, key: readFileSync(other.keyFile, 'utf8'), minVersion: 'TLSv1.2' }, (socket) => {
+        // Decrypted application data: whatever the kiosk wrote after the handshake.
+        socket.on('data', (d: Buffer) => received.push(d));
+        socket.on('error', () => undefined);
+      });
+      server.on('tlsClientError', () => undefined);
+      server.on('connection', (raw: Socket) => {
+        connections += 1;
+        raw.on('close', () => (closed += 1));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+      const port = (server.address() as { port: number }).port;
+      return { url: `https://127.0.0.1:${port}`, received, connections: () => connections, closed: () => closed };
+    };
+    const token = await fleet.issueToken('K6');
+    const ownCa = await impostor(readFileSync(other.certFile, 'utf8'));
+    const withFleetCa = await impostor(`${readFileSync(other.certFile, 'utf8').trim()}\n${fleet.caPem.trim()}\n`);
+    for (const [what, server] of [
+      ['its own CA', ownCa],
+      ["the fleet CA's certificate beside a leaf it did not sign", withFleetCa],
+    ] as const) {
+      await t.rejects(joinFleet(server.url, token, join(fleet.dir, 'k6.key')), { code: 'caMismatch' }, `${what}: refused`);
+      // What the kiosk wrote has arrived once the server saw its end of the connection.
+      await until(() => server.closed() === 1, `${what}: the impostor's connection to end`);
+      t.equal(server.connections(), 1, `${what}: the kiosk connected once`);
+      t.equal(Buffer.concat(server.received).length, 0, `${what}: and sent nothing after it (no token, no request)`);
+    }
+    const unused = await fleet.pool.query("SELECT 1 FROM enrolment_token WHERE kiosk_id = 'K6' AND used_at IS NULL");
+    t.equal(unused.rowCount, 1, 'the token is still unused');
+    const joined = await joinFleet(fleet.url, token, join(fleet.dir, 'k6.key'));
+    t.equal(joined.kioskId, 'K6', 'and joins the real fleet, whose chain leads to the pinned CA');
+    t.equal(joined.caPem.trim(), fleet.caPem.trim(), 'the CA kept is the pinned one, from the handshake');
   });
 
   await t.test("no certificate, another CA's certificate, a revoked kiosk: 401", async (t) => {

@@ -86,13 +86,22 @@ export async function buildKiosk(): Promise<void> {
   }
 }
 
-export async function spawnKiosk(env: Record<string, string> = {}): Promise<KioskProcess> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'anjungan-e2e-state-'));
+export interface SpawnOptions {
+  /** A command the daemon's command line is handed to, which must exec it in place (a CPU limit: test/support/pi-class-cpu.ts). */
+  prefix?: string[];
+  /** Where the state folder is made (the system's temporary folder by default). */
+  stateRoot?: string;
+}
+
+export async function spawnKiosk(env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<KioskProcess> {
+  const stateDir = await mkdtemp(join(options.stateRoot ?? tmpdir(), 'anjungan-e2e-state-'));
   const spawnedAt = performance.now();
   // tap instruments child processes through NODE_OPTIONS, source maps on among other things;
   // `env -u` drops it (and execs node in place, so the pid is the daemon's) to run the daemon
   // as production does.
-  const child: ChildProcess = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...START_ARGS], {
+  const argv = ['/usr/bin/env', '-u', 'NODE_OPTIONS', process.execPath, ...START_ARGS];
+  const [command, ...args] = [...(options.prefix ?? []), ...argv] as [string, ...string[]];
+  const child: ChildProcess = spawn(command, args, {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       ANJUNGAN_MODE: 'demo',

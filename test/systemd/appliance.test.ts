@@ -10,7 +10,7 @@
  * The container has no CAP_SYS_TIME (set explicitly below): its clock is the host's, never set.
  */
 import t from 'tap';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -25,14 +25,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { buildKiosk } from '../support/kiosk-process.ts';
 import { demoCredentials } from '../../device/sim/kit.ts';
+import { bootTree, poll } from '../support/nspawn.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 
-const run = promisify(execFile);
 const repo = join(import.meta.dirname, '../..');
 t.setTimeout(900_000);
 
@@ -54,6 +53,31 @@ t.test(
     const started = Date.now();
     execFileSync('bash', [join(repo, 'image/build-rootfs.sh'), 'amd64', tree], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
     t.comment(`root file system ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    await t.test("the technician's documentation is on the kiosk: every unit's and the README's links resolve", async (t) => {
+      const units = readdirSync(join(tree, 'etc/systemd/system')).filter((f) => f.startsWith('anjungan'));
+      const named = units.flatMap((u) => {
+        const unitFile = join(tree, 'etc/systemd/system', u);
+        if (!statSync(unitFile).isFile()) return [];
+        return [...readFileSync(unitFile, 'utf8').matchAll(/^Documentation=(.+)$/gm)].flatMap((m) =>
+          m[1]!
+            .split(/\s+/)
+            .filter((uri) => uri.startsWith('file:'))
+            .map((uri) => uri.slice('file:'.length)),
+        );
+      });
+      t.ok(named.length > 0, 'the units name their documentation');
+      const app = join(tree, 'opt/anjungan');
+      const readmeLinks = [...readFileSync(join(app, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#\s]+\.md)/g)].map((m) =>
+        join('/opt/anjungan', m[1]!),
+      );
+      t.ok(readmeLinks.length > 0, 'the README links to docs/');
+      t.same(
+        [...new Set([...named, ...readmeLinks])].filter((path) => !existsSync(join(tree, path))),
+        [],
+        'every linked page is in the image',
+      );
+    });
 
     // The data partition as build-image.sh lays it out (and nothing provisioned).
     const ids = (user: string) => {
@@ -82,73 +106,24 @@ t.test(
     mkdirSync(join(tree, 'opt/anjungan/dist/device'));
 
     const machine = `anj23-${process.pid % 100000}`;
-    // One boot of the kiosk: the container's systemd, its console output and its end. The same tree
-    // and data partition boot again later (a reboot of the board).
-    let consoleLog = '';
-    const boot = async () => {
-      const nspawn = spawn(
-        'systemd-nspawn',
-        [
-          '-q',
-          '-b',
-          '-D',
-          tree,
-          '--read-only',
-          `--machine=${machine}`,
-          `--bind=${data}:/data`,
-          `--bind=${dataEtc}:/etc/anjungan`,
-          `--bind=${dataLib}:/var/lib/anjungan`,
-          `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
-          '--drop-capability=CAP_SYS_TIME',
-          '--register=no',
-          '--keep-unit',
-          '--network-veth',
-          '--console=pipe',
-          'systemd.unit=multi-user.target',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      nspawn.stdout!.on('data', (d) => (consoleLog += String(d)));
-      nspawn.stderr!.on('data', (d) => (consoleLog += String(d)));
-      const exited = new Promise<void>((resolve) => nspawn.on('exit', () => resolve()));
-      t.teardown(async () => {
-        if (nspawn.exitCode === null) {
-          nspawn.kill('SIGKILL');
-          await exited;
-        }
-      });
-      const pid = await poll(
-        async () => {
-          const child = execFileSync('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { encoding: 'utf8' })
-            .trim()
-            .split(/\s+/)[0];
-          return child && readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'systemd' ? child : null;
-        },
-        'the container init',
-        60_000,
-      );
-      return { leader: pid, exited };
-    };
+    // One boot of the kiosk. The same tree and data partition boot again later (a reboot of the
+    // board); the helpers below always act on the current boot.
+    const boot = () =>
+      bootTree(t, tree, [
+        '--read-only',
+        `--machine=${machine}`,
+        `--bind=${data}:/data`,
+        `--bind=${dataEtc}:/etc/anjungan`,
+        `--bind=${dataLib}:/var/lib/anjungan`,
+        `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
+        '--drop-capability=CAP_SYS_TIME',
+        '--network-veth',
+      ]);
     let booted = await boot();
-    let leader = booted.leader;
-    // Commands inside run without tap's NODE_OPTIONS (its loaders are host paths): tap puts it back
-    // into every child's environment, so the container's own env(1) drops it.
-    const within = (cmd: string[]) => ['--target', leader, '--all', '/usr/bin/env', '-u', 'NODE_OPTIONS', ...cmd];
-    const inside = async (...cmd: string[]) => (await run('nsenter', within(cmd), { encoding: 'utf8' })).stdout.trim();
-    const attempt = (...cmd: string[]) =>
-      run('nsenter', within(cmd), { encoding: 'utf8' }).then(
-        (r) => ({ code: 0, out: `${r.stdout}${r.stderr}` }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
-      );
-    const show = async (unit: string, ...props: string[]) => {
-      const out = await inside('systemctl', 'show', unit, ...props.flatMap((p) => ['-p', p]));
-      return Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    };
-    const get = async (path: string) => {
-      const script = `fetch('http://127.0.0.1:8080${path}').then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })), (e) => console.log(JSON.stringify({ error: String(e.cause?.code ?? e) })))`;
-      const out = (await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8' })).stdout;
-      return JSON.parse(out) as { status?: number; body?: Record<string, unknown>; error?: string };
-    };
+    const inside = (...cmd: string[]) => booted.inside(...cmd);
+    const attempt = (...cmd: string[]) => booted.attempt(...cmd);
+    const show = (unit: string, ...props: string[]) => booted.show(unit, ...props);
+    const get = async (path: string) => (await booted.request(path)) as { status?: number; body?: Record<string, unknown>; error?: string };
     const provision = (...args: string[]) => attempt('anjungan-provision', ...args);
     const journal = (unit: string) => inside('journalctl', '-u', unit, '--no-pager', '-o', 'cat');
 
@@ -197,7 +172,7 @@ t.test(
         await inside('systemctl', 'stop', 'anjungan.service');
         // The host's Chromium in the container's network namespace opens the image's own file.
         const wrapper = join(work, 'chromium-in-kiosk-net');
-        writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --target ${leader} --net /usr/bin/chromium "$@"\n`, { mode: 0o755 });
+        writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --target ${booted.leader} --net /usr/bin/chromium "$@"\n`, { mode: 0o755 });
         const browser = await chromium.launch({
           executablePath: wrapper,
           args: [
@@ -493,12 +468,8 @@ t.test(
       await t.test("a second boot: the same machine ID and host name, the first boot's journal kept", async (t) => {
         const committed = readFileSync(join(dataEtc, 'machine-id'), 'utf8').trim();
         await inside('systemctl', 'poweroff', '--no-block');
-        await Promise.race([
-          booted.exited,
-          new Promise((_, fail) => setTimeout(() => fail(new Error('the kiosk did not power off')), 120_000)),
-        ]);
+        t.not(await booted.exitWithin(120_000), 'still running', 'the kiosk powers off');
         booted = await boot();
-        leader = booted.leader;
         const identity = await poll(
           async () => ((await show('anjungan-identity.service', 'ActiveState')).ActiveState === 'active' ? true : null),
           'anjungan-identity.service after the second boot',
@@ -527,12 +498,12 @@ t.test(
         t.ok(ready, 'the kiosk serves again after the reboot');
       });
     } catch (err) {
-      t.comment(consoleLog.slice(-4000));
+      t.comment(booted.log().slice(-4000));
       t.comment(await inside('journalctl', '--no-pager', '-n', '80', '-o', 'cat').catch(() => 'no journal'));
       throw err;
     } finally {
       await inside('systemctl', 'poweroff', '--no-block').catch(() => undefined);
-      await Promise.race([booted.exited, new Promise((r) => setTimeout(r, 30_000))]);
+      await booted.exitWithin(30_000);
     }
   },
 );
@@ -540,18 +511,4 @@ t.test(
 function statfsBytes(dir: string): number {
   const [available, blockSize] = execFileSync('stat', ['-f', '-c', '%a %S', dir], { encoding: 'utf8' }).trim().split(' ').map(Number);
   return available! * blockSize!;
-}
-
-async function poll<T>(probe: () => Promise<T | null>, what: string, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== null && v !== false) return v;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }

@@ -12,7 +12,7 @@
  * browser has no display here: the container boots multi-user.target, which leaves it out.
  */
 import t from 'tap';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO_STAFF_PIN, demoCredentials, demoRoster } from '../../device/sim/kit.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
+import { bootTree, poll } from '../support/nspawn.ts';
 
 const run = promisify(execFile);
 const DEMO_OPERATOR = demoRoster(new Date()).operators[0]!.userId;
@@ -69,68 +70,23 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
   const bootFirmware = join(work, 'boot-firmware');
   mkdirSync(bootFirmware);
 
-  const nspawn = spawn(
-    'systemd-nspawn',
-    [
-      '-q',
-      '-b',
-      '-D',
-      tree,
-      '--read-only',
-      `--bind=${dataEtc}:/etc/anjungan`,
-      `--bind=${dataLib}:/var/lib/anjungan`,
-      `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
-      `--bind-ro=${bootFirmware}:/boot/firmware`,
-      '--register=no',
-      '--keep-unit',
-      '--private-network',
-      '--console=pipe',
-      'systemd.unit=multi-user.target',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let consoleLog = '';
-  nspawn.stdout!.on('data', (d) => (consoleLog += String(d)));
-  nspawn.stderr!.on('data', (d) => (consoleLog += String(d)));
-  const exited = new Promise<void>((resolve) => nspawn.on('exit', () => resolve()));
-  t.teardown(async () => {
-    if (nspawn.exitCode === null) {
-      nspawn.kill('SIGKILL');
-      await exited;
-    }
-  });
-
-  // The container's PID 1 is nspawn's child; commands run inside through its namespaces.
-  const leader = await poll(
-    async () => {
-      const pid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { encoding: 'utf8' })
-        .trim()
-        .split(/\s+/)[0];
-      return pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' ? pid : null;
-    },
-    'the container init',
-    60_000,
-  );
-  const inside = async (...cmd: string[]) =>
-    (await run('nsenter', ['--target', leader, '--all', ...cmd], { encoding: 'utf8' })).stdout.trim();
-  const show = async (unit: string, ...props: string[]) => {
-    const out = await inside('systemctl', 'show', unit, ...props.flatMap((p) => ['-p', p]));
-    return Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  };
+  const booted = await bootTree(t, tree, [
+    '--read-only',
+    `--bind=${dataEtc}:/etc/anjungan`,
+    `--bind=${dataLib}:/var/lib/anjungan`,
+    `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
+    `--bind-ro=${bootFirmware}:/boot/firmware`,
+    '--private-network',
+  ]);
+  const { leader, inside, show } = booted;
   // /healthz from the container's own network namespace (it has only loopback).
-  const healthz = async () => {
-    const script = `fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })), (e) => console.log(JSON.stringify({ error: String(e.cause?.code ?? e) })))`;
-    const out = (await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8' })).stdout;
-    return JSON.parse(out) as {
+  const healthz = async () =>
+    (await booted.request('/healthz')) as {
       status?: number;
       body?: { ready: boolean; devices: { uplink: { quota: { used: number } } } };
       error?: string;
     };
-  };
-  const post = async (path: string, body: unknown) => {
-    const script = `fetch('http://127.0.0.1:8080${path}', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(body))} }).then((r) => console.log(r.status))`;
-    return Number((await run('nsenter', ['--target', leader, '--net', process.execPath, '-e', script], { encoding: 'utf8' })).stdout);
-  };
+  const post = async (path: string, body: unknown) => (await booted.request(path, { method: 'POST', body })).status;
 
   try {
     await poll(
@@ -444,28 +400,14 @@ t.test('booted under systemd-nspawn', { skip: !root && 'needs root (mmdebstrap, 
       );
     });
   } catch (err) {
-    t.comment(consoleLog.slice(-4000));
+    t.comment(booted.log().slice(-4000));
     t.comment(await inside('journalctl', '--no-pager', '-n', '80', '-o', 'cat').catch(() => 'no journal'));
     throw err;
   } finally {
     await inside('systemctl', 'poweroff', '--no-block').catch(() => undefined);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    await booted.exitWithin(30_000);
   }
 });
-
-async function poll<T>(probe: () => Promise<T | null>, what: string, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== null && v !== false) return v;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** systemctl show prints time spans the way a person writes them: "15s", "1min 30s", "500ms". */
 function timespanMs(span: string): number {

@@ -4,7 +4,7 @@
  * own tab, fitting the screen with nothing cut (test/ui/layout.ts), touch targets ≥ 48 px, glyphs
  * from DejaVu Sans; also at 1280×800 and 1080×1920. Screenshots at 800×480 as in layout.test.ts.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,9 +77,7 @@ t.test('at 800×480 each section has its tab and fits the screen', async (t) => 
     if (section === 'assist') continue;
     await page.getByTestId(`section-${section}`).click();
     await page.locator(`[data-section="${section}"][data-active]`).waitFor();
-    await settle();
-    t.same(await layoutProblems(page), [], section);
-    await shot(`dashboard-${section}`);
+    await panelsFit(t, section, `dashboard-${section}`);
   }
   t.equal(
     await page
@@ -137,6 +135,90 @@ for (const viewport of [VIEWPORTS.large, VIEWPORTS.portrait]) {
     await page.setViewportSize(VIEWPORTS.small);
   });
 }
+
+/** The panels' text size now (a panel's own font size, which its text inherits). */
+const panelTextSize = () =>
+  page
+    .locator('[data-section="kiosk"] anj-kiosk-panel')
+    .first()
+    .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+
+/** layoutProblems() on every page of a list (alerts, sessions) shown now, or on the page as it is. */
+async function listFits(t: Test, label: string): Promise<void> {
+  await settle();
+  if (!(await page.getByTestId('list-pager').isVisible())) {
+    t.same(await layoutProblems(page), [], label);
+    return;
+  }
+  while (await page.getByTestId('list-previous').isEnabled()) await page.getByTestId('list-previous').click();
+  const pages = Number((await page.getByTestId('list-at').innerText()).split('/')[1]);
+  for (let at = 1; at <= pages; at++) {
+    if (at > 1) await page.getByTestId('list-next').click();
+    await settle();
+    t.same(await layoutProblems(page), [], `${label}, list page ${at} of ${pages}`);
+  }
+  while (await page.getByTestId('list-previous').isEnabled()) await page.getByTestId('list-previous').click();
+}
+
+/** listFits() on each of the active section's panels, when large text shows them one at a time. */
+async function panelsFit(t: Test, label: string, shotName?: string): Promise<void> {
+  await settle();
+  if (!(await page.getByTestId('panel-pager').isVisible())) {
+    await listFits(t, label);
+    if (shotName) await shot(shotName);
+    return;
+  }
+  while (await page.getByTestId('panel-previous').isEnabled()) await page.getByTestId('panel-previous').click();
+  const parts = Number((await page.getByTestId('panel-at').innerText()).split('/')[1]);
+  for (let at = 1; at <= parts; at++) {
+    if (at > 1) await page.getByTestId('panel-next').click();
+    await listFits(t, `${label}, part ${at} of ${parts}`);
+    if (shotName) await shot(at === 1 ? shotName : `${shotName}-${at}`);
+  }
+}
+
+t.test("in large text the panels' text grows 1.3× and every tab, the face check and the sign-in still fit at 800×480", async (t) => {
+  await page.setViewportSize(VIEWPORTS.small);
+  await page.getByTestId('section-kiosk').click();
+  const normal = await panelTextSize();
+  await page.getByTestId('large-text').click();
+  t.equal(await page.getByTestId('large-text').getAttribute('aria-pressed'), 'true');
+  t.ok((await panelTextSize()) >= normal * 1.3 - 0.5, `panel text ${normal} px → ${await panelTextSize()} px`);
+  for (const section of SECTIONS) {
+    if (section === 'assist') continue;
+    await page.getByTestId(`section-${section}`).click();
+    await page.locator(`[data-section="${section}"][data-active]`).waitFor();
+    await panelsFit(t, `${section}, large text`, `dashboard-${section}-large`);
+  }
+  api.overview.assist = { step: 'callStaff', atKiosk: true };
+  await page.locator('[data-section="assist"][data-active]').waitFor();
+  await settle();
+  t.same(await layoutProblems(page), [], 'the call, large text');
+  await page.getByTestId('assist-unlock').click();
+  await page.getByTestId('assist-photo').waitFor();
+  await settle();
+  t.same(await layoutProblems(page), [], 'photo, question and both answers in view, large text');
+  await shot('dashboard-assist-compare-face-large');
+  await page.getByTestId('assist-face-matches').click();
+  await page.locator('[data-testid="assist"][data-step="none"]').waitFor();
+  for (const viewport of [VIEWPORTS.large, VIEWPORTS.portrait]) {
+    await page.setViewportSize(viewport);
+    await settle();
+    t.same(await layoutProblems(page), [], `${viewport.width}×${viewport.height}, large text`);
+  }
+  await page.setViewportSize(VIEWPORTS.small);
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('operator-list').waitFor();
+  t.equal(await page.getByTestId('large-text').getAttribute('aria-pressed'), 'false', 'signing out resets large text for the next person');
+  await page.getByTestId('large-text').click();
+  await settle();
+  t.same(await layoutProblems(page), [], 'the roster, large text');
+  await shot('dashboard-sign-in-large');
+  await page.getByTestId(`operator-${FAKE_OPERATOR.userId}`).click();
+  await settle();
+  t.same(await layoutProblems(page), [], 'the PIN pad, large text');
+  await shot('dashboard-sign-in-pin-large');
+});
 
 t.test('no script errors', async (t) => {
   t.same(pageErrors, []);

@@ -6,6 +6,7 @@ import t, { type Test } from 'tap';
 import { readFile } from 'node:fs/promises';
 import { VIEWPORTS } from './browser.ts';
 import { startUi } from './harness.ts';
+import { turnToRow } from './layout.ts';
 
 const ui = await startUi();
 const { kiosk, page, show, eventually, screenText } = ui;
@@ -34,6 +35,7 @@ const NINE = [
     false,
   ),
 ];
+const turnTo = (key: string) => turnToRow(page, key);
 const callStaff = (staffPin = { attemptsLeft: null as number | null, lockedUntil: null as number | null }, pinRejected = false) =>
   show({ screen: 'staffAssist', step: 'callStaff', why: 'fingerNotMatched', pinRejected, helpNeeded: true, staffPin, photo: null });
 
@@ -65,29 +67,55 @@ t.test('2. when the registry returned nothing, nothing is marked as differing an
   t.equal(await page.locator('[data-agrees="unknown"]').count(), 9, 'every row is marked unknown');
 });
 
-t.test('3. the result table says how many rows are hidden, shows a differing row whole and is keyboard-reachable', async (t) => {
-  await show({ screen: 'result', outcome: 'dataDiffers', fields: NINE as never, compared: true, canLinkReturnData: true });
-  const table = page.locator('[data-screen="result"] .table-wrap');
-  t.equal(await table.getAttribute('tabindex'), '0');
-  t.equal(await table.getAttribute('role'), 'region');
-  const rowBox = await page.getByTestId('field-alamat').boundingBox();
-  const headBox = await page.locator('[data-screen="result"] thead').boundingBox();
-  const wrapBox = await table.boundingBox();
-  t.ok(rowBox && headBox && wrapBox, 'boxes measured');
-  t.ok(rowBox!.y >= headBox!.y + headBox!.height - 1, 'the differing row is not under the sticky header');
-  t.ok(
-    rowBox!.y + rowBox!.height <= wrapBox!.y + wrapBox!.height + 1,
-    `the differing row is not cut at the bottom (${JSON.stringify([rowBox, wrapBox])})`,
-  );
-  await table.evaluate((el) => (el.scrollTop = 0));
-  await page.getByTestId('more-rows').waitFor();
-  t.match(await page.getByTestId('more-rows').innerText(), /^\d+ baris lagi/);
-  await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await page.getByTestId('more-rows').waitFor({ state: 'detached' });
-  t.pass('the hint goes once the last row is in sight');
-});
+t.test(
+  "3. the result table comes in pages of whole rows, the differing row's page first, with buttons that say where the taxpayer is",
+  async (t) => {
+    await show({ screen: 'result', outcome: 'dataDiffers', fields: NINE as never, compared: true, canLinkReturnData: true });
+    const table = page.locator('[data-screen="result"] .table-wrap');
+    t.equal(await table.getAttribute('role'), 'region');
+    t.equal(await table.evaluate((el) => getComputedStyle(el).overflowY), 'hidden', 'the table does not scroll: it pages');
+    const rowsOnPage = () => page.locator('[data-screen="result"] tbody tr:visible');
+    const wholeInTable = async () => {
+      const wrap = (await table.boundingBox())!;
+      for (const row of await rowsOnPage().all()) {
+        const b = (await row.boundingBox())!;
+        if (b.y < wrap.y - 1 || b.y + b.height > wrap.y + wrap.height + 1) return false;
+      }
+      return true;
+    };
+    for (const largeText of [false, true]) {
+      if ((await page.getByTestId('large-text').getAttribute('aria-pressed')) !== String(largeText))
+        await page.getByTestId('large-text').click();
+      const label = largeText ? 'large text' : 'normal text';
+      await page.getByTestId('pager').waitFor();
+      const [at, of] = (await page.getByTestId('page-at').innerText()).split('/').map(Number);
+      t.ok(of! > 1, `${label}: the nine rows take ${of} pages`);
+      t.equal(at, of, `${label}: the page with the differing row (the last) is shown first`);
+      t.ok(await page.getByTestId('field-alamat').isVisible(), `${label}: the differing row is in sight`);
+      t.ok(await wholeInTable(), `${label}: every row on the page is whole`);
+      t.ok(await page.getByTestId('page-next').isDisabled(), `${label}: no page after the last`);
+      await page.getByTestId('page-previous').click();
+      t.equal(await page.getByTestId('page-at').innerText(), `${at! - 1}/${of}`, `${label}: "Sebelumnya" turns back a page`);
+      t.notOk(await page.getByTestId('field-alamat').isVisible(), `${label}: the rows of the page before replace it`);
+      t.ok(await wholeInTable(), `${label}: and are whole too`);
+      t.equal(
+        await page.getByTestId('page-at').getAttribute('aria-label'),
+        `Halaman ${at! - 1} dari ${of}`,
+        `${label}: the page is named in words for a screen reader`,
+      );
+      const seen = new Set<string>();
+      while (await page.getByTestId('page-previous').isEnabled()) await page.getByTestId('page-previous').click();
+      for (let p = 1; p <= of!; p++) {
+        if (p > 1) await page.getByTestId('page-next').click();
+        for (const row of await rowsOnPage().all()) seen.add((await row.getAttribute('data-testid'))!);
+      }
+      t.equal(seen.size, NINE.length, `${label}: turning through the pages shows each of the nine rows`);
+    }
+    await page.getByTestId('large-text').click();
+  },
+);
 
-t.test('4. keypad presses, touches and scrolling count as activity; a pending staff call says help is coming', async (t) => {
+t.test('4. keypad presses, touches and turning a page count as activity; a pending staff call says help is coming', async (t) => {
   await show({ screen: 'returnData', error: null, submissions: 0 });
   await page.waitForTimeout(2100); // the page reports activity at most every 2 s
   kiosk.intents.length = 0;
@@ -96,8 +124,8 @@ t.test('4. keypad presses, touches and scrolling count as activity; a pending st
   await show({ screen: 'result', outcome: 'dataDiffers', fields: NINE as never, compared: true, canLinkReturnData: true });
   await page.waitForTimeout(2100);
   kiosk.intents.length = 0;
-  await page.locator('[data-screen="result"] .table-wrap').evaluate((el) => (el.scrollTop = 0));
-  await eventually(() => kiosk.intents.some((i) => i.type === 'activity'), 'an activity report from scrolling');
+  await page.getByTestId('page-previous').click();
+  await eventually(() => kiosk.intents.some((i) => i.type === 'activity'), 'an activity report from turning a page');
   await callStaff();
   t.match(await page.getByTestId('help-needed').innerText(), /Sesi tidak berakhir selama Anda menunggu/);
   await show({ screen: 'welcome' });
@@ -169,6 +197,7 @@ t.test('7. NOP/NPWPD entry: examples visible, a digit counter, no dead keys, err
 
 t.test('8. dates read as on the KTP-el (derivation covered in test/view/derive.test.ts)', async (t) => {
   await show({ screen: 'result', outcome: 'verified', fields: NINE as never, compared: true, canLinkReturnData: true });
+  await turnTo('tanggalLahir');
   t.match(await page.getByTestId('field-tanggalLahir').getByTestId('card-value').innerText(), /^15-07-1992$/);
 });
 
@@ -185,6 +214,7 @@ t.test('10. NIK and No KK are partly masked, shown in full only while held', asy
   await show({ screen: 'result', outcome: 'verified', fields: NINE as never, compared: true, canLinkReturnData: true });
   const nik = page.getByTestId('field-nik').getByTestId('card-value');
   t.notMatch(await screenText('result'), /3313115507920003|3313110101090007/, 'neither number in full');
+  await turnTo('nik');
   t.match(await nik.innerText(), /^331311••••••0003/);
   const reveal = page.getByTestId('reveal-nik');
   const box = (await reveal.boundingBox())!;

@@ -3,11 +3,12 @@
  * find cut off. Shared by the UI screen tests (stand-in daemon) and the end-to-end tests (real
  * daemon), so both measure the same way.
  *
- * - Every visible element of the page lies inside the viewport, except the rows of a region
- *   marked `data-scroll-region` (the result table), which must itself lie inside it.
+ * - Every visible element of the page lies inside the viewport, and inside the box of every
+ *   ancestor that clips its content (overflow other than visible: a scrolling list, a cell with
+ *   overflow hidden), across shadow roots: nothing is a scroll away or hidden under an edge.
  * - No element's content is larger than its box (scroll size against client size), which
  *   catches text cut by `overflow: hidden`, an ellipsis, a scrolling screen and a word that
- *   sticks out of its column. A marked scroll region may scroll up and down, never sideways.
+ *   sticks out of its column.
  * - Buttons and inputs are at least 48 px each way.
  * - The words of the verdict (`data-no-word-break`) are never split across lines.
  *
@@ -35,31 +36,51 @@ const CHECK = `(() => {
     if (s.position !== 'absolute') return false;
     return (el.getBoundingClientRect().width <= 1 && el.getBoundingClientRect().height <= 1) || s.clipPath === 'inset(50%)';
   };
-  // outside: an ancestor was already reported off the screen (its contents are not repeated).
-  const visit = (root, inScrollRegion, outside) => {
+  // The box an element that clips its content (overflow other than visible) shows it in.
+  const clipBox = (el) => {
+    const s = getComputedStyle(el);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') return null;
+    const r = el.getBoundingClientRect();
+    const left = r.left + el.clientLeft;
+    const top = r.top + el.clientTop;
+    return { left, top, right: left + el.clientWidth, bottom: top + el.clientHeight, by: name(el) };
+  };
+  const at = (r) => [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
+  // clip: the nearest clipping ancestor's box, narrowed by every one above it (null: none).
+  // outside: an ancestor was already reported cut or off the screen (its contents are not repeated).
+  const visit = (root, clip, outside) => {
     for (const el of root.children) {
       if (el.tagName === 'STYLE' || el.tagName === 'SCRIPT' || el.tagName === 'AUDIO' || el.tagName === 'TEMPLATE') continue;
       if (hidden(el) || srOnly(el)) continue;
       const r = el.getBoundingClientRect();
-      const scrollRegion = el.hasAttribute('data-scroll-region');
       const svgPart = el instanceof SVGElement && el.tagName !== 'svg';
       // A moving part (the indeterminate bar) slides through its track by design.
       const moving = el.getAnimations().some((a) => a.playState === 'running');
       let off = outside;
       if (r.width > 0 && r.height > 0 && !svgPart) {
-        if (!inScrollRegion && !outside && !moving && (r.left < -0.5 || r.top < -0.5 || r.right > vw + 0.5 || r.bottom > vh + 0.5)) {
-          problems.push(name(el) + ' lies outside the ' + vw + 'x' + vh + ' screen (' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(',') + ')');
+        if (!outside && !moving && (r.left < -0.5 || r.top < -0.5 || r.right > vw + 0.5 || r.bottom > vh + 0.5)) {
+          problems.push(name(el) + ' lies outside the ' + vw + 'x' + vh + ' screen (' + at(r) + ')');
+          off = true;
+        } else if (!outside && !moving && clip && (r.left < clip.left - 0.5 || r.top < clip.top - 0.5 || r.right > clip.right + 0.5 || r.bottom > clip.bottom + 0.5)) {
+          problems.push(name(el) + ' (' + at(r) + ') is clipped by ' + clip.by + ' (' + at(clip) + ')');
           off = true;
         }
         if (!(el instanceof SVGElement) && el.clientWidth > 0 && getComputedStyle(el).display !== 'inline') {
           if (el.scrollWidth > el.clientWidth + 1) problems.push(name(el) + ' is cut sideways (content ' + el.scrollWidth + ' px in ' + el.clientWidth + ')');
-          if (!scrollRegion && el.scrollHeight > el.clientHeight + 1 && el.tagName !== 'HTML' && el.tagName !== 'BODY') {
+          if (el.scrollHeight > el.clientHeight + 1 && el.tagName !== 'HTML' && el.tagName !== 'BODY') {
             problems.push(name(el) + ' is cut at the bottom (content ' + el.scrollHeight + ' px in ' + el.clientHeight + ')');
           }
         }
-        if (['BUTTON', 'INPUT', 'SELECT'].includes(el.tagName) && !inScrollRegion && (r.width < 47.5 || r.height < 47.5)) {
+        if (['BUTTON', 'INPUT', 'SELECT'].includes(el.tagName) && (r.width < 47.5 || r.height < 47.5)) {
           problems.push(name(el) + ' is ' + Math.round(r.width) + 'x' + Math.round(r.height) + ', under 48 px');
         }
+      }
+      let inner = clip;
+      const own = el instanceof SVGElement ? null : clipBox(el);
+      if (own) {
+        inner = clip
+          ? { left: Math.max(clip.left, own.left), top: Math.max(clip.top, own.top), right: Math.min(clip.right, own.right), bottom: Math.min(clip.bottom, own.bottom), by: own.by }
+          : own;
       }
       if (el.hasAttribute('data-no-word-break')) {
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -75,11 +96,11 @@ const CHECK = `(() => {
           }
         }
       }
-      if (el.shadowRoot) visit(el.shadowRoot, inScrollRegion || scrollRegion, off);
-      visit(el, inScrollRegion || scrollRegion, off);
+      if (el.shadowRoot) visit(el.shadowRoot, inner, off);
+      visit(el, inner, off);
     }
   };
-  visit(document.body, false, false);
+  visit(document.body, null, false);
   return problems;
 })()`;
 
@@ -110,4 +131,37 @@ export async function fontsUsed(page: Page): Promise<Map<string, number>> {
   } finally {
     await cdp.detach();
   }
+}
+
+/** Turns a paged result table back to its first page; the number of pages (1 when it has no pager). */
+async function firstPage(page: Page): Promise<number> {
+  if ((await page.getByTestId('pager').count()) === 0) return 1;
+  while (await page.getByTestId('page-previous').isEnabled()) await page.getByTestId('page-previous').click();
+  return Number((await page.getByTestId('page-at').innerText()).split('/')[1]);
+}
+
+/**
+ * layoutProblems() on every page of a paged result table (each named "page N of M"), or of the
+ * page as it is when nothing is paged; the table is left on the page it was on.
+ */
+export async function layoutProblemsOnEveryPage(page: Page): Promise<string[]> {
+  // Under the idle warning the page as it is is what counts (the warning takes the taps).
+  if ((await page.getByTestId('pager').count()) === 0 || (await page.locator('anj-idle-overlay').count()) > 0) return layoutProblems(page);
+  const shown = Number((await page.getByTestId('page-at').innerText()).split('/')[0]);
+  const pages = await firstPage(page);
+  const problems: string[] = [];
+  for (let at = 1; at <= pages; at++) {
+    if (at > 1) await page.getByTestId('page-next').click();
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    problems.push(...(await layoutProblems(page)).map((p) => `page ${at} of ${pages}: ${p}`));
+  }
+  for (let at = pages; at > shown; at--) await page.getByTestId('page-previous').click();
+  return problems;
+}
+
+/** Turns a paged result table, from its first page, until the row of this field is in sight. */
+export async function turnToRow(page: Page, key: string): Promise<void> {
+  const row = page.getByTestId(`field-${key}`);
+  const pages = await firstPage(page);
+  for (let at = 1; at < pages && !(await row.isVisible()); at++) await page.getByTestId('page-next').click();
 }

@@ -14,18 +14,17 @@
  * The daemon runs the demo bundle (no card reader or sensor here), as in test/systemd/booted.test.ts.
  */
 import t, { type Test } from 'tap';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { demoDefaults } from '../../device/config.ts';
 import { demoCredentials } from '../../device/sim/kit.ts';
 import { DEMO_CREDENTIALS } from '../../device/sim/dukcapil/server.ts';
 import { bootImage, CMDLINE_A } from './fake-board.ts';
 import { makeSigner } from './rauc-kiosk.ts';
+import { bootTree, poll } from '../support/nspawn.ts';
 
-const run = promisify(execFile);
 const repo = join(import.meta.dirname, '../..');
 t.setTimeout(900_000);
 
@@ -33,20 +32,6 @@ function be32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n);
   return b;
-}
-
-async function poll<T>(probe: () => Promise<T | null>, what: string, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== null) return v;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 t.test(
@@ -145,13 +130,10 @@ t.test(
       writeFileSync(join(data, 'rauc/anjungan-update.json'), JSON.stringify(journal));
       if (opts.pageAlive) writeFileSync(join(board, 'page-alive'), '');
 
-      const nspawn = spawn(
-        'systemd-nspawn',
+      const booted = await bootTree(
+        t,
+        tree,
         [
-          '-q',
-          '-b',
-          '-D',
-          tree,
           '--read-only',
           `--bind=${data}:/data`,
           `--bind=${dataEtc}:/etc/anjungan`,
@@ -159,39 +141,10 @@ t.test(
           `--bind-ro=${join(repo, 'dist/device')}:/opt/anjungan/dist/device`,
           `--bind=${p1}:/boot/firmware`,
           `--bind=${board}:/test-board`,
-          '--register=no',
-          '--keep-unit',
           '--private-network',
-          '--console=pipe',
-          'systemd.unit=multi-user.target',
         ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let consoleLog = '';
-      nspawn.stdout!.on('data', (d) => (consoleLog += String(d)));
-      nspawn.stderr!.on('data', (d) => (consoleLog += String(d)));
-      const exited = new Promise<number | null>((resolve) => nspawn.on('exit', (code) => resolve(code)));
-      t.teardown(async () => {
-        if (nspawn.exitCode === null) {
-          nspawn.kill('SIGKILL');
-          await exited;
-        }
-      });
-      const leader = await poll(
-        async () => {
-          const pid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(nspawn.pid)], { encoding: 'utf8' })
-            .trim()
-            .split(/\s+/)[0];
-          return pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' ? pid : null;
-        },
-        'the container init',
         120_000,
-      ).catch((e: Error) => {
-        t.comment(consoleLog.slice(-3000));
-        throw e;
-      });
-      const inside = async (...cmd: string[]) =>
-        (await run('nsenter', ['--target', leader, '--all', ...cmd], { encoding: 'utf8' })).stdout.trim();
+      );
       const audit = () => {
         const db = new Database(join(dataLib, 'anjungan.sqlite'), { readonly: true });
         try {
@@ -206,7 +159,17 @@ t.test(
           db.close();
         }
       };
-      return { board, data, p1, exited, inside, audit, log: () => consoleLog, nspawn };
+      return {
+        board,
+        data,
+        p1,
+        exited: booted.exited,
+        exitWithin: booted.exitWithin,
+        inside: booted.inside,
+        audit,
+        log: booted.log,
+        nspawn: booted.nspawn,
+      };
     }
 
     await t.test('proved: rauc status knows the slots, the check marks B good and commits it in autoboot.txt', async (t) => {
@@ -278,7 +241,7 @@ t.test(
 
     await t.test('not proved in time (its page never pings): marked bad, and the unit reboots the board', async (t) => {
       const b = await trialBoot(t, { pageAlive: false, deadlineS: 30 });
-      const code = await Promise.race([b.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 400_000))]);
+      const code = await b.exitWithin(400_000);
       t.not(code, 'still running', `the container went down by itself (exit ${String(code)})`);
       t.equal(
         readFileSync(join(b.p1, 'autoboot.txt'), 'utf8'),

@@ -8,7 +8,7 @@ import type { KioskView } from '../../device/view/protocol.ts';
 import type { Messages } from '../i18n.ts';
 
 export type SessionStepName = 'card' | 'finger' | 'check' | 'result';
-const ORDER: readonly SessionStepName[] = ['card', 'finger', 'check', 'result'];
+export const STEP_ORDER: readonly SessionStepName[] = ['card', 'finger', 'check', 'result'];
 
 /** The step a view belongs to; null outside a session (welcome, out of service). */
 export function stepOf(view: KioskView): SessionStepName | null {
@@ -98,9 +98,9 @@ export class AnjStepBar extends LitElement {
 
   override render() {
     const m = this.messages.steps;
-    const at = ORDER.indexOf(this.current);
+    const at = STEP_ORDER.indexOf(this.current);
     return html`<ol aria-label=${m.label} data-testid="step-bar">
-      ${ORDER.map(
+      ${STEP_ORDER.map(
         (step, i) => html`<li class=${i < at ? 'done' : ''} aria-current=${i === at ? 'step' : 'false'} data-step=${step}>${m[step]}</li>`,
       )}
     </ol>`;

@@ -39,6 +39,8 @@ export const KIOSK_IDLE_SIGN_OUT_MS = 120_000;
 /** On the kiosk, input tells the daemon someone is at the desk at most this often. */
 const KIOSK_TOUCH_EVERY_MS = 30_000;
 const RECENT_SESSIONS = 20;
+/** The screens that show one section at a time (the kiosk's 800×480 first); the CSS below says the same. */
+const SMALL_SCREEN = '(max-width: 1099px), (max-height: 899px)';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 type Phase = 'checking' | 'signedOut' | 'signedIn';
@@ -68,6 +70,11 @@ export class AnjDashboard extends LitElement {
   @state() private photo: string | null = null;
   @state() private reportResult: ReportExport | null = null;
   @state() private reportRefusal = '';
+  /** Large text: the panels' text 1.3× (the header and tabs keep their size, like the kiosk's frame). */
+  @state() private largeText = false;
+  /** Large text on a small screen: the active section's panels one at a time; which one, of how many. */
+  @state() private panelPage = 0;
+  @state() private panelPages = 1;
   /** Served by the kiosk's own listener into the kiosk's browser. */
   private readonly onKiosk = LOOPBACK.has(location.hostname);
   private readonly api = new StaffApi({ baseUrl: location.origin });
@@ -94,6 +101,21 @@ export class AnjDashboard extends LitElement {
         display: block;
         min-height: 100vh;
         background: var(--anj-canvas);
+      }
+      :host([large-text]) {
+        --anj-staff-text-scale: 1.3;
+      }
+      .panel-pager {
+        display: none;
+      }
+      /* The frame keeps its size in large text: the panels' text grows. */
+      header,
+      nav {
+        font-size: 17px;
+      }
+      header .large-text[aria-pressed='true'] {
+        background: #fff;
+        color: var(--anj-primary);
       }
       header {
         display: flex;
@@ -212,6 +234,47 @@ export class AnjDashboard extends LitElement {
         }
         .section:not([data-active]) {
           display: none;
+        }
+        /* Large text: one panel at a time, turned with the buttons under it, instead of a column
+           taller than the screen. */
+        :host([large-text]) {
+          --anj-list-height: 8.5em;
+          --anj-chart-height: 6em;
+        }
+        :host([large-text]) main {
+          padding: 4px 6px;
+        }
+        :host([large-text]) nav {
+          padding: 2px 8px;
+        }
+        :host([large-text]) .section {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        :host([large-text]) .section > * {
+          padding: 6px 12px 8px;
+        }
+        :host([large-text]) .section > [data-off-page] {
+          display: none;
+        }
+        :host([large-text]) .panel-pager {
+          display: flex;
+          align-items: center;
+          justify-content: center;
+          gap: 8px;
+          padding: 4px 8px;
+          font-size: 17px;
+          background: var(--anj-paper);
+          border-top: 2px solid #c3ccd8;
+        }
+        .panel-pager .btn {
+          min-height: 48px;
+          padding: 0 0.8em;
+          border-width: 2px;
+        }
+        .panel-pager .at {
+          font-weight: 700;
+          min-width: 3em;
+          text-align: center;
         }
       }
       .badge {
@@ -334,6 +397,7 @@ export class AnjDashboard extends LitElement {
     this.reportResult = null;
     this.reportRefusal = '';
     this.phase = 'signedOut';
+    this.largeText = false;
     this.session = null;
     this.overview = null;
     this.alerts = [];
@@ -602,6 +666,37 @@ export class AnjDashboard extends LitElement {
     </div>`;
   }
 
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    this.toggleAttribute('large-text', this.largeText);
+    if (changed.has('section') || changed.has('largeText')) this.panelPage = 0;
+    this.pagePanels();
+  }
+
+  /** Large text on a small screen: shows the active section's panel of this page, hides the others. */
+  private pagePanels(): void {
+    const active = this.renderRoot.querySelector<HTMLElement>('.section[data-active]');
+    const panels = active ? [...active.children] : [];
+    const paged = this.largeText && matchMedia(SMALL_SCREEN).matches && panels.length > 1;
+    const pages = paged ? panels.length : 1;
+    for (const [i, panel] of panels.entries()) panel.toggleAttribute('data-off-page', paged && i !== this.panelPage);
+    if (pages !== this.panelPages) this.panelPages = pages;
+  }
+
+  private panelPager() {
+    if (this.phase !== 'signedIn' || this.panelPages < 2) return nothing;
+    const m = this.m;
+    const at = this.panelPage + 1;
+    return html`<div class="panel-pager" role="group" data-testid="panel-pager">
+      <button class="btn" data-testid="panel-previous" ?disabled=${at === 1} @click=${() => (this.panelPage -= 1)}>
+        ◀ ${m.previousPanel}
+      </button>
+      <span class="at" data-testid="panel-at" aria-label=${m.panelLabel(at, this.panelPages)}>${at}/${this.panelPages}</span>
+      <button class="btn" data-testid="panel-next" ?disabled=${at === this.panelPages} @click=${() => (this.panelPage += 1)}>
+        ${m.nextPanel} ▶
+      </button>
+    </div>`;
+  }
+
   override render() {
     const m = this.m;
     return html`<header>
@@ -613,6 +708,14 @@ export class AnjDashboard extends LitElement {
           </div>
         </div>
         <div class="tools">
+          <button
+            class="btn large-text"
+            data-testid="large-text"
+            aria-pressed=${String(this.largeText)}
+            @click=${() => (this.largeText = !this.largeText)}
+          >
+            <span aria-hidden="true">A+</span> ${m.largeText}
+          </button>
           <button class="btn" data-testid="switch-language" lang=${this.locale === 'id' ? 'en' : 'id'} @click=${() => this.toggleLocale()}>
             ${m.switchLanguage}
           </button>
@@ -627,6 +730,7 @@ export class AnjDashboard extends LitElement {
           ${this.actionFailed ? html`<p class="banner" data-testid="action-failed">${m.actionFailed}</p>` : nothing}
         </div>
         ${this.phase === 'signedOut' ? this.signInView() : this.phase === 'signedIn' ? this.panels() : nothing}
-      </main>`;
+      </main>
+      ${this.panelPager()}`;
   }
 }

@@ -10,6 +10,12 @@ export interface DashboardMessages {
   title: string;
   office: string;
   switchLanguage: string;
+  /** The one-tap large text, as on the kiosk screen (reset at sign-out). */
+  largeText: string;
+  /** Large text on a small screen: a section's panels one at a time. */
+  previousPanel: string;
+  nextPanel: string;
+  panelLabel: (at: number, of: number) => string;
   backToKiosk: string;
   signOut: string;
   signedInAs: (operator: string) => string;
@@ -194,6 +200,10 @@ const id: DashboardMessages = {
   title: 'Dasbor Petugas',
   office: 'Anjungan Verifikasi KTP-el',
   switchLanguage: 'English',
+  largeText: 'Huruf besar',
+  previousPanel: 'Sebelumnya',
+  nextPanel: 'Berikutnya',
+  panelLabel: (at, of) => `Bagian ${at} dari ${of}`,
   backToKiosk: 'Kembali ke kiosk',
   signOut: 'Keluar',
   signedInAs: (operator) => `Masuk sebagai ${operator}`,
@@ -400,6 +410,10 @@ const en: DashboardMessages = {
   title: 'Staff dashboard',
   office: 'KTP-el Verification Kiosk',
   switchLanguage: 'Bahasa Indonesia',
+  largeText: 'Large text',
+  previousPanel: 'Previous',
+  nextPanel: 'Next',
+  panelLabel: (at, of) => `Part ${at} of ${of}`,
   backToKiosk: 'Back to the kiosk',
   signOut: 'Sign out',
   signedInAs: (operator) => `Signed in as ${operator}`,

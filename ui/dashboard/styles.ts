@@ -7,8 +7,9 @@ import { css } from 'lit';
 
 export const dashboardTokens = css`
   :host {
-    --anj-text: 17px;
-    --anj-title: 24px;
+    /* Large text (the dashboard's A+) sets the scale on the dashboard; every panel inherits it. */
+    --anj-text: calc(17px * var(--anj-staff-text-scale, 1));
+    --anj-title: calc(24px * var(--anj-staff-text-scale, 1));
     --anj-touch: 48px;
     --anj-gap: 14px;
   }
@@ -101,6 +102,11 @@ export const panel = css`
     flex-wrap: wrap;
     gap: 12px;
     align-items: flex-start;
+  }
+  /* The question and its answers beside the photo, narrowing before they fall under it. */
+  .compare > div {
+    flex: 1 1 14em;
+    min-width: 0;
   }
   .compare img {
     height: 9.5em;

@@ -1,8 +1,9 @@
-import { css, html, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 import type { ResultOutcome } from '../../device/view/protocol.ts';
 import { maskIdNumber } from '../format.ts';
+import { pageOfRow, rowPageStarts } from '../components/row-pages.ts';
 
 const TONE: Record<ResultOutcome, 'ok' | 'warn' | 'bad'> = {
   verified: 'ok',
@@ -22,20 +23,22 @@ const MASKED_FIELDS = new Set(['nik', 'nomorKk']);
 @customElement('anj-screen-result')
 export class ResultScreen extends ScreenElement<'result'> {
   readonly screenName = 'result';
-  /** Rows wholly or partly below the visible part of the table. */
-  @state() private rowsBelow = 0;
+  /** The index of each page's first row: a page holds only whole rows, as many as the table's room takes. */
+  @state() private pageStarts: number[] = [0];
+  @state() private page = 0;
   /** The field whose full number is shown while the taxpayer holds its button. */
   @state() private revealed: string | null = null;
   static override styles = [
     ...ScreenElement.styles,
     css`
-      /* Verdict on top, the table under it (the one part that scrolls), the way on at the bottom:
-         the verdict, its advice and the session code stay in sight on every screen size. */
+      /* Verdict on top (with the session code for staff in its corner), the table under it in
+         pages of whole rows, the page buttons and the way on at the bottom: the verdict, its
+         advice and the session code stay in sight, and nothing is a scroll away. */
       :host {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) auto;
+        grid-template-columns: minmax(0, 1fr);
         grid-template-rows: auto minmax(0, 1fr) auto;
-        grid-template-areas: 'head head' 'table table' 'reference actions';
+        grid-template-areas: 'head' 'table' 'foot';
         align-items: center;
         height: 100%;
         min-height: 0;
@@ -44,9 +47,7 @@ export class ResultScreen extends ScreenElement<'result'> {
       /* Portrait: the buttons follow the table, in reach, instead of sinking to the bottom edge. */
       @media (orientation: portrait) {
         :host {
-          grid-template-columns: minmax(0, 1fr);
-          grid-template-rows: auto minmax(0, max-content) auto auto;
-          grid-template-areas: 'head' 'table' 'reference' 'actions';
+          grid-template-rows: auto minmax(0, max-content) auto;
           align-content: start;
         }
       }
@@ -56,9 +57,13 @@ export class ResultScreen extends ScreenElement<'result'> {
         box-sizing: border-box;
         border-radius: var(--anj-radius);
         border: 3px solid;
-        padding: 0.25em 0.7em;
+        padding: 0.2em 0.6em;
         display: grid;
-        gap: 0.15em;
+        grid-template-columns: minmax(0, 1fr) auto;
+        grid-template-areas: 'title reference' 'action action';
+        column-gap: 0.6em;
+        row-gap: 0.1em;
+        align-items: start;
       }
       .headline.ok {
         color: var(--anj-ok);
@@ -73,11 +78,21 @@ export class ResultScreen extends ScreenElement<'result'> {
         background: var(--anj-bad-bg);
       }
       .headline h1 {
+        grid-area: title;
         font-size: calc(var(--anj-title) * 0.8);
       }
       .headline p {
+        grid-area: action;
         color: var(--anj-ink);
         max-width: none;
+      }
+      /* The code is for staff: the frame's size, not the taxpayer's text size. */
+      .headline anj-session-reference {
+        grid-area: reference;
+        max-width: 14em;
+        text-align: right;
+        font-size: clamp(13px, 1.6vmin + 6px, 19px);
+        color: var(--anj-ink);
       }
       /* Whole words only in the verdict: no word is split across lines. */
       .headline h1,
@@ -90,44 +105,62 @@ export class ResultScreen extends ScreenElement<'result'> {
         grid-area: table;
         align-self: stretch;
         min-height: 0;
-        overflow: auto;
+        overflow: hidden;
         border: 2px solid #cfd8e3;
         border-radius: 8px;
       }
-      .table-wrap:focus-visible {
-        outline: 4px solid var(--anj-focus-ring);
-      }
-      anj-session-reference {
-        grid-area: reference;
-      }
-      /* Rows below the visible part: said at the table's foot, where the eye leaves it. */
-      .more {
-        position: sticky;
-        bottom: 0;
-        margin: 0;
-        max-width: none;
-        padding: 0.15em 0.5em;
-        font-size: 0.8em;
-        font-weight: 700;
-        color: var(--anj-primary-ink);
-        background: var(--anj-primary);
-      }
-      .more::before {
-        content: '▼ ';
-      }
-      .more.none {
+      /* Rows of other pages; while the pages are measured every row shows. */
+      :host(:not([measuring])) tr.off-page {
         display: none;
       }
+      .foot {
+        grid-area: foot;
+        display: flex;
+        align-items: center;
+        gap: var(--anj-gap);
+      }
       .actions {
-        grid-area: actions;
+        margin-left: auto;
         flex-wrap: nowrap;
         justify-content: flex-end;
       }
       @media (orientation: portrait) {
-        .actions {
-          justify-content: center;
+        .foot {
           flex-wrap: wrap;
+          justify-content: center;
         }
+        .actions {
+          margin-left: 0;
+          flex-wrap: wrap;
+          justify-content: center;
+        }
+      }
+      /* The page buttons: a symbol with its word under it, at the frame's size like the settings. */
+      .pager {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        font-size: clamp(14px, 1.6vmin + 7px, 22px);
+      }
+      .pager .btn {
+        display: inline-grid;
+        justify-items: center;
+        align-content: center;
+        padding: 2px 0.5em;
+        line-height: 1.1;
+        white-space: nowrap;
+      }
+      .pager .icon {
+        font-size: 1.2em;
+      }
+      .pager .word {
+        font-size: 0.85em;
+      }
+      .page-at {
+        font-weight: 700;
+        white-space: nowrap;
+        min-width: 2.5em;
+        text-align: center;
       }
       .reveal {
         min-height: 48px;
@@ -144,11 +177,17 @@ export class ResultScreen extends ScreenElement<'result'> {
         padding: 0.2em 0.4em;
         font-weight: 700;
       }
+      /* Fixed columns: a page's rows are measured with every row shown, so the columns must not
+         change width with the rows a page holds. */
       table {
         width: 100%;
+        table-layout: fixed;
         border-collapse: collapse;
         text-align: left;
         font-size: 0.85em;
+      }
+      thead th:first-child {
+        width: 30%;
       }
       th,
       td {
@@ -162,9 +201,6 @@ export class ResultScreen extends ScreenElement<'result'> {
         overflow-wrap: anywhere;
       }
       thead th {
-        position: sticky;
-        top: 0;
-        z-index: 1;
         background: var(--anj-canvas);
       }
       tr.differs td {
@@ -173,7 +209,6 @@ export class ResultScreen extends ScreenElement<'result'> {
       /* The mark sits under the label: three columns fit without sideways scrolling. */
       .mark {
         display: block;
-        white-space: nowrap;
         font-weight: 700;
       }
       .mark.agrees {
@@ -185,63 +220,117 @@ export class ResultScreen extends ScreenElement<'result'> {
       .mark.unknown {
         color: var(--anj-muted);
       }
+      .source {
+        display: none;
+      }
+      /* Large text on the kiosk's short panel: three columns would leave a long address a
+         column a few words wide, taller than the screen. Each field is a block instead: its name
+         and mark on a line, then each source's value on the whole width, named at its left. */
+      @media (orientation: landscape) and (max-height: 560px) {
+        :host {
+          padding-top: 6px;
+          padding-bottom: 6px;
+          gap: 6px;
+        }
+        :host-context(html[data-text-size='large']) .actions .btn {
+          padding: 0 0.6em;
+          white-space: nowrap;
+        }
+        :host-context(html[data-text-size='large']) :is(table, tbody) {
+          display: block;
+        }
+        :host-context(html[data-text-size='large']) caption {
+          display: block;
+        }
+        :host-context(html[data-text-size='large']) thead {
+          display: none;
+        }
+        :host-context(html[data-text-size='large']) tbody tr {
+          display: grid;
+          grid-template-columns: max-content minmax(0, 1fr);
+          column-gap: 0.5em;
+          padding: 0.05em 0.4em 0.15em;
+          border-bottom: 2px solid #cfd8e3;
+          line-height: 1.2;
+        }
+        :host-context(html[data-text-size='large']) tbody tr:last-child {
+          border-bottom: 0;
+        }
+        :host-context(html[data-text-size='large']) tr.differs {
+          background: var(--anj-warn-bg);
+        }
+        :host-context(html[data-text-size='large']) tbody th {
+          grid-column: 1 / -1;
+          padding: 0;
+          border: 0;
+        }
+        :host-context(html[data-text-size='large']) .mark {
+          display: inline;
+          margin-left: 0.4em;
+        }
+        :host-context(html[data-text-size='large']) td {
+          display: contents;
+        }
+        :host-context(html[data-text-size='large']) .source {
+          display: block;
+          color: var(--anj-muted);
+          font-weight: 700;
+        }
+        /* One value (both sources hold the very same, or only the card was read): shown once, under
+           the field's name. */
+        :host-context(html[data-text-size='large']) tr.same .registry,
+        :host-context(html[data-text-size='large']) tr.same .source {
+          display: none;
+        }
+        :host-context(html[data-text-size='large']) tr.same .value > span {
+          grid-column: 1 / -1;
+        }
+      }
     `,
   ];
 
-  /** Until the taxpayer moves the table, a change of size brings the differing row back into sight. */
-  private tableMoved = false;
-  private resizeObserver = new ResizeObserver(() => {
-    if (!this.tableMoved) this.showFirstDifference();
-    this.countRowsBelow();
-  });
+  /** Until the taxpayer turns a page, the page with the first differing row is the one shown. */
+  private pagedByTaxpayer = false;
+  /** The pages follow the screen's size and the text size (which changes the verdict's size). */
+  private resizeObserver = new ResizeObserver(() => this.paginate());
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver.observe(this);
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver.disconnect();
   }
 
-  /**
-   * On a small screen the table scrolls: bring the first differing row wholly into sight below
-   * the sticky header, and say how many rows remain below.
-   */
   override updated(changed: PropertyValues<this>) {
     super.updated(changed);
-    const wrap = this.renderRoot.querySelector<HTMLElement>('.table-wrap');
-    if (!wrap) return;
     if (changed.has('view')) {
-      this.tableMoved = false;
-      this.resizeObserver.disconnect();
-      this.resizeObserver.observe(wrap);
-      this.resizeObserver.observe(this.renderRoot.querySelector('table')!);
-      this.showFirstDifference();
-      this.countRowsBelow();
+      this.pagedByTaxpayer = false;
+      this.page = 0;
+      const headline = this.renderRoot.querySelector('.headline');
+      if (headline) this.resizeObserver.observe(headline);
     }
+    if (changed.has('view') || changed.has('messages') || changed.has('locale')) this.paginate();
   }
 
-  private showFirstDifference(): void {
+  /** Splits the rows into pages of whole rows, as many as the table's grid row holds. */
+  private paginate(): void {
     const wrap = this.renderRoot.querySelector<HTMLElement>('.table-wrap');
-    const row = this.view.outcome === 'dataDiffers' ? this.renderRoot.querySelector<HTMLElement>('tr.differs') : null;
-    if (!wrap || !row) return;
-    const head = this.renderRoot.querySelector<HTMLElement>('thead');
-    // Positions in the scrolled content. The hint at the foot (about a line) covers the bottom,
-    // unless the row is the last: scrolled to the end, the hint goes.
-    const box = wrap.getBoundingClientRect();
-    const rowBox = row.getBoundingClientRect();
-    const rowTop = rowBox.top - box.top + wrap.scrollTop;
-    const rowBottom = rowBox.bottom - box.top + wrap.scrollTop;
-    const foot = row.nextElementSibling ? parseFloat(getComputedStyle(wrap).fontSize) * 1.6 : 0;
-    const top = rowTop - (head?.offsetHeight ?? 0);
-    const bottom = row.nextElementSibling ? rowBottom - wrap.clientHeight + foot : wrap.scrollHeight;
-    if (wrap.scrollTop > top || wrap.scrollTop < bottom) wrap.scrollTop = Math.max(0, Math.min(top, Math.max(bottom, wrap.scrollTop)));
+    const table = this.renderRoot.querySelector<HTMLElement>('table');
+    if (!wrap || !table) return;
+    const starts = rowPageStarts(this, wrap, table, [...this.renderRoot.querySelectorAll<HTMLElement>('tbody tr')]);
+    if (starts.join() !== this.pageStarts.join()) this.pageStarts = starts;
+    if (!this.pagedByTaxpayer) {
+      const firstDifference = this.view.fields.findIndex((f) => f.agrees === false);
+      this.page = firstDifference < 0 ? 0 : pageOfRow(firstDifference, starts);
+    } else this.page = Math.min(this.page, starts.length - 1);
   }
 
-  private countRowsBelow(): void {
-    const wrap = this.renderRoot.querySelector<HTMLElement>('.table-wrap');
-    if (!wrap) return;
-    // The hint at the foot covers the table's last line while it shows.
-    const hint = this.renderRoot.querySelector<HTMLElement>('.more:not(.none)');
-    const limit = wrap.getBoundingClientRect().bottom - (hint?.offsetHeight ?? 0) + 1;
-    this.rowsBelow = [...this.renderRoot.querySelectorAll('tbody tr')].filter((r) => r.getBoundingClientRect().bottom > limit).length;
+  private turn(by: number): void {
+    this.pagedByTaxpayer = true;
+    this.page = Math.max(0, Math.min(this.pageStarts.length - 1, this.page + by));
   }
 
   private value(key: string, value: string) {
@@ -277,8 +366,24 @@ export class ResultScreen extends ScreenElement<'result'> {
   private mark(agrees: boolean | null) {
     const m = this.messages.result;
     const [tone, text] =
-      agrees === null ? ['unknown', `– ${m.unknown}`] : agrees ? ['agrees', `✓ ${m.agrees}`] : ['differs', `✗ ${m.differs}`];
+      agrees === null ? ['unknown', `–\u00a0${m.unknown}`] : agrees ? ['agrees', `✓\u00a0${m.agrees}`] : ['differs', `✗\u00a0${m.differs}`];
     return html`<span class="mark ${tone}" data-testid="field-mark">${text}</span>`;
+  }
+
+  private pager() {
+    const m = this.messages.result;
+    const pages = this.pageStarts.length;
+    if (pages < 2) return nothing;
+    const at = this.page + 1;
+    return html`<div class="pager" role="group" aria-label=${m.tableLabel} data-testid="pager">
+      <button class="btn" data-testid="page-previous" ?disabled=${this.page === 0} @click=${() => this.turn(-1)}>
+        <span class="icon" aria-hidden="true">▲</span><span class="word">${m.previousPage}</span>
+      </button>
+      <span class="page-at" data-testid="page-at" role="status" aria-label=${m.pageLabel(at, pages)}>${m.page(at, pages)}</span>
+      <button class="btn" data-testid="page-next" ?disabled=${at === pages} @click=${() => this.turn(1)}>
+        <span class="icon" aria-hidden="true">▼</span><span class="word">${m.nextPage}</span>
+      </button>
+    </div>`;
   }
 
   override render() {
@@ -286,25 +391,15 @@ export class ResultScreen extends ScreenElement<'result'> {
     const v = this.view;
     const advice = m.outcome[v.outcome];
     const compared = v.compared;
+    const first = this.pageStarts[this.page] ?? 0;
+    const end = this.pageStarts[this.page + 1] ?? v.fields.length;
     return html`<div class="headline ${TONE[v.outcome]}" data-testid="outcome" data-outcome=${v.outcome}>
         <h1 tabindex="-1" data-no-word-break>${unbroken(advice.title)}</h1>
+        ${this.referenceLine()}
         <p data-testid="outcome-action" data-no-word-break>${unbroken(advice.action)}</p>
       </div>
-      <div
-        class="table-wrap"
-        data-scroll-region
-        tabindex="0"
-        role="region"
-        aria-label=${m.tableLabel}
-        @pointerdown=${() => (this.tableMoved = true)}
-        @wheel=${() => (this.tableMoved = true)}
-        @keydown=${() => (this.tableMoved = true)}
-        @scroll=${() => {
-          this.countRowsBelow();
-          this.dispatchEvent(new CustomEvent('anj-activity', { bubbles: true, composed: true }));
-        }}
-      >
-        <table>
+      <div class="table-wrap" role="region" aria-label=${m.tableLabel}>
+        <table role="table">
           ${
             compared
               ? null
@@ -312,29 +407,37 @@ export class ResultScreen extends ScreenElement<'result'> {
                   ${m.notCompared}
                 </caption>`
           }
-          <thead>
-            <tr>
-              <th scope="col">${m.fieldHeader}</th>
-              <th scope="col">${m.cardHeader}</th>
-              ${compared ? html`<th scope="col">${m.registryHeader}</th>` : null}
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">${m.fieldHeader}</th>
+              <th scope="col" role="columnheader">${m.cardHeader}</th>
+              ${compared ? html`<th scope="col" role="columnheader">${m.registryHeader}</th>` : null}
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${v.fields.map(
-              (f) =>
+              (f, i) =>
                 html`<tr
-                  class=${f.agrees === false ? 'differs' : 'agrees'}
+                  role="row"
+                  class="${f.agrees === false ? 'differs' : 'agrees'} ${!compared || f.registry === f.card ? 'same' : ''} ${i < first || i >= end ? 'off-page' : ''}"
                   data-testid=${`field-${f.key}`}
                   data-agrees=${f.agrees === null ? 'unknown' : String(f.agrees)}
                 >
-                  <th scope="row">${f.label[this.locale]} ${compared ? this.mark(f.agrees) : null}</th>
-                  <td class="value" data-testid="card-value">
-                    ${this.value(f.key, f.card)} ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}
+                  <th scope="row" role="rowheader">${f.label[this.locale]} ${compared ? this.mark(f.agrees) : null}</th>
+                  <td role="cell" class="value card">
+                    <span class="source" aria-hidden="true">${m.cardHeader}</span>
+                    <span
+                      ><span data-testid="card-value">${this.value(f.key, f.card)}</span>
+                      ${MASKED_FIELDS.has(f.key) ? this.revealButton(f.key) : null}</span
+                    >
                   </td>
                   ${
                     compared
-                      ? html`<td class="value" data-testid="registry-value">
-                          ${f.registry === null ? m.noRegistryValue : this.value(f.key, f.registry)}
+                      ? html`<td role="cell" class="value registry">
+                          <span class="source" aria-hidden="true">${m.registryHeader}</span>
+                          <span data-testid="registry-value"
+                            >${f.registry === null ? m.noRegistryValue : this.value(f.key, f.registry)}</span
+                          >
                         </td>`
                       : null
                   }
@@ -342,24 +445,19 @@ export class ResultScreen extends ScreenElement<'result'> {
             )}
           </tbody>
         </table>
-        <p
-          class="more ${this.rowsBelow > 0 ? '' : 'none'}"
-          aria-hidden=${this.rowsBelow > 0 ? 'false' : 'true'}
-          data-testid=${this.rowsBelow > 0 ? 'more-rows' : 'no-more-rows'}
-        >
-          ${m.moreRows(Math.max(this.rowsBelow, 1))}
-        </p>
       </div>
-      ${this.referenceLine()}
-      <div class="actions">
-        ${
-          v.canLinkReturnData
-            ? html`<button class="btn" data-testid="link-return-data" @click=${() => this.intent({ type: 'linkReturnData' })}>
-                ${m.linkReturnData}
-              </button>`
-            : null
-        }
-        <button class="btn primary" data-testid="finish" @click=${() => this.intent({ type: 'finish' })}>${this.messages.done}</button>
+      <div class="foot">
+        ${this.pager()}
+        <div class="actions">
+          ${
+            v.canLinkReturnData
+              ? html`<button class="btn" data-testid="link-return-data" @click=${() => this.intent({ type: 'linkReturnData' })}>
+                  ${m.linkReturnData}
+                </button>`
+              : null
+          }
+          <button class="btn primary" data-testid="finish" @click=${() => this.intent({ type: 'finish' })}>${this.messages.done}</button>
+        </div>
       </div>`;
   }
 }

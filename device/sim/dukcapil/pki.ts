@@ -2,9 +2,13 @@
  * A throwaway PKI for the Dukcapil simulator, made with the openssl CLI at start: a test CA and
  * a server certificate for 127.0.0.1/localhost signed by it. Keys exist only in memory once
  * generated; the temporary folder is removed. The CA PEM is what a client pins.
+ *
+ * Each openssl run costs a process start, which on a Pi-class CPU is most of the simulator's
+ * share of the daemon's start (#25): the server certificate is made and signed in one run
+ * (`req -x509 -CA`, OpenSSL 3), and a certificate from another CA is one self-signed run.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,59 +21,64 @@ export interface TestPki {
   serverKeyPem: string;
 }
 
-export async function generateTestPki(caName: string, hosts: { ips: string[]; dnsNames: string[] }): Promise<TestPki> {
+interface Hosts {
+  ips: string[];
+  dnsNames: string[];
+}
+
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+const CA_EXTENSIONS = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
+
+const subjectAltName = (hosts: Hosts) =>
+  `subjectAltName=${[...hosts.ips.map((ip) => `IP:${ip}`), ...hosts.dnsNames.map((d) => `DNS:${d}`)].join(',')}`;
+
+function serverExtensions(hosts: Hosts): string[] {
+  const extensions = [
+    subjectAltName(hosts),
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth',
+  ];
+  return extensions.flatMap((e) => ['-addext', e]);
+}
+
+async function inTemporaryFolder<T>(work: (path: (file: string) => string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'dukcapil-sim-pki-'));
   try {
-    const p = (f: string) => join(dir, f);
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    return await work((f) => join(dir, f));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function generateTestPki(caName: string, hosts: Hosts): Promise<TestPki> {
+  return inTemporaryFolder(async (p) => {
+    const subject = (cn: string) => ['-subj', `/O=anjungan test only/CN=${cn}`, '-days', '2'];
     await run('openssl', [
       'req',
       '-x509',
-      ...ec,
+      ...NEW_EC_KEY,
       '-keyout',
       p('ca.key'),
       '-out',
       p('ca.pem'),
-      '-days',
-      '2',
-      '-subj',
-      `/O=anjungan test only/CN=${caName}`,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
+      ...subject(caName),
+      ...CA_EXTENSIONS,
     ]);
     await run('openssl', [
       'req',
-      ...ec,
+      '-x509',
+      ...NEW_EC_KEY,
       '-keyout',
       p('server.key'),
       '-out',
-      p('server.csr'),
-      '-subj',
-      '/O=anjungan test only/CN=dukcapil-simulator',
-    ]);
-    const san = [...hosts.ips.map((ip) => `IP:${ip}`), ...hosts.dnsNames.map((d) => `DNS:${d}`)].join(',');
-    await writeFile(
-      p('server.ext'),
-      `subjectAltName=${san}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
-    );
-    await run('openssl', [
-      'x509',
-      '-req',
-      '-in',
-      p('server.csr'),
+      p('server.pem'),
+      ...subject('dukcapil-simulator'),
       '-CA',
       p('ca.pem'),
       '-CAkey',
       p('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      p('server.pem'),
-      '-days',
-      '2',
-      '-extfile',
-      p('server.ext'),
+      ...serverExtensions(hosts),
     ]);
     const [caPem, serverCertPem, serverKeyPem] = await Promise.all([
       readFile(p('ca.pem'), 'utf8'),
@@ -77,7 +86,33 @@ export async function generateTestPki(caName: string, hosts: { ips: string[]; dn
       readFile(p('server.key'), 'utf8'),
     ]);
     return { caPem, serverCertPem, serverKeyPem };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
+}
+
+/**
+ * A server certificate for the same hosts from a CA no client pins: a CA certificate of its own,
+ * presented as the server's (the foreign-certificate fault). Its `caPem` is the certificate itself.
+ */
+export function generateForeignCertificate(caName: string, hosts: Hosts): Promise<TestPki> {
+  return inTemporaryFolder(async (p) => {
+    await run('openssl', [
+      'req',
+      '-x509',
+      ...NEW_EC_KEY,
+      '-keyout',
+      p('key.pem'),
+      '-out',
+      p('cert.pem'),
+      '-subj',
+      `/O=anjungan test only/CN=${caName}`,
+      '-days',
+      '2',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      subjectAltName(hosts),
+    ]);
+    const [certPem, keyPem] = await Promise.all([readFile(p('cert.pem'), 'utf8'), readFile(p('key.pem'), 'utf8')]);
+    return { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem };
+  });
 }

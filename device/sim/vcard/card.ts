@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { bytesEqual, CLA_PCSC_READER, concatBytes, decodeCommand, encodeResponse, INS, SW, type CommandApdu } from '../../card/apdu.ts';
-import { DF_KTP } from '../../card/ktp-layout.ts';
+import { DF_KTP, MAX_READ_BINARY } from '../../card/ktp-layout.ts';
 import { authCryptogram, openAuthCryptogram, SecureChannel, SecureMessagingError, sessionKeys } from '../../card/sm.ts';
 import { atrWithHistory } from './keys.ts';
 import type { CardImage } from './personalise.ts';
@@ -120,6 +120,7 @@ export class VirtualKtpCard implements Icc {
       const file = this.currentEf === null ? undefined : this.image.files.get(this.currentEf);
       if (!file) return { data: none, sw: SW.CONDITIONS_NOT_SATISFIED };
       if (c.p1 & 0x80) return { data: none, sw: SW.WRONG_P1P2 };
+      if (c.ne > MAX_READ_BINARY) return { data: none, sw: SW.WRONG_LENGTH };
       const offset = (c.p1 << 8) | c.p2;
       if (offset >= file.length) return { data: none, sw: SW.WRONG_P1P2 };
       const end = Math.min(file.length, offset + c.ne);

@@ -4,7 +4,7 @@
  * response at a chosen APDU, and the card leaving the field after k APDUs. APDUs are counted
  * from 0 over everything the card receives.
  */
-import { concatBytes, decodeCommand, encodeResponse, INS, parseResponse, toHex } from '../../card/apdu.ts';
+import { CLA_PCSC_READER, concatBytes, decodeCommand, encodeResponse, INS, parseResponse, toHex } from '../../card/apdu.ts';
 import type { Icc } from './card.ts';
 
 export interface CardFaults {
@@ -14,7 +14,7 @@ export interface CardFaults {
   oversizeAt?: number;
   /** The card answers this many APDUs, then leaves the field on the next one. */
   removeAfter?: number;
-  /** Delay each APDU as a 424 kbit/s contactless link would: 3 ms + bytes x 8 / 424 kbit/s. */
+  /** Delay each APDU as a 424 kbit/s contactless link would: 3 ms + bytes x 8 / 424 kbit/s (+ chained frames). */
   linkModel424k?: boolean;
 }
 
@@ -26,8 +26,22 @@ export class CardLeftField extends Error {
   }
 }
 
-export function modelledLinkDelayMs(commandLength: number, responseLength: number): number {
-  return 3 + ((commandLength + responseLength) * 8) / 424;
+/**
+ * An APDU longer than one ISO/IEC 14443-4 frame (256 bytes) is chained over several, each
+ * acknowledged by the other side before the next: about a quarter of a millisecond each (an
+ * R-block at 424 kbit/s and the frame delay), an estimate.
+ */
+const FRAME_BYTES = 256;
+const CHAINED_FRAME_MS = 0.25;
+
+/**
+ * What one APDU costs on the modelled link. A reader's own command (class FF, PC/SC part 3: the
+ * card UID the reader kept from anticollision) crosses no radio link.
+ */
+export function modelledLinkDelayMs(command: Uint8Array, responseLength: number): number {
+  if (command[0] === CLA_PCSC_READER) return 0;
+  const chained = (n: number) => Math.max(0, Math.ceil(n / FRAME_BYTES) - 1);
+  return 3 + ((command.length + responseLength) * 8) / 424 + (chained(command.length) + chained(responseLength)) * CHAINED_FRAME_MS;
 }
 
 export class FaultyIcc implements Icc {

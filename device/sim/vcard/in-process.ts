@@ -82,7 +82,7 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
           slot.remove();
           throw gone();
         }
-        if (delay()) await new Promise((r) => setTimeout(r, modelledLinkDelayMs(apdu.length, response.length)));
+        if (delay()) await new Promise((r) => setTimeout(r, modelledLinkDelayMs(apdu, response.length)));
         if (target() !== icc) throw gone();
         // A PC/SC receive buffer cannot take more than it was sized for.
         if (response.length > max) throw new DeviceError('cardUnreadable', 'response exceeds the receive buffer');

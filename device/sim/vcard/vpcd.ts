@@ -77,7 +77,7 @@ export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
         }
         throw e;
       }
-      if (opts.linkModel424k) await new Promise((r) => setTimeout(r, modelledLinkDelayMs(msg.length, response.length)));
+      if (opts.linkModel424k) await new Promise((r) => setTimeout(r, modelledLinkDelayMs(msg, response.length)));
       if (!closed) socket.write(frame(response));
     };
 

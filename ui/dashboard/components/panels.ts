@@ -21,6 +21,7 @@ import { emitAction, type StaffAction } from '../events.ts';
 import { messages as kioskMessages, type Locale } from '../../i18n.ts';
 import { recentSemesters } from '../figures.ts';
 import './quota-chart.ts';
+import { rowPageStarts } from '../../components/row-pages.ts';
 
 type Tone = 'ok' | 'warn' | 'bad';
 const SYMBOL: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕' };
@@ -33,6 +34,82 @@ class Panel extends LitElement {
 
   protected act(action: StaffAction): void {
     emitAction(this, action);
+  }
+}
+
+/**
+ * A panel with a list (alerts, sessions): the list comes in pages of whole rows, as many as its
+ * box holds (--anj-list-height), turned with the buttons under it, never a scrolling window.
+ */
+class PagedListPanel extends Panel {
+  @state() protected listPage = 0;
+  @state() protected listStarts: number[] = [0];
+  private readonly resizeObserver = new ResizeObserver(() => this.paginate());
+  static override styles = [
+    ...Panel.styles,
+    css`
+      .scroll {
+        overflow: hidden;
+      }
+      :host(:not([measuring])) tr.off-page {
+        display: none;
+      }
+      .list-pager {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        margin-top: 6px;
+      }
+      .list-pager .at {
+        font-weight: 700;
+        min-width: 3em;
+        text-align: center;
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver.disconnect();
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    if ([...changed.keys()].some((k) => k !== 'listPage' && k !== 'listStarts')) this.paginate();
+  }
+
+  private paginate(): void {
+    const room = this.renderRoot.querySelector<HTMLElement>('.scroll');
+    const table = room?.querySelector<HTMLElement>('table');
+    if (!room || !table) return;
+    const starts = rowPageStarts(this, room, table, [...table.querySelectorAll<HTMLElement>('tr[data-row]')]);
+    if (starts.join() !== this.listStarts.join()) this.listStarts = starts;
+    this.listPage = Math.min(this.listPage, starts.length - 1);
+  }
+
+  /** The class of the row at index i: on another page, it is not shown. */
+  protected offPage(i: number): string {
+    const first = this.listStarts[this.listPage] ?? 0;
+    const end = this.listStarts[this.listPage + 1] ?? Infinity;
+    return i < first || i >= end ? 'off-page' : '';
+  }
+
+  protected listPager() {
+    const pages = this.listStarts.length;
+    if (pages < 2) return nothing;
+    const m = this.messages;
+    const at = this.listPage + 1;
+    return html`<div class="list-pager" role="group" data-testid="list-pager">
+      <button class="btn" data-testid="list-previous" ?disabled=${at === 1} @click=${() => (this.listPage -= 1)}>
+        ◀ ${m.previousPanel}
+      </button>
+      <span class="at" data-testid="list-at" aria-label=${m.panelLabel(at, pages)}>${at}/${pages}</span>
+      <button class="btn" data-testid="list-next" ?disabled=${at === pages} @click=${() => (this.listPage += 1)}>${m.nextPanel} ▶</button>
+    </div>`;
   }
 }
 
@@ -100,7 +177,7 @@ export class AgreementPanel extends Panel {
 }
 
 @customElement('anj-alerts-panel')
-export class AlertsPanel extends Panel {
+export class AlertsPanel extends PagedListPanel {
   @property({ attribute: false }) alerts: StaffAlert[] = [];
 
   override render() {
@@ -115,41 +192,44 @@ export class AlertsPanel extends Panel {
       ${
         this.alerts.length === 0
           ? html`<p class="muted" data-testid="alerts-none">${m.none}</p>`
-          : html`<div class="scroll" data-scroll-region tabindex="0" role="region" aria-label=${m.title}>
-              <table>
-                ${this.alerts.map(
-                  (a) =>
-                    html`<tr
-                      data-testid="alert"
-                      data-alert-id=${String(a.id)}
-                      data-kind=${a.kind}
-                      data-acknowledged=${String(a.acknowledgedAt !== null)}
-                    >
-                      <td>${wibDateTime(a.at)}</td>
-                      <td class=${a.acknowledgedAt ? '' : 'tone-bad'}><strong>${kinds[a.kind] ?? a.kind}</strong></td>
-                      <td>
-                        ${
-                          a.acknowledgedAt
-                            ? html`<span class="muted">${m.acknowledgedBy(a.acknowledgedBy, wibTime(a.acknowledgedAt))}</span>`
-                            : html`<button
-                                class="btn"
-                                data-testid="alert-ack"
-                                @click=${() => this.act({ type: 'acknowledgeAlert', id: a.id })}
-                              >
-                                ${m.acknowledge}
-                              </button>`
-                        }
-                      </td>
-                    </tr>`,
-                )}
-              </table>
-            </div>`
+          : html`<div class="scroll" role="region" aria-label=${m.title}>
+                <table>
+                  ${this.alerts.map(
+                    (a, i) =>
+                      html`<tr
+                        data-row
+                        class=${this.offPage(i)}
+                        data-testid="alert"
+                        data-alert-id=${String(a.id)}
+                        data-kind=${a.kind}
+                        data-acknowledged=${String(a.acknowledgedAt !== null)}
+                      >
+                        <td>${wibDateTime(a.at)}</td>
+                        <td class=${a.acknowledgedAt ? '' : 'tone-bad'}><strong>${kinds[a.kind] ?? a.kind}</strong></td>
+                        <td>
+                          ${
+                            a.acknowledgedAt
+                              ? html`<span class="muted">${m.acknowledgedBy(a.acknowledgedBy, wibTime(a.acknowledgedAt))}</span>`
+                              : html`<button
+                                  class="btn"
+                                  data-testid="alert-ack"
+                                  @click=${() => this.act({ type: 'acknowledgeAlert', id: a.id })}
+                                >
+                                  ${m.acknowledge}
+                                </button>`
+                          }
+                        </td>
+                      </tr>`,
+                  )}
+                </table>
+              </div>
+              ${this.listPager()}`
       }`;
   }
 }
 
 @customElement('anj-sessions-panel')
-export class SessionsPanel extends Panel {
+export class SessionsPanel extends PagedListPanel {
   @property({ attribute: false }) sessions: SessionSummary[] = [];
   @property() locale: Locale = 'id';
 
@@ -159,7 +239,7 @@ export class SessionsPanel extends Panel {
       return html`<h2>${m.title}</h2>
         <p class="muted">${m.none}</p>`;
     return html`<h2 id="t">${m.title}</h2>
-      <div class="scroll" data-scroll-region tabindex="0" role="region" aria-labelledby="t">
+      <div class="scroll" role="region" aria-labelledby="t">
         <table aria-labelledby="t">
           <tr>
             <th scope="col">${m.reference}</th>
@@ -168,8 +248,8 @@ export class SessionsPanel extends Panel {
             <th scope="col">${m.duration}</th>
           </tr>
           ${this.sessions.map(
-            (s) =>
-              html`<tr data-testid="session" data-reference=${s.reference}>
+            (s, i) =>
+              html`<tr data-row class=${this.offPage(i)} data-testid="session" data-reference=${s.reference}>
                 <td><code>${s.reference}</code></td>
                 <td>${wibDateTime(s.startedAt)}</td>
                 <td data-outcome=${s.outcome ?? 'running'}>
@@ -180,7 +260,8 @@ export class SessionsPanel extends Panel {
               </tr>`,
           )}
         </table>
-      </div>`;
+      </div>
+      ${this.listPager()}`;
   }
 }
 

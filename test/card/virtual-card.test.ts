@@ -1,0 +1,65 @@
+/**
+ * The virtual KTP-el keeps the reference card's limits (device/card/ktp-layout.ts), and the
+ * modelled 424 kbit/s link charges what the radio carries.
+ */
+import t from 'tap';
+import { CLA_PCSC_READER, command, concatBytes, encodeCommand, encodeResponse, INS, parseResponse, SW } from '../../device/card/apdu.ts';
+import { DF_KTP, EF, MAX_READ_BINARY } from '../../device/card/ktp-layout.ts';
+import { SAM_CLA, SAM_INS, samOpenToken } from '../../device/card/sam-protocol.ts';
+import { VirtualKtpCard } from '../../device/sim/vcard/card.ts';
+import { DEMO_CARD_MASTER_KEY, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
+import { modelledLinkDelayMs } from '../../device/sim/vcard/faults.ts';
+import { personaCardImage } from '../../device/sim/vcard/in-process.ts';
+import { VirtualSam } from '../../device/sim/vcard/sam.ts';
+import { persona } from '../../device/sim/personas.ts';
+
+/** The card opened through the SAM as the profile opens it; `secure` sends one protected command. */
+function openedCard() {
+  const image = personaCardImage(persona('valid'));
+  const card = new VirtualKtpCard(image);
+  const secret = demoSamSecret();
+  const sam = new VirtualSam(secret, DEMO_CARD_MASTER_KEY);
+  const ok = (bytes: Uint8Array) => {
+    const r = parseResponse(bytes);
+    if (r.sw !== SW.OK) throw new Error(`status ${r.sw.toString(16)}`);
+    return r.data;
+  };
+  ok(sam.transmit(encodeCommand(command(SAM_CLA, SAM_INS.open, 0, 0, samOpenToken(secret.pcid, secret.configuration)))));
+  const uid = ok(card.transmit(encodeCommand(command(CLA_PCSC_READER, INS.getData, 0, 0, undefined, 256))));
+  ok(card.transmit(encodeCommand(command(0, INS.select, 1, 0x0c, Uint8Array.of(DF_KTP >> 8, DF_KTP & 0xff)))));
+  const rndIc = ok(card.transmit(encodeCommand(command(0, INS.getChallenge, 0, 0, undefined, 8))));
+  const cryptogram = ok(sam.transmit(encodeCommand(command(SAM_CLA, SAM_INS.challenge, 0, 0, concatBytes(uid, rndIc), 40))));
+  const answer = ok(card.transmit(encodeCommand(command(0, INS.externalAuthenticate, 0, 0, cryptogram, 40))));
+  ok(sam.transmit(encodeCommand(command(SAM_CLA, SAM_INS.internalAuthenticate, 0, 0, answer))));
+  const secure = (plain: ReturnType<typeof command>) => {
+    const wrapped = ok(sam.transmit(encodeCommand(command(SAM_CLA, SAM_INS.wrap, 0, 0, encodeCommand(plain), 256))));
+    const reply = card.transmit(wrapped);
+    return parseResponse(ok(sam.transmit(encodeCommand(command(SAM_CLA, SAM_INS.unwrap, 0, 0, reply, 65536)))));
+  };
+  return { image, secure };
+}
+
+t.test('a READ BINARY asking for more than the card gives at once is refused with 6700; as much reads whole', async (t) => {
+  const { image, secure } = openedCard();
+  t.equal(secure(command(0, INS.select, 2, 0x0c, Uint8Array.of(EF.photo >> 8, EF.photo & 0xff))).sw, SW.OK);
+  t.ok(image.files.get(EF.photo)!.length > MAX_READ_BINARY, 'the photo is longer than one read');
+  t.equal(secure(command(0, INS.readBinary, 0, 0, undefined, MAX_READ_BINARY + 1)).sw, SW.WRONG_LENGTH);
+  const r = secure(command(0, INS.readBinary, 0, 0, undefined, MAX_READ_BINARY));
+  t.equal(r.sw, SW.OK);
+  t.same(r.data, image.files.get(EF.photo)!.subarray(0, MAX_READ_BINARY));
+  t.equal(encodeResponse(r).length, MAX_READ_BINARY + 2);
+});
+
+t.test(
+  "the modelled link: 3 ms an APDU, its bytes at 424 kbit/s, a quarter millisecond per chained frame; nothing for the reader's own commands",
+  async (t) => {
+    const read = encodeCommand(command(0x0c, INS.readBinary, 0, 0, new Uint8Array(13), 256));
+    t.equal(modelledLinkDelayMs(read, 16), 3 + ((read.length + 16) * 8) / 424);
+    t.equal(
+      modelledLinkDelayMs(read, 1100),
+      3 + ((read.length + 1100) * 8) / 424 + 4 * 0.25,
+      '1,100 bytes back: four frames chained after the first',
+    );
+    t.equal(modelledLinkDelayMs(encodeCommand(command(CLA_PCSC_READER, INS.getData, 0, 0, undefined, 256)), 9), 0);
+  },
+);
