@@ -76,6 +76,14 @@ export function encodeDirectory(sizes: Directory): Uint8Array {
   return encodeConstructed(TAG_DIRECTORY, entries);
 }
 
+/**
+ * The fewest bytes a directory listing the six files the read needs can take (one-byte lengths,
+ * two-byte sizes): a first read of this many never runs past the end of a directory that works.
+ */
+export const MIN_DIRECTORY_LENGTH = encodeDirectory(
+  new Map(Object.values(EF).flatMap((fid) => (fid === EF.directory ? [] : [[fid, 0] as [number, number]]))),
+).length;
+
 export function decodeDirectory(bytes: Uint8Array): Directory {
   return guarded('directory', () => {
     const top = decodeSingleTlv(bytes);

@@ -37,6 +37,7 @@ import {
   DF_KTP,
   EF,
   MAX_READ_BINARY,
+  MIN_DIRECTORY_LENGTH,
   verifyIssuerSignature,
   type Directory,
 } from './ktp-layout.ts';
@@ -68,7 +69,6 @@ export interface ReadProfile {
  * (#25: the photo in 5 reads, not 23).
  */
 const READ_CHUNK = MAX_READ_BINARY;
-const HEADER_PROBE = 4;
 
 const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
 
@@ -286,9 +286,15 @@ class KtpSession implements ProfileSession {
 
   private async readDirectory(signal: AbortSignal): Promise<Directory> {
     await this.select(EF.directory, signal);
-    const head = await this.readBinary(0, HEADER_PROBE, signal);
+    // The first read takes what the smallest directory that lists every file holds, header and
+    // all, rather than probing the header alone: one APDU for a usual directory (#25). A shorter
+    // directory cannot list every file: the card answers 6282 and the read fails as unreadable.
+    const head = await this.readBinary(0, MIN_DIRECTORY_LENGTH, signal);
     const total = tlvTotalLength(head);
-    const rest = total > HEADER_PROBE ? await this.readBinaryAll(HEADER_PROBE, total - HEADER_PROBE, signal) : new Uint8Array(0);
+    const rest =
+      total > MIN_DIRECTORY_LENGTH
+        ? await this.readBinaryAll(MIN_DIRECTORY_LENGTH, total - MIN_DIRECTORY_LENGTH, signal)
+        : new Uint8Array(0);
     try {
       this.directory = decodeDirectory(concatBytes(head, rest).subarray(0, total));
     } catch {

@@ -1,6 +1,10 @@
 /**
  * Card-read figures through real PC/SC (node -> pcscd -> vpcd -> virtual card, SAM in the
  * second reader). Assumes pcscd is running (make bench starts it).
+ * - card_read_ms_modelled_424k: a full read with every card APDU delayed as the 424 kbit/s link
+ *   would (median of 11), PC/SC and the SAM's round trips included: these vary with the load.
+ * - card_read_link_ms_modelled_424k: what the modelled link alone charges for one full read, the
+ *   same whatever the load.
  */
 import { slotPresent, type ReaderSnapshot } from '../../device/card/card-port.ts';
 import { createPcscBackend } from '../../device/card/pcsc.ts';
@@ -53,13 +57,15 @@ export async function bench(): Promise<Record<string, number>> {
 
   const plain: number[] = [];
   let apdus = 0;
+  let linkMs = 0;
   for (let i = 0; i < 10; i++) {
     await insert(devices, port);
     plain.push(await timedRead(port));
     apdus = devices.apdusReceived();
+    linkMs = devices.linkMsModelled();
   }
   const modelled: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 11; i++) {
     await insert(devices, port, { linkModel424k: true });
     modelled.push(await timedRead(port));
   }
@@ -91,5 +97,6 @@ export async function bench(): Promise<Record<string, number>> {
     card_read_ms_pcsc: Math.round(median(plain) * 10) / 10,
     apdu_roundtrip_ms_median: Math.round(median(trips) * 1000) / 1000,
     card_read_ms_modelled_424k: Math.round(median(modelled) * 10) / 10,
+    card_read_link_ms_modelled_424k: Math.round(linkMs * 10) / 10,
   };
 }

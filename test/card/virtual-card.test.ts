@@ -8,7 +8,7 @@ import { DF_KTP, EF, MAX_READ_BINARY } from '../../device/card/ktp-layout.ts';
 import { SAM_CLA, SAM_INS, samOpenToken } from '../../device/card/sam-protocol.ts';
 import { VirtualKtpCard } from '../../device/sim/vcard/card.ts';
 import { DEMO_CARD_MASTER_KEY, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
-import { modelledLinkDelayMs } from '../../device/sim/vcard/faults.ts';
+import { FaultyIcc, modelledLinkDelayMs } from '../../device/sim/vcard/faults.ts';
 import { personaCardImage } from '../../device/sim/vcard/in-process.ts';
 import { VirtualSam } from '../../device/sim/vcard/sam.ts';
 import { persona } from '../../device/sim/personas.ts';
@@ -63,3 +63,13 @@ t.test(
     t.equal(modelledLinkDelayMs(encodeCommand(command(CLA_PCSC_READER, INS.getData, 0, 0, undefined, 256)), 9), 0);
   },
 );
+
+t.test('the card counts what the modelled link charges for its APDUs, delayed or not', async (t) => {
+  const icc = new FaultyIcc(new VirtualKtpCard(personaCardImage(persona('valid'))), {});
+  const uid = encodeCommand(command(CLA_PCSC_READER, INS.getData, 0, 0, undefined, 256));
+  const selectDf = encodeCommand(command(0, INS.select, 1, 0x0c, Uint8Array.of(DF_KTP >> 8, DF_KTP & 0xff)));
+  const charged = [uid, selectDf].reduce((ms, apdu) => ms + modelledLinkDelayMs(apdu, icc.transmit(apdu).length), 0);
+  t.ok(charged > 3, 'the SELECT crossed the link');
+  t.equal(icc.linkMsModelled, charged);
+  t.equal(icc.count, 2);
+});

@@ -39,6 +39,13 @@ const fileText = (dir: string) =>
     })
     .join('');
 
+t.test('the connection keeps at most 2 MB of database pages in memory', async (t) => {
+  const { db } = open(t);
+  // better-sqlite3's build keeps up to 16 MB, filled page by page as the audit trail grows (#25).
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  t.ok(cacheSize < 0 && -cacheSize <= 2000, `cache_size ${cacheSize} (negative: KiB)`);
+});
+
 t.test('migrations are applied once, in order, and again opening the file changes nothing', async (t) => {
   const dir = stateDir(t);
   const first = openDatabase(dir);

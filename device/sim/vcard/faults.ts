@@ -47,6 +47,8 @@ export function modelledLinkDelayMs(command: Uint8Array, responseLength: number)
 export class FaultyIcc implements Icc {
   /** APDUs received since insertion. */
   count = 0;
+  /** What the modelled 424 kbit/s link charges for them, whether or not it delays them: load-free. */
+  linkMsModelled = 0;
   private pendingGetResponse: { data: Uint8Array; sw: number } | null = null;
   private pendingWrongLe: { key: string; response: Uint8Array } | null = null;
 
@@ -79,6 +81,7 @@ export class FaultyIcc implements Icc {
       const r = parseResponse(response);
       response = encodeResponse({ data: concatBytes(r.data, new Uint8Array(300)), sw: r.sw });
     }
+    this.linkMsModelled += modelledLinkDelayMs(apdu, response.length);
     return response;
   }
 

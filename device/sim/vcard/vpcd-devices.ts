@@ -42,6 +42,8 @@ export interface VirtualDevices {
   current(): Persona | null;
   /** APDUs the current card has received since insertion (0 without a card). */
   apdusReceived(): number;
+  /** What the modelled 424 kbit/s link charges for them (device/sim/vcard/faults.ts), without the load's delays. */
+  linkMsModelled(): number;
   close(): Promise<void>;
   /** The virtual SAM (tests count its open attempts), or null without one. */
   readonly sam: VirtualSam | null;
@@ -136,6 +138,7 @@ export async function startVirtualDevices(opts: VirtualDevicesOptions): Promise<
     },
     current: () => card?.persona ?? null,
     apdusReceived: () => card?.icc.count ?? 0,
+    linkMsModelled: () => card?.icc.linkMsModelled ?? 0,
     async close() {
       closing = true;
       if (samTimer) clearTimeout(samTimer);
