@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { loadPcscLite, PCSCD_SOCKET, type PcscReader } from '../device/card/pcsc.ts';
+import { loadPcscLite, PCSCD_SOCKET, statusQuiet, type PcscReader } from '../device/card/pcsc.ts';
 
 export interface ReaderView {
   name: string;
@@ -35,12 +35,15 @@ export async function scanReaders(expected = 2): Promise<ReaderScan> {
   if (!(await pcscdReachable())) return { service: 'down' };
   const ctx = make();
   const seen = new Map<string, { reader: PcscReader; view: ReaderView | null }>();
+  let lastEventAt = Date.now();
   ctx.on('error', () => undefined);
   ctx.on('reader', (reader) => {
+    lastEventAt = Date.now();
     const entry = { reader, view: null as ReaderView | null };
     seen.set(reader.name, entry);
     reader.on('error', () => undefined);
     reader.on('status', (s) => {
+      lastEventAt = Date.now();
       const status = s as { state: number; atr?: Buffer };
       const present = (status.state & reader.SCARD_STATE_PRESENT) !== 0;
       entry.view = { name: reader.name, present, atr: present && status.atr && status.atr.length > 0 ? status.atr.toString('hex') : null };
@@ -53,6 +56,8 @@ export async function scanReaders(expected = 2): Promise<ReaderScan> {
     await new Promise((r) => setTimeout(r, 25));
   }
   const readers = [...seen.values()].flatMap((e) => (e.view ? [e.view] : []));
+  // Closing right after a status event can hang the process (statusQuiet in device/card/pcsc.ts).
+  await statusQuiet(() => lastEventAt);
   for (const e of seen.values()) e.reader.close();
   ctx.close();
   return { service: 'up', readers };

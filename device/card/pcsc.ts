@@ -46,6 +46,27 @@ const FIRST_LIST_MS = 1500;
  * can stretch that past a second, and the taxpayer reads a different screen for each answer.
  */
 const REMOVAL_SETTLE_MS = 2000;
+/**
+ * The binding's close() cancels a reader's status wait and then joins its thread on the event
+ * loop. A cancel that reaches pcscd before the thread is back in its wait is lost (pcsc-lite
+ * cancels only a wait in progress; close() retries for 50 ms), and the join then blocks the
+ * whole process until the reader's state next changes: on a quiet SAM, for ever. After a status
+ * event (a connect or disconnect makes one) the thread needs a socket round trip to pcscd to be
+ * waiting again, which a loaded board can stretch: readers are closed only once their status
+ * has been quiet this long (bounded by STATUS_QUIET_MAX_MS).
+ */
+export const STATUS_QUIET_MS = 250;
+const STATUS_QUIET_MAX_MS = 2000;
+
+/** Waits until the newest status event is STATUS_QUIET_MS old (or STATUS_QUIET_MAX_MS passed). */
+export async function statusQuiet(lastEventAt: () => number): Promise<void> {
+  const giveUp = Date.now() + STATUS_QUIET_MAX_MS;
+  for (;;) {
+    const wait = lastEventAt() + STATUS_QUIET_MS - Date.now();
+    if (wait <= 0 || Date.now() >= giveUp) return;
+    await new Promise((r) => setTimeout(r, Math.min(wait, giveUp - Date.now())));
+  }
+}
 
 let factory: PcscFactory | null | undefined;
 
@@ -102,6 +123,8 @@ interface TrackedReader {
   /** pcscd's count of insertions and removals in this reader (the high 16 bits of its state). */
   events: number;
   statusSeen: boolean;
+  /** When its last status event came (ms), for closing it safely (statusQuiet). */
+  lastEventAt: number;
 }
 
 export interface PcscBackendOptions {
@@ -171,10 +194,11 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
   }
 
   function track(reader: PcscReader): void {
-    const entry: TrackedReader = { reader, present: false, events: 0, statusSeen: false };
+    const entry: TrackedReader = { reader, present: false, events: 0, statusSeen: false, lastEventAt: Date.now() };
     readers.set(reader.name, entry);
     reader.on('status', (s) => {
       entry.statusSeen = true;
+      entry.lastEventAt = Date.now();
       // A mute card (one whose reset failed) is still in the slot: reporting it gone would send
       // the taxpayer away without their KTP-el. Connecting powers it up again, or fails readably.
       entry.present = (s.state & reader.SCARD_STATE_PRESENT) !== 0;
@@ -283,6 +307,7 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       if (retry) clearTimeout(retry);
       retry = null;
       await settle();
+      await statusQuiet(() => Math.max(0, ...[...readers.values()].map((r) => r.lastEventAt)));
       dropContext();
       notify = () => undefined;
     },

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPcscBackend, type PcscContext, type PcscReader } from '../../device/card/pcsc.ts';
+import { createPcscBackend, STATUS_QUIET_MS, type PcscContext, type PcscReader } from '../../device/card/pcsc.ts';
 import { createCardPort, type ReaderBackend } from '../../device/card/card-port.ts';
 import { createKtpProfile } from '../../device/card/ktp-profile.ts';
 import type { CardReaderEvent } from '../../device/flow/ports.ts';
@@ -35,6 +35,7 @@ class FakeReader extends EventEmitter {
     super();
   }
   status(state: number): void {
+    this.lastStatusAt = Date.now();
     this.emit('status', { state });
   }
   connect(_o: unknown, cb: (err: unknown, protocol?: number) => void): void {
@@ -47,7 +48,12 @@ class FakeReader extends EventEmitter {
   transmit(_d: Buffer, _n: number, _p: number, cb: (err: unknown) => void): void {
     cb(new Error('not connected'));
   }
-  close(): void {}
+  /** When close() was called, and the status event before it (ms): see the stop test. */
+  closedAt: number | null = null;
+  lastStatusAt = 0;
+  close(): void {
+    this.closedAt = Date.now();
+  }
 }
 
 async function fixture(t: Test, opts: { started: boolean } = { started: true }) {
@@ -176,4 +182,19 @@ t.test('reader events are keyed to the ID reader: unplugging the SAM reader is n
   id.emit('end');
   t.ok(events.includes('readerRemoved'), 'the ID reader leaving is "reader removed"');
   t.equal(port.health().idReader, 'noReader');
+});
+
+t.test('stopping closes no reader right after its status changed (the binding can hang there)', async (t) => {
+  // The binding's close() cancels the reader's status wait and joins its thread: a cancel sent
+  // while the thread is still on its way back into the wait after an event is lost, and the join
+  // blocks the process until the reader changes again. A disconnect makes such an event.
+  const { backend, id, sam } = await fixture(t);
+  sam.status(STATE.present | 0x100);
+  const asked = Date.now();
+  await backend.stop();
+  for (const r of [id, sam]) {
+    t.ok(r.closedAt !== null, `${r.name} closed`);
+    t.ok(r.closedAt! - r.lastStatusAt >= STATUS_QUIET_MS - 5, `${r.name} closed ${r.closedAt! - r.lastStatusAt} ms after its last event`);
+  }
+  t.ok(Date.now() - asked < 2_500, 'and stopping still ends');
 });
