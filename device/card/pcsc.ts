@@ -162,6 +162,14 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
   async function settle(): Promise<void> {
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
+  /** settle(), but no longer than ms: false when a native call is still running (pcscd never answered it). */
+  async function settleWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+    const done = await Promise.race([settle().then(() => true as const), late]);
+    clearTimeout(timer);
+    return done;
+  }
 
   const find = (pattern: RegExp): TrackedReader | undefined => [...readers.values()].find((r) => pattern.test(r.reader.name));
 
@@ -306,7 +314,15 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
       running = false;
       if (retry) clearTimeout(retry);
       retry = null;
-      await settle();
+      // A native call pcscd never answered holds its reader's lock: closing would deadlock the
+      // binding, so the context is left to the process's exit rather than hang the stop.
+      if (!(await settleWithin(timeoutMs * 2))) {
+        log.error({ event: 'pcscStuck', calls: inflight.size }, 'a PC/SC call never returned: readers left open');
+        readers.clear();
+        context = null;
+        notify = () => undefined;
+        return;
+      }
       await statusQuiet(() => Math.max(0, ...[...readers.values()].map((r) => r.lastEventAt)));
       dropContext();
       notify = () => undefined;
@@ -370,7 +386,9 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
         close() {
           if (closed) return Promise.resolve();
           closed = true;
-          return native(
+          // The disconnect waits for the reader's lock: bounded like a transmit, and left running
+          // (stop() sees it) when pcscd does not answer.
+          const disconnected = native(
             new Promise<void>((resolve) => {
               try {
                 reader.disconnect(reader.SCARD_RESET_CARD, () => resolve());
@@ -379,6 +397,9 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
               }
             }),
           );
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+          return Promise.race([disconnected, late]).finally(() => clearTimeout(timer));
         },
       };
       return channel;

@@ -38,15 +38,18 @@ class FakeReader extends EventEmitter {
     this.lastStatusAt = Date.now();
     this.emit('status', { state });
   }
+  /** A card that answers connect and then never answers an exchange (pcscd waiting on it). */
+  silent = false;
   connect(_o: unknown, cb: (err: unknown, protocol?: number) => void): void {
     this.connects++;
-    cb(new Error('SCardConnect error: Card is unresponsive. (0x80100066)'));
+    if (this.silent) cb(null, 2);
+    else cb(new Error('SCardConnect error: Card is unresponsive. (0x80100066)'));
   }
   disconnect(_d: number, cb: (err: unknown) => void): void {
     cb(null);
   }
   transmit(_d: Buffer, _n: number, _p: number, cb: (err: unknown) => void): void {
-    cb(new Error('not connected'));
+    if (!this.silent) cb(new Error('not connected'));
   }
   /** When close() was called, and the status event before it (ms): see the stop test. */
   closedAt: number | null = null;
@@ -56,7 +59,7 @@ class FakeReader extends EventEmitter {
   }
 }
 
-async function fixture(t: Test, opts: { started: boolean } = { started: true }) {
+async function fixture(t: Test, opts: { started: boolean; transmitTimeoutMs?: number } = { started: true }) {
   const dir = mkdtempSync(join(tmpdir(), 'anjungan-pcsc-'));
   const socketPath = join(dir, 'pcscd.comm');
   const server: Server = createServer((s) => s.destroy());
@@ -69,6 +72,7 @@ async function fixture(t: Test, opts: { started: boolean } = { started: true }) 
     samReaderPattern: /00 01$/,
     logger: capturingLogger().logger,
     socketPath,
+    ...(opts.transmitTimeoutMs ? { transmitTimeoutMs: opts.transmitTimeoutMs } : {}),
     binding: () => {
       const c = Object.assign(new EventEmitter(), { close: () => undefined });
       contexts.push(c);
@@ -197,4 +201,16 @@ t.test('stopping closes no reader right after its status changed (the binding ca
     t.ok(r.closedAt! - r.lastStatusAt >= STATUS_QUIET_MS - 5, `${r.name} closed ${r.closedAt! - r.lastStatusAt} ms after its last event`);
   }
   t.ok(Date.now() - asked < 2_500, 'and stopping still ends');
+});
+
+t.test('an exchange pcscd never answers fails in time, and neither closing nor stopping hangs on it', async (t) => {
+  const { backend, sam } = await fixture(t, { started: true, transmitTimeoutMs: 300 });
+  sam.silent = true;
+  const channel = await backend.connect('sam');
+  await t.rejects(channel.transmit(new Uint8Array([0x00, 0xa4, 0x04, 0x00]), 258), { name: 'DeviceError', reason: 'samMissing' });
+  const asked = Date.now();
+  await channel.close();
+  await backend.stop();
+  t.ok(Date.now() - asked < 2_000, `closed and stopped in ${Date.now() - asked} ms`);
+  t.equal(sam.closedAt, null, 'the reader whose call is still running is not closed (the binding would deadlock)');
 });
