@@ -39,8 +39,11 @@ function productionFiles(t: Test, gpio: object | undefined) {
       dailyQuota: 10,
     },
     card: {
-      idReaderPattern: 'PCD 00 00',
-      samReaderPattern: 'PCD 00 01',
+      // No reader of this machine: the vpcd SAM and card belong to the test file holding the vpcd
+      // slots (test/support/vpcd-slots.ts), and a daemon opening that SAM with its own PCID
+      // changed what those files saw (a SAM mid-reset without its ATR, a wrong open counted).
+      idReaderPattern: 'no reader of this test',
+      samReaderPattern: 'no SAM of this test',
       issuerPublicKeyFile: join(dir, 'issuer.pem'),
       transmitTimeoutMs: 5000,
     },

@@ -37,13 +37,20 @@ if (skip) {
     if (shared) return shared;
     // The vpcd slots are the machine's: other test files (the production rehearsal) take turns.
     releaseSlots = await takeVpcdSlots();
+    // The file before may have closed its SAM just now: until pcscd polls the slot it still shows
+    // that SAM, and a SAM put in before then is taken for it (vpcd-devices.ts). Ours goes in once
+    // pcscd saw the slot empty, and counts as there once pcscd shows it with its ATR.
+    const samSlot = async (want: (sam: { present: boolean; atr: string | null } | undefined) => boolean, what: string) => {
+      for (let tries = 0; ; tries++) {
+        const s = await scanReaders();
+        if (s.service === 'up' && want(s.readers.find((r) => r.name.includes('PCD 00 01')))) return;
+        if (tries > 25) throw new Error(`pcscd did not see ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await samSlot((sam) => sam !== undefined && !sam.present, 'the SAM slot empty');
     shared = await startVirtualDevices({ samSecret: secret });
-    for (let tries = 0; ; tries++) {
-      const s = await scanReaders();
-      if (s.service === 'up' && s.readers.some((r) => r.name.includes('PCD 00 01') && r.present)) break;
-      if (tries > 20) throw new Error('pcscd did not see the virtual SAM');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await samSlot((sam) => sam?.present === true && sam.atr !== null, 'the virtual SAM');
     return shared;
   };
 
