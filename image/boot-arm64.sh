@@ -20,15 +20,24 @@ disk="$work/disk.img"
 cp --sparse=always "$img" "$disk"
 truncate -s +1G "$disk"
 
-part() { sfdisk --json "$disk" | node -e 'const p = JSON.parse(require("fs").readFileSync(0, "utf8")).partitiontable.partitions[process.argv[1] - 1]; console.log(p.start, p.size)' "$1"; }
-read -r boot_start _ < <(part 1)
-read -r data_start data_size < <(part 3)
+# The image's A/B layout (build-image.sh): the firmware's autoboot partition first, then slot A's
+# and slot B's boot partitions, the two root slots and the data partition. The guest boots slot A
+# as the board's first boot does: its kernel, initramfs and kernel command line.
 export MTOOLS_SKIP_CHECK=1
+starts() { sfdisk --json "$disk" | node -e 'for (const p of JSON.parse(require("fs").readFileSync(0, "utf8")).partitiontable.partitions) console.log(p.start, p.size)'; }
+boot_start="" data_start="" data_size=""
+while read -r start size; do
+  if [ -z "$boot_start" ] && mdir -i "$disk@@$((start * 512))" -b ::/ 2>/dev/null | grep -q '/vmlinuz-'; then boot_start=$start; fi
+  if [ "$(blkid -p -o value -s LABEL -O "$((start * 512))" "$disk" 2>/dev/null)" = ANJ-DATA ]; then data_start=$start data_size=$size; fi
+done < <(starts)
+[ -n "$boot_start" ] && [ -n "$data_start" ] || { echo "boot-arm64.sh: no boot partition with a kernel, or no ANJ-DATA partition" >&2; exit 3; }
 kernel="$(mdir -i "$disk@@$((boot_start * 512))" -b ::/ | grep -m1 -E '/vmlinuz-' | sed 's|^::/||')"
 initrd="$(mdir -i "$disk@@$((boot_start * 512))" -b ::/ | grep -m1 -E '/initrd\.img-' | sed 's|^::/||')"
 [ -n "$kernel" ] && [ -n "$initrd" ] || { echo "boot-arm64.sh: no kernel or initramfs on the boot partition" >&2; exit 3; }
 mcopy -i "$disk@@$((boot_start * 512))" "::/$kernel" "$work/vmlinuz"
 mcopy -i "$disk@@$((boot_start * 512))" "::/$initrd" "$work/initrd.img"
+# The slot's own command line (its root= and rauc.slot=), with the console on qemu's serial port.
+cmdline="$(mcopy -i "$disk@@$((boot_start * 512))" ::/cmdline.txt - | tr -d '\r\n' | sed -E 's/(^| )(console=[^ ]*|quiet|loglevel=[^ ]*)( |$)/ /g; s/(^| )(console=[^ ]*|quiet|loglevel=[^ ]*)( |$)/ /g')"
 
 # The saved time (data partition, /lib/clock/saved) set to an hour ago, through debugfs on the
 # partition cut out of the copy and written back: no loop mount.
@@ -65,10 +74,10 @@ log="$work/console.log"
 started=$(date +%s)
 timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -nographic -no-reboot \
   -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-  -append "root=LABEL=ANJ-ROOT rootfstype=ext4 ro rootwait console=ttyAMA0 systemd.unit=multi-user.target systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && sh /mnt/check.sh'\" systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
+  -append "$cmdline console=ttyAMA0 systemd.unit=multi-user.target systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && sh /mnt/check.sh'\" systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
   -drive if=virtio,format=raw,file="$disk" \
   -drive if=virtio,format=raw,readonly=on,file="$work/check.vfat" \
-  -nic user,model=virtio-net-pci,restrict=on \
+  -netdev user,id=net0,restrict=on -device virtio-net-pci,netdev=net0,romfile= \
   -rtc base=2020-01-01T00:00:00 \
   </dev/null >"$log" 2>&1 || true
 elapsed=$(( $(date +%s) - started ))

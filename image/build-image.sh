@@ -19,7 +19,7 @@
 # With ANJUNGAN_SIGNING_CERT and ANJUNGAN_SIGNING_KEY (`make bundle`), the signed update bundle of
 # the same boot and root images is made too (image/rauc/bundle.sh), in OUT_DIR/bundles.
 set -euo pipefail
-arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
+arch="$1" out="$(realpath -m "$2")" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 name="anjungan-$arch"
 work="$out/.work-$arch"

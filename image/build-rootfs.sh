@@ -6,7 +6,7 @@
 # read-only (as the booted test does), never write into it in place.
 # Usage: image/build-rootfs.sh ARCH OUT_DIR [CACHE_DIR]
 set -euo pipefail
-arch="$1" out="$2" cache="${3:-/var/cache/anjungan}"
+arch="$1" out="$(realpath -m "$2")" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 [ -f "$repo/dist/appliance/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
 # The cached base for the architecture (build-rootfs-base.sh): Debian, the users, the C helpers
