@@ -7,7 +7,11 @@ import { buildPromptPack } from './build-prompts.mjs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const external = ['better-sqlite3', '@pokusew/pcsclite', 'pino', 'thread-stream'];
+// Native addons stay node modules. pino is bundled (#25): loaded from node_modules it cost a
+// Pi-class boot the resolution, reading and uncached compiling of some twenty files; the daemon
+// logs to a file descriptor (device/log.ts), never through a transport, the one part of pino
+// (its worker thread, thread-stream) that needs its files on disk.
+const external = ['better-sqlite3', '@pokusew/pcsclite'];
 const daemon = {
   bundle: true,
   platform: 'node',

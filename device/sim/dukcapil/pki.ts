@@ -5,7 +5,9 @@
  *
  * Each openssl run costs a process start, which on a Pi-class CPU is most of the simulator's
  * share of the daemon's start (#25): the server certificate is made and signed in one run
- * (`req -x509 -CA`, OpenSSL 3), and a certificate from another CA is one self-signed run.
+ * (`req -x509 -CA`, OpenSSL 3), and a certificate from another CA is one self-signed run. The
+ * runs of one PKI go through one shell: a process started by the daemon costs it a fork of its
+ * whole address space (~10 ms of CPU each), one started by a shell costs little.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -14,6 +16,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+const shellWord = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** The openssl runs one after another in one shell, which stops at the first that fails. */
+async function runOpenssl(runs: string[][]): Promise<void> {
+  const script = ['set -e', ...runs.map((args) => ['openssl', ...args].map(shellWord).join(' '))].join('\n');
+  await run('/bin/sh', ['-c', script]);
+}
 
 export interface TestPki {
   caPem: string;
@@ -51,21 +61,12 @@ async function inTemporaryFolder<T>(work: (path: (file: string) => string) => Pr
   }
 }
 
-export function generateTestPki(caName: string, hosts: Hosts): Promise<TestPki> {
-  return inTemporaryFolder(async (p) => {
-    const subject = (cn: string) => ['-subj', `/O=anjungan test only/CN=${cn}`, '-days', '2'];
-    await run('openssl', [
-      'req',
-      '-x509',
-      ...NEW_EC_KEY,
-      '-keyout',
-      p('ca.key'),
-      '-out',
-      p('ca.pem'),
-      ...subject(caName),
-      ...CA_EXTENSIONS,
-    ]);
-    await run('openssl', [
+/** openssl's arguments for a test CA (`ca.key`, `ca.pem`) and a server certificate it signs (`server.key`, `server.pem`). */
+function testPkiRuns(caName: string, hosts: Hosts, p: (file: string) => string): string[][] {
+  const subject = (cn: string) => ['-subj', `/O=anjungan test only/CN=${cn}`, '-days', '2'];
+  return [
+    ['req', '-x509', ...NEW_EC_KEY, '-keyout', p('ca.key'), '-out', p('ca.pem'), ...subject(caName), ...CA_EXTENSIONS],
+    [
       'req',
       '-x509',
       ...NEW_EC_KEY,
@@ -79,40 +80,64 @@ export function generateTestPki(caName: string, hosts: Hosts): Promise<TestPki> 
       '-CAkey',
       p('ca.key'),
       ...serverExtensions(hosts),
-    ]);
-    const [caPem, serverCertPem, serverKeyPem] = await Promise.all([
-      readFile(p('ca.pem'), 'utf8'),
-      readFile(p('server.pem'), 'utf8'),
-      readFile(p('server.key'), 'utf8'),
-    ]);
-    return { caPem, serverCertPem, serverKeyPem };
+    ],
+  ];
+}
+
+async function readTestPki(p: (file: string) => string): Promise<TestPki> {
+  const [caPem, serverCertPem, serverKeyPem] = await Promise.all([
+    readFile(p('ca.pem'), 'utf8'),
+    readFile(p('server.pem'), 'utf8'),
+    readFile(p('server.key'), 'utf8'),
+  ]);
+  return { caPem, serverCertPem, serverKeyPem };
+}
+
+/** openssl's arguments for a self-signed CA certificate for the hosts (`foreign.key`, `foreign.pem`). */
+function foreignRun(caName: string, hosts: Hosts, p: (file: string) => string): string[] {
+  return [
+    'req',
+    '-x509',
+    ...NEW_EC_KEY,
+    '-keyout',
+    p('foreign.key'),
+    '-out',
+    p('foreign.pem'),
+    '-subj',
+    `/O=anjungan test only/CN=${caName}`,
+    '-days',
+    '2',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    subjectAltName(hosts),
+  ];
+}
+
+export function generateTestPki(caName: string, hosts: Hosts): Promise<TestPki> {
+  return inTemporaryFolder(async (p) => {
+    await runOpenssl(testPkiRuns(caName, hosts, p));
+    return readTestPki(p);
   });
 }
 
 /**
- * A server certificate for the same hosts from a CA no client pins: a CA certificate of its own,
- * presented as the server's (the foreign-certificate fault). Its `caPem` is the certificate itself.
+ * The test PKI and a server certificate for the same hosts from a CA no client pins: a CA
+ * certificate of its own, presented as the server's (the foreign-certificate fault); its
+ * `caPem` is the certificate itself. Made in one shell with the test PKI.
  */
-export function generateForeignCertificate(caName: string, hosts: Hosts): Promise<TestPki> {
+export function generateTestPkiAndForeignCertificate(
+  caName: string,
+  foreignCaName: string,
+  hosts: Hosts,
+): Promise<{ pki: TestPki; foreign: TestPki }> {
   return inTemporaryFolder(async (p) => {
-    await run('openssl', [
-      'req',
-      '-x509',
-      ...NEW_EC_KEY,
-      '-keyout',
-      p('key.pem'),
-      '-out',
-      p('cert.pem'),
-      '-subj',
-      `/O=anjungan test only/CN=${caName}`,
-      '-days',
-      '2',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      subjectAltName(hosts),
+    await runOpenssl([...testPkiRuns(caName, hosts, p), foreignRun(foreignCaName, hosts, p)]);
+    const [pki, certPem, keyPem] = await Promise.all([
+      readTestPki(p),
+      readFile(p('foreign.pem'), 'utf8'),
+      readFile(p('foreign.key'), 'utf8'),
     ]);
-    const [certPem, keyPem] = await Promise.all([readFile(p('cert.pem'), 'utf8'), readFile(p('key.pem'), 'utf8')]);
-    return { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem };
+    return { pki, foreign: { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem } };
   });
 }

@@ -9,7 +9,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { DukcapilCredentials, UplinkEndpoint } from '../../uplink/endpoint.ts';
 import type { ClockPort } from '../../flow/ports.ts';
-import { generateForeignCertificate, generateTestPki, type TestPki } from './pki.ts';
+import { generateTestPkiAndForeignCertificate, type TestPki } from './pki.ts';
 import { DEFAULT_STYLE, callNikAnswer, lookup, refusal, verifyAnswer, type RefusalName, type ResponseStyle } from './registry.ts';
 
 /** Synthetic, test-only credentials. They open nothing but this simulator. */
@@ -86,10 +86,7 @@ export async function startDukcapilSimulator(
   const accessHours = opts.accessHours ?? { from: '00:00', to: '24:00' };
   const clock = opts.clock ?? { now: () => new Date() };
   const hostNames = { ips: ['127.0.0.1', '::1'], dnsNames: ['localhost'] };
-  const [pki, foreign] = await Promise.all([
-    generateTestPki('Dukcapil simulator test CA', hostNames),
-    generateForeignCertificate('Unrelated test CA', hostNames),
-  ]);
+  const { pki, foreign } = await generateTestPkiAndForeignCertificate('Dukcapil simulator test CA', 'Unrelated test CA', hostNames);
   let fault: DukcapilFault | null = opts.faults ?? null;
   let conditions: SimulatorConditions = {
     userActive: true,
