@@ -5,10 +5,11 @@
 # firmware. The guest's battery clock is set to 2020 as on a Pi without one; the saved time on the
 # data partition is set to an hour ago, so the restore at boot is exercised for real. Networking is
 # qemu's user mode with restrict=on: DHCP from qemu itself, nothing reaches beyond it.
-# A second, read-only drive carries the check the guest runs once booted (systemd.run=): it waits
-# for the boot to finish and prints the units' states, /healthz, the address, the firewall and the
-# clock to the serial console, then powers off. Writes OUT_DIR/anjungan-arm64.boot.txt and exits 0
-# only when every check holds. Usage: image/boot-arm64.sh [IMAGE] [OUT_DIR]   (make image-boot-arm64)
+# A second, read-only drive carries the check the guest runs once booted (systemd.run= starts it as
+# a unit of its own, after multi-user.target): it waits for the boot to finish and prints the
+# units' states, /healthz, the address, the firewall and the clock to the serial console, then
+# powers off. Writes OUT_DIR/anjungan-arm64.boot.txt and exits 0 only when every check holds.
+# Usage: image/boot-arm64.sh [IMAGE] [OUT_DIR]   (make image-boot-arm64)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 img="${1:-$repo/image/out/anjungan-arm64.img}"
@@ -50,8 +51,11 @@ cat > "$work/check.sh" <<'CHECK'
 #!/bin/sh
 # Run by systemd.run= once the guest has booted; everything goes to the serial console.
 exec > /dev/ttyAMA0 2>&1
-systemctl is-system-running --wait >/dev/null 2>&1
+# Started as a unit of its own (a simple service: its start job is done once it runs), so
+# --wait returns when the boot has finished, whatever jobs come later (a browser restart).
+timeout 1800 systemctl is-system-running --wait >/dev/null 2>&1
 echo "ANJ-CHECK system $(systemctl is-system-running)"
+echo "ANJ-CHECK failed-units $(systemctl list-units --failed --no-legend --plain --no-pager | awk '{ print $1 }' | tr '\n' ' ')"
 echo "ANJ-CHECK target multi-user.target $(systemctl is-active multi-user.target)"
 for unit in anjungan.service systemd-networkd.service systemd-timesyncd.service anjungan-firewall.service anjungan-clock.service anjungan-identity.service var-log-journal.mount data.mount anjungan-grow-data.service; do
   echo "ANJ-CHECK unit $unit $(systemctl is-active "$unit")"
@@ -66,6 +70,7 @@ echo "ANJ-CHECK data $(df -B1M --output=size /data | tail -1 | tr -d ' ') MiB"
 echo "ANJ-CHECK startup $(systemd-analyze time | head -1)"
 systemd-analyze blame --no-pager | head -8 | sed 's/^/ANJ-CHECK blame /'
 echo "ANJ-CHECK done"
+systemctl poweroff
 CHECK
 mkfs.vfat -C -n ANJCHECK "$work/check.vfat" 1024 >/dev/null
 mcopy -i "$work/check.vfat" "$work/check.sh" ::/check.sh
@@ -74,7 +79,7 @@ log="$work/console.log"
 started=$(date +%s)
 timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -nographic -no-reboot \
   -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-  -append "$cmdline console=ttyAMA0 systemd.unit=multi-user.target systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && sh /mnt/check.sh'\" systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
+  -append "$cmdline console=ttyAMA0 systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && systemd-run --no-block --unit=anj-check --property=After=multi-user.target /bin/sh /mnt/check.sh'\" systemd.run_success_action=none systemd.run_failure_action=poweroff" \
   -drive if=virtio,format=raw,file="$disk" \
   -drive if=virtio,format=raw,readonly=on,file="$work/check.vfat" \
   -netdev user,id=net0,restrict=on -device virtio-net-pci,netdev=net0,romfile= \
