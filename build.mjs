@@ -1,10 +1,11 @@
 // Bundles the daemon (Node, ESM) and the UI (browser) with esbuild. Run as a script it builds
 // everything into dist/; the UI tests bundle the kiosk screens and the staff dashboard with the
 // same recipe (buildKioskUi, buildDashboardUi) into folders of their own.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdir, copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { buildPromptPack } from './build-prompts.mjs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Native addons stay node modules. pino is bundled (#25): loaded from node_modules it cost a
@@ -48,21 +49,80 @@ const entryPoints = {
 };
 
 /**
- * The daemon into `outdir`: main.js holds what serving the first taxpayer needs; what it imports
- * dynamically (the simulators, exceljs for the report and the data balikan files) becomes chunks
- * beside it, parsed on first use (#25). The firewall loader and the worker stay one file each.
+ * The daemon into `outdir`: daemon.cjs holds what serving the first taxpayer needs; what it
+ * imports dynamically (the simulators, exceljs for the report and the data balikan files) becomes
+ * chunks beside it, parsed on first use (#25). The firewall loader and the worker stay one file each.
  * Without comments and blanks a Pi parses less before the first screen, and the text stays
  * Latin-1, which V8 keeps at one byte a character (a comment's ’ or – made it two).
+ *
+ * The daemon and its chunks are CommonJS, run by main.js (device/boot.ts) as scripts with V8's
+ * code cache, which Node 20 keeps for scripts only. esbuild splits ES modules only: the daemon is
+ * split as ES modules in memory, then each file becomes CommonJS, its `import()` of a chunk a
+ * `require` on first use, its `import.meta.url` its own file's.
  */
 async function buildDaemon(outdir, options = {}) {
   const { main, ...others } = entryPoints;
   const kiosk = { ...daemon, ...options, minifyWhitespace: true, minifySyntax: true, metafile: true };
-  const built = await Promise.all([
-    build({ ...kiosk, entryPoints: { main }, outdir, splitting: true }),
+  const [split, ...built] = await Promise.all([
+    build({
+      ...kiosk,
+      banner: {},
+      entryPoints: { daemon: main },
+      outdir,
+      splitting: true,
+      outExtension: { '.js': '.cjs' },
+      sourcemap: 'inline',
+      write: false,
+    }),
     build({ ...kiosk, entryPoints: others, outdir }),
   ]);
+  const chunks = new Map();
+  for (const file of split.outputFiles) {
+    const name = basename(file.path);
+    const cjs = await transform(file.text, {
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      supported: { 'dynamic-import': false },
+      define: { 'import.meta.url': '__bundleUrl' },
+      banner: 'var __bundleUrl=require("node:url").pathToFileURL(__filename).href;',
+      minifyWhitespace: true,
+      sourcemap: 'external',
+      sourcefile: name,
+      logLevel: 'warning',
+    });
+    chunks.set(name, cjs.code);
+    await mkdir(outdir, { recursive: true });
+    await writeFile(resolve(outdir, name), `${cjs.code}//# sourceMappingURL=${name}.map\n`);
+    await writeFile(resolve(outdir, `${name}.map`), cjs.map);
+  }
+  // What every start runs (daemon.cjs and what it imports statically) is what the code cache
+  // holds; the cache is made for these chunks only, named by a hash of them.
+  const eager = [];
+  const reach = (output) => {
+    const name = basename(output);
+    if (eager.includes(name)) return;
+    eager.push(name);
+    for (const i of split.metafile.outputs[output].imports) if (i.kind === 'import-statement' && !i.external) reach(i.path);
+  };
+  reach(Object.keys(split.metafile.outputs).find((o) => basename(o) === 'daemon.cjs'));
+  const id = createHash('sha256');
+  for (const name of [...eager].sort()) id.update(`${name}\0${chunks.get(name)}\0`);
+  const bundle = { id: id.digest('hex').slice(0, 16), eager };
+  built.push(
+    await build({
+      ...kiosk,
+      banner: {},
+      entryPoints: { main: 'device/boot.ts' },
+      outdir,
+      define: { ANJUNGAN_BUNDLE: JSON.stringify(bundle) },
+    }),
+  );
   // Chunks are named by their content: those of an earlier build are removed.
-  const current = new Set(built.flatMap((b) => Object.keys(b.metafile.outputs)).map((o) => resolve(o)));
+  const current = new Set([
+    ...[...chunks.keys()].flatMap((name) => [name, `${name}.map`]).map((name) => resolve(outdir, name)),
+    ...built.flatMap((b) => Object.keys(b.metafile.outputs)).map((o) => resolve(o)),
+  ]);
   for (const f of await readdir(outdir)) if (!current.has(resolve(outdir, f))) await rm(resolve(outdir, f));
 }
 

@@ -154,7 +154,7 @@ function chooseDeviceSet(config: KioskConfig, notProvisioned: boolean, logger: L
   return loadSimulators();
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<Logger> {
   // Whatever the daemon creates (database, journal, credentials) is the owner's only.
   process.umask(0o077);
   const { config, missing, problems } = loadStartConfig(process.env, new Date());
@@ -177,13 +177,22 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => kiosk.runtime.send({ type: 'READINESS_CHANGED' }));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  return logger;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((err: unknown) => {
+/**
+ * The daemon as a command: resolves once it is ready, with its logger, or exits with a message.
+ * The bundle's entry (device/boot.ts) calls it, then saves its code cache.
+ */
+export async function runDaemon(): Promise<Logger> {
+  try {
+    return await main();
+  } catch (err: unknown) {
     // Only the error's name and message: configuration and credential errors carry no secrets.
     const e = err as Error;
     process.stderr.write(`anjungan: cannot start: ${e.name}: ${e.message}\n`);
     process.exit(1);
-  });
+  }
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void runDaemon();

@@ -54,7 +54,7 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
   // The device sets: production drivers, detached, simulators.
   { name: 'devices', parts: ['devices', 'sim', 'simulation.ts', 'simulation.production.ts'] },
   // The start-up: the list (main.ts) and the assembly of flow and policies it shares with the tests.
-  { name: 'start-up', parts: ['main.ts', 'kiosk.ts'] },
+  { name: 'start-up', parts: ['main.ts', 'kiosk.ts', 'boot.ts'] },
 ];
 
 /** What each top-level folder may import from outside itself. */

@@ -91,10 +91,12 @@ export interface SpawnOptions {
   prefix?: string[];
   /** Where the state folder is made (the system's temporary folder by default). */
   stateRoot?: string;
+  /** A state folder to start with instead of a fresh one (an earlier start's); `stop` leaves it. */
+  stateDir?: string;
 }
 
 export async function spawnKiosk(env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<KioskProcess> {
-  const stateDir = await mkdtemp(join(options.stateRoot ?? tmpdir(), 'anjungan-e2e-state-'));
+  const stateDir = options.stateDir ?? (await mkdtemp(join(options.stateRoot ?? tmpdir(), 'anjungan-e2e-state-')));
   const spawnedAt = performance.now();
   // tap instruments child processes through NODE_OPTIONS, source maps on among other things;
   // `env -u` drops it (and execs node in place, so the pid is the daemon's) to run the daemon
@@ -165,7 +167,7 @@ export async function spawnKiosk(env: Record<string, string> = {}, options: Spaw
     halt,
     stop: async () => {
       await halt();
-      await rm(stateDir, { recursive: true, force: true });
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
 }
