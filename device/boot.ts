@@ -117,6 +117,8 @@ function load(name: string): unknown {
 }
 
 const daemon = load('daemon.cjs') as { runDaemon(): Promise<Logger> };
+// Every eager chunk is compiled by now (loaded in one go): the file's 1.5 MB need not stay in memory.
+cached.clear();
 const logger = await daemon.runDaemon();
 if (!cacheFile) logger.info({ event: 'codeCache', cache: 'none' }, 'no code cache: ANJUNGAN_STATE_DIR is not set');
 else if (cacheFits) logger.info({ event: 'codeCache', cache: 'used' }, 'started with the code cache');
@@ -129,3 +131,4 @@ else {
     logger.warn({ event: 'codeCache', cache: 'notSaved', reason: (err as Error).message }, 'code cache not saved');
   }
 }
+eagerScripts.clear();
