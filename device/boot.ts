@@ -24,6 +24,7 @@ declare const ANJUNGAN_BUNDLE: { id: string; eager: string[] };
 const CACHE_FILE = 'code-cache.bin';
 /** Far above a real cache (~1.6 MB): a larger file is not read. */
 const CACHE_MAX_BYTES = 32 << 20;
+const CACHE_SAVE_DELAY_MS = 5000;
 /** What a cache fits: V8 also checks its own version, the source and its flags, and says so (cachedDataRejected). */
 const CACHE_KEY = `${ANJUNGAN_BUNDLE.id} node ${process.version} v8 ${process.versions.v8} ${process.arch}`;
 
@@ -116,19 +117,26 @@ function load(name: string): unknown {
   return module.exports;
 }
 
+/** The cache of this start's eager chunks, for the next start. */
+function saveCodeCache(file: string, log: Logger): void {
+  try {
+    const bytes = writeCodeCache(file, eagerScripts);
+    log.info({ event: 'codeCache', cache: 'saved', bytes }, 'code cache saved for the next start');
+  } catch (err) {
+    // The next start compiles as this one did, and tries again.
+    log.warn({ event: 'codeCache', cache: 'notSaved', reason: (err as Error).message }, 'code cache not saved');
+  }
+  eagerScripts.clear();
+}
+
 const daemon = load('daemon.cjs') as { runDaemon(): Promise<Logger> };
 // Every eager chunk is compiled by now (loaded in one go): the file's 1.5 MB need not stay in memory.
 cached.clear();
 const logger = await daemon.runDaemon();
 if (!cacheFile) logger.info({ event: 'codeCache', cache: 'none' }, 'no code cache: ANJUNGAN_STATE_DIR is not set');
 else if (cacheFits) logger.info({ event: 'codeCache', cache: 'used' }, 'started with the code cache');
-else {
-  try {
-    const bytes = writeCodeCache(cacheFile, eagerScripts);
-    logger.info({ event: 'codeCache', cache: 'saved', bytes }, 'code cache saved for the next start');
-  } catch (err) {
-    // The next start compiles as this one did, and tries again.
-    logger.warn({ event: 'codeCache', cache: 'notSaved', reason: (err as Error).message }, 'code cache not saved');
-  }
-}
-eagerScripts.clear();
+// A few seconds after ready, not at once: its ~30 ms of CPU here (~0.1 s of a Pi's quota) would
+// hold up the ready line's reader and the screen's first requests. Not holding the daemon up
+// either: one stopped sooner writes none, and the next start tries again.
+else setTimeout(() => saveCodeCache(cacheFile, logger), CACHE_SAVE_DELAY_MS).unref();
+if (cacheFits || !cacheFile) eagerScripts.clear();
