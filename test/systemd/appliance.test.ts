@@ -496,6 +496,22 @@ t.test(
           180_000,
         );
         t.ok(ready, 'the kiosk serves again after the reboot');
+        // The code cache (docs/boot-time.md): written to the data partition by the first boot's
+        // daemon, under a read-only root, and read by this boot's.
+        t.match(
+          await inside('journalctl', '-b', '-1', '-u', 'anjungan.service', '--no-pager', '-o', 'cat'),
+          /"event":"codeCache","cache":"saved"/,
+          "the first boot's daemon saved its code cache",
+        );
+        const cacheUsed = await poll(
+          async () =>
+            /"event":"codeCache","cache":"used"/.test(await inside('journalctl', '-b', '-u', 'anjungan.service', '--no-pager', '-o', 'cat'))
+              ? true
+              : null,
+          'the code cache used after the reboot',
+          60_000,
+        );
+        t.ok(cacheUsed, "this boot's daemon started with it");
       });
     } catch (err) {
       t.comment(booted.log().slice(-4000));
