@@ -2,12 +2,12 @@
  * The daemon's entry in a bundle (dist/device/main.js, dist/appliance/main.js; build.mjs). It
  * runs the daemon (daemon.cjs and its chunks, CommonJS) as scripts with V8's code cache, which
  * Node 20 keeps for scripts only, not for ES modules (#25, docs/boot-time.md): a start that finds
- * the cache skips parsing and compiling what the last start ran before its `ready`.
+ * the cache skips parsing and compiling what the start that wrote it had run.
  *
  * The cache is one file in the state folder (code-cache.bin, the data partition: the image's root
- * is read-only), written once after the first `ready` of a release and read at every later start.
- * One that is missing, damaged, or made for another bundle, Node or CPU is ignored, and written
- * anew after `ready`. Only the chunks every start runs are cached: what is loaded on first use
+ * is read-only), written once, 5 s after the first `ready` of a release, and read at every later
+ * start. One that is missing, damaged, or made for another bundle, Node or CPU is ignored, and
+ * written anew. Only the chunks every start runs are cached: what is loaded on first use
  * (exceljs, the demo's simulators) is compiled as it comes.
  */
 import { createHash } from 'node:crypto';
