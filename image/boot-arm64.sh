@@ -64,6 +64,20 @@ for unit in anjungan.service systemd-networkd.service systemd-timesyncd.service 
   echo "ANJ-CHECK unit $unit $(systemctl is-active "$unit")"
 done
 echo "ANJ-CHECK healthz $(node -e "fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log(r.status, JSON.stringify(await r.json())), (e) => console.log('error', e.cause?.code ?? e))")"
+# The kiosk screen: the page in the kiosk browser pings the daemon once it shows (Chromium under
+# full emulation takes minutes; up to 25); the host takes its screenshot while this waits.
+ping=""
+deadline=$(( $(date +%s) + 1500 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  ping="$(node -e "fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log((await r.json()).ui?.lastPingAgoMs ?? ''), () => console.log(''))")"
+  [ -n "$ping" ] && break
+  echo "ANJ-WAIT kiosk browser $(systemctl show -p ActiveState -p NRestarts --value anjungan-kiosk.service | tr '\n' ' ')"
+  sleep 5
+done
+echo "ANJ-CHECK ui-ping ${ping:-none}"
+echo "ANJ-CHECK kiosk $(systemctl is-active anjungan-kiosk.service) $(journalctl -b -u anjungan-kiosk.service -o cat --no-pager | grep -ci 'failed\|error') error lines"
+journalctl -b -u anjungan-kiosk.service -o cat --no-pager | grep -v '^$' | tail -12 | sed 's/^/ANJ-CHECK kiosk-log /'
+if [ -n "$ping" ]; then sleep 30; fi
 echo "ANJ-CHECK address $(ip -4 -o addr show scope global | awk '{ print $2, $4 }' | head -1)"
 echo "ANJ-CHECK firewall $(nft list table inet anjungan_egress >/dev/null 2>&1 && echo loaded || echo missing)"
 echo "ANJ-CHECK clock $(date +%s)"
@@ -81,14 +95,30 @@ mcopy -i "$work/check.vfat" "$work/check.sh" ::/check.sh
 
 log="$work/console.log"
 started=$(date +%s)
-timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -nographic -no-reboot \
+timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -no-reboot \
+  -display none -serial stdio -monitor unix:"$work/monitor.sock",server=on,wait=off \
+  -device virtio-gpu-pci,xres=800,yres=480 \
   -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
   -append "$cmdline console=ttyAMA0 systemd.wants=kernel-command-line.service systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && systemd-run --no-block --unit=anj-check --property=After=multi-user.target /bin/sh /mnt/check.sh'\" systemd.run_success_action=none systemd.run_failure_action=poweroff" \
   -drive if=virtio,format=raw,file="$disk" \
   -drive if=virtio,format=raw,readonly=on,file="$work/check.vfat" \
   -netdev user,id=net0,restrict=on -device virtio-net-pci,netdev=net0,romfile= \
   -rtc base=2020-01-01T00:00:00 \
-  </dev/null >"$log" 2>&1 || true
+  </dev/null >"$log" 2>&1 &
+qemu=$!
+# The screen (the kiosk's 800x480 panel as a virtio GPU): once the guest says the page pings the
+# daemon, a screenshot through qemu's monitor, kept as PNG beside the report.
+screen="$out/anjungan-arm64.screen.png"
+rm -f "$screen"
+while kill -0 "$qemu" 2>/dev/null; do
+  if [ ! -f "$work/screen.ppm" ] && grep -aq 'ANJ-CHECK ui-ping [0-9]' "$log"; then
+    sleep 10
+    node -e 'const s = require("net").connect(process.argv[1], () => { s.write(`screendump ${process.argv[2]}\n`); setTimeout(() => s.end(), 3000); }); s.on("data", () => {});' "$work/monitor.sock" "$work/screen.ppm" || true
+    node "$repo/image/ppm-to-png.mjs" "$work/screen.ppm" "$screen" || true
+  fi
+  sleep 2
+done
+wait "$qemu" || true
 elapsed=$(( $(date +%s) - started ))
 
 report="$out/anjungan-arm64.boot.txt"
@@ -113,6 +143,7 @@ done
 check 'the daemon is ready in its not-provisioned state' 'field healthz | grep -q "^503 .*\"reason\":\"notProvisioned\""'
 check 'networkd gave an address' 'field address | grep -qE "/[0-9]+$"'
 check 'the firewall is loaded' '[ "$(field firewall)" = loaded ]'
+check 'the kiosk page in the browser reached the daemon' 'field ui-ping | grep -qE "^[0-9]+$"'
 check 'the clock was set forward to the saved time' 'field clock-restore | grep -q "setting it forward" && [ "$(field clock)" -ge "$saved_epoch" ]'
 check 'timesyncd runs with NTP on' '[ "$(field timesync | cut -d" " -f1)" = yes ]'
 exit $fail
