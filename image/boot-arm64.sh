@@ -2,11 +2,14 @@
 # Boots the arm64 SD-card image for real under qemu-system-aarch64 (-M virt, Cortex-A72, full
 # emulation): the image's own kernel and initramfs from its boot partition, its root and data
 # partitions as a virtio disk (a copy, made 1 GiB bigger like a larger card), no Raspberry Pi
-# firmware. The guest's battery clock is set to 2020 as on a Pi without one; the saved time on the
-# data partition is set to an hour ago, so the restore at boot is exercised for real. Networking is
+# firmware. The guest's battery clock is set to 2020 as on a Pi without one, and systemd moves it
+# forward to the image's build time (/usr/lib/clock-epoch); the saved time on the data partition is
+# set to now, later than both, so the restore at boot is exercised for real. Networking is
 # qemu's user mode with restrict=on: DHCP from qemu itself, nothing reaches beyond it.
 # A second, read-only drive carries the check the guest runs once booted (systemd.run= starts it as
-# a unit of its own, after multi-user.target): it waits for the boot to finish and prints the
+# a unit of its own, after multi-user.target; systemd.wants= pulls that command's service into the
+# boot, because the generator's own way, making kernel-command-line.target the default target in
+# /run, is overridden by the image's default.target in /etc): it waits for the boot to finish and prints the
 # units' states, /healthz, the address, the firewall and the clock to the serial console, then
 # powers off. Writes OUT_DIR/anjungan-arm64.boot.txt and exits 0 only when every check holds.
 # Usage: image/boot-arm64.sh [IMAGE] [OUT_DIR]   (make image-boot-arm64)
@@ -40,9 +43,9 @@ mcopy -i "$disk@@$((boot_start * 512))" "::/$initrd" "$work/initrd.img"
 # The slot's own command line (its root= and rauc.slot=), with the console on qemu's serial port.
 cmdline="$(mcopy -i "$disk@@$((boot_start * 512))" ::/cmdline.txt - | tr -d '\r\n' | sed -E 's/(^| )(console=[^ ]*|quiet|loglevel=[^ ]*)( |$)/ /g; s/(^| )(console=[^ ]*|quiet|loglevel=[^ ]*)( |$)/ /g')"
 
-# The saved time (data partition, /lib/clock/saved) set to an hour ago, through debugfs on the
-# partition cut out of the copy and written back: no loop mount.
-saved_epoch=$(( $(date +%s) - 3600 ))
+# The saved time (data partition, /lib/clock/saved) set to now, through debugfs on the partition
+# cut out of the copy and written back: no loop mount.
+saved_epoch=$(date +%s)
 dd if="$disk" of="$work/data.ext4" bs=512 skip="$data_start" count="$data_size" status=none
 debugfs -w -R "set_inode_field /lib/clock/saved mtime $(date -u -d "@$saved_epoch" +%Y%m%d%H%M%S)" "$work/data.ext4" >/dev/null 2>&1
 dd if="$work/data.ext4" of="$disk" bs=512 seek="$data_start" conv=notrunc status=none
@@ -61,9 +64,24 @@ for unit in anjungan.service systemd-networkd.service systemd-timesyncd.service 
   echo "ANJ-CHECK unit $unit $(systemctl is-active "$unit")"
 done
 echo "ANJ-CHECK healthz $(node -e "fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log(r.status, JSON.stringify(await r.json())), (e) => console.log('error', e.cause?.code ?? e))")"
+# The kiosk screen: the page in the kiosk browser pings the daemon once it shows (Chromium under
+# full emulation takes minutes; up to 25); the host takes its screenshot while this waits.
+ping=""
+deadline=$(( $(date +%s) + 1500 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  ping="$(node -e "fetch('http://127.0.0.1:8080/healthz').then(async (r) => console.log((await r.json()).ui?.lastPingAgoMs ?? ''), () => console.log(''))")"
+  [ -n "$ping" ] && break
+  echo "ANJ-WAIT kiosk browser $(systemctl show -p ActiveState -p NRestarts --value anjungan-kiosk.service | tr '\n' ' ')"
+  sleep 5
+done
+echo "ANJ-CHECK ui-ping ${ping:-none}"
+echo "ANJ-CHECK kiosk $(systemctl is-active anjungan-kiosk.service) $(journalctl -b -u anjungan-kiosk.service -o cat --no-pager | grep -ci 'failed\|error') error lines"
+journalctl -b -u anjungan-kiosk.service -o cat --no-pager | grep -v '^$' | tail -12 | sed 's/^/ANJ-CHECK kiosk-log /'
+if [ -n "$ping" ]; then sleep 30; fi
 echo "ANJ-CHECK address $(ip -4 -o addr show scope global | awk '{ print $2, $4 }' | head -1)"
 echo "ANJ-CHECK firewall $(nft list table inet anjungan_egress >/dev/null 2>&1 && echo loaded || echo missing)"
 echo "ANJ-CHECK clock $(date +%s)"
+echo "ANJ-CHECK clock-restore $(journalctl -b -u anjungan-clock.service -o cat --no-pager | grep -m1 'saved time')"
 echo "ANJ-CHECK timesync $(timedatectl show -p NTP -p NTPSynchronized --value | tr '\n' ' ')"
 echo "ANJ-CHECK kernel $(uname -r) $(uname -m)"
 echo "ANJ-CHECK data $(df -B1M --output=size /data | tail -1 | tr -d ' ') MiB"
@@ -77,14 +95,30 @@ mcopy -i "$work/check.vfat" "$work/check.sh" ::/check.sh
 
 log="$work/console.log"
 started=$(date +%s)
-timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -nographic -no-reboot \
+timeout "${ANJUNGAN_BOOT_TIMEOUT_S:-2400}" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -no-reboot \
+  -display none -serial stdio -monitor unix:"$work/monitor.sock",server=on,wait=off \
+  -device virtio-gpu-pci,xres=800,yres=480 \
   -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-  -append "$cmdline console=ttyAMA0 systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && systemd-run --no-block --unit=anj-check --property=After=multi-user.target /bin/sh /mnt/check.sh'\" systemd.run_success_action=none systemd.run_failure_action=poweroff" \
+  -append "$cmdline console=ttyAMA0 systemd.wants=kernel-command-line.service systemd.run=\"/bin/sh -c 'mount -o ro LABEL=ANJCHECK /mnt && systemd-run --no-block --unit=anj-check --property=After=multi-user.target /bin/sh /mnt/check.sh'\" systemd.run_success_action=none systemd.run_failure_action=poweroff" \
   -drive if=virtio,format=raw,file="$disk" \
   -drive if=virtio,format=raw,readonly=on,file="$work/check.vfat" \
   -netdev user,id=net0,restrict=on -device virtio-net-pci,netdev=net0,romfile= \
   -rtc base=2020-01-01T00:00:00 \
-  </dev/null >"$log" 2>&1 || true
+  </dev/null >"$log" 2>&1 &
+qemu=$!
+# The screen (the kiosk's 800x480 panel as a virtio GPU): once the guest says the page pings the
+# daemon, a screenshot through qemu's monitor, kept as PNG beside the report.
+screen="$out/anjungan-arm64.screen.png"
+rm -f "$screen"
+while kill -0 "$qemu" 2>/dev/null; do
+  if [ ! -f "$work/screen.ppm" ] && grep -aq 'ANJ-CHECK ui-ping [0-9]' "$log"; then
+    sleep 10
+    node -e 'const s = require("net").connect(process.argv[1], () => { s.write(`screendump ${process.argv[2]}\n`); setTimeout(() => s.end(), 3000); }); s.on("data", () => {});' "$work/monitor.sock" "$work/screen.ppm" || true
+    node "$repo/image/ppm-to-png.mjs" "$work/screen.ppm" "$screen" || true
+  fi
+  sleep 2
+done
+wait "$qemu" || true
 elapsed=$(( $(date +%s) - started ))
 
 report="$out/anjungan-arm64.boot.txt"
@@ -92,20 +126,24 @@ report="$out/anjungan-arm64.boot.txt"
   echo "# make image-boot-arm64 on $(date -u +%FT%TZ): $(basename "$img"), qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 (full emulation on $(nproc) host cores)"
   echo "wall clock from qemu start to power-off: ${elapsed} s"
   echo "saved time set on the data partition: $saved_epoch ($(date -u -d "@$saved_epoch" +%FT%TZ)); guest battery clock: 2020-01-01"
-  grep -a '^ANJ-CHECK' "$log" | tr -d '\r'
+  grep -a -o 'ANJ-CHECK.*' "$log" | tr -d '\r' || echo "(the guest printed no check: see $(basename "$out")/anjungan-arm64.boot-console.log)"
 } > "$report"
 cp "$log" "$out/anjungan-arm64.boot-console.log"
 cat "$report"
 
-field() { grep -a "^ANJ-CHECK $1" "$report" | head -1 | cut -d' ' -f3-; }
+# The value after "ANJ-CHECK <name> " on the first such line (the getty's prompt may share the line).
+field() { sed -n "s/^ANJ-CHECK $1 //p" "$report" | head -1; }
 fail=0
 check() { if eval "$2"; then echo "ok    $1"; else echo "FAIL  $1"; fail=1; fi; }
 check 'multi-user.target reached' '[ "$(field "target multi-user.target")" = active ]'
+check 'the boot finished with no failed unit' '[ "$(field system)" = running ]'
 for unit in anjungan.service systemd-networkd.service systemd-timesyncd.service anjungan-firewall.service anjungan-clock.service; do
   check "$unit active" "[ \"\$(field \"unit $unit\")\" = active ]"
 done
 check 'the daemon is ready in its not-provisioned state' 'field healthz | grep -q "^503 .*\"reason\":\"notProvisioned\""'
 check 'networkd gave an address' 'field address | grep -qE "/[0-9]+$"'
 check 'the firewall is loaded' '[ "$(field firewall)" = loaded ]'
-check 'the clock was restored to at least the saved time' '[ "$(field clock)" -ge "$saved_epoch" ]'
+check 'the kiosk page in the browser reached the daemon' 'field ui-ping | grep -qE "^[0-9]+$"'
+check 'the clock was set forward to the saved time' 'field clock-restore | grep -q "setting it forward" && [ "$(field clock)" -ge "$saved_epoch" ]'
+check 'timesyncd runs with NTP on' '[ "$(field timesync | cut -d" " -f1)" = yes ]'
 exit $fail

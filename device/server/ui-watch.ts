@@ -3,8 +3,10 @@
  * The watch is armed from the daemon's start, as if a ping had just arrived: a browser that never
  * reaches the page (stuck on an error page because it started before the daemon answered) is
  * reported like a page that stopped pinging. After a report it waits twice the timeout for the
- * restarted browser's first ping before reporting again, so a browser that keeps failing is
- * restarted at a calm pace and one that is starting up is not restarted twice.
+ * restarted browser's first ping before reporting again, and twice as long again after each
+ * further report without a ping (up to MAX_GRACE_MS): a browser that keeps failing is restarted at
+ * a calm pace, and one that starts slowly (a cold board, a first start creating its profile) is
+ * given the time to reach the page instead of being killed at the same point every time.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +14,15 @@ import type { Logger } from '../log.ts';
 
 /** The page pings every 5 s (ui/api.ts): six missed pings mean a frozen page. */
 export const UI_FROZEN_AFTER_MS = 30_000;
+/** The longest wait for a restarted browser's first ping. */
+const MAX_GRACE_MS = 8 * 60_000;
 export class UiWatch {
   private lastPing: number | null;
   /** Not cleared by a report: how long ago the page last spoke (the update's boot check reads it). */
   private lastSeen: number | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Reports since the last ping: each doubles the restarted browser's grace. */
+  private reportsWithoutPing = 0;
 
   /** armedAtStart: a kiosk's daemon (there is a browser unit to restart); off it, armed by the first ping. */
   constructor(private readonly opts: { timeoutMs: number; armedAtStart: boolean; now?: () => number; onFrozen(silentMs: number): void }) {
@@ -30,6 +36,7 @@ export class UiWatch {
   ping(): void {
     this.lastPing = this.now();
     this.lastSeen = this.lastPing;
+    this.reportsWithoutPing = 0;
   }
 
   sinceLastPingMs(): number | null {
@@ -41,8 +48,10 @@ export class UiWatch {
     if (this.lastPing === null) return;
     const silent = this.now() - this.lastPing;
     if (silent < this.opts.timeoutMs) return;
-    // The next report comes only after two more timeouts of silence: the restart's grace.
-    this.lastPing = this.now() + this.opts.timeoutMs;
+    // The restart's grace: 2, 4, 8 … timeouts of silence before the next report.
+    this.reportsWithoutPing += 1;
+    const grace = Math.min(this.opts.timeoutMs * 2 ** this.reportsWithoutPing, Math.max(MAX_GRACE_MS, this.opts.timeoutMs * 2));
+    this.lastPing = this.now() + grace - this.opts.timeoutMs;
     this.opts.onFrozen(silent);
   }
 

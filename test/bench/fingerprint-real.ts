@@ -25,8 +25,9 @@
  * threshold from the calibration impostors of the other fingers (and the rendered pool's), then
  * that finger's evaluation tries and impostor pairs.
  * Per finger capture: sets of one reference (an enrolment impression, its NBIS minutiae on the
- * card) and TRIES kiosk touches, 60–80 % shared with the reference. Genuine pairs: a touch and
- * its own reference; impostor pairs: a touch and every reference of the other captures.
+ * card) and TRIES kiosk touches, each sharing 60–80 % of its own finger area and of the reference's
+ * with the reference. Genuine pairs: a touch and its own reference; impostor pairs: a touch and
+ * every reference of the other captures.
  *
  * Paths compared (same touches, same references):
  *   kiosk      — what production runs: our extractor judges the image, libfprint's NBIS minutiae

@@ -64,7 +64,11 @@ t.test('the impression generator: deterministic, each touch sharing 60–80 % of
       Buffer.from(a.probes[2]!.pixels).equals(Buffer.from(b.probes[2]!.pixels)),
       `${model.distortion}: the same seed gives the same images`,
     );
-    for (const overlap of a.overlaps) t.ok(overlap >= 0.6 && overlap <= 0.8, `${model.distortion}: overlap ${overlap.toFixed(2)}`);
+    for (const [ofReference, ofProbe] of a.overlaps)
+      t.ok(
+        [ofReference, ofProbe].every((share) => share >= 0.6 && share <= 0.8),
+        `${model.distortion}: shares ${ofReference.toFixed(2)} of the reference's finger, ${ofProbe.toFixed(2)} of the touch's`,
+      );
     t.equal(a.reference.dpi, capture.dpi, 'at the capture’s own resolution');
   }
 });

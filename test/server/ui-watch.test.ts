@@ -1,6 +1,7 @@
 /**
  * The page keep-alive: armed from the daemon's start, so a browser that never reaches the page is
- * reported like one that stopped pinging; after a report the restarted browser gets a grace.
+ * reported like one that stopped pinging; after a report the restarted browser gets a grace, doubling
+ * while it never pings.
  */
 import t from 'tap';
 import { UiWatch } from '../../device/server/ui-watch.ts';
@@ -21,7 +22,32 @@ t.test('a page that never pings after the daemon started is reported', async (t)
   t.same(reports, [31_000], 'the restarted browser gets twice the timeout to ping');
   now = 31_000 + 61_000;
   watch.check();
-  t.equal(reports.length, 2, 'a browser that still never pings is reported again, at that pace');
+  t.same(reports.length, 2, 'a browser that still never pings is reported again');
+  now = 92_000 + 119_000;
+  watch.check();
+  t.equal(reports.length, 2, 'after a second report without a ping, the grace doubles (a slow board gets the time to start)');
+  now = 92_000 + 121_000;
+  watch.check();
+  t.equal(reports.length, 3);
+  // Reported at 213 s; then 4 and 8 minutes of grace, and 8 minutes from then on.
+  const reportTimes: number[] = [];
+  for (now = 213_000; now <= 213_000 + 25 * 60_000; now += 1000) {
+    const before = reports.length;
+    watch.check();
+    if (reports.length > before) reportTimes.push(now);
+  }
+  t.same(
+    reportTimes.map((at, i) => (at - (i === 0 ? 213_000 : reportTimes[i - 1]!)) / 1000),
+    [240, 480, 480],
+    'the grace stops growing at 8 minutes: a browser that never starts is still restarted',
+  );
+  watch.ping();
+  now += 31_000;
+  watch.check();
+  t.equal(reports.length, 7, 'a ping ends the backoff: the next frozen page is reported after the timeout');
+  now += 61_000;
+  watch.check();
+  t.equal(reports.length, 8, 'and the restart after it gets twice the timeout again');
 });
 
 t.test('reports a page that stopped pinging, and arms again with the next ping', async (t) => {

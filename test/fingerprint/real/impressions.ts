@@ -4,7 +4,8 @@
  * capture; impostor pairs are impressions of two captures (two fingers).
  *
  * Per impression, drawn from the seed: where the finger lies on the window (so two impressions of
- * one finger share only part of it; `pair()` keeps that share within the model's overlap range),
+ * one finger share only part of it; `impressionSet()` keeps that share, of each impression's finger
+ * area, within the model's overlap range),
  * a rotation, an elastic skin distortion, pressure (ridges thickened or thinned by a grey-level
  * minimum or maximum filter, contrast and brightness), optical blur and sensor noise.
  *
@@ -217,8 +218,12 @@ function visible(f: Finger, p: Placement): Int32Array {
   return Int32Array.from(seen);
 }
 
-/** Share of the smaller impression's finger area that the other impression shows too. */
-function overlapOf(f: Finger, a: Placement, b: Placement): number {
+/**
+ * Share of each impression's finger area that the other impression shows too: [of a, of b]. Both
+ * count: a touch far off its reference's centre can show all of a small reference's finger and
+ * still share only half of its own.
+ */
+function overlapOf(f: Finger, a: Placement, b: Placement): [number, number] {
   const va = visible(f, a),
     vb = visible(f, b);
   const marks = new Uint8Array(f.capture.width * f.capture.height);
@@ -229,8 +234,10 @@ function overlapOf(f: Finger, a: Placement, b: Placement): number {
       both++;
       marks[i] = 2;
     }
-  return both / Math.max(1, Math.min(va.length, vb.length));
+  return [both / Math.max(1, va.length), both / Math.max(1, vb.length)];
 }
+
+const within = (shares: readonly number[], [lo, hi]: readonly [number, number]): boolean => shares.every((s) => s >= lo && s <= hi);
 
 type Displacement = (x: number, y: number) => [number, number];
 
@@ -366,32 +373,43 @@ export interface ImpressionSet {
   reference: SensorImage;
   /** Touches of the same finger, each sharing the model's overlap range with the reference. */
   probes: SensorImage[];
-  /** Per probe, the share of the finger it and the reference both show (see overlapOf). */
-  overlaps: number[];
+  /** Per probe, the share of the reference's and of the probe's finger area both show (see overlapOf). */
+  overlaps: Array<[number, number]>;
 }
 
+/** Placements drawn per touch before the reference is drawn again; references drawn before giving up. */
+const PROBE_DRAWS = 200;
+const REFERENCE_DRAWS = 50;
+
 /**
- * A reference impression and `tries` probe impressions of one real capture, each probe's shared
- * finger area with the reference in the model's overlap range (placements are drawn until it
- * is; the last draw is kept after 200).
+ * A reference impression and `tries` probe impressions of one real capture, each probe sharing
+ * the model's overlap range of its own finger area and of the reference's. Placements are drawn
+ * until they do; when a reference leaves no such touch (a window on the finger's edge, or a finger
+ * hardly larger than the window), the reference is drawn again. A set outside the range is never
+ * made: after REFERENCE_DRAWS references the generator throws.
  */
 export function impressionSet(capture: RealCapture, seed: string, tries: number, model: ImpressionModel = KIOSK_MODEL): ImpressionSet {
   const rng = createRng(`real-impression:${capture.name}:${model.distortion}:${seed}`);
   const f = fingerOf(capture);
-  const reference = place(f, rng, model);
-  const placements: Placement[] = [];
-  const overlaps: number[] = [];
-  for (let t = 0; t < tries; t++) {
-    let probe = place(f, rng, model),
-      overlap = overlapOf(f, reference, probe);
-    for (let k = 0; k < 200 && (overlap < model.overlap[0] || overlap > model.overlap[1]); k++) {
-      probe = place(f, rng, model);
-      overlap = overlapOf(f, reference, probe);
+  for (let r = 0; r < REFERENCE_DRAWS; r++) {
+    const reference = place(f, rng, model);
+    const placements: Placement[] = [];
+    const overlaps: Array<[number, number]> = [];
+    for (let t = 0; t < tries; t++) {
+      for (let k = 0; k < PROBE_DRAWS; k++) {
+        const probe = place(f, rng, model),
+          overlap = overlapOf(f, reference, probe);
+        if (!within(overlap, model.overlap)) continue;
+        placements.push(probe);
+        overlaps.push(overlap);
+        break;
+      }
+      if (placements.length <= t) break;
     }
-    placements.push(probe);
-    overlaps.push(overlap);
+    if (placements.length < tries) continue;
+    return { reference: render(f, reference, rng, model), probes: placements.map((p) => render(f, p, rng, model)), overlaps };
   }
-  return { reference: render(f, reference, rng, model), probes: placements.map((p) => render(f, p, rng, model)), overlaps };
+  throw new Error(`${capture.name}: no reference for seed ${seed} leaves ${tries} touches in the overlap range`);
 }
 
 /** One impression of a capture (a probe from another finger, for impostor pairs). */
