@@ -113,7 +113,7 @@ async function buildDaemon(outdir, options = {}) {
     await build({
       ...kiosk,
       banner: {},
-      entryPoints: { main: 'device/boot.ts' },
+      entryPoints: { main: 'device/boot.ts', 'seal-code-cache': 'device/seal-code-cache.ts' },
       outdir,
       define: { ANJUNGAN_BUNDLE: JSON.stringify(bundle) },
     }),

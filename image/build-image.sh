@@ -70,12 +70,14 @@ mkdir -p "$autoboot"
 printf '[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n' > "$autoboot/autoboot.txt"
 
 # The data partition: the daemon's state folder (its own, 0700) and the configuration folder
-# (root:anjungan 0751) that `anjungan-provision init` fills; the saved clock, the journal, and
+# (root:anjungan 0751) that `anjungan-provision init` fills; the sealed code cache's folder; the saved clock, the journal, and
 # RAUC's (root's) status folder.
 data="$work/data"
 ids="$(awk -F: '$1 == "anjungan" { print $3 ":" $4 }' "$tree/etc/passwd")"
 install -d -m 0700 -o "${ids%:*}" -g "${ids#*:}" "$data/lib/anjungan"
 install -d -m 0751 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
+# The daemon's code cache, sealed by root (anjungan-code-cache.service): the daemon reads it only.
+install -d -m 0755 -o 0 -g 0 "$data/lib/anjungan-code-cache"
 install -d -m 0755 "$data/lib/clock"
 touch -d "@$SOURCE_DATE_EPOCH" "$data/lib/clock/saved"
 journal_gid="$(awk -F: '$1 == "systemd-journal" { print $3 }' "$tree/etc/group")"

@@ -77,7 +77,7 @@ rm -f "$out/usr/lib/clock-epoch"
 touch -d "@${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct)}" "$out/usr/lib/clock-epoch"
 systemctl --root="$out" --quiet enable data.mount var-lib-anjungan.mount etc-anjungan.mount boot-firmware.mount anjungan-grow-data.service
 systemctl --root="$out" --quiet enable anjungan.service anjungan-firewall.service anjungan-agreement.timer \
-  anjungan-kiosk.service anjungan-kiosk-restart.path pcscd.socket ssh.service anjungan-update-check.service anjungan-update-pull.timer
+  anjungan-kiosk.service anjungan-kiosk-restart.path anjungan-code-cache.path pcscd.socket ssh.service anjungan-update-check.service anjungan-update-pull.timer
 # Network, time, identity and the persistent journal (image/rootfs, systemd/).
 systemctl --root="$out" --quiet enable systemd-networkd.service systemd-timesyncd.service anjungan-clock.service \
   anjungan-clock-save.timer anjungan-identity.service var-log-journal.mount

@@ -3,11 +3,14 @@
  * state folder after `ready`, later starts run with it and write nothing; a cache that is cut
  * short, random, damaged behind an intact header, made for another bundle, or refused by V8 is
  * ignored: the daemon starts, serves, and writes a good one again. The real daemon, as `npm start`
- * runs it.
+ * runs it. On the appliance the daemon only reads a cache root sealed (ANJUNGAN_CODE_CACHE) and
+ * leaves its own as a candidate, which seal-code-cache.js (device/seal-code-cache.ts) takes once
+ * per release, and never through a link.
  */
 import t, { type Test } from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildKiosk, spawnKiosk, type KioskProcess } from '../support/kiosk-process.ts';
@@ -26,8 +29,8 @@ function freshState(): string {
 }
 
 /** Starts the daemon on `stateDir`, waits for what it did with the cache, and stops it. */
-async function start(t: Test, stateDir: string): Promise<{ cache: string; kiosk: KioskProcess }> {
-  const kiosk = await spawnKiosk({ ANJUNGAN_LOG_LEVEL: 'info' }, { stateDir });
+async function start(t: Test, stateDir: string, env: Record<string, string> = {}): Promise<{ cache: string; kiosk: KioskProcess }> {
+  const kiosk = await spawnKiosk({ ANJUNGAN_LOG_LEVEL: 'info', ...env }, { stateDir });
   try {
     const line = await until(
       () =>
@@ -101,4 +104,46 @@ t.test('a damaged, foreign or refused cache never stops the daemon, and is writt
     t.equal((await start(t, dir)).cache, 'saved', `${what}: the daemon started and wrote a new cache`);
     t.equal((await start(t, dir)).cache, 'used', `${what}: which the next start uses`);
   }
+});
+
+const SEAL = new URL('../../dist/device/seal-code-cache.js', import.meta.url).pathname;
+const seal = (candidate: string, sealed: string) =>
+  execFileSync(process.execPath, [SEAL, candidate, sealed], { encoding: 'utf8', env: {} }).trim();
+
+t.test('a sealed cache: the daemon reads it and leaves only a candidate, which the sealer takes once per release', async (t) => {
+  const state = freshState();
+  const sealedDir = freshState();
+  chmodSync(sealedDir, 0o755);
+  const sealed = join(sealedDir, CACHE);
+  const candidate = join(state, 'code-cache.new');
+  const env = { ANJUNGAN_CODE_CACHE: sealed };
+  t.equal((await start(t, state, env)).cache, 'saved', 'first start: saved');
+  t.ok(existsSync(candidate), 'as a candidate in the state folder');
+  t.notOk(existsSync(join(state, CACHE)) || existsSync(sealed), 'and nowhere else');
+  t.match(seal(candidate, sealed), /^code cache: sealed \d+ bytes/, 'the sealer takes it');
+  t.equal(statSync(sealed).mode & 0o777, 0o644, 'readable by the daemon, written by the sealer only');
+  t.notOk(existsSync(candidate), 'the candidate is gone');
+  t.equal((await start(t, state, env)).cache, 'used', 'the next start runs with the sealed cache');
+  t.notOk(existsSync(candidate), 'and leaves no candidate');
+
+  const before = readFileSync(sealed);
+  const { header } = parse(before);
+  const forged = randomBytes(before.length - before.indexOf(10) - 1);
+  const plant = (data: Buffer) => writeFileSync(candidate, data, { mode: 0o600 });
+  plant(withHeader({ ...header, sha256: createHash('sha256').update(forged).digest('hex') }, forged));
+  t.match(seal(candidate, sealed), /already sealed: candidate deleted/, 'a forged candidate for a sealed release is deleted');
+  t.ok(readFileSync(sealed).equals(before) && !existsSync(candidate), 'the sealed cache unchanged');
+
+  rmSync(sealed);
+  const elsewhere = join(freshState(), 'secret');
+  writeFileSync(elsewhere, before, { mode: 0o600 });
+  symlinkSync(elsewhere, candidate);
+  t.match(seal(candidate, sealed), /not a plain file/, 'a symbolic link is never followed');
+  linkSync(elsewhere, candidate);
+  t.match(seal(candidate, sealed), /not a plain file/, 'nor a second hard link');
+  t.ok(!existsSync(sealed) && !existsSync(candidate) && existsSync(elsewhere), 'nothing sealed, the links deleted, their file kept');
+  plant(withHeader({ ...header, key: header.key.replace(/^\w+/, '0123456789abcdef') }, before.subarray(before.indexOf(10) + 1)));
+  t.match(seal(candidate, sealed), /not made for this release/, 'a candidate for another bundle is deleted');
+  t.notOk(existsSync(sealed) || existsSync(candidate), 'and not sealed');
+  t.equal(seal(candidate, sealed), 'code cache: candidate not a plain file of its own: deleted', 'no candidate: nothing done');
 });

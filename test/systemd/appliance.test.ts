@@ -11,6 +11,7 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -19,6 +20,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   utimesSync,
@@ -147,6 +149,58 @@ t.test(
         const after = await show('anjungan.service', 'NRestarts', 'MainPID', 'ActiveState');
         t.same(after, { ...before, ActiveState: 'active' }, 'the same process, no restart');
         t.equal(before.NRestarts, '0');
+      });
+
+      await t.test("the code cache: the daemon's first start leaves a candidate, root seals it, the daemon cannot change it", async (t) => {
+        // docs/boot-time.md: a code cache is code the daemon runs, so the one it reads is root's.
+        const candidate = join(dataLib, 'code-cache.new');
+        const sealedDir = join(data, 'lib/anjungan-code-cache');
+        const sealed = join(sealedDir, 'code-cache.bin');
+        await poll(
+          async () => (/"event":"codeCache","cache":"saved"/.test(await journal('anjungan.service')) ? true : null),
+          'the candidate saved',
+          90_000,
+        );
+        t.match(
+          await journal('anjungan.service'),
+          /"cache":"saved".*"file":"\/var\/lib\/anjungan\/code-cache\.new"/,
+          'as a candidate in its state folder',
+        );
+        await poll(async () => (existsSync(sealed) && !existsSync(candidate) ? true : null), 'the candidate sealed', 60_000);
+        t.match(await journal('anjungan-code-cache.service'), /code cache: sealed \d+ bytes/, 'by anjungan-code-cache.service');
+        const file = statSync(sealed);
+        const dir = statSync(sealedDir);
+        t.same([file.uid, file.mode & 0o7777, dir.uid, dir.mode & 0o7777], [0, 0o644, 0, 0o755], "root's: 0644 in a 0755 folder");
+        const inCache = '/data/lib/anjungan-code-cache';
+        for (const cmd of [
+          ['touch', `${inCache}/code-cache.bin`],
+          ['sh', '-c', `echo planted > ${inCache}/code-cache.bin`],
+          ['sh', '-c', `echo planted > ${inCache}/code-cache.bin.tmp`],
+          ['mv', `${inCache}/code-cache.bin`, '/var/lib/anjungan/moved'],
+        ]) {
+          t.not((await attempt('runuser', '-u', 'anjungan', '--', ...cmd)).code, 0, `the daemon's user cannot: ${cmd.join(' ')}`);
+        }
+        // A daemon taken over could still write a candidate, one with a right key and checksum: once
+        // the release's cache is sealed, it is deleted and changes nothing.
+        const before = readFileSync(sealed);
+        const eol = before.indexOf(10);
+        const header = JSON.parse(before.subarray(0, eol).toString('utf8')) as { sha256: string };
+        const forged = randomBytes(before.length - eol - 1);
+        header.sha256 = createHash('sha256').update(forged).digest('hex');
+        writeFileSync(`${candidate}.tmp`, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), forged]), { mode: 0o600 });
+        chownSync(`${candidate}.tmp`, daemon.uid, daemon.gid);
+        renameSync(`${candidate}.tmp`, candidate);
+        await poll(async () => (existsSync(candidate) ? null : true), 'the forged candidate handled', 60_000);
+        t.match(await journal('anjungan-code-cache.service'), /already sealed: candidate deleted/, 'a forged candidate is deleted');
+        t.ok(readFileSync(sealed).equals(before), 'and the sealed cache is unchanged');
+        const used = async () => ((await journal('anjungan.service')).match(/"event":"codeCache","cache":"used"/g) ?? []).length;
+        t.equal(await used(), 0, 'the first start ran without a cache');
+        await inside('systemctl', 'restart', 'anjungan.service');
+        t.ok(
+          await poll(async () => ((await used()) === 1 ? true : null), 'the next start with the sealed cache', 90_000),
+          'the next start runs with it',
+        );
+        t.notOk(existsSync(candidate), 'and leaves no candidate');
       });
 
       await t.test('the frozen-page watch is armed from the start: no page ever pinged, the browser is restarted', async (t) => {
@@ -436,6 +490,15 @@ t.test(
           join(tree, 'etc/systemd/system/anjungan.service.d/test-demo-mode.conf'),
           `[Service]\nEnvironment=ANJUNGAN_MODE=demo\nExecStart=\n${demoExec}\n`,
         );
+        // The demo bundle stands in for another release: its cache is sealed by its own sealer.
+        const sealExec = readFileSync(join(repo, 'systemd/anjungan-code-cache.service'), 'utf8')
+          .match(/^ExecStart=.*$/m)![0]
+          .replace('/dist/appliance/', '/dist/device/');
+        mkdirSync(join(tree, 'etc/systemd/system/anjungan-code-cache.service.d'), { recursive: true });
+        writeFileSync(
+          join(tree, 'etc/systemd/system/anjungan-code-cache.service.d/test-demo-mode.conf'),
+          `[Service]\nExecStart=\n${sealExec}\n`,
+        );
         // The demo's own configuration and credentials (simulated registry and SAM), as booted.test.ts.
         writeFileSync(join(dataEtc, 'config.json'), JSON.stringify({ disk: { lowMb: 64, reserveMb: 32 } }), { mode: 0o640 });
         writeFileSync(join(dataLib, 'credentials.json'), JSON.stringify(await demoCredentials(DEMO_CREDENTIALS)), { mode: 0o600 });
@@ -496,12 +559,12 @@ t.test(
           180_000,
         );
         t.ok(ready, 'the kiosk serves again after the reboot');
-        // The code cache (docs/boot-time.md): written to the data partition by the first boot's
-        // daemon, under a read-only root, and read by this boot's.
+        // The code cache (docs/boot-time.md): the first boot's demo daemon (another release than the
+        // production one's cache) left a candidate, root sealed it, and this boot's daemon reads it.
         t.match(
-          await inside('journalctl', '-b', '-1', '-u', 'anjungan.service', '--no-pager', '-o', 'cat'),
-          /"event":"codeCache","cache":"saved"/,
-          "the first boot's daemon saved its code cache",
+          await inside('journalctl', '-b', '-1', '-u', 'anjungan-code-cache.service', '--no-pager', '-o', 'cat'),
+          /code cache: sealed \d+ bytes[^]*code cache: sealed \d+ bytes/,
+          "the first boot sealed the production release's cache, then the demo's",
         );
         const cacheUsed = await poll(
           async () =>
