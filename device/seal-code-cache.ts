@@ -76,6 +76,11 @@ try {
       closeSync(dir);
     }
     outcome = `sealed ${data.length} bytes as ${sealed}`;
+    // The daemon reads it as another user: a folder on the way that others cannot pass would leave
+    // every start without it, silently.
+    for (let dir = dirname(sealed); dir !== dirname(dir); dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) outcome += ` (but the daemon cannot reach it: ${dir} is closed to others)`;
+    }
   }
 } finally {
   // Always: a candidate left behind would start this again at once (PathExists=).

@@ -70,10 +70,13 @@ mkdir -p "$autoboot"
 printf '[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n' > "$autoboot/autoboot.txt"
 
 # The data partition: the daemon's state folder (its own, 0700) and the configuration folder
-# (root:anjungan 0751) that `anjungan-provision init` fills; the sealed code cache's folder; the saved clock, the journal, and
-# RAUC's (root's) status folder.
+# (root:anjungan 0751) that `anjungan-provision init` fills; the sealed code cache's folder; the
+# saved clock, the journal, and RAUC's (root's) status folder.
 data="$work/data"
 ids="$(awk -F: '$1 == "anjungan" { print $3 ":" $4 }' "$tree/etc/passwd")"
+# /data and /data/lib are traversable (0755, whatever the umask of the build): the daemon reads
+# the sealed code cache below them.
+install -d -m 0755 "$data" "$data/lib"
 install -d -m 0700 -o "${ids%:*}" -g "${ids#*:}" "$data/lib/anjungan"
 install -d -m 0751 -o 0 -g "${ids#*:}" "$data/etc/anjungan"
 # The daemon's code cache, sealed by root (anjungan-code-cache.service): the daemon reads it only.

@@ -94,6 +94,8 @@ t.test(
     mkdirSync(dataEtc, { recursive: true, mode: 0o751 });
     chownSync(dataEtc, 0, daemon.gid);
     chmodSync(dataEtc, 0o751);
+    mkdirSync(join(data, 'lib'), { mode: 0o755 });
+    chmodSync(join(data, 'lib'), 0o755);
     mkdirSync(dataLib, { recursive: true, mode: 0o700 });
     chownSync(dataLib, daemon.uid, daemon.gid);
     mkdirSync(join(data, 'lib/clock'));
@@ -167,11 +169,17 @@ t.test(
           'as a candidate in its state folder',
         );
         await poll(async () => (existsSync(sealed) && !existsSync(candidate) ? true : null), 'the candidate sealed', 60_000);
-        t.match(await journal('anjungan-code-cache.service'), /code cache: sealed \d+ bytes/, 'by anjungan-code-cache.service');
+        t.match(await journal('anjungan-code-cache.service'), /code cache: sealed \d+ bytes as \S+$/m, 'by anjungan-code-cache.service');
         const file = statSync(sealed);
+        t.comment(`the production bundle's sealed cache, not provisioned: ${file.size} bytes`);
         const dir = statSync(sealedDir);
         t.same([file.uid, file.mode & 0o7777, dir.uid, dir.mode & 0o7777], [0, 0o644, 0, 0o755], "root's: 0644 in a 0755 folder");
         const inCache = '/data/lib/anjungan-code-cache';
+        t.equal(
+          (await attempt('runuser', '-u', 'anjungan', '--', 'head', '-c', '1', `${inCache}/code-cache.bin`)).code,
+          0,
+          "the daemon's user reads it",
+        );
         for (const cmd of [
           ['touch', `${inCache}/code-cache.bin`],
           ['sh', '-c', `echo planted > ${inCache}/code-cache.bin`],
