@@ -64,10 +64,15 @@ try {
   else if (parseCodeCache(data).size === 0) outcome = 'candidate not made for this release, or damaged: deleted';
   else if (sealedFits(sealed)) outcome = "this release's cache is already sealed: candidate deleted";
   else {
-    // The folder is root's and only root's to write (made here on a data partition older than the cache).
+    // The folder, and every folder above it, is root's and only root's to change (or sticky, as
+    // /tmp): else the daemon could move the sealed cache aside and put its own in its place. The
+    // folder is made here on a data partition older than the cache.
     mkdirSync(dirname(sealed), { recursive: true, mode: 0o755 });
-    const folder = statSync(dirname(sealed));
-    if (folder.uid !== 0 || (folder.mode & 0o022) !== 0) throw new Error(`${dirname(sealed)} is not root's alone: not sealed`);
+    for (let dir = dirname(sealed); ; dir = dirname(dir)) {
+      const { uid, mode } = statSync(dir);
+      if (uid !== 0 || ((mode & 0o022) !== 0 && (mode & 0o1000) === 0)) throw new Error(`${dir} is not root's alone: not sealed`);
+      if (dir === dirname(dir)) break;
+    }
     writeFileAtomic(sealed, data, 0o644);
     const dir = openSync(dirname(sealed), 'r');
     try {

@@ -145,5 +145,10 @@ t.test('a sealed cache: the daemon reads it and leaves only a candidate, which t
   plant(withHeader({ ...header, key: header.key.replace(/^\w+/, '0123456789abcdef') }, before.subarray(before.indexOf(10) + 1)));
   t.match(seal(candidate, sealed), /not made for this release/, 'a candidate for another bundle is deleted');
   t.notOk(existsSync(sealed) || existsSync(candidate), 'and not sealed');
+  const openDir = freshState();
+  chmodSync(openDir, 0o777);
+  plant(before);
+  t.throws(() => seal(candidate, join(openDir, CACHE)), /not root's alone: not sealed/, 'never into a folder others may change');
+  t.notOk(existsSync(join(openDir, CACHE)) || existsSync(candidate), 'nothing sealed, the candidate deleted');
   t.equal(seal(candidate, sealed), 'code cache: candidate not a plain file of its own: deleted', 'no candidate: nothing done');
 });
