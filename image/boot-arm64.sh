@@ -77,7 +77,8 @@ done
 echo "ANJ-CHECK ui-ping ${ping:-none}"
 echo "ANJ-CHECK kiosk $(systemctl is-active anjungan-kiosk.service) $(journalctl -b -u anjungan-kiosk.service -o cat --no-pager | grep -ci 'failed\|error') error lines"
 journalctl -b -u anjungan-kiosk.service -o cat --no-pager | grep -v '^$' | tail -12 | sed 's/^/ANJ-CHECK kiosk-log /'
-if [ -n "$ping" ]; then sleep 30; fi
+if [ -n "$ping" ]; then sleep 90; fi
+echo "ANJ-CHECK code-cache $(stat -c '%U:%G %a %s' /data/lib/anjungan-code-cache/code-cache.bin 2>/dev/null || echo none)"
 echo "ANJ-CHECK address $(ip -4 -o addr show scope global | awk '{ print $2, $4 }' | head -1)"
 echo "ANJ-CHECK firewall $(nft list table inet anjungan_egress >/dev/null 2>&1 && echo loaded || echo missing)"
 echo "ANJ-CHECK clock $(date +%s)"
@@ -112,7 +113,8 @@ screen="$out/anjungan-arm64.screen.png"
 rm -f "$screen"
 while kill -0 "$qemu" 2>/dev/null; do
   if [ ! -f "$work/screen.ppm" ] && grep -aq 'ANJ-CHECK ui-ping [0-9]' "$log"; then
-    sleep 10
+    # The page pings before its first view of the kiosk's state has arrived and been drawn.
+    sleep 45
     node -e 'const s = require("net").connect(process.argv[1], () => { s.write(`screendump ${process.argv[2]}\n`); setTimeout(() => s.end(), 3000); }); s.on("data", () => {});' "$work/monitor.sock" "$work/screen.ppm" || true
     node "$repo/image/ppm-to-png.mjs" "$work/screen.ppm" "$screen" || true
   fi
@@ -143,6 +145,7 @@ done
 check 'the daemon is ready in its not-provisioned state' 'field healthz | grep -q "^503 .*\"reason\":\"notProvisioned\""'
 check 'networkd gave an address' 'field address | grep -qE "/[0-9]+$"'
 check 'the firewall is loaded' '[ "$(field firewall)" = loaded ]'
+check "the daemon's code cache sealed by root" 'field code-cache | grep -qE "^root:root 644 [0-9]+$"'
 check 'the kiosk page in the browser reached the daemon' 'field ui-ping | grep -qE "^[0-9]+$"'
 check 'the clock was set forward to the saved time' 'field clock-restore | grep -q "setting it forward" && [ "$(field clock)" -ge "$saved_epoch" ]'
 check 'timesyncd runs with NTP on' '[ "$(field timesync | cut -d" " -f1)" = yes ]'
