@@ -6,55 +6,26 @@
  * is written, armed or paused.
  */
 import t from 'tap';
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, openSync, readFileSync, readSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { copyFileSync, openSync, readFileSync, readSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout } from '../../provisioning/layout.ts';
-import { makeSigner, raucKiosk, laterBuild, RUNNING, signerWithoutCodeSigning, type RaucKiosk } from './rauc-kiosk.ts';
+import {
+  installFootprint,
+  laterBuild,
+  makeSigner,
+  pauseFlag,
+  raucKiosk,
+  RUNNING,
+  signerWithoutCodeSigning,
+  updateAuditRows,
+} from './rauc-kiosk.ts';
 
 t.setTimeout(900_000);
 
-function auditRows(k: RaucKiosk) {
-  const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
-  try {
-    return db
-      .prepare(
-        "SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id",
-      )
-      .all() as Array<{ code: string; state: string | null; outcome: string | null; staffId: string | null }>;
-  } finally {
-    db.close();
-  }
-}
-
-function pauseFlag(k: RaucKiosk): string | null {
-  const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
-  try {
-    return (db.prepare("SELECT value FROM kiosk_flag WHERE name = 'pausedByStaff'").get() as { value: string } | undefined)?.value ?? null;
-  } finally {
-    db.close();
-  }
-}
-
-/** Everything an install could have touched: slots, autoboot.txt, the flag, RAUC's and our state. */
-function footprint(k: RaucKiosk) {
-  const b = k.board;
-  const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : null);
-  return {
-    slots: k.slotDigests(),
-    autoboot: read(b.autoboot),
-    flag: existsSync(b.flag),
-    bootState: read(b.stateFile),
-    raucStatus: read(join(k.root, 'data/rauc/central.raucs')),
-    journal: read(layout(k.root).updateJournalFile),
-    reboots: k.systemctl().filter((c) => c.startsWith('reboot')),
-  };
-}
-
 t.test('refused bundles: each with its reason, nothing written, the kiosk not paused', async (t) => {
   const k = await raucKiosk(t);
-  const before = footprint(k);
+  const before = installFootprint(k);
   const other = makeSigner(join(k.root, 'pki'), 'stranger');
   const good = k.bundle({ version: '0.2.0', build: laterBuild(5) });
   const damaged = join(k.root, 'damaged.raucb');
@@ -107,15 +78,15 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     t.equal(r.code, 2, `${what}: exit 2 (bad input, nothing changed)`);
     t.match(r.stderr, message, what);
     t.match(r.stderr, /nothing was written/, `${what}: says nothing was written`);
-    t.same(footprint(k), before, `${what}: no slot, boot setting or state written`);
+    t.same(installFootprint(k), before, `${what}: no slot, boot setting or state written`);
     t.same(
-      auditRows(k).at(-1),
+      updateAuditRows(k).at(-1),
       { code: 'updateRefused', state: null, outcome: code, staffId: 'anjungan-provision update' },
       `${what}: audited as ${code}`,
     );
   }
   t.equal(pauseFlag(k), null, 'the kiosk was never paused');
-  t.notOk(auditRows(k).some((r) => r.code === 'kioskPaused'));
+  t.notOk(updateAuditRows(k).some((r) => r.code === 'kioskPaused'));
 
   t.test("the kiosk's own configuration takes verity bundles only", async (t) => {
     const conf = layout(k.root).raucSystemConf;
@@ -131,7 +102,7 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     const r = await k.cli(['update', 'install', k.bundle({ version: '0.2.0', build: laterBuild(5), format: 'plain' })]);
     t.equal(r.code, 2);
     t.match(r.stderr, /in RAUC's 'plain' format; this kiosk installs only crypt, verity bundles/);
-    t.same(footprint(k), before);
+    t.same(installFootprint(k), before);
   });
 
   t.test('rauc install itself, past the command, refuses an older release in its pre-install handler', async (t) => {
@@ -139,8 +110,8 @@ t.test('refused bundles: each with its reason, nothing written, the kiosk not pa
     const r = spawnSync('rauc', ['install', older], { env: k.env, encoding: 'utf8' });
     t.not(r.status, 0);
     t.match(r.stdout + r.stderr, /Pre-install handler error/);
-    t.same(footprint(k).slots, before.slots, 'no slot written');
-    t.same(footprint(k).autoboot, before.autoboot);
-    t.equal(auditRows(k).at(-1)?.outcome, 'notNewer', 'the handler audited it');
+    t.same(installFootprint(k).slots, before.slots, 'no slot written');
+    t.same(installFootprint(k).autoboot, before.autoboot);
+    t.equal(updateAuditRows(k).at(-1)?.outcome, 'notNewer', 'the handler audited it');
   });
 });

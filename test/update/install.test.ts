@@ -6,54 +6,16 @@
  * running slot the boot slot. Every step is in the audit trail (refusals: install-refused.test.ts).
  */
 import t from 'tap';
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout } from '../../provisioning/layout.ts';
 import { readJournal } from '../../device/update/journal.ts';
-import { raucKiosk, laterBuild, type RaucKiosk } from './rauc-kiosk.ts';
+import { installFootprint, laterBuild, pauseFlag, raucKiosk, updateAuditRows } from './rauc-kiosk.ts';
 import { healthStandIn, HEALTHY } from './health-stand-in.ts';
 import { PARTITION, ROOT_OF } from './fake-board.ts';
 
 t.setTimeout(900_000);
-
-function auditRows(k: RaucKiosk) {
-  const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
-  try {
-    return db
-      .prepare(
-        "SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id",
-      )
-      .all() as Array<{ code: string; state: string | null; outcome: string | null; staffId: string | null }>;
-  } finally {
-    db.close();
-  }
-}
-
-function pauseFlag(k: RaucKiosk): string | null {
-  const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
-  try {
-    return (db.prepare("SELECT value FROM kiosk_flag WHERE name = 'pausedByStaff'").get() as { value: string } | undefined)?.value ?? null;
-  } finally {
-    db.close();
-  }
-}
-
-/** Everything an install could have touched: slots, autoboot.txt, the flag, RAUC's and our state. */
-function footprint(k: RaucKiosk) {
-  const b = k.board;
-  const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : null);
-  return {
-    slots: k.slotDigests(),
-    autoboot: read(b.autoboot),
-    flag: existsSync(b.flag),
-    bootState: read(b.stateFile),
-    raucStatus: read(join(k.root, 'data/rauc/central.raucs')),
-    journal: read(layout(k.root).updateJournalFile),
-    reboots: k.systemctl().filter((c) => c.startsWith('reboot')),
-  };
-}
 
 t.test('a good bundle: installed into slot B, tried once, marked good after it proved itself', async (t) => {
   const k = await raucKiosk(t);
@@ -96,7 +58,7 @@ t.test('a good bundle: installed into slot B, tried once, marked good after it p
   t.match(status.stdout, /slot A: inactive, good, no release installed/);
   t.match(status.stdout, /slot B: booted \(running\), good, release 0\.2\.0/);
   t.same(
-    auditRows(k).map((r) => [r.code, r.state, r.outcome]),
+    updateAuditRows(k).map((r) => [r.code, r.state, r.outcome]),
     [
       ['kioskPaused', null, null],
       ['updateInstalled', 'B', '0.2.0 20260101T000500Z-bbbbbbb'],
@@ -129,7 +91,7 @@ t.test('a release that does not prove itself in time is marked bad; the board re
   t.match(onA.stdout, /release 0\.2\.0 .* did not show screen in time: slot A with release 0\.1\.0 .* runs again/);
   t.equal(pauseFlag(k), null, 'the kiosk serves on the old release');
   t.same(
-    auditRows(k).map((r) => [r.code, r.state, r.outcome]),
+    updateAuditRows(k).map((r) => [r.code, r.state, r.outcome]),
     [
       ['kioskPaused', null, null],
       ['updateInstalled', 'B', '0.2.0 20260101T000500Z-bbbbbbb'],
@@ -151,7 +113,7 @@ t.test('a new release that dies before its check (or never boots) is left by the
   const onA = await k.cli(['update', 'confirm-boot']);
   t.equal(onA.code, 0);
   t.match(onA.stdout, /never reached its boot check/);
-  t.equal(auditRows(k).at(-2)?.outcome, 'neverChecked');
+  t.equal(updateAuditRows(k).at(-2)?.outcome, 'neverChecked');
   t.equal(readJournal(layout(k.root).updateJournalFile)?.reason, 'neverChecked');
   t.equal(pauseFlag(k), null);
   t.test('and a later bundle installs over the failed slot', async (t) => {
@@ -165,11 +127,11 @@ t.test('no install while a release is on trial: the fallback slot is the one it 
   const k = await raucKiosk(t);
   t.equal((await k.cli(['update', 'install', k.bundle({ version: '0.2.0', build: laterBuild(5), format: 'plain' })])).code, 0);
   await k.reboot();
-  const before = footprint(k);
+  const before = installFootprint(k);
   const r = await k.cli(['update', 'install', k.bundle({ version: '0.3.0', build: laterBuild(9), format: 'plain' })]);
   t.equal(r.code, 6);
   t.match(r.stderr, /slot B is on trial/);
-  t.same(footprint(k), before);
+  t.same(installFootprint(k), before);
 });
 
 t.test('kill -9 of RAUC in the middle of writing: the running slot stays the boot slot, a new install completes', async (t) => {

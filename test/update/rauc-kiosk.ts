@@ -11,6 +11,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import Database from 'better-sqlite3';
 import { layout } from '../../provisioning/layout.ts';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../provisioning/cli.ts';
@@ -303,3 +304,42 @@ export const laterBuild = (minutes: number, commit = 'bbbbbbb') => {
   const d = new Date(Date.UTC(2026, 0, 1, 0, minutes));
   return `${d.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${commit}`;
 };
+
+/** The audit trail's update and kiosk events, as the kiosk's store holds them. */
+export function updateAuditRows(k: RaucKiosk) {
+  const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
+  try {
+    return db
+      .prepare(
+        "SELECT code, state, outcome, staff_id AS staffId FROM audit_event WHERE code LIKE 'update%' OR code LIKE 'kiosk%' ORDER BY id",
+      )
+      .all() as Array<{ code: string; state: string | null; outcome: string | null; staffId: string | null }>;
+  } finally {
+    db.close();
+  }
+}
+
+/** Who paused the kiosk for staff, if anyone (an install pauses it while it runs). */
+export function pauseFlag(k: RaucKiosk): string | null {
+  const db = new Database(join(layout(k.root).stateDir, 'anjungan.sqlite'), { readonly: true });
+  try {
+    return (db.prepare("SELECT value FROM kiosk_flag WHERE name = 'pausedByStaff'").get() as { value: string } | undefined)?.value ?? null;
+  } finally {
+    db.close();
+  }
+}
+
+/** Everything an install could have touched: slots, autoboot.txt, the flag, RAUC's and our state. */
+export function installFootprint(k: RaucKiosk) {
+  const b = k.board;
+  const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : null);
+  return {
+    slots: k.slotDigests(),
+    autoboot: read(b.autoboot),
+    flag: existsSync(b.flag),
+    bootState: read(b.stateFile),
+    raucStatus: read(join(k.root, 'data/rauc/central.raucs')),
+    journal: read(layout(k.root).updateJournalFile),
+    reboots: k.systemctl().filter((c) => c.startsWith('reboot')),
+  };
+}
