@@ -215,7 +215,7 @@ const id: Messages = {
       cleanFinger: 'Bersihkan jari Anda, lalu tempelkan lagi.',
       placeCentered: 'Letakkan jari tepat di tengah pemindai.',
     },
-    otherFinger: (finger) => `Ganti jari: sekarang tempelkan ${finger} Anda.`,
+    otherFinger: (finger) => `Sekarang ganti ke ${finger} Anda.`,
     cannotGive: 'Saya tidak bisa memberi sidik jari',
     names: {
       1: 'ibu jari kanan',
@@ -475,7 +475,7 @@ const en: Messages = {
       cleanFinger: 'Wipe your finger clean, then place it again.',
       placeCentered: 'Place your finger in the middle of the scanner.',
     },
-    otherFinger: (finger) => `Change finger: now place your ${finger}.`,
+    otherFinger: (finger) => `Now switch to your ${finger}.`,
     cannotGive: 'I cannot give a fingerprint',
     names: {
       1: 'right thumb',

@@ -117,7 +117,7 @@ t.test('every state and every feedback of the screen says something, from the pa
   t.same(otherFinger(7), ['finger-other-7', 'finger-attempt-3-of-4']);
   t.equal(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((f) => otherFinger(f)[0])).size, 10, 'ten fingers, ten prompts');
   const parts = promptCatalogue().find((p) => p.key === 'finger-other-7')!.parts;
-  t.same(parts, { id: ['Ganti jari: sekarang tempelkan telunjuk kiri Anda.'], en: ['Change finger: now place your left index finger.'] });
+  t.same(parts, { id: ['Sekarang ganti ke telunjuk kiri Anda.'], en: ['Now switch to your left index finger.'] });
   // A refusal repeated is news; a progress step is not.
   const nop = (submissions: number) => utterance(asView({ screen: 'returnData', error: 'nopFormat', submissions })).id;
   t.not(nop(1), nop(2), 'the same wrong NOP submitted again is said again');

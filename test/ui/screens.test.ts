@@ -64,7 +64,7 @@ t.test('the finger screen names and highlights the finger, counts attempts and g
   await show({ screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 7, feedback: 'otherFinger' });
   t.equal(await page.locator('rect.target').getAttribute('data-finger'), '7');
   t.match(await text('[data-screen="awaitingFinger"] h1'), /telunjuk kiri/);
-  t.equal(await page.getByTestId('finger-feedback').innerText(), 'Ganti jari: sekarang tempelkan telunjuk kiri Anda.');
+  t.equal(await page.getByTestId('finger-feedback').innerText(), 'Sekarang ganti ke telunjuk kiri Anda.');
   t.same(await tapAndGetIntent('cannot-give-finger'), { type: 'cannotGiveFinger' });
   t.same(await tapAndGetIntent('cancel'), { type: 'cancel' });
 });
