@@ -54,7 +54,10 @@ export interface Messages {
   finger: {
     title: (finger: string) => string;
     attempt: (n: number, of: number) => string;
-    feedback: Record<FingerFeedback, string>;
+    /** What the last touch needs (no match, a capture hint); a change of finger is told by otherFinger. */
+    feedback: Record<Exclude<FingerFeedback, 'otherFinger'>, string>;
+    /** The try now asks for the card's other finger (device/flow/asked-finger.ts). */
+    otherFinger: (finger: string) => string;
     cannotGive: string;
     /** ISO/IEC 19794-2 finger position codes 1-10. */
     names: Record<number, string>;
@@ -212,6 +215,7 @@ const id: Messages = {
       cleanFinger: 'Bersihkan jari Anda, lalu tempelkan lagi.',
       placeCentered: 'Letakkan jari tepat di tengah pemindai.',
     },
+    otherFinger: (finger) => `Sekarang ganti ke ${finger} Anda.`,
     cannotGive: 'Saya tidak bisa memberi sidik jari',
     names: {
       1: 'ibu jari kanan',
@@ -471,6 +475,7 @@ const en: Messages = {
       cleanFinger: 'Wipe your finger clean, then place it again.',
       placeCentered: 'Place your finger in the middle of the scanner.',
     },
+    otherFinger: (finger) => `Now switch to your ${finger}.`,
     cannotGive: 'I cannot give a fingerprint',
     names: {
       1: 'right thumb',

@@ -56,6 +56,7 @@ function promptParts(): Map<string, Parts> {
   p.set('reading-card-record', (m) => [m.readingCard.title.record, m.readingCard.keepCard]);
   for (let finger = 0; finger <= 10; finger++) p.set(`finger-${finger}`, (m) => [m.finger.title(fingerName(m, finger))]);
   for (const feedback of keysOf(id.finger.feedback)) p.set(`finger-feedback-${feedback}`, (m) => [m.finger.feedback[feedback]]);
+  for (let finger = 0; finger <= 10; finger++) p.set(`finger-other-${finger}`, (m) => [m.finger.otherFinger(fingerName(m, finger))]);
   for (let of = 1; of <= MAX_SPOKEN_ATTEMPTS; of++) {
     for (let n = 1; n <= of; n++) p.set(`finger-attempt-${n}-of-${of}`, (m) => [m.finger.attempt(n, of)]);
   }
@@ -99,13 +100,17 @@ export function promptKeysFor(view: KioskView): string[] {
     case 'readingCard':
       return [`reading-card-${view.phase}`];
     case 'awaitingFinger': {
-      const finger = `finger-${view.fingerPosition >= 1 && view.fingerPosition <= 10 ? view.fingerPosition : 0}`;
+      const position = view.fingerPosition >= 1 && view.fingerPosition <= 10 ? view.fingerPosition : 0;
+      const finger = `finger-${position}`;
       if (view.attempt <= 1 && view.feedback === null) return [finger];
       const attempt =
         view.maxAttempts <= MAX_SPOKEN_ATTEMPTS && view.attempt <= view.maxAttempts
           ? [`finger-attempt-${view.attempt}-of-${view.maxAttempts}`]
           : [];
-      return [...(view.feedback ? [`finger-feedback-${view.feedback}`] : [finger]), ...attempt];
+      // A change of finger names the finger now asked for.
+      const feedback =
+        view.feedback === 'otherFinger' ? `finger-other-${position}` : view.feedback ? `finger-feedback-${view.feedback}` : finger;
+      return [feedback, ...attempt];
     }
     case 'staffAssist':
       if (view.step === 'callStaff') return view.pinRejected ? ['staff-pin-rejected'] : [`staff-call-${view.why}`];

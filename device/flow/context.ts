@@ -77,7 +77,8 @@ export interface FlowContext {
   staffStep: StaffStep | null;
   progress: { phase: 'templates' | 'record'; ratio: number };
   attempt: number;
-  fingerFeedback: 'noMatch' | CaptureHint | null;
+  /** What the last try said: no match, a capture hint, or that this try asks for the card's other finger. */
+  fingerFeedback: 'noMatch' | 'otherFinger' | CaptureHint | null;
   staffAssistWhy: 'fingerNotMatched' | 'taxpayerChoice' | null;
   staffId: string | null;
   pinRejected: boolean;

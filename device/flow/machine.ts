@@ -68,7 +68,7 @@ export function createKioskMachine(deps: FlowDeps) {
             initial: 'readingTemplates',
             states: {
               readingTemplates: readingTemplatesStep(kiosk),
-              awaitingFinger: awaitingFingerStep(kiosk),
+              awaitingFinger: awaitingFingerStep(kiosk, deps.settings),
               staffAssist: staffAssistStep(kiosk),
               readingRecord: readingRecordStep(kiosk),
               validating: validatingStep(kiosk),

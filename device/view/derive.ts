@@ -7,6 +7,7 @@ import { failure, SESSION_FAILURES, staffMessage } from '../domain/failure.ts';
 import { sessionReference } from '../domain/session-reference.ts';
 import { displayField, FIELD_LABELS, PERMITTED_FIELDS, type PermittedField } from '../domain/record.ts';
 import { staffCallPending, type FlowContext, type KioskSnapshot } from '../flow/machine.ts';
+import { askedFinger } from '../flow/asked-finger.ts';
 import type { KioskView, ResultField } from './protocol.ts';
 import type { ProvisioningItem } from '../domain/provisioning.ts';
 
@@ -55,7 +56,8 @@ function body(snapshot: KioskSnapshot, opts: ViewOptions): ViewBody {
         screen: 'awaitingFinger',
         attempt: c.attempt,
         maxAttempts: opts.maxFingerAttempts,
-        fingerPosition: c.templates?.[0]?.fingerPosition ?? 0,
+        // The finger this try asks for, as the flow compares it: the screen, the drawing and the voice agree.
+        fingerPosition: askedFinger(c.templates ?? [], c.attempt, opts.maxFingerAttempts).fingerPosition,
         feedback: c.fingerFeedback,
       };
     case 'staffAssist':

@@ -58,9 +58,9 @@ export type KioskView = ViewBase &
         screen: 'awaitingFinger';
         attempt: number;
         maxAttempts: number;
-        /** ISO/IEC 19794-2 finger position of the card's first template (1-10). */
+        /** ISO/IEC 19794-2 finger position of the finger this try asks for (device/flow/asked-finger.ts; 1-10, 0 unknown). */
         fingerPosition: number;
-        feedback: 'noMatch' | CaptureHint | null;
+        feedback: 'noMatch' | 'otherFinger' | CaptureHint | null;
       }
     | {
         screen: 'staffAssist';

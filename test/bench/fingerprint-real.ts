@@ -39,6 +39,21 @@
  *                higher than the kiosk's (equal FMR), and at libfprint's own threshold 40.
  * A refused touch (our gate, or libfprint finding no minutiae) is a failed try, as at the kiosk.
  *
+ * Four tries, two ways:
+ *   `fingerprint_real_four_try_success` (and `_bozorth3`, `_all_fingers`, `_sets_0_7`) — one
+ *     finger: per set, success if any of its TRIES touches matches its own reference (the figure
+ *     as it was before the kiosk asked for two fingers; 2 large captures × EVALUATION_SETS sets).
+ *   `fingerprint_real_four_try_success_flow` (and `_flow_bozorth3`) — the kiosk's own policy,
+ *     askedFinger() imported from device/flow/asked-finger.ts: a holder is two different large
+ *     captures, one set of each (a person's two fingers are independent for matching, as two
+ *     captures are), the first as the card's first template (finger position 2) and the second as
+ *     its other (position 7). Try n asks for askedFinger(card, n, TRIES); the holder puts that
+ *     finger down, its touches taken in order from its set (so tries 1–2 use the first set's
+ *     touches 1–2 and tries 3–4 the second set's touches 1–2), and the touch is compared only with
+ *     the asked template. A holder succeeds if any try reaches the threshold. Every pairing of a set
+ *     of one large capture with a set of the other, both orders: 2 × EVALUATION_SETS² holders
+ *     (`fingerprint_real_flow_holders`). bozorth3 at its equal-FMR threshold on the same holders.
+ *
  * Extraction time, ours beside mindtct's on the ten captures, rounds interleaved, medians:
  *   `fingerprint_extract_ms_median`       — our extractor in its worker (wall clock, in-process);
  *   `fingerprint_nbis_mindtct_ms_median`  — mindtct inside libfprint, as libfprint times it (wall
@@ -63,6 +78,7 @@ import { ExtractorWorker } from '../../device/fingerprint/extractor-worker.ts';
 import { MATCH_THRESHOLD, THRESHOLD_FMR, matchScore } from '../../device/fingerprint/matcher.ts';
 import { isoToNbisMinutia, nbisToIsoMinutia } from '../../device/fingerprint/nbis.ts';
 import type { FingerTemplate } from '../../device/domain/finger-template.ts';
+import { askedFinger } from '../../device/flow/asked-finger.ts';
 import { directionAgreement } from '../fingerprint/nbis/agreement.ts';
 import { BozorthOracle } from '../fingerprint/nbis/bozorth.ts';
 import { REAL_CAPTURE_NAMES, realCapture, realCaptures } from '../fingerprint/real/captures.ts';
@@ -203,8 +219,59 @@ function fnmr(score: Scores, threshold: number, fingers?: readonly string[]): nu
   return rate(chosen, (v) => v < threshold);
 }
 
+/** One touch against one set's reference (its card template), under one path. */
+type PairScore = (probe: RealSet['probes'][number], reference: RealSet) => number;
+
+/** The finger positions a bench holder's card gives its two fingers (right and left index finger). */
+const HOLDER_FINGER_POSITIONS = [2, 7] as const;
+
+/**
+ * Four-try success of holders under the kiosk's policy (see the header): every pairing of a set of
+ * one capture with a set of another, both orders; tries ordered by askedFinger(); each touch
+ * compared only with the asked template(s).
+ */
+function flowFourTrySuccess(
+  sets: RealSet[],
+  pair: PairScore,
+  threshold: number,
+  captures: readonly string[],
+): { success: number; holders: number } {
+  let success = 0,
+    holders = 0;
+  for (const first of captures)
+    for (const second of captures) {
+      if (first === second) continue;
+      for (const a of sets.filter((s) => s.finger === first))
+        for (const b of sets.filter((s) => s.finger === second)) {
+          holders++;
+          const setOf = new Map<FingerTemplate, RealSet>();
+          const card = [a, b].map((set, i) => {
+            const template: FingerTemplate = {
+              ...(set.card ?? { width: 0, height: 0, resolutionDpi: 500, quality: 0, minutiae: [] }),
+              fingerPosition: HOLDER_FINGER_POSITIONS[i]!,
+            };
+            setOf.set(template, set);
+            return template;
+          });
+          const touchesUsed = new Map<RealSet, number>();
+          for (let attempt = 1; attempt <= TRIES; attempt++) {
+            const asked = askedFinger(card, attempt, TRIES);
+            const finger = setOf.get(asked.templates[0]!)!;
+            const used = touchesUsed.get(finger) ?? 0;
+            touchesUsed.set(finger, used + 1);
+            const touch = finger.probes[used];
+            if (touch && Math.max(...asked.templates.map((t) => pair(touch, setOf.get(t)!))) >= threshold) {
+              success++;
+              break;
+            }
+          }
+        }
+    }
+  return { success, holders };
+}
+
 /** bozorth3 scores through libfprint: each touch identified against every reference's card template. */
-async function bozorthScores(sets: RealSet[]): Promise<Scores> {
+async function bozorthScores(sets: RealSet[]): Promise<{ scores: Scores; pair: PairScore }> {
   const oracle = await BozorthOracle.start();
   try {
     await oracle.setGallery(
@@ -217,7 +284,10 @@ async function bozorthScores(sets: RealSet[]): Promise<Scores> {
     const byProbe = new Map<unknown, number[]>();
     for (const set of sets)
       for (const probe of set.probes) byProbe.set(probe, probe.nbis ? await oracle.scores(probe.image) : sets.map(() => 0));
-    return scores(sets, (probe, _reference, r) => byProbe.get(probe)![r]!);
+    return {
+      scores: scores(sets, (probe, _reference, r) => byProbe.get(probe)![r]!),
+      pair: (probe, reference) => byProbe.get(probe)![sets.indexOf(reference)]!,
+    };
   } finally {
     await oracle.stop();
   }
@@ -334,15 +404,14 @@ export async function bench(): Promise<Record<string, number>> {
   } finally {
     await nbis.stop();
   }
-  const kioskOf = (s: RealSet[]): Scores =>
-    scores(s, (probe, reference) =>
-      ourScore(
-        probe.outcome['libfprint-nbis'].kind === 'captured'
-          ? (probe.outcome['libfprint-nbis'] as { template: FingerTemplate }).template
-          : undefined,
-        reference.card,
-      ),
+  const kioskPair: PairScore = (probe, reference) =>
+    ourScore(
+      probe.outcome['libfprint-nbis'].kind === 'captured'
+        ? (probe.outcome['libfprint-nbis'] as { template: FingerTemplate }).template
+        : undefined,
+      reference.card,
     );
+  const kioskOf = (s: RealSet[]): Scores => scores(s, kioskPair);
   const ownOf = (s: RealSet[]): Scores =>
     scores(s, (probe, reference) =>
       ourScore(
@@ -360,7 +429,7 @@ export async function bench(): Promise<Record<string, number>> {
     impostorFingers: kiosk.impostorFingers,
   };
   process.stderr.write('bench: bozorth3 through libfprint …\n');
-  const bozorth = await bozorthScores(evaluation);
+  const { scores: bozorth, pair: bozorthPair } = await bozorthScores(evaluation);
   const kioskFmr = rate(kiosk.impostor, (v) => v >= MATCH_THRESHOLD);
   const bozorthAtEqualFmr = bozorthThresholdAtFmr(bozorth.impostor, kioskFmr);
   // The first eight sets alone: the evaluation set as it was before it was doubled.
@@ -369,6 +438,8 @@ export async function bench(): Promise<Record<string, number>> {
   const kioskFmr8 = rate(kiosk8.impostor, (v) => v >= MATCH_THRESHOLD);
   const bozorthAtEqualFmr8 = bozorthThresholdAtFmr(bozorth8.impostor, kioskFmr8);
   const evaluation8 = evaluation.filter((s) => s.set < 8);
+  const flow = flowFourTrySuccess(evaluation, kioskPair, MATCH_THRESHOLD, LARGE_CAPTURES);
+  const flowBozorth = flowFourTrySuccess(evaluation, bozorthPair, bozorthAtEqualFmr, LARGE_CAPTURES);
   const renderedPool = renderedScores(rendered, matchScore);
   const renderedThreshold = thresholdFor(renderedPool.impostor, THRESHOLD_FMR, 0.1);
   const lofo = leaveOneFingerOut(kioskCalibration, kiosk, FINGER_CAPTURES, renderedThreshold);
@@ -411,6 +482,11 @@ export async function bench(): Promise<Record<string, number>> {
     fingerprint_real_four_try_success: pct(fourTrySuccess(evaluation, kiosk, MATCH_THRESHOLD, LARGE_CAPTURES)),
     fingerprint_real_four_try_success_bozorth3: pct(fourTrySuccess(evaluation, bozorth, bozorthAtEqualFmr, LARGE_CAPTURES)),
     fingerprint_real_four_try_success_all_fingers: pct(fourTrySuccess(evaluation, kiosk, MATCH_THRESHOLD, FINGER_CAPTURES)),
+    fingerprint_real_four_try_success_flow: pct(flow.success / Math.max(1, flow.holders)),
+    fingerprint_real_four_try_success_flow_bozorth3: pct(flowBozorth.success / Math.max(1, flowBozorth.holders)),
+    fingerprint_real_flow_holders: flow.holders,
+    fingerprint_real_flow_holders_failed: flow.holders - flow.success,
+    fingerprint_real_flow_holders_failed_bozorth3: flowBozorth.holders - flowBozorth.success,
     fingerprint_real_direction_agreement: pct(agreement.agree / Math.max(1, agreement.pairs)),
     fingerprint_real_direction_pairs: agreement.pairs,
     fingerprint_real_fnmr_per_try_sets_0_7: pct(fnmr(kiosk8, MATCH_THRESHOLD)),

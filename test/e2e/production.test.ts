@@ -2,7 +2,8 @@
  * Production rehearsal (see rehearsal.ts): the daemon in production mode verifies the `valid`
  * persona by an image of its own finger, captured through libfprint by the capture helper and
  * turned into minutiae by our extractor; another finger's images are refused four times and the
- * taxpayer is sent to staff. Needs pcscd (run under the PC/SC lock, as `make test` does).
+ * taxpayer is sent to staff; the card's other finger is refused on tries 1–2 (each touch is
+ * compared only with the finger asked for) and verifies on try 3, when it is asked for. Needs pcscd (run under the PC/SC lock, as `make test` does).
  */
 import t from 'tap';
 import { persona } from '../../device/sim/personas.ts';
@@ -81,6 +82,28 @@ t.test('another finger is refused four times, then the taxpayer is sent to staff
   );
   t.equal(end.screen, 'staffAssist', 'staff assistance after four refusals, never a match');
   if (end.screen === 'staffAssist') t.equal(end.why, 'fingerNotMatched');
+  await rehearsal.devices.remove();
+  await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
+});
+
+t.test('the card’s other finger is compared only when asked for: refused on tries 1–2, verified on try 3', async (t) => {
+  const [first, other] = valid.fingerPositions;
+  await rehearsal.devices.insert(valid);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const v = await k.until((v) => v.screen === 'awaitingFinger' && v.attempt === attempt, `attempt ${attempt}`, 30_000);
+    const asked = v.screen === 'awaitingFinger' ? v.fingerPosition : null;
+    t.equal(asked, attempt <= 2 ? first : other, `try ${attempt} asks for finger ${asked}`);
+    if (attempt === 3) t.equal(v.screen === 'awaitingFinger' && v.feedback, 'otherFinger', 'the change of finger is said');
+    // The holder puts down the card's other finger every time.
+    await rehearsal.sensor.place(holderTouch(valid, `rehearsal-other-${attempt}`, other));
+    const next = await k.until((v) => !(v.screen === 'awaitingFinger' && v.attempt === attempt), `decision on attempt ${attempt}`, 60_000);
+    if (attempt < 3) t.equal(next.screen, 'awaitingFinger', `try ${attempt}: not compared with the other finger's template`);
+    if (next.screen !== 'awaitingFinger') break;
+  }
+  const end = await k.until((v) => ['result', 'failed', 'staffAssist', 'finished'].includes(v.screen), 'the end of the session', 60_000);
+  t.match(end, { screen: 'result', outcome: 'verified' }, 'try 3, asked for the other finger, verifies');
+  await k.intent({ type: 'finish' });
+  await k.until((v) => v.screen === 'finished', 'take your card');
   await rehearsal.devices.remove();
   await k.until((v) => v.screen === 'welcome', 'welcome again', 15_000);
 });

@@ -43,9 +43,9 @@ export function renderedFingerCard(p: Persona): CardImage {
   return personaliseCard(p, DEMO_ISSUER_PRIVATE_KEY_PEM, DEMO_CARD_MASTER_KEY, files);
 }
 
-/** A touch of the persona's first card finger on the kiosk's sensor. */
-export function holderTouch(p: Persona, touch: string): RenderedImpression {
-  return renderImpression(master(personaMasterSeed(p, p.fingerPositions[0])), touch, KIOSK_TOUCH);
+/** A touch of one of the persona's card fingers (the first unless said) on the kiosk's sensor. */
+export function holderTouch(p: Persona, touch: string, fingerPosition: number = p.fingerPositions[0]): RenderedImpression {
+  return renderImpression(master(personaMasterSeed(p, fingerPosition)), touch, KIOSK_TOUCH);
 }
 
 /** The persona's finger barely touching the sensor's edge: too little of it to verify. */

@@ -87,7 +87,7 @@ t.test('every state and every feedback of the screen says something, from the pa
   const views: [string, KioskView][] = allViews().map((v) => [v.name, asView(v.view)]);
   // Each finger attempt after the first, with each feedback.
   for (const attempt of [2, 3, 4]) {
-    for (const feedback of ['noMatch', 'pressLonger', 'cleanFinger', 'placeCentered'] as const) {
+    for (const feedback of ['noMatch', 'pressLonger', 'cleanFinger', 'placeCentered', 'otherFinger'] as const) {
       views.push([
         `attempt ${attempt} ${feedback}`,
         asView({ screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 2, feedback }),
@@ -102,7 +102,7 @@ t.test('every state and every feedback of the screen says something, from the pa
   // Screens that differ for the taxpayer say different things.
   const distinct = (names: string[]) => t.equal(new Set(names.map((n) => said.get(n))).size, names.length, names.join(', '));
   distinct(['attempt 2 noMatch', 'attempt 3 noMatch', 'attempt 4 noMatch']);
-  distinct(['attempt 2 noMatch', 'attempt 2 pressLonger', 'attempt 2 cleanFinger', 'attempt 2 placeCentered']);
+  distinct(['attempt 2 noMatch', 'attempt 2 pressLonger', 'attempt 2 cleanFinger', 'attempt 2 placeCentered', 'attempt 2 otherFinger']);
   distinct(['result-verified', 'result-dataDiffers', 'result-notFound', 'result-deceased', 'result-inactive', 'result-duplicateRecords']);
   distinct(['returnData', 'returnData-nopFormat', 'returnData-npwpdFormat', 'returnData-nothingEntered']);
   distinct(['finished-completed', 'finished-cancelled', 'finished-returnDataSaved', 'finished-cardTaken']);
@@ -111,6 +111,13 @@ t.test('every state and every feedback of the screen says something, from the pa
     'finger-feedback-noMatch',
     'finger-attempt-2-of-4',
   ]);
+  // A change of finger names the finger now asked for, each finger its own prompt, in both languages.
+  const otherFinger = (fingerPosition: number) =>
+    promptKeysFor(asView({ screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition, feedback: 'otherFinger' }));
+  t.same(otherFinger(7), ['finger-other-7', 'finger-attempt-3-of-4']);
+  t.equal(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((f) => otherFinger(f)[0])).size, 10, 'ten fingers, ten prompts');
+  const parts = promptCatalogue().find((p) => p.key === 'finger-other-7')!.parts;
+  t.same(parts, { id: ['Sekarang ganti ke telunjuk kiri Anda.'], en: ['Now switch to your left index finger.'] });
   // A refusal repeated is news; a progress step is not.
   const nop = (submissions: number) => utterance(asView({ screen: 'returnData', error: 'nopFormat', submissions })).id;
   t.not(nop(1), nop(2), 'the same wrong NOP submitted again is said again');
@@ -145,7 +152,7 @@ t.test('the page says each screen in order, in the chosen language; sounds come 
       { fetched: kiosk.promptRequests },
     );
   }
-  const finger = (attempt: number, feedback: 'noMatch' | 'cleanFinger' | null) =>
+  const finger = (attempt: number, feedback: 'noMatch' | 'cleanFinger' | 'otherFinger' | null) =>
     show({ screen: 'awaitingFinger', attempt, maxAttempts: 4, fingerPosition: 7, feedback });
   await expectSaid(['reading-card-templates.id.opus'], 'reading the card', () =>
     show({ screen: 'readingCard', phase: 'templates', progress: 0.2 }),
@@ -154,6 +161,9 @@ t.test('the page says each screen in order, in the chosen language; sounds come 
   await expectSaid(['finger-feedback-noMatch.id.opus', 'finger-attempt-2-of-4.id.opus'], 'attempt 2', () => finger(2, 'noMatch'));
   await expectSaid(['finger-feedback-cleanFinger.id.opus', 'finger-attempt-3-of-4.id.opus'], 'attempt 3, a capture hint', () =>
     finger(3, 'cleanFinger'),
+  );
+  await expectSaid(['finger-other-7.id.opus', 'finger-attempt-3-of-4.id.opus'], 'attempt 3 asks for the other finger', () =>
+    finger(3, 'otherFinger'),
   );
   await expectSaid([SOUNDS.timeoutWarning, 'idle-warning.id.opus'], 'the idle warning', () =>
     show(

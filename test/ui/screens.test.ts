@@ -60,6 +60,11 @@ t.test('the finger screen names and highlights the finger, counts attempts and g
   t.equal(await page.locator('rect.target').getAttribute('data-finger'), '1');
   t.match(await text('[data-screen="awaitingFinger"] h1'), /ibu jari kanan/);
   t.match(await page.getByTestId('finger-feedback').innerText(), /tengah pemindai/);
+  // The third try asks for the card's other finger: the title, the drawing and the feedback all say which.
+  await show({ screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 7, feedback: 'otherFinger' });
+  t.equal(await page.locator('rect.target').getAttribute('data-finger'), '7');
+  t.match(await text('[data-screen="awaitingFinger"] h1'), /telunjuk kiri/);
+  t.equal(await page.getByTestId('finger-feedback').innerText(), 'Sekarang ganti ke telunjuk kiri Anda.');
   t.same(await tapAndGetIntent('cannot-give-finger'), { type: 'cannotGiveFinger' });
   t.same(await tapAndGetIntent('cancel'), { type: 'cancel' });
 });

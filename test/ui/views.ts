@@ -100,6 +100,11 @@ export function allViews(): NamedView[] {
       name: 'awaitingFinger-cleanFinger',
       view: { screen: 'awaitingFinger', attempt: 4, maxAttempts: 4, fingerPosition: 10, feedback: 'cleanFinger' },
     },
+    // The try asks for the card's other finger: the longest finger names ('jari tengah kanan', 'right middle finger').
+    {
+      name: 'awaitingFinger-otherFinger',
+      view: { screen: 'awaitingFinger', attempt: 3, maxAttempts: 4, fingerPosition: 3, feedback: 'otherFinger' },
+    },
     {
       name: 'awaitingFinger-placeCentered',
       view: { screen: 'awaitingFinger', attempt: 2, maxAttempts: 4, fingerPosition: 1, feedback: 'placeCentered' },

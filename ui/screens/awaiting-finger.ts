@@ -42,6 +42,8 @@ export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
     const m = this.messages.finger;
     const v = this.view;
     const finger = fingerName(this.messages, v.fingerPosition);
+    // A change of finger is news of its own: it names the finger now asked for.
+    const feedback = v.feedback === 'otherFinger' ? m.otherFinger(finger) : v.feedback ? m.feedback[v.feedback] : null;
     return html`<h1>${m.title(finger)}</h1>
       <div class="split">
         <anj-hand
@@ -53,7 +55,7 @@ export class AwaitingFingerScreen extends ScreenElement<'awaitingFinger'> {
         ></anj-hand>
         <div class="side">
           <p class="attempt" data-testid="finger-attempt">${m.attempt(v.attempt, v.maxAttempts)}</p>
-          ${v.feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${m.feedback[v.feedback]}</p>` : null}
+          ${feedback ? html`<p class="feedback" role="status" data-testid="finger-feedback">${feedback}</p>` : null}
           <div class="actions">
             <button class="btn" data-testid="cannot-give-finger" @click=${() => this.intent({ type: 'cannotGiveFinger' })}>
               ${m.cannotGive}
