@@ -13,6 +13,26 @@ import { fileURLToPath } from 'node:url';
 // logs to a file descriptor (device/log.ts), never through a transport, the one part of pino
 // (its worker thread, thread-stream) that needs its files on disk.
 const external = ['better-sqlite3', '@pokusew/pcsclite'];
+/**
+ * `node:http2` for fastify, loaded on first use: fastify's server.js requires it at start, for
+ * the HTTP/2 servers it makes only when asked to (`http2: true`, which no server of ours is).
+ * Loading it cost a start ~14 ms of CPU (~45 ms at 30 % of one core; #25, docs/boot-time.md).
+ */
+const lazyHttp2ForFastify = {
+  name: 'lazy-http2-for-fastify',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      /[\\/]node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/.test(args.importer)
+        ? { path: 'http2', namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /^http2$/, namespace: 'lazy-builtin' }, () => ({
+      contents: 'let http2;module.exports=new Proxy({},{get:(_,key)=>(http2??=require("node:http2"))[key]});',
+      loader: 'js',
+    }));
+  },
+};
+
 const daemon = {
   bundle: true,
   platform: 'node',
@@ -62,7 +82,14 @@ const entryPoints = {
  */
 async function buildDaemon(outdir, options = {}) {
   const { main, ...others } = entryPoints;
-  const kiosk = { ...daemon, ...options, minifyWhitespace: true, minifySyntax: true, metafile: true };
+  const kiosk = {
+    ...daemon,
+    ...options,
+    plugins: [lazyHttp2ForFastify, ...(options.plugins ?? [])],
+    minifyWhitespace: true,
+    minifySyntax: true,
+    metafile: true,
+  };
   const [split, ...built] = await Promise.all([
     build({
       ...kiosk,

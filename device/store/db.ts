@@ -57,19 +57,25 @@ export function openDatabase(stateDir: string, fileName = DB_FILE): Db {
   return db;
 }
 
+/**
+ * Every pending migration in one transaction: all of them or none (a crash leaves the schema the
+ * next start finds and migrates again). One commit, so one fsync: a fresh store's 17 commits
+ * cost a first start ~30 ms of waiting on the disk and a few ms of CPU (#25).
+ */
 export function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const applied = new Set(
-    db
-      .prepare('SELECT version FROM schema_migrations')
-      .all()
-      .map((r) => (r as { version: number }).version),
-  );
-  const pending = [...MIGRATIONS].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
-  for (const m of pending) {
-    db.transaction(() => {
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const applied = new Set(
+      db
+        .prepare('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => (r as { version: number }).version),
+    );
+    const pending = [...MIGRATIONS].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
+    const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    for (const m of pending) {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
-    })();
-  }
+      record.run(m.version, new Date().toISOString());
+    }
+  })();
 }

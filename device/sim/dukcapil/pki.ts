@@ -1,29 +1,16 @@
 /**
- * A throwaway PKI for the Dukcapil simulator, made with the openssl CLI at start: a test CA and
- * a server certificate for 127.0.0.1/localhost signed by it. Keys exist only in memory once
- * generated; the temporary folder is removed. The CA PEM is what a client pins.
+ * A throwaway PKI for the Dukcapil and data balikan simulators, made in memory at start: a test
+ * CA (EC P-256) and a server certificate for the simulator's hosts signed by it. Keys exist only
+ * in memory. The CA PEM is what a client pins.
  *
- * Each openssl run costs a process start, which on a Pi-class CPU is most of the simulator's
- * share of the daemon's start (#25): the server certificate is made and signed in one run
- * (`req -x509 -CA`, OpenSSL 3), and a certificate from another CA is one self-signed run. The
- * runs of one PKI go through one shell: a process started by the daemon costs it a fork of its
- * whole address space (~10 ms of CPU each), one started by a shell costs little.
+ * The certificates are X.509 v3 written here (DER) and signed with node:crypto: Node 20 can sign
+ * but has no API that writes a certificate. They used to be made by the openssl CLI, whose
+ * process starts (and the fork of the daemon to run them) were ~0.1 s of CPU of every demo
+ * start, ~0.3 s on a Pi-class CPU (#25, docs/boot-time.md). What checks them is still OpenSSL:
+ * the kiosk's TLS client verifies the server's chain against the pinned CA
+ * (test/sim/pki.test.ts has openssl itself verify and read them).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-
-const shellWord = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
-/** The openssl runs one after another in one shell, which stops at the first that fails. */
-async function runOpenssl(runs: string[][]): Promise<void> {
-  const script = ['set -e', ...runs.map((args) => ['openssl', ...args].map(shellWord).join(' '))].join('\n');
-  await run('/bin/sh', ['-c', script]);
-}
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 
 export interface TestPki {
   caPem: string;
@@ -36,108 +23,159 @@ interface Hosts {
   dnsNames: string[];
 }
 
-const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-const CA_EXTENSIONS = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
+const VALID_DAYS = 2;
+
+// DER: tag, length, contents.
+function der(tag: number, ...contents: Buffer[]): Buffer {
+  const body = Buffer.concat(contents);
+  const n = body.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  if (n > 0xffff) throw new RangeError('DER value too long for a test certificate');
+  return Buffer.concat([Buffer.from([tag, ...length]), body]);
+}
+const sequence = (...items: Buffer[]) => der(0x30, ...items);
+const set = (...items: Buffer[]) => der(0x31, ...items);
+const explicit = (n: number, item: Buffer) => der(0xa0 + n, item);
+const utf8 = (s: string) => der(0x0c, Buffer.from(s, 'utf8'));
+const bitString = (bytes: Buffer, unusedBits = 0) => der(0x03, Buffer.from([unusedBits]), bytes);
+const octetString = (bytes: Buffer) => der(0x04, bytes);
+const TRUE = der(0x01, Buffer.from([0xff]));
+
+function oid(dotted: string): Buffer {
+  const [a, b, ...rest] = dotted.split('.').map(Number) as [number, number, ...number[]];
+  const bytes = [a * 40 + b];
+  for (const arc of rest) {
+    const groups = [arc & 0x7f];
+    for (let v = arc >>> 7; v > 0; v >>>= 7) groups.unshift((v & 0x7f) | 0x80);
+    bytes.push(...groups);
+  }
+  return der(0x06, Buffer.from(bytes));
+}
+
+/** A positive INTEGER from unsigned big-endian bytes. */
+function unsignedInteger(bytes: Buffer): Buffer {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const trimmed = bytes.subarray(i);
+  return der(0x02, trimmed[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
+}
+
+/** UTCTime until 2049, GeneralizedTime after (RFC 5280 4.1.2.5), to the second. */
+function time(d: Date): Buffer {
+  const s = d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  return d.getUTCFullYear() < 2050 ? der(0x17, Buffer.from(s.slice(2), 'ascii')) : der(0x18, Buffer.from(s, 'ascii'));
+}
+
+/**
+ * An IP address's bytes. Not with node:net's isIPv6: its first call compiles a regular expression
+ * that cost more than the whole PKI (~6 ms of a start).
+ */
+function ipBytes(ip: string): Buffer {
+  const v4 = ip.split('.');
+  if (v4.length === 4 && v4.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)) return Buffer.from(v4.map(Number));
+  const halves = ip.split('::');
+  const groups = halves.map((h) => (h ? h.split(':') : []));
+  const count = groups.flat().length;
+  const valid = groups.flat().every((g) => /^[0-9a-f]{1,4}$/i.test(g));
+  if (halves.length > 2 || !valid || (halves.length === 1 ? count !== 8 : count > 7)) {
+    throw new TypeError(`not an IP address for a test certificate: ${ip}`);
+  }
+  const [head = [], tail = []] = groups;
+  const all = [...head, ...new Array<string>(8 - count).fill('0'), ...tail];
+  const out = Buffer.alloc(16);
+  all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
+const name = (cn: string) => sequence(set(sequence(oid('2.5.4.10'), utf8('anjungan test only'))), set(sequence(oid('2.5.4.3'), utf8(cn))));
+const extension = (id: string, critical: boolean, value: Buffer) => sequence(oid(id), ...(critical ? [TRUE] : []), octetString(value));
 
 const subjectAltName = (hosts: Hosts) =>
-  `subjectAltName=${[...hosts.ips.map((ip) => `IP:${ip}`), ...hosts.dnsNames.map((d) => `DNS:${d}`)].join(',')}`;
+  extension(
+    '2.5.29.17',
+    false,
+    sequence(...hosts.ips.map((ip) => der(0x87, ipBytes(ip))), ...hosts.dnsNames.map((d) => der(0x82, Buffer.from(d, 'ascii')))),
+  );
+const caBasicConstraints = extension('2.5.29.19', true, sequence(TRUE));
+// keyUsage bits: digitalSignature (0); keyCertSign (5) and cRLSign (6).
+const caKeyUsage = extension('2.5.29.15', true, bitString(Buffer.from([0x06]), 1));
+const serverExtensions = [
+  extension('2.5.29.19', true, sequence()),
+  extension('2.5.29.15', true, bitString(Buffer.from([0x80]), 7)),
+  extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))),
+];
 
-function serverExtensions(hosts: Hosts): string[] {
-  const extensions = [
-    subjectAltName(hosts),
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=serverAuth',
-  ];
-  return extensions.flatMap((e) => ['-addext', e]);
+interface Party {
+  cn: string;
+  key: { publicKey: KeyObject; privateKey: KeyObject };
 }
 
-async function inTemporaryFolder<T>(work: (path: (file: string) => string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'dukcapil-sim-pki-'));
-  try {
-    return await work((f) => join(dir, f));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+const newKey = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+/** The SHA-1 of the public key's bits (RFC 5280 4.2.1.2, method 1). */
+function keyIdentifier(publicKey: KeyObject): Buffer {
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  // The P-256 SPKI ends with its 65-byte uncompressed point.
+  return createHash('sha1')
+    .update(spki.subarray(spki.length - 65))
+    .digest();
 }
 
-/** openssl's arguments for a test CA (`ca.key`, `ca.pem`) and a server certificate it signs (`server.key`, `server.pem`). */
-function testPkiRuns(caName: string, hosts: Hosts, p: (file: string) => string): string[][] {
-  const subject = (cn: string) => ['-subj', `/O=anjungan test only/CN=${cn}`, '-days', '2'];
-  return [
-    ['req', '-x509', ...NEW_EC_KEY, '-keyout', p('ca.key'), '-out', p('ca.pem'), ...subject(caName), ...CA_EXTENSIONS],
-    [
-      'req',
-      '-x509',
-      ...NEW_EC_KEY,
-      '-keyout',
-      p('server.key'),
-      '-out',
-      p('server.pem'),
-      ...subject('dukcapil-simulator'),
-      '-CA',
-      p('ca.pem'),
-      '-CAkey',
-      p('ca.key'),
-      ...serverExtensions(hosts),
-    ],
-  ];
+/** A certificate for `subject`, signed by `issuer` (the same party for a self-signed one). */
+function certificate(subject: Party, issuer: Party, extensions: Buffer[]): string {
+  const now = Date.now();
+  const tbs = sequence(
+    explicit(0, der(0x02, Buffer.from([2]))),
+    unsignedInteger(randomBytes(16)),
+    ECDSA_WITH_SHA256,
+    name(issuer.cn),
+    sequence(time(new Date(now)), time(new Date(now + VALID_DAYS * 86_400_000))),
+    name(subject.cn),
+    subject.key.publicKey.export({ type: 'spki', format: 'der' }),
+    explicit(
+      3,
+      sequence(
+        ...extensions,
+        extension('2.5.29.14', false, octetString(keyIdentifier(subject.key.publicKey))),
+        extension('2.5.29.35', false, sequence(der(0x80, keyIdentifier(issuer.key.publicKey)))),
+      ),
+    ),
+  );
+  const signature = sign('sha256', tbs, issuer.key.privateKey);
+  const body = sequence(tbs, ECDSA_WITH_SHA256, bitString(signature)).toString('base64');
+  return `-----BEGIN CERTIFICATE-----\n${body.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 }
 
-async function readTestPki(p: (file: string) => string): Promise<TestPki> {
-  const [caPem, serverCertPem, serverKeyPem] = await Promise.all([
-    readFile(p('ca.pem'), 'utf8'),
-    readFile(p('server.pem'), 'utf8'),
-    readFile(p('server.key'), 'utf8'),
-  ]);
-  return { caPem, serverCertPem, serverKeyPem };
-}
+const keyPem = (p: Party) => p.key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
-/** openssl's arguments for a self-signed CA certificate for the hosts (`foreign.key`, `foreign.pem`). */
-function foreignRun(caName: string, hosts: Hosts, p: (file: string) => string): string[] {
-  return [
-    'req',
-    '-x509',
-    ...NEW_EC_KEY,
-    '-keyout',
-    p('foreign.key'),
-    '-out',
-    p('foreign.pem'),
-    '-subj',
-    `/O=anjungan test only/CN=${caName}`,
-    '-days',
-    '2',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    subjectAltName(hosts),
-  ];
+function testPki(caName: string, hosts: Hosts): TestPki {
+  const ca: Party = { cn: caName, key: newKey() };
+  const server: Party = { cn: 'dukcapil-simulator', key: newKey() };
+  return {
+    caPem: certificate(ca, ca, [caBasicConstraints, caKeyUsage]),
+    serverCertPem: certificate(server, ca, [subjectAltName(hosts), ...serverExtensions]),
+    serverKeyPem: keyPem(server),
+  };
 }
 
 export function generateTestPki(caName: string, hosts: Hosts): Promise<TestPki> {
-  return inTemporaryFolder(async (p) => {
-    await runOpenssl(testPkiRuns(caName, hosts, p));
-    return readTestPki(p);
-  });
+  return Promise.resolve().then(() => testPki(caName, hosts));
 }
 
 /**
  * The test PKI and a server certificate for the same hosts from a CA no client pins: a CA
  * certificate of its own, presented as the server's (the foreign-certificate fault); its
- * `caPem` is the certificate itself. Made in one shell with the test PKI.
+ * `caPem` is the certificate itself.
  */
 export function generateTestPkiAndForeignCertificate(
   caName: string,
   foreignCaName: string,
   hosts: Hosts,
 ): Promise<{ pki: TestPki; foreign: TestPki }> {
-  return inTemporaryFolder(async (p) => {
-    await runOpenssl([...testPkiRuns(caName, hosts, p), foreignRun(foreignCaName, hosts, p)]);
-    const [pki, certPem, keyPem] = await Promise.all([
-      readTestPki(p),
-      readFile(p('foreign.pem'), 'utf8'),
-      readFile(p('foreign.key'), 'utf8'),
-    ]);
-    return { pki, foreign: { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem } };
+  return Promise.resolve().then(() => {
+    const foreign: Party = { cn: foreignCaName, key: newKey() };
+    const certPem = certificate(foreign, foreign, [caBasicConstraints, subjectAltName(hosts)]);
+    return { pki: testPki(caName, hosts), foreign: { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem(foreign) } };
   });
 }
