@@ -644,7 +644,8 @@ const en: Messages = {
       samRefused: 'The card reader is not ready for use.',
       readerMissing: 'The card reader is not connected.',
       quotaReached: "Today's limit of checks has been reached. Service opens again tomorrow.",
-      awaitingLease: "The kiosk is waiting for its share of checks from the central server; today's quota is not used up. Service resumes shortly.",
+      awaitingLease:
+        "The kiosk is waiting for its share of checks from the central server; today's quota is not used up. Service resumes shortly.",
       tamper: 'Staff are checking the kiosk.',
       pausedByStaff: 'Service has been paused by staff.',
       uplinkDown: 'The connection to the population records is down.',
