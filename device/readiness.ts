@@ -8,6 +8,7 @@ import type { OutOfServiceReason } from './domain/failure.ts';
 import type { CardPort, ClockPort, ReadinessPort, ValidatorPort } from './flow/ports.ts';
 import type { Logger } from './log.ts';
 import type { KioskFlags } from './store/kiosk-flags.ts';
+import type { QuotaUsage } from './uplink/quota-ledger.ts';
 import { accessWindowOpen, nextAccessOpening, outsideHoursUntil, type AccessHours } from './domain/access-hours.ts';
 
 export interface Readiness extends ReadinessPort {
@@ -56,9 +57,14 @@ export function createReadiness(deps: {
       if (reader.sam === 'refused') return notReady('samRefused');
       if (reader.sam !== 'ready') return notReady('samMissing');
       if (deps.flags.isSet('uplinkRejected')) return notReady('uplinkRejected');
-      if (deps.validator.health().quota.used >= deps.validator.health().quota.limit) return notReady('quotaReached');
+      // The validator's health carries its ledger's usage (a fleet kiosk's says when it waits for a lease).
+      const quota: QuotaUsage = deps.validator.health().quota;
+      if (quota.used >= quota.limit) return notReady('quotaReached');
       // The quota is shared with other kiosks: the registry may say it is gone before our ledger does.
       if (deps.flags.value('quotaReached') === wibDate(deps.clock.now())) return notReady('quotaReached');
+      // A fleet kiosk holding no hit while the day is not spent (no lease yet, or the fleet refuses it
+      // more until its leases settle): out until a lease comes, which the lease keeper says.
+      if (quota.waitingForLease) return notReady('awaitingLease');
       // Outside Dukcapil's access hours nothing is asked: a question would cost a hit for a 06.
       if (accessReopensAt() !== null || (hours && !accessWindowOpen(hours, deps.clock.now()))) return notReady('outsideAccessHours');
       // An open breaker is probed with a TLS handshake only: it never spends a quota hit.
@@ -74,11 +80,11 @@ export function createReadiness(deps: {
           'the registry is outside its access hours: out of service until it opens',
         );
       } else if (reason === 'quotaReached') {
-        // Our own ledger refused the hit (it says the day is gone): readiness sees that at every
-        // check, and sees it end (a fleet kiosk's next lease). Only the registry saying so before
-        // the ledger does keeps the kiosk out until tomorrow.
-        const quota = deps.validator.health().quota;
-        if (quota.used >= quota.limit) return;
+        // Our own ledger refused the hit (it says the day is gone, or a fleet kiosk waits for a
+        // lease): readiness sees that at every check, and sees it end (a fleet kiosk's next lease).
+        // Only the registry saying so before the ledger does keeps the kiosk out until tomorrow.
+        const quota: QuotaUsage = deps.validator.health().quota;
+        if (quota.used >= quota.limit || quota.waitingForLease) return;
         deps.flags.set('quotaReached', wibDate(deps.clock.now()));
         deps.logger.warn({ event: 'quotaReachedAtRegistry' }, "the registry says the day's quota is gone: out of service until tomorrow");
       } else {

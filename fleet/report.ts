@@ -52,9 +52,16 @@ function emptyMonth(month: string): MonthFigures {
   return { ...zero, month };
 }
 
-/** Figures from a kiosk on the release before #22 have no `exported` (their delivered counted both). */
+/**
+ * Figures from a kiosk on an earlier release: before #22 they have no `exported` (their delivered
+ * counted both); before awaitingLease, no hours for it (they were counted as quotaReached).
+ */
 function withExported(f: MonthFigures): MonthFigures {
-  return { ...f, returnData: { ...f.returnData, exported: f.returnData.exported ?? 0 } };
+  return {
+    ...f,
+    returnData: { ...f.returnData, exported: f.returnData.exported ?? 0 },
+    outOfServiceHours: { ...f.outOfServiceHours, awaitingLease: f.outOfServiceHours.awaitingLease ?? 0 },
+  };
 }
 
 export async function computeFleetReport(

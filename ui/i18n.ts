@@ -374,6 +374,7 @@ const id: Messages = {
       samRefused: 'Pembaca kartu belum siap dipakai.',
       readerMissing: 'Pembaca kartu tidak tersambung.',
       quotaReached: 'Batas pemeriksaan hari ini sudah tercapai. Layanan buka lagi besok.',
+      awaitingLease: 'Anjungan menunggu jatah pemeriksaan dari server pusat; kuota hari ini belum habis. Layanan segera dibuka kembali.',
       tamper: 'Anjungan sedang diperiksa petugas.',
       pausedByStaff: 'Layanan dihentikan sementara oleh petugas.',
       uplinkDown: 'Sambungan ke data kependudukan sedang terputus.',
@@ -643,6 +644,8 @@ const en: Messages = {
       samRefused: 'The card reader is not ready for use.',
       readerMissing: 'The card reader is not connected.',
       quotaReached: "Today's limit of checks has been reached. Service opens again tomorrow.",
+      awaitingLease:
+        "The kiosk is waiting for its share of checks from the central server; today's quota is not used up. Service resumes shortly.",
       tamper: 'Staff are checking the kiosk.',
       pausedByStaff: 'Service has been paused by staff.',
       uplinkDown: 'The connection to the population records is down.',

@@ -139,6 +139,11 @@ export const OUT_OF_SERVICE_REASONS = [
   'samRefused',
   'readerMissing',
   'quotaReached',
+  /**
+   * A kiosk in a fleet holds no hit while the day's shared quota is not spent: no lease yet, or the
+   * fleet refuses it more until its leases settle. Back when a lease comes.
+   */
+  'awaitingLease',
   'tamper',
   'pausedByStaff',
   'uplinkDown',

@@ -111,13 +111,14 @@ export class LeaseKeeper {
    * first. usage() marks "nothing left" whoever asks (readiness too): a kiosk so marked that now
    * has something (a lease came, the fleet says hits are free again) is told; so is a kiosk not
    * yet marked that now has nothing (idle while the other kiosks took the last hits: without
-   * this it would show the welcome screen until a taxpayer's card found the day gone).
+   * this it would show the welcome screen until a taxpayer's card found the day gone, or the
+   * fleet refused it for holding its maximum of unsettled hits).
    */
   private notifyIfChanged(): void {
     const { ledger } = this.deps;
     const markedBefore = ledger.saidNothingLeft;
     const now = ledger.usage();
-    const nothingLeft = now.used >= now.limit;
+    const nothingLeft = now.used >= now.limit || now.waitingForLease === true;
     if (markedBefore === nothingLeft) return;
     if (!nothingLeft) ledger.saidNothingLeft = false;
     this.deps.onAvailabilityChanged?.();
@@ -158,8 +159,11 @@ export class LeaseKeeper {
     for (const l of closed) {
       const reply = await client.request('POST', `/api/kiosk/leases/${l.id}/settle`, { used: l.used });
       if (!reply.ok) return this.unreachable(reply.failure);
-      if (reply.status === 200) this.saw((reply.body as { day: DayAnswer }).day);
-      else if (reply.status === 404 || reply.status === 409)
+      if (reply.status === 200) {
+        this.saw((reply.body as { day: DayAnswer }).day);
+        // Settled hits no longer count against this kiosk's share: a refusal for holding too many ends here.
+        if (this.lastRefusal === 'kioskLimit') this.refusedUntil = 0;
+      } else if (reply.status === 404 || reply.status === 409)
         logger.error({ event: 'fleetLeaseSettleRefused', status: reply.status }, 'the fleet refused a lease settlement: left as settled');
       else return;
       db.prepare('UPDATE quota_lease SET settled_at = ? WHERE id = ?').run(this.deps.clock.now().toISOString(), l.id);
@@ -220,6 +224,7 @@ export class LeaseKeeper {
     this.saw(answer.day);
     const lease = answer.lease;
     this.lastRefusal = lease ? null : (answer.refusal ?? 'none');
+    this.deps.ledger.kioskLimitDay = answer.refusal === 'kioskLimit' ? answer.day.day : null;
     db.transaction(() => {
       if (lease) {
         // The fleet's lease period, counted from when we asked (not from the fleet's clock), and never past the lease's WIB day.

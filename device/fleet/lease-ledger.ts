@@ -10,6 +10,11 @@
  * closed: its spent count is fixed in the same transaction that stops spending, and only then
  * reported to the fleet (LeaseKeeper). Cut off from the fleet, a kiosk spends what its leases
  * hold and no more.
+ *
+ * Holding nothing is not always "the day's quota is gone": before its first lease, while the fleet
+ * refuses it more for holding its maximum of unsettled hits, or cut off from the fleet, a kiosk
+ * waits for a lease (usage().waitingForLease). Only the fleet's fresh word that every hit of the
+ * day is committed makes it "quota reached".
  */
 import type { Db } from '../store/db.ts';
 import type { ClockPort } from '../flow/ports.ts';
@@ -38,12 +43,18 @@ export class LeaseLedger implements QuotaLedger {
   private readonly usedTodayStmt;
   /** Called when no lease had room: the keeper asks the fleet; reserve waits for that once. */
   onEmpty: () => Promise<void> = async () => undefined;
+  /**
+   * The WIB day on which the fleet last refused this kiosk a lease for holding its maximum of
+   * unsettled hits (refusal kioskLimit); null once a lease came. Until then, what the fleet has
+   * not handed out is not this kiosk's to count on.
+   */
+  kioskLimitDay: string | null = null;
   /** Set by the keeper from every fleet answer; stale views count as nothing unallocated. */
   fleetDay: FleetDayView | null = null;
   lastDemandAt = 0;
   /**
    * Set whenever usage() says nothing is left (readiness then takes the kiosk out of service);
-   * the keeper clears it when it tells the kiosk there is more again (LeaseKeeper.notifyIfMore).
+   * the keeper clears it when it tells the kiosk there is more again (LeaseKeeper.notifyIfChanged).
    */
   saidNothingLeft = false;
 
@@ -103,10 +114,12 @@ export class LeaseLedger implements QuotaLedger {
 
   /**
    * The day as this kiosk can count on it: `limit` the User ID's, `used` everything this kiosk
-   * cannot spend (spent anywhere, or held by other kiosks). So `used >= limit` means nothing
-   * is left for this kiosk, in its leases or at the fleet: the kiosk stops serving. What the
-   * fleet has not handed out counts only while its last word is fresh; cut off, a kiosk counts
-   * on its own leases alone.
+   * cannot spend (spent anywhere, or held by other kiosks), as the fleet last said it while that
+   * word is fresh. So `used >= limit` means nothing is left for this kiosk, in its leases or at the
+   * fleet: the day's quota is gone. Without the fleet's fresh word (at start, cut off) the kiosk
+   * knows only what it spent itself (`used`) and counts on its own leases alone; holding none, it
+   * is waiting for a lease (`waitingForLease`), as it is while the fleet refuses it more for
+   * holding its maximum of unsettled hits. Either way the kiosk stops serving.
    */
   usage(): QuotaUsage {
     const now = this.opts.clock.now();
@@ -114,10 +127,19 @@ export class LeaseLedger implements QuotaLedger {
     const view = this.fleetDay;
     const limit = view?.day === day ? view.limit : this.opts.dailyLimit;
     const fresh = view !== null && view.day === day && now.getTime() - view.at <= this.opts.fleetViewFreshMs;
-    const unallocated = fresh ? Math.max(0, view.limit - view.committed) : 0;
-    const available = this.held().remaining + unallocated;
-    if (available <= 0) this.saidNothingLeft = true;
-    return { used: Math.max(0, limit - available), limit, day };
+    const held = this.held().remaining;
+    let usage: QuotaUsage;
+    if (fresh) {
+      const unallocated = Math.max(0, view.limit - view.committed);
+      const atKioskLimit = this.kioskLimitDay === day;
+      const waiting = held <= 0 && unallocated > 0 && atKioskLimit;
+      usage = { used: Math.max(0, limit - held - unallocated), limit, day, ...(waiting ? { waitingForLease: true as const } : {}) };
+    } else {
+      const used = Math.min(this.spentToday(), limit);
+      usage = { used, limit, day, ...(held <= 0 && used < limit ? { waitingForLease: true as const } : {}) };
+    }
+    if (usage.used >= usage.limit || usage.waitingForLease) this.saidNothingLeft = true;
+    return usage;
   }
 
   /** Hits this kiosk spent today (its own share, for the heartbeat). */

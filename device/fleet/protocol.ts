@@ -109,7 +109,12 @@ export const MonthFiguresSchema = Type.Object(
       { queued: Count, delivered: Count, exported: Type.Optional(Count), pending: Count },
       { additionalProperties: false },
     ),
-    outOfServiceHours: record(OUT_OF_SERVICE_REPORT_REASONS, Hours),
+    // awaitingLease: a fleet kiosk waiting for a lease was counted as quotaReached by the release
+    // before, which sends no such key.
+    outOfServiceHours: Type.Object(
+      Object.fromEntries(OUT_OF_SERVICE_REPORT_REASONS.map((k) => [k, k === 'awaitingLease' ? Type.Optional(Hours) : Hours])),
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -65,6 +65,7 @@ export const OUT_OF_SERVICE_LABELS: Record<OutOfServiceReportReason, Bilingual> 
   samRefused: { id: 'SAM menolak', en: 'SAM refused' },
   readerMissing: { id: 'Pembaca tidak ada', en: 'Reader missing' },
   quotaReached: { id: 'Kuota habis', en: 'Quota used up' },
+  awaitingLease: { id: 'Menunggu jatah kuota armada', en: 'Waiting for a fleet lease' },
   tamper: { id: 'Casing terbuka', en: 'Enclosure opened' },
   pausedByStaff: { id: 'Dijeda petugas', en: 'Paused by staff' },
   uplinkDown: { id: 'Layanan Dukcapil terputus', en: 'Dukcapil service down' },

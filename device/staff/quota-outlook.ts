@@ -47,5 +47,6 @@ export function quotaOutlook(db: Db, usage: QuotaUsage, now: Date): QuotaOutlook
   for (const t of hitTimes) perHour[new Date(t + WIB_OFFSET_MS).getUTCHours()]! += 1;
   const dayEnd = Date.parse(`${usage.day}T00:00:00+07:00`) + 24 * HOUR_MS;
   const projected = projectLimitAt(hitTimes, usage.limit, now.getTime(), dayEnd);
-  return { ...usage, perHour, projectedLimitAt: projected === null ? null : new Date(projected).toISOString() };
+  const { day, used, limit } = usage;
+  return { day, used, limit, perHour, projectedLimitAt: projected === null ? null : new Date(projected).toISOString() };
 }

@@ -16,6 +16,13 @@ export interface QuotaUsage {
   limit: number;
   /** The WIB calendar day the figures belong to, `YYYY-MM-DD`. */
   day: string;
+  /**
+   * A kiosk in a fleet only (device/fleet/lease-ledger.ts): it can count on no hit now, yet the
+   * day's shared quota is not known to be spent. It has had no lease yet (at start), or the fleet
+   * refuses it more while it holds its maximum of unsettled hits, or the fleet is out of reach and
+   * its leases are spent. Out of service until a lease comes; not "quota reached".
+   */
+  waitingForLease?: true;
 }
 
 export type QuotaReservation = { granted: true; id: string; usage: QuotaUsage } | { granted: false; usage: QuotaUsage };

@@ -2,7 +2,7 @@
  * The validator: one quota hit, one request to the registry over the closed network, one typed
  * outcome with a per-field comparison. The order of a validation is fixed:
  *   breaker open? -> unavailable (no hit)
- *   reserve a hit -> none left? quotaReached (no request)
+ *   reserve a hit -> none granted? quotaReached (no request; staff alerted if the day is used up)
  *   send -> a failure before the request could leave releases the hit; anything later keeps it
  *   parse, compare.
  * There is never an automatic retry: a second attempt is a new session and a new hit.
@@ -91,7 +91,8 @@ export function createValidator(opts: {
     }
     const reservation = await ledger.reserve();
     if (!reservation.granted) {
-      alert(100, reservation.usage);
+      // Alerted only if the ledger says the day is used up (a fleet kiosk may be waiting for a lease).
+      alertOnUsage(reservation.usage);
       log({ quotaUsed: reservation.usage.used, quotaLimit: reservation.usage.limit }, 'quotaReached');
       return { kind: 'quotaReached' };
     }
