@@ -6,54 +6,20 @@
  */
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '../../device/log.ts';
-import { openDatabase } from '../../device/store/db.ts';
-import { FleetClient } from '../../device/fleet/client.ts';
-import { LeaseLedger } from '../../device/fleet/lease-ledger.ts';
-import { LeaseKeeper } from '../../device/fleet/lease-keeper.ts';
 import { startLocalFleet, type LocalFleet } from '../../fleet/demo/cluster.ts';
+import { leaseKiosk } from './lease-kiosk.ts';
 
-const silent = createLogger({ level: 'silent' });
 /** 10:00 WIB on a Monday. */
 const START = Date.parse('2026-11-30T03:00:00Z');
 
 function kioskSide(
   t: { teardown(f: () => void): void },
-  _fleet: LocalFleet,
   link: Awaited<ReturnType<LocalFleet['enrolKiosk']>>,
   clock: { now(): Date },
   leaseSize = 5,
   retryMs = 0,
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'anjungan-lease-'));
-  const db = openDatabase(dir);
-  const client = new FleetClient({ ...link, timeoutMs: 5_000 });
-  const ledger = new LeaseLedger(db, { clock, dailyLimit: 1000, fleetViewFreshMs: 60_000 });
-  const woken: number[] = [];
-  const keeper = new LeaseKeeper({
-    db,
-    ledger,
-    client,
-    clock,
-    logger: silent,
-    settings: { leaseSize, lowWater: 0, tickMs: 3_600_000, retryMs },
-    onAvailabilityChanged: () => woken.push(clock.now().getTime()),
-  });
-  t.teardown(() => {
-    client.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  /** One NIK request: reserve, and mark sent when granted. */
-  const hit = async () => {
-    const r = await ledger.reserve();
-    if (r.granted) await ledger.markSent(r.id);
-    return r.granted;
-  };
-  return { db, client, ledger, keeper, hit, woken };
+  return leaseKiosk(t, link, clock, { leaseSize, lowWater: 0, retryMs });
 }
 
 t.test('leases with a clock the test moves', async (t) => {
@@ -76,7 +42,7 @@ t.test('leases with a clock the test moves', async (t) => {
     (await fleet.pool.query<{ committed: number }>('SELECT committed FROM quota_day WHERE day = $1', [day])).rows[0]?.committed ?? 0;
 
   await t.test('a lease is spent, expires, and what was not spent returns to the day', async (t) => {
-    const k = kioskSide(t, fleet, await fleet.enrolKiosk('A'), clock);
+    const k = kioskSide(t, await fleet.enrolKiosk('A'), clock);
     t.equal(await k.hit(), true, 'the first hit waits for a lease and gets one');
     t.equal(await k.hit(), true);
     t.same(k.ledger.held(), { remaining: 3, open: 1 }, 'three hits left in the lease');
@@ -97,7 +63,7 @@ t.test('leases with a clock the test moves', async (t) => {
   });
 
   await t.test('a released hit goes back into its lease', async (t) => {
-    const k = kioskSide(t, fleet, await fleet.enrolKiosk('B'), clock);
+    const k = kioskSide(t, await fleet.enrolKiosk('B'), clock);
     const r = await k.ledger.reserve();
     t.equal(r.granted, true);
     if (r.granted) await k.ledger.release(r.id);
@@ -106,7 +72,7 @@ t.test('leases with a clock the test moves', async (t) => {
 
   await t.test('the day turns at WIB midnight: a lease ends with its day, the next day starts afresh', async (t) => {
     now = Date.parse('2026-11-30T16:59:00Z'); // 23:59 WIB
-    const k = kioskSide(t, fleet, await fleet.enrolKiosk('C'), clock);
+    const k = kioskSide(t, await fleet.enrolKiosk('C'), clock);
     t.equal(await k.hit(), true);
     const lease = (await fleet.pool.query<{ expires_at: Date }>("SELECT expires_at FROM lease WHERE kiosk_id = 'C'")).rows[0]!;
     t.equal(lease.expires_at.toISOString(), '2026-11-30T17:00:00.000Z', 'a lease granted at 23:59 WIB ends at midnight WIB');
@@ -126,7 +92,7 @@ t.test('leases with a clock the test moves', async (t) => {
 
   await t.test('cut off mid-day, a kiosk spends what it holds and no more; back, it settles', async (t) => {
     now = Date.parse('2026-12-01T04:00:00Z');
-    const k = kioskSide(t, fleet, await fleet.enrolKiosk('D'), clock);
+    const k = kioskSide(t, await fleet.enrolKiosk('D'), clock);
     t.equal(await k.hit(), true);
     const before = await committed('2026-12-01');
     const backends = fleet.instances.map((i) => i.port);
@@ -151,7 +117,7 @@ t.test('leases with a clock the test moves', async (t) => {
 
   await t.test('a lease request whose answer was lost is asked again under its id: one lease, not two', async (t) => {
     const link = await fleet.enrolKiosk('E');
-    const k = kioskSide(t, fleet, link, clock);
+    const k = kioskSide(t, link, clock);
     const requestId = randomUUID();
     // The request reached the fleet and was granted; the kiosk crashed before storing the answer.
     k.db.prepare('INSERT INTO quota_lease_request (request_id, size, asked_at) VALUES (?, 5, ?)').run(requestId, clock.now().toISOString());
@@ -164,7 +130,7 @@ t.test('leases with a clock the test moves', async (t) => {
 
   await t.test('out of hits, a kiosk is woken by its next lease and never held back by a stale wait', async (t) => {
     now = Date.parse('2026-12-01T05:00:00Z');
-    const k = kioskSide(t, fleet, await fleet.enrolKiosk('F'), clock, 2, 600_000);
+    const k = kioskSide(t, await fleet.enrolKiosk('F'), clock, 2, 600_000);
     const today = async () => {
       const r = await k.client.request('GET', '/healthz');
       t.ok(r.ok, 'the fleet answers');
@@ -197,7 +163,7 @@ t.test('leases with a clock the test moves', async (t) => {
 
   await t.test('an idle kiosk is told when the last hits of the day went to other kiosks', async (t) => {
     now = Date.parse('2026-12-02T03:00:00Z');
-    const k = kioskSide(t, fleet, await fleet.enrolKiosk('G'), clock, 2, 600_000);
+    const k = kioskSide(t, await fleet.enrolKiosk('G'), clock, 2, 600_000);
     t.equal(await k.hit(), true);
     t.equal(await k.hit(), true, 'both hits of its lease spent');
     t.ok(k.ledger.usage().used < k.ledger.usage().limit, 'the fleet still had hits: the kiosk shows its welcome screen');

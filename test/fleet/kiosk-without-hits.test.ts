@@ -7,19 +7,13 @@
  * the test moves; readiness and the staff alerts are the daemon's own, over a real SQLite store.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '../../device/log.ts';
-import { openDatabase } from '../../device/store/db.ts';
 import { KioskFlags } from '../../device/store/kiosk-flags.ts';
 import { KioskEvents } from '../../device/flow/events.ts';
 import { createReadiness } from '../../device/readiness.ts';
 import { AlertLog, attachAlerts } from '../../device/staff/alerts.ts';
-import { FleetClient } from '../../device/fleet/client.ts';
-import { LeaseLedger } from '../../device/fleet/lease-ledger.ts';
-import { LeaseKeeper } from '../../device/fleet/lease-keeper.ts';
 import { startLocalFleet, type LocalFleet } from '../../fleet/demo/cluster.ts';
+import { leaseKiosk } from './lease-kiosk.ts';
 
 const silent = createLogger({ level: 'silent' });
 /** 10:00 WIB on a Monday. */
@@ -27,21 +21,8 @@ const START = Date.parse('2026-11-30T03:00:00Z');
 
 /** One kiosk: its lease ledger and keeper, readiness as the daemon builds it, the staff alerts. */
 function kiosk(t: { teardown(f: () => void): void }, link: Awaited<ReturnType<LocalFleet['enrolKiosk']>>, clock: { now(): Date }) {
-  const dir = mkdtempSync(join(tmpdir(), 'anjungan-nohits-'));
-  const db = openDatabase(dir);
-  const client = new FleetClient({ ...link, timeoutMs: 5_000 });
-  const ledger = new LeaseLedger(db, { clock, dailyLimit: 1000, fleetViewFreshMs: 60_000 });
-  const woken: number[] = [];
-  const keeper = new LeaseKeeper({
-    db,
-    ledger,
-    client,
-    clock,
-    logger: silent,
-    // A retry wait of ten minutes: only a settlement or a lease may end it within the test.
-    settings: { leaseSize: 5, lowWater: 0, tickMs: 3_600_000, retryMs: 600_000 },
-    onAvailabilityChanged: () => woken.push(clock.now().getTime()),
-  });
+  // A retry wait of ten minutes: only a settlement or a lease may end it within the test.
+  const { db, ledger, keeper, hit, woken } = leaseKiosk(t, link, clock, { leaseSize: 5, lowWater: 0, retryMs: 600_000 });
   const readiness = createReadiness({
     agreement: { numbers: ['TEST/1'], start: '2026-01-01', end: '2026-12-31' },
     clock,
@@ -60,18 +41,7 @@ function kiosk(t: { teardown(f: () => void): void }, link: Awaited<ReturnType<Lo
   const events = new KioskEvents({ record: () => undefined }, { error: () => undefined });
   // Attached as the daemon attaches it at start: the quota thresholds are checked at once.
   const detach = attachAlerts({ events, alerts, quota: () => ledger.usage(), logger: { warn: () => undefined, error: () => undefined } });
-  t.teardown(() => {
-    detach();
-    client.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  /** One NIK request: reserve, and mark sent when granted. */
-  const hit = async () => {
-    const r = await ledger.reserve();
-    if (r.granted) await ledger.markSent(r.id);
-    return r.granted;
-  };
+  t.teardown(detach);
   /** Readiness as the flow checks it; its answer recorded as the flow records it (what staff alerts follow). */
   const check = async () => {
     const r = await readiness.check();
