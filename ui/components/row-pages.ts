@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /**
  * Pages of whole rows instead of a scrolling window: with every row shown (the host carries
  * `measuring` meanwhile, and its styles show the rows of other pages while it does), measures the
@@ -33,4 +34,33 @@ export function pageOfRow(row: number, starts: number[]): number {
   let page = 0;
   for (const [i, start] of starts.entries()) if (start <= row) page = i;
   return page;
+}
+
+/**
+ * Pages again whenever the host's box changes size (the screen, the text size), and whatever else
+ * it is asked to watch: observes while the host is connected.
+ */
+export class RepaginateOnResize implements ReactiveController {
+  private readonly observer: ResizeObserver;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    paginate: () => void,
+  ) {
+    this.observer = new ResizeObserver(paginate);
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.observer.observe(this.host);
+  }
+
+  hostDisconnected(): void {
+    this.observer.disconnect();
+  }
+
+  /** Also pages again when `element` (inside the host) changes size. */
+  watch(element: Element): void {
+    this.observer.observe(element);
+  }
 }

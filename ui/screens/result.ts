@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { ScreenElement } from './base.ts';
 import type { ResultOutcome } from '../../device/view/protocol.ts';
 import { maskIdNumber } from '../format.ts';
-import { pageOfRow, rowPageStarts } from '../components/row-pages.ts';
+import { pageOfRow, RepaginateOnResize, rowPageStarts } from '../components/row-pages.ts';
 
 const TONE: Record<ResultOutcome, 'ok' | 'warn' | 'bad'> = {
   verified: 'ok',
@@ -292,17 +292,7 @@ export class ResultScreen extends ScreenElement<'result'> {
   /** Until the taxpayer turns a page, the page with the first differing row is the one shown. */
   private pagedByTaxpayer = false;
   /** The pages follow the screen's size and the text size (which changes the verdict's size). */
-  private resizeObserver = new ResizeObserver(() => this.paginate());
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resizeObserver.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver.disconnect();
-  }
+  private readonly resize = new RepaginateOnResize(this, () => this.paginate());
 
   override updated(changed: PropertyValues<this>) {
     super.updated(changed);
@@ -310,7 +300,7 @@ export class ResultScreen extends ScreenElement<'result'> {
       this.pagedByTaxpayer = false;
       this.page = 0;
       const headline = this.renderRoot.querySelector('.headline');
-      if (headline) this.resizeObserver.observe(headline);
+      if (headline) this.resize.watch(headline);
     }
     if (changed.has('view') || changed.has('messages') || changed.has('locale')) this.paginate();
   }

@@ -21,7 +21,7 @@ import { emitAction, type StaffAction } from '../events.ts';
 import { messages as kioskMessages, type Locale } from '../../i18n.ts';
 import { recentSemesters } from '../figures.ts';
 import './quota-chart.ts';
-import { rowPageStarts } from '../../components/row-pages.ts';
+import { RepaginateOnResize, rowPageStarts } from '../../components/row-pages.ts';
 
 type Tone = 'ok' | 'warn' | 'bad';
 const SYMBOL: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕' };
@@ -44,7 +44,8 @@ class Panel extends LitElement {
 class PagedListPanel extends Panel {
   @state() protected listPage = 0;
   @state() protected listStarts: number[] = [0];
-  private readonly resizeObserver = new ResizeObserver(() => this.paginate());
+  /** The list's pages follow its box (the dashboard's size, the text size). */
+  private readonly resize = new RepaginateOnResize(this, () => this.paginate());
   static override styles = [
     ...Panel.styles,
     css`
@@ -67,16 +68,6 @@ class PagedListPanel extends Panel {
       }
     `,
   ];
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resizeObserver.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver.disconnect();
-  }
 
   override updated(changed: Map<PropertyKey, unknown>): void {
     if ([...changed.keys()].some((k) => k !== 'listPage' && k !== 'listStarts')) this.paginate();
