@@ -137,6 +137,23 @@ export interface PcscBackendOptions {
   binding?: PcscFactory;
 }
 
+/** Waits for `work`, but no longer than `ms`: true when it settled in time (pcscd answered). */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([
+      work.then(
+        () => true as const,
+        () => true as const,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
   const log = opts.logger.child({ module: 'pcsc' });
   const socketPath = opts.socketPath ?? PCSCD_SOCKET;
@@ -163,12 +180,8 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
   /** settle(), but no longer than ms: false when a native call is still running (pcscd never answered it). */
-  async function settleWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-    const done = await Promise.race([settle().then(() => true as const), late]);
-    clearTimeout(timer);
-    return done;
+  function settleWithin(ms: number): Promise<boolean> {
+    return within(settle(), ms);
   }
 
   const find = (pattern: RegExp): TrackedReader | undefined => [...readers.values()].find((r) => pattern.test(r.reader.name));
@@ -397,9 +410,7 @@ export function createPcscBackend(opts: PcscBackendOptions): ReaderBackend {
               }
             }),
           );
-          let timer: NodeJS.Timeout | undefined;
-          const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
-          return Promise.race([disconnected, late]).finally(() => clearTimeout(timer));
+          return within(disconnected, timeoutMs).then(() => undefined);
         },
       };
       return channel;
