@@ -20,7 +20,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { CACHE_MAX_BYTES, EAGER_CHUNKS, encodeCodeCache, parseCodeCache, writeFileAtomic } from './code-cache.ts';
+import { CACHE_MAX_BYTES, EAGER_CHUNKS, encodeCodeCache, parseCodeCache } from './code-cache.ts';
+import { writeFileAtomic } from './files.ts';
 import type { Logger } from './log.ts';
 
 const CACHE_FILE = 'code-cache.bin';

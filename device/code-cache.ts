@@ -8,7 +8,6 @@
  * nothing against whoever wrote the file, which is why the appliance's daemon only reads it.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
 
 /** The build's description of the daemon (build.mjs): its id (a hash of the cached chunks) and those chunks. */
 declare const ANJUNGAN_BUNDLE: { id: string; eager: string[] };
@@ -51,18 +50,4 @@ export function encodeCodeCache(parts: ReadonlyArray<readonly [string, Buffer]>)
   const payload = Buffer.concat(parts.map(([, data]) => data));
   const header = { key: CACHE_KEY, sha256: sha256(payload), parts: parts.map(([name, data]) => [name, data.length]) };
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), payload]);
-}
-
-/** Written beside, then renamed over: a power cut leaves the old file or the new one (or none). */
-export function writeFileAtomic(file: string, data: Buffer, mode: number): void {
-  const partial = `${file}.tmp`;
-  const fd = openSync(partial, 'w', mode);
-  try {
-    fchmodSync(fd, mode);
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(partial, file);
 }

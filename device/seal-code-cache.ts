@@ -13,7 +13,8 @@
  */
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CACHE_MAX_BYTES, parseCodeCache, writeFileAtomic } from './code-cache.ts';
+import { CACHE_MAX_BYTES, parseCodeCache } from './code-cache.ts';
+import { writeFileAtomic } from './files.ts';
 
 const [candidate, sealed] = process.argv.slice(2);
 if (!candidate || !sealed) {

@@ -11,7 +11,7 @@ import { egressDestinations, EgressConfigError } from '../device/firewall.ts';
 import { joinFleet, JoinRefused } from '../device/fleet/enrolment.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
 import { MODES } from './layout.ts';
 import { checkConfig, loadConfigFile, requireActive, saveConfigFile } from './state.ts';
 

@@ -8,7 +8,7 @@ import { newKey, type Credentials } from '../device/store/credentials.ts';
 import { wibDate } from '../device/domain/wib.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, wrongState } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
 import { MODES } from './layout.ts';
 import { checkConfig, isInitialised, loadConfigFile, loadCredentials, saveConfigFile, saveCredentials } from './state.ts';
 import { MATCH_THRESHOLD, THRESHOLD_FMR } from '../device/fingerprint/matcher.ts';

@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { clockSynchronised } from '../device/clock-sync.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
 import { MODES } from './layout.ts';
 import { checkConfig, loadConfigFile, requireActive, saveConfigFile } from './state.ts';
 import { reloadFirewall, reloadNetwork, restartTimesync } from './system.ts';

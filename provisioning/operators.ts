@@ -11,7 +11,7 @@ import { isCalendarDay } from '../device/domain/agreement.ts';
 import { wibDate } from '../device/domain/wib.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
 import { MODES, type Layout } from './layout.ts';
 import { readSecrets } from './secret-input.ts';
 import { loadConfigFile, loadCredentials, requireActive, saveCredentials } from './state.ts';

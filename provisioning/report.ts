@@ -14,7 +14,7 @@ import { semesterReportXlsx } from '../device/report/xlsx.ts';
 import { DB_FILE } from '../device/store/db.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
-import { takeFolderOwner, writeFileAtomic } from './files.ts';
+import { takeFolderOwner, writeFileAtomic } from '../device/files.ts';
 import { loadConfigFile } from './state.ts';
 
 export interface SemesterReportOptions {

@@ -12,7 +12,7 @@ import { createLogger } from '../device/log.ts';
 import type { KioskConfig } from '../device/config.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, ProvisionError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
 import { MODES } from './layout.ts';
 import { scanReaders, type ReaderView } from './readers.ts';
 import { loadConfigFile, loadCredentials, requireActive, saveCredentials } from './state.ts';

@@ -8,7 +8,8 @@ import { isIP } from 'node:net';
 import { readStaffLanTls, type StaffLanConfig } from '../device/config.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, wrongState } from './errors.ts';
-import { eraseFile, writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
+import { eraseFile } from './files.ts';
 import { MODES } from './layout.ts';
 import { checkConfig, loadConfigFile, requireActive, saveConfigFile } from './state.ts';
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { configProblems, type KioskConfig } from '../device/config.ts';
 import { CredentialFileError, readCredentials, writeCredentials, type Credentials } from '../device/store/credentials.ts';
 import { badInput, EXIT, ProvisionError, wrongState } from './errors.ts';
-import { fsyncDir, takeFolderOwner, writeFileAtomic } from './files.ts';
+import { fsyncDir, takeFolderOwner, writeFileAtomic } from '../device/files.ts';
 import { MODES, type Layout } from './layout.ts';
 
 export function isInitialised(l: Layout): boolean {

@@ -7,7 +7,7 @@ import { createTransport } from '../device/uplink/transport.ts';
 import type { KioskConfig } from '../device/config.ts';
 import type { CommandContext, Outcome } from './context.ts';
 import { badInput, EXIT, wrongState } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../device/files.ts';
 import { MODES } from './layout.ts';
 import { checkConfig, loadConfigFile, requireActive, saveConfigFile } from './state.ts';
 

@@ -19,8 +19,9 @@ import ts from 'typescript';
 export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string[] }> = [
   // The vocabulary: the failure taxonomy, the card record, the registry's answers, audit codes.
   { name: 'domain', parts: ['domain'] },
-  // The pure flow and the ports it talks to; logging, the configuration file, the lifecycle helper.
-  { name: 'flow', parts: ['flow', 'log.ts', 'config.ts', 'lifecycle.ts'] },
+  // The pure flow and the ports it talks to; logging, the configuration file, the lifecycle helper,
+  // atomic file writes.
+  { name: 'flow', parts: ['flow', 'log.ts', 'config.ts', 'lifecycle.ts', 'files.ts'] },
   // What the screen shows: the view protocol, its derivation, the runtime publishing it, the panel lights.
   { name: 'view', parts: ['view'] },
   // Drivers, stores and the policies that act on them; systemd's protocol; the devices' health.
