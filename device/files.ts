@@ -14,11 +14,15 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Run as root, a new file takes the owner of its folder, so a tree made for the daemon's user stays readable by it. */
+/**
+ * Run as root, a new file takes the owner of its folder, so a tree made for the daemon's user stays
+ * readable by it. Only when they differ: root's own services may lack CAP_CHOWN (the code cache's seal).
+ */
 export function takeFolderOwner(path: string): void {
   if (process.getuid?.() !== 0) return;
   const d = statSync(dirname(path));
-  chownSync(path, d.uid, d.gid);
+  const f = statSync(path);
+  if (f.uid !== d.uid || f.gid !== d.gid) chownSync(path, d.uid, d.gid);
 }
 
 /**
