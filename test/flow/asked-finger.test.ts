@@ -7,13 +7,10 @@
  */
 import t from 'tap';
 import { askedFinger } from '../../device/flow/asked-finger.ts';
-import { createKioskMachine } from '../../device/flow/machine.ts';
 import type { FingerCapture } from '../../device/flow/ports.ts';
 import type { FingerTemplate } from '../../device/domain/finger-template.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
-import { KioskRuntime } from '../../device/view/runtime.ts';
-import { quietLogger } from '../support/logger.ts';
-import { makeFakes, settle, TEMPLATE } from './fakes.ts';
+import { makeFakes, settle, startRuntime, TEMPLATE } from './fakes.ts';
 
 const template = (fingerPosition: number): FingerTemplate => ({ ...TEMPLATE, fingerPosition });
 
@@ -69,14 +66,7 @@ async function start(card: Array<Finger & { template: FingerTemplate }>) {
     });
     return { matched, score: matched ? 40 : 5 };
   };
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
-    demo: false,
-    clock: f.deps.clock,
-    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: quietLogger(),
-    xstateClock: f.clock,
-  });
-  runtime.start();
+  const runtime = startRuntime(f);
   await settle();
   const settleAll = async () => {
     for (let i = 0; i < 4; i++) await settle();

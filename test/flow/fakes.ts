@@ -11,6 +11,9 @@ import type { CardPort, CardTemplates, ReaderHealth, ReturnDataEntry } from '../
 import type { AuditEvent } from '../../device/domain/audit.ts';
 import type { RegistryOutcome, RegistryRefusal } from '../../device/domain/registry.ts';
 import { persona } from '../../device/sim/personas.ts';
+import { createKioskMachine } from '../../device/flow/machine.ts';
+import { KioskRuntime } from '../../device/view/runtime.ts';
+import { quietLogger } from '../support/logger.ts';
 
 export const TEMPLATE: FingerTemplate = { fingerPosition: 2, width: 400, height: 500, resolutionDpi: 500, quality: 80, minutiae: [] };
 export const RECORD: CardRecord = {
@@ -152,3 +155,16 @@ export function makeFakes(): Fakes {
 
 /** Lets pending promise callbacks (fake ports) settle. */
 export const settle = () => new Promise((r) => setImmediate(r));
+
+/** The kiosk's runtime over these fakes (production mode, the fakes' clocks), started. */
+export function startRuntime(f: Fakes): KioskRuntime {
+  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
+    demo: false,
+    clock: f.deps.clock,
+    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
+    logger: quietLogger(),
+    xstateClock: f.clock,
+  });
+  runtime.start();
+  return runtime;
+}

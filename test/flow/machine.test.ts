@@ -3,23 +3,14 @@
  * and checks what the screen would show and what was kept.
  */
 import t from 'tap';
-import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/view/runtime.ts';
-import { quietLogger } from '../support/logger.ts';
 import type { KioskView } from '../../device/view/protocol.ts';
-import { makeFakes, RECORD, settle, TEMPLATE, type Fakes } from './fakes.ts';
+import { makeFakes, RECORD, settle, startRuntime, TEMPLATE, type Fakes } from './fakes.ts';
 
 async function start(configure?: (f: Fakes) => void) {
   const f = makeFakes();
   configure?.(f);
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
-    demo: false,
-    clock: f.deps.clock,
-    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: quietLogger(),
-    xstateClock: f.clock,
-  });
-  runtime.start();
+  const runtime = startRuntime(f);
   await settle();
   const view = () => runtime.view();
   const send = async (e: Parameters<KioskRuntime['send']>[0]) => {

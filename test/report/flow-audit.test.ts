@@ -7,14 +7,12 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKioskMachine } from '../../device/flow/machine.ts';
 import { KioskRuntime } from '../../device/view/runtime.ts';
-import { quietLogger } from '../support/logger.ts';
 import { computeSemesterReport, parseSemester } from '../../device/report/semester.ts';
 import { AuditLog } from '../../device/store/audit-log.ts';
 import { openDatabase } from '../../device/store/db.ts';
 import { ReturnDataOutbox } from '../../device/store/return-data-outbox.ts';
-import { makeFakes, settle } from '../flow/fakes.ts';
+import { makeFakes, settle, startRuntime } from '../flow/fakes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anj14r-flow-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,14 +28,7 @@ t.test('an afternoon of the real flow, counted', async (t) => {
   f.deps.audit = new AuditLog(db, new Uint8Array(32).fill(7), clock);
   f.deps.returnData = new ReturnDataOutbox(db, new Uint8Array(32).fill(9), clock);
   f.set.readiness({ ready: false, reason: 'uplinkDown' });
-  const runtime = new KioskRuntime(createKioskMachine(f.deps), {
-    demo: false,
-    clock: f.deps.clock,
-    maxFingerAttempts: f.deps.settings.maxFingerAttempts,
-    logger: quietLogger(),
-    xstateClock: f.clock,
-  });
-  runtime.start();
+  const runtime = startRuntime(f);
   const flush = async () => {
     for (let i = 0; i < 4; i++) await settle();
   };
