@@ -4,7 +4,7 @@
  * attempt, staff.
  */
 import { assign } from 'xstate';
-import type { FlowContext, FlowSettings } from '../context.ts';
+import type { FingerAttemptOutcome, FlowContext, FlowSettings } from '../context.ts';
 import { askedFinger } from '../asked-finger.ts';
 import type { KioskSetup } from '../setup.ts';
 import { CARD_REMOVAL_ABORTS, STEP_EXITS } from './card-removal.ts';
@@ -14,6 +14,14 @@ export const awaitingFingerStep = (kiosk: KioskSetup, settings: Pick<FlowSetting
     askedFinger(context.templates ?? [], attempt, settings.maxFingerAttempts);
   // Which try and which of the card's fingers (1 or 2): no minutiae, no score, no finger of a person.
   const attemptState = (context: FlowContext) => `try-${context.attempt}/finger-${asked(context).cardFinger}`;
+  const auditAttempt = {
+    type: 'audit' as const,
+    params: ({ context, event }: { context: FlowContext; event: { output: FingerAttemptOutcome } }) => ({
+      code: 'fingerAttempt' as const,
+      state: attemptState(context),
+      outcome: event.output.kind,
+    }),
+  };
   return kiosk.createStateConfig({
     tags: 'cardNeeded',
     entry: [{ type: 'setStep', params: 'awaitingFinger' }, 'stepEntered'],
@@ -35,14 +43,7 @@ export const awaitingFingerStep = (kiosk: KioskSetup, settings: Pick<FlowSetting
           target: 'awaitingFinger',
           reenter: true,
           actions: [
-            {
-              type: 'audit',
-              params: ({ context, event }) => ({
-                code: 'fingerAttempt' as const,
-                state: attemptState(context),
-                outcome: event.output.kind,
-              }),
-            },
+            auditAttempt,
             assign({
               attempt: ({ context }) => context.attempt + 1,
               // A change of finger is said before anything about the last touch, which was of the other finger.
@@ -57,17 +58,7 @@ export const awaitingFingerStep = (kiosk: KioskSetup, settings: Pick<FlowSetting
         },
         {
           target: 'staffAssist',
-          actions: [
-            {
-              type: 'audit',
-              params: ({ context, event }) => ({
-                code: 'fingerAttempt' as const,
-                state: attemptState(context),
-                outcome: event.output.kind,
-              }),
-            },
-            assign({ staffAssistWhy: 'fingerNotMatched' }),
-          ],
+          actions: [auditAttempt, assign({ staffAssistWhy: 'fingerNotMatched' })],
         },
       ],
       onError: { target: '#failed', actions: 'failFromError' },
