@@ -11,6 +11,7 @@
  * (test/sim/pki.test.ts has openssl itself verify and read them).
  */
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { encodeConstructed } from '../../card/tlv.ts';
 
 export interface TestPki {
   caPem: string;
@@ -25,14 +26,8 @@ interface Hosts {
 
 const VALID_DAYS = 2;
 
-// DER: tag, length, contents.
-function der(tag: number, ...contents: Buffer[]): Buffer {
-  const body = Buffer.concat(contents);
-  const n = body.length;
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  if (n > 0xffff) throw new RangeError('DER value too long for a test certificate');
-  return Buffer.concat([Buffer.from([tag, ...length]), body]);
-}
+// DER: tag, definite length, contents (the card's TLV encoder writes the same minimal lengths).
+const der = (tag: number, ...contents: Buffer[]): Buffer => Buffer.from(encodeConstructed(tag, contents));
 const sequence = (...items: Buffer[]) => der(0x30, ...items);
 const set = (...items: Buffer[]) => der(0x31, ...items);
 const explicit = (n: number, item: Buffer) => der(0xa0 + n, item);
