@@ -61,7 +61,7 @@ export async function buildDashboardUi(outdir) {
 }
 
 // Entry points: the daemon, the firewall loader, and the fingerprint extractor's worker thread
-// (device/fingerprint/extractor-worker.ts loads extract-worker.js beside main.js).
+// (device/fingerprint/extractor-worker.ts loads extract-worker.js beside main.cjs).
 const entryPoints = {
   main: 'device/main.ts',
   firewall: 'device/firewall-script.ts',
@@ -72,10 +72,12 @@ const entryPoints = {
  * The daemon into `outdir`: daemon.cjs holds what serving the first taxpayer needs; what it
  * imports dynamically (the simulators, exceljs for the report and the data balikan files) becomes
  * chunks beside it, parsed on first use (#25). The firewall loader and the worker stay one file each.
- * Without comments and blanks a Pi parses less before the first screen, and the text stays
- * Latin-1, which V8 keeps at one byte a character (a comment's ’ or – made it two).
+ * Without comments and blanks a Pi parses less before the first screen. The chunks are ASCII:
+ * esbuild escapes strings and names, and the bundled licence notices (a name with an ä) go to a
+ * `<chunk>.LEGAL.txt` beside each chunk, so that main.cjs can read a chunk as Latin-1, a copy,
+ * instead of decoding UTF-8 (~10 ms of CPU for the 1.4 MB eager chunk; docs/boot-time.md).
  *
- * The daemon and its chunks are CommonJS, run by main.js (device/boot.ts) as scripts with V8's
+ * The daemon and its chunks are CommonJS, run by main.cjs (device/boot.ts) as scripts with V8's
  * code cache, which Node 20 keeps for scripts only. esbuild splits ES modules only: the daemon is
  * split as ES modules in memory, then each file becomes CommonJS, its `import()` of a chunk a
  * `require` on first use, its `import.meta.url` its own file's.
@@ -99,13 +101,21 @@ async function buildDaemon(outdir, options = {}) {
       splitting: true,
       outExtension: { '.js': '.cjs' },
       sourcemap: 'inline',
+      legalComments: 'external',
       write: false,
     }),
     build({ ...kiosk, entryPoints: others, outdir }),
   ]);
   const chunks = new Map();
+  const legal = [];
   for (const file of split.outputFiles) {
     const name = basename(file.path);
+    if (name.endsWith('.LEGAL.txt')) {
+      legal.push(name);
+      await mkdir(outdir, { recursive: true });
+      await writeFile(resolve(outdir, name), file.text);
+      continue;
+    }
     const cjs = await transform(file.text, {
       format: 'cjs',
       platform: 'node',
@@ -136,18 +146,16 @@ async function buildDaemon(outdir, options = {}) {
   const id = createHash('sha256');
   for (const name of [...eager].sort()) id.update(`${name}\0${chunks.get(name)}\0`);
   const bundle = { id: id.digest('hex').slice(0, 16), eager };
+  const withBundle = { ...kiosk, banner: {}, outdir, define: { ANJUNGAN_BUNDLE: JSON.stringify(bundle) } };
   built.push(
-    await build({
-      ...kiosk,
-      banner: {},
-      entryPoints: { main: 'device/boot.ts', 'seal-code-cache': 'device/seal-code-cache.ts' },
-      outdir,
-      define: { ANJUNGAN_BUNDLE: JSON.stringify(bundle) },
-    }),
+    // CommonJS, so that its first lines run before Node loads its ES module loader (device/heap-flags.ts).
+    await build({ ...withBundle, entryPoints: { main: 'device/boot.ts' }, format: 'cjs', outExtension: { '.js': '.cjs' } }),
+    await build({ ...withBundle, entryPoints: { 'seal-code-cache': 'device/seal-code-cache.ts' } }),
   );
   // Chunks are named by their content: those of an earlier build are removed.
   const current = new Set([
     ...[...chunks.keys()].flatMap((name) => [name, `${name}.map`]).map((name) => resolve(outdir, name)),
+    ...legal.map((name) => resolve(outdir, name)),
     ...built.flatMap((b) => Object.keys(b.metafile.outputs)).map((o) => resolve(o)),
   ]);
   for (const f of await readdir(outdir)) if (!current.has(resolve(outdir, f))) await rm(resolve(outdir, f));

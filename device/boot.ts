@@ -1,5 +1,5 @@
 /**
- * The daemon's entry in a bundle (dist/device/main.js, dist/appliance/main.js; build.mjs). It
+ * The daemon's entry in a bundle (dist/device/main.cjs, dist/appliance/main.cjs; build.mjs). It
  * runs the daemon (daemon.cjs and its chunks, CommonJS) as scripts with V8's code cache, which
  * Node 20 keeps for scripts only, not for ES modules (#25, docs/boot-time.md): a start that finds
  * the cache skips parsing and compiling what the start that wrote it had run.
@@ -15,10 +15,11 @@
  * writes its cache as a candidate, code-cache.new in the state folder, which root seals once per
  * release (anjungan-code-cache.service), and cannot change the code of its later starts.
  */
+import './heap-flags.ts';
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { CACHE_MAX_BYTES, EAGER_CHUNKS, encodeCodeCache, parseCodeCache } from './code-cache.ts';
 import { writeFileAtomic } from './files.ts';
@@ -28,7 +29,8 @@ const CACHE_FILE = 'code-cache.bin';
 const CANDIDATE_FILE = 'code-cache.new';
 const CACHE_SAVE_DELAY_MS = 5000;
 
-const here = dirname(fileURLToPath(import.meta.url));
+// main.cjs is CommonJS: its heap flags are set back before Node loads the ES module loader (device/heap-flags.ts).
+const here = __dirname;
 
 function readCodeCache(file: string): Map<string, Buffer> {
   try {
@@ -50,6 +52,14 @@ const eagerScripts = new Map<string, Script>();
 let cacheFits = true;
 const modules = new Map<string, { exports: unknown }>();
 
+/**
+ * A chunk's source. An ASCII file is the same text read as Latin-1, a plain copy; UTF-8 decoding
+ * costs ~10 ms of CPU for the 1.4 MB eager chunk (build.mjs keeps the chunks ASCII).
+ */
+function chunkText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** A chunk of the daemon, as Node would load a CommonJS file, but compiled with its cached code. */
 function load(name: string): unknown {
   const known = modules.get(name);
@@ -59,7 +69,7 @@ function load(name: string): unknown {
   modules.set(name, module);
   const eager = EAGER_CHUNKS.includes(name);
   const cachedData = eager ? cached.get(name) : undefined;
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(filename, 'utf8')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${chunkText(readFileSync(filename))}\n})`;
   const script = new Script(source, { filename, ...(cachedData ? { cachedData } : {}) });
   if (eager) {
     eagerScripts.set(name, script);
@@ -91,12 +101,18 @@ function saveCodeCache(file: string, log: Logger): void {
 const daemon = load('daemon.cjs') as { runDaemon(): Promise<Logger> };
 // Every eager chunk is compiled by now (loaded in one go): the file's 1.5 MB need not stay in memory.
 cached.clear();
-const logger = await daemon.runDaemon();
-if (!cacheFile) logger.info({ event: 'codeCache', cache: 'none' }, 'no code cache: ANJUNGAN_STATE_DIR is not set');
-else if (cacheFits) logger.info({ event: 'codeCache', cache: 'used' }, 'started with the code cache');
-else if (!saveFile) logger.warn({ event: 'codeCache', cache: 'notSaved', reason: 'ANJUNGAN_STATE_DIR is not set' }, 'code cache not saved');
-// A few seconds after ready, not at once: its ~30 ms of CPU here (~0.1 s of a Pi's quota) would
-// hold up the ready line's reader and the screen's first requests. Not holding the daemon up
-// either: one stopped sooner writes none, and the next start tries again.
-else setTimeout(() => saveCodeCache(saveFile, logger), CACHE_SAVE_DELAY_MS).unref();
-if (cacheFits || !saveFile) eagerScripts.clear();
+// A daemon that fails to start rejects: unhandled, Node prints it and exits with 1.
+void daemon.runDaemon().then(afterReady);
+
+/** Once the daemon is ready: whether its start used the cache, and if not, the cache saved later. */
+function afterReady(logger: Logger): void {
+  if (!cacheFile) logger.info({ event: 'codeCache', cache: 'none' }, 'no code cache: ANJUNGAN_STATE_DIR is not set');
+  else if (cacheFits) logger.info({ event: 'codeCache', cache: 'used' }, 'started with the code cache');
+  else if (!saveFile)
+    logger.warn({ event: 'codeCache', cache: 'notSaved', reason: 'ANJUNGAN_STATE_DIR is not set' }, 'code cache not saved');
+  // A few seconds after ready, not at once: its ~30 ms of CPU here (~0.1 s of a Pi's quota) would
+  // hold up the ready line's reader and the screen's first requests. Not holding the daemon up
+  // either: one stopped sooner writes none, and the next start tries again.
+  else setTimeout(() => saveCodeCache(saveFile, logger), CACHE_SAVE_DELAY_MS).unref();
+  if (cacheFits || !saveFile) eagerScripts.clear();
+}

@@ -1,5 +1,5 @@
 /**
- * The daemon's code cache file (#25, docs/boot-time.md), shared by main.js (device/boot.ts), which
+ * The daemon's code cache file (#25, docs/boot-time.md), shared by main.cjs (device/boot.ts), which
  * reads it and writes it, and seal-code-cache.js (device/seal-code-cache.ts), which root runs on
  * the appliance to make the daemon's candidate a cache the daemon can no longer change.
  *

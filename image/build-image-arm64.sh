@@ -7,7 +7,7 @@
 set -euo pipefail
 out="$1" cache="${2:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-[ -f "$repo/dist/appliance/main.js" ] || { echo "build-image-arm64.sh: run make build first" >&2; exit 2; }
+[ -f "$repo/dist/appliance/main.cjs" ] || { echo "build-image-arm64.sh: run make build first" >&2; exit 2; }
 # qemu-user-static registers its binfmt handlers when installed; where binfmt_misc was not mounted
 # then (containers), it is mounted and they are registered here.
 if ! arch-test arm64 >/dev/null 2>&1; then

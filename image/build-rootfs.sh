@@ -8,7 +8,7 @@
 set -euo pipefail
 arch="$1" out="$(realpath -m "$2")" cache="${3:-/var/cache/anjungan}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-[ -f "$repo/dist/appliance/main.js" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
+[ -f "$repo/dist/appliance/main.cjs" ] && [ -f "$repo/dist/externals.json" ] || { echo "build-rootfs.sh: run make build first" >&2; exit 2; }
 # The cached base for the architecture (build-rootfs-base.sh): Debian, the users, the C helpers
 # compiled inside it; for arm64 also the node modules compiled inside it (slow the first time).
 base="$("$repo/image/build-rootfs-base.sh" "$arch" "$cache")"

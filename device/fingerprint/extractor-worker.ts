@@ -4,7 +4,7 @@
  * deadline ends the worker (a new one starts with the next request) and fails with
  * ExtractionTimeoutError. Images go one at a time, as captures do.
  *
- * The worker's code: in the bundle (build.mjs) `extract-worker.js` beside the daemon's main.js;
+ * The worker's code: in the bundle (build.mjs) `extract-worker.js` beside the daemon's main.cjs;
  * from source (tests, `npm run demo`) ./extract/worker.ts through tsx's loader.
  */
 import { Worker } from 'node:worker_threads';
@@ -27,14 +27,21 @@ interface Started {
   ready: Promise<void>;
 }
 
+/**
+ * The worker's heap: the limits the daemon's command line gives its own heap (48 MB old space,
+ * 1 MB semi-spaces: a young generation of three), set here because the daemon sets those flags
+ * back to their defaults once its heap is made (device/heap-flags.ts).
+ */
+const WORKER_HEAP = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 3 };
+
 function startWorker(): Started {
   let worker: Worker;
   if (import.meta.url.endsWith('.ts')) {
     const source = new URL('./extract/worker.ts', import.meta.url).href;
     const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-    worker = new Worker(boot, { eval: true });
+    worker = new Worker(boot, { eval: true, resourceLimits: WORKER_HEAP });
   } else {
-    worker = new Worker(new URL('./extract-worker.js', import.meta.url));
+    worker = new Worker(new URL('./extract-worker.js', import.meta.url), { resourceLimits: WORKER_HEAP });
   }
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());

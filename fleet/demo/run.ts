@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       },
     };
     const configFile = file('config.json', JSON.stringify(config, null, 2));
-    const child = spawn(process.execPath, [join(ROOT, 'dist/device/main.js')], {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/device/main.cjs')], {
       cwd: ROOT,
       env: { ...process.env, ANJUNGAN_CONFIG: configFile, ANJUNGAN_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,5 +1,5 @@
 /**
- * End to end: the real kiosk (`node dist/device/main.js`, demo mode) and Debian's Chromium, the
+ * End to end: the real kiosk (`node dist/device/main.cjs`, demo mode) and Debian's Chromium, the
  * screen as it ships (no demo panel; card and finger through the demo API behind it). For each
  * demo persona a person taps through the whole path and we check what the screen shows, and
  * that every screen fits 800×480 with nothing cut (a few also at 1280×800 and 1080×1920, one

@@ -1,5 +1,5 @@
 /**
- * End to end: the real kiosk (`node dist/device/main.js`, demo mode) and Debian's Chromium at the
+ * End to end: the real kiosk (`node dist/device/main.cjs`, demo mode) and Debian's Chromium at the
  * kiosk's 800×480, without the demo panel. A staff member uses the kiosk's own browser: the
  * "Petugas" entry opens the dashboard, they pick their user ID and type the PIN, see each section
  * on its tab (every one fits the screen), decide an assisted verification beside the card photo

@@ -1,5 +1,5 @@
 /**
- * End to end over the office LAN: the real daemon (`node dist/device/main.js`, demo mode) with
+ * End to end over the office LAN: the real daemon (`node dist/device/main.cjs`, demo mode) with
  * its staff LAN listener on, and Debian's Chromium trusting only that listener's key (as a
  * browser on the office LAN trusts the certificate the technician installed). Staff sign in over
  * HTTPS, the session cookie is Secure, HttpOnly and SameSite=Strict, the panels load, and a

@@ -33,7 +33,7 @@ t.test('the production bundle refuses the demo modes with a clear message', asyn
   for (const mode of ['demo', 'pcsc-sim']) {
     const state = mkdtempSync('/tmp/anj16-state-');
     t.teardown(() => rmSync(state, { recursive: true, force: true }));
-    const err = await promisify(execFile)(process.execPath, [join(repo, 'dist/appliance/main.js')], {
+    const err = await promisify(execFile)(process.execPath, [join(repo, 'dist/appliance/main.cjs')], {
       env: { PATH: process.env.PATH, ANJUNGAN_MODE: mode, ANJUNGAN_STATE_DIR: state, ANJUNGAN_PORT: '0' },
       timeout: 30_000,
     }).then(

@@ -92,7 +92,7 @@ t.test('a state folder or database others can read stops the daemon with a clear
     ['database', join(stateDir, 'anjungan.sqlite'), 0o644],
   ] as const) {
     chmodSync(path, mode);
-    const run = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '--max-old-space-size=48', 'dist/device/main.js'], {
+    const run = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '--max-old-space-size=48', 'dist/device/main.cjs'], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ANJUNGAN_MODE: 'demo', ANJUNGAN_STATE_DIR: stateDir, ANJUNGAN_PORT: '0' },
       encoding: 'utf8',
       timeout: 60_000,

@@ -34,8 +34,8 @@ export interface KioskProcess {
 
 const SOURCES = ['device', 'ui', 'build.mjs', 'package-lock.json'];
 const OUTPUTS = [
-  'dist/device/main.js',
-  'dist/appliance/main.js',
+  'dist/device/main.cjs',
+  'dist/appliance/main.cjs',
   'dist/ui/main.js',
   'dist/ui/index.html',
   'dist/ui/dashboard/main.js',

@@ -96,7 +96,8 @@ export async function startReturnDataSimulator(
     return Object.fromEntries(fields.map(([k, v]) => [style.keys === 'lower' ? k.toLowerCase() : k, v]));
   };
 
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, https: { key: pki.serverKeyPem, cert: pki.serverCertPem } });
+  // No client certificates asked: `ca: []` spares loading Node's bundled roots (device/sim/dukcapil/server.ts).
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, https: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: [] } });
   const server = app.server as unknown as HttpsServer;
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
