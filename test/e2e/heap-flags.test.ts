@@ -59,6 +59,7 @@ function probe(withHeapFlags: boolean): { rejected: boolean; heapLimitMb: number
 t.test('npm start sizes the heap with flags', async (t) => {
   t.ok(startFlags.includes('--max-old-space-size=48'), 'old space capped at 48 MB');
   t.ok(startFlags.includes('--max-semi-space-size=1'), 'semi-spaces of 1 MB');
+  t.ok(startFlags.includes('--initial-old-space-size=16'), 'an old space of 16 MB to start with');
 });
 
 t.test('with the flags still set, V8 refuses a cache made without them', async (t) => {
