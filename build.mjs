@@ -80,8 +80,13 @@ const entryPoints = {
  * The daemon and its chunks are CommonJS, run by main.cjs (device/boot.ts) as scripts with V8's
  * code cache, which Node 20 keeps for scripts only. esbuild splits ES modules only: the daemon is
  * split as ES modules in memory, then each file becomes CommonJS, its `import()` of a chunk a
- * `require` on first use, its `import.meta.url` its own file's.
+ * `require` on first use, its `import.meta.url` its own file's. Each file holds its module inside
+ * the function CommonJS wraps a module in, which main.cjs compiles as read (~10 ms of CPU less
+ * than joining 1.4 MB of source to a wrapper at every start); Node cannot run them directly.
  */
+/** Each chunk of the daemon is a CommonJS module written inside the function Node would wrap it in. */
+const CHUNK_WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
+
 async function buildDaemon(outdir, options = {}) {
   const { main, ...others } = entryPoints;
   const kiosk = {
@@ -130,8 +135,11 @@ async function buildDaemon(outdir, options = {}) {
     });
     chunks.set(name, cjs.code);
     await mkdir(outdir, { recursive: true });
-    await writeFile(resolve(outdir, name), `${cjs.code}//# sourceMappingURL=${name}.map\n`);
-    await writeFile(resolve(outdir, `${name}.map`), cjs.map);
+    // Written as the function main.cjs compiles (device/boot.ts), so that the file is the script's
+    // source as it stands; its map starts a line lower (a leading ";" is one generated line more).
+    await writeFile(resolve(outdir, name), `${CHUNK_WRAPPER}\n${cjs.code}})\n//# sourceMappingURL=${name}.map\n`);
+    const map = JSON.parse(cjs.map);
+    await writeFile(resolve(outdir, `${name}.map`), JSON.stringify({ ...map, mappings: `;${map.mappings}` }));
   }
   // What every start runs (daemon.cjs and what it imports statically) is what the code cache
   // holds; the cache is made for these chunks only, named by a hash of them.

@@ -69,8 +69,8 @@ function load(name: string): unknown {
   modules.set(name, module);
   const eager = EAGER_CHUNKS.includes(name);
   const cachedData = eager ? cached.get(name) : undefined;
-  const source = `(function (exports, require, module, __filename, __dirname) {${chunkText(readFileSync(filename))}\n})`;
-  const script = new Script(source, { filename, ...(cachedData ? { cachedData } : {}) });
+  // The file is a CommonJS module already inside its wrapper function (build.mjs).
+  const script = new Script(chunkText(readFileSync(filename)), { filename, ...(cachedData ? { cachedData } : {}) });
   if (eager) {
     eagerScripts.set(name, script);
     if (!cachedData || script.cachedDataRejected) cacheFits = false;

@@ -55,8 +55,9 @@ export const DEVICE_LAYERS: ReadonlyArray<{ name: string; parts: readonly string
   // The device sets: production drivers, detached, simulators.
   { name: 'devices', parts: ['devices', 'sim', 'simulation.ts', 'simulation.production.ts'] },
   // The start-up: the list (main.ts) and the assembly of flow and policies it shares with the tests;
-  // the code cache it starts with, and root's seal of it (boot.ts, code-cache.ts, seal-code-cache.ts).
-  { name: 'start-up', parts: ['main.ts', 'kiosk.ts', 'boot.ts', 'code-cache.ts', 'seal-code-cache.ts'] },
+  // the code cache it starts with, and root's seal of it (boot.ts, code-cache.ts, seal-code-cache.ts),
+  // and the heap flags set back before anything loads (heap-flags.ts).
+  { name: 'start-up', parts: ['main.ts', 'kiosk.ts', 'boot.ts', 'code-cache.ts', 'seal-code-cache.ts', 'heap-flags.ts'] },
 ];
 
 /** What each top-level folder may import from outside itself. */
