@@ -75,7 +75,8 @@ const entryPoints = {
  * Without comments and blanks a Pi parses less before the first screen. The chunks are ASCII:
  * esbuild escapes strings and names, and the bundled licence notices (a name with an ä) go to a
  * `<chunk>.LEGAL.txt` beside each chunk, so that main.cjs can read a chunk as Latin-1, a copy,
- * instead of decoding UTF-8 (~10 ms of CPU for the 1.4 MB eager chunk; docs/boot-time.md).
+ * instead of decoding UTF-8 (~10 ms of CPU for the 1.4 MB eager chunk; docs/boot-time.md); the
+ * build fails on a chunk that is not ASCII.
  *
  * The daemon and its chunks are CommonJS, run by main.cjs (device/boot.ts) as scripts with V8's
  * code cache, which Node 20 keeps for scripts only. esbuild splits ES modules only: the daemon is
@@ -133,6 +134,9 @@ async function buildDaemon(outdir, options = {}) {
       sourcefile: name,
       logLevel: 'warning',
     });
+    // main.cjs reads a chunk as Latin-1, the same text only for ASCII (device/boot.ts).
+    const notAscii = /[^\x00-\x7f]/.exec(cjs.code);
+    if (notAscii) throw new Error(`${name} is not ASCII (at ${notAscii.index}): main.cjs would misread it`);
     chunks.set(name, cjs.code);
     await mkdir(outdir, { recursive: true });
     // Written as the function main.cjs compiles (device/boot.ts), so that the file is the script's
