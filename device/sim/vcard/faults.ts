@@ -44,6 +44,25 @@ export function modelledLinkDelayMs(command: Uint8Array, responseLength: number)
   return 3 + ((command.length + responseLength) * 8) / 424 + (chained(command.length) + chained(responseLength)) * CHAINED_FRAME_MS;
 }
 
+/**
+ * Waits out the modelled link time of one card's APDUs. A timer fires late (a millisecond's
+ * granularity, more under load): what a wait ran over is taken off the next waits, so that a
+ * whole read waits what the link charges, not that plus the event loop's lateness. What the card
+ * and the kiosk take to compute an answer still adds to it.
+ */
+export class ModelledLink {
+  /** Waited so far beyond the link's charge, ms. */
+  private overrun = 0;
+
+  async wait(command: Uint8Array, responseLength: number): Promise<void> {
+    const charge = modelledLinkDelayMs(command, responseLength);
+    const wait = charge - this.overrun;
+    const started = performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.overrun += performance.now() - started - charge;
+  }
+}
+
 export class FaultyIcc implements Icc {
   /** APDUs received since insertion. */
   count = 0;

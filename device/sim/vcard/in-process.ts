@@ -12,7 +12,7 @@ import type { SamSecret } from '../../card/sam-protocol.ts';
 import type { Persona } from '../personas.ts';
 import { VirtualKtpCard, type Icc } from './card.ts';
 import { DEMO_CARD_MASTER_KEY, DEMO_ISSUER_PRIVATE_KEY_PEM, demoSamSecret } from './demo-keys.ts';
-import { CardLeftField, FaultyIcc, modelledLinkDelayMs, type CardFaults } from './faults.ts';
+import { CardLeftField, FaultyIcc, ModelledLink, type CardFaults } from './faults.ts';
 import { personaliseCard, type CardImage } from './personalise.ts';
 import { VirtualSam } from './sam.ts';
 
@@ -70,6 +70,7 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
 
   function channel(target: () => Icc | null, gone: () => DeviceError, delay: () => boolean): ConnectedChannel {
     const icc = target();
+    const link = new ModelledLink();
     let open = true;
     return {
       async transmit(apdu, max) {
@@ -82,7 +83,7 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
           slot.remove();
           throw gone();
         }
-        if (delay()) await new Promise((r) => setTimeout(r, modelledLinkDelayMs(apdu, response.length)));
+        if (delay()) await link.wait(apdu, response.length);
         if (target() !== icc) throw gone();
         // A PC/SC receive buffer cannot take more than it was sized for.
         if (response.length > max) throw new DeviceError('cardUnreadable', 'response exceeds the receive buffer');

@@ -7,7 +7,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { Icc } from './card.ts';
-import { CardLeftField, modelledLinkDelayMs } from './faults.ts';
+import { CardLeftField, ModelledLink } from './faults.ts';
 
 const CONTROL = { powerOff: 0x00, powerOn: 0x01, reset: 0x02, atr: 0x04 } as const;
 
@@ -46,6 +46,7 @@ export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
     let queue: Promise<void> = Promise.resolve();
     let closed = false;
     let connected = false;
+    const link = new ModelledLink();
     const card: VpcdCard = {
       get closed() {
         return closed;
@@ -77,7 +78,7 @@ export function connectVpcdCard(opts: VpcdCardOptions): Promise<VpcdCard> {
         }
         throw e;
       }
-      if (opts.linkModel424k) await new Promise((r) => setTimeout(r, modelledLinkDelayMs(msg, response.length)));
+      if (opts.linkModel424k) await link.wait(msg, response.length);
       if (!closed) socket.write(frame(response));
     };
 
