@@ -121,7 +121,7 @@ t.test(
       const debugfs = (fs: string, request: string) =>
         execFileSync('debugfs', ['-R', request, fs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       t.match(debugfs(root, 'cat /etc/fstab'), /^\/dev\/root\s+\/\s+ext4\s+ro,/m);
-      t.match(debugfs(root, 'cat /etc/systemd/system/anjungan.service'), /dist\/appliance\/main\.js/);
+      t.match(debugfs(root, 'cat /etc/systemd/system/anjungan.service'), /dist\/appliance\/main\.cjs/);
       const dist = debugfs(root, 'ls -p /opt/anjungan/dist');
       t.match(dist, /\/appliance\//);
       t.notMatch(dist, /\/device\//, 'no demo bundle');
