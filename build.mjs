@@ -114,11 +114,11 @@ async function buildDaemon(outdir, options = {}) {
   ]);
   const chunks = new Map();
   const legal = [];
+  await mkdir(outdir, { recursive: true });
   for (const file of split.outputFiles) {
     const name = basename(file.path);
     if (name.endsWith('.LEGAL.txt')) {
       legal.push(name);
-      await mkdir(outdir, { recursive: true });
       await writeFile(resolve(outdir, name), file.text);
       continue;
     }
@@ -138,7 +138,6 @@ async function buildDaemon(outdir, options = {}) {
     const notAscii = /[^\x00-\x7f]/.exec(cjs.code);
     if (notAscii) throw new Error(`${name} is not ASCII (at ${notAscii.index}): main.cjs would misread it`);
     chunks.set(name, cjs.code);
-    await mkdir(outdir, { recursive: true });
     // Written as the function main.cjs compiles (device/boot.ts), so that the file is the script's
     // source as it stands; its map starts a line lower (a leading ";" is one generated line more).
     await writeFile(resolve(outdir, name), `${CHUNK_WRAPPER}\n${cjs.code}})\n//# sourceMappingURL=${name}.map\n`);
