@@ -24,6 +24,16 @@ export const DF_KTP = 0x7f0a;
  */
 export const MAX_READ_BINARY = 0x400;
 
+/**
+ * The short EF identifier a READ BINARY can name a file by instead of selecting it first (ISO/IEC
+ * 7816-4: without a '88' tag in its control parameters, an EF's short identifier is the five
+ * low bits of its file identifier; 6FF0-6FF6 give 10-16). The reference card accepts them; a
+ * card that refuses them is read through SELECT (ktp-profile.ts).
+ */
+export function shortFileId(fid: number): number {
+  return fid & 0x1f;
+}
+
 export const EF = {
   directory: 0x6ff0,
   biodata: 0x6ff1,

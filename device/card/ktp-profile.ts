@@ -38,6 +38,7 @@ import {
   EF,
   MAX_READ_BINARY,
   MIN_DIRECTORY_LENGTH,
+  shortFileId,
   verifyIssuerSignature,
   type Directory,
 } from './ktp-layout.ts';
@@ -69,6 +70,19 @@ export interface ReadProfile {
  * (#25: the photo in 5 reads, not 23).
  */
 const READ_CHUNK = MAX_READ_BINARY;
+
+/**
+ * What a card that does not take a short EF identifier in READ BINARY answers (ISO/IEC 7816-4):
+ * it reads P1 P2 as an offset or refuses the form. The read then selects each file instead.
+ */
+const SHORT_ID_REFUSED: ReadonlySet<number> = new Set([
+  SW.WRONG_P1P2,
+  SW.INCORRECT_P1P2,
+  SW.FUNCTION_NOT_SUPPORTED,
+  SW.INCOMPATIBLE_FILE_STRUCTURE,
+  SW.CONDITIONS_NOT_SATISFIED,
+  SW.NO_CURRENT_EF,
+]);
 
 const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
 
@@ -103,6 +117,8 @@ class KtpSession implements ProfileSession {
   /** Raw EF contents kept until the signature is verified; zeroed by end(). */
   private readonly files = new Map<number, Uint8Array>();
   private authenticated = false;
+  /** The card refused a READ BINARY naming its file by short identifier: select files instead. */
+  private shortIdsRefused = false;
 
   constructor(
     private readonly ch: ProfileChannels,
@@ -114,6 +130,7 @@ class KtpSession implements ProfileSession {
     this.files.clear();
     this.directory = null;
     this.authenticated = false;
+    this.shortIdsRefused = false;
   }
 
   async readTemplates(signal: AbortSignal, onProgress: (p: ReadProgress) => void): Promise<CardTemplates> {
@@ -263,20 +280,29 @@ class KtpSession implements ProfileSession {
 
   private async readBinary(offset: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
     if (offset > 0x7fff) throw fail('cardUnreadable', 'file too large for the profile');
-    const data = cardData(
-      await this.secure(command(0x00, INS.readBinary, offset >> 8, offset & 0xff, undefined, length), signal),
-      'READ BINARY',
-    );
-    if (data.length !== length) throw fail('cardUnreadable', 'READ BINARY returned a short chunk');
-    return data;
+    return chunkOf(await this.secure(command(0x00, INS.readBinary, offset >> 8, offset & 0xff, undefined, length), signal), length);
+  }
+
+  /**
+   * A file's first chunk. The READ BINARY names the file by its short identifier, which makes it
+   * the current EF without a SELECT: one protected APDU fewer per file (#25). A card that refuses
+   * the form is read through SELECT from then on, at the cost of the one refused APDU.
+   */
+  private async readFirstChunk(fid: number, length: number, signal: AbortSignal): Promise<Uint8Array> {
+    if (!this.shortIdsRefused) {
+      const r = await this.secure(command(0x00, INS.readBinary, 0x80 | shortFileId(fid), 0, undefined, length), signal);
+      if (!SHORT_ID_REFUSED.has(r.sw)) return chunkOf(r, length);
+      this.shortIdsRefused = true;
+    }
+    await this.select(fid, signal);
+    return this.readBinary(0, length, signal);
   }
 
   private async readEf(fid: number, size: number, signal: AbortSignal, progress: (n: number) => void): Promise<Uint8Array> {
-    await this.select(fid, signal);
     const out = new Uint8Array(size);
     for (let offset = 0; offset < size; offset += READ_CHUNK) {
       const n = Math.min(READ_CHUNK, size - offset);
-      const chunk = await this.readBinary(offset, n, signal);
+      const chunk = offset === 0 ? await this.readFirstChunk(fid, n, signal) : await this.readBinary(offset, n, signal);
       out.set(chunk, offset);
       chunk.fill(0);
       progress(n);
@@ -285,11 +311,10 @@ class KtpSession implements ProfileSession {
   }
 
   private async readDirectory(signal: AbortSignal): Promise<Directory> {
-    await this.select(EF.directory, signal);
     // The first read takes what the smallest directory that lists every file holds, header and
     // all, rather than probing the header alone: one APDU for a usual directory (#25). A shorter
     // directory cannot list every file: the card answers 6282 and the read fails as unreadable.
-    const head = await this.readBinary(0, MIN_DIRECTORY_LENGTH, signal);
+    const head = await this.readFirstChunk(EF.directory, MIN_DIRECTORY_LENGTH, signal);
     const total = tlvTotalLength(head);
     const rest =
       total > MIN_DIRECTORY_LENGTH
@@ -318,6 +343,13 @@ function tlvTotalLength(head: Uint8Array): number {
   } catch {
     throw fail('cardUnreadable', 'card directory header is malformed');
   }
+}
+
+/** The `length` bytes a READ BINARY asked for; a short or refused read is the card's failure. */
+function chunkOf(r: ResponseApdu, length: number): Uint8Array {
+  const data = cardData(r, 'READ BINARY');
+  if (data.length !== length) throw fail('cardUnreadable', 'READ BINARY returned a short chunk');
+  return data;
 }
 
 /** The response data on 9000; otherwise the card's failure, carrying its status word. */

@@ -22,6 +22,8 @@ export interface Harness {
   /** Removes the card (if any) and waits until the port sees it gone. */
   remove(): Promise<void>;
   samOpenAttempts(): number;
+  /** APDUs the card in the reader has received since it was inserted. */
+  apdusReceived(): number;
   /** Everything the port logged. */
   logs(): string;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export const inProcessHarness: MakeHarness = async (o = {}) => {
       await until(() => !port.health().cardPresent, 'card absent');
     },
     samOpenAttempts: () => sam?.openAttempts ?? 0,
+    apdusReceived: () => slot.apdusReceived(),
     logs: log.text,
     close: () => port.stop(),
   };
@@ -98,6 +101,7 @@ export const pcscHarness: MakeHarness = async (o = {}) => {
       await until(() => !p.health().cardPresent, 'card absent');
     },
     samOpenAttempts: () => devices.sam?.openAttempts ?? 0,
+    apdusReceived: () => devices.apdusReceived(),
     logs: log.text,
     async close() {
       // The next test's SAM and card must find their slots seen empty.

@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { CLA_PCSC_READER, command, concatBytes, encodeCommand, encodeResponse, INS, parseResponse, SW } from '../../device/card/apdu.ts';
-import { DF_KTP, EF, MAX_READ_BINARY } from '../../device/card/ktp-layout.ts';
+import { DF_KTP, EF, MAX_READ_BINARY, shortFileId } from '../../device/card/ktp-layout.ts';
 import { SAM_CLA, SAM_INS, samOpenToken } from '../../device/card/sam-protocol.ts';
 import { VirtualKtpCard } from '../../device/sim/vcard/card.ts';
 import { DEMO_CARD_MASTER_KEY, demoSamSecret } from '../../device/sim/vcard/demo-keys.ts';
@@ -14,9 +14,9 @@ import { VirtualSam } from '../../device/sim/vcard/sam.ts';
 import { persona } from '../../device/sim/personas.ts';
 
 /** The card opened through the SAM as the profile opens it; `secure` sends one protected command. */
-function openedCard() {
+function openedCard(opts: { shortFileIds?: boolean } = {}) {
   const image = personaCardImage(persona('valid'));
-  const card = new VirtualKtpCard(image);
+  const card = new VirtualKtpCard(image, opts);
   const secret = demoSamSecret();
   const sam = new VirtualSam(secret, DEMO_CARD_MASTER_KEY);
   const ok = (bytes: Uint8Array) => {
@@ -48,6 +48,27 @@ t.test('a READ BINARY asking for more than the card gives at once is refused wit
   t.equal(r.sw, SW.OK);
   t.same(r.data, image.files.get(EF.photo)!.subarray(0, MAX_READ_BINARY));
   t.equal(encodeResponse(r).length, MAX_READ_BINARY + 2);
+});
+
+t.test('a READ BINARY naming a file by short identifier reads it and makes it the current file', async (t) => {
+  const { image, secure } = openedCard();
+  const photo = image.files.get(EF.photo)!;
+  const first = secure(command(0, INS.readBinary, 0x80 | shortFileId(EF.photo), 0, undefined, MAX_READ_BINARY));
+  t.equal(first.sw, SW.OK);
+  t.same(first.data, photo.subarray(0, MAX_READ_BINARY));
+  const next = secure(command(0, INS.readBinary, MAX_READ_BINARY >> 8, MAX_READ_BINARY & 0xff, undefined, 16));
+  t.same(next.data, photo.subarray(MAX_READ_BINARY, MAX_READ_BINARY + 16), 'the reads after it continue in the same file');
+  const bio = secure(command(0, INS.readBinary, 0x80 | shortFileId(EF.biodata), 0x10, undefined, 8));
+  t.same(bio.data, image.files.get(EF.biodata)!.subarray(0x10, 0x18), 'P2 is the offset');
+  t.equal(secure(command(0, INS.readBinary, 0x80 | 0x1e, 0, undefined, 8)).sw, SW.FILE_NOT_FOUND, 'no file has that identifier');
+  t.equal(secure(command(0, INS.readBinary, 0xa0 | shortFileId(EF.photo), 0, undefined, 8)).sw, SW.WRONG_P1P2, 'P1 b7-b6 must be 0');
+});
+
+t.test('a card made without short identifiers refuses the form with 6B00 and still reads after SELECT', async (t) => {
+  const { image, secure } = openedCard({ shortFileIds: false });
+  t.equal(secure(command(0, INS.readBinary, 0x80 | shortFileId(EF.photo), 0, undefined, 8)).sw, SW.WRONG_P1P2);
+  t.equal(secure(command(0, INS.select, 2, 0x0c, Uint8Array.of(EF.photo >> 8, EF.photo & 0xff))).sw, SW.OK);
+  t.same(secure(command(0, INS.readBinary, 0, 0, undefined, 8)).data, image.files.get(EF.photo)!.subarray(0, 8));
 });
 
 t.test(

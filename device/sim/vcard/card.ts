@@ -2,11 +2,12 @@
  * Virtual KTP-el chip with real cryptography, personalised from a persona. Answers the card UID
  * (FF CA, which a contactless reader would answer for it), SELECT of DF 7F0A, GET CHALLENGE and
  * EXTERNAL AUTHENTICATE (ICAO BAC shape with keys diversified from the SAM's master key), then
- * only secure-messaging SELECT EF / READ BINARY. Synchronous `transmit(apdu)`.
+ * only secure-messaging SELECT EF / READ BINARY, the latter also naming its file by short EF
+ * identifier unless the card is made without them. Synchronous `transmit(apdu)`.
  */
 import { randomBytes } from 'node:crypto';
 import { bytesEqual, CLA_PCSC_READER, concatBytes, decodeCommand, encodeResponse, INS, SW, type CommandApdu } from '../../card/apdu.ts';
-import { DF_KTP, MAX_READ_BINARY } from '../../card/ktp-layout.ts';
+import { DF_KTP, MAX_READ_BINARY, shortFileId } from '../../card/ktp-layout.ts';
 import { authCryptogram, openAuthCryptogram, SecureChannel, SecureMessagingError, sessionKeys } from '../../card/sm.ts';
 import { atrWithHistory } from './keys.ts';
 import type { CardImage } from './personalise.ts';
@@ -17,6 +18,11 @@ export interface Icc {
   reset(): void;
 }
 
+export interface VirtualCardOptions {
+  /** False: READ BINARY by short EF identifier is refused (6B00), as on a card without them. */
+  shortFileIds?: boolean;
+}
+
 export class VirtualKtpCard implements Icc {
   readonly atr = atrWithHistory(new TextEncoder().encode('KTP-el'));
   private dfSelected = false;
@@ -24,10 +30,14 @@ export class VirtualKtpCard implements Icc {
   private channel: SecureChannel | null = null;
   private currentEf: number | null = null;
 
+  private readonly shortFileIds: boolean;
+
   constructor(
     private readonly image: CardImage,
-    private readonly random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n)),
-  ) {}
+    opts: VirtualCardOptions = {},
+  ) {
+    this.shortFileIds = opts.shortFileIds ?? true;
+  }
 
   reset(): void {
     this.dfSelected = false;
@@ -53,7 +63,7 @@ export class VirtualKtpCard implements Icc {
       case INS.getChallenge:
         if (!this.dfSelected) return sw(SW.CONDITIONS_NOT_SATISFIED);
         if (c.ne !== 8) return sw(SW.WRONG_LENGTH);
-        this.rndIc = this.random(8);
+        this.rndIc = new Uint8Array(randomBytes(8));
         this.channel = null;
         return encodeResponse({ data: this.rndIc, sw: SW.OK });
       case INS.externalAuthenticate:
@@ -87,7 +97,7 @@ export class VirtualKtpCard implements Icc {
     }
     const rndIfd = s.subarray(0, 8);
     if (!bytesEqual(s.subarray(8, 16), rndIc)) return sw(SW.VERIFICATION_FAILED);
-    const kIc = this.random(16);
+    const kIc = new Uint8Array(randomBytes(16));
     const keys = sessionKeys(s.subarray(16, 32), kIc, rndIc, rndIfd);
     this.channel = new SecureChannel(keys, keys.ssc);
     return encodeResponse({ data: authCryptogram(kEnc, kMac, concatBytes(rndIc, rndIfd, kIc)), sw: SW.OK });
@@ -117,11 +127,19 @@ export class VirtualKtpCard implements Icc {
       return { data: none, sw: SW.OK };
     }
     if (c.ins === INS.readBinary) {
+      // P1 b8 set: b5-b1 name the file by short identifier (b7-b6 must be 0) and P2 is the offset;
+      // the file named becomes the current EF, for the reads after it.
+      const bySfi = (c.p1 & 0x80) !== 0;
+      if (bySfi) {
+        if (!this.shortFileIds || (c.p1 & 0x60) !== 0) return { data: none, sw: SW.WRONG_P1P2 };
+        const fid = [...this.image.files.keys()].find((f) => shortFileId(f) === (c.p1 & 0x1f));
+        if (fid === undefined) return { data: none, sw: SW.FILE_NOT_FOUND };
+        this.currentEf = fid;
+      }
       const file = this.currentEf === null ? undefined : this.image.files.get(this.currentEf);
       if (!file) return { data: none, sw: SW.CONDITIONS_NOT_SATISFIED };
-      if (c.p1 & 0x80) return { data: none, sw: SW.WRONG_P1P2 };
       if (c.ne > MAX_READ_BINARY) return { data: none, sw: SW.WRONG_LENGTH };
-      const offset = (c.p1 << 8) | c.p2;
+      const offset = bySfi ? c.p2 : (c.p1 << 8) | c.p2;
       if (offset >= file.length) return { data: none, sw: SW.WRONG_P1P2 };
       const end = Math.min(file.length, offset + c.ne);
       return { data: file.slice(offset, end), sw: end - offset < c.ne ? SW.WARNING_END_OF_FILE : SW.OK };

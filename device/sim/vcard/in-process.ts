@@ -20,6 +20,8 @@ export interface CardSlot {
   insert(p: Persona, faults?: CardFaults): void;
   remove(): void;
   current(): Persona | null;
+  /** APDUs the current card has received since insertion (0 without a card). */
+  apdusReceived(): number;
 }
 
 export interface InProcessOptions {
@@ -47,7 +49,7 @@ export function personaCardImage(p: Persona): CardImage {
 
 export function createInProcessCardPort(opts: InProcessOptions): { port: CardPort; slot: CardSlot; sam: VirtualSam | null } {
   const sam = opts.withoutSam ? null : new VirtualSam(demoSamSecret(), DEMO_CARD_MASTER_KEY);
-  let inserted: { persona: Persona; icc: Icc; delay: boolean } | null = null;
+  let inserted: { persona: Persona; icc: FaultyIcc; delay: boolean } | null = null;
   let notify: (() => void) | null = null;
   let cardEvents = 0;
 
@@ -66,6 +68,7 @@ export function createInProcessCardPort(opts: InProcessOptions): { port: CardPor
       notify?.();
     },
     current: () => inserted?.persona ?? null,
+    apdusReceived: () => inserted?.icc.count ?? 0,
   };
 
   function channel(target: () => Icc | null, gone: () => DeviceError, delay: () => boolean): ConnectedChannel {
