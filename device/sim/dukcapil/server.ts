@@ -103,19 +103,21 @@ export async function startDukcapilSimulator(
 
   // `ca: []`: the server asks for no client certificate, and without a CA list Node would load
   // its ~140 bundled root certificates for nothing (~15 ms of a demo start's CPU).
-  const app = Fastify({ logger: false, https: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: [] } });
+  const tlsFor = (f: DukcapilFault | null) => {
+    const p: TestPki = f?.kind === 'foreignCertificate' ? foreign : pki;
+    return { key: p.serverKeyPem, cert: p.serverCertPem, ca: [] };
+  };
+  const app = Fastify({ logger: false, https: tlsFor(fault) });
   const server = app.server as unknown as HttpsServer;
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
 
-  const useCertificate = (p: TestPki) => server.setSecureContext({ key: p.serverKeyPem, cert: p.serverCertPem, ca: [] });
   const applyFault = (f: DukcapilFault | null) => {
     fault = f;
-    useCertificate(f?.kind === 'foreignCertificate' ? foreign : pki);
+    server.setSecureContext(tlsFor(f));
   };
-  applyFault(fault);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {

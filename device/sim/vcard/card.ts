@@ -30,14 +30,10 @@ export class VirtualKtpCard implements Icc {
   private channel: SecureChannel | null = null;
   private currentEf: number | null = null;
 
-  private readonly shortFileIds: boolean;
-
   constructor(
     private readonly image: CardImage,
-    opts: VirtualCardOptions = {},
-  ) {
-    this.shortFileIds = opts.shortFileIds ?? true;
-  }
+    private readonly opts: VirtualCardOptions = {},
+  ) {}
 
   reset(): void {
     this.dfSelected = false;
@@ -131,7 +127,7 @@ export class VirtualKtpCard implements Icc {
       // the file named becomes the current EF, for the reads after it.
       const bySfi = (c.p1 & 0x80) !== 0;
       if (bySfi) {
-        if (!this.shortFileIds || (c.p1 & 0x60) !== 0) return { data: none, sw: SW.WRONG_P1P2 };
+        if (this.opts.shortFileIds === false || (c.p1 & 0x60) !== 0) return { data: none, sw: SW.WRONG_P1P2 };
         const fid = [...this.image.files.keys()].find((f) => shortFileId(f) === (c.p1 & 0x1f));
         if (fid === undefined) return { data: none, sw: SW.FILE_NOT_FOUND };
         this.currentEf = fid;
