@@ -12,8 +12,28 @@
  * and gives Node's built-ins their cache again. A worker thread's heap, made later, is sized by
  * its `resourceLimits` (device/fingerprint/extractor-worker.ts).
  *
+ * The flags are set through the binding node:v8 itself calls: loading node:v8 loads some twenty
+ * other built-ins (its heap snapshot helpers and the streams they use), and loaded while the flags
+ * were still set, every one of them was compiled from source at every start (~4 % of the
+ * instructions of a demo start; docs/boot-time.md). `process.binding` is deprecated (DEP0111, in
+ * the documentation only; a warning under --pending-deprecation, which the daemon does not use):
+ * a Node that no longer offers it gets node:v8, as before.
+ *
  * Imported first by device/boot.ts (main.cjs), so that as few built-ins as possible load before it.
  */
-import { setFlagsFromString } from 'node:v8';
+interface V8Flags {
+  setFlagsFromString(flags: string): void;
+}
 
-for (const flag of ['max-old-space-size', 'max-semi-space-size', 'initial-old-space-size']) setFlagsFromString(`--${flag}=0`);
+function v8Flags(): V8Flags {
+  try {
+    const binding = (process as unknown as { binding(name: 'v8'): Partial<V8Flags> }).binding('v8');
+    if (typeof binding.setFlagsFromString === 'function') return binding as V8Flags;
+  } catch {
+    // not offered: the public module below
+  }
+  return process.getBuiltinModule('node:v8');
+}
+
+const v8 = v8Flags();
+for (const flag of ['max-old-space-size', 'max-semi-space-size', 'initial-old-space-size']) v8.setFlagsFromString(`--${flag}=0`);

@@ -74,3 +74,19 @@ t.test('with the flags set back, V8 takes the cache and the heap keeps its limit
   t.ok(heapLimitMb < 64, `old space still capped (heap limit ${heapLimitMb.toFixed(1)} MB; V8's default here is gigabytes)`);
   t.ok(youngMaxMb <= 2, `young generation still small (grew to ${youngMaxMb.toFixed(1)} MB; 16 MB by default)`);
 });
+
+t.test('setting the flags back loads no built-in module', async (t) => {
+  // Each built-in loaded while the flags are set is compiled without Node's cache (and node:v8
+  // alone loads some twenty): the reset must come before any of them.
+  const program = `
+    const before = new Set(process.moduleLoadList);
+    await import('./device/heap-flags.ts');
+    process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule '))));`;
+  const loaded = JSON.parse(
+    execFileSync(process.execPath, [...startFlags, '--import=tsx', '--input-type=module', '-e', program], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      encoding: 'utf8',
+    }),
+  ) as string[];
+  t.same(loaded, [], 'no built-in loaded by it');
+});
