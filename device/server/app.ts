@@ -18,7 +18,9 @@ import { registerDashboardFiles } from '../staff/dashboard-files.ts';
 import type { TamperClearResult } from '../gpio/tamper-lock.ts';
 
 export interface DemoControls {
-  personas(): DemoPersonaSummary[];
+  /** What the demo strip may insert: the personas' names only (their people are loaded on first use). */
+  personaIds: readonly string[];
+  personas(): Promise<DemoPersonaSummary[]>;
   /** Rejects with DemoConflict when a card is already in the reader. */
   insertCard(personaId: string): Promise<void>;
   removeCard(): Promise<void>;
@@ -206,7 +208,7 @@ export async function buildServer(deps: ServerDeps) {
       '/api/demo/card',
       {
         schema: {
-          body: Type.Object({ persona: Type.String({ enum: demo.personas().map((p) => p.id) }) }, { additionalProperties: false }),
+          body: Type.Object({ persona: Type.String({ enum: [...demo.personaIds] }) }, { additionalProperties: false }),
           response: { 200: OkReply, 400: ErrorReply, 409: ErrorReply },
         },
       },

@@ -20,11 +20,11 @@ import { DEMO_CREDENTIALS, startDukcapilSimulator } from './dukcapil/server.ts';
 import { createRng } from './finger-synth.ts';
 import { SimulatedFingerSensor } from './finger-sensor.ts';
 import { demoCredentials, demoRoster } from './kit.ts';
-import { allPersonas, isPersonaId, persona, type Persona } from './personas.ts';
+import { PERSONA_IDS, isPersonaId } from './persona-ids.ts';
+import type { Persona } from './personas.ts';
 import { startReturnDataSimulator } from './return-data/server.ts';
 import { DEMO_ISSUER_PUBLIC_KEY_PEM, demoSamSecret } from './vcard/demo-keys.ts';
 import { createInProcessCardPort } from './vcard/in-process.ts';
-import { startVirtualDevices } from './vcard/vpcd-devices.ts';
 
 export const simulators: DeviceSet = {
   async prepareState(files, clock) {
@@ -110,6 +110,8 @@ async function openCard(
   }
   let card: PcscCardPort | null = null;
   // Removals wait until pcscd counted them (see vpcd-devices.ts), so a quick re-insert is seen.
+  // vpcd's side only in pcsc-sim mode: loaded here, not with the demo's start.
+  const { startVirtualDevices } = await import('./vcard/vpcd-devices.ts');
   const devices = await startVirtualDevices({ samSecret: demoSamSecret(), readers: () => card!.readers() });
   parts.lifecycle.defer(() => devices.close());
   card = pcscCardFromConfig(config.card, { samSecret, issuerPublicKeyPem }, parts.logger);
@@ -133,10 +135,16 @@ function demoControls(slot: {
   sensor: SimulatedFingerSensor;
 }): DemoControls {
   return {
-    personas: () => allPersonas().map((p) => ({ id: p.id, title: p.title })),
+    personaIds: PERSONA_IDS,
+    // The personas themselves on first use (device/sim/persona-ids.ts).
+    async personas() {
+      const { allPersonas } = await import('./personas.ts');
+      return allPersonas().map((p) => ({ id: p.id, title: p.title }));
+    },
     async insertCard(id) {
       if (!isPersonaId(id)) throw new DemoConflict('unknown persona');
       if (slot.current()) throw new DemoConflict('a card is already in the reader');
+      const { persona } = await import('./personas.ts');
       await slot.insert(persona(id));
     },
     async removeCard() {

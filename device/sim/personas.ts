@@ -3,21 +3,12 @@
  * invented combinations and the numbers were made up to fit the NIK format. Each persona says
  * what is on its card chip, what the registry holds, and how its finger behaves, so the card
  * simulator, the fingerprint simulator and the Dukcapil simulator all serve from one source.
+ * The daemon imports it only on first use (`import()`): see device/sim/persona-ids.ts.
  */
 import type { Alamat, PersonData } from '../domain/record.ts';
+import { PERSONA_IDS, type PersonaId } from './persona-ids.ts';
 
-export const PERSONA_IDS = [
-  'valid',
-  'address-changed',
-  'not-found',
-  'deceased',
-  'inactive',
-  'tampered-card',
-  'finger-unreadable',
-  'other-regency',
-] as const;
-
-export type PersonaId = (typeof PERSONA_IDS)[number];
+export { PERSONA_IDS, isPersonaId, type PersonaId } from './persona-ids.ts';
 
 /** Elements a real card or registry also holds; the kiosk must drop them at the boundary. */
 export interface NonPermittedElements {
@@ -261,10 +252,6 @@ export function persona(id: PersonaId): Persona {
 
 export function allPersonas(): Persona[] {
   return PERSONA_IDS.map((id) => PERSONAS[id]);
-}
-
-export function isPersonaId(v: string): v is PersonaId {
-  return (PERSONA_IDS as readonly string[]).includes(v);
 }
 
 export function personaByNik(nik: string): Persona | undefined {

@@ -23,7 +23,8 @@ async function serve(t: Test) {
     // inject() sends Host localhost:80 and has no socket port: the configured one stands in.
     http: { host: '127.0.0.1', port: 80 },
     demo: {
-      personas: () => [{ id: 'valid', title: { id: 'Contoh', en: 'Example' } }],
+      personaIds: ['valid'],
+      personas: async () => [{ id: 'valid', title: { id: 'Contoh', en: 'Example' } }],
       insertCard: async () => undefined,
       removeCard: async () => undefined,
       presentFinger: () => undefined,

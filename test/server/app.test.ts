@@ -25,7 +25,8 @@ async function setup(opts: { demo?: boolean; ui?: boolean } = {}) {
   await settle();
   let cardIn = false;
   const demo: DemoControls = {
-    personas: () => [{ id: 'valid', title: { id: 'Semua data sesuai', en: 'Everything agrees' } }],
+    personaIds: ['valid'],
+    personas: async () => [{ id: 'valid', title: { id: 'Semua data sesuai', en: 'Everything agrees' } }],
     insertCard: async () => {
       if (cardIn) throw new DemoConflict('a card is already in the reader');
       cardIn = true;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { generateTestPki, generateTestPkiAndForeignCertificate } from '../../device/sim/dukcapil/pki.ts';
+import { foreignCertificate, generateTestPki } from '../../device/sim/dukcapil/pki.ts';
 
 const hosts = { ips: ['127.0.0.1', '::1'], dnsNames: ['localhost'] };
 
@@ -28,7 +28,8 @@ async function openssl(args: string[]): Promise<{ ok: boolean; out: string }> {
 t.test('openssl verifies the server certificate against the CA, strictly, for each host', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pki-test-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const { pki, foreign } = await generateTestPkiAndForeignCertificate('Test CA', 'Unrelated CA', hosts);
+  const pki = await generateTestPki('Test CA', hosts);
+  const foreign = foreignCertificate('Unrelated CA', hosts);
   const file = (name: string, pem: string) => (writeFileSync(join(dir, name), pem), join(dir, name));
   const ca = file('ca.pem', pki.caPem);
   const server = file('server.pem', pki.serverCertPem);

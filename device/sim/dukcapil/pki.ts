@@ -103,19 +103,21 @@ const serverExtensions = [
 
 interface Party {
   cn: string;
-  key: { publicKey: KeyObject; privateKey: KeyObject };
+  privateKey: KeyObject;
+  /** The public key as SubjectPublicKeyInfo (DER), exported once: each export is a search through OpenSSL's encoders. */
+  spki: Buffer;
 }
 
-const newKey = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+function newParty(cn: string): Party {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { cn, privateKey, spki: publicKey.export({ type: 'spki', format: 'der' }) };
+}
 
-/** The SHA-1 of the public key's bits (RFC 5280 4.2.1.2, method 1). */
-function keyIdentifier(publicKey: KeyObject): Buffer {
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
-  // The P-256 SPKI ends with its 65-byte uncompressed point.
-  return createHash('sha1')
-    .update(spki.subarray(spki.length - 65))
+/** The SHA-1 of the public key's bits (RFC 5280 4.2.1.2, method 1); the P-256 SPKI ends with its 65-byte uncompressed point. */
+const keyIdentifier = (p: Party): Buffer =>
+  createHash('sha1')
+    .update(p.spki.subarray(p.spki.length - 65))
     .digest();
-}
 
 /** A certificate for `subject`, signed by `issuer` (the same party for a self-signed one). */
 function certificate(subject: Party, issuer: Party, extensions: Buffer[]): string {
@@ -127,26 +129,26 @@ function certificate(subject: Party, issuer: Party, extensions: Buffer[]): strin
     name(issuer.cn),
     sequence(time(new Date(now)), time(new Date(now + VALID_DAYS * 86_400_000))),
     name(subject.cn),
-    subject.key.publicKey.export({ type: 'spki', format: 'der' }),
+    subject.spki,
     explicit(
       3,
       sequence(
         ...extensions,
-        extension('2.5.29.14', false, octetString(keyIdentifier(subject.key.publicKey))),
-        extension('2.5.29.35', false, sequence(der(0x80, keyIdentifier(issuer.key.publicKey)))),
+        extension('2.5.29.14', false, octetString(keyIdentifier(subject))),
+        extension('2.5.29.35', false, sequence(der(0x80, keyIdentifier(issuer)))),
       ),
     ),
   );
-  const signature = sign('sha256', tbs, issuer.key.privateKey);
+  const signature = sign('sha256', tbs, issuer.privateKey);
   const body = sequence(tbs, ECDSA_WITH_SHA256, bitString(signature)).toString('base64');
   return `-----BEGIN CERTIFICATE-----\n${body.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 }
 
-const keyPem = (p: Party) => p.key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const keyPem = (p: Party) => p.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 function testPki(caName: string, hosts: Hosts): TestPki {
-  const ca: Party = { cn: caName, key: newKey() };
-  const server: Party = { cn: 'dukcapil-simulator', key: newKey() };
+  const ca = newParty(caName);
+  const server = newParty('dukcapil-simulator');
   return {
     caPem: certificate(ca, ca, [caBasicConstraints, caKeyUsage]),
     serverCertPem: certificate(server, ca, [subjectAltName(hosts), ...serverExtensions]),
@@ -159,18 +161,11 @@ export function generateTestPki(caName: string, hosts: Hosts): Promise<TestPki> 
 }
 
 /**
- * The test PKI and a server certificate for the same hosts from a CA no client pins: a CA
- * certificate of its own, presented as the server's (the foreign-certificate fault); its
- * `caPem` is the certificate itself.
+ * A server certificate for `hosts` from a CA no client pins: a CA certificate of its own,
+ * presented as the server's (the foreign-certificate fault); its `caPem` is the certificate itself.
  */
-export function generateTestPkiAndForeignCertificate(
-  caName: string,
-  foreignCaName: string,
-  hosts: Hosts,
-): Promise<{ pki: TestPki; foreign: TestPki }> {
-  return Promise.resolve().then(() => {
-    const foreign: Party = { cn: foreignCaName, key: newKey() };
-    const certPem = certificate(foreign, foreign, [caBasicConstraints, subjectAltName(hosts)]);
-    return { pki: testPki(caName, hosts), foreign: { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem(foreign) } };
-  });
+export function foreignCertificate(foreignCaName: string, hosts: Hosts): TestPki {
+  const foreign = newParty(foreignCaName);
+  const certPem = certificate(foreign, foreign, [caBasicConstraints, subjectAltName(hosts)]);
+  return { caPem: certPem, serverCertPem: certPem, serverKeyPem: keyPem(foreign) };
 }

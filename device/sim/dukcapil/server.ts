@@ -1,15 +1,18 @@
 /**
- * Dukcapil web-service simulator: HTTPS (fastify) with its own test CA, both endpoints served
- * from the demo personas, login and IP checks, its own daily quota, access hours, and fault
- * injection. Demo mode and the uplink tests talk to it through the real client over real TLS.
- * Listens on 127.0.0.1, port 0 (any free port) unless told otherwise.
+ * Dukcapil web-service simulator: HTTPS with its own test CA, both endpoints served from the demo
+ * personas, login and IP checks, its own daily quota, access hours, and fault injection. Demo mode
+ * and the uplink tests talk to it through the real client over real TLS. Listens on 127.0.0.1,
+ * port 0 (any free port) unless told otherwise.
+ *
+ * A plain node:https server: two POST endpoints need no framework, and a second Fastify in the
+ * demo daemon cost its start ~3 % of its CPU (its router compiles some 270 functions; #25).
  */
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Server as HttpsServer } from 'node:https';
+import { createServer, type Server as HttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DukcapilCredentials, UplinkEndpoint } from '../../uplink/endpoint.ts';
 import type { ClockPort } from '../../flow/ports.ts';
-import { generateTestPkiAndForeignCertificate, type TestPki } from './pki.ts';
+import { foreignCertificate, generateTestPki, type TestPki } from './pki.ts';
 import { DEFAULT_STYLE, callNikAnswer, lookup, refusal, verifyAnswer, type RefusalName, type ResponseStyle } from './registry.ts';
 
 /** Synthetic, test-only credentials. They open nothing but this simulator. */
@@ -65,6 +68,10 @@ export interface DukcapilSimulator {
 
 const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
 const LOCAL_SOURCES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** The two endpoints, under the institution's path. */
+const ENDPOINT = /^\/dukcapil\/get_json\/([^/?#]+)\/(CALL_NIK|CALL_VERIFY_BY_ELEMEN)(?:\?.*)?$/;
+/** A request body larger than this is refused (413), as by a web server's default limit (1 MiB). */
+const BODY_LIMIT_BYTES = 1 << 20;
 
 export async function startDukcapilSimulator(
   opts: {
@@ -86,7 +93,9 @@ export async function startDukcapilSimulator(
   const accessHours = opts.accessHours ?? { from: '00:00', to: '24:00' };
   const clock = opts.clock ?? { now: () => new Date() };
   const hostNames = { ips: ['127.0.0.1', '::1'], dnsNames: ['localhost'] };
-  const { pki, foreign } = await generateTestPkiAndForeignCertificate('Dukcapil simulator test CA', 'Unrelated test CA', hostNames);
+  const pki = await generateTestPki('Dukcapil simulator test CA', hostNames);
+  // Made the first time the fault asks for it: most runs never do.
+  let foreign: TestPki | undefined;
   let fault: DukcapilFault | null = opts.faults ?? null;
   let conditions: SimulatorConditions = {
     userActive: true,
@@ -104,11 +113,10 @@ export async function startDukcapilSimulator(
   // `ca: []`: the server asks for no client certificate, and without a CA list Node would load
   // its ~140 bundled root certificates for nothing (~15 ms of a demo start's CPU).
   const tlsFor = (f: DukcapilFault | null) => {
-    const p: TestPki = f?.kind === 'foreignCertificate' ? foreign : pki;
+    const p: TestPki = f?.kind === 'foreignCertificate' ? (foreign ??= foreignCertificate('Unrelated test CA', hostNames)) : pki;
     return { key: p.serverKeyPem, cert: p.serverCertPem, ca: [] };
   };
-  const app = Fastify({ logger: false, https: tlsFor(fault) });
-  const server = app.server as unknown as HttpsServer;
+  const server: HttpsServer = createServer(tlsFor(fault), (req, res) => void serve(req, res));
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -148,7 +156,7 @@ export async function startDukcapilSimulator(
   }
 
   /** Answers with a fault when one is set; true when the request has been dealt with. */
-  async function injectFault(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  async function injectFault(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const f = fault;
     if (!f || f.kind === 'foreignCertificate') return false;
     switch (f.kind) {
@@ -156,25 +164,22 @@ export async function startDukcapilSimulator(
         await sleep(f.ms);
         return false;
       case 'status':
-        await reply.code(f.code).type('text/plain').send('Service Unavailable');
+        answer(res, f.code, 'text/plain; charset=utf-8', 'Service Unavailable');
         return true;
       case 'malformedJson':
-        await reply.type('application/json').send('{"content":[{"RESPON":"Data Ditemukan","NIK":33');
+        answer(res, 200, JSON_TYPE, '{"content":[{"RESPON":"Data Ditemukan","NIK":33');
         return true;
       case 'oversizedBody':
-        await reply.type('application/json').send(JSON.stringify({ content: [{ RESPON: 'x'.repeat(100 * 1024) }] }));
+        answer(res, 200, JSON_TYPE, JSON.stringify({ content: [{ RESPON: 'x'.repeat(100 * 1024) }] }));
         return true;
       case 'redirect':
-        await reply.redirect(f.location, 307);
+        res.writeHead(307, { location: f.location }).end();
         return true;
       case 'reset':
-        reply.hijack();
-        request.raw.socket.destroy();
+        req.socket.destroy();
         return true;
       case 'slowBody': {
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': JSON_TYPE });
         const body = JSON.stringify(refusal('notFound', conditions.style));
         for (const ch of body) {
           if (res.destroyed) return true;
@@ -187,27 +192,44 @@ export async function startDukcapilSimulator(
     }
   }
 
+  /** One request: the endpoint, its JSON body, then the fault or the registry's answer. */
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const endpoint = ENDPOINT.exec(req.url ?? '');
+      if (!endpoint || req.method !== 'POST')
+        return answerJson(res, 404, { error: 'Not Found', message: `Route ${req.method}:${req.url} not found` });
+      const body = await readJsonBody(req);
+      if ('refused' in body) return answerJson(res, body.refused, { error: STATUS_TEXT[body.refused], message: STATUS_TEXT[body.refused] });
+      const institutionInPath = decodePathSegment(endpoint[1]!);
+      if (institutionInPath === null) return answerJson(res, 400, { error: STATUS_TEXT[400], message: 'bad path' });
+      await handle(endpoint[2] as 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', institutionInPath, body.json, req, res);
+    } catch {
+      if (!res.headersSent) answerJson(res, 500, { error: 'Internal Server Error', message: 'simulator error' });
+      else res.destroy();
+    }
+  }
+
   async function handle(
     method: 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN',
-    request: FastifyRequest<{ Params: { institution: string } }>,
-    reply: FastifyReply,
-  ) {
+    institutionInPath: string,
+    requestBody: unknown,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     hitCount += 1;
-    if (await injectFault(request, reply)) return reply;
+    if (await injectFault(req, res)) return;
     const style = conditions.style;
-    const send = (payload: Record<string, unknown>) => reply.type('application/json').send(payload);
+    const send = (payload: Record<string, unknown>) => answerJson(res, 200, payload);
     const refuse = (name: RefusalName) => send(refusal(name, style));
-    const body = new Map(Object.entries(isRecord(request.body) ? request.body : {}).map(([k, v]) => [k.toUpperCase(), v] as const));
+    const body = new Map(Object.entries(isRecord(requestBody) ? requestBody : {}).map(([k, v]) => [k.toUpperCase(), v] as const));
     const userId = body.get('USER_ID');
     const password = body.get('PASSWORD');
     const ipUser = body.get('IP_USER');
-    if (!request.params.institution || request.params.institution !== institution || !conditions.institutionActive) {
-      return refuse('institutionInactive');
-    }
+    if (institutionInPath !== institution || !conditions.institutionActive) return refuse('institutionInactive');
     if (!userId || !password) return refuse('emptyCredentials');
     if (userId !== credentials.userId || password !== credentials.password) return refuse('loginFailed');
     if (!conditions.userActive) return refuse('userInactive');
-    if (!LOCAL_SOURCES.has(request.socket.remoteAddress ?? '')) return refuse('invalidSourceIp');
+    if (!LOCAL_SOURCES.has(req.socket.remoteAddress ?? '')) return refuse('invalidSourceIp');
     if (ipUser !== credentials.ipUser) return refuse('ipMismatch');
     if (!withinAccessHours()) return refuse('outsideHours');
     const nik = body.get('NIK');
@@ -215,7 +237,7 @@ export async function startDukcapilSimulator(
     const q = todaysQuota();
     if (q.used >= dailyQuota) return refuse('quotaReached');
     q.used += 1;
-    const found = lookup(String(nik));
+    const found = await lookup(String(nik));
     if (found.kind === 'refused') return refuse(found.name);
     if (method === 'CALL_NIK') return send(callNikAnswer(found, style, conditions.duplicateNiks.includes(found.person.nik)));
     const threshold = Number(body.get('TRESHOLD'));
@@ -223,12 +245,13 @@ export async function startDukcapilSimulator(
     return send(verifyAnswer(found, judged, Number.isFinite(threshold) ? threshold : 80, style));
   }
 
-  app.post<{ Params: { institution: string } }>('/dukcapil/get_json/:institution/CALL_NIK', (req, reply) => handle('CALL_NIK', req, reply));
-  app.post<{ Params: { institution: string } }>('/dukcapil/get_json/:institution/CALL_VERIFY_BY_ELEMEN', (req, reply) =>
-    handle('CALL_VERIFY_BY_ELEMEN', req, reply),
-  );
-
-  await app.listen({ host, port: opts.port ?? 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('simulator did not bind a TCP port');
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -248,13 +271,52 @@ export async function startDukcapilSimulator(
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const s of sockets) s.destroy();
-      await app.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const STATUS_TEXT: Record<400 | 413 | 415, string> = { 400: 'Bad Request', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+
+function answer(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+function answerJson(res: ServerResponse, status: number, payload: Record<string, unknown>): void {
+  answer(res, status, JSON_TYPE, JSON.stringify(payload));
+}
+
+function decodePathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** The request's JSON body (none when empty), or the status that refuses it: 413 too large, 415 not JSON, 400 not parseable. */
+async function readJsonBody(req: IncomingMessage): Promise<{ json: unknown } | { refused: 400 | 413 | 415 }> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Read to the end even when too large, so that the refusal reaches the client.
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+  }
+  if (size > BODY_LIMIT_BYTES) return { refused: 413 };
+  if (size === 0) return { json: undefined };
+  if (type !== 'application/json') return { refused: 415 };
+  try {
+    return { json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
+  } catch {
+    return { refused: 400 };
+  }
 }
 
 /** The endpoint configuration that points the real client at a running simulator (demo mode). */
