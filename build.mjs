@@ -144,19 +144,11 @@ async function buildDaemon(outdir, options = {}) {
     const map = JSON.parse(cjs.map);
     await writeFile(resolve(outdir, `${name}.map`), JSON.stringify({ ...map, mappings: `;${map.mappings}` }));
   }
-  // What every start runs (daemon.cjs and what it imports statically) is what the code cache
-  // holds; the cache is made for these chunks only, named by a hash of them.
-  const eager = [];
-  const reach = (output) => {
-    const name = basename(output);
-    if (eager.includes(name)) return;
-    eager.push(name);
-    for (const i of split.metafile.outputs[output].imports) if (i.kind === 'import-statement' && !i.external) reach(i.path);
-  };
-  reach(Object.keys(split.metafile.outputs).find((o) => basename(o) === 'daemon.cjs'));
+  // The code cache holds the chunks a start loads before its ready line (device/boot.ts): any of
+  // them may be in it, so a cache is made for this set of chunks, named by a hash of them all.
   const id = createHash('sha256');
-  for (const name of [...eager].sort()) id.update(`${name}\0${chunks.get(name)}\0`);
-  const bundle = { id: id.digest('hex').slice(0, 16), eager };
+  for (const name of [...chunks.keys()].sort()) id.update(`${name}\0${chunks.get(name)}\0`);
+  const bundle = { id: id.digest('hex').slice(0, 16) };
   const withBundle = { ...kiosk, banner: {}, outdir, define: { ANJUNGAN_BUNDLE: JSON.stringify(bundle) } };
   built.push(
     // CommonJS, so that its first lines run before Node loads its ES module loader (device/heap-flags.ts).

@@ -6,8 +6,9 @@
  *
  * The cache (device/code-cache.ts) is made once, 5 s after the first `ready` of a release, and
  * read at every later start. One that is missing, damaged, or made for another bundle, Node or CPU
- * is ignored and made anew. Only the chunks every start runs are cached: what is loaded on first
- * use (exceljs, the demo's simulators) is compiled as it comes.
+ * is ignored and made anew. The cache holds the chunks the start loaded before its ready line (in
+ * demo mode the simulators too, but not the demo's personas: device/sim/persona-ids.ts); what is
+ * loaded after (exceljs, the report) is compiled as it comes.
  *
  * Where: by default code-cache.bin in the state folder, read and written there (`npm start`, the
  * demo, the bench). A code cache is code the daemon runs, so the appliance's unit names a cache
@@ -20,7 +21,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { CACHE_MAX_BYTES, EAGER_CHUNKS, encodeCodeCache, parseCodeCache } from './code-cache.ts';
+import { CACHE_MAX_BYTES, encodeCodeCache, parseCodeCache } from './code-cache.ts';
 import { writeFileAtomic } from './files.ts';
 import type { Logger } from './log.ts';
 
@@ -47,7 +48,8 @@ const sealedFile = process.env.ANJUNGAN_CODE_CACHE;
 const cacheFile = sealedFile ? resolve(sealedFile) : stateDir ? resolve(stateDir, CACHE_FILE) : undefined;
 const saveFile = stateDir ? resolve(stateDir, sealedFile ? CANDIDATE_FILE : CACHE_FILE) : undefined;
 const cached = cacheFile ? readCodeCache(cacheFile) : new Map<string, Buffer>();
-const eagerScripts = new Map<string, Script>();
+/** The chunks loaded before ready, which the cache is made of; none once the daemon is ready. */
+let startScripts: Map<string, Script> | null = new Map();
 let cacheFits = true;
 const modules = new Map<string, { exports: unknown }>();
 
@@ -58,13 +60,12 @@ function load(name: string): unknown {
   const filename = join(here, name);
   const module = { exports: {} as unknown, filename, id: filename };
   modules.set(name, module);
-  const eager = EAGER_CHUNKS.includes(name);
-  const cachedData = eager ? cached.get(name) : undefined;
+  const cachedData = startScripts ? cached.get(name) : undefined;
   // The file is a CommonJS module already inside its wrapper function, and ASCII (build.mjs): read
   // as Latin-1 it is a plain copy, where decoding UTF-8 cost ~10 ms of CPU for the eager chunk.
   const script = new Script(readFileSync(filename, 'latin1'), { filename, ...(cachedData ? { cachedData } : {}) });
-  if (eager) {
-    eagerScripts.set(name, script);
+  if (startScripts) {
+    startScripts.set(name, script);
     if (!cachedData || script.cachedDataRejected) cacheFits = false;
   }
   const nodeRequire = createRequire(filename);
@@ -77,27 +78,28 @@ function load(name: string): unknown {
   return module.exports;
 }
 
-/** The cache of this start's eager chunks, for the next start. */
-function saveCodeCache(file: string, log: Logger): void {
+/** The cache of the chunks this start loaded before ready, for the next start. */
+function saveCodeCache(file: string, scripts: Map<string, Script>, log: Logger): void {
   try {
-    const data = encodeCodeCache([...eagerScripts].map(([name, script]) => [name, script.createCachedData()] as const));
+    const data = encodeCodeCache([...scripts].map(([name, script]) => [name, script.createCachedData()] as const));
     writeFileAtomic(file, data, 0o600);
     log.info({ event: 'codeCache', cache: 'saved', bytes: data.length, file }, 'code cache saved for the next start');
   } catch (err) {
     // The next start compiles as this one did, and tries again.
     log.warn({ event: 'codeCache', cache: 'notSaved', reason: (err as Error).message }, 'code cache not saved');
   }
-  eagerScripts.clear();
 }
 
 const daemon = load('daemon.cjs') as { runDaemon(): Promise<Logger> };
-// Every eager chunk is compiled by now (loaded in one go): the file's 1.5 MB need not stay in memory.
-cached.clear();
 // A daemon that fails to start rejects: unhandled, Node prints it and exits with 1.
 void daemon.runDaemon().then(afterReady);
 
 /** Once the daemon is ready: whether its start used the cache, and if not, the cache saved later. */
 function afterReady(logger: Logger): void {
+  const scripts = startScripts!;
+  startScripts = null;
+  // Every chunk of the start is compiled by now: the file's 1.5 MB need not stay in memory.
+  cached.clear();
   if (!cacheFile) logger.info({ event: 'codeCache', cache: 'none' }, 'no code cache: ANJUNGAN_STATE_DIR is not set');
   else if (cacheFits) logger.info({ event: 'codeCache', cache: 'used' }, 'started with the code cache');
   else if (!saveFile)
@@ -105,6 +107,5 @@ function afterReady(logger: Logger): void {
   // A few seconds after ready, not at once: its ~30 ms of CPU here (~0.1 s of a Pi's quota) would
   // hold up the ready line's reader and the screen's first requests. Not holding the daemon up
   // either: one stopped sooner writes none, and the next start tries again.
-  else setTimeout(() => saveCodeCache(saveFile, logger), CACHE_SAVE_DELAY_MS).unref();
-  if (cacheFits || !saveFile) eagerScripts.clear();
+  else setTimeout(() => saveCodeCache(saveFile, scripts, logger), CACHE_SAVE_DELAY_MS).unref();
 }

@@ -9,10 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The build's description of the daemon (build.mjs): its id (a hash of the cached chunks) and those chunks. */
-declare const ANJUNGAN_BUNDLE: { id: string; eager: string[] };
+/** The build's description of the daemon (build.mjs): its id, a hash of all its chunks. */
+declare const ANJUNGAN_BUNDLE: { id: string };
 
-export const EAGER_CHUNKS: readonly string[] = ANJUNGAN_BUNDLE.eager;
 /** Far above a real cache (~1.6 MB): a larger file is not read. */
 export const CACHE_MAX_BYTES = 32 << 20;
 /** What a cache fits: V8 also checks its own version, the source and its flags, and says so (cachedDataRejected). */
