@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { accessHoursProblems, type AccessHours } from './domain/access-hours.ts';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
+import * as Value from 'typebox/value';
 
 /**
  * The fingerprint sensor of a production kiosk: an image sensor through libfprint, captured by our

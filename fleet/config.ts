@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
+import * as Value from 'typebox/value';
 import { DEFAULT_QUOTA } from './quota/leases.ts';
 import type { FleetInstanceConfig } from './service.ts';
 

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Type } from 'typebox';
-import { Value } from 'typebox/value';
+import * as Type from 'typebox/type';
+import * as Value from 'typebox/value';
 import { wibDate } from '../device/domain/wib.ts';
 import { DB_FILE, openDatabase } from '../device/store/db.ts';
 import { ReturnDataOutbox } from '../device/store/return-data-outbox.ts';

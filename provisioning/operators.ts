@@ -4,7 +4,7 @@
  * credential file's `staff` list, which the daemon checks PINs against; the roster details (the
  * fields of the User ID request in the Juknis) live beside it in operators.json (0600).
  */
-import { Value } from 'typebox/value';
+import * as Value from 'typebox/value';
 import { EMPLOYMENT_STATUSES, OperatorSchema, readRoster, RosterFileError, type Operator } from '../device/staff/roster.ts';
 import { hashStaffPin } from '../device/store/credentials.ts';
 import { isCalendarDay } from '../device/domain/agreement.ts';

@@ -4,7 +4,8 @@
  * is codes, counts and times, except data balikan entries, which carry the NIK the agreement
  * asks BKD to send back (DOMAIN.md rule 8) and travel only over mutual TLS.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import * as Type from 'typebox/type';
 import { OverviewSchema } from '../staff/dashboard-routes.ts';
 import { CARD_READ_OUTCOMES, OUT_OF_SERVICE_REPORT_REASONS, UPLINK_OUTCOMES } from '../report/semester.ts';
 

@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import websocket from '@fastify/websocket';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Type } from 'typebox';
+import * as Type from 'typebox/type';
 import type { Logger } from '../log.ts';
 import type { KioskRuntime } from '../view/runtime.ts';
 import { IntentSchema, Pin, type DemoPersonaSummary, type Intent } from '../view/protocol.ts';

@@ -9,7 +9,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import * as Type from 'typebox/type';
 import type { AuditPort } from '../flow/ports.ts';
 import type { Logger } from '../log.ts';
 import { Pin } from '../view/protocol.ts';

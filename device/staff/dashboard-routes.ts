@@ -9,7 +9,8 @@
  */
 import { statfs } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import * as Type from 'typebox/type';
 import { agreementInForce, daysInForceLeft, type AgreementPeriod } from '../domain/agreement.ts';
 import type { FlowEvent, KioskSnapshot } from '../flow/machine.ts';
 import type { AuditPort, ClockPort } from '../flow/ports.ts';

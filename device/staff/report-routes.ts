@@ -6,7 +6,8 @@
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 import { ExportTargetRefused, type ExportTargets } from '../return-data/export-targets.ts';
 import type { AuditPort } from '../flow/ports.ts';
 import { operatorOf, type StaffRoutes } from './scope.ts';

@@ -4,8 +4,9 @@
  * the daemon reads it to decide who may sign in. The PIN hashes live in the credential file.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
+import * as Value from 'typebox/value';
 
 export const EMPLOYMENT_STATUSES = ['PNS', 'PPPK', 'Non-ASN'] as const;
 

@@ -8,8 +8,9 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, wri
 import { join } from 'node:path';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
+import * as Value from 'typebox/value';
 import type { StaffAuthPort } from '../flow/ports.ts';
 import { KIOSK_SCREEN, type AttemptThrottle } from './attempt-throttle.ts';
 

@@ -8,7 +8,8 @@ import type { PermittedField } from '../domain/record.ts';
 import { STAFF_PIN_PATTERN } from '../domain/staff-pin.ts';
 import type { CaptureHint } from '../domain/capture-hint.ts';
 import type { ProvisioningItem } from '../domain/provisioning.ts';
-import { Type, type Static } from 'typebox';
+import type { Static } from 'typebox';
+import * as Type from 'typebox/type';
 
 export type Screen =
   | 'outOfService'
