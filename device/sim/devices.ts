@@ -127,6 +127,10 @@ async function openCard(
   return { card, demo };
 }
 
+// The personas themselves on first use (device/sim/persona-ids.ts).
+let personas: Promise<typeof import('./personas.ts')> | undefined;
+const personasModule = () => (personas ??= import('./personas.ts'));
+
 function demoControls(slot: {
   gpio: SimulatedGpio;
   insert(p: Persona): Promise<void>;
@@ -136,15 +140,14 @@ function demoControls(slot: {
 }): DemoControls {
   return {
     personaIds: PERSONA_IDS,
-    // The personas themselves on first use (device/sim/persona-ids.ts).
     async personas() {
-      const { allPersonas } = await import('./personas.ts');
+      const { allPersonas } = await personasModule();
       return allPersonas().map((p) => ({ id: p.id, title: p.title }));
     },
     async insertCard(id) {
       if (!isPersonaId(id)) throw new DemoConflict('unknown persona');
       if (slot.current()) throw new DemoConflict('a card is already in the reader');
-      const { persona } = await import('./personas.ts');
+      const { persona } = await personasModule();
       await slot.insert(persona(id));
     },
     async removeCard() {

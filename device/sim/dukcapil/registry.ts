@@ -112,10 +112,12 @@ export function registryRecord(p: PersonData, extras: NonPermittedElements, styl
 /** What the registry knows about a NIK. */
 export type RegistryLookup = { kind: 'active'; person: PersonData; extras: NonPermittedElements } | { kind: 'refused'; name: RefusalName };
 
+// The personas on first use: the simulator's start need not load them (device/sim/persona-ids.ts).
+let personas: Promise<typeof import('../personas.ts')> | undefined;
+
 export async function lookup(nik: string): Promise<RegistryLookup> {
   if (!/^[0-9]{16}$/.test(nik)) return { kind: 'refused', name: 'badNikFormat' };
-  // The personas on first use: the simulator's start need not load them (device/sim/persona-ids.ts).
-  const { personaByNik } = await import('../personas.ts');
+  const { personaByNik } = await (personas ??= import('../personas.ts'));
   const p = personaByNik(nik);
   if (!p || p.registry.status === 'notFound') return { kind: 'refused', name: 'notFound' };
   if (p.registry.status === 'deceased') return { kind: 'refused', name: 'deceased' };
