@@ -114,6 +114,7 @@ export async function buildServer(deps: ServerDeps) {
   app.get(
     '/healthz',
     {
+      exposeHeadRoute: true,
       schema: { response: { 200: Type.Object({}, { additionalProperties: true }), 503: Type.Object({}, { additionalProperties: true }) } },
     },
     async (_req, reply) => {

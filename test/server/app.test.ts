@@ -182,6 +182,15 @@ t.test('GET /healthz is 200 when serving and 503 when not', async (t) => {
   t.match(res.json(), { ready: false });
 });
 
+t.test('HEAD: /healthz answers it for probes; the other GET routes do not', async (t) => {
+  const { app } = await setup({ ui: true });
+  const health = await app.inject({ method: 'HEAD', url: '/healthz' });
+  t.equal(health.statusCode, 200);
+  t.equal(health.body, '', 'no body');
+  for (const url of ['/', '/api/view', '/main.js'])
+    t.equal((await app.inject({ method: 'HEAD', url })).statusCode, 404, `HEAD ${url}: 404`);
+});
+
 t.test('the UI is served from its folder; an unknown path is a JSON 404', async (t) => {
   const withUi = await setup({ ui: true });
   const page = await withUi.app.inject({ method: 'GET', url: '/' });
