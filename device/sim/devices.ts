@@ -20,6 +20,7 @@ import { DEMO_CREDENTIALS, startDukcapilSimulator } from './dukcapil/server.ts';
 import { createRng } from './finger-synth.ts';
 import { SimulatedFingerSensor } from './finger-sensor.ts';
 import { demoCredentials, demoRoster } from './kit.ts';
+import { loadPersonas } from './load-personas.ts';
 import { PERSONA_IDS, isPersonaId } from './persona-ids.ts';
 import type { Persona } from './personas.ts';
 import { startReturnDataSimulator } from './return-data/server.ts';
@@ -127,10 +128,6 @@ async function openCard(
   return { card, demo };
 }
 
-// The personas themselves on first use (device/sim/persona-ids.ts).
-let personas: Promise<typeof import('./personas.ts')> | undefined;
-const personasModule = () => (personas ??= import('./personas.ts'));
-
 function demoControls(slot: {
   gpio: SimulatedGpio;
   insert(p: Persona): Promise<void>;
@@ -141,13 +138,13 @@ function demoControls(slot: {
   return {
     personaIds: PERSONA_IDS,
     async personas() {
-      const { allPersonas } = await personasModule();
+      const { allPersonas } = await loadPersonas();
       return allPersonas().map((p) => ({ id: p.id, title: p.title }));
     },
     async insertCard(id) {
       if (!isPersonaId(id)) throw new DemoConflict('unknown persona');
       if (slot.current()) throw new DemoConflict('a card is already in the reader');
-      const { persona } = await personasModule();
+      const { persona } = await loadPersonas();
       await slot.insert(persona(id));
     },
     async removeCard() {

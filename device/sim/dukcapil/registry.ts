@@ -5,6 +5,7 @@
  * (agama, golongan darah, nama ibu, ...), as a real registry does. Pure.
  */
 import type { PersonData } from '../../domain/record.ts';
+import { loadPersonas } from '../load-personas.ts';
 import type { NonPermittedElements } from '../personas.ts';
 
 export interface ResponseStyle {
@@ -112,12 +113,10 @@ export function registryRecord(p: PersonData, extras: NonPermittedElements, styl
 /** What the registry knows about a NIK. */
 export type RegistryLookup = { kind: 'active'; person: PersonData; extras: NonPermittedElements } | { kind: 'refused'; name: RefusalName };
 
-// The personas on first use: the simulator's start need not load them (device/sim/persona-ids.ts).
-let personas: Promise<typeof import('../personas.ts')> | undefined;
-
 export async function lookup(nik: string): Promise<RegistryLookup> {
   if (!/^[0-9]{16}$/.test(nik)) return { kind: 'refused', name: 'badNikFormat' };
-  const { personaByNik } = await (personas ??= import('../personas.ts'));
+  // On first use: the simulator's start need not load the personas (device/sim/persona-ids.ts).
+  const { personaByNik } = await loadPersonas();
   const p = personaByNik(nik);
   if (!p || p.registry.status === 'notFound') return { kind: 'refused', name: 'notFound' };
   if (p.registry.status === 'deceased') return { kind: 'refused', name: 'deceased' };
