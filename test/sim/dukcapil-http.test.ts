@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { request } from 'node:https';
+import { connect } from 'node:tls';
 import { DEMO_CREDENTIALS, startDukcapilSimulator } from '../../device/sim/dukcapil/server.ts';
 
 const sim = await startDukcapilSimulator();
@@ -46,6 +47,7 @@ t.test('only POST to its two endpoints; anything else is a JSON 404 and no hit',
     const res = await send(method, path, method === 'GET' ? '' : '{}');
     t.equal(res.status, 404, `${method} ${path}`);
     t.match(res.json, { error: 'Not Found' });
+    t.notMatch(JSON.stringify(res.json), /dukcapil|CALL_/, 'the path is not echoed');
   }
   t.equal(sim.hits(), before, 'none counted');
 });
@@ -66,4 +68,27 @@ t.test('a good request is answered as the registry would, and counted', async (t
   t.equal(sim.hits(), before + 1);
   const badInstitution = await send('POST', '/dukcapil/get_json/%E0%A4%A/CALL_NIK', JSON.stringify(login));
   t.equal(badInstitution.status, 400, 'a path segment that does not decode: 400');
+});
+
+t.test('a body that never ends is answered 413 at the limit and the connection closed, not read to its end', async (t) => {
+  const { port } = new URL(sim.baseUrl);
+  const socket = connect({ host: '127.0.0.1', port: Number(port), ca: sim.caPem });
+  await new Promise<void>((r) => socket.once('secureConnect', r));
+  let received = '';
+  socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  // Writing on after the server closed is refused (EPIPE): that is the point.
+  socket.on('error', () => undefined);
+  socket.write(`POST ${endpoint} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`);
+  // 4 MiB offered in 64 KiB chunks, written only while the connection is open.
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  for (let i = 0; i < 64 && !socket.destroyed && !received; i++) {
+    socket.write(`${chunk.length.toString(16)}\r\n`);
+    socket.write(chunk);
+    socket.write('\r\n');
+    await new Promise((r) => setImmediate(r));
+  }
+  await closed;
+  t.match(received, /^HTTP\/1\.1 413 /, '413');
+  t.match(received, /connection: close/i, 'and the connection closes');
 });

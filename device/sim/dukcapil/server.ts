@@ -72,6 +72,10 @@ const LOCAL_SOURCES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const ENDPOINT = /^\/dukcapil\/get_json\/([^/?#]+)\/(CALL_NIK|CALL_VERIFY_BY_ELEMEN)(?:\?.*)?$/;
 /** A request body larger than this is refused (413), as by a web server's default limit (1 MiB). */
 const BODY_LIMIT_BYTES = 1 << 20;
+/** A request (headers and body) not received within this is cut; the answer's own faults are not bounded by it. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** More clients at once than any test or demo makes: the rest are refused at connect. */
+const MAX_CONNECTIONS = 64;
 
 export async function startDukcapilSimulator(
   opts: {
@@ -116,7 +120,11 @@ export async function startDukcapilSimulator(
     const p: TestPki = f?.kind === 'foreignCertificate' ? (foreign ??= foreignCertificate('Unrelated test CA', hostNames)) : pki;
     return { key: p.serverKeyPem, cert: p.serverCertPem, ca: [] };
   };
-  const server: HttpsServer = createServer(tlsFor(fault), (req, res) => void serve(req, res));
+  const server: HttpsServer = createServer(
+    { ...tlsFor(fault), headersTimeout: REQUEST_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    (req, res) => void serve(req, res),
+  );
+  server.maxConnections = MAX_CONNECTIONS;
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -196,10 +204,13 @@ export async function startDukcapilSimulator(
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const endpoint = ENDPOINT.exec(req.url ?? '');
-      if (!endpoint || req.method !== 'POST')
-        return answerJson(res, 404, { error: 'Not Found', message: `Route ${req.method}:${req.url} not found` });
+      if (!endpoint || req.method !== 'POST') return answerJson(res, 404, { error: 'Not Found', message: 'no such endpoint' });
       const body = await readJsonBody(req);
-      if ('refused' in body) return answerJson(res, body.refused, { error: STATUS_TEXT[body.refused], message: STATUS_TEXT[body.refused] });
+      if ('refused' in body) {
+        // The rest of a body too large was not read: the connection ends with the answer.
+        if (body.refused === 413) res.setHeader('connection', 'close');
+        return answerJson(res, body.refused, { error: STATUS_TEXT[body.refused], message: STATUS_TEXT[body.refused] });
+      }
       const institutionInPath = decodePathSegment(endpoint[1]!);
       if (institutionInPath === null) return answerJson(res, 400, { error: STATUS_TEXT[400], message: 'bad path' });
       await handle(endpoint[2] as 'CALL_NIK' | 'CALL_VERIFY_BY_ELEMEN', institutionInPath, body.json, req, res);
@@ -299,24 +310,32 @@ function decodePathSegment(segment: string): string | null {
   }
 }
 
-/** The request's JSON body (none when empty), or the status that refuses it: 413 too large, 415 not JSON, 400 not parseable. */
-async function readJsonBody(req: IncomingMessage): Promise<{ json: unknown } | { refused: 400 | 413 | 415 }> {
+/**
+ * The request's JSON body (none when empty), or the status that refuses it: 413 too large (the rest
+ * is not read, and the connection closes after the answer), 415 not JSON, 400 not parseable.
+ */
+function readJsonBody(req: IncomingMessage): Promise<{ json: unknown } | { refused: 400 | 413 | 415 }> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Read to the end even when too large, so that the refusal reaches the client.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
-  }
-  if (size > BODY_LIMIT_BYTES) return { refused: 413 };
-  if (size === 0) return { json: undefined };
-  if (type !== 'application/json') return { refused: 415 };
-  try {
-    return { json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
-  } catch {
-    return { refused: 400 };
-  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) return void chunks.push(chunk);
+      req.off('data', onData).pause();
+      resolve({ refused: 413 });
+    };
+    req.on('data', onData).once('error', reject);
+    req.once('end', () => {
+      if (size === 0) return resolve({ json: undefined });
+      if (type !== 'application/json') return resolve({ refused: 415 });
+      try {
+        resolve({ json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+      } catch {
+        resolve({ refused: 400 });
+      }
+    });
+  });
 }
 
 /** The endpoint configuration that points the real client at a running simulator (demo mode). */
